@@ -1,0 +1,61 @@
+namespace Flint;
+
+public enum DeviceType { CPU = 0, CUDA = 1 }
+
+/// <summary>Where a tensor lives: <c>torch.device("cpu")</c>, <c>torch.device("cuda:1")</c>.</summary>
+public sealed class Device : IEquatable<Device>
+{
+    public DeviceType type { get; }
+    /// <summary>The device index, or -1 when none was given ("cuda" means the current device).</summary>
+    public int index { get; }
+
+    public Device(DeviceType type, int index = -1)
+    {
+        if (index < -1) throw new ArgumentException($"Device index must be -1 or non-negative, got {index}");
+        if (type == DeviceType.CPU && index > 0) throw new ArgumentException($"CPU device index must be -1 or zero, got {index}");
+        this.type = type; this.index = index;
+    }
+
+    public Device(string spec) : this(Parse(spec, out int idx), idx) { }
+
+    private static DeviceType Parse(string spec, out int index)
+    {
+        index = -1;
+        string s = spec.Trim();
+        string typePart = s;
+        int colon = s.IndexOf(':');
+        if (colon >= 0)
+        {
+            typePart = s[..colon];
+            string idx = s[(colon + 1)..];
+            if (idx.Length == 0 || !idx.All(char.IsAsciiDigit) || (idx.Length > 1 && idx[0] == '0'))
+                throw new ArgumentException($"Invalid device string: '{spec}'");
+            index = int.Parse(idx, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return typePart switch
+        {
+            "cpu" => DeviceType.CPU,
+            "cuda" => DeviceType.CUDA,
+            _ => throw new ArgumentException(
+                $"Expected one of cpu, cuda device type at start of device string: {spec}"),
+        };
+    }
+
+    public static readonly Device CPU = new(DeviceType.CPU);
+
+    public static implicit operator Device(string spec) => new(spec);
+
+    internal string TypeName => type == DeviceType.CPU ? "cpu" : "cuda";
+
+    /// <summary>The device with the index filled in, as tensors report it ("cuda" becomes "cuda:0").</summary>
+    internal Device Normalized => type == DeviceType.CUDA && index < 0 ? new Device(DeviceType.CUDA, 0) : type == DeviceType.CPU ? CPU : this;
+
+    public bool Equals(Device? other) => other is not null && other.type == type && other.index == index;
+    public override bool Equals(object? obj) => obj is Device d && Equals(d);
+    public override int GetHashCode() => HashCode.Combine(type, index);
+    public static bool operator ==(Device? a, Device? b) => a is null ? b is null : a.Equals(b);
+    public static bool operator !=(Device? a, Device? b) => !(a == b);
+
+    /// <summary>"cpu", "cuda:0": the form used in <c>device='cuda:0'</c>.</summary>
+    public override string ToString() => index >= 0 ? $"{TypeName}:{index}" : TypeName;
+}

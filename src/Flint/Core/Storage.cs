@@ -1,0 +1,57 @@
+using System.Runtime.InteropServices;
+
+namespace Flint;
+
+/// <summary>
+/// A flat block of elements that tensors view through shape, strides and offset. The backend that made it
+/// owns its layout; CPU storage is a managed array, so the GC owns the memory and nothing needs disposing.
+/// </summary>
+public abstract class Storage
+{
+    public DType dtype { get; }
+    public long Count { get; }
+    public abstract Device device { get; }
+    internal abstract Backends.IBackend Backend { get; }
+    /// <summary>True when the memory belongs to a user array (from_numpy): it cannot be resized.</summary>
+    internal bool Borrowed { get; init; }
+
+    protected Storage(DType dtype, long count) { this.dtype = dtype; Count = count; }
+}
+
+/// <summary>CPU storage: a managed array of the dtype's .NET type (bool[], float[], Half[], BFloat16[], ...).</summary>
+internal sealed class CpuStorage : Storage
+{
+    internal readonly System.Array Data;
+
+    internal CpuStorage(DType dtype, System.Array data) : base(dtype, data.LongLength) { Data = data; }
+
+    internal static CpuStorage Allocate(DType dtype, long count)
+    {
+        if (count > System.Array.MaxLength)
+            throw new OutOfMemoryException($"Flint cannot allocate {count} elements of {dtype}: a CPU tensor holds at most {System.Array.MaxLength} elements.");
+        int n = (int)count;
+        System.Array a = dtype.scalar_type switch
+        {
+            ScalarType.UInt8 => new byte[n],
+            ScalarType.Int8 => new sbyte[n],
+            ScalarType.Int16 => new short[n],
+            ScalarType.Int32 => new int[n],
+            ScalarType.Int64 => new long[n],
+            ScalarType.Float16 => new Half[n],
+            ScalarType.Float32 => new float[n],
+            ScalarType.Float64 => new double[n],
+            ScalarType.Bool => new bool[n],
+            ScalarType.BFloat16 => new BFloat16[n],
+            _ => throw new NotSupportedException(dtype.ToString()),
+        };
+        return new CpuStorage(dtype, a);
+    }
+
+    public override Device device => Device.CPU;
+    internal override Backends.IBackend Backend => Backends.Cpu.CpuBackend.Instance;
+
+    internal T[] Array<T>() => (T[])Data;
+    internal Span<T> Span<T>() where T : struct => (T[])Data;
+    /// <summary>The raw bytes, whatever the dtype.</summary>
+    internal Span<byte> Bytes() => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(Data), checked((int)(Count * dtype.itemsize)));
+}

@@ -1,0 +1,131 @@
+namespace Flint;
+
+public sealed partial class Tensor
+{
+    /// <summary>This tensor with another dtype; returns this tensor itself when nothing changes (as PyTorch).</summary>
+    public Tensor to(DType dtype, bool non_blocking = false, bool copy = false)
+    {
+        if (dtype == this.dtype && !copy) return this;
+        var r = Empty(_shape, dtype, device);
+        r.Backend.Copy(r, this);
+        return r;
+    }
+
+    public Tensor to(Device device, DType? dtype = null, bool non_blocking = false, bool copy = false)
+    {
+        var dt = dtype ?? this.dtype;
+        var dev = device.Normalized;
+        if (dev == this.device.Normalized && dt == this.dtype && !copy) return this;
+        if (dev.type != DeviceType.CPU || this.device.type != DeviceType.CPU)
+            throw Backends.Cuda.CudaRuntime.Unavailable();
+        return to(dt, non_blocking, true);
+    }
+
+    public Tensor to(string device, DType? dtype = null, bool non_blocking = false, bool copy = false) => to(new Device(device), dtype, non_blocking, copy);
+
+    /// <summary>Converts to the dtype and device of <paramref name="other"/>.</summary>
+    public Tensor to(Tensor other, bool non_blocking = false, bool copy = false) => to(other.device, other.dtype, non_blocking, copy);
+
+    public Tensor cpu() => to(Device.CPU);
+    public Tensor cuda(int? device = null) => to(new Device(DeviceType.CUDA, device ?? -1));
+
+    public Tensor @float() => to(DType.Float32);
+    public Tensor @double() => to(DType.Float64);
+    public Tensor half() => to(DType.Float16);
+    public Tensor bfloat16() => to(DType.BFloat16);
+    public Tensor @long() => to(DType.Int64);
+    public Tensor @int() => to(DType.Int32);
+    public Tensor @short() => to(DType.Int16);
+    public Tensor @char() => to(DType.Int8);
+    public Tensor @byte() => to(DType.UInt8);
+    public Tensor @bool() => to(DType.Bool);
+    public Tensor type(DType dtype) => to(dtype);
+
+    /// <summary>Copies <paramref name="src"/> into this tensor, broadcasting it and converting its dtype.</summary>
+    public Tensor copy_(Tensor src, bool non_blocking = false)
+    {
+        Shape.Broadcast(_shape, src._shape);
+        var b = Shape.Broadcast(_shape, src._shape);
+        if (!b.AsSpan().SequenceEqual(_shape))
+            throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(b)}");
+        Autograd.AutogradHooks.CheckInPlace(this);
+        if (src.device != device)
+            throw Backends.Cuda.CudaRuntime.Unavailable();
+        Backend.Copy(this, src);
+        BumpVersion();
+        return this;
+    }
+
+    public Tensor fill_(Scalar value)
+    {
+        Autograd.AutogradHooks.CheckInPlace(this);
+        Backend.Fill(this, value);
+        BumpVersion();
+        return this;
+    }
+
+    public Tensor fill_(Tensor value)
+    {
+        if (value.dim() != 0)
+            throw new ArgumentException($"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.");
+        return fill_(value.ToScalar());
+    }
+
+    public Tensor zero_() => fill_(0);
+
+    /// <summary>A copy with its own memory (contiguous, as PyTorch's default memory format for clone).</summary>
+    public Tensor clone()
+    {
+        var r = Empty(_shape, dtype, device);
+        r.Backend.Copy(r, this);
+        return r;
+    }
+
+    /// <summary>This tensor if it is contiguous, else a contiguous copy.</summary>
+    public Tensor contiguous() => is_contiguous() ? this : clone();
+
+    /// <summary>The value of a one-element tensor as a <see cref="Scalar"/>.</summary>
+    internal Scalar ToScalar()
+    {
+        if (numel() != 1)
+            throw new ArgumentException($"a Tensor with {numel()} elements cannot be converted to Scalar");
+        var c = device.type == DeviceType.CPU ? this : cpu();
+        var one = new Tensor(c._storage, [], [], c._offset);
+        if (dtype.is_floating_point) { var d = Empty([], DType.Float64); d.Backend.Copy(d, one); return d.Cpu.Array<double>()[0]; }
+        if (dtype.IsBool) return c.Cpu.Array<bool>()[c._offset];
+        var l = Empty([], DType.Int64); l.Backend.Copy(l, one); return l.Cpu.Array<long>()[0];
+    }
+
+    /// <summary>The value of a one-element tensor.</summary>
+    public T item<T>() where T : unmanaged
+    {
+        var s = ToScalar();
+        object v = typeof(T) == typeof(bool) ? s.AsBool
+            : typeof(T) == typeof(double) ? s.ToDouble()
+            : typeof(T) == typeof(float) ? (float)s.ToDouble()
+            : typeof(T) == typeof(Half) ? (Half)s.ToDouble()
+            : typeof(T) == typeof(long) ? s.ToInt64()
+            : typeof(T) == typeof(int) ? (int)s.ToInt64()
+            : typeof(T) == typeof(short) ? (short)s.ToInt64()
+            : typeof(T) == typeof(sbyte) ? (sbyte)s.ToInt64()
+            : typeof(T) == typeof(byte) ? (byte)s.ToInt64()
+            : throw new NotSupportedException($"item<{typeof(T).Name}>() is not supported");
+        return (T)v;
+    }
+
+    /// <summary>The value of a one-element tensor, as PyTorch's <c>.item()</c>: a double, long or bool, boxed.</summary>
+    public object item()
+    {
+        var s = ToScalar();
+        return dtype.is_floating_point ? s.ToDouble() : dtype.IsBool ? s.AsBool : s.ToInt64();
+    }
+
+    /// <summary>Replaces this out= tensor's memory with a fresh contiguous block of the given shape.</summary>
+    internal void ResizeForOut(long[] shape)
+    {
+        if (_storage.Borrowed)
+            throw new InvalidOperationException("Trying to resize storage that is not resizable");
+        var st = Backend.Allocate(dtype, Shape.Numel(shape));
+        _storage = st; _shape = (long[])shape.Clone(); _strides = Shape.ContiguousStrides(shape); _offset = 0;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Flint;
+
+public sealed partial class Tensor
+{
+    /// <summary>Every element in row-major order, converted to double (int64 beyond 2^53 loses precision).</summary>
+    internal double[] ToDoubleArray()
+    {
+        var t = Empty(_shape, DType.Float64);
+        t.Backend.Copy(t, this);
+        return t.Cpu.Array<double>();
+    }
+
+    /// <summary>Every element in row-major order, converted to long (floats truncated).</summary>
+    internal long[] ToLongArray()
+    {
+        var t = Empty(_shape, DType.Int64);
+        t.Backend.Copy(t, this);
+        return t.Cpu.Array<long>();
+    }
+}

@@ -1,0 +1,67 @@
+namespace Flint;
+
+/// <summary>
+/// An n-dimensional array with PyTorch's semantics: a view (shape, strides, offset) of a storage, with a
+/// dtype and a device. Memory belongs to the GC: a tensor never needs <c>Dispose</c>.
+/// </summary>
+public sealed partial class Tensor
+{
+    internal Storage _storage;
+    internal long[] _shape;
+    internal long[] _strides;
+    internal long _offset;
+    /// <summary>Counts in-place modifications; shared by all views of the same data.</summary>
+    internal VersionCounter _version;
+
+    internal Tensor(Storage storage, long[] shape, long[] strides, long offset, VersionCounter? version = null)
+    {
+        _storage = storage; _shape = shape; _strides = strides; _offset = offset;
+        _version = version ?? new VersionCounter();
+    }
+
+    /// <summary>A new contiguous tensor with uninitialized (zeroed) memory.</summary>
+    internal static Tensor Empty(long[] shape, DType dtype, Device? device = null)
+    {
+        Shape.CheckSizes(shape);
+        var backend = Backends.IBackend.For(device ?? Device.CPU);
+        var st = backend.Allocate(dtype, Shape.Numel(shape));
+        return new Tensor(st, (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
+    }
+
+    public DType dtype => _storage.dtype;
+    public Device device => _storage.device;
+    public Size shape => new(_shape, false);
+    public Size size() => shape;
+    public long size(int dim) => _shape[Shape.WrapDim(dim, _shape.Length)];
+    public long[] stride() => (long[])_strides.Clone();
+    public long stride(int dim) => _strides[Shape.WrapDim(dim, _shape.Length)];
+    public long storage_offset() => _offset;
+    public int dim() => _shape.Length;
+    public int ndim => _shape.Length;
+    public long numel() => Shape.Numel(_shape);
+    public long element_size() => dtype.itemsize;
+    public bool is_floating_point() => dtype.is_floating_point;
+    public bool is_cuda => device.type == DeviceType.CUDA;
+    public bool is_cpu => device.type == DeviceType.CPU;
+    public Storage untyped_storage() => _storage;
+    /// <summary>The number of in-place modifications made to this tensor's data (PyTorch's <c>_version</c>).</summary>
+    public long _version_count => _version.Value;
+
+    internal Backends.IBackend Backend => _storage.Backend;
+    internal CpuStorage Cpu => _storage as CpuStorage ?? throw new InvalidOperationException($"expected a CPU tensor, got one on {device}");
+
+    public bool is_contiguous() => Shape.IsContiguous(_shape, _strides);
+
+    internal bool IsScalar => _shape.Length == 0;
+
+    /// <summary>Marks a Python number wrapped as a 0-dim tensor, which ranks lowest in type promotion.</summary>
+    internal bool IsWrappedNumber { get; set; }
+
+    internal void BumpVersion() => _version.Value++;
+}
+
+/// <summary>The version counter shared by a tensor and its views.</summary>
+internal sealed class VersionCounter
+{
+    public long Value;
+}

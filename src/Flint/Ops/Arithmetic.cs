@@ -1,0 +1,263 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops.Kernels
+{
+    internal struct AddOp : INumericBinary
+    {
+        public static string Name => "add";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
+        public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Add(a, b, y); return true; }
+    }
+
+    internal struct SubOp : INumericBinary
+    {
+        public static string Name => "sub";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
+        public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Subtract(a, b, y); return true; }
+    }
+
+    internal struct MulOp : INumericBinary
+    {
+        public static string Name => "mul";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
+        public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Multiply(a, b, y); return true; }
+    }
+
+    internal struct DivOp : IFloatBinary
+    {
+        public static string Name => "div";
+        public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
+        public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(a, b, y); return true; }
+    }
+
+    /// <summary>Division rounded toward zero (integers divide exactly; floats truncate the quotient).</summary>
+    internal struct DivTruncOp : INumericBinary
+    {
+        public static string Name => "div_trunc";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+        {
+            if (Num.IsFloat<T>()) return Num.Trunc(a / b);
+            if (b == -T.One) return T.Zero - a; // wraps for the minimum value, as PyTorch
+            return a / b;
+        }
+    }
+
+    /// <summary>Division rounded toward negative infinity (Python's //).</summary>
+    internal struct DivFloorOp : INumericBinary
+    {
+        public static string Name => "div_floor";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+        {
+            if (Num.IsFloat<T>())
+            {
+                if (b == T.Zero) return a / b;
+                T mod = Num.Fmod(a, b);
+                T div = (a - mod) / b;
+                if (mod != T.Zero && (b < T.Zero) != (mod < T.Zero)) div -= T.One;
+                if (div != T.Zero)
+                {
+                    T fl = Num.Floor(div);
+                    if (div - fl > T.CreateTruncating(0.5)) fl += T.One;
+                    return fl;
+                }
+                return Num.CopySign(T.Zero, a / b);
+            }
+            if (b == -T.One) return T.Zero - a;
+            T q = a / b, r = a % b;
+            if (r != T.Zero && (r < T.Zero) != (b < T.Zero)) q -= T.One;
+            return q;
+        }
+    }
+
+    /// <summary>Python's modulus: the result takes the divisor's sign.</summary>
+    internal struct RemainderOp : INumericBinary
+    {
+        public static string Name => "remainder";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+        {
+            if (Num.IsFloat<T>())
+            {
+                T mod = Num.Fmod(a, b);
+                if (mod != T.Zero && (b < T.Zero) != (mod < T.Zero)) mod += b;
+                return mod;
+            }
+            if (b == -T.One) return T.Zero;
+            T r = a % b;
+            if (r != T.Zero && (r < T.Zero) != (b < T.Zero)) r += b;
+            return r;
+        }
+    }
+
+    /// <summary>C's fmod: the result takes the dividend's sign.</summary>
+    internal struct FmodOp : INumericBinary
+    {
+        public static string Name => "fmod";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+        {
+            if (Num.IsFloat<T>()) return Num.Fmod(a, b);
+            if (b == -T.One) return T.Zero;
+            return a % b;
+        }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static void CheckAlpha(Tensor a, Tensor b, Scalar alpha)
+        {
+            var r = TypePromotion.ResultType(a, b);
+            if (r.IsBool && !alpha.IsBool && alpha.IsFloating)
+                throw new ArgumentException("Boolean alpha only supported for Boolean results.");
+            if (!r.is_floating_point && alpha.IsFloating)
+                throw new ArgumentException("For integral input tensors, argument alpha must not be a floating point number.");
+        }
+
+        private static Tensor Scaled(Tensor b, Scalar alpha) => alpha.ToDouble() == 1 && !alpha.IsBool ? b : alpha.IsBool ? b : mul(b, alpha);
+
+        /// <summary>input + alpha × other, broadcast and promoted.</summary>
+        public static Tensor add(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null)
+        {
+            if (alpha is { } al) { CheckAlpha(input, other, al); other = Scaled(other, al); }
+            if (input.dtype.IsBool && other.dtype.IsBool && TypePromotion.ResultType(input, other).IsBool)
+                return logical_or(input, other, @out);
+            return Elementwise.NumericBinary<AddOp>(input, other, @out);
+        }
+        public static Tensor add(Tensor input, Scalar other, Scalar? alpha = null, Tensor? @out = null) => add(input, Scalars.Wrap(other), alpha, @out);
+
+        public static Tensor sub(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null)
+        {
+            if (input.dtype.IsBool || other.dtype.IsBool)
+                throw new ArgumentException("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.".Replace("with a bool tensor", input.dtype.IsBool && other.dtype.IsBool ? "with two bool tensors" : "with a bool tensor"));
+            if (alpha is { } al) { CheckAlpha(input, other, al); other = Scaled(other, al); }
+            return Elementwise.NumericBinary<SubOp>(input, other, @out);
+        }
+        public static Tensor sub(Tensor input, Scalar other, Scalar? alpha = null, Tensor? @out = null) => sub(input, Scalars.Wrap(other), alpha, @out);
+        public static Tensor subtract(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null) => sub(input, other, alpha, @out);
+
+        public static Tensor mul(Tensor input, Tensor other, Tensor? @out = null)
+        {
+            if (TypePromotion.ResultType(input, other).IsBool) return logical_and(input, other, @out);
+            return Elementwise.NumericBinary<MulOp>(input, other, @out);
+        }
+        public static Tensor mul(Tensor input, Scalar other, Tensor? @out = null) => mul(input, Scalars.Wrap(other), @out);
+        public static Tensor multiply(Tensor input, Tensor other, Tensor? @out = null) => mul(input, other, @out);
+
+        /// <summary>Division. rounding_mode null is true division (always floating), "trunc" or "floor" keep integer dtypes.</summary>
+        public static Tensor div(Tensor input, Tensor other, string? rounding_mode = null, Tensor? @out = null) =>
+            DivImpl(input, other, rounding_mode, @out, false);
+        public static Tensor div(Tensor input, Scalar other, string? rounding_mode = null, Tensor? @out = null) => div(input, Scalars.Wrap(other), rounding_mode, @out);
+        public static Tensor divide(Tensor input, Tensor other, string? rounding_mode = null, Tensor? @out = null) => div(input, other, rounding_mode, @out);
+        public static Tensor true_divide(Tensor input, Tensor other, Tensor? @out = null) => div(input, other, null, @out);
+        public static Tensor floor_divide(Tensor input, Tensor other, Tensor? @out = null) => div(input, other, "floor", @out);
+        public static Tensor floor_divide(Tensor input, Scalar other, Tensor? @out = null) => div(input, Scalars.Wrap(other), "floor", @out);
+
+        internal static Tensor DivImpl(Tensor input, Tensor other, string? mode, Tensor? @out, bool inPlace)
+        {
+            switch (mode)
+            {
+                case null: return Elementwise.FloatBinary<DivOp>(input, other, @out, inPlace);
+                case "trunc": CheckIntegerDivisor(input, other); return Elementwise.NumericBinary<DivTruncOp>(input, other, @out, inPlace, BoolAsLong(input, other));
+                case "floor": CheckIntegerDivisor(input, other); return Elementwise.NumericBinary<DivFloorOp>(input, other, @out, inPlace, BoolAsLong(input, other));
+                default:
+                    throw new ArgumentException($"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'");
+            }
+        }
+
+        private static DType? BoolAsLong(Tensor a, Tensor b) => TypePromotion.ResultType(a, b).IsBool ? int64 : null;
+
+        /// <summary>Integer division by zero is an error in PyTorch (checked before anything is written).</summary>
+        internal static void CheckIntegerDivisor(Tensor input, Tensor other)
+        {
+            var r = TypePromotion.ResultType(input, other);
+            if (!r.is_floating_point && Elementwise.As(other, Elementwise.ComputeType(r)).ContainsZero())
+                throw new DivideByZeroException("ZeroDivisionError");
+        }
+
+        public static Tensor remainder(Tensor input, Tensor other, Tensor? @out = null)
+        {
+            CheckIntegerDivisor(input, other);
+            return Elementwise.NumericBinary<RemainderOp>(input, other, @out, false, BoolAsLong(input, other));
+        }
+        public static Tensor remainder(Tensor input, Scalar other, Tensor? @out = null) => remainder(input, Scalars.Wrap(other), @out);
+
+        public static Tensor fmod(Tensor input, Tensor other, Tensor? @out = null)
+        {
+            CheckIntegerDivisor(input, other);
+            return Elementwise.NumericBinary<FmodOp>(input, other, @out, false, BoolAsLong(input, other));
+        }
+        public static Tensor fmod(Tensor input, Scalar other, Tensor? @out = null) => fmod(input, Scalars.Wrap(other), @out);
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor add(Tensor other, Scalar? alpha = null) => torch.add(this, other, alpha);
+        public Tensor add(Scalar other, Scalar? alpha = null) => torch.add(this, other, alpha);
+        public Tensor add_(Tensor other, Scalar? alpha = null)
+        {
+            if (alpha is { } al) other = torch.mul(other, al);
+            if (dtype.IsBool && other.dtype.IsBool) return torch.logical_or_(this, other);
+            return Elementwise.NumericBinary<AddOp>(this, other, null, inPlace: true);
+        }
+        public Tensor add_(Scalar other, Scalar? alpha = null) => add_(Scalars.Wrap(other), alpha);
+
+        public Tensor sub(Tensor other, Scalar? alpha = null) => torch.sub(this, other, alpha);
+        public Tensor sub(Scalar other, Scalar? alpha = null) => torch.sub(this, other, alpha);
+        public Tensor sub_(Tensor other, Scalar? alpha = null)
+        {
+            if (dtype.IsBool || other.dtype.IsBool) torch.sub(this, other);
+            if (alpha is { } al) other = torch.mul(other, al);
+            return Elementwise.NumericBinary<SubOp>(this, other, null, inPlace: true);
+        }
+        public Tensor sub_(Scalar other, Scalar? alpha = null) => sub_(Scalars.Wrap(other), alpha);
+
+        public Tensor mul(Tensor other) => torch.mul(this, other);
+        public Tensor mul(Scalar other) => torch.mul(this, other);
+        public Tensor mul_(Tensor other)
+        {
+            if (dtype.IsBool && other.dtype.IsBool) return torch.logical_and_(this, other);
+            return Elementwise.NumericBinary<MulOp>(this, other, null, inPlace: true);
+        }
+        public Tensor mul_(Scalar other) => mul_(Scalars.Wrap(other));
+
+        public Tensor div(Tensor other, string? rounding_mode = null) => torch.div(this, other, rounding_mode);
+        public Tensor div(Scalar other, string? rounding_mode = null) => torch.div(this, other, rounding_mode);
+        public Tensor div_(Tensor other, string? rounding_mode = null)
+        {
+            if (rounding_mode is not null) torch.CheckIntegerDivisor(this, other);
+            return torch.DivImpl(this, other, rounding_mode, null, true);
+        }
+        public Tensor div_(Scalar other, string? rounding_mode = null) => div_(Scalars.Wrap(other), rounding_mode);
+        public Tensor floor_divide(Tensor other) => torch.floor_divide(this, other);
+        public Tensor floor_divide(Scalar other) => torch.floor_divide(this, other);
+
+        public Tensor remainder(Tensor other) => torch.remainder(this, other);
+        public Tensor remainder(Scalar other) => torch.remainder(this, other);
+        public Tensor remainder_(Tensor other) { torch.CheckIntegerDivisor(this, other); return Elementwise.NumericBinary<RemainderOp>(this, other, null, true); }
+        public Tensor remainder_(Scalar other) => remainder_(Scalars.Wrap(other));
+        public Tensor fmod(Tensor other) => torch.fmod(this, other);
+        public Tensor fmod(Scalar other) => torch.fmod(this, other);
+        public Tensor fmod_(Tensor other) { torch.CheckIntegerDivisor(this, other); return Elementwise.NumericBinary<FmodOp>(this, other, null, true); }
+        public Tensor fmod_(Scalar other) => fmod_(Scalars.Wrap(other));
+
+        public static Tensor operator +(Tensor a, Tensor b) => torch.add(a, b);
+        public static Tensor operator +(Tensor a, Scalar b) => torch.add(a, b);
+        public static Tensor operator +(Scalar a, Tensor b) => torch.add(Scalars.Wrap(a), b);
+        public static Tensor operator -(Tensor a, Tensor b) => torch.sub(a, b);
+        public static Tensor operator -(Tensor a, Scalar b) => torch.sub(a, b);
+        public static Tensor operator -(Scalar a, Tensor b) => torch.sub(Scalars.Wrap(a), b);
+        public static Tensor operator *(Tensor a, Tensor b) => torch.mul(a, b);
+        public static Tensor operator *(Tensor a, Scalar b) => torch.mul(a, b);
+        public static Tensor operator *(Scalar a, Tensor b) => torch.mul(Scalars.Wrap(a), b);
+        public static Tensor operator /(Tensor a, Tensor b) => torch.div(a, b);
+        public static Tensor operator /(Tensor a, Scalar b) => torch.div(a, b);
+        public static Tensor operator /(Scalar a, Tensor b) => torch.div(Scalars.Wrap(a), b);
+        public static Tensor operator %(Tensor a, Tensor b) => torch.remainder(a, b);
+        public static Tensor operator %(Tensor a, Scalar b) => torch.remainder(a, b);
+        public static Tensor operator %(Scalar a, Tensor b) => torch.remainder(Scalars.Wrap(a), b);
+    }
+}

@@ -1,0 +1,160 @@
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops;
+
+/// <summary>
+/// The machinery every elementwise op shares: promotion to a result dtype, the compute dtype the kernels
+/// see (float16/bfloat16 compute in float32, bool in uint8), broadcasting, and out=/in-place targets.
+/// </summary>
+internal static class Elementwise
+{
+    /// <summary>The dtype kernels run in for a given result dtype.</summary>
+    internal static DType ComputeType(DType result) =>
+        result.itemsize == 2 && result.is_floating_point ? DType.Float32 : result.IsBool ? DType.UInt8 : result;
+
+    internal static DType FloatResult(DType input) => input.is_floating_point ? input : torch.get_default_dtype();
+
+    internal static void CheckSameDevice(Tensor a, Tensor b)
+    {
+        if (a.device != b.device && !a.IsWrappedNumber && !b.IsWrappedNumber && !(a.dim() == 0 && a.is_cpu) && !(b.dim() == 0 && b.is_cpu))
+            throw new InvalidOperationException(
+                $"Expected all tensors to be on the same device, but found at least two devices, {Order(a.device, b.device)}!");
+    }
+
+    private static string Order(Device a, Device b) => a.type == DeviceType.CUDA ? $"{a.Normalized} and {b.Normalized}" : $"{b.Normalized} and {a.Normalized}";
+
+    /// <summary>Converts to the compute dtype when needed (cheap for the 0-dim tensors that wrap scalars).</summary>
+    internal static Tensor As(Tensor t, DType dt) => t.dtype == dt ? t : t.to(dt);
+
+    /// <summary>
+    /// Resolves where the result goes. With no <paramref name="out"/> a fresh tensor of <paramref name="result"/>
+    /// dtype is made; otherwise out is checked (cast rule) and resized when its shape differs.
+    /// </summary>
+    internal static Tensor Target(long[] shape, DType result, Tensor? @out, Device device)
+    {
+        if (@out is null) return Tensor.Empty(shape, result, device);
+        TypePromotion.CheckCast(result, @out.dtype);
+        Autograd.AutogradHooks.CheckOut(@out);
+        if (!@out._shape.AsSpan().SequenceEqual(shape)) @out.ResizeForOut(shape);
+        return @out;
+    }
+
+    /// <summary>Checks an in-place op's target against the broadcast shape and result dtype.</summary>
+    internal static void CheckInPlace(Tensor self, long[] shape, DType result)
+    {
+        if (!self._shape.AsSpan().SequenceEqual(shape))
+            throw new ArgumentException($"output with shape {Shape.Str(self._shape)} doesn't match the broadcast shape {Shape.Str(shape)}");
+        TypePromotion.CheckCast(result, self.dtype);
+        Autograd.AutogradHooks.CheckInPlace(self);
+    }
+
+    /// <summary>Runs <paramref name="kernel"/> into target, through a temporary when the target's dtype is not the compute dtype.</summary>
+    internal static Tensor RunInto(Tensor target, long[] shape, DType compute, Action<Tensor> kernel, bool inPlace)
+    {
+        if (target.dtype == compute) kernel(target);
+        else
+        {
+            var tmp = Tensor.Empty(shape, compute, target.device);
+            kernel(tmp);
+            target.Backend.Copy(target, tmp);
+        }
+        if (inPlace) target.BumpVersion();
+        return target;
+    }
+
+    internal static Tensor NumericBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, DType? resultOverride = null)
+        where TOp : INumericBinary
+    {
+        CheckSameDevice(a, b);
+        var result = resultOverride ?? TypePromotion.ResultType(a, b);
+        var shape = Shape.Broadcast(a._shape, b._shape);
+        var compute = ComputeType(result);
+        var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
+        if (inPlace) CheckInPlace(a, shape, result);
+        var ac = As(a, compute); var bc = As(b, compute);
+        if (inPlace && ReferenceEquals(ac, a) && target.dtype == compute) { a.Backend.NumericBinary<TOp>(ac, bc, a); a.BumpVersion(); return a; }
+        return RunInto(target, shape, compute, y => y.Backend.NumericBinary<TOp>(ac, bc, y), inPlace);
+    }
+
+    internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
+    {
+        CheckSameDevice(a, b);
+        var result = FloatResult(TypePromotion.ResultType(a, b));
+        var shape = Shape.Broadcast(a._shape, b._shape);
+        var compute = ComputeType(result);
+        if (inPlace) CheckInPlace(a, shape, result);
+        var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
+        var ac = As(a, compute); var bc = As(b, compute);
+        return RunInto(target, shape, compute, y => y.Backend.FloatBinary<TOp>(ac, bc, y), inPlace);
+    }
+
+    internal static Tensor IntegerBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace, string opName) where TOp : IIntegerBinary
+    {
+        CheckSameDevice(a, b);
+        var result = TypePromotion.ResultType(a, b);
+        if (result.is_floating_point)
+            throw new NotSupportedException($"\"{opName}\" not implemented for '{result.LegacyName}'");
+        var shape = Shape.Broadcast(a._shape, b._shape);
+        var compute = ComputeType(result);
+        if (inPlace) CheckInPlace(a, shape, result);
+        var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
+        var ac = As(a, compute); var bc = As(b, compute);
+        return RunInto(target, shape, compute, y => y.Backend.IntegerBinary<TOp>(ac, bc, y), inPlace);
+    }
+
+    internal static Tensor Compare<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : ICompareOp
+    {
+        CheckSameDevice(a, b);
+        var common = TypePromotion.ResultType(a, b);
+        var compute = ComputeType(common);
+        var shape = Shape.Broadcast(a._shape, b._shape);
+        if (inPlace) CheckInPlace(a, shape, DType.Bool);
+        var target = inPlace ? a : Target(shape, DType.Bool, @out, a.IsWrappedNumber ? b.device : a.device);
+        var ac = As(a, compute); var bc = As(b, compute);
+        return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace);
+    }
+
+    internal static Tensor FloatUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false) where TOp : IFloatUnary
+    {
+        var result = FloatResult(x.dtype);
+        var compute = ComputeType(result);
+        if (inPlace) CheckInPlace(x, x._shape, result);
+        var target = inPlace ? x : Target(x._shape, result, @out, x.device);
+        var xc = As(x, compute);
+        return RunInto(target, x._shape, compute, y => y.Backend.FloatUnary<TOp>(xc, y), inPlace);
+    }
+
+    /// <summary>A unary op that keeps the input dtype (integers included); bool only where <paramref name="boolOk"/>.</summary>
+    internal static Tensor NumericUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false, bool boolOk = false) where TOp : INumericUnary
+    {
+        if (x.dtype.IsBool && !boolOk)
+            throw new NotSupportedException($"\"{TOp.Name}\" not implemented for 'Bool'");
+        var result = x.dtype;
+        var compute = ComputeType(result);
+        if (inPlace) CheckInPlace(x, x._shape, result);
+        var target = inPlace ? x : Target(x._shape, result, @out, x.device);
+        var xc = As(x, compute);
+        return RunInto(target, x._shape, compute, y => y.Backend.NumericUnary<TOp>(xc, y), inPlace);
+    }
+
+    internal static Tensor FloatPredicate<TOp>(Tensor x, Tensor? @out) where TOp : IFloatPredicate
+    {
+        var target = Target(x._shape, DType.Bool, @out, x.device);
+        var xc = As(x, ComputeType(x.dtype));
+        target.Backend.FloatPredicate<TOp>(xc, target);
+        return target;
+    }
+
+    internal static Tensor FloatTernary<TOp>(Tensor a, Tensor b, Tensor c, Tensor? @out, bool inPlace = false) where TOp : IFloatTernary
+    {
+        CheckSameDevice(a, b); CheckSameDevice(a, c);
+        var result = TypePromotion.ResultType(a, b, c);
+        if (!result.is_floating_point) result = torch.get_default_dtype();
+        var shape = Shape.Broadcast(Shape.Broadcast(a._shape, b._shape), c._shape);
+        var compute = ComputeType(result);
+        if (inPlace) CheckInPlace(a, shape, result);
+        var target = inPlace ? a : Target(shape, result, @out, a.device);
+        var ac = As(a, compute); var bc = As(b, compute); var cc = As(c, compute);
+        return RunInto(target, shape, compute, y => y.Backend.FloatTernary<TOp>(ac, bc, cc, y), inPlace);
+    }
+}

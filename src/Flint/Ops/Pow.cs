@@ -1,0 +1,69 @@
+using System.Numerics;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops.Kernels
+{
+    /// <summary>Power: exact repeated squaring for integers, Math.Pow for floats.</summary>
+    internal struct PowOp : INumericBinary
+    {
+        public static string Name => "pow";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
+        {
+            if (typeof(T) == typeof(float)) return (T)(object)MathF.Pow((float)(object)a, (float)(object)b);
+            if (typeof(T) == typeof(double)) return (T)(object)Math.Pow((double)(object)a, (double)(object)b);
+            if (b < T.Zero)
+            {
+                if (a == T.One) return T.One;
+                if (a == -T.One) return T.IsEvenInteger(b) ? T.One : -T.One;
+                return T.Zero;
+            }
+            T result = T.One, bas = a, e = b;
+            T two = T.One + T.One;
+            while (e != T.Zero)
+            {
+                if (!T.IsEvenInteger(e)) result = unchecked(result * bas);
+                e /= two;
+                bas = unchecked(bas * bas);
+            }
+            return result;
+        }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        public static Tensor pow(Tensor input, Tensor exponent, Tensor? @out = null)
+        {
+            var r = TypePromotion.ResultType(input, exponent);
+            if (r.IsBool) r = DType.Int64;
+            return Elementwise.NumericBinary<PowOp>(input, exponent, @out, false, r == TypePromotion.ResultType(input, exponent) ? null : r);
+        }
+
+        public static Tensor pow(Tensor input, Scalar exponent, Tensor? @out = null)
+        {
+            if (!input.dtype.is_floating_point && exponent.IsIntegral && exponent.Long < 0)
+                throw new ArgumentException("Integers to negative integer powers are not allowed.");
+            return pow(input, Scalars.Wrap(exponent), @out);
+        }
+
+        public static Tensor pow(Scalar self, Tensor exponent, Tensor? @out = null) => pow(Scalars.Wrap(self), exponent, @out);
+        public static Tensor float_power(Tensor input, Tensor exponent, Tensor? @out = null) =>
+            pow(input.to(float64), exponent.to(float64), @out);
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor pow(Tensor exponent) => torch.pow(this, exponent);
+        public Tensor pow(Scalar exponent) => torch.pow(this, exponent);
+        public Tensor pow_(Tensor exponent) => Elementwise.NumericBinary<PowOp>(this, exponent, null, true);
+        public Tensor pow_(Scalar exponent)
+        {
+            if (!dtype.is_floating_point && exponent.IsIntegral && exponent.Long < 0)
+                throw new ArgumentException("Integers to negative integer powers are not allowed.");
+            return pow_(Scalars.Wrap(exponent));
+        }
+    }
+}

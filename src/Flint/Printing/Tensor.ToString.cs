@@ -1,0 +1,7 @@
+namespace Flint;
+
+public sealed partial class Tensor
+{
+    /// <summary>PyTorch's <c>repr</c> of the tensor.</summary>
+    public override string ToString() => Printing.TensorFormatter.Repr(this);
+}

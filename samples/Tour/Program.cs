@@ -1,10 +1,31 @@
+// The first half of PyTorch's beginner tutorial ("Tensors"), line for line in C#.
 using Flint;
 
+var x = torch.randn(5, 3, dtype: torch.@float);   // 5x3 random float32
+Console.WriteLine(x);
+
+x = torch.tensor(new long[] { 0, 1, 2, 3, 4 });
+Console.WriteLine(x);
+
+x = torch.randn(5, 3);
+var y = torch.randn(5, 3);
+var result = torch.empty(5, 3);
+torch.add(x, y, @out: result);                    // out= form
+Console.WriteLine(result);
+y.add_(x);                                        // in-place form: a trailing _ mutates
+Console.WriteLine(y);
+
 var a = torch.tensor(new long[] { 0, 1, 2, 3, 4 });
-Console.WriteLine(a + 1);
-Console.WriteLine(torch.ones(2, 3) * 2.5);
-Console.WriteLine(torch.arange(6).view(2, 3).t().contiguous().view(6));
-Console.WriteLine(torch.div(torch.tensor(new long[] { 7, -7 }), 2, rounding_mode: "floor"));
-Console.WriteLine(torch.tensor(new int[] { 1, 2 }) + torch.tensor(new double[] { 0.5, 0.5 }));
-Console.WriteLine((torch.tensor(new int[] { 1, 2 }) + 1.5).dtype);
-Console.WriteLine(torch.arange(3).shape);
+var b = a.numpy<long>();                          // System.Numerics.Tensors.Tensor<long>, same memory
+double[] ones = [1, 1, 1, 1, 1];                  // np.ones(5)
+var c = torch.from_numpy(ones);                   // shares the array's memory
+Console.WriteLine(c);
+
+x = torch.ones(5);
+if (torch.cuda.is_available())                    // false without a GPU
+{
+    var device = torch.device("cuda");
+    y = torch.ones_like(x, device: device);
+    x = x.to(device);
+    Console.WriteLine((x + y).to("cpu", torch.@double));
+}

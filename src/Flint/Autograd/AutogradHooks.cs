@@ -1,14 +1,17 @@
 namespace Flint.Autograd;
 
-/// <summary>
-/// The checks ops ask of autograd before they write. Kept here so ops need not know how autograd records
-/// history; the autograd engine extends these as it grows.
-/// </summary>
+/// <summary>The checks ops ask of autograd before they write (out= targets, in-place on leaves).</summary>
 internal static class AutogradHooks
 {
     internal static void CheckOut(Tensor @out)
     {
         if (@out.requires_grad && GradMode.IsEnabled)
+            throw new InvalidOperationException("functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
+    }
+
+    internal static void CheckOutInputs(params Tensor[] inputs)
+    {
+        if (GradMode.IsEnabled && inputs.Any(t => t.requires_grad))
             throw new InvalidOperationException("functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
     }
 
@@ -23,5 +26,30 @@ internal static class AutogradHooks
 internal static class GradMode
 {
     [ThreadStatic] private static bool disabled;
+    [ThreadStatic] private static bool inference;
     internal static bool IsEnabled { get => !disabled; set => disabled = !value; }
+    internal static bool IsInference { get => inference; set => inference = value; }
+}
+
+/// <summary>Restores the previous grad mode when disposed: <c>using (torch.no_grad()) { ... }</c>.</summary>
+public sealed class GradModeScope : IDisposable
+{
+    private readonly bool previous;
+    private readonly bool previousInference;
+    private bool disposed;
+
+    internal GradModeScope(bool enabled, bool inference = false)
+    {
+        previous = GradMode.IsEnabled; previousInference = GradMode.IsInference;
+        GradMode.IsEnabled = enabled;
+        if (inference) GradMode.IsInference = true;
+    }
+
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        GradMode.IsEnabled = previous;
+        GradMode.IsInference = previousInference;
+    }
 }

@@ -1,17 +1,30 @@
+using Flint.Autograd;
+
 namespace Flint;
 
 public sealed partial class Tensor
 {
     private bool _requiresGrad;
+    private Node? _gradFn;
+    private AccumulateGrad? _accumulator;
+    internal int OutputNr;
+    private List<Func<Tensor, Tensor?>>? _hooks;
+    private List<Action<Tensor>>? _postAccumulateHooks;
 
     /// <summary>Whether gradients are computed for this tensor. Only floating point tensors can require them.</summary>
     public bool requires_grad
     {
-        get => _requiresGrad;
+        get => _requiresGrad || _gradFn is not null;
         set
         {
+            if (!is_leaf)
+            {
+                if (!value)
+                    throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+                return;
+            }
             if (value && !dtype.is_floating_point)
-                throw new InvalidOperationException("Only Tensors of floating point and complex dtype can require gradients");
+                throw new InvalidOperationException("only Tensors of floating point and complex dtype can require gradients");
             _requiresGrad = value;
         }
     }
@@ -21,12 +34,90 @@ public sealed partial class Tensor
     /// <summary>The gradient accumulated by backward (null until then).</summary>
     public Tensor? grad { get; set; }
 
+    /// <summary>The node that computes this tensor's gradient in backward (null for leaves).</summary>
+    public Node? grad_fn => _gradFn;
+
     /// <summary>True for tensors created by the user rather than recorded by an operation.</summary>
-    public bool is_leaf => true;
+    public bool is_leaf => _gradFn is null;
 
     /// <summary>The name of the operation that made this tensor, as printed in <c>grad_fn=&lt;...&gt;</c> (null for leaves).</summary>
-    internal string? GradFnName => null;
+    internal string? GradFnName => _gradFn?.name();
 
-    /// <summary>A tensor sharing this one's data that does not require grad.</summary>
+    internal IEnumerable<Func<Tensor, Tensor?>> Hooks => _hooks ?? Enumerable.Empty<Func<Tensor, Tensor?>>();
+    internal IEnumerable<Action<Tensor>> PostAccumulateHooks => _postAccumulateHooks ?? Enumerable.Empty<Action<Tensor>>();
+
+    internal void SetHistory(Node node, int outputNr)
+    {
+        _gradFn = node; OutputNr = outputNr; _requiresGrad = true;
+    }
+
+    internal AccumulateGrad GradAccumulator() => _accumulator ??= new AccumulateGrad(this);
+
+    /// <summary>A tensor sharing this one's data (and version counter) that does not require grad.</summary>
     public Tensor detach() => new(_storage, _shape, _strides, _offset, _version);
+
+    /// <summary>Detaches this tensor from the graph in place: it becomes a leaf that does not require grad.</summary>
+    public Tensor detach_()
+    {
+        _gradFn = null; _requiresGrad = false; OutputNr = 0;
+        return this;
+    }
+
+    /// <summary>Keeps the gradient of this non-leaf tensor in <c>.grad</c> during backward.</summary>
+    public void retain_grad()
+    {
+        if (!requires_grad) throw new InvalidOperationException("can't retain_grad on Tensor that has requires_grad=False");
+        if (is_leaf) return;
+        (_gradFn!.RetainGrad ??= []).Add((OutputNr, new WeakReference<Tensor>(this)));
+        retains_grad = true;
+    }
+
+    public bool retains_grad { get; private set; }
+
+    /// <summary>Registers a hook called with this tensor's gradient; a non-null return value replaces the gradient.</summary>
+    public RemovableHandle register_hook(Func<Tensor, Tensor?> hook)
+    {
+        if (!requires_grad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
+        if (is_leaf)
+        {
+            (_hooks ??= []).Add(hook);
+            return new RemovableHandle(() => _hooks!.Remove(hook));
+        }
+        var entry = (OutputNr, hook);
+        (_gradFn!.TensorPreHooks ??= []).Add(entry);
+        var fn = _gradFn;
+        return new RemovableHandle(() => fn.TensorPreHooks!.Remove(entry));
+    }
+
+    public RemovableHandle register_hook(Action<Tensor> hook) => register_hook(g => { hook(g); return null; });
+
+    /// <summary>Registers a hook called with this leaf tensor after its .grad was updated.</summary>
+    public RemovableHandle register_post_accumulate_grad_hook(Action<Tensor> hook)
+    {
+        if (!is_leaf) throw new InvalidOperationException("post accumulate grad hooks cannot be registered on non-leaf tensors");
+        if (!requires_grad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
+        (_postAccumulateHooks ??= []).Add(hook);
+        return new RemovableHandle(() => _postAccumulateHooks!.Remove(hook));
+    }
+
+    /// <summary>Computes the gradient of this tensor with respect to the graph's leaves, accumulating into their .grad.</summary>
+    public void backward(Tensor? gradient = null, bool? retain_graph = null, bool create_graph = false, Tensor[]? inputs = null)
+    {
+        torch.autograd.backward([this], gradient is null ? null : [gradient], retain_graph, create_graph, inputs);
+    }
+
+    /// <summary>grad += g without recording history (used when accumulating under no_grad).</summary>
+    internal void AccumulateInPlace(Tensor g)
+    {
+        Ops.Elementwise.NumericBinary<Ops.Kernels.AddOp>(this, g, null, inPlace: true);
+    }
+}
+
+/// <summary>Removes a registered hook when disposed or when <see cref="remove"/> is called.</summary>
+public sealed class RemovableHandle : IDisposable
+{
+    private Action? onRemove;
+    internal RemovableHandle(Action onRemove) { this.onRemove = onRemove; }
+    public void remove() { onRemove?.Invoke(); onRemove = null; }
+    public void Dispose() => remove();
 }

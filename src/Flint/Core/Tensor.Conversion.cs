@@ -8,7 +8,9 @@ public sealed partial class Tensor
         if (dtype == this.dtype && !copy) return this;
         var r = Empty(_shape, dtype, device);
         r.Backend.Copy(r, this);
-        return r;
+        if (!dtype.is_floating_point) return r;
+        var from = this.dtype;
+        return Autograd.Recording.Record(r, "ToCopyBackward0", [this], g => [g.to(from)]);
     }
 
     public Tensor to(Device device, DType? dtype = null, bool non_blocking = false, bool copy = false)
@@ -78,7 +80,7 @@ public sealed partial class Tensor
     {
         var r = Empty(_shape, dtype, device);
         r.Backend.Copy(r, this);
-        return r;
+        return Autograd.Recording.Record(r, "CloneBackward0", [this], g => [g]);
     }
 
     /// <summary>This tensor if it is contiguous, else a contiguous copy.</summary>

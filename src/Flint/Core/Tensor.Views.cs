@@ -5,12 +5,25 @@ public sealed partial class Tensor
 {
     internal Tensor View(long[] shape, long[] strides, long offset) => new(_storage, shape, strides, offset, _version);
 
+    /// <summary>Records a view's backward: <paramref name="back"/> maps the view's gradient to this tensor's.</summary>
+    private Tensor Rec(Tensor view, string name, Func<Tensor, Tensor> back) =>
+        Autograd.Recording.Record(view, name, [this], g => [back(g)]);
+
+    /// <summary>The gradient of a view that picks part of this tensor: zeros with the view's part filled.</summary>
+    private Tensor Embed(Tensor g, Func<Tensor, Tensor> sameView)
+    {
+        var z = torch.zeros(_shape, dtype, device);
+        sameView(z).copy_(g);
+        return z;
+    }
+
     public Tensor view(params long[] shape)
     {
         var s = Shape.InferSize(shape, numel());
         var st = Shape.ComputeViewStrides(_shape, _strides, s)
             ?? throw new InvalidOperationException("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-        return View(s, st, _offset);
+        var shp = _shape;
+        return Rec(View(s, st, _offset), "ViewBackward0", g => g.reshape(shp));
     }
 
     public Tensor view_as(Tensor other) => view(other._shape);
@@ -19,8 +32,11 @@ public sealed partial class Tensor
     {
         var s = Shape.InferSize(shape, numel());
         var st = Shape.ComputeViewStrides(_shape, _strides, s);
-        if (st is not null) return View(s, st, _offset);
-        return clone().view(s);
+        var shp = _shape;
+        if (st is not null) return Rec(View(s, st, _offset), "ReshapeAliasBackward0", g => g.reshape(shp));
+        var copy = Empty(_shape, dtype, device);
+        copy.Backend.Copy(copy, this);
+        return Rec(copy.View(s, Shape.ContiguousStrides(s), 0), "UnsafeViewBackward0", g => g.reshape(shp));
     }
 
     public Tensor reshape_as(Tensor other) => reshape(other._shape);
@@ -34,7 +50,7 @@ public sealed partial class Tensor
         var sh = (long[])_shape.Clone(); var st = (long[])_strides.Clone();
         (sh[d0], sh[d1]) = (sh[d1], sh[d0]);
         (st[d0], st[d1]) = (st[d1], st[d0]);
-        return View(sh, st, _offset);
+        return Rec(View(sh, st, _offset), "TransposeBackward0", g => g.transpose(d0, d1));
     }
 
     public Tensor swapaxes(long axis0, long axis1) => transpose(axis0, axis1);
@@ -44,7 +60,8 @@ public sealed partial class Tensor
     public Tensor t()
     {
         if (ndim > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {ndim}D");
-        return ndim < 2 ? View(_shape, _strides, _offset) : transpose(0, 1);
+        var v = ndim < 2 ? View(_shape, _strides, _offset) : View([_shape[1], _shape[0]], [_strides[1], _strides[0]], _offset);
+        return Rec(v, "TBackward0", g => g.t());
     }
 
     /// <summary>Reverses all dims (deprecated in PyTorch for ndim != 2, kept for 2-D code).</summary>
@@ -73,7 +90,9 @@ public sealed partial class Tensor
             seen[d] = true;
             sh[i] = _shape[d]; st[i] = _strides[d];
         }
-        return View(sh, st, _offset);
+        var inv = new long[ndim];
+        for (int i = 0; i < ndim; i++) inv[Shape.WrapDim(dims[i], ndim)] = i;
+        return Rec(View(sh, st, _offset), "PermuteBackward0", g => g.permute(inv));
     }
 
     public Tensor expand(params long[] sizes)
@@ -99,7 +118,8 @@ public sealed partial class Tensor
                 sh[i] = size; st[i] = 0;
             }
         }
-        return View(sh, st, _offset);
+        var shp = _shape;
+        return Rec(View(sh, st, _offset), "ExpandBackward0", g => Autograd.Recording.SumToShape(g, shp));
     }
 
     public Tensor expand_as(Tensor other) => expand(other._shape);
@@ -110,16 +130,18 @@ public sealed partial class Tensor
     public Tensor squeeze()
     {
         var keep = Enumerable.Range(0, ndim).Where(i => _shape[i] != 1).ToArray();
-        return View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset);
+        var shp = _shape;
+        return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), "SqueezeBackward0", g => g.reshape(shp));
     }
 
     public Tensor squeeze(params long[] dims)
     {
-        if (ndim == 0) { foreach (var d in dims) Shape.WrapDim(d, 0); return View(_shape, _strides, _offset); }
+        var shp = _shape;
+        if (ndim == 0) { foreach (var d in dims) Shape.WrapDim(d, 0); return Rec(View(_shape, _strides, _offset), "SqueezeBackward1", g => g.reshape(shp)); }
         var drop = new bool[ndim];
         foreach (var d in dims) { int w = Shape.WrapDim(d, ndim); if (_shape[w] == 1) drop[w] = true; }
         var keep = Enumerable.Range(0, ndim).Where(i => !drop[i]).ToArray();
-        return View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset);
+        return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), dims.Length == 1 ? "SqueezeBackward1" : "SqueezeBackward2", g => g.reshape(shp));
     }
 
     public Tensor unsqueeze(long dim)
@@ -128,7 +150,7 @@ public sealed partial class Tensor
         var sh = _shape.ToList(); var st = _strides.ToList();
         long s = d < ndim ? _shape[d] * _strides[d] : 1;
         sh.Insert(d, 1); st.Insert(d, s);
-        return View(sh.ToArray(), st.ToArray(), _offset);
+        return Rec(View(sh.ToArray(), st.ToArray(), _offset), "UnsqueezeBackward0", g => g.squeeze(d));
     }
 
     public Tensor flatten(long start_dim = 0, long end_dim = -1)
@@ -167,7 +189,9 @@ public sealed partial class Tensor
         if (length < 0 || start > size - length)
             throw new ArgumentException($"start ({start}) + length ({length}) exceeds dimension size ({size}).");
         var sh = (long[])_shape.Clone(); sh[d] = length;
-        return View(sh, (long[])_strides.Clone(), _offset + start * _strides[d]);
+        long st0 = start;
+        return Rec(View(sh, (long[])_strides.Clone(), _offset + start * _strides[d]), "SliceBackward0",
+            g => { using var _ = torch.no_grad(); return Embed(g, z => z.narrow(d, st0, length)); });
     }
 
     public Tensor select(long dim, long index)
@@ -180,7 +204,9 @@ public sealed partial class Tensor
         if (index < 0) index += size;
         var sh = _shape.Where((_, i) => i != d).ToArray();
         var st = _strides.Where((_, i) => i != d).ToArray();
-        return View(sh, st, _offset + index * _strides[d]);
+        long ix = index;
+        return Rec(View(sh, st, _offset + index * _strides[d]), "SelectBackward0",
+            g => { using var _ = torch.no_grad(); return Embed(g, z => z.select(d, ix)); });
     }
 
     public Tensor[] unbind(long dim = 0)
@@ -246,7 +272,8 @@ public sealed partial class Tensor
         for (int i = 0; i < size.Length; i++) { if (size[i] == 0) { max = -1; break; } max += (size[i] - 1) * stride[i]; }
         if (max >= _storage.Count)
             throw new ArgumentException($"setStorage: sizes {Shape.Str(size)}, strides {Shape.Str(stride)}, storage offset {off}, and itemsize {dtype.itemsize} requiring a storage size of {(max + 1) * dtype.itemsize} are out of bounds for storage of size {_storage.Count * dtype.itemsize}");
-        return View((long[])size.Clone(), (long[])stride.Clone(), off);
+        var v = View((long[])size.Clone(), (long[])stride.Clone(), off);
+        return Rec(v, "AsStridedBackward0", _ => throw new NotSupportedException("the derivative for 'as_strided' is not implemented in Flint yet"));
     }
 
     public Tensor movedim(long source, long destination)

@@ -1,0 +1,118 @@
+namespace Flint.Autograd;
+
+/// <summary>
+/// Runs backward: finds every node reachable from the roots, then calls them in dependency order (each node
+/// after all nodes that feed it a gradient), summing gradients that meet at a node.
+/// </summary>
+internal static class Engine
+{
+    /// <summary>
+    /// Propagates <paramref name="grads"/> from <paramref name="roots"/>. When <paramref name="capture"/> is given,
+    /// gradients arriving at those edges are returned instead of being accumulated into leaves.
+    /// </summary>
+    internal static Tensor?[]? Run(Tensor[] roots, Tensor[] grads, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
+    {
+        var rootEdges = new List<(Edge edge, Tensor grad)>();
+        for (int i = 0; i < roots.Length; i++)
+        {
+            var e = Recording.EdgeOf(roots[i]);
+            if (e is null)
+                throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
+            rootEdges.Add((e.Value, grads[i]));
+        }
+
+        // dependencies: how many edges point at each node
+        var deps = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Node>();
+        foreach (var (e, _) in rootEdges) if (seen.Add(e.Node)) stack.Push(e.Node);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            foreach (var ne in n.NextEdges)
+            {
+                if (ne is not { } e) continue;
+                deps[e.Node] = deps.GetValueOrDefault(e.Node) + 1;
+                if (seen.Add(e.Node)) stack.Push(e.Node);
+            }
+        }
+
+        Dictionary<Edge, int>? captureIndex = null;
+        Tensor?[]? captured = null;
+        if (capture is not null)
+        {
+            captureIndex = new Dictionary<Edge, int>();
+            for (int i = 0; i < capture.Length; i++) captureIndex.TryAdd(capture[i], i);
+            captured = new Tensor?[capture.Length];
+        }
+
+        var buffers = new Dictionary<Node, Tensor?[]>(ReferenceEqualityComparer.Instance);
+        void Add(Edge e, Tensor g)
+        {
+            if (!buffers.TryGetValue(e.Node, out var buf)) buffers[e.Node] = buf = new Tensor?[Math.Max(e.Node.NumOutputs, e.InputNr + 1)];
+            buf[e.InputNr] = buf[e.InputNr] is { } prev ? prev + g : g;
+        }
+        foreach (var (e, g) in rootEdges) Add(e, g);
+
+        // ready: nodes whose dependencies are all satisfied, latest-created first (as PyTorch orders by sequence number)
+        var ready = new PriorityQueue<Node, long>();
+        foreach (var n in seen) if (!deps.ContainsKey(n)) ready.Enqueue(n, -n.SequenceNr);
+
+        using var mode = new GradModeScope(createGraph);
+        while (ready.Count > 0)
+        {
+            var node = ready.Dequeue();
+            var inputs = buffers.GetValueOrDefault(node) ?? new Tensor?[node.NumOutputs];
+            buffers.Remove(node);
+
+            if (node.TensorPreHooks is { } hooks)
+                foreach (var (o, h) in hooks)
+                    if (o < inputs.Length && inputs[o] is { } gi) inputs[o] = h(gi) ?? gi;
+            if (node.RetainGrad is { } rg)
+                foreach (var (o, wr) in rg)
+                    if (o < inputs.Length && inputs[o] is { } gi && wr.TryGetTarget(out var tensor))
+                        tensor.grad = tensor.grad is null ? gi.detach().clone() : tensor.grad + gi.detach();
+
+            bool isCaptured = false;
+            if (captureIndex is not null)
+                for (int o = 0; o < inputs.Length; o++)
+                    if (captureIndex.TryGetValue(new Edge(node, o), out int ci) && inputs[o] is { } cg)
+                    { captured![ci] = captured[ci] is { } p ? p + cg : cg; isCaptured = true; }
+
+            Tensor?[] outs;
+            if (node is AccumulateGrad)
+            {
+                outs = [];
+                if (accumulate && !isCaptured) node.Apply(inputs);
+            }
+            else
+            {
+                outs = node.Apply(inputs);
+                if (AnomalyMode.Enabled) CheckNaN(node, outs);
+                if (!retainGraph) node.Release();
+            }
+
+            for (int i = 0; i < node.NextEdges.Length; i++)
+            {
+                if (node.NextEdges[i] is not { } e) continue;
+                if (i < outs.Length && outs[i] is { } g) Add(e, g);
+                int left = deps[e.Node] - 1;
+                deps[e.Node] = left;
+                if (left == 0) ready.Enqueue(e.Node, -e.Node.SequenceNr);
+            }
+        }
+        return captured;
+    }
+
+    private static void CheckNaN(Node node, Tensor?[] outs)
+    {
+        for (int i = 0; i < outs.Length; i++)
+        {
+            if (outs[i] is { } g && g.dtype.is_floating_point && g.ToDoubleArray().Any(double.IsNaN))
+            {
+                string trace = node.AnomalyTrace is { } t ? "\nThe forward call that created it:\n" + t : "";
+                throw new InvalidOperationException($"Function '{node.name()}' returned nan values in its {i}th output.{trace}");
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text;
+using Flint.Autograd;
+
+namespace Flint;
+
+public static partial class torch
+{
+    public static partial class autograd
+    {
+        /// <summary>
+        /// Checks analytical gradients against central finite differences (PyTorch's gradcheck defaults:
+        /// eps 1e-6, atol 1e-5, rtol 1e-3; use float64 inputs). Throws with both Jacobians on a mismatch.
+        /// </summary>
+        public static bool gradcheck(Func<Tensor[], Tensor[]> func, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, bool raise_exception = true)
+        {
+            var diff = Enumerable.Range(0, inputs.Length).Where(i => inputs[i].requires_grad).ToArray();
+            if (diff.Length == 0)
+                throw new ArgumentException("gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.");
+            foreach (var i in diff)
+                if (inputs[i].dtype != float64 && raise_exception)
+                    Console.Error.WriteLine($"Input #{i} requires gradient and is not a double precision floating point. This check will likely fail if all the inputs are not of double precision floating point.");
+
+            var outputs = func(inputs);
+            for (int o = 0; o < outputs.Length; o++)
+            {
+                var output = outputs[o];
+                if (!output.dtype.is_floating_point) continue;
+                int nOut = (int)output.numel();
+                foreach (var i in diff)
+                {
+                    int nIn = (int)inputs[i].numel();
+                    var numerical = Numerical(func, inputs, i, o, eps, nIn, nOut);
+                    var analytical = new double[nIn, nOut];
+                    for (int k = 0; k < nOut; k++)
+                    {
+                        if (!output.requires_grad) break;
+                        var go = zeros(output._shape, output.dtype);
+                        go.view(-1).narrow(0, k, 1).fill_(1);
+                        var g = grad([output], [inputs[i]], [go], retain_graph: true, allow_unused: true)[0];
+                        if (g is null) continue;
+                        var ga = g.ToArray<double>();
+                        for (int j = 0; j < nIn; j++) analytical[j, k] = ga[j];
+                    }
+                    for (int j = 0; j < nIn; j++)
+                        for (int k = 0; k < nOut; k++)
+                        {
+                            double a = analytical[j, k], n = numerical[j, k];
+                            if (!(Math.Abs(a - n) <= atol + rtol * Math.Abs(n)))
+                            {
+                                if (!raise_exception) return false;
+                                throw new InvalidOperationException(
+                                    $"Jacobian mismatch for output {o} with respect to input {i},\nnumerical:{Format(numerical)}\nanalytical:{Format(analytical)}\n");
+                            }
+                        }
+                }
+            }
+            return true;
+        }
+
+        public static bool gradcheck(Func<Tensor[], Tensor> func, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, bool raise_exception = true) =>
+            gradcheck(xs => [func(xs)], inputs, eps, atol, rtol, raise_exception);
+
+        /// <summary>
+        /// Checks second derivatives: gradcheck of the function (inputs, grad_outputs) -> gradients of the outputs
+        /// with respect to the inputs, computed with create_graph.
+        /// </summary>
+        public static bool gradgradcheck(Func<Tensor[], Tensor[]> func, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, bool raise_exception = true)
+        {
+            var outs = func(inputs);
+            var gos = outs.Select(o => randn(o._shape, dtype: o.dtype).requires_grad_()).ToArray();
+            int nIn = inputs.Length;
+            Tensor[] GradFn(Tensor[] xs)
+            {
+                var ins = xs.Take(nIn).ToArray();
+                var gouts = xs.Skip(nIn).ToArray();
+                var o = func(ins);
+                var diffIns = ins.Where(t => t.requires_grad).ToArray();
+                var gs = grad(o, diffIns, gouts, create_graph: true, allow_unused: true);
+                return gs.Select((g, k) => g ?? zeros_like(diffIns[k])).ToArray();
+            }
+            return gradcheck(GradFn, inputs.Concat(gos).ToArray(), eps, atol, rtol, raise_exception);
+        }
+
+        public static bool gradgradcheck(Func<Tensor[], Tensor> func, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, bool raise_exception = true) =>
+            gradgradcheck(xs => [func(xs)], inputs, eps, atol, rtol, raise_exception);
+
+        private static double[,] Numerical(Func<Tensor[], Tensor[]> func, Tensor[] inputs, int i, int o, double eps, int nIn, int nOut)
+        {
+            var result = new double[nIn, nOut];
+            var x = inputs[i];
+            var baseData = x.detach().contiguous().ToArray<double>();
+            using var _ = no_grad();
+            for (int j = 0; j < nIn; j++)
+            {
+                double[] Eval(double delta)
+                {
+                    var data = (double[])baseData.Clone();
+                    data[j] += delta;
+                    var xi = from_array(data, x._shape).to(x.dtype);
+                    var args = (Tensor[])inputs.Clone();
+                    args[i] = xi;
+                    return func(args)[o].ToArray<double>();
+                }
+                var plus = Eval(eps); var minus = Eval(-eps);
+                for (int k = 0; k < nOut; k++) result[j, k] = (plus[k] - minus[k]) / (2 * eps);
+            }
+            return result;
+        }
+
+        private static string Format(double[,] m)
+        {
+            var sb = new StringBuilder();
+            for (int r = 0; r < m.GetLength(0); r++)
+            {
+                sb.Append("\n[");
+                for (int c = 0; c < m.GetLength(1); c++) sb.Append(c > 0 ? ", " : "").Append(m[r, c].ToString("G6", System.Globalization.CultureInfo.InvariantCulture));
+                sb.Append(']');
+            }
+            return sb.ToString();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+namespace Flint.Autograd;
+
+/// <summary>
+/// How ops record history. An op computes its result with no autograd knowledge, then — only when grad mode is
+/// on and an input requires grad — records a node holding its backward formula and the values it saved.
+/// </summary>
+internal static class Recording
+{
+    internal static bool Needs(Tensor a) => GradMode.IsEnabled && a.requires_grad;
+    internal static bool Needs(Tensor a, Tensor b) => GradMode.IsEnabled && (a.requires_grad || b.requires_grad);
+    internal static bool Needs(params Tensor[] inputs)
+    {
+        if (!GradMode.IsEnabled) return false;
+        foreach (var t in inputs) if (t.requires_grad) return true;
+        return false;
+    }
+
+    /// <summary>The edge a gradient for <paramref name="t"/> travels along, or null when it needs none.</summary>
+    internal static Edge? EdgeOf(Tensor t)
+    {
+        if (!t.requires_grad) return null;
+        if (t.grad_fn is { } fn) return new Edge(fn, t.OutputNr);
+        return new Edge(t.GradAccumulator(), 0);
+    }
+
+    /// <summary>
+    /// Records a single-output op. <paramref name="backward"/> maps the output gradient to one gradient per input
+    /// (null for inputs that get none). <paramref name="saved"/> are checked against in-place changes.
+    /// </summary>
+    internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, params Tensor[] saved)
+    {
+        if (!Needs(inputs)) return result;
+        var node = MakeNode(name, inputs, g => g[0] is { } go ? backward(go) : new Tensor?[inputs.Length], saved, result);
+        Attach(result, node, 0);
+        return result;
+    }
+
+    /// <summary>Records an op with several outputs; null output gradients are passed as null.</summary>
+    internal static Tensor[] RecordMulti(Tensor[] results, string name, Tensor[] inputs, Func<Tensor?[], Tensor?[]> backward, params Tensor[] saved)
+    {
+        if (!Needs(inputs)) return results;
+        var node = MakeNode(name, inputs, backward, saved, null);
+        node.NumOutputs = results.Length;
+        for (int i = 0; i < results.Length; i++)
+            if (results[i].dtype.is_floating_point) Attach(results[i], node, i);
+        return results;
+    }
+
+    /// <summary>
+    /// Records an in-place op on <paramref name="self"/>: the new node takes self's previous history as its first
+    /// input, and self's history is rebased onto it (as PyTorch does for in-place ops on non-leaves).
+    /// </summary>
+    internal static Tensor RecordInPlace(Tensor self, Tensor?[] previousAndOthers, string name, Func<Tensor, Tensor?[]> backward, Edge? selfEdge, params Tensor[] saved)
+    {
+        var node = new FunctionNode(name, g => g[0] is { } go ? backward(go) : new Tensor?[previousAndOthers.Length]);
+        var edges = new Edge?[previousAndOthers.Length];
+        edges[0] = selfEdge;
+        for (int i = 1; i < previousAndOthers.Length; i++) edges[i] = previousAndOthers[i] is { } t ? EdgeOf(t) : null;
+        node.NextEdges = edges;
+        node.Saved = saved.Select(s => new SavedTensor(s)).ToArray();
+        if (AnomalyMode.Enabled) node.AnomalyTrace = Environment.StackTrace;
+        Attach(self, node, 0);
+        return self;
+    }
+
+    private static FunctionNode MakeNode(string name, Tensor[] inputs, Func<Tensor?[], Tensor?[]> backward, Tensor[] saved, Tensor? output)
+    {
+        var node = new FunctionNode(name, backward)
+        {
+            NextEdges = inputs.Select(EdgeOf).ToArray(),
+            Saved = saved.Select(s => new SavedTensor(s, ReferenceEquals(s, output))).ToArray(),
+        };
+        if (AnomalyMode.Enabled) node.AnomalyTrace = Environment.StackTrace;
+        return node;
+    }
+
+    private static void Attach(Tensor t, Node node, int outputNr)
+    {
+        t.SetHistory(node, outputNr);
+    }
+
+    /// <summary>Reduces a broadcast gradient back to <paramref name="shape"/> by summing the expanded dims.</summary>
+    internal static Tensor SumToShape(Tensor grad, long[] shape)
+    {
+        if (grad._shape.AsSpan().SequenceEqual(shape)) return grad;
+        int lead = grad.ndim - shape.Length;
+        var dims = new List<long>();
+        for (int i = 0; i < grad.ndim; i++)
+        {
+            if (i < lead) dims.Add(i);
+            else if (shape[i - lead] == 1 && grad._shape[i] != 1) dims.Add(i);
+        }
+        var r = dims.Count > 0 ? Reductions.SumDims(grad, dims.ToArray(), keepdim: true) : grad;
+        if (lead > 0) r = r.reshape(shape);
+        return r.ndim == shape.Length && r._shape.AsSpan().SequenceEqual(shape) ? r : r.reshape(shape);
+    }
+}
+
+/// <summary>Anomaly detection: records each op's creation trace and names the op whose backward produced NaN.</summary>
+internal static class AnomalyMode
+{
+    internal static bool Enabled;
+}

@@ -1,0 +1,38 @@
+namespace Flint.Autograd;
+
+/// <summary>
+/// A tensor an operation keeps for its backward, with the version it had when saved: backward refuses to use
+/// it if it was modified in place since (PyTorch's SavedVariable).
+/// </summary>
+internal sealed class SavedTensor
+{
+    private Tensor? tensor;
+    private readonly long savedVersion;
+    private readonly bool isOutput;
+    private readonly long[] shape;
+    private readonly DType dtype;
+    private string? producer;
+
+    internal SavedTensor(Tensor t, bool isOutput = false)
+    {
+        tensor = t; savedVersion = t._version.Value; this.isOutput = isOutput;
+        shape = t._shape; dtype = t.dtype;
+        if (!isOutput && t.grad_fn is { } gf) producer = $"output {t.OutputNr} of {gf.name()}";
+    }
+
+    internal string Describe => $"{dtype.name}{Shape.Str(shape)}";
+
+    internal void Check(Node owner)
+    {
+        var t = tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
+        if (t._version.Value != savedVersion)
+        {
+            string? which = isOutput ? $"output 0 of {owner.name()}" : producer;
+            throw new InvalidOperationException(
+                $"one of the variables needed for gradient computation has been modified by an inplace operation: [torch.{t.TypeName()} {Shape.Str(t._shape)}]{(which is null ? "" : ", which is " + which)}, is at version {t._version.Value}; expected version {savedVersion} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).");
+        }
+    }
+
+    internal Tensor Value => tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
+    internal void Release() => tensor = null;
+}

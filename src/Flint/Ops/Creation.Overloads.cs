@@ -1,0 +1,30 @@
+namespace Flint;
+
+// Size-as-arguments overloads, so `torch.randn(5, 3, dtype: torch.@float)` reads as in Python.
+public static partial class torch
+{
+    public static Tensor zeros(long size0, DType? dtype = null, Device? device = null, bool requires_grad = false) => zeros([size0], dtype, device, requires_grad);
+    public static Tensor zeros(long size0, long size1, DType? dtype = null, Device? device = null, bool requires_grad = false) => zeros([size0, size1], dtype, device, requires_grad);
+    public static Tensor zeros(long size0, long size1, long size2, DType? dtype = null, Device? device = null, bool requires_grad = false) => zeros([size0, size1, size2], dtype, device, requires_grad);
+    public static Tensor zeros(long size0, long size1, long size2, long size3, DType? dtype = null, Device? device = null, bool requires_grad = false) => zeros([size0, size1, size2, size3], dtype, device, requires_grad);
+
+    public static Tensor ones(long size0, DType? dtype = null, Device? device = null, bool requires_grad = false) => ones([size0], dtype, device, requires_grad);
+    public static Tensor ones(long size0, long size1, DType? dtype = null, Device? device = null, bool requires_grad = false) => ones([size0, size1], dtype, device, requires_grad);
+    public static Tensor ones(long size0, long size1, long size2, DType? dtype = null, Device? device = null, bool requires_grad = false) => ones([size0, size1, size2], dtype, device, requires_grad);
+    public static Tensor ones(long size0, long size1, long size2, long size3, DType? dtype = null, Device? device = null, bool requires_grad = false) => ones([size0, size1, size2, size3], dtype, device, requires_grad);
+
+    public static Tensor empty(long size0, DType? dtype = null, Device? device = null, bool requires_grad = false) => empty([size0], dtype, device, requires_grad);
+    public static Tensor empty(long size0, long size1, DType? dtype = null, Device? device = null, bool requires_grad = false) => empty([size0, size1], dtype, device, requires_grad);
+    public static Tensor empty(long size0, long size1, long size2, DType? dtype = null, Device? device = null, bool requires_grad = false) => empty([size0, size1, size2], dtype, device, requires_grad);
+    public static Tensor empty(long size0, long size1, long size2, long size3, DType? dtype = null, Device? device = null, bool requires_grad = false) => empty([size0, size1, size2, size3], dtype, device, requires_grad);
+
+    public static Tensor rand(long size0, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) => rand([size0], generator, dtype, device, requires_grad);
+    public static Tensor rand(long size0, long size1, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) => rand([size0, size1], generator, dtype, device, requires_grad);
+    public static Tensor rand(long size0, long size1, long size2, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) => rand([size0, size1, size2], generator, dtype, device, requires_grad);
+    public static Tensor rand(long size0, long size1, long size2, long size3, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) => rand([size0, size1, size2, size3], generator, dtype, device, requires_grad);
+
+    public static Tensor randn(long size0, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) => randn([size0], generator, dtype, device, requires_grad);
+    public static Tensor randn(long size0, long size1, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) => randn([size0, size1], generator, dtype, device, requires_grad);
+    public static Tensor randn(long size0, long size1, long size2, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) => randn([size0, size1, size2], generator, dtype, device, requires_grad);
+    public static Tensor randn(long size0, long size1, long size2, long size3, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) => randn([size0, size1, size2, size3], generator, dtype, device, requires_grad);
+}

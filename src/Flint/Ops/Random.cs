@@ -1,0 +1,265 @@
+namespace Flint;
+
+// Random sampling with PyTorch's generator and transforms: the same seed gives the same values.
+// Samples are drawn into a contiguous buffer in PyTorch's element order, then copied into the target.
+public static partial class torch
+{
+    /// <summary>Seeds the default generator (PyTorch's <c>torch.manual_seed</c>).</summary>
+    public static Generator manual_seed(long seed) => Generator.Default.manual_seed(seed);
+    public static long seed() => Generator.Default.seed();
+    public static long initial_seed() => Generator.Default.initial_seed();
+    public static byte[] get_rng_state() => Generator.Default.get_state();
+    public static void set_rng_state(byte[] state) => Generator.Default.set_state(state);
+
+    /// <summary>The default generator, as <c>torch.default_generator</c>.</summary>
+    public static Generator default_generator => Generator.Default;
+
+    private static DType FloatDType(DType? dtype, string op)
+    {
+        var dt = dtype ?? get_default_dtype();
+        if (!dt.is_floating_point) throw new NotSupportedException($"\"{op}\" not implemented for '{dt.LegacyName}'");
+        return dt;
+    }
+
+    public static Tensor rand(params long[] size) => rand(size, null);
+    public static Tensor rand(long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        var t = empty(size, FloatDType(dtype, "check_uniform_bounds"), null);
+        t.UniformInto(0, 1, generator);
+        return Placed(t, device, requires_grad);
+    }
+
+    public static Tensor randn(params long[] size) => randn(size, null);
+    public static Tensor randn(long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        var t = empty(size, FloatDType(dtype, "normal_kernel_cpu"), null);
+        t.NormalInto(0, 1, generator);
+        return Placed(t, device, requires_grad);
+    }
+
+    public static Tensor rand_like(Tensor input, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
+        rand(input._shape, null, dtype ?? input.dtype, device ?? input.device, requires_grad);
+    public static Tensor randn_like(Tensor input, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
+        randn(input._shape, null, dtype ?? input.dtype, device ?? input.device, requires_grad);
+
+    /// <summary>Integers drawn uniformly from [low, high) (int64 unless dtype says otherwise).</summary>
+    public static Tensor randint(long low, long high, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        if (low >= high)
+            throw new ArgumentException($"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
+        var t = empty(size, dtype ?? int64, null);
+        t.RandomInto(low, high, generator);
+        return Placed(t, device, requires_grad);
+    }
+
+    public static Tensor randint(long high, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
+        randint(0, high, size, generator, dtype, device, requires_grad);
+
+    public static Tensor randint_like(Tensor input, long low, long high, DType? dtype = null, Device? device = null) =>
+        randint(low, high, input._shape, null, dtype ?? input.dtype, device ?? input.device);
+    public static Tensor randint_like(Tensor input, long high, DType? dtype = null, Device? device = null) =>
+        randint_like(input, 0, high, dtype, device);
+
+    /// <summary>A random permutation of 0..n-1.</summary>
+    public static Tensor randperm(long n, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        if (n < 0) throw new ArgumentException($"n must be non-negative, got{n}");
+        var idx = new long[n];
+        RandomKernels.Randperm(generator ?? Generator.Default, idx);
+        var t = from_array(idx, n).clone();
+        if (dtype is not null && dtype != int64) t = t.to(dtype);
+        return Placed(t, device, requires_grad);
+    }
+
+    /// <summary>Samples from N(mean, std²) with a tensor mean and/or std (broadcast), as <c>torch.normal</c>.</summary>
+    public static Tensor normal(Tensor mean, Tensor std, Generator? generator = null)
+    {
+        var shape = Shape.Broadcast(mean._shape, std._shape);
+        var dt = Ops.TypePromotion.ResultType(mean, std);
+        var t = empty(shape, dt.is_floating_point ? dt : get_default_dtype(), null);
+        t.NormalInto(0, 1, generator);
+        return t.mul_(std).add_(mean);
+    }
+
+    public static Tensor normal(Tensor mean, double std = 1.0, Generator? generator = null)
+    {
+        if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
+        var t = empty(mean._shape, mean.dtype.is_floating_point ? mean.dtype : get_default_dtype(), null);
+        t.NormalInto(0, std, generator);
+        return t.add_(mean);
+    }
+
+    public static Tensor normal(double mean, Tensor std, Generator? generator = null)
+    {
+        var t = empty(std._shape, std.dtype.is_floating_point ? std.dtype : get_default_dtype(), null);
+        t.NormalInto(0, 1, generator);
+        return t.mul_(std).add_(mean);
+    }
+
+    public static Tensor normal(double mean, double std, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        var t = empty(size, FloatDType(dtype, "normal_kernel_cpu"), null);
+        t.normal_(mean, std, generator);
+        return Placed(t, device, requires_grad);
+    }
+
+    /// <summary>Draws 1 with the probability held in each element of <paramref name="input"/>.</summary>
+    public static Tensor bernoulli(Tensor input, Generator? generator = null)
+    {
+        if (!input.dtype.is_floating_point)
+            throw new NotSupportedException($"\"bernoulli_tensor_cpu_p_\" not implemented for '{input.dtype.LegacyName}'");
+        var g = generator ?? Generator.Default;
+        var r = empty(input._shape, input.dtype, input.device);
+        if (input.dtype == float64)
+        {
+            var p = input.ToArray<double>(); var o = new double[p.Length];
+            RandomKernels.Bernoulli(g, p, o);
+            r.copy_(from_array(o, input._shape));
+        }
+        else
+        {
+            var p = input.ToArray<float>(); var o = new float[p.Length];
+            RandomKernels.Bernoulli(g, p, o);
+            r.copy_(from_array(o, input._shape));
+        }
+        return r;
+    }
+
+    public static Tensor bernoulli(Tensor input, double p, Generator? generator = null) =>
+        empty_like(input).bernoulli_(p, generator);
+
+    /// <summary>Samples category indices from each row of (unnormalized) probabilities.</summary>
+    public static Tensor multinomial(Tensor input, long num_samples, bool replacement = false, Generator? generator = null)
+    {
+        if (input.dim() != 1 && input.dim() != 2)
+            throw new ArgumentException("prob_dist must be 1 or 2 dim");
+        if (!input.dtype.is_floating_point)
+            throw new ArgumentException($"multinomial only supports floating-point dtypes for input, got: {input.dtype.LegacyName}");
+        if (num_samples <= 0) throw new ArgumentException("cannot sample n_sample <= 0 samples");
+        long cats = input.size(-1);
+        if (!replacement && num_samples > cats)
+            throw new ArgumentException("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
+        int rows = input.dim() == 1 ? 1 : (int)input.size(0);
+        var dst = new long[rows * num_samples];
+        var g = generator ?? Generator.Default;
+        if (input.dtype == float64) RandomKernels.Multinomial(g, input.ToArray<double>(), rows, (int)cats, (int)num_samples, replacement, dst);
+        else RandomKernels.Multinomial(g, input.ToArray<float>(), rows, (int)cats, (int)num_samples, replacement, dst);
+        var r = from_array(dst, rows, num_samples).clone();
+        return input.dim() == 1 ? r.view(num_samples) : r;
+    }
+
+    private static Tensor Placed(Tensor t, Device? device, bool requires_grad)
+    {
+        if (device is not null && device.type != DeviceType.CPU) t = t.to(device);
+        if (requires_grad) t.requires_grad = true;
+        return t;
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>Runs a sampler over a contiguous float32/float64 buffer and copies it into this tensor.</summary>
+    private void SampleFloat(Action<Span<float>> f32, Action<Span<double>> f64)
+    {
+        long n = numel();
+        if (dtype == DType.Float64)
+        {
+            if (is_contiguous()) { f64(Cpu.Span<double>().Slice((int)_offset, (int)n)); return; }
+            var buf = new double[n]; f64(buf); Backend.Copy(this, torch.from_array(buf, _shape));
+        }
+        else
+        {
+            if (dtype == DType.Float32 && is_contiguous()) { f32(Cpu.Span<float>().Slice((int)_offset, (int)n)); return; }
+            var buf = new float[n]; f32(buf); Backend.Copy(this, torch.from_array(buf, _shape));
+        }
+    }
+
+    internal void UniformInto(double from, double to, Generator? g)
+    {
+        var gen = g ?? Generator.Default;
+        SampleFloat(s => RandomKernels.Uniform(gen, s, from, to), s => RandomKernels.Uniform(gen, s, from, to));
+    }
+
+    internal void NormalInto(double mean, double std, Generator? g)
+    {
+        var gen = g ?? Generator.Default;
+        SampleFloat(s => RandomKernels.Normal(gen, s, mean, std), s => RandomKernels.Normal(gen, s, mean, std));
+    }
+
+    internal void RandomInto(long low, long high, Generator? g)
+    {
+        var gen = g ?? Generator.Default;
+        long n = numel();
+        switch (dtype.scalar_type)
+        {
+            case ScalarType.Float32: { var b = new float[n]; RandomKernels.RandomFrom(gen, b, low, high); Backend.Copy(this, torch.from_array(b, _shape)); break; }
+            case ScalarType.Float64: { var b = new double[n]; RandomKernels.RandomFrom(gen, b, low, high); Backend.Copy(this, torch.from_array(b, _shape)); break; }
+            case ScalarType.Int32: { var b = new int[n]; RandomKernels.RandomFrom(gen, b, low, high); Backend.Copy(this, torch.from_array(b, _shape)); break; }
+            case ScalarType.Int16: { var b = new short[n]; RandomKernels.RandomFrom(gen, b, low, high); Backend.Copy(this, torch.from_array(b, _shape)); break; }
+            case ScalarType.Int8: { var b = new sbyte[n]; RandomKernels.RandomFrom(gen, b, low, high); Backend.Copy(this, torch.from_array(b, _shape)); break; }
+            case ScalarType.UInt8: { var b = new byte[n]; RandomKernels.RandomFrom(gen, b, low, high); Backend.Copy(this, torch.from_array(b, _shape)); break; }
+            default: { var b = new long[n]; RandomKernels.RandomFrom(gen, b, low, high); Backend.Copy(this, torch.from_array(b, _shape)); break; }
+        }
+    }
+
+    private void CheckFloatSampling(string op)
+    {
+        if (!dtype.is_floating_point) throw new NotSupportedException($"\"{op}\" not implemented for '{dtype.LegacyName}'");
+        Autograd.AutogradHooks.CheckInPlace(this);
+    }
+
+    /// <summary>Fills with samples from U(from, to).</summary>
+    public Tensor uniform_(double from = 0, double to = 1, Generator? generator = null)
+    {
+        CheckFloatSampling("check_uniform_bounds");
+        if (from > to)
+            throw new ArgumentException($"uniform_ expects to return a [from, to) range, but found from={from} > to={to}");
+        UniformInto(from, to, generator);
+        BumpVersion();
+        return this;
+    }
+
+    /// <summary>Fills with samples from N(mean, std²).</summary>
+    public Tensor normal_(double mean = 0, double std = 1, Generator? generator = null)
+    {
+        CheckFloatSampling("normal_kernel_cpu");
+        if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
+        NormalInto(mean, std, generator);
+        BumpVersion();
+        return this;
+    }
+
+    /// <summary>Fills with integers drawn uniformly from [from, to).</summary>
+    public Tensor random_(long from, long to, Generator? generator = null)
+    {
+        if (from >= to) throw new ArgumentException($"random_ expects 'from' to be less than 'to', but got from={from} >= to={to}");
+        Autograd.AutogradHooks.CheckInPlace(this);
+        RandomInto(from, to, generator);
+        BumpVersion();
+        return this;
+    }
+
+    public Tensor random_(long to, Generator? generator = null) => random_(0, to, generator);
+
+    /// <summary>Fills with 1 with probability p, else 0.</summary>
+    public Tensor bernoulli_(double p = 0.5, Generator? generator = null)
+    {
+        Autograd.AutogradHooks.CheckInPlace(this);
+        if (!(p >= 0 && p <= 1)) throw new ArgumentException($"bernoulli_ expects p to be in [0, 1], but got p={p}");
+        var gen = generator ?? Generator.Default;
+        long n = numel();
+        if (dtype == DType.Float64) { var b = new double[n]; RandomKernels.Bernoulli(gen, b, p); Backend.Copy(this, torch.from_array(b, _shape)); }
+        else { var b = new float[n]; RandomKernels.Bernoulli(gen, b, p); Backend.Copy(this, torch.from_array(b, _shape)); }
+        BumpVersion();
+        return this;
+    }
+
+    public Tensor exponential_(double lambd = 1, Generator? generator = null)
+    {
+        CheckFloatSampling("exponential_cpu");
+        var gen = generator ?? Generator.Default;
+        SampleFloat(s => RandomKernels.Exponential(gen, s, lambd), s => RandomKernels.Exponential(gen, s, lambd));
+        BumpVersion();
+        return this;
+    }
+}

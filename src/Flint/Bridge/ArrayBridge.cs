@@ -38,7 +38,7 @@ public static partial class torch
     }
 }
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// A <see cref="System.Numerics.Tensors.Tensor{T}"/> over this tensor's memory (PyTorch's <c>.numpy()</c>):

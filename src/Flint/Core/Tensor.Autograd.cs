@@ -2,7 +2,7 @@ using Flint.Autograd;
 
 namespace Flint;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private bool _requiresGrad;
     private Node? _gradFn;
@@ -120,4 +120,20 @@ public sealed class RemovableHandle : IDisposable
     internal RemovableHandle(Action onRemove) { this.onRemove = onRemove; }
     public void remove() { onRemove?.Invoke(); onRemove = null; }
     public void Dispose() => remove();
+}
+
+public partial class Tensor
+{
+    /// <summary>Replaces this tensor's data with another's (PyTorch's <c>t.data = other</c>), keeping autograd state.</summary>
+    internal void SetData(Tensor other)
+    {
+        _storage = other._storage; _shape = other._shape; _strides = other._strides; _offset = other._offset;
+    }
+
+    /// <summary>The data as a tensor that does not require grad (PyTorch's <c>.data</c>).</summary>
+    public Tensor data
+    {
+        get => new(_storage, _shape, _strides, _offset);
+        set => SetData(value);
+    }
 }

@@ -1,6 +1,6 @@
 namespace Flint;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>This tensor with another dtype; returns this tensor itself when nothing changes (as PyTorch).</summary>
     public Tensor to(DType dtype, bool non_blocking = false, bool copy = false)

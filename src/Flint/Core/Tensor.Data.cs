@@ -1,6 +1,6 @@
 namespace Flint;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Every element in row-major order, converted to double (int64 beyond 2^53 loses precision).</summary>
     internal double[] ToDoubleArray()

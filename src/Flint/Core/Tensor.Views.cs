@@ -1,7 +1,7 @@
 namespace Flint;
 
 // Views share storage with their base: only shape, strides and offset change.
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal Tensor View(long[] shape, long[] strides, long offset) => new(_storage, shape, strides, offset, _version);
 

@@ -4,7 +4,7 @@ namespace Flint;
 /// An n-dimensional array with PyTorch's semantics: a view (shape, strides, offset) of a storage, with a
 /// dtype and a device. Memory belongs to the GC: a tensor never needs <c>Dispose</c>.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal Storage _storage;
     internal long[] _shape;

@@ -193,7 +193,7 @@ namespace Flint
         public static Tensor fmod(Tensor input, Scalar other, Tensor? @out = null) => fmod(input, Scalars.Wrap(other), @out);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor add(Tensor other, Scalar? alpha = null) => torch.add(this, other, alpha);
         public Tensor add(Scalar other, Scalar? alpha = null) => torch.add(this, other, alpha);

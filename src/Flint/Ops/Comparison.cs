@@ -45,7 +45,7 @@ namespace Flint
         internal static Tensor logical_or_(Tensor self, Tensor other) => Elementwise.Compare<LogicalOrOp>(self, other, null, inPlace: true);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor eq(Tensor other) => torch.eq(this, other);
         public Tensor eq(Scalar other) => torch.eq(this, other);

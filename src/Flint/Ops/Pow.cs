@@ -54,7 +54,7 @@ namespace Flint
             pow(input.to(float64), exponent.to(float64), @out);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor pow(Tensor exponent) => torch.pow(this, exponent);
         public Tensor pow(Scalar exponent) => torch.pow(this, exponent);

@@ -156,7 +156,7 @@ public static partial class torch
     }
 }
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Runs a sampler over a contiguous float32/float64 buffer and copies it into this tensor.</summary>
     private void SampleFloat(Action<Span<float>> f32, Action<Span<double>> f64)

@@ -1,0 +1,340 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+
+namespace Flint;
+
+public static partial class torch
+{
+    public static partial class nn
+    {
+        /// <summary>
+        /// The base of every layer and model (PyTorch's <c>nn.Module</c>). Parameters, buffers and submodules held
+        /// in fields are found automatically, named after the fields, in declaration order (base class first),
+        /// so <c>state_dict()</c> keys match PyTorch's (<c>linear_relu_stack.0.weight</c>). The field scan is
+        /// annotated for the trimmer, so it keeps working under trimming and NativeAOT.
+        /// </summary>
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)]
+        public abstract class Module
+        {
+            private readonly List<(string name, Func<Tensor?> get, Action<Tensor?> set, bool isParam)> explicitTensors = [];
+            private readonly List<(string name, Module? module)> explicitModules = [];
+            private readonly HashSet<string> nonPersistent = [];
+            private List<Action<Module, object?[], object?>>? forwardHooks;
+            private List<Func<Module, object?[], object?[]?>>? forwardPreHooks;
+
+            /// <summary>True in training mode (the default), false after <see cref="eval"/>.</summary>
+            public bool training { get; private set; } = true;
+
+            /// <summary>The class name as PyTorch prints it (e.g. "Linear").</summary>
+            public virtual string GetName() => GetType().Name;
+
+            // ---------------- discovery ----------------
+
+            private const BindingFlags FieldFlags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+            private static string CleanName(string field) =>
+                field.StartsWith('<') && field.Contains(">k__BackingField") ? field[1..field.IndexOf('>')] : field;
+
+            [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Module is annotated with DynamicallyAccessedMembers for fields, which flows to derived types.")]
+            private IEnumerable<FieldInfo> Fields()
+            {
+                var chain = new List<Type>();
+                for (var t = GetType(); t is not null && t != typeof(Module); t = t.BaseType) chain.Add(t);
+                chain.Reverse();
+                foreach (var t in chain)
+                    foreach (var f in t.GetFields(FieldFlags))
+                        yield return f;
+            }
+
+            /// <summary>Direct submodules with their names: fields of Module type, then explicit registrations.</summary>
+            public IEnumerable<(string name, Module module)> named_children()
+            {
+                var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+                foreach (var (name, m) in ChildEntries())
+                    if (m is not null && seen.Add(m)) yield return (name, m);
+            }
+
+            internal virtual IEnumerable<(string name, Module? module)> ChildEntries()
+            {
+                foreach (var f in Fields())
+                    if (typeof(Module).IsAssignableFrom(f.FieldType))
+                        yield return (CleanName(f.Name), (Module?)f.GetValue(this));
+                foreach (var e in explicitModules) yield return e;
+            }
+
+            /// <summary>Parameters and buffers held directly (not in submodules).</summary>
+            private IEnumerable<(string name, Tensor tensor, bool isParam)> OwnTensors()
+            {
+                foreach (var f in Fields())
+                {
+                    if (!typeof(Tensor).IsAssignableFrom(f.FieldType) && f.FieldType != typeof(object)) continue;
+                    var v = f.GetValue(this);
+                    if (v is Parameter p) yield return (CleanName(f.Name), p, true);
+                }
+                foreach (var (name, get, _, isParam) in explicitTensors)
+                    if (get() is { } t) yield return (name, t, isParam);
+            }
+
+            // ---------------- registration ----------------
+
+            public void register_module(string name, Module? module)
+            {
+                CheckName(name);
+                explicitModules.RemoveAll(e => e.name == name);
+                explicitModules.Add((name, module));
+            }
+
+            public void add_module(string name, Module? module) => register_module(name, module);
+
+            public void register_parameter(string name, Parameter? param)
+            {
+                CheckName(name);
+                Tensor? value = param;
+                explicitTensors.RemoveAll(e => e.name == name);
+                explicitTensors.Add((name, () => value, v => value = v, true));
+            }
+
+            /// <summary>Registers a tensor that is part of the module's state but is not trained (running means, ...).</summary>
+            public void register_buffer(string name, Tensor? tensor, bool persistent = true)
+            {
+                CheckName(name);
+                Tensor? value = tensor;
+                explicitTensors.RemoveAll(e => e.name == name);
+                explicitTensors.Add((name, () => value, v => value = v, false));
+                if (!persistent) nonPersistent.Add(name); else nonPersistent.Remove(name);
+            }
+
+            /// <summary>Replaces a registered buffer's value (used by layers that update buffers, e.g. BatchNorm).</summary>
+            protected void set_buffer(string name, Tensor value)
+            {
+                var i = explicitTensors.FindIndex(e => e.name == name && !e.isParam);
+                if (i < 0) throw new ArgumentException($"'{GetName()}' has no buffer '{name}'");
+                explicitTensors[i].set(value);
+            }
+
+            private static void CheckName(string name)
+            {
+                if (name.Contains('.')) throw new ArgumentException($"module name can't contain \".\", got: {name}");
+                if (name.Length == 0) throw new ArgumentException("module name can't be empty string \"\"");
+            }
+
+            // ---------------- traversal ----------------
+
+            public IEnumerable<Module> children() => named_children().Select(c => c.module);
+
+            public IEnumerable<(string name, Module module)> named_modules(string prefix = "")
+            {
+                var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+                return NamedModules(prefix, seen);
+            }
+
+            private IEnumerable<(string, Module)> NamedModules(string prefix, HashSet<Module> seen)
+            {
+                if (!seen.Add(this)) yield break;
+                yield return (prefix, this);
+                foreach (var (name, m) in named_children())
+                    foreach (var x in m.NamedModules(prefix.Length == 0 ? name : prefix + "." + name, seen))
+                        yield return x;
+            }
+
+            public IEnumerable<Module> modules() => named_modules().Select(m => m.module);
+
+            public IEnumerable<(string name, Parameter parameter)> named_parameters(bool recurse = true)
+            {
+                var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+                foreach (var (prefix, m) in recurse ? named_modules() : [("", this)])
+                    foreach (var (name, t, isParam) in m.OwnTensors())
+                        if (isParam && seen.Add(t)) yield return (prefix.Length == 0 ? name : prefix + "." + name, (Parameter)t);
+            }
+
+            /// <summary>Every learnable parameter (what an optimizer trains).</summary>
+            public IEnumerable<Parameter> parameters(bool recurse = true) => named_parameters(recurse).Select(p => p.parameter);
+
+            public IEnumerable<(string name, Tensor buffer)> named_buffers(bool recurse = true)
+            {
+                var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+                foreach (var (prefix, m) in recurse ? named_modules() : [("", this)])
+                    foreach (var (name, t, isParam) in m.OwnTensors())
+                        if (!isParam && seen.Add(t)) yield return (prefix.Length == 0 ? name : prefix + "." + name, t);
+            }
+
+            public IEnumerable<Tensor> buffers(bool recurse = true) => named_buffers(recurse).Select(b => b.buffer);
+
+            // ---------------- state ----------------
+
+            /// <summary>Parameters and persistent buffers by PyTorch's dotted names, in registration order.</summary>
+            public Dictionary<string, Tensor> state_dict()
+            {
+                var d = new Dictionary<string, Tensor>();
+                foreach (var (prefix, m) in named_modules())
+                    foreach (var (name, t, isParam) in m.OwnTensors())
+                        if (isParam || !m.nonPersistent.Contains(name))
+                            d.TryAdd(prefix.Length == 0 ? name : prefix + "." + name, t.detach());
+                return d;
+            }
+
+            /// <summary>Copies values from <paramref name="state"/> into the module's tensors (in place, without recording).</summary>
+            public (List<string> missing_keys, List<string> unexpected_keys) load_state_dict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+            {
+                var own = state_dict();
+                var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
+                var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
+                var errors = new List<string>();
+                foreach (var (k, target) in own)
+                {
+                    if (!state.TryGetValue(k, out var src)) continue;
+                    if (!src.shape.Equals(target.shape))
+                        errors.Add($"size mismatch for {k}: copying a param with shape {src.shape} from checkpoint, the shape in current model is {target.shape}.");
+                }
+                if (strict && (missing.Count > 0 || unexpected.Count > 0 || errors.Count > 0))
+                {
+                    var parts = new List<string>();
+                    if (unexpected.Count > 0) parts.Add("Unexpected key(s) in state_dict: " + string.Join(", ", unexpected.Select(k => $"\"{k}\"")) + ". ");
+                    if (missing.Count > 0) parts.Add("Missing key(s) in state_dict: " + string.Join(", ", missing.Select(k => $"\"{k}\"")) + ". ");
+                    parts.AddRange(errors);
+                    throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}:\n\t" + string.Join("\n\t", parts));
+                }
+                if (errors.Count > 0) throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}:\n\t" + string.Join("\n\t", errors));
+                using (no_grad())
+                    foreach (var (k, target) in own)
+                        if (state.TryGetValue(k, out var src)) target.copy_(src);
+                return (missing, unexpected);
+            }
+
+            // ---------------- modes and conversion ----------------
+
+            public Module train(bool mode = true)
+            {
+                foreach (var m in modules()) m.training = mode;
+                return this;
+            }
+
+            public Module eval() => train(false);
+
+            /// <summary>Sets every parameter's gradient to null (or to zeros when set_to_none is false).</summary>
+            public void zero_grad(bool set_to_none = true)
+            {
+                foreach (var p in parameters())
+                {
+                    if (p.grad is null) continue;
+                    if (set_to_none) p.grad = null;
+                    else { p.grad = p.grad.detach(); p.grad.zero_(); }
+                }
+            }
+
+            public Module requires_grad_(bool requires_grad = true)
+            {
+                foreach (var p in parameters()) p.requires_grad = requires_grad;
+                return this;
+            }
+
+            /// <summary>Calls <paramref name="fn"/> on every submodule (children first) and then on this module.</summary>
+            public Module apply(Action<Module> fn)
+            {
+                foreach (var c in children()) c.apply(fn);
+                fn(this);
+                return this;
+            }
+
+            /// <summary>Converts parameters and buffers in place to a dtype (floating ones only) and/or device.</summary>
+            public Module to(DType? dtype = null, Device? device = null)
+            {
+                using var _ = no_grad();
+                foreach (var t in parameters().Cast<Tensor>().Concat(buffers()))
+                {
+                    var target = t.dtype.is_floating_point && dtype is not null ? dtype : t.dtype;
+                    var moved = t.to(device ?? t.device, target);
+                    if (!ReferenceEquals(moved, t)) t.SetData(moved);
+                }
+                return this;
+            }
+
+            public Module to(Device device) => to(null, device);
+            public Module to(string device) => to(null, new Device(device));
+            public Module cpu() => to(Device.CPU);
+            public Module cuda() => to(new Device("cuda"));
+            public Module @double() => to(float64);
+            public Module @float() => to(float32);
+            public Module half() => to(float16);
+
+            // ---------------- hooks ----------------
+
+            /// <summary>Registers a hook run after every forward call with (module, inputs, output).</summary>
+            public RemovableHandle register_forward_hook(Action<Module, object?[], object?> hook)
+            {
+                (forwardHooks ??= []).Add(hook);
+                return new RemovableHandle(() => forwardHooks.Remove(hook));
+            }
+
+            /// <summary>Registers a hook run before forward; returning non-null replaces the inputs.</summary>
+            public RemovableHandle register_forward_pre_hook(Func<Module, object?[], object?[]?> hook)
+            {
+                (forwardPreHooks ??= []).Add(hook);
+                return new RemovableHandle(() => forwardPreHooks.Remove(hook));
+            }
+
+            internal object?[] RunPreHooks(object?[] inputs)
+            {
+                if (forwardPreHooks is null) return inputs;
+                foreach (var h in forwardPreHooks) inputs = h(this, inputs) ?? inputs;
+                return inputs;
+            }
+
+            internal void RunHooks(object?[] inputs, object? output)
+            {
+                if (forwardHooks is null) return;
+                foreach (var h in forwardHooks) h(this, inputs, output);
+            }
+
+            // ---------------- printing ----------------
+
+            /// <summary>The text inside the parentheses of this module's repr (e.g. "in_features=784, ...").</summary>
+            public virtual string extra_repr() => "";
+
+            /// <summary>PyTorch's module repr: the class name, extra_repr and the children, indented.</summary>
+            public override string ToString()
+            {
+                var kids = named_children().ToList();
+                var extra = extra_repr();
+                if (kids.Count == 0) return $"{GetName()}({extra})";
+                var lines = new List<string>();
+                if (extra.Length > 0) lines.AddRange(extra.Split('\n'));
+                foreach (var (name, m) in kids)
+                {
+                    var s = m.ToString().Replace("\n", "\n  ");
+                    lines.Add($"({name}): {s}");
+                }
+                return $"{GetName()}(\n  " + string.Join("\n  ", lines) + "\n)";
+            }
+        }
+
+        /// <summary>A module with a typed forward: <c>class Net : nn.Module&lt;Tensor, Tensor&gt;</c>.</summary>
+        public abstract class Module<T, TResult> : Module
+        {
+            public abstract TResult forward(T input);
+
+            /// <summary>Runs forward with the module's hooks (PyTorch's <c>module(x)</c>).</summary>
+            public TResult call(T input)
+            {
+                var args = RunPreHooks([input]);
+                var r = forward((T)args[0]!);
+                RunHooks(args, r);
+                return r;
+            }
+        }
+
+        /// <summary>A module whose forward takes two arguments.</summary>
+        public abstract class Module<T1, T2, TResult> : Module
+        {
+            public abstract TResult forward(T1 input1, T2 input2);
+
+            public TResult call(T1 input1, T2 input2)
+            {
+                var args = RunPreHooks([input1, input2]);
+                var r = forward((T1)args[0]!, (T2)args[1]!);
+                RunHooks(args, r);
+                return r;
+            }
+        }
+    }
+}

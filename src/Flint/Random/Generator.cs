@@ -1,3 +1,4 @@
+using System;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Threading;

@@ -1,5 +1,9 @@
+using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Flint;
 
@@ -223,8 +227,19 @@ internal static class RandomKernels
         }
     }
 
+    /// <summary>
+    /// Whether the float32 block normal kernel may use AVX2/FMA vector instructions. The vector and the
+    /// scalar implementations produce identical bits; the switch exists so tests can cover both.
+    /// </summary>
+    internal static bool VectorizedNormalEnabled { get; set; } = CephesV.IsSupported;
+
     private static void NormalBlockFloat(Span<float> block, float mean, float std)
     {
+        if (VectorizedNormalEnabled && CephesV.IsSupported)
+        {
+            CephesV.NormalBlock(block, mean, std);
+            return;
+        }
         for (int j = 0; j < 8; j++)
         {
             float u1 = 1.0f - block[j];
@@ -344,6 +359,106 @@ internal static class RandomKernels
             float c = cosPart2 + cosPart1;
             sin = BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(s) ^ signSin);
             cos = BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(c) ^ signCos);
+        }
+    }
+
+    /// <summary>
+    /// The same computation as <see cref="CephesF"/>, eight lanes at a time with AVX2 and FMA
+    /// (operation for operation, so the results are bit-identical to the scalar path).
+    /// </summary>
+    private static class CephesV
+    {
+        internal static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
+
+        internal static void NormalBlock(Span<float> block, float mean, float std)
+        {
+            ref float start = ref MemoryMarshal.GetReference(block);
+            Vector256<float> first = Vector256.LoadUnsafe(ref start);
+            Vector256<float> second = Vector256.LoadUnsafe(ref start, 8);
+
+            Vector256<float> u1 = Avx.Subtract(Vector256.Create(1.0f), first);
+            Vector256<float> theta = Avx.Multiply(Vector256.Create(CephesF.TwoPi), second);
+            Vector256<float> radius = Avx.Sqrt(Avx.Multiply(Log(u1), Vector256.Create(-2.0f)));
+            SinCos(theta, out Vector256<float> sin, out Vector256<float> cos);
+
+            Vector256<float> stdV = Vector256.Create(std);
+            Vector256<float> meanV = Vector256.Create(mean);
+            Fma.MultiplyAdd(Avx.Multiply(radius, cos), stdV, meanV).StoreUnsafe(ref start);
+            Fma.MultiplyAdd(Avx.Multiply(radius, sin), stdV, meanV).StoreUnsafe(ref start, 8);
+        }
+
+        private static Vector256<float> C(uint bits) => Vector256.Create(bits).AsSingle();
+
+        private static Vector256<float> Log(Vector256<float> x)
+        {
+            Vector256<float> one = Vector256.Create(1.0f);
+            Vector256<float> half = Vector256.Create(0.5f);
+            Vector256<float> invalid = Avx.Compare(x, Vector256<float>.Zero, FloatComparisonMode.OrderedLessThanOrEqualSignaling);
+            x = Avx.Max(x, C(0x00800000));
+            Vector256<int> exponent = Avx2.ShiftRightLogical(x.AsInt32(), 23);
+            x = Avx.And(x, C(~0x7f800000u));
+            x = Avx.Or(x, half);
+            exponent = Avx2.Subtract(exponent, Vector256.Create(0x7f));
+            Vector256<float> e = Avx.Add(Avx.ConvertToVector256Single(exponent), one);
+            Vector256<float> small = Avx.Compare(x, C(0x3f3504f3), FloatComparisonMode.OrderedLessThanSignaling);
+            Vector256<float> tmp = Avx.And(x, small);
+            x = Avx.Subtract(x, one);
+            e = Avx.Subtract(e, Avx.And(one, small));
+            x = Avx.Add(tmp, x);
+
+            Vector256<float> z = Avx.Multiply(x, x);
+            Vector256<float> y = Fma.MultiplyAdd(x, C(0x3d9021bb), C(0xbdebd1b8));
+            y = Fma.MultiplyAdd(x, y, C(0x3def251a));
+            y = Fma.MultiplyAdd(x, y, C(0xbdfe5d4f));
+            y = Fma.MultiplyAdd(x, y, C(0x3e11e9bf));
+            y = Fma.MultiplyAdd(x, y, C(0xbe2aae50));
+            y = Fma.MultiplyAdd(x, y, C(0x3e4cceac));
+            y = Fma.MultiplyAdd(x, y, C(0xbe7ffffc));
+            y = Fma.MultiplyAdd(x, y, C(0x3eaaaaaa));
+            y = Avx.Multiply(x, y);
+            y = Fma.MultiplyAdd(y, z, Avx.Multiply(e, C(0xb95e8083)));
+            y = Fma.MultiplyAddNegated(z, half, y);
+            Vector256<float> r = Fma.MultiplyAdd(e, C(0x3f318000), Avx.Add(x, y));
+            return Avx.Or(r, invalid);
+        }
+
+        private static void SinCos(Vector256<float> x, out Vector256<float> sin, out Vector256<float> cos)
+        {
+            Vector256<float> one = Vector256.Create(1.0f);
+            Vector256<float> signSin = Avx.And(x, C(0x80000000));
+            Vector256<float> ax = Avx.And(x, C(0x7fffffff));
+
+            Vector256<int> j = Avx.ConvertToVector256Int32WithTruncation(Avx.Multiply(ax, C(0x3fa2f983)));
+            j = Avx2.And(Avx2.Add(j, Vector256.Create(1)), Vector256.Create(~1));
+            Vector256<float> y = Avx.ConvertToVector256Single(j);
+            Vector256<int> four = Vector256.Create(4);
+            Vector256<float> swapSin = Avx2.ShiftLeftLogical(Avx2.And(j, four), 29).AsSingle();
+            Vector256<float> firstPoly = Avx2.CompareEqual(Avx2.And(j, Vector256.Create(2)), Vector256<int>.Zero).AsSingle();
+            Vector256<float> signCos = Avx2.ShiftLeftLogical(Avx2.AndNot(Avx2.Subtract(j, Vector256.Create(2)), four), 29).AsSingle();
+
+            Vector256<float> r = Fma.MultiplyAdd(y, C(0xbf490000), ax);
+            r = Fma.MultiplyAdd(y, C(0xb97da000), r);
+            r = Fma.MultiplyAdd(y, C(0xb3222169), r);
+            signSin = Avx.Xor(signSin, swapSin);
+
+            Vector256<float> z = Avx.Multiply(r, r);
+            Vector256<float> yc = Fma.MultiplyAdd(z, C(0x37ccf5ce), C(0xbab6061a));
+            yc = Fma.MultiplyAdd(z, yc, C(0x3d2aaaa5));
+            Vector256<float> halfZ = Avx.Multiply(z, Vector256.Create(0.5f));
+            yc = Avx.Multiply(z, yc);
+            yc = Fma.MultiplySubtract(yc, z, halfZ);
+            Vector256<float> ys = Fma.MultiplyAdd(C(0xb94ca1f9), z, C(0x3c08839e));
+            ys = Fma.MultiplyAdd(z, ys, C(0xbe2aaaa3));
+            yc = Avx.Add(yc, one);
+            ys = Avx.Multiply(z, ys);
+            ys = Fma.MultiplyAdd(ys, r, r);
+
+            Vector256<float> sinPart2 = Avx.And(firstPoly, ys);
+            Vector256<float> sinPart1 = Avx.AndNot(firstPoly, yc);
+            Vector256<float> cosPart2 = Avx.Subtract(ys, sinPart2);
+            Vector256<float> cosPart1 = Avx.Subtract(yc, sinPart1);
+            sin = Avx.Xor(Avx.Add(sinPart2, sinPart1), signSin);
+            cos = Avx.Xor(Avx.Add(cosPart2, cosPart1), signCos);
         }
     }
 
@@ -584,7 +699,11 @@ internal static class RandomKernels
 
     /// <summary>
     /// <c>torch.multinomial</c> for float64 probabilities laid out as <paramref name="rows"/> x <paramref name="cats"/>
-    /// (row-major); <paramref name="dst"/> receives <paramref name="rows"/> x <paramref name="numSamples"/> indices.
+    /// (row-major, rows need not be normalized); <paramref name="dst"/> receives <paramref name="rows"/> x
+    /// <paramref name="numSamples"/> indices. As in PyTorch 1.13: without replacement, one Exp(1) key per entry is
+    /// drawn for the whole matrix and the largest <c>p / key</c> win (argmax for one sample, libstdc++-ordered top-k
+    /// otherwise); with replacement (any sample count), each row is sampled by binary search in its normalized
+    /// cumulative distribution with one 53-bit uniform per sample.
     /// </summary>
     internal static void Multinomial(Generator g, ReadOnlySpan<double> probs, int rows, int cats, int numSamples, bool replacement, Span<long> dst)
         => MultinomialCore(g, probs, rows, cats, numSamples, replacement, dst);
@@ -616,7 +735,7 @@ internal static class RandomKernels
         CheckSameLength(checked(rows * cats), probs.Length);
         CheckSameLength(checked(rows * numSamples), dst.Length);
 
-        if (!replacement || numSamples == 1)
+        if (!replacement)
         {
             MultinomialByExponentialRace(g, probs, rows, cats, numSamples, dst);
         }
@@ -655,7 +774,7 @@ internal static class RandomKernels
         {
             for (int i = 0; i < keys.Length; i++)
             {
-                keys[i] = T.CreateTruncating(-Math.Log(1.0 - UniformDouble01(g)));
+                keys[i] = T.CreateTruncating(ExponentialSample(g, 1.0));
             }
         }
         for (int i = 0; i < keys.Length; i++)
@@ -663,7 +782,7 @@ internal static class RandomKernels
             keys[i] = probs[i] / keys[i];
         }
 
-        int[]? order = numSamples > 1 ? new int[cats] : null;
+        KeyIndex<T>[]? queue = numSamples > 1 ? new KeyIndex<T>[cats] : null;
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<T> row = keys.AsSpan(r * cats, cats);
@@ -684,12 +803,12 @@ internal static class RandomKernels
             {
                 for (int c = 0; c < cats; c++)
                 {
-                    order![c] = c;
+                    queue![c] = new KeyIndex<T>(row[c], c);
                 }
-                TopKIndices(row, order!, numSamples);
+                LibStdCxx<T>.TopKLargest(queue!, numSamples);
                 for (int s = 0; s < numSamples; s++)
                 {
-                    outRow[s] = order![s];
+                    outRow[s] = queue![s].Index;
                 }
             }
         }
@@ -701,23 +820,277 @@ internal static class RandomKernels
         where T : IBinaryFloatingPointIeee754<T>
         => (T.IsNaN(a) && !T.IsNaN(b)) || a > b;
 
-    /// <summary>Moves the indices of the <paramref name="k"/> largest keys to the front, in descending key order.</summary>
-    private static void TopKIndices<T>(ReadOnlySpan<T> keys, int[] order, int k)
+    private readonly record struct KeyIndex<T>(T Key, int Index);
+
+    /// <summary>
+    /// The selection and sorting routines of GCC's libstdc++ (nth_element/introselect, sort/introsort,
+    /// partial_sort/heap select), reproduced step for step so that PyTorch's CPU top-k returns tied keys
+    /// in the same order. The ordering is "larger key first" with NaN above everything.
+    /// </summary>
+    private static class LibStdCxx<T>
         where T : IBinaryFloatingPointIeee754<T>
     {
-        for (int s = 0; s < k; s++)
+        private const int SortThreshold = 16;
+
+        /// <summary>PyTorch's top-k (largest, sorted): moves the k best entries to the front in order.</summary>
+        internal static void TopKLargest(KeyIndex<T>[] queue, int k)
         {
-            int best = s;
-            for (int c = s + 1; c < order.Length; c++)
+            int n = queue.Length;
+            if ((long)k * 64 <= n)
             {
-                int cand = order[c];
-                int cur = order[best];
-                if (Larger(keys[cand], keys[cur]) || (!Larger(keys[cur], keys[cand]) && cand < cur))
+                HeapSelect(queue, 0, k, n);
+                SortHeap(queue, 0, k);
+            }
+            else
+            {
+                NthElement(queue, 0, k - 1, n);
+                Sort(queue, 0, k - 1);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool Before(in KeyIndex<T> x, in KeyIndex<T> y) => Larger(x.Key, y.Key);
+
+        private static int FloorLog2(int n) => 31 - BitOperations.LeadingZeroCount((uint)n);
+
+        private static void Swap(KeyIndex<T>[] a, int i, int j) => (a[i], a[j]) = (a[j], a[i]);
+
+        private static void NthElement(KeyIndex<T>[] a, int first, int nth, int last)
+        {
+            if (first == last || nth == last)
+            {
+                return;
+            }
+            int depth = FloorLog2(last - first) * 2;
+            while (last - first > 3)
+            {
+                if (depth == 0)
                 {
-                    best = c;
+                    HeapSelect(a, first, nth + 1, last);
+                    Swap(a, first, nth);
+                    return;
+                }
+                depth--;
+                int cut = PartitionPivot(a, first, last);
+                if (cut <= nth)
+                {
+                    first = cut;
+                }
+                else
+                {
+                    last = cut;
                 }
             }
-            (order[s], order[best]) = (order[best], order[s]);
+            InsertionSort(a, first, last);
+        }
+
+        private static void Sort(KeyIndex<T>[] a, int first, int last)
+        {
+            if (first == last)
+            {
+                return;
+            }
+            IntroSortLoop(a, first, last, FloorLog2(last - first) * 2);
+            if (last - first > SortThreshold)
+            {
+                InsertionSort(a, first, first + SortThreshold);
+                for (int i = first + SortThreshold; i < last; i++)
+                {
+                    UnguardedLinearInsert(a, i);
+                }
+            }
+            else
+            {
+                InsertionSort(a, first, last);
+            }
+        }
+
+        private static void IntroSortLoop(KeyIndex<T>[] a, int first, int last, int depth)
+        {
+            while (last - first > SortThreshold)
+            {
+                if (depth == 0)
+                {
+                    HeapSelect(a, first, last, last);
+                    SortHeap(a, first, last);
+                    return;
+                }
+                depth--;
+                int cut = PartitionPivot(a, first, last);
+                IntroSortLoop(a, cut, last, depth);
+                last = cut;
+            }
+        }
+
+        private static int PartitionPivot(KeyIndex<T>[] a, int first, int last)
+        {
+            int mid = first + ((last - first) / 2);
+            MoveMedianToFirst(a, first, first + 1, mid, last - 1);
+            return UnguardedPartition(a, first + 1, last, first);
+        }
+
+        private static void MoveMedianToFirst(KeyIndex<T>[] a, int result, int x, int y, int z)
+        {
+            if (Before(a[x], a[y]))
+            {
+                if (Before(a[y], a[z]))
+                {
+                    Swap(a, result, y);
+                }
+                else if (Before(a[x], a[z]))
+                {
+                    Swap(a, result, z);
+                }
+                else
+                {
+                    Swap(a, result, x);
+                }
+            }
+            else if (Before(a[x], a[z]))
+            {
+                Swap(a, result, x);
+            }
+            else if (Before(a[y], a[z]))
+            {
+                Swap(a, result, z);
+            }
+            else
+            {
+                Swap(a, result, y);
+            }
+        }
+
+        private static int UnguardedPartition(KeyIndex<T>[] a, int first, int last, int pivot)
+        {
+            while (true)
+            {
+                while (Before(a[first], a[pivot]))
+                {
+                    first++;
+                }
+                last--;
+                while (Before(a[pivot], a[last]))
+                {
+                    last--;
+                }
+                if (first >= last)
+                {
+                    return first;
+                }
+                Swap(a, first, last);
+                first++;
+            }
+        }
+
+        private static void InsertionSort(KeyIndex<T>[] a, int first, int last)
+        {
+            if (first == last)
+            {
+                return;
+            }
+            for (int i = first + 1; i != last; i++)
+            {
+                if (Before(a[i], a[first]))
+                {
+                    KeyIndex<T> value = a[i];
+                    Array.Copy(a, first, a, first + 1, i - first);
+                    a[first] = value;
+                }
+                else
+                {
+                    UnguardedLinearInsert(a, i);
+                }
+            }
+        }
+
+        private static void UnguardedLinearInsert(KeyIndex<T>[] a, int last)
+        {
+            KeyIndex<T> value = a[last];
+            int next = last - 1;
+            while (Before(value, a[next]))
+            {
+                a[last] = a[next];
+                last = next;
+                next--;
+            }
+            a[last] = value;
+        }
+
+        private static void HeapSelect(KeyIndex<T>[] a, int first, int middle, int last)
+        {
+            MakeHeap(a, first, middle);
+            for (int i = middle; i < last; i++)
+            {
+                if (Before(a[i], a[first]))
+                {
+                    PopHeap(a, first, middle, i);
+                }
+            }
+        }
+
+        private static void MakeHeap(KeyIndex<T>[] a, int first, int last)
+        {
+            int len = last - first;
+            if (len < 2)
+            {
+                return;
+            }
+            int parent = (len - 2) / 2;
+            while (true)
+            {
+                AdjustHeap(a, first, parent, len, a[first + parent]);
+                if (parent == 0)
+                {
+                    return;
+                }
+                parent--;
+            }
+        }
+
+        private static void SortHeap(KeyIndex<T>[] a, int first, int last)
+        {
+            while (last - first > 1)
+            {
+                last--;
+                PopHeap(a, first, last, last);
+            }
+        }
+
+        private static void PopHeap(KeyIndex<T>[] a, int first, int last, int result)
+        {
+            KeyIndex<T> value = a[result];
+            a[result] = a[first];
+            AdjustHeap(a, first, 0, last - first, value);
+        }
+
+        private static void AdjustHeap(KeyIndex<T>[] a, int first, int hole, int len, KeyIndex<T> value)
+        {
+            int top = hole;
+            int child = hole;
+            while (child < (len - 1) / 2)
+            {
+                child = 2 * (child + 1);
+                if (Before(a[first + child], a[first + child - 1]))
+                {
+                    child--;
+                }
+                a[first + hole] = a[first + child];
+                hole = child;
+            }
+            if ((len & 1) == 0 && child == (len - 2) / 2)
+            {
+                child = 2 * (child + 1);
+                a[first + hole] = a[first + child - 1];
+                hole = child - 1;
+            }
+            int parent = (hole - 1) / 2;
+            while (hole > top && Before(a[first + parent], value))
+            {
+                a[first + hole] = a[first + parent];
+                hole = parent;
+                parent = (hole - 1) / 2;
+            }
+            a[first + hole] = value;
         }
     }
 

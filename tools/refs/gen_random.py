@@ -3,7 +3,7 @@
 
 Run with a Python that has torch (reference build: PyTorch 1.13, AVX2 CPU capability):
 
-    /usr/bin/python3 tools/gen_random_refs.py
+    /usr/bin/python3 tools/refs/gen_random.py
 
 Writes tests/Flint.Tests/References/random.json. Every case is a sequence of steps applied to
 one generator created with torch.Generator().manual_seed(seed). Floating-point values are stored
@@ -275,10 +275,10 @@ def cpu_capability():
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     out_path = os.path.join(root, "tests", "Flint.Tests", "References", "random.json")
     doc = {
-        "generator": "tools/gen_random_refs.py",
+        "generator": "tools/refs/gen_random.py",
         "torch_version": torch.__version__,
         "cpu_capability": cpu_capability(),
         "default_seed": torch.Generator().initial_seed(),

@@ -9,7 +9,7 @@ using Xunit;
 namespace Flint.Tests;
 
 /// <summary>
-/// Replays the random streams recorded from PyTorch 1.13 (CPU, AVX2 build) by tools/gen_random_refs.py
+/// Replays the random streams recorded from PyTorch 1.13 (CPU, AVX2 build) by tools/refs/gen_random.py
 /// and requires bit-for-bit equality: float values are compared through their IEEE bit patterns,
 /// and the generator state after each sequence must hash to the same SHA-256 as PyTorch's get_state().
 /// </summary>

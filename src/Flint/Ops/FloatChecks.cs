@@ -1,0 +1,98 @@
+using System.Numerics;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+// Floating-point classification: isnan, isinf, isposinf, isneginf, isfinite, isreal, and nan_to_num.
+// Integer and bool tensors hold no NaN or infinity: the predicates answer without looking at the data.
+
+namespace Flint.Ops.Kernels
+{
+    internal struct IsNanOp : IFloatPredicate { public static string Name => "isnan"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(x); }
+    internal struct IsInfOp : IFloatPredicate { public static string Name => "isinf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsInfinity(x); }
+    internal struct IsPosInfOp : IFloatPredicate { public static string Name => "isposinf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsPositiveInfinity(x); }
+    internal struct IsNegInfOp : IFloatPredicate { public static string Name => "isneginf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNegativeInfinity(x); }
+    internal struct IsFiniteOp : IFloatPredicate { public static string Name => "isfinite"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsFinite(x); }
+
+    /// <summary>nan_to_num: a replaces NaN, b replaces +inf, c replaces -inf.</summary>
+    internal struct NanToNumOp : IFloatUnaryArgs
+    {
+        public static string Name => "nan_to_num";
+        public static T Apply<T>(T x, T nan, T posinf, T neginf) where T : unmanaged, IFloatingPointIeee754<T> =>
+            T.IsNaN(x) ? nan : T.IsPositiveInfinity(x) ? posinf : T.IsNegativeInfinity(x) ? neginf : x;
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        public static Tensor isnan(Tensor input) => Classify<IsNanOp>(input, null, false);
+        public static Tensor isinf(Tensor input) => Classify<IsInfOp>(input, null, false);
+        public static Tensor isfinite(Tensor input) => Classify<IsFiniteOp>(input, null, true);
+        /// <summary>True for every element of a real (non-complex) tensor.</summary>
+        public static Tensor isreal(Tensor input) => Elementwise.Target(input._shape, DType.Bool, null, input.device).fill_bool(true);
+
+        public static Tensor isposinf(Tensor input, Tensor? @out = null)
+        {
+            if (@out is not null && !@out.dtype.IsBool) throw new ArgumentException("isposinf does not support non-boolean outputs.");
+            return Classify<IsPosInfOp>(input, @out, false);
+        }
+
+        public static Tensor isneginf(Tensor input, Tensor? @out = null)
+        {
+            if (@out is not null && !@out.dtype.IsBool) throw new ArgumentException("isneginf does not support non-boolean outputs.");
+            return Classify<IsNegInfOp>(input, @out, false);
+        }
+
+        private static Tensor Classify<TOp>(Tensor input, Tensor? @out, bool integerAnswer) where TOp : IFloatPredicate
+        {
+            if (input.dtype.is_floating_point) return Elementwise.FloatPredicate<TOp>(input, @out);
+            return Elementwise.Target(input._shape, DType.Bool, @out, input.device).fill_bool(integerAnswer);
+        }
+
+        /// <summary>
+        /// Replaces NaN with <paramref name="nan"/>, +inf with <paramref name="posinf"/> and -inf with <paramref name="neginf"/>
+        /// (by default the dtype's largest and lowest finite values). Integer and bool tensors come back unchanged.
+        /// </summary>
+        public static Tensor nan_to_num(Tensor input, double nan = 0.0, double? posinf = null, double? neginf = null, Tensor? @out = null) =>
+            NanToNumImpl(input, nan, posinf, neginf, @out, false);
+        public static Tensor nan_to_num_(Tensor input, double nan = 0.0, double? posinf = null, double? neginf = null) =>
+            NanToNumImpl(input, nan, posinf, neginf, null, true);
+
+        private static Tensor NanToNumImpl(Tensor input, double nan, double? posinf, double? neginf, Tensor? @out, bool inPlace)
+        {
+            if (@out is not null && @out.dtype != input.dtype)
+                throw new InvalidOperationException($"nan_to_num: dtype of out: {@out.dtype.LegacyName} should be same as input: {input.dtype.LegacyName}");
+            if (!input.dtype.is_floating_point) return Unary.Identity(input, @out, inPlace);
+            double max = FiniteMax(input.dtype);
+            return Unary.FloatArgs<NanToNumOp>(input, @out, inPlace, nan, posinf ?? max, neginf ?? -max);
+        }
+
+        private static double FiniteMax(DType dt) => dt.scalar_type switch
+        {
+            ScalarType.Float16 => (double)Half.MaxValue,
+            ScalarType.BFloat16 => 3.3895313892515355e38,
+            ScalarType.Float32 => float.MaxValue,
+            _ => double.MaxValue,
+        };
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor isnan() => torch.isnan(this);
+        public Tensor isinf() => torch.isinf(this);
+        public Tensor isposinf() => torch.isposinf(this);
+        public Tensor isneginf() => torch.isneginf(this);
+        public Tensor isfinite() => torch.isfinite(this);
+        public Tensor isreal() => torch.isreal(this);
+        public Tensor nan_to_num(double nan = 0.0, double? posinf = null, double? neginf = null) => torch.nan_to_num(this, nan, posinf, neginf);
+        public Tensor nan_to_num_(double nan = 0.0, double? posinf = null, double? neginf = null) => torch.nan_to_num_(this, nan, posinf, neginf);
+
+        /// <summary>Fills this bool tensor with one value (used where the answer does not depend on the data).</summary>
+        internal Tensor fill_bool(bool value)
+        {
+            Backend.Fill(this, value);
+            return this;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops;
+
+/// <summary>
+/// Dtype rules shared by the unary op families (math, activations, rounding, sign ops, float checks): which
+/// dtypes PyTorch's CPU kernels refuse (with its kernel names), and which ops demand an out= of the input's
+/// dtype instead of casting into it.
+/// </summary>
+internal static class Unary
+{
+    internal static NotSupportedException NotImplemented(string kernel, DType dt) =>
+        new($"\"{kernel}\" not implemented for '{dt.LegacyName}'");
+
+    /// <summary>Ops whose out= must have exactly the input's dtype.</summary>
+    internal static void CheckSameDTypeOut(Tensor x, Tensor? @out)
+    {
+        if (@out is not null && @out.dtype != x.dtype)
+            throw new InvalidOperationException($"Found dtype {@out.dtype.LegacyName} but expected {x.dtype.LegacyName}");
+    }
+
+    /// <summary>A float op: integer and bool inputs promote to the default float dtype; out= may be any float dtype.</summary>
+    internal static Tensor Float<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel, bool halfOk = false) where TOp : IFloatUnary
+    {
+        var result = Elementwise.FloatResult(x.dtype);
+        if (!halfOk && result == DType.Float16) throw NotImplemented(kernel, result);
+        return Elementwise.FloatUnary<TOp>(x, @out, inPlace);
+    }
+
+    /// <summary>A float-only op (no integer promotion) whose out= must match the input dtype.</summary>
+    internal static Tensor FloatOnly<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel, bool halfOk = false, bool bfloat16Ok = true)
+        where TOp : IFloatUnary
+    {
+        CheckFloatOnly(x, @out, kernel, halfOk, bfloat16Ok);
+        return Elementwise.FloatUnary<TOp>(x, @out, inPlace);
+    }
+
+    internal static void CheckFloatOnly(Tensor x, Tensor? @out, string kernel, bool halfOk = false, bool bfloat16Ok = true)
+    {
+        CheckSameDTypeOut(x, @out);
+        var dt = x.dtype;
+        if (!dt.is_floating_point || (!halfOk && dt == DType.Float16) || (!bfloat16Ok && dt == DType.BFloat16))
+            throw NotImplemented(kernel, dt);
+    }
+
+    /// <summary>An op that keeps the input dtype (integers included) and wants out= of that dtype.</summary>
+    internal static Tensor Numeric<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel, bool halfOk = true, bool boolOk = false)
+        where TOp : INumericUnary
+    {
+        CheckSameDTypeOut(x, @out);
+        if ((!halfOk && x.dtype == DType.Float16) || (!boolOk && x.dtype.IsBool)) throw NotImplemented(kernel, x.dtype);
+        return Elementwise.NumericUnary<TOp>(x, @out, inPlace, boolOk: true);
+    }
+
+    /// <summary>The result is the input itself (floor of an integer, nan_to_num of an integer): a copy, or nothing in place.</summary>
+    internal static Tensor Identity(Tensor x, Tensor? @out, bool inPlace)
+    {
+        if (inPlace)
+        {
+            Autograd.AutogradHooks.CheckInPlace(x);
+            x.BumpVersion();
+            return x;
+        }
+        var target = Elementwise.Target(x._shape, x.dtype, @out, x.device);
+        if (!ReferenceEquals(target, x)) target.Backend.Copy(target, x);
+        return target;
+    }
+
+    /// <summary>A float op with scalar parameters; integer inputs promote unless the caller refused them already.</summary>
+    internal static Tensor FloatArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, double a = 0, double b = 0, double c = 0)
+        where TOp : IFloatUnaryArgs
+    {
+        var result = Elementwise.FloatResult(x.dtype);
+        var compute = Elementwise.ComputeType(result);
+        if (inPlace) Elementwise.CheckInPlace(x, x._shape, result);
+        var target = inPlace ? x : Elementwise.Target(x._shape, result, @out, x.device);
+        var xc = Elementwise.As(x, compute);
+        return Elementwise.RunInto(target, x._shape, compute, y => y.Backend.FloatUnaryArgs<TOp>(xc, y, a, b, c), inPlace);
+    }
+
+    /// <summary>A dtype-keeping op with scalar parameters (bool computes as uint8).</summary>
+    internal static Tensor NumericArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, double a = 0, double b = 0, double c = 0)
+        where TOp : INumericUnaryArgs
+    {
+        var result = x.dtype;
+        var compute = Elementwise.ComputeType(result);
+        if (inPlace) Elementwise.CheckInPlace(x, x._shape, result);
+        var target = inPlace ? x : Elementwise.Target(x._shape, result, @out, x.device);
+        var xc = Elementwise.As(x, compute);
+        return Elementwise.RunInto(target, x._shape, compute, y => y.Backend.NumericUnaryArgs<TOp>(xc, y, a, b, c), inPlace);
+    }
+}

@@ -196,7 +196,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor relu() => torch.relu(this);
         public Tensor relu_() => torch.relu_(this);

@@ -77,7 +77,7 @@ namespace Flint
         };
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor isnan() => torch.isnan(this);
         public Tensor isinf() => torch.isinf(this);

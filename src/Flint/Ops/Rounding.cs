@@ -94,7 +94,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor floor() => torch.floor(this);
         public Tensor floor_() => torch.floor_(this);

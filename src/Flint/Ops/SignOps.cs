@@ -102,7 +102,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor neg() => torch.neg(this);
         public Tensor neg_() => torch.neg_(this);

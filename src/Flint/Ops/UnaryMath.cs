@@ -275,7 +275,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor exp() => torch.exp(this);
         public Tensor exp_() => Unary.Float<ExpOp>(this, null, true, "exp_vml_cpu");

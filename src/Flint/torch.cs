@@ -32,7 +32,8 @@ public static partial class torch
     }
 
     public static Device device(string spec) => new(spec);
-    public static Device device(string type, int index) => new($"{type}:{index}");
+    public static Device device(string type, int index) =>
+        index < 0 ? throw new ArgumentException("Device index must not be negative") : new($"{type}:{index}");
 
     public static bool is_tensor(object? o) => o is Tensor;
     public static bool is_floating_point(Tensor t) => t.is_floating_point();

@@ -1,15 +1,22 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Flint;
 
 public static partial class torch
 {
     /// <summary>A 1-D tensor over the array's own memory (no copy): writes through either are seen by both.</summary>
-    public static Tensor from_numpy<T>(T[] array) where T : unmanaged => from_array(array, [array.LongLength]);
+    public static Tensor from_numpy<T>(T[] array) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        return from_array(array, [array.LongLength]);
+    }
 
-    /// <summary>A tensor over the array's memory viewed with <paramref name="shape"/> (row-major).</summary>
+    /// <summary>A tensor over the array's memory viewed with <paramref name="shape"/> (row-major), no copy.</summary>
     public static Tensor from_array<T>(T[] array, params long[] shape) where T : unmanaged
     {
+        ArgumentNullException.ThrowIfNull(array);
+        ArgumentNullException.ThrowIfNull(shape);
         var dt = DType.Of<T>();
         Shape.CheckSizes(shape);
         if (Shape.Numel(shape) != array.LongLength)
@@ -26,37 +33,92 @@ public static partial class torch
     }
 
     /// <summary>
-    /// A tensor over the memory of a <see cref="System.Numerics.Tensors.Tensor{T}"/> (shared when its data is a
-    /// plain array with non-negative strides; copied otherwise).
+    /// A tensor over the memory of a <see cref="System.Numerics.Tensors.Tensor{T}"/>, with its lengths, strides and
+    /// start: writes through either are seen by both. System.Numerics.Tensors 10 exposes no public way to reach
+    /// a tensor's backing array, so Flint reads its two private fields (the array and the start index) through
+    /// <see cref="UnsafeAccessorAttribute"/>; should a later version of that package rename them, this falls back
+    /// to copying the elements (contiguous, row-major).
     /// </summary>
     public static Tensor from_numpy<T>(Tensor<T> array) where T : unmanaged
     {
-        var shape = array.Lengths.ToArray().Select(l => (long)l).ToArray();
+        ArgumentNullException.ThrowIfNull(array);
+        var dt = DType.Of<T>();
+        var shape = new long[array.Rank];
+        var strides = new long[array.Rank];
+        for (int i = 0; i < shape.Length; i++) { shape[i] = array.Lengths[i]; strides[i] = array.Strides[i]; }
+        if (array.FlattenedLength == 0) return Tensor.Empty(shape, dt);
+        if (SnTensorAccess<T>.TryGetBacking(array) is var (values, start)
+            && strides.All(s => s >= 0) && MaxOffset(shape, strides, start) < values.LongLength)
+        {
+            var st = new CpuStorage(dt, values) { Borrowed = true };
+            return new Tensor(st, shape, strides, start);
+        }
         var flat = new T[array.FlattenedLength];
         array.FlattenTo(flat);
         return from_array(flat, shape);
+    }
+
+    private static long MaxOffset(long[] shape, long[] strides, long start)
+    {
+        long m = start;
+        for (int i = 0; i < shape.Length; i++) m += (shape[i] - 1) * strides[i];
+        return m;
+    }
+}
+
+/// <summary>Reads the backing array of a System.Numerics.Tensors tensor; null when the package's layout changed.</summary>
+internal static class SnTensorAccess<T>
+{
+    private static bool unavailable;
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_values")]
+    private static extern ref T[] Values(Tensor<T> t);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_start")]
+    private static extern ref int Start(Tensor<T> t);
+
+    internal static (T[] values, int start)? TryGetBacking(Tensor<T> t)
+    {
+        if (unavailable) return null;
+        try
+        {
+            var v = Values(t);
+            int s = Start(t);
+            if (v is null || s < 0) return null;
+            return (v, s);
+        }
+        catch (Exception e) when (e is MissingFieldException or MissingMemberException or TypeLoadException or BadImageFormatException)
+        {
+            unavailable = true;
+            return null;
+        }
     }
 }
 
 public partial class Tensor
 {
     /// <summary>
-    /// A <see cref="System.Numerics.Tensors.Tensor{T}"/> over this tensor's memory (PyTorch's <c>.numpy()</c>):
-    /// writes through either are seen by both. T must be the tensor's element type.
+    /// A <see cref="System.Numerics.Tensors.Tensor{T}"/> over this tensor's memory (PyTorch's <c>.numpy()</c>), with
+    /// the same strides and offset, so writes through either are seen by both; this works for non-contiguous views
+    /// too. T must be the tensor's element type. System.Numerics.Tensors has no 0-dim tensors: a 0-dim tensor
+    /// comes back as a 1-element 1-D view. A tensor with no elements comes back as a new empty tensor.
     /// </summary>
     public Tensor<T> numpy<T>() where T : unmanaged
     {
-        if (requires_grad)
-            throw new InvalidOperationException("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
         if (device.type != DeviceType.CPU)
             throw new InvalidOperationException($"can't convert {device.Normalized} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first.");
-        if (DType.Of<T>() != dtype)
+        if (requires_grad && Autograd.GradMode.IsEnabled)
+            throw new InvalidOperationException("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+        if (typeof(T) != dtype.ClrType)
             throw new ArgumentException($"numpy<{typeof(T).Name}>() does not match the tensor's dtype {dtype}; use numpy<{dtype.ClrType.Name}>() or convert with to() first");
         var arr = Cpu.Array<T>();
         var lengths = _shape.Select(d => (nint)d).ToArray();
-        var strides = _strides.Select(d => (nint)d).ToArray();
         if (numel() == 0) return System.Numerics.Tensors.Tensor.Create(Array.Empty<T>(), lengths);
-        return System.Numerics.Tensors.Tensor.Create(arr, (int)_offset, lengths, strides);
+        if (ndim == 0) return System.Numerics.Tensors.Tensor.Create(arr, checked((int)_offset), [1], [0]);
+        // size-1 dims get stride 0: their stride never moves, and System.Numerics.Tensors 10 rejects some views
+        // with a non-zero stride on a length-1 dim (start 1, length 1, stride 1 over 3 elements, say)
+        var strides = _strides.Select((s, i) => _shape[i] == 1 ? 0 : (nint)s).ToArray();
+        return System.Numerics.Tensors.Tensor.Create(arr, checked((int)_offset), lengths, strides);
     }
 
     /// <summary>A copy of the elements in row-major order, as T (converted if the dtype differs).</summary>
@@ -68,7 +130,12 @@ public partial class Tensor
         return t.Cpu.Array<T>();
     }
 
-    /// <summary>The elements as nested arrays (PyTorch's <c>tolist()</c>): T for 0-dim, T[] for 1-D, T[][] for 2-D, ...</summary>
+    /// <summary>
+    /// The elements as nested arrays (PyTorch's <c>tolist()</c>), in PyTorch's Python types: double for floating
+    /// dtypes, long for integer dtypes, bool for bool. A 0-dim tensor gives the boxed value, 1-D gives T[], and
+    /// each further dim wraps the level below in an object[] (like Python's untyped lists): 2-D gives object[]
+    /// of T[], 3-D object[] of object[] of T[].
+    /// </summary>
     public object tolist()
     {
         if (dtype.is_floating_point) return Nest(ToArray<double>());

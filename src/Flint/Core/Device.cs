@@ -18,17 +18,23 @@ public sealed class Device : IEquatable<Device>
 
     public Device(string spec) : this(Parse(spec, out int idx), idx) { }
 
+    /// <summary>
+    /// Parses "type" or "type:index" as PyTorch does: the type is letters and underscores, the index a decimal
+    /// without sign or leading zeros, and nothing else (no spaces).
+    /// </summary>
     private static DeviceType Parse(string spec, out int index)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         index = -1;
-        string s = spec.Trim();
-        string typePart = s;
-        int colon = s.IndexOf(':');
+        if (spec.Length == 0) throw new ArgumentException("Device string must not be empty");
+        int colon = spec.IndexOf(':');
+        string typePart = colon >= 0 ? spec[..colon] : spec;
+        if (typePart.Length == 0 || !typePart.All(c => char.IsAsciiLetter(c) || c == '_'))
+            throw new ArgumentException($"Invalid device string: '{spec}'");
         if (colon >= 0)
         {
-            typePart = s[..colon];
-            string idx = s[(colon + 1)..];
-            if (idx.Length == 0 || !idx.All(char.IsAsciiDigit) || (idx.Length > 1 && idx[0] == '0'))
+            string idx = spec[(colon + 1)..];
+            if (idx.Length == 0 || idx.Length > 9 || !idx.All(char.IsAsciiDigit) || (idx.Length > 1 && idx[0] == '0'))
                 throw new ArgumentException($"Invalid device string: '{spec}'");
             index = int.Parse(idx, System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -37,7 +43,7 @@ public sealed class Device : IEquatable<Device>
             "cpu" => DeviceType.CPU,
             "cuda" => DeviceType.CUDA,
             _ => throw new ArgumentException(
-                $"Expected one of cpu, cuda device type at start of device string: {spec}"),
+                $"Expected one of cpu, cuda device type at start of device string: {typePart}"),
         };
     }
 

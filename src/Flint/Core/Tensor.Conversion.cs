@@ -101,16 +101,17 @@ public partial class Tensor
     /// <summary>The value of a one-element tensor.</summary>
     public T item<T>() where T : unmanaged
     {
-        var s = ToScalar();
+        var s = ItemScalar();
         object v = typeof(T) == typeof(bool) ? s.AsBool
             : typeof(T) == typeof(double) ? s.ToDouble()
             : typeof(T) == typeof(float) ? (float)s.ToDouble()
             : typeof(T) == typeof(Half) ? (Half)s.ToDouble()
+            : typeof(T) == typeof(BFloat16) ? (BFloat16)s.ToDouble()
             : typeof(T) == typeof(long) ? s.ToInt64()
-            : typeof(T) == typeof(int) ? (int)s.ToInt64()
-            : typeof(T) == typeof(short) ? (short)s.ToInt64()
-            : typeof(T) == typeof(sbyte) ? (sbyte)s.ToInt64()
-            : typeof(T) == typeof(byte) ? (byte)s.ToInt64()
+            : typeof(T) == typeof(int) ? (object)(int)s.ToInt64()
+            : typeof(T) == typeof(short) ? (object)(short)s.ToInt64()
+            : typeof(T) == typeof(sbyte) ? (object)(sbyte)s.ToInt64()
+            : typeof(T) == typeof(byte) ? (object)(byte)s.ToInt64()
             : throw new NotSupportedException($"item<{typeof(T).Name}>() is not supported");
         return (T)v;
     }
@@ -118,9 +119,12 @@ public partial class Tensor
     /// <summary>The value of a one-element tensor, as PyTorch's <c>.item()</c>: a double, long or bool, boxed.</summary>
     public object item()
     {
-        var s = ToScalar();
+        var s = ItemScalar();
         return dtype.is_floating_point ? s.ToDouble() : dtype.IsBool ? s.AsBool : s.ToInt64();
     }
+
+    private Scalar ItemScalar() => numel() == 1 ? ToScalar()
+        : throw new ArgumentException("only one element tensors can be converted to Python scalars");
 
     /// <summary>Replaces this out= tensor's memory with a fresh contiguous block of the given shape.</summary>
     internal void ResizeForOut(long[] shape)

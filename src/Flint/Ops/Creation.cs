@@ -50,7 +50,8 @@ public static partial class torch
         if (data.Rank == 1 && data.GetType().GetElementType() is { IsPrimitive: true } or { } && IsStorable(data.GetType().GetElementType()!))
         {
             var t = from_numpy(data);
-            return dtype is null || dtype == t.dtype ? t : t.to(dtype);
+            t = dtype is null || dtype == t.dtype ? t : t.to(dtype);
+            return device is null ? t : t.to(device);
         }
         return tensor(data, dtype, device);
     }

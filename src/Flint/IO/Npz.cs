@@ -1,0 +1,138 @@
+using System.Collections;
+using System.IO.Compression;
+
+namespace Flint;
+
+public static partial class np
+{
+    /// <summary>
+    /// Writes several tensors to an uncompressed <c>.npz</c> archive, each as "<c>name</c>.npy" (".npz" is appended
+    /// to the file name when it lacks it, as NumPy does). The file is replaced atomically.
+    /// </summary>
+    public static void savez(string file, IDictionary<string, Tensor> arrays) => SavezFile(file, Named(arrays), CompressionLevel.NoCompression);
+
+    /// <summary>Like NumPy's <c>np.savez(file, a, b)</c>: positional arrays are named arr_0, arr_1, ...</summary>
+    public static void savez(string file, params Tensor[] arrays) => SavezFile(file, Positional(arrays), CompressionLevel.NoCompression);
+
+    public static void savez(Stream stream, IDictionary<string, Tensor> arrays) => Savez(stream, Named(arrays), CompressionLevel.NoCompression);
+    public static void savez(Stream stream, params Tensor[] arrays) => Savez(stream, Positional(arrays), CompressionLevel.NoCompression);
+
+    /// <summary>Like <see cref="savez(string, IDictionary{string, Tensor})"/>, with each entry deflate-compressed.</summary>
+    public static void savez_compressed(string file, IDictionary<string, Tensor> arrays) => SavezFile(file, Named(arrays), CompressionLevel.Optimal);
+    public static void savez_compressed(string file, params Tensor[] arrays) => SavezFile(file, Positional(arrays), CompressionLevel.Optimal);
+    public static void savez_compressed(Stream stream, IDictionary<string, Tensor> arrays) => Savez(stream, Named(arrays), CompressionLevel.Optimal);
+    public static void savez_compressed(Stream stream, params Tensor[] arrays) => Savez(stream, Positional(arrays), CompressionLevel.Optimal);
+
+    /// <summary>Reads every array of an <c>.npz</c> archive (written by NumPy's savez/savez_compressed or by Flint).</summary>
+    /// <exception cref="InvalidDataException">The file is not a zip archive, or an entry is not a well-formed .npy file.</exception>
+    public static NpzFile load_npz(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        using var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return load_npz(fs);
+    }
+
+    public static NpzFile load_npz(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ZipArchive zip;
+        try { zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"not an .npz file (a zip archive was expected): {e.Message}", e); }
+        using (zip)
+        {
+            var result = new List<KeyValuePair<string, Tensor>>();
+            foreach (var entry in zip.Entries)
+            {
+                if (entry.FullName.EndsWith('/')) continue;   // a folder
+                string key = entry.FullName.EndsWith(".npy", StringComparison.Ordinal) ? entry.FullName[..^4] : entry.FullName;
+                try
+                {
+                    using var es = entry.Open();
+                    result.Add(new(key, ReadNpy(es, entry.Length, entry.FullName)));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"{entry.FullName} in the .npz archive: {e.Message}", e);
+                }
+                catch (NotSupportedException e)
+                {
+                    throw new NotSupportedException($"{entry.FullName} in the .npz archive: {e.Message}", e);
+                }
+            }
+            return new NpzFile(result);
+        }
+    }
+
+    private static List<KeyValuePair<string, Tensor>> Named(IDictionary<string, Tensor> arrays)
+    {
+        ArgumentNullException.ThrowIfNull(arrays);
+        foreach (var kv in arrays)
+        {
+            if (string.IsNullOrEmpty(kv.Key)) throw new ArgumentException("np.savez: array names must be non-empty");
+            ArgumentNullException.ThrowIfNull(kv.Value, $"arrays[\"{kv.Key}\"]");
+        }
+        return arrays.ToList();
+    }
+
+    private static List<KeyValuePair<string, Tensor>> Positional(Tensor[] arrays)
+    {
+        ArgumentNullException.ThrowIfNull(arrays);
+        var r = new List<KeyValuePair<string, Tensor>>();
+        for (int i = 0; i < arrays.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(arrays[i], $"arrays[{i}]");
+            r.Add(new($"arr_{i}", arrays[i]));
+        }
+        return r;
+    }
+
+    private static void SavezFile(string file, List<KeyValuePair<string, Tensor>> arrays, CompressionLevel level)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        foreach (var kv in arrays) CheckSavable(kv.Value);
+        if (!file.EndsWith(".npz", StringComparison.Ordinal)) file += ".npz";
+        AtomicFile.Write(file, s => Savez(s, arrays, level));
+    }
+
+    private static void Savez(Stream stream, List<KeyValuePair<string, Tensor>> arrays, CompressionLevel level)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        foreach (var kv in arrays) CheckSavable(kv.Value);
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (name, t) in arrays)
+        {
+            var entry = zip.CreateEntry(name + ".npy", level);
+            using var es = entry.Open();
+            save(es, t);
+        }
+    }
+}
+
+/// <summary>
+/// The arrays of an <c>.npz</c> archive, by name (NumPy's <c>NpzFile</c>): <c>f["x"]</c>, <c>f.files</c>. Every
+/// array is read when the archive is opened, so nothing stays open.
+/// </summary>
+public sealed class NpzFile : IReadOnlyDictionary<string, Tensor>
+{
+    private readonly List<KeyValuePair<string, Tensor>> items;
+    private readonly Dictionary<string, Tensor> byName;
+
+    internal NpzFile(List<KeyValuePair<string, Tensor>> items)
+    {
+        this.items = items;
+        byName = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var kv in items) byName[kv.Key] = kv.Value;
+    }
+
+    /// <summary>The array names, in archive order.</summary>
+    public IReadOnlyList<string> files => items.Select(kv => kv.Key).ToArray();
+
+    public Tensor this[string key] => byName.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"{key} is not a file in the archive");
+    public IEnumerable<string> Keys => files;
+    public IEnumerable<Tensor> Values => items.Select(kv => kv.Value);
+    public int Count => items.Count;
+    public bool ContainsKey(string key) => byName.ContainsKey(key);
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Tensor value) => byName.TryGetValue(key, out value);
+    public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => items.GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,40 @@
+using Flint;
+using Xunit;
+
+namespace Flint.Tests.Core;
+
+public class EnvironmentTests
+{
+    [Fact]
+    public void CollectEnvHasTheKeyLines()
+    {
+        string r = torch.utils.collect_env();
+        foreach (var key in new[] { "Flint version: " + torch.__version__, ".NET runtime: ", "OS: ", "Process architecture: ",
+                     "CPU model: ", "AVX-512F: ", "AVX2: ", "FMA: ", "AdvSimd (Arm NEON): ", "Vector512.IsHardwareAccelerated: ",
+                     "Vector256.IsHardwareAccelerated: ", "Kernel vector width: ",
+                     "Logical processors: " + Environment.ProcessorCount, "Flint threads (torch.get_num_threads): ",
+                     "Default dtype: torch.", "Is CUDA available: False", "CUDA status: ", "  CUDA driver library search:" })
+            Assert.Contains(key, r);
+        Assert.DoesNotContain("\r", r);
+        if (File.Exists("/proc/cpuinfo") && torch.utils.CpuModel() is string model)
+            Assert.Contains("CPU model: " + model, r);
+    }
+
+    [Fact]
+    public void NumThreadsDefaultsToProcessorsAndValidates()
+    {
+        int before = torch.get_num_threads();
+        try
+        {
+            Assert.True(before >= 1);
+            torch.set_num_threads(3);
+            Assert.Equal(3, torch.get_num_threads());
+            Assert.Contains("Flint threads (torch.get_num_threads): 3", torch.utils.collect_env());
+            var ex = Assert.Throws<ArgumentException>(() => torch.set_num_threads(0));
+            Assert.Equal("set_num_threads expects a positive integer", ex.Message);
+            Assert.Throws<ArgumentException>(() => torch.set_num_threads(-1));
+            Assert.Equal(3, torch.get_num_threads());
+        }
+        finally { torch.set_num_threads(before); }
+    }
+}

@@ -84,10 +84,27 @@ def call(op, x, kw):
     raise ValueError(op)
 
 
+def with_out(op, x, kw):
+    """kw["out"] names the dtype of an empty out= tensor (a pair for values/indices ops)."""
+    kw = dict(kw)
+    o = kw.pop("out")
+    if isinstance(o, list):
+        outs = tuple(torch.empty(0, dtype=DT[d]) for d in o)
+    else:
+        outs = torch.empty(0, dtype=DT[o])
+    kw2 = dict(kw)
+    dim = kw2.pop("dim", None)
+    if "dtype" in kw2:
+        kw2["dtype"] = DT[kw2["dtype"]]
+    f = getattr(torch, op)
+    r = f(x, dim=dim, out=outs, **kw2) if op == "norm" else f(x, dim, out=outs, **kw2)
+    return tuple(r) if isinstance(r, tuple) or op in ("max", "min", "median", "sort", "topk", "kthvalue", "mode") else r
+
+
 def add(name, op, x, kw=None, transpose=None, step=None, check="all"):
     kw = kw or {}
     rec = {"name": name, "op": op, "x": enc(x, transpose=transpose, step=step), "kw": kw, "check": check}
-    rec.update(outcome(lambda: call(op, x, kw)))
+    rec.update(outcome(lambda: with_out(op, x, kw) if "out" in kw else call(op, x, kw)))
     cases.append(rec)
 
 
@@ -305,5 +322,21 @@ add("big/mean/float32", "mean", xl, {})
 add("big/cumsum/float32", "cumsum", xl[:512], {"dim": 0})
 add("big/sum/float16", "sum", (torch.rand(1000)).half(), {})
 add("big/sum/bfloat16", "sum", (torch.rand(1000)).bfloat16(), {})
+
+# ---- out= ----
+xo = make((3, 4), torch.float32)
+xoi = make((3, 4), torch.int64)
+for op in ["sum", "mean", "nansum", "prod", "amax", "amin", "argmax", "argmin", "cumsum", "cumprod", "logsumexp", "norm",
+           "std", "var", "all", "any"]:
+    for od in ["float32", "float64", "int64", "bool"]:
+        add(f"out/{op}/float32->{od}", op, xo, {"dim": 1, "out": od})
+    add(f"out/{op}/int64->float32", op, xoi, {"dim": 1, "out": "float32"})
+add("out/norm/p1/int64", "norm", xo, {"dim": 1, "p": 1, "out": "int64"})
+add("out/norm/p1/float64", "norm", xo, {"dim": 1, "p": 1, "out": "float64"})
+for op in ["max", "min"]:
+    for pair in [["float32", "int64"], ["float32", "float32"], ["float64", "int64"]]:
+        add(f"out/{op}/{pair}", op, xo, {"dim": 1, "out": pair})
+add("out/sum/keepdim", "sum", xo, {"dim": 0, "keepdim": True, "out": "float32"})
+add("out/sum/dtype", "sum", xoi, {"dim": 1, "dtype": "float64", "out": "float64"})
 
 write("reductions", cases)

@@ -92,6 +92,46 @@ public class ReductionReferenceTests
 
     private static Tensor[] Pair((Tensor, Tensor) p) => [p.Item1, p.Item2];
 
+    /// <summary>Calls the op with out= tensors (empty, of the recorded dtypes) and checks that they are what comes back.</summary>
+    internal static object RunOut(string op, Tensor x, JsonElement kw)
+    {
+        var o = kw.GetProperty("out");
+        long dim = Dims(kw)![0];
+        bool keep = Bool(kw, "keepdim");
+        var dt = DT(kw);
+        if (o.ValueKind == JsonValueKind.Array)
+        {
+            var v = torch.empty([0], Reference.DTypeOf(o[0].GetString()!));
+            var i = torch.empty([0], Reference.DTypeOf(o[1].GetString()!));
+            var r = op == "max" ? torch.max(x, dim, keep, (v, i)) : torch.min(x, dim, keep, (v, i));
+            Assert.True(ReferenceEquals(r.values, v) && ReferenceEquals(r.indices, i), "out= tensors not returned");
+            return r;
+        }
+        var t = torch.empty([0], Reference.DTypeOf(o.GetString()!));
+        Tensor res = op switch
+        {
+            "sum" => torch.sum(x, dim, keep, dt, t),
+            "mean" => torch.mean(x, dim, keep, dt, t),
+            "nansum" => torch.nansum(x, dim, keep, dt, t),
+            "prod" => torch.prod(x, dim, keep, dt, t),
+            "amax" => torch.amax(x, dim, keep, t),
+            "amin" => torch.amin(x, dim, keep, t),
+            "argmax" => torch.argmax(x, dim, keep, t),
+            "argmin" => torch.argmin(x, dim, keep, t),
+            "cumsum" => torch.cumsum(x, dim, dt, t),
+            "cumprod" => torch.cumprod(x, dim, dt, t),
+            "logsumexp" => torch.logsumexp(x, dim, keep, t),
+            "norm" => torch.norm(x, kw.TryGetProperty("p", out var p) ? p.GetDouble() : 2, dim, keep, dt, t),
+            "std" => torch.std(x, dim, keepdim: keep, @out: t),
+            "var" => torch.var(x, dim, keepdim: keep, @out: t),
+            "all" => torch.all(x, dim, keep, t),
+            "any" => torch.any(x, dim, keep, t),
+            _ => throw new ArgumentException("no out= form for " + op),
+        };
+        Assert.True(ReferenceEquals(res, t), "out= tensor not returned");
+        return res;
+    }
+
     /// <summary>values must equal x at the returned indices along the op's dim.</summary>
     private static void CheckIndices(Tensor x, string op, JsonElement kw, Tensor values, Tensor indices, string ctx)
     {
@@ -157,6 +197,7 @@ public class ReductionReferenceTests
                 }
                 else if (Looser.TryGetValue(name, out var rtol))
                     Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), (Tensor)Run(op, x, kw), name, rtol: rtol);
+                else if (kw.TryGetProperty("out", out _)) Reference.Check(c, () => RunOut(op, x, kw), name);
                 else Reference.Check(c, () => Run(op, x, kw), name);
             }
             catch (Exception ex)

@@ -36,6 +36,8 @@ namespace Flint
             // uint8 keeps uint8 (PyTorch 1.13); everything else answers in bool
             var result = input.dtype == DType.UInt8 ? DType.UInt8 : DType.Bool;
             var compute = Elementwise.ComputeType(input.dtype);
+            if (@out is not null && @out.dtype != result)
+                throw new ArgumentException($"{TOp.Name} only supports bool tensor for result, got: {@out.dtype.LegacyName}");
             var y = Reduction.Run<TOp>(input, dims, keepdim, compute, null, 0, compute);
             return Reduction.Finish(y, y._shape, result, @out);
         }

@@ -64,7 +64,7 @@ namespace Flint
                     if (input._shape[Reduction.Dim(input, d)] == 0)
                         throw new IndexOutOfRangeException($"{name}(): Expected reduction dim {d} to have non-zero size.");
             }
-            return Reduction.Run<TOp>(input, dims, keepdim, input.dtype, @out);
+            return Reduction.Run<TOp>(input, dims, keepdim, input.dtype, @out, rule: OutRule.Match);
         }
 
         /// <summary>The largest element as a 0-dim tensor (NaN if any element is NaN).</summary>
@@ -101,7 +101,7 @@ namespace Flint
                 var flat = Reduction.Flat(input);
                 var r = Reduction.RunArg<TOp>(flat, 0, false, null);
                 if (keepdim) r = Reduction.Reshaped(r, Enumerable.Repeat(1L, input.ndim).ToArray());
-                return Reduction.Finish(r, r._shape, DType.Int64, @out);
+                return Reduction.Finish(r, r._shape, DType.Int64, @out, OutRule.Index);
             }
             int d = Reduction.Dim(input, dim.Value);
             Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, name);

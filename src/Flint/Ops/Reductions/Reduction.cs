@@ -4,6 +4,9 @@ using Flint.Ops.Kernels;
 namespace Flint.Ops
 {
     /// <summary>What every reduction shares: dim lists, keepdim shapes, compute dtypes and out= handling.</summary>
+    /// <summary>How a reduction treats an out= tensor of another dtype.</summary>
+    internal enum OutRule { Cast, Match, Index }
+
     internal static class Reduction
     {
         /// <summary>Wraps and checks the dims to reduce (sorted); null or empty means every dim.</summary>
@@ -60,15 +63,43 @@ namespace Flint.Ops
 
         internal static NotSupportedException NotImplemented(string kernel, DType dt) => new($"\"{kernel}\" not implemented for '{dt.LegacyName}'");
 
+        /// <summary>The C++ type name PyTorch prints in some dtype messages ("long int", "float").</summary>
+        internal static string CppName(DType dt) => dt.scalar_type switch
+        {
+            ScalarType.UInt8 => "unsigned char", ScalarType.Int8 => "signed char", ScalarType.Int16 => "short int",
+            ScalarType.Int32 => "int", ScalarType.Int64 => "long int", ScalarType.Float16 => "c10::Half",
+            ScalarType.Float32 => "float", ScalarType.Float64 => "double", ScalarType.Bool => "bool",
+            _ => "c10::BFloat16",
+        };
+
+        /// <summary>Ops whose kernels only write floating results refuse other out= dtypes with this error.</summary>
+        internal static void CheckFloatOut(Tensor? @out, string kernel)
+        {
+            if (@out is not null && !@out.dtype.is_floating_point) throw NotImplemented(kernel, @out.dtype);
+        }
+
+        /// <summary>Checks an out= tensor's dtype the way the op does in PyTorch.</summary>
+        internal static void CheckOutDType(Tensor @out, DType result, OutRule rule)
+        {
+            switch (rule)
+            {
+                case OutRule.Match when @out.dtype != result:
+                    throw new ArgumentException($"Expected the dtype for input and out to match, but got {result.LegacyName} for input's dtype and {@out.dtype.LegacyName} for out's dtype.");
+                case OutRule.Index when @out.dtype != DType.Int64:
+                    throw new ArgumentException($"Expected out tensor to have dtype long int, but got {CppName(@out.dtype)} instead");
+            }
+        }
+
         /// <summary>
-        /// Shapes a keepdim-form result (in its compute dtype) into the final shape and dtype, into out= when given.
+        /// Shapes a keepdim-form result (in its compute dtype) into the final shape and dtype, into out= when given
+        /// (cast into out's dtype when the rule allows it).
         /// </summary>
-        internal static Tensor Finish(Tensor r, long[] shape, DType result, Tensor? @out)
+        internal static Tensor Finish(Tensor r, long[] shape, DType result, Tensor? @out, OutRule rule = OutRule.Cast)
         {
             r = Reshaped(r, shape);
             if (@out is null) return r.dtype == result ? r : r.to(result);
-            if (@out.dtype != result)
-                throw new ArgumentException($"Expected out tensor to have dtype {result.name}, but got {@out.dtype.name} instead");
+            CheckOutDType(@out, result, rule);
+            if (r.dtype != result) r = r.to(result);
             Autograd.AutogradHooks.CheckOut(@out);
             if (!@out._shape.AsSpan().SequenceEqual(shape)) @out.ResizeForOut(shape);
             @out.Backend.Copy(@out, r);
@@ -77,20 +108,27 @@ namespace Flint.Ops
         }
 
         /// <summary>Runs a reduce op: x is cast to the compute dtype of <paramref name="result"/> and reduced over dims.</summary>
-        internal static Tensor Run<TOp>(Tensor x, int[] dims, bool keepdim, DType result, Tensor? @out, double arg = 0, DType? compute = null)
+        internal static Tensor Run<TOp>(Tensor x, int[] dims, bool keepdim, DType result, Tensor? @out, double arg = 0, DType? compute = null, OutRule rule = OutRule.Cast)
             where TOp : IReduceOp
         {
+            if (@out is not null) CheckOutDType(@out, result, rule);
             var c = compute ?? Elementwise.ComputeType(result);
             var xc = Elementwise.As(x, c);
             var y = Tensor.Empty(KeepShape(x, dims), c, x.device);
             y.Backend.Reduce<TOp>(xc, dims, y, arg);
-            return Finish(y, OutShape(x, dims, keepdim), result, @out);
+            return Finish(y, OutShape(x, dims, keepdim), result, @out, rule);
         }
 
         /// <summary>Runs an index-picking op along one dim: (values, indices).</summary>
         internal static ValuesIndices RunIndex<TOp>(string name, Tensor x, int dim, bool keepdim, long arg = 0, (Tensor values, Tensor indices)? @out = null)
             where TOp : IIndexReduceOp
         {
+            if (@out is { } o)
+            {
+                CheckOutDType(o.indices, DType.Int64, OutRule.Index);
+                if (o.values.dtype != x.dtype)
+                    throw new ArgumentException($"Expected out tensor to have dtype {CppName(x.dtype)}, but got {CppName(o.values.dtype)} instead");
+            }
             var c = Elementwise.ComputeType(x.dtype);
             var xc = Elementwise.As(x, c);
             int[] dims = x.ndim == 0 ? [] : [dim];
@@ -104,12 +142,13 @@ namespace Flint.Ops
 
         internal static Tensor RunArg<TOp>(Tensor x, int dim, bool keepdim, Tensor? @out) where TOp : IIndexReduceOp
         {
+            if (@out is not null) CheckOutDType(@out, DType.Int64, OutRule.Index);
             var c = Elementwise.ComputeType(x.dtype);
             var xc = Elementwise.As(x, c);
             int[] dims = x.ndim == 0 ? [] : [dim];
             var i = Tensor.Empty(KeepShape(x, dims), DType.Int64, x.device);
             i.Backend.IndexReduce<TOp>(xc, dim, null, i, 0);
-            return Finish(i, OutShape(x, dims, keepdim), DType.Int64, @out);
+            return Finish(i, OutShape(x, dims, keepdim), DType.Int64, @out, OutRule.Index);
         }
 
         /// <summary>Accumulates a span in double by pairwise (cascade) summation.</summary>

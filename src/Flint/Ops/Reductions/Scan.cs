@@ -45,7 +45,9 @@ namespace Flint
         private static Tensor ScanImpl<TOp>(Tensor input, long dim, DType? dtype, Tensor? @out, string kernel) where TOp : IScanOp
         {
             int d = Reduction.Dim(input, dim);
+            if (@out is not null && dtype is null && !@out.dtype.IsBool) dtype = @out.dtype;
             var result = SumResult(input, dtype);
+            if (@out is { dtype.IsBool: true }) throw Reduction.NotImplemented(kernel, DType.Bool);
             if (result == DType.Float16) throw Reduction.NotImplemented(kernel, result);
             var c = Elementwise.ComputeType(result);
             var xc = input.to(c);
@@ -66,11 +68,14 @@ namespace Flint
         public Tensor cumprod(long dim, DType? dtype = null) => torch.cumprod(this, dim, dtype);
 
         /// <summary>In-place running sums; the result is written back in this tensor's dtype.</summary>
-        public Tensor cumsum_(long dim, DType? dtype = null) => ScanInPlace(torch.cumsum(this, dim, dtype));
-        public Tensor cumprod_(long dim, DType? dtype = null) => ScanInPlace(torch.cumprod(this, dim, dtype));
+        public Tensor cumsum_(long dim, DType? dtype = null) => ScanInPlace(dtype, () => torch.cumsum(this, dim, dtype));
+        public Tensor cumprod_(long dim, DType? dtype = null) => ScanInPlace(dtype, () => torch.cumprod(this, dim, dtype));
 
-        private Tensor ScanInPlace(Tensor r)
+        private Tensor ScanInPlace(DType? dtype, Func<Tensor> run)
         {
+            if (dtype is not null && dtype != this.dtype)
+                throw new ArgumentException($"Bad in-place call: input tensor dtype {Reduction.CppName(this.dtype)} and output tensor dtype {Reduction.CppName(dtype)} should match");
+            var r = run();
             Autograd.AutogradHooks.CheckInPlace(this);
             Backend.Copy(this, r);
             BumpVersion();

@@ -132,6 +132,7 @@ namespace Flint
             if (!input.dtype.is_floating_point)
                 throw new ArgumentException($"{name} only support floating point and complex dtypes");
             var c = Correction(unbiased, correction);
+            Reduction.CheckFloatOut(@out, "std_cpu");
             var dims = Reduction.Dims(input, dim);
             return Reduction.Run<TOp>(input, dims, keepdim, input.dtype, @out, c);
         }
@@ -161,6 +162,8 @@ namespace Flint
             if (!x.dtype.is_floating_point)
                 throw new ArgumentException($"norm(): input dtype should be either floating point or complex. Got {x.dtype.LegacyName} instead.");
             var dims = Reduction.Dims(x, dim);
+            // PyTorch 1.13 routes the 2-norm through frobenius_norm, which casts into any out=; the p-norm kernel does not
+            if (p != 2) Reduction.CheckFloatOut(@out, "norm_cpu");
             return Reduction.Run<NormOp>(x, dims, keepdim, x.dtype, @out, p);
         }
 
@@ -183,6 +186,8 @@ namespace Flint
             if (input.dtype == DType.Float16) throw Reduction.NotImplemented("exp_vml_cpu", input.dtype);
             var result = Elementwise.FloatResult(input.dtype);
             var dims = Reduction.Dims(input, dim);
+            if (@out is not null && !@out.dtype.is_floating_point)
+                throw new ArgumentException($"logsumexp(): Expected floating point type for result tensor, but got: {@out.dtype.LegacyName}");
             return Reduction.Run<LogSumExpOp>(input.to(result), dims, keepdim, result, @out);
         }
         public static Tensor logsumexp(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => logsumexp(input, [dim], keepdim, @out);

@@ -77,9 +77,12 @@ namespace Flint
             where TOp : IReduceOp
         {
             var dims = Reduction.Dims(input, dim);
+            // with out= and no dtype PyTorch accumulates in out's dtype
+            if (@out is not null && dtype is null && !(name == "nansum" && input.dtype.is_floating_point)) dtype = @out.dtype;
             var result = SumResult(input, dtype);
             if (!halfOk && result.is_floating_point && result.itemsize == 2) throw Reduction.NotImplemented(name, result);
             if (name == "nansum" && input.dtype.is_floating_point && !result.is_floating_point) throw Reduction.NotImplemented("nansum_cpu", result);
+            if (name == "nansum" && input.dtype.is_floating_point) Reduction.CheckFloatOut(@out, "nansum_cpu");
             var x = dtype is null ? input : input.to(dtype);
             return Reduction.Run<TOp>(x, dims, keepdim, result, @out);
         }
@@ -111,6 +114,7 @@ namespace Flint
                 throw new ArgumentException($"{name}(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: {dtype.LegacyName}");
             var dims = Reduction.Dims(input, dim);
             var result = dtype ?? input.dtype;
+            if (@out is not null) TypePromotion.CheckCast(result, @out.dtype);
             return Reduction.Run<TOp>(input.to(result), dims, keepdim, result, @out);
         }
 

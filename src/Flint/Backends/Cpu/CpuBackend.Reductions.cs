@@ -83,6 +83,13 @@ internal sealed partial class CpuBackend
     private static void ReduceT<T, TOp>(Tensor x, int[] dims, Tensor y, double arg) where T : unmanaged, INumber<T> where TOp : IReduceOp
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
+        if (dims.Length == x.ndim && x.is_contiguous())
+        {
+            // a full reduction of contiguous data needs no offset tables
+            var all = xa.AsSpan((int)x._offset, (int)x.numel()).ToArray();
+            At(ya, y._offset) = TOp.Reduce<T>(all, arg);
+            return;
+        }
         var s = new Slices(x, dims, y);
         var buf = new T[s.Inner];
         var inner = s.InnerX; var outerY = s.OuterOut[0];

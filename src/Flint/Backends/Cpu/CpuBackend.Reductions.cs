@@ -1,0 +1,326 @@
+using System.Numerics;
+using Flint.Ops.Kernels;
+
+namespace Flint.Backends.Cpu;
+
+// Every kernel here works slice by slice: the dims being reduced (or scanned, or sorted) form the inner slice,
+// the others the outer index. Offsets of both are precomputed from the strides, so any layout works; each
+// slice is gathered into a contiguous scratch span, handed to the op, and the result scattered back.
+internal sealed partial class CpuBackend
+{
+    /// <summary>Storage offsets of every index of <paramref name="shape"/> in row-major order.</summary>
+    private static long[] RelOffsets(long[] shape, long[] strides, long start)
+    {
+        long n = Shape.Numel(shape);
+        var r = new long[n];
+        if (n == 0) return r;
+        int nd = shape.Length;
+        var idx = new long[nd];
+        long off = start;
+        for (long i = 0; i < n; i++)
+        {
+            r[i] = off;
+            for (int d = nd - 1; d >= 0; d--)
+            {
+                idx[d]++; off += strides[d];
+                if (idx[d] < shape[d]) break;
+                off -= strides[d] * shape[d]; idx[d] = 0;
+            }
+        }
+        return r;
+    }
+
+    /// <summary>The outer (kept dims) and inner (given dims) offsets of x and of outputs in keepdim or full form.</summary>
+    private sealed class Slices
+    {
+        public readonly long[] OuterX, InnerX;
+        public readonly long[][] OuterOut, InnerOut;
+        public int Inner => InnerX.Length;
+
+        public Slices(Tensor x, int[] dims, params Tensor?[] outs)
+        {
+            int nd = x.ndim;
+            var red = new bool[nd];
+            foreach (var d in dims) red[d] = true;
+            var kept = Enumerable.Range(0, nd).Where(d => !red[d]).ToArray();
+            long[] Pick(long[] a, int[] ds) => ds.Select(d => a[d]).ToArray();
+            var outerShape = Pick(x._shape, kept);
+            var innerShape = Pick(x._shape, dims);
+            OuterX = RelOffsets(outerShape, Pick(x._strides, kept), x._offset);
+            InnerX = RelOffsets(innerShape, Pick(x._strides, dims), 0);
+            OuterOut = new long[outs.Length][];
+            InnerOut = new long[outs.Length][];
+            for (int k = 0; k < outs.Length; k++)
+            {
+                var o = outs[k];
+                if (o is null) { OuterOut[k] = []; InnerOut[k] = []; continue; }
+                OuterOut[k] = RelOffsets(outerShape, Pick(o._strides, kept), o._offset);
+                var st = dims.Select(d => o._shape[d] == 1 ? 0 : o._strides[d]).ToArray();
+                InnerOut[k] = RelOffsets(innerShape, st, 0);
+            }
+        }
+    }
+
+    private static bool IsFloatType(DType dt) => dt == DType.Float32 || dt == DType.Float64;
+
+    // ---------------- reduce ----------------
+
+    public void Reduce<TOp>(Tensor x, int[] dims, Tensor y, double arg) where TOp : IReduceOp
+    {
+        switch (x.dtype.scalar_type)
+        {
+            case ScalarType.Float32: ReduceT<float, TOp>(x, dims, y, arg); break;
+            case ScalarType.Float64: ReduceT<double, TOp>(x, dims, y, arg); break;
+            case ScalarType.Int64: ReduceT<long, TOp>(x, dims, y, arg); break;
+            case ScalarType.Int32: ReduceT<int, TOp>(x, dims, y, arg); break;
+            case ScalarType.Int16: ReduceT<short, TOp>(x, dims, y, arg); break;
+            case ScalarType.Int8: ReduceT<sbyte, TOp>(x, dims, y, arg); break;
+            case ScalarType.UInt8: ReduceT<byte, TOp>(x, dims, y, arg); break;
+            default: throw Unsupported(TOp.Name, x.dtype);
+        }
+    }
+
+    private static void ReduceT<T, TOp>(Tensor x, int[] dims, Tensor y, double arg) where T : unmanaged, INumber<T> where TOp : IReduceOp
+    {
+        var xa = Arr<T>(x); var ya = Arr<T>(y);
+        if (dims.Length == x.ndim && x.is_contiguous())
+        {
+            // a full reduction of contiguous data needs no offset tables
+            var all = xa.AsSpan((int)x._offset, (int)x.numel()).ToArray();
+            At(ya, y._offset) = TOp.Reduce<T>(all, arg);
+            return;
+        }
+        var s = new Slices(x, dims, y);
+        var buf = new T[s.Inner];
+        var inner = s.InnerX; var outerY = s.OuterOut[0];
+        for (int o = 0; o < s.OuterX.Length; o++)
+        {
+            long bx = s.OuterX[o];
+            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + inner[i]);
+            At(ya, outerY[o]) = TOp.Reduce<T>(buf, arg);
+        }
+    }
+
+    // ---------------- index reduce ----------------
+
+    public void IndexReduce<TOp>(Tensor x, int dim, Tensor? values, Tensor indices, long arg) where TOp : IIndexReduceOp
+    {
+        switch (x.dtype.scalar_type)
+        {
+            case ScalarType.Float32: IndexReduceT<float, TOp>(x, dim, values, indices, arg); break;
+            case ScalarType.Float64: IndexReduceT<double, TOp>(x, dim, values, indices, arg); break;
+            case ScalarType.Int64: IndexReduceT<long, TOp>(x, dim, values, indices, arg); break;
+            case ScalarType.Int32: IndexReduceT<int, TOp>(x, dim, values, indices, arg); break;
+            case ScalarType.Int16: IndexReduceT<short, TOp>(x, dim, values, indices, arg); break;
+            case ScalarType.Int8: IndexReduceT<sbyte, TOp>(x, dim, values, indices, arg); break;
+            case ScalarType.UInt8: IndexReduceT<byte, TOp>(x, dim, values, indices, arg); break;
+            default: throw Unsupported(TOp.Name, x.dtype);
+        }
+    }
+
+    private static void IndexReduceT<T, TOp>(Tensor x, int dim, Tensor? values, Tensor indices, long arg) where T : unmanaged, INumber<T> where TOp : IIndexReduceOp
+    {
+        var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is null ? null : Arr<T>(values);
+        int[] dims = x.ndim == 0 ? [] : [dim];
+        var s = new Slices(x, dims, indices, values);
+        var buf = new T[s.Inner];
+        var inner = s.InnerX;
+        for (int o = 0; o < s.OuterX.Length; o++)
+        {
+            long bx = s.OuterX[o];
+            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + inner[i]);
+            int k = TOp.Select<T>(buf, arg);
+            At(ia, s.OuterOut[0][o]) = k;
+            if (va is not null) At(va, s.OuterOut[1][o]) = buf[k];
+        }
+    }
+
+    // ---------------- scan ----------------
+
+    public void Scan<TOp>(Tensor x, int dim, Tensor y) where TOp : IScanOp
+    {
+        switch (x.dtype.scalar_type)
+        {
+            case ScalarType.Float32: ScanT<float, TOp>(x, dim, y); break;
+            case ScalarType.Float64: ScanT<double, TOp>(x, dim, y); break;
+            case ScalarType.Int64: ScanT<long, TOp>(x, dim, y); break;
+            case ScalarType.Int32: ScanT<int, TOp>(x, dim, y); break;
+            case ScalarType.Int16: ScanT<short, TOp>(x, dim, y); break;
+            case ScalarType.Int8: ScanT<sbyte, TOp>(x, dim, y); break;
+            case ScalarType.UInt8: ScanT<byte, TOp>(x, dim, y); break;
+            default: throw Unsupported(TOp.Name, x.dtype);
+        }
+    }
+
+    private static void ScanT<T, TOp>(Tensor x, int dim, Tensor y) where T : unmanaged, INumber<T> where TOp : IScanOp
+    {
+        var xa = Arr<T>(x); var ya = Arr<T>(y);
+        int[] dims = x.ndim == 0 ? [] : [dim];
+        var s = new Slices(x, dims, y);
+        var buf = new T[s.Inner];
+        var ix = s.InnerX; var iy = s.InnerOut[0];
+        for (int o = 0; o < s.OuterX.Length; o++)
+        {
+            long bx = s.OuterX[o], by = s.OuterOut[0][o];
+            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + ix[i]);
+            TOp.Scan<T>(buf);
+            for (int i = 0; i < buf.Length; i++) At(ya, by + iy[i]) = buf[i];
+        }
+    }
+
+    // ---------------- sort ----------------
+
+    public void Sort(Tensor x, int dim, bool descending, Tensor? values, Tensor indices)
+    {
+        switch (x.dtype.scalar_type)
+        {
+            case ScalarType.Float32: SortT<float>(x, dim, descending, values, indices); break;
+            case ScalarType.Float64: SortT<double>(x, dim, descending, values, indices); break;
+            case ScalarType.Int64: SortT<long>(x, dim, descending, values, indices); break;
+            case ScalarType.Int32: SortT<int>(x, dim, descending, values, indices); break;
+            case ScalarType.Int16: SortT<short>(x, dim, descending, values, indices); break;
+            case ScalarType.Int8: SortT<sbyte>(x, dim, descending, values, indices); break;
+            case ScalarType.UInt8: SortT<byte>(x, dim, descending, values, indices); break;
+            default: throw Unsupported("sort", x.dtype);
+        }
+    }
+
+    /// <summary>Orders a before b (negative), NaN after every number; equal values compare 0.</summary>
+    internal static int CompareNanLast<T>(T a, T b) where T : INumber<T>
+    {
+        bool na = T.IsNaN(a), nb = T.IsNaN(b);
+        if (na || nb) return na == nb ? 0 : na ? 1 : -1;
+        return a < b ? -1 : a > b ? 1 : 0;
+    }
+
+    private static void SortT<T>(Tensor x, int dim, bool descending, Tensor? values, Tensor indices) where T : unmanaged, INumber<T>
+    {
+        var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is null ? null : Arr<T>(values);
+        int[] dims = x.ndim == 0 ? [] : [dim];
+        var s = new Slices(x, dims, indices, values);
+        var buf = new T[s.Inner];
+        var order = new int[s.Inner];
+        var ix = s.InnerX;
+        Comparison<int> cmp = descending
+            ? (a, b) => { int c = CompareNanLast(buf[b], buf[a]); return c != 0 ? c : a.CompareTo(b); }
+            : (a, b) => { int c = CompareNanLast(buf[a], buf[b]); return c != 0 ? c : a.CompareTo(b); };
+        for (int o = 0; o < s.OuterX.Length; o++)
+        {
+            long bx = s.OuterX[o];
+            for (int i = 0; i < buf.Length; i++) { buf[i] = At(xa, bx + ix[i]); order[i] = i; }
+            order.AsSpan().Sort(cmp);
+            long bi = s.OuterOut[0][o];
+            var ii = s.InnerOut[0];
+            for (int i = 0; i < order.Length; i++) At(ia, bi + ii[i]) = order[i];
+            if (va is not null)
+            {
+                long bv = s.OuterOut[1][o];
+                var iv = s.InnerOut[1];
+                for (int i = 0; i < order.Length; i++) At(va, bv + iv[i]) = buf[order[i]];
+            }
+        }
+    }
+
+    // ---------------- softmax ----------------
+
+    public void Softmax(Tensor x, int dim, Tensor y, bool log)
+    {
+        switch (x.dtype.scalar_type)
+        {
+            case ScalarType.Float32: SoftmaxT<float>(x, dim, y, log); break;
+            case ScalarType.Float64: SoftmaxT<double>(x, dim, y, log); break;
+            default: throw Unsupported(log ? "log_softmax" : "softmax", x.dtype);
+        }
+    }
+
+    private static void SoftmaxT<T>(Tensor x, int dim, Tensor y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Arr<T>(x); var ya = Arr<T>(y);
+        int[] dims = x.ndim == 0 ? [] : [dim];
+        var s = new Slices(x, dims, y);
+        var buf = new double[s.Inner];
+        var ix = s.InnerX; var iy = s.InnerOut[0];
+        for (int o = 0; o < s.OuterX.Length; o++)
+        {
+            long bx = s.OuterX[o], by = s.OuterOut[0][o];
+            double max = double.NegativeInfinity;
+            for (int i = 0; i < buf.Length; i++)
+            {
+                double v = double.CreateTruncating(At(xa, bx + ix[i]));
+                buf[i] = v;
+                if (double.IsNaN(v) || v > max) max = double.IsNaN(max) ? max : v;
+            }
+            double sum = 0;
+            for (int i = 0; i < buf.Length; i++) sum += Math.Exp(buf[i] - max);
+            if (log)
+            {
+                double lse = Math.Log(sum);
+                for (int i = 0; i < buf.Length; i++) At(ya, by + iy[i]) = T.CreateTruncating(buf[i] - max - lse);
+            }
+            else
+                for (int i = 0; i < buf.Length; i++) At(ya, by + iy[i]) = T.CreateTruncating(Math.Exp(buf[i] - max) / sum);
+        }
+    }
+
+    // ---------------- unique ----------------
+
+    public (Tensor values, Tensor inverse, Tensor counts) UniqueRows(Tensor x)
+    {
+        return x.dtype.scalar_type switch
+        {
+            ScalarType.Float32 => UniqueRowsT<float>(x),
+            ScalarType.Float64 => UniqueRowsT<double>(x),
+            ScalarType.Int64 => UniqueRowsT<long>(x),
+            ScalarType.Int32 => UniqueRowsT<int>(x),
+            ScalarType.Int16 => UniqueRowsT<short>(x),
+            ScalarType.Int8 => UniqueRowsT<sbyte>(x),
+            ScalarType.UInt8 => UniqueRowsT<byte>(x),
+            _ => throw Unsupported("unique", x.dtype),
+        };
+    }
+
+    private static (Tensor, Tensor, Tensor) UniqueRowsT<T>(Tensor x) where T : unmanaged, INumber<T>
+    {
+        int rows = (int)x._shape[0], width = (int)x._shape[1];
+        var xa = Arr<T>(x);
+        long b = x._offset;
+        int CompareRows(int r1, int r2)
+        {
+            for (int j = 0; j < width; j++)
+            {
+                int c = CompareNanLast(At(xa, b + (long)r1 * width + j), At(xa, b + (long)r2 * width + j));
+                if (c != 0) return c;
+            }
+            return 0;
+        }
+        var order = Enumerable.Range(0, rows).ToArray();
+        order.AsSpan().Sort((p, q) => { int c = CompareRows(p, q); return c != 0 ? c : p.CompareTo(q); });
+        var inverse = Tensor.Empty([rows], DType.Int64);
+        var inv = Arr<long>(inverse);
+        var starts = new List<int>();
+        for (int i = 0; i < rows; i++)
+        {
+            // NaN never equals anything, so every NaN row stays distinct
+            bool same = i > 0 && RowsEqual(order[i - 1], order[i]);
+            if (!same) starts.Add(i);
+            inv[order[i]] = starts.Count - 1;
+        }
+        bool RowsEqual(int r1, int r2)
+        {
+            for (int j = 0; j < width; j++)
+                if (At(xa, b + (long)r1 * width + j) != At(xa, b + (long)r2 * width + j)) return false;
+            return true;
+        }
+        int u = starts.Count;
+        var values = Tensor.Empty([u, width], x.dtype);
+        var counts = Tensor.Empty([u], DType.Int64);
+        var va = Arr<T>(values); var ca = Arr<long>(counts);
+        for (int g = 0; g < u; g++)
+        {
+            int r = order[starts[g]];
+            for (int j = 0; j < width; j++) va[(long)g * width + j] = At(xa, b + (long)r * width + j);
+            ca[g] = (g + 1 < u ? starts[g + 1] : rows) - starts[g];
+        }
+        return (values, inverse, counts);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Numerics;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops.Kernels
+{
+    /// <summary>The largest value; NaN wins.</summary>
+    internal struct MaxOp : IReduceOp
+    {
+        public static string Name => "max";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MaxIndexOp.Select<T>(v, 0)];
+    }
+
+    internal struct MinOp : IReduceOp
+    {
+        public static string Name => "min";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MinIndexOp.Select<T>(v, 0)];
+    }
+
+    /// <summary>The position of the first largest value (the first NaN when there is one).</summary>
+    internal struct MaxIndexOp : IIndexReduceOp
+    {
+        public static string Name => "argmax";
+        public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
+        {
+            int best = 0;
+            for (int i = 0; i < v.Length; i++)
+            {
+                if (T.IsNaN(v[i])) return i;
+                if (v[i] > v[best]) best = i;
+            }
+            return best;
+        }
+    }
+
+    internal struct MinIndexOp : IIndexReduceOp
+    {
+        public static string Name => "argmin";
+        public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
+        {
+            int best = 0;
+            for (int i = 0; i < v.Length; i++)
+            {
+                if (T.IsNaN(v[i])) return i;
+                if (v[i] < v[best]) best = i;
+            }
+            return best;
+        }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static Tensor AMaxLike<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out, string name) where TOp : IReduceOp
+        {
+            var dims = Reduction.Dims(input, dim);
+            if (input.numel() == 0)
+            {
+                if (dim is not { Length: > 0 })
+                    throw new ArgumentException($"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+                foreach (var d in dim)
+                    if (input._shape[Reduction.Dim(input, d)] == 0)
+                        throw new IndexOutOfRangeException($"{name}(): Expected reduction dim {d} to have non-zero size.");
+            }
+            return Reduction.Run<TOp>(input, dims, keepdim, input.dtype, @out, rule: OutRule.Match);
+        }
+
+        /// <summary>The largest element as a 0-dim tensor (NaN if any element is NaN).</summary>
+        public static Tensor max(Tensor input) => AMaxLike<MaxOp>(input, null, false, null, "max");
+        /// <summary>The largest elements along <paramref name="dim"/> and their positions.</summary>
+        public static ValuesIndices max(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null)
+        {
+            int d = Reduction.Dim(input, dim);
+            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "max");
+            return Reduction.RunIndex<MaxIndexOp>("max", input, d, keepdim, 0, @out);
+        }
+
+        public static Tensor min(Tensor input) => AMaxLike<MinOp>(input, null, false, null, "min");
+        public static ValuesIndices min(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null)
+        {
+            int d = Reduction.Dim(input, dim);
+            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "min");
+            return Reduction.RunIndex<MinIndexOp>("min", input, d, keepdim, 0, @out);
+        }
+
+        /// <summary>The largest values over <paramref name="dim"/> (null or empty: every dim).</summary>
+        public static Tensor amax(Tensor input, long[]? dim = null, bool keepdim = false, Tensor? @out = null) => AMaxLike<MaxOp>(input, dim, keepdim, @out, "amax");
+        public static Tensor amax(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => AMaxLike<MaxOp>(input, [dim], keepdim, @out, "amax");
+        public static Tensor amin(Tensor input, long[]? dim = null, bool keepdim = false, Tensor? @out = null) => AMaxLike<MinOp>(input, dim, keepdim, @out, "amin");
+        public static Tensor amin(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => AMaxLike<MinOp>(input, [dim], keepdim, @out, "amin");
+
+        private static Tensor ArgLike<TOp>(Tensor input, long? dim, bool keepdim, Tensor? @out, string name) where TOp : IIndexReduceOp
+        {
+            if (input.dtype.IsBool) throw Reduction.NotImplemented(name + "_cpu", input.dtype);
+            if (dim is null)
+            {
+                if (input.numel() == 0)
+                    throw new IndexOutOfRangeException($"{name}(): Expected reduction dim to be specified for input.numel() == 0.");
+                var flat = Reduction.Flat(input);
+                var r = Reduction.RunArg<TOp>(flat, 0, false, null);
+                if (keepdim) r = Reduction.Reshaped(r, Enumerable.Repeat(1L, input.ndim).ToArray());
+                return Reduction.Finish(r, r._shape, DType.Int64, @out, OutRule.Index);
+            }
+            int d = Reduction.Dim(input, dim.Value);
+            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, name);
+            return Reduction.RunArg<TOp>(input, d, keepdim, @out);
+        }
+
+        /// <summary>The position of the largest element (over the flattened input when dim is null).</summary>
+        public static Tensor argmax(Tensor input, long? dim = null, bool keepdim = false, Tensor? @out = null) => ArgLike<MaxIndexOp>(input, dim, keepdim, @out, "argmax");
+        public static Tensor argmin(Tensor input, long? dim = null, bool keepdim = false, Tensor? @out = null) => ArgLike<MinIndexOp>(input, dim, keepdim, @out, "argmin");
+
+        /// <summary>(min, max) over dim (null: every element).</summary>
+        public static (Tensor min, Tensor max) aminmax(Tensor input, long? dim = null, bool keepdim = false)
+        {
+            if (input.dtype == DType.Float16 || (input.dtype == DType.BFloat16 && dim is not null)) throw Reduction.NotImplemented("aminmax_cpu", input.dtype);
+            int[] dims;
+            if (dim is null)
+            {
+                if (input.numel() == 0)
+                    throw new ArgumentException("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
+                dims = Reduction.Dims(input, null);
+            }
+            else
+            {
+                int d = Reduction.Dim(input, dim.Value);
+                dims = input.ndim == 0 ? [] : [d];
+                if (input.ndim > 0 && input._shape[d] == 0)
+                    throw new IndexOutOfRangeException($"aminmax: Expected reduction dim {d} to have non-zero size.");
+            }
+            var mn = Reduction.Run<MinOp>(input, dims, keepdim, input.dtype, null);
+            var mx = Reduction.Run<MaxOp>(input, dims, keepdim, input.dtype, null);
+            // PyTorch 1.13 gives a 0-dim input reduced with keepdim the shape [1]
+            if (input.ndim == 0 && keepdim && dim is not null) { mn = Reduction.Reshaped(mn, [1]); mx = Reduction.Reshaped(mx, [1]); }
+            return (mn, mx);
+        }
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor max() => torch.max(this);
+        public ValuesIndices max(long dim, bool keepdim = false) => torch.max(this, dim, keepdim);
+        public Tensor min() => torch.min(this);
+        public ValuesIndices min(long dim, bool keepdim = false) => torch.min(this, dim, keepdim);
+        public Tensor amax(long[]? dim = null, bool keepdim = false) => torch.amax(this, dim, keepdim);
+        public Tensor amax(long dim, bool keepdim = false) => torch.amax(this, dim, keepdim);
+        public Tensor amin(long[]? dim = null, bool keepdim = false) => torch.amin(this, dim, keepdim);
+        public Tensor amin(long dim, bool keepdim = false) => torch.amin(this, dim, keepdim);
+        public Tensor argmax(long? dim = null, bool keepdim = false) => torch.argmax(this, dim, keepdim);
+        public Tensor argmin(long? dim = null, bool keepdim = false) => torch.argmin(this, dim, keepdim);
+        public (Tensor min, Tensor max) aminmax(long? dim = null, bool keepdim = false) => torch.aminmax(this, dim, keepdim);
+    }
+}

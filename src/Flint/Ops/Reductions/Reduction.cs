@@ -1,0 +1,198 @@
+using System.Collections;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops
+{
+    /// <summary>What every reduction shares: dim lists, keepdim shapes, compute dtypes and out= handling.</summary>
+    /// <summary>How a reduction treats an out= tensor of another dtype.</summary>
+    internal enum OutRule { Cast, Match, Index }
+
+    internal static class Reduction
+    {
+        /// <summary>Wraps and checks the dims to reduce (sorted); null or empty means every dim.</summary>
+        internal static int[] Dims(Tensor x, long[]? dim)
+        {
+            int nd = x.ndim;
+            if (dim is null || dim.Length == 0) return Enumerable.Range(0, nd).ToArray();
+            var seen = new bool[Math.Max(nd, 1)];
+            foreach (var d in dim)
+            {
+                int w = Shape.WrapDim(d, nd);
+                if (seen[w]) throw new ArgumentException($"dim {w} appears multiple times in the list of dims");
+                seen[w] = true;
+            }
+            return nd == 0 ? [] : Enumerable.Range(0, nd).Where(i => seen[i]).ToArray();
+        }
+
+        /// <summary>One wrapped dim; a 0-dim tensor has no axes, so its dim maps to 0 and is never used.</summary>
+        internal static int Dim(Tensor x, long dim) => Shape.WrapDim(dim, x.ndim);
+
+        internal static long[] KeepShape(Tensor x, int[] dims)
+        {
+            var s = (long[])x._shape.Clone();
+            foreach (var d in dims) s[d] = 1;
+            return s;
+        }
+
+        internal static long[] OutShape(Tensor x, int[] dims, bool keepdim)
+        {
+            if (keepdim) return KeepShape(x, dims);
+            return Enumerable.Range(0, x.ndim).Where(d => !dims.Contains(d)).Select(d => x._shape[d]).ToArray();
+        }
+
+        /// <summary>The errors PyTorch raises for max-like reductions over nothing.</summary>
+        internal static void CheckNonEmpty(Tensor x, int[] dims, bool dimGiven, string op, bool indexError = false)
+        {
+            if (x.numel() != 0) return;
+            if (!dimGiven)
+            {
+                var msg = $"{op}(): Expected reduction dim to be specified for input.numel() == 0." + (indexError ? "" : " Specify the reduction dim with the 'dim' argument.");
+                if (indexError) throw new IndexOutOfRangeException(msg);
+                throw new ArgumentException(msg);
+            }
+            foreach (var d in dims)
+                if (x._shape[d] == 0) throw new IndexOutOfRangeException($"{op}(): Expected reduction dim {d} to have non-zero size.");
+        }
+
+        /// <summary>A contiguous tensor seen with another shape of the same numel (0-dim included).</summary>
+        internal static Tensor Reshaped(Tensor t, long[] shape) =>
+            t.is_contiguous() ? t.View((long[])shape.Clone(), Shape.ContiguousStrides(shape), t._offset) : Reshaped(t.contiguous(), shape);
+
+        /// <summary>The elements as a 1-D tensor (a 0-dim tensor becomes one element).</summary>
+        internal static Tensor Flat(Tensor t) => Reshaped(t, [t.numel()]);
+
+        internal static NotSupportedException NotImplemented(string kernel, DType dt) => new($"\"{kernel}\" not implemented for '{dt.LegacyName}'");
+
+        /// <summary>The C++ type name PyTorch prints in some dtype messages ("long int", "float").</summary>
+        internal static string CppName(DType dt) => dt.scalar_type switch
+        {
+            ScalarType.UInt8 => "unsigned char", ScalarType.Int8 => "signed char", ScalarType.Int16 => "short int",
+            ScalarType.Int32 => "int", ScalarType.Int64 => "long int", ScalarType.Float16 => "c10::Half",
+            ScalarType.Float32 => "float", ScalarType.Float64 => "double", ScalarType.Bool => "bool",
+            _ => "c10::BFloat16",
+        };
+
+        /// <summary>Ops whose kernels only write floating results refuse other out= dtypes with this error.</summary>
+        internal static void CheckFloatOut(Tensor? @out, string kernel)
+        {
+            if (@out is not null && !@out.dtype.is_floating_point) throw NotImplemented(kernel, @out.dtype);
+        }
+
+        /// <summary>Checks an out= tensor's dtype the way the op does in PyTorch.</summary>
+        internal static void CheckOutDType(Tensor @out, DType result, OutRule rule)
+        {
+            switch (rule)
+            {
+                case OutRule.Match when @out.dtype != result:
+                    throw new ArgumentException($"Expected the dtype for input and out to match, but got {result.LegacyName} for input's dtype and {@out.dtype.LegacyName} for out's dtype.");
+                case OutRule.Index when @out.dtype != DType.Int64:
+                    throw new ArgumentException($"Expected out tensor to have dtype long int, but got {CppName(@out.dtype)} instead");
+            }
+        }
+
+        /// <summary>
+        /// Shapes a keepdim-form result (in its compute dtype) into the final shape and dtype, into out= when given
+        /// (cast into out's dtype when the rule allows it).
+        /// </summary>
+        internal static Tensor Finish(Tensor r, long[] shape, DType result, Tensor? @out, OutRule rule = OutRule.Cast)
+        {
+            r = Reshaped(r, shape);
+            if (@out is null) return r.dtype == result ? r : r.to(result);
+            CheckOutDType(@out, result, rule);
+            if (r.dtype != result) r = r.to(result);
+            Autograd.AutogradHooks.CheckOut(@out);
+            if (!@out._shape.AsSpan().SequenceEqual(shape)) @out.ResizeForOut(shape);
+            @out.Backend.Copy(@out, r);
+            @out.BumpVersion();
+            return @out;
+        }
+
+        /// <summary>Runs a reduce op: x is cast to the compute dtype of <paramref name="result"/> and reduced over dims.</summary>
+        internal static Tensor Run<TOp>(Tensor x, int[] dims, bool keepdim, DType result, Tensor? @out, double arg = 0, DType? compute = null, OutRule rule = OutRule.Cast)
+            where TOp : IReduceOp
+        {
+            if (@out is not null) CheckOutDType(@out, result, rule);
+            var c = compute ?? Elementwise.ComputeType(result);
+            var xc = Elementwise.As(x, c);
+            var y = Tensor.Empty(KeepShape(x, dims), c, x.device);
+            y.Backend.Reduce<TOp>(xc, dims, y, arg);
+            return Finish(y, OutShape(x, dims, keepdim), result, @out, rule);
+        }
+
+        /// <summary>Runs an index-picking op along one dim: (values, indices).</summary>
+        internal static ValuesIndices RunIndex<TOp>(string name, Tensor x, int dim, bool keepdim, long arg = 0, (Tensor values, Tensor indices)? @out = null)
+            where TOp : IIndexReduceOp
+        {
+            if (@out is { } o)
+            {
+                CheckOutDType(o.indices, DType.Int64, OutRule.Index);
+                if (o.values.dtype != x.dtype)
+                    throw new ArgumentException($"Expected out tensor to have dtype {CppName(x.dtype)}, but got {CppName(o.values.dtype)} instead");
+            }
+            var c = Elementwise.ComputeType(x.dtype);
+            var xc = Elementwise.As(x, c);
+            int[] dims = x.ndim == 0 ? [] : [dim];
+            var ks = KeepShape(x, dims);
+            var v = Tensor.Empty(ks, c, x.device);
+            var i = Tensor.Empty(ks, DType.Int64, x.device);
+            v.Backend.IndexReduce<TOp>(xc, dim, v, i, arg);
+            var shape = OutShape(x, dims, keepdim);
+            return new ValuesIndices(name, Finish(v, shape, x.dtype, @out?.values), Finish(i, shape, DType.Int64, @out?.indices));
+        }
+
+        internal static Tensor RunArg<TOp>(Tensor x, int dim, bool keepdim, Tensor? @out) where TOp : IIndexReduceOp
+        {
+            if (@out is not null) CheckOutDType(@out, DType.Int64, OutRule.Index);
+            var c = Elementwise.ComputeType(x.dtype);
+            var xc = Elementwise.As(x, c);
+            int[] dims = x.ndim == 0 ? [] : [dim];
+            var i = Tensor.Empty(KeepShape(x, dims), DType.Int64, x.device);
+            i.Backend.IndexReduce<TOp>(xc, dim, null, i, 0);
+            return Finish(i, OutShape(x, dims, keepdim), DType.Int64, @out, OutRule.Index);
+        }
+
+        /// <summary>Accumulates a span in double by pairwise (cascade) summation.</summary>
+        internal static double PairwiseSum<T>(ReadOnlySpan<T> v) where T : System.Numerics.INumber<T>
+        {
+            if (v.Length <= 32)
+            {
+                double s = 0;
+                foreach (var e in v) s += double.CreateTruncating(e);
+                return s;
+            }
+            int h = v.Length / 2;
+            return PairwiseSum(v[..h]) + PairwiseSum(v[h..]);
+        }
+    }
+}
+
+namespace Flint
+{
+    /// <summary>
+    /// A (values, indices) pair as returned by max/min/sort/topk/median/... with a dim
+    /// (PyTorch's <c>torch.return_types.*</c>): <c>var (values, indices) = x.max(1);</c>
+    /// </summary>
+    public sealed class ValuesIndices : IReadOnlyList<Tensor>
+    {
+        private readonly string name;
+        public Tensor values { get; }
+        public Tensor indices { get; }
+
+        internal ValuesIndices(string name, Tensor values, Tensor indices) { this.name = name; this.values = values; this.indices = indices; }
+
+        public void Deconstruct(out Tensor values, out Tensor indices) { values = this.values; indices = this.indices; }
+
+        public Tensor this[int index] => index switch
+        {
+            0 or -2 => values,
+            1 or -1 => indices,
+            _ => throw new IndexOutOfRangeException("tuple index out of range"),
+        };
+        public int Count => 2;
+        public IEnumerator<Tensor> GetEnumerator() { yield return values; yield return indices; }
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>Prints as PyTorch: <c>torch.return_types.max(values=..., indices=...)</c> on separate lines.</summary>
+        public override string ToString() => $"torch.return_types.{name}(\nvalues={values},\nindices={indices})";
+    }
+}

@@ -1,0 +1,85 @@
+using System.Numerics;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops.Kernels
+{
+    /// <summary>Running sum: floats accumulate in double, integers wrap in their own type.</summary>
+    internal struct CumSumOp : IScanOp
+    {
+        public static string Name => "cumsum";
+        public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
+        {
+            if (Num.IsFloat<T>())
+            {
+                double s = 0;
+                for (int i = 0; i < v.Length; i++) { s += double.CreateTruncating(v[i]); v[i] = T.CreateTruncating(s); }
+                return;
+            }
+            T acc = T.Zero;
+            for (int i = 0; i < v.Length; i++) { acc += v[i]; v[i] = acc; }
+        }
+    }
+
+    internal struct CumProdOp : IScanOp
+    {
+        public static string Name => "cumprod";
+        public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
+        {
+            if (Num.IsFloat<T>())
+            {
+                double p = 1;
+                for (int i = 0; i < v.Length; i++) { p *= double.CreateTruncating(v[i]); v[i] = T.CreateTruncating(p); }
+                return;
+            }
+            T acc = T.One;
+            for (int i = 0; i < v.Length; i++) { acc *= v[i]; v[i] = acc; }
+        }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static Tensor ScanImpl<TOp>(Tensor input, long dim, DType? dtype, Tensor? @out, string kernel) where TOp : IScanOp
+        {
+            int d = Reduction.Dim(input, dim);
+            if (@out is not null && dtype is null && !@out.dtype.IsBool) dtype = @out.dtype;
+            var result = SumResult(input, dtype);
+            if (@out is { dtype.IsBool: true }) throw Reduction.NotImplemented(kernel, DType.Bool);
+            if (result == DType.Float16) throw Reduction.NotImplemented(kernel, result);
+            var c = Elementwise.ComputeType(result);
+            var xc = input.to(c);
+            var y = Tensor.Empty(input._shape, c, input.device);
+            y.Backend.Scan<TOp>(xc, d, y);
+            return Reduction.Finish(y, y._shape, result, @out);
+        }
+
+        /// <summary>Running sums along dim (integers and bools give int64 unless dtype says otherwise).</summary>
+        public static Tensor cumsum(Tensor input, long dim, DType? dtype = null, Tensor? @out = null) => ScanImpl<CumSumOp>(input, dim, dtype, @out, "cumsum_out_cpu");
+        /// <summary>Running products along dim.</summary>
+        public static Tensor cumprod(Tensor input, long dim, DType? dtype = null, Tensor? @out = null) => ScanImpl<CumProdOp>(input, dim, dtype, @out, "cumprod_out_cpu");
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor cumsum(long dim, DType? dtype = null) => torch.cumsum(this, dim, dtype);
+        public Tensor cumprod(long dim, DType? dtype = null) => torch.cumprod(this, dim, dtype);
+
+        /// <summary>In-place running sums; the result is written back in this tensor's dtype.</summary>
+        public Tensor cumsum_(long dim, DType? dtype = null) => ScanInPlace(dtype, () => torch.cumsum(this, dim, dtype));
+        public Tensor cumprod_(long dim, DType? dtype = null) => ScanInPlace(dtype, () => torch.cumprod(this, dim, dtype));
+
+        private Tensor ScanInPlace(DType? dtype, Func<Tensor> run)
+        {
+            if (dtype is not null && dtype != this.dtype)
+                throw new ArgumentException($"Bad in-place call: input tensor dtype {Reduction.CppName(this.dtype)} and output tensor dtype {Reduction.CppName(dtype)} should match");
+            var r = run();
+            Autograd.AutogradHooks.CheckInPlace(this);
+            Backend.Copy(this, r);
+            BumpVersion();
+            return this;
+        }
+    }
+}

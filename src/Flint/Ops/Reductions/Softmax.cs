@@ -1,0 +1,36 @@
+using Flint.Ops;
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static Tensor SoftmaxImpl(Tensor input, long dim, DType? dtype, bool log)
+        {
+            int d = Reduction.Dim(input, dim);
+            var x = dtype is null ? input : input.to(dtype);
+            if (x.numel() == 0) return Tensor.Empty(x._shape, x.dtype, x.device);
+            if (!x.dtype.is_floating_point || x.dtype == DType.Float16)
+            {
+                // PyTorch names the lastdim kernels apart but shares one name for the general one
+                bool last = x.ndim == 0 || d == x.ndim - 1;
+                throw Reduction.NotImplemented(last ? (log ? "log_softmax" : "softmax") + "_lastdim_kernel_impl" : "softmax_kernel_impl", x.dtype);
+            }
+            var c = Elementwise.ComputeType(x.dtype);
+            var xc = Elementwise.As(x, c);
+            var y = Tensor.Empty(x._shape, c, x.device);
+            y.Backend.Softmax(xc, d, y, log);
+            return y.dtype == x.dtype ? y : y.to(x.dtype);
+        }
+
+        /// <summary>exp(x) / sum(exp(x)) along dim; with dtype the input is cast first.</summary>
+        public static Tensor softmax(Tensor input, long dim, DType? dtype = null) => SoftmaxImpl(input, dim, dtype, false);
+        /// <summary>log(softmax(x)) along dim, computed stably.</summary>
+        public static Tensor log_softmax(Tensor input, long dim, DType? dtype = null) => SoftmaxImpl(input, dim, dtype, true);
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor softmax(long dim, DType? dtype = null) => torch.softmax(this, dim, dtype);
+        public Tensor log_softmax(long dim, DType? dtype = null) => torch.log_softmax(this, dim, dtype);
+    }
+}

@@ -1,0 +1,56 @@
+using Flint.Ops;
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static (Tensor values, Tensor indices) SortImpl(Tensor input, int d, bool descending)
+        {
+            var c = Elementwise.ComputeType(input.dtype);
+            var xc = Elementwise.As(input, c);
+            var v = Tensor.Empty(input._shape, c, input.device);
+            var i = Tensor.Empty(input._shape, DType.Int64, input.device);
+            v.Backend.Sort(xc, d, descending, v, i);
+            return (v.dtype == input.dtype ? v : v.to(input.dtype), i);
+        }
+
+        /// <summary>
+        /// Sorts along dim (NaN counts as the largest value). Flint's sort is always stable, so
+        /// <paramref name="stable"/> only documents intent.
+        /// </summary>
+        public static ValuesIndices sort(Tensor input, long dim = -1, bool descending = false, bool stable = false)
+        {
+            int d = Reduction.Dim(input, dim);
+            var (v, i) = SortImpl(input, d, descending);
+            return new ValuesIndices("sort", v, i);
+        }
+
+        /// <summary>The indices that sort input along dim.</summary>
+        public static Tensor argsort(Tensor input, long dim = -1, bool descending = false, bool stable = false) =>
+            sort(input, dim, descending, stable).indices;
+
+        /// <summary>Sorts along the first dim.</summary>
+        public static Tensor msort(Tensor input) => sort(input, 0).values;
+
+        /// <summary>The k largest (or smallest) elements along dim, in sorted order, with their indices.</summary>
+        public static ValuesIndices topk(Tensor input, long k, long dim = -1, bool largest = true, bool sorted = true)
+        {
+            int d = Reduction.Dim(input, dim);
+            long size = input.ndim == 0 ? 1 : input._shape[d];
+            if (k < 0 || k > size) throw new ArgumentException("selected index k out of range");
+            if (input.dtype.IsBool || input.dtype == DType.Float16) throw Reduction.NotImplemented("topk_cpu", input.dtype);
+            var (v, i) = SortImpl(input, d, largest);
+            if (input.ndim > 0) { v = v.narrow(d, 0, k).contiguous(); i = i.narrow(d, 0, k).contiguous(); }
+            else if (k == 0) { v = Tensor.Empty([0], input.dtype); i = Tensor.Empty([0], DType.Int64); }
+            return new ValuesIndices("topk", v, i);
+        }
+    }
+
+    public sealed partial class Tensor
+    {
+        public ValuesIndices sort(long dim = -1, bool descending = false, bool stable = false) => torch.sort(this, dim, descending, stable);
+        public Tensor argsort(long dim = -1, bool descending = false, bool stable = false) => torch.argsort(this, dim, descending, stable);
+        public Tensor msort() => torch.msort(this);
+        public ValuesIndices topk(long k, long dim = -1, bool largest = true, bool sorted = true) => torch.topk(this, k, dim, largest, sorted);
+    }
+}

@@ -1,0 +1,256 @@
+using System.Numerics;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops.Kernels
+{
+    /// <summary>Variance with <c>arg</c> as the correction (Bessel's for 1): two passes in double.</summary>
+    internal struct VarOp : IReduceOp
+    {
+        public static string Name => "var";
+        internal static double Var<T>(ReadOnlySpan<T> v, double correction) where T : INumber<T>
+        {
+            int n = v.Length;
+            double mean = Reduction.PairwiseSum(v) / n;
+            double m2 = 0;
+            foreach (var e in v) { double d = double.CreateTruncating(e) - mean; m2 += d * d; }
+            return m2 / Math.Max(0, n - correction);
+        }
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Var<T>(v, arg));
+    }
+
+    internal struct StdOp : IReduceOp
+    {
+        public static string Name => "std";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Math.Sqrt(VarOp.Var<T>(v, arg)));
+    }
+
+    /// <summary>The vector p-norm with <c>arg</c> as p (0, ±inf and any real).</summary>
+    internal struct NormOp : IReduceOp
+    {
+        public static string Name => "norm";
+        public static T Reduce<T>(Span<T> v, double p) where T : unmanaged, INumber<T>
+        {
+            double r;
+            if (p == 0) { r = 0; foreach (var e in v) if (e != T.Zero) r++; }
+            else if (double.IsPositiveInfinity(p) || double.IsNegativeInfinity(p))
+            {
+                bool max = p > 0;
+                r = max ? 0 : double.PositiveInfinity;
+                foreach (var e in v)
+                {
+                    double a = Math.Abs(double.CreateTruncating(e));
+                    if (double.IsNaN(a)) { r = a; break; }
+                    if (max ? a > r : a < r) r = a;
+                }
+            }
+            else if (p == 1) { r = 0; foreach (var e in v) r += Math.Abs(double.CreateTruncating(e)); }
+            else if (p == 2) { r = 0; foreach (var e in v) { double a = double.CreateTruncating(e); r += a * a; } r = Math.Sqrt(r); }
+            else { r = 0; foreach (var e in v) r += Math.Pow(Math.Abs(double.CreateTruncating(e)), p); r = Math.Pow(r, 1 / p); }
+            return T.CreateTruncating(r);
+        }
+    }
+
+    /// <summary>log(sum(exp(x))) computed stably around the (finite) maximum.</summary>
+    internal struct LogSumExpOp : IReduceOp
+    {
+        public static string Name => "logsumexp";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
+        {
+            double m = double.NegativeInfinity;
+            foreach (var e in v)
+            {
+                double d = double.CreateTruncating(e);
+                if (double.IsNaN(d)) return T.CreateTruncating(d);
+                if (d > m) m = d;
+            }
+            if (double.IsInfinity(m)) m = 0;
+            double s = 0;
+            foreach (var e in v) s += Math.Exp(double.CreateTruncating(e) - m);
+            return T.CreateTruncating(Math.Log(s) + m);
+        }
+    }
+
+    /// <summary>The k-th smallest (k = arg, 1-based; NaN counts as largest) of a span: its position.</summary>
+    internal struct KthOp : IIndexReduceOp
+    {
+        public static string Name => "kthvalue";
+        internal static int[] Order<T>(ReadOnlySpan<T> v) where T : unmanaged, INumber<T>
+        {
+            var copy = v.ToArray();
+            var order = Enumerable.Range(0, v.Length).ToArray();
+            order.AsSpan().Sort((a, b) => { int c = Backends.Cpu.CpuBackend.CompareNanLast(copy[a], copy[b]); return c != 0 ? c : a.CompareTo(b); });
+            return order;
+        }
+        public static int Select<T>(ReadOnlySpan<T> v, long k) where T : unmanaged, INumber<T> => Order(v)[(int)k - 1];
+    }
+
+    /// <summary>The lower median; NaN when any element is NaN.</summary>
+    internal struct MedianOp : IIndexReduceOp
+    {
+        public static string Name => "median";
+        public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
+        {
+            for (int i = 0; i < v.Length; i++) if (T.IsNaN(v[i])) return i;
+            return KthOp.Order(v)[(v.Length - 1) / 2];
+        }
+    }
+
+    /// <summary>The most frequent value (the smallest of equally frequent ones), at its last position.</summary>
+    internal struct ModeOp : IIndexReduceOp
+    {
+        public static string Name => "mode";
+        public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
+        {
+            var order = KthOp.Order(v);
+            int best = order[^1], bestCount = 0;
+            for (int i = 0; i < order.Length;)
+            {
+                int j = i;
+                while (j + 1 < order.Length && v[order[j + 1]] == v[order[i]]) j++;
+                if (j - i + 1 > bestCount) { bestCount = j - i + 1; best = order[j]; }
+                i = j + 1;
+            }
+            return best;
+        }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static double Correction(bool? unbiased, double? correction)
+        {
+            if (unbiased is not null && correction is not null)
+                throw new ArgumentException("Cannot specify both unbiased and correction");
+            return correction ?? (unbiased == false ? 0 : 1);
+        }
+
+        private static Tensor VarLike<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, Tensor? @out, string name = "std and var") where TOp : IReduceOp
+        {
+            if (!input.dtype.is_floating_point)
+                throw new ArgumentException($"{name} only support floating point and complex dtypes");
+            var c = Correction(unbiased, correction);
+            Reduction.CheckFloatOut(@out, "std_cpu");
+            var dims = Reduction.Dims(input, dim);
+            return Reduction.Run<TOp>(input, dims, keepdim, input.dtype, @out, c);
+        }
+
+        /// <summary>The variance over dim (null: every element) with Bessel's correction unless unbiased is false or correction says otherwise.</summary>
+        public static Tensor var(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null, Tensor? @out = null) =>
+            VarLike<VarOp>(input, dim, unbiased, keepdim, correction, @out);
+        public static Tensor var(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null, Tensor? @out = null) =>
+            VarLike<VarOp>(input, [dim], unbiased, keepdim, correction, @out);
+        public static Tensor std(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null, Tensor? @out = null) =>
+            VarLike<StdOp>(input, dim, unbiased, keepdim, correction, @out);
+        public static Tensor std(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null, Tensor? @out = null) =>
+            VarLike<StdOp>(input, [dim], unbiased, keepdim, correction, @out);
+
+        public static (Tensor std, Tensor mean) std_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
+            (VarLike<StdOp>(input, dim, unbiased, keepdim, correction, null, "std_mean"), mean(input, dim ?? [], keepdim));
+        public static (Tensor std, Tensor mean) std_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
+            std_mean(input, [dim], unbiased, keepdim, correction);
+        public static (Tensor var, Tensor mean) var_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
+            (VarLike<VarOp>(input, dim, unbiased, keepdim, correction, null, "var_mean"), mean(input, dim ?? [], keepdim));
+        public static (Tensor var, Tensor mean) var_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
+            var_mean(input, [dim], unbiased, keepdim, correction);
+
+        private static Tensor NormImpl(Tensor input, double p, long[]? dim, bool keepdim, DType? dtype, Tensor? @out)
+        {
+            var x = dtype is null ? input : input.to(dtype);
+            if (!x.dtype.is_floating_point)
+                throw new ArgumentException($"norm(): input dtype should be either floating point or complex. Got {x.dtype.LegacyName} instead.");
+            var dims = Reduction.Dims(x, dim);
+            // PyTorch 1.13 routes the 2-norm through frobenius_norm, which casts into any out=; the p-norm kernel does not
+            if (p != 2) Reduction.CheckFloatOut(@out, "norm_cpu");
+            return Reduction.Run<NormOp>(x, dims, keepdim, x.dtype, @out, p);
+        }
+
+        /// <summary>The vector p-norm over dim (null: every element): p = 2 by default; 0, 1, ±inf and any real work.</summary>
+        public static Tensor norm(Tensor input, double p = 2, long[]? dim = null, bool keepdim = false, DType? dtype = null, Tensor? @out = null) =>
+            NormImpl(input, p, dim, keepdim, dtype, @out);
+        public static Tensor norm(Tensor input, double p, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) =>
+            NormImpl(input, p, [dim], keepdim, dtype, @out);
+        /// <summary>The named norms: "fro" (the 2-norm of the elements). "nuc" needs a matrix decomposition and is not supported.</summary>
+        public static Tensor norm(Tensor input, string p, long[]? dim = null, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => p switch
+        {
+            "fro" => NormImpl(input, 2, dim, keepdim, dtype, @out),
+            "nuc" => throw new NotSupportedException("Flint does not support the nuclear norm (p='nuc')"),
+            _ => throw new ArgumentException($"norm(): unsupported norm type '{p}'"),
+        };
+
+        /// <summary>log(sum(exp(input))) over dim, computed stably; integer inputs give the default float dtype.</summary>
+        public static Tensor logsumexp(Tensor input, long[] dim, bool keepdim = false, Tensor? @out = null)
+        {
+            if (input.dtype == DType.Float16) throw Reduction.NotImplemented("exp_vml_cpu", input.dtype);
+            var result = Elementwise.FloatResult(input.dtype);
+            var dims = Reduction.Dims(input, dim);
+            if (@out is not null && !@out.dtype.is_floating_point)
+                throw new ArgumentException($"logsumexp(): Expected floating point type for result tensor, but got: {@out.dtype.LegacyName}");
+            return Reduction.Run<LogSumExpOp>(input.to(result), dims, keepdim, result, @out);
+        }
+        public static Tensor logsumexp(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => logsumexp(input, [dim], keepdim, @out);
+
+        private static void CheckMedianType(Tensor input, string kernel)
+        {
+            if (input.dtype.IsBool || input.dtype == DType.Float16) throw Reduction.NotImplemented(kernel, input.dtype);
+        }
+
+        /// <summary>The lower median of all elements (NaN when any is NaN).</summary>
+        public static Tensor median(Tensor input)
+        {
+            CheckMedianType(input, "median_cpu");
+            if (input.numel() == 0)
+            {
+                if (!input.dtype.is_floating_point) throw new ArgumentException("median() input tensor cannot be empty");
+                return Scalars.Full(double.NaN, input.dtype, input.device);
+            }
+            return Reduction.RunIndex<MedianOp>("median", Reduction.Flat(input), 0, false).values;
+        }
+
+        public static ValuesIndices median(Tensor input, long dim, bool keepdim = false)
+        {
+            CheckMedianType(input, "median_out");
+            int d = Reduction.Dim(input, dim);
+            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "median");
+            return Reduction.RunIndex<MedianOp>("median", input, d, keepdim);
+        }
+
+        /// <summary>The k-th smallest element along dim (k counts from 1).</summary>
+        public static ValuesIndices kthvalue(Tensor input, long k, long dim = -1, bool keepdim = false)
+        {
+            if (input.dtype.IsBool || input.dtype == DType.Float16) throw Reduction.NotImplemented("kthvalue_cpu", input.dtype);
+            int d = Reduction.Dim(input, dim);
+            long size = input.ndim == 0 ? 1 : input._shape[d];
+            if (k < 1 || k > size) throw new ArgumentException($"kthvalue(): selected number k out of range for dimension {d}");
+            return Reduction.RunIndex<KthOp>("kthvalue", input, d, keepdim, k);
+        }
+
+        /// <summary>The most frequent value along dim and a position where it occurs.</summary>
+        public static ValuesIndices mode(Tensor input, long dim = -1, bool keepdim = false)
+        {
+            int d = Reduction.Dim(input, dim);
+            if (input.numel() == 0 && Shape.Numel(Reduction.OutShape(input, input.ndim == 0 ? [] : [d], false)) > 0)
+                throw new IndexOutOfRangeException($"mode(): Expected reduction dim {d} to have non-zero size.");
+            return Reduction.RunIndex<ModeOp>("mode", input, d, keepdim);
+        }
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor var(long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.var(this, dim, unbiased, keepdim, correction);
+        public Tensor var(long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.var(this, dim, unbiased, keepdim, correction);
+        public Tensor std(long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.std(this, dim, unbiased, keepdim, correction);
+        public Tensor std(long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.std(this, dim, unbiased, keepdim, correction);
+        public Tensor norm(double p = 2, long[]? dim = null, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
+        public Tensor norm(double p, long dim, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
+        public Tensor norm(string p, long[]? dim = null, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
+        public Tensor logsumexp(long[] dim, bool keepdim = false) => torch.logsumexp(this, dim, keepdim);
+        public Tensor logsumexp(long dim, bool keepdim = false) => torch.logsumexp(this, dim, keepdim);
+        public Tensor median() => torch.median(this);
+        public ValuesIndices median(long dim, bool keepdim = false) => torch.median(this, dim, keepdim);
+        public ValuesIndices kthvalue(long k, long dim = -1, bool keepdim = false) => torch.kthvalue(this, k, dim, keepdim);
+        public ValuesIndices mode(long dim = -1, bool keepdim = false) => torch.mode(this, dim, keepdim);
+    }
+}

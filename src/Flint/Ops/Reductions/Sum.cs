@@ -1,0 +1,155 @@
+using System.Numerics;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops.Kernels
+{
+    /// <summary>Sum: floats accumulate in double by pairwise summation, integers wrap in their own type.</summary>
+    internal struct SumOp : IReduceOp
+    {
+        public static string Name => "sum";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
+        {
+            if (Num.IsFloat<T>()) return T.CreateTruncating(Reduction.PairwiseSum<T>(v));
+            T s = T.Zero;
+            foreach (var e in v) s += e;
+            return s;
+        }
+    }
+
+    internal struct NanSumOp : IReduceOp
+    {
+        public static string Name => "nansum";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
+        {
+            if (!Num.IsFloat<T>()) return SumOp.Reduce(v, arg);
+            double s = 0;
+            foreach (var e in v) if (!T.IsNaN(e)) s += double.CreateTruncating(e);
+            return T.CreateTruncating(s);
+        }
+    }
+
+    internal struct ProdOp : IReduceOp
+    {
+        public static string Name => "prod";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
+        {
+            if (Num.IsFloat<T>())
+            {
+                double p = 1;
+                foreach (var e in v) p *= double.CreateTruncating(e);
+                return T.CreateTruncating(p);
+            }
+            T r = T.One;
+            foreach (var e in v) r *= e;
+            return r;
+        }
+    }
+
+    internal struct MeanOp : IReduceOp
+    {
+        public static string Name => "mean";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> =>
+            T.CreateTruncating(Reduction.PairwiseSum<T>(v) / v.Length);
+    }
+
+    internal struct NanMeanOp : IReduceOp
+    {
+        public static string Name => "nanmean";
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
+        {
+            double s = 0; long n = 0;
+            foreach (var e in v) if (!T.IsNaN(e)) { s += double.CreateTruncating(e); n++; }
+            return T.CreateTruncating(s / n);
+        }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        /// <summary>Integers and bools sum to int64 unless a dtype is given; the input is cast to dtype first.</summary>
+        private static DType SumResult(Tensor input, DType? dtype) =>
+            dtype ?? (input.dtype.is_floating_point ? input.dtype : DType.Int64);
+
+        private static Tensor SumLike<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name, bool halfOk = true)
+            where TOp : IReduceOp
+        {
+            var dims = Reduction.Dims(input, dim);
+            // with out= and no dtype PyTorch accumulates in out's dtype
+            if (@out is not null && dtype is null && !(name == "nansum" && input.dtype.is_floating_point)) dtype = @out.dtype;
+            var result = SumResult(input, dtype);
+            if (!halfOk && result.is_floating_point && result.itemsize == 2) throw Reduction.NotImplemented(name, result);
+            if (name == "nansum" && input.dtype.is_floating_point && !result.is_floating_point) throw Reduction.NotImplemented("nansum_cpu", result);
+            if (name == "nansum" && input.dtype.is_floating_point) Reduction.CheckFloatOut(@out, "nansum_cpu");
+            var x = dtype is null ? input : input.to(dtype);
+            return Reduction.Run<TOp>(x, dims, keepdim, result, @out);
+        }
+
+        /// <summary>The sum of all elements (integers and bools give int64).</summary>
+        public static Tensor sum(Tensor input, DType? dtype = null) => SumLike<SumOp>(input, null, false, dtype, null, "sum");
+        public static Tensor sum(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<SumOp>(input, [dim], keepdim, dtype, @out, "sum");
+        /// <summary>The sum over <paramref name="dim"/> (null or empty: every dim).</summary>
+        public static Tensor sum(Tensor input, long[]? dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<SumOp>(input, dim, keepdim, dtype, @out, "sum");
+
+        /// <summary>The sum treating NaN as zero.</summary>
+        public static Tensor nansum(Tensor input, DType? dtype = null) => SumLike<NanSumOp>(input, null, false, dtype, null, "nansum");
+        public static Tensor nansum(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<NanSumOp>(input, [dim], keepdim, dtype, @out, "nansum");
+        public static Tensor nansum(Tensor input, long[]? dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<NanSumOp>(input, dim, keepdim, dtype, @out, "nansum");
+
+        public static Tensor prod(Tensor input, DType? dtype = null) => SumLike<ProdOp>(input, null, false, dtype, null, "prod_cpu", false);
+        /// <summary>The product over one dim (PyTorch's prod takes a single dim).</summary>
+        public static Tensor prod(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<ProdOp>(input, [dim], keepdim, dtype, @out, "prod_cpu", false);
+
+        private static Tensor MeanLike<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name) where TOp : IReduceOp
+        {
+            if (name == "nanmean" && !input.dtype.is_floating_point)
+                throw new ArgumentException($"nanmean(): expected input to have floating point dtype but got {input.dtype.LegacyName}");
+            if (name == "nanmean" && dtype is not null && !dtype.is_floating_point)
+                throw Reduction.NotImplemented("nansum_cpu", dtype);
+            if (dtype is null && !input.dtype.is_floating_point)
+                throw new ArgumentException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {input.dtype.LegacyName}");
+            if (dtype is not null && !dtype.is_floating_point)
+                throw new ArgumentException($"{name}(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: {dtype.LegacyName}");
+            var dims = Reduction.Dims(input, dim);
+            var result = dtype ?? input.dtype;
+            if (@out is not null) TypePromotion.CheckCast(result, @out.dtype);
+            return Reduction.Run<TOp>(input.to(result), dims, keepdim, result, @out);
+        }
+
+        /// <summary>The mean of all elements; floating inputs only (or give a floating dtype).</summary>
+        public static Tensor mean(Tensor input, DType? dtype = null) => MeanLike<MeanOp>(input, null, false, dtype, null, "mean");
+        public static Tensor mean(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => MeanLike<MeanOp>(input, [dim], keepdim, dtype, @out, "mean");
+        public static Tensor mean(Tensor input, long[]? dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => MeanLike<MeanOp>(input, dim, keepdim, dtype, @out, "mean");
+
+        /// <summary>The mean ignoring NaN.</summary>
+        public static Tensor nanmean(Tensor input, DType? dtype = null) => MeanLike<NanMeanOp>(input, null, false, dtype, null, "nanmean");
+        public static Tensor nanmean(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => MeanLike<NanMeanOp>(input, [dim], keepdim, dtype, @out, "nanmean");
+        public static Tensor nanmean(Tensor input, long[]? dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => MeanLike<NanMeanOp>(input, dim, keepdim, dtype, @out, "nanmean");
+
+        /// <summary>The number of nonzero elements (NaN counts), as int64.</summary>
+        public static Tensor count_nonzero(Tensor input, long[]? dim = null) => sum(ne(input, Scalars.Wrap(0)), dim);
+        public static Tensor count_nonzero(Tensor input, long dim) => sum(ne(input, Scalars.Wrap(0)), [dim]);
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor sum(DType? dtype = null) => torch.sum(this, dtype);
+        public Tensor sum(long dim, bool keepdim = false, DType? dtype = null) => torch.sum(this, dim, keepdim, dtype);
+        public Tensor sum(long[]? dim, bool keepdim = false, DType? dtype = null) => torch.sum(this, dim, keepdim, dtype);
+        public Tensor nansum(DType? dtype = null) => torch.nansum(this, dtype);
+        public Tensor nansum(long dim, bool keepdim = false, DType? dtype = null) => torch.nansum(this, dim, keepdim, dtype);
+        public Tensor nansum(long[]? dim, bool keepdim = false, DType? dtype = null) => torch.nansum(this, dim, keepdim, dtype);
+        public Tensor prod(DType? dtype = null) => torch.prod(this, dtype);
+        public Tensor prod(long dim, bool keepdim = false, DType? dtype = null) => torch.prod(this, dim, keepdim, dtype);
+        public Tensor mean(DType? dtype = null) => torch.mean(this, dtype);
+        public Tensor mean(long dim, bool keepdim = false, DType? dtype = null) => torch.mean(this, dim, keepdim, dtype);
+        public Tensor mean(long[]? dim, bool keepdim = false, DType? dtype = null) => torch.mean(this, dim, keepdim, dtype);
+        public Tensor nanmean(DType? dtype = null) => torch.nanmean(this, dtype);
+        public Tensor nanmean(long dim, bool keepdim = false, DType? dtype = null) => torch.nanmean(this, dim, keepdim, dtype);
+        public Tensor nanmean(long[]? dim, bool keepdim = false, DType? dtype = null) => torch.nanmean(this, dim, keepdim, dtype);
+        public Tensor count_nonzero(long[]? dim = null) => torch.count_nonzero(this, dim);
+        public Tensor count_nonzero(long dim) => torch.count_nonzero(this, dim);
+    }
+}

@@ -1,0 +1,56 @@
+using Flint.Ops;
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static (Tensor output, Tensor inverse, Tensor counts) UniqueImpl(Tensor input, long? dim)
+        {
+            if (input.dtype == DType.Float16) throw Reduction.NotImplemented(dim is null ? "unique" : "unique_dim", input.dtype);
+            var c = Elementwise.ComputeType(input.dtype);
+            var x = Elementwise.As(input, c);
+            if (dim is null)
+            {
+                var rows = Reduction.Reshaped(x, [x.numel(), 1]);
+                var (v, inv, cnt) = x.Backend.UniqueRows(rows);
+                v = Reduction.Flat(v);
+                return (v.dtype == input.dtype ? v : v.to(input.dtype), Reduction.Reshaped(inv, input._shape), cnt);
+            }
+            int d = Reduction.Dim(input, dim.Value);
+            if (input.ndim == 0) throw new IndexOutOfRangeException("Dimension specified as 0 but tensor has no dimensions");
+            long n = input._shape[d];
+            var moved = x.movedim(d, 0).contiguous();
+            var rest = moved._shape[1..];
+            if (rest.Any(s => s == 0))
+                throw new ArgumentException("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied");
+            if (n == 0)
+            {
+                var e = Tensor.Empty(input._shape, input.dtype, input.device);
+                return (e, Tensor.Empty([0], DType.Int64), Tensor.Empty([0], DType.Int64));
+            }
+            var (uv, uinv, ucnt) = x.Backend.UniqueRows(moved.reshape(n, -1));
+            var shaped = uv.reshape([uv._shape[0], .. rest]).movedim(0, d).contiguous();
+            return (shaped.dtype == input.dtype ? shaped : shaped.to(input.dtype), uinv, ucnt);
+        }
+
+        /// <summary>The distinct elements in ascending order (or distinct slices along dim, in lexicographic order).</summary>
+        public static Tensor unique(Tensor input, bool sorted = true, long? dim = null) => UniqueImpl(input, dim).output;
+
+        /// <summary>
+        /// unique with its optional outputs: inverse_indices (where each element went) and counts. Outputs not
+        /// asked for are null.
+        /// </summary>
+        public static (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(Tensor input, bool sorted, bool return_inverse, bool return_counts = false, long? dim = null)
+        {
+            var (o, i, c) = UniqueImpl(input, dim);
+            return (o, return_inverse ? i : null, return_counts ? c : null);
+        }
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor unique(bool sorted = true, long? dim = null) => torch.unique(this, sorted, dim);
+        public (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(bool sorted, bool return_inverse, bool return_counts = false, long? dim = null) =>
+            torch.unique(this, sorted, return_inverse, return_counts, dim);
+    }
+}

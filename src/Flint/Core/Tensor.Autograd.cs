@@ -137,3 +137,10 @@ public partial class Tensor
         set => SetData(value);
     }
 }
+
+public partial class Tensor
+{
+    /// <summary>True for a view whose base takes part in autograd (in-place writes through it need view tracking).</summary>
+    internal bool IsViewOfGraph => _viewBase is { } b && (b.requires_grad || requires_grad) && !ReferenceEquals(b, this);
+    internal Tensor? _viewBase;
+}

@@ -52,7 +52,7 @@ namespace Flint
         public static Tensor any(Tensor input, long[] dim, bool keepdim = false, Tensor? @out = null) => AllAny<AnyOp>(input, dim, keepdim, @out);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor all() => torch.all(this);
         public Tensor all(long dim, bool keepdim = false) => torch.all(this, dim, keepdim);

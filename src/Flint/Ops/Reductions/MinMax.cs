@@ -138,7 +138,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor max() => torch.max(this);
         public ValuesIndices max(long dim, bool keepdim = false) => torch.max(this, dim, keepdim);

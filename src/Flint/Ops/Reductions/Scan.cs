@@ -62,7 +62,7 @@ namespace Flint
         public static Tensor cumprod(Tensor input, long dim, DType? dtype = null, Tensor? @out = null) => ScanImpl<CumProdOp>(input, dim, dtype, @out, "cumprod_out_cpu");
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor cumsum(long dim, DType? dtype = null) => torch.cumsum(this, dim, dtype);
         public Tensor cumprod(long dim, DType? dtype = null) => torch.cumprod(this, dim, dtype);

@@ -28,7 +28,7 @@ namespace Flint
         public static Tensor log_softmax(Tensor input, long dim, DType? dtype = null) => SoftmaxImpl(input, dim, dtype, true);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor softmax(long dim, DType? dtype = null) => torch.softmax(this, dim, dtype);
         public Tensor log_softmax(long dim, DType? dtype = null) => torch.log_softmax(this, dim, dtype);

@@ -46,7 +46,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public ValuesIndices sort(long dim = -1, bool descending = false, bool stable = false) => torch.sort(this, dim, descending, stable);
         public Tensor argsort(long dim = -1, bool descending = false, bool stable = false) => torch.argsort(this, dim, descending, stable);

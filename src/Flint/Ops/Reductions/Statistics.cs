@@ -237,7 +237,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor var(long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.var(this, dim, unbiased, keepdim, correction);
         public Tensor var(long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.var(this, dim, unbiased, keepdim, correction);

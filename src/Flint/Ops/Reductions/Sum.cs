@@ -133,7 +133,7 @@ namespace Flint
         public static Tensor count_nonzero(Tensor input, long dim) => sum(ne(input, Scalars.Wrap(0)), [dim]);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor sum(DType? dtype = null) => torch.sum(this, dtype);
         public Tensor sum(long dim, bool keepdim = false, DType? dtype = null) => torch.sum(this, dim, keepdim, dtype);

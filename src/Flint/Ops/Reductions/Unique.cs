@@ -47,7 +47,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor unique(bool sorted = true, long? dim = null) => torch.unique(this, sorted, dim);
         public (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(bool sorted, bool return_inverse, bool return_counts = false, long? dim = null) =>

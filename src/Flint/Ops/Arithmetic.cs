@@ -40,7 +40,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>()) return Num.Trunc(a / b);
-            if (b == -T.One) return T.Zero - a; // wraps for the minimum value, as PyTorch
+            if (Num.IsMinusOne(b)) return T.Zero - a; // wraps for the minimum value, as PyTorch for int8/int16
             return a / b;
         }
     }
@@ -65,7 +65,7 @@ namespace Flint.Ops.Kernels
                 }
                 return Num.CopySign(T.Zero, a / b);
             }
-            if (b == -T.One) return T.Zero - a;
+            if (Num.IsMinusOne(b)) return T.Zero - a;
             T q = a / b, r = a % b;
             if (r != T.Zero && (r < T.Zero) != (b < T.Zero)) q -= T.One;
             return q;
@@ -84,7 +84,7 @@ namespace Flint.Ops.Kernels
                 if (mod != T.Zero && (b < T.Zero) != (mod < T.Zero)) mod += b;
                 return mod;
             }
-            if (b == -T.One) return T.Zero;
+            if (Num.IsMinusOne(b)) return T.Zero;
             T r = a % b;
             if (r != T.Zero && (r < T.Zero) != (b < T.Zero)) r += b;
             return r;
@@ -98,7 +98,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>()) return Num.Fmod(a, b);
-            if (b == -T.One) return T.Zero;
+            if (Num.IsMinusOne(b)) return T.Zero;
             return a % b;
         }
     }
@@ -108,34 +108,49 @@ namespace Flint
 {
     public static partial class torch
     {
-        private static void CheckAlpha(Tensor a, Tensor b, Scalar alpha)
+        private static void CheckAlpha(DType result, Scalar alpha)
         {
-            var r = TypePromotion.ResultType(a, b);
-            if (r.IsBool && !alpha.IsBool && alpha.IsFloating)
+            if (alpha.IsBool && !result.IsBool)
                 throw new ArgumentException("Boolean alpha only supported for Boolean results.");
-            if (!r.is_floating_point && alpha.IsFloating)
+            if (!result.is_floating_point && alpha.IsFloating)
                 throw new ArgumentException("For integral input tensors, argument alpha must not be a floating point number.");
         }
 
-        private static Tensor Scaled(Tensor b, Scalar alpha) => alpha.ToDouble() == 1 && !alpha.IsBool ? b : alpha.IsBool ? b : mul(b, alpha);
+        private const string SubTwoBools = "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.";
+        private const string SubOneBool = "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.";
+
+        /// <summary>input ± alpha × other, with alpha applied in the compute dtype so half types round once (as PyTorch).</summary>
+        internal static Tensor AddSub(Tensor input, Tensor other, Scalar? alpha, Tensor? @out, bool inPlace, bool isSub)
+        {
+            if (isSub && (input.dtype.IsBool || other.dtype.IsBool))
+                throw new ArgumentException(input.dtype.IsBool && other.dtype.IsBool ? SubTwoBools : SubOneBool);
+            var result = TypePromotion.ResultType(input, other);
+            if (alpha is { } al) CheckAlpha(result, al);
+            if (result.IsBool)
+            {
+                // bool + bool is logical or; alpha false drops other (its shape still broadcasts)
+                var b = alpha is { } a0 && !a0.AsBool ? logical_and(other, Scalars.Full(false, DType.Bool)) : other;
+                return inPlace ? logical_or_(input, b) : logical_or(input, b, @out);
+            }
+            Tensor? bPrepared = null;
+            if (alpha is { } a1 && !(a1.IsIntegral && a1.Long == 1))
+            {
+                var compute = Elementwise.ComputeType(result);
+                var bc = Elementwise.Prep(other, result, compute);
+                bPrepared = Tensor.Empty(bc._shape, compute, bc.device);
+                bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute), bPrepared);
+            }
+            return isSub
+                ? Elementwise.NumericBinary<SubOp>(input, other, @out, inPlace, result, bPrepared)
+                : Elementwise.NumericBinary<AddOp>(input, other, @out, inPlace, result, bPrepared);
+        }
 
         /// <summary>input + alpha × other, broadcast and promoted.</summary>
-        public static Tensor add(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null)
-        {
-            if (alpha is { } al) { CheckAlpha(input, other, al); other = Scaled(other, al); }
-            if (input.dtype.IsBool && other.dtype.IsBool && TypePromotion.ResultType(input, other).IsBool)
-                return logical_or(input, other, @out);
-            return Elementwise.NumericBinary<AddOp>(input, other, @out);
-        }
+        public static Tensor add(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null) => AddSub(input, other, alpha, @out, false, false);
         public static Tensor add(Tensor input, Scalar other, Scalar? alpha = null, Tensor? @out = null) => add(input, Scalars.Wrap(other), alpha, @out);
 
-        public static Tensor sub(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null)
-        {
-            if (input.dtype.IsBool || other.dtype.IsBool)
-                throw new ArgumentException("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.".Replace("with a bool tensor", input.dtype.IsBool && other.dtype.IsBool ? "with two bool tensors" : "with a bool tensor"));
-            if (alpha is { } al) { CheckAlpha(input, other, al); other = Scaled(other, al); }
-            return Elementwise.NumericBinary<SubOp>(input, other, @out);
-        }
+        /// <summary>input − alpha × other, broadcast and promoted (refused for bool tensors).</summary>
+        public static Tensor sub(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null) => AddSub(input, other, alpha, @out, false, true);
         public static Tensor sub(Tensor input, Scalar other, Scalar? alpha = null, Tensor? @out = null) => sub(input, Scalars.Wrap(other), alpha, @out);
         public static Tensor subtract(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null) => sub(input, other, alpha, @out);
 
@@ -161,34 +176,37 @@ namespace Flint
             switch (mode)
             {
                 case null: return Elementwise.FloatBinary<DivOp>(input, other, @out, inPlace);
-                case "trunc": CheckIntegerDivisor(input, other); return Elementwise.NumericBinary<DivTruncOp>(input, other, @out, inPlace, BoolAsLong(input, other));
-                case "floor": CheckIntegerDivisor(input, other); return Elementwise.NumericBinary<DivFloorOp>(input, other, @out, inPlace, BoolAsLong(input, other));
+                case "trunc": CheckIntegerDivisor(input, other, "div_trunc_cpu"); return Elementwise.NumericBinary<DivTruncOp>(input, other, @out, inPlace);
+                case "floor": CheckIntegerDivisor(input, other, "div_floor_cpu"); return Elementwise.NumericBinary<DivFloorOp>(input, other, @out, inPlace);
                 default:
                     throw new ArgumentException($"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'");
             }
         }
 
-        private static DType? BoolAsLong(Tensor a, Tensor b) => TypePromotion.ResultType(a, b).IsBool ? int64 : null;
-
-        /// <summary>Integer division by zero is an error in PyTorch (checked before anything is written).</summary>
-        internal static void CheckIntegerDivisor(Tensor input, Tensor other)
+        /// <summary>
+        /// Integer division by zero is an error in PyTorch (checked before anything is written); the integer
+        /// division kernels have no bool version.
+        /// </summary>
+        internal static void CheckIntegerDivisor(Tensor input, Tensor other, string kernel)
         {
             var r = TypePromotion.ResultType(input, other);
+            if (r.IsBool) throw new NotSupportedException($"\"{kernel}\" not implemented for 'Bool'");
             if (!r.is_floating_point && Elementwise.As(other, Elementwise.ComputeType(r)).ContainsZero())
                 throw new DivideByZeroException("ZeroDivisionError");
         }
 
         public static Tensor remainder(Tensor input, Tensor other, Tensor? @out = null)
         {
-            CheckIntegerDivisor(input, other);
-            return Elementwise.NumericBinary<RemainderOp>(input, other, @out, false, BoolAsLong(input, other));
+            CheckIntegerDivisor(input, other, "remainder_cpu");
+            return Elementwise.NumericBinary<RemainderOp>(input, other, @out);
         }
         public static Tensor remainder(Tensor input, Scalar other, Tensor? @out = null) => remainder(input, Scalars.Wrap(other), @out);
+        public static Tensor remainder(Scalar self, Tensor other, Tensor? @out = null) => remainder(Scalars.Wrap(self), other, @out);
 
         public static Tensor fmod(Tensor input, Tensor other, Tensor? @out = null)
         {
-            CheckIntegerDivisor(input, other);
-            return Elementwise.NumericBinary<FmodOp>(input, other, @out, false, BoolAsLong(input, other));
+            CheckIntegerDivisor(input, other, "fmod_cpu");
+            return Elementwise.NumericBinary<FmodOp>(input, other, @out);
         }
         public static Tensor fmod(Tensor input, Scalar other, Tensor? @out = null) => fmod(input, Scalars.Wrap(other), @out);
     }
@@ -197,22 +215,12 @@ namespace Flint
     {
         public Tensor add(Tensor other, Scalar? alpha = null) => torch.add(this, other, alpha);
         public Tensor add(Scalar other, Scalar? alpha = null) => torch.add(this, other, alpha);
-        public Tensor add_(Tensor other, Scalar? alpha = null)
-        {
-            if (alpha is { } al) other = torch.mul(other, al);
-            if (dtype.IsBool && other.dtype.IsBool) return torch.logical_or_(this, other);
-            return Elementwise.NumericBinary<AddOp>(this, other, null, inPlace: true);
-        }
+        public Tensor add_(Tensor other, Scalar? alpha = null) => torch.AddSub(this, other, alpha, null, true, false);
         public Tensor add_(Scalar other, Scalar? alpha = null) => add_(Scalars.Wrap(other), alpha);
 
         public Tensor sub(Tensor other, Scalar? alpha = null) => torch.sub(this, other, alpha);
         public Tensor sub(Scalar other, Scalar? alpha = null) => torch.sub(this, other, alpha);
-        public Tensor sub_(Tensor other, Scalar? alpha = null)
-        {
-            if (dtype.IsBool || other.dtype.IsBool) torch.sub(this, other);
-            if (alpha is { } al) other = torch.mul(other, al);
-            return Elementwise.NumericBinary<SubOp>(this, other, null, inPlace: true);
-        }
+        public Tensor sub_(Tensor other, Scalar? alpha = null) => torch.AddSub(this, other, alpha, null, true, true);
         public Tensor sub_(Scalar other, Scalar? alpha = null) => sub_(Scalars.Wrap(other), alpha);
 
         public Tensor mul(Tensor other) => torch.mul(this, other);
@@ -228,20 +236,21 @@ namespace Flint
         public Tensor div(Scalar other, string? rounding_mode = null) => torch.div(this, other, rounding_mode);
         public Tensor div_(Tensor other, string? rounding_mode = null)
         {
-            if (rounding_mode is not null) torch.CheckIntegerDivisor(this, other);
             return torch.DivImpl(this, other, rounding_mode, null, true);
         }
         public Tensor div_(Scalar other, string? rounding_mode = null) => div_(Scalars.Wrap(other), rounding_mode);
         public Tensor floor_divide(Tensor other) => torch.floor_divide(this, other);
         public Tensor floor_divide(Scalar other) => torch.floor_divide(this, other);
+        public Tensor floor_divide_(Tensor other) => div_(other, "floor");
+        public Tensor floor_divide_(Scalar other) => div_(other, "floor");
 
         public Tensor remainder(Tensor other) => torch.remainder(this, other);
         public Tensor remainder(Scalar other) => torch.remainder(this, other);
-        public Tensor remainder_(Tensor other) { torch.CheckIntegerDivisor(this, other); return Elementwise.NumericBinary<RemainderOp>(this, other, null, true); }
+        public Tensor remainder_(Tensor other) { torch.CheckIntegerDivisor(this, other, "remainder_cpu"); return Elementwise.NumericBinary<RemainderOp>(this, other, null, true); }
         public Tensor remainder_(Scalar other) => remainder_(Scalars.Wrap(other));
         public Tensor fmod(Tensor other) => torch.fmod(this, other);
         public Tensor fmod(Scalar other) => torch.fmod(this, other);
-        public Tensor fmod_(Tensor other) { torch.CheckIntegerDivisor(this, other); return Elementwise.NumericBinary<FmodOp>(this, other, null, true); }
+        public Tensor fmod_(Tensor other) { torch.CheckIntegerDivisor(this, other, "fmod_cpu"); return Elementwise.NumericBinary<FmodOp>(this, other, null, true); }
         public Tensor fmod_(Scalar other) => fmod_(Scalars.Wrap(other));
 
         public static Tensor operator +(Tensor a, Tensor b) => torch.add(a, b);

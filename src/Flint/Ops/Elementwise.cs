@@ -27,6 +27,12 @@ internal static class Elementwise
     internal static Tensor As(Tensor t, DType dt) => t.dtype == dt ? t : t.to(dt);
 
     /// <summary>
+    /// An operand as kernels see it: cast to the op's common dtype first (as PyTorch does, so int32 → float16
+    /// overflows to inf exactly as there), then widened to the compute dtype.
+    /// </summary>
+    internal static Tensor Prep(Tensor t, DType result, DType compute) => As(As(t, result), compute);
+
+    /// <summary>
     /// Resolves where the result goes. With no <paramref name="out"/> a fresh tensor of <paramref name="result"/>
     /// dtype is made; otherwise out is checked (cast rule) and resized when its shape differs.
     /// </summary>
@@ -62,16 +68,17 @@ internal static class Elementwise
         return target;
     }
 
-    internal static Tensor NumericBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, DType? resultOverride = null)
+    internal static Tensor NumericBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, DType? resultOverride = null,
+        Tensor? bPrepared = null)
         where TOp : INumericBinary
     {
         CheckSameDevice(a, b);
         var result = resultOverride ?? TypePromotion.ResultType(a, b);
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
-        var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
         if (inPlace) CheckInPlace(a, shape, result);
-        var ac = As(a, compute); var bc = As(b, compute);
+        var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
+        var ac = Prep(a, result, compute); var bc = bPrepared ?? Prep(b, result, compute);
         if (inPlace && ReferenceEquals(ac, a) && target.dtype == compute) { a.Backend.NumericBinary<TOp>(ac, bc, a); a.BumpVersion(); return a; }
         return RunInto(target, shape, compute, y => y.Backend.NumericBinary<TOp>(ac, bc, y), inPlace);
     }
@@ -84,7 +91,7 @@ internal static class Elementwise
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
         var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
-        var ac = As(a, compute); var bc = As(b, compute);
+        var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
         return RunInto(target, shape, compute, y => y.Backend.FloatBinary<TOp>(ac, bc, y), inPlace);
     }
 
@@ -92,13 +99,14 @@ internal static class Elementwise
     {
         CheckSameDevice(a, b);
         var result = TypePromotion.ResultType(a, b);
-        if (result.is_floating_point)
-            throw new NotSupportedException($"\"{opName}\" not implemented for '{result.LegacyName}'");
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
+        // PyTorch builds (and resizes) the output before its kernel refuses the dtype
         var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
-        var ac = As(a, compute); var bc = As(b, compute);
+        if (result.is_floating_point)
+            throw new NotSupportedException($"\"{opName}\" not implemented for '{result.LegacyName}'");
+        var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
         return RunInto(target, shape, compute, y => y.Backend.IntegerBinary<TOp>(ac, bc, y), inPlace);
     }
 
@@ -110,7 +118,7 @@ internal static class Elementwise
         var shape = Shape.Broadcast(a._shape, b._shape);
         if (inPlace) CheckInPlace(a, shape, DType.Bool);
         var target = inPlace ? a : Target(shape, DType.Bool, @out, a.IsWrappedNumber ? b.device : a.device);
-        var ac = As(a, compute); var bc = As(b, compute);
+        var ac = Prep(a, common, compute); var bc = Prep(b, common, compute);
         return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace);
     }
 

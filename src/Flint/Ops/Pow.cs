@@ -35,18 +35,27 @@ namespace Flint
 {
     public static partial class torch
     {
-        public static Tensor pow(Tensor input, Tensor exponent, Tensor? @out = null)
+        internal static void CheckPowDType(DType r)
         {
-            var r = TypePromotion.ResultType(input, exponent);
-            if (r.IsBool) r = DType.Int64;
-            return Elementwise.NumericBinary<PowOp>(input, exponent, @out, false, r == TypePromotion.ResultType(input, exponent) ? null : r);
+            if (r.IsBool) throw new NotSupportedException("\"pow\" not implemented for 'Bool'");
         }
 
+        public static Tensor pow(Tensor input, Tensor exponent, Tensor? @out = null)
+        {
+            CheckPowDType(TypePromotion.ResultType(input, exponent));
+            return Elementwise.NumericBinary<PowOp>(input, exponent, @out);
+        }
+
+        /// <summary>input ** exponent; an out= tensor must already have the result dtype (PyTorch's scalar-exponent kernel).</summary>
         public static Tensor pow(Tensor input, Scalar exponent, Tensor? @out = null)
         {
             if (!input.dtype.is_floating_point && exponent.IsIntegral && exponent.Long < 0)
                 throw new ArgumentException("Integers to negative integer powers are not allowed.");
-            return pow(input, Scalars.Wrap(exponent), @out);
+            var e = Scalars.Wrap(exponent);
+            var r = TypePromotion.ResultType(input, e);
+            CheckPowDType(r);
+            CheckExactOut(@out, r);
+            return Elementwise.NumericBinary<PowOp>(input, e, @out);
         }
 
         public static Tensor pow(Scalar self, Tensor exponent, Tensor? @out = null) => pow(Scalars.Wrap(self), exponent, @out);
@@ -58,12 +67,20 @@ namespace Flint
     {
         public Tensor pow(Tensor exponent) => torch.pow(this, exponent);
         public Tensor pow(Scalar exponent) => torch.pow(this, exponent);
-        public Tensor pow_(Tensor exponent) => Elementwise.NumericBinary<PowOp>(this, exponent, null, true);
+        public Tensor pow_(Tensor exponent)
+        {
+            torch.CheckPowDType(Ops.TypePromotion.ResultType(this, exponent));
+            return Elementwise.NumericBinary<PowOp>(this, exponent, null, true);
+        }
         public Tensor pow_(Scalar exponent)
         {
             if (!dtype.is_floating_point && exponent.IsIntegral && exponent.Long < 0)
                 throw new ArgumentException("Integers to negative integer powers are not allowed.");
-            return pow_(Scalars.Wrap(exponent));
+            var e = Scalars.Wrap(exponent);
+            var r = Ops.TypePromotion.ResultType(this, e);
+            torch.CheckPowDType(r);
+            torch.CheckExactOut(this, r);
+            return Elementwise.NumericBinary<PowOp>(this, e, null, true);
         }
     }
 }

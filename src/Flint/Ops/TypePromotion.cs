@@ -1,4 +1,14 @@
-namespace Flint.Ops;
+namespace Flint
+{
+    public static partial class torch
+    {
+        public static DType result_type(Scalar a, Tensor b) => Ops.TypePromotion.ResultType(Scalars.Wrap(a), b);
+        public static DType result_type(Scalar a, Scalar b) => Ops.TypePromotion.ResultType(Scalars.Wrap(a), Scalars.Wrap(b));
+    }
+}
+
+namespace Flint.Ops
+{
 
 /// <summary>PyTorch's type promotion: <c>torch.promote_types</c>, <c>torch.result_type</c> and <c>torch.can_cast</c>.</summary>
 internal static class TypePromotion
@@ -65,4 +75,5 @@ internal static class TypePromotion
         if (!CanCast(result, target))
             throw new InvalidOperationException($"result type {result.LegacyName} can't be cast to the desired output type {target.LegacyName}");
     }
+}
 }

@@ -16,9 +16,12 @@ public static class Reference
 
     public static DType DTypeOf(string name) => DType.All.First(d => d.name == name);
 
+    /// <summary>Python's float('nan') has the sign bit clear; .NET's double.NaN has it set (copysign/signbit see it).</summary>
+    private static readonly double PositiveNaN = BitConverter.Int64BitsToDouble(0x7FF8000000000000);
+
     private static double Num(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => e.GetString() switch { "nan" => double.NaN, "inf" => double.PositiveInfinity, "-inf" => double.NegativeInfinity, var s => throw new FormatException(s) },
+        JsonValueKind.String => e.GetString() switch { "nan" => PositiveNaN, "inf" => double.PositiveInfinity, "-inf" => double.NegativeInfinity, var s => throw new FormatException(s) },
         JsonValueKind.True => 1,
         JsonValueKind.False => 0,
         _ => e.GetDouble(),

@@ -41,6 +41,10 @@ internal static class Num
         return a;
     }
 
+    /// <summary>b == -1 for signed types (for unsigned ones -1 would wrap to the maximum, which is not −1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsMinusOne<T>(T b) where T : INumber<T> => T.IsNegative(b) && b == -T.One;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsNaN<T>(T a) where T : INumber<T> => T.IsNaN(a);
 }

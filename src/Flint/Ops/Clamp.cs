@@ -1,0 +1,122 @@
+using System.Numerics;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops.Kernels
+{
+    /// <summary>max(a, lo) with C++'s std::max ordering: a NaN bound leaves a unchanged, a NaN input stays NaN.</summary>
+    internal struct ClampLoScalarOp : INumericBinary
+    {
+        public static string Name => "clamp_min";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a < b ? b : a;
+    }
+
+    /// <summary>min(a, hi) with C++'s std::min ordering.</summary>
+    internal struct ClampHiScalarOp : INumericBinary
+    {
+        public static string Name => "clamp_max";
+        public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => b < a ? b : a;
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static readonly string ClampNone = "torch.clamp: At least one of 'min' or 'max' must not be None";
+
+        /// <summary>The out= rule of PyTorch's scalar clamp/pow kernels: out must already have the result dtype.</summary>
+        internal static void CheckExactOut(Tensor? @out, DType result)
+        {
+            if (@out is not null && @out.dtype != result)
+                throw new InvalidOperationException($"Found dtype {@out.dtype.LegacyName} but expected {result.LegacyName}");
+        }
+
+        private static Tensor ClampScalarImpl(Tensor input, Scalar? min, Scalar? max, Tensor? @out, bool inPlace)
+        {
+            if (min is null && max is null) throw new ArgumentException(ClampNone);
+            var operands = new List<Tensor> { input };
+            if (min is { } lo) operands.Add(Scalars.Wrap(lo));
+            if (max is { } hi) operands.Add(Scalars.Wrap(hi));
+            var result = TypePromotion.ResultType(operands.ToArray());
+            string kernel = min is null ? "clamp_max_scalar_cpu" : max is null ? "clamp_min_cpu" : "clamp_scalar_cpu";
+            if (result == DType.Float16 || result.IsBool) throw new NotSupportedException($"\"{kernel}\" not implemented for '{result.LegacyName}'");
+            if (inPlace)
+            {
+                // the scalar clamp_ kernels word this with C++ type names
+                if (!TypePromotion.CanCast(result, input.dtype))
+                    throw new InvalidOperationException($"result type {result.LegacyName} can't be cast to the desired output type {CppName(input.dtype)}");
+                Elementwise.CheckInPlace(input, input._shape, result);
+            }
+            else CheckExactOut(@out, result);
+            var target = inPlace ? input : Elementwise.Target(input._shape, result, @out, input.device);
+            var compute = Elementwise.ComputeType(result);
+            var x = Elementwise.As(input, compute);
+            return Elementwise.RunInto(target, input._shape, compute, y =>
+            {
+                var src = x;
+                if (min is { } l) { y.Backend.NumericBinary<ClampLoScalarOp>(src, Scalars.Full(l, compute), y); src = y; }
+                if (max is { } h) y.Backend.NumericBinary<ClampHiScalarOp>(src, Scalars.Full(h, compute), y);
+            }, inPlace);
+        }
+
+        private static Tensor ClampTensorImpl(Tensor input, Tensor? min, Tensor? max, Tensor? @out, bool inPlace)
+        {
+            if (min is null && max is null) throw new ArgumentException(ClampNone);
+            var operands = new List<Tensor> { input };
+            if (min is not null) { Elementwise.CheckSameDevice(input, min); operands.Add(min); }
+            if (max is not null) { Elementwise.CheckSameDevice(input, max); operands.Add(max); }
+            var all = operands.ToArray();
+            var result = TypePromotion.ResultType(all);
+            var shape = Shape.Broadcast(all);
+            string kernel = min is null ? "clamp_max_cpu" : max is null ? "clamp_min_cpu" : "clamp_cpu";
+            if (min is not null && max is not null && (result == DType.Float16 || result.IsBool))
+                throw new NotSupportedException($"\"{kernel}\" not implemented for '{result.LegacyName}'");
+            if (inPlace) Elementwise.CheckInPlace(input, shape, result);
+            var target = inPlace ? input : Elementwise.Target(shape, result, @out, input.device);
+            var compute = Elementwise.ComputeType(result);
+            var x = Elementwise.As(input, compute);
+            var lo = min is null ? null : Elementwise.As(min, compute);
+            var hi = max is null ? null : Elementwise.As(max, compute);
+            return Elementwise.RunInto(target, shape, compute, y =>
+            {
+                var src = x;
+                if (lo is not null) { y.Backend.NumericBinary<MaximumOp>(src, lo, y); src = y; }
+                if (hi is not null) y.Backend.NumericBinary<MinimumOp>(src, hi, y);
+            }, inPlace);
+        }
+
+        /// <summary>Limits every element to [min, max] (either bound optional); the bounds take part in type promotion.</summary>
+        public static Tensor clamp(Tensor input, Scalar? min = null, Scalar? max = null, Tensor? @out = null) => ClampScalarImpl(input, min, max, @out, false);
+        /// <summary>Limits every element to tensor bounds, broadcast; a NaN bound gives NaN.</summary>
+        public static Tensor clamp(Tensor input, Tensor? min, Tensor? max = null, Tensor? @out = null) => ClampTensorImpl(input, min, max, @out, false);
+        public static Tensor clip(Tensor input, Scalar? min = null, Scalar? max = null, Tensor? @out = null) => clamp(input, min, max, @out);
+        public static Tensor clip(Tensor input, Tensor? min, Tensor? max = null, Tensor? @out = null) => clamp(input, min, max, @out);
+        public static Tensor clamp_min(Tensor input, Scalar min, Tensor? @out = null) => clamp(input, min, null, @out);
+        public static Tensor clamp_min(Tensor input, Tensor min, Tensor? @out = null) => clamp(input, min, null, @out);
+        public static Tensor clamp_max(Tensor input, Scalar max, Tensor? @out = null) => ClampScalarImpl(input, null, max, @out, false);
+        public static Tensor clamp_max(Tensor input, Tensor max, Tensor? @out = null) => ClampTensorImpl(input, null, max, @out, false);
+        public static Tensor clamp_(Tensor input, Scalar? min = null, Scalar? max = null) => ClampScalarImpl(input, min, max, null, true);
+        public static Tensor clamp_(Tensor input, Tensor? min, Tensor? max = null) => ClampTensorImpl(input, min, max, null, true);
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor clamp(Scalar? min = null, Scalar? max = null) => torch.clamp(this, min, max);
+        public Tensor clamp(Tensor? min, Tensor? max = null) => torch.clamp(this, min, max);
+        public Tensor clip(Scalar? min = null, Scalar? max = null) => torch.clamp(this, min, max);
+        public Tensor clip(Tensor? min, Tensor? max = null) => torch.clamp(this, min, max);
+        public Tensor clamp_(Scalar? min = null, Scalar? max = null) => torch.clamp_(this, min, max);
+        public Tensor clamp_(Tensor? min, Tensor? max = null) => torch.clamp_(this, min, max);
+        public Tensor clip_(Scalar? min = null, Scalar? max = null) => torch.clamp_(this, min, max);
+        public Tensor clip_(Tensor? min, Tensor? max = null) => torch.clamp_(this, min, max);
+        public Tensor clamp_min(Scalar min) => torch.clamp_min(this, min);
+        public Tensor clamp_min(Tensor min) => torch.clamp_min(this, min);
+        public Tensor clamp_max(Scalar max) => torch.clamp_max(this, max);
+        public Tensor clamp_max(Tensor max) => torch.clamp_max(this, max);
+        public Tensor clamp_min_(Scalar min) => torch.clamp_(this, min, null);
+        public Tensor clamp_min_(Tensor min) => torch.clamp_(this, min, null);
+        public Tensor clamp_max_(Scalar max) => torch.clamp_(this, null, max);
+        public Tensor clamp_max_(Tensor max) => torch.clamp_(this, null, max);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Numerics;
+using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops.Kernels
+{
+    /// <summary>start + weight × (end − start), evaluated from the nearer end for accuracy (exact at weight 0 and 1).</summary>
+    internal struct LerpOp : IFloatTernary
+    {
+        public static string Name => "lerp";
+        public static T Apply<T>(T a, T b, T w) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T diff = b - a;
+            return T.Abs(w) < T.CreateTruncating(0.5) ? a + w * diff : b - diff * (T.One - w);
+        }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        /// <summary>C++ type names, which PyTorch uses in lerp's dtype messages.</summary>
+        internal static string CppName(DType d) => d.scalar_type switch
+        {
+            ScalarType.UInt8 => "unsigned char", ScalarType.Int8 => "signed char", ScalarType.Int16 => "short int",
+            ScalarType.Int32 => "int", ScalarType.Int64 => "long int", ScalarType.Float16 => "c10::Half",
+            ScalarType.Float32 => "float", ScalarType.Float64 => "double", ScalarType.Bool => "bool",
+            ScalarType.BFloat16 => "c10::BFloat16", _ => d.name,
+        };
+
+        private static Tensor LerpImpl(Tensor input, Tensor end, Tensor? weightT, Scalar weightS, Tensor? @out, bool inPlace)
+        {
+            Elementwise.CheckSameDevice(input, end);
+            if (end.dtype != input.dtype)
+                throw new ArgumentException($"expected dtype {CppName(input.dtype)} for `end` but got dtype {CppName(end.dtype)}");
+            if (weightT is not null && weightT.dtype != input.dtype)
+                throw new ArgumentException($"expected dtype {CppName(input.dtype)} for `weight` but got dtype {CppName(weightT.dtype)}");
+            var dt = input.dtype;
+            if (!dt.is_floating_point || dt == DType.Float16)
+                throw new NotSupportedException($"\"{(weightT is null ? "lerp_kernel_scalar" : "lerp_kernel_tensor")}\" not implemented for '{dt.LegacyName}'");
+            var shape = Shape.Broadcast(input._shape, end._shape);
+            if (weightT is not null) shape = Shape.Broadcast(shape, weightT._shape);
+            if (inPlace) Elementwise.CheckInPlace(input, shape, dt);
+            var target = inPlace ? input : Elementwise.Target(shape, dt, @out, input.device);
+            var compute = Elementwise.ComputeType(dt);
+            var a = Elementwise.As(input, compute); var b = Elementwise.As(end, compute);
+            var w = weightT is null ? Scalars.Full(weightS, compute) : Elementwise.As(weightT, compute);
+            return Elementwise.RunInto(target, shape, compute, y => y.Backend.FloatTernary<LerpOp>(a, b, w, y), inPlace);
+        }
+
+        /// <summary>Linear interpolation input + weight × (end − input); input and end must share a floating dtype.</summary>
+        public static Tensor lerp(Tensor input, Tensor end, Scalar weight, Tensor? @out = null) => LerpImpl(input, end, null, weight, @out, false);
+        /// <summary>Linear interpolation with a tensor weight of the same dtype, broadcast.</summary>
+        public static Tensor lerp(Tensor input, Tensor end, Tensor weight, Tensor? @out = null) => LerpImpl(input, end, weight, default, @out, false);
+
+        private static Tensor AddcImpl(Tensor input, Tensor t1, Tensor t2, Scalar? value, Tensor? @out, bool inPlace, bool isDiv)
+        {
+            Elementwise.CheckSameDevice(input, t1); Elementwise.CheckSameDevice(input, t2);
+            var result = TypePromotion.ResultType(input, t1, t2);
+            string name = isDiv ? "addcdiv_cpu_out" : "addcmul_cpu_out";
+            if (isDiv && !TypePromotion.ResultType(t1, t2).is_floating_point)
+                throw new ArgumentException("Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.");
+            if (result == DType.Float16 || result.IsBool) throw new NotSupportedException($"\"{name}\" not implemented for '{result.LegacyName}'");
+            var v = value ?? 1; // a floating value with integer tensors is truncated, as PyTorch casts it to the dtype
+            var shape = Shape.Broadcast(input, t1, t2);
+            if (inPlace) Elementwise.CheckInPlace(input, shape, result);
+            var target = inPlace ? input : Elementwise.Target(shape, result, @out, input.device);
+            var compute = Elementwise.ComputeType(result);
+            var x = Elementwise.As(input, compute); var a = Elementwise.As(t1, compute); var b = Elementwise.As(t2, compute);
+            // value × t1 first, then × or ÷ t2, then + input: the order PyTorch's kernel rounds in
+            var vs = Scalars.Full(v, compute);
+            var ab = Tensor.Empty(Shape.Broadcast(a._shape, b._shape), compute, input.device);
+            return Elementwise.RunInto(target, shape, compute, y =>
+            {
+                var va = Tensor.Empty(a._shape, compute, input.device);
+                va.Backend.NumericBinary<MulOp>(vs, a, va);
+                if (isDiv) ab.Backend.FloatBinary<DivOp>(va, b, ab); else ab.Backend.NumericBinary<MulOp>(va, b, ab);
+                y.Backend.NumericBinary<AddOp>(x, ab, y);
+            }, inPlace);
+        }
+
+        /// <summary>input + value × tensor1 × tensor2, broadcast and promoted.</summary>
+        public static Tensor addcmul(Tensor input, Tensor tensor1, Tensor tensor2, Scalar? value = null, Tensor? @out = null) =>
+            AddcImpl(input, tensor1, tensor2, value, @out, false, false);
+        /// <summary>input + value × tensor1 ÷ tensor2 (floating tensor1/tensor2 only), broadcast and promoted.</summary>
+        public static Tensor addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, Scalar? value = null, Tensor? @out = null) =>
+            AddcImpl(input, tensor1, tensor2, value, @out, false, true);
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor lerp(Tensor end, Scalar weight) => torch.lerp(this, end, weight);
+        public Tensor lerp(Tensor end, Tensor weight) => torch.lerp(this, end, weight);
+        public Tensor lerp_(Tensor end, Scalar weight) => torch.LerpInPlace(this, end, null, weight);
+        public Tensor lerp_(Tensor end, Tensor weight) => torch.LerpInPlace(this, end, weight, default);
+        public Tensor addcmul(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.addcmul(this, tensor1, tensor2, value);
+        public Tensor addcdiv(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.addcdiv(this, tensor1, tensor2, value);
+        public Tensor addcmul_(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.AddcInPlace(this, tensor1, tensor2, value, false);
+        public Tensor addcdiv_(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.AddcInPlace(this, tensor1, tensor2, value, true);
+    }
+
+    public static partial class torch
+    {
+        internal static Tensor LerpInPlace(Tensor self, Tensor end, Tensor? w, Scalar ws) => LerpImpl(self, end, w, ws, null, true);
+        internal static Tensor AddcInPlace(Tensor self, Tensor t1, Tensor t2, Scalar? v, bool isDiv) => AddcImpl(self, t1, t2, v, null, true, isDiv);
+    }
+}

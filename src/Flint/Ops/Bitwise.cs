@@ -99,7 +99,7 @@ namespace Flint
         public static Tensor bitwise_right_shift(Scalar self, Tensor other, Tensor? @out = null) => bitwise_right_shift(Scalars.Wrap(self), other, @out);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor bitwise_and(Tensor other) => torch.bitwise_and(this, other);
         public Tensor bitwise_and(Scalar other) => torch.bitwise_and(this, other);

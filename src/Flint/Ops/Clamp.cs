@@ -100,7 +100,7 @@ namespace Flint
         public static Tensor clamp_(Tensor input, Tensor? min, Tensor? max = null) => ClampTensorImpl(input, min, max, null, true);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor clamp(Scalar? min = null, Scalar? max = null) => torch.clamp(this, min, max);
         public Tensor clamp(Tensor? min, Tensor? max = null) => torch.clamp(this, min, max);

@@ -77,7 +77,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor isclose(Tensor other, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false) => torch.isclose(this, other, rtol, atol, equal_nan);
         public bool allclose(Tensor other, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false) => torch.allclose(this, other, rtol, atol, equal_nan);

@@ -60,7 +60,7 @@ namespace Flint
         public static Tensor copysign(Tensor input, Scalar other, Tensor? @out = null) => copysign(input, Scalars.Wrap(other), @out);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor atan2(Tensor other) => torch.atan2(this, other);
         public Tensor arctan2(Tensor other) => torch.atan2(this, other);

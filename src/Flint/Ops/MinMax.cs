@@ -67,7 +67,7 @@ namespace Flint
         public static Tensor fmin(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.NumericBinary<FminOp>(input, other, @out);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor maximum(Tensor other) => torch.maximum(this, other);
         public Tensor minimum(Tensor other) => torch.minimum(this, other);

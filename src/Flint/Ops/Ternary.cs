@@ -88,7 +88,7 @@ namespace Flint
             AddcImpl(input, tensor1, tensor2, value, @out, false, true);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor lerp(Tensor end, Scalar weight) => torch.lerp(this, end, weight);
         public Tensor lerp(Tensor end, Tensor weight) => torch.lerp(this, end, weight);

@@ -23,7 +23,7 @@ namespace Flint
         public static Tensor where(Tensor condition, Scalar input, Scalar other, Tensor? @out = null) => where(condition, Scalars.Wrap(input), Scalars.Wrap(other), @out);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>this where condition is true, other elsewhere (PyTorch's <c>Tensor.where</c>).</summary>
         public Tensor where(Tensor condition, Tensor other) => torch.where(condition, this, other);

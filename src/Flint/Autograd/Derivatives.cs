@@ -78,6 +78,12 @@ internal static class Derivatives
             var dinner = (1 + x * x * (3 * 0.044715)) * k;
             return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner);
         }),
+        ["gelu_tanh_bfloat16"] = U("GeluBackward0", (g, x, y) =>
+        {
+            double k = Math.Sqrt(2 / Math.PI);
+            var t = ((x + x.pow(3) * 0.044715) * k).tanh();
+            return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * ((1 + x * x * (3 * 0.044715)) * k));
+        }),
         ["softplus"] = new("SoftplusBackward0", (g, x, y, beta, threshold, _) =>
         {
             var bx = x * beta;
@@ -89,10 +95,10 @@ internal static class Derivatives
             g * torch.where(x.gt(0), torch.ones_like(x), torch.full_like(x, slope))),
         ["hardtanh"] = new("HardtanhBackward0", (g, x, y, lo, hi, _) =>
             g * torch.logical_and(x.gt(lo), x.lt(hi)).to(g.dtype)),
-        ["logit"] = new("LogitBackward0", (g, x, y, eps, hasEps, _) =>
+        ["logit"] = new("LogitBackward0", (g, x, y, lo, hi, clamped) =>
         {
             var d = g / (x * (1 - x));
-            return hasEps != 0 ? torch.where(torch.logical_or(x.lt(eps), x.gt(1 - eps)), torch.zeros_like(x), d) : d;
+            return clamped != 0 ? torch.where(torch.logical_or(x.lt(lo), x.gt(hi)), torch.zeros_like(x), d) : d;
         }),
         ["nan_to_num"] = U("NanToNumBackward0", (g, x, y) => g * x.isfinite().to(g.dtype)),
     };
@@ -137,6 +143,8 @@ internal static class Derivatives
         ["copysign"] = B("CopysignBackward0", (g, a, b, y) => (g * torch.where(a.eq(0), torch.zeros_like(a), y / a), torch.zeros_like(g)), true, true),
         ["fmax"] = B("FmaxBackward0", (g, a, b, y) => { var m = torch.logical_or(a.ge(b), b.isnan()).to(g.dtype); return (g * m, g * (1 - m)); }),
         ["fmin"] = B("FminBackward0", (g, a, b, y) => { var m = torch.logical_or(a.le(b), b.isnan()).to(g.dtype); return (g * m, g * (1 - m)); }),
+        ["clamp_min"] = B("ClampMinBackward1", (g, a, b, y) => { var m = a.ge(b).to(g.dtype); return (g * m, g * (1 - m)); }),
+        ["clamp_max"] = B("ClampMaxBackward1", (g, a, b, y) => { var m = a.le(b).to(g.dtype); return (g * m, g * (1 - m)); }),
         ["div_trunc"] = B("DivBackward1", (g, a, b, y) => (torch.zeros_like(g), torch.zeros_like(g)), false),
         ["div_floor"] = B("DivBackward1", (g, a, b, y) => (torch.zeros_like(g), torch.zeros_like(g)), false),
     };

@@ -90,7 +90,7 @@ internal static class Recording
             if (i < lead) dims.Add(i);
             else if (shape[i - lead] == 1 && grad._shape[i] != 1) dims.Add(i);
         }
-        var r = dims.Count > 0 ? Reductions.SumDims(grad, dims.ToArray(), keepdim: true) : grad;
+        var r = dims.Count > 0 ? grad.sum(dims.ToArray(), keepdim: true) : grad;
         if (lead > 0) r = r.reshape(shape);
         return r.ndim == shape.Length && r._shape.AsSpan().SequenceEqual(shape) ? r : r.reshape(shape);
     }

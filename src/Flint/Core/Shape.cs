@@ -115,6 +115,7 @@ internal static class Shape
     internal static long[]? ComputeViewStrides(long[] oldShape, long[] oldStrides, long[] newShape)
     {
         long numel = Numel(oldShape);
+        if (oldShape.Length == 0) return ContiguousStrides(newShape);
         var ns = new long[newShape.Length];
         if (numel == 0)
         {

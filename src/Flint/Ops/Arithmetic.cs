@@ -133,7 +133,9 @@ namespace Flint
                 return inPlace ? logical_or_(input, b) : logical_or(input, b, @out);
             }
             Tensor? bPrepared = null;
-            if (alpha is { } a1 && !(a1.IsIntegral && a1.Long == 1))
+            if (alpha is { } a2 && !(a2.IsIntegral && a2.Long == 1) && Autograd.Differentiation.NeedsInPlace(input, other))
+                other = mul(other, a2);   // recorded, so the gradient of other carries alpha
+            else if (alpha is { } a1 && !(a1.IsIntegral && a1.Long == 1))
             {
                 var compute = Elementwise.ComputeType(result);
                 var bc = Elementwise.Prep(other, result, compute);

@@ -72,6 +72,22 @@ internal static class Elementwise
         Tensor? bPrepared = null)
         where TOp : INumericBinary
     {
+        if (Autograd.Differentiation.NeedsInPlace(a, b))
+        {
+            Autograd.Differentiation.CheckOut(@out, a, b);
+            if (inPlace)
+            {
+                CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), resultOverride ?? TypePromotion.ResultType(a, b));
+                return Autograd.Differentiation.InPlace(a, old => NumericBinary<TOp>(old, b, null, false, resultOverride));
+            }
+            return Autograd.Differentiation.Binary(TOp.Name, a, b, NumericBinaryRaw<TOp>(a, b, null, false, resultOverride, bPrepared));
+        }
+        return NumericBinaryRaw<TOp>(a, b, @out, inPlace, resultOverride, bPrepared);
+    }
+
+    private static Tensor NumericBinaryRaw<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace, DType? resultOverride, Tensor? bPrepared)
+        where TOp : INumericBinary
+    {
         CheckSameDevice(a, b);
         var result = resultOverride ?? TypePromotion.ResultType(a, b);
         var shape = Shape.Broadcast(a._shape, b._shape);
@@ -84,6 +100,21 @@ internal static class Elementwise
     }
 
     internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
+    {
+        if (Autograd.Differentiation.NeedsInPlace(a, b))
+        {
+            Autograd.Differentiation.CheckOut(@out, a, b);
+            if (inPlace)
+            {
+                CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), FloatResult(TypePromotion.ResultType(a, b)));
+                return Autograd.Differentiation.InPlace(a, old => FloatBinary<TOp>(old, b, null, false));
+            }
+            return Autograd.Differentiation.Binary(TOp.Name, a, b, FloatBinaryRaw<TOp>(a, b, null, false));
+        }
+        return FloatBinaryRaw<TOp>(a, b, @out, inPlace);
+    }
+
+    private static Tensor FloatBinaryRaw<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace) where TOp : IFloatBinary
     {
         CheckSameDevice(a, b);
         var result = FloatResult(TypePromotion.ResultType(a, b));
@@ -124,6 +155,21 @@ internal static class Elementwise
 
     internal static Tensor FloatUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false) where TOp : IFloatUnary
     {
+        if (Autograd.Differentiation.NeedsInPlace(x))
+        {
+            Autograd.Differentiation.CheckOut(@out, x);
+            if (inPlace)
+            {
+                CheckInPlace(x, x._shape, FloatResult(x.dtype));
+                return Autograd.Differentiation.InPlace(x, old => FloatUnary<TOp>(old, null, false));
+            }
+            return Autograd.Differentiation.Unary(TOp.Name, x, FloatUnaryRaw<TOp>(x, null, false));
+        }
+        return FloatUnaryRaw<TOp>(x, @out, inPlace);
+    }
+
+    private static Tensor FloatUnaryRaw<TOp>(Tensor x, Tensor? @out, bool inPlace) where TOp : IFloatUnary
+    {
         var result = FloatResult(x.dtype);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(x, x._shape, result);
@@ -134,6 +180,21 @@ internal static class Elementwise
 
     /// <summary>A unary op that keeps the input dtype (integers included); bool only where <paramref name="boolOk"/>.</summary>
     internal static Tensor NumericUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false, bool boolOk = false) where TOp : INumericUnary
+    {
+        if (Autograd.Differentiation.NeedsInPlace(x))
+        {
+            Autograd.Differentiation.CheckOut(@out, x);
+            if (inPlace)
+            {
+                CheckInPlace(x, x._shape, x.dtype);
+                return Autograd.Differentiation.InPlace(x, old => NumericUnary<TOp>(old, null, false, boolOk));
+            }
+            return Autograd.Differentiation.Unary(TOp.Name, x, NumericUnaryRaw<TOp>(x, null, false, boolOk));
+        }
+        return NumericUnaryRaw<TOp>(x, @out, inPlace, boolOk);
+    }
+
+    private static Tensor NumericUnaryRaw<TOp>(Tensor x, Tensor? @out, bool inPlace, bool boolOk) where TOp : INumericUnary
     {
         if (x.dtype.IsBool && !boolOk)
             throw new NotSupportedException($"\"{TOp.Name}\" not implemented for 'Bool'");
@@ -154,6 +215,17 @@ internal static class Elementwise
     }
 
     internal static Tensor FloatTernary<TOp>(Tensor a, Tensor b, Tensor c, Tensor? @out, bool inPlace = false) where TOp : IFloatTernary
+    {
+        if (Autograd.Differentiation.NeedsInPlace(a, b, c))
+        {
+            Autograd.Differentiation.CheckOut(@out, a, b, c);
+            if (inPlace) return Autograd.Differentiation.InPlace(a, old => FloatTernary<TOp>(old, b, c, null, false));
+            return Autograd.Differentiation.Ternary(TOp.Name, a, b, c, FloatTernaryRaw<TOp>(a, b, c, null, false), 0);
+        }
+        return FloatTernaryRaw<TOp>(a, b, c, @out, inPlace);
+    }
+
+    private static Tensor FloatTernaryRaw<TOp>(Tensor a, Tensor b, Tensor c, Tensor? @out, bool inPlace) where TOp : IFloatTernary
     {
         CheckSameDevice(a, b); CheckSameDevice(a, c);
         var result = TypePromotion.ResultType(a, b, c);

@@ -70,6 +70,22 @@ internal static class Unary
     internal static Tensor FloatArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, double a = 0, double b = 0, double c = 0)
         where TOp : IFloatUnaryArgs
     {
+        if (Autograd.Differentiation.NeedsInPlace(x))
+        {
+            Autograd.Differentiation.CheckOut(@out, x);
+            if (inPlace)
+            {
+                Elementwise.CheckInPlace(x, x._shape, Elementwise.FloatResult(x.dtype));
+                return Autograd.Differentiation.InPlace(x, old => FloatArgs<TOp>(old, null, false, a, b, c));
+            }
+            return Autograd.Differentiation.Unary(TOp.Name, x, FloatArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
+        }
+        return FloatArgsRaw<TOp>(x, @out, inPlace, a, b, c);
+    }
+
+    private static Tensor FloatArgsRaw<TOp>(Tensor x, Tensor? @out, bool inPlace, double a, double b, double c)
+        where TOp : IFloatUnaryArgs
+    {
         var result = Elementwise.FloatResult(x.dtype);
         var compute = Elementwise.ComputeType(result);
         if (inPlace) Elementwise.CheckInPlace(x, x._shape, result);
@@ -80,6 +96,22 @@ internal static class Unary
 
     /// <summary>A dtype-keeping op with scalar parameters (bool computes as uint8).</summary>
     internal static Tensor NumericArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, double a = 0, double b = 0, double c = 0)
+        where TOp : INumericUnaryArgs
+    {
+        if (Autograd.Differentiation.NeedsInPlace(x))
+        {
+            Autograd.Differentiation.CheckOut(@out, x);
+            if (inPlace)
+            {
+                Elementwise.CheckInPlace(x, x._shape, x.dtype);
+                return Autograd.Differentiation.InPlace(x, old => NumericArgs<TOp>(old, null, false, a, b, c));
+            }
+            return Autograd.Differentiation.Unary(TOp.Name, x, NumericArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
+        }
+        return NumericArgsRaw<TOp>(x, @out, inPlace, a, b, c);
+    }
+
+    private static Tensor NumericArgsRaw<TOp>(Tensor x, Tensor? @out, bool inPlace, double a, double b, double c)
         where TOp : INumericUnaryArgs
     {
         var result = x.dtype;

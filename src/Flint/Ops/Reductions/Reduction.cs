@@ -112,11 +112,13 @@ namespace Flint.Ops
             where TOp : IReduceOp
         {
             if (@out is not null) CheckOutDType(@out, result, rule);
+            if (@out is not null) Autograd.Differentiation.CheckOut(@out, x);
             var c = compute ?? Elementwise.ComputeType(result);
             var xc = Elementwise.As(x, c);
             var y = Tensor.Empty(KeepShape(x, dims), c, x.device);
             y.Backend.Reduce<TOp>(xc, dims, y, arg);
-            return Finish(y, OutShape(x, dims, keepdim), result, @out, rule);
+            var r = Finish(y, OutShape(x, dims, keepdim), result, @out, rule);
+            return @out is null ? Autograd.ReductionDerivatives.Reduce(TOp.Name, x, dims, keepdim, r, arg) : r;
         }
 
         /// <summary>Runs an index-picking op along one dim: (values, indices).</summary>
@@ -137,7 +139,8 @@ namespace Flint.Ops
             var i = Tensor.Empty(ks, DType.Int64, x.device);
             v.Backend.IndexReduce<TOp>(xc, dim, v, i, arg);
             var shape = OutShape(x, dims, keepdim);
-            return new ValuesIndices(name, Finish(v, shape, x.dtype, @out?.values), Finish(i, shape, DType.Int64, @out?.indices));
+            var r = new ValuesIndices(name, Finish(v, shape, x.dtype, @out?.values), Finish(i, shape, DType.Int64, @out?.indices));
+            return @out is null ? Autograd.ReductionDerivatives.Index(name, x, dim, keepdim, r) : r;
         }
 
         internal static Tensor RunArg<TOp>(Tensor x, int dim, bool keepdim, Tensor? @out) where TOp : IIndexReduceOp

@@ -53,7 +53,8 @@ namespace Flint
             var xc = input.to(c);
             var y = Tensor.Empty(input._shape, c, input.device);
             y.Backend.Scan<TOp>(xc, d, y);
-            return Reduction.Finish(y, y._shape, result, @out);
+            var r = Reduction.Finish(y, y._shape, result, @out);
+            return @out is null ? Autograd.ReductionDerivatives.Scan(TOp.Name, input, d, r) : r;
         }
 
         /// <summary>Running sums along dim (integers and bools give int64 unless dtype says otherwise).</summary>

@@ -19,7 +19,7 @@ namespace Flint
             var xc = Elementwise.As(x, c);
             var y = Tensor.Empty(x._shape, c, x.device);
             y.Backend.Softmax(xc, d, y, log);
-            return y.dtype == x.dtype ? y : y.to(x.dtype);
+            return Autograd.ReductionDerivatives.Softmax(x, d, log, y.dtype == x.dtype ? y : y.to(x.dtype));
         }
 
         /// <summary>exp(x) / sum(exp(x)) along dim; with dtype the input is cast first.</summary>

@@ -22,7 +22,7 @@ namespace Flint
         {
             int d = Reduction.Dim(input, dim);
             var (v, i) = SortImpl(input, d, descending);
-            return new ValuesIndices("sort", v, i);
+            return Autograd.ReductionDerivatives.Gathered("SortBackward0", input, d, new ValuesIndices("sort", v, i));
         }
 
         /// <summary>The indices that sort input along dim.</summary>
@@ -42,7 +42,7 @@ namespace Flint
             var (v, i) = SortImpl(input, d, largest);
             if (input.ndim > 0) { v = v.narrow(d, 0, k).contiguous(); i = i.narrow(d, 0, k).contiguous(); }
             else if (k == 0) { v = Tensor.Empty([0], input.dtype); i = Tensor.Empty([0], DType.Int64); }
-            return new ValuesIndices("topk", v, i);
+            return Autograd.ReductionDerivatives.Gathered("TopkBackward0", input, d, new ValuesIndices("topk", v, i));
         }
     }
 

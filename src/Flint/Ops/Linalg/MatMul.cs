@@ -1,0 +1,436 @@
+using Flint.Ops;
+
+namespace Flint.Ops.Linalg
+{
+    /// <summary>
+    /// The shared machinery of the matrix products: PyTorch's checks and messages, the compute dtype (bfloat16
+    /// computes in float32), aliasing between outputs and inputs, and the call into the backend GEMM.
+    /// </summary>
+    internal static class Products
+    {
+        /// <summary>The C++ type name PyTorch prints in out= dtype errors.</summary>
+        internal static string CppName(DType d) => d.scalar_type switch
+        {
+            ScalarType.Float32 => "float",
+            ScalarType.Float64 => "double",
+            ScalarType.Float16 => "c10::Half",
+            ScalarType.BFloat16 => "c10::BFloat16",
+            ScalarType.Int64 => "long int",
+            ScalarType.Int32 => "int",
+            ScalarType.Int16 => "short int",
+            ScalarType.Int8 => "signed char",
+            ScalarType.UInt8 => "unsigned char",
+            ScalarType.Bool => "bool",
+            _ => d.name,
+        };
+
+        /// <summary>Bool and float16 have no CPU kernel in PyTorch 1.13's matrix products.</summary>
+        internal static void CheckImplemented(DType d, string kernel)
+        {
+            if (d.IsBool || d == DType.Float16)
+                throw new NotSupportedException($"\"{kernel}\" not implemented for '{d.LegacyName}'");
+        }
+
+        internal static void CheckScalarType(DType expected, DType found)
+        {
+            if (expected != found)
+                throw new ArgumentException($"expected scalar type {expected.LegacyName} but found {found.LegacyName}");
+        }
+
+        internal static void CheckOut(Tensor? @out, DType expected)
+        {
+            if (@out is null) return;
+            if (@out.dtype != expected)
+                throw new ArgumentException($"Expected out tensor to have dtype {CppName(expected)}, but got {CppName(@out.dtype)} instead");
+            Autograd.AutogradHooks.CheckOut(@out);
+        }
+
+        /// <summary>Checks an in-place target (self of addmm_, addmv_, baddbmm_) against the result's shape and dtype.</summary>
+        internal static void CheckInPlace(Tensor self, long[] shape, DType dtype)
+        {
+            if (self.dtype != dtype)
+                throw new ArgumentException($"Bad in-place call: input tensor dtype {CppName(self.dtype)} and output tensor dtype {CppName(dtype)} should match");
+            if (!self._shape.AsSpan().SequenceEqual(shape))
+                throw new ArgumentException($"Bad in-place call: input tensor size {Shape.Str(self._shape)} and output tensor size {Shape.Str(shape)} should match");
+            Autograd.AutogradHooks.CheckInPlace(self);
+        }
+
+        /// <summary>Hands a freshly computed result to the caller: itself, or copied into out (resized when its shape differs).</summary>
+        internal static Tensor Deliver(Tensor result, Tensor? @out)
+        {
+            if (@out is null) return result;
+            if (!@out._shape.AsSpan().SequenceEqual(result._shape)) @out.ResizeForOut(result._shape);
+            @out.Backend.Copy(@out, result);
+            return @out;
+        }
+
+        private static DType Compute(DType d) => d == DType.BFloat16 ? DType.Float32 : d;
+
+        private static bool Overlaps(Tensor x, Tensor y) => ReferenceEquals(x._storage, y._storage);
+
+        /// <summary>
+        /// A new [batch, m, n] tensor of a's dtype holding alpha * a @ b + beta * init (init broadcast to the result;
+        /// null or beta 0: not read).
+        /// </summary>
+        internal static Tensor Product(Tensor a3, Tensor b3, Tensor? init, Scalar alpha, Scalar beta)
+        {
+            var dtype = a3.dtype;
+            var compute = Compute(dtype);
+            long[] shape = [a3._shape[0], a3._shape[1], b3._shape[2]];
+            var c = Tensor.Empty(shape, compute, a3.device);
+            bool useInit = init is not null && beta.ToDouble() != 0;
+            if (useInit) c.Backend.Copy(c, init!);
+            c.Backend.Gemm(Elementwise.As(a3, compute), Elementwise.As(b3, compute), c, alpha, useInit ? beta : 0);
+            return compute == dtype ? c : c.to(dtype);
+        }
+
+        /// <summary>c3 = alpha * a3 @ b3 + beta * c3 in place (through a temporary when c3 shares memory with an operand).</summary>
+        internal static void ProductInto(Tensor a3, Tensor b3, Tensor c3, Scalar alpha, Scalar beta)
+        {
+            if (c3.dtype == Compute(c3.dtype) && !Overlaps(c3, a3) && !Overlaps(c3, b3))
+            {
+                c3.Backend.Gemm(a3, b3, c3, alpha, beta.ToDouble() == 0 ? 0 : beta);
+                return;
+            }
+            var r = Product(a3, b3, c3, alpha, beta);
+            c3.Backend.Copy(c3, r);
+        }
+
+        internal static void CheckMatrices(Tensor mat1, Tensor mat2)
+        {
+            if (mat1._shape[1] != mat2._shape[0])
+                throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({mat1._shape[0]}x{mat1._shape[1]} and {mat2._shape[0]}x{mat2._shape[1]})");
+        }
+
+        internal static void CheckBatches(Tensor batch1, Tensor batch2)
+        {
+            if (batch1.ndim != 3) throw new ArgumentException("batch1 must be a 3D tensor");
+            if (batch2.ndim != 3) throw new ArgumentException("batch2 must be a 3D tensor");
+            if (batch2._shape[0] != batch1._shape[0] || batch2._shape[1] != batch1._shape[2])
+                throw new ArgumentException($"Expected size for first two dimensions of batch2 tensor to be: [{batch1._shape[0]}, {batch1._shape[2]}] but got: [{batch2._shape[0]}, {batch2._shape[1]}].");
+        }
+
+        /// <summary>The checks of mv/addmv: a matrix, a vector and (for addmv) a vector or 0-dim input of matching length.</summary>
+        internal static void CheckMv(Tensor? self, Tensor mat, Tensor vec)
+        {
+            int selfDim = self?.ndim ?? 1;
+            if (mat.ndim != 2 || vec.ndim != 1 || selfDim > 1)
+                throw new ArgumentException($"vector + matrix @ vector expected, got {selfDim}, {mat.ndim}, {vec.ndim}");
+            long selfSize = self is null || self.numel() == 1 ? mat._shape[0] : self._shape[0];
+            if (mat._shape[1] != vec._shape[0] || mat._shape[0] != selfSize)
+                throw new ArgumentException($"size mismatch, got {selfSize}, {mat._shape[0]}x{mat._shape[1]},{vec._shape[0]}");
+        }
+
+        /// <summary>1.13's rule for folding the batch dims of a 3-D+ operand into the rows of a single mm/mv.</summary>
+        internal static bool ShouldFold(Tensor t1, int dim2)
+        {
+            int d1 = t1.ndim;
+            if (d1 < 3 || (dim2 != 1 && dim2 != 2)) return false;
+            if (d1 == 3 && dim2 == 2 && t1._strides[2] != 1 && t1._strides[0] == t1._shape[1] * t1._shape[2])
+                return false;
+            return true;
+        }
+    }
+}
+
+namespace Flint
+{
+    using Flint.Ops.Linalg;
+
+    public static partial class torch
+    {
+        /// <summary>Matrix product of two 2-D tensors.</summary>
+        public static Tensor mm(Tensor input, Tensor mat2, Tensor? @out = null)
+        {
+            if (input.ndim != 2) throw new ArgumentException("self must be a matrix");
+            if (mat2.ndim != 2) throw new ArgumentException("mat2 must be a matrix");
+            Products.CheckMatrices(input, mat2);
+            Products.CheckOut(@out, input.dtype);
+            Products.CheckImplemented(input.dtype, "addmm_impl_cpu_");
+            Products.CheckScalarType(input.dtype, mat2.dtype);
+            Elementwise.CheckSameDevice(input, mat2);
+            var r = Products.Product(input.unsqueeze(0), mat2.unsqueeze(0), null, 1, 0).squeeze(0);
+            return Products.Deliver(r, @out);
+        }
+
+        /// <summary>beta × input + alpha × (mat1 @ mat2), input broadcast to the product's shape.</summary>
+        public static Tensor addmm(Tensor input, Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
+        {
+            var expanded = AddmmChecks(input, mat1, mat2, @out);
+            var r = Products.Product(mat1.unsqueeze(0), mat2.unsqueeze(0), expanded.unsqueeze(0), alpha ?? 1, beta ?? 1).squeeze(0);
+            return Products.Deliver(r, @out);
+        }
+
+        private static Tensor AddmmChecks(Tensor input, Tensor mat1, Tensor mat2, Tensor? @out)
+        {
+            if (mat1.ndim != 2) throw new ArgumentException($"mat1 must be a matrix, got {mat1.ndim}-D tensor");
+            if (mat2.ndim != 2) throw new ArgumentException($"mat2 must be a matrix, got {mat2.ndim}-D tensor");
+            if (input.dtype != mat1.dtype || mat1.dtype != mat2.dtype)
+                throw new ArgumentException("self and mat2 must have the same dtype");
+            Products.CheckMatrices(mat1, mat2);
+            long[] shape = [mat1._shape[0], mat2._shape[1]];
+            var expanded = input.expand(shape);
+            Products.CheckOut(@out, mat1.dtype);
+            Products.CheckImplemented(mat1.dtype, "addmm_impl_cpu_");
+            Elementwise.CheckSameDevice(mat1, mat2);
+            Elementwise.CheckSameDevice(input, mat1);
+            return expanded;
+        }
+
+        /// <summary>Matrix × vector.</summary>
+        public static Tensor mv(Tensor input, Tensor vec, Tensor? @out = null)
+        {
+            Products.CheckMv(null, input, vec);
+            Products.CheckOut(@out, input.dtype);
+            Products.CheckImplemented(input.dtype, "addmv_impl_cpu");
+            Products.CheckScalarType(input.dtype, vec.dtype);
+            Elementwise.CheckSameDevice(input, vec);
+            var r = Products.Product(input.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), null, 1, 0).view(input._shape[0]);
+            return Products.Deliver(r, @out);
+        }
+
+        /// <summary>beta × input + alpha × (mat @ vec).</summary>
+        public static Tensor addmv(Tensor input, Tensor mat, Tensor vec, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
+        {
+            Products.CheckMv(input, mat, vec);
+            Products.CheckOut(@out, mat.dtype);
+            Products.CheckImplemented(mat.dtype, "addmv_impl_cpu");
+            Products.CheckScalarType(mat.dtype, vec.dtype);
+            Elementwise.CheckSameDevice(mat, vec);
+            var init = input.expand(mat._shape[0]).view(1, mat._shape[0], 1);
+            var r = Products.Product(mat.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), init, alpha ?? 1, beta ?? 1).view(mat._shape[0]);
+            return Products.Deliver(r, @out);
+        }
+
+        /// <summary>Inner product of two 1-D tensors (a 0-dim result).</summary>
+        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out);
+
+        /// <summary>dot with the first argument conjugated: the same as dot for real dtypes.</summary>
+        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out);
+
+        private static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out)
+        {
+            if (input.ndim != 1 || other.ndim != 1)
+                throw new ArgumentException($"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors");
+            if (input.dtype != other.dtype)
+                throw new ArgumentException($"dot : expected both vectors to have same dtype, but found {input.dtype.LegacyName} and {other.dtype.LegacyName}");
+            if (input._shape[0] != other._shape[0])
+                throw new ArgumentException($"inconsistent tensor size, expected tensor [{input._shape[0]}] and src [{other._shape[0]}] to have the same number of elements, but got {input._shape[0]} and {other._shape[0]} elements respectively");
+            Products.CheckImplemented(input.dtype, "dot");
+            if (@out is not null)
+            {
+                if (@out.dtype != input.dtype)
+                    throw new ArgumentException($"result dtype {@out.dtype.LegacyName} does not match input dtype {input.dtype.LegacyName}");
+                Autograd.AutogradHooks.CheckOut(@out);
+            }
+            Elementwise.CheckSameDevice(input, other);
+            Tensor r;
+            if (input.dtype == DType.BFloat16)
+            {
+                var y = Tensor.Empty([], DType.Float32, input.device);
+                y.Backend.Dot(input.to(DType.Float32), other.to(DType.Float32), y);
+                r = y.to(DType.BFloat16);
+            }
+            else
+            {
+                r = Tensor.Empty([], input.dtype, input.device);
+                r.Backend.Dot(input, other, r);
+            }
+            return Products.Deliver(r, @out);
+        }
+
+        /// <summary>Batched matrix product of two 3-D tensors with equal batch sizes.</summary>
+        public static Tensor bmm(Tensor input, Tensor mat2, Tensor? @out = null)
+        {
+            Products.CheckBatches(input, mat2);
+            Products.CheckOut(@out, input.dtype);
+            Products.CheckImplemented(input.dtype, "bmm");
+            Products.CheckScalarType(input.dtype, mat2.dtype);
+            Elementwise.CheckSameDevice(input, mat2);
+            var r = Products.Product(input, mat2, null, 1, 0);
+            return Products.Deliver(r, @out);
+        }
+
+        /// <summary>beta × input + alpha × (batch1 @ batch2), batched.</summary>
+        public static Tensor baddbmm(Tensor input, Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
+        {
+            var init = BaddbmmChecks(input, batch1, batch2, @out);
+            var r = Products.Product(batch1, batch2, init, alpha ?? 1, beta ?? 1);
+            return Products.Deliver(r, @out);
+        }
+
+        private static Tensor BaddbmmChecks(Tensor input, Tensor batch1, Tensor batch2, Tensor? @out)
+        {
+            if (batch1.ndim < 2 || batch2.ndim < 3) Products.CheckBatches(batch1, batch2);
+            var init = input.expand(batch1._shape[0], batch1._shape[1], batch2._shape[2]);
+            Products.CheckBatches(batch1, batch2);
+            Products.CheckOut(@out, batch1.dtype);
+            Products.CheckImplemented(batch1.dtype, "baddbmm");
+            Products.CheckScalarType(batch1.dtype, batch2.dtype);
+            Elementwise.CheckSameDevice(batch1, batch2);
+            return init;
+        }
+
+        /// <summary>Outer product of two 1-D tensors (promoting their dtypes, as PyTorch's mul).</summary>
+        public static Tensor outer(Tensor input, Tensor vec2, Tensor? @out = null)
+        {
+            if (input.ndim != 1) throw new ArgumentException($"outer: Expected 1-D argument self, but got {input.ndim}-D");
+            if (vec2.ndim != 1) throw new ArgumentException($"outer: Expected 1-D argument vec2, but got {vec2.ndim}-D");
+            return mul(input.reshape(input._shape[0], 1), vec2, @out);
+        }
+
+        /// <summary>Alias of <see cref="outer"/>.</summary>
+        public static Tensor ger(Tensor input, Tensor vec2, Tensor? @out = null) => outer(input, vec2, @out);
+
+        /// <summary>Sums of products over the last dimension of both inputs; a 0-dim input multiplies.</summary>
+        public static Tensor inner(Tensor input, Tensor other, Tensor? @out = null)
+        {
+            if (input.ndim == 0 || other.ndim == 0) return mul(input, other, @out);
+            long k1 = input._shape[^1], k2 = other._shape[^1];
+            if (k1 != k2)
+                throw new ArgumentException($"inner() the last dimension must match on both input tensors but got shapes {Shape.Str(input._shape)} and {Shape.Str(other._shape)}");
+            var shape = input._shape[..^1].Concat(other._shape[..^1]).ToArray();
+            var a = input.reshape(Shape.Numel(input._shape[..^1]), k1);
+            var b = other.reshape(Shape.Numel(other._shape[..^1]), k2);
+            if (@out is not null) Products.CheckOut(@out, input.dtype);
+            var r = mm(a, b.t()).view(shape);
+            return Products.Deliver(r, @out);
+        }
+
+        /// <summary>
+        /// The matrix product with PyTorch's rank rules: 1-D·1-D is dot, 2-D·1-D is mv, 1-D·2-D and 2-D·2-D are mm,
+        /// and higher ranks broadcast the batch dims (1-D operands gain and then lose a dim).
+        /// </summary>
+        public static Tensor matmul(Tensor input, Tensor other, Tensor? @out = null)
+        {
+            int d1 = input.ndim, d2 = other.ndim;
+            if (d1 == 0 || d2 == 0)
+                throw new ArgumentException($"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D");
+            if (d1 == 1 && d2 == 1) return dot(input, other, @out);
+            if (d1 == 2 && d2 == 1) return mv(input, other, @out);
+            if (d1 == 1 && d2 == 2)
+            {
+                Products.CheckMatrices(input.unsqueeze(0), other);
+                Products.CheckOut(@out, input.dtype);
+                return Products.Deliver(mm(input.unsqueeze(0), other).squeeze(0), @out);
+            }
+            if (d1 == 2 && d2 == 2) return mm(input, other, @out);
+            if (Products.ShouldFold(input, d2) || Products.ShouldFold(other, d1))
+            {
+                bool transpose = d2 > d1;
+                var t1 = transpose ? other.mT : input;
+                var t2 = !transpose ? other : d1 == 2 ? input.t() : input;
+                var sizes1 = t1._shape;
+                var outShape = sizes1[..^1].ToList();
+                long folded = Shape.Numel(sizes1[..^1]);
+                bool t2Matrix = t2.ndim == 2;
+                if (t2Matrix) outShape.Add(t2._shape[1]);
+                var t1f = t1.reshape(folded, sizes1[^1]);
+                Tensor r;
+                if (t2Matrix)
+                {
+                    Products.CheckMatrices(t1f, t2);
+                    Products.CheckOut(@out, t1f.dtype);
+                    r = mm(t1f, t2).view(outShape.ToArray());
+                    if (transpose) r = r.mT.contiguous();
+                }
+                else
+                {
+                    Products.CheckMv(null, t1f, t2);
+                    Products.CheckOut(@out, t1f.dtype);
+                    r = mv(t1f, t2).view(outShape.ToArray());
+                }
+                return Products.Deliver(r, @out);
+            }
+            {
+                long n = d1 > 1 ? input._shape[^2] : 1, m1 = input._shape[^1];
+                long m2 = d2 > 1 ? other._shape[^2] : other._shape[0], p = d2 > 1 ? other._shape[^1] : 1;
+                var batch1 = input._shape[..Math.Max(d1 - 2, 0)];
+                var batch2 = other._shape[..Math.Max(d2 - 2, 0)];
+                var batch = Shape.Broadcast(batch1, batch2);
+                long nb = Shape.Numel(batch);
+                var t1 = input.expand([.. batch, n, m1]).reshape(nb, n, m1);
+                var t2 = other.expand([.. batch, m2, p]).reshape(nb, m2, p);
+                var outShape = batch.ToList();
+                if (d1 > 1) outShape.Add(n);
+                if (d2 > 1) outShape.Add(p);
+                Products.CheckBatches(t1, t2);
+                Products.CheckOut(@out, t1.dtype);
+                var r = bmm(t1, t2).view(outShape.ToArray());
+                return Products.Deliver(r, @out);
+            }
+        }
+    }
+}
+
+namespace Flint
+{
+    using Flint.Ops.Linalg;
+
+    public sealed partial class Tensor
+    {
+        public Tensor matmul(Tensor other) => torch.matmul(this, other);
+        public Tensor mm(Tensor mat2) => torch.mm(this, mat2);
+        public Tensor bmm(Tensor mat2) => torch.bmm(this, mat2);
+        public Tensor mv(Tensor vec) => torch.mv(this, vec);
+        public Tensor dot(Tensor other) => torch.dot(this, other);
+        public Tensor vdot(Tensor other) => torch.vdot(this, other);
+        public Tensor outer(Tensor vec2) => torch.outer(this, vec2);
+        public Tensor ger(Tensor vec2) => torch.ger(this, vec2);
+        public Tensor inner(Tensor other) => torch.inner(this, other);
+
+        public Tensor addmm(Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null) => torch.addmm(this, mat1, mat2, beta, alpha);
+        public Tensor addmv(Tensor mat, Tensor vec, Scalar? beta = null, Scalar? alpha = null) => torch.addmv(this, mat, vec, beta, alpha);
+        public Tensor baddbmm(Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null) => torch.baddbmm(this, batch1, batch2, beta, alpha);
+
+        /// <summary>In place: this = beta × this + alpha × (mat1 @ mat2).</summary>
+        public Tensor addmm_(Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null)
+        {
+            var shape = AddmmShape(mat1, mat2);
+            Products.CheckInPlace(this, shape, mat1.dtype);
+            Products.ProductInto(mat1.unsqueeze(0), mat2.unsqueeze(0), unsqueeze(0), alpha ?? 1, beta ?? 1);
+            BumpVersion();
+            return this;
+        }
+
+        private long[] AddmmShape(Tensor mat1, Tensor mat2)
+        {
+            if (mat1.ndim != 2) throw new ArgumentException($"mat1 must be a matrix, got {mat1.ndim}-D tensor");
+            if (mat2.ndim != 2) throw new ArgumentException($"mat2 must be a matrix, got {mat2.ndim}-D tensor");
+            if (dtype != mat1.dtype || mat1.dtype != mat2.dtype)
+                throw new ArgumentException("self and mat2 must have the same dtype");
+            Products.CheckMatrices(mat1, mat2);
+            long[] shape = [mat1._shape[0], mat2._shape[1]];
+            expand(shape);
+            Products.CheckImplemented(mat1.dtype, "addmm_impl_cpu_");
+            return shape;
+        }
+
+        /// <summary>In place: this = beta × this + alpha × (mat @ vec).</summary>
+        public Tensor addmv_(Tensor mat, Tensor vec, Scalar? beta = null, Scalar? alpha = null)
+        {
+            Products.CheckMv(this, mat, vec);
+            Products.CheckInPlace(this, [mat._shape[0]], mat.dtype);
+            Products.CheckImplemented(mat.dtype, "addmv_impl_cpu");
+            Products.CheckScalarType(mat.dtype, vec.dtype);
+            Products.ProductInto(mat.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), view(1, mat._shape[0], 1), alpha ?? 1, beta ?? 1);
+            BumpVersion();
+            return this;
+        }
+
+        /// <summary>In place: this = beta × this + alpha × (batch1 @ batch2).</summary>
+        public Tensor baddbmm_(Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null)
+        {
+            if (batch1.ndim < 2 || batch2.ndim < 3) Products.CheckBatches(batch1, batch2);
+            long[] shape = [batch1._shape[0], batch1._shape[1], batch2._shape[2]];
+            expand(shape);
+            Products.CheckBatches(batch1, batch2);
+            Products.CheckInPlace(this, shape, batch1.dtype);
+            Products.CheckImplemented(batch1.dtype, "baddbmm");
+            Products.CheckScalarType(batch1.dtype, batch2.dtype);
+            Products.ProductInto(batch1, batch2, this, alpha ?? 1, beta ?? 1);
+            BumpVersion();
+            return this;
+        }
+    }
+}

@@ -367,7 +367,7 @@ namespace Flint
 {
     using Flint.Ops.Linalg;
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor matmul(Tensor other) => torch.matmul(this, other);
         public Tensor mm(Tensor mat2) => torch.mm(this, mat2);

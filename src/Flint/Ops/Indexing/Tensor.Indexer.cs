@@ -108,9 +108,9 @@ namespace Flint.Ops
                     case TensorIndex.Kind.Integer:
                         {
                             long size = result._shape[dim];
-                            long i = ix.fromEnd ? size - ix.value : ix.value;
-                            long shown = ix.fromEnd ? -ix.value : ix.value;
-                            result = Select(result, dim, i, shown, realDim);
+                            // ^k is Python's -k; ^0 is one past the end
+                            long i = !ix.fromEnd ? ix.value : ix.value == 0 ? size : -ix.value;
+                            result = Select(result, dim, i, i, realDim);
                             realDim++;
                             break;
                         }

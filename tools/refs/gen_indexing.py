@@ -269,6 +269,28 @@ add("scatter_err_src_size", "scatter", lambda x, dim, index, src: x.scatter(dim,
 add("scatter_err_ndim", "scatter", lambda x, dim, index, src: x.scatter(dim, index, src), x=T([3, 4]), dim=1, index=L(1), src=T([1, 2]))
 add("scatter_err_reduce", "scatter", lambda x, dim, index, src, reduce: x.scatter(dim, index, src, reduce=reduce), x=T([3]), dim=0, index=L(1), src=T([1]), reduce="max")
 
+# ---------- scatter_reduce / take_along_dim ----------
+for dt in ALL:
+    ds = str(dt).replace("torch.", "")
+    for red in ["sum", "prod", "mean", "amax", "amin"]:
+        for inc in [True, False]:
+            add(f"scatter_reduce_{red}_{inc}_{ds}", "scatter_reduce",
+                lambda x, dim, index, src, reduce, include_self: x.scatter_reduce(dim, index, src, reduce, include_self=include_self),
+                x=T([2, 4], dt), dim=1, index=L(0, 0, 2, 1, 1, 1).reshape(2, 3), src=T([2, 3], dt, 3), reduce=red, include_self=inc)
+add("scatter_reduce_nan", "scatter_reduce", lambda x, dim, index, src, reduce, include_self: x.scatter_reduce(dim, index, src, reduce, include_self=include_self),
+    x=torch.tensor([1., 2, 3]), dim=0, index=L(0, 0, 1), src=torch.tensor([float("nan"), 5, -1]), reduce="amax", include_self=True)
+add("scatter_reduce_err", "scatter_reduce", lambda x, dim, index, src, reduce, include_self: x.scatter_reduce(dim, index, src, reduce, include_self=include_self),
+    x=T([3]), dim=0, index=L(0), src=T([1]), reduce="max", include_self=True)
+TAD = lambda x, indices, dim: torch.take_along_dim(x, indices, dim)
+TAD0 = lambda x, indices: torch.take_along_dim(x, indices)
+add("take_along_dim", "take_along_dim", TAD, x=T([2, 3]), indices=L(1, 0).reshape(2, 1), dim=1)
+add("take_along_dim_bcast", "take_along_dim", TAD, x=T([2, 3]), indices=L(1, 0, 1).reshape(1, 3), dim=0)
+add("take_along_dim_bcast2", "take_along_dim", TAD, x=T([2, 1, 3]), indices=L(2, 0, 1, 1).reshape(1, 4, 1), dim=-1)
+add("take_along_dim_flat", "take_along_dim", TAD0, x=T([2, 3]), indices=L(5, 0))
+add("take_along_dim_err_ndim", "take_along_dim", TAD, x=T([2, 3]), indices=L(1, 0), dim=1)
+add("take_along_dim_err_dtype", "take_along_dim", TAD, x=T([2, 3]), indices=torch.tensor([[1]], dtype=torch.int32), dim=1)
+add("take_along_dim_err_oob", "take_along_dim", TAD, x=T([2, 3]), indices=L(1, 0, 2).reshape(1, 3), dim=0)
+
 # ---------- masked ----------
 for dt in ALL:
     ds = str(dt).replace("torch.", "")

@@ -1,7 +1,7 @@
 namespace Flint.Backends;
 
 /// <summary>How <see cref="IBackend.IndexScatter"/> combines a value with the element it lands on.</summary>
-internal enum IndexReduce { None, Add, Multiply }
+internal enum IndexReduce { None, Add, Multiply, Max, Min }
 
 // Kernels for indexing ops (advanced indexing, gather/scatter, index_select/index_add_, nonzero). The op layer
 // validates and normalizes every index (int64, non-negative, in range) and restrides the operands so that a
@@ -15,7 +15,7 @@ internal partial interface IBackend
     void IndexGather(Tensor dst, Tensor src, Tensor[] indices, long[] strides);
 
     /// <summary>
-    /// dst[offset_dst(i) + Σ_k indices[k][i] × strides[k]] (=, +=, ×=) src[i] over src's shape: dst and every
+    /// dst[offset_dst(i) + Σ_k indices[k][i] × strides[k]] (=, +=, ×=, max=, min=) src[i] over src's shape: dst and every
     /// index tensor are seen at src's shape; dst and src share one dtype. Later elements win on duplicates.
     /// </summary>
     void IndexScatter(Tensor dst, Tensor src, Tensor[] indices, long[] strides, IndexReduce reduce);

@@ -66,6 +66,8 @@ public class IndexingReferenceTests
                 return Has("src") ? X().scatter(L("dim"), Tn("index"), Tn("src"), Reduce())
                     : X().scatter(L("dim"), Tn("index"), Sc(a.GetProperty("value")), Reduce());
             case "scatter_add": return X().scatter_add(L("dim"), Tn("index"), Tn("src"));
+            case "scatter_reduce": return X().scatter_reduce(L("dim"), Tn("index"), Tn("src"), Reduce()!, a.GetProperty("include_self").GetBoolean());
+            case "take_along_dim": return Has("dim") ? torch.take_along_dim(X(), Tn("indices"), L("dim")) : torch.take_along_dim(X(), Tn("indices"));
             case "masked_fill":
             case "masked_fill_":
                 {

@@ -67,10 +67,22 @@ internal sealed partial class CpuBackend
         if (Convert.IsFloat<T>())
         {
             double x = Convert.ToDouble(a), y = Convert.ToDouble(b);
-            return Convert.FromDouble<T>(reduce == IndexReduce.Add ? x + y : x * y);
+            return Convert.FromDouble<T>(reduce switch
+            {
+                IndexReduce.Add => x + y,
+                IndexReduce.Multiply => x * y,
+                IndexReduce.Max => Math.Max(x, y),   // NaN wins, as PyTorch's amax
+                _ => Math.Min(x, y),
+            });
         }
         long p = Convert.ToLong(a), q = Convert.ToLong(b);
-        return Convert.FromLong<T>(unchecked(reduce == IndexReduce.Add ? p + q : p * q));
+        return Convert.FromLong<T>(unchecked(reduce switch
+        {
+            IndexReduce.Add => p + q,
+            IndexReduce.Multiply => p * q,
+            IndexReduce.Max => Math.Max(p, q),
+            _ => Math.Min(p, q),
+        }));
     }
 
     private static void IndexScatterT<T>(Tensor dst, Tensor src, Tensor[] indices, long[] strides, IndexReduce reduce)

@@ -26,6 +26,33 @@ namespace Flint
         public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null) => input.scatter(dim, index, src, reduce);
         public static Tensor scatter(Tensor input, long dim, Tensor index, Scalar value, string? reduce = null) => input.scatter(dim, index, value, reduce);
         public static Tensor scatter_add(Tensor input, long dim, Tensor index, Tensor src) => input.scatter_add(dim, index, src);
+        public static Tensor scatter_reduce(Tensor input, long dim, Tensor index, Tensor src, string reduce, bool include_self = true) =>
+            input.scatter_reduce(dim, index, src, reduce, include_self);
+
+        /// <summary>
+        /// Picks values along dim at indices, broadcasting input and indices over the other dims; with no dim,
+        /// input is flattened and indices index it as 1-D.
+        /// </summary>
+        public static Tensor take_along_dim(Tensor input, Tensor indices, long? dim = null)
+        {
+            if (indices.dtype != int64)
+                throw new ArgumentException($"torch.take_along_dim(): dtype of indices should be Long but got {indices.dtype.LegacyName}");
+            if (dim is null)
+            {
+                var flat = input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1);
+                return gather(flat, 0, indices.ndim == 0 ? AdvancedIndexing.OneDim(indices) : indices.reshape(-1));
+            }
+            if (input.ndim != indices.ndim)
+                throw new ArgumentException($"torch.take_along_dim(): input and indices should have the same number of dimensions, but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices");
+            if (input.ndim == 0) return gather(input, dim.Value, indices);
+            int d = Shape.WrapDim(dim.Value, input.ndim);
+            var si = (long[])input._shape.Clone(); var sx = (long[])indices._shape.Clone();
+            si[d] = 1; sx[d] = 1;
+            var b = Shape.Broadcast(si, sx);
+            var bi = (long[])b.Clone(); bi[d] = input.ndim == 0 ? 1 : input._shape[d];
+            var bx = (long[])b.Clone(); bx[d] = indices.ndim == 0 ? 1 : indices._shape[d];
+            return gather(input.ndim == 0 ? input : input.expand(bi), d, indices.ndim == 0 ? indices : indices.expand(bx));
+        }
     }
 
     public sealed partial class Tensor
@@ -60,6 +87,46 @@ namespace Flint
         }
 
         public Tensor scatter_add(long dim, Tensor index, Tensor src) => clone().scatter_add_(dim, index, src);
+
+        /// <summary>
+        /// Reduces src into self at index along dim with "sum", "prod", "mean", "amax" or "amin"; without
+        /// include_self the targeted elements of self take no part.
+        /// </summary>
+        public Tensor scatter_reduce_(long dim, Tensor index, Tensor src, string reduce, bool include_self = true)
+        {
+            if (index.dtype != DType.Int64) throw new ArgumentException("scatter_reduce(): Expected dtype int64 for index");
+            if (src.dtype != dtype) throw new ArgumentException("scatter_reduce(): Expected self.dtype to be equal to src.dtype");
+            var mode = reduce switch
+            {
+                "sum" or "mean" => IndexReduce.Add,
+                "prod" => IndexReduce.Multiply,
+                "amax" => IndexReduce.Max,
+                "amin" => IndexReduce.Min,
+                _ => throw new ArgumentException("reduce argument must be either sum, prod, mean, amax or amin."),
+            };
+            if (reduce == "mean" && dtype.IsBool)
+                throw new NotSupportedException("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
+            int d = Shape.WrapDim(dim, ndim);
+            GatherScatter.CheckShapes(this, index, src, d, "scatter");
+            if (!include_self)
+                GatherScatter.Scatter(this, d, index, GatherScatter.Identity(mode, dtype, device), IndexReduce.None, valueForm: true);
+            GatherScatter.Scatter(this, d, index, src, mode);
+            if (reduce == "mean")
+            {
+                var counts = torch.full(_shape, include_self ? 1 : 0, DType.Int64, device);
+                counts.scatter_add_(d, index, torch.ones(index._shape, DType.Int64, device));
+                counts.masked_fill_(counts == 0, 1);
+                var q = dtype.is_floating_point ? torch.div(this, counts) : torch.div(this, counts, rounding_mode: "floor");
+                Backend.Copy(this, q);
+                BumpVersion();
+            }
+            return this;
+        }
+
+        public Tensor scatter_reduce(long dim, Tensor index, Tensor src, string reduce, bool include_self = true) =>
+            clone().scatter_reduce_(dim, index, src, reduce, include_self);
+
+        public Tensor take_along_dim(Tensor indices, long? dim = null) => torch.take_along_dim(this, indices, dim);
     }
 }
 
@@ -74,6 +141,25 @@ namespace Flint.Ops
             "multiply" => IndexReduce.Multiply,
             _ => throw new ArgumentException("reduce argument must be either add or multiply."),
         };
+
+        /// <summary>The value a reduction starts from: 0, 1, the dtype's lowest (amax) or highest (amin) value.</summary>
+        internal static Tensor Identity(IndexReduce mode, DType dtype, Device device)
+        {
+            if (mode == IndexReduce.Add) return Scalars.Full(0, dtype, device);
+            if (mode == IndexReduce.Multiply) return Scalars.Full(1, dtype, device);
+            bool max = mode == IndexReduce.Max;
+            Scalar v = dtype.scalar_type switch
+            {
+                ScalarType.Bool => !max,
+                ScalarType.UInt8 => max ? 0 : 255,
+                ScalarType.Int8 => max ? -128 : 127,
+                ScalarType.Int16 => max ? -32768 : 32767,
+                ScalarType.Int32 => max ? int.MinValue : int.MaxValue,
+                ScalarType.Int64 => max ? long.MinValue : long.MaxValue,
+                _ => max ? double.NegativeInfinity : double.PositiveInfinity,
+            };
+            return Scalars.Full(v, dtype, device);
+        }
 
         /// <summary>PyTorch's gather/scatter shape rules: same ndim, index no larger than self (except along dim) and than src.</summary>
         internal static void CheckShapes(Tensor self, Tensor index, Tensor? src, int dim, string op)

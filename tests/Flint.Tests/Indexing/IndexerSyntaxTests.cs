@@ -119,4 +119,19 @@ public class IndexerSyntaxTests
         Assert.Single(t);
         Assert.Equal(new long[] { 1, 3 }, t[0].ToArray<long>());
     }
+
+    [Fact]
+    public void OutArgumentsAreResizedAndDtypeChecked()
+    {
+        var x = torch.arange(6.0).reshape(2, 3);
+        var o = torch.empty(0);
+        var r = torch.index_select(x, 1, torch.tensor(new long[] { 2, 0 }), @out: o);
+        Assert.True(ReferenceEquals(r, o));
+        Assert.Equal(new float[] { 2, 0, 5, 3 }, o.ToArray<float>());
+        torch.gather(x, 1, torch.tensor(new long[,] { { 1 }, { 2 } }), @out: o);
+        Assert.Equal(new float[] { 1, 5 }, o.ToArray<float>());
+        Assert.Equal("Expected out tensor to have dtype float, but got long int instead", Assert.Throws<ArgumentException>(() => torch.tril(x, @out: torch.empty(new long[] { 0 }, dtype: torch.int64))).Message);
+        Assert.Equal("index_select(): self and result must have the same scalar type",
+            Assert.Throws<ArgumentException>(() => torch.index_select(x, 0, torch.tensor(new long[] { 0 }), @out: torch.empty(new long[] { 0 }, dtype: torch.float64))).Message);
+    }
 }

@@ -140,6 +140,26 @@ internal static class AdvancedIndexing
         self.BumpVersion();
     }
 
+    /// <summary>Writes a computed result into an out= tensor of the same dtype (resized when its shape differs).</summary>
+    internal static Tensor CopyOut(Tensor result, Tensor @out, string? dtypeMessage = null)
+    {
+        if (@out.dtype != result.dtype)
+            throw new ArgumentException(dtypeMessage ?? $"Expected out tensor to have dtype {CppName(result.dtype)}, but got {CppName(@out.dtype)} instead");
+        Autograd.AutogradHooks.CheckOut(@out);
+        if (!@out._shape.AsSpan().SequenceEqual(result._shape)) @out.ResizeForOut(result._shape);
+        @out.Backend.Copy(@out, result);
+        return @out;
+    }
+
+    /// <summary>The C++ type name PyTorch prints in some dtype messages.</summary>
+    private static string CppName(DType d) => d.scalar_type switch
+    {
+        ScalarType.Float32 => "float", ScalarType.Float64 => "double", ScalarType.Float16 => "c10::Half",
+        ScalarType.BFloat16 => "c10::BFloat16", ScalarType.Int64 => "long int", ScalarType.Int32 => "int",
+        ScalarType.Int16 => "short int", ScalarType.Int8 => "signed char", ScalarType.UInt8 => "unsigned char",
+        _ => "bool",
+    };
+
     internal static bool Expandable(long[] from, long[] to)
     {
         if (from.Length > to.Length) return false;

@@ -20,7 +20,7 @@ namespace Flint
                 var dst = r.ndim == 0 ? AdvancedIndexing.OneDim(r) : r;
                 self.Backend.IndexGather(dst, IndexOps.AlongDim(self, shape, d), [idx.ndim == 0 ? AdvancedIndexing.OneDim(idx) : idx], [self._strides[d]]);
             }
-            return @out is null ? r : CopyOut(r, @out);
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
         }
 
         public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null) => input.scatter(dim, index, src, reduce);

@@ -16,7 +16,7 @@ namespace Flint
                 Shape.WrapDim(dim, 0);
                 var r0 = index_select(AdvancedIndexing.OneDim(input), 0, index);
                 var v = r0.numel() == 1 ? r0.View([], [], r0._offset) : r0;
-                return @out is null ? v : CopyOut(v, @out);
+                return @out is null ? v : AdvancedIndexing.CopyOut(v, @out, "index_select(): self and result must have the same scalar type");
             }
             int d = Shape.WrapDim(dim, input.ndim);
             long size = input._shape[d];
@@ -25,18 +25,7 @@ namespace Flint
             var dst = Tensor.Empty(shape, input.dtype, input.device);
             if (dst.numel() > 0)
                 input.Backend.IndexGather(dst, IndexOps.AlongDim(input, shape, d), [IndexOps.IndexAlong(idx, shape, d)], [input._strides[d]]);
-            return @out is null ? dst : CopyOut(dst, @out);
-        }
-
-        /// <summary>Writes a computed result into an out= tensor of the same dtype (resized when its shape differs).</summary>
-        internal static Tensor CopyOut(Tensor result, Tensor @out)
-        {
-            if (@out.dtype != result.dtype)
-                throw new ArgumentException($"Expected out tensor to have dtype {result.dtype.ToString().Replace("torch.", "")}, but got {@out.dtype.ToString().Replace("torch.", "")} instead");
-            Autograd.AutogradHooks.CheckOut(@out);
-            if (!@out._shape.AsSpan().SequenceEqual(result._shape)) @out.ResizeForOut(result._shape);
-            @out.Backend.Copy(@out, result);
-            return @out;
+            return @out is null ? dst : AdvancedIndexing.CopyOut(dst, @out, "index_select(): self and result must have the same scalar type");
         }
 
         public static Tensor index_add(Tensor input, long dim, Tensor index, Tensor source, Scalar? alpha = null) => input.index_add(dim, index, source, alpha);

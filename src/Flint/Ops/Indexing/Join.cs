@@ -75,14 +75,14 @@ namespace Flint
         public static Tensor hstack(IReadOnlyList<Tensor> tensors, Tensor? @out = null)
         {
             if (tensors.Count == 0) throw new ArgumentException("hstack expects a non-empty TensorList");
-            var ts = tensors.Select(Join.AtLeast1d).ToArray();
+            var ts = tensors.Select(JoinOps.AtLeast1d).ToArray();
             return cat(ts, ts[0].ndim == 1 ? 0 : 1, @out);
         }
 
         public static Tensor vstack(IReadOnlyList<Tensor> tensors, Tensor? @out = null)
         {
             if (tensors.Count == 0) throw new ArgumentException("vstack expects a non-empty TensorList");
-            return cat(tensors.Select(Join.AtLeast2d).ToArray(), 0, @out);
+            return cat(tensors.Select(JoinOps.AtLeast2d).ToArray(), 0, @out);
         }
 
         public static Tensor row_stack(IReadOnlyList<Tensor> tensors, Tensor? @out = null) => vstack(tensors, @out);
@@ -90,7 +90,7 @@ namespace Flint
         public static Tensor dstack(IReadOnlyList<Tensor> tensors, Tensor? @out = null)
         {
             if (tensors.Count == 0) throw new ArgumentException("dstack expects a non-empty TensorList");
-            return cat(tensors.Select(Join.AtLeast3d).ToArray(), 2, @out);
+            return cat(tensors.Select(JoinOps.AtLeast3d).ToArray(), 2, @out);
         }
 
         /// <summary>Stacks 1-D tensors as columns (higher-dim tensors are concatenated along dim 1).</summary>
@@ -104,7 +104,7 @@ namespace Flint
 
 namespace Flint.Ops
 {
-    internal static class Join
+    internal static class JoinOps
     {
         internal static Tensor AtLeast1d(Tensor t) => t.ndim == 0 ? AdvancedIndexing.OneDim(t) : t;
         internal static Tensor AtLeast2d(Tensor t) => t.ndim switch { 0 => t.View([1, 1], [1, 1], t._offset), 1 => t.unsqueeze(0), _ => t };

@@ -15,7 +15,7 @@ namespace Flint
             if (shape.Length == 0) shape = [1];
             var m = mask.dtype == @bool ? mask : mask.to(@bool);
             var r = AdvancedIndexing.Index(input.expand(shape), [m.expand(shape)]);
-            return @out is null ? r : CopyOut(r, @out);
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
         }
 
         /// <summary>The indices of the nonzero elements of input, one row per element: int64 [n, input.ndim].</summary>
@@ -23,7 +23,7 @@ namespace Flint
         {
             var m = input.dtype == @bool ? input : input.to(@bool);
             var r = input.Backend.Nonzero(m);
-            return @out is null ? r : CopyOut(r, @out);
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out, $"nonzero: Expected out tensor to have scalar type Long but got scalar type{@out.dtype.LegacyName}");
         }
 
         /// <summary>

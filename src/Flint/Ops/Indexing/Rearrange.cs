@@ -61,10 +61,10 @@ namespace Flint
             roll(input, [shifts], dims is { } d ? [d] : null);
 
         /// <summary>Lower triangle of the last two dims: elements with column - row &lt;= diagonal are kept, others zeroed.</summary>
-        public static Tensor tril(Tensor input, long diagonal = 0, Tensor? @out = null) => Rearrange.Triangle(input, diagonal, lower: true, @out);
+        public static Tensor tril(Tensor input, long diagonal = 0, Tensor? @out = null) => RearrangeOps.Triangle(input, diagonal, lower: true, @out);
 
         /// <summary>Upper triangle of the last two dims: elements with column - row &gt;= diagonal are kept, others zeroed.</summary>
-        public static Tensor triu(Tensor input, long diagonal = 0, Tensor? @out = null) => Rearrange.Triangle(input, diagonal, lower: false, @out);
+        public static Tensor triu(Tensor input, long diagonal = 0, Tensor? @out = null) => RearrangeOps.Triangle(input, diagonal, lower: false, @out);
 
         /// <summary>1-D input: a square matrix with input on the given diagonal. 2-D input: that diagonal, copied.</summary>
         public static Tensor diag(Tensor input, long diagonal = 0, Tensor? @out = null)
@@ -79,7 +79,7 @@ namespace Flint
             }
             else if (input.ndim == 2) r = input.diagonal(diagonal).clone();
             else throw new ArgumentException("matrix or a vector expected");
-            return @out is null ? r : CopyOut(r, @out);
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
         }
 
         public static Tensor diagonal(Tensor input, long offset = 0, long dim1 = 0, long dim2 = 1) => input.diagonal(offset, dim1, dim2);
@@ -124,8 +124,8 @@ namespace Flint
 
         public Tensor tril(long diagonal = 0) => torch.tril(this, diagonal);
         public Tensor triu(long diagonal = 0) => torch.triu(this, diagonal);
-        public Tensor tril_(long diagonal = 0) => Rearrange.Triangle(this, diagonal, lower: true, null, inPlace: true);
-        public Tensor triu_(long diagonal = 0) => Rearrange.Triangle(this, diagonal, lower: false, null, inPlace: true);
+        public Tensor tril_(long diagonal = 0) => RearrangeOps.Triangle(this, diagonal, lower: true, null, inPlace: true);
+        public Tensor triu_(long diagonal = 0) => RearrangeOps.Triangle(this, diagonal, lower: false, null, inPlace: true);
         public Tensor diag(long diagonal = 0) => torch.diag(this, diagonal);
 
         /// <summary>A view of the diagonal of dims dim1 and dim2 (offset above (&gt;0) or below (&lt;0) the main one), appended as the last dim.</summary>
@@ -146,7 +146,7 @@ namespace Flint
 
 namespace Flint.Ops
 {
-    internal static class Rearrange
+    internal static class RearrangeOps
     {
         internal static Tensor Triangle(Tensor input, long k, bool lower, Tensor? @out, bool inPlace = false)
         {
@@ -161,7 +161,7 @@ namespace Flint.Ops
             var drop = torch.from_array(keep, rows, cols).logical_not();
             if (inPlace) return input.masked_fill_(drop, 0);
             var r = input.masked_fill(drop, 0);
-            return @out is null ? r : torch.CopyOut(r, @out);
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
         }
     }
 }

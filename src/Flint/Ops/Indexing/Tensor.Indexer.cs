@@ -16,11 +16,11 @@ namespace Flint
         {
             get
             {
-                var (view, adv) = Indexing.ApplySlicing(this, indices);
+                var (view, adv) = IndexerOps.ApplySlicing(this, indices);
                 if (adv is null) return ReferenceEquals(view, this) ? View(_shape, _strides, _offset) : view;
                 return AdvancedIndexing.Index(view, adv);
             }
-            set => Indexing.Assign(this, indices, value);
+            set => IndexerOps.Assign(this, indices, value);
         }
 
         /// <summary>The same as the indexer's getter: <c>x.index(0, mask)</c>.</summary>
@@ -56,7 +56,7 @@ namespace Flint
 namespace Flint.Ops
 {
     /// <summary>The indexer's basic part (PyTorch's applySlicing) and assignment.</summary>
-    internal static class Indexing
+    internal static class IndexerOps
     {
         private static bool IsIntegral(DType d) => !d.is_floating_point;
 

@@ -1,0 +1,216 @@
+using Flint.Backends;
+using Flint.Ops;
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        /// <summary>out[i][j][k] = input[i][index[i][j][k]][k] for dim 1 (and likewise for other dims); shaped like index.</summary>
+        public static Tensor gather(Tensor input, long dim, Tensor index, bool sparse_grad = false, Tensor? @out = null)
+        {
+            if (index.dtype != int64) throw new ArgumentException("gather(): Expected dtype int64 for index");
+            int d = Shape.WrapDim(dim, input.ndim);
+            GatherScatter.CheckShapes(input, index, null, d, "gather");
+            var r = Tensor.Empty(index._shape, input.dtype, input.device);
+            if (r.numel() > 0)
+            {
+                var self = input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input;
+                var idx = GatherScatter.NormalizeAlong(index, self, d);
+                var shape = idx.ndim == 0 ? [1] : idx._shape;
+                var dst = r.ndim == 0 ? AdvancedIndexing.OneDim(r) : r;
+                self.Backend.IndexGather(dst, IndexOps.AlongDim(self, shape, d), [idx.ndim == 0 ? AdvancedIndexing.OneDim(idx) : idx], [self._strides[d]]);
+            }
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
+        }
+
+        public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null) => input.scatter(dim, index, src, reduce);
+        public static Tensor scatter(Tensor input, long dim, Tensor index, Scalar value, string? reduce = null) => input.scatter(dim, index, value, reduce);
+        public static Tensor scatter_add(Tensor input, long dim, Tensor index, Tensor src) => input.scatter_add(dim, index, src);
+        public static Tensor scatter_reduce(Tensor input, long dim, Tensor index, Tensor src, string reduce, bool include_self = true) =>
+            input.scatter_reduce(dim, index, src, reduce, include_self);
+
+        /// <summary>
+        /// Picks values along dim at indices, broadcasting input and indices over the other dims; with no dim,
+        /// input is flattened and indices index it as 1-D.
+        /// </summary>
+        public static Tensor take_along_dim(Tensor input, Tensor indices, long? dim = null)
+        {
+            if (indices.dtype != int64)
+                throw new ArgumentException($"torch.take_along_dim(): dtype of indices should be Long but got {indices.dtype.LegacyName}");
+            if (dim is null)
+            {
+                var flat = input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1);
+                return gather(flat, 0, indices.ndim == 0 ? AdvancedIndexing.OneDim(indices) : indices.reshape(-1));
+            }
+            if (input.ndim != indices.ndim)
+                throw new ArgumentException($"torch.take_along_dim(): input and indices should have the same number of dimensions, but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices");
+            if (input.ndim == 0) return gather(input, dim.Value, indices);
+            int d = Shape.WrapDim(dim.Value, input.ndim);
+            var si = (long[])input._shape.Clone(); var sx = (long[])indices._shape.Clone();
+            si[d] = 1; sx[d] = 1;
+            var b = Shape.Broadcast(si, sx);
+            var bi = (long[])b.Clone(); bi[d] = input.ndim == 0 ? 1 : input._shape[d];
+            var bx = (long[])b.Clone(); bx[d] = indices.ndim == 0 ? 1 : indices._shape[d];
+            return gather(input.ndim == 0 ? input : input.expand(bi), d, indices.ndim == 0 ? indices : indices.expand(bx));
+        }
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor gather(long dim, Tensor index, bool sparse_grad = false) => torch.gather(this, dim, index, sparse_grad);
+
+        /// <summary>self[i][index[i][j][k]][k] = src[i][j][k] for dim 1; reduce "add"/"multiply" combines instead of replacing.</summary>
+        public Tensor scatter_(long dim, Tensor index, Tensor src, string? reduce = null)
+        {
+            if (index.dtype != DType.Int64) throw new ArgumentException("scatter(): Expected dtype int64 for index");
+            if (src.dtype != dtype) throw new ArgumentException("scatter(): Expected self.dtype to be equal to src.dtype");
+            return GatherScatter.Scatter(this, dim, index, src, GatherScatter.ParseReduce(reduce));
+        }
+
+        /// <summary>Writes value at every position index points to along dim.</summary>
+        public Tensor scatter_(long dim, Tensor index, Scalar value, string? reduce = null)
+        {
+            if (index.dtype != DType.Int64) throw new ArgumentException("scatter(): Expected dtype int64 for index");
+            var r = GatherScatter.ParseReduce(reduce);
+            return GatherScatter.Scatter(this, dim, index, Scalars.Full(value, dtype, device), r, valueForm: true);
+        }
+
+        public Tensor scatter(long dim, Tensor index, Tensor src, string? reduce = null) => clone().scatter_(dim, index, src, reduce);
+        public Tensor scatter(long dim, Tensor index, Scalar value, string? reduce = null) => clone().scatter_(dim, index, value, reduce);
+
+        /// <summary>self[i][index[i][j][k]][k] += src[i][j][k] for dim 1 (duplicates accumulate).</summary>
+        public Tensor scatter_add_(long dim, Tensor index, Tensor src)
+        {
+            if (index.dtype != DType.Int64) throw new ArgumentException("scatter(): Expected dtype int64 for index");
+            if (src.dtype != dtype) throw new ArgumentException("scatter(): Expected self.dtype to be equal to src.dtype");
+            return GatherScatter.Scatter(this, dim, index, src, IndexReduce.Add);
+        }
+
+        public Tensor scatter_add(long dim, Tensor index, Tensor src) => clone().scatter_add_(dim, index, src);
+
+        /// <summary>
+        /// Reduces src into self at index along dim with "sum", "prod", "mean", "amax" or "amin"; without
+        /// include_self the targeted elements of self take no part.
+        /// </summary>
+        public Tensor scatter_reduce_(long dim, Tensor index, Tensor src, string reduce, bool include_self = true)
+        {
+            if (index.dtype != DType.Int64) throw new ArgumentException("scatter_reduce(): Expected dtype int64 for index");
+            if (src.dtype != dtype) throw new ArgumentException("scatter_reduce(): Expected self.dtype to be equal to src.dtype");
+            var mode = reduce switch
+            {
+                "sum" or "mean" => IndexReduce.Add,
+                "prod" => IndexReduce.Multiply,
+                "amax" => IndexReduce.Max,
+                "amin" => IndexReduce.Min,
+                _ => throw new ArgumentException("reduce argument must be either sum, prod, mean, amax or amin."),
+            };
+            if (reduce == "mean" && dtype.IsBool)
+                throw new NotSupportedException("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
+            int d = Shape.WrapDim(dim, ndim);
+            GatherScatter.CheckShapes(this, index, src, d, "scatter");
+            if (!include_self)
+                GatherScatter.Scatter(this, d, index, GatherScatter.Identity(mode, dtype, device), IndexReduce.None, valueForm: true);
+            GatherScatter.Scatter(this, d, index, src, mode);
+            if (reduce == "mean")
+            {
+                var counts = torch.full(_shape, include_self ? 1 : 0, DType.Int64, device);
+                counts.scatter_add_(d, index, torch.ones(index._shape, DType.Int64, device));
+                counts.masked_fill_(counts == 0, 1);
+                var q = dtype.is_floating_point ? torch.div(this, counts) : torch.div(this, counts, rounding_mode: "floor");
+                Backend.Copy(this, q);
+                BumpVersion();
+            }
+            return this;
+        }
+
+        public Tensor scatter_reduce(long dim, Tensor index, Tensor src, string reduce, bool include_self = true) =>
+            clone().scatter_reduce_(dim, index, src, reduce, include_self);
+
+        public Tensor take_along_dim(Tensor indices, long? dim = null) => torch.take_along_dim(this, indices, dim);
+    }
+}
+
+namespace Flint.Ops
+{
+    internal static class GatherScatter
+    {
+        internal static IndexReduce ParseReduce(string? reduce) => reduce switch
+        {
+            null => IndexReduce.None,
+            "add" => IndexReduce.Add,
+            "multiply" => IndexReduce.Multiply,
+            _ => throw new ArgumentException("reduce argument must be either add or multiply."),
+        };
+
+        /// <summary>The value a reduction starts from: 0, 1, the dtype's lowest (amax) or highest (amin) value.</summary>
+        internal static Tensor Identity(IndexReduce mode, DType dtype, Device device)
+        {
+            if (mode == IndexReduce.Add) return Scalars.Full(0, dtype, device);
+            if (mode == IndexReduce.Multiply) return Scalars.Full(1, dtype, device);
+            bool max = mode == IndexReduce.Max;
+            Scalar v = dtype.scalar_type switch
+            {
+                ScalarType.Bool => !max,
+                ScalarType.UInt8 => max ? 0 : 255,
+                ScalarType.Int8 => max ? -128 : 127,
+                ScalarType.Int16 => max ? -32768 : 32767,
+                ScalarType.Int32 => max ? int.MinValue : int.MaxValue,
+                ScalarType.Int64 => max ? long.MinValue : long.MaxValue,
+                _ => max ? double.NegativeInfinity : double.PositiveInfinity,
+            };
+            return Scalars.Full(v, dtype, device);
+        }
+
+        /// <summary>PyTorch's gather/scatter shape rules: same ndim, index no larger than self (except along dim) and than src.</summary>
+        internal static void CheckShapes(Tensor self, Tensor index, Tensor? src, int dim, string op)
+        {
+            int n = Math.Max(self.ndim, 1), ni = Math.Max(index.ndim, 1);
+            if (index.numel() == 0) return;
+            if (ni != n)
+                throw new ArgumentException($"Index tensor must have the same number of dimensions as {(op == "gather" ? "input" : "self")} tensor");
+            if (src is not null && Math.Max(src.ndim, 1) != n)
+                throw new ArgumentException("Index tensor must have the same number of dimensions as src tensor");
+            long Sz(Tensor t, int d) => t.ndim == 0 ? 1 : t._shape[d];
+            bool bad = false, badSrc = false;
+            for (int d = 0; d < n; d++)
+            {
+                if (d != dim && Sz(index, d) > Sz(self, d)) bad = true;
+                if (src is not null && Sz(index, d) > Sz(src, d)) badSrc = true;
+            }
+            if (op == "gather" && bad)
+            {
+                int d = Enumerable.Range(0, n).First(i => i != dim && Sz(index, i) > Sz(self, i));
+                throw new ArgumentException($"Size does not match at dimension {d} expected index {Shape.Str(index._shape)} to be smaller than self {Shape.Str(self._shape)} apart from dimension {dim}");
+            }
+            if (bad || badSrc)
+                throw new ArgumentException($"Expected index {Shape.Str(index._shape)} to be smaller than self {Shape.Str(self._shape)} apart from dimension {dim}" +
+                    (src is not null ? $" and to be smaller size than src {Shape.Str(src._shape)}" : ""));
+        }
+
+        /// <summary>Checks the values of a gather/scatter index against self's size along dim (no negative indices).</summary>
+        internal static Tensor NormalizeAlong(Tensor index, Tensor self, int dim)
+        {
+            long size = self.ndim == 0 ? 1 : self._shape[dim];
+            return AdvancedIndexing.Normalize(index, size, dim, runtimeError: true, wrap: false);
+        }
+
+        internal static Tensor Scatter(Tensor self, long dim, Tensor index, Tensor src, IndexReduce reduce, bool valueForm = false)
+        {
+            int d = Shape.WrapDim(dim, self.ndim);
+            CheckShapes(self, index, valueForm ? null : src, d, "scatter");
+            Autograd.AutogradHooks.CheckInPlace(self);
+            if (index.numel() == 0) return self;
+            var s = self.ndim == 0 ? AdvancedIndexing.OneDim(self) : self;
+            var idx = NormalizeAlong(index, s, d);
+            if (idx.ndim == 0) idx = AdvancedIndexing.OneDim(idx);
+            var shape = idx._shape;
+            var srcT = src.ndim == 0 && !valueForm ? AdvancedIndexing.OneDim(src) : src;
+            if (ReferenceEquals(srcT._storage, self._storage)) srcT = srcT.clone();
+            // src seen at index's shape (its leading part), or the expanded value
+            var srcR = valueForm ? srcT.expand(shape) : srcT.View(shape, srcT._strides, srcT._offset);
+            self.Backend.IndexScatter(IndexOps.AlongDim(s, shape, d), srcR, [idx], [s._strides[d]], reduce);
+            self.BumpVersion();
+            return self;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using Flint.Backends;
+using Flint.Ops;
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        /// <summary>The entries of <paramref name="input"/> at <paramref name="index"/> (int32/int64, 1-D) along dim: a copy.</summary>
+        public static Tensor index_select(Tensor input, long dim, Tensor index, Tensor? @out = null)
+        {
+            if (index.dtype != int64 && index.dtype != int32)
+                throw new ArgumentException("index_select(): Expected dtype int32 or int64 for index");
+            if (index.ndim > 1) throw new IndexOutOfRangeException("index_select(): Index is supposed to be a vector");
+            if (input.ndim == 0)
+            {
+                Shape.WrapDim(dim, 0);
+                var r0 = index_select(AdvancedIndexing.OneDim(input), 0, index);
+                var v = r0.numel() == 1 ? r0.View([], [], r0._offset) : r0;
+                return @out is null ? v : AdvancedIndexing.CopyOut(v, @out, "index_select(): self and result must have the same scalar type");
+            }
+            int d = Shape.WrapDim(dim, input.ndim);
+            long size = input._shape[d];
+            var idx = AdvancedIndexing.Normalize(AdvancedIndexing.OneDim(index).reshape(-1), size, d, x => $"INDICES element is out of DATA bounds, id={x} axis_dim={size}", runtimeError: true, wrap: false);
+            var shape = (long[])input._shape.Clone(); shape[d] = idx.numel();
+            var dst = Tensor.Empty(shape, input.dtype, input.device);
+            if (dst.numel() > 0)
+                input.Backend.IndexGather(dst, IndexOps.AlongDim(input, shape, d), [IndexOps.IndexAlong(idx, shape, d)], [input._strides[d]]);
+            return @out is null ? dst : AdvancedIndexing.CopyOut(dst, @out, "index_select(): self and result must have the same scalar type");
+        }
+
+        public static Tensor index_add(Tensor input, long dim, Tensor index, Tensor source, Scalar? alpha = null) => input.index_add(dim, index, source, alpha);
+        public static Tensor index_copy(Tensor input, long dim, Tensor index, Tensor source) => input.index_copy(dim, index, source);
+        public static Tensor index_fill(Tensor input, long dim, Tensor index, Scalar value) => input.index_fill(dim, index, value);
+        public static Tensor index_fill(Tensor input, long dim, Tensor index, Tensor value) => input.index_fill(dim, index, value);
+
+        /// <summary>The elements of input, seen as 1-D, at index (int64, negatives count from the end); shaped like index.</summary>
+        public static Tensor take(Tensor input, Tensor index)
+        {
+            if (index.dtype != int64) throw new ArgumentException($"take(): Expected a long tensor for index, but got {index.dtype.LegacyName}");
+            long n = input.numel();
+            var idx = AdvancedIndexing.Normalize(index, n, 0, x => $"out of range: tried to access index {x} on a tensor of {n} elements.");
+            var flat = input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1);
+            var dst = Tensor.Empty(index._shape, input.dtype, input.device);
+            if (dst.numel() > 0)
+                input.Backend.IndexGather(dst, flat.View(index._shape, new long[index.ndim], flat._offset), [idx], [flat._strides[0]]);
+            return dst;
+        }
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor index_select(long dim, Tensor index) => torch.index_select(this, dim, index);
+
+        /// <summary>self[..., index[i], ...] += alpha × source[..., i, ...] along dim (duplicates accumulate).</summary>
+        public Tensor index_add_(long dim, Tensor index, Tensor source, Scalar? alpha = null)
+        {
+            if (index.ndim > 1)
+                throw new IndexOutOfRangeException($"index_add_(): Index is supposed to be a vector, but got dim: {index.ndim} with type: {index.dtype.LegacyName} and size: {Shape.Str(index._shape)}");
+            if (index.dtype != DType.Int64 && index.dtype != DType.Int32)
+                throw new ArgumentException($"index_add_(): Expected dtype int32/int64 for index but got: {index.dtype.LegacyName}");
+            if (source.dtype != dtype)
+                throw new ArgumentException($"index_add_(): self ({dtype.LegacyName}) and source ({source.dtype.LegacyName}) must have the same scalar type");
+            int d = Shape.WrapDim(dim, ndim);
+            long count = index.numel();
+            long srcSize = source.ndim == 0 ? 1 : source._shape[Shape.WrapDim(d, source.ndim)];
+            if (count != srcSize)
+                throw new ArgumentException($"index_add_(): Number of indices ({count}) should be equal to source.size(dim): ({srcSize}), for dim: {d}");
+            if (alpha is { } al)
+            {
+                if (!(al.ToDouble() == 1 && !al.IsBool)) source = torch.mul(source, Scalars.Full(al, dtype));
+            }
+            return IndexOps.IndexPutAlong(this, d, index, source, IndexReduce.Add,
+                size => x => "index out of range in self", wrap: false, runtimeError: false, op: "index_add_");
+        }
+
+        public Tensor index_add(long dim, Tensor index, Tensor source, Scalar? alpha = null) => clone().index_add_(dim, index, source, alpha);
+
+        /// <summary>self[..., index[i], ...] = source[..., i, ...] along dim.</summary>
+        public Tensor index_copy_(long dim, Tensor index, Tensor source)
+        {
+            if (index.ndim > 1)
+                throw new IndexOutOfRangeException("index_copy_(): Index should have dimension 1 or 0 (got " + index.ndim + ")");
+            if (index.dtype != DType.Int64)
+                throw new ArgumentException($"index_copy_(): Expected a long tensor for index, but got {index.dtype.LegacyName}");
+            if (source.dtype != dtype)
+                throw new ArgumentException($"index_copy_(): self and source expected to have the same dtype, but got (self) {dtype.LegacyName} and (source) {source.dtype.LegacyName}");
+            int d = Shape.WrapDim(dim, ndim);
+            long count = index.numel();
+            long srcSize = source.ndim == 0 ? 1 : source._shape[Shape.WrapDim(d, source.ndim)];
+            if (count != srcSize)
+                throw new IndexOutOfRangeException($"index_copy_(): Number of indices ({count}) should be equal to source.size(dim) ({srcSize})");
+            return IndexOps.IndexPutAlong(this, d, index, source, IndexReduce.None,
+                size => x => $"index_copy_(): index {x} is out of bounds for dimension {d} with size {size}", wrap: false, runtimeError: false, op: "index_copy_");
+        }
+
+        public Tensor index_copy(long dim, Tensor index, Tensor source) => clone().index_copy_(dim, index, source);
+
+        /// <summary>Fills the entries at index along dim with value.</summary>
+        public Tensor index_fill_(long dim, Tensor index, Scalar value)
+        {
+            if (index.dtype != DType.Int64) throw new IndexOutOfRangeException("index_fill_(): Expected dtype int64 for index.");
+            if (index.ndim > 1) throw new IndexOutOfRangeException("index_fill_(): Index is supposed to be a vector");
+            if (ndim == 0) { AdvancedIndexing.OneDim(this).index_fill_(0, index, value); return this; }
+            int d = Shape.WrapDim(dim, ndim);
+            var shape = (long[])_shape.Clone(); shape[d] = index.numel();
+            var src = Scalars.Full(value, dtype, device).expand(shape);
+            return IndexOps.IndexPutAlong(this, d, index, src, IndexReduce.None,
+                size => x => $"index {x} is out of bounds for dimension {d} with size {size}", wrap: true, runtimeError: false, op: "index_fill_");
+        }
+
+        public Tensor index_fill_(long dim, Tensor index, Tensor value)
+        {
+            if (value.ndim != 0)
+                throw new ArgumentException($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
+            return index_fill_(dim, index, value.ToScalar());
+        }
+
+        public Tensor index_fill(long dim, Tensor index, Scalar value) => clone().index_fill_(dim, index, value);
+        public Tensor index_fill(long dim, Tensor index, Tensor value) => clone().index_fill_(dim, index, value);
+
+        public Tensor take(Tensor index) => torch.take(this, index);
+
+        /// <summary>Writes source into self seen as 1-D at index (accumulate: adds).</summary>
+        public Tensor put_(Tensor index, Tensor source, bool accumulate = false)
+        {
+            if (index.dtype != DType.Int64) throw new ArgumentException($"put_(): Expected a long tensor for index, but got {index.dtype.LegacyName}");
+            if (source.dtype != dtype)
+                throw new ArgumentException($"put_(): self and source expected to have the same dtype, but got self.dtype = {dtype.LegacyName} and source.dtype = {source.dtype.LegacyName}");
+            if (index.numel() != source.numel())
+                throw new IndexOutOfRangeException($"put_(): Expected source and index to have the same number of elements, but got source.numel() = {source.numel()}, index.numel() = {index.numel()}");
+            long n = numel();
+            var idx = AdvancedIndexing.Normalize(AdvancedIndexing.OneDim(index).reshape(-1), n, 0, x => $"out of range: tried to access index {x} on a tensor of {n} elements.");
+            Autograd.AutogradHooks.CheckInPlace(this);
+            var target = is_contiguous() ? this : clone();
+            var flat = target.View([idx.numel()], [0], target._offset);
+            var src = source.ndim == 0 ? AdvancedIndexing.OneDim(source) : source.reshape(-1);
+            if (ReferenceEquals(src._storage, _storage)) src = src.clone();
+            if (idx.numel() > 0) Backend.IndexScatter(flat, src, [idx], [1], accumulate ? IndexReduce.Add : IndexReduce.None);
+            if (!ReferenceEquals(target, this)) Backend.Copy(this, target);
+            BumpVersion();
+            return this;
+        }
+
+        public Tensor put(Tensor index, Tensor source, bool accumulate = false) => clone().put_(index, source, accumulate);
+    }
+}
+
+namespace Flint.Ops
+{
+    internal static class IndexOps
+    {
+        /// <summary>t seen at shape with stride 0 along dim (its own strides elsewhere).</summary>
+        internal static Tensor AlongDim(Tensor t, long[] shape, int dim)
+        {
+            var st = new long[shape.Length];
+            for (int i = 0; i < shape.Length; i++) st[i] = i == dim ? 0 : t._strides[i];
+            return t.View(shape, st, t._offset);
+        }
+
+        /// <summary>A 1-D index seen at shape, stepping along dim only.</summary>
+        internal static Tensor IndexAlong(Tensor idx, long[] shape, int dim)
+        {
+            var st = new long[shape.Length];
+            st[dim] = idx.ndim == 0 ? 0 : idx._strides[0];
+            return idx.View(shape, st, idx._offset);
+        }
+
+        /// <summary>self[.., index[i], ..] (op)= source[.., i, ..] along dim; source's other dims must match self's.</summary>
+        internal static Tensor IndexPutAlong(Tensor self, int dim, Tensor index, Tensor source, IndexReduce reduce,
+            Func<long, Func<long, string>> message, bool wrap, bool runtimeError, string op)
+        {
+            var src = source.ndim == 0 ? AdvancedIndexing.OneDim(source) : source;
+            if (self.ndim == 0)
+            {
+                IndexPutAlong(AdvancedIndexing.OneDim(self), 0, index, src, reduce, message, wrap, runtimeError, op);
+                return self;
+            }
+            if (src.ndim != self.ndim)
+                throw new IndexOutOfRangeException($"{op}(): When source and destination are not scalars, their dimensionality must match. Source dimensionality ({src.ndim}), destination dimensionality ({self.ndim})");
+            for (int i = 0; i < self.ndim; i++)
+                if (i != dim && src._shape[i] != self._shape[i])
+                {
+                    if (op == "index_copy_")
+                        throw new ArgumentException($"index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: {self._shape[i]} at dimension {i} and source slice shape: {src._shape[i]} at dimension {i}.");
+                    throw new ArgumentException($"The size of tensor a ({self._shape[i]}) must match the size of tensor b ({src._shape[i]}) at non-singleton dimension {i}");
+                }
+            long size = self._shape[dim];
+            var idx = AdvancedIndexing.Normalize(AdvancedIndexing.OneDim(index).reshape(-1), size, dim, message(size), runtimeError, wrap);
+            Autograd.AutogradHooks.CheckInPlace(self);
+            if (ReferenceEquals(src._storage, self._storage)) src = src.clone();
+            var shape = src._shape;
+            if (src.numel() > 0)
+                self.Backend.IndexScatter(AlongDim(self, shape, dim), src, [IndexAlong(idx, shape, dim)], [self._strides[dim]], reduce);
+            self.BumpVersion();
+            return self;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using Flint.Ops;
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        public static Tensor masked_fill(Tensor input, Tensor mask, Scalar value) => input.masked_fill(mask, value);
+        public static Tensor masked_fill(Tensor input, Tensor mask, Tensor value) => input.masked_fill(mask, value);
+
+        /// <summary>The elements of input (broadcast with mask) where mask is true, as a 1-D tensor.</summary>
+        public static Tensor masked_select(Tensor input, Tensor mask, Tensor? @out = null)
+        {
+            if (!AdvancedIndexing.IsMask(mask)) throw new ArgumentException("masked_select: expected BoolTensor or ByteTensor for mask");
+            var shape = Shape.Broadcast(mask._shape, input._shape);
+            if (shape.Length == 0) shape = [1];
+            var m = mask.dtype == @bool ? mask : mask.to(@bool);
+            var r = AdvancedIndexing.Index(input.expand(shape), [m.expand(shape)]);
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
+        }
+
+        /// <summary>The indices of the nonzero elements of input, one row per element: int64 [n, input.ndim].</summary>
+        public static Tensor nonzero(Tensor input, Tensor? @out = null)
+        {
+            var m = input.dtype == @bool ? input : input.to(@bool);
+            var r = input.Backend.Nonzero(m);
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out, $"nonzero: Expected out tensor to have scalar type Long but got scalar type{@out.dtype.LegacyName}");
+        }
+
+        /// <summary>
+        /// PyTorch's <c>nonzero(input, as_tuple=...)</c>: with as_tuple the indices per dim (a 0-dim input counts as
+        /// 1-D); without, a one-element array holding the [n, ndim] tensor of <see cref="nonzero(Tensor, Tensor?)"/>.
+        /// </summary>
+        public static Tensor[] nonzero(Tensor input, bool as_tuple)
+        {
+            if (!as_tuple) return [nonzero(input)];
+            var nz = nonzero(input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input);
+            var r = new Tensor[nz._shape[1]];
+            for (int j = 0; j < r.Length; j++) r[j] = nz.select(1, j).contiguous();
+            return r;
+        }
+
+        public static Tensor argwhere(Tensor input) => nonzero(input);
+
+        /// <summary>The one-argument <c>torch.where(condition)</c>: <c>nonzero(condition, as_tuple: true)</c>.</summary>
+        public static Tensor[] where(Tensor condition) => nonzero(condition, as_tuple: true);
+    }
+
+    public sealed partial class Tensor
+    {
+        /// <summary>Sets the elements where mask (bool, broadcast to this tensor's shape) is true to value.</summary>
+        public Tensor masked_fill_(Tensor mask, Scalar value)
+        {
+            if (!AdvancedIndexing.IsMask(mask))
+                throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
+            var shape = Shape.Broadcast(mask._shape, _shape);
+            if (!shape.AsSpan().SequenceEqual(_shape))
+                throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(shape)}");
+            Autograd.AutogradHooks.CheckInPlace(this);
+            if (mask.device != device) throw Backends.Cuda.CudaRuntime.Unavailable();
+            var m = mask.dtype == DType.Bool ? mask : mask.to(DType.Bool);
+            if (ReferenceEquals(m._storage, _storage)) m = m.clone();
+            var v = Scalars.Full(value, dtype, device);
+            Backend.Where(m.expand(_shape), v.expand(_shape), this, this);
+            BumpVersion();
+            return this;
+        }
+
+        /// <summary>masked_fill_ with a 0-dim tensor value.</summary>
+        public Tensor masked_fill_(Tensor mask, Tensor value)
+        {
+            if (value.ndim != 0)
+                throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
+            return masked_fill_(mask, value.ToScalar());
+        }
+
+        public Tensor masked_fill(Tensor mask, Scalar value)
+        {
+            if (!AdvancedIndexing.IsMask(mask))
+                throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
+            var shape = Shape.Broadcast(mask._shape, _shape);
+            return expand(shape).clone().masked_fill_(mask, value);
+        }
+
+        public Tensor masked_fill(Tensor mask, Tensor value)
+        {
+            if (value.ndim != 0)
+                throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
+            return masked_fill(mask, value.ToScalar());
+        }
+
+        public Tensor masked_select(Tensor mask) => torch.masked_select(this, mask);
+
+        /// <summary>Copies source's leading elements, in order, into the positions where mask is true.</summary>
+        public Tensor masked_scatter_(Tensor mask, Tensor source)
+        {
+            if (!AdvancedIndexing.IsMask(mask)) throw new ArgumentException($"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
+            if (source.dtype != dtype)
+                throw new ArgumentException($"masked_scatter: expected self and source to have same dtypes but got{dtype.LegacyName} and {source.dtype.LegacyName}");
+            var shape = Shape.Broadcast(mask._shape, _shape);
+            if (!shape.AsSpan().SequenceEqual(_shape))
+                throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(shape)}");
+            var m = (mask.dtype == DType.Bool ? mask : mask.to(DType.Bool)).expand(_shape);
+            var nz = Backend.Nonzero(m);
+            long n = nz._shape[0];
+            if (n > source.numel()) throw new ArgumentException("Number of elements of source < number of ones in mask");
+            var src = (source.ndim == 0 ? AdvancedIndexing.OneDim(source) : source.reshape(-1)).narrow(0, 0, n);
+            if (ReferenceEquals(src._storage, _storage)) src = src.clone();
+            AdvancedIndexing.IndexPut(this, [m], src, false);
+            return this;
+        }
+
+        public Tensor masked_scatter(Tensor mask, Tensor source)
+        {
+            var shape = Shape.Broadcast(mask._shape, _shape);
+            return expand(shape).clone().masked_scatter_(mask, source);
+        }
+
+        public Tensor nonzero() => torch.nonzero(this);
+        public Tensor[] nonzero(bool as_tuple) => torch.nonzero(this, as_tuple);
+        public Tensor argwhere() => torch.argwhere(this);
+    }
+}

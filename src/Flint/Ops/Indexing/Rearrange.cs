@@ -1,0 +1,167 @@
+using Flint.Ops;
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        /// <summary>A copy with the order of elements reversed along each of dims.</summary>
+        public static Tensor flip(Tensor input, params long[] dims)
+        {
+            int n = input.ndim;
+            var rev = new bool[Math.Max(n, 1)];
+            foreach (var dim in dims)
+            {
+                int d = Shape.WrapDim(dim, n);
+                if (rev[d]) throw new ArgumentException($"dim {d} appears multiple times in the list of dims");
+                rev[d] = true;
+            }
+            var st = (long[])input._strides.Clone();
+            long off = input._offset;
+            for (int d = 0; d < n; d++)
+                if (rev[d] && input._shape[d] > 1) { off += (input._shape[d] - 1) * st[d]; st[d] = -st[d]; }
+            var r = Tensor.Empty(input._shape, input.dtype, input.device);
+            if (r.numel() > 0) r.Backend.Copy(r, input.View(input._shape, st, off));
+            return r;
+        }
+
+        public static Tensor fliplr(Tensor input)
+        {
+            if (input.ndim < 2) throw new ArgumentException("Input must be >= 2-d.");
+            return flip(input, 1);
+        }
+
+        public static Tensor flipud(Tensor input)
+        {
+            if (input.ndim < 1) throw new ArgumentException("Input must be >= 1-d.");
+            return flip(input, 0);
+        }
+
+        /// <summary>Rolls elements along dims by shifts (wrapping around); with no dims the tensor is rolled as 1-D.</summary>
+        public static Tensor roll(Tensor input, long[] shifts, long[]? dims = null)
+        {
+            dims ??= [];
+            if (dims.Length == 0 && shifts.Length == 1)
+                return roll(input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1), shifts, [0]).reshape(input._shape);
+            if (shifts.Length != dims.Length)
+                throw new ArgumentException($"shifts and dimensions must align. shifts: {shifts.Length}, dims:{dims.Length}");
+            var r = input;
+            for (int i = 0; i < dims.Length; i++)
+            {
+                int d = Shape.WrapDim(dims[i], input.ndim);
+                long size = r._shape[d];
+                if (size == 0) continue;
+                long s = ((shifts[i] % size) + size) % size;
+                if (s == 0) continue;
+                r = cat([r.narrow(d, size - s, s), r.narrow(d, 0, size - s)], d);
+            }
+            return ReferenceEquals(r, input) ? input.clone() : r;
+        }
+
+        public static Tensor roll(Tensor input, long shifts, long? dims = null) =>
+            roll(input, [shifts], dims is { } d ? [d] : null);
+
+        /// <summary>Lower triangle of the last two dims: elements with column - row &lt;= diagonal are kept, others zeroed.</summary>
+        public static Tensor tril(Tensor input, long diagonal = 0, Tensor? @out = null) => RearrangeOps.Triangle(input, diagonal, lower: true, @out);
+
+        /// <summary>Upper triangle of the last two dims: elements with column - row &gt;= diagonal are kept, others zeroed.</summary>
+        public static Tensor triu(Tensor input, long diagonal = 0, Tensor? @out = null) => RearrangeOps.Triangle(input, diagonal, lower: false, @out);
+
+        /// <summary>1-D input: a square matrix with input on the given diagonal. 2-D input: that diagonal, copied.</summary>
+        public static Tensor diag(Tensor input, long diagonal = 0, Tensor? @out = null)
+        {
+            Tensor r;
+            if (input.dtype == float16) throw new NotSupportedException("\"diag\" not implemented for 'Half'");
+            if (input.ndim == 1)
+            {
+                long n = input._shape[0] + Math.Abs(diagonal);
+                r = Tensor.Empty([n, n], input.dtype, input.device);
+                if (input.numel() > 0) r.Backend.Copy(r.diagonal(diagonal), input);
+            }
+            else if (input.ndim == 2) r = input.diagonal(diagonal).clone();
+            else throw new ArgumentException("matrix or a vector expected");
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
+        }
+
+        public static Tensor diagonal(Tensor input, long offset = 0, long dim1 = 0, long dim2 = 1) => input.diagonal(offset, dim1, dim2);
+    }
+
+    public sealed partial class Tensor
+    {
+        public Tensor flip(params long[] dims) => torch.flip(this, dims);
+        public Tensor fliplr() => torch.fliplr(this);
+        public Tensor flipud() => torch.flipud(this);
+        public Tensor roll(long[] shifts, long[]? dims = null) => torch.roll(this, shifts, dims);
+        public Tensor roll(long shifts, long? dims = null) => torch.roll(this, shifts, dims);
+
+        /// <summary>Repeats the tensor along each dim (more repeats than dims add leading dims); always a copy.</summary>
+        public Tensor repeat(params long[] repeats)
+        {
+            if (repeats.Length < ndim)
+                throw new ArgumentException("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+            int n = repeats.Length, pad = n - ndim;
+            var target = new long[n];
+            for (int i = 0; i < n; i++) target[i] = repeats[i] * (i < pad ? 1 : _shape[i - pad]);
+            Shape.CheckSizes(target);
+            var r = Empty(target, dtype, device);
+            if (r.numel() == 0) return r;
+            var sh = new long[2 * n]; var st = new long[2 * n];
+            for (int i = 0; i < n; i++)
+            {
+                sh[2 * i] = repeats[i]; st[2 * i] = 0;
+                sh[2 * i + 1] = i < pad ? 1 : _shape[i - pad];
+                st[2 * i + 1] = i < pad ? 0 : _strides[i - pad];
+            }
+            r.Backend.Copy(r.view(sh), View(sh, st, _offset));
+            return r;
+        }
+
+        /// <summary>repeat, with dims padded by leading 1s when fewer than the tensor's dims.</summary>
+        public Tensor tile(params long[] dims)
+        {
+            if (dims.Length < ndim) dims = Enumerable.Repeat(1L, ndim - dims.Length).Concat(dims).ToArray();
+            return repeat(dims);
+        }
+
+        public Tensor tril(long diagonal = 0) => torch.tril(this, diagonal);
+        public Tensor triu(long diagonal = 0) => torch.triu(this, diagonal);
+        public Tensor tril_(long diagonal = 0) => RearrangeOps.Triangle(this, diagonal, lower: true, null, inPlace: true);
+        public Tensor triu_(long diagonal = 0) => RearrangeOps.Triangle(this, diagonal, lower: false, null, inPlace: true);
+        public Tensor diag(long diagonal = 0) => torch.diag(this, diagonal);
+
+        /// <summary>A view of the diagonal of dims dim1 and dim2 (offset above (&gt;0) or below (&lt;0) the main one), appended as the last dim.</summary>
+        public Tensor diagonal(long offset = 0, long dim1 = 0, long dim2 = 1)
+        {
+            int d1 = Shape.WrapDim(dim1, ndim), d2 = Shape.WrapDim(dim2, ndim);
+            if (d1 == d2) throw new ArgumentException($"diagonal dimensions cannot be identical {dim1}, {dim2}");
+            long len, off = _offset;
+            if (offset >= 0) { len = Math.Max(0, Math.Min(_shape[d1], _shape[d2] - offset)); if (len > 0) off += offset * _strides[d2]; }
+            else { len = Math.Max(0, Math.Min(_shape[d1] + offset, _shape[d2])); if (len > 0) off -= offset * _strides[d1]; }
+            var sh = new List<long>(); var st = new List<long>();
+            for (int i = 0; i < ndim; i++) if (i != d1 && i != d2) { sh.Add(_shape[i]); st.Add(_strides[i]); }
+            sh.Add(len); st.Add(_strides[d1] + _strides[d2]);
+            return View(sh.ToArray(), st.ToArray(), off);
+        }
+    }
+}
+
+namespace Flint.Ops
+{
+    internal static class RearrangeOps
+    {
+        internal static Tensor Triangle(Tensor input, long k, bool lower, Tensor? @out, bool inPlace = false)
+        {
+            string name = lower ? "tril" : "triu";
+            if (input.ndim < 2) Shape.WrapDim(-2, input.ndim);
+            _ = name;
+            long rows = input._shape[^2], cols = input._shape[^1];
+            var keep = new bool[rows * cols];
+            for (long i = 0; i < rows; i++)
+                for (long j = 0; j < cols; j++)
+                    keep[i * cols + j] = lower ? j - i <= k : j - i >= k;
+            var drop = torch.from_array(keep, rows, cols).logical_not();
+            if (inPlace) return input.masked_fill_(drop, 0);
+            var r = input.masked_fill(drop, 0);
+            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
+        }
+    }
+}

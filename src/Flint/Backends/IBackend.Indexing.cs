@@ -1,7 +1,7 @@
 namespace Flint.Backends;
 
 /// <summary>How <see cref="IBackend.IndexScatter"/> combines a value with the element it lands on.</summary>
-internal enum IndexReduce { None, Add, Multiply, Max, Min }
+internal enum ScatterReduce { None, Add, Multiply, Max, Min }
 
 // Kernels for indexing ops (advanced indexing, gather/scatter, index_select/index_add_, nonzero). The op layer
 // validates and normalizes every index (int64, non-negative, in range) and restrides the operands so that a
@@ -18,7 +18,7 @@ internal partial interface IBackend
     /// dst[offset_dst(i) + Σ_k indices[k][i] × strides[k]] (=, +=, ×=, max=, min=) src[i] over src's shape: dst and every
     /// index tensor are seen at src's shape; dst and src share one dtype. Later elements win on duplicates.
     /// </summary>
-    void IndexScatter(Tensor dst, Tensor src, Tensor[] indices, long[] strides, IndexReduce reduce);
+    void IndexScatter(Tensor dst, Tensor src, Tensor[] indices, long[] strides, ScatterReduce reduce);
 
     /// <summary>The coordinates of the true elements of a bool tensor in row-major order: int64 [n, ndim].</summary>
     Tensor Nonzero(Tensor mask);

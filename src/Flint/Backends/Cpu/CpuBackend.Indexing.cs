@@ -43,7 +43,7 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void IndexScatter(Tensor dst, Tensor src, Tensor[] indices, long[] strides, IndexReduce reduce)
+    public void IndexScatter(Tensor dst, Tensor src, Tensor[] indices, long[] strides, ScatterReduce reduce)
     {
         switch (dst.dtype.scalar_type)
         {
@@ -61,31 +61,31 @@ internal sealed partial class CpuBackend
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Combine<T>(T a, T b, IndexReduce reduce)
+    private static T Combine<T>(T a, T b, ScatterReduce reduce)
     {
-        if (reduce == IndexReduce.None) return b;
+        if (reduce == ScatterReduce.None) return b;
         if (Convert.IsFloat<T>())
         {
             double x = Convert.ToDouble(a), y = Convert.ToDouble(b);
             return Convert.FromDouble<T>(reduce switch
             {
-                IndexReduce.Add => x + y,
-                IndexReduce.Multiply => x * y,
-                IndexReduce.Max => Math.Max(x, y),   // NaN wins, as PyTorch's amax
+                ScatterReduce.Add => x + y,
+                ScatterReduce.Multiply => x * y,
+                ScatterReduce.Max => Math.Max(x, y),   // NaN wins, as PyTorch's amax
                 _ => Math.Min(x, y),
             });
         }
         long p = Convert.ToLong(a), q = Convert.ToLong(b);
         return Convert.FromLong<T>(unchecked(reduce switch
         {
-            IndexReduce.Add => p + q,
-            IndexReduce.Multiply => p * q,
-            IndexReduce.Max => Math.Max(p, q),
+            ScatterReduce.Add => p + q,
+            ScatterReduce.Multiply => p * q,
+            ScatterReduce.Max => Math.Max(p, q),
             _ => Math.Min(p, q),
         }));
     }
 
-    private static void IndexScatterT<T>(Tensor dst, Tensor src, Tensor[] indices, long[] strides, IndexReduce reduce)
+    private static void IndexScatterT<T>(Tensor dst, Tensor src, Tensor[] indices, long[] strides, ScatterReduce reduce)
     {
         var da = Arr<T>(dst); var sa = Arr<T>(src);
         int k = indices.Length;

@@ -136,7 +136,7 @@ internal static class AdvancedIndexing
         Autograd.AutogradHooks.CheckInPlace(self);
         if (ReferenceEquals(values._storage, self._storage)) values = values.clone();
         var v = values.expand(p.Shape);
-        if (v.numel() > 0) self.Backend.IndexScatter(p.Self, v, p.Indices, p.Strides, accumulate ? IndexReduce.Add : IndexReduce.None);
+        if (v.numel() > 0) self.Backend.IndexScatter(p.Self, v, p.Indices, p.Strides, accumulate ? ScatterReduce.Add : ScatterReduce.None);
         self.BumpVersion();
     }
 

@@ -55,7 +55,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor gather(long dim, Tensor index, bool sparse_grad = false) => torch.gather(this, dim, index, sparse_grad);
 
@@ -83,7 +83,7 @@ namespace Flint
         {
             if (index.dtype != DType.Int64) throw new ArgumentException("scatter(): Expected dtype int64 for index");
             if (src.dtype != dtype) throw new ArgumentException("scatter(): Expected self.dtype to be equal to src.dtype");
-            return GatherScatter.Scatter(this, dim, index, src, IndexReduce.Add);
+            return GatherScatter.Scatter(this, dim, index, src, ScatterReduce.Add);
         }
 
         public Tensor scatter_add(long dim, Tensor index, Tensor src) => clone().scatter_add_(dim, index, src);
@@ -98,10 +98,10 @@ namespace Flint
             if (src.dtype != dtype) throw new ArgumentException("scatter_reduce(): Expected self.dtype to be equal to src.dtype");
             var mode = reduce switch
             {
-                "sum" or "mean" => IndexReduce.Add,
-                "prod" => IndexReduce.Multiply,
-                "amax" => IndexReduce.Max,
-                "amin" => IndexReduce.Min,
+                "sum" or "mean" => ScatterReduce.Add,
+                "prod" => ScatterReduce.Multiply,
+                "amax" => ScatterReduce.Max,
+                "amin" => ScatterReduce.Min,
                 _ => throw new ArgumentException("reduce argument must be either sum, prod, mean, amax or amin."),
             };
             if (reduce == "mean" && dtype.IsBool)
@@ -109,7 +109,7 @@ namespace Flint
             int d = Shape.WrapDim(dim, ndim);
             GatherScatter.CheckShapes(this, index, src, d, "scatter");
             if (!include_self)
-                GatherScatter.Scatter(this, d, index, GatherScatter.Identity(mode, dtype, device), IndexReduce.None, valueForm: true);
+                GatherScatter.Scatter(this, d, index, GatherScatter.Identity(mode, dtype, device), ScatterReduce.None, valueForm: true);
             GatherScatter.Scatter(this, d, index, src, mode);
             if (reduce == "mean")
             {
@@ -134,20 +134,20 @@ namespace Flint.Ops
 {
     internal static class GatherScatter
     {
-        internal static IndexReduce ParseReduce(string? reduce) => reduce switch
+        internal static ScatterReduce ParseReduce(string? reduce) => reduce switch
         {
-            null => IndexReduce.None,
-            "add" => IndexReduce.Add,
-            "multiply" => IndexReduce.Multiply,
+            null => ScatterReduce.None,
+            "add" => ScatterReduce.Add,
+            "multiply" => ScatterReduce.Multiply,
             _ => throw new ArgumentException("reduce argument must be either add or multiply."),
         };
 
         /// <summary>The value a reduction starts from: 0, 1, the dtype's lowest (amax) or highest (amin) value.</summary>
-        internal static Tensor Identity(IndexReduce mode, DType dtype, Device device)
+        internal static Tensor Identity(ScatterReduce mode, DType dtype, Device device)
         {
-            if (mode == IndexReduce.Add) return Scalars.Full(0, dtype, device);
-            if (mode == IndexReduce.Multiply) return Scalars.Full(1, dtype, device);
-            bool max = mode == IndexReduce.Max;
+            if (mode == ScatterReduce.Add) return Scalars.Full(0, dtype, device);
+            if (mode == ScatterReduce.Multiply) return Scalars.Full(1, dtype, device);
+            bool max = mode == ScatterReduce.Max;
             Scalar v = dtype.scalar_type switch
             {
                 ScalarType.Bool => !max,
@@ -194,7 +194,7 @@ namespace Flint.Ops
             return AdvancedIndexing.Normalize(index, size, dim, runtimeError: true, wrap: false);
         }
 
-        internal static Tensor Scatter(Tensor self, long dim, Tensor index, Tensor src, IndexReduce reduce, bool valueForm = false)
+        internal static Tensor Scatter(Tensor self, long dim, Tensor index, Tensor src, ScatterReduce reduce, bool valueForm = false)
         {
             int d = Shape.WrapDim(dim, self.ndim);
             CheckShapes(self, index, valueForm ? null : src, d, "scatter");

@@ -47,7 +47,7 @@ namespace Flint
         }
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor index_select(long dim, Tensor index) => torch.index_select(this, dim, index);
 
@@ -69,7 +69,7 @@ namespace Flint
             {
                 if (!(al.ToDouble() == 1 && !al.IsBool)) source = torch.mul(source, Scalars.Full(al, dtype));
             }
-            return IndexOps.IndexPutAlong(this, d, index, source, IndexReduce.Add,
+            return IndexOps.IndexPutAlong(this, d, index, source, ScatterReduce.Add,
                 size => x => "index out of range in self", wrap: false, runtimeError: false, op: "index_add_");
         }
 
@@ -89,7 +89,7 @@ namespace Flint
             long srcSize = source.ndim == 0 ? 1 : source._shape[Shape.WrapDim(d, source.ndim)];
             if (count != srcSize)
                 throw new IndexOutOfRangeException($"index_copy_(): Number of indices ({count}) should be equal to source.size(dim) ({srcSize})");
-            return IndexOps.IndexPutAlong(this, d, index, source, IndexReduce.None,
+            return IndexOps.IndexPutAlong(this, d, index, source, ScatterReduce.None,
                 size => x => $"index_copy_(): index {x} is out of bounds for dimension {d} with size {size}", wrap: false, runtimeError: false, op: "index_copy_");
         }
 
@@ -104,7 +104,7 @@ namespace Flint
             int d = Shape.WrapDim(dim, ndim);
             var shape = (long[])_shape.Clone(); shape[d] = index.numel();
             var src = Scalars.Full(value, dtype, device).expand(shape);
-            return IndexOps.IndexPutAlong(this, d, index, src, IndexReduce.None,
+            return IndexOps.IndexPutAlong(this, d, index, src, ScatterReduce.None,
                 size => x => $"index {x} is out of bounds for dimension {d} with size {size}", wrap: true, runtimeError: false, op: "index_fill_");
         }
 
@@ -135,7 +135,7 @@ namespace Flint
             var flat = target.View([idx.numel()], [0], target._offset);
             var src = source.ndim == 0 ? AdvancedIndexing.OneDim(source) : source.reshape(-1);
             if (ReferenceEquals(src._storage, _storage)) src = src.clone();
-            if (idx.numel() > 0) Backend.IndexScatter(flat, src, [idx], [1], accumulate ? IndexReduce.Add : IndexReduce.None);
+            if (idx.numel() > 0) Backend.IndexScatter(flat, src, [idx], [1], accumulate ? ScatterReduce.Add : ScatterReduce.None);
             if (!ReferenceEquals(target, this)) Backend.Copy(this, target);
             BumpVersion();
             return this;
@@ -166,7 +166,7 @@ namespace Flint.Ops
         }
 
         /// <summary>self[.., index[i], ..] (op)= source[.., i, ..] along dim; source's other dims must match self's.</summary>
-        internal static Tensor IndexPutAlong(Tensor self, int dim, Tensor index, Tensor source, IndexReduce reduce,
+        internal static Tensor IndexPutAlong(Tensor self, int dim, Tensor index, Tensor source, ScatterReduce reduce,
             Func<long, Func<long, string>> message, bool wrap, bool runtimeError, string op)
         {
             var src = source.ndim == 0 ? AdvancedIndexing.OneDim(source) : source;

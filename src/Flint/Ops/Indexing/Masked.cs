@@ -45,7 +45,7 @@ namespace Flint
         public static Tensor[] where(Tensor condition) => nonzero(condition, as_tuple: true);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>Sets the elements where mask (bool, broadcast to this tensor's shape) is true to value.</summary>
         public Tensor masked_fill_(Tensor mask, Scalar value)

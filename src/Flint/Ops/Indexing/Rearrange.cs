@@ -85,7 +85,7 @@ namespace Flint
         public static Tensor diagonal(Tensor input, long offset = 0, long dim1 = 0, long dim2 = 1) => input.diagonal(offset, dim1, dim2);
     }
 
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         public Tensor flip(params long[] dims) => torch.flip(this, dims);
         public Tensor fliplr() => torch.fliplr(this);

@@ -2,7 +2,7 @@ using Flint.Ops;
 
 namespace Flint
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>
         /// PyTorch's <c>x[...]</c>: <c>x[0, .., 1..3]</c>, <c>x[TensorIndex.Ellipsis, 0]</c>, <c>x[TensorIndex.None]</c>,

@@ -16,7 +16,16 @@ namespace Flint
             var target = Elementwise.Target(shape, result, @out, device);
             var c = Elementwise.As(condition, DType.Bool);
             var a = Elementwise.As(input, result); var b = Elementwise.As(other, result);
-            return Elementwise.RunInto(target, shape, result, y => y.Backend.Where(c, a, b, y), false);
+            if (@out is not null) Autograd.Differentiation.CheckOut(@out, input, other);
+            Tensor r;
+            using (no_grad()) r = Elementwise.RunInto(target, shape, result, y => y.Backend.Where(c, a, b, y), false);
+            if (@out is not null) return r;
+            var ia = input._shape; var ib = other._shape;
+            return Autograd.Recording.Record(r, "WhereBackward0", [input, other], g =>
+            [
+                input.requires_grad ? Autograd.Recording.SumToShape(where(c, g, zeros_like(g)), ia).to(input.dtype) : null,
+                other.requires_grad ? Autograd.Recording.SumToShape(where(c, zeros_like(g), g), ib).to(other.dtype) : null,
+            ], c);
         }
         public static Tensor where(Tensor condition, Scalar input, Tensor other, Tensor? @out = null) => where(condition, Scalars.Wrap(input), other, @out);
         public static Tensor where(Tensor condition, Tensor input, Scalar other, Tensor? @out = null) => where(condition, input, Scalars.Wrap(other), @out);

@@ -124,7 +124,9 @@ internal static class AdvancedIndexing
         var p = Make(self, indices);
         var dst = Tensor.Empty(p.Shape, self.dtype, self.device);
         if (dst.numel() > 0) self.Backend.IndexGather(dst, p.Self, p.Indices, p.Strides);
-        return dst;
+        var shape = self._shape;
+        return Autograd.Recording.Record(dst, "IndexBackward0", [self],
+            g => [torch.zeros(shape, dtype: g.dtype, device: g.device).index_put(indices.ToArray(), g, accumulate: true)]);
     }
 
     /// <summary>self[indices] = values (or += with accumulate); values must already have self's dtype.</summary>

@@ -20,7 +20,10 @@ namespace Flint
                 var dst = r.ndim == 0 ? AdvancedIndexing.OneDim(r) : r;
                 self.Backend.IndexGather(dst, IndexOps.AlongDim(self, shape, d), [idx.ndim == 0 ? AdvancedIndexing.OneDim(idx) : idx], [self._strides[d]]);
             }
-            return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
+            if (@out is not null) { Autograd.Differentiation.CheckOut(@out, input); return AdvancedIndexing.CopyOut(r, @out); }
+            var inShape = input._shape;
+            return Autograd.Recording.Record(r, "GatherBackward0", [input],
+                g => [zeros(inShape, dtype: g.dtype, device: g.device).scatter_add(d, index, g)]);
         }
 
         public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null) => input.scatter(dim, index, src, reduce);
@@ -62,6 +65,8 @@ namespace Flint
         /// <summary>self[i][index[i][j][k]][k] = src[i][j][k] for dim 1; reduce "add"/"multiply" combines instead of replacing.</summary>
         public Tensor scatter_(long dim, Tensor index, Tensor src, string? reduce = null)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, src))
+                return Autograd.Differentiation.InPlace(this, old => old.scatter(dim, index, src, reduce));
             if (index.dtype != DType.Int64) throw new ArgumentException("scatter(): Expected dtype int64 for index");
             if (src.dtype != dtype) throw new ArgumentException("scatter(): Expected self.dtype to be equal to src.dtype");
             return GatherScatter.Scatter(this, dim, index, src, GatherScatter.ParseReduce(reduce));
@@ -75,18 +80,39 @@ namespace Flint
             return GatherScatter.Scatter(this, dim, index, Scalars.Full(value, dtype, device), r, valueForm: true);
         }
 
-        public Tensor scatter(long dim, Tensor index, Tensor src, string? reduce = null) => clone().scatter_(dim, index, src, reduce);
-        public Tensor scatter(long dim, Tensor index, Scalar value, string? reduce = null) => clone().scatter_(dim, index, value, reduce);
+        public Tensor scatter(long dim, Tensor index, Tensor src, string? reduce = null)
+        {
+            Tensor r;
+            using (torch.no_grad()) r = clone().scatter_(dim, index, src, reduce);
+            if (reduce is not null) return Autograd.Recording.Record(r, "ScatterReduceBackward0", [this, src], _ => throw Autograd.Differentiation.NotImplemented("scatter with reduce"));
+            return Autograd.Recording.Record(r, "ScatterBackward0", [this, src],
+                g => [requires_grad ? g.scatter(dim, index, 0) : null, src.requires_grad ? g.gather(dim, index) : null]);
+        }
+
+        public Tensor scatter(long dim, Tensor index, Scalar value, string? reduce = null)
+        {
+            Tensor r;
+            using (torch.no_grad()) r = clone().scatter_(dim, index, value, reduce);
+            return Autograd.Recording.Record(r, "ScatterBackward1", [this], g => [g.scatter(dim, index, 0)]);
+        }
 
         /// <summary>self[i][index[i][j][k]][k] += src[i][j][k] for dim 1 (duplicates accumulate).</summary>
         public Tensor scatter_add_(long dim, Tensor index, Tensor src)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, src))
+                return Autograd.Differentiation.InPlace(this, old => old.scatter_add(dim, index, src));
             if (index.dtype != DType.Int64) throw new ArgumentException("scatter(): Expected dtype int64 for index");
             if (src.dtype != dtype) throw new ArgumentException("scatter(): Expected self.dtype to be equal to src.dtype");
             return GatherScatter.Scatter(this, dim, index, src, ScatterReduce.Add);
         }
 
-        public Tensor scatter_add(long dim, Tensor index, Tensor src) => clone().scatter_add_(dim, index, src);
+        public Tensor scatter_add(long dim, Tensor index, Tensor src)
+        {
+            Tensor r;
+            using (torch.no_grad()) r = clone().scatter_add_(dim, index, src);
+            return Autograd.Recording.Record(r, "ScatterAddBackward0", [this, src],
+                g => [requires_grad ? g : null, src.requires_grad ? g.gather(dim, index) : null]);
+        }
 
         /// <summary>
         /// Reduces src into self at index along dim with "sum", "prod", "mean", "amax" or "amin"; without

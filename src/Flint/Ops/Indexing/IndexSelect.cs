@@ -25,7 +25,10 @@ namespace Flint
             var dst = Tensor.Empty(shape, input.dtype, input.device);
             if (dst.numel() > 0)
                 input.Backend.IndexGather(dst, IndexOps.AlongDim(input, shape, d), [IndexOps.IndexAlong(idx, shape, d)], [input._strides[d]]);
-            return @out is null ? dst : AdvancedIndexing.CopyOut(dst, @out, "index_select(): self and result must have the same scalar type");
+            if (@out is not null) { Autograd.Differentiation.CheckOut(@out, input); return AdvancedIndexing.CopyOut(dst, @out, "index_select(): self and result must have the same scalar type"); }
+            var inShape = input._shape;
+            return Autograd.Recording.Record(dst, "IndexSelectBackward0", [input],
+                g => [zeros(inShape, dtype: g.dtype, device: g.device).index_add(d, idx, g)]);
         }
 
         public static Tensor index_add(Tensor input, long dim, Tensor index, Tensor source, Scalar? alpha = null) => input.index_add(dim, index, source, alpha);

@@ -45,16 +45,24 @@ namespace Flint
             foreach (var t in tensors)
                 if (@out is not null && ReferenceEquals(t._storage, @out._storage))
                     throw new ArgumentException("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
+            if (@out is not null) Autograd.Differentiation.CheckOut(@out, tensors.ToArray());
             var r = Elementwise.Target(shape, dtype, @out, device);
             long offset = 0;
-            foreach (var t in tensors)
-            {
-                if (Skipped(t)) continue;
-                long n = t._shape[d];
-                if (n > 0) r.Backend.Copy(r.narrow(d, offset, n), t);
-                offset += n;
-            }
-            return r;
+            var starts = new long[tensors.Count];
+            using (no_grad())
+                for (int i = 0; i < tensors.Count; i++)
+                {
+                    var t = tensors[i];
+                    starts[i] = offset;
+                    if (Skipped(t)) continue;
+                    long n = t._shape[d];
+                    if (n > 0) r.Backend.Copy(r.narrow(d, offset, n), t);
+                    offset += n;
+                }
+            if (@out is not null) return r;
+            var inputs = tensors.ToArray();
+            return Autograd.Recording.Record(r, "CatBackward0", inputs, g =>
+                inputs.Select((t, i) => t.requires_grad && !Skipped(t) ? g.narrow(d, starts[i], t._shape[d]).to(t.dtype) : null).ToArray());
         }
 
         public static Tensor concat(IReadOnlyList<Tensor> tensors, long dim = 0, Tensor? @out = null) => cat(tensors, dim, @out);

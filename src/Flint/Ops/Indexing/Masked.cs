@@ -50,6 +50,8 @@ namespace Flint
         /// <summary>Sets the elements where mask (bool, broadcast to this tensor's shape) is true to value.</summary>
         public Tensor masked_fill_(Tensor mask, Scalar value)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this))
+                return Autograd.Differentiation.InPlace(this, old => old.masked_fill(mask, value));
             if (!AdvancedIndexing.IsMask(mask))
                 throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
             var shape = Shape.Broadcast(mask._shape, _shape);
@@ -78,7 +80,11 @@ namespace Flint
             if (!AdvancedIndexing.IsMask(mask))
                 throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
             var shape = Shape.Broadcast(mask._shape, _shape);
-            return expand(shape).clone().masked_fill_(mask, value);
+            Tensor r;
+            using (torch.no_grad()) r = expand(shape).clone().masked_fill_(mask, value);
+            var own = _shape;
+            return Autograd.Recording.Record(r, "MaskedFillBackward0", [this],
+                g => [Autograd.Recording.SumToShape(g.masked_fill(mask, 0), own)]);
         }
 
         public Tensor masked_fill(Tensor mask, Tensor value)

@@ -32,6 +32,8 @@ namespace Flint
         /// </summary>
         public Tensor index_put_(Tensor?[] indices, Tensor values, bool accumulate = false)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, values))
+                return Autograd.Differentiation.InPlace(this, old => old.index_put(indices, values, accumulate));
             if (values.dtype != dtype)
                 throw new ArgumentException($"Index put requires the source and destination dtypes match, got {dtype.LegacyName} for the destination and {values.dtype.LegacyName} for the source.");
             AdvancedIndexing.IndexPut(this, indices, values, accumulate);
@@ -42,7 +44,16 @@ namespace Flint
         public Tensor index_put_(Tensor?[] indices, Scalar value, bool accumulate = false) =>
             index_put_(indices, Scalars.Full(value, dtype, device), accumulate);
 
-        public Tensor index_put(Tensor?[] indices, Tensor values, bool accumulate = false) => clone().index_put_(indices, values, accumulate);
+        public Tensor index_put(Tensor?[] indices, Tensor values, bool accumulate = false)
+        {
+            Tensor r;
+            using (torch.no_grad()) r = clone().index_put_(indices, values, accumulate);
+            return Autograd.Recording.Record(r, "IndexPutBackward0", [this, values], g =>
+            [
+                requires_grad ? (accumulate ? g : g.index_put(indices, torch.zeros([], dtype: g.dtype, device: g.device))) : null,
+                values.requires_grad ? Autograd.Recording.SumToShape(g.index(indices.Select(i => i is null ? TensorIndex.Colon : (TensorIndex)i).ToArray()), values._shape) : null,
+            ]);
+        }
         public Tensor index_put(Tensor?[] indices, Scalar value, bool accumulate = false) => clone().index_put_(indices, value, accumulate);
     }
 

@@ -149,7 +149,11 @@ namespace Flint
             Products.CheckImplemented(input.dtype, "addmm_impl_cpu_");
             Products.CheckScalarType(input.dtype, mat2.dtype);
             Elementwise.CheckSameDevice(input, mat2);
-            var r = Products.Product(input.unsqueeze(0), mat2.unsqueeze(0), null, 1, 0).squeeze(0);
+            Autograd.Differentiation.CheckOut(@out, input, mat2);
+            Tensor r;
+            using (no_grad()) r = Products.Product(input.unsqueeze(0), mat2.unsqueeze(0), null, 1, 0).squeeze(0);
+            r = Autograd.Recording.Record(r, "MmBackward0", [input, mat2],
+                g => [input.requires_grad ? g.mm(mat2.t()) : null, mat2.requires_grad ? input.t().mm(g) : null], input, mat2);
             return Products.Deliver(r, @out);
         }
 
@@ -157,7 +161,17 @@ namespace Flint
         public static Tensor addmm(Tensor input, Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
         {
             var expanded = AddmmChecks(input, mat1, mat2, @out);
-            var r = Products.Product(mat1.unsqueeze(0), mat2.unsqueeze(0), expanded.unsqueeze(0), alpha ?? 1, beta ?? 1).squeeze(0);
+            Autograd.Differentiation.CheckOut(@out, input, mat1, mat2);
+            Tensor r;
+            using (no_grad()) r = Products.Product(mat1.unsqueeze(0), mat2.unsqueeze(0), expanded.unsqueeze(0), alpha ?? 1, beta ?? 1).squeeze(0);
+            double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
+            var inShape = input._shape;
+            r = Autograd.Recording.Record(r, "AddmmBackward0", [input, mat1, mat2], g =>
+            [
+                input.requires_grad ? Autograd.Recording.SumToShape(b == 1 ? g : g * b, inShape) : null,
+                mat1.requires_grad ? (a == 1 ? g.mm(mat2.t()) : g.mm(mat2.t()) * a) : null,
+                mat2.requires_grad ? (a == 1 ? mat1.t().mm(g) : mat1.t().mm(g) * a) : null,
+            ], mat1, mat2);
             return Products.Deliver(r, @out);
         }
 
@@ -185,7 +199,11 @@ namespace Flint
             Products.CheckImplemented(input.dtype, "addmv_impl_cpu");
             Products.CheckScalarType(input.dtype, vec.dtype);
             Elementwise.CheckSameDevice(input, vec);
-            var r = Products.Product(input.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), null, 1, 0).view(input._shape[0]);
+            Autograd.Differentiation.CheckOut(@out, input, vec);
+            Tensor r;
+            using (no_grad()) r = Products.Product(input.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), null, 1, 0).view(input._shape[0]);
+            r = Autograd.Recording.Record(r, "MvBackward0", [input, vec],
+                g => [input.requires_grad ? outer(g, vec) : null, vec.requires_grad ? input.t().mv(g) : null], input, vec);
             return Products.Deliver(r, @out);
         }
 
@@ -197,8 +215,21 @@ namespace Flint
             Products.CheckImplemented(mat.dtype, "addmv_impl_cpu");
             Products.CheckScalarType(mat.dtype, vec.dtype);
             Elementwise.CheckSameDevice(mat, vec);
-            var init = input.expand(mat._shape[0]).view(1, mat._shape[0], 1);
-            var r = Products.Product(mat.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), init, alpha ?? 1, beta ?? 1).view(mat._shape[0]);
+            Autograd.Differentiation.CheckOut(@out, input, mat, vec);
+            Tensor r;
+            using (no_grad())
+            {
+                var init = input.expand(mat._shape[0]).view(1, mat._shape[0], 1);
+                r = Products.Product(mat.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), init, alpha ?? 1, beta ?? 1).view(mat._shape[0]);
+            }
+            double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
+            var inShape = input._shape;
+            r = Autograd.Recording.Record(r, "AddmvBackward0", [input, mat, vec], g =>
+            [
+                input.requires_grad ? Autograd.Recording.SumToShape(g * b, inShape) : null,
+                mat.requires_grad ? outer(g, vec) * a : null,
+                vec.requires_grad ? mat.t().mv(g) * a : null,
+            ], mat, vec);
             return Products.Deliver(r, @out);
         }
 
@@ -224,7 +255,9 @@ namespace Flint
                 Autograd.AutogradHooks.CheckOut(@out);
             }
             Elementwise.CheckSameDevice(input, other);
+            Autograd.Differentiation.CheckOut(@out, input, other);
             Tensor r;
+            using var noGrad = no_grad();
             if (input.dtype == DType.BFloat16)
             {
                 var y = Tensor.Empty([], DType.Float32, input.device);
@@ -236,6 +269,9 @@ namespace Flint
                 r = Tensor.Empty([], input.dtype, input.device);
                 r.Backend.Dot(input, other, r);
             }
+            noGrad.Dispose();
+            r = Autograd.Recording.Record(r, "DotBackward0", [input, other],
+                g => [input.requires_grad ? g * other : null, other.requires_grad ? g * input : null], input, other);
             return Products.Deliver(r, @out);
         }
 
@@ -247,7 +283,11 @@ namespace Flint
             Products.CheckImplemented(input.dtype, "bmm");
             Products.CheckScalarType(input.dtype, mat2.dtype);
             Elementwise.CheckSameDevice(input, mat2);
-            var r = Products.Product(input, mat2, null, 1, 0);
+            Autograd.Differentiation.CheckOut(@out, input, mat2);
+            Tensor r;
+            using (no_grad()) r = Products.Product(input, mat2, null, 1, 0);
+            r = Autograd.Recording.Record(r, "BmmBackward0", [input, mat2],
+                g => [input.requires_grad ? g.bmm(mat2.transpose(1, 2)) : null, mat2.requires_grad ? input.transpose(1, 2).bmm(g) : null], input, mat2);
             return Products.Deliver(r, @out);
         }
 
@@ -255,7 +295,17 @@ namespace Flint
         public static Tensor baddbmm(Tensor input, Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
         {
             var init = BaddbmmChecks(input, batch1, batch2, @out);
-            var r = Products.Product(batch1, batch2, init, alpha ?? 1, beta ?? 1);
+            Autograd.Differentiation.CheckOut(@out, input, batch1, batch2);
+            Tensor r;
+            using (no_grad()) r = Products.Product(batch1, batch2, init, alpha ?? 1, beta ?? 1);
+            double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
+            var inShape = input._shape;
+            r = Autograd.Recording.Record(r, "BaddbmmBackward0", [input, batch1, batch2], g =>
+            [
+                input.requires_grad ? Autograd.Recording.SumToShape(g * b, inShape) : null,
+                batch1.requires_grad ? g.bmm(batch2.transpose(1, 2)) * a : null,
+                batch2.requires_grad ? batch1.transpose(1, 2).bmm(g) * a : null,
+            ], batch1, batch2);
             return Products.Deliver(r, @out);
         }
 

@@ -1,0 +1,124 @@
+using System.IO.Compression;
+using Flint.Data;
+
+namespace Flint.Vision;
+
+/// <summary>PyTorch's <c>torchvision.datasets</c>.</summary>
+public static class datasets
+{
+    /// <summary>
+    /// Fashion-MNIST from its IDX files (gzipped or not). Looks in <paramref name="root"/>,
+    /// root/FashionMNIST/raw (torchvision's layout) and /usr/share/datasets/fashion-mnist.
+    /// </summary>
+    public static MnistDataset FashionMNIST(string root, bool train = true, bool download = false,
+        Func<Tensor, Tensor>? transform = null, Func<long, Tensor>? target_transform = null) =>
+        MnistDataset.Load("FashionMNIST", root, train, download, transform, target_transform);
+
+    public static MnistDataset MNIST(string root, bool train = true, bool download = false,
+        Func<Tensor, Tensor>? transform = null, Func<long, Tensor>? target_transform = null) =>
+        MnistDataset.Load("MNIST", root, train, download, transform, target_transform);
+}
+
+/// <summary>An MNIST-format dataset: uint8 images [N, 28, 28] and int64 labels [N], held in memory.</summary>
+public sealed class MnistDataset : Dataset, IBatchDataset
+{
+    public Tensor data { get; }
+    public Tensor targets { get; }
+    private readonly Func<Tensor, Tensor>? transform;
+    private readonly Func<long, Tensor>? targetTransform;
+    private Tensor? transformedCache;
+
+    public MnistDataset(Tensor images, Tensor labels, Func<Tensor, Tensor>? transform = null, Func<long, Tensor>? target_transform = null)
+    {
+        if (images.size(0) != labels.size(0)) throw new ArgumentException("images and labels differ in count");
+        data = images; targets = labels; this.transform = transform; targetTransform = target_transform;
+    }
+
+    public override long Count => data.size(0);
+
+    public override (Tensor input, Tensor target) GetItem(long index)
+    {
+        var img = data.select(0, index);
+        var x = transform is null ? img : transform(img);
+        long y = targets.select(0, index).item<long>();
+        return (x, targetTransform is null ? torch.tensor(y) : targetTransform(y));
+    }
+
+    /// <summary>A whole batch: the transform is applied once to all images (it must work on [N, H, W] input).</summary>
+    public (Tensor input, Tensor target) GetBatch(long[] indices)
+    {
+        var idx = torch.from_numpy(indices);
+        if (transform is null) return (data.index_select(0, idx), targets.index_select(0, idx));
+        transformedCache ??= BatchTransform();
+        return (transformedCache.index_select(0, idx), targets.index_select(0, idx));
+    }
+
+    private Tensor BatchTransform()
+    {
+        // apply the transform per image once, then keep the stacked result
+        var n = data.size(0);
+        var first = transform!(data.select(0, 0));
+        var all = torch.empty([n, .. first.shape.ToArray()], first.dtype);
+        for (long i = 0; i < n; i++) all.select(0, i).copy_(transform(data.select(0, i)));
+        return all;
+    }
+
+    /// <summary>A subset of the samples, in order [start, start + count).</summary>
+    public MnistDataset Slice(long start, long count) =>
+        new(data.narrow(0, start, count), targets.narrow(0, start, count), transform, targetTransform);
+
+    internal static MnistDataset Load(string name, string root, bool train, bool download,
+        Func<Tensor, Tensor>? transform, Func<long, Tensor>? targetTransform)
+    {
+        string prefix = train ? "train" : "t10k";
+        var dirs = new[] { root, Path.Combine(root, name, "raw"), Path.Combine(root, name), "/usr/share/datasets/fashion-mnist" };
+        if (name != "FashionMNIST") dirs = dirs[..3];
+        foreach (var dir in dirs)
+        {
+            var img = Find(dir, $"{prefix}-images-idx3-ubyte");
+            var lbl = Find(dir, $"{prefix}-labels-idx1-ubyte");
+            if (img is null || lbl is null) continue;
+            return new MnistDataset(ReadIdx(img), ReadIdx(lbl).to(torch.int64), transform, targetTransform);
+        }
+        string where = string.Join(", ", dirs);
+        throw new FileNotFoundException(download
+            ? $"{name} {prefix} files were not found in {where}, and Flint does not download data sets: place the IDX files ({prefix}-images-idx3-ubyte[.gz], {prefix}-labels-idx1-ubyte[.gz]) in '{root}'."
+            : $"Dataset not found in {where}. You can use download=True to download it");
+    }
+
+    private static string? Find(string dir, string stem)
+    {
+        foreach (var p in new[] { Path.Combine(dir, stem), Path.Combine(dir, stem + ".gz") })
+            if (File.Exists(p)) return p;
+        return null;
+    }
+
+    /// <summary>Reads an IDX file (the MNIST format): magic, dims big-endian, then uint8 data.</summary>
+    public static Tensor ReadIdx(string path)
+    {
+        using var fs = File.OpenRead(path);
+        return ReadIdx(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(fs, CompressionMode.Decompress) : fs);
+    }
+
+    public static Tensor ReadIdx(Stream stream)
+    {
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        var bytes = ms.GetBuffer().AsSpan(0, (int)ms.Length);
+        if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08)
+            throw new InvalidDataException("not an IDX file of unsigned bytes (expected magic 0x00000803 or 0x00000801)");
+        int ndim = bytes[3];
+        if (bytes.Length < 4 + 4 * ndim) throw new InvalidDataException("IDX header is truncated");
+        var shape = new long[ndim];
+        long n = 1;
+        for (int i = 0; i < ndim; i++)
+        {
+            shape[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.Slice(4 + 4 * i, 4));
+            n *= shape[i];
+        }
+        int offset = 4 + 4 * ndim;
+        if (bytes.Length - offset < n) throw new InvalidDataException($"IDX data is truncated: expected {n} bytes, found {bytes.Length - offset}");
+        var data = bytes.Slice(offset, (int)n).ToArray();
+        return torch.from_array(data, shape);
+    }
+}

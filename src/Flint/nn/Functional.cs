@@ -1,0 +1,117 @@
+namespace Flint;
+
+public static partial class torch
+{
+    public static partial class nn
+    {
+        /// <summary>PyTorch's <c>torch.nn.functional</c>: the stateless forms of the layers.</summary>
+        public static partial class functional
+        {
+            /// <summary>y = x Wᵀ + b.</summary>
+            public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null)
+            {
+                if (input.dim() == 2 && bias is not null) return addmm(bias, input, weight.t());
+                var y = matmul(input, weight.t());
+                return bias is null ? y : y + bias;
+            }
+
+            public static Tensor bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias = null)
+            {
+                // y_k = x1ᵀ W_k x2 + b_k
+                var y = einsum("bi,kij,bj->bk", input1.reshape(-1, input1.size(-1)), weight, input2.reshape(-1, input2.size(-1)));
+                if (bias is not null) y = y + bias;
+                var shape = input1.shape.ToArray()[..^1].Append(weight.size(0)).ToArray();
+                return y.reshape(shape);
+            }
+
+            public static Tensor relu(Tensor input, bool inplace = false) => inplace ? input.relu_() : torch.relu(input);
+            public static Tensor leaky_relu(Tensor input, double negative_slope = 0.01, bool inplace = false) =>
+                inplace ? input.leaky_relu_(negative_slope) : torch.leaky_relu(input, negative_slope);
+            public static Tensor elu(Tensor input, double alpha = 1.0, bool inplace = false) => inplace ? input.elu_(alpha) : torch.elu(input, alpha);
+            public static Tensor gelu(Tensor input, string approximate = "none") => torch.gelu(input, approximate);
+            public static Tensor silu(Tensor input, bool inplace = false) => inplace ? input.silu_() : torch.silu(input);
+            public static Tensor mish(Tensor input, bool inplace = false) => inplace ? input.mish_() : torch.mish(input);
+            public static Tensor tanh(Tensor input) => torch.tanh(input);
+            public static Tensor sigmoid(Tensor input) => torch.sigmoid(input);
+            public static Tensor softplus(Tensor input, double beta = 1, double threshold = 20) => torch.softplus(input, beta, threshold);
+            public static Tensor softmax(Tensor input, long dim, DType? dtype = null) => torch.softmax(input, dim, dtype);
+            public static Tensor log_softmax(Tensor input, long dim, DType? dtype = null) => torch.log_softmax(input, dim, dtype);
+
+            /// <summary>Zeroes elements with probability p during training and scales the rest by 1/(1-p).</summary>
+            public static Tensor dropout(Tensor input, double p = 0.5, bool training = true, bool inplace = false)
+            {
+                if (p < 0 || p > 1) throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {p}");
+                if (!training || p == 0) return input;
+                if (p == 1) return inplace ? input.mul_(0) : input * 0;
+                var mask = empty_like(input).bernoulli_(1 - p).div_(1 - p);
+                return inplace ? input.mul_(mask) : input * mask;
+            }
+
+            public static Tensor embedding(Tensor input, Tensor weight, long? padding_idx = null)
+            {
+                var flat = weight.index_select(0, input.reshape(-1));
+                return flat.reshape([.. input.shape.ToArray(), weight.size(1)]);
+            }
+
+            public static Tensor flatten(Tensor input, long start_dim = 1, long end_dim = -1) => input.flatten(start_dim, end_dim);
+
+            public static Tensor layer_norm(Tensor input, long[] normalized_shape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+            {
+                var dims = Enumerable.Range(input.dim() - normalized_shape.Length, normalized_shape.Length).Select(d => (long)d).ToArray();
+                var mean = input.mean(dims, keepdim: true);
+                var var_ = input.var(dims, correction: 0, keepdim: true);
+                var y = (input - mean) * (var_ + eps).rsqrt();
+                if (weight is not null) y = y * weight;
+                if (bias is not null) y = y + bias;
+                return y;
+            }
+
+            public static Tensor group_norm(Tensor input, long num_groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+            {
+                long n = input.size(0), c = input.size(1);
+                if (c % num_groups != 0) throw new ArgumentException($"Expected number of channels in input to be divisible by num_groups, but got input of shape {input.shape} and num_groups={num_groups}");
+                var x = input.reshape(n, num_groups, -1);
+                var mean = x.mean([2], keepdim: true);
+                var var_ = x.var([2], correction: 0, keepdim: true);
+                var y = ((x - mean) * (var_ + eps).rsqrt()).reshape(input.shape.ToArray());
+                var bshape = new long[input.dim()]; Array.Fill(bshape, 1); bshape[1] = c;
+                if (weight is not null) y = y * weight.reshape(bshape);
+                if (bias is not null) y = y + bias.reshape(bshape);
+                return y;
+            }
+
+            /// <summary>Batch normalization over (N, C, ...): batch statistics in training (updating the running ones), running statistics in eval.</summary>
+            public static Tensor batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight = null, Tensor? bias = null,
+                bool training = false, double momentum = 0.1, double eps = 1e-5)
+            {
+                if (input.dim() < 2) throw new ArgumentException($"expected 2D or 3D input (got {input.dim()}D input)");
+                long c = input.size(1);
+                var dims = Enumerable.Range(0, input.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
+                var bshape = new long[input.dim()]; Array.Fill(bshape, 1); bshape[1] = c;
+                Tensor mean, var_;
+                if (training)
+                {
+                    long count = input.numel() / c;
+                    if (count <= 1) throw new ArgumentException($"Expected more than 1 value per channel when training, got input size {input.shape}");
+                    mean = input.mean(dims);
+                    var_ = input.var(dims, correction: 0);
+                    if (running_mean is not null && running_var is not null)
+                        using (no_grad())
+                        {
+                            running_mean.mul_(1 - momentum).add_(mean.detach(), alpha: momentum);
+                            running_var.mul_(1 - momentum).add_(var_.detach() * ((double)count / (count - 1)), alpha: momentum);
+                        }
+                }
+                else
+                {
+                    mean = running_mean ?? throw new ArgumentException("running_mean must be given in eval mode");
+                    var_ = running_var ?? throw new ArgumentException("running_var must be given in eval mode");
+                }
+                var y = (input - mean.reshape(bshape)) * (var_.reshape(bshape) + eps).rsqrt();
+                if (weight is not null) y = y * weight.reshape(bshape);
+                if (bias is not null) y = y + bias.reshape(bshape);
+                return y;
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using static Flint.torch;
+using static Flint.Optimizers.OptimizerOptions;
+
+namespace Flint.Optimizers;
+
+/// <summary>Adam, and AdamW when weight decay is decoupled (PyTorch's single-tensor formulas).</summary>
+public class Adam : Optimizer
+{
+    internal Adam(IEnumerable<Parameter> parameters, double lr, (double b1, double b2) betas, double eps, double weight_decay, bool amsgrad, bool maximize, bool decoupled)
+        : base(parameters, Opts(("lr", lr), ("beta1", betas.b1), ("beta2", betas.b2), ("eps", eps), ("weight_decay", weight_decay), ("amsgrad", amsgrad), ("maximize", maximize), ("decoupled", decoupled)))
+    {
+        if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
+        if (eps < 0) throw new ArgumentException($"Invalid epsilon value: {eps}");
+        if (betas.b1 < 0 || betas.b1 >= 1) throw new ArgumentException($"Invalid beta parameter at index 0: {betas.b1}");
+        if (betas.b2 < 0 || betas.b2 >= 1) throw new ArgumentException($"Invalid beta parameter at index 1: {betas.b2}");
+        if (weight_decay < 0) throw new ArgumentException($"Invalid weight_decay value: {weight_decay}");
+    }
+
+    protected override void Step(ParamGroup g)
+    {
+        double lr = g.lr, b1 = g["beta1"], b2 = g["beta2"], eps = g["eps"], wd = g["weight_decay"];
+        bool amsgrad = g.Flag("amsgrad"), maximize = g.Flag("maximize"), decoupled = g.Flag("decoupled");
+        foreach (var p in g.@params)
+        {
+            if (p.grad is null) continue;
+            var grad = maximize ? -p.grad : p.grad;
+            var s = State(p);
+            if (!s.ContainsKey("step"))
+            {
+                s["step"] = 0L;
+                s["exp_avg"] = zeros_like(p);
+                s["exp_avg_sq"] = zeros_like(p);
+                if (amsgrad) s["max_exp_avg_sq"] = zeros_like(p);
+            }
+            long step = (long)s["step"] + 1;
+            s["step"] = step;
+            var m = (Tensor)s["exp_avg"]; var v = (Tensor)s["exp_avg_sq"];
+            if (wd != 0)
+            {
+                if (decoupled) p.mul_(1 - lr * wd);
+                else grad = grad.add(p, alpha: wd);
+            }
+            m.lerp_(grad, 1 - b1);
+            v.mul_(b2).addcmul_(grad, grad, value: 1 - b2);
+            double bc1 = 1 - Math.Pow(b1, step), bc2 = 1 - Math.Pow(b2, step);
+            double stepSize = lr / bc1;
+            double bc2Sqrt = Math.Sqrt(bc2);
+            Tensor denom;
+            if (amsgrad)
+            {
+                var mx = (Tensor)s["max_exp_avg_sq"];
+                maximum(mx, v, @out: mx);
+                denom = (mx.sqrt() / bc2Sqrt).add_(eps);
+            }
+            else denom = (v.sqrt() / bc2Sqrt).add_(eps);
+            p.addcdiv_(m, denom, value: -stepSize);
+        }
+    }
+}

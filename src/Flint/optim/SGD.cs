@@ -1,0 +1,42 @@
+using static Flint.torch;
+using static Flint.Optimizers.OptimizerOptions;
+
+namespace Flint.Optimizers;
+
+/// <summary>Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay (PyTorch's formulas).</summary>
+public sealed class SGD : Optimizer
+{
+    public SGD(IEnumerable<Parameter> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        double weight_decay = 0, bool nesterov = false, bool maximize = false)
+        : base(parameters, Opts(("lr", lr), ("momentum", momentum), ("dampening", dampening), ("weight_decay", weight_decay), ("nesterov", nesterov), ("maximize", maximize)))
+    {
+        if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
+        if (momentum < 0) throw new ArgumentException($"Invalid momentum value: {momentum}");
+        if (weight_decay < 0) throw new ArgumentException($"Invalid weight_decay value: {weight_decay}");
+        if (nesterov && (momentum <= 0 || dampening != 0)) throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
+    }
+
+    protected override void Step(ParamGroup g)
+    {
+        double lr = g.lr, momentum = g["momentum"], dampening = g["dampening"], wd = g["weight_decay"];
+        bool nesterov = g.Flag("nesterov"), maximize = g.Flag("maximize");
+        foreach (var p in g.@params)
+        {
+            if (p.grad is null) continue;
+            var d = maximize ? -p.grad : p.grad;
+            if (wd != 0) d = d.add(p, alpha: wd);
+            if (momentum != 0)
+            {
+                var s = State(p);
+                if (!s.TryGetValue("momentum_buffer", out var bo)) { var buf = d.clone().detach(); s["momentum_buffer"] = buf; d = buf; }
+                else
+                {
+                    var buf = (Tensor)bo;
+                    buf.mul_(momentum).add_(d, alpha: 1 - dampening);
+                    d = nesterov ? d.add(buf, alpha: momentum) : buf;
+                }
+            }
+            p.add_(d, alpha: -lr);
+        }
+    }
+}

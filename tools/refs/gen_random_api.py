@@ -6,6 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch  # noqa: E402
+import torch.utils.data  # noqa: E402
 from common import enc, write  # noqa: E402
 
 CASES = [
@@ -26,6 +27,9 @@ CASES = [
                          torch.empty(4, dtype=torch.int64).random_(0, 100), torch.empty(5).bernoulli_(0.5),
                          torch.empty(6).exponential_(2.0)]),
     ("sequence", lambda: [torch.rand(3), torch.randn(20), torch.randint(0, 5, (4,)), torch.rand(2)]),
+    ("random_split", lambda: [torch.tensor(s.indices) for s in torch.utils.data.random_split(
+        torch.utils.data.TensorDataset(torch.arange(10)), [0.3, 0.7])] + [torch.tensor(s.indices) for s in
+        torch.utils.data.random_split(torch.utils.data.TensorDataset(torch.arange(7)), [2, 5])]),
     ("like", lambda: [torch.rand_like(torch.zeros(2, 2)), torch.randn_like(torch.zeros(3, dtype=torch.float64))]),
 ]
 

@@ -80,6 +80,12 @@ public sealed class MnistDataset : Dataset, IBatchDataset
             if (img is null || lbl is null) continue;
             return new MnistDataset(ReadIdx(img), ReadIdx(lbl).to(torch.int64), transform, targetTransform);
         }
+        if (download && Download.Sets.ContainsKey(name))
+        {
+            Download.Fetch(name, root);
+            var raw = Download.RawFolder(root, name);
+            return new MnistDataset(ReadIdx(Find(raw, $"{prefix}-images-idx3-ubyte")!), ReadIdx(Find(raw, $"{prefix}-labels-idx1-ubyte")!).to(torch.int64), transform, targetTransform);
+        }
         string where = string.Join(", ", dirs);
         throw new FileNotFoundException(download
             ? $"{name} {prefix} files were not found in {where}, and Flint does not download data sets: place the IDX files ({prefix}-images-idx3-ubyte[.gz], {prefix}-labels-idx1-ubyte[.gz]) in '{root}'."

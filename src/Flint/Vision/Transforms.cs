@@ -3,6 +3,38 @@ namespace Flint.Vision;
 /// <summary>PyTorch's <c>torchvision.transforms</c>: functions from an image tensor to a tensor.</summary>
 public static class transforms
 {
+    /// <summary>Flips the image (last dim) with probability p, drawing from torch's generator.</summary>
+    public static Func<Tensor, Tensor> RandomHorizontalFlip(double p = 0.5) => img =>
+        torch.rand(1).item<float>() < p ? img.flip(-1) : img;
+
+    /// <summary>Flips the image (second-to-last dim) with probability p.</summary>
+    public static Func<Tensor, Tensor> RandomVerticalFlip(double p = 0.5) => img =>
+        torch.rand(1).item<float>() < p ? img.flip(-2) : img;
+
+    /// <summary>
+    /// A random size×size crop of a [..., H, W] image, after zero padding of <paramref name="padding"/> on every side
+    /// (torchvision's RandomCrop with a constant fill).
+    /// </summary>
+    public static Func<Tensor, Tensor> RandomCrop(long size, long padding = 0, bool pad_if_needed = false) => img =>
+    {
+        var x = img;
+        if (padding > 0 || (pad_if_needed && (x.size(-1) < size || x.size(-2) < size)))
+        {
+            long ph = padding + (pad_if_needed ? Math.Max(0, size - x.size(-2)) : 0), pw = padding + (pad_if_needed ? Math.Max(0, size - x.size(-1)) : 0);
+            var shape = x.shape.ToArray();
+            shape[^2] += 2 * ph; shape[^1] += 2 * pw;
+            var padded = torch.zeros(shape, dtype: x.dtype);
+            padded.narrow(-2, ph, x.size(-2)).narrow(-1, pw, x.size(-1)).copy_(x);
+            x = padded;
+        }
+        long h = x.size(-2), w = x.size(-1);
+        if (h < size || w < size)
+            throw new ArgumentException($"Required crop size ({size}, {size}) is larger than input image size ({h}, {w})");
+        long top = torch.randint(0, h - size + 1, [1]).item<long>();
+        long left = torch.randint(0, w - size + 1, [1]).item<long>();
+        return x.narrow(-2, top, size).narrow(-1, left, size);
+    };
+
     /// <summary>uint8 [H, W] or [H, W, C] pixels to float32 [C, H, W] in [0, 1] (torchvision's ToTensor).</summary>
     public static Func<Tensor, Tensor> ToTensor() => img =>
     {

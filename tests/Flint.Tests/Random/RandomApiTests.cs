@@ -26,6 +26,11 @@ public class RandomApiTests
         ["inplace"] = () => [torch.empty(3, 3).uniform_(-2, 2), torch.empty(20).normal_(1, 0.5),
             torch.empty([4], dtype: torch.int64).random_(0, 100), torch.empty(5).bernoulli_(0.5), torch.empty(6).exponential_(2.0)],
         ["sequence"] = () => [torch.rand(3), torch.randn(20), torch.randint(0, 5, [4]), torch.rand(2)],
+        ["random_split"] = () =>
+        [
+            .. Flint.Data.data.random_split(new Flint.Data.TensorDataset(torch.arange(10), torch.arange(10)), [0.3, 0.7]).Select(sub => torch.tensor(sub.indices)),
+            .. Flint.Data.data.random_split(new Flint.Data.TensorDataset(torch.arange(7), torch.arange(7)), [2, 5]).Select(sub => torch.tensor(sub.indices)),
+        ],
         ["like"] = () => [torch.rand_like(torch.zeros(2, 2)), torch.randn_like(torch.zeros([3], dtype: torch.float64))],
     };
 

@@ -336,6 +336,8 @@ internal static class Serialization
             var (dtype, key, location, numel) = ParsePersistentId(pid, legacy: true);
             if (ctx.Storages.TryGetValue(key, out var known)) return known.storage;
             ctx.Target(location, dtype);
+            if ((System.Numerics.BigInteger)numel * dtype.itemsize > s.Length - s.Position)
+                throw new InvalidDataException($"storage {key}: {numel} elements of {dtype} do not fit in the rest of the file (the file is truncated or corrupt)");
             var st = AllocateStorage(dtype, numel);
             ctx.Storages[key] = (st, location);
             return st;

@@ -9,8 +9,9 @@ namespace Flint;
 public static partial class torch
 {
     /// <summary>
-    /// Saves <paramref name="obj"/> to a file in PyTorch's checkpoint format (the zip format torch.save writes since
-    /// 1.6), readable by <c>torch.load</c> in PyTorch and in Flint. Tensors, parameters, dictionaries
+    /// Saves <paramref name="obj"/> to a file. A path ending in <c>.safetensors</c> gets the safetensors format
+    /// (tensors by name, readable by Python's safetensors); any other path gets PyTorch's checkpoint format (the zip
+    /// format torch.save writes since 1.6), readable by <c>torch.load</c> in PyTorch and in Flint. Tensors, parameters, dictionaries
     /// (<c>Dictionary&lt;string, Tensor&gt;</c> from <c>state_dict()</c> becomes an <c>OrderedDict</c>, other
     /// dictionaries a <c>dict</c>), lists, tuples (<c>object?[]</c>, value tuples), <see cref="Size"/>, integers,
     /// floats, strings, bools and null can be saved. Tensors sharing a storage are saved with one copy of it, and
@@ -21,6 +22,11 @@ public static partial class torch
     public static void save(object? obj, string f)
     {
         ArgumentNullException.ThrowIfNull(f);
+        if (f.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        {
+            IO.SafeTensors.Save(Serialization.TensorsForSafetensors(obj), f);
+            return;
+        }
         var (pickle, storages) = Serialization.Pickle(obj);   // fails before touching the disk
         string archive = Serialization.ArchiveName(f);
         AtomicFile.Write(f, s => Serialization.WriteZip(s, archive, pickle, storages));
@@ -36,7 +42,8 @@ public static partial class torch
 
     /// <summary>
     /// Loads a checkpoint written by PyTorch's <c>torch.save</c> (the zip format, or the legacy format of
-    /// <c>_use_new_zipfile_serialization=False</c>) or by Flint. Only data is built, never code: dictionaries come
+    /// <c>_use_new_zipfile_serialization=False</c>), by Flint, or a safetensors file (recognized by its content:
+    /// a dictionary of tensors). Only data is built, never code: dictionaries come
     /// back as <c>Dictionary&lt;string, object?&gt;</c> (insertion order kept; <c>Dictionary&lt;object, object?&gt;</c>
     /// when a key is not a string), lists as <c>List&lt;object?&gt;</c>, tuples as <c>object?[]</c>, tensors as
     /// <see cref="Tensor"/> (parameters as <see cref="Parameter"/>) viewing shared storages as in the file,
@@ -50,6 +57,16 @@ public static partial class torch
     {
         ArgumentNullException.ThrowIfNull(f);
         using var fs = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        Span<byte> head = stackalloc byte[9];
+        int n = fs.ReadAtLeast(head, 9, throwOnEndOfStream: false);
+        fs.Position = 0;
+        if (n == 9 && IO.SafeTensors.LooksLike(head))
+        {
+            var tensors = IO.SafeTensors.Load(fs);
+            var d = new Dictionary<string, object?>();
+            foreach (var (k, v) in tensors) d[k] = map_location is null ? v : v.to(map_location);
+            return d;
+        }
         return Serialization.Load(fs, map_location);
     }
 
@@ -79,6 +96,15 @@ internal static class Serialization
     private const long LegacyProtocolVersion = 1001;
 
     // ---------------- save ----------------
+
+    /// <summary>What safetensors can hold: tensors by name (a state dict), or one tensor saved as "tensor".</summary>
+    internal static IReadOnlyDictionary<string, Tensor> TensorsForSafetensors(object? obj) => obj switch
+    {
+        IReadOnlyDictionary<string, Tensor> d => d,
+        Tensor t => new Dictionary<string, Tensor> { ["tensor"] = t },
+        IReadOnlyDictionary<string, object?> d when d.Values.All(v => v is Tensor) => d.ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value!),
+        _ => throw new ArgumentException($"the safetensors format holds only tensors by name (a state dict) or one tensor, not {obj?.GetType().Name ?? "null"}; use a .pt file for other objects"),
+    };
 
     internal static (byte[] pickle, List<(string key, Storage storage)> storages) Pickle(object? obj)
     {

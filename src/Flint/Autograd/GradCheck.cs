@@ -3,6 +3,12 @@ using Flint.Autograd;
 
 namespace Flint;
 
+/// <summary>A gradcheck or gradgradcheck failure (PyTorch's GradcheckError, a RuntimeError).</summary>
+public sealed class GradcheckError : InvalidOperationException
+{
+    public GradcheckError(string message) : base(message) { }
+}
+
 public static partial class torch
 {
     public static partial class autograd
@@ -48,7 +54,7 @@ public static partial class torch
                             if (!(Math.Abs(a - n) <= atol + rtol * Math.Abs(n)))
                             {
                                 if (!raise_exception) return false;
-                                throw new InvalidOperationException(
+                                throw new GradcheckError(
                                     $"Jacobian mismatch for output {o} with respect to input {i},\nnumerical:{Format(numerical)}\nanalytical:{Format(analytical)}\n");
                             }
                         }
@@ -107,16 +113,13 @@ public static partial class torch
             return result;
         }
 
+        /// <summary>A Jacobian printed as PyTorch prints it in the error: a float64 tensor, one row per input element.</summary>
         private static string Format(double[,] m)
         {
-            var sb = new StringBuilder();
-            for (int r = 0; r < m.GetLength(0); r++)
-            {
-                sb.Append("\n[");
-                for (int c = 0; c < m.GetLength(1); c++) sb.Append(c > 0 ? ", " : "").Append(m[r, c].ToString("G6", System.Globalization.CultureInfo.InvariantCulture));
-                sb.Append(']');
-            }
-            return sb.ToString();
+            var flat = new double[m.Length];
+            int k = 0;
+            foreach (var v in m) flat[k++] = v;
+            return from_array(flat, m.GetLength(0), m.GetLength(1)).ToString();
         }
     }
 }

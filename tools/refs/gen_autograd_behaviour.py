@@ -537,6 +537,120 @@ def nan_without_anomaly():
     return x.grad
 
 
+INF = float("inf")
+LA = [0.0, 1.0, -INF, INF, -INF, 1000.0, -1000.0, 3.0, INF, float("nan"), 88.0, -0.5]
+LB = [0.0, 2.0, -INF, INF, 5.0, 1000.0, -1000.0, -2.0, -INF, 1.0, 89.5, 30.0]
+
+
+def logaddexp_case(fn, dtype):
+    a = torch.tensor(LA, dtype=dtype, requires_grad=True)
+    b = torch.tensor(LB, dtype=dtype, requires_grad=True)
+    r = fn(a, b)
+    name = r.grad_fn.name()
+    r.sum().backward()
+    return [r, a.grad, b.grad, name]
+
+
+@case
+def logaddexp_float32():
+    return logaddexp_case(torch.logaddexp, torch.float32)
+
+
+@case
+def logaddexp_float64():
+    return logaddexp_case(torch.logaddexp, torch.float64)
+
+
+@case
+def logaddexp_bfloat16():
+    return logaddexp_case(torch.logaddexp, torch.bfloat16)
+
+
+@case
+def logaddexp2_float32():
+    return logaddexp_case(torch.logaddexp2, torch.float32)
+
+
+@case
+def logaddexp_broadcast_mixed_dtypes():
+    a = torch.tensor([[0.5], [-1.0], [2.0]], requires_grad=True)
+    b = torch.tensor([0.0, 1.0, -3.0, 4.0], dtype=torch.float64, requires_grad=True)
+    r = torch.logaddexp(a, b)
+    r.backward(torch.arange(12, dtype=torch.float64).reshape(3, 4) / 10)
+    return [r, a.grad, b.grad]
+
+
+@case
+def logaddexp_second_derivative():
+    a = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([0.0, 1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    ga, gb = torch.autograd.grad(torch.logaddexp(a, b).sum(), [a, b], create_graph=True)
+    haa, hab = torch.autograd.grad(ga.sum(), [a, b])
+    return [ga, gb, haa, hab]
+
+
+@case
+def logaddexp_long():
+    torch.logaddexp(torch.tensor([1]), torch.tensor([2]))
+
+
+@case
+def logaddexp_half():
+    torch.logaddexp(torch.ones(2, dtype=torch.float16), torch.ones(2, dtype=torch.float16))
+
+
+@case
+def logaddexp_int_and_float():
+    return torch.logaddexp(torch.tensor([1, 2]), torch.tensor([0.5, -0.5]))
+
+
+@case
+def logaddexp_out_with_grad():
+    torch.logaddexp(torch.ones(2, requires_grad=True), torch.ones(2), out=torch.empty(2))
+
+
+@case
+def logaddexp_out():
+    o = torch.empty(0, dtype=torch.float64)
+    r = torch.logaddexp(torch.tensor([1.0, 2.0]), torch.tensor([3.0, -1.0]), out=o)
+    return [o, "same" if r is o else "different"]
+
+
+@case
+def logaddexp_out_bad_cast():
+    torch.logaddexp(torch.tensor([1.0, 2.0]), torch.tensor([3.0, -1.0]), out=torch.empty(2, dtype=torch.long))
+
+
+@case
+def logaddexp_shape_mismatch():
+    torch.logaddexp(torch.ones(2), torch.ones(3))
+
+
+class WrongDoubleBackward(torch.autograd.Function):
+    """x * x with a right first derivative written with detached x, so its own derivative is wrong."""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 2 * g * x.detach()
+
+
+@case
+def gradcheck_right_first_order_of_wrong_double():
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    return "True" if torch.autograd.gradcheck(WrongDoubleBackward.apply, (x,)) else "False"
+
+
+@case
+def gradgradcheck_wrong_double_backward():
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    torch.autograd.gradgradcheck(WrongDoubleBackward.apply, (x,))
+
+
 import warnings  # noqa: E402
 warnings.simplefilter("ignore")
 write("autograd_behaviour", cases)

@@ -95,17 +95,17 @@ public static partial class torch
             var result = new double[nIn, nOut];
             var x = inputs[i];
             var baseData = x.detach().contiguous().ToArray<double>();
-            using var _ = no_grad();
+            // the function runs with grad mode as the caller has it: gradgradcheck's function differentiates inside
             for (int j = 0; j < nIn; j++)
             {
                 double[] Eval(double delta)
                 {
                     var data = (double[])baseData.Clone();
                     data[j] += delta;
-                    var xi = from_array(data, x._shape).to(x.dtype);
+                    var xi = from_array(data, x._shape).to(x.dtype).requires_grad_(x.requires_grad);
                     var args = (Tensor[])inputs.Clone();
                     args[i] = xi;
-                    return func(args)[o].ToArray<double>();
+                    return func(args)[o].detach().ToArray<double>();
                 }
                 var plus = Eval(eps); var minus = Eval(-eps);
                 for (int k = 0; k < nOut; k++) result[j, k] = (plus[k] - minus[k]) / (2 * eps);

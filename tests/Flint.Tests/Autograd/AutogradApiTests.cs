@@ -5,6 +5,7 @@ using Xunit;
 namespace Flint.Tests.Autograd;
 
 /// <summary>Autograd behaviour PyTorch 1.13 cannot record (Flint extensions, object identity, memory).</summary>
+[Collection("Console")]
 public class AutogradApiTests
 {
     [Fact]

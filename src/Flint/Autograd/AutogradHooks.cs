@@ -38,11 +38,12 @@ public sealed class GradModeScope : IDisposable
     private readonly bool previousInference;
     private bool disposed;
 
-    internal GradModeScope(bool enabled, bool inference = false)
+    /// <param name="inference">null keeps the inference mode; inference_mode(mode) sets it to mode.</param>
+    internal GradModeScope(bool enabled, bool? inference = null)
     {
         previous = GradMode.IsEnabled; previousInference = GradMode.IsInference;
         GradMode.IsEnabled = enabled;
-        if (inference) GradMode.IsInference = true;
+        if (inference is { } inf) GradMode.IsInference = inf;
     }
 
     public void Dispose()

@@ -9,10 +9,13 @@ namespace Flint.Autograd;
 internal static class Differentiation
 {
     /// <summary>Refuses out= when an input requires grad (PyTorch's rule).</summary>
-    internal static void CheckOut(Tensor? @out, params Tensor[] inputs)
+    internal static void CheckOut(Tensor? @out, params Tensor[] inputs) => CheckOut(@out, null, inputs);
+
+    /// <summary>Refuses out= when an input requires grad, naming the op as PyTorch does ("add(): ...").</summary>
+    internal static void CheckOut(Tensor? @out, string? op, params Tensor[] inputs)
     {
         if (@out is not null && GradMode.IsEnabled && inputs.Any(t => t.requires_grad))
-            throw new InvalidOperationException("functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
+            throw new InvalidOperationException((op is null ? "" : op + "(): ") + "functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
     }
 
     /// <summary>
@@ -24,8 +27,16 @@ internal static class Differentiation
         AutogradHooks.CheckInPlace(self);
         if (self.IsViewOfGraph)
             throw new NotSupportedException("Flint does not yet support in-place operations on a view of a tensor that requires grad; use the out-of-place form (e.g. y = y.mul(2) instead of y[0].mul_(2)).");
+        // the out-of-place form works on a snapshot that carries self's history (so the new node's first input is
+        // self's previous grad_fn, as PyTorch records it) but has its own memory and version counter (so the
+        // formula may save it while self is overwritten)
         Tensor old;
-        using (new GradModeScope(true)) old = self.requires_grad ? self.clone() : self.detach();
+        if (self.requires_grad)
+        {
+            using (new GradModeScope(false)) old = self.clone();
+            old.SetHistory(self.grad_fn!, self.OutputNr);
+        }
+        else old = self.detach();
         var r = outOfPlace(old);
         using (new GradModeScope(false)) self.Backend.Copy(self, r);
         self.BumpVersion();

@@ -68,10 +68,6 @@ internal static class Engine
             if (node.TensorPreHooks is { } hooks)
                 foreach (var (o, h) in hooks)
                     if (o < inputs.Length && inputs[o] is { } gi) inputs[o] = h(gi) ?? gi;
-            if (node.RetainGrad is { } rg)
-                foreach (var (o, wr) in rg)
-                    if (o < inputs.Length && inputs[o] is { } gi && wr.TryGetTarget(out var tensor))
-                        tensor.grad = tensor.grad is null ? gi.detach().clone() : tensor.grad + gi.detach();
 
             bool isCaptured = false;
             if (captureIndex is not null)
@@ -110,8 +106,14 @@ internal static class Engine
         {
             if (outs[i] is { } g && g.dtype.is_floating_point && g.ToDoubleArray().Any(double.IsNaN))
             {
-                string trace = node.AnomalyTrace is { } t ? "\nThe forward call that created it:\n" + t : "";
-                throw new InvalidOperationException($"Function '{node.name()}' returned nan values in its {i}th output.{trace}");
+                // like PyTorch: the message names the node, and a warning shows where its forward op was called
+                var e = new InvalidOperationException($"Function '{node.name()}' returned nan values in its {i}th output.");
+                if (node.AnomalyTrace is { } t)
+                {
+                    e.Data["forward_trace"] = t;
+                    Console.Error.WriteLine($"Warning: Error detected in {node.name()}. Traceback of forward call that caused the error:\n{t}");
+                }
+                throw e;
             }
         }
     }

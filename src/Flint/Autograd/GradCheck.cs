@@ -3,6 +3,12 @@ using Flint.Autograd;
 
 namespace Flint;
 
+/// <summary>A gradcheck or gradgradcheck failure (PyTorch's GradcheckError, a RuntimeError).</summary>
+public sealed class GradcheckError : InvalidOperationException
+{
+    public GradcheckError(string message) : base(message) { }
+}
+
 public static partial class torch
 {
     public static partial class autograd
@@ -48,7 +54,7 @@ public static partial class torch
                             if (!(Math.Abs(a - n) <= atol + rtol * Math.Abs(n)))
                             {
                                 if (!raise_exception) return false;
-                                throw new InvalidOperationException(
+                                throw new GradcheckError(
                                     $"Jacobian mismatch for output {o} with respect to input {i},\nnumerical:{Format(numerical)}\nanalytical:{Format(analytical)}\n");
                             }
                         }
@@ -89,17 +95,17 @@ public static partial class torch
             var result = new double[nIn, nOut];
             var x = inputs[i];
             var baseData = x.detach().contiguous().ToArray<double>();
-            using var _ = no_grad();
+            // the function runs with grad mode as the caller has it: gradgradcheck's function differentiates inside
             for (int j = 0; j < nIn; j++)
             {
                 double[] Eval(double delta)
                 {
                     var data = (double[])baseData.Clone();
                     data[j] += delta;
-                    var xi = from_array(data, x._shape).to(x.dtype);
+                    var xi = from_array(data, x._shape).to(x.dtype).requires_grad_(x.requires_grad);
                     var args = (Tensor[])inputs.Clone();
                     args[i] = xi;
-                    return func(args)[o].ToArray<double>();
+                    return func(args)[o].detach().ToArray<double>();
                 }
                 var plus = Eval(eps); var minus = Eval(-eps);
                 for (int k = 0; k < nOut; k++) result[j, k] = (plus[k] - minus[k]) / (2 * eps);
@@ -107,16 +113,13 @@ public static partial class torch
             return result;
         }
 
+        /// <summary>A Jacobian printed as PyTorch prints it in the error: a float64 tensor, one row per input element.</summary>
         private static string Format(double[,] m)
         {
-            var sb = new StringBuilder();
-            for (int r = 0; r < m.GetLength(0); r++)
-            {
-                sb.Append("\n[");
-                for (int c = 0; c < m.GetLength(1); c++) sb.Append(c > 0 ? ", " : "").Append(m[r, c].ToString("G6", System.Globalization.CultureInfo.InvariantCulture));
-                sb.Append(']');
-            }
-            return sb.ToString();
+            var flat = new double[m.Length];
+            int k = 0;
+            foreach (var v in m) flat[k++] = v;
+            return from_array(flat, m.GetLength(0), m.GetLength(1)).ToString();
         }
     }
 }

@@ -21,7 +21,7 @@ public static partial class torch
             sb.AppendLine("  node [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 shape=box style=filled]");
             var ids = new Dictionary<Node, string>(ReferenceEqualityComparer.Instance);
             string Id(Node n) => ids.TryGetValue(n, out var id) ? id : ids[n] = "n" + ids.Count;
-            string Esc(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
+            string Esc(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
 
             sb.AppendLine($"  out [label=\"{Esc(new Size(tensor._shape).ToString())}\" fillcolor=darkolivegreen1]");
             if (tensor.grad_fn is null) { sb.AppendLine("}"); return sb.ToString(); }

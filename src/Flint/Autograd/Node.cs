@@ -15,8 +15,6 @@ public abstract class Node
     internal int NumOutputs = 1;
     /// <summary>Hooks on the gradient of output i (registered through a non-leaf tensor's register_hook).</summary>
     internal List<(int output, Func<Tensor, Tensor?> hook)>? TensorPreHooks;
-    /// <summary>Output indices whose gradient is kept in the tensor's .grad (retain_grad).</summary>
-    internal List<(int output, WeakReference<Tensor> tensor)>? RetainGrad;
     /// <summary>The forward operation's stack trace, recorded in anomaly mode.</summary>
     internal string? AnomalyTrace;
 

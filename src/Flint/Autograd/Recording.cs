@@ -58,7 +58,7 @@ internal static class Recording
         for (int i = 1; i < previousAndOthers.Length; i++) edges[i] = previousAndOthers[i] is { } t ? EdgeOf(t) : null;
         node.NextEdges = edges;
         node.Saved = saved.Select(s => new SavedTensor(s)).ToArray();
-        if (AnomalyMode.Enabled) node.AnomalyTrace = Environment.StackTrace;
+        if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
         Attach(self, node, 0);
         return self;
     }
@@ -70,7 +70,7 @@ internal static class Recording
             NextEdges = inputs.Select(EdgeOf).ToArray(),
             Saved = saved.Select(s => new SavedTensor(s, ReferenceEquals(s, output))).ToArray(),
         };
-        if (AnomalyMode.Enabled) node.AnomalyTrace = Environment.StackTrace;
+        if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
         return node;
     }
 
@@ -100,4 +100,23 @@ internal static class Recording
 internal static class AnomalyMode
 {
     internal static bool Enabled;
+
+    /// <summary>The current stack without autograd's own frames: its top frame is the forward op (Flint.torch.sqrt, say).</summary>
+    internal static string Trace() => string.Join("\n", Environment.StackTrace.Split('\n')
+        .Select(l => l.TrimEnd('\r'))
+        .Where(l => !l.Contains(" System.Environment.") && !l.Contains(" Flint.Autograd.")));
+}
+
+/// <summary>Restores the previous anomaly mode when disposed: <c>using (torch.autograd.detect_anomaly()) { ... }</c>.</summary>
+public sealed class AnomalyModeScope : IDisposable
+{
+    private readonly bool previous;
+    private bool disposed;
+    internal AnomalyModeScope(bool enabled) { previous = AnomalyMode.Enabled; AnomalyMode.Enabled = enabled; }
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        AnomalyMode.Enabled = previous;
+    }
 }

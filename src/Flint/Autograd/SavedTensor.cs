@@ -11,13 +11,11 @@ internal sealed class SavedTensor
     private readonly bool isOutput;
     private readonly long[] shape;
     private readonly DType dtype;
-    private string? producer;
 
     internal SavedTensor(Tensor t, bool isOutput = false)
     {
         tensor = t; savedVersion = t._version.Value; this.isOutput = isOutput;
         shape = t._shape; dtype = t.dtype;
-        if (!isOutput && t.grad_fn is { } gf) producer = $"output {t.OutputNr} of {gf.name()}";
     }
 
     internal string Describe => $"{dtype.name}{Shape.Str(shape)}";
@@ -27,7 +25,8 @@ internal sealed class SavedTensor
         var t = tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
         if (t._version.Value != savedVersion)
         {
-            string? which = isOutput ? $"output 0 of {owner.name()}" : producer;
+            // an output names the node that saved it; an input names the op that (now) produces it, as PyTorch does
+            string? which = isOutput ? $"output 0 of {owner.name()}" : t.grad_fn is { } gf ? $"output {t.OutputNr} of {gf.name()}" : null;
             throw new InvalidOperationException(
                 $"one of the variables needed for gradient computation has been modified by an inplace operation: [torch.{t.TypeName()} {Shape.Str(t._shape)}]{(which is null ? "" : ", which is " + which)}, is at version {t._version.Value}; expected version {savedVersion} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).");
         }

@@ -81,7 +81,14 @@ public static partial class torch
         }
 
         /// <summary>Turns anomaly detection on or off: backward names the forward op whose gradient became NaN.</summary>
-        public static void set_detect_anomaly(bool mode) => AnomalyMode.Enabled = mode;
+        /// <remarks>
+        /// Takes effect at once (a plain call leaves it set); disposing the returned scope restores the previous
+        /// mode: <c>using (torch.autograd.set_detect_anomaly(true)) { ... }</c>.
+        /// </remarks>
+        public static AnomalyModeScope set_detect_anomaly(bool mode) => new(mode);
+
+        /// <summary>Anomaly detection on until the returned scope is disposed.</summary>
+        public static AnomalyModeScope detect_anomaly() => new(true);
         public static bool is_anomaly_enabled() => AnomalyMode.Enabled;
     }
 }

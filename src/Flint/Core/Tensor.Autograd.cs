@@ -29,7 +29,22 @@ public partial class Tensor
         }
     }
 
-    public Tensor requires_grad_(bool requires_grad = true) { this.requires_grad = requires_grad; return this; }
+    /// <summary>Sets <see cref="requires_grad"/> in place and returns this tensor.</summary>
+    public Tensor requires_grad_(bool requires_grad = true)
+    {
+        if (requires_grad && is_leaf && !dtype.is_floating_point)
+            throw new InvalidOperationException("only Tensors of floating point dtype can require gradients");
+        this.requires_grad = requires_grad;
+        return this;
+    }
+
+    /// <summary>The factories' requires_grad argument (PyTorch words this check differently there).</summary>
+    internal void RequireGradFromFactory()
+    {
+        if (!dtype.is_floating_point)
+            throw new InvalidOperationException("Only Tensors of floating point and complex dtype can require gradients");
+        _requiresGrad = true;
+    }
 
     /// <summary>The gradient accumulated by backward (null until then).</summary>
     public Tensor? grad { get; set; }
@@ -59,7 +74,7 @@ public partial class Tensor
     /// <summary>Detaches this tensor from the graph in place: it becomes a leaf that does not require grad.</summary>
     public Tensor detach_()
     {
-        _gradFn = null; _requiresGrad = false; OutputNr = 0;
+        _gradFn = null; _requiresGrad = false; OutputNr = 0; retains_grad = false;
         return this;
     }
 
@@ -67,8 +82,15 @@ public partial class Tensor
     public void retain_grad()
     {
         if (!requires_grad) throw new InvalidOperationException("can't retain_grad on Tensor that has requires_grad=False");
-        if (is_leaf) return;
-        (_gradFn!.RetainGrad ??= []).Add((OutputNr, new WeakReference<Tensor>(this)));
+        if (is_leaf || retains_grad) return;
+        // kept among the tensor's hooks in registration order: hooks registered later do not change what is retained
+        var self = new WeakReference<Tensor>(this);
+        (_gradFn!.TensorPreHooks ??= []).Add((OutputNr, g =>
+        {
+            if (self.TryGetTarget(out var t))
+                t.grad = t.grad is null ? g.detach().clone() : t.grad + g.detach();
+            return null;
+        }));
         retains_grad = true;
     }
 

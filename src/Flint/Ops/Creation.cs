@@ -6,7 +6,7 @@ public static partial class torch
 {
     private static Tensor Finish(Tensor t, bool requires_grad)
     {
-        if (requires_grad) t.requires_grad = true;
+        if (requires_grad) t.RequireGradFromFactory();
         return t;
     }
 

@@ -74,7 +74,7 @@ internal static class Elementwise
     {
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
-            Autograd.Differentiation.CheckOut(@out, a, b);
+            Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b);
             if (inPlace)
             {
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), resultOverride ?? TypePromotion.ResultType(a, b));
@@ -103,7 +103,7 @@ internal static class Elementwise
     {
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
-            Autograd.Differentiation.CheckOut(@out, a, b);
+            Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b);
             if (inPlace)
             {
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), FloatResult(TypePromotion.ResultType(a, b)));
@@ -157,7 +157,7 @@ internal static class Elementwise
     {
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
-            Autograd.Differentiation.CheckOut(@out, x);
+            Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
             if (inPlace)
             {
                 CheckInPlace(x, x._shape, FloatResult(x.dtype));
@@ -183,7 +183,7 @@ internal static class Elementwise
     {
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
-            Autograd.Differentiation.CheckOut(@out, x);
+            Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
             if (inPlace)
             {
                 CheckInPlace(x, x._shape, x.dtype);
@@ -218,7 +218,7 @@ internal static class Elementwise
     {
         if (Autograd.Differentiation.NeedsInPlace(a, b, c))
         {
-            Autograd.Differentiation.CheckOut(@out, a, b, c);
+            Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b, c);
             if (inPlace) return Autograd.Differentiation.InPlace(a, old => FloatTernary<TOp>(old, b, c, null, false));
             return Autograd.Differentiation.Ternary(TOp.Name, a, b, c, FloatTernaryRaw<TOp>(a, b, c, null, false), 0);
         }

@@ -72,7 +72,7 @@ internal static class Unary
     {
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
-            Autograd.Differentiation.CheckOut(@out, x);
+            Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
             if (inPlace)
             {
                 Elementwise.CheckInPlace(x, x._shape, Elementwise.FloatResult(x.dtype));
@@ -100,7 +100,7 @@ internal static class Unary
     {
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
-            Autograd.Differentiation.CheckOut(@out, x);
+            Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
             if (inPlace)
             {
                 Elementwise.CheckInPlace(x, x._shape, x.dtype);

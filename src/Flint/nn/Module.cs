@@ -162,15 +162,29 @@ public static partial class torch
 
             // ---------------- state ----------------
 
-            /// <summary>Parameters and persistent buffers by PyTorch's dotted names, in registration order.</summary>
+            /// <summary>
+            /// Parameters and persistent buffers by PyTorch's dotted names: each module's parameters, then its buffers,
+            /// then its children's entries. The tensors are detached but share their data with the module's.
+            /// A module reachable under two names (shared) appears under both, as in PyTorch.
+            /// </summary>
             public Dictionary<string, Tensor> state_dict()
             {
                 var d = new Dictionary<string, Tensor>();
-                foreach (var (prefix, m) in named_modules())
-                    foreach (var (name, t, isParam) in m.OwnTensors())
-                        if (isParam || !m.nonPersistent.Contains(name))
-                            d.TryAdd(prefix.Length == 0 ? name : prefix + "." + name, t.detach());
+                SaveTo(d, "", []);
                 return d;
+            }
+
+            private void SaveTo(Dictionary<string, Tensor> d, string prefix, HashSet<Module> path)
+            {
+                if (!path.Add(this)) return; // a module that contains itself
+                var own = OwnTensors().ToList();
+                foreach (var (name, t, isParam) in own)
+                    if (isParam) d.TryAdd(prefix + name, t.detach());
+                foreach (var (name, t, isParam) in own)
+                    if (!isParam && !nonPersistent.Contains(name)) d.TryAdd(prefix + name, t.detach());
+                foreach (var (name, m) in ChildEntries())
+                    m?.SaveTo(d, prefix + name + ".", path);
+                path.Remove(this);
             }
 
             /// <summary>Copies values from <paramref name="state"/> into the module's tensors (in place, without recording).</summary>
@@ -189,8 +203,8 @@ public static partial class torch
                 if (strict && (missing.Count > 0 || unexpected.Count > 0 || errors.Count > 0))
                 {
                     var parts = new List<string>();
-                    if (unexpected.Count > 0) parts.Add("Unexpected key(s) in state_dict: " + string.Join(", ", unexpected.Select(k => $"\"{k}\"")) + ". ");
                     if (missing.Count > 0) parts.Add("Missing key(s) in state_dict: " + string.Join(", ", missing.Select(k => $"\"{k}\"")) + ". ");
+                    if (unexpected.Count > 0) parts.Add("Unexpected key(s) in state_dict: " + string.Join(", ", unexpected.Select(k => $"\"{k}\"")) + ". ");
                     parts.AddRange(errors);
                     throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}:\n\t" + string.Join("\n\t", parts));
                 }

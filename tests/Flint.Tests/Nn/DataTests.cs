@@ -8,6 +8,7 @@ using static Flint.torch;
 namespace Flint.Tests.Nn;
 
 /// <summary>DataLoader batching and shuffle order vs PyTorch, TensorDataset, IDX reading and transforms.</summary>
+[Collection("GlobalGenerator")]
 public class DataTests
 {
     [Fact]

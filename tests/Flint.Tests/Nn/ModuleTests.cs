@@ -5,6 +5,7 @@ using static Flint.torch;
 namespace Flint.Tests.Nn;
 
 /// <summary>The module system: field discovery, names, modes, conversion, hooks, containers.</summary>
+[Collection("GlobalGenerator")]
 public class ModuleTests
 {
     private class Base : nn.Module<Tensor, Tensor>
@@ -180,5 +181,40 @@ public class ModuleTests
         Assert.True(allclose(l, nn.functional.cross_entropy(x, t)));
         var bl = nn.Bilinear(2, 3, 4);
         Assert.Equal([5L, 4], bl.call(ones(5, 2), ones(5, 3)).shape.ToArray());
+    }
+}
+
+/// <summary>Modules built with primary constructors and two-input forward.</summary>
+[Collection("GlobalGenerator")]
+public class ModuleShapesTests
+{
+    private sealed class Residual(nn.Module<Tensor, Tensor> inner) : nn.Module<Tensor, Tensor>
+    {
+        public override Tensor forward(Tensor x) => x + inner.call(x);
+    }
+
+    private sealed class Pair : nn.Module<Tensor, Tensor, Tensor>
+    {
+        private readonly Linear a = nn.Linear(2, 1), b = nn.Linear(3, 1);
+        public override Tensor forward(Tensor x, Tensor y) => a.call(x) + b.call(y);
+    }
+
+    [Fact]
+    public void CapturedPrimaryConstructorModulesAreChildren()
+    {
+        var r = new Residual(nn.Linear(2, 2));
+        Assert.Equal(["inner.weight", "inner.bias"], r.state_dict().Keys.ToArray());
+        Assert.Equal("Residual(\n  (inner): Linear(in_features=2, out_features=2, bias=True)\n)", r.ToString());
+    }
+
+    [Fact]
+    public void TwoInputModulesRunHooks()
+    {
+        var m = new Pair();
+        int calls = 0;
+        m.register_forward_hook((_, args, _) => { calls++; Assert.Equal(2, args.Length); });
+        Assert.Equal([4L, 1], m.call(ones(4, 2), ones(4, 3)).shape.ToArray());
+        Assert.Equal(1, calls);
+        Assert.Equal(["a.weight", "a.bias", "b.weight", "b.bias"], m.named_parameters().Select(p => p.name).ToArray());
     }
 }

@@ -35,3 +35,7 @@ internal sealed class Failures
         Xunit.Assert.True(Count > 0, "no records were checked");
     }
 }
+
+/// <summary>Tests that seed torch's global generator and compare draws: they run alone, not beside other tests.</summary>
+[Xunit.CollectionDefinition("GlobalGenerator", DisableParallelization = true)]
+public sealed class GlobalGeneratorCollection { }

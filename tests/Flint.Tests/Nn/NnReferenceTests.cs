@@ -8,6 +8,7 @@ using F = Flint.torch.nn.functional;
 namespace Flint.Tests.Nn;
 
 /// <summary>Replays the functional, init, model, repr and BatchNorm records of tools/refs/gen_nn.py.</summary>
+[Collection("GlobalGenerator")]
 public class NnReferenceTests
 {
     private static string Red(JsonElement kw) => kw.TryGetProperty("reduction", out var r) ? r.GetString()! : "mean";

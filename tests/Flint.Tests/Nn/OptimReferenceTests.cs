@@ -8,6 +8,7 @@ using static Flint.torch.optim.lr_scheduler;
 namespace Flint.Tests.Nn;
 
 /// <summary>Optimizer trajectories, parameter groups, gradient clipping and lr schedules vs PyTorch's records.</summary>
+[Collection("GlobalGenerator")]
 public class OptimReferenceTests
 {
     private static readonly Tensor X = tensor(new float[,] { { 0.5f, -1.0f, 2.0f }, { 1.5f, 0.3f, -0.7f }, { -0.2f, 0.8f, 1.1f }, { 1.0f, 1.0f, -1.0f } });

@@ -31,12 +31,23 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>
     public IEnumerator<(Tensor input, Tensor target)> GetEnumerator()
     {
         long n = dataset.Count;
-        var order = shuffle ? torch.randperm(n, generator) : torch.arange(n);
+        // PyTorch's iterator first draws a base seed for workers from the loader's generator (or the global one);
+        // a shuffling sampler without a generator then seeds a fresh generator from the global one and permutes with it
+        _ = DrawSeed(generator ?? Generator.Default);
+        Tensor order;
+        Generator? samplerGen = null;
+        if (shuffle)
+        {
+            samplerGen = generator ?? new Generator().manual_seed(DrawSeed(Generator.Default));
+            order = torch.randperm(n, samplerGen);
+        }
+        else order = torch.arange(n);
         var idx = order.ToArray<long>();
         long batches = Count;
         if (num_workers <= 0)
         {
             for (long b = 0; b < batches; b++) yield return MakeBatch(idx, b);
+            SamplerExhausted(samplerGen, n);
             yield break;
         }
         // one batch ahead on a worker thread
@@ -48,9 +59,25 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>
             next = nb < batches ? Task.Run(() => MakeBatch(idx, nb)) : null;
             yield return current;
         }
+        SamplerExhausted(samplerGen, n);
+    }
+
+    /// <summary>
+    /// PyTorch's RandomSampler draws one more permutation (for the num_samples % n remainder, empty here) when it is
+    /// run to its end; with a user generator that draw moves the generator, so the next epoch's order depends on it.
+    /// </summary>
+    private static void SamplerExhausted(Generator? samplerGen, long n)
+    {
+        if (samplerGen is not null) torch.randperm(n, samplerGen);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>What <c>torch.empty((), dtype=torch.int64).random_(generator=g)</c> draws: a 64-bit output modulo 2^63.</summary>
+    private static long DrawSeed(Generator g)
+    {
+        lock (g.SyncRoot) return (long)(g.NextUInt64() & long.MaxValue);
+    }
 
     private (Tensor, Tensor) MakeBatch(long[] order, long b)
     {

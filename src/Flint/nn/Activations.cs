@@ -52,7 +52,9 @@ public sealed class Sigmoid : nn.Module<Tensor, Tensor>
 public sealed class Softplus(double beta = 1, double threshold = 20) : nn.Module<Tensor, Tensor>
 {
     public override Tensor forward(Tensor input) => F.softplus(input, beta, threshold);
-    public override string extra_repr() => $"beta={Printing.PyFormat.Repr(beta)}, threshold={Printing.PyFormat.Repr(threshold)}";
+    // PyTorch's defaults are Python ints, printed without a decimal point
+    private static string Num(double v) => v == Math.Floor(v) && Math.Abs(v) < 1e15 ? ((long)v).ToString(System.Globalization.CultureInfo.InvariantCulture) : Printing.PyFormat.Repr(v);
+    public override string extra_repr() => $"beta={Num(beta)}, threshold={Num(threshold)}";
 }
 
 public sealed class Softmax(long dim) : nn.Module<Tensor, Tensor>

@@ -8,6 +8,8 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>, IEnumerable<nn.Modul
 {
     private readonly List<nn.Module<Tensor, Tensor>> layers = [];
 
+    public Sequential() { }
+
     public Sequential(params nn.Module<Tensor, Tensor>[] modules)
     {
         foreach (var m in modules) append(m);

@@ -17,8 +17,14 @@ public static partial class torch
 
             public static Tensor bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias = null)
             {
-                // y_k = x1ᵀ W_k x2 + b_k
-                var y = einsum("bi,kij,bj->bk", input1.reshape(-1, input1.size(-1)), weight, input2.reshape(-1, input2.size(-1)));
+                // y_k = x1ᵀ W_k x2 + b_k: (x1 · W reshaped to [i, k*j]) then a product with x2 summed over j
+                if (weight.dim() != 3 || input1.size(-1) != weight.size(1) || input2.size(-1) != weight.size(2))
+                    throw new ArgumentException($"bilinear(): input and weight shapes do not match: input1 {input1.shape}, input2 {input2.shape}, weight {weight.shape}");
+                long k = weight.size(0), i = weight.size(1), j = weight.size(2);
+                var x1 = input1.reshape(-1, i);
+                var x2 = input2.reshape(-1, j);
+                var t = matmul(x1, weight.permute(1, 0, 2).reshape(i, k * j)).reshape(-1, k, j);
+                var y = (t * x2.unsqueeze(1)).sum(-1);
                 if (bias is not null) y = y + bias;
                 var shape = input1.shape.ToArray()[..^1].Append(weight.size(0)).ToArray();
                 return y.reshape(shape);
@@ -47,10 +53,26 @@ public static partial class torch
                 return inplace ? input.mul_(mask) : input * mask;
             }
 
+            /// <summary>Rows of <paramref name="weight"/> picked by the indices; the padding_idx row receives no gradient.</summary>
             public static Tensor embedding(Tensor input, Tensor weight, long? padding_idx = null)
             {
-                var flat = weight.index_select(0, input.reshape(-1));
-                return flat.reshape([.. input.shape.ToArray(), weight.size(1)]);
+                if (input.dtype != int64 && input.dtype != int32)
+                    throw new ArgumentException($"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.{input.dtype.LegacyName}Tensor instead (while checking arguments for embedding)");
+                if (padding_idx is { } pi)
+                {
+                    if (pi >= weight.size(0) || pi < -weight.size(0)) throw new ArgumentException("Padding_idx must be within num_embeddings");
+                    if (pi < 0) padding_idx = pi + weight.size(0);
+                }
+                var idx = input.reshape(-1);
+                if (idx.numel() > 0)
+                {
+                    long lo = idx.min().item<long>(), hi = idx.max().item<long>();
+                    if (lo < 0 || hi >= weight.size(0)) throw new IndexOutOfRangeException("index out of range in self");
+                }
+                var rows = weight.index_select(0, idx);
+                if (padding_idx is { } p && rows.requires_grad)
+                    rows = where(idx.ne(p).unsqueeze(1), rows, rows.detach());
+                return rows.reshape([.. input.shape.ToArray(), weight.size(1)]);
             }
 
             public static Tensor flatten(Tensor input, long start_dim = 1, long end_dim = -1) => input.flatten(start_dim, end_dim);
@@ -69,7 +91,7 @@ public static partial class torch
             public static Tensor group_norm(Tensor input, long num_groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
                 long n = input.size(0), c = input.size(1);
-                if (c % num_groups != 0) throw new ArgumentException($"Expected number of channels in input to be divisible by num_groups, but got input of shape {input.shape} and num_groups={num_groups}");
+                if (c % num_groups != 0) throw new ArgumentException($"Expected number of channels in input to be divisible by num_groups, but got input of shape [{string.Join(", ", input.shape.ToArray())}] and num_groups={num_groups}");
                 var x = input.reshape(n, num_groups, -1);
                 var mean = x.mean([2], keepdim: true);
                 var var_ = x.var([2], correction: 0, keepdim: true);

@@ -39,7 +39,7 @@ public static partial class torch
                 {
                     "fan_in" => fi,
                     "fan_out" => fo,
-                    _ => throw new ArgumentException($"Mode {mode} not supported, please use one of fan_in, fan_out"),
+                    _ => throw new ArgumentException($"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']"),
                 };
             }
 
@@ -89,36 +89,21 @@ public static partial class torch
                 return normal_(tensor, 0, std, generator);
             }
 
+            /// <summary>
+            /// Fills with N(mean, std²) truncated to [a, b], as PyTorch: uniform draws between the normal CDF of the
+            /// bounds, mapped back through erfinv, then clamped.
+            /// </summary>
             public static Tensor trunc_normal_(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2, Generator? generator = null)
             {
                 using var _ = no_grad();
-                // inverse-CDF sampling, as PyTorch: uniform in [cdf(a), cdf(b)], then erfinv
-                double Cdf(double x) => (1 + Erf(x / Math.Sqrt(2))) / 2;
-                double l = Cdf((a - mean) / std), u = Cdf((b - mean) / std);
+                static double NormCdf(double x) => (1 + erf(torch.tensor(x / Math.Sqrt(2.0), float64)).item<double>()) / 2;
+                double l = NormCdf((a - mean) / std), u = NormCdf((b - mean) / std);
                 tensor.uniform_(2 * l - 1, 2 * u - 1, generator);
-                var vals = tensor.ToArray<double>().Select(v => Math.Clamp(mean + std * Math.Sqrt(2) * ErfInv(v), a, b)).ToArray();
-                return tensor.copy_(from_array(vals, tensor.shape.ToArray()));
-            }
-
-            private static double Erf(double x)
-            {
-                // Abramowitz-Stegun 7.1.26 refined by one Newton step is not needed for bounds; use a series/continued fraction
-                double t = 1.0 / (1.0 + 0.5 * Math.Abs(x));
-                double y = 1 - t * Math.Exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-                return x >= 0 ? y : -y;
-            }
-
-            private static double ErfInv(double y)
-            {
-                if (y <= -1) return double.NegativeInfinity;
-                if (y >= 1) return double.PositiveInfinity;
-                double x = 0;
-                for (int i = 0; i < 60; i++)
-                {
-                    double err = Erf(x) - y;
-                    x -= err / (2 / Math.Sqrt(Math.PI) * Math.Exp(-x * x));
-                }
-                return x;
+                tensor.erfinv_();
+                tensor.mul_(std * Math.Sqrt(2.0));
+                tensor.add_(mean);
+                tensor.clamp_(a, b);
+                return tensor;
             }
         }
     }

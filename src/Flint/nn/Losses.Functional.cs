@@ -141,10 +141,24 @@ public static partial class torch
                 using (no_grad())
                     if (lt(input, 0).any().item<bool>() || gt(input, 1).any().item<bool>())
                         throw new ArgumentException("all elements of input should be between 0 and 1");
-                var logp = input.log().clamp_min(-100);
-                var log1mp = (1 - input).log().clamp_min(-100);
-                var loss = -(target * logp + (1 - target) * log1mp);
-                if (weight is not null) loss = loss * weight;
+                Tensor loss;
+                using (no_grad())
+                {
+                    var logp = input.log().clamp_min(-100);
+                    var log1mp = (1 - input).log().clamp_min(-100);
+                    loss = -(target * logp + (1 - target) * log1mp);
+                    if (weight is not null) loss = loss * weight;
+                }
+                // PyTorch's gradients: (x - t) / max(x (1 - x), 1e-12) for the input, log(1 - x) - log(x) for the target
+                var w = weight;
+                loss = Autograd.Recording.Record(loss, "BinaryCrossEntropyBackward0", [input, target], g =>
+                {
+                    var gi = input.requires_grad ? g * (input - target) / ((1 - input) * input).clamp_min(1e-12) : null;
+                    var gt = target.requires_grad ? g * ((1 - input).log().clamp_min(-100) - input.log().clamp_min(-100)) : null;
+                    if (w is not null) { if (gi is not null) gi = gi * w; if (gt is not null) gt = gt * w; }
+                    return [gi is null ? null : Autograd.Recording.SumToShape(gi, input.shape.ToArray()),
+                            gt is null ? null : Autograd.Recording.SumToShape(gt, target.shape.ToArray())];
+                }, input, target);
                 return Reduce(loss, reduction);
             }
 

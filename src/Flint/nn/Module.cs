@@ -32,18 +32,24 @@ public static partial class torch
 
             private const BindingFlags FieldFlags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
 
+            // compiler-made fields: "<name>k__BackingField" (auto-properties), "<name>P" (captured primary-constructor parameters)
             private static string CleanName(string field) =>
-                field.StartsWith('<') && field.Contains(">k__BackingField") ? field[1..field.IndexOf('>')] : field;
+                field.StartsWith('<') && field.IndexOf('>') > 1 ? field[1..field.IndexOf('>')] : field;
 
-            [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Module is annotated with DynamicallyAccessedMembers for fields, which flows to derived types.")]
-            private IEnumerable<FieldInfo> Fields()
+            private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, FieldInfo[]> s_fields = new();
+
+            /// <summary>The instance fields that can hold parameters or submodules, base class first (cached per type).</summary>
+            private FieldInfo[] Fields() => s_fields.GetOrAdd(GetType(), ScanFields);
+
+            [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Module is annotated with DynamicallyAccessedMembers for fields, which flows to every derived type in the chain.")]
+            private static FieldInfo[] ScanFields(Type type)
             {
                 var chain = new List<Type>();
-                for (var t = GetType(); t is not null && t != typeof(Module); t = t.BaseType) chain.Add(t);
+                for (var t = type; t is not null && t != typeof(Module); t = t.BaseType) chain.Add(t);
                 chain.Reverse();
-                foreach (var t in chain)
-                    foreach (var f in t.GetFields(FieldFlags))
-                        yield return f;
+                return chain.SelectMany(t => t.GetFields(FieldFlags))
+                    .Where(f => typeof(Module).IsAssignableFrom(f.FieldType) || typeof(Tensor).IsAssignableFrom(f.FieldType) || f.FieldType == typeof(object))
+                    .ToArray();
             }
 
             /// <summary>Direct submodules with their names: fields of Module type, then explicit registrations.</summary>
@@ -57,8 +63,8 @@ public static partial class torch
             internal virtual IEnumerable<(string name, Module? module)> ChildEntries()
             {
                 foreach (var f in Fields())
-                    if (typeof(Module).IsAssignableFrom(f.FieldType))
-                        yield return (CleanName(f.Name), (Module?)f.GetValue(this));
+                    if (typeof(Module).IsAssignableFrom(f.FieldType) || f.FieldType == typeof(object) && f.GetValue(this) is Module)
+                        yield return (CleanName(f.Name), f.GetValue(this) as Module);
                 foreach (var e in explicitModules) yield return e;
             }
 
@@ -162,15 +168,29 @@ public static partial class torch
 
             // ---------------- state ----------------
 
-            /// <summary>Parameters and persistent buffers by PyTorch's dotted names, in registration order.</summary>
+            /// <summary>
+            /// Parameters and persistent buffers by PyTorch's dotted names: each module's parameters, then its buffers,
+            /// then its children's entries. The tensors are detached but share their data with the module's.
+            /// A module reachable under two names (shared) appears under both, as in PyTorch.
+            /// </summary>
             public Dictionary<string, Tensor> state_dict()
             {
                 var d = new Dictionary<string, Tensor>();
-                foreach (var (prefix, m) in named_modules())
-                    foreach (var (name, t, isParam) in m.OwnTensors())
-                        if (isParam || !m.nonPersistent.Contains(name))
-                            d.TryAdd(prefix.Length == 0 ? name : prefix + "." + name, t.detach());
+                SaveTo(d, "", []);
                 return d;
+            }
+
+            private void SaveTo(Dictionary<string, Tensor> d, string prefix, HashSet<Module> path)
+            {
+                if (!path.Add(this)) return; // a module that contains itself
+                var own = OwnTensors().ToList();
+                foreach (var (name, t, isParam) in own)
+                    if (isParam) d.TryAdd(prefix + name, t.detach());
+                foreach (var (name, t, isParam) in own)
+                    if (!isParam && !nonPersistent.Contains(name)) d.TryAdd(prefix + name, t.detach());
+                foreach (var (name, m) in ChildEntries())
+                    m?.SaveTo(d, prefix + name + ".", path);
+                path.Remove(this);
             }
 
             /// <summary>Copies values from <paramref name="state"/> into the module's tensors (in place, without recording).</summary>
@@ -189,8 +209,8 @@ public static partial class torch
                 if (strict && (missing.Count > 0 || unexpected.Count > 0 || errors.Count > 0))
                 {
                     var parts = new List<string>();
-                    if (unexpected.Count > 0) parts.Add("Unexpected key(s) in state_dict: " + string.Join(", ", unexpected.Select(k => $"\"{k}\"")) + ". ");
                     if (missing.Count > 0) parts.Add("Missing key(s) in state_dict: " + string.Join(", ", missing.Select(k => $"\"{k}\"")) + ". ");
+                    if (unexpected.Count > 0) parts.Add("Unexpected key(s) in state_dict: " + string.Join(", ", unexpected.Select(k => $"\"{k}\"")) + ". ");
                     parts.AddRange(errors);
                     throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}:\n\t" + string.Join("\n\t", parts));
                 }

@@ -22,6 +22,7 @@ public static partial class torch
         public static BatchNorm1d BatchNorm1d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true) => new(num_features, eps, momentum, affine, track_running_stats);
         public static BatchNorm2d BatchNorm2d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true) => new(num_features, eps, momentum, affine, track_running_stats);
 
+        public static Sequential Sequential() => new();
         public static Sequential Sequential(params Module<Tensor, Tensor>[] modules) => new(modules);
         public static Sequential Sequential(params (string name, Module<Tensor, Tensor> module)[] modules) => new(modules);
         public static ModuleList ModuleList(params Module[] modules) => new(modules);

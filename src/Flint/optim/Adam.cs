@@ -6,9 +6,21 @@ namespace Flint.Optimizers;
 /// <summary>Adam, and AdamW when weight decay is decoupled (PyTorch's single-tensor formulas).</summary>
 public class Adam : Optimizer
 {
-    internal Adam(IEnumerable<Parameter> parameters, double lr, (double b1, double b2) betas, double eps, double weight_decay, bool amsgrad, bool maximize, bool decoupled)
-        : base(parameters, Opts(("lr", lr), ("beta1", betas.b1), ("beta2", betas.b2), ("eps", eps), ("weight_decay", weight_decay), ("amsgrad", amsgrad), ("maximize", maximize), ("decoupled", decoupled)))
+    private readonly bool decoupled;
+
+    public Adam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
+        bool amsgrad = false, bool maximize = false)
+        : this([new ParamGroup(parameters)], lr, betas ?? (0.9, 0.999), eps, weight_decay, amsgrad, maximize, decoupled: false) { }
+
+    /// <summary>Adam over parameter groups; options a group lacks come from these arguments.</summary>
+    public Adam(IEnumerable<ParamGroup> param_groups, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
+        bool amsgrad = false, bool maximize = false)
+        : this(param_groups, lr, betas ?? (0.9, 0.999), eps, weight_decay, amsgrad, maximize, decoupled: false) { }
+
+    private protected Adam(IEnumerable<ParamGroup> groups, double lr, (double b1, double b2) betas, double eps, double weight_decay, bool amsgrad, bool maximize, bool decoupled)
+        : base(groups, Opts(("lr", lr), ("betas", betas), ("eps", eps), ("weight_decay", weight_decay), ("amsgrad", amsgrad), ("maximize", maximize)))
     {
+        this.decoupled = decoupled;
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
         if (eps < 0) throw new ArgumentException($"Invalid epsilon value: {eps}");
         if (betas.b1 < 0 || betas.b1 >= 1) throw new ArgumentException($"Invalid beta parameter at index 0: {betas.b1}");
@@ -18,8 +30,9 @@ public class Adam : Optimizer
 
     protected override void Step(ParamGroup g)
     {
-        double lr = g.lr, b1 = g["beta1"], b2 = g["beta2"], eps = g["eps"], wd = g["weight_decay"];
-        bool amsgrad = g.Flag("amsgrad"), maximize = g.Flag("maximize"), decoupled = g.Flag("decoupled");
+        double lr = g.lr, eps = g["eps"], wd = g["weight_decay"];
+        var (b1, b2) = g.betas;
+        bool amsgrad = g.Flag("amsgrad"), maximize = g.Flag("maximize");
         foreach (var p in g.@params)
         {
             if (p.grad is null) continue;
@@ -56,4 +69,16 @@ public class Adam : Optimizer
             p.addcdiv_(m, denom, value: -stepSize);
         }
     }
+}
+
+/// <summary>Adam with decoupled weight decay (PyTorch's AdamW).</summary>
+public sealed class AdamW : Adam
+{
+    public AdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 1e-2,
+        bool amsgrad = false, bool maximize = false)
+        : base([new ParamGroup(parameters)], lr, betas ?? (0.9, 0.999), eps, weight_decay, amsgrad, maximize, decoupled: true) { }
+
+    public AdamW(IEnumerable<ParamGroup> param_groups, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 1e-2,
+        bool amsgrad = false, bool maximize = false)
+        : base(param_groups, lr, betas ?? (0.9, 0.999), eps, weight_decay, amsgrad, maximize, decoupled: true) { }
 }

@@ -15,15 +15,21 @@ public static partial class torch
                 public long last_epoch { get; protected set; }
                 private double[] lastLr;
 
-                protected LRScheduler(Optimizers.Optimizer optimizer, long last_epoch = -1)
+                protected LRScheduler(Optimizers.Optimizer optimizer, long last_epoch = -1) : this(optimizer, last_epoch, initialStep: true) { }
+
+                /// <summary>With <paramref name="initialStep"/> false the derived constructor calls <see cref="InitialStep"/> once its fields are set.</summary>
+                protected LRScheduler(Optimizers.Optimizer optimizer, long last_epoch, bool initialStep)
                 {
                     this.optimizer = optimizer;
                     foreach (var g in optimizer.param_groups) g.options.TryAdd("initial_lr", g.lr);
                     base_lrs = optimizer.param_groups.Select(g => g["initial_lr"]).ToArray();
                     this.last_epoch = last_epoch;
                     lastLr = base_lrs;
-                    Advance();
+                    if (initialStep) Advance();
                 }
+
+                /// <summary>PyTorch's initial step: applies the lr of epoch last_epoch + 1.</summary>
+                protected void InitialStep() => Advance();
 
                 /// <summary>The learning rates per group for the current epoch, from the previous ones (PyTorch's chainable form).</summary>
                 protected abstract double[] get_lr();
@@ -88,32 +94,78 @@ public static partial class torch
                 }
             }
 
-            /// <summary>The 1cycle policy (PyTorch's OneCycleLR, cosine annealing, two phases); step after every batch.</summary>
+            /// <summary>
+            /// The 1cycle policy (PyTorch's OneCycleLR): the lr rises from max_lr/div_factor to max_lr and anneals to
+            /// initial_lr/final_div_factor (two phases, or three with three_phase), while momentum (or Adam's beta1)
+            /// cycles the opposite way between max_momentum and base_momentum. Step after every batch.
+            /// </summary>
             public sealed class OneCycleLR : LRScheduler
             {
-                private readonly double[] maxLrs;
                 private readonly long totalSteps;
-                private readonly double pctStart, divFactor, finalDivFactor;
-                private readonly bool cosine;
+                private readonly bool cosine, cycleMomentum, useBeta1;
+                private readonly (double endStep, string startLr, string endLr, string startMom, string endMom)[] phases;
 
                 public OneCycleLR(Optimizers.Optimizer optimizer, double max_lr, long? total_steps = null, long? epochs = null, long? steps_per_epoch = null,
-                    double pct_start = 0.3, string anneal_strategy = "cos", double div_factor = 25, double final_div_factor = 1e4, long last_epoch = -1)
-                    : base(Prepare(optimizer, max_lr, div_factor), last_epoch)
+                    double pct_start = 0.3, string anneal_strategy = "cos", double div_factor = 25, double final_div_factor = 1e4,
+                    bool three_phase = false, bool cycle_momentum = true, double base_momentum = 0.85, double max_momentum = 0.95, long last_epoch = -1)
+                    : base(optimizer, last_epoch, initialStep: false)
                 {
-                    maxLrs = optimizer.param_groups.Select(_ => max_lr).ToArray();
-                    totalSteps = total_steps ?? (epochs is { } e && steps_per_epoch is { } s ? e * s
-                        : throw new ArgumentException("You must define either total_steps OR (epochs AND steps_per_epoch)"));
-                    pctStart = pct_start; divFactor = div_factor; finalDivFactor = final_div_factor;
-                    cosine = anneal_strategy switch { "cos" => true, "linear" => false, _ => throw new ArgumentException($"anneal_strategy must by one of 'cos' or 'linear', instead got {anneal_strategy}") };
-                    // the base constructor already applied step 0 before these fields were set: apply it again
-                    this.last_epoch = -1;
-                    step();
-                }
-
-                private static Optimizers.Optimizer Prepare(Optimizers.Optimizer o, double maxLr, double div)
-                {
-                    foreach (var g in o.param_groups) { g.options["initial_lr"] = maxLr / div; g.lr = maxLr / div; }
-                    return o;
+                    if (total_steps is null && (epochs is null || steps_per_epoch is null))
+                        throw new ArgumentException("You must define either total_steps OR (epochs AND steps_per_epoch)");
+                    if (total_steps is { } ts)
+                    {
+                        if (ts <= 0) throw new ArgumentException($"Expected positive integer total_steps, but got {ts}");
+                        totalSteps = ts;
+                    }
+                    else
+                    {
+                        if (epochs <= 0) throw new ArgumentException($"Expected positive integer epochs, but got {epochs}");
+                        if (steps_per_epoch <= 0) throw new ArgumentException($"Expected positive integer steps_per_epoch, but got {steps_per_epoch}");
+                        totalSteps = epochs!.Value * steps_per_epoch!.Value;
+                    }
+                    phases = three_phase
+                        ?
+                        [
+                            (pct_start * totalSteps - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                            (2 * pct_start * totalSteps - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                            (totalSteps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
+                        ]
+                        :
+                        [
+                            (pct_start * totalSteps - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                            (totalSteps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
+                        ];
+                    if (pct_start < 0 || pct_start > 1 || double.IsNaN(pct_start))
+                        throw new ArgumentException($"Expected float between 0 and 1 pct_start, but got {Printing.PyFormat.Repr(pct_start)}");
+                    cosine = anneal_strategy switch
+                    {
+                        "cos" => true,
+                        "linear" => false,
+                        _ => throw new ArgumentException($"anneal_strategy must by one of 'cos' or 'linear', instead got {anneal_strategy}"),
+                    };
+                    if (last_epoch == -1)
+                        foreach (var g in optimizer.param_groups)
+                        {
+                            g.options["initial_lr"] = max_lr / div_factor;
+                            g.options["max_lr"] = max_lr;
+                            g.options["min_lr"] = max_lr / div_factor / final_div_factor;
+                        }
+                    cycleMomentum = cycle_momentum;
+                    if (cycle_momentum)
+                    {
+                        var first = optimizer.param_groups[0].options;
+                        if (!first.ContainsKey("momentum") && !first.ContainsKey("betas"))
+                            throw new ArgumentException("optimizer must support momentum with `cycle_momentum` option enabled");
+                        useBeta1 = first.ContainsKey("betas");
+                        if (last_epoch == -1)
+                            foreach (var g in optimizer.param_groups)
+                            {
+                                if (useBeta1) g.betas = (max_momentum, g.betas.beta2); else g.options["momentum"] = max_momentum;
+                                g.options["max_momentum"] = max_momentum;
+                                g.options["base_momentum"] = base_momentum;
+                            }
+                    }
+                    InitialStep();
                 }
 
                 private double Anneal(double start, double end, double pct) =>
@@ -121,17 +173,30 @@ public static partial class torch
 
                 protected override double[] get_lr()
                 {
-                    if (totalSteps == 0) return Current;
-                    if (last_epoch > totalSteps)
-                        throw new InvalidOperationException($"Tried to step {last_epoch} times. The specified number of total steps is {totalSteps}");
-                    double phase1End = pctStart * totalSteps - 1, phase2End = totalSteps - 1;
-                    var r = new double[maxLrs.Length];
-                    for (int i = 0; i < r.Length; i++)
+                    long stepNum = last_epoch;
+                    if (stepNum > totalSteps)
+                        throw new InvalidOperationException($"Tried to step {stepNum + 1} times. The specified number of total steps is {totalSteps}");
+                    var r = new double[optimizer.param_groups.Count];
+                    for (int gi = 0; gi < r.Length; gi++)
                     {
-                        double initial = maxLrs[i] / divFactor, min = initial / finalDivFactor;
-                        r[i] = last_epoch <= phase1End
-                            ? Anneal(initial, maxLrs[i], last_epoch / phase1End)
-                            : Anneal(maxLrs[i], min, (last_epoch - phase1End) / (phase2End - phase1End));
+                        var g = optimizer.param_groups[gi];
+                        double start = 0;
+                        for (int i = 0; i < phases.Length; i++)
+                        {
+                            var ph = phases[i];
+                            if (stepNum <= ph.endStep || i == phases.Length - 1)
+                            {
+                                double pct = (stepNum - start) / (ph.endStep - start);
+                                r[gi] = Anneal(g[ph.startLr], g[ph.endLr], pct);
+                                if (cycleMomentum)
+                                {
+                                    double mom = Anneal(g[ph.startMom], g[ph.endMom], pct);
+                                    if (useBeta1) g.betas = (mom, g.betas.beta2); else g.options["momentum"] = mom;
+                                }
+                                break;
+                            }
+                            start = ph.endStep;
+                        }
                     }
                     return r;
                 }

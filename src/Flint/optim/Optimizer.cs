@@ -17,6 +17,18 @@ public sealed class ParamGroup
 
     public double lr { get => Convert.ToDouble(options["lr"], System.Globalization.CultureInfo.InvariantCulture); set => options["lr"] = value; }
     public double this[string key] { get => Convert.ToDouble(options[key], System.Globalization.CultureInfo.InvariantCulture); set => options[key] = value; }
+    /// <summary>Adam's (beta1, beta2), stored under "betas" as PyTorch.</summary>
+    public (double beta1, double beta2) betas
+    {
+        get => options["betas"] switch
+        {
+            ValueTuple<double, double> t => t,
+            double[] a when a.Length == 2 => (a[0], a[1]),
+            var v => throw new InvalidOperationException($"betas must be a pair of floats, got {v}"),
+        };
+        set => options["betas"] = value;
+    }
+
     internal bool Flag(string key) => options.TryGetValue(key, out var v) && v is bool b && b;
 }
 
@@ -40,7 +52,7 @@ public abstract class Optimizer
     {
         this.defaults = defaults;
         foreach (var g in groups) add_param_group(g);
-        if (param_groups.Count == 0) throw new ArgumentException("optimizer got an empty parameter list");
+        if (param_groups.Count == 0 || param_groups.All(g => g.@params.Count == 0)) throw new ArgumentException("optimizer got an empty parameter list");
     }
 
     public void add_param_group(ParamGroup group)

@@ -8,7 +8,11 @@ public sealed class RMSprop : Optimizer
 {
     public RMSprop(IEnumerable<Parameter> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weight_decay = 0, double momentum = 0, bool centered = false, bool maximize = false)
-        : base(parameters, Opts(("lr", lr), ("alpha", alpha), ("eps", eps), ("weight_decay", weight_decay), ("momentum", momentum), ("centered", centered), ("maximize", maximize)))
+        : this([new ParamGroup(parameters)], lr, alpha, eps, weight_decay, momentum, centered, maximize) { }
+
+    public RMSprop(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
+        double weight_decay = 0, double momentum = 0, bool centered = false, bool maximize = false)
+        : base(param_groups, Opts(("lr", lr), ("alpha", alpha), ("eps", eps), ("weight_decay", weight_decay), ("momentum", momentum), ("centered", centered), ("maximize", maximize)))
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
         if (alpha < 0) throw new ArgumentException($"Invalid alpha value: {alpha}");
@@ -59,15 +63,20 @@ public sealed class Adagrad : Optimizer
 {
     public Adagrad(IEnumerable<Parameter> parameters, double lr = 1e-2, double lr_decay = 0, double weight_decay = 0,
         double initial_accumulator_value = 0, double eps = 1e-10, bool maximize = false)
-        : base(parameters, Opts(("lr", lr), ("lr_decay", lr_decay), ("weight_decay", weight_decay), ("initial_accumulator_value", initial_accumulator_value), ("eps", eps), ("maximize", maximize)))
+        : this([new ParamGroup(parameters)], lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize) { }
+
+    public Adagrad(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, double lr_decay = 0, double weight_decay = 0,
+        double initial_accumulator_value = 0, double eps = 1e-10, bool maximize = false)
+        : base(param_groups, Opts(("lr", lr), ("lr_decay", lr_decay), ("weight_decay", weight_decay), ("initial_accumulator_value", initial_accumulator_value), ("eps", eps), ("maximize", maximize)))
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
-        foreach (var p in param_groups.SelectMany(x => x.@params))
-        {
-            var s = State(p);
-            s["step"] = 0L;
-            s["sum"] = full_like(p, initial_accumulator_value);
-        }
+        foreach (var g in this.param_groups)
+            foreach (var p in g.@params)
+            {
+                var s = State(p);
+                s["step"] = 0L;
+                s["sum"] = full_like(p, g["initial_accumulator_value"]);
+            }
     }
 
     protected override void Step(ParamGroup g)

@@ -8,7 +8,12 @@ public sealed class SGD : Optimizer
 {
     public SGD(IEnumerable<Parameter> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
         double weight_decay = 0, bool nesterov = false, bool maximize = false)
-        : base(parameters, Opts(("lr", lr), ("momentum", momentum), ("dampening", dampening), ("weight_decay", weight_decay), ("nesterov", nesterov), ("maximize", maximize)))
+        : this([new ParamGroup(parameters)], lr, momentum, dampening, weight_decay, nesterov, maximize) { }
+
+    /// <summary>SGD over parameter groups; options a group lacks come from these arguments.</summary>
+    public SGD(IEnumerable<ParamGroup> param_groups, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        double weight_decay = 0, bool nesterov = false, bool maximize = false)
+        : base(param_groups, Opts(("lr", lr), ("momentum", momentum), ("dampening", dampening), ("weight_decay", weight_decay), ("nesterov", nesterov), ("maximize", maximize)))
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
         if (momentum < 0) throw new ArgumentException($"Invalid momentum value: {momentum}");
@@ -28,13 +33,14 @@ public sealed class SGD : Optimizer
             if (momentum != 0)
             {
                 var s = State(p);
-                if (!s.TryGetValue("momentum_buffer", out var bo)) { var buf = d.clone().detach(); s["momentum_buffer"] = buf; d = buf; }
+                Tensor buf;
+                if (!s.TryGetValue("momentum_buffer", out var bo)) { buf = d.clone().detach(); s["momentum_buffer"] = buf; }
                 else
                 {
-                    var buf = (Tensor)bo;
+                    buf = (Tensor)bo;
                     buf.mul_(momentum).add_(d, alpha: 1 - dampening);
-                    d = nesterov ? d.add(buf, alpha: momentum) : buf;
                 }
+                d = nesterov ? d.add(buf, alpha: momentum) : buf;
             }
             p.add_(d, alpha: -lr);
         }

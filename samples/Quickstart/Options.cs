@@ -14,6 +14,8 @@ public sealed class Options
     public int? Threads { get; private set; }
     public long Seed { get; private set; }
     public bool Help { get; private set; }
+    /// <summary>Train on the bundled 10k test set even when the full data set is at hand.</summary>
+    public bool Bundled { get; private set; }
 
     public const string Usage = """
         Usage: Quickstart [options]
@@ -25,6 +27,7 @@ public sealed class Options
           --data DIR              folder with the Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], ...);
                                   default: ./data, ./data/FashionMNIST/raw, /usr/share/datasets/fashion-mnist,
                                   ~/.keras/datasets/fashion-mnist, else the bundled 10k test set (8k train, 2k test)
+          --bundled               use the bundled 10k test set even when the full set is found
           --epochs N              passes over the training data (default 5)
           --batch-size N          samples per batch (default 64)
           --lr X                  learning rate (default 1e-3)
@@ -46,6 +49,7 @@ public sealed class Options
             int eq = arg.IndexOf('=');
             if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0) { inline = arg[(eq + 1)..]; arg = arg[..eq]; }
             if (arg is "-h" or "--help") { output.WriteLine(Usage); o.Help = true; return o; }
+            if (arg == "--bundled" && inline is null) { o.Bundled = true; continue; }
 
             string? value = inline;
             if (value is null && arg.StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length) value = args[++i];
@@ -75,6 +79,11 @@ public sealed class Options
                 error.WriteLine($"error: {e.Message}\n\n{Usage}");
                 return null;
             }
+        }
+        if (o.Bundled && o.Data is not null)
+        {
+            error.WriteLine($"error: --bundled and --data exclude each other\n\n{Usage}");
+            return null;
         }
         return o;
     }

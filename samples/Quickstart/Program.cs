@@ -22,20 +22,31 @@ torch.manual_seed(options.Seed);
 MnistDataset training_data, test_data;
 try
 {
-    training_data = datasets.FashionMNIST(root: options.Data ?? "data", train: true, download: options.Data is null, transform: ToTensor());
-    test_data = datasets.FashionMNIST(root: options.Data ?? "data", train: false, download: options.Data is null, transform: ToTensor());
-    Console.WriteLine($"Fashion-MNIST from {training_data.raw_folder}: {training_data.Count} training images, {test_data.Count} test images");
+    if (options.Bundled) (training_data, test_data) = Bundled("Fashion-MNIST, bundled test set:");
+    else
+    {
+        training_data = datasets.FashionMNIST(root: options.Data ?? "data", train: true, download: options.Data is null, transform: ToTensor());
+        test_data = datasets.FashionMNIST(root: options.Data ?? "data", train: false, download: options.Data is null, transform: ToTensor());
+        Console.WriteLine($"Fashion-MNIST from {training_data.raw_folder}: {training_data.Count} training images, {test_data.Count} test images");
+    }
 }
-catch (FileNotFoundException e) when (options.Data is null)
+catch (FileNotFoundException) when (options.Data is null)
 {
-    (training_data, test_data) = EmbeddedData.FashionMNIST(transform: ToTensor());
-    Console.WriteLine($"The full Fashion-MNIST was not found ({e.Message.Split(". ")[0]}).");
-    Console.WriteLine($"Using the bundled test set: {training_data.Count} images to train on, {test_data.Count} to test on (--data DIR for the full 60k/10k).");
+    (training_data, test_data) = Bundled("The full Fashion-MNIST was not found in ./data, ./data/FashionMNIST/raw or /usr/share/datasets/fashion-mnist.");
 }
-catch (FileNotFoundException e)
+catch (FileNotFoundException)
 {
-    Console.Error.WriteLine($"error: --data {options.Data}: {e.Message}");
+    Console.Error.WriteLine($"error: --data {options.Data}: no Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], " +
+        $"t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) in {options.Data} or {Path.Combine(options.Data!, "FashionMNIST", "raw")}");
     return 1;
+}
+
+static (MnistDataset, MnistDataset) Bundled(string why)
+{
+    var (train, test) = EmbeddedData.FashionMNIST(transform: ToTensor());
+    Console.WriteLine(why);
+    Console.WriteLine($"Training on {train.Count} of the 10k bundled test images, testing on the other {test.Count} (--data DIR for the full 60k/10k).");
+    return (train, test);
 }
 
 int batch_size = options.BatchSize;

@@ -7,8 +7,10 @@ namespace Flint.Vision;
 public static class datasets
 {
     /// <summary>
-    /// Fashion-MNIST from its IDX files (gzipped or not). Looks in <paramref name="root"/>,
-    /// root/FashionMNIST/raw (torchvision's layout) and /usr/share/datasets/fashion-mnist.
+    /// Fashion-MNIST from its IDX files (gzipped or not), read into memory. Looks in <paramref name="root"/>,
+    /// root/FashionMNIST/raw (torchvision's layout) and root/FashionMNIST; <paramref name="download"/>=true does not
+    /// go to the network but also looks where other tools keep a copy (see <see cref="MnistDataset.SearchFolders"/>),
+    /// and says where to put the files when none is found.
     /// </summary>
     public static MnistDataset FashionMNIST(string root, bool train = true, bool download = false,
         Func<Tensor, Tensor>? transform = null, Func<long, Tensor>? target_transform = null) =>
@@ -24,6 +26,8 @@ public sealed class MnistDataset : Dataset, IBatchDataset
 {
     public Tensor data { get; }
     public Tensor targets { get; }
+    /// <summary>The folder the IDX files were read from (null when built from tensors or streams).</summary>
+    public string? raw_folder { get; init; }
     private readonly Func<Tensor, Tensor>? transform;
     private readonly Func<long, Tensor>? targetTransform;
     private Tensor? transformedCache;
@@ -65,31 +69,56 @@ public sealed class MnistDataset : Dataset, IBatchDataset
 
     /// <summary>A subset of the samples, in order [start, start + count).</summary>
     public MnistDataset Slice(long start, long count) =>
-        new(data.narrow(0, start, count), targets.narrow(0, start, count), transform, targetTransform);
+        new(data.narrow(0, start, count), targets.narrow(0, start, count), transform, targetTransform) { raw_folder = raw_folder };
 
     internal static MnistDataset Load(string name, string root, bool train, bool download,
         Func<Tensor, Tensor>? transform, Func<long, Tensor>? targetTransform)
     {
         string prefix = train ? "train" : "t10k";
-        var dirs = new[] { root, Path.Combine(root, name, "raw"), Path.Combine(root, name), "/usr/share/datasets/fashion-mnist" };
-        if (name != "FashionMNIST") dirs = dirs[..3];
+        var dirs = SearchFolders(name, root, download);
         foreach (var dir in dirs)
         {
             var img = Find(dir, $"{prefix}-images-idx3-ubyte");
             var lbl = Find(dir, $"{prefix}-labels-idx1-ubyte");
             if (img is null || lbl is null) continue;
-            return new MnistDataset(ReadIdx(img), ReadIdx(lbl).to(torch.int64), transform, targetTransform);
+            return new MnistDataset(ReadIdx(img), ReadIdx(lbl).to(torch.int64), transform, targetTransform) { raw_folder = dir };
         }
-        if (download && Download.Sets.ContainsKey(name))
+        if (!download) throw new FileNotFoundException("Dataset not found. You can use download=True to download it");
+        if (Download.Sets.ContainsKey(name))
         {
-            Download.Fetch(name, root);
+            try
+            {
+                Download.Fetch(name, root);
+            }
+            catch (IOException e)
+            {
+                throw new FileNotFoundException(
+                    $"{name}: {prefix}-images-idx3-ubyte[.gz] and {prefix}-labels-idx1-ubyte[.gz] were not found in any of: {string.Join(", ", dirs)}, " +
+                    $"and downloading them failed. Copy the four IDX files into '{Path.Combine(root, name, "raw")}'.\n{e.Message}", e);
+            }
             var raw = Download.RawFolder(root, name);
             return new MnistDataset(ReadIdx(Find(raw, $"{prefix}-images-idx3-ubyte")!), ReadIdx(Find(raw, $"{prefix}-labels-idx1-ubyte")!).to(torch.int64), transform, targetTransform);
         }
-        string where = string.Join(", ", dirs);
-        throw new FileNotFoundException(download
-            ? $"{name} {prefix} files were not found in {where}, and Flint does not download data sets: place the IDX files ({prefix}-images-idx3-ubyte[.gz], {prefix}-labels-idx1-ubyte[.gz]) in '{root}'."
-            : $"Dataset not found in {where}. You can use download=True to download it");
+        throw new FileNotFoundException(
+            $"{name}: {prefix}-images-idx3-ubyte[.gz] and {prefix}-labels-idx1-ubyte[.gz] were not found in any of: {string.Join(", ", dirs)}. " +
+            $"Copy the four IDX files into '{Path.Combine(root, name, "raw")}'.");
+    }
+
+    /// <summary>
+    /// Where the IDX files are looked for: root, root/NAME/raw (torchvision's layout) and root/NAME; with
+    /// download=true (Flint's stand-in for downloading) also the places other tools leave a copy: the Debian
+    /// package (/usr/share/datasets/fashion-mnist) and Keras's cache (~/.keras/datasets/fashion-mnist).
+    /// </summary>
+    public static string[] SearchFolders(string name, string root, bool download)
+    {
+        var dirs = new List<string> { root, Path.Combine(root, name, "raw"), Path.Combine(root, name) };
+        if (download && name == "FashionMNIST")
+        {
+            dirs.Add("/usr/share/datasets/fashion-mnist");
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (home.Length > 0) dirs.Add(Path.Combine(home, ".keras", "datasets", "fashion-mnist"));
+        }
+        return [.. dirs];
     }
 
     private static string? Find(string dir, string stem)

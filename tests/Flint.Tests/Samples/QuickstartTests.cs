@@ -62,7 +62,7 @@ public class QuickstartTests
     public void TheStateDictRoundTripsThroughTheCheckpoint()
     {
         var model = new NeuralNetwork();
-        var path = Path.Combine(Path.GetTempPath(), $"flint-quickstart-{Guid.NewGuid():N}.npz");
+        var path = Path.Combine(Path.GetTempPath(), $"flint-quickstart-{Guid.NewGuid():N}.pth");
         try
         {
             Checkpoint.Save(model, path);
@@ -133,14 +133,14 @@ public class QuickstartTests
             int len = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(pos));
             string type = System.Text.Encoding.ASCII.GetString(bytes, pos + 4, 4);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(pos + 8 + len));
-            Assert.Equal(Crc32.Compute(bytes.AsSpan(pos + 4, 4 + len)), crc);
+            Assert.Equal(global::Quickstart.Crc32.Compute(bytes.AsSpan(pos + 4, 4 + len)), crc);
             if (type == "IDAT") idat.Write(bytes, pos + 8, len);
             if (type == "IHDR") Assert.Equal((7, 3), (BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(pos + 8)), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(pos + 12))));
             types.Add(type);
             pos += 12 + len;
         }
         Assert.Equal(["IHDR", "IDAT", "IEND"], types);
-        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));   // the CRC-32 check value
+        Assert.Equal(0xCBF43926u, global::Quickstart.Crc32.Compute("123456789"u8));   // the CRC-32 check value
         idat.Position = 0;
         var raw = new MemoryStream();
         using (var z = new ZLibStream(idat, CompressionMode.Decompress)) z.CopyTo(raw);

@@ -77,7 +77,10 @@ public static partial class torch
             int nIn = inputs.Length;
             Tensor[] GradFn(Tensor[] xs)
             {
-                var ins = xs.Take(nIn).ToArray();
+                // gradcheck evaluates this under no_grad on fresh copies: differentiate anyway, w.r.t. the
+                // inputs that required grad originally
+                using var _ = enable_grad();
+                var ins = xs.Take(nIn).Select((t, k) => inputs[k].requires_grad && !t.requires_grad ? t.detach().requires_grad_() : t).ToArray();
                 var gouts = xs.Skip(nIn).ToArray();
                 var o = func(ins);
                 var diffIns = ins.Where(t => t.requires_grad).ToArray();

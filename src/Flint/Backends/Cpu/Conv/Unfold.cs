@@ -1,0 +1,100 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Flint.Backends.Cpu.Conv;
+
+/// <summary>Runs independent tasks on the thread pool when the total work is worth it, inline otherwise.</summary>
+internal static class Par
+{
+    internal const long Threshold = 1 << 15;
+
+    internal static void For(int tasks, long workPerTask, Action<int> body)
+    {
+        if (tasks <= 0) return;
+        if (tasks == 1 || Environment.ProcessorCount == 1 || (long)tasks * workPerTask < Threshold)
+        {
+            for (int t = 0; t < tasks; t++) body(t);
+            return;
+        }
+        // group small tasks so that each scheduled item carries a useful amount of work
+        int group = (int)Math.Max(1, Math.Min(tasks / (4 * Environment.ProcessorCount), Threshold / Math.Max(1, workPerTask)));
+        int chunks = (tasks + group - 1) / group;
+        Parallel.For(0, chunks, ch =>
+        {
+            int end = Math.Min(tasks, (ch + 1) * group);
+            for (int t = ch * group; t < end; t++) body(t);
+        });
+    }
+}
+
+/// <summary>im2col and col2im over contiguous NCHW data (see <see cref="IBackend.Im2Col"/>).</summary>
+internal static class Unfold
+{
+    internal static void Im2Col<T>(T[] x, long xOff, long[] shape, T[] cols, long cOff, WindowGeometry g) where T : unmanaged, INumber<T>
+    {
+        int n = (int)shape[0], c = (int)shape[1];
+        int kk = g.KH * g.KW, l = g.OutPlane, plane = g.Plane;
+        long rowLen = (long)n * l;
+        Par.For(c * kk * n, l, t =>
+        {
+            int r = t / n, b = t % n;
+            int ch = r / kk, i = r / g.KW % g.KH, j = r % g.KW;
+            var src = x.AsSpan((int)(xOff + ((long)b * c + ch) * plane), plane);
+            var dst = cols.AsSpan((int)(cOff + r * rowLen + (long)b * l), l);
+            int iw0 = j * g.DW - g.PW;
+            // the output columns whose input column lies inside the row (stride 1: one contiguous run)
+            int owLo = iw0 >= 0 ? 0 : (-iw0 + g.SW - 1) / g.SW;
+            int owHi = W_Limit(g.W - iw0, g.SW, g.OW);
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                var drow = dst.Slice(oh * g.OW, g.OW);
+                int ih = oh * g.SH - g.PH + i * g.DH;
+                if ((uint)ih >= (uint)g.H || owLo >= owHi) { drow.Clear(); continue; }
+                var srow = src.Slice(ih * g.W);
+                drow[..owLo].Clear();
+                if (g.SW == 1) srow.Slice(iw0 + owLo, owHi - owLo).CopyTo(drow[owLo..owHi]);
+                else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) drow[ow] = srow[iw];
+                drow[owHi..].Clear();
+            }
+        });
+    }
+
+    /// <summary>The count of outputs ow (from 0, at most ow_max) with ow·s &lt; limit.</summary>
+    private static int W_Limit(int limit, int s, int owMax) => limit <= 0 ? 0 : Math.Min(owMax, (limit + s - 1) / s);
+
+    internal static void Col2Im<T>(T[] cols, long cOff, T[] x, long xOff, long[] shape, WindowGeometry g) where T : unmanaged, INumber<T>
+    {
+        int n = (int)shape[0], c = (int)shape[1];
+        int kk = g.KH * g.KW, l = g.OutPlane, plane = g.Plane;
+        long rowLen = (long)n * l;
+        Par.For(n * c, (long)kk * l, t =>
+        {
+            int b = t / c, ch = t % c;
+            var dst = x.AsSpan((int)(xOff + (long)t * plane), plane);
+            dst.Clear();
+            for (int i = 0; i < g.KH; i++)
+                for (int j = 0; j < g.KW; j++)
+                {
+                    int r = (ch * g.KH + i) * g.KW + j;
+                    var src = cols.AsSpan((int)(cOff + r * rowLen + (long)b * l), l);
+                    int iw0 = j * g.DW - g.PW;
+                    int owLo = iw0 >= 0 ? 0 : (-iw0 + g.SW - 1) / g.SW;
+                    int owHi = W_Limit(g.W - iw0, g.SW, g.OW);
+                    if (owLo >= owHi) continue;
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        int ih = oh * g.SH - g.PH + i * g.DH;
+                        if ((uint)ih >= (uint)g.H) continue;
+                        var srow = src.Slice(oh * g.OW, g.OW);
+                        var drow = dst.Slice(ih * g.W);
+                        if (g.SW == 1)
+                        {
+                            var d = drow.Slice(iw0 + owLo, owHi - owLo);
+                            TensorPrimitives.Add<T>(d, srow[owLo..owHi], d);
+                        }
+                        else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) drow[iw] += srow[ow];
+                    }
+                }
+        });
+    }
+}

@@ -1,0 +1,199 @@
+using Flint.Backends;
+using Flint.Ops.Conv;
+
+namespace Flint.Ops.Conv
+{
+    /// <summary>PyTorch's argument checks and output-size arithmetic for conv1d/conv2d/conv_transpose2d.</summary>
+    internal static class ConvChecks
+    {
+        private static string Dims(IEnumerable<long> v) => string.Join(" x ", v);
+
+        /// <summary>
+        /// A size argument as PyTorch's binding sees it (a single int or the default repeated to the op's
+        /// <paramref name="spatial"/> dims), then matched against the weight's <paramref name="k"/> dims.
+        /// </summary>
+        internal static long[] Param(SizeArg? arg, long dflt, int spatial, int k, string name, string op)
+        {
+            if (arg is { Text: not null })
+                throw new ArgumentException($"{op}(): argument '{name}' must be tuple of ints, not str");
+            var v = arg is not { } a ? Enumerable.Repeat(dflt, spatial).ToArray() : a.Expand(spatial);
+            if (v.Length == 1) v = Enumerable.Repeat(v[0], k).ToArray();
+            if (v.Length != k)
+                throw new ArgumentException($"expected {name} to be a single integer value or a list of {k} values to match the convolution dimensions, but got {name}={Shape.Str(v)}");
+            return v;
+        }
+
+        private static void CheckDtypes(Tensor input, Tensor weight, Tensor? bias, string kernel, bool transposed)
+        {
+            if (input.dtype != weight.dtype)
+                throw new ArgumentException($"expected scalar type {input.dtype.LegacyName} but found {weight.dtype.LegacyName}");
+            if (bias is not null && bias.dtype != input.dtype)
+                throw new ArgumentException($"Input type ({Linalg.Products.CppName(input.dtype)}) and bias type ({Linalg.Products.CppName(bias.dtype)}) should be the same");
+            var d = input.dtype;
+            bool ok = d == DType.Float32 || d == DType.Float64 || d == DType.BFloat16 || d == DType.Int64
+                || (!transposed && (d == DType.Int32 || d == DType.Int16 || d == DType.Int8 || d == DType.UInt8));
+            if (!ok) throw new NotSupportedException($"\"{kernel}\" not implemented for '{d.LegacyName}'");
+            Elementwise.CheckSameDevice(input, weight);
+            if (bias is not null) Elementwise.CheckSameDevice(input, bias);
+        }
+
+        /// <summary>
+        /// Validates a (possibly unbatched) convolution and returns its plan. <paramref name="name"/> is conv1d/conv2d/
+        /// conv_transpose2d; <paramref name="input"/> is already batched.
+        /// </summary>
+        internal static ConvPlan Plan(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] padBegin, long[] padEnd,
+            long[] dilation, long groups, bool transposed, long[] outputPadding)
+        {
+            int k = weight.ndim - 2;
+            if (groups <= 0) throw new ArgumentException("non-positive groups is not supported");
+            if (stride.Any(s => s <= 0)) throw new ArgumentException("non-positive stride is not supported");
+            if (padBegin.Any(s => s < 0)) throw new ArgumentException("negative padding is not supported");
+            if (outputPadding.Any(s => s < 0)) throw new ArgumentException("negative output_padding is not supported");
+            if (dilation.Any(s => s <= 0)) throw new ArgumentException("non-positive dilation is not supported");
+            if (input.ndim != weight.ndim)
+                throw new ArgumentException($"Expected {weight.ndim}-dimensional input for {weight.ndim}-dimensional weight {Shape.Str(weight._shape)}, but got {input.ndim}-dimensional input of size {Shape.Str(input._shape)} instead");
+            if (weight._shape[0] % groups != 0)
+                throw new ArgumentException($"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size [{Shape.Str(weight._shape)}] instead");
+            long inC = input._shape[1];
+            long[] sp = input._shape[2..], ks = weight._shape[2..];
+            if (!transposed)
+            {
+                if (inC != weight._shape[1] * groups)
+                    throw new ArgumentException($"Given groups={groups}, weight of size {Shape.Str(weight._shape)}, expected input{Shape.Str(input._shape)} to have {weight._shape[1] * groups} channels, but got {inC} channels instead");
+                var padded = sp.Select((s, i) => s + padBegin[i] + padEnd[i]).ToArray();
+                var dil = ks.Select((s, i) => dilation[i] * (s - 1) + 1).ToArray();
+                if (padded.Where((s, i) => s < dil[i]).Any())
+                    throw new ArgumentException($"Calculated padded input size per channel: ({Dims(padded)}). Kernel size: ({Dims(dil)}). Kernel size can't be greater than actual input size");
+                if (bias is not null && (bias.ndim != 1 || bias._shape[0] != weight._shape[0]))
+                    throw new ArgumentException($"Given weight of size {Shape.Str(weight._shape)}, expected bias to be 1-dimensional with {weight._shape[0]} elements, but got bias of size {Shape.Str(bias._shape)} instead");
+            }
+            else
+            {
+                if (inC != weight._shape[0])
+                    throw new ArgumentException($"Given transposed=1, weight of size {Shape.Str(weight._shape)}, expected input{Shape.Str(input._shape)} to have {weight._shape[0]} channels, but got {inC} channels instead");
+                long outC = weight._shape[1] * groups;
+                if (bias is not null && (bias.ndim != 1 || bias._shape[0] != outC))
+                    throw new ArgumentException($"Given transposed=1, weight of size {Shape.Str(weight._shape)}, expected bias to be 1-dimensional with {outC} elements, but got bias of size {Shape.Str(bias._shape)} instead");
+                for (int i = 0; i < k; i++)
+                    if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i])
+                    {
+                        if (k == 2)
+                            throw new ArgumentException($"output padding must be smaller than either stride or dilation, but got output_padding_height: {outputPadding[0]} output_padding_width: {outputPadding[1]} stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: {dilation[0]} dilation_width: {dilation[1]}");
+                        throw new ArgumentException("output padding must be smaller than either stride or dilation");
+                    }
+            }
+            CheckDtypes(input, weight, bias, transposed ? "slow_conv_transpose2d_out_cpu" : "slow_conv2d_cpu", transposed);
+
+            // the underlying convolution: its input is conv_transpose's output
+            long[] convIn, convOut;
+            if (!transposed)
+            {
+                convIn = sp;
+                convOut = sp.Select((s, i) => (s + padBegin[i] + padEnd[i] - dilation[i] * (ks[i] - 1) - 1) / stride[i] + 1).ToArray();
+            }
+            else
+            {
+                convOut = sp;
+                convIn = sp.Select((s, i) => (s - 1) * stride[i] - padBegin[i] - padEnd[i] + dilation[i] * (ks[i] - 1) + outputPadding[i] + 1).ToArray();
+                if (convIn.Any(s => s <= 0))
+                    throw new ArgumentException($"Given input size per channel: ({Dims(sp)}). Calculated output size per channel: ({Dims(convIn)}). Output size is too small");
+            }
+            int Pick(long[] v, int i, long one) => checked((int)(k == 1 ? (i == 0 ? one : v[0]) : v[i]));
+            var g = new WindowGeometry(
+                Pick(convIn, 0, 1), Pick(convIn, 1, 1), Pick(ks, 0, 1), Pick(ks, 1, 1), Pick(stride, 0, 1), Pick(stride, 1, 1),
+                Pick(padBegin, 0, 0), Pick(padBegin, 1, 0), Pick(dilation, 0, 1), Pick(dilation, 1, 1), Pick(convOut, 0, 1), Pick(convOut, 1, 1));
+            return new ConvPlan(g, checked((int)groups), k);
+        }
+
+        /// <summary>Resolves a convolution's padding (ints, "valid" or "same") into the padding before and after each dim.</summary>
+        internal static (long[] begin, long[] end) Padding(SizeArg? padding, Tensor weight, long[] stride, long[] dilation, int spatial, int k, string op)
+        {
+            if (padding is { Text: { } text })
+            {
+                if (text == "valid") return (new long[k], new long[k]);
+                if (text != "same") throw new ArgumentException($"Invalid padding string: '{text}'");
+                if (stride.Any(s => s != 1)) throw new ArgumentException("padding='same' is not supported for strided convolutions");
+                var begin = new long[k]; var end = new long[k];
+                for (int i = 0; i < k; i++)
+                {
+                    long total = dilation[i] * (weight._shape[2 + i] - 1);
+                    begin[i] = total / 2; end[i] = total - begin[i];
+                }
+                return (begin, end);
+            }
+            var p = Param(padding, 0, spatial, k, "padding", op);
+            return (p, p);
+        }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static Tensor ConvNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
+            SizeArg? dilation, long groups)
+        {
+            if (input.ndim != spatial + 1 && input.ndim != spatial + 2)
+                throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {name}, but got input of size: {Shape.Str(input._shape)}");
+            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
+            bool batched = input.ndim == spatial + 2;
+            var x = batched ? input : input.unsqueeze(0);
+            int k = weight.ndim - 2;
+            var s = ConvChecks.Param(stride, 1, spatial, k, "stride", name);
+            var d = ConvChecks.Param(dilation, 1, spatial, k, "dilation", name);
+            var (pb, pe) = ConvChecks.Padding(padding, weight, s, d, spatial, k, name);
+            var plan = ConvChecks.Plan(x, weight, bias, s, pb, pe, d, groups, false, new long[k]);
+            var y = Convolution.Forward(x, weight, bias, plan);
+            return batched ? y : y.squeeze(0);
+        }
+
+        /// <summary>1-D convolution over (N, C, L) or (C, L) input; padding may be ints, "same" or "valid".</summary>
+        public static Tensor conv1d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+            SizeArg? dilation = null, long groups = 1) => ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
+
+        /// <summary>2-D convolution over (N, C, H, W) or (C, H, W) input; padding may be ints, "same" or "valid".</summary>
+        public static Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+            SizeArg? dilation = null, long groups = 1) => ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
+
+        /// <summary>2-D transposed convolution ("deconvolution") over (N, C, H, W) or (C, H, W) input.</summary>
+        public static Tensor conv_transpose2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+            SizeArg? output_padding = null, long groups = 1, SizeArg? dilation = null)
+        {
+            if (input.ndim != 3 && input.ndim != 4)
+                throw new ArgumentException($"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: {Shape.Str(input._shape)}");
+            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
+            bool batched = input.ndim == 4;
+            var x = batched ? input : input.unsqueeze(0);
+            int k = weight.ndim - 2;
+            const string name = "conv_transpose2d";
+            var s = ConvChecks.Param(stride, 1, 2, k, "stride", name);
+            var p = ConvChecks.Param(padding, 0, 2, k, "padding", name);
+            var op = ConvChecks.Param(output_padding, 0, 2, k, "output_padding", name);
+            var d = ConvChecks.Param(dilation, 1, 2, k, "dilation", name);
+            var plan = ConvChecks.Plan(x, weight, bias, s, p, p, d, groups, true, op);
+            long[] outShape = [x._shape[0], weight._shape[1] * groups, plan.G.H, plan.G.W];
+            var y = Convolution.InputGrad(x, weight, bias, plan, outShape, "ConvolutionBackward0");
+            return batched ? y : y.squeeze(0);
+        }
+
+        public static partial class nn
+        {
+            public static partial class functional
+            {
+                /// <summary>1-D convolution over (N, C, L) or (C, L) input; padding may be ints, "same" or "valid".</summary>
+                public static Tensor conv1d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+                    SizeArg? dilation = null, long groups = 1) => torch.conv1d(input, weight, bias, stride, padding, dilation, groups);
+
+                /// <summary>2-D convolution over (N, C, H, W) or (C, H, W) input; padding may be ints, "same" or "valid".</summary>
+                public static Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+                    SizeArg? dilation = null, long groups = 1) => torch.conv2d(input, weight, bias, stride, padding, dilation, groups);
+
+                /// <summary>2-D transposed convolution over (N, C, H, W) or (C, H, W) input.</summary>
+                public static Tensor conv_transpose2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+                    SizeArg? output_padding = null, long groups = 1, SizeArg? dilation = null) =>
+                    torch.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation);
+            }
+        }
+    }
+}

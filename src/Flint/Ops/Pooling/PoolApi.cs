@@ -1,0 +1,141 @@
+using Flint.Backends;
+using Flint.Ops.Pooling;
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        private static (Tensor, Tensor) MaxPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
+        {
+            var k = Pools.Pair(kernel_size, null, "max_pool2d: kernel_size must either be a single int, or a tuple of two ints");
+            var s = Pools.Pair(stride, k, "max_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
+            var p = Pools.Pair(padding, [0, 0], "max_pool2d: padding must either be a single int, or a tuple of two ints");
+            var d = Pools.Pair(dilation, [1, 1], "max_pool2d: dilation must be either a single int, or a tuple of two ints");
+            Pools.CheckDim(input);
+            long h = input._shape[^2], w = input._shape[^1];
+            long oh = Pools.OutputSize(h, k[0], p[0], s[0], d[0], ceil_mode);
+            long ow = Pools.OutputSize(w, k[1], p[1], s[1], d[1], ceil_mode);
+            Pools.ShapeCheck(input, k, s, p, d, oh, ow);
+            Pools.CheckFloat(input, "max_pool2d");
+            var g = new WindowGeometry((int)h, (int)w, (int)k[0], (int)k[1], (int)s[0], (int)s[1], (int)p[0], (int)p[1], (int)d[0], (int)d[1], (int)oh, (int)ow);
+            return Pools.MaxPool(input, g, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
+        }
+
+        /// <summary>2-D max pooling over (N, C, H, W) or (C, H, W); stride defaults to kernel_size.</summary>
+        public static Tensor max_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+            => MaxPool2dCore(input, kernel_size, stride, padding, dilation, ceil_mode).Item1;
+
+        private static (Tensor, Tensor) MaxPool1dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
+        {
+            if (input.ndim != 2 && input.ndim != 3)
+                throw new ArgumentException($"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:{Shape.Str(input._shape)}");
+            long One(SizeArg? a, long dflt, string what)
+            {
+                if (a is not { } v || v.Values.Length == 0) return dflt;
+                if (v.Text is not null || v.Values.Length != 1) throw new ArgumentException($"max_pool1d() {what} must be a single int");
+                return v.Values[0];
+            }
+            long k = One(kernel_size, 0, "kernel_size"), s = One(stride, k, "stride"), p = One(padding, 0, "padding"), d = One(dilation, 1, "dilation");
+            if (k <= 0) throw new ArgumentException($"max_pool1d() kernel_size must be greater than zero, but got {k}");
+            if (s <= 0) throw new ArgumentException($"max_pool1d() stride must be greater than zero, but got {s}");
+            if (p < 0) throw new ArgumentException($"max_pool1d() padding must be non-negative, but got {p}");
+            if (p > k / 2) throw new ArgumentException($"max_pool1d() padding should be at most half of kernel size, but got padding={p} and kernel_size={k}");
+            if (d <= 0) throw new ArgumentException($"max_pool1d() dilation must be greater than zero, but got {d}");
+            long l = input._shape[^1];
+            long ol = Pools.OutputSize(l, k, p, s, d, ceil_mode);
+            if (ol < 0) throw new ArgumentException($"max_pool1d() Invalid computed output size: {ol}");
+            Pools.CheckFloat(input, "max_pool1d_impl");
+            // as PyTorch: a 2-D pool over a height-1 view, squeezed back
+            var x = input.unsqueeze(-2);
+            var g = new WindowGeometry(1, (int)l, 1, (int)k, 1, (int)s, 0, (int)p, 1, (int)d, 1, (int)ol);
+            var (y, idx) = Pools.MaxPool(x, g, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
+            return (y.squeeze(-2), idx.squeeze(-2));
+        }
+
+        /// <summary>1-D max pooling over (N, C, L) or (C, L); stride defaults to kernel_size.</summary>
+        public static Tensor max_pool1d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+            => MaxPool1dCore(input, kernel_size, stride, padding, dilation, ceil_mode).Item1;
+
+        public static (Tensor output, Tensor indices) max_pool1d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+            => MaxPool1dCore(input, kernel_size, stride, padding, dilation, ceil_mode);
+
+        private static Tensor AvgPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, bool ceil_mode,
+            bool count_include_pad, long? divisor_override)
+        {
+            var k = Pools.Pair(kernel_size, null, "avg_pool2d: kernel_size must either be a single int, or a tuple of two ints");
+            var s = Pools.Pair(stride, k, "avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
+            var p = Pools.Pair(padding, [0, 0], "avg_pool2d: padding must either be a single int, or a tuple of two ints");
+            if (divisor_override is 0) throw new ArgumentException("divisor must be not zero");
+            if (input.ndim < 3)
+                throw new IndexOutOfRangeException($"Dimension out of range (expected to be in range of [{-Math.Max(1, input.ndim)}, {Math.Max(1, input.ndim) - 1}], but got -3)");
+            Pools.CheckDim(input);
+            long h = input._shape[^2], w = input._shape[^1];
+            long oh = Pools.OutputSize(h, k[0], p[0], s[0], 1, ceil_mode);
+            long ow = Pools.OutputSize(w, k[1], p[1], s[1], 1, ceil_mode);
+            Pools.ShapeCheck(input, k, s, p, [1, 1], oh, ow);
+            Pools.CheckFloat(input, "avg_pool2d", allowInt64: true);
+            var g = new WindowGeometry((int)h, (int)w, (int)k[0], (int)k[1], (int)s[0], (int)s[1], (int)p[0], (int)p[1], 1, 1, (int)oh, (int)ow);
+            return Pools.AvgPool(input, g, count_include_pad, divisor_override ?? 0);
+        }
+
+        private static WindowGeometry AdaptiveGeometry(Tensor input, SizeArg output_size, string name, string sizeMessage, string dimSep)
+        {
+            var o = output_size.Values;
+            if (output_size.Text is not null) throw new ArgumentException(sizeMessage);
+            if (o.Length == 1) o = [o[0], o[0]];
+            if (o.Length != 2) throw new ArgumentException(sizeMessage);
+            if (input.ndim != 3 && input.ndim != 4)
+                throw new ArgumentException($"{name}(): Expected 3D or 4D tensor, but got{dimSep}{Shape.Str(input._shape)}");
+            for (int i = 1; i < input.ndim; i++)
+                if (input._shape[i] == 0)
+                    throw new ArgumentException($"{name}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Shape.Str(input._shape)} with dimension {i} being empty");
+            if (o[0] < 0 || o[1] < 0)
+                throw new ArgumentException($"{name}: elements of output_size must be greater than or equal to 0 but received {{{o[0]}, {o[1]}}}");
+            long h = input._shape[^2], w = input._shape[^1];
+            return new WindowGeometry((int)h, (int)w, 1, 1, 1, 1, 0, 0, 1, 1, (int)o[0], (int)o[1]);
+        }
+
+        private static Tensor AdaptiveAvgCore(Tensor input, SizeArg output_size)
+        {
+            var g = AdaptiveGeometry(input, output_size, "adaptive_avg_pool2d", "adaptive_avg_pool2d: output_size must be 2", " ");
+            Pools.CheckFloat(input, "adaptive_avg_pool2d");
+            // PyTorch takes a plain mean for a 1×1 output
+            if (g.OH == 1 && g.OW == 1) return input.mean([-1, -2], keepdim: true);
+            return Pools.AdaptiveAvg(input, g);
+        }
+
+        private static (Tensor, Tensor) AdaptiveMaxCore(Tensor input, SizeArg output_size)
+        {
+            var g = AdaptiveGeometry(input, output_size, "adaptive_max_pool2d", "adaptive_max_pool2d(): internal error: output_size.size() must be 2", ": ");
+            Pools.CheckFloat(input, "adaptive_max_pool2d");
+            return Pools.AdaptiveMax(input, g);
+        }
+
+
+        public static partial class nn
+        {
+            public static partial class functional
+            {
+                /// <summary>2-D max pooling; <see cref="max_pool2d_with_indices"/> is the form with return_indices=True.</summary>
+                public static Tensor max_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+                    => torch.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode);
+                /// <summary>2-D max pooling that also returns the flat (h·W + w) position of each maximum in its plane.</summary>
+                public static (Tensor output, Tensor indices) max_pool2d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+                    => MaxPool2dCore(input, kernel_size, stride, padding, dilation, ceil_mode);
+                public static Tensor max_pool1d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+                    => torch.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode);
+                public static (Tensor output, Tensor indices) max_pool1d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+                    => torch.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
+                /// <summary>2-D average pooling over (N, C, H, W) or (C, H, W); stride defaults to kernel_size.</summary>
+                public static Tensor avg_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, bool ceil_mode = false,
+                    bool count_include_pad = true, long? divisor_override = null)
+                    => AvgPool2dCore(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override);
+                /// <summary>Average pooling to a fixed output size (windows from floor(i·H/OH) to ceil((i+1)·H/OH)).</summary>
+                public static Tensor adaptive_avg_pool2d(Tensor input, SizeArg output_size) => AdaptiveAvgCore(input, output_size);
+                /// <summary>Max pooling to a fixed output size.</summary>
+                public static Tensor adaptive_max_pool2d(Tensor input, SizeArg output_size) => AdaptiveMaxCore(input, output_size).Item1;
+                public static (Tensor output, Tensor indices) adaptive_max_pool2d_with_indices(Tensor input, SizeArg output_size) => AdaptiveMaxCore(input, output_size);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using Flint.Backends;
+using Flint.Ops.Conv;
+
+namespace Flint.Ops.Pooling
+{
+    /// <summary>PyTorch's pooling checks, output sizes, and the recorded pooling ops over [*, H, W] tensors.</summary>
+    internal static class Pools
+    {
+        internal static DType ComputeType(DType d) => d == DType.BFloat16 ? DType.Float32 : d;
+
+        /// <summary>A size argument of a 2-D pool: one or two ints (stride: also omitted, then the kernel size).</summary>
+        internal static long[] Pair(SizeArg? arg, long[]? dflt, string message)
+        {
+            if (arg is not { } a) return dflt ?? throw new ArgumentException(message);
+            if (a.Text is not null) throw new ArgumentException(message);
+            var v = a.Values;
+            if (v.Length == 0 && dflt is not null) return dflt;
+            if (v.Length == 1) return [v[0], v[0]];
+            if (v.Length != 2) throw new ArgumentException(message);
+            return v;
+        }
+
+        /// <summary>The pooled length of one dim (PyTorch's rule, ceil mode drops a window that starts in the right padding).</summary>
+        internal static long OutputSize(long input, long kernel, long pad, long stride, long dilation, bool ceil)
+        {
+            if (stride == 0) throw new ArgumentException("stride should not be zero");
+            if (pad < 0) throw new ArgumentException($"pad must be non-negative, but got pad: {pad}");
+            if (pad > kernel / 2) throw new ArgumentException($"pad should be at most half of kernel size, but got pad={pad} and kernel_size={kernel}");
+            long num = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceil ? stride - 1 : 0);
+            long o = (long)Math.Floor((double)num / stride) + 1;
+            if (ceil && (o - 1) * stride >= input + pad) o--;
+            return o;
+        }
+
+        /// <summary>PyTorch's shape checks shared by max_pool2d and avg_pool2d, after the output size is known.</summary>
+        internal static void ShapeCheck(Tensor x, long[] k, long[] s, long[] p, long[] d, long oh, long ow)
+        {
+            if (k[0] <= 0 || k[1] <= 0) throw new ArgumentException($"kernel size should be greater than zero, but got kH: {k[0]} kW: {k[1]}");
+            if (s[0] <= 0 || s[1] <= 0) throw new ArgumentException($"stride should be greater than zero, but got dH: {s[0]} dW: {s[1]}");
+            if (d[0] <= 0 || d[1] <= 0) throw new ArgumentException($"dilation should be greater than zero, but got dilationH: {d[0]} dilationW: {d[1]}");
+            long c = x._shape[^3], h = x._shape[^2], w = x._shape[^1];
+            if (oh < 1 || ow < 1)
+                throw new ArgumentException($"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{oh}x{ow}). Output size is too small");
+        }
+
+        internal static void CheckDim(Tensor x)
+        {
+            bool ok = (x.ndim == 3 && x._shape[0] != 0 && x._shape[1] != 0 && x._shape[2] != 0)
+                || (x.ndim == 4 && x._shape[1] != 0 && x._shape[2] != 0 && x._shape[3] != 0);
+            if (!ok) throw new ArgumentException("non-empty 3D or 4D (batch mode) tensor expected for input");
+        }
+
+        internal static void CheckFloat(Tensor x, string kernel, bool allowInt64 = false)
+        {
+            var d = x.dtype;
+            if (!(d == DType.Float32 || d == DType.Float64 || d == DType.BFloat16 || (allowInt64 && d == DType.Int64)))
+                throw new NotSupportedException($"\"{kernel}\" not implemented for '{d.LegacyName}'");
+        }
+
+        private static Tensor View(Tensor t, long[] shape, long[] strides) => new(t._storage, shape, strides, t._offset);
+
+        /// <summary>x as contiguous planes [P, H, W] of the compute dtype.</summary>
+        private static Tensor Planes(Tensor x)
+        {
+            var c = Elementwise.As(x, ComputeType(x.dtype)).contiguous();
+            long h = c._shape[^2], w = c._shape[^1];
+            return View(c, [c.numel() / Math.Max(1, h * w), h, w], [h * w, w, 1]);
+        }
+
+        private static long[] OutShape(Tensor x, long oh, long ow) => [.. x._shape[..^2], oh, ow];
+
+        private static Tensor Back(Tensor planes, long[] shape, DType dtype)
+        {
+            var r = View(planes, shape, Shape.ContiguousStrides(shape));
+            return r.dtype == dtype ? r : r.to(dtype);
+        }
+
+        // ---------------- max pooling ----------------
+
+        internal static (Tensor output, Tensor indices) MaxPool(Tensor x, WindowGeometry g, string name, string backwardName)
+        {
+            Tensor y, idx;
+            using (torch.no_grad())
+            {
+                var xp = Planes(x);
+                long p = xp._shape[0];
+                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype);
+                var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64);
+                if (p > 0 && g.OutPlane > 0) yp.Backend.MaxPool2d(xp, yp, ip, g);
+                var shape = OutShape(x, g.OH, g.OW);
+                y = Back(yp, shape, x.dtype);
+                idx = View(ip, shape, Shape.ContiguousStrides(shape));
+            }
+            y = Autograd.Recording.Record(y, name, [x], gy => [IndexScatter(gy, idx, x, backwardName)], idx);
+            return (y, idx);
+        }
+
+        /// <summary>The recorded backward of max pooling: gy added into a zero input at the argmax positions.</summary>
+        internal static Tensor IndexScatter(Tensor gy, Tensor idx, Tensor x, string name)
+        {
+            var xShape = x._shape;
+            Tensor gx;
+            using (torch.no_grad())
+            {
+                var ct = ComputeType(gy.dtype);
+                var gyc = Elementwise.As(gy, ct).contiguous();
+                var ic = idx.contiguous();
+                long l = gy._shape[^1] * gy._shape[^2], plane = xShape[^1] * xShape[^2];
+                long p = l == 0 ? Shape.Numel(xShape) / Math.Max(1, plane) : gy.numel() / l;
+                var gp = Tensor.Empty([p, plane], ct);
+                if (p > 0 && plane > 0 && l > 0)
+                    gp.Backend.MaxPoolBackward(View(gyc, [p, l], [l, 1]), View(ic, [p, l], [l, 1]), gp);
+                gx = Back(gp, xShape, gy.dtype);
+            }
+            // as PyTorch, the node also hangs off the pooled input (whose gradient through it is zero)
+            return Autograd.Recording.Record(gx, name, [gy, x], gg =>
+            [
+                gy.requires_grad ? gg.flatten(-2).gather(-1, idx.flatten(-2)).view(idx.shape.ToArray()) : null,
+                null,
+            ], idx);
+        }
+
+        // ---------------- average pooling ----------------
+
+        internal static Tensor AvgPool(Tensor x, WindowGeometry g, bool countIncludePad, long divisor)
+        {
+            Tensor y;
+            using (torch.no_grad())
+            {
+                var xp = Planes(x);
+                long p = xp._shape[0];
+                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype);
+                if (p > 0) yp.Backend.AvgPool2d(xp, yp, g, countIncludePad, divisor);
+                y = Back(yp, OutShape(x, g.OH, g.OW), x.dtype);
+            }
+            return Autograd.Recording.Record(y, "AvgPool2DBackward0", [x], gy => [AvgPoolBackward(gy, x, g, countIncludePad, divisor)]);
+        }
+
+        internal static Tensor AvgPoolBackward(Tensor gy, Tensor x, WindowGeometry g, bool countIncludePad, long divisor)
+        {
+            var xShape = x._shape;
+            Tensor gx;
+            using (torch.no_grad())
+            {
+                var gp = Planes(gy);
+                long p = gp._shape[0];
+                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype);
+                if (p > 0) xp.Backend.AvgPool2dBackward(gp, xp, g, countIncludePad, divisor);
+                gx = Back(xp, xShape, gy.dtype);
+            }
+            return Autograd.Recording.Record(gx, "AvgPool2DBackwardBackward0", [gy, x], gg => [gy.requires_grad ? AvgPool(gg, g, countIncludePad, divisor) : null, null]);
+        }
+
+        // ---------------- adaptive pooling ----------------
+
+        internal static Tensor AdaptiveAvg(Tensor x, WindowGeometry g)
+        {
+            Tensor y;
+            using (torch.no_grad())
+            {
+                var xp = Planes(x);
+                long p = xp._shape[0];
+                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype);
+                if (p > 0) yp.Backend.AdaptiveAvgPool2d(xp, yp, g);
+                y = Back(yp, OutShape(x, g.OH, g.OW), x.dtype);
+            }
+            return Autograd.Recording.Record(y, "AdaptiveAvgPool2DBackward0", [x], gy => [AdaptiveAvgBackward(gy, x, g)]);
+        }
+
+        internal static Tensor AdaptiveAvgBackward(Tensor gy, Tensor x, WindowGeometry g)
+        {
+            var xShape = x._shape;
+            Tensor gx;
+            using (torch.no_grad())
+            {
+                var gp = Planes(gy);
+                long p = gp._shape[0];
+                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype);
+                if (p > 0) xp.Backend.AdaptiveAvgPool2dBackward(gp, xp, g);
+                gx = Back(xp, xShape, gy.dtype);
+            }
+            return Autograd.Recording.Record(gx, "AdaptiveAvgPool2DBackwardBackward0", [gy, x], gg => [gy.requires_grad ? AdaptiveAvg(gg, g) : null, null]);
+        }
+
+        internal static (Tensor output, Tensor indices) AdaptiveMax(Tensor x, WindowGeometry g)
+        {
+            Tensor y, idx;
+            using (torch.no_grad())
+            {
+                var xp = Planes(x);
+                long p = xp._shape[0];
+                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype);
+                var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64);
+                if (p > 0 && g.OutPlane > 0) yp.Backend.AdaptiveMaxPool2d(xp, yp, ip, g);
+                var shape = OutShape(x, g.OH, g.OW);
+                y = Back(yp, shape, x.dtype);
+                idx = View(ip, shape, Shape.ContiguousStrides(shape));
+            }
+            y = Autograd.Recording.Record(y, "AdaptiveMaxPool2DBackward0", [x], gy => [IndexScatter(gy, idx, x, "AdaptiveMaxPool2DBackwardBackward0")], idx);
+            return (y, idx);
+        }
+    }
+}

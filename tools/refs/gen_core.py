@@ -376,6 +376,11 @@ for k in ["c6", "c234", "t23", "s0", "slice"]:
         fn = (lambda t, a=size, b=stride: t.as_strided(a, b)) if off is None else (lambda t, a=size, b=stride, o=off: t.as_strided(a, b, o))
         vadd(f"as_strided({size},{stride},{off}) {k}", "as_strided", x, fn, size=size, stride=stride, storage_offset=off)
 
+for k in ["c234", "perm234", "s0", "c6"]:
+    for src, dst in [([0, 1], [2, 0]), ([0], [-1]), ([-1, 0], [0, 1]), ([0, 1, 2], [2, 1, 0]), ([0, 0], [1, 2]), ([0, 1], [1, 1]),
+                     ([0], [0, 1]), ([], []), ([3], [0])]:
+        vadd(f"movedim({src},{dst}) {k}", "movedim_multi", X[k], lambda t, a=src, b=dst: t.movedim(a, b), source=src, destination=dst)
+
 for k, x in X.items():
     vadd(f"dims {k}", "meta", x, lambda t: torch.tensor([t.dim(), t.numel(), t.ndim, t.is_contiguous(), t.storage_offset()]))
 

@@ -320,3 +320,60 @@ public partial class Tensor
         return permute(order.ToArray());
     }
 }
+
+public partial class Tensor
+{
+    /// <summary>Moves several dims at once: source[i] goes to destination[i], the others keep their order.</summary>
+    public Tensor movedim(long[] source, long[] destination)
+    {
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"movedim: Invalid source or destination dims: source ({Shape.Str(source)} dims) should contain the same number of dims as destination ({Shape.Str(destination)} dims)");
+        int n = ndim;
+        var src = source.Select(d => Shape.WrapDim(d, n)).ToArray();
+        var dst = destination.Select(d => Shape.WrapDim(d, n)).ToArray();
+        if (src.Distinct().Count() != src.Length) throw new ArgumentException($"movedim: repeated dim in `source` ({Shape.Str(source)})");
+        if (dst.Distinct().Count() != dst.Length) throw new ArgumentException($"movedim: repeated dim in `destination` ({Shape.Str(destination)})");
+        if (n == 0) return permute();
+        var order = new long[n];
+        var placed = new bool[n];
+        var used = new bool[n];
+        for (int i = 0; i < src.Length; i++) { order[dst[i]] = src[i]; placed[dst[i]] = true; used[src[i]] = true; }
+        var rest = Enumerable.Range(0, n).Where(i => !used[i]).GetEnumerator();
+        for (int i = 0; i < n; i++)
+            if (!placed[i]) { rest.MoveNext(); order[i] = rest.Current; }
+        return permute(order);
+    }
+
+    public Tensor moveaxis(long source, long destination) => movedim(source, destination);
+    public Tensor moveaxis(long[] source, long[] destination) => movedim(source, destination);
+}
+
+// The function forms of the view ops: torch.reshape(x, ...), torch.transpose(x, 0, 1), ...
+public static partial class torch
+{
+    public static Tensor reshape(Tensor input, params long[] shape) => input.reshape(shape);
+    public static Tensor transpose(Tensor input, long dim0, long dim1) => input.transpose(dim0, dim1);
+    public static Tensor swapaxes(Tensor input, long axis0, long axis1) => input.swapaxes(axis0, axis1);
+    public static Tensor swapdims(Tensor input, long dim0, long dim1) => input.swapdims(dim0, dim1);
+    public static Tensor t(Tensor input) => input.t();
+    public static Tensor adjoint(Tensor input) => input.adjoint();
+    public static Tensor permute(Tensor input, params long[] dims) => input.permute(dims);
+    public static Tensor squeeze(Tensor input) => input.squeeze();
+    public static Tensor squeeze(Tensor input, params long[] dim) => input.squeeze(dim);
+    public static Tensor unsqueeze(Tensor input, long dim) => input.unsqueeze(dim);
+    public static Tensor flatten(Tensor input, long start_dim = 0, long end_dim = -1) => input.flatten(start_dim, end_dim);
+    public static Tensor unflatten(Tensor input, long dim, params long[] sizes) => input.unflatten(dim, sizes);
+    public static Tensor ravel(Tensor input) => input.ravel();
+    public static Tensor narrow(Tensor input, long dim, long start, long length) => input.narrow(dim, start, length);
+    public static Tensor select(Tensor input, long dim, long index) => input.select(dim, index);
+    public static Tensor[] unbind(Tensor input, long dim = 0) => input.unbind(dim);
+    public static Tensor[] split(Tensor tensor, long split_size_or_sections, long dim = 0) => tensor.split(split_size_or_sections, dim);
+    public static Tensor[] split(Tensor tensor, long[] split_size_or_sections, long dim = 0) => tensor.split(split_size_or_sections, dim);
+    public static Tensor[] chunk(Tensor input, long chunks, long dim = 0) => input.chunk(chunks, dim);
+    public static Tensor movedim(Tensor input, long source, long destination) => input.movedim(source, destination);
+    public static Tensor movedim(Tensor input, long[] source, long[] destination) => input.movedim(source, destination);
+    public static Tensor moveaxis(Tensor input, long source, long destination) => input.movedim(source, destination);
+    public static Tensor as_strided(Tensor input, long[] size, long[] stride, long? storage_offset = null) => input.as_strided(size, stride, storage_offset);
+    public static Tensor broadcast_to(Tensor input, params long[] size) => input.broadcast_to(size);
+    public static Tensor clone(Tensor input) => input.clone();
+}

@@ -20,6 +20,7 @@ internal static class Shape
 
     internal static bool IsContiguous(ReadOnlySpan<long> shape, ReadOnlySpan<long> strides)
     {
+        foreach (var d in shape) if (d == 0) return true;   // no elements: every layout is contiguous
         long expected = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
@@ -36,6 +37,91 @@ internal static class Shape
         foreach (var d in shape)
             if (d < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {d}: [{string.Join(", ", shape.ToArray())}]");
     }
+
+    /// <summary>Wraps a dim for size(d), stride(d) and unbind, which refuse 0-dim tensors (PyTorch's text).</summary>
+    internal static int WrapDimStrict(long dim, int ndim)
+    {
+        if (ndim == 0) throw new IndexOutOfRangeException($"Dimension specified as {dim} but tensor has no dimensions");
+        return WrapDim(dim, ndim);
+    }
+
+    /// <summary>The element count of a shape, refusing negative sizes and overflow as PyTorch's numel check.</summary>
+    internal static long CheckedNumel(ReadOnlySpan<long> shape)
+    {
+        ulong n = 1;
+        bool overflow = false;
+        foreach (var d in shape)
+        {
+            ulong u = unchecked((ulong)d);
+            if (u != 0 && n > ulong.MaxValue / u) overflow = true;
+            n = unchecked(n * u);
+        }
+        if (overflow || n > long.MaxValue) throw new ArgumentException("numel: integer multiplication overflow");
+        return (long)n;
+    }
+
+    /// <summary>
+    /// True when the elements cover a dense block without overlap in some dim order (PyTorch's
+    /// is_non_overlapping_and_dense): such tensors keep their strides when copied with the preserve format.
+    /// </summary>
+    internal static bool IsNonOverlappingAndDense(long[] shape, long[] strides)
+    {
+        int n = shape.Length;
+        if (n == 1) return shape[0] < 2 || strides[0] == 1;
+        var order = Enumerable.Range(0, n).Where(i => shape[i] >= 2).OrderBy(i => strides[i]).ToArray();
+        long need = 1;
+        foreach (var i in order)
+        {
+            if (strides[i] != need) return false;
+            need *= shape[i];
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Contiguous strides laid out in the memory order of (shape, strides): dims sorted by stride, smallest
+    /// innermost; stride-0 dims keep their place; equal strides put the smaller size inside (PyTorch's
+    /// infer_dense_strides, the layout rule of the preserve memory format).
+    /// </summary>
+    internal static long[] DenseStridesLike(long[] shape, long[] strides)
+    {
+        int n = shape.Length;
+        if (n == 0) return [];
+        if (n == 1) return [1];
+        // order[0] is the innermost dim; start from the row-major order and insertion-sort it
+        var order = Enumerable.Range(0, n).Reverse().ToArray();
+        int Compare(int a, int b)
+        {
+            long sa = strides[a], sb = strides[b];
+            if (sa == 0 || sb == 0) return 0;
+            if (sa != sb) return sa < sb ? -1 : 1;
+            return shape[a] > shape[b] ? 1 : 0;
+        }
+        for (int i = 1; i < n; i++)
+        {
+            int cur = i;
+            for (int j = i - 1; j >= 0; j--)
+            {
+                int c = Compare(order[j], order[cur]);
+                if (c > 0) { (order[j], order[cur]) = (order[cur], order[j]); cur = j; }
+                else if (c < 0) break;
+            }
+        }
+        var r = new long[n];
+        long acc = 1;
+        foreach (var d in order)
+        {
+            r[d] = acc;
+            if (shape[d] > 1) acc *= shape[d];
+        }
+        return r;
+    }
+
+    /// <summary>The strides a copy made with PyTorch's preserve memory format gets (clone, to, *_like).</summary>
+    internal static long[] PreserveStrides(long[] shape, long[] strides) =>
+        IsContiguous(shape, strides) ? ContiguousStrides(shape)
+        : IsNonOverlappingAndDense(shape, strides) ? (long[])strides.Clone()
+        : DenseStridesLike(shape, strides);
 
     /// <summary>Wraps a possibly negative dim into [0, ndim), with PyTorch's IndexError text.</summary>
     internal static int WrapDim(long dim, int ndim, bool scalarAsOne = true)
@@ -97,15 +183,17 @@ internal static class Shape
             else if (r[i] < 0) throw new ArgumentException($"invalid shape dimension {r[i]}");
             else known *= r[i];
         }
-        if (infer >= 0)
+        if (numel == known || (infer >= 0 && known > 0 && numel % known == 0))
         {
-            if (known == 0 || numel % known != 0)
-                throw new ArgumentException($"shape '{Str(shape)}' is invalid for input of size {numel}");
-            r[infer] = numel / known;
+            if (infer >= 0)
+            {
+                if (known == 0)
+                    throw new ArgumentException($"cannot reshape tensor of 0 elements into shape {Str(shape)} because the unspecified dimension size -1 can be any value and is ambiguous");
+                r[infer] = numel / known;
+            }
+            return r;
         }
-        else if (known != numel)
-            throw new ArgumentException($"shape '{Str(shape)}' is invalid for input of size {numel}");
-        return r;
+        throw new ArgumentException($"shape '{Str(shape)}' is invalid for input of size {numel}");
     }
 
     /// <summary>

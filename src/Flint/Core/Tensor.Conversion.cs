@@ -6,7 +6,7 @@ public partial class Tensor
     public Tensor to(DType dtype, bool non_blocking = false, bool copy = false)
     {
         if (dtype == this.dtype && !copy) return this;
-        var r = Empty(_shape, dtype, device);
+        var r = EmptyLike(this, dtype);
         r.Backend.Copy(r, this);
         if (!dtype.is_floating_point) return r;
         var from = this.dtype;
@@ -60,6 +60,7 @@ public partial class Tensor
 
     public Tensor fill_(Scalar value)
     {
+        Scalars.CheckConvertible(value, dtype);
         Autograd.AutogradHooks.CheckInPlace(this);
         Backend.Fill(this, value);
         BumpVersion();
@@ -75,16 +76,25 @@ public partial class Tensor
 
     public Tensor zero_() => fill_(0);
 
-    /// <summary>A copy with its own memory (contiguous, as PyTorch's default memory format for clone).</summary>
+    /// <summary>
+    /// A copy with its own memory, laid out as PyTorch's default (preserve) memory format: a dense input keeps
+    /// its strides (a transposed tensor clones to a transposed layout), others get dense strides in their order.
+    /// </summary>
     public Tensor clone()
     {
-        var r = Empty(_shape, dtype, device);
+        var r = EmptyLike(this, dtype);
         r.Backend.Copy(r, this);
         return Autograd.Recording.Record(r, "CloneBackward0", [this], g => [g]);
     }
 
-    /// <summary>This tensor if it is contiguous, else a contiguous copy.</summary>
-    public Tensor contiguous() => is_contiguous() ? this : clone();
+    /// <summary>This tensor if it is contiguous, else a contiguous (row-major) copy.</summary>
+    public Tensor contiguous()
+    {
+        if (is_contiguous()) return this;
+        var r = Empty(_shape, dtype, device);
+        r.Backend.Copy(r, this);
+        return Autograd.Recording.Record(r, "CloneBackward0", [this], g => [g]);
+    }
 
     /// <summary>The value of a one-element tensor as a <see cref="Scalar"/>.</summary>
     internal Scalar ToScalar()

@@ -43,10 +43,8 @@ public partial class Tensor
 
     public Tensor transpose(long dim0, long dim1)
     {
-        int n = Math.Max(ndim, 1);
         int d0 = Shape.WrapDim(dim0, ndim), d1 = Shape.WrapDim(dim1, ndim);
-        if (ndim == 0) return View(_shape, _strides, _offset);
-        _ = n;
+        if (ndim == 0) return Rec(View(_shape, _strides, _offset), "TransposeBackward0", g => g);
         var sh = (long[])_shape.Clone(); var st = (long[])_strides.Clone();
         (sh[d0], sh[d1]) = (sh[d1], sh[d0]);
         (st[d0], st[d1]) = (st[d1], st[d0]);
@@ -65,22 +63,30 @@ public partial class Tensor
     }
 
     /// <summary>Reverses all dims (deprecated in PyTorch for ndim != 2, kept for 2-D code).</summary>
-    public Tensor T => ndim < 2 ? this : permute(Enumerable.Range(0, ndim).Reverse().Select(i => (long)i).ToArray());
+    public Tensor T => permute(Enumerable.Range(0, ndim).Reverse().Select(i => (long)i).ToArray());
 
-    /// <summary>Transposes the last two dims.</summary>
-    public Tensor mT
+    /// <summary>Transposes the last two dims (a 0-dim tensor comes back as a view of itself, as in PyTorch).</summary>
+    public Tensor mT => MatrixTranspose("mT");
+
+    /// <summary>The conjugate transpose of the last two dims (the same as <see cref="mT"/> for real dtypes).</summary>
+    public Tensor mH => MatrixTranspose("mH");
+
+    /// <summary>The conjugate transpose of the last two dims (the same as <see cref="mT"/> for real dtypes).</summary>
+    public Tensor adjoint() => MatrixTranspose("adjoint()");
+
+    private Tensor MatrixTranspose(string name)
     {
-        get
-        {
-            if (ndim < 2) throw new ArgumentException("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.".Replace("1-D", $"{ndim}-D"));
-            return transpose(-2, -1);
-        }
+        if (ndim == 1) throw new ArgumentException($"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.");
+        return ndim == 0 ? transpose(0, 0) : transpose(-2, -1);
     }
+
+    /// <summary>A flattened 1-D view when possible, else a copy (as <see cref="reshape"/>).</summary>
+    public Tensor ravel() => reshape(-1);
 
     public Tensor permute(params long[] dims)
     {
         if (dims.Length != ndim)
-            throw new ArgumentException($"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {ndim} is not equal to len(dims) = {dims.Length}".Replace("permute(sparse_coo)", "permute"));
+            throw new ArgumentException($"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {ndim} is not equal to len(dims) = {dims.Length}");
         var seen = new bool[ndim];
         var sh = new long[ndim]; var st = new long[ndim];
         for (int i = 0; i < ndim; i++)
@@ -98,26 +104,38 @@ public partial class Tensor
     public Tensor expand(params long[] sizes)
     {
         if (sizes.Length < ndim)
-            throw new ArgumentException($"expand(torch.FloatTensor{{{Shape.Str(_shape)}}}, size={Shape.Str(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({ndim})".Replace("FloatTensor", TypeName()));
+            throw new ArgumentException($"expand(torch.{TypeName()}{{{Shape.Str(_shape)}}}, size={Shape.Str(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({ndim})");
         var sh = new long[sizes.Length]; var st = new long[sizes.Length];
-        int off = sizes.Length - ndim;
-        for (int i = sizes.Length - 1; i >= 0; i--)
+        if (ndim == 0)
         {
-            int j = i - off;
-            long size = sizes[i];
-            if (j >= 0)
+            // a 0-dim tensor takes the sizes as given, every stride 0
+            Array.Copy(sizes, sh, sizes.Length);
+        }
+        else
+        {
+            int off = sizes.Length - ndim;
+            for (int i = sizes.Length - 1; i >= 0; i--)
             {
-                if (size == -1) size = _shape[j];
-                if (_shape[j] == size) { sh[i] = size; st[i] = _strides[j]; }
-                else if (_shape[j] == 1) { sh[i] = size; st[i] = 0; }
-                else throw new ArgumentException($"The expanded size of the tensor ({size}) must match the existing size ({_shape[j]}) at non-singleton dimension {i}.  Target sizes: {Shape.Str(sizes)}.  Tensor sizes: {Shape.Str(_shape)}");
-            }
-            else
-            {
-                if (size < 0) throw new ArgumentException($"The expanded size of the tensor ({size}) isn't allowed in a leading, non-existing dimension {i}");
-                sh[i] = size; st[i] = 0;
+                int j = i - off;
+                long size = j >= 0 ? _shape[j] : 1;
+                // a new leading dim of size 1 gets the stride a contiguous layout would give it
+                long stride = j >= 0 ? _strides[j] : sh[i + 1] * st[i + 1];
+                long target = sizes[i];
+                if (target == -1)
+                {
+                    if (j < 0) throw new ArgumentException($"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}");
+                    target = size;
+                }
+                if (size != target)
+                {
+                    if (size != 1)
+                        throw new ArgumentException($"The expanded size of the tensor ({target}) must match the existing size ({size}) at non-singleton dimension {i}.  Target sizes: {Shape.Str(sizes)}.  Tensor sizes: {Shape.Str(_shape)}");
+                    size = target; stride = 0;
+                }
+                sh[i] = size; st[i] = stride;
             }
         }
+        Shape.CheckedNumel(sh);
         var shp = _shape;
         return Rec(View(sh, st, _offset), "ExpandBackward0", g => Autograd.Recording.SumToShape(g, shp));
     }
@@ -134,14 +152,21 @@ public partial class Tensor
         return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), "SqueezeBackward0", g => g.reshape(shp));
     }
 
+    /// <summary>Removes the listed dims that have size 1 (others stay); a dim listed twice is an error.</summary>
     public Tensor squeeze(params long[] dims)
     {
         var shp = _shape;
-        if (ndim == 0) { foreach (var d in dims) Shape.WrapDim(d, 0); return Rec(View(_shape, _strides, _offset), "SqueezeBackward1", g => g.reshape(shp)); }
-        var drop = new bool[ndim];
-        foreach (var d in dims) { int w = Shape.WrapDim(d, ndim); if (_shape[w] == 1) drop[w] = true; }
-        var keep = Enumerable.Range(0, ndim).Where(i => !drop[i]).ToArray();
-        return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), dims.Length == 1 ? "SqueezeBackward1" : "SqueezeBackward2", g => g.reshape(shp));
+        var listed = new bool[Math.Max(ndim, 1)];
+        foreach (var d in dims)
+        {
+            int w = Shape.WrapDim(d, ndim);
+            if (listed[w]) throw new ArgumentException($"dim {w} appears multiple times in the list of dims");
+            listed[w] = true;
+        }
+        string name = dims.Length == 1 ? "SqueezeBackward1" : "SqueezeBackward2";
+        if (ndim == 0) return Rec(View(_shape, _strides, _offset), name, g => g.reshape(shp));
+        var keep = Enumerable.Range(0, ndim).Where(i => !(listed[i] && _shape[i] == 1)).ToArray();
+        return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), name, g => g.reshape(shp));
     }
 
     public Tensor unsqueeze(long dim)
@@ -155,8 +180,8 @@ public partial class Tensor
 
     public Tensor flatten(long start_dim = 0, long end_dim = -1)
     {
-        if (ndim == 0) return reshape(1);
         int s = Shape.WrapDim(start_dim, ndim), e = Shape.WrapDim(end_dim, ndim);
+        if (ndim == 0) return reshape(1);
         if (s > e) throw new ArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
         if (s == e) return this;
         var sh = new List<long>();
@@ -171,9 +196,15 @@ public partial class Tensor
     {
         int d = Shape.WrapDim(dim, ndim);
         if (sizes.Length == 0) throw new ArgumentException("unflatten: sizes must be non-empty");
-        var inferred = Shape.InferSize(sizes, _shape[d]);
-        if (Shape.Numel(inferred) != _shape[d])
-            throw new ArgumentException($"unflatten: Provided sizes {Shape.Str(sizes)} don't multiply up to the size of dim {dim} ({_shape[d]}) in the input tensor");
+        if (ndim == 0) throw new IndexOutOfRangeException($"Dimension specified as {d} but tensor has no dimensions");
+        long[] inferred;
+        try { inferred = Shape.InferSize(sizes, _shape[d]); }
+        catch (ArgumentException e) when (!e.Message.StartsWith("cannot reshape tensor of 0 elements", StringComparison.Ordinal))
+        {
+            if (e.Message.Contains("is invalid for input of size", StringComparison.Ordinal))
+                throw new ArgumentException($"unflatten: Provided sizes {Shape.Str(sizes)} don't multiply up to the size of dim {d} ({_shape[d]}) in the input tensor");
+            throw new ArgumentException("unflatten got an unexpected error:\n" + e.Message);
+        }
         var sh = _shape.Take(d).Concat(inferred).Concat(_shape.Skip(d + 1)).ToArray();
         return view(sh);
     }
@@ -183,9 +214,8 @@ public partial class Tensor
         if (ndim == 0) throw new ArgumentException("narrow() cannot be applied to a 0-dim tensor.");
         int d = Shape.WrapDim(dim, ndim);
         long size = _shape[d];
-        if (start < -size || start > size)
-            throw new IndexOutOfRangeException($"start out of range (expected to be in range of [{-size}, {size}], but got {start})");
-        if (start < 0) start += size;
+        // start == size is a valid empty slice; otherwise start is wrapped like a dim of a size-long list
+        if (start != size) start = Shape.WrapDim(start, (int)Math.Min(size, int.MaxValue));
         if (length < 0 || start > size - length)
             throw new ArgumentException($"start ({start}) + length ({length}) exceeds dimension size ({size}).");
         var sh = (long[])_shape.Clone(); sh[d] = length;
@@ -200,7 +230,7 @@ public partial class Tensor
         int d = Shape.WrapDim(dim, ndim);
         long size = _shape[d];
         if (index < -size || index >= size)
-            throw new IndexOutOfRangeException($"index {index} is out of bounds for dimension {d} with size {size}");
+            throw new IndexOutOfRangeException($"select(): index {index} out of range for tensor of size {Shape.Str(_shape)} at dimension {d}");
         if (index < 0) index += size;
         var sh = _shape.Where((_, i) => i != d).ToArray();
         var st = _strides.Where((_, i) => i != d).ToArray();
@@ -212,6 +242,7 @@ public partial class Tensor
     public Tensor[] unbind(long dim = 0)
     {
         int d = Shape.WrapDim(dim, ndim);
+        if (ndim == 0) throw new IndexOutOfRangeException($"Dimension specified as {d} but tensor has no dimensions");
         var r = new Tensor[_shape[d]];
         for (int i = 0; i < r.Length; i++) r[i] = select(d, i);
         return r;
@@ -219,9 +250,10 @@ public partial class Tensor
 
     public Tensor[] split(long split_size, long dim = 0)
     {
+        if (ndim == 0) throw new ArgumentException("split expects at least a 1-dimensional tensor");
+        if (split_size < 0) throw new ArgumentException($"split expects split_size be non-negative, but got split_size={split_size}");
         int d = Shape.WrapDim(dim, ndim);
         long size = _shape[d];
-        if (split_size < 0) throw new ArgumentException($"split expects split_size be non-negative, but got split_size={split_size}");
         if (split_size == 0 && size != 0) throw new ArgumentException($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
         int n = split_size == 0 ? 1 : (int)Math.Max(1, (size + split_size - 1) / split_size);
         var r = new Tensor[n];
@@ -235,10 +267,13 @@ public partial class Tensor
 
     public Tensor[] split(long[] split_sizes, long dim = 0)
     {
+        if (ndim == 0) throw new ArgumentException("split expects at least a 1-dimensional tensor");
         int d = Shape.WrapDim(dim, ndim);
+        foreach (var len in split_sizes)
+            if (len < 0) throw new ArgumentException($"split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={Shape.Str(split_sizes)}");
         long sum = split_sizes.Sum();
         if (sum != _shape[d])
-            throw new ArgumentException($"split_with_sizes expects split_sizes to sum exactly to {_shape[d]} (input tensor's size at dimension {d}), but got split_sizes={Shape.Str(split_sizes)}");
+            throw new ArgumentException($"split_with_sizes expects split_sizes to sum exactly to {_shape[d]} (input tensor's size at dimension {dim}), but got split_sizes={Shape.Str(split_sizes)}");
         var r = new Tensor[split_sizes.Length];
         long start = 0;
         for (int i = 0; i < r.Length; i++) { r[i] = narrow(d, start, split_sizes[i]); start += split_sizes[i]; }
@@ -279,8 +314,66 @@ public partial class Tensor
     public Tensor movedim(long source, long destination)
     {
         int s = Shape.WrapDim(source, ndim), d = Shape.WrapDim(destination, ndim);
+        if (ndim == 0) return permute();
         var order = Enumerable.Range(0, ndim).Where(i => i != s).Select(i => (long)i).ToList();
         order.Insert(d, s);
         return permute(order.ToArray());
     }
+}
+
+public partial class Tensor
+{
+    /// <summary>Moves several dims at once: source[i] goes to destination[i], the others keep their order.</summary>
+    public Tensor movedim(long[] source, long[] destination)
+    {
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"movedim: Invalid source or destination dims: source ({Shape.Str(source)} dims) should contain the same number of dims as destination ({Shape.Str(destination)} dims)");
+        int n = ndim;
+        var src = source.Select(d => Shape.WrapDim(d, n)).ToArray();
+        var dst = destination.Select(d => Shape.WrapDim(d, n)).ToArray();
+        if (src.Distinct().Count() != src.Length) throw new ArgumentException($"movedim: repeated dim in `source` ({Shape.Str(source)})");
+        if (dst.Distinct().Count() != dst.Length) throw new ArgumentException($"movedim: repeated dim in `destination` ({Shape.Str(destination)})");
+        if (n == 0) return permute();
+        var order = new long[n];
+        var placed = new bool[n];
+        var used = new bool[n];
+        for (int i = 0; i < src.Length; i++) { order[dst[i]] = src[i]; placed[dst[i]] = true; used[src[i]] = true; }
+        var rest = Enumerable.Range(0, n).Where(i => !used[i]).GetEnumerator();
+        for (int i = 0; i < n; i++)
+            if (!placed[i]) { rest.MoveNext(); order[i] = rest.Current; }
+        return permute(order);
+    }
+
+    public Tensor moveaxis(long source, long destination) => movedim(source, destination);
+    public Tensor moveaxis(long[] source, long[] destination) => movedim(source, destination);
+}
+
+// The function forms of the view ops: torch.reshape(x, ...), torch.transpose(x, 0, 1), ...
+public static partial class torch
+{
+    public static Tensor reshape(Tensor input, params long[] shape) => input.reshape(shape);
+    public static Tensor transpose(Tensor input, long dim0, long dim1) => input.transpose(dim0, dim1);
+    public static Tensor swapaxes(Tensor input, long axis0, long axis1) => input.swapaxes(axis0, axis1);
+    public static Tensor swapdims(Tensor input, long dim0, long dim1) => input.swapdims(dim0, dim1);
+    public static Tensor t(Tensor input) => input.t();
+    public static Tensor adjoint(Tensor input) => input.adjoint();
+    public static Tensor permute(Tensor input, params long[] dims) => input.permute(dims);
+    public static Tensor squeeze(Tensor input) => input.squeeze();
+    public static Tensor squeeze(Tensor input, params long[] dim) => input.squeeze(dim);
+    public static Tensor unsqueeze(Tensor input, long dim) => input.unsqueeze(dim);
+    public static Tensor flatten(Tensor input, long start_dim = 0, long end_dim = -1) => input.flatten(start_dim, end_dim);
+    public static Tensor unflatten(Tensor input, long dim, params long[] sizes) => input.unflatten(dim, sizes);
+    public static Tensor ravel(Tensor input) => input.ravel();
+    public static Tensor narrow(Tensor input, long dim, long start, long length) => input.narrow(dim, start, length);
+    public static Tensor select(Tensor input, long dim, long index) => input.select(dim, index);
+    public static Tensor[] unbind(Tensor input, long dim = 0) => input.unbind(dim);
+    public static Tensor[] split(Tensor tensor, long split_size_or_sections, long dim = 0) => tensor.split(split_size_or_sections, dim);
+    public static Tensor[] split(Tensor tensor, long[] split_size_or_sections, long dim = 0) => tensor.split(split_size_or_sections, dim);
+    public static Tensor[] chunk(Tensor input, long chunks, long dim = 0) => input.chunk(chunks, dim);
+    public static Tensor movedim(Tensor input, long source, long destination) => input.movedim(source, destination);
+    public static Tensor movedim(Tensor input, long[] source, long[] destination) => input.movedim(source, destination);
+    public static Tensor moveaxis(Tensor input, long source, long destination) => input.movedim(source, destination);
+    public static Tensor as_strided(Tensor input, long[] size, long[] stride, long? storage_offset = null) => input.as_strided(size, stride, storage_offset);
+    public static Tensor broadcast_to(Tensor input, params long[] size) => input.broadcast_to(size);
+    public static Tensor clone(Tensor input) => input.clone();
 }

@@ -28,13 +28,27 @@ public partial class Tensor
         return new Tensor(st, (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
     }
 
+    /// <summary>
+    /// A new tensor laid out as PyTorch's preserve memory format lays out a copy of <paramref name="like"/>
+    /// (clone, to, *_like): the same strides when <paramref name="like"/> is dense, else dense strides in its
+    /// dim order.
+    /// </summary>
+    internal static Tensor EmptyLike(Tensor like, DType dtype, Device? device = null)
+    {
+        var shape = like._shape;
+        var strides = Shape.PreserveStrides(shape, like._strides);
+        var backend = Backends.IBackend.For(device ?? like.device);
+        var st = backend.Allocate(dtype, Shape.Numel(shape));
+        return new Tensor(st, (long[])shape.Clone(), strides, 0);
+    }
+
     public DType dtype => _storage.dtype;
     public Device device => _storage.device;
     public Size shape => new(_shape, false);
     public Size size() => shape;
-    public long size(int dim) => _shape[Shape.WrapDim(dim, _shape.Length)];
+    public long size(int dim) => _shape[Shape.WrapDimStrict(dim, _shape.Length)];
     public long[] stride() => (long[])_strides.Clone();
-    public long stride(int dim) => _strides[Shape.WrapDim(dim, _shape.Length)];
+    public long stride(int dim) => _strides[Shape.WrapDimStrict(dim, _shape.Length)];
     public long storage_offset() => _offset;
     public int dim() => _shape.Length;
     public int ndim => _shape.Length;

@@ -53,7 +53,8 @@ internal static class Convert
         if (typeof(T) == typeof(int)) return (T)(object)DoubleToInt(d);
         if (typeof(T) == typeof(short)) return (T)(object)unchecked((short)DoubleToInt(d));
         if (typeof(T) == typeof(sbyte)) return (T)(object)unchecked((sbyte)DoubleToInt(d));
-        if (typeof(T) == typeof(byte)) return (T)(object)unchecked((byte)DoubleToInt(d));
+        // PyTorch converts floating values to uint8 through int64 (the other narrow types go through int32)
+        if (typeof(T) == typeof(byte)) return (T)(object)unchecked((byte)DoubleToLong(d));
         throw new NotSupportedException(typeof(T).Name);
     }
 

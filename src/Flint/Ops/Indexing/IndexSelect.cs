@@ -134,7 +134,7 @@ namespace Flint
             long n = numel();
             var idx = AdvancedIndexing.Normalize(AdvancedIndexing.OneDim(index).reshape(-1), n, 0, x => $"out of range: tried to access index {x} on a tensor of {n} elements.");
             Autograd.AutogradHooks.CheckInPlace(this);
-            var target = is_contiguous() ? this : clone();
+            var target = contiguous();
             var flat = target.View([idx.numel()], [0], target._offset);
             var src = source.ndim == 0 ? AdvancedIndexing.OneDim(source) : source.reshape(-1);
             if (ReferenceEquals(src._storage, _storage)) src = src.clone();

@@ -68,10 +68,55 @@ internal static class Elementwise
         return target;
     }
 
+    /// <summary>
+    /// True when an op over these operands needs none of the general machinery: CPU tensors of one shape and
+    /// one dtype that is its own compute dtype, no wrapped numbers, no history to record. Such an op runs its
+    /// kernel directly, which keeps small-tensor calls cheap; the result is the same as the general route's.
+    /// </summary>
+    private static bool Plain(Tensor a, Tensor b, DType? resultOverride)
+    {
+        var dt = a.dtype;
+        if (dt != b.dtype || resultOverride is { } r && r != dt) return false;
+        if (a.IsWrappedNumber || b.IsWrappedNumber || dt.IsBool || ComputeType(dt) != dt) return false;
+        if (a._storage is not CpuStorage || b._storage is not CpuStorage) return false;
+        if (!ReferenceEquals(a._shape, b._shape) && !a._shape.AsSpan().SequenceEqual(b._shape)) return false;
+        return !(Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad));
+    }
+
+    private static bool Plain(Tensor x, bool floatOnly)
+    {
+        var dt = x.dtype;
+        if (x.IsWrappedNumber || dt.IsBool || ComputeType(dt) != dt || floatOnly && !dt.is_floating_point) return false;
+        if (x._storage is not CpuStorage) return false;
+        return !(Autograd.GradMode.IsEnabled && x.requires_grad);
+    }
+
+    /// <summary>A new contiguous CPU tensor shaped like <paramref name="like"/>.</summary>
+    private static Tensor EmptyLike(Tensor like)
+    {
+        var shape = like._shape;
+        long n = 1;
+        foreach (var d in shape) n *= d;
+        return new Tensor(CpuStorage.Allocate(like.dtype, n), (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
+    }
+
     internal static Tensor NumericBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, DType? resultOverride = null,
         Tensor? bPrepared = null)
         where TOp : INumericBinary
     {
+        if (@out is null && bPrepared is null && Plain(a, b, resultOverride))
+        {
+            if (inPlace)
+            {
+                Autograd.AutogradHooks.CheckInPlace(a);
+                a.Backend.NumericBinary<TOp>(a, b, a);
+                a.BumpVersion();
+                return a;
+            }
+            var y = EmptyLike(a);
+            y.Backend.NumericBinary<TOp>(a, b, y);
+            return y;
+        }
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b);
@@ -101,6 +146,19 @@ internal static class Elementwise
 
     internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
     {
+        if (@out is null && a.dtype.is_floating_point && Plain(a, b, null))
+        {
+            if (inPlace)
+            {
+                Autograd.AutogradHooks.CheckInPlace(a);
+                a.Backend.FloatBinary<TOp>(a, b, a);
+                a.BumpVersion();
+                return a;
+            }
+            var y = EmptyLike(a);
+            y.Backend.FloatBinary<TOp>(a, b, y);
+            return y;
+        }
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b);
@@ -155,6 +213,19 @@ internal static class Elementwise
 
     internal static Tensor FloatUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false) where TOp : IFloatUnary
     {
+        if (@out is null && Plain(x, floatOnly: true))
+        {
+            if (inPlace)
+            {
+                Autograd.AutogradHooks.CheckInPlace(x);
+                x.Backend.FloatUnary<TOp>(x, x);
+                x.BumpVersion();
+                return x;
+            }
+            var y = EmptyLike(x);
+            y.Backend.FloatUnary<TOp>(x, y);
+            return y;
+        }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
@@ -181,6 +252,19 @@ internal static class Elementwise
     /// <summary>A unary op that keeps the input dtype (integers included); bool only where <paramref name="boolOk"/>.</summary>
     internal static Tensor NumericUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false, bool boolOk = false) where TOp : INumericUnary
     {
+        if (@out is null && Plain(x, floatOnly: false))
+        {
+            if (inPlace)
+            {
+                Autograd.AutogradHooks.CheckInPlace(x);
+                x.Backend.NumericUnary<TOp>(x, x);
+                x.BumpVersion();
+                return x;
+            }
+            var y = EmptyLike(x);
+            y.Backend.NumericUnary<TOp>(x, y);
+            return y;
+        }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, x);

@@ -55,7 +55,7 @@ internal sealed partial class CpuBackend
             CopyT<TSrc, TDst>(dst, tmp);
             return;
         }
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long od = offs[0], os = offs[1];
             if (typeof(TSrc) == typeof(TDst) && sd == 1 && ss == 1)
@@ -92,7 +92,7 @@ internal sealed partial class CpuBackend
         var da = Arr<T>(dst);
         var loop = StridedLoop.For(dst._shape, dst);
         long sd = loop.InnerStride(0);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             if (sd == 1) { da.AsSpan((int)offs[0], (int)n).Fill(v); return; }
             for (long i = 0; i < n; i++) da[offs[0] + i * sd] = v;

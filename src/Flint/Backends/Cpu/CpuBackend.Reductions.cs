@@ -83,6 +83,9 @@ internal sealed partial class CpuBackend
     private static void ReduceT<T, TOp>(Tensor x, int[] dims, Tensor y, double arg) where T : unmanaged, INumber<T> where TOp : IReduceOp
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
+        if ((typeof(TOp) == typeof(SumOp) || typeof(TOp) == typeof(MeanOp)) && typeof(T) == typeof(float) | typeof(T) == typeof(double)
+            && TrySumFast<T>(x, dims, y, typeof(TOp) == typeof(MeanOp)))
+            return;
         if (dims.Length == x.ndim && x.is_contiguous())
         {
             // a full reduction of contiguous data needs no offset tables

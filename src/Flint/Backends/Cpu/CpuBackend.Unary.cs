@@ -24,7 +24,7 @@ internal sealed partial class CpuBackend
         T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
         var loop = StridedLoop.For(y._shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
             for (long i = 0; i < n; i++) ElemAt(ya, oy + i * sy) = TOp.Apply(ElemAt(xa, ox + i * sx), ta, tb, tc);
@@ -53,7 +53,7 @@ internal sealed partial class CpuBackend
         T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
         var loop = StridedLoop.For(y._shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
             for (long i = 0; i < n; i++) ElemAt(ya, oy + i * sy) = TOp.Apply(ElemAt(xa, ox + i * sx), ta, tb, tc);

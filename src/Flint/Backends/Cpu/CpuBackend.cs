@@ -34,13 +34,40 @@ internal sealed partial class CpuBackend : IBackend
 
     private static void FloatUnaryT<T, TOp>(Tensor x, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
     {
+        var path = KernelOptions.Resolve();
+        if (FlatUnary(x, y))
+        {
+            long n = y.numel();
+            if (n == 0) return;
+            if (n < KernelOptions.Grain()) FloatUnaryTRun<T, TOp>(path, Arr<T>(x), x._offset, Arr<T>(y), y._offset, n);
+            else FloatUnaryTFlatParallel<T, TOp>(path, x, y, n);
+            return;
+        }
+        FloatUnaryTStrided<T, TOp>(path, x, y);
+    }
+
+    private static void FloatUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
+    {
+        if (path != VectorPath.Scalar && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+        for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(xa, ox + i));
+    }
+
+    private static void FloatUnaryTFlatParallel<T, TOp>(VectorPath path, Tensor x, Tensor y, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
+    {
+        var xa = Arr<T>(x); var ya = Arr<T>(y);
+        long ox = x._offset, oy = y._offset;
+        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => FloatUnaryTRun<T, TOp>(path, xa, ox + s, ya, oy + s, e - s));
+    }
+
+    private static void FloatUnaryTStrided<T, TOp>(VectorPath path, Tensor x, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
+    {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
-            if (sy == 1 && sx == 1 && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+            if (sy == 1 && sx == 1) { FloatUnaryTRun<T, TOp>(path, xa, ox, ya, oy, n); return; }
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(xa, ox + i * sx));
         });
     }
@@ -62,13 +89,40 @@ internal sealed partial class CpuBackend : IBackend
 
     private static void NumericUnaryT<T, TOp>(Tensor x, Tensor y) where T : unmanaged, INumber<T> where TOp : INumericUnary
     {
+        var path = KernelOptions.Resolve();
+        if (FlatUnary(x, y))
+        {
+            long n = y.numel();
+            if (n == 0) return;
+            if (n < KernelOptions.Grain()) NumericUnaryTRun<T, TOp>(path, Arr<T>(x), x._offset, Arr<T>(y), y._offset, n);
+            else NumericUnaryTFlatParallel<T, TOp>(path, x, y, n);
+            return;
+        }
+        NumericUnaryTStrided<T, TOp>(path, x, y);
+    }
+
+    private static void NumericUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, INumber<T> where TOp : INumericUnary
+    {
+        if (path != VectorPath.Scalar && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+        for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(xa, ox + i));
+    }
+
+    private static void NumericUnaryTFlatParallel<T, TOp>(VectorPath path, Tensor x, Tensor y, long n) where T : unmanaged, INumber<T> where TOp : INumericUnary
+    {
+        var xa = Arr<T>(x); var ya = Arr<T>(y);
+        long ox = x._offset, oy = y._offset;
+        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => NumericUnaryTRun<T, TOp>(path, xa, ox + s, ya, oy + s, e - s));
+    }
+
+    private static void NumericUnaryTStrided<T, TOp>(VectorPath path, Tensor x, Tensor y) where T : unmanaged, INumber<T> where TOp : INumericUnary
+    {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
-            if (sy == 1 && sx == 1 && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+            if (sy == 1 && sx == 1) { NumericUnaryTRun<T, TOp>(path, xa, ox, ya, oy, n); return; }
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(xa, ox + i * sx));
         });
     }
@@ -88,7 +142,7 @@ internal sealed partial class CpuBackend : IBackend
         var xa = Arr<T>(x); var ya = Arr<bool>(y);
         var loop = StridedLoop.For(y._shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(xa, ox + i * sx));
@@ -114,22 +168,50 @@ internal sealed partial class CpuBackend : IBackend
 
     private static void NumericBinaryT<T, TOp>(Tensor a, Tensor b, Tensor y) where T : unmanaged, INumber<T> where TOp : INumericBinary
     {
+        int kind = VectorKernels.Kind<TOp>();
+        var path = KernelOptions.Resolve();
+        if (FlatBinary(a, b, y, out int fa, out int fb))
+        {
+            long n = y.numel();
+            if (n == 0) return;
+            if (n < KernelOptions.Grain())
+                BinaryRun<T, TOp>(kind, path, Arr<T>(a), a._offset, fa, Arr<T>(b), b._offset, fb, Arr<T>(y), y._offset, n);
+            else NumericBinaryTFlatParallel<T, TOp>(kind, path, a, fa, b, fb, y, n);
+            return;
+        }
+        NumericBinaryTStrided<T, TOp>(kind, path, a, b, y);
+    }
+
+    private static void NumericBinaryTFlatParallel<T, TOp>(int kind, VectorPath path, Tensor a, int fa, Tensor b, int fb, Tensor y, long n)
+        where T : unmanaged, INumber<T> where TOp : INumericBinary
+    {
+        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
+        long oa = a._offset, ob = b._offset, oy = y._offset;
+        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => BinaryRun<T, TOp>(kind, path, aa, oa + s * fa, fa, ba, ob + s * fb, fb, ya, oy + s, e - s));
+    }
+
+    private static void NumericBinaryTStrided<T, TOp>(int kind, VectorPath path, Tensor a, Tensor b, Tensor y)
+        where T : unmanaged, INumber<T> where TOp : INumericBinary
+    {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
-            if (sy == 1 && sa == 1 && sb == 1 &&
-                TOp.Span<T>(aa.AsSpan((int)oa, (int)n), ba.AsSpan((int)ob, (int)n), ya.AsSpan((int)oy, (int)n))) return;
-            if (sy == 1 && sa == 1 && sb == 0)
-            {
-                T bv = At(ba, ob);
-                for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(aa, oa + i), bv);
-                return;
-            }
+            if (sy == 1 && sa is 0 or 1 && sb is 0 or 1) { BinaryRun<T, TOp>(kind, path, aa, oa, (int)sa, ba, ob, (int)sb, ya, oy, n); return; }
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
         });
+    }
+
+    /// <summary>y[oy + i] = op(a[oa + i*fa], b[ob + i*fb]) for i &lt; n, where fa and fb are 0 or 1.</summary>
+    private static void BinaryRun<T, TOp>(int kind, VectorPath path, T[] aa, long oa, int fa, T[] ba, long ob, int fb, T[] ya, long oy, long n)
+        where T : unmanaged, INumber<T> where TOp : INumericBinary
+    {
+        if (kind != 0) { VectorKernels.Binary(kind, path, ref At(aa, oa), fa, ref At(ba, ob), fb, ref At(ya, oy), (nint)n); return; }
+        if (fa == 1 && fb == 1 && path != VectorPath.Scalar &&
+            TOp.Span<T>(aa.AsSpan((int)oa, (int)n), ba.AsSpan((int)ob, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+        for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(aa, oa + i * fa), At(ba, ob + i * fb));
     }
 
     public void FloatBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IFloatBinary
@@ -144,16 +226,50 @@ internal sealed partial class CpuBackend : IBackend
 
     private static void FloatBinaryT<T, TOp>(Tensor a, Tensor b, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
     {
+        int kind = VectorKernels.Kind<TOp>();
+        var path = KernelOptions.Resolve();
+        if (FlatBinary(a, b, y, out int fa, out int fb))
+        {
+            long n = y.numel();
+            if (n == 0) return;
+            if (n < KernelOptions.Grain())
+                FBinaryRun<T, TOp>(kind, path, Arr<T>(a), a._offset, fa, Arr<T>(b), b._offset, fb, Arr<T>(y), y._offset, n);
+            else FloatBinaryTFlatParallel<T, TOp>(kind, path, a, fa, b, fb, y, n);
+            return;
+        }
+        FloatBinaryTStrided<T, TOp>(kind, path, a, b, y);
+    }
+
+    private static void FloatBinaryTFlatParallel<T, TOp>(int kind, VectorPath path, Tensor a, int fa, Tensor b, int fb, Tensor y, long n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
+    {
+        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
+        long oa = a._offset, ob = b._offset, oy = y._offset;
+        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => FBinaryRun<T, TOp>(kind, path, aa, oa + s * fa, fa, ba, ob + s * fb, fb, ya, oy + s, e - s));
+    }
+
+    private static void FloatBinaryTStrided<T, TOp>(int kind, VectorPath path, Tensor a, Tensor b, Tensor y)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
+    {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
-            if (sy == 1 && sa == 1 && sb == 1 &&
-                TOp.Span<T>(aa.AsSpan((int)oa, (int)n), ba.AsSpan((int)ob, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+            if (sy == 1 && sa is 0 or 1 && sb is 0 or 1) { FBinaryRun<T, TOp>(kind, path, aa, oa, (int)sa, ba, ob, (int)sb, ya, oy, n); return; }
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
         });
+    }
+
+    /// <summary>y[oy + i] = op(a[oa + i*fa], b[ob + i*fb]) for i &lt; n, where fa and fb are 0 or 1.</summary>
+    private static void FBinaryRun<T, TOp>(int kind, VectorPath path, T[] aa, long oa, int fa, T[] ba, long ob, int fb, T[] ya, long oy, long n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
+    {
+        if (kind != 0) { VectorKernels.Binary(kind, path, ref At(aa, oa), fa, ref At(ba, ob), fb, ref At(ya, oy), (nint)n); return; }
+        if (fa == 1 && fb == 1 && path != VectorPath.Scalar &&
+            TOp.Span<T>(aa.AsSpan((int)oa, (int)n), ba.AsSpan((int)ob, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+        for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(aa, oa + i * fa), At(ba, ob + i * fb));
     }
 
     public void IntegerBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IIntegerBinary
@@ -174,7 +290,7 @@ internal sealed partial class CpuBackend : IBackend
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
@@ -201,7 +317,7 @@ internal sealed partial class CpuBackend : IBackend
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<bool>(y);
         var loop = StridedLoop.For(y._shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
@@ -225,7 +341,7 @@ internal sealed partial class CpuBackend : IBackend
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ca = Arr<T>(c); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, a, b, c);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2), sc = loop.InnerStride(3);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2], oc = offs[3];
             for (long i = 0; i < n; i++)
@@ -255,7 +371,7 @@ internal sealed partial class CpuBackend : IBackend
         var ca = Arr<bool>(cond); var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, cond, a, b);
         long sy = loop.InnerStride(0), sc = loop.InnerStride(1), sa = loop.InnerStride(2), sb = loop.InnerStride(3);
-        loop.ForEachRow((offs, n) =>
+        loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], oc = offs[1], oa = offs[2], ob = offs[3];
             for (long i = 0; i < n; i++)

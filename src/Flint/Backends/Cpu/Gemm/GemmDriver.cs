@@ -50,12 +50,12 @@ internal static class GemmDriver
         nc = RoundUp(Math.Max(1, Math.Min(nc, n)), nr);
 
         long work = (long)batch * m * n * k;
-        bool parallel = GemmOptions.Threads ?? (work >= GemmOptions.ParallelThreshold && Environment.ProcessorCount > 1);
+        bool parallel = GemmOptions.Threads ?? (work >= GemmOptions.ParallelThreshold && WorkerPool.MaxThreads > 1);
         int mBlocks = (m + mc - 1) / mc;
         if (parallel && GemmOptions.Blocking is null)
         {
             // enough blocks to keep every core busy: split the columns finer when rows and batches are few
-            long want = 4L * Environment.ProcessorCount;
+            long want = 4L * WorkerPool.MaxThreads;
             while ((long)batch * mBlocks * ((n + nc - 1) / nc) < want && nc > 4 * nr)
                 nc = RoundUp(nc / 2, nr);
         }
@@ -80,10 +80,13 @@ internal static class GemmDriver
             finally { ArrayPool<T>.Shared.Return(packA); ArrayPool<T>.Shared.Return(packB); }
             return;
         }
-        Parallel.For(0L, tasks,
-            () => (ArrayPool<T>.Shared.Rent(packASize), ArrayPool<T>.Shared.Rent(packBSize)),
-            (t, _, bufs) => { RunTask(t, bufs.Item1, bufs.Item2); return bufs; },
-            bufs => { ArrayPool<T>.Shared.Return(bufs.Item1); ArrayPool<T>.Shared.Return(bufs.Item2); });
+        WorkerPool.For(tasks, 1, (t0, t1) =>
+        {
+            var packA = ArrayPool<T>.Shared.Rent(packASize);
+            var packB = ArrayPool<T>.Shared.Rent(packBSize);
+            try { for (long t = t0; t < t1; t++) RunTask(t, packA, packB); }
+            finally { ArrayPool<T>.Shared.Return(packA); ArrayPool<T>.Shared.Return(packB); }
+        }, chunksPerThread: 4);
     }
 
     /// <summary>C[bi, i0:i0+mb, j0:j0+nb] = alpha * A-rows × B-columns + beta * C, k walked in kc slices.</summary>

@@ -20,7 +20,7 @@ internal static class GemmOptions
     /// <summary>Forces a micro-kernel family; Auto picks by hardware.</summary>
     [ThreadStatic] internal static GemmPath Path;
 
-    /// <summary>null: thread when the product is large; true: always go through Parallel.For; false: never.</summary>
+    /// <summary>null: thread when the product is large; true: always split across the worker pool; false: never.</summary>
     [ThreadStatic] internal static bool? Threads;
 
     /// <summary>Overrides the cache blocking (kc, mc, nc) when set; mc/nc are rounded up to the micro-tile.</summary>

@@ -1,0 +1,80 @@
+// Flint's benchmark: the same named workloads, shapes and dtypes as the peer benchmark
+// (shared/peer-bench), one line per workload: name<TAB>median seconds per iteration<TAB>figure.
+//   dotnet run -c Release --project bench/Flint.Bench -- [WORKLOAD ...]
+//   ... -- --compare [--peer torchsharp|pytorch] [WORKLOAD ...]   also runs the peer and prints Flint/peer
+//   ... -- --micro [BenchmarkDotNet args]                          kernel micro-benchmarks (BenchmarkDotNet)
+using System.Diagnostics;
+using System.Globalization;
+using Flint;
+using Flint.Bench;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length > 0 && args[0] == "--micro")
+{
+    BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Workloads).Assembly).Run(args[1..]);
+    return 0;
+}
+
+bool compare = false;
+string peer = "torchsharp";
+var names = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--compare") compare = true;
+    else if (args[i] == "--peer" && i + 1 < args.Length) peer = args[++i];
+    else if (args[i] is "-h" or "--help")
+    {
+        Console.WriteLine("usage: Flint.Bench [--compare] [--peer torchsharp|pytorch] [WORKLOAD ...] | --micro [BenchmarkDotNet args]");
+        Console.WriteLine("workloads: " + string.Join(' ', Workloads.All));
+        return 0;
+    }
+    else names.Add(args[i]);
+}
+foreach (var n in names)
+    if (!Workloads.All.Contains(n)) { Console.Error.WriteLine($"unknown workload '{n}'; known: {string.Join(' ', Workloads.All)}"); return 2; }
+
+var ours = Workloads.Run(names.Count > 0 ? new HashSet<string>(names) : null);
+if (!compare) return 0;
+
+var script = FindPeerScript();
+if (script is null) { Console.Error.WriteLine("peer benchmark not found (expected ../shared/peer-bench/run from the repository root)"); return 2; }
+var psi = new ProcessStartInfo(script) { RedirectStandardOutput = true, UseShellExecute = false };
+psi.ArgumentList.Add(peer);
+foreach (var n in ours.Keys) psi.ArgumentList.Add(n);
+Console.Error.WriteLine($"running peer: {script} {peer} {string.Join(' ', ours.Keys)}");
+using var p = Process.Start(psi)!;
+var theirs = new Dictionary<string, (double s, string fig)>();
+string? line;
+while ((line = p.StandardOutput.ReadLine()) != null)
+{
+    var parts = line.Split('\t');
+    if (parts.Length >= 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var s))
+        theirs[parts[0]] = (s, parts.Length > 2 ? parts[2] : "");
+}
+p.WaitForExit();
+Console.WriteLine();
+Console.WriteLine($"workload\tflint_s\t{peer}_s\tflint/{peer}\tflint\t{peer}");
+foreach (var (name, (s, fig)) in ours)
+{
+    if (theirs.TryGetValue(name, out var t))
+        Console.WriteLine($"{name}\t{s:E4}\t{t.s:E4}\t{s / t.s:F3}\t{fig}\t{t.fig}");
+    else
+        Console.WriteLine($"{name}\t{s:E4}\t-\t-\t{fig}\t(peer did not run it)");
+}
+return p.ExitCode == 0 ? 0 : 1;
+
+static string? FindPeerScript()
+{
+    var env = System.Environment.GetEnvironmentVariable("FLINT_PEER_BENCH");
+    if (env != null && File.Exists(env)) return env;
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
+    {
+        var cand = Path.Combine(dir.FullName, "..", "shared", "peer-bench", "run");
+        if (File.Exists(Path.Combine(dir.FullName, "Flint.sln")) && File.Exists(cand)) return Path.GetFullPath(cand);
+        cand = Path.Combine(dir.FullName, "shared", "peer-bench", "run");
+        if (File.Exists(cand)) return cand;
+    }
+    return null;
+}

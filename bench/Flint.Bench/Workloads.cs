@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Flint;
+
+namespace Flint.Bench;
+
+/// <summary>The benchmark workloads, defined exactly as the peer benchmark defines them.</summary>
+public static partial class Workloads
+{
+    public static readonly string[] All =
+    [
+        "add_small", "add_inplace_small", "add_10m", "exp_10m", "sum_10m",
+        "matmul_128", "matmul_512", "matmul_1024", "matmul_2048", "matmul_1024_f64",
+        "autograd_seed", "mlp_step", "cnn_step",
+    ];
+
+    static double Median(List<double> xs) { xs.Sort(); return xs[xs.Count / 2]; }
+
+    /// <summary>One warm-up call, then the median over <paramref name="reps"/> timings of <paramref name="inner"/> calls.</summary>
+    public static double Time(Action body, int inner, int reps = 7)
+    {
+        body();
+        var ts = new List<double>();
+        for (int r = 0; r < reps; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < inner; i++) body();
+            ts.Add(sw.Elapsed.TotalSeconds / inner);
+        }
+        return Median(ts);
+    }
+
+    /// <summary>Runs the wanted workloads (all when null); returns name → (seconds, figure) in run order.</summary>
+    public static Dictionary<string, (double s, string fig)> Run(HashSet<string>? only)
+    {
+        var results = new Dictionary<string, (double, string)>();
+        bool Want(string n) => only == null || only.Contains(n);
+        void Report(string name, double s, string extra)
+        {
+            Console.WriteLine($"{name}\t{s:E4}\t{extra}");
+            results[name] = (s, extra);
+        }
+        torch.set_num_threads(System.Environment.ProcessorCount);
+        torch.manual_seed(0);
+
+        if (Want("add_small"))
+        {
+            var a = torch.randn(5, 3); var b = torch.randn(5, 3);
+            var s = Time(() => { var c = a + b; }, 20000);
+            Report("add_small", s, $"{s * 1e6:F3} us/op");
+        }
+        if (Want("add_inplace_small"))
+        {
+            var a = torch.randn(5, 3); var b = torch.randn(5, 3);
+            var s = Time(() => { a.add_(b); }, 20000);
+            Report("add_inplace_small", s, $"{s * 1e6:F3} us/op");
+        }
+        if (Want("add_10m"))
+        {
+            var a = torch.randn(10_000_000); var b = torch.randn(10_000_000); var c = torch.empty(10_000_000);
+            var s = Time(() => { a.add_(b); }, 20);
+            Report("add_10m", s, $"{3 * 4e7 / s / 1e9:F2} GB/s (in place)");
+        }
+        if (Want("exp_10m"))
+        {
+            var a = torch.randn(10_000_000); var c = torch.empty(10_000_000);
+            var s = Time(() => { var r = a.exp(); }, 20);
+            Report("exp_10m", s, $"{1e7 / s / 1e9:F3} Gelem/s");
+        }
+        if (Want("sum_10m"))
+        {
+            var a = torch.randn(10_000_000);
+            var s = Time(() => { var r = a.sum(); }, 20);
+            Report("sum_10m", s, $"{4e7 / s / 1e9:F2} GB/s");
+        }
+        foreach (var n in new[] { 128, 512, 1024, 2048 })
+        {
+            if (!Want($"matmul_{n}")) continue;
+            var a = torch.randn(n, n); var b = torch.randn(n, n); var c = torch.empty(n, n);
+            int inner = Math.Max(1, (int)(2e8 / (2.0 * n * n * n)));
+            var s = Time(() => { var r = torch.matmul(a, b); }, inner);
+            Report($"matmul_{n}", s, $"{2.0 * n * n * n / s / 1e9:F1} GFLOP/s");
+        }
+        if (Want("matmul_1024_f64"))
+        {
+            int n = 1024;
+            var a = torch.randn(n, n, dtype: torch.float64); var b = torch.randn(n, n, dtype: torch.float64); var c = torch.empty(n, n, dtype: torch.float64);
+            var s = Time(() => { var r = torch.matmul(a, b); }, 1);
+            Report("matmul_1024_f64", s, $"{2.0 * n * n * n / s / 1e9:F1} GFLOP/s");
+        }
+        if (Want("autograd_seed"))
+        {
+            // The seed tutorial's graph: y = x + 1; z = y*y*2; out = z.mean(); out.backward()
+            var s = Time(() =>
+            {
+                var x = torch.ones(2, 2, requires_grad: true);
+                var y = x + 1; var z = y * y * 2; var o = z.mean();
+                o.backward();
+            }, 5000);
+            Report("autograd_seed", s, $"{s * 1e6:F2} us/iter");
+        }
+        if (Want("mlp_step"))
+        {
+            // PyTorch Quickstart model on Fashion-MNIST shapes: 784-512-512-10, batch 64, SGD step.
+            var model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10));
+            var opt = torch.optim.SGD(model.parameters(), 1e-3);
+            var lossFn = torch.nn.CrossEntropyLoss();
+            var X = torch.randn(64, 784); var Y = torch.randint(0, 10, [64]);
+            var s = Time(() =>
+            {
+                var pred = model.forward(X); var loss = lossFn.forward(pred, Y);
+                opt.zero_grad(); loss.backward(); opt.step();
+            }, 50);
+            Report("mlp_step", s, $"{64 / s:F0} samples/s");
+        }
+        if (Want("cnn_step"))
+        {
+            if (!CnnStep(Time, Report))
+                Console.Error.WriteLine("cnn_step: skipped (torch.nn.Conv2d is not in this build yet; enable bench/Flint.Bench/CnnStep.cs)");
+        }
+        return results;
+    }
+
+    /// <summary>Runs cnn_step when CnnStep.cs is compiled in; false otherwise.</summary>
+    static partial void CnnStepImpl(Func<Action, int, int, double> time, Action<string, double, string> report, ref bool ran);
+
+    static bool CnnStep(Func<Action, int, int, double> time, Action<string, double, string> report)
+    {
+        bool ran = false;
+        CnnStepImpl(time, report, ref ran);
+        return ran;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Flint.Backends.Cpu;
+
+// Fast float sums and means over contiguous inputs: the whole tensor, trailing dims (each output reads one
+// contiguous run) or leading dims (outputs are column sums of contiguous rows). All accumulate in double, as
+// the general route does, and add block partials in a fixed order, so results do not depend on thread count.
+internal sealed partial class CpuBackend
+{
+    /// <summary>Elements per block of a full reduction (partials are summed in block order).</summary>
+    internal const int SumBlock = 1 << 14;
+
+    private static bool TrySumFast<T>(Tensor x, int[] dims, Tensor y, bool mean) where T : unmanaged, INumber<T>
+    {
+        if (!x.is_contiguous() || x.numel() == 0) return false;
+        int nd = x.ndim;
+        if (dims.Length == 0) return false;
+        var sorted = (int[])dims.Clone();
+        Array.Sort(sorted);
+        for (int i = 1; i < sorted.Length; i++) if (sorted[i] == sorted[i - 1]) return false;
+        bool trailing = sorted[0] == nd - sorted.Length && sorted[^1] == nd - 1;
+        bool leading = sorted[0] == 0 && sorted[^1] == sorted.Length - 1;
+        if (!trailing && !leading) return false;
+        long inner = 1;
+        foreach (var d in sorted) inner *= x._shape[d];
+        long outer = x.numel() / inner;
+        var path = KernelOptions.Resolve();
+        var xa = Arr<T>(x); var ya = Arr<T>(y);
+        // the output's element order follows the kept dims, which are contiguous in y only when y is
+        if (!y.is_contiguous() || y.numel() != outer) return false;
+        if (trailing)
+        {
+            if (outer == 1) { ElemAt(ya, y._offset) = Finish<T>(BlockedSum(path, xa, x._offset, inner), inner, mean); return true; }
+            long o0 = x._offset, oy = y._offset;
+            WorkerPool.For(outer, Math.Max(1, KernelOptions.Grain() / Math.Max(1, inner)), (b, e) =>
+            {
+                for (long o = b; o < e; o++)
+                    ElemAt(ya, oy + o) = Finish<T>(VectorKernels.SumDouble(path, ref ElemAt(xa, o0 + o * inner), (nint)inner), inner, mean);
+            });
+            return true;
+        }
+        // leading dims reduced: y[j] = sum over r of x[r, j], rows of length `outer`
+        long rows = inner, cols = outer, xo = x._offset, yo = y._offset;
+        WorkerPool.For(cols, Math.Max(64, KernelOptions.Grain() / Math.Max(1, rows)), (b, e) =>
+        {
+            int w = (int)(e - b);
+            var acc = new double[w];
+            for (long r = 0; r < rows; r++)
+                VectorKernels.AccumulateDouble(path, ref ElemAt(xa, xo + r * cols + b), acc.AsSpan());
+            for (int j = 0; j < w; j++) ElemAt(ya, yo + b + j) = Finish<T>(acc[j], rows, mean);
+        });
+        return true;
+    }
+
+    private static T Finish<T>(double s, long n, bool mean) where T : INumber<T> => T.CreateTruncating(mean ? s / n : s);
+
+    /// <summary>A long contiguous sum: fixed blocks, each summed on some worker, partials added in order.</summary>
+    private static double BlockedSum<T>(VectorPath path, T[] xa, long off, long n) where T : unmanaged, INumber<T>
+    {
+        if (n <= SumBlock) return VectorKernels.SumDouble(path, ref ElemAt(xa, off), (nint)n);
+        long blocks = (n + SumBlock - 1) / SumBlock;
+        var partial = new double[blocks];
+        long grainBlocks = Math.Max(1, KernelOptions.Grain() == long.MaxValue ? long.MaxValue : KernelOptions.Grain() / SumBlock);
+        WorkerPool.For(blocks, grainBlocks, (b, e) =>
+        {
+            for (long k = b; k < e; k++)
+            {
+                long s = k * SumBlock, len = Math.Min(SumBlock, n - s);
+                partial[k] = VectorKernels.SumDouble(path, ref ElemAt(xa, off + s), (nint)len);
+            }
+        });
+        double total = 0;
+        foreach (var p in partial) total += p;
+        return total;
+    }
+}

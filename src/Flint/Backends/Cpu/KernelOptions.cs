@@ -1,0 +1,51 @@
+namespace Flint.Backends.Cpu;
+
+/// <summary>Which vector width the elementwise and reduction kernels use.</summary>
+internal enum VectorPath
+{
+    /// <summary>The widest vectors the hardware accelerates.</summary>
+    Auto,
+    /// <summary>Plain scalar loops (the reference every vector path is tested against).</summary>
+    Scalar,
+    Vector256,
+    Vector512,
+}
+
+/// <summary>
+/// Knobs for the CPU elementwise and reduction kernels, read on the calling thread when a kernel starts (so a
+/// test can force a path on its own thread without disturbing kernels running elsewhere).
+/// </summary>
+internal static class KernelOptions
+{
+    /// <summary>Forces a vector width; Auto picks by hardware. A width the hardware lacks falls back to Auto.</summary>
+    [ThreadStatic] internal static VectorPath Path;
+
+    /// <summary>null: split work across the pool when it is large; true: split whenever there are 2+ grains
+    /// (with the grain shrunk to <see cref="TestGrain"/>); false: stay on the calling thread.</summary>
+    [ThreadStatic] internal static bool? Threads;
+
+    /// <summary>The grain used when <see cref="Threads"/> is true, so small test tensors still split.</summary>
+    internal const long TestGrain = 7;
+
+    /// <summary>Elements below which an elementwise kernel stays on one thread (PyTorch uses the same 32768).</summary>
+    internal const long GrainSize = 32768;
+
+    internal static VectorPath Resolve()
+    {
+        var p = Path;
+        if (p == VectorPath.Vector512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) p = VectorPath.Auto;
+        if (p == VectorPath.Vector256 && !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) p = VectorPath.Auto;
+        if (p != VectorPath.Auto) return p;
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) return VectorPath.Vector512;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) return VectorPath.Vector256;
+        return VectorPath.Scalar;
+    }
+
+    /// <summary>The grain for this call: tiny under forced threading, else <paramref name="grain"/>; long.MaxValue when single-threaded.</summary>
+    internal static long Grain(long grain = GrainSize) => Threads switch
+    {
+        true => TestGrain,
+        false => long.MaxValue,
+        _ => grain,
+    };
+}

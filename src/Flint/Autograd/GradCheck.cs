@@ -89,7 +89,7 @@ public static partial class torch
             var result = new double[nIn, nOut];
             var x = inputs[i];
             var baseData = x.detach().contiguous().ToArray<double>();
-            using var _ = no_grad();
+            // grad mode stays on: the function may itself take gradients (gradgradcheck)
             for (int j = 0; j < nIn; j++)
             {
                 double[] Eval(double delta)
@@ -97,9 +97,10 @@ public static partial class torch
                     var data = (double[])baseData.Clone();
                     data[j] += delta;
                     var xi = from_array(data, x._shape).to(x.dtype);
+                    if (x.requires_grad) xi.requires_grad_();
                     var args = (Tensor[])inputs.Clone();
                     args[i] = xi;
-                    return func(args)[o].ToArray<double>();
+                    return func(args)[o].detach().ToArray<double>();
                 }
                 var plus = Eval(eps); var minus = Eval(-eps);
                 for (int k = 0; k < nOut; k++) result[j, k] = (plus[k] - minus[k]) / (2 * eps);

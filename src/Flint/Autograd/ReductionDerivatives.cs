@@ -43,6 +43,15 @@ internal static class ReductionDerivatives
             case "sum":
                 return Recording.Record(y, full ? "SumBackward0" : "SumBackward1", [x],
                     g => [Unreduce(g, x, dims, keepdim).expand(xShape).to(x.dtype)]);
+            case "nansum":
+                return Recording.Record(y, "NansumBackward0", [x],
+                    g => [(Unreduce(g, x, dims, keepdim).expand(xShape) * x.isnan().logical_not().to(g.dtype)).to(x.dtype)], x);
+            case "nanmean":
+                {
+                    // as PyTorch: nansum divided by the count of non-NaN elements (NansumBackward0, then DivBackward0)
+                    var count = x.isnan().logical_not().sum(L(dims), keepdim);
+                    return x.nansum(L(dims), keepdim) / count;
+                }
             case "mean":
                 {
                     long n = Count(x, dims);
@@ -85,7 +94,7 @@ internal static class ReductionDerivatives
                     }, x, y);
                 }
             case "norm":
-                return Recording.Record(y, full ? "NormBackward0" : "NormBackward1", [x], g =>
+                return Recording.Record(y, "NormBackward1", [x], g =>
                 {
                     var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
                     double p = arg;

@@ -206,7 +206,15 @@ namespace Flint
                 if (!input.dtype.is_floating_point) throw new ArgumentException("median() input tensor cannot be empty");
                 return Scalars.Full(double.NaN, input.dtype, input.device);
             }
-            return Reduction.RunIndex<MedianOp>("median", Reduction.Flat(input), 0, false).values;
+            Tensor m;
+            using (new Autograd.GradModeScope(false)) m = Reduction.RunIndex<MedianOp>("median", Reduction.Flat(input), 0, false).values;
+            if (!Autograd.Recording.Needs(input)) return m;
+            // the gradient is shared evenly by the elements equal to the median
+            return Autograd.Recording.Record(m, "MedianBackward0", [input], g =>
+            {
+                var mask = input.eq(m).to(g.dtype);
+                return [mask * (g / mask.sum())];
+            }, input);
         }
 
         public static ValuesIndices median(Tensor input, long dim, bool keepdim = false)

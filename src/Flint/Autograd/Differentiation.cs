@@ -25,7 +25,14 @@ internal static class Differentiation
         if (self.IsViewOfGraph)
             throw new NotSupportedException("Flint does not yet support in-place operations on a view of a tensor that requires grad; use the out-of-place form (e.g. y = y.mul(2) instead of y[0].mul_(2)).");
         Tensor old;
-        using (new GradModeScope(true)) old = self.requires_grad ? self.clone() : self.detach();
+        if (self.requires_grad && self.grad_fn is { } previous)
+        {
+            // a snapshot of self's value that stands for self's previous history (no extra clone node in the graph)
+            using (new GradModeScope(false)) old = self.clone();
+            old.SetHistory(previous, self.OutputNr);
+        }
+        else
+            using (new GradModeScope(true)) old = self.requires_grad ? self.clone() : self.detach();
         var r = outOfPlace(old);
         using (new GradModeScope(false)) self.Backend.Copy(self, r);
         self.BumpVersion();

@@ -118,6 +118,30 @@ internal static class ReductionDerivatives
         }
     }
 
+    /// <summary>std_mean/var_mean as one node with two outputs (either gradient may be absent).</summary>
+    internal static Tensor[] StatMean(bool std, Tensor x, int[] dims, bool keepdim, double correction, Tensor s, Tensor m)
+    {
+        long n = Count(x, dims);
+        double denom = Math.Max(n - correction, 0);
+        var xShape = x._shape;
+        return Recording.RecordMulti([s, m], std ? "StdMeanBackward0" : "VarMeanBackward0", [x], gs =>
+        {
+            Tensor? r = null;
+            if (gs[0] is { } gsd)
+            {
+                var d = (x - x.mean(L(dims), keepdim: true)) * (2.0 / denom);
+                var gk = Unreduce(gsd, x, dims, keepdim);
+                r = std ? gk * d / (Unreduce(s, x, dims, keepdim) * 2) : gk * d;
+            }
+            if (gs[1] is { } gm)
+            {
+                var gmean = (Unreduce(gm, x, dims, keepdim) / n).expand(xShape);
+                r = r is null ? gmean : r + gmean;
+            }
+            return [r];
+        }, x, s);
+    }
+
     /// <summary>max/min/median/mode/kthvalue along a dim: the gradient goes to the picked positions.</summary>
     internal static ValuesIndices Index(string op, Tensor x, int dim, bool keepdim, ValuesIndices r)
     {

@@ -75,6 +75,8 @@ namespace Flint
         {
             if (value.ndim != 0)
                 throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
+            if (Autograd.Differentiation.NeedsInPlace(this, value))
+                return Autograd.Differentiation.InPlace(this, old => old.masked_fill(mask, value));
             return masked_fill_(mask, value.ToScalar());
         }
 
@@ -94,6 +96,16 @@ namespace Flint
         {
             if (value.ndim != 0)
                 throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
+            if (Autograd.Recording.Needs(value))
+            {
+                // MaskedFillBackward1: the value gets the sum of the gradient at the filled positions
+                var self = this;
+                return Autograd.Recording.Op("MaskedFillBackward1", [this, value], () => self.masked_fill(mask, value.ToScalar()), (g, _) =>
+                [
+                    self.requires_grad ? Autograd.Recording.SumToShape(g.masked_fill(mask, 0), self._shape) : null,
+                    (g * mask.to(g.dtype)).sum().to(value.dtype),
+                ]);
+            }
             return masked_fill(mask, value.ToScalar());
         }
 

@@ -148,11 +148,26 @@ namespace Flint
             VarLike<StdOp>(input, [dim], unbiased, keepdim, correction, @out);
 
         public static (Tensor std, Tensor mean) std_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
-            (VarLike<StdOp>(input, dim, unbiased, keepdim, correction, null, "std_mean"), mean(input, dim ?? [], keepdim));
+            StatMean<StdOp>(input, dim, unbiased, keepdim, correction, "std_mean");
+
+        /// <summary>std_mean/var_mean: both results come from one node (StdMeanBackward0/VarMeanBackward0), as in PyTorch.</summary>
+        private static (Tensor, Tensor) StatMean<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, string name) where TOp : IReduceOp
+        {
+            Tensor s, m;
+            using (new Autograd.GradModeScope(false))
+            {
+                s = VarLike<TOp>(input, dim, unbiased, keepdim, correction, null, name);
+                m = mean(input, dim ?? [], keepdim);
+            }
+            if (!Autograd.Recording.Needs(input)) return (s, m);
+            var dims = Reduction.Dims(input, dim);
+            var r = Autograd.ReductionDerivatives.StatMean(name == "std_mean", input, dims, keepdim, Correction(unbiased, correction), s, m);
+            return (r[0], r[1]);
+        }
         public static (Tensor std, Tensor mean) std_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
             std_mean(input, [dim], unbiased, keepdim, correction);
         public static (Tensor var, Tensor mean) var_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
-            (VarLike<VarOp>(input, dim, unbiased, keepdim, correction, null, "var_mean"), mean(input, dim ?? [], keepdim));
+            StatMean<VarOp>(input, dim, unbiased, keepdim, correction, "var_mean");
         public static (Tensor var, Tensor mean) var_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
             var_mean(input, [dim], unbiased, keepdim, correction);
 

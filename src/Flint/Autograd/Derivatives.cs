@@ -4,7 +4,8 @@ namespace Flint.Autograd;
 internal sealed record UnaryDerivative(string Name, Func<Tensor, Tensor, Tensor, double, double, double, Tensor> Backward, bool SavesInput = true, bool SavesOutput = false);
 
 /// <summary>A binary op's backward: (grad_a, grad_b) before broadcasting is undone.</summary>
-internal sealed record BinaryDerivative(Func<Tensor, Tensor, string> Name, Func<Tensor, Tensor, Tensor, Tensor, bool, bool, (Tensor?, Tensor?)> Backward, bool SavesInputs = true, bool SavesOutput = false);
+/// <remarks><paramref name="ScalarOverload"/>: with a Python-number operand PyTorch calls a Scalar overload whose node has only the tensor input.</remarks>
+internal sealed record BinaryDerivative(Func<Tensor, Tensor, string> Name, Func<Tensor, Tensor, Tensor, Tensor, bool, bool, (Tensor?, Tensor?)> Backward, bool SavesInputs = true, bool SavesOutput = false, bool ScalarOverload = false);
 
 internal sealed record TernaryDerivative(string Name, Func<Tensor, Tensor, Tensor, Tensor, Tensor, double, (Tensor?, Tensor?, Tensor?)> Backward);
 
@@ -119,7 +120,7 @@ internal static class Derivatives
                 if (na) ga = torch.where(b.eq(0), torch.zeros_like(g), g * b * a.pow(b - 1));
                 if (nb) gb = torch.where(torch.logical_and(a.eq(0), b.ge(0)), torch.zeros_like(g), g * y * a.log());
                 return (ga, gb);
-            }, true, true),
+            }, true, true, ScalarOverload: true),
         ["maximum"] = B("MaximumBackward0", (g, a, b, y) =>
         {
             var half = a.eq(b).to(g.dtype) * 0.5;
@@ -137,16 +138,18 @@ internal static class Derivatives
             var den = a * a + b * b;
             return (g * b / den, g * -a / den);
         }),
-        ["remainder"] = B("RemainderBackward0", (g, a, b, y) => (g, -g * a.div(b, rounding_mode: "floor"))),
-        ["fmod"] = B("FmodBackward0", (g, a, b, y) => (g, -g * a.div(b, rounding_mode: "trunc"))),
+        ["remainder"] = new((a, b) => b.IsWrappedNumber ? "RemainderBackward0" : "RemainderBackward1",
+            (g, a, b, y, _, _) => (g, -g * a.div(b, rounding_mode: "floor")), ScalarOverload: true),
+        ["fmod"] = new((a, b) => b.IsWrappedNumber ? "FmodBackward0" : "FmodBackward1",
+            (g, a, b, y, _, _) => (g, -g * a.div(b, rounding_mode: "trunc")), ScalarOverload: true),
         ["hypot"] = B("HypotBackward0", (g, a, b, y) => (g * a / y, g * b / y), true, true),
         ["copysign"] = B("CopysignBackward0", (g, a, b, y) => (g * torch.where(a.eq(0), torch.zeros_like(a), y / a), torch.zeros_like(g)), true, true),
         ["fmax"] = B("FmaxBackward0", (g, a, b, y) => { var m = torch.logical_or(a.ge(b), b.isnan()).to(g.dtype); return (g * m, g * (1 - m)); }),
         ["fmin"] = B("FminBackward0", (g, a, b, y) => { var m = torch.logical_or(a.le(b), b.isnan()).to(g.dtype); return (g * m, g * (1 - m)); }),
         ["clamp_min"] = B("ClampMinBackward1", (g, a, b, y) => { var m = a.ge(b).to(g.dtype); return (g * m, g * (1 - m)); }),
         ["clamp_max"] = B("ClampMaxBackward1", (g, a, b, y) => { var m = a.le(b).to(g.dtype); return (g * m, g * (1 - m)); }),
-        ["div_trunc"] = B("DivBackward1", (g, a, b, y) => (torch.zeros_like(g), torch.zeros_like(g)), false),
-        ["div_floor"] = B("DivBackward1", (g, a, b, y) => (torch.zeros_like(g), torch.zeros_like(g)), false),
+        ["div_trunc"] = new((a, b) => b.IsWrappedNumber ? "DivBackward3" : "DivBackward2", (g, a, b, y, _, _) => (torch.zeros_like(g), torch.zeros_like(g)), false, ScalarOverload: true),
+        ["div_floor"] = new((a, b) => b.IsWrappedNumber ? "DivBackward3" : "DivBackward2", (g, a, b, y, _, _) => (torch.zeros_like(g), torch.zeros_like(g)), false, ScalarOverload: true),
     };
 
     internal static readonly Dictionary<string, TernaryDerivative> Ternary = new()

@@ -31,12 +31,14 @@ internal static class Differentiation
         // self's previous grad_fn, as PyTorch records it) but has its own memory and version counter (so the
         // formula may save it while self is overwritten)
         Tensor old;
-        if (self.requires_grad)
+        if (self.requires_grad && self.grad_fn is { } previous)
         {
+            // a snapshot of self's value that stands for self's previous history (no extra clone node in the graph)
             using (new GradModeScope(false)) old = self.clone();
-            old.SetHistory(self.grad_fn!, self.OutputNr);
+            old.SetHistory(previous, self.OutputNr);
         }
-        else old = self.detach();
+        else
+            using (new GradModeScope(true)) old = self.requires_grad ? self.clone() : self.detach();
         var r = outOfPlace(old);
         using (new GradModeScope(false)) self.Backend.Copy(self, r);
         self.BumpVersion();
@@ -68,6 +70,16 @@ internal static class Differentiation
         if (d.SavesInputs) { saved.Add(a); saved.Add(b); }
         if (d.SavesOutput) saved.Add(y);
         bool needA = a.requires_grad, needB = b.requires_grad;
+        if (d.ScalarOverload && (b.IsWrappedNumber || a.IsWrappedNumber))
+        {
+            // the node of a Scalar overload has the tensor operand as its only input
+            bool selfIsTensor = b.IsWrappedNumber;
+            return Recording.Record(y, name, [selfIsTensor ? a : b], g =>
+            {
+                var (ga, gb) = d.Backward(g, a, b, y, selfIsTensor, !selfIsTensor);
+                return [selfIsTensor ? Fit(ga, a, true) : Fit(gb, b, true)];
+            }, saved.ToArray());
+        }
         return Recording.Record(y, name, [a, b], g =>
         {
             var (ga, gb) = d.Backward(g, a, b, y, needA, needB);
@@ -85,6 +97,20 @@ internal static class Differentiation
             var (ga, gb, gc) = d.Backward(g, a, b, c, y, v);
             return [Fit(ga, a, a.requires_grad), Fit(gb, b, b.requires_grad), Fit(gc, c, c.requires_grad)];
         }, a, b, c);
+    }
+
+    /// <summary>
+    /// Records a binary op computed by other means under PyTorch's node <paramref name="name"/>: <paramref name="backward"/>
+    /// gives the gradients before broadcasting is undone.
+    /// </summary>
+    internal static Tensor RecordBinary(string name, Tensor a, Tensor b, Tensor y, Func<Tensor, (Tensor?, Tensor?)> backward)
+    {
+        if (!Recording.Needs(a, b) || !y.dtype.is_floating_point) return y;
+        return Recording.Record(y, name, [a, b], g =>
+        {
+            var (ga, gb) = backward(g);
+            return [Fit(ga, a, a.requires_grad), Fit(gb, b, b.requires_grad)];
+        });
     }
 
     /// <summary>Sums a broadcast gradient back to the input's shape and gives it the input's dtype.</summary>

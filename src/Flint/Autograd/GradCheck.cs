@@ -98,14 +98,15 @@ public static partial class torch
             var result = new double[nIn, nOut];
             var x = inputs[i];
             var baseData = x.detach().contiguous().ToArray<double>();
-            // the function runs with grad mode as the caller has it: gradgradcheck's function differentiates inside
+            // grad mode stays on: the function may itself take gradients (gradgradcheck)
             for (int j = 0; j < nIn; j++)
             {
                 double[] Eval(double delta)
                 {
                     var data = (double[])baseData.Clone();
                     data[j] += delta;
-                    var xi = from_array(data, x._shape).to(x.dtype).requires_grad_(x.requires_grad);
+                    var xi = from_array(data, x._shape).to(x.dtype);
+                    if (x.requires_grad) xi.requires_grad_();
                     var args = (Tensor[])inputs.Clone();
                     args[i] = xi;
                     return func(args)[o].detach().ToArray<double>();

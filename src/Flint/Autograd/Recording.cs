@@ -35,6 +35,22 @@ internal static class Recording
         return result;
     }
 
+    /// <summary>
+    /// Computes an op's value with history off (its internal steps are not part of the graph), then records it as
+    /// one node named <paramref name="name"/>. <paramref name="backward"/> gets (grad_output, output).
+    /// </summary>
+    internal static Tensor Op(string name, Tensor[] inputs, Func<Tensor> compute, Func<Tensor, Tensor, Tensor?[]> backward)
+    {
+        if (!Needs(inputs)) return compute();
+        Tensor r;
+        using (new GradModeScope(false)) r = compute();
+        if (!r.dtype.is_floating_point) return r;
+        return Record(r, name, inputs, g => backward(g, r));
+    }
+
+    /// <summary>A placeholder input for an absent optional operand: its edge is None, as PyTorch shows it.</summary>
+    internal static readonly Tensor Undefined = Tensor.Empty([0], DType.Float32);
+
     /// <summary>Records an op with several outputs; null output gradients are passed as null.</summary>
     internal static Tensor[] RecordMulti(Tensor[] results, string name, Tensor[] inputs, Func<Tensor?[], Tensor?[]> backward, params Tensor[] saved)
     {

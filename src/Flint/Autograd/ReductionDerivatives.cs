@@ -43,6 +43,15 @@ internal static class ReductionDerivatives
             case "sum":
                 return Recording.Record(y, full ? "SumBackward0" : "SumBackward1", [x],
                     g => [Unreduce(g, x, dims, keepdim).expand(xShape).to(x.dtype)]);
+            case "nansum":
+                return Recording.Record(y, "NansumBackward0", [x],
+                    g => [(Unreduce(g, x, dims, keepdim).expand(xShape) * x.isnan().logical_not().to(g.dtype)).to(x.dtype)], x);
+            case "nanmean":
+                {
+                    // as PyTorch: nansum divided by the count of non-NaN elements (NansumBackward0, then DivBackward0)
+                    var count = x.isnan().logical_not().sum(L(dims), keepdim);
+                    return x.nansum(L(dims), keepdim) / count;
+                }
             case "mean":
                 {
                     long n = Count(x, dims);
@@ -85,7 +94,7 @@ internal static class ReductionDerivatives
                     }, x, y);
                 }
             case "norm":
-                return Recording.Record(y, full ? "NormBackward0" : "NormBackward1", [x], g =>
+                return Recording.Record(y, "NormBackward1", [x], g =>
                 {
                     var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
                     double p = arg;
@@ -107,6 +116,30 @@ internal static class ReductionDerivatives
             default:
                 return Recording.Record(y, $"NotImplemented({op})", [x], _ => throw Differentiation.NotImplemented(op));
         }
+    }
+
+    /// <summary>std_mean/var_mean as one node with two outputs (either gradient may be absent).</summary>
+    internal static Tensor[] StatMean(bool std, Tensor x, int[] dims, bool keepdim, double correction, Tensor s, Tensor m)
+    {
+        long n = Count(x, dims);
+        double denom = Math.Max(n - correction, 0);
+        var xShape = x._shape;
+        return Recording.RecordMulti([s, m], std ? "StdMeanBackward0" : "VarMeanBackward0", [x], gs =>
+        {
+            Tensor? r = null;
+            if (gs[0] is { } gsd)
+            {
+                var d = (x - x.mean(L(dims), keepdim: true)) * (2.0 / denom);
+                var gk = Unreduce(gsd, x, dims, keepdim);
+                r = std ? gk * d / (Unreduce(s, x, dims, keepdim) * 2) : gk * d;
+            }
+            if (gs[1] is { } gm)
+            {
+                var gmean = (Unreduce(gm, x, dims, keepdim) / n).expand(xShape);
+                r = r is null ? gmean : r + gmean;
+            }
+            return [r];
+        }, x, s);
     }
 
     /// <summary>max/min/median/mode/kthvalue along a dim: the gradient goes to the picked positions.</summary>

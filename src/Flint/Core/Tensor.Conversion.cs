@@ -50,6 +50,21 @@ public partial class Tensor
         var b = Shape.Broadcast(_shape, src._shape);
         if (!b.AsSpan().SequenceEqual(_shape))
             throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(b)}");
+        if (Autograd.Differentiation.NeedsInPlace(this, src))
+        {
+            // CopyBackwards: self's previous value gets no gradient, src gets the gradient (summed to its shape)
+            var own = _shape; var dt = dtype;
+            return Autograd.Differentiation.InPlace(this, old =>
+            {
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) { y = Empty(own, dt, device); y.Backend.Copy(y, src); }
+                return Autograd.Recording.Record(y, "torch::autograd::CopyBackwards", [old, src], g =>
+                [
+                    old.requires_grad ? torch.zeros_like(g) : null,
+                    src.requires_grad ? Autograd.Recording.SumToShape(g, src._shape).to(src.dtype) : null,
+                ]);
+            });
+        }
         Autograd.AutogradHooks.CheckInPlace(this);
         if (src.device != device)
             throw Backends.Cuda.CudaRuntime.Unavailable();
@@ -61,6 +76,13 @@ public partial class Tensor
     public Tensor fill_(Scalar value)
     {
         Scalars.CheckConvertible(value, dtype);
+        if (Autograd.Differentiation.NeedsInPlace(this))
+            return Autograd.Differentiation.InPlace(this, old =>
+            {
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = torch.full_like(old, value);
+                return Autograd.Recording.Record(y, "FillBackward2", [old], g => [torch.zeros_like(g)]);
+            });
         Autograd.AutogradHooks.CheckInPlace(this);
         Backend.Fill(this, value);
         BumpVersion();
@@ -71,6 +93,14 @@ public partial class Tensor
     {
         if (value.dim() != 0)
             throw new ArgumentException($"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.");
+        if (Autograd.Differentiation.NeedsInPlace(this, value))
+            return Autograd.Differentiation.InPlace(this, old =>
+            {
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = torch.full_like(old, value.ToScalar());
+                return Autograd.Recording.Record(y, "FillBackward3", [old, value], g =>
+                    [old.requires_grad ? torch.zeros_like(g) : null, value.requires_grad ? g.sum().to(value.dtype) : null]);
+            });
         return fill_(value.ToScalar());
     }
 

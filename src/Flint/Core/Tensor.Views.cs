@@ -9,12 +9,19 @@ public partial class Tensor
     private Tensor Rec(Tensor view, string name, Func<Tensor, Tensor> back) =>
         Autograd.Recording.Record(view, name, [this], g => [back(g)]);
 
-    /// <summary>The gradient of a view that picks part of this tensor: zeros with the view's part filled.</summary>
-    private Tensor Embed(Tensor g, Func<Tensor, Tensor> sameView)
+    /// <summary>
+    /// The gradient of a view that picks part of this tensor: zeros with the view's part filled. It is itself
+    /// recorded (as <paramref name="name"/>, whose backward takes the same view), so gradients of gradients flow.
+    /// </summary>
+    internal Tensor Embed(Tensor g, string name, Func<Tensor, Tensor> sameView)
     {
-        var z = torch.zeros(_shape, dtype, device);
-        sameView(z).copy_(g);
-        return z;
+        var shape = _shape; var dt = dtype; var dev = device;
+        return Autograd.Recording.Op(name, [g], () =>
+        {
+            var z = torch.zeros(shape, dt, dev);
+            sameView(z).copy_(g);
+            return z;
+        }, (gg, _) => [sameView(gg)]);
     }
 
     public Tensor view(params long[] shape)
@@ -28,15 +35,24 @@ public partial class Tensor
 
     public Tensor view_as(Tensor other) => view(other._shape);
 
+    /// <summary>A view of a contiguous tensor recorded as UnsafeViewBackward0 (how PyTorch's composite ops reshape results).</summary>
+    internal Tensor UnsafeView(long[] shape)
+    {
+        if (!is_contiguous()) return reshape(shape);
+        var s = Shape.InferSize(shape, numel());
+        var shp = _shape;
+        return Rec(View(s, Shape.ContiguousStrides(s), _offset), "UnsafeViewBackward0", g => g.reshape(shp));
+    }
+
     public Tensor reshape(params long[] shape)
     {
         var s = Shape.InferSize(shape, numel());
         var st = Shape.ComputeViewStrides(_shape, _strides, s);
         var shp = _shape;
         if (st is not null) return Rec(View(s, st, _offset), "ReshapeAliasBackward0", g => g.reshape(shp));
-        var copy = Empty(_shape, dtype, device);
-        copy.Backend.Copy(copy, this);
-        return Rec(copy.View(s, Shape.ContiguousStrides(s), 0), "UnsafeViewBackward0", g => g.reshape(shp));
+        // as PyTorch: a contiguous clone (CloneBackward0), then an unsafe view of it (UnsafeViewBackward0)
+        var copy = clone();
+        return copy.Rec(copy.View(s, Shape.ContiguousStrides(s), 0), "UnsafeViewBackward0", g => g.reshape(shp));
     }
 
     public Tensor reshape_as(Tensor other) => reshape(other._shape);
@@ -221,7 +237,7 @@ public partial class Tensor
         var sh = (long[])_shape.Clone(); sh[d] = length;
         long st0 = start;
         return Rec(View(sh, (long[])_strides.Clone(), _offset + start * _strides[d]), "SliceBackward0",
-            g => { using var _ = torch.no_grad(); return Embed(g, z => z.narrow(d, st0, length)); });
+            g => Embed(g, "SliceBackwardBackward0", z => z.narrow(d, st0, length)));
     }
 
     public Tensor select(long dim, long index)
@@ -236,7 +252,7 @@ public partial class Tensor
         var st = _strides.Where((_, i) => i != d).ToArray();
         long ix = index;
         return Rec(View(sh, st, _offset + index * _strides[d]), "SelectBackward0",
-            g => { using var _ = torch.no_grad(); return Embed(g, z => z.select(d, ix)); });
+            g => Embed(g, "SelectBackwardBackward0", z => z.select(d, ix)));
     }
 
     public Tensor[] unbind(long dim = 0)
@@ -244,8 +260,31 @@ public partial class Tensor
         int d = Shape.WrapDim(dim, ndim);
         if (ndim == 0) throw new IndexOutOfRangeException($"Dimension specified as {d} but tensor has no dimensions");
         var r = new Tensor[_shape[d]];
-        for (int i = 0; i < r.Length; i++) r[i] = select(d, i);
-        return r;
+        using (new Autograd.GradModeScope(false))
+            for (int i = 0; i < r.Length; i++) r[i] = select(d, i);
+        return RecordPieces(r, "UnbindBackward0", d, (z, i) => z.select(d, i));
+    }
+
+    /// <summary>
+    /// Records pieces of this tensor (unbind/split/chunk) as the outputs of one node, as PyTorch: its backward
+    /// places each piece's gradient (zeros where a piece got none) back at the piece's position.
+    /// </summary>
+    private Tensor[] RecordPieces(Tensor[] pieces, string name, int d, Func<Tensor, int, Tensor> pieceOf)
+    {
+        if (!Autograd.Recording.Needs(this)) return pieces;
+        var shape = _shape; var dt = dtype; var dev = device;
+        return Autograd.Recording.RecordMulti(pieces, name, [this], gs =>
+        {
+            Tensor? result = null;
+            for (int i = 0; i < gs.Length; i++)
+                if (gs[i] is { } gi)
+                {
+                    int k = i;
+                    var e = Embed(gi, name == "UnbindBackward0" ? "SelectBackwardBackward0" : "SliceBackwardBackward0", z => pieceOf(z, k));
+                    result = result is null ? e : result + e;
+                }
+            return [result ?? torch.zeros(shape, dt, dev)];
+        });
     }
 
     public Tensor[] split(long split_size, long dim = 0)
@@ -257,12 +296,14 @@ public partial class Tensor
         if (split_size == 0 && size != 0) throw new ArgumentException($"split_size can only be 0 if dimension size is 0, but got dimension size of {size}");
         int n = split_size == 0 ? 1 : (int)Math.Max(1, (size + split_size - 1) / split_size);
         var r = new Tensor[n];
-        for (int i = 0; i < n; i++)
-        {
-            long start = i * split_size;
-            r[i] = narrow(d, start, Math.Min(split_size, size - start));
-        }
-        return r;
+        var starts = new long[n]; var lengths = new long[n];
+        using (new Autograd.GradModeScope(false))
+            for (int i = 0; i < n; i++)
+            {
+                starts[i] = i * split_size; lengths[i] = Math.Min(split_size, size - starts[i]);
+                r[i] = narrow(d, starts[i], lengths[i]);
+            }
+        return RecordPieces(r, "SplitBackward0", d, (z, i) => z.narrow(d, starts[i], lengths[i]));
     }
 
     public Tensor[] split(long[] split_sizes, long dim = 0)
@@ -275,9 +316,11 @@ public partial class Tensor
         if (sum != _shape[d])
             throw new ArgumentException($"split_with_sizes expects split_sizes to sum exactly to {_shape[d]} (input tensor's size at dimension {dim}), but got split_sizes={Shape.Str(split_sizes)}");
         var r = new Tensor[split_sizes.Length];
+        var starts = new long[r.Length];
         long start = 0;
-        for (int i = 0; i < r.Length; i++) { r[i] = narrow(d, start, split_sizes[i]); start += split_sizes[i]; }
-        return r;
+        using (new Autograd.GradModeScope(false))
+            for (int i = 0; i < r.Length; i++) { starts[i] = start; r[i] = narrow(d, start, split_sizes[i]); start += split_sizes[i]; }
+        return RecordPieces(r, "SplitWithSizesBackward0", d, (z, i) => z.narrow(d, starts[i], split_sizes[i]));
     }
 
     public Tensor[] chunk(long chunks, long dim = 0)
@@ -290,8 +333,9 @@ public partial class Tensor
         if (splitSize == 0 && size == 0)
         {
             var r = new Tensor[chunks];
-            for (int i = 0; i < chunks; i++) r[i] = narrow(d, 0, 0);
-            return r;
+            using (new Autograd.GradModeScope(false))
+                for (int i = 0; i < chunks; i++) r[i] = narrow(d, 0, 0);
+            return RecordPieces(r, "SplitBackward0", d, (z, i) => z.narrow(d, 0, 0));
         }
         return split(splitSize, d);
     }
@@ -308,7 +352,30 @@ public partial class Tensor
         if (max >= _storage.Count)
             throw new ArgumentException($"setStorage: sizes {Shape.Str(size)}, strides {Shape.Str(stride)}, storage offset {off}, and itemsize {dtype.itemsize} requiring a storage size of {(max + 1) * dtype.itemsize} are out of bounds for storage of size {_storage.Count * dtype.itemsize}");
         var v = View((long[])size.Clone(), (long[])stride.Clone(), off);
-        return Rec(v, "AsStridedBackward0", _ => throw new NotSupportedException("the derivative for 'as_strided' is not implemented in Flint yet"));
+        var inSize = _shape; var inStride = _strides; long inOff = _offset; long storageCount = _storage.Count;
+        var outSize = (long[])size.Clone(); var outStride = (long[])stride.Clone();
+        return Rec(v, "AsStridedBackward0", g =>
+        {
+            // add each gradient element at the storage position it was read from, then read this tensor's positions
+            var buffer = torch.zeros([storageCount], g.dtype, g.device)
+                .index_add(0, StoragePositions(outSize, outStride, off).reshape(-1), g.reshape(-1));
+            return buffer.take(StoragePositions(inSize, inStride, inOff));
+        });
+    }
+
+    /// <summary>The storage position of every element of a (size, stride, offset) view, shaped like the view.</summary>
+    private static Tensor StoragePositions(long[] size, long[] stride, long offset)
+    {
+        var pos = new long[Shape.Numel(size)];
+        var idx = new long[size.Length];
+        for (long k = 0; k < pos.Length; k++)
+        {
+            long p = offset;
+            for (int i = 0; i < size.Length; i++) p += idx[i] * stride[i];
+            pos[k] = p;
+            for (int i = size.Length - 1; i >= 0; i--) { if (++idx[i] < size[i]) break; idx[i] = 0; }
+        }
+        return torch.from_array(pos, size);
     }
 
     public Tensor movedim(long source, long destination)

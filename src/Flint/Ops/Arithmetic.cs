@@ -134,7 +134,15 @@ namespace Flint
             }
             Tensor? bPrepared = null;
             if (alpha is { } a2 && !(a2.IsIntegral && a2.Long == 1) && Autograd.Differentiation.NeedsInPlace(input, other))
-                other = mul(other, a2);   // recorded, so the gradient of other carries alpha
+            {
+                // one AddBackward0/SubBackward0 node whose backward scales other's gradient by alpha, as PyTorch
+                Autograd.Differentiation.CheckOut(@out, input, other);
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => AddSub(old, other, alpha, null, false, isSub));
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = AddSub(input, other, alpha, null, false, isSub);
+                double av = isSub ? -a2.ToDouble() : a2.ToDouble();
+                return Autograd.Differentiation.RecordBinary(isSub ? "SubBackward0" : "AddBackward0", input, other, y, g => (g, g * av));
+            }
             else if (alpha is { } a1 && !(a1.IsIntegral && a1.Long == 1))
             {
                 var compute = Elementwise.ComputeType(result);
@@ -266,7 +274,8 @@ namespace Flint
         public static Tensor operator *(Scalar a, Tensor b) => torch.mul(Scalars.Wrap(a), b);
         public static Tensor operator /(Tensor a, Tensor b) => torch.div(a, b);
         public static Tensor operator /(Tensor a, Scalar b) => torch.div(a, b);
-        public static Tensor operator /(Scalar a, Tensor b) => torch.div(Scalars.Wrap(a), b);
+        /// <summary>number / tensor is the reciprocal times the number, as Python's <c>__rtruediv__</c> on tensors.</summary>
+        public static Tensor operator /(Scalar a, Tensor b) => b.reciprocal() * a;
         public static Tensor operator %(Tensor a, Tensor b) => torch.remainder(a, b);
         public static Tensor operator %(Tensor a, Scalar b) => torch.remainder(a, b);
         public static Tensor operator %(Scalar a, Tensor b) => torch.remainder(Scalars.Wrap(a), b);

@@ -32,9 +32,24 @@ namespace Flint
                 throw new InvalidOperationException($"Found dtype {@out.dtype.LegacyName} but expected {result.LegacyName}");
         }
 
-        private static Tensor ClampScalarImpl(Tensor input, Scalar? min, Scalar? max, Tensor? @out, bool inPlace)
+        private static Tensor ClampScalarImpl(Tensor input, Scalar? min, Scalar? max, Tensor? @out, bool inPlace, string node = "ClampBackward1")
         {
             if (min is null && max is null) throw new ArgumentException(ClampNone);
+            if (Autograd.Differentiation.NeedsInPlace(input))
+            {
+                Autograd.Differentiation.CheckOut(@out, input);
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => ClampScalarImpl(old, min, max, null, false, node));
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = ClampScalarImpl(input, min, max, null, false);
+                // the gradient passes where the input lies within the bounds (bounds included)
+                return Autograd.Recording.Record(y, node, [input], g =>
+                {
+                    Tensor? keep = null;
+                    if (min is { } lo) keep = input.ge(lo);
+                    if (max is { } hi) keep = keep is null ? input.le(hi) : logical_and(keep, input.le(hi));
+                    return [g * keep!.to(g.dtype)];
+                }, input);
+            }
             var operands = new List<Tensor> { input };
             if (min is { } lo) operands.Add(Scalars.Wrap(lo));
             if (max is { } hi) operands.Add(Scalars.Wrap(hi));
@@ -60,9 +75,33 @@ namespace Flint
             }, inPlace);
         }
 
-        private static Tensor ClampTensorImpl(Tensor input, Tensor? min, Tensor? max, Tensor? @out, bool inPlace)
+        private static Tensor ClampTensorImpl(Tensor input, Tensor? min, Tensor? max, Tensor? @out, bool inPlace, bool named = false)
         {
             if (min is null && max is null) throw new ArgumentException(ClampNone);
+            var operandsG = new[] { input, min ?? Autograd.Recording.Undefined, max ?? Autograd.Recording.Undefined };
+            if (Autograd.Differentiation.NeedsInPlace(input, operandsG[1], operandsG[2]))
+            {
+                Autograd.Differentiation.CheckOut(@out, operandsG);
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => ClampTensorImpl(old, min, max, null, false, named));
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = ClampTensorImpl(input, min, max, null, false);
+                // clamp_min/clamp_max with a tensor bound are their own nodes with two inputs; clamp keeps three
+                string node = !named ? "ClampBackward0" : max is null ? "ClampMinBackward1" : "ClampMaxBackward1";
+                var inputs = !named ? operandsG : [input, (min ?? max)!];
+                return Autograd.Recording.Record(y, node, inputs, g =>
+                {
+                    var below = min is null ? null : input.lt(min);
+                    var above = max is null ? null : input.gt(max);
+                    var inside = below is null ? above!.logical_not() : above is null ? below.logical_not() : logical_not(logical_or(below, above));
+                    Tensor? Fit(Tensor? mask, Tensor? t) => mask is null || t is null || !t.requires_grad ? null
+                        : Autograd.Recording.SumToShape(g * mask.to(g.dtype), t._shape);
+                    var gi = input.requires_grad ? Autograd.Recording.SumToShape(g * inside.to(g.dtype), input._shape) : null;
+                    var r = new List<Tensor?> { gi };
+                    if (!named || min is not null) r.Add(Fit(below, min));
+                    if (!named || max is not null) r.Add(Fit(above, max));
+                    return r.ToArray();
+                });
+            }
             var operands = new List<Tensor> { input };
             if (min is not null) { Elementwise.CheckSameDevice(input, min); operands.Add(min); }
             if (max is not null) { Elementwise.CheckSameDevice(input, max); operands.Add(max); }
@@ -92,10 +131,10 @@ namespace Flint
         public static Tensor clamp(Tensor input, Tensor? min, Tensor? max = null, Tensor? @out = null) => ClampTensorImpl(input, min, max, @out, false);
         public static Tensor clip(Tensor input, Scalar? min = null, Scalar? max = null, Tensor? @out = null) => clamp(input, min, max, @out);
         public static Tensor clip(Tensor input, Tensor? min, Tensor? max = null, Tensor? @out = null) => clamp(input, min, max, @out);
-        public static Tensor clamp_min(Tensor input, Scalar min, Tensor? @out = null) => clamp(input, min, null, @out);
-        public static Tensor clamp_min(Tensor input, Tensor min, Tensor? @out = null) => clamp(input, min, null, @out);
-        public static Tensor clamp_max(Tensor input, Scalar max, Tensor? @out = null) => ClampScalarImpl(input, null, max, @out, false);
-        public static Tensor clamp_max(Tensor input, Tensor max, Tensor? @out = null) => ClampTensorImpl(input, null, max, @out, false);
+        public static Tensor clamp_min(Tensor input, Scalar min, Tensor? @out = null) => ClampScalarImpl(input, min, null, @out, false, "ClampMinBackward0");
+        public static Tensor clamp_min(Tensor input, Tensor min, Tensor? @out = null) => ClampTensorImpl(input, min, null, @out, false, named: true);
+        public static Tensor clamp_max(Tensor input, Scalar max, Tensor? @out = null) => ClampScalarImpl(input, null, max, @out, false, "ClampMaxBackward0");
+        public static Tensor clamp_max(Tensor input, Tensor max, Tensor? @out = null) => ClampTensorImpl(input, null, max, @out, false, named: true);
         public static Tensor clamp_(Tensor input, Scalar? min = null, Scalar? max = null) => ClampScalarImpl(input, min, max, null, true);
         public static Tensor clamp_(Tensor input, Tensor? min, Tensor? max = null) => ClampTensorImpl(input, min, max, null, true);
     }

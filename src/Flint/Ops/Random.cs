@@ -72,7 +72,12 @@ public static partial class torch
     }
 
     /// <summary>Samples from N(mean, std²) with a tensor mean and/or std (broadcast), as <c>torch.normal</c>.</summary>
-    public static Tensor normal(Tensor mean, Tensor std, Generator? generator = null)
+    public static Tensor normal(Tensor mean, Tensor std, Generator? generator = null) =>
+        // the sample's gradient goes to the mean only (std gets zeros), as PyTorch's NormalBackward3
+        Autograd.Recording.Op("NormalBackward3", [mean, std], () => NormalImpl(mean, std, generator), (g, _) =>
+            [mean.requires_grad ? Autograd.Recording.SumToShape(g, mean._shape) : null, std.requires_grad ? torch.zeros_like(std) : null]);
+
+    private static Tensor NormalImpl(Tensor mean, Tensor std, Generator? generator)
     {
         var shape = Shape.Broadcast(mean._shape, std._shape);
         var dt = Ops.TypePromotion.ResultType(mean, std);
@@ -84,17 +89,21 @@ public static partial class torch
     public static Tensor normal(Tensor mean, double std = 1.0, Generator? generator = null)
     {
         if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
-        var t = empty(mean._shape, mean.dtype.is_floating_point ? mean.dtype : get_default_dtype(), null);
-        t.NormalInto(0, std, generator);
-        return t.add_(mean);
+        return Autograd.Recording.Op("NormalBackward1", [mean], () =>
+        {
+            var t = empty(mean._shape, mean.dtype.is_floating_point ? mean.dtype : get_default_dtype(), null);
+            t.NormalInto(0, std, generator);
+            return t.add_(mean);
+        }, (g, _) => [g]);
     }
 
-    public static Tensor normal(double mean, Tensor std, Generator? generator = null)
-    {
-        var t = empty(std._shape, std.dtype.is_floating_point ? std.dtype : get_default_dtype(), null);
-        t.NormalInto(0, 1, generator);
-        return t.mul_(std).add_(mean);
-    }
+    public static Tensor normal(double mean, Tensor std, Generator? generator = null) =>
+        Autograd.Recording.Op("NormalBackward2", [std], () =>
+        {
+            var t = empty(std._shape, std.dtype.is_floating_point ? std.dtype : get_default_dtype(), null);
+            t.NormalInto(0, 1, generator);
+            return t.mul_(std).add_(mean);
+        }, (g, _) => [torch.zeros_like(std)]);
 
     public static Tensor normal(double mean, double std, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
@@ -104,7 +113,11 @@ public static partial class torch
     }
 
     /// <summary>Draws 1 with the probability held in each element of <paramref name="input"/>.</summary>
-    public static Tensor bernoulli(Tensor input, Generator? generator = null)
+    public static Tensor bernoulli(Tensor input, Generator? generator = null) =>
+        // a sample carries no gradient to the probabilities (zeros, as PyTorch's BernoulliBackward0)
+        Autograd.Recording.Op("BernoulliBackward0", [input], () => BernoulliImpl(input, generator), (g, _) => [torch.zeros_like(input)]);
+
+    private static Tensor BernoulliImpl(Tensor input, Generator? generator)
     {
         if (!input.dtype.is_floating_point)
             throw new NotSupportedException($"\"bernoulli_tensor_cpu_p_\" not implemented for '{input.dtype.LegacyName}'");

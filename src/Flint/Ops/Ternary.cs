@@ -31,6 +31,17 @@ namespace Flint
 
         private static Tensor LerpImpl(Tensor input, Tensor end, Tensor? weightT, Scalar weightS, Tensor? @out, bool inPlace)
         {
+            var all = weightT is null ? new[] { input, end } : new[] { input, end, weightT };
+            if (Autograd.Differentiation.NeedsInPlace(input, all))
+            {
+                Autograd.Differentiation.CheckOut(@out, all);
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => LerpImpl(old, end, weightT, weightS, null, false));
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = LerpImpl(input, end, weightT, weightS, null, false);
+                if (weightT is not null) return Autograd.Differentiation.Ternary("lerp", input, end, weightT, y, 0);
+                double ws = weightS.ToDouble();
+                return Autograd.Differentiation.RecordBinary("LerpBackward0", input, end, y, g => (g * (1 - ws), g * ws));
+            }
             Elementwise.CheckSameDevice(input, end);
             if (end.dtype != input.dtype)
                 throw new ArgumentException($"expected dtype {CppName(input.dtype)} for `end` but got dtype {CppName(end.dtype)}");
@@ -63,6 +74,14 @@ namespace Flint
                 throw new ArgumentException("Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.");
             if (result == DType.Float16 || result.IsBool) throw new NotSupportedException($"\"{name}\" not implemented for '{result.LegacyName}'");
             var v = value ?? 1; // a floating value with integer tensors is truncated, as PyTorch casts it to the dtype
+            if (Autograd.Differentiation.NeedsInPlace(input, t1, t2))
+            {
+                Autograd.Differentiation.CheckOut(@out, input, t1, t2);
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => AddcImpl(old, t1, t2, value, null, false, isDiv));
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = AddcImpl(input, t1, t2, value, null, false, isDiv);
+                return Autograd.Differentiation.Ternary(isDiv ? "addcdiv" : "addcmul", input, t1, t2, y, v.ToDouble());
+            }
             var shape = Shape.Broadcast(input, t1, t2);
             if (inPlace) Elementwise.CheckInPlace(input, shape, result);
             var target = inPlace ? input : Elementwise.Target(shape, result, @out, input.device);

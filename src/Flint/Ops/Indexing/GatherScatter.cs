@@ -120,6 +120,8 @@ namespace Flint
         /// </summary>
         public Tensor scatter_reduce_(long dim, Tensor index, Tensor src, string reduce, bool include_self = true)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, src))
+                return Autograd.Differentiation.InPlace(this, old => old.scatter_reduce(dim, index, src, reduce, include_self));
             if (index.dtype != DType.Int64) throw new ArgumentException("scatter_reduce(): Expected dtype int64 for index");
             if (src.dtype != dtype) throw new ArgumentException("scatter_reduce(): Expected self.dtype to be equal to src.dtype");
             var mode = reduce switch
@@ -149,8 +151,12 @@ namespace Flint
             return this;
         }
 
-        public Tensor scatter_reduce(long dim, Tensor index, Tensor src, string reduce, bool include_self = true) =>
-            clone().scatter_reduce_(dim, index, src, reduce, include_self);
+        public Tensor scatter_reduce(long dim, Tensor index, Tensor src, string reduce, bool include_self = true)
+        {
+            var self = this;
+            return Autograd.Recording.Op("ScatterReduceBackward0", [this, src], () => self.clone().scatter_reduce_(dim, index, src, reduce, include_self),
+                (g, y) => GatherScatter.ScatterReduceBackward(g, self, dim, index, src, reduce, include_self, y));
+        }
 
         public Tensor take_along_dim(Tensor indices, long? dim = null) => torch.take_along_dim(this, indices, dim);
     }
@@ -160,6 +166,49 @@ namespace Flint.Ops
 {
     internal static class GatherScatter
     {
+        /// <summary>
+        /// scatter_reduce's gradients. sum: self passes g (where it took part), src gathers g. mean: both share g
+        /// divided by the number of contributions. amax/amin: g goes evenly to the contributions equal to the result.
+        /// prod has no backward in Flint yet (an explicit error).
+        /// </summary>
+        internal static Tensor?[] ScatterReduceBackward(Tensor g, Tensor self, long dim, Tensor index, Tensor src, string reduce, bool includeSelf, Tensor result)
+        {
+            int d = Shape.WrapDim(dim, self.ndim);
+            // positions of self that received at least one src element
+            var hit = torch.zeros(self._shape, DType.Bool, self.device).scatter(d, index, true);
+            var selfIn = includeSelf ? torch.ones(self._shape, DType.Bool, self.device) : hit.logical_not();
+            Tensor gs, gsrc;
+            switch (reduce)
+            {
+                case "sum":
+                    gs = g * selfIn.to(g.dtype);
+                    gsrc = g.gather(d, index);
+                    break;
+                case "mean":
+                    {
+                        var n = selfIn.to(g.dtype).scatter_add(d, index, torch.ones(index._shape, g.dtype, g.device)).clamp(min: 1);
+                        var share = g / n;
+                        gs = share * selfIn.to(g.dtype);
+                        gsrc = share.gather(d, index);
+                        break;
+                    }
+                case "amax":
+                case "amin":
+                    {
+                        var selfIs = torch.logical_and(self.eq(result), selfIn).to(g.dtype);
+                        var srcIs = src.eq(result.gather(d, index)).to(g.dtype);
+                        var n = selfIs.scatter_add(d, index, srcIs);
+                        var share = g / n.clamp(min: 1);
+                        gs = share * selfIs;
+                        gsrc = share.gather(d, index) * srcIs;
+                        break;
+                    }
+                default:
+                    throw Autograd.Differentiation.NotImplemented("scatter_reduce with reduce='" + reduce + "'");
+            }
+            return [self.requires_grad ? gs : null, src.requires_grad ? gsrc : null];
+        }
+
         internal static ScatterReduce ParseReduce(string? reduce) => reduce switch
         {
             null => ScatterReduce.None,

@@ -42,11 +42,14 @@ namespace Flint
             if (index.dtype != int64) throw new ArgumentException($"take(): Expected a long tensor for index, but got {index.dtype.LegacyName}");
             long n = input.numel();
             var idx = AdvancedIndexing.Normalize(index, n, 0, x => $"out of range: tried to access index {x} on a tensor of {n} elements.");
-            var flat = input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1);
-            var dst = Tensor.Empty(index._shape, input.dtype, input.device);
-            if (dst.numel() > 0)
-                input.Backend.IndexGather(dst, flat.View(index._shape, new long[index.ndim], flat._offset), [idx], [flat._strides[0]]);
-            return dst;
+            return Autograd.Recording.Op("TakeBackward0", [input], () =>
+            {
+                var flat = input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1);
+                var dst = Tensor.Empty(index._shape, input.dtype, input.device);
+                if (dst.numel() > 0)
+                    input.Backend.IndexGather(dst, flat.View(index._shape, new long[index.ndim], flat._offset), [idx], [flat._strides[0]]);
+                return dst;
+            }, (g, _) => [zeros_like(input).put(idx, g, accumulate: true)]);
         }
     }
 
@@ -57,6 +60,8 @@ namespace Flint
         /// <summary>self[..., index[i], ...] += alpha × source[..., i, ...] along dim (duplicates accumulate).</summary>
         public Tensor index_add_(long dim, Tensor index, Tensor source, Scalar? alpha = null)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, source))
+                return Autograd.Differentiation.InPlace(this, old => old.index_add(dim, index, source, alpha));
             if (index.ndim > 1)
                 throw new IndexOutOfRangeException($"index_add_(): Index is supposed to be a vector, but got dim: {index.ndim} with type: {index.dtype.LegacyName} and size: {Shape.Str(index._shape)}");
             if (index.dtype != DType.Int64 && index.dtype != DType.Int32)
@@ -76,11 +81,27 @@ namespace Flint
                 size => x => "index out of range in self", wrap: false, runtimeError: false, op: "index_add_");
         }
 
-        public Tensor index_add(long dim, Tensor index, Tensor source, Scalar? alpha = null) => clone().index_add_(dim, index, source, alpha);
+        public Tensor index_add(long dim, Tensor index, Tensor source, Scalar? alpha = null)
+        {
+            var self = this;
+            return Autograd.Recording.Op("IndexAddBackward0", [this, source], () => self.clone().index_add_(dim, index, source, alpha), (g, _) =>
+            {
+                int d = Shape.WrapDim(dim, g.ndim);
+                Tensor? gs = null;
+                if (source.requires_grad)
+                {
+                    gs = (g.ndim == 0 ? g : g.index_select(d, index)).reshape(source._shape);
+                    if (alpha is { } a && a.ToDouble() != 1) gs = gs * a;
+                }
+                return [self.requires_grad ? g : null, gs];
+            });
+        }
 
         /// <summary>self[..., index[i], ...] = source[..., i, ...] along dim.</summary>
         public Tensor index_copy_(long dim, Tensor index, Tensor source)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, source))
+                return Autograd.Differentiation.InPlace(this, old => old.index_copy(dim, index, source));
             if (index.ndim > 1)
                 throw new IndexOutOfRangeException("index_copy_(): Index should have dimension 1 or 0 (got " + index.ndim + ")");
             if (index.dtype != DType.Int64)
@@ -96,11 +117,22 @@ namespace Flint
                 size => x => $"index_copy_(): index {x} is out of bounds for dimension {d} with size {size}", wrap: false, runtimeError: false, op: "index_copy_");
         }
 
-        public Tensor index_copy(long dim, Tensor index, Tensor source) => clone().index_copy_(dim, index, source);
+        public Tensor index_copy(long dim, Tensor index, Tensor source)
+        {
+            var self = this;
+            return Autograd.Recording.Op("IndexCopyBackward0", [this, source], () => self.clone().index_copy_(dim, index, source), (g, _) =>
+            {
+                int d = Shape.WrapDim(dim, g.ndim);
+                return [self.requires_grad ? (g.ndim == 0 ? torch.zeros_like(g) : g.index_fill(d, index, 0)) : null,
+                        source.requires_grad ? (g.ndim == 0 ? g : g.index_select(d, index)).reshape(source._shape) : null];
+            });
+        }
 
         /// <summary>Fills the entries at index along dim with value.</summary>
         public Tensor index_fill_(long dim, Tensor index, Scalar value)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this))
+                return Autograd.Differentiation.InPlace(this, old => old.index_fill(dim, index, value));
             if (index.dtype != DType.Int64) throw new IndexOutOfRangeException("index_fill_(): Expected dtype int64 for index.");
             if (index.ndim > 1) throw new IndexOutOfRangeException("index_fill_(): Index is supposed to be a vector");
             if (ndim == 0) { AdvancedIndexing.OneDim(this).index_fill_(0, index, value); return this; }
@@ -113,19 +145,37 @@ namespace Flint
 
         public Tensor index_fill_(long dim, Tensor index, Tensor value)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, value))
+                return Autograd.Differentiation.InPlace(this, old => old.index_fill(dim, index, value));
             if (value.ndim != 0)
                 throw new ArgumentException($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
             return index_fill_(dim, index, value.ToScalar());
         }
 
-        public Tensor index_fill(long dim, Tensor index, Scalar value) => clone().index_fill_(dim, index, value);
-        public Tensor index_fill(long dim, Tensor index, Tensor value) => clone().index_fill_(dim, index, value);
+        public Tensor index_fill(long dim, Tensor index, Scalar value)
+        {
+            var self = this;
+            return Autograd.Recording.Op("IndexFillBackward0", [this], () => self.clone().index_fill_(dim, index, value),
+                (g, _) => [g.ndim == 0 ? torch.zeros_like(g) : g.index_fill(dim, index, 0)]);
+        }
+
+        public Tensor index_fill(long dim, Tensor index, Tensor value)
+        {
+            var self = this;
+            return Autograd.Recording.Op("IndexFillBackward1", [this, value], () => self.clone().index_fill_(dim, index, value), (g, _) =>
+            [
+                self.requires_grad ? (g.ndim == 0 ? torch.zeros_like(g) : g.index_fill(dim, index, 0)) : null,
+                value.requires_grad ? (g.ndim == 0 ? g : g.index_select(dim, index)).sum() : null,
+            ]);
+        }
 
         public Tensor take(Tensor index) => torch.take(this, index);
 
         /// <summary>Writes source into self seen as 1-D at index (accumulate: adds).</summary>
         public Tensor put_(Tensor index, Tensor source, bool accumulate = false)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, source))
+                return Autograd.Differentiation.InPlace(this, old => old.put(index, source, accumulate));
             if (index.dtype != DType.Int64) throw new ArgumentException($"put_(): Expected a long tensor for index, but got {index.dtype.LegacyName}");
             if (source.dtype != dtype)
                 throw new ArgumentException($"put_(): self and source expected to have the same dtype, but got self.dtype = {dtype.LegacyName} and source.dtype = {source.dtype.LegacyName}");
@@ -144,7 +194,15 @@ namespace Flint
             return this;
         }
 
-        public Tensor put(Tensor index, Tensor source, bool accumulate = false) => clone().put_(index, source, accumulate);
+        public Tensor put(Tensor index, Tensor source, bool accumulate = false)
+        {
+            var self = this;
+            return Autograd.Recording.Op("PutBackward0", [this, source], () => self.clone().put_(index, source, accumulate), (g, _) =>
+            [
+                self.requires_grad ? (accumulate ? g : g.put(index, torch.zeros_like(source), accumulate: false)) : null,
+                source.requires_grad ? g.take(index).reshape(source._shape) : null,
+            ]);
+        }
     }
 }
 

@@ -77,7 +77,10 @@ namespace Flint
                 if (!tensors[i]._shape.AsSpan().SequenceEqual(s0))
                     throw new ArgumentException($"stack expects each tensor to be equal size, but got {Shape.Str(s0)} at entry 0 and {Shape.Str(tensors[i]._shape)} at entry {i}");
             int d = Shape.WrapDim(dim, s0.Length + 1);
-            return cat(tensors.Select(t => t.unsqueeze(d)).ToArray(), d, @out);
+            Autograd.Differentiation.CheckOut(@out, tensors.ToArray());
+            if (@out is not null) return cat(tensors.Select(t => t.unsqueeze(d)).ToArray(), d, @out);
+            return Autograd.Recording.Op("StackBackward0", tensors.ToArray(), () => cat(tensors.Select(t => t.unsqueeze(d)).ToArray(), d),
+                (g, _) => g.unbind(d).Select((gi, i) => tensors[i].requires_grad ? gi : null).ToArray());
         }
 
         public static Tensor hstack(IReadOnlyList<Tensor> tensors, Tensor? @out = null)

@@ -14,7 +14,10 @@ namespace Flint
             var shape = Shape.Broadcast(mask._shape, input._shape);
             if (shape.Length == 0) shape = [1];
             var m = mask.dtype == @bool ? mask : mask.to(@bool);
-            var r = AdvancedIndexing.Index(input.expand(shape), [m.expand(shape)]);
+            Autograd.Differentiation.CheckOut(@out, input);
+            var own = input._shape;
+            var r = Autograd.Recording.Op("MaskedSelectBackward0", [input], () => AdvancedIndexing.Index(input.expand(shape), [m.expand(shape)]),
+                (g, _) => [Autograd.Recording.SumToShape(zeros(shape, g.dtype, g.device).masked_scatter(m.expand(shape), g), own)]);
             return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
         }
 
@@ -72,6 +75,8 @@ namespace Flint
         {
             if (value.ndim != 0)
                 throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
+            if (Autograd.Differentiation.NeedsInPlace(this, value))
+                return Autograd.Differentiation.InPlace(this, old => old.masked_fill(mask, value));
             return masked_fill_(mask, value.ToScalar());
         }
 
@@ -91,6 +96,16 @@ namespace Flint
         {
             if (value.ndim != 0)
                 throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
+            if (Autograd.Recording.Needs(value))
+            {
+                // MaskedFillBackward1: the value gets the sum of the gradient at the filled positions
+                var self = this;
+                return Autograd.Recording.Op("MaskedFillBackward1", [this, value], () => self.masked_fill(mask, value.ToScalar()), (g, _) =>
+                [
+                    self.requires_grad ? Autograd.Recording.SumToShape(g.masked_fill(mask, 0), self._shape) : null,
+                    (g * mask.to(g.dtype)).sum().to(value.dtype),
+                ]);
+            }
             return masked_fill(mask, value.ToScalar());
         }
 
@@ -99,6 +114,8 @@ namespace Flint
         /// <summary>Copies source's leading elements, in order, into the positions where mask is true.</summary>
         public Tensor masked_scatter_(Tensor mask, Tensor source)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this, source))
+                return Autograd.Differentiation.InPlace(this, old => old.masked_scatter(mask, source));
             if (!AdvancedIndexing.IsMask(mask)) throw new ArgumentException($"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
             if (source.dtype != dtype)
                 throw new ArgumentException($"masked_scatter: expected self and source to have same dtypes but got{dtype.LegacyName} and {source.dtype.LegacyName}");
@@ -118,7 +135,19 @@ namespace Flint
         public Tensor masked_scatter(Tensor mask, Tensor source)
         {
             var shape = Shape.Broadcast(mask._shape, _shape);
-            return expand(shape).clone().masked_scatter_(mask, source);
+            var self = this;
+            return Autograd.Recording.Op("MaskedScatterBackward0", [this, source], () => self.expand(shape).clone().masked_scatter_(mask, source), (g, _) =>
+            {
+                Tensor? gs = null;
+                if (source.requires_grad)
+                {
+                    // source's leading elements went to the true positions, in order; the rest got no gradient
+                    var picked = g.masked_select(mask);
+                    long rest = source.numel() - picked.numel();
+                    gs = (rest > 0 ? torch.cat([picked, torch.zeros([rest], g.dtype, g.device)]) : picked).reshape(source._shape);
+                }
+                return [self.requires_grad ? Autograd.Recording.SumToShape(g.masked_fill(mask, 0), self._shape) : null, gs];
+            });
         }
 
         public Tensor nonzero() => torch.nonzero(this);

@@ -19,9 +19,12 @@ namespace Flint
             long off = input._offset;
             for (int d = 0; d < n; d++)
                 if (rev[d] && input._shape[d] > 1) { off += (input._shape[d] - 1) * st[d]; st[d] = -st[d]; }
-            var r = Tensor.Empty(input._shape, input.dtype, input.device);
-            if (r.numel() > 0) r.Backend.Copy(r, input.View(input._shape, st, off));
-            return r;
+            return Autograd.Recording.Op("FlipBackward0", [input], () =>
+            {
+                var r = Tensor.Empty(input._shape, input.dtype, input.device);
+                if (r.numel() > 0) r.Backend.Copy(r, input.View(input._shape, st, off));
+                return r;
+            }, (g, _) => [g.flip(dims)]);
         }
 
         public static Tensor fliplr(Tensor input)
@@ -39,9 +42,16 @@ namespace Flint
         /// <summary>Rolls elements along dims by shifts (wrapping around); with no dims the tensor is rolled as 1-D.</summary>
         public static Tensor roll(Tensor input, long[] shifts, long[]? dims = null)
         {
+            var back = shifts.Select(s => -s).ToArray();
+            var backDims = dims;
+            return Autograd.Recording.Op("RollBackward0", [input], () => RollImpl(input, shifts, dims), (g, _) => [g.roll(back, backDims)]);
+        }
+
+        private static Tensor RollImpl(Tensor input, long[] shifts, long[]? dims)
+        {
             dims ??= [];
             if (dims.Length == 0 && shifts.Length == 1)
-                return roll(input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1), shifts, [0]).reshape(input._shape);
+                return RollImpl(input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1), shifts, [0]).reshape(input._shape);
             if (shifts.Length != dims.Length)
                 throw new ArgumentException($"shifts and dimensions must align. shifts: {shifts.Length}, dims:{dims.Length}");
             var r = input;
@@ -61,14 +71,21 @@ namespace Flint
             roll(input, [shifts], dims is { } d ? [d] : null);
 
         /// <summary>Lower triangle of the last two dims: elements with column - row &lt;= diagonal are kept, others zeroed.</summary>
-        public static Tensor tril(Tensor input, long diagonal = 0, Tensor? @out = null) => RearrangeOps.Triangle(input, diagonal, lower: true, @out);
+        public static Tensor tril(Tensor input, long diagonal = 0, Tensor? @out = null) => RearrangeOps.TriangleRecorded(input, diagonal, lower: true, @out);
 
         /// <summary>Upper triangle of the last two dims: elements with column - row &gt;= diagonal are kept, others zeroed.</summary>
-        public static Tensor triu(Tensor input, long diagonal = 0, Tensor? @out = null) => RearrangeOps.Triangle(input, diagonal, lower: false, @out);
+        public static Tensor triu(Tensor input, long diagonal = 0, Tensor? @out = null) => RearrangeOps.TriangleRecorded(input, diagonal, lower: false, @out);
 
         /// <summary>1-D input: a square matrix with input on the given diagonal. 2-D input: that diagonal, copied.</summary>
         public static Tensor diag(Tensor input, long diagonal = 0, Tensor? @out = null)
         {
+            Autograd.Differentiation.CheckOut(@out, input);
+            if (@out is null && Autograd.Recording.Needs(input))
+            {
+                var shape = input._shape;
+                return Autograd.Recording.Op("DiagBackward0", [input], () => diag(input, diagonal), (g, _) =>
+                    [shape.Length == 1 ? g.diagonal(diagonal) : DiagonalEmbed(g, shape, diagonal, 0, 1)]);
+            }
             Tensor r;
             if (input.dtype == float16) throw new NotSupportedException("\"diag\" not implemented for 'Half'");
             if (input.ndim == 1)
@@ -83,6 +100,15 @@ namespace Flint
         }
 
         public static Tensor diagonal(Tensor input, long offset = 0, long dim1 = 0, long dim2 = 1) => input.diagonal(offset, dim1, dim2);
+
+        /// <summary>Zeros of <paramref name="shape"/> with g on the given diagonal (diagonal's backward, itself recorded).</summary>
+        internal static Tensor DiagonalEmbed(Tensor g, long[] shape, long offset, long dim1, long dim2) =>
+            Autograd.Recording.Op("DiagonalBackwardBackward0", [g], () =>
+            {
+                var z = zeros(shape, g.dtype, g.device);
+                z.diagonal(offset, dim1, dim2).copy_(g);
+                return z;
+            }, (gg, _) => [gg.diagonal(offset, dim1, dim2)]);
     }
 
     public partial class Tensor
@@ -111,8 +137,14 @@ namespace Flint
                 sh[2 * i + 1] = i < pad ? 1 : _shape[i - pad];
                 st[2 * i + 1] = i < pad ? 0 : _strides[i - pad];
             }
-            r.Backend.Copy(r.view(sh), View(sh, st, _offset));
-            return r;
+            using (new Autograd.GradModeScope(false)) r.Backend.Copy(r.view(sh), View(sh, st, _offset));
+            var own = _shape;
+            return Autograd.Recording.Record(r, "RepeatBackward0", [this], g =>
+            {
+                // sum the gradient over the copies: split each dim into (repeats, size) and sum the repeat dims
+                var dimsToSum = Enumerable.Range(0, n).Select(i => (long)(2 * i)).ToArray();
+                return [g.reshape(sh).sum(dimsToSum).reshape(own)];
+            });
         }
 
         /// <summary>repeat, with dims padded by leading 1s when fewer than the tensor's dims.</summary>
@@ -139,7 +171,9 @@ namespace Flint
             var sh = new List<long>(); var st = new List<long>();
             for (int i = 0; i < ndim; i++) if (i != d1 && i != d2) { sh.Add(_shape[i]); st.Add(_strides[i]); }
             sh.Add(len); st.Add(_strides[d1] + _strides[d2]);
-            return View(sh.ToArray(), st.ToArray(), off);
+            var own = _shape;
+            return Autograd.Recording.Record(View(sh.ToArray(), st.ToArray(), off), "DiagonalBackward0", [this],
+                g => [torch.DiagonalEmbed(g, own, offset, d1, d2)]);
         }
     }
 }
@@ -148,6 +182,13 @@ namespace Flint.Ops
 {
     internal static class RearrangeOps
     {
+        internal static Tensor TriangleRecorded(Tensor input, long k, bool lower, Tensor? @out)
+        {
+            Autograd.Differentiation.CheckOut(@out, input);
+            return Autograd.Recording.Op(lower ? "TrilBackward0" : "TriuBackward0", [input], () => Triangle(input, k, lower, @out),
+                (g, _) => [lower ? g.tril(k) : g.triu(k)]);
+        }
+
         internal static Tensor Triangle(Tensor input, long k, bool lower, Tensor? @out, bool inPlace = false)
         {
             string name = lower ? "tril" : "triu";
@@ -159,7 +200,12 @@ namespace Flint.Ops
                 for (long j = 0; j < cols; j++)
                     keep[i * cols + j] = lower ? j - i <= k : j - i >= k;
             var drop = torch.from_array(keep, rows, cols).logical_not();
-            if (inPlace) return input.masked_fill_(drop, 0);
+            if (inPlace)
+            {
+                if (Autograd.Differentiation.NeedsInPlace(input))
+                    return Autograd.Differentiation.InPlace(input, old => TriangleRecorded(old, k, lower, null));
+                return input.masked_fill_(drop, 0);
+            }
             var r = input.masked_fill(drop, 0);
             return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
         }

@@ -17,7 +17,8 @@ namespace Flint
             get
             {
                 var (view, adv) = IndexerOps.ApplySlicing(this, indices);
-                if (adv is null) return ReferenceEquals(view, this) ? View(_shape, _strides, _offset) : view;
+                if (adv is null)
+                    return ReferenceEquals(view, this) ? Autograd.Recording.Record(View(_shape, _strides, _offset), "AliasBackward0", [this], g => [g]) : view;
                 return AdvancedIndexing.Index(view, adv);
             }
             set => IndexerOps.Assign(this, indices, value);
@@ -189,7 +190,9 @@ namespace Flint.Ops
             long len = e > s ? (e - s + step - 1) / step : 0;
             var sh = (long[])t._shape.Clone(); var st = (long[])t._strides.Clone();
             sh[dim] = len; st[dim] = t._strides[dim] * step;
-            return t.View(sh, st, t._offset + (len > 0 ? s * t._strides[dim] : 0));
+            var v = t.View(sh, st, t._offset + (len > 0 ? s * t._strides[dim] : 0));
+            return Autograd.Recording.Record(v, "SliceBackward0", [t],
+                g => [t.Embed(g, "SliceBackwardBackward0", z => SliceDim(z, dim, start, stop, step))]);
         }
 
         internal static void Assign(Tensor self, TensorIndex[] indices, Tensor value)

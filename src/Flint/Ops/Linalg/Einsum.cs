@@ -173,7 +173,8 @@ namespace Flint.Ops.Linalg
                 }
                 for (int d = 0; d < dims; d++)
                     if (sizes[d] != 1) { seenSize[d] = sizes[d]; dimLastOp[d] = i; }
-                ops[i] = op.View(sizes, strides, op._offset);
+                // a recorded strided view (repeated subscripts read a diagonal), so gradients reach the operand
+                ops[i] = Autograd.Recording.Needs(op) ? op.as_strided(sizes, strides, op._offset) : op.View(sizes, strides, op._offset);
             }
 
             // ---- contract left to right, dropping each dim once no later operand has it
@@ -250,6 +251,7 @@ namespace Flint.Ops.Linalg
         /// </summary>
         internal static Tensor SumDim(Tensor t, int dim, bool keepdim = false)
         {
+            if (Autograd.Recording.Needs(t)) return t.sum(dim, keepdim);
             var outDtype = t.dtype.is_floating_point ? t.dtype : DType.Int64;
             var compute = outDtype.itemsize == 2 && outDtype.is_floating_point ? DType.Float32 : outDtype;
             var x = t.to(compute).movedim(dim, -1);

@@ -234,12 +234,12 @@ namespace Flint
         }
 
         /// <summary>Inner product of two 1-D tensors (a 0-dim result).</summary>
-        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out);
+        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, "DotBackward0");
 
         /// <summary>dot with the first argument conjugated: the same as dot for real dtypes.</summary>
-        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out);
+        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, "VdotBackward0");
 
-        private static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out)
+        private static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out, string node)
         {
             if (input.ndim != 1 || other.ndim != 1)
                 throw new ArgumentException($"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors");
@@ -270,7 +270,7 @@ namespace Flint
                 r.Backend.Dot(input, other, r);
             }
             noGrad.Dispose();
-            r = Autograd.Recording.Record(r, "DotBackward0", [input, other],
+            r = Autograd.Recording.Record(r, node, [input, other],
                 g => [input.requires_grad ? g * other : null, other.requires_grad ? g * input : null], input, other);
             return Products.Deliver(r, @out);
         }
@@ -343,7 +343,7 @@ namespace Flint
             var a = input.reshape(Shape.Numel(input._shape[..^1]), k1);
             var b = other.reshape(Shape.Numel(other._shape[..^1]), k2);
             if (@out is not null) Products.CheckOut(@out, input.dtype);
-            var r = mm(a, b.t()).view(shape);
+            var r = mm(a, b.t()).reshape(shape);
             return Products.Deliver(r, @out);
         }
 
@@ -362,7 +362,10 @@ namespace Flint
             {
                 Products.CheckMatrices(input.unsqueeze(0), other);
                 Products.CheckOut(@out, input.dtype);
-                return Products.Deliver(mm(input.unsqueeze(0), other).squeeze(0), @out);
+                var prod = mm(input.unsqueeze(0), other);
+                // PyTorch squeezes the product in place, so the node is SqueezeBackward3
+                var sq = Autograd.Recording.Record(prod.View([prod._shape[1]], [prod._strides[1]], prod._offset), "SqueezeBackward3", [prod], g => [g.unsqueeze(0)]);
+                return Products.Deliver(sq, @out);
             }
             if (d1 == 2 && d2 == 2) return mm(input, other, @out);
             if (Products.ShouldFold(input, d2) || Products.ShouldFold(other, d1))
@@ -381,14 +384,14 @@ namespace Flint
                 {
                     Products.CheckMatrices(t1f, t2);
                     Products.CheckOut(@out, t1f.dtype);
-                    r = mm(t1f, t2).view(outShape.ToArray());
+                    r = mm(t1f, t2).UnsafeView(outShape.ToArray());
                     if (transpose) r = r.mT.contiguous();
                 }
                 else
                 {
                     Products.CheckMv(null, t1f, t2);
                     Products.CheckOut(@out, t1f.dtype);
-                    r = mv(t1f, t2).view(outShape.ToArray());
+                    r = mv(t1f, t2).UnsafeView(outShape.ToArray());
                 }
                 return Products.Deliver(r, @out);
             }
@@ -406,7 +409,7 @@ namespace Flint
                 if (d2 > 1) outShape.Add(p);
                 Products.CheckBatches(t1, t2);
                 Products.CheckOut(@out, t1.dtype);
-                var r = bmm(t1, t2).view(outShape.ToArray());
+                var r = bmm(t1, t2).UnsafeView(outShape.ToArray());
                 return Products.Deliver(r, @out);
             }
         }

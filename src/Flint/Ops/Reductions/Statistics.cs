@@ -148,11 +148,26 @@ namespace Flint
             VarLike<StdOp>(input, [dim], unbiased, keepdim, correction, @out);
 
         public static (Tensor std, Tensor mean) std_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
-            (VarLike<StdOp>(input, dim, unbiased, keepdim, correction, null, "std_mean"), mean(input, dim ?? [], keepdim));
+            StatMean<StdOp>(input, dim, unbiased, keepdim, correction, "std_mean");
+
+        /// <summary>std_mean/var_mean: both results come from one node (StdMeanBackward0/VarMeanBackward0), as in PyTorch.</summary>
+        private static (Tensor, Tensor) StatMean<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, string name) where TOp : IReduceOp
+        {
+            Tensor s, m;
+            using (new Autograd.GradModeScope(false))
+            {
+                s = VarLike<TOp>(input, dim, unbiased, keepdim, correction, null, name);
+                m = mean(input, dim ?? [], keepdim);
+            }
+            if (!Autograd.Recording.Needs(input)) return (s, m);
+            var dims = Reduction.Dims(input, dim);
+            var r = Autograd.ReductionDerivatives.StatMean(name == "std_mean", input, dims, keepdim, Correction(unbiased, correction), s, m);
+            return (r[0], r[1]);
+        }
         public static (Tensor std, Tensor mean) std_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
             std_mean(input, [dim], unbiased, keepdim, correction);
         public static (Tensor var, Tensor mean) var_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
-            (VarLike<VarOp>(input, dim, unbiased, keepdim, correction, null, "var_mean"), mean(input, dim ?? [], keepdim));
+            StatMean<VarOp>(input, dim, unbiased, keepdim, correction, "var_mean");
         public static (Tensor var, Tensor mean) var_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
             var_mean(input, [dim], unbiased, keepdim, correction);
 
@@ -206,7 +221,15 @@ namespace Flint
                 if (!input.dtype.is_floating_point) throw new ArgumentException("median() input tensor cannot be empty");
                 return Scalars.Full(double.NaN, input.dtype, input.device);
             }
-            return Reduction.RunIndex<MedianOp>("median", Reduction.Flat(input), 0, false).values;
+            Tensor m;
+            using (new Autograd.GradModeScope(false)) m = Reduction.RunIndex<MedianOp>("median", Reduction.Flat(input), 0, false).values;
+            if (!Autograd.Recording.Needs(input)) return m;
+            // the gradient is shared evenly by the elements equal to the median
+            return Autograd.Recording.Record(m, "MedianBackward0", [input], g =>
+            {
+                var mask = input.eq(m).to(g.dtype);
+                return [mask * (g / mask.sum())];
+            }, input);
         }
 
         public static ValuesIndices median(Tensor input, long dim, bool keepdim = false)

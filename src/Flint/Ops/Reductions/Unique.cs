@@ -34,7 +34,15 @@ namespace Flint
         }
 
         /// <summary>The distinct elements in ascending order (or distinct slices along dim, in lexicographic order).</summary>
-        public static Tensor unique(Tensor input, bool sorted = true, long? dim = null) => UniqueImpl(input, dim).output;
+        public static Tensor unique(Tensor input, bool sorted = true, long? dim = null) => UniqueRecorded(input, dim, UniqueImpl(input, dim).output);
+
+        /// <summary>unique's values take part in the graph, but (as in PyTorch) have no derivative: backward names the op.</summary>
+        private static Tensor UniqueRecorded(Tensor input, long? dim, Tensor output)
+        {
+            string op = dim is null ? "_unique2" : "unique_dim";
+            return Autograd.Recording.Record(output, dim is null ? "Unique2Backward0" : "UniqueDimBackward0", [input],
+                _ => throw Autograd.Differentiation.NotImplemented(op));
+        }
 
         /// <summary>
         /// unique with its optional outputs: inverse_indices (where each element went) and counts. Outputs not
@@ -43,7 +51,7 @@ namespace Flint
         public static (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(Tensor input, bool sorted, bool return_inverse, bool return_counts = false, long? dim = null)
         {
             var (o, i, c) = UniqueImpl(input, dim);
-            return (o, return_inverse ? i : null, return_counts ? c : null);
+            return (UniqueRecorded(input, dim, o), return_inverse ? i : null, return_counts ? c : null);
         }
     }
 

@@ -51,7 +51,7 @@ public partial class Tensor
         var shp = _shape;
         if (st is not null) return Rec(View(s, st, _offset), "ReshapeAliasBackward0", g => g.reshape(shp));
         // as PyTorch: a contiguous clone (CloneBackward0), then an unsafe view of it (UnsafeViewBackward0)
-        var copy = clone();
+        var copy = contiguous();
         return copy.Rec(copy.View(s, Shape.ContiguousStrides(s), 0), "UnsafeViewBackward0", g => g.reshape(shp));
     }
 

@@ -105,6 +105,18 @@ public partial class Tensor
     }
 
     public Tensor zero_() => fill_(0);
+}
+
+public static partial class torch
+{
+    /// <summary>A copy of input with every element set to value (input's dtype and shape).</summary>
+    public static Tensor fill(Tensor input, Scalar value) => input.clone().fill_(value);
+    /// <summary>A copy of input with every element set to a 0-dim tensor's value.</summary>
+    public static Tensor fill(Tensor input, Tensor value) => input.clone().fill_(value);
+}
+
+public partial class Tensor
+{
 
     /// <summary>
     /// A copy with its own memory, laid out as PyTorch's default (preserve) memory format: a dense input keeps

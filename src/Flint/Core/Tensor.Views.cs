@@ -67,8 +67,38 @@ public partial class Tensor
         return Rec(View(sh, st, _offset), "TransposeBackward0", g => g.transpose(d0, d1));
     }
 
+    public Tensor transpose_(long dim0, long dim1) => Restride(t => t.transpose(dim0, dim1));
+
     public Tensor swapaxes(long axis0, long axis1) => transpose(axis0, axis1);
+    public Tensor swapaxes_(long axis0, long axis1) => transpose_(axis0, axis1);
     public Tensor swapdims(long dim0, long dim1) => transpose(dim0, dim1);
+    public Tensor swapdims_(long dim0, long dim1) => transpose_(dim0, dim1);
+
+    /// <summary>
+    /// The in-place view ops (t_, transpose_, squeeze_, unsqueeze_, as_strided_): self takes the shape, strides and
+    /// offset of the out-of-place view, keeps its storage and bumps its version as PyTorch; in a graph self's history
+    /// moves onto the view's node (whose input stands for self's previous history).
+    /// </summary>
+    private Tensor Restride(Func<Tensor, Tensor> view)
+    {
+        Autograd.AutogradHooks.CheckInPlace(this);
+        Tensor v;
+        if (Autograd.GradMode.IsEnabled && requires_grad && grad_fn is { } previous)
+        {
+            if (IsViewOfGraph)
+                throw new NotSupportedException("Flint does not yet support in-place view operations on a view of a tensor that requires grad; use the out-of-place form (e.g. y = y.t()).");
+            var old = new Tensor(_storage, _shape, _strides, _offset, _version);
+            old.SetHistory(previous, OutputNr);
+            v = view(old);
+        }
+        else v = view(this);
+        _shape = (long[])v._shape.Clone();
+        _strides = (long[])v._strides.Clone();
+        _offset = v._offset;
+        BumpVersion();
+        if (v.grad_fn is { } fn) SetHistory(fn, v.OutputNr);
+        return this;
+    }
 
     /// <summary>Transposes a tensor of at most 2 dims.</summary>
     public Tensor t()
@@ -77,6 +107,8 @@ public partial class Tensor
         var v = ndim < 2 ? View(_shape, _strides, _offset) : View([_shape[1], _shape[0]], [_strides[1], _strides[0]], _offset);
         return Rec(v, "TBackward0", g => g.t());
     }
+
+    public Tensor t_() => Restride(t => t.t());
 
     /// <summary>Reverses all dims (deprecated in PyTorch for ndim != 2, kept for 2-D code).</summary>
     public Tensor T => permute(Enumerable.Range(0, ndim).Reverse().Select(i => (long)i).ToArray());
@@ -184,6 +216,11 @@ public partial class Tensor
         var keep = Enumerable.Range(0, ndim).Where(i => !(listed[i] && _shape[i] == 1)).ToArray();
         return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), name, g => g.reshape(shp));
     }
+
+    public Tensor squeeze_() => Restride(t => t.squeeze());
+    public Tensor squeeze_(params long[] dims) => Restride(t => t.squeeze(dims));
+
+    public Tensor unsqueeze_(long dim) => Restride(t => t.unsqueeze(dim));
 
     public Tensor unsqueeze(long dim)
     {
@@ -362,6 +399,8 @@ public partial class Tensor
             return buffer.take(StoragePositions(inSize, inStride, inOff));
         });
     }
+
+    public Tensor as_strided_(long[] size, long[] stride, long? storage_offset = null) => Restride(t => t.as_strided(size, stride, storage_offset));
 
     /// <summary>The storage position of every element of a (size, stride, offset) view, shaped like the view.</summary>
     private static Tensor StoragePositions(long[] size, long[] stride, long offset)

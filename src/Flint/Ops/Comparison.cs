@@ -94,6 +94,13 @@ namespace Flint
         public static Tensor operator <=(Tensor a, Scalar b) => torch.le(a, b);
         public static Tensor operator >(Tensor a, Scalar b) => torch.gt(a, b);
         public static Tensor operator >=(Tensor a, Scalar b) => torch.ge(a, b);
+        // number OP tensor: Python reflects these onto the tensor (2 < t is t > 2)
+        public static Tensor operator ==(Scalar a, Tensor b) => torch.eq(b, a);
+        public static Tensor operator !=(Scalar a, Tensor b) => torch.ne(b, a);
+        public static Tensor operator <(Scalar a, Tensor b) => torch.gt(b, a);
+        public static Tensor operator <=(Scalar a, Tensor b) => torch.ge(b, a);
+        public static Tensor operator >(Scalar a, Tensor b) => torch.lt(b, a);
+        public static Tensor operator >=(Scalar a, Tensor b) => torch.le(b, a);
 
         public override bool Equals(object? obj) => ReferenceEquals(this, obj);
         public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);

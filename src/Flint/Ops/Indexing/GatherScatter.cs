@@ -26,9 +26,22 @@ namespace Flint
                 g => [zeros(inShape, dtype: g.dtype, device: g.device).scatter_add(d, index, g)]);
         }
 
-        public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null) => input.scatter(dim, index, src, reduce);
-        public static Tensor scatter(Tensor input, long dim, Tensor index, Scalar value, string? reduce = null) => input.scatter(dim, index, value, reduce);
-        public static Tensor scatter_add(Tensor input, long dim, Tensor index, Tensor src) => input.scatter_add(dim, index, src);
+        public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null, Tensor? @out = null) =>
+            ScatterOut(@out, "scatter", [input, src], () => input.scatter(dim, index, src, reduce));
+        public static Tensor scatter(Tensor input, long dim, Tensor index, Scalar value, string? reduce = null, Tensor? @out = null) =>
+            ScatterOut(@out, "scatter", [input], () => input.scatter(dim, index, value, reduce));
+        public static Tensor scatter_add(Tensor input, long dim, Tensor index, Tensor src, Tensor? @out = null) =>
+            ScatterOut(@out, "scatter_add", [input, src], () => input.scatter_add(dim, index, src));
+
+        /// <summary>The scatter family's out=: of the input's dtype exactly, and refused when an input requires grad.</summary>
+        private static Tensor ScatterOut(Tensor? @out, string op, Tensor[] inputs, Func<Tensor> run)
+        {
+            if (@out is null) return run();
+            if (@out.dtype != inputs[0].dtype)
+                throw new ArgumentException($"Expected out tensor to have dtype {Reduction.CppName(inputs[0].dtype)}, but got {Reduction.CppName(@out.dtype)} instead");
+            Autograd.Differentiation.CheckOut(@out, op, inputs);
+            return AdvancedIndexing.CopyOut(run(), @out);
+        }
         public static Tensor scatter_reduce(Tensor input, long dim, Tensor index, Tensor src, string reduce, bool include_self = true) =>
             input.scatter_reduce(dim, index, src, reduce, include_self);
 

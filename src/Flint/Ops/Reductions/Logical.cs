@@ -43,11 +43,11 @@ namespace Flint
         }
 
         /// <summary>True when every element is nonzero.</summary>
-        public static Tensor all(Tensor input) => AllAny<AllOp>(input, null, false, null);
+        public static Tensor all(Tensor input, Tensor? @out = null) => AllAny<AllOp>(input, null, false, @out);
         public static Tensor all(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => AllAny<AllOp>(input, [dim], keepdim, @out);
         public static Tensor all(Tensor input, long[] dim, bool keepdim = false, Tensor? @out = null) => AllAny<AllOp>(input, dim, keepdim, @out);
         /// <summary>True when any element is nonzero.</summary>
-        public static Tensor any(Tensor input) => AllAny<AnyOp>(input, null, false, null);
+        public static Tensor any(Tensor input, Tensor? @out = null) => AllAny<AnyOp>(input, null, false, @out);
         public static Tensor any(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => AllAny<AnyOp>(input, [dim], keepdim, @out);
         public static Tensor any(Tensor input, long[] dim, bool keepdim = false, Tensor? @out = null) => AllAny<AnyOp>(input, dim, keepdim, @out);
     }

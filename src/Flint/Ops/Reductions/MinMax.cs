@@ -69,6 +69,8 @@ namespace Flint
 
         /// <summary>The largest element as a 0-dim tensor (NaN if any element is NaN).</summary>
         public static Tensor max(Tensor input) => AMaxLike<MaxOp>(input, null, false, null, "max");
+        /// <summary>torch.max(input, other): the elementwise maximum, as maximum.</summary>
+        public static Tensor max(Tensor input, Tensor other, Tensor? @out = null) => maximum(input, other, @out);
         /// <summary>The largest elements along <paramref name="dim"/> and their positions.</summary>
         public static ValuesIndices max(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null)
         {
@@ -78,6 +80,8 @@ namespace Flint
         }
 
         public static Tensor min(Tensor input) => AMaxLike<MinOp>(input, null, false, null, "min");
+        /// <summary>torch.min(input, other): the elementwise minimum, as minimum.</summary>
+        public static Tensor min(Tensor input, Tensor other, Tensor? @out = null) => minimum(input, other, @out);
         public static ValuesIndices min(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null)
         {
             int d = Reduction.Dim(input, dim);
@@ -141,8 +145,10 @@ namespace Flint
     public partial class Tensor
     {
         public Tensor max() => torch.max(this);
+        public Tensor max(Tensor other) => torch.max(this, other);
         public ValuesIndices max(long dim, bool keepdim = false) => torch.max(this, dim, keepdim);
         public Tensor min() => torch.min(this);
+        public Tensor min(Tensor other) => torch.min(this, other);
         public ValuesIndices min(long dim, bool keepdim = false) => torch.min(this, dim, keepdim);
         public Tensor amax(long[]? dim = null, bool keepdim = false) => torch.amax(this, dim, keepdim);
         public Tensor amax(long dim, bool keepdim = false) => torch.amax(this, dim, keepdim);

@@ -23,9 +23,16 @@ namespace Flint
         }
 
         /// <summary>exp(x) / sum(exp(x)) along dim; with dtype the input is cast first.</summary>
-        public static Tensor softmax(Tensor input, long dim, DType? dtype = null) => SoftmaxImpl(input, dim, dtype, false);
+        public static Tensor softmax(Tensor input, long dim, DType? dtype = null, Tensor? @out = null) => SoftmaxOut(SoftmaxImpl(input, dim, dtype, false), @out);
         /// <summary>log(softmax(x)) along dim, computed stably.</summary>
-        public static Tensor log_softmax(Tensor input, long dim, DType? dtype = null) => SoftmaxImpl(input, dim, dtype, true);
+        public static Tensor log_softmax(Tensor input, long dim, DType? dtype = null, Tensor? @out = null) => SoftmaxOut(SoftmaxImpl(input, dim, dtype, true), @out);
+
+        /// <summary>out= must have the result's dtype exactly; PyTorch's softmax out= does not refuse inputs that require grad.</summary>
+        private static Tensor SoftmaxOut(Tensor r, Tensor? @out)
+        {
+            if (@out is null) return r;
+            using (no_grad()) return AdvancedIndexing.CopyOut(r.detach(), @out);
+        }
     }
 
     public partial class Tensor

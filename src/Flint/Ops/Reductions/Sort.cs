@@ -18,10 +18,12 @@ namespace Flint
         /// Sorts along dim (NaN counts as the largest value). Flint's sort is always stable, so
         /// <paramref name="stable"/> only documents intent.
         /// </summary>
-        public static ValuesIndices sort(Tensor input, long dim = -1, bool descending = false, bool stable = false)
+        public static ValuesIndices sort(Tensor input, long dim = -1, bool descending = false, bool stable = false, (Tensor values, Tensor indices)? @out = null)
         {
             int d = Reduction.Dim(input, dim);
+            CheckValuesIndicesOut(@out, input, "sort");
             var (v, i) = SortImpl(input, d, descending);
+            if (@out is { } o) return ValuesIndicesOut("sort", v, i, o);
             return Autograd.ReductionDerivatives.Gathered("SortBackward0", input, d, new ValuesIndices("sort", v, i));
         }
 
@@ -33,8 +35,9 @@ namespace Flint
         public static Tensor msort(Tensor input) => sort(input, 0).values;
 
         /// <summary>The k largest (or smallest) elements along dim, in sorted order, with their indices.</summary>
-        public static ValuesIndices topk(Tensor input, long k, long dim = -1, bool largest = true, bool sorted = true)
+        public static ValuesIndices topk(Tensor input, long k, long dim = -1, bool largest = true, bool sorted = true, (Tensor values, Tensor indices)? @out = null)
         {
+            CheckValuesIndicesOut(@out, input, "topk");
             int d = Reduction.Dim(input, dim);
             long size = input.ndim == 0 ? 1 : input._shape[d];
             if (k < 0 || k > size) throw new ArgumentException("selected index k out of range");
@@ -42,8 +45,23 @@ namespace Flint
             var (v, i) = SortImpl(input, d, largest);
             if (input.ndim > 0) { v = v.narrow(d, 0, k).contiguous(); i = i.narrow(d, 0, k).contiguous(); }
             else if (k == 0) { v = Tensor.Empty([0], input.dtype); i = Tensor.Empty([0], DType.Int64); }
+            if (@out is { } o) return ValuesIndicesOut("topk", v, i, o);
             return Autograd.ReductionDerivatives.Gathered("TopkBackward0", input, d, new ValuesIndices("topk", v, i));
         }
+
+        /// <summary>A (values, indices) out= pair: values of the input's dtype, int64 indices, and no input that requires grad.</summary>
+        private static void CheckValuesIndicesOut((Tensor values, Tensor indices)? @out, Tensor input, string op)
+        {
+            if (@out is not { } o) return;
+            if (o.values.dtype != input.dtype)
+                throw new ArgumentException($"Expected out tensor to have dtype {Reduction.CppName(input.dtype)}, but got {Reduction.CppName(o.values.dtype)} instead");
+            if (o.indices.dtype != DType.Int64)
+                throw new ArgumentException($"Expected out tensor to have dtype long int, but got {Reduction.CppName(o.indices.dtype)} instead");
+            Autograd.Differentiation.CheckOut(o.values, op, input);
+        }
+
+        private static ValuesIndices ValuesIndicesOut(string op, Tensor v, Tensor i, (Tensor values, Tensor indices) o) =>
+            new(op, AdvancedIndexing.CopyOut(v, o.values), AdvancedIndexing.CopyOut(i, o.indices));
     }
 
     public partial class Tensor

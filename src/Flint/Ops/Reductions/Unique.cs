@@ -34,7 +34,10 @@ namespace Flint
         }
 
         /// <summary>The distinct elements in ascending order (or distinct slices along dim, in lexicographic order).</summary>
-        public static Tensor unique(Tensor input, bool sorted = true, long? dim = null) => UniqueRecorded(input, dim, UniqueImpl(input, dim).output);
+        public static Tensor unique(Tensor input) => unique(input, true, null);
+        public static Tensor unique(Tensor input, bool sorted) => unique(input, sorted, null);
+        public static Tensor unique(Tensor input, long? dim) => unique(input, true, dim);
+        public static Tensor unique(Tensor input, bool sorted, long? dim) => UniqueRecorded(input, dim, UniqueImpl(input, dim).output);
 
         /// <summary>unique's values take part in the graph, but (as in PyTorch) have no derivative: backward names the op.</summary>
         private static Tensor UniqueRecorded(Tensor input, long? dim, Tensor output)
@@ -46,9 +49,10 @@ namespace Flint
 
         /// <summary>
         /// unique with its optional outputs: inverse_indices (where each element went) and counts. Outputs not
-        /// asked for are null.
+        /// asked for are null. C# picks this overload whenever return_inverse or return_counts is named, as
+        /// <c>torch.unique(x, return_counts: true)</c> (a call without them gets the plain tensor).
         /// </summary>
-        public static (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(Tensor input, bool sorted, bool return_inverse, bool return_counts = false, long? dim = null)
+        public static (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(Tensor input, bool sorted = true, bool return_inverse = false, bool return_counts = false, long? dim = null)
         {
             var (o, i, c) = UniqueImpl(input, dim);
             return (UniqueRecorded(input, dim, o), return_inverse ? i : null, return_counts ? c : null);
@@ -57,8 +61,11 @@ namespace Flint
 
     public partial class Tensor
     {
-        public Tensor unique(bool sorted = true, long? dim = null) => torch.unique(this, sorted, dim);
-        public (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(bool sorted, bool return_inverse, bool return_counts = false, long? dim = null) =>
+        public Tensor unique() => torch.unique(this);
+        public Tensor unique(bool sorted) => torch.unique(this, sorted);
+        public Tensor unique(long? dim) => torch.unique(this, dim);
+        public Tensor unique(bool sorted, long? dim) => torch.unique(this, sorted, dim);
+        public (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(bool sorted = true, bool return_inverse = false, bool return_counts = false, long? dim = null) =>
             torch.unique(this, sorted, return_inverse, return_counts, dim);
     }
 }

@@ -1,0 +1,362 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Flint;
+using Flint.Tests.Support;
+using Xunit;
+
+namespace Flint.Tests.Variants;
+
+/// <summary>
+/// The variants audit (tools/refs/gen_variants.py): for each op, the call forms PyTorch has (torch.op, Tensor.op,
+/// Tensor.op_, out=) must exist in Flint, found by reflection and called with the recorded Python arguments, and each
+/// must give PyTorch's result; in-place keeps self's storage and bumps its version as PyTorch; out= writes into the
+/// given tensor's storage. Operators are checked against Python's.
+/// </summary>
+public class VariantsTests
+{
+    private static readonly Lazy<JsonElement[]> All = new(() => Reference.Cases("variants"));
+
+    private static IEnumerable<JsonElement> OpCases => All.Value.Where(c => c.GetProperty("op").GetString() != "operator");
+
+    [Fact]
+    public void EveryPyTorchVariantExists()
+    {
+        var missing = new SortedSet<string>();
+        foreach (var c in OpCases)
+        {
+            string op = c.GetProperty("op").GetString()!;
+            var has = c.GetProperty("has");
+            bool functional = c.GetProperty("module").GetString() == "F";
+            if (has.GetProperty("fn").GetBoolean() && FunctionCandidates(op, functional).Length == 0)
+                missing.Add(functional ? $"torch.nn.functional.{op}" : $"torch.{op}");
+            if (has.GetProperty("method").GetBoolean() && MethodCandidates(op).Length == 0 && typeof(Tensor).GetProperty(op) is null)
+                missing.Add($"Tensor.{op}");
+            if (has.GetProperty("inplace").GetBoolean() && MethodCandidates(op + "_").Length == 0)
+                missing.Add($"Tensor.{op}_");
+            if (has.GetProperty("out").GetBoolean() && !FunctionCandidates(op, functional).Any(m => m.GetParameters().Any(p => p.Name == "out")))
+                missing.Add($"torch.{op}(..., out=)");
+        }
+        Assert.True(missing.Count == 0, $"{missing.Count} PyTorch variants missing:\n" + string.Join("\n", missing));
+    }
+
+    public static TheoryData<string> Groups()
+    {
+        var d = new TheoryData<string>();
+        foreach (var op in All.Value.Select(c => c.GetProperty("op").GetString()!).Distinct()) d.Add(op);
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(Groups))]
+    public void VariantsAgreeWithPyTorch(string op)
+    {
+        var failures = new List<string>();
+        foreach (var c in All.Value.Where(c => c.GetProperty("op").GetString() == op))
+        {
+            var name = c.GetProperty("name").GetString()!;
+            var checks = op == "operator"
+                ? new (string, Action)[] { ("", () => CheckOperator(c)) }
+                : new (string, Action)[]
+                {
+                    ("function", () => CheckFunction(c)), ("method", () => CheckMethod(c)),
+                    ("in-place", () => CheckInPlace(c)), ("out=", () => CheckOut(c)),
+                };
+            foreach (var (form, check) in checks)
+            {
+                try { check(); }
+                catch (Exception ex) { failures.Add($"{name} {form}: {ex.Message.Split('\n')[0]}"); }
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} {op} variant checks failed:\n" + string.Join("\n", failures));
+    }
+
+    // ---- the forms
+
+    private static bool Has(JsonElement c, string form) => c.GetProperty("has").GetProperty(form).GetBoolean();
+
+    private static List<JsonElement> Args(JsonElement c) => c.GetProperty("args").EnumerateArray().ToList();
+
+    private static Dictionary<string, JsonElement> Kw(JsonElement c) =>
+        c.GetProperty("kw").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+
+    private static int[] MethodOrder(JsonElement c) => c.TryGetProperty("method_args", out var o)
+        ? o.EnumerateArray().Select(e => e.GetInt32()).ToArray()
+        : Enumerable.Range(0, Args(c).Count).ToArray();
+
+    private static void CheckFunction(JsonElement c)
+    {
+        if (!Has(c, "fn")) return;
+        string op = c.GetProperty("op").GetString()!;
+        var cands = FunctionCandidates(op, c.GetProperty("module").GetString() == "F");
+        Reference.Check(c.GetProperty("res"), () => Normalize(Call(cands, null, Args(c), Kw(c))), $"torch.{op}");
+    }
+
+    private static void CheckMethod(JsonElement c)
+    {
+        if (!Has(c, "method") || c.TryGetProperty("method_error", out _)) return;
+        string op = c.GetProperty("op").GetString()!;
+        var args = Args(c);
+        var order = MethodOrder(c);
+        Reference.Check(c.GetProperty("res"), () =>
+        {
+            var self = Reference.Tensor(args[order[0]]);
+            if (c.TryGetProperty("prop", out _))
+                return Normalize(typeof(Tensor).GetProperty(op)!.GetValue(self));
+            return Normalize(Call(MethodCandidates(op), self, order.Skip(1).Select(i => args[i]).ToList(), Kw(c)));
+        }, $"Tensor.{op}");
+    }
+
+    private static void CheckInPlace(JsonElement c)
+    {
+        if (!Has(c, "inplace")) return;
+        string op = c.GetProperty("op").GetString()!;
+        var rec = c.GetProperty("inplace");
+        var args = Args(c);
+        var order = MethodOrder(c);
+        var self = Reference.Tensor(args[order[0]]);
+        var storage = self.untyped_storage();
+        long version = self._version_count;
+        Func<object> run = () =>
+        {
+            var r = Call(MethodCandidates(op + "_"), self, order.Skip(1).Select(i => args[i]).ToList(), Kw(c));
+            Assert.True(ReferenceEquals(r, self), $"Tensor.{op}_ must return self");
+            return self;
+        };
+        Reference.Check(rec, run, $"Tensor.{op}_");
+        if (rec.TryGetProperty("error", out _)) return;
+        Assert.True(ReferenceEquals(self.untyped_storage(), storage), $"Tensor.{op}_ replaced self's storage");
+        long bump = rec.GetProperty("bump").GetInt64();
+        Assert.True(self._version_count - version == bump, $"Tensor.{op}_ bumped the version by {self._version_count - version}, PyTorch by {bump}");
+    }
+
+    private static void CheckOut(JsonElement c)
+    {
+        if (!Has(c, "out") || !c.TryGetProperty("out", out var rec)) return;
+        string op = c.GetProperty("op").GetString()!;
+        var expected = rec.GetProperty("out");
+        var kw = Kw(c);
+        Tensor Empty(JsonElement e) => torch.empty(e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray(),
+            dtype: Reference.DTypeOf(e.GetProperty("dtype").GetString()!));
+        object o = expected.ValueKind == JsonValueKind.Array
+            ? expected.EnumerateArray().Select(Empty).ToArray()
+            : Empty(expected);
+        var outs = o as Tensor[] ?? [(Tensor)o];
+        var storages = outs.Select(t => t.untyped_storage()).ToArray();
+        Reference.Check(rec, () =>
+        {
+            var r = Normalize(Call(FunctionCandidates(op, false), null, Args(c), kw, o));
+            var rs = r as IReadOnlyList<Tensor> ?? [(Tensor)r];
+            Assert.True(rs.Count == outs.Length && rs.Zip(outs).All(p => ReferenceEquals(p.First, p.Second)),
+                $"torch.{op}(out=) must return the out tensor(s)");
+            return outs.Length == 1 && expected.ValueKind != JsonValueKind.Array ? outs[0] : outs;
+        }, $"torch.{op}(out=)");
+        if (rec.GetProperty("same_storage").GetBoolean())
+            for (int i = 0; i < outs.Length; i++)
+                Assert.True(ReferenceEquals(outs[i].untyped_storage(), storages[i]), $"torch.{op}(out=) did not write into out's storage");
+    }
+
+    // ---- operators
+
+    private static object Operand(JsonElement e) => Reference.IsScalar(e) ? Reference.Scalar(e) : Reference.Tensor(e);
+
+    private static void CheckOperator(JsonElement c)
+    {
+        string sym = c.GetProperty("pyop").GetString()!;
+        var a = Operand(c.GetProperty("a"));
+        object? b = c.TryGetProperty("b", out var be) ? Operand(be) : null;
+        Reference.Check(c.GetProperty("res"), () => (b, a) switch
+        {
+            (null, Tensor x) => sym switch { "neg" => -x, "~" => ~x, _ => throw new ArgumentException(sym) },
+            (Tensor y, Tensor x) => Binary(sym, x, y),
+            (Scalar y, Tensor x) => Binary(sym, x, y),
+            (Tensor y, Scalar x) => Binary(sym, x, y),
+            _ => throw new ArgumentException("operands"),
+        }, $"a {sym} b");
+    }
+
+    private static Tensor Binary(string sym, Tensor a, Tensor b) => sym switch
+    {
+        "+" => a + b, "-" => a - b, "*" => a * b, "/" => a / b, "%" => a % b,
+        "==" => a == b, "!=" => a != b, "<" => a < b, "<=" => a <= b, ">" => a > b, ">=" => a >= b,
+        "&" => a & b, "|" => a | b, "^" => a ^ b,
+        _ => throw new ArgumentException(sym),
+    };
+
+    private static Tensor Binary(string sym, Tensor a, Scalar b) => sym switch
+    {
+        "+" => a + b, "-" => a - b, "*" => a * b, "/" => a / b, "%" => a % b,
+        "==" => a == b, "!=" => a != b, "<" => a < b, "<=" => a <= b, ">" => a > b, ">=" => a >= b,
+        "&" => a & b, "|" => a | b, "^" => a ^ b,
+        _ => throw new ArgumentException(sym),
+    };
+
+    private static Tensor Binary(string sym, Scalar a, Tensor b) => sym switch
+    {
+        "+" => a + b, "-" => a - b, "*" => a * b, "/" => a / b, "%" => a % b,
+        "==" => a == b, "!=" => a != b, "<" => a < b, "<=" => a <= b, ">" => a > b, ">=" => a >= b,
+        "&" => a & b, "|" => a | b, "^" => a ^ b,
+        _ => throw new ArgumentException(sym),
+    };
+
+    // ---- a small binder for Python-style calls (positional + keyword arguments) over C# overloads
+
+    private static MethodInfo[] FunctionCandidates(string op, bool functional)
+    {
+        var type = functional ? typeof(torch.nn.functional) : typeof(torch);
+        return type.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == op && !m.IsGenericMethodDefinition).ToArray();
+    }
+
+    private static MethodInfo[] MethodCandidates(string name) =>
+        typeof(Tensor).GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.Name == name && !m.IsGenericMethodDefinition).ToArray();
+
+    private static object Normalize(object? r) => r switch
+    {
+        Tensor t => t,
+        bool b => b,
+        IReadOnlyList<Tensor> l => l.ToArray(),
+        ITuple tu => Enumerable.Range(0, tu.Length).Select(i => tu[i]).OfType<Tensor>().ToArray(),
+        null => throw new InvalidOperationException("returned null"),
+        _ => r,
+    };
+
+    private static object? Call(MethodInfo[] candidates, object? self, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out = null)
+    {
+        if (candidates.Length == 0) throw new MissingMethodException("no such method");
+        (MethodInfo m, object?[] a, int cost)? best = null;
+        foreach (var m in candidates)
+            if (TryBind(m, args, kw, @out, out var values, out int cost) && (best is null || cost < best.Value.cost))
+                best = (m, values, cost);
+        if (best is null)
+        {
+            var sig = string.Join(", ", args.Select(Describe).Concat(kw.Select(p => $"{p.Key}={Describe(p.Value)}")).Concat(@out is null ? [] : ["out"]));
+            throw new MissingMethodException($"no overload of {candidates[0].Name} takes ({sig})");
+        }
+        try { return best.Value.m.Invoke(self, best.Value.a); }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    private static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object when e.TryGetProperty("tensors", out _) => "tensors",
+        JsonValueKind.Object when e.TryGetProperty("scalar", out var s) => $"number {s}",
+        JsonValueKind.Object when e.TryGetProperty("dtype_arg", out var d) => $"dtype {d}",
+        JsonValueKind.Object => "tensor",
+        _ => e.GetRawText(),
+    };
+
+    private static bool TryBind(MethodInfo m, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out,
+        out object?[] values, out int cost)
+    {
+        var ps = m.GetParameters();
+        values = new object?[ps.Length];
+        cost = ps.Length; // prefer the overload with fewer parameters when conversions tie
+        bool paramsTail = ps.Length > 0 && ps[^1].IsDefined(typeof(ParamArrayAttribute)) && ps[^1].ParameterType == typeof(Tensor[]);
+        if (args.Count > ps.Length && !paramsTail) return false;
+        int used = 0;
+        for (int i = 0; i < ps.Length; i++)
+        {
+            var p = ps[i];
+            if (paramsTail && i == ps.Length - 1 && i < args.Count && !(args.Count == ps.Length && args[i].TryGetProperty("tensors", out _)))
+            {
+                // einsum(equation, params Tensor[] operands): the remaining positional tensors
+                var rest = args.Skip(i).ToList();
+                if (!rest.All(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("shape", out _))) return false;
+                values[i] = rest.Select(Reference.Tensor).ToArray();
+                break;
+            }
+            if (i < args.Count)
+            {
+                if (kw.ContainsKey(p.Name!)) return false;
+                if (!TryConvert(args[i], p, out values[i], out int c)) return false;
+                cost += 10 * c;
+            }
+            else if (p.Name == "out" && @out is not null)
+            {
+                if (@out is Tensor t && (p.ParameterType == typeof(Tensor))) values[i] = t;
+                else if (@out is Tensor[] ts && ts.Length == 2 && Nullable.GetUnderlyingType(p.ParameterType) == typeof(ValueTuple<Tensor, Tensor>))
+                    values[i] = (ts[0], ts[1]);
+                else return false;
+                used++;
+            }
+            else if (kw.TryGetValue(p.Name!, out var v))
+            {
+                if (!TryConvert(v, p, out values[i], out int c)) return false;
+                cost += 10 * c;
+                used++;
+            }
+            else if (p.HasDefaultValue) values[i] = p.DefaultValue is DBNull ? Type.Missing : p.DefaultValue;
+            else if (p.IsDefined(typeof(ParamArrayAttribute))) values[i] = Array.CreateInstance(p.ParameterType.GetElementType()!, 0);
+            else return false;
+        }
+        return used == kw.Count + (@out is null ? 0 : 1);
+    }
+
+    private static bool TryConvert(JsonElement e, ParameterInfo p, out object? value, out int cost)
+    {
+        var t = p.ParameterType;
+        var u = Nullable.GetUnderlyingType(t) ?? t;
+        bool isParams = p.IsDefined(typeof(ParamArrayAttribute));
+        value = null;
+        cost = 0;
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return !t.IsValueType || Nullable.GetUnderlyingType(t) is not null;
+            case JsonValueKind.True or JsonValueKind.False:
+                if (u == typeof(bool)) { value = e.GetBoolean(); return true; }
+                return false;
+            case JsonValueKind.String:
+                if (u == typeof(string)) { value = e.GetString(); return true; }
+                return false;
+            case JsonValueKind.Number:
+            {
+                long l = e.GetInt64();
+                if (u == typeof(long)) { value = l; return true; }
+                if (u == typeof(int)) { value = (int)l; return true; }
+                if (u == typeof(long[]) && isParams) { value = new[] { l }; cost = 1; return true; }
+                if (u == typeof(double)) { value = (double)l; cost = 2; return true; }
+                if (u == typeof(Scalar)) { value = (Scalar)l; cost = 2; return true; }
+                return false;
+            }
+            case JsonValueKind.Array:
+            {
+                var items = e.EnumerateArray().Select(x => x.GetInt64()).ToArray();
+                if (u == typeof(long[])) { value = items; return true; }
+                if (u == typeof(int[])) { value = items.Select(x => (int)x).ToArray(); return true; }
+                return false;
+            }
+        }
+        if (e.TryGetProperty("tensors", out var ts))
+        {
+            var list = ts.EnumerateArray().Select(Reference.Tensor).ToArray();
+            if (u.IsAssignableFrom(typeof(Tensor[]))) { value = list; return true; }
+            if (u == typeof(Tensor?[])) { value = list.Cast<Tensor?>().ToArray(); return true; }
+            return false;
+        }
+        if (e.TryGetProperty("dtype_arg", out var d))
+        {
+            if (u == typeof(DType)) { value = Reference.DTypeOf(d.GetString()!); return true; }
+            return false;
+        }
+        if (Reference.IsScalar(e))
+        {
+            var s = Reference.Scalar(e);
+            var raw = e.GetProperty("scalar");
+            bool integral = raw.ValueKind == JsonValueKind.Number && !raw.GetRawText().Contains('.') && !raw.GetRawText().Contains('e');
+            bool boolean = raw.ValueKind is JsonValueKind.True or JsonValueKind.False;
+            if (u == typeof(Scalar)) { value = s; return true; }
+            if (u == typeof(double) && !boolean) { value = s.ToDouble(); cost = 1; return true; }
+            if (u == typeof(float) && !boolean) { value = (float)s.ToDouble(); cost = 1; return true; }
+            if (u == typeof(long) && integral) { value = s.ToInt64(); cost = 1; return true; }
+            if (u == typeof(bool) && boolean) { value = s.ToDouble() != 0; return true; }
+            return false;
+        }
+        if (u == typeof(Tensor)) { value = Reference.Tensor(e); return true; }
+        return false;
+    }
+}

@@ -1,0 +1,493 @@
+"""Variants audit of the public op surface (an OpInfo-style table).
+
+Run: /usr/bin/python3 tools/refs/gen_variants.py  ->  tests/Flint.Tests/References/variants.json
+
+For every op name the record says which call forms PyTorch has (torch.<op>, Tensor.<op>, Tensor.<op>_, out=),
+and, for a representative input, what each form gives. The C# test checks that Flint has the same forms and that
+they agree with each other and with these results.
+
+Case fields:
+  name       unique label
+  op         the PyTorch name
+  module     "torch" (torch.<op>) or "F" (only torch.nn.functional.<op> exists; then fn means that function)
+  args       positional arguments (self first); each is an encoded tensor, {"scalar": v}, a JSON int/float/bool/
+             string/list of ints, null, {"tensors": [...]} (a list or tuple of tensors) or {"dtype_arg": name}
+  kw         keyword arguments, encoded the same way
+  method_args  order of args for the method form (self first); default: as given
+  has        {"fn", "method", "inplace", "out"}: whether each form exists (out: torch.<op> accepts out=)
+  prop       true when Tensor.<op> is a property (mT)
+  res        outcome of the function form (of the method when there is no function)
+  inplace    outcome of Tensor.<op>_ on a clone of self (the clone after the call), with "bump": version change
+  out        outcome of torch.<op>(..., out=o) with o empty of the result's shape and dtype, with "same_storage"
+Operator records (op "operator"): {"pyop", "a", "b", "res"} for a <pyop> b (b absent for unary operators).
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from common import enc, enc_scalar, outcome, write  # noqa: E402
+
+torch.manual_seed(0)
+
+X = torch.linspace(-0.9, 0.95, 12).reshape(3, 4)          # float32, mixed signs, |x| < 1
+Y = torch.linspace(0.3, 1.4, 12).reshape(3, 4).flip(1)    # float32, positive, different order
+XP = torch.linspace(0.1, 0.9, 12).reshape(3, 4)          # positive
+Z = torch.linspace(-1.5, 1.2, 12).reshape(3, 4)
+XI = torch.tensor([[-5, 3, 0, 7], [2, -1, 4, -6], [9, 1, -3, 2]])   # int64
+YI = torch.tensor([[2, -3, 1, 4], [3, 5, -2, 2], [4, -1, 7, 3]])     # int64, no zeros
+B1 = torch.tensor([[True, False, True, False], [False, False, True, True], [True, True, False, True]])
+B2 = torch.tensor([[True, True, False, False], [False, True, True, False], [True, False, False, True]])
+ROW = torch.tensor([[0.5, -1.0, 2.0, 0.25]])              # (1, 4)
+A = torch.linspace(-1, 1, 12).reshape(3, 4)
+M = torch.linspace(-0.5, 1.5, 20).reshape(4, 5)
+A3 = torch.linspace(-1, 1, 24).reshape(2, 3, 4)
+B3 = torch.linspace(0.5, -0.5, 40).reshape(2, 4, 5)
+V4 = torch.tensor([1.0, -2.0, 0.5, 3.0])
+W4 = torch.tensor([0.25, 1.5, -1.0, 2.0])
+W3 = torch.tensor([2.0, -1.0, 0.5])
+IDX = torch.tensor([[0, 3], [2, 2], [1, 0]])
+SRC = torch.tensor([[10.0, 20.0], [30.0, 40.0], [50.0, 60.0]])
+UI = torch.tensor([3, 1, 3, 2, 1, 5, 2, 3])
+
+CASES = []
+
+
+def case(op, *args, module="torch", method_args=None, name=None, **kw):
+    CASES.append(dict(op=op, args=list(args), kw=kw, module=module, method_args=method_args, name=name))
+
+
+# ---- elementwise binary arithmetic
+for op in ["add", "sub"]:
+    case(op, X, Y)
+    case(op, X, Y, alpha=2, name=f"{op}_alpha")
+    case(op, X, 2.5, name=f"{op}_scalar")
+    case(op, XI, YI, alpha=3, name=f"{op}_int_alpha")
+    case(op, XI, 2, name=f"{op}_int_scalar")
+case("mul", X, Y)
+case("mul", X, 2.5, name="mul_scalar")
+case("mul", XI, YI, name="mul_int")
+case("div", X, Y)
+case("div", X, 2.0, name="div_scalar")
+case("div", Z, Y, rounding_mode="floor", name="div_floor")
+case("div", Z, Y, rounding_mode="trunc", name="div_trunc")
+case("div", XI, YI, rounding_mode="floor", name="div_int_floor")
+case("div", XI, YI, name="div_int_true")
+for op in ["remainder", "fmod"]:
+    case(op, Z, Y)
+    case(op, Z, 0.7, name=f"{op}_scalar")
+    case(op, XI, YI, name=f"{op}_int")
+case("pow", XP, Y)
+case("pow", X, 2, name="pow_scalar_exp")
+case("pow", XI, 2, name="pow_int")
+case("pow", 2.0, X, name="pow_scalar_base")
+case("atan2", X, Y)
+case("maximum", X, Z)
+case("maximum", XI, YI, name="maximum_int")
+case("minimum", X, Z)
+case("lerp", X, Y, 0.3)
+case("lerp", X, Y, XP, name="lerp_tensor_weight")
+case("addcmul", X, Y, Z, value=0.5)
+case("addcdiv", X, Z, Y, value=2)
+
+# ---- elementwise unary
+for op in ["neg", "abs", "sign", "reciprocal", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
+           "rsqrt", "square", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "relu",
+           "erf", "floor", "ceil", "round", "trunc", "frac", "isnan", "isinf", "isfinite", "nan_to_num"]:
+    case(op, Z if op not in ("log", "log2", "log10", "sqrt", "rsqrt", "asin", "acos") else X)
+for op in ["neg", "abs", "sign", "square", "relu", "exp", "isnan"]:
+    case(op, XI, name=f"{op}_int")
+for op in ["gelu", "silu", "softplus"]:
+    case(op, Z, module="F")
+case("gelu", Z, approximate="tanh", module="F", name="gelu_tanh")
+case("softplus", Z, beta=2.0, threshold=1.0, module="F", name="softplus_args")
+case("round", Z * 10, decimals=1, name="round_decimals")
+case("nan_to_num", torch.tensor([float("nan"), float("inf"), -float("inf"), 1.5]), nan=0.5, posinf=9.0, neginf=-9.0,
+     name="nan_to_num_args")
+for op in ["clamp", "clip"]:
+    case(op, Z, min=-0.5, max=0.5)
+    case(op, Z, min=-0.25, name=f"{op}_min")
+    case(op, Z, max=0.25, name=f"{op}_max")
+    case(op, Z, min=X, max=Y, name=f"{op}_tensor")
+    case(op, XI, min=-2, max=3, name=f"{op}_int")
+
+# ---- comparisons and logic
+for op in ["eq", "ne", "lt", "le", "gt", "ge"]:
+    case(op, X, Z)
+    case(op, X, 0.0, name=f"{op}_scalar")
+    case(op, XI, YI, name=f"{op}_int")
+case("isclose", X, X + 1e-9)
+case("isclose", X, Z, rtol=0.5, atol=0.3, name="isclose_tol")
+case("allclose", X, X + 1e-9)
+case("allclose", X, Z, name="allclose_false")
+case("equal", X, X.clone())
+case("equal", X, Z, name="equal_false")
+for op in ["logical_and", "logical_or", "logical_xor"]:
+    case(op, B1, B2)
+    case(op, X, Z, name=f"{op}_float")
+case("logical_not", B1)
+case("logical_not", XI, name="logical_not_int")
+for op in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
+    case(op, XI, YI)
+    case(op, B1, B2, name=f"{op}_bool")
+    case(op, XI, 6, name=f"{op}_scalar")
+case("bitwise_not", XI)
+case("bitwise_not", B1, name="bitwise_not_bool")
+case("bitwise_left_shift", XI.abs(), torch.tensor([1, 2, 0, 3]))
+case("bitwise_right_shift", XI.abs(), torch.tensor([1, 2, 0, 3]))
+
+# ---- reductions
+for op in ["sum", "mean", "prod"]:
+    case(op, Z)
+    case(op, Z, 1, name=f"{op}_dim")
+    case(op, Z, 0, keepdim=True, name=f"{op}_keepdim")
+case("sum", Z, (0, 1), name="sum_dims")
+case("mean", Z, (0, 1), name="mean_dims")
+case("sum", XI, 1, name="sum_int")
+case("sum", XI, 1, dtype={"dtype_arg": "float64"}, name="sum_dtype")
+for op in ["max", "min"]:
+    case(op, Z)
+    case(op, Z, 1, name=f"{op}_dim")
+    case(op, Z, 0, keepdim=True, name=f"{op}_keepdim")
+    case(op, X, Z, name=f"{op}_binary")
+for op in ["amax", "amin"]:
+    case(op, Z, 1)
+    case(op, Z, (0, 1), name=f"{op}_dims")
+for op in ["argmax", "argmin"]:
+    case(op, Z)
+    case(op, Z, 1, name=f"{op}_dim")
+    case(op, Z, 0, keepdim=True, name=f"{op}_keepdim")
+for op in ["std", "var"]:
+    case(op, Z)
+    case(op, Z, 1, name=f"{op}_dim")
+    case(op, Z, 1, unbiased=False, keepdim=True, name=f"{op}_biased")
+case("norm", Z)
+case("norm", Z, p=1, dim=1, name="norm_p1")
+for op in ["all", "any"]:
+    case(op, B1)
+    case(op, B1, 1, name=f"{op}_dim")
+    case(op, XI, 0, name=f"{op}_int")
+case("logsumexp", Z, 1)
+case("logsumexp", Z, (0, 1), name="logsumexp_dims")
+case("softmax", Z, 1)
+case("log_softmax", Z, 0)
+case("cumsum", Z, 1)
+case("cumsum", XI, 0, name="cumsum_int")
+case("cumprod", Z, 1)
+case("sort", Z, 1)
+case("sort", Z, 0, descending=True, name="sort_descending")
+case("argsort", Z, 1)
+case("argsort", Z, 0, descending=True, name="argsort_descending")
+case("topk", Z, 2)
+case("topk", Z, 2, 0, largest=False, name="topk_smallest")
+case("unique", UI)
+case("unique", UI, return_counts=True, name="unique_counts")
+
+# ---- products
+case("matmul", A, M)
+case("matmul", A3, B3, name="matmul_batched")
+case("mm", A, M)
+case("bmm", A3, B3)
+case("mv", A, V4)
+case("dot", V4, W4)
+case("outer", V4, W3)
+case("einsum", "ij,jk->ik", A, M)
+
+# ---- views
+case("view", X, (4, 3))
+case("view", X, (-1,), name="view_flat")
+case("reshape", X, (2, 6))
+case("t", X)
+case("transpose", X, 0, 1)
+case("transpose", A3, 0, 2, name="transpose_3d")
+case("permute", A3, (2, 0, 1))
+case("mT", A3)
+case("expand", ROW, (3, 4))
+case("expand_as", ROW, X)
+case("squeeze", ROW)
+case("squeeze", ROW, 0, name="squeeze_dim")
+case("unsqueeze", X, 1)
+case("flatten", A3)
+case("flatten", A3, 1, name="flatten_start")
+case("unflatten", X, 1, (2, 2))
+case("narrow", X, 1, 1, 2)
+case("select", X, 1, 2)
+case("unbind", X, 1)
+case("split", X, 2, 1)
+case("split", X, [1, 3], 1, name="split_sections")
+case("chunk", X, 2, 1)
+case("as_strided", X, (2, 2), (1, 2))
+case("as_strided", X, (2, 3), (4, 1), 1, name="as_strided_offset")
+case("contiguous", X.t())
+case("swapaxes", A3, 0, 2)
+case("swapdims", A3, 0, 1)
+
+# ---- indexing, joining, filling
+case("gather", X, 1, IDX)
+case("scatter", X, 1, IDX, SRC)
+case("scatter", X, 1, IDX, 2.5, name="scatter_value")
+case("scatter_add", X, 1, IDX, SRC)
+case("index_select", X, 1, torch.tensor([3, 0]))
+case("masked_fill", X, B1, 0.5)
+case("masked_fill", X, B1, torch.tensor(-2.0), name="masked_fill_tensor")
+case("cat", {"tensors": [X, Z]}, 1)
+case("cat", {"tensors": [X, Z]}, name="cat_dim0")
+case("stack", {"tensors": [X, Z]})
+case("stack", {"tensors": [X, Z]}, 2, name="stack_dim2")
+case("where", B1, X, Z, method_args=[1, 0, 2])
+case("where", B1, X, 0.0, method_args=[1, 0, 2], name="where_scalar")
+case("clone", X)
+case("copy", X, Z)
+case("fill", X, 2.5)
+case("zero", X)
+case("index_put", X, {"tensors": [torch.tensor([0, 2]), torch.tensor([1, 3])]}, torch.tensor([7.0, 8.0]))
+case("index_put", X, {"tensors": [torch.tensor([0, 0]), torch.tensor([1, 1])]}, torch.tensor([7.0, 8.0]),
+     accumulate=True, name="index_put_accumulate")
+
+# ---- more argument forms and dtypes
+for op in ["floor", "ceil", "round", "trunc", "sigmoid", "reciprocal", "sqrt", "nan_to_num", "frac", "isinf"]:
+    case(op, XI, name=f"{op}_int")
+case("add", B1, B2, name="add_bool")
+case("mul", B1, B2, name="mul_bool")
+case("remainder", 2.5, Y, name="remainder_scalar_self")
+case("bitwise_and", 6, XI, name="bitwise_and_scalar_self")
+case("atan2", XI, YI, name="atan2_int")
+case("addcmul", XI, YI, XI, value=2, name="addcmul_int")
+case("clamp", Z, min=X, name="clamp_tensor_min")
+case("isclose", torch.tensor([1.0, float("nan"), 2.0]), torch.tensor([1.0, float("nan"), 2.1]), equal_nan=True,
+     name="isclose_equal_nan")
+case("allclose", X, X + 0.01, rtol=0.1, atol=0.05, name="allclose_tol")
+case("std", Z, unbiased=False, name="std_all_biased")
+case("var", Z, (0, 1), keepdim=True, name="var_dims")
+case("mean", XI.double(), 1, dtype={"dtype_arg": "float32"}, name="mean_dtype")
+case("softmax", Z, 1, dtype={"dtype_arg": "float64"}, name="softmax_dtype")
+case("sort", torch.tensor([2.0, 1.0, 2.0, 1.0, 3.0]), stable=True, name="sort_stable")
+case("cumsum", XI, 1, dtype={"dtype_arg": "float32"}, name="cumsum_dtype")
+case("matmul", V4, W4, name="matmul_dot")
+case("matmul", A, V4, name="matmul_mv")
+case("dot", torch.tensor([1, 2, 3]), torch.tensor([4, -5, 6]), name="dot_int")
+case("einsum", "ij,jk->ik", {"tensors": [A, M]}, name="einsum_list")
+case("einsum", "bij,bjk->bik", A3, B3, name="einsum_batched")
+case("expand", ROW, (3, -1), name="expand_minus_one")
+case("reshape", A3, (-1, 4), name="reshape_minus_one")
+case("flatten", A3, 0, 1, name="flatten_end")
+case("unflatten", X, 1, (-1, 2), name="unflatten_minus_one")
+case("select", X, 0, -1, name="select_negative")
+case("narrow", X, 0, -2, 2, name="narrow_negative")
+case("unbind", A3, name="unbind_default")
+case("chunk", X, 3, 0, name="chunk_rows")
+case("split", X, 3, name="split_default_dim")
+case("where", B1, name="where_condition_only")
+case("copy", X, ROW, name="copy_broadcast")
+case("fill", X, torch.tensor(1.5), name="fill_tensor")
+case("masked_fill", XI, B1, 7, name="masked_fill_int")
+case("index_select", XI, 0, torch.tensor([2, 0]), name="index_select_int")
+case("cat", {"tensors": [XI, YI]}, 0, name="cat_int")
+case("gather", X, 0, torch.tensor([[2, 1, 0, 0]]), name="gather_dim0")
+
+# ------------------------------------------------------------------------------------------------------------------
+def encode_arg(a):
+    if isinstance(a, torch.Tensor):
+        return enc(a)
+    if isinstance(a, dict):
+        if "tensors" in a:
+            return {"tensors": [enc(t) for t in a["tensors"]]}
+        return a
+    if isinstance(a, bool) or a is None or isinstance(a, str):
+        return a
+    if isinstance(a, (int, float)):
+        return enc_scalar(a)
+    if isinstance(a, (tuple, list)):
+        return list(a)
+    raise TypeError(a)
+
+
+def decode_arg(a):
+    if isinstance(a, dict):
+        if "tensors" in a:
+            return [t.clone() for t in a["tensors"]] if isinstance(a["tensors"], list) else a["tensors"]
+        if "dtype_arg" in a:
+            return getattr(torch, a["dtype_arg"])
+    if isinstance(a, torch.Tensor):
+        return a.clone()
+    return a
+
+
+# dims, sizes and counts are plain JSON ints (not {"scalar"}): which positions those are, per op
+INT_ARGS = {"sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "all", "any",
+            "logsumexp", "softmax", "log_softmax", "cumsum", "cumprod", "sort", "argsort", "topk", "transpose",
+            "unsqueeze", "flatten", "unflatten", "narrow", "select", "unbind", "split", "chunk", "as_strided",
+            "swapaxes", "swapdims", "gather", "scatter", "scatter_add", "index_select", "cat", "stack", "squeeze"}
+
+
+def encode_args(op, args):
+    out = []
+    for i, a in enumerate(args):
+        if i > 0 and op in INT_ARGS and isinstance(a, int) and not isinstance(a, bool):
+            if not (op == "scatter" and i == 3):
+                out.append(a)
+                continue
+        if op in ("index_put",) and isinstance(a, dict) and "tensors" in a:
+            out.append(encode_arg(a))
+            continue
+        out.append(encode_arg(a))
+    return out
+
+
+def encode_kw(kw):
+    r = {}
+    for k, v in kw.items():
+        if k in ("dim", "keepdim", "unbiased", "descending", "largest", "return_counts", "accumulate", "decimals"):
+            r[k] = list(v) if isinstance(v, tuple) else v
+        elif isinstance(v, (float, int)) and not isinstance(v, bool) and k in ("alpha", "value", "min", "max", "p",
+                                                                               "rtol", "atol", "nan", "posinf",
+                                                                               "neginf", "beta", "threshold"):
+            r[k] = enc_scalar(v)
+        else:
+            r[k] = encode_arg(v)
+    return r
+
+
+def call_args(c):
+    args = [decode_arg(a) for a in c["args"]]
+    if c["op"] == "index_put":
+        args[1] = tuple(args[1])
+    kw = {k: decode_arg(v) for k, v in c["kw"].items()}
+    return args, kw
+
+
+def same(a, b):
+    if isinstance(a, (tuple, list)):
+        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, torch.Tensor):
+        return isinstance(b, torch.Tensor) and a.dtype == b.dtype and a.shape == b.shape and \
+            bool(torch.allclose(a, b, equal_nan=True) if a.is_floating_point() else torch.equal(a, b))
+    return a == b
+
+
+def empty_like_result(r):
+    if isinstance(r, (tuple, list)):
+        return tuple(torch.empty(t.shape, dtype=t.dtype) for t in r)
+    return torch.empty(r.shape, dtype=r.dtype)
+
+
+def storage_ptrs(o):
+    if isinstance(o, (tuple, list)):
+        return [t.data_ptr() for t in o]
+    return [o.data_ptr()]
+
+
+def record(c):
+    op, module = c["op"], c["module"]
+    self_is_tensor = isinstance(c["args"][0], torch.Tensor)
+    fn_obj = getattr(F, op) if module == "F" else getattr(torch, op, None)
+    has = {
+        "fn": fn_obj is not None,
+        "method": self_is_tensor and hasattr(torch.Tensor, op),
+        "inplace": self_is_tensor and hasattr(torch.Tensor, op + "_") and op not in ("cat", "stack"),
+        "out": False,
+    }
+    prop = isinstance(getattr(torch.Tensor, op, None), property) or \
+        type(getattr(torch.Tensor, op, None)).__name__ == "getset_descriptor"
+    order = c["method_args"] or list(range(len(c["args"])))
+
+    def run_fn():
+        a, kw = call_args(c)
+        return fn_obj(*a, **kw)
+
+    def run_method():
+        a, kw = call_args(c)
+        a = [a[i] for i in order]
+        m = getattr(a[0], op)
+        return m if prop else m(*a[1:], **kw)
+
+    ref_run = run_fn if has["fn"] else run_method
+    try:
+        ref = ref_run()
+        ref_err = None
+    except Exception as e:  # noqa: BLE001
+        ref, ref_err = None, e
+    rec = {"name": c["name"] or op, "op": op, "module": module, "args": encode_args(op, c["args"]),
+           "kw": encode_kw(c["kw"]), "has": has, "res": outcome(ref_run)}
+    if c["method_args"]:
+        rec["method_args"] = c["method_args"]
+    if prop:
+        rec["prop"] = True
+    if has["fn"] and has["method"] and ref_err is None:
+        try:
+            r2 = run_method()
+            assert same(ref, r2), f"{rec['name']}: method differs from function"
+        except TypeError as e:  # the method form refuses this call (Tensor.where with a number)
+            rec["method_error"] = str(e).split("\n")[0]
+    if has["inplace"]:
+        a, kw = call_args(c)
+        a = [a[i] for i in order]
+        y = a[0]
+        v0 = y._version
+        try:
+            r = getattr(y, op + "_")(*a[1:], **kw)
+            assert r is y
+            rec["inplace"] = {"out": enc(y), "bump": y._version - v0}
+            if ref_err is None and not isinstance(ref, (bool, tuple, list)) and op not in ("t", "transpose",
+                                                                                            "squeeze", "unsqueeze",
+                                                                                            "as_strided"):
+                rec["inplace"]["agrees"] = same(ref, y)
+        except Exception as e:  # noqa: BLE001
+            rec["inplace"] = {"error": str(e).split("\n")[0], "type": type(e).__name__}
+    if has["fn"] and module == "torch" and ref_err is None and not isinstance(ref, (bool, float, int)):
+        if isinstance(ref, (tuple, list)) and op in ("unbind", "split", "chunk"):
+            pass  # these return views; PyTorch has no out=
+        else:
+            o = empty_like_result(ref)
+            p0 = storage_ptrs(o)
+            a, kw = call_args(c)
+            try:
+                r = fn_obj(*a, **kw, out=o)
+                has["out"] = True
+                o_list = list(o) if isinstance(o, tuple) else o
+                assert same(ref, r), f"{rec['name']}: out= result differs"
+                rec["out"] = {"out": [enc(t) for t in o_list] if isinstance(o, tuple) else enc(o),
+                              "same_storage": storage_ptrs(o) == p0}
+            except TypeError as e:
+                if "out" not in str(e) and "argument" not in str(e):
+                    raise
+            except RuntimeError as e:
+                print(f"note: {rec['name']}: out= raised {e}")
+    return rec
+
+
+def operand(v):
+    return enc(v) if isinstance(v, torch.Tensor) else enc_scalar(v)
+
+
+def operators():
+    recs = []
+    binops = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b,
+              "%": lambda a, b: a % b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+              "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+    bitops = {"&": lambda a, b: a & b, "|": lambda a, b: a | b, "^": lambda a, b: a ^ b}
+    for sym, f in binops.items():
+        for (a, b) in [(Z, Y), (XI, YI), (Z, 0.5), (0.5, Y), (XI, 3), (3, YI)]:
+            recs.append({"op": "operator", "name": f"op{sym}", "pyop": sym, "a": operand(a), "b": operand(b),
+                         "res": outcome(lambda: f(a, b))})
+    for sym, f in bitops.items():
+        for (a, b) in [(B1, B2), (XI, YI), (XI, 6), (6, XI), (B1, True)]:
+            recs.append({"op": "operator", "name": f"op{sym}", "pyop": sym, "a": operand(a), "b": operand(b),
+                         "res": outcome(lambda: f(a, b))})
+    for sym, f in {"neg": lambda a: -a, "~": lambda a: ~a}.items():
+        for a in ([Z, XI] if sym == "neg" else [B1, XI]):
+            recs.append({"op": "operator", "name": f"op{sym}", "pyop": sym, "a": encode_arg(a),
+                         "res": outcome(lambda: f(a))})
+    return recs
+
+
+def main():
+    cases = [record(c) for c in CASES]
+    names = [c["name"] for c in cases]
+    assert len(names) == len(set(names)), "duplicate case names"
+    write("variants", cases + operators())
+
+
+if __name__ == "__main__":
+    main()

@@ -262,6 +262,14 @@ public partial class Tensor
         return view(sh);
     }
 
+    /// <summary>narrow with the start given as a 0-dim integer tensor.</summary>
+    public Tensor narrow(long dim, Tensor start, long length)
+    {
+        if (start.ndim != 0 || start.dtype.is_floating_point || start.dtype.IsBool)
+            throw new ArgumentException("start must be an 0-dim integral Tensor.");
+        return narrow(dim, start.item<long>(), length);
+    }
+
     public Tensor narrow(long dim, long start, long length)
     {
         if (ndim == 0) throw new ArgumentException("narrow() cannot be applied to a 0-dim tensor.");
@@ -471,6 +479,7 @@ public static partial class torch
     public static Tensor unflatten(Tensor input, long dim, params long[] sizes) => input.unflatten(dim, sizes);
     public static Tensor ravel(Tensor input) => input.ravel();
     public static Tensor narrow(Tensor input, long dim, long start, long length) => input.narrow(dim, start, length);
+    public static Tensor narrow(Tensor input, long dim, Tensor start, long length) => input.narrow(dim, start, length);
     public static Tensor select(Tensor input, long dim, long index) => input.select(dim, index);
     public static Tensor[] unbind(Tensor input, long dim = 0) => input.unbind(dim);
     public static Tensor[] split(Tensor tensor, long split_size_or_sections, long dim = 0) => tensor.split(split_size_or_sections, dim);

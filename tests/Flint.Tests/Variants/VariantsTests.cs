@@ -71,6 +71,37 @@ public class VariantsTests
         Assert.True(failures.Count == 0, $"{failures.Count} {op} variant checks failed:\n" + string.Join("\n", failures));
     }
 
+    [Fact]
+    public void InPlaceViewOpsKeepTheGraph()
+    {
+        var x = torch.arange(6.0).reshape(2, 3).requires_grad_();
+        var w = torch.arange(6.0).reshape(3, 2);
+        var y = x * 2;
+        var storage = y.untyped_storage();
+        Assert.True(ReferenceEquals(y.t_(), y));
+        Assert.Equal([3L, 2L], y.shape.ToArray());
+        y.unsqueeze_(0).squeeze_(0).transpose_(0, 1).swapaxes_(0, 1);
+        Assert.True(ReferenceEquals(storage, y.untyped_storage()));
+        (y * w).sum().backward();
+        Reference.AssertClose(w.t() * 2, x.grad!, "grad through t_/unsqueeze_/squeeze_/transpose_");
+
+        var ex = Assert.Throws<InvalidOperationException>(() => x.t_());
+        Assert.Contains("a leaf Variable that requires grad is being used in an in-place operation.", ex.Message);
+        using (torch.no_grad()) x.t_();
+        Assert.Equal([3L, 2L], x.shape.ToArray());
+    }
+
+    [Fact]
+    public void OutFormsRefuseInputsThatRequireGrad()
+    {
+        var x = torch.rand(2, 3).requires_grad_();
+        var ex = Assert.Throws<InvalidOperationException>(() => torch.sort(x, 1, @out: (torch.empty(0), torch.empty(0, dtype: torch.int64))));
+        Assert.Contains("sort(): functions with out=... arguments don't support automatic differentiation", ex.Message);
+        Assert.Throws<InvalidOperationException>(() => torch.scatter_add(x, 1, torch.zeros(2, 1, dtype: torch.int64), x, @out: torch.empty(0)));
+        var dt = Assert.Throws<ArgumentException>(() => torch.topk(x.detach(), 1, @out: (torch.empty(0, dtype: torch.float64), torch.empty(0, dtype: torch.int64))));
+        Assert.Equal("Expected out tensor to have dtype float, but got double instead", dt.Message);
+    }
+
     // ---- the forms
 
     private static bool Has(JsonElement c, string form) => c.GetProperty("has").GetProperty(form).GetBoolean();

@@ -82,7 +82,7 @@ public class QuickstartTests
         torch.manual_seed(1);
         var model = Models.ConvNet();
         Assert.Equal(["0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias"], model.state_dict().Keys);
-        Assert.Equal(new long[] { 16, 1, 5, 5 }, model.state_dict()["0.weight"].shape.ToArray());
+        Assert.Equal(new long[] { 32, 1, 3, 3 }, model.state_dict()["0.weight"].shape.ToArray());
         var x = torch.rand(4, 1, 28, 28);
         var y = torch.tensor(new long[] { 0, 1, 2, 3 });
         var loss_fn = torch.nn.CrossEntropyLoss();

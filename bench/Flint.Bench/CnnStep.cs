@@ -22,6 +22,7 @@ public static partial class Workloads
             opt.zero_grad(); loss.backward(); opt.step();
         }, 10, 7);
         report("cnn_step", s, $"{64 / s:F0} samples/s");
+        MemoryReport("cnn_step", () => { var pred = model.forward(X); var loss = lossFn.forward(pred, Y); opt.zero_grad(); loss.backward(); opt.step(); }, 10);
         ran = true;
     }
 }

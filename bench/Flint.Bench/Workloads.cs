@@ -111,6 +111,7 @@ public static partial class Workloads
                 opt.zero_grad(); loss.backward(); opt.step();
             }, 50);
             Report("mlp_step", s, $"{64 / s:F0} samples/s");
+            MemoryReport("mlp_step", () => { var pred = model.forward(X); var loss = lossFn.forward(pred, Y); opt.zero_grad(); loss.backward(); opt.step(); }, 50);
         }
         if (Want("cnn_step"))
         {

@@ -55,6 +55,9 @@ internal sealed partial class CpuBackend
             CopyT<TSrc, TDst>(dst, tmp);
             return;
         }
+        // (views of one array of the same type went through the temporary above; a converting copy reads
+        // another array, so tile order cannot change what it reads)
+        if (!ReferenceEquals(sa, da) && CopyTiles(loop, sa, da)) return;
         loop.ForEachRowParallel((offs, n) =>
         {
             long od = offs[0], os = offs[1];
@@ -92,7 +95,7 @@ internal sealed partial class CpuBackend
         var da = Arr<T>(dst);
         var loop = StridedLoop.For(dst._shape, dst);
         long sd = loop.InnerStride(0);
-        loop.ForEachRowParallel((offs, n) =>
+        loop.ForEachRowParallelTiled((offs, n) =>
         {
             if (sd == 1) { da.AsSpan((int)offs[0], (int)n).Fill(v); return; }
             for (long i = 0; i < n; i++) da[offs[0] + i * sd] = v;

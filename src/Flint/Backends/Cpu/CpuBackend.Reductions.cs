@@ -238,6 +238,7 @@ internal sealed partial class CpuBackend
 
     private static void SoftmaxT<T>(Tensor x, int dim, Tensor y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TrySoftmaxFast<T>(x, dim, y, log)) return;
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         int[] dims = x.ndim == 0 ? [] : [dim];
         var s = new Slices(x, dims, y);

@@ -24,11 +24,12 @@ internal sealed partial class CpuBackend
         T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
         var loop = StridedLoop.For(y._shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRowParallel((offs, n) =>
+        StridedLoop.RowAction body = (offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
             for (long i = 0; i < n; i++) ElemAt(ya, oy + i * sy) = TOp.Apply(ElemAt(xa, ox + i * sx), ta, tb, tc);
-        });
+        };
+        if (TilesSafe(y, x)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 
     public void NumericUnaryArgs<TOp>(Tensor x, Tensor y, double a, double b, double c) where TOp : INumericUnaryArgs
@@ -53,11 +54,12 @@ internal sealed partial class CpuBackend
         T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
         var loop = StridedLoop.For(y._shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRowParallel((offs, n) =>
+        StridedLoop.RowAction body = (offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
             for (long i = 0; i < n; i++) ElemAt(ya, oy + i * sy) = TOp.Apply(ElemAt(xa, ox + i * sx), ta, tb, tc);
-        });
+        };
+        if (TilesSafe(y, x)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -49,6 +49,7 @@ internal sealed partial class CpuBackend : IBackend
     private static void FloatUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
     {
         if (path != VectorPath.Scalar && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+        if (VectorMath.TryUnary<T, TOp>(path, ref At(xa, ox), ref At(ya, oy), (nint)n)) return;
         for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(xa, ox + i));
     }
 
@@ -63,6 +64,7 @@ internal sealed partial class CpuBackend : IBackend
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, x);
+        if (UnaryTiles(loop, x, y, xa, ya, (xs, ox, ys, oy, n) => FloatUnaryTRun<T, TOp>(path, xs, ox, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         loop.ForEachRowParallel((offs, n) =>
         {
@@ -118,6 +120,7 @@ internal sealed partial class CpuBackend : IBackend
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, x);
+        if (UnaryTiles(loop, x, y, xa, ya, (xs, ox, ys, oy, n) => NumericUnaryTRun<T, TOp>(path, xs, ox, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         loop.ForEachRowParallel((offs, n) =>
         {
@@ -142,7 +145,8 @@ internal sealed partial class CpuBackend : IBackend
         var xa = Arr<T>(x); var ya = Arr<bool>(y);
         var loop = StridedLoop.For(y._shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRowParallel((offs, n) =>
+        // a bool output never shares memory with the input, so the tiled order is always safe
+        loop.ForEachRowParallelTiled((offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(xa, ox + i * sx));
@@ -195,6 +199,7 @@ internal sealed partial class CpuBackend : IBackend
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, a, b);
+        if (BinaryTiles(loop, a, b, y, aa, ba, ya, (xa1, o1, f1, xb1, o2, f2, ys, oy, n) => BinaryRun<T, TOp>(kind, path, xa1, o1, f1, xb1, o2, f2, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         loop.ForEachRowParallel((offs, n) =>
         {
@@ -253,6 +258,7 @@ internal sealed partial class CpuBackend : IBackend
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, a, b);
+        if (BinaryTiles(loop, a, b, y, aa, ba, ya, (xa1, o1, f1, xb1, o2, f2, ys, oy, n) => FBinaryRun<T, TOp>(kind, path, xa1, o1, f1, xb1, o2, f2, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         loop.ForEachRowParallel((offs, n) =>
         {
@@ -290,11 +296,12 @@ internal sealed partial class CpuBackend : IBackend
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        loop.ForEachRowParallel((offs, n) =>
+        StridedLoop.RowAction body = (offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
-        });
+        };
+        if (TilesSafe(y, a, b)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 
     public void Compare<TOp>(Tensor a, Tensor b, Tensor y) where TOp : ICompareOp
@@ -317,7 +324,7 @@ internal sealed partial class CpuBackend : IBackend
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<bool>(y);
         var loop = StridedLoop.For(y._shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        loop.ForEachRowParallel((offs, n) =>
+        loop.ForEachRowParallelTiled((offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
@@ -341,12 +348,13 @@ internal sealed partial class CpuBackend : IBackend
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ca = Arr<T>(c); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, a, b, c);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2), sc = loop.InnerStride(3);
-        loop.ForEachRowParallel((offs, n) =>
+        StridedLoop.RowAction body = (offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2], oc = offs[3];
             for (long i = 0; i < n; i++)
                 At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb), At(ca, oc + i * sc));
-        });
+        };
+        if (TilesSafe(y, a, b, c)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 
     public void Where(Tensor cond, Tensor a, Tensor b, Tensor y)
@@ -371,11 +379,12 @@ internal sealed partial class CpuBackend : IBackend
         var ca = Arr<bool>(cond); var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y._shape, y, cond, a, b);
         long sy = loop.InnerStride(0), sc = loop.InnerStride(1), sa = loop.InnerStride(2), sb = loop.InnerStride(3);
-        loop.ForEachRowParallel((offs, n) =>
+        StridedLoop.RowAction body = (offs, n) =>
         {
             long oy = offs[0], oc = offs[1], oa = offs[2], ob = offs[3];
             for (long i = 0; i < n; i++)
                 At(ya, oy + i * sy) = At(ca, oc + i * sc) ? At(aa, oa + i * sa) : At(ba, ob + i * sb);
-        });
+        };
+        if (TilesSafe(y, cond, a, b)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 }

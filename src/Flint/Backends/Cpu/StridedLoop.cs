@@ -143,4 +143,100 @@ internal readonly struct StridedLoop
         var self = this;
         WorkerPool.For(rows, rowGrain, (b, e) => self.ForEachRow(b, e, row));
     }
+
+    /// <summary>Tile edge (rows and columns) of the tiled walk.</summary>
+    internal const int Tile = 32;
+
+    /// <summary>
+    /// True when some operand runs across memory along the innermost dim but along memory on the dim before
+    /// it (a transposed view): walking plain rows would touch a new cache line per element of that operand.
+    /// </summary>
+    internal bool WantsTiles()
+    {
+        int nd = Shape.Length;
+        if (nd < 2 || Shape[nd - 1] < 2 || Shape[nd - 2] < 2) return false;
+        for (int k = 0; k < Strides.Length; k++)
+        {
+            long sc = Math.Abs(Strides[k][nd - 1]), sr = Math.Abs(Strides[k][nd - 2]);
+            if (sc > 1 && sr < sc) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// <see cref="ForEachRowParallel(RowAction)"/> in tile order when that suits the layout (see
+    /// <see cref="WantsTiles"/>). Only for kernels whose inputs never partly overlap the output: the order of
+    /// elements changes.
+    /// </summary>
+    public void ForEachRowParallelTiled(RowAction row)
+    {
+        if (Rows == 0) return;
+        if (WantsTiles()) ForEachTileParallel(row);
+        else ForEachRowParallel(row);
+    }
+
+    public delegate void TileAction(ReadOnlySpan<long> offsets, int rows, int cols);
+
+    /// <summary>An operand's stride along the second-innermost dim (the rows of a tile).</summary>
+    public long RowStride(int operand) => Strides[operand][^2];
+
+    /// <summary>
+    /// Calls <paramref name="row"/> on row pieces of at most <see cref="Tile"/> elements, tile by tile (see
+    /// <see cref="ForEachTileParallel(Func{TileAction})"/>).
+    /// </summary>
+    public void ForEachTileParallel(RowAction row)
+    {
+        int nops = Offsets.Length;
+        var self = this;
+        ForEachTileParallel(() => (offs, rows, cols) =>
+        {
+            Span<long> o = stackalloc long[nops];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int k = 0; k < nops; k++) o[k] = offs[k] + r * self.Strides[k][^2];
+                row(o, cols);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Walks the two innermost dims in tiles of at most <see cref="Tile"/> x <see cref="Tile"/>, so every
+    /// operand's cache lines are reused while they are still near; <paramref name="make"/> gives the tile body
+    /// once per chunk of work (so it can own scratch buffers). Bands of tile rows go to the worker pool; each
+    /// element belongs to one tile.
+    /// </summary>
+    public void ForEachTileParallel(Func<TileAction> make)
+    {
+        int nd = Shape.Length, nops = Offsets.Length;
+        long r = Shape[nd - 2], c = Shape[nd - 1];
+        long slices = Numel / (r * c);
+        long bands = (r + Tile - 1) / Tile;
+        long units = slices * bands;
+        long grain = KernelOptions.Grain();
+        long unitGrain = grain == long.MaxValue ? long.MaxValue : Math.Max(1, grain / (Tile * c));
+        var self = this;
+        WorkerPool.For(units, unitGrain, (b, e) =>
+        {
+            var tile = make();
+            Span<long> baseOffs = stackalloc long[nops];
+            Span<long> offs = stackalloc long[nops];
+            for (long u = b; u < e; u++)
+            {
+                long slice = u / bands, r0 = (u % bands) * Tile, r1 = Math.Min(r, r0 + Tile);
+                self.Offsets.CopyTo(baseOffs);
+                long rest = slice;
+                for (int d = nd - 3; d >= 0; d--)
+                {
+                    long i = rest % self.Shape[d]; rest /= self.Shape[d];
+                    for (int k = 0; k < nops; k++) baseOffs[k] += i * self.Strides[k][d];
+                }
+                for (long c0 = 0; c0 < c; c0 += Tile)
+                {
+                    for (int k = 0; k < nops; k++)
+                        offs[k] = baseOffs[k] + r0 * self.Strides[k][nd - 2] + c0 * self.Strides[k][nd - 1];
+                    tile(offs, (int)(r1 - r0), (int)Math.Min(Tile, c - c0));
+                }
+            }
+        });
+    }
 }

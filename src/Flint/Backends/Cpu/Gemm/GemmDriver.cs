@@ -45,6 +45,13 @@ internal static class GemmDriver
         where T : unmanaged, INumber<T> where TK : IMicroKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
+        if (2 * n <= nr && m > 2 * n)
+        {
+            // few columns and many rows: Cᵀ = Bᵀ·Aᵀ fills the wide micro-tile with C's rows instead of padding
+            static MatView<T> Tr(MatView<T> v) => v with { Rs = v.Cs, Cs = v.Rs };
+            Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
+            return;
+        }
         var (kc, mc, nc) = GemmOptions.Blocking ?? GemmOptions.Defaults(Unsafe.SizeOf<T>());
         kc = Math.Max(1, Math.Min(kc, k));
         mc = RoundUp(Math.Max(1, Math.Min(mc, m)), mr);

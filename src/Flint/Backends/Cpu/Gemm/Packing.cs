@@ -126,6 +126,43 @@ internal static class Packing
         return p;
     }
 
+    /// <summary>
+    /// Eight float columns (column i at s + i*cs, contiguous along k) into packed rows d[p*ld + i], for k steps
+    /// [0, kb) with kb a multiple of 8.
+    /// </summary>
+    private static void Transpose8Columns(ref float s, nint cs, int kb, ref float d, int ld)
+    {
+        for (int p = 0; p < kb; p += 8)
+        {
+            ref float sp = ref Unsafe.Add(ref s, p);
+            var r0 = Vector256.LoadUnsafe(ref sp);
+            var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref sp, cs));
+            var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref sp, 2 * cs));
+            var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref sp, 3 * cs));
+            var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref sp, 4 * cs));
+            var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref sp, 5 * cs));
+            var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref sp, 6 * cs));
+            var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref sp, 7 * cs));
+            var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+            var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+            var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+            var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+            var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+            var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+            var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+            ref float dp = ref Unsafe.Add(ref d, p * ld);
+            Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dp);
+            Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dp, ld));
+            Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dp, 2 * ld));
+            Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dp, 3 * ld));
+            Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dp, 4 * ld));
+            Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dp, 5 * ld));
+            Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dp, 6 * ld));
+            Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dp, 7 * ld));
+        }
+    }
+
     /// <summary>Packs k steps [0, kb) × columns [0, nb) of B (element (p, j) at src[off + p*rs + j*cs]) into panels at dst.</summary>
     internal static void PackB<T>(T[] src, long off, long rs, long cs, int kb, int nb, ref T dst, int nr) where T : unmanaged
     {
@@ -155,8 +192,22 @@ internal static class Packing
             }
             else if (rs == 1)
             {
-                // column-major B (a transposed operand): four columns at a time keep four read streams open
-                int j = 0;
+                // column-major B (a transposed operand): 8×8 float blocks transposed in registers, then four
+                // columns at a time (four read streams) for what is left
+                int j = 0, pDone = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && kb >= 8)
+                {
+                    pDone = kb & ~7;
+                    for (; j + 8 <= cols; j += 8)
+                        Transpose8Columns(ref Unsafe.As<T, float>(ref Unsafe.Add(ref s0, (nint)(baseOff + j * cs))), (nint)cs, pDone,
+                            ref Unsafe.As<T, float>(ref Unsafe.Add(ref d, j)), nr);
+                    // the remaining k steps of those columns
+                    for (int jj = 0; jj < j; jj++)
+                    {
+                        ref T sc = ref Unsafe.Add(ref s0, (nint)(baseOff + jj * cs));
+                        for (int p = pDone; p < kb; p++) Unsafe.Add(ref d, p * nr + jj) = Unsafe.Add(ref sc, p);
+                    }
+                }
                 for (; j + 4 <= cols; j += 4)
                 {
                     ref T c0 = ref Unsafe.Add(ref s0, (nint)(baseOff + j * cs));

@@ -35,10 +35,10 @@ internal static class GemmOptions
     /// </summary>
     internal static (int kc, int mc, int nc) Defaults(int elementSize) => elementSize >= 8 ? (DefaultKc64, DefaultMc, DefaultNc) : (DefaultKc, DefaultMc, DefaultNc);
 
-    internal static int DefaultKc = 256;
-    internal static int DefaultKc64 = 256;
-    internal static int DefaultMc = 144;
-    internal static int DefaultNc = 1024;
+    internal const int DefaultKc = 256;
+    internal const int DefaultKc64 = 256;
+    internal const int DefaultMc = 144;
+    internal const int DefaultNc = 1024;
 
     /// <summary>The largest packed operand (bytes); bigger products run as sub-products.</summary>
     internal const long PackCapBytes = 16L << 20;

@@ -16,9 +16,6 @@ namespace Flint.Ops.Conv
     /// </summary>
     internal static class Convolution
     {
-        /// <summary>The most column elements materialized at once; larger batches run in chunks.</summary>
-        private const long ColumnBudget = 1L << 24;
-
         internal static DType ComputeType(DType d) => d == DType.BFloat16 ? DType.Float32 : d;
 
         private static Tensor View(Tensor t, long[] shape, long[] strides, long offsetDelta = 0) =>
@@ -39,32 +36,26 @@ namespace Flint.Ops.Conv
             return r.dtype == dtype ? r : r.to(dtype);
         }
 
-        private static int ChunkOf(long n, long rowsK, long l) => (int)Math.Clamp(ColumnBudget / Math.Max(1, rowsK * l), 1, Math.Max(1, n));
-
         private static bool IsPointwise(WindowGeometry g) =>
             g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.OH == g.H && g.OW == g.W;
 
-        /// <summary>gy chunk [nb, co, L] as [co, nb·L] (a view when nb is 1).</summary>
-        private static Tensor ChannelsFirst(Tensor gy4, long n0, int nb, long co, long l)
-        {
-            var src = View(gy4, [nb, co, l], [co * l, l, 1], n0 * co * l);
-            if (nb == 1) return View(src, [co, l], [l, 1]);
-            var dst = Tensor.Empty([co, nb, l], gy4.dtype);
-            dst.Backend.Copy(dst, src.permute(1, 0, 2));
-            return View(dst, [co, nb * l], [nb * l, 1]);
-        }
+        /// <summary>
+        /// Runs <paramref name="body"/> over sample ranges of [0, n), in parallel across the CPU worker pool (the
+        /// products inside then run on one thread each; with a single sample they split themselves).
+        /// </summary>
+        private static void ForSamples(long n, Action<long, long> body) =>
+            Flint.Backends.Cpu.WorkerPool.For(n, 1, (b0, b1) => body(b0, b1), chunksPerThread: 4);
 
-        private static Tensor Columns(Tensor x4, long n0, int nb, WindowGeometry g)
+        /// <summary>Sample b's columns [Ci·KH·KW, L]: a view of x for a pointwise window, else unfolded into <paramref name="cols"/>.</summary>
+        private static Tensor Columns(Tensor x4, long b, WindowGeometry g, Tensor? cols)
         {
             long ci = x4._shape[1], plane = (long)g.H * g.W;
-            var xs = View(x4, [nb, ci, g.H, g.W], x4._strides, n0 * ci * plane);
-            if (nb == 1 && IsPointwise(g)) return View(xs, [ci, plane], [plane, 1]);
-            var cols = Tensor.Empty([ci * g.KH * g.KW, (long)nb * g.OutPlane], x4.dtype);
-            cols.Backend.Im2Col(xs, cols, g);
+            if (cols is null) return View(x4, [ci, plane], [plane, 1], b * ci * plane);
+            cols.Backend.Im2Col(View(x4, [1, ci, g.H, g.W], x4._strides, b * ci * plane), cols, g);
             return cols;
         }
 
-        /// <summary>y = conv(x, w) + b over [N, Ci, (H,) W] inputs.</summary>
+        /// <summary>y = conv(x, w) + b over [N, Ci, (H,) W] inputs: per sample, unfold into a reused buffer and one product.</summary>
         internal static Tensor ComputeForward(Tensor x, Tensor w, Tensor? b, ConvPlan p)
         {
             using var _ = torch.no_grad();
@@ -74,19 +65,22 @@ namespace Flint.Ops.Conv
             long n = x4._shape[0], ci = x4._shape[1], co = w4._shape[0], l = g.OutPlane;
             long cog = co / groups, k = ci / groups * g.KH * g.KW;
             var y = Tensor.Empty([n, co, g.OH, g.OW], ct);
-            int chunk = ChunkOf(n, ci * g.KH * g.KW, l);
-            var bias = b is null ? null : Elementwise.As(b, ct);
-            for (long n0 = 0; n0 < n; n0 += chunk)
+            var biasCols = b is null ? null : Elementwise.As(b, ct).contiguous();
+            if (biasCols is not null) biasCols = View(biasCols, [co, l], [biasCols._strides[0], 0]);
+            var wv = View(w4, [groups, cog, k], [cog * k, k, 1]);
+            bool pointwise = IsPointwise(g);
+            ForSamples(n, (b0, b1) =>
             {
-                int nb = (int)Math.Min(chunk, n - n0);
-                long nl = nb * l;
-                var cols = Columns(x4, n0, nb, g);
-                var res = nb == 1 ? View(y, [co, l], [l, 1], n0 * co * l) : Tensor.Empty([co, nl], ct);
-                if (bias is not null) res.Backend.Copy(res, bias.view(co, 1).expand(co, nl));
-                res.Backend.Gemm(View(w4, [groups, cog, k], [cog * k, k, 1]), View(cols, [groups, k, nl], [k * nl, nl, 1]),
-                    View(res, [groups, cog, nl], [cog * nl, nl, 1]), 1, bias is null ? 0 : 1);
-                if (nb > 1) y.Backend.Copy(View(y, [nb, co, l], [co * l, l, 1], n0 * co * l), View(res, [co, nb, l], [nl, l, 1]).permute(1, 0, 2));
-            }
+                var cols = pointwise ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);
+                for (long bi = b0; bi < b1; bi++)
+                {
+                    var src = Columns(x4, bi, g, cols);
+                    var res = View(y, [co, l], [l, 1], bi * co * l);
+                    if (biasCols is not null) res.Backend.Copy(res, biasCols);
+                    res.Backend.Gemm(wv, View(src, [groups, k, l], [k * l, l, 1]),
+                        View(res, [groups, cog, l], [cog * l, l, 1]), 1, biasCols is null ? 0 : 1);
+                }
+            });
             return Finish(y, p.Dims, dtype);
         }
 
@@ -100,18 +94,19 @@ namespace Flint.Ops.Conv
             long n = gy4._shape[0], co = w4._shape[0], ci = w4._shape[1] * groups, l = g.OutPlane, plane = (long)g.H * g.W;
             long cog = co / groups, k = ci / groups * g.KH * g.KW;
             var gx = Tensor.Empty([n, ci, g.H, g.W], ct);
-            int chunk = ChunkOf(n, ci * g.KH * g.KW, l);
-            for (long n0 = 0; n0 < n; n0 += chunk)
+            var wt = View(w4, [groups, k, cog], [cog * k, 1, k]);
+            bool direct = IsPointwise(g);
+            ForSamples(n, (b0, b1) =>
             {
-                int nb = (int)Math.Min(chunk, n - n0);
-                long nl = nb * l;
-                var gyp = ChannelsFirst(gy4, n0, nb, co, l);
-                bool direct = nb == 1 && IsPointwise(g);
-                var gcols = direct ? View(gx, [ci, plane], [plane, 1], n0 * ci * plane) : Tensor.Empty([ci * g.KH * g.KW, nl], ct);
-                gcols.Backend.Gemm(View(w4, [groups, k, cog], [cog * k, 1, k]), View(gyp, [groups, cog, nl], [cog * nl, nl, 1]),
-                    View(gcols, [groups, k, nl], [k * nl, nl, 1]), 1, 0);
-                if (!direct) gx.Backend.Col2Im(gcols, View(gx, [nb, ci, g.H, g.W], gx._strides, n0 * ci * plane), g);
-            }
+                var gcols = direct ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);
+                for (long bi = b0; bi < b1; bi++)
+                {
+                    var dst = gcols ?? View(gx, [ci, plane], [plane, 1], bi * ci * plane);
+                    dst.Backend.Gemm(wt, View(gy4, [groups, cog, l], [cog * l, l, 1], bi * co * l),
+                        View(dst, [groups, k, l], [k * l, l, 1]), 1, 0);
+                    if (gcols is not null) gx.Backend.Col2Im(gcols, View(gx, [1, ci, g.H, g.W], gx._strides, bi * ci * plane), g);
+                }
+            });
             if (b is not null)
             {
                 var bias = Elementwise.As(b, ct).view(1, ci, 1, 1);
@@ -119,6 +114,9 @@ namespace Flint.Ops.Conv
             }
             return Finish(gx, p.Dims, dtype);
         }
+
+        /// <summary>Weight-gradient partial sums (a fixed split of the batch, so the result does not depend on the thread count).</summary>
+        private const int WeightGradParts = 8;
 
         /// <summary>w̄ = Σₙ ȳ ⋆ x: the weight gradient of shape <paramref name="wShape"/>.</summary>
         internal static Tensor ComputeWeightGrad(Tensor x, Tensor gy, ConvPlan p, long[] wShape)
@@ -130,15 +128,31 @@ namespace Flint.Ops.Conv
             long n = x4._shape[0], ci = x4._shape[1], co = gy4._shape[1], l = g.OutPlane;
             long cog = co / groups, k = ci / groups * g.KH * g.KW;
             var gw = Tensor.Empty([co, ci / groups, g.KH, g.KW], ct);
-            int chunk = ChunkOf(n, ci * g.KH * g.KW, l);
-            for (long n0 = 0; n0 < n; n0 += chunk)
+            int parts = (int)Math.Clamp(n, 1, WeightGradParts);
+            var partial = parts == 1 ? gw : Tensor.Empty([parts, co * k], ct);
+            bool pointwise = IsPointwise(g);
+            if (n == 0) gw.Backend.Fill(gw, 0);
+            ForSamples(n == 0 ? 0 : parts, (p0, p1) =>
             {
-                int nb = (int)Math.Min(chunk, n - n0);
-                long nl = nb * l;
-                var cols = Columns(x4, n0, nb, g);
-                var gyp = ChannelsFirst(gy4, n0, nb, co, l);
-                gw.Backend.Gemm(View(gyp, [groups, cog, nl], [cog * nl, nl, 1]), View(cols, [groups, nl, k], [k * nl, 1, nl]),
-                    View(gw, [groups, cog, k], [cog * k, k, 1]), 1, n0 == 0 ? 0 : 1);
+                var cols = pointwise ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);
+                for (long part = p0; part < p1; part++)
+                {
+                    long s0 = part * n / parts, s1 = (part + 1) * n / parts;
+                    var dst = View(partial, [groups, cog, k], [cog * k, k, 1], part * co * k);
+                    for (long bi = s0; bi < s1; bi++)
+                    {
+                        var src = Columns(x4, bi, g, cols);
+                        dst.Backend.Gemm(View(gy4, [groups, cog, l], [cog * l, l, 1], bi * co * l), View(src, [groups, l, k], [k * l, 1, l]),
+                            dst, 1, bi == s0 ? 0 : 1);
+                    }
+                }
+            });
+            if (parts > 1)
+            {
+                var flat = View(gw, [co * k], [1]);
+                flat.Backend.Copy(flat, View(partial, [co * k], [1]));
+                for (int part = 1; part < parts; part++)
+                    flat.Backend.NumericBinary<Kernels.AddOp>(flat, View(partial, [co * k], [1], part * co * k), flat);
             }
             var r = wShape.Length == 3 ? View(gw, wShape, [gw._strides[0], gw._strides[1], 1]) : gw;
             return r.dtype == dtype ? r : r.to(dtype);

@@ -96,6 +96,18 @@ namespace Flint.Ops.Linalg
             c3.Backend.Copy(c3, r);
         }
 
+        /// <summary>A matrix stored column by column (a transposed contiguous matrix, like Linear's weight.t()).</summary>
+        private static bool ColumnMajor(Tensor t) => t.ndim == 2 && t._shape[0] > 1 && t._strides[0] == 1 && t._strides[1] == t._shape[0];
+
+        /// <summary>
+        /// The gradient of mat1 in mat1 @ mat2: g @ mat2ᵀ, produced in mat1's layout (a column-major mat1 gets the
+        /// transposed product, so the gradient is contiguous in the same order as the operand and no copy follows).
+        /// </summary>
+        internal static Tensor Mat1Grad(Tensor g, Tensor mat1, Tensor mat2) => ColumnMajor(mat1) ? mat2.mm(g.t()).t() : g.mm(mat2.t());
+
+        /// <summary>The gradient of mat2 in mat1 @ mat2: mat1ᵀ @ g, produced in mat2's layout (see <see cref="Mat1Grad"/>).</summary>
+        internal static Tensor Mat2Grad(Tensor g, Tensor mat1, Tensor mat2) => ColumnMajor(mat2) ? g.t().mm(mat1).t() : mat1.t().mm(g);
+
         internal static void CheckMatrices(Tensor mat1, Tensor mat2)
         {
             if (mat1._shape[1] != mat2._shape[0])
@@ -153,7 +165,7 @@ namespace Flint
             Tensor r;
             using (no_grad()) r = Products.Product(input.unsqueeze(0), mat2.unsqueeze(0), null, 1, 0).squeeze(0);
             r = Autograd.Recording.Record(r, "MmBackward0", [input, mat2],
-                g => [input.requires_grad ? g.mm(mat2.t()) : null, mat2.requires_grad ? input.t().mm(g) : null], input, mat2);
+                g => [input.requires_grad ? Products.Mat1Grad(g, input, mat2) : null, mat2.requires_grad ? Products.Mat2Grad(g, input, mat2) : null], input, mat2);
             return Products.Deliver(r, @out);
         }
 
@@ -169,8 +181,8 @@ namespace Flint
             r = Autograd.Recording.Record(r, "AddmmBackward0", [input, mat1, mat2], g =>
             [
                 input.requires_grad ? Autograd.Recording.SumToShape(b == 1 ? g : g * b, inShape) : null,
-                mat1.requires_grad ? (a == 1 ? g.mm(mat2.t()) : g.mm(mat2.t()) * a) : null,
-                mat2.requires_grad ? (a == 1 ? mat1.t().mm(g) : mat1.t().mm(g) * a) : null,
+                mat1.requires_grad ? (a == 1 ? Products.Mat1Grad(g, mat1, mat2) : Products.Mat1Grad(g, mat1, mat2) * a) : null,
+                mat2.requires_grad ? (a == 1 ? Products.Mat2Grad(g, mat1, mat2) : Products.Mat2Grad(g, mat1, mat2) * a) : null,
             ], mat1, mat2);
             return Products.Deliver(r, @out);
         }

@@ -9,11 +9,18 @@ internal static class Pool
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int plane = g.Plane, l = g.OutPlane;
+        bool twoByTwo = g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1
+            && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
         Par.For(planes, (long)l * g.KH * g.KW, p =>
         {
             var src = x.AsSpan((int)(xOff + (long)p * plane), plane);
             var dst = y.AsSpan((int)(yOff + (long)p * l), l);
             var ind = idx.AsSpan((int)(iOff + (long)p * l), l);
+            if (twoByTwo)
+            {
+                Max2x2(src, dst, ind, g);
+                return;
+            }
             for (int oh = 0; oh < g.OH; oh++)
             {
                 int h0 = oh * g.SH - g.PH, h1 = Math.Min(h0 + (g.KH - 1) * g.DH + 1, g.H);
@@ -38,6 +45,37 @@ internal static class Pool
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// The common 2×2 window with stride 2 and no padding: every window lies inside the plane, so there are no
+    /// bounds to clip. Same choice as the general loop: the first maximum in row-major order, or the last NaN.
+    /// </summary>
+    private static void Max2x2<T>(ReadOnlySpan<T> src, Span<T> dst, Span<long> ind, WindowGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = g.W, ow = g.OW;
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            int r0 = 2 * oh * w, r1 = r0 + w;
+            var top = src.Slice(r0, 2 * ow);
+            var bottom = src.Slice(r1, 2 * ow);
+            var drow = dst.Slice(oh * ow, ow);
+            var irow = ind.Slice(oh * ow, ow);
+            for (int o = 0; o < ow; o++)
+            {
+                int c = 2 * o;
+                T best = top[c]; int at = r0 + c;
+                T v = top[c + 1];
+                if (v > best || T.IsNaN(v)) { best = v; at = r0 + c + 1; }
+                v = bottom[c];
+                if (v > best || T.IsNaN(v)) { best = v; at = r1 + c; }
+                v = bottom[c + 1];
+                if (v > best || T.IsNaN(v)) { best = v; at = r1 + c + 1; }
+                drow[o] = best;
+                irow[o] = at;
+            }
+        }
     }
 
     internal static void Scatter<T>(T[] gy, long gyOff, long[] idx, long iOff, T[] gx, long gxOff, int planes, int l, int plane)

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace Flint.Backends.Cpu.Conv;
 
-/// <summary>Runs independent tasks on the thread pool when the total work is worth it, inline otherwise.</summary>
+/// <summary>Runs independent tasks on the worker pool when the total work is worth it, inline otherwise.</summary>
 internal static class Par
 {
     internal const long Threshold = 1 << 15;
@@ -11,19 +11,16 @@ internal static class Par
     internal static void For(int tasks, long workPerTask, Action<int> body)
     {
         if (tasks <= 0) return;
-        if (tasks == 1 || Environment.ProcessorCount == 1 || (long)tasks * workPerTask < Threshold)
+        long grain = KernelOptions.Threads == true ? 1 : Math.Max(1, Threshold / Math.Max(1, workPerTask));
+        if (KernelOptions.Threads == false || tasks == 1 || (long)tasks * workPerTask < Threshold && KernelOptions.Threads != true)
         {
             for (int t = 0; t < tasks; t++) body(t);
             return;
         }
-        // group small tasks so that each scheduled item carries a useful amount of work
-        int group = (int)Math.Max(1, Math.Min(tasks / (4 * Environment.ProcessorCount), Threshold / Math.Max(1, workPerTask)));
-        int chunks = (tasks + group - 1) / group;
-        Parallel.For(0, chunks, ch =>
+        WorkerPool.For(tasks, grain, (t0, t1) =>
         {
-            int end = Math.Min(tasks, (ch + 1) * group);
-            for (int t = ch * group; t < end; t++) body(t);
-        });
+            for (long t = t0; t < t1; t++) body((int)t);
+        }, chunksPerThread: 4);
     }
 }
 

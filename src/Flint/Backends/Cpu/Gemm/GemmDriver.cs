@@ -39,87 +39,152 @@ internal static class GemmDriver
     }
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
 
     private static void Blocked<T, TK>(int batch, int m, int n, int k, MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta)
         where T : unmanaged, INumber<T> where TK : IMicroKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
-        var (kc, mc, nc) = GemmOptions.Blocking ?? (GemmOptions.DefaultKc, GemmOptions.DefaultMc, GemmOptions.DefaultNc);
+        if (2 * n <= nr && m > 2 * n)
+        {
+            // few columns and many rows: Cᵀ = Bᵀ·Aᵀ fills the wide micro-tile with C's rows instead of padding
+            static MatView<T> Tr(MatView<T> v) => v with { Rs = v.Cs, Cs = v.Rs };
+            Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
+            return;
+        }
+        var (kc, mc, nc) = GemmOptions.Blocking ?? GemmOptions.Defaults(Unsafe.SizeOf<T>());
         kc = Math.Max(1, Math.Min(kc, k));
         mc = RoundUp(Math.Max(1, Math.Min(mc, m)), mr);
         nc = RoundUp(Math.Max(1, Math.Min(nc, n)), nr);
+        var shape = new Shape3(m, n, k, kc, mc, nc);
 
-        long work = (long)batch * m * n * k;
-        bool parallel = GemmOptions.Threads ?? (work >= GemmOptions.ParallelThreshold && WorkerPool.MaxThreads > 1);
-        int mBlocks = (m + mc - 1) / mc;
-        if (parallel && GemmOptions.Blocking is null)
-        {
-            // enough blocks to keep every core busy: split the columns finer when rows and batches are few
-            long want = 4L * WorkerPool.MaxThreads;
-            while ((long)batch * mBlocks * ((n + nc - 1) / nc) < want && nc > 4 * nr)
-                nc = RoundUp(nc / 2, nr);
-        }
-        int nBlocks = (n + nc - 1) / nc;
-        long tasks = (long)batch * mBlocks * nBlocks;
-        int packASize = mc * kc, packBSize = kc * nc;
+        long perItem = (long)m * n * k;
+        bool parallel = GemmOptions.Threads ?? ((long)batch * perItem >= GemmOptions.ParallelThreshold && WorkerPool.MaxThreads > 1);
 
-        void RunTask(long t, T[] packA, T[] packB)
-        {
-            int bi = (int)(t / ((long)mBlocks * nBlocks));
-            int rest = (int)(t % ((long)mBlocks * nBlocks));
-            int i0 = rest / nBlocks * mc, j0 = rest % nBlocks * nc;
-            int mb = Math.Min(mc, m - i0), nb = Math.Min(nc, n - j0);
-            Block<T, TK>(bi, i0, j0, mb, nb, k, kc, a, b, c, alpha, beta, packA, packB);
-        }
+        // packed operands stay below a cap: larger products run as sub-products over row and column ranges
+        long cap = GemmOptions.PackCapBytes / Unsafe.SizeOf<T>();
+        int mChunk = (long)m * k <= cap ? m : Math.Max(mc, (int)(cap / k) / mc * mc);
+        int nChunk = (long)k * n <= cap ? n : Math.Max(nc, (int)(cap / k) / nc * nc);
 
-        if (!parallel || tasks == 1 && GemmOptions.Threads != true)
+        if (parallel && batch > 1 && (perItem < GemmOptions.ParallelThreshold * 4L || GemmOptions.Threads == true))
         {
-            var packA = ArrayPool<T>.Shared.Rent(packASize);
-            var packB = ArrayPool<T>.Shared.Rent(packBSize);
-            try { for (long t = 0; t < tasks; t++) RunTask(t, packA, packB); }
-            finally { ArrayPool<T>.Shared.Return(packA); ArrayPool<T>.Shared.Return(packB); }
+            // many small products: one product per task, each on one thread
+            WorkerPool.For(batch, 1, (b0, b1) =>
+            {
+                for (long bi = b0; bi < b1; bi++)
+                    for (int i0 = 0; i0 < m; i0 += mChunk)
+                        for (int j0 = 0; j0 < n; j0 += nChunk)
+                            Item<T, TK>((int)bi, i0, Math.Min(mChunk, m - i0), j0, Math.Min(nChunk, n - j0), shape, a, b, c, alpha, beta, false);
+            }, chunksPerThread: 4);
             return;
         }
-        WorkerPool.For(tasks, 1, (t0, t1) =>
-        {
-            var packA = ArrayPool<T>.Shared.Rent(packASize);
-            var packB = ArrayPool<T>.Shared.Rent(packBSize);
-            try { for (long t = t0; t < t1; t++) RunTask(t, packA, packB); }
-            finally { ArrayPool<T>.Shared.Return(packA); ArrayPool<T>.Shared.Return(packB); }
-        }, chunksPerThread: 4);
+        for (int bi = 0; bi < batch; bi++)
+            for (int i0 = 0; i0 < m; i0 += mChunk)
+                for (int j0 = 0; j0 < n; j0 += nChunk)
+                    Item<T, TK>(bi, i0, Math.Min(mChunk, m - i0), j0, Math.Min(nChunk, n - j0), shape, a, b, c, alpha, beta, parallel);
     }
 
-    /// <summary>C[bi, i0:i0+mb, j0:j0+nb] = alpha * A-rows × B-columns + beta * C, k walked in kc slices.</summary>
-    private static void Block<T, TK>(int bi, int i0, int j0, int mb, int nb, int k, int kc,
-        MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta, T[] packA, T[] packB)
+    /// <summary>The blocking of one product: its k and the kc/mc/nc cache blocks (mc, nc multiples of the micro-tile).</summary>
+    private readonly record struct Shape3(int M, int N, int K, int Kc, int Mc, int Nc);
+
+    /// <summary>
+    /// C[bi, i0:i0+mb, j0:j0+nb] = alpha * A-rows × B-columns + beta * C: packs the whole A row range and B column
+    /// range once (k-block by k-block, in parallel), then runs the mc×nc blocks of C as independent tasks that only
+    /// read the packed panels.
+    /// </summary>
+    private static void Item<T, TK>(int bi, int i0, int mb, int j0, int nb, Shape3 s, MatView<T> a, MatView<T> b, MatView<T> c,
+        T alpha, T beta, bool parallel)
         where T : unmanaged, INumber<T> where TK : IMicroKernel<T>
     {
-        int mr = TK.MR, nr = TK.NR;
-        long aOff = a.Offset + bi * a.Bs + i0 * a.Rs;
-        long bOff = b.Offset + bi * b.Bs + j0 * b.Cs;
-        long cOff = c.Offset + bi * c.Bs + i0 * c.Rs + j0 * c.Cs;
-        ref T pa0 = ref MemoryMarshal.GetArrayDataReference(packA);
-        ref T pb0 = ref MemoryMarshal.GetArrayDataReference(packB);
-        ref T c0 = ref MemoryMarshal.GetArrayDataReference(c.Data);
-        nint rsc = (nint)c.Rs, csc = (nint)c.Cs;
-        for (int pc = 0; pc < k; pc += kc)
+        int mr = TK.MR, nr = TK.NR, k = s.K, kc = s.Kc;
+        int mc = Math.Min(s.Mc, RoundUp(mb, mr)), nc = Math.Min(s.Nc, RoundUp(nb, nr));
+        int mPad = RoundUp(mb, mr), nPad = RoundUp(nb, nr);
+        int kBlocks = CeilDiv(k, kc);
+        long aOff = a.Offset + bi * a.Bs + (long)i0 * a.Rs;
+        long bOff = b.Offset + bi * b.Bs + (long)j0 * b.Cs;
+        long cOff = c.Offset + bi * c.Bs + (long)i0 * c.Rs + (long)j0 * c.Cs;
+        var packA = PackBuffers<T>.Take(checked(k * mPad));
+        var packB = PackBuffers<T>.Take(checked(k * nPad));
+        try
         {
-            int kb = Math.Min(kc, k - pc);
-            Packing.PackB(b.Data, bOff + pc * b.Rs, b.Rs, b.Cs, kb, nb, packB, nr);
-            Packing.PackA(a.Data, aOff + pc * a.Cs, a.Rs, a.Cs, mb, kb, packA, mr);
-            T betaK = pc == 0 ? beta : T.One;
-            for (int jr = 0; jr < nb; jr += nr)
+            // phase 1: pack, one unit per (k block, mc rows) of A and (k block, nc columns) of B
+            int aGroups = CeilDiv(mb, mc), bGroups = CeilDiv(nb, nc);
+            long units = (long)kBlocks * (aGroups + bGroups);
+            WorkerPool.RangeBody pack = (u0, u1) =>
             {
-                int nrr = Math.Min(nr, nb - jr);
-                ref T pb = ref Unsafe.Add(ref pb0, (nint)(jr / nr) * kb * nr);
-                for (int ir = 0; ir < mb; ir += mr)
+                for (long u = u0; u < u1; u++)
                 {
-                    int mrr = Math.Min(mr, mb - ir);
-                    ref T pa = ref Unsafe.Add(ref pa0, (nint)(ir / mr) * kb * mr);
-                    ref T cc = ref Unsafe.Add(ref c0, (nint)(cOff + ir * c.Rs + jr * c.Cs));
-                    TK.Run(kb, ref pa, ref pb, ref cc, rsc, csc, mrr, nrr, alpha, betaK);
+                    bool isA = u < (long)kBlocks * aGroups;
+                    long v = isA ? u : u - (long)kBlocks * aGroups;
+                    int groups = isA ? aGroups : bGroups;
+                    int q = (int)(v / groups), g = (int)(v % groups);
+                    int p0 = q * kc, kb = Math.Min(kc, k - p0);
+                    if (isA)
+                    {
+                        int r0 = g * mc, rows = Math.Min(mc, mb - r0);
+                        Packing.PackA(a.Data, aOff + r0 * a.Rs + p0 * a.Cs, a.Rs, a.Cs, rows, kb,
+                            ref packA[(long)p0 * mPad + (long)r0 * kb], mr);
+                    }
+                    else
+                    {
+                        int c0 = g * nc, cols = Math.Min(nc, nb - c0);
+                        Packing.PackB(b.Data, bOff + p0 * b.Rs + c0 * b.Cs, b.Rs, b.Cs, kb, cols,
+                            ref packB[(long)p0 * nPad + (long)c0 * kb], nr);
+                    }
                 }
+            };
+            long packed = (long)k * (mPad + nPad);
+            if (parallel && (packed >= GemmOptions.PackParallelThreshold || GemmOptions.Threads == true)) WorkerPool.For(units, 1, pack, chunksPerThread: 2);
+            else pack(0, units);
+
+            // phase 2: the mc×nc blocks of C; finer column blocks when there are too few blocks for every thread
+            if (parallel && GemmOptions.Blocking is null)
+            {
+                long want = 4L * WorkerPool.MaxThreads;
+                while ((long)CeilDiv(mb, mc) * CeilDiv(nb, nc) < want && nc > 4 * nr) nc = RoundUp(nc / 2, nr);
+                while ((long)CeilDiv(mb, mc) * CeilDiv(nb, nc) < want && mc > 4 * mr) mc = RoundUp(mc / 2, mr);
             }
+            int mBlocks = CeilDiv(mb, mc), nBlocks = CeilDiv(nb, nc);
+            long tasks = (long)mBlocks * nBlocks;
+            WorkerPool.RangeBody compute = (t0, t1) =>
+            {
+                ref T pa0 = ref MemoryMarshal.GetArrayDataReference(packA);
+                ref T pb0 = ref MemoryMarshal.GetArrayDataReference(packB);
+                ref T cBase = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Data), (nint)cOff);
+                nint rsc = (nint)c.Rs, csc = (nint)c.Cs;
+                for (long t = t0; t < t1; t++)
+                {
+                    int ib = (int)(t / nBlocks), jb = (int)(t % nBlocks);
+                    int r0 = ib * mc, rEnd = Math.Min(mb, r0 + mc);
+                    int c0 = jb * nc, cEnd = Math.Min(nb, c0 + nc);
+                    for (int q = 0, p0 = 0; p0 < k; q++, p0 += kc)
+                    {
+                        int kb = Math.Min(kc, k - p0);
+                        T betaK = q == 0 ? beta : T.One;
+                        ref T paK = ref Unsafe.Add(ref pa0, (nint)p0 * mPad);
+                        ref T pbK = ref Unsafe.Add(ref pb0, (nint)p0 * nPad);
+                        for (int jr = c0; jr < cEnd; jr += nr)
+                        {
+                            int nrr = Math.Min(nr, cEnd - jr);
+                            ref T pb = ref Unsafe.Add(ref pbK, (nint)jr * kb);
+                            ref T cCol = ref Unsafe.Add(ref cBase, jr * csc);
+                            for (int ir = r0; ir < rEnd; ir += mr)
+                            {
+                                int mrr = Math.Min(mr, rEnd - ir);
+                                TK.Run(kb, ref Unsafe.Add(ref paK, (nint)ir * kb), ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
+                                    rsc, csc, mrr, nrr, alpha, betaK);
+                            }
+                        }
+                    }
+                }
+            };
+            if (parallel && (tasks > 1 || GemmOptions.Threads == true)) WorkerPool.For(tasks, 1, compute, chunksPerThread: 4);
+            else compute(0, tasks);
+        }
+        finally
+        {
+            PackBuffers<T>.Give(packA);
+            PackBuffers<T>.Give(packB);
         }
     }
 
@@ -248,5 +313,31 @@ internal static class GemmDriver
         }
         for (; p < k; p++) s0 += Unsafe.Add(ref x, (nint)(p * sx)) * Unsafe.Add(ref y, (nint)(p * sy));
         return s0 + s1 + s2 + s3;
+    }
+}
+
+/// <summary>
+/// Reused packing buffers (a few per element type): taken for the length of one product, handed back after, so
+/// steady-state products allocate nothing. A buffer too small for the request is dropped.
+/// </summary>
+internal static class PackBuffers<T> where T : unmanaged
+{
+    private static readonly T[]?[] Slots = new T[]?[4];
+
+    internal static T[] Take(int length)
+    {
+        for (int i = 0; i < Slots.Length; i++)
+        {
+            var buf = Interlocked.Exchange(ref Slots[i], null);
+            if (buf is null) continue;
+            if (buf.Length >= length) return buf;
+        }
+        return GC.AllocateUninitializedArray<T>(Math.Max(length, 4096));
+    }
+
+    internal static void Give(T[] buf)
+    {
+        for (int i = 0; i < Slots.Length; i++)
+            if (Interlocked.CompareExchange(ref Slots[i], buf, null) is null) return;
     }
 }

@@ -29,9 +29,22 @@ internal static class GemmOptions
     /// <summary>Skips the matrix-vector shortcuts so that 1-row or 1-column products go through the packed kernel.</summary>
     [ThreadStatic] internal static bool NoGemv;
 
+    /// <summary>
+    /// The cache blocking for an element size: a kc×NR panel of B stays in L1 while the micro-kernel sweeps the
+    /// mc×kc block of A (in L2) across it.
+    /// </summary>
+    internal static (int kc, int mc, int nc) Defaults(int elementSize) => elementSize >= 8 ? (DefaultKc64, DefaultMc, DefaultNc) : (DefaultKc, DefaultMc, DefaultNc);
+
     internal const int DefaultKc = 256;
-    internal const int DefaultMc = 96;
-    internal const int DefaultNc = 2048;
+    internal const int DefaultKc64 = 256;
+    internal const int DefaultMc = 144;
+    internal const int DefaultNc = 1024;
+
+    /// <summary>The largest packed operand (bytes); bigger products run as sub-products.</summary>
+    internal const long PackCapBytes = 16L << 20;
+
+    /// <summary>Packed elements below which packing stays on the calling thread.</summary>
+    internal const long PackParallelThreshold = 1L << 16;
 
     /// <summary>Below this many multiply-adds a product stays on the calling thread.</summary>
     internal const long ParallelThreshold = 1L << 18;

@@ -10,7 +10,7 @@ public static partial class Workloads
     [
         "add_small", "add_inplace_small", "add_10m", "exp_10m", "sum_10m",
         "matmul_128", "matmul_512", "matmul_1024", "matmul_2048", "matmul_1024_f64",
-        "autograd_seed", "mlp_step", "cnn_step",
+        "autograd_seed", "mlp_step", "cnn_step", "quickstart_epoch",
     ];
 
     static double Median(List<double> xs) { xs.Sort(); return xs[xs.Count / 2]; }
@@ -118,6 +118,7 @@ public static partial class Workloads
             if (!CnnStep(Time, Report))
                 Console.Error.WriteLine("cnn_step: skipped (torch.nn.Conv2d is not in this build yet; enable bench/Flint.Bench/CnnStep.cs)");
         }
+        if (Want("quickstart_epoch")) QuickstartEpoch.Run(Report);
         return results;
     }
 

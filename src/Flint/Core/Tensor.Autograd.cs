@@ -60,6 +60,8 @@ public partial class Tensor
 
     internal IEnumerable<Func<Tensor, Tensor?>> Hooks => _hooks ?? Enumerable.Empty<Func<Tensor, Tensor?>>();
     internal IEnumerable<Action<Tensor>> PostAccumulateHooks => _postAccumulateHooks ?? Enumerable.Empty<Action<Tensor>>();
+    internal List<Func<Tensor, Tensor?>>? HookList => _hooks;
+    internal List<Action<Tensor>>? PostAccumulateHookList => _postAccumulateHooks;
 
     internal void SetHistory(Node node, int outputNr)
     {

@@ -68,54 +68,92 @@ internal static class Elementwise
         return target;
     }
 
-    /// <summary>
-    /// True when an op over these operands needs none of the general machinery: CPU tensors of one shape and
-    /// one dtype that is its own compute dtype, no wrapped numbers, no history to record. Such an op runs its
-    /// kernel directly, which keeps small-tensor calls cheap; the result is the same as the general route's.
-    /// </summary>
-    private static bool Plain(Tensor a, Tensor b, DType? resultOverride)
+    /// <summary>Dtypes that are their own compute dtype (no float16/bfloat16 widening, no bool).</summary>
+    private static bool DirectType(DType dt) => dt.scalar_type is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Int64
+        or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.UInt8;
+
+    /// <summary>How a binary op over these operands may skip the general machinery.</summary>
+    private enum Route
     {
-        var dt = a.dtype;
-        if (dt != b.dtype || resultOverride is { } r && r != dt) return false;
-        if (a.IsWrappedNumber || b.IsWrappedNumber || dt.IsBool || ComputeType(dt) != dt) return false;
-        if (a._storage is not CpuStorage || b._storage is not CpuStorage) return false;
-        if (!ReferenceEquals(a._shape, b._shape) && !a._shape.AsSpan().SequenceEqual(b._shape)) return false;
-        return !(Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad));
+        /// <summary>Promotion, broadcasting, compute-dtype conversion and the strided loop as needed.</summary>
+        General,
+        /// <summary>CPU tensors of one shape and one direct dtype: the kernel runs on them as they are.</summary>
+        Same,
+        /// <summary>A CPU tensor of a direct dtype with a wrapped number that does not change its dtype.</summary>
+        WithNumber,
     }
 
-    private static bool Plain(Tensor x, bool floatOnly)
+    /// <summary>
+    /// Picks the route of a binary op. Both fast routes give the same result as the general one (same kernel,
+    /// same operands after promotion); history, when an input requires grad, is recorded the same way too.
+    /// </summary>
+    private static Route RouteOf(Tensor a, Tensor b, DType? resultOverride)
+    {
+        var dt = a.dtype;
+        bool wa = a.IsWrappedNumber, wb = b.IsWrappedNumber;
+        if (!wa && !wb)
+        {
+            if (!ReferenceEquals(dt, b.dtype) || resultOverride is { } r && !ReferenceEquals(r, dt) || !DirectType(dt)) return Route.General;
+            if (a._storage is not CpuStorage || b._storage is not CpuStorage) return Route.General;
+            if (!ReferenceEquals(a._shape, b._shape) && !a._shape.AsSpan().SequenceEqual(b._shape)) return Route.General;
+            return Route.Same;
+        }
+        if (wa == wb) return Route.General;
+        var t = wa ? b : a; var n = wa ? a : b;
+        var tdt = t.dtype;
+        if (t._storage is not CpuStorage || !DirectType(tdt)) return Route.General;
+        // the result keeps the tensor's dtype: floating tensors with any number, integer tensors with integers and bools
+        if (!tdt.is_floating_point && n.dtype.is_floating_point) return Route.General;
+        if (resultOverride is { } ro && !ReferenceEquals(ro, tdt)) return Route.General;
+        return Route.WithNumber;
+    }
+
+    private static bool Records(Tensor a, Tensor b) => Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad);
+
+    private static bool Plain(Tensor x, bool floatOnly) => Direct(x, floatOnly) && !(Autograd.GradMode.IsEnabled && x.requires_grad);
+
+    /// <summary>A CPU tensor of a direct dtype: a unary kernel can run on it as it is.</summary>
+    private static bool Direct(Tensor x, bool floatOnly)
     {
         var dt = x.dtype;
-        if (x.IsWrappedNumber || dt.IsBool || ComputeType(dt) != dt || floatOnly && !dt.is_floating_point) return false;
-        if (x._storage is not CpuStorage) return false;
-        return !(Autograd.GradMode.IsEnabled && x.requires_grad);
+        if (x.IsWrappedNumber || !DirectType(dt) || floatOnly && !dt.is_floating_point) return false;
+        return x._storage is CpuStorage;
     }
 
     /// <summary>A new contiguous CPU tensor shaped like <paramref name="like"/>.</summary>
-    private static Tensor EmptyLike(Tensor like)
-    {
-        var shape = like._shape;
-        long n = 1;
-        foreach (var d in shape) n *= d;
-        return new Tensor(CpuStorage.Allocate(like.dtype, n), (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
-    }
+    private static Tensor EmptyLike(Tensor like) => Tensor.CpuEmptyLike(like, like.dtype);
 
     internal static Tensor NumericBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, DType? resultOverride = null,
         Tensor? bPrepared = null)
         where TOp : INumericBinary
     {
-        if (@out is null && bPrepared is null && Plain(a, b, resultOverride))
+        if (@out is null && bPrepared is null)
         {
-            if (inPlace)
+            var route = RouteOf(a, b, resultOverride);
+            if (route != Route.General)
             {
-                Autograd.AutogradHooks.CheckInPlace(a);
-                a.Backend.NumericBinary<TOp>(a, b, a);
-                a.BumpVersion();
-                return a;
+                Tensor ac = a, bc = b, t = a;
+                if (route == Route.WithNumber)
+                {
+                    if (a.IsWrappedNumber) { t = b; ac = Scalars.Typed(a, b.dtype); }
+                    else bc = Scalars.Typed(b, a.dtype);
+                }
+                bool record = Records(a, b);
+                if (!inPlace)
+                {
+                    var y = EmptyLike(t);
+                    y.Backend.NumericBinary<TOp>(ac, bc, y);
+                    return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
+                }
+                // in-place on a tensor in the graph (or into a wrapped number) takes the general route
+                if (!record && !a.IsWrappedNumber)
+                {
+                    Autograd.AutogradHooks.CheckInPlace(a);
+                    a.Backend.NumericBinary<TOp>(ac, bc, a);
+                    a.BumpVersion();
+                    return a;
+                }
             }
-            var y = EmptyLike(a);
-            y.Backend.NumericBinary<TOp>(a, b, y);
-            return y;
         }
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
@@ -146,18 +184,35 @@ internal static class Elementwise
 
     internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
     {
-        if (@out is null && a.dtype.is_floating_point && Plain(a, b, null))
+        if (@out is null)
         {
-            if (inPlace)
+            var route = RouteOf(a, b, null);
+            if (route != Route.General)
             {
-                Autograd.AutogradHooks.CheckInPlace(a);
-                a.Backend.FloatBinary<TOp>(a, b, a);
-                a.BumpVersion();
-                return a;
+                Tensor ac = a, bc = b, t = a;
+                if (route == Route.WithNumber)
+                {
+                    if (a.IsWrappedNumber) { t = b; ac = Scalars.Typed(a, b.dtype); }
+                    else bc = Scalars.Typed(b, a.dtype);
+                }
+                if (t.dtype.is_floating_point)
+                {
+                    bool record = Records(a, b);
+                    if (!inPlace)
+                    {
+                        var y = EmptyLike(t);
+                        y.Backend.FloatBinary<TOp>(ac, bc, y);
+                        return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
+                    }
+                    if (!record && !a.IsWrappedNumber)
+                    {
+                        Autograd.AutogradHooks.CheckInPlace(a);
+                        a.Backend.FloatBinary<TOp>(ac, bc, a);
+                        a.BumpVersion();
+                        return a;
+                    }
+                }
             }
-            var y = EmptyLike(a);
-            y.Backend.FloatBinary<TOp>(a, b, y);
-            return y;
         }
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
@@ -226,6 +281,13 @@ internal static class Elementwise
             y.Backend.FloatUnary<TOp>(x, y);
             return y;
         }
+        if (@out is null && !inPlace && Direct(x, floatOnly: true) && Autograd.GradMode.IsEnabled)
+        {
+            // x requires grad: the same kernel call, then the history
+            var y = EmptyLike(x);
+            y.Backend.FloatUnary<TOp>(x, y);
+            return Autograd.Differentiation.Unary(TOp.Name, x, y);
+        }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
@@ -264,6 +326,13 @@ internal static class Elementwise
             var y = EmptyLike(x);
             y.Backend.NumericUnary<TOp>(x, y);
             return y;
+        }
+        if (@out is null && !inPlace && Direct(x, floatOnly: false) && Autograd.GradMode.IsEnabled)
+        {
+            // x requires grad: the same kernel call, then the history
+            var y = EmptyLike(x);
+            y.Backend.NumericUnary<TOp>(x, y);
+            return Autograd.Differentiation.Unary(TOp.Name, x, y);
         }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {

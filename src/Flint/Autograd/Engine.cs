@@ -12,13 +12,13 @@ internal static class Engine
     /// </summary>
     internal static Tensor?[]? Run(Tensor[] roots, Tensor[] grads, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
     {
-        var rootEdges = new List<(Edge edge, Tensor grad)>(roots.Length);
+        var rootEdges = new (Edge edge, Tensor grad)[roots.Length];
         for (int i = 0; i < roots.Length; i++)
         {
             var e = Recording.EdgeOf(roots[i]);
             if (e is null)
                 throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
-            rootEdges.Add((e.Value, grads[i]));
+            rootEdges[i] = (e.Value, grads[i]);
         }
         if (capture is null && RunOwned(rootEdges, retainGraph, createGraph, accumulate)) return null;
         return RunShared(rootEdges, retainGraph, createGraph, capture, accumulate);
@@ -30,9 +30,12 @@ internal static class Engine
     /// already belongs to another run (a backward inside a hook, or on another thread over shared leaves),
     /// nothing has been computed yet and this returns false, so the caller takes <see cref="RunShared"/>.
     /// </summary>
-    private static bool RunOwned(List<(Edge edge, Tensor grad)> rootEdges, bool retainGraph, bool createGraph, bool accumulate)
+    private static bool RunOwned((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, bool accumulate)
     {
-        var nodes = new List<Node>();
+        // the node and ready lists are reused by the next run on this thread (a nested run makes its own)
+        var nodes = spareNodes ?? new List<Node>();
+        var ready = spareReady ?? new List<Node>();
+        spareNodes = null; spareReady = null;
         try
         {
             // discover every reachable node (claiming it) and count the edges pointing at each
@@ -51,7 +54,6 @@ internal static class Engine
 
             // ready: nodes whose dependencies are all satisfied, latest-created first (as PyTorch orders by sequence
             // number); kept sorted by sequence number, the next node at the end
-            var ready = new List<Node>();
             foreach (var n in nodes) if (n.EngineDeps == 0) Enqueue(ready, n);
 
             using var mode = new GradModeScope(createGraph);
@@ -92,8 +94,15 @@ internal static class Engine
         finally
         {
             foreach (var n in nodes) { n.EngineDeps = 0; n.EngineBuffer = null; n.EngineOwner = null; }
+            if (nodes.Count <= 1024)
+            {
+                nodes.Clear(); ready.Clear();
+                spareNodes = nodes; spareReady = ready;
+            }
         }
     }
+
+    [ThreadStatic] private static List<Node>? spareNodes, spareReady;
 
     /// <summary>Claims <paramref name="n"/> for the run that owns <paramref name="nodes"/>; false when another run holds it.</summary>
     private static bool Claim(Node n, List<Node> nodes)
@@ -118,7 +127,7 @@ internal static class Engine
     }
 
     /// <summary>The general backward: bookkeeping in dictionaries local to the run (also gathers captured gradients).</summary>
-    private static Tensor?[]? RunShared(List<(Edge edge, Tensor grad)> rootEdges, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
+    private static Tensor?[]? RunShared((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
     {
 
         // dependencies: how many edges point at each node

@@ -41,12 +41,17 @@ internal static class ReductionDerivatives
         switch (op)
         {
             case "sum":
-                return Recording.Record(y, full ? "SumBackward0" : "SumBackward1", [x],
+                if (full)
+                    return Recording.Record(y, "SumBackward0", [x], g => [(g.ndim == 0 ? g : Unreduce(g, x, dims, keepdim)).expand(xShape).to(x.dtype)]);
+                return Recording.Record(y, "SumBackward1", [x],
                     g => [Unreduce(g, x, dims, keepdim).expand(xShape).to(x.dtype)]);
             case "mean":
                 {
                     long n = Count(x, dims);
-                    return Recording.Record(y, full ? "MeanBackward0" : "MeanBackward1", [x],
+                    // a full reduction's 0-dim gradient expands directly (the same strides as through a reshape)
+                    if (full)
+                        return Recording.Record(y, "MeanBackward0", [x], g => [(g.ndim == 0 ? g / n : Unreduce(g, x, dims, keepdim) / n).expand(xShape).to(x.dtype)]);
+                    return Recording.Record(y, "MeanBackward1", [x],
                         g => [(Unreduce(g, x, dims, keepdim) / n).expand(xShape).to(x.dtype)]);
                 }
             case "prod":

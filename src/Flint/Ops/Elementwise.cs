@@ -108,6 +108,54 @@ internal static class Elementwise
         return Route.WithNumber;
     }
 
+    /// <summary>
+    /// The operand as a kernel best reads it: a tensor whose strides are all 0 (one value broadcast, as expand
+    /// makes) is read as that one value, which keeps the kernel on its flat route.
+    /// </summary>
+    private static Tensor KernelOperand(Tensor t)
+    {
+        var st = t._strides;
+        if (st.Length == 0) return t;
+        foreach (var s in st) if (s != 0) return t;
+        return new Tensor(t._storage, Tensor.NoDims, Tensor.NoDims, t._offset);
+    }
+
+    /// <summary>
+    /// <c>t op s</c> (or <c>s op t</c> when <paramref name="numberFirst"/>) for a C# number that leaves the
+    /// tensor's dtype unchanged, when nothing is recorded: the number goes to the kernel as a 0-dim tensor of the
+    /// tensor's dtype (what the general route casts the wrapped number to). False when the general route is needed.
+    /// </summary>
+    internal static bool TryNumber<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : INumericBinary
+    {
+        result = null!;
+        var dt = t.dtype;
+        if (s.IsBool || s.IsFloating && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber || t._storage is not CpuStorage) return false;
+        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
+        var n = Scalars.Full(s, dt);
+        var y = EmptyLike(t);
+        var k = KernelOperand(t);
+        if (numberFirst) y.Backend.NumericBinary<TOp>(n, k, y);
+        else y.Backend.NumericBinary<TOp>(k, n, y);
+        result = y;
+        return true;
+    }
+
+    /// <summary><see cref="TryNumber{TOp}"/> for floating-only ops (true division): the tensor must be floating.</summary>
+    internal static bool TryNumberFloat<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : IFloatBinary
+    {
+        result = null!;
+        var dt = t.dtype;
+        if (s.IsBool || !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber || t._storage is not CpuStorage) return false;
+        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
+        var n = Scalars.Full(s, dt);
+        var y = EmptyLike(t);
+        var k = KernelOperand(t);
+        if (numberFirst) y.Backend.FloatBinary<TOp>(n, k, y);
+        else y.Backend.FloatBinary<TOp>(k, n, y);
+        result = y;
+        return true;
+    }
+
     private static bool Records(Tensor a, Tensor b) => Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad);
 
     private static bool Plain(Tensor x, bool floatOnly) => Direct(x, floatOnly) && !(Autograd.GradMode.IsEnabled && x.requires_grad);
@@ -142,7 +190,7 @@ internal static class Elementwise
                 if (!inPlace)
                 {
                     var y = EmptyLike(t);
-                    y.Backend.NumericBinary<TOp>(ac, bc, y);
+                    y.Backend.NumericBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
                     return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
                 }
                 // in-place on a tensor in the graph (or into a wrapped number) takes the general route
@@ -161,7 +209,7 @@ internal static class Elementwise
             if (inPlace)
             {
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), resultOverride ?? TypePromotion.ResultType(a, b));
-                return Autograd.Differentiation.InPlace(a, old => NumericBinary<TOp>(old, b, null, false, resultOverride));
+                return InPlaceNumericBinary<TOp>(a, b, resultOverride);
             }
             return Autograd.Differentiation.Binary(TOp.Name, a, b, NumericBinaryRaw<TOp>(a, b, null, false, resultOverride, bPrepared));
         }
@@ -201,7 +249,7 @@ internal static class Elementwise
                     if (!inPlace)
                     {
                         var y = EmptyLike(t);
-                        y.Backend.FloatBinary<TOp>(ac, bc, y);
+                        y.Backend.FloatBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
                         return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
                     }
                     if (!record && !a.IsWrappedNumber)
@@ -220,7 +268,7 @@ internal static class Elementwise
             if (inPlace)
             {
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), FloatResult(TypePromotion.ResultType(a, b)));
-                return Autograd.Differentiation.InPlace(a, old => FloatBinary<TOp>(old, b, null, false));
+                return InPlaceFloatBinary<TOp>(a, b);
             }
             return Autograd.Differentiation.Binary(TOp.Name, a, b, FloatBinaryRaw<TOp>(a, b, null, false));
         }
@@ -340,7 +388,7 @@ internal static class Elementwise
             if (inPlace)
             {
                 CheckInPlace(x, x._shape, x.dtype);
-                return Autograd.Differentiation.InPlace(x, old => NumericUnary<TOp>(old, null, false, boolOk));
+                return InPlaceNumericUnary<TOp>(x, boolOk);
             }
             return Autograd.Differentiation.Unary(TOp.Name, x, NumericUnaryRaw<TOp>(x, null, false, boolOk));
         }
@@ -372,7 +420,7 @@ internal static class Elementwise
         if (Autograd.Differentiation.NeedsInPlace(a, b, c))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b, c);
-            if (inPlace) return Autograd.Differentiation.InPlace(a, old => FloatTernary<TOp>(old, b, c, null, false));
+            if (inPlace) return InPlaceFloatTernary<TOp>(a, b, c);
             return Autograd.Differentiation.Ternary(TOp.Name, a, b, c, FloatTernaryRaw<TOp>(a, b, c, null, false), 0);
         }
         return FloatTernaryRaw<TOp>(a, b, c, @out, inPlace);
@@ -390,4 +438,17 @@ internal static class Elementwise
         var ac = As(a, compute); var bc = As(b, compute); var cc = As(c, compute);
         return RunInto(target, shape, compute, y => y.Backend.FloatTernary<TOp>(ac, bc, cc, y), inPlace);
     }
+
+    // The in-place forms on tensors in the graph, apart so that their closures are only made when used.
+    private static Tensor InPlaceNumericBinary<TOp>(Tensor a, Tensor b, DType? resultOverride) where TOp : INumericBinary =>
+        Autograd.Differentiation.InPlace(a, old => NumericBinary<TOp>(old, b, null, false, resultOverride));
+
+    private static Tensor InPlaceFloatBinary<TOp>(Tensor a, Tensor b) where TOp : IFloatBinary =>
+        Autograd.Differentiation.InPlace(a, old => FloatBinary<TOp>(old, b, null, false));
+
+    private static Tensor InPlaceNumericUnary<TOp>(Tensor x, bool boolOk) where TOp : INumericUnary =>
+        Autograd.Differentiation.InPlace(x, old => NumericUnary<TOp>(old, null, false, boolOk));
+
+    private static Tensor InPlaceFloatTernary<TOp>(Tensor a, Tensor b, Tensor c) where TOp : IFloatTernary =>
+        Autograd.Differentiation.InPlace(a, old => FloatTernary<TOp>(old, b, c, null, false));
 }

@@ -33,9 +33,11 @@ internal static class ReductionDerivatives
         return g * mask / count;
     }
 
-    internal static Tensor Reduce(string op, Tensor x, int[] dims, bool keepdim, Tensor y, double arg)
+    internal static Tensor Reduce(string op, Tensor x, int[] dims, bool keepdim, Tensor y, double arg) =>
+        !Recording.Needs(x) || !y.dtype.is_floating_point ? y : RecordReduce(op, x, dims, keepdim, y, arg);
+
+    private static Tensor RecordReduce(string op, Tensor x, int[] dims, bool keepdim, Tensor y, double arg)
     {
-        if (!Recording.Needs(x) || !y.dtype.is_floating_point) return y;
         bool full = dims.Length == x.ndim && !keepdim;
         var xShape = x._shape;
         switch (op)
@@ -115,9 +117,11 @@ internal static class ReductionDerivatives
     }
 
     /// <summary>max/min/median/mode/kthvalue along a dim: the gradient goes to the picked positions.</summary>
-    internal static ValuesIndices Index(string op, Tensor x, int dim, bool keepdim, ValuesIndices r)
+    internal static ValuesIndices Index(string op, Tensor x, int dim, bool keepdim, ValuesIndices r) =>
+        !Recording.Needs(x) || !r.values.dtype.is_floating_point ? r : RecordIndex(op, x, dim, keepdim, r);
+
+    private static ValuesIndices RecordIndex(string op, Tensor x, int dim, bool keepdim, ValuesIndices r)
     {
-        if (!Recording.Needs(x) || !r.values.dtype.is_floating_point) return r;
         string name = op switch { "max" => "MaxBackward0", "min" => "MinBackward0", "median" => "MedianBackward1", "mode" => "ModeBackward0", "kthvalue" => "KthvalueBackward0", _ => op + "Backward0" };
         var idx = r.indices;
         var xShape = x._shape;
@@ -134,17 +138,21 @@ internal static class ReductionDerivatives
         return torch.zeros(x._shape, dtype: g.dtype).scatter(dim, ik, gk);
     }
 
-    internal static Tensor Softmax(Tensor x, int dim, bool log, Tensor y)
+    internal static Tensor Softmax(Tensor x, int dim, bool log, Tensor y) =>
+        !Recording.Needs(x) || !y.dtype.is_floating_point ? y : RecordSoftmax(x, dim, log, y);
+
+    private static Tensor RecordSoftmax(Tensor x, int dim, bool log, Tensor y)
     {
-        if (!Recording.Needs(x) || !y.dtype.is_floating_point) return y;
         if (log)
             return Recording.Record(y, "LogSoftmaxBackward0", [x], g => [(g - y.exp() * g.sum(dim, keepdim: true)).to(x.dtype)], y);
         return Recording.Record(y, "SoftmaxBackward0", [x], g => [(y * (g - (g * y).sum(dim, keepdim: true))).to(x.dtype)], y);
     }
 
-    internal static Tensor Scan(string op, Tensor x, int dim, Tensor y)
+    internal static Tensor Scan(string op, Tensor x, int dim, Tensor y) =>
+        !Recording.Needs(x) || !y.dtype.is_floating_point ? y : RecordScan(op, x, dim, y);
+
+    private static Tensor RecordScan(string op, Tensor x, int dim, Tensor y)
     {
-        if (!Recording.Needs(x) || !y.dtype.is_floating_point) return y;
         static Tensor ReverseCumsum(Tensor t, int d) => t.sum(d, keepdim: true) - t.cumsum(d) + t;
         if (op == "cumsum")
             return Recording.Record(y, "CumsumBackward0", [x], g => [ReverseCumsum(g, dim).to(x.dtype)]);
@@ -154,9 +162,11 @@ internal static class ReductionDerivatives
     }
 
     /// <summary>sort/topk values: the gradient goes back to the positions the values came from.</summary>
-    internal static ValuesIndices Gathered(string name, Tensor x, int dim, ValuesIndices r)
+    internal static ValuesIndices Gathered(string name, Tensor x, int dim, ValuesIndices r) =>
+        !Recording.Needs(x) || !r.values.dtype.is_floating_point ? r : RecordGathered(name, x, dim, r);
+
+    private static ValuesIndices RecordGathered(string name, Tensor x, int dim, ValuesIndices r)
     {
-        if (!Recording.Needs(x) || !r.values.dtype.is_floating_point) return r;
         var idx = r.indices;
         Recording.Record(r.values, name, [x], g => [torch.zeros(x._shape, dtype: g.dtype).scatter(dim, idx, g)]);
         return r;

@@ -131,13 +131,37 @@ internal static class Elementwise
         var dt = t.dtype;
         if (s.IsBool || s.IsFloating && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber || t._storage is not CpuStorage) return false;
         if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
-        var n = Scalars.Full(s, dt);
+        var n = NumberOperand(s, dt);
         var y = EmptyLike(t);
         var k = KernelOperand(t);
         if (numberFirst) y.Backend.NumericBinary<TOp>(n, k, y);
         else y.Backend.NumericBinary<TOp>(k, n, y);
         result = y;
         return true;
+    }
+
+    // Per-thread 0-dim operands for numbers: a kernel reads them before it returns and nothing keeps them.
+    [ThreadStatic] private static Tensor? numberF32, numberF64;
+
+    /// <summary>A number as a kernel operand of <paramref name="dt"/>, for one kernel call that keeps no reference to it.</summary>
+    private static Tensor NumberOperand(Scalar s, DType dt)
+    {
+        switch (dt.scalar_type)
+        {
+            case ScalarType.Float32:
+                {
+                    var t = numberF32 ??= Scalars.Full(0, DType.Float32);
+                    ((float[])((CpuStorage)t._storage).Data)[0] = Backends.Cpu.Convert.FromScalar<float>(s);
+                    return t;
+                }
+            case ScalarType.Float64:
+                {
+                    var t = numberF64 ??= Scalars.Full(0, DType.Float64);
+                    ((double[])((CpuStorage)t._storage).Data)[0] = Backends.Cpu.Convert.FromScalar<double>(s);
+                    return t;
+                }
+            default: return Scalars.Full(s, dt);
+        }
     }
 
     /// <summary><see cref="TryNumber{TOp}"/> for floating-only ops (true division): the tensor must be floating.</summary>
@@ -147,7 +171,7 @@ internal static class Elementwise
         var dt = t.dtype;
         if (s.IsBool || !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber || t._storage is not CpuStorage) return false;
         if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
-        var n = Scalars.Full(s, dt);
+        var n = NumberOperand(s, dt);
         var y = EmptyLike(t);
         var k = KernelOperand(t);
         if (numberFirst) y.Backend.FloatBinary<TOp>(n, k, y);

@@ -70,11 +70,14 @@ namespace Flint.Ops
         internal static Tensor Reshaped(Tensor t, long[] shape) =>
             t.is_contiguous() ? t.View((long[])shape.Clone(), Shape.ContiguousStrides(shape), t._offset) : Reshaped(t.contiguous(), shape);
 
-        /// <summary><see cref="Reshaped"/> for a shape array the caller gives away (no copy is made).</summary>
+        /// <summary>
+        /// <see cref="Reshaped"/> for a kernel's fresh result that nothing else sees and a shape array the caller
+        /// gives away: no copies, and the result starts its own version count.
+        /// </summary>
         private static Tensor ReshapedOwned(Tensor t, long[] shape) =>
             !t.is_contiguous() ? Reshaped(t, shape)
-            : shape.Length == 0 ? t.View(Tensor.NoDims, Tensor.NoDims, t._offset)
-            : t.View(shape, Shape.ContiguousStrides(shape), t._offset);
+            : shape.Length == 0 ? new Tensor(t._storage, Tensor.NoDims, Tensor.NoDims, t._offset)
+            : new Tensor(t._storage, shape, Shape.ContiguousStrides(shape), t._offset);
 
         /// <summary>The elements as a 1-D tensor (a 0-dim tensor becomes one element).</summary>
         internal static Tensor Flat(Tensor t) => Reshaped(t, [t.numel()]);
@@ -112,9 +115,9 @@ namespace Flint.Ops
         /// Shapes a keepdim-form result (in its compute dtype) into the final shape and dtype, into out= when given
         /// (cast into out's dtype when the rule allows it).
         /// </summary>
-        internal static Tensor Finish(Tensor r, long[] shape, DType result, Tensor? @out, OutRule rule = OutRule.Cast)
+        internal static Tensor Finish(Tensor r, long[] shape, DType result, Tensor? @out, OutRule rule = OutRule.Cast, bool fresh = false)
         {
-            r = ReshapedOwned(r, shape);
+            r = fresh ? ReshapedOwned(r, shape) : Reshaped(r, shape);
             if (@out is null) return r.dtype == result ? r : r.to(result);
             CheckOutDType(@out, result, rule);
             if (r.dtype != result) r = r.to(result);
@@ -136,7 +139,7 @@ namespace Flint.Ops
             var ks = KeepShape(x, dims);
             var y = x._storage is CpuStorage ? Tensor.CpuOwned(c, Shape.Numel(ks), ks, Shape.ContiguousStrides(ks)) : Tensor.Empty(ks, c, x.device);
             y.Backend.Reduce<TOp>(xc, dims, y, arg);
-            var r = Finish(y, OutShape(x, dims, keepdim), result, @out, rule);
+            var r = Finish(y, OutShape(x, dims, keepdim), result, @out, rule, fresh: true);
             return @out is null ? Autograd.ReductionDerivatives.Reduce(TOp.Name, x, dims, keepdim, r, arg) : r;
         }
 

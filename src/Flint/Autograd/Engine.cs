@@ -36,6 +36,7 @@ internal static class Engine
         var nodes = spareNodes ?? new List<Node>();
         var ready = spareReady ?? new List<Node>();
         spareNodes = null; spareReady = null;
+        bool previousMode = GradMode.IsEnabled, modeSet = false;
         try
         {
             // discover every reachable node (claiming it) and count the edges pointing at each
@@ -56,7 +57,8 @@ internal static class Engine
             // number); kept sorted by sequence number, the next node at the end
             foreach (var n in nodes) if (n.EngineDeps == 0) Enqueue(ready, n);
 
-            using var mode = new GradModeScope(createGraph);
+            modeSet = true;
+            GradMode.IsEnabled = createGraph;
             while (ready.Count > 0)
             {
                 var node = ready[^1];
@@ -93,6 +95,7 @@ internal static class Engine
         }
         finally
         {
+            if (modeSet) GradMode.IsEnabled = previousMode;
             foreach (var n in nodes) { n.EngineDeps = 0; n.EngineBuffer = null; n.EngineOwner = null; }
             if (nodes.Count <= 1024)
             {

@@ -63,7 +63,8 @@ internal class FunctionNode : Node
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)
     {
         if (released) throw new InvalidOperationException(Errors.BackwardTwice);
-        foreach (var s in Saved) s.Check(this);
+        var saved = Saved;
+        for (int i = 0; i < saved.Length; i++) saved[i].Check(this);
         return Backward(gradOutputs);
     }
 
@@ -81,7 +82,8 @@ internal class FunctionNode : Node
         released = true;
         backward = null; single = null;
         OnRelease();
-        foreach (var s in Saved) s.Release();
+        var saved = Saved;
+        for (int i = 0; i < saved.Length; i++) saved[i].Release();
     }
 
     /// <summary>The saved tensors' shapes (for the graph picture).</summary>

@@ -2,9 +2,9 @@ namespace Flint.Autograd;
 
 /// <summary>
 /// A tensor an operation keeps for its backward, with the version it had when saved: backward refuses to use
-/// it if it was modified in place since (PyTorch's SavedVariable).
+/// it if it was modified in place since (PyTorch's SavedVariable). A struct kept inline in its node's array.
 /// </summary>
-internal sealed class SavedTensor
+internal struct SavedTensor
 {
     private Tensor? tensor;
     private readonly long savedVersion;
@@ -18,9 +18,9 @@ internal sealed class SavedTensor
         shape = t._shape; dtype = t.dtype;
     }
 
-    internal string Describe => $"{dtype.name}{Shape.Str(shape)}";
+    internal readonly string Describe => $"{dtype.name}{Shape.Str(shape)}";
 
-    internal void Check(Node owner)
+    internal readonly void Check(Node owner)
     {
         var t = tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
         if (t.VersionValue != savedVersion)
@@ -32,6 +32,6 @@ internal sealed class SavedTensor
         }
     }
 
-    internal Tensor Value => tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
+    internal readonly Tensor Value => tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
     internal void Release() => tensor = null;
 }

@@ -5,6 +5,23 @@ internal static class Scalars
 {
     internal static Tensor Wrap(Scalar s)
     {
+        // small integers are shared: nothing writes to a wrapped number (it is never an op's target)
+        if (s.Kind == 1 && (ulong)(s.Long - SmallMin) < (ulong)SmallInts.Length) return SmallInts[s.Long - SmallMin];
+        return MakeWrapped(s);
+    }
+
+    private const long SmallMin = -2;
+    private static readonly Tensor[] SmallInts = MakeSmallInts();
+
+    private static Tensor[] MakeSmallInts()
+    {
+        var r = new Tensor[35];
+        for (int i = 0; i < r.Length; i++) r[i] = MakeWrapped(i + SmallMin);
+        return r;
+    }
+
+    private static Tensor MakeWrapped(Scalar s)
+    {
         CpuStorage st = s.Kind switch
         {
             2 => new CpuStorage(DType.Float64, new[] { s.Double }),
@@ -51,16 +68,6 @@ internal static class Scalars
             ScalarType.Int64 => ((long[])st.Data)[i],
             _ => ((bool[])st.Data)[i],
         };
-    }
-
-    /// <summary>
-    /// A wrapped number as a 0-dim CPU tensor of <paramref name="dtype"/>: the operand a kernel sees after the
-    /// number was cast to the op's dtype (the wrapped tensor itself when it already has that dtype).
-    /// </summary>
-    internal static Tensor Typed(Tensor wrapped, DType dtype)
-    {
-        if (ReferenceEquals(wrapped.dtype, dtype)) return wrapped;
-        return new Tensor(new CpuStorage(dtype, OneElement(dtype, ValueOf(wrapped))), Tensor.NoDims, Tensor.NoDims, 0);
     }
 
     /// <summary>

@@ -143,6 +143,10 @@ internal static class Elementwise
     // Per-thread 0-dim operands for numbers: a kernel reads them before it returns and nothing keeps them.
     [ThreadStatic] private static Tensor? numberF32, numberF64;
 
+    /// <summary>A wrapped number as a kernel operand of <paramref name="dt"/>, for one kernel call that keeps no reference to it.</summary>
+    private static Tensor NumberOperand(Tensor wrapped, DType dt) =>
+        ReferenceEquals(wrapped.dtype, dt) ? wrapped : NumberOperand(Scalars.ValueOf(wrapped), dt);
+
     /// <summary>A number as a kernel operand of <paramref name="dt"/>, for one kernel call that keeps no reference to it.</summary>
     private static Tensor NumberOperand(Scalar s, DType dt)
     {
@@ -207,8 +211,8 @@ internal static class Elementwise
                 Tensor ac = a, bc = b, t = a;
                 if (route == Route.WithNumber)
                 {
-                    if (a.IsWrappedNumber) { t = b; ac = Scalars.Typed(a, b.dtype); }
-                    else bc = Scalars.Typed(b, a.dtype);
+                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype); }
+                    else bc = NumberOperand(b, a.dtype);
                 }
                 bool record = Records(a, b);
                 if (!inPlace)
@@ -264,8 +268,8 @@ internal static class Elementwise
                 Tensor ac = a, bc = b, t = a;
                 if (route == Route.WithNumber)
                 {
-                    if (a.IsWrappedNumber) { t = b; ac = Scalars.Typed(a, b.dtype); }
-                    else bc = Scalars.Typed(b, a.dtype);
+                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype); }
+                    else bc = NumberOperand(b, a.dtype);
                 }
                 if (t.dtype.is_floating_point)
                 {

@@ -139,8 +139,17 @@ namespace Flint
             {
                 var compute = Elementwise.ComputeType(result);
                 var bc = Elementwise.Prep(other, result, compute);
-                bPrepared = Tensor.Empty(bc._shape, compute, bc.device);
-                bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute), bPrepared);
+                if (compute == result && Elementwise.TryScaledScratch(bc, a1, out var scaled))
+                {
+                    // alpha × other in per-thread scratch memory (the add reads it at once and nothing keeps it);
+                    // it stands in for other, so same-shape operands take the direct route
+                    other = scaled;
+                }
+                else
+                {
+                    bPrepared = Tensor.Empty(bc._shape, compute, bc.device);
+                    bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute), bPrepared);
+                }
             }
             return isSub
                 ? Elementwise.NumericBinary<SubOp>(input, other, @out, inPlace, result, bPrepared)

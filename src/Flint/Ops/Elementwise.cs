@@ -140,6 +140,44 @@ internal static class Elementwise
         return true;
     }
 
+    [ThreadStatic] private static float[]? scratchF32;
+    [ThreadStatic] private static double[]? scratchF64;
+
+    /// <summary>The most elements the per-thread scratch keeps (larger temporaries are allocated per call).</summary>
+    private const long ScratchLimit = 1 << 20;
+
+    /// <summary>
+    /// <paramref name="b"/> × <paramref name="alpha"/> (in b's dtype, float32 or float64, on the CPU) into per-thread
+    /// scratch memory, as a contiguous tensor shaped like b: for one kernel call that keeps no reference to it.
+    /// </summary>
+    internal static bool TryScaledScratch(Tensor b, Scalar alpha, out Tensor scaled)
+    {
+        scaled = null!;
+        var dt = b.dtype;
+        if (b._storage is not CpuStorage || b.IsWrappedNumber) return false;
+        long n = Shape.Numel(b._shape);
+        if (n > ScratchLimit) return false;
+        System.Array data;
+        if (dt == DType.Float32)
+        {
+            var a = scratchF32;
+            if (a is null || a.Length < n) scratchF32 = a = new float[Math.Max(n, 256)];
+            data = a;
+        }
+        else if (dt == DType.Float64)
+        {
+            var a = scratchF64;
+            if (a is null || a.Length < n) scratchF64 = a = new double[Math.Max(n, 256)];
+            data = a;
+        }
+        else return false;
+        var y = new Tensor(new CpuStorage(dt, data), b._shape,
+            Tensor.HasContiguousStrides(b._shape, b._strides) ? b._strides : Shape.ContiguousStrides(b._shape), 0);
+        y.Backend.NumericBinary<MulOp>(KernelOperand(b), NumberOperand(alpha, dt), y);
+        scaled = y;
+        return true;
+    }
+
     // Per-thread 0-dim operands for numbers: a kernel reads them before it returns and nothing keeps them.
     [ThreadStatic] private static Tensor? numberF32, numberF64;
 

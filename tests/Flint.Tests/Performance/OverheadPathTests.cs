@@ -48,6 +48,33 @@ public class OverheadPathTests
     }
 
     [Fact]
+    public void AlphaIsAppliedAsASeparateRoundedProduct()
+    {
+        torch.manual_seed(3);
+        foreach (var dt in new[] { torch.float32, torch.float64 })
+        {
+            var a = torch.randn(4, 5, dtype: dt); var b = torch.randn(4, 5, dtype: dt); var row = torch.randn(5, dtype: dt);
+            Assert.Equal(V(a + b * 0.3), V(torch.add(a, b, alpha: 0.3)));
+            Assert.Equal(V(a - b * 0.3), V(torch.sub(a, b, alpha: 0.3)));
+            Assert.Equal(V(a + row * -2.5), V(torch.add(a, row, alpha: -2.5)));
+            Assert.Equal(V(a + b.t().t() * 0.7), V(a.add(b.t().t(), alpha: 0.7)));
+            var o = torch.empty(1, dtype: dt);
+            torch.add(a, b, alpha: 1.5, @out: o);
+            Assert.Equal(V(a + b * 1.5), V(o));
+            var c = a.clone();
+            c.add_(b, alpha: 0.1);
+            Assert.Equal(V(a + b * 0.1), V(c));
+            c = a.clone();
+            c.add_(c, alpha: 3);
+            Assert.Equal(V(a + a * 3), V(c));
+        }
+        var big = torch.randn(1100, 1000); var big2 = torch.randn(1100, 1000);
+        Assert.Equal(V(big + big2 * 0.01), V(torch.add(big, big2, alpha: 0.01)));
+        var i = torch.tensor(new long[] { 1, 2 });
+        Assert.Equal(new double[] { 7, 14 }, V(torch.add(i, i, alpha: 6)));
+    }
+
+    [Fact]
     public void SmallWrappedIntegersAreNotChangedByOps()
     {
         var x = torch.ones(3);

@@ -43,16 +43,14 @@ internal static class ReductionDerivatives
         switch (op)
         {
             case "sum":
-                if (full)
-                    return Recording.Record(y, "SumBackward0", [x], g => [(g.ndim == 0 ? g : Unreduce(g, x, dims, keepdim)).expand(xShape).to(x.dtype)]);
+                if (full) return FullReductionNode.Record("SumBackward0", x, y, 0);
                 return Recording.Record(y, "SumBackward1", [x],
                     g => [Unreduce(g, x, dims, keepdim).expand(xShape).to(x.dtype)]);
             case "mean":
                 {
                     long n = Count(x, dims);
                     // a full reduction's 0-dim gradient expands directly (the same strides as through a reshape)
-                    if (full)
-                        return Recording.Record(y, "MeanBackward0", [x], g => [(g.ndim == 0 ? g / n : Unreduce(g, x, dims, keepdim) / n).expand(xShape).to(x.dtype)]);
+                    if (full) return FullReductionNode.Record("MeanBackward0", x, y, n);
                     return Recording.Record(y, "MeanBackward1", [x],
                         g => [(Unreduce(g, x, dims, keepdim) / n).expand(xShape).to(x.dtype)]);
                 }
@@ -114,6 +112,39 @@ internal static class ReductionDerivatives
             default:
                 return Recording.Record(y, $"NotImplemented({op})", [x], _ => throw Differentiation.NotImplemented(op));
         }
+    }
+
+    /// <summary>
+    /// The node of a sum or mean over every dim: the 0-dim gradient (divided by the count for mean) expanded to
+    /// the input's shape, in the input's dtype.
+    /// </summary>
+    private sealed class FullReductionNode : FunctionNode
+    {
+        private Tensor? x;
+        private readonly long[] xShape;
+        private readonly long count;
+
+        private FullReductionNode(string name, Tensor x, long count) : base(name) { this.x = x; xShape = x._shape; this.count = count; }
+
+        /// <summary>Records the reduction of <paramref name="x"/> into <paramref name="y"/>; count 0 means a sum.</summary>
+        internal static Tensor Record(string name, Tensor x, Tensor y, long count)
+        {
+            var node = new FullReductionNode(name, x, count) { NextEdges = [Recording.EdgeOf(x)] };
+            if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
+            Recording.Attach(y, node, 0);
+            return y;
+        }
+
+        protected override Tensor?[] Backward(Tensor?[] gradOutputs)
+        {
+            if (gradOutputs[0] is not { } g) return new Tensor?[1];
+            var xi = x!;
+            if (g.ndim != 0) g = g.reshape(Enumerable.Repeat(1L, xi.ndim).ToArray());
+            if (count != 0) g = g / count;
+            return [g.expand(xShape).to(xi.dtype)];
+        }
+
+        protected override void OnRelease() => x = null;
     }
 
     /// <summary>max/min/median/mode/kthvalue along a dim: the gradient goes to the picked positions.</summary>

@@ -9,6 +9,12 @@ namespace Flint.Ops
 
     internal static class Reduction
     {
+        /// <summary>Shared all-ones arrays by length: the keepdim shape (and its strides) of a full reduction.</summary>
+        private static readonly long[][] AllOnes = Enumerable.Range(0, 9).Select(n => Enumerable.Repeat(1L, n).ToArray()).ToArray();
+
+        private static long[] ContiguousStridesOf(long[] shape) =>
+            shape.Length < AllOnes.Length && ReferenceEquals(shape, AllOnes[shape.Length]) ? shape : Shape.ContiguousStrides(shape);
+
         /// <summary>Wraps and checks the dims to reduce (sorted); null or empty means every dim.</summary>
         internal static int[] Dims(Tensor x, long[]? dim)
         {
@@ -34,6 +40,7 @@ namespace Flint.Ops
 
         internal static long[] KeepShape(Tensor x, int[] dims)
         {
+            if (dims.Length == x._shape.Length && dims.Length < AllOnes.Length) return AllOnes[dims.Length];
             var s = (long[])x._shape.Clone();
             foreach (var d in dims) s[d] = 1;
             return s;
@@ -77,7 +84,7 @@ namespace Flint.Ops
         private static Tensor ReshapedOwned(Tensor t, long[] shape) =>
             !t.is_contiguous() ? Reshaped(t, shape)
             : shape.Length == 0 ? new Tensor(t._storage, Tensor.NoDims, Tensor.NoDims, t._offset)
-            : new Tensor(t._storage, shape, Shape.ContiguousStrides(shape), t._offset);
+            : new Tensor(t._storage, shape, ContiguousStridesOf(shape), t._offset);
 
         /// <summary>The elements as a 1-D tensor (a 0-dim tensor becomes one element).</summary>
         internal static Tensor Flat(Tensor t) => Reshaped(t, [t.numel()]);
@@ -137,7 +144,7 @@ namespace Flint.Ops
             var c = compute ?? Elementwise.ComputeType(result);
             var xc = Elementwise.As(x, c);
             var ks = KeepShape(x, dims);
-            var y = x._storage is CpuStorage ? Tensor.CpuOwned(c, Shape.Numel(ks), ks, Shape.ContiguousStrides(ks)) : Tensor.Empty(ks, c, x.device);
+            var y = x._storage is CpuStorage ? Tensor.CpuOwned(c, Shape.Numel(ks), ks, ContiguousStridesOf(ks)) : Tensor.Empty(ks, c, x.device);
             y.Backend.Reduce<TOp>(xc, dims, y, arg);
             var r = Finish(y, OutShape(x, dims, keepdim), result, @out, rule, fresh: true);
             return @out is null ? Autograd.ReductionDerivatives.Reduce(TOp.Name, x, dims, keepdim, r, arg) : r;

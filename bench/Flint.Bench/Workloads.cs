@@ -15,10 +15,30 @@ public static partial class Workloads
 
     static double Median(List<double> xs) { xs.Sort(); return xs[xs.Count / 2]; }
 
-    /// <summary>One warm-up call, then the median over <paramref name="reps"/> timings of <paramref name="inner"/> calls.</summary>
+    /// <summary>
+    /// Warm-up, then the median over <paramref name="reps"/> timings of <paramref name="inner"/> calls. The peer
+    /// makes one warm-up call; .NET also needs its tiered JIT to finish (methods start as quickly compiled code,
+    /// then run instrumented for profile-guided optimization, and are recompiled optimized in the background, which
+    /// takes seconds on a busy machine), so the warm-up repeats the body in rounds of about 0.2 s until a round is
+    /// no faster than the best before it (at least 1 s, at most 5 s). Without it, short workloads time unoptimized code.
+    /// </summary>
     public static double Time(Action body, int inner, int reps = 7)
     {
+        var warm = Stopwatch.StartNew();
         body();
+        double best = double.MaxValue;
+        int round = 1;
+        while (warm.Elapsed.TotalSeconds < 5)
+        {
+            var sw = Stopwatch.StartNew();
+            int calls = 0;
+            do { for (int i = 0; i < round; i++) body(); calls += round; } while (sw.Elapsed.TotalSeconds < 0.2);
+            round = Math.Max(round, calls / 4);
+            double perCall = sw.Elapsed.TotalSeconds / calls;
+            bool improved = perCall < 0.97 * best;
+            best = Math.Min(best, perCall);
+            if (!improved && warm.Elapsed.TotalSeconds >= 1) break;
+        }
         var ts = new List<double>();
         for (int r = 0; r < reps; r++)
         {

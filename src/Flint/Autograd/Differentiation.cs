@@ -11,10 +11,20 @@ internal static class Differentiation
     /// <summary>Refuses out= when an input requires grad (PyTorch's rule).</summary>
     internal static void CheckOut(Tensor? @out, params Tensor[] inputs) => CheckOut(@out, null, inputs);
 
+    internal static void CheckOut(Tensor? @out, string? op, Tensor a)
+    {
+        if (@out is not null) CheckOut(@out, op, [a]);
+    }
+
+    internal static void CheckOut(Tensor? @out, string? op, Tensor a, Tensor b)
+    {
+        if (@out is not null) CheckOut(@out, op, [a, b]);
+    }
+
     /// <summary>Refuses out= when an input requires grad, naming the op as PyTorch does ("add(): ...").</summary>
     internal static void CheckOut(Tensor? @out, string? op, params Tensor[] inputs)
     {
-        if (@out is not null && GradMode.IsEnabled && inputs.Any(t => t.requires_grad))
+        if (@out is not null && GradMode.IsEnabled && Array.Exists(inputs, t => t.requires_grad))
             throw new InvalidOperationException((op is null ? "" : op + "(): ") + "functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
     }
 
@@ -46,18 +56,31 @@ internal static class Differentiation
         return self;
     }
 
-    internal static bool NeedsInPlace(Tensor self, params Tensor[] others) =>
-        GradMode.IsEnabled && (self.requires_grad || others.Any(t => t.requires_grad));
+    internal static bool NeedsInPlace(Tensor self) => GradMode.IsEnabled && self.requires_grad;
+
+    internal static bool NeedsInPlace(Tensor self, Tensor other) => GradMode.IsEnabled && (self.requires_grad || other.requires_grad);
+
+    internal static bool NeedsInPlace(Tensor self, params Tensor[] others)
+    {
+        if (!GradMode.IsEnabled) return false;
+        if (self.requires_grad) return true;
+        foreach (var t in others) if (t.requires_grad) return true;
+        return false;
+    }
 
     internal static Tensor Unary(string op, Tensor x, Tensor y, double a = 0, double b = 0, double c = 0)
     {
         if (!Recording.Needs(x) || !y.dtype.is_floating_point) return y;
         if (!Derivatives.Unary.TryGetValue(op, out var d))
             return Recording.Record(y, NotImplementedName(op), [x], _ => throw NotImplemented(op));
-        var saved = new List<Tensor>();
-        if (d.SavesInput) saved.Add(x);
-        if (d.SavesOutput) saved.Add(y);
-        return Recording.Record(y, d.Name, [x], g => [d.Backward(g, x, y, a, b, c).to(x.dtype)], saved.ToArray());
+        var node = new UnaryNode(d, x, y, a, b, c);
+        node.NextEdges = [Recording.EdgeOf(x)];
+        if (d.SavesInput || d.SavesOutput)
+            node.Saved = d.SavesInput && d.SavesOutput ? [new SavedTensor(x), new SavedTensor(y, true)]
+                : d.SavesInput ? [new SavedTensor(x)] : [new SavedTensor(y, true)];
+        if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
+        Recording.Attach(y, node, 0);
+        return y;
     }
 
     internal static Tensor Binary(string op, Tensor a, Tensor b, Tensor y)
@@ -66,13 +89,12 @@ internal static class Differentiation
         if (!Derivatives.Binary.TryGetValue(op, out var d))
             return Recording.Record(y, NotImplementedName(op), [a, b], _ => throw NotImplemented(op));
         string name = d.Name(a, b);
-        var saved = new List<Tensor>();
-        if (d.SavesInputs) { saved.Add(a); saved.Add(b); }
-        if (d.SavesOutput) saved.Add(y);
-        bool needA = a.requires_grad, needB = b.requires_grad;
         if (d.ScalarOverload && (b.IsWrappedNumber || a.IsWrappedNumber))
         {
             // the node of a Scalar overload has the tensor operand as its only input
+            var saved = new List<Tensor>();
+            if (d.SavesInputs) { saved.Add(a); saved.Add(b); }
+            if (d.SavesOutput) saved.Add(y);
             bool selfIsTensor = b.IsWrappedNumber;
             return Recording.Record(y, name, [selfIsTensor ? a : b], g =>
             {
@@ -80,11 +102,46 @@ internal static class Differentiation
                 return [selfIsTensor ? Fit(ga, a, true) : Fit(gb, b, true)];
             }, saved.ToArray());
         }
-        return Recording.Record(y, name, [a, b], g =>
+        var node = new BinaryNode(name, d, a, b, y);
+        node.NextEdges = [Recording.EdgeOf(a), Recording.EdgeOf(b)];
+        if (d.SavesInputs)
+            node.Saved = d.SavesOutput ? [new SavedTensor(a), new SavedTensor(b), new SavedTensor(y, true)] : [new SavedTensor(a), new SavedTensor(b)];
+        else if (d.SavesOutput) node.Saved = [new SavedTensor(y, true)];
+        if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
+        Recording.Attach(y, node, 0);
+        return y;
+    }
+
+    /// <summary>The node of an elementwise unary op: its formula from <see cref="Derivatives"/>, the input and output.</summary>
+    private sealed class UnaryNode(UnaryDerivative d, Tensor x, Tensor y, double a, double b, double c) : FunctionNode(d.Name)
+    {
+        private Tensor? x = x, y = y;
+
+        protected override Tensor?[] Backward(Tensor?[] gradOutputs)
         {
-            var (ga, gb) = d.Backward(g, a, b, y, needA, needB);
-            return [Fit(ga, a, needA), Fit(gb, b, needB)];
-        }, saved.ToArray());
+            if (gradOutputs[0] is not { } g) return new Tensor?[1];
+            var xi = x!;
+            return [d.Backward(g, xi, y!, a, b, c).to(xi.dtype)];
+        }
+
+        protected override void OnRelease() { x = null; y = null; }
+    }
+
+    /// <summary>The node of an elementwise binary op: its formula from <see cref="Derivatives"/>, the operands and output.</summary>
+    private sealed class BinaryNode(string name, BinaryDerivative d, Tensor a, Tensor b, Tensor y) : FunctionNode(name)
+    {
+        private Tensor? a = a, b = b, y = y;
+        private readonly bool needA = a.requires_grad, needB = b.requires_grad;
+
+        protected override Tensor?[] Backward(Tensor?[] gradOutputs)
+        {
+            if (gradOutputs[0] is not { } g) return new Tensor?[2];
+            Tensor ai = a!, bi = b!;
+            var (ga, gb) = d.Backward(g, ai, bi, y!, needA, needB);
+            return [Fit(ga, ai, needA), Fit(gb, bi, needB)];
+        }
+
+        protected override void OnRelease() { a = null; b = null; y = null; }
     }
 
     internal static Tensor Ternary(string op, Tensor a, Tensor b, Tensor c, Tensor y, double v)

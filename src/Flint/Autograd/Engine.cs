@@ -12,14 +12,126 @@ internal static class Engine
     /// </summary>
     internal static Tensor?[]? Run(Tensor[] roots, Tensor[] grads, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
     {
-        var rootEdges = new List<(Edge edge, Tensor grad)>();
+        var rootEdges = new (Edge edge, Tensor grad)[roots.Length];
         for (int i = 0; i < roots.Length; i++)
         {
             var e = Recording.EdgeOf(roots[i]);
             if (e is null)
                 throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
-            rootEdges.Add((e.Value, grads[i]));
+            rootEdges[i] = (e.Value, grads[i]);
         }
+        if (capture is null && RunOwned(rootEdges, retainGraph, createGraph, accumulate)) return null;
+        return RunShared(rootEdges, retainGraph, createGraph, capture, accumulate);
+    }
+
+    /// <summary>
+    /// The usual backward (no captured edges): the run keeps its bookkeeping on the nodes themselves (dependency
+    /// count, gradient buffer), which needs no dictionaries. Each node is claimed for the run first; when a node
+    /// already belongs to another run (a backward inside a hook, or on another thread over shared leaves),
+    /// nothing has been computed yet and this returns false, so the caller takes <see cref="RunShared"/>.
+    /// </summary>
+    private static bool RunOwned((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, bool accumulate)
+    {
+        // the node and ready lists are reused by the next run on this thread (a nested run makes its own)
+        var nodes = spareNodes ?? new List<Node>();
+        var ready = spareReady ?? new List<Node>();
+        spareNodes = null; spareReady = null;
+        bool previousMode = GradMode.IsEnabled, modeSet = false;
+        try
+        {
+            // discover every reachable node (claiming it) and count the edges pointing at each
+            foreach (var (e, _) in rootEdges)
+                if (!Claim(e.Node, nodes)) return false;
+            for (int k = 0; k < nodes.Count; k++)
+            {
+                foreach (var ne in nodes[k].NextEdges)
+                {
+                    if (ne is not { } e) continue;
+                    if (!Claim(e.Node, nodes)) return false;
+                    e.Node.EngineDeps++;
+                }
+            }
+            foreach (var (e, g) in rootEdges) Deliver(e, g);
+
+            // ready: nodes whose dependencies are all satisfied, latest-created first (as PyTorch orders by sequence
+            // number); kept sorted by sequence number, the next node at the end
+            foreach (var n in nodes) if (n.EngineDeps == 0) Enqueue(ready, n);
+
+            modeSet = true;
+            GradMode.IsEnabled = createGraph;
+            while (ready.Count > 0)
+            {
+                var node = ready[^1];
+                ready.RemoveAt(ready.Count - 1);
+                var inputs = node.EngineBuffer ?? new Tensor?[node.NumOutputs];
+                node.EngineBuffer = null;
+
+                if (node.TensorPreHooks is { } hooks)
+                    foreach (var (o, h) in hooks)
+                        if (o < inputs.Length && inputs[o] is { } gi) inputs[o] = h(gi) ?? gi;
+
+                Tensor?[] outs;
+                if (node is AccumulateGrad)
+                {
+                    outs = [];
+                    if (accumulate) node.Apply(inputs);
+                }
+                else
+                {
+                    outs = node.Apply(inputs);
+                    if (AnomalyMode.Enabled) CheckNaN(node, outs);
+                    if (!retainGraph) node.Release();
+                }
+
+                var next = node.NextEdges;
+                for (int i = 0; i < next.Length; i++)
+                {
+                    if (next[i] is not { } e) continue;
+                    if (i < outs.Length && outs[i] is { } g) Deliver(e, g);
+                    if (--e.Node.EngineDeps == 0) Enqueue(ready, e.Node);
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            if (modeSet) GradMode.IsEnabled = previousMode;
+            foreach (var n in nodes) { n.EngineDeps = 0; n.EngineBuffer = null; n.EngineOwner = null; }
+            if (nodes.Count <= 1024)
+            {
+                nodes.Clear(); ready.Clear();
+                spareNodes = nodes; spareReady = ready;
+            }
+        }
+    }
+
+    [ThreadStatic] private static List<Node>? spareNodes, spareReady;
+
+    /// <summary>Claims <paramref name="n"/> for the run that owns <paramref name="nodes"/>; false when another run holds it.</summary>
+    private static bool Claim(Node n, List<Node> nodes)
+    {
+        var owner = Interlocked.CompareExchange(ref n.EngineOwner, nodes, null);
+        if (owner is null) { nodes.Add(n); return true; }
+        return ReferenceEquals(owner, nodes);
+    }
+
+    private static void Deliver(Edge e, Tensor g)
+    {
+        var n = e.Node;
+        var buf = n.EngineBuffer ??= new Tensor?[Math.Max(n.NumOutputs, e.InputNr + 1)];
+        buf[e.InputNr] = buf[e.InputNr] is { } prev ? prev + g : g;
+    }
+
+    private static void Enqueue(List<Node> ready, Node n)
+    {
+        int i = ready.Count;
+        while (i > 0 && ready[i - 1].SequenceNr > n.SequenceNr) i--;
+        ready.Insert(i, n);
+    }
+
+    /// <summary>The general backward: bookkeeping in dictionaries local to the run (also gathers captured gradients).</summary>
+    private static Tensor?[]? RunShared((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
+    {
 
         // dependencies: how many edges point at each node
         var deps = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);

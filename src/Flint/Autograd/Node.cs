@@ -18,6 +18,12 @@ public abstract class Node
     /// <summary>The forward operation's stack trace, recorded in anomaly mode.</summary>
     internal string? AnomalyTrace;
 
+    // Scratch state of the backward run that holds this node (see Engine): the run's token, the number of
+    // edges still to deliver a gradient here, and the gradients gathered so far.
+    internal object? EngineOwner;
+    internal int EngineDeps;
+    internal Tensor?[]? EngineBuffer;
+
     /// <summary>PyTorch's node name, e.g. "MulBackward0".</summary>
     public abstract string name();
 
@@ -34,28 +40,50 @@ public abstract class Node
     public override string ToString() => $"<{name()} object>";
 }
 
-/// <summary>The node for a differentiable operation: a backward function over the saved values.</summary>
-internal sealed class FunctionNode : Node
+/// <summary>
+/// The node for a differentiable operation: a backward function over the saved values. The function takes
+/// either all output gradients (several outputs) or, for single-output ops, the one output gradient (an op
+/// whose output gradient is null gets null gradients for all its inputs).
+/// </summary>
+internal class FunctionNode : Node
 {
     private readonly string nodeName;
     private Func<Tensor?[], Tensor?[]>? backward;
+    private Func<Tensor, Tensor?[]>? single;
+    private bool released;
     internal SavedTensor[] Saved = [];
 
     internal FunctionNode(string name, Func<Tensor?[], Tensor?[]> backward) { nodeName = name; this.backward = backward; }
+    internal FunctionNode(string name, Func<Tensor, Tensor?[]> single) { nodeName = name; this.single = single; }
+    /// <summary>For nodes that compute their gradients in <see cref="Backward"/>.</summary>
+    protected FunctionNode(string name) { nodeName = name; }
 
     public override string name() => nodeName;
 
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)
     {
-        var f = backward ?? throw new InvalidOperationException(Errors.BackwardTwice);
-        foreach (var s in Saved) s.Check(this);
-        return f(gradOutputs);
+        if (released) throw new InvalidOperationException(Errors.BackwardTwice);
+        var saved = Saved;
+        for (int i = 0; i < saved.Length; i++) saved[i].Check(this);
+        return Backward(gradOutputs);
     }
+
+    protected virtual Tensor?[] Backward(Tensor?[] gradOutputs)
+    {
+        if (single is { } f) return gradOutputs[0] is { } go ? f(go) : new Tensor?[NextEdges.Length];
+        return backward!(gradOutputs);
+    }
+
+    /// <summary>Drops what the backward function holds (called once, after a backward that does not retain the graph).</summary>
+    protected virtual void OnRelease() { }
 
     internal override void Release()
     {
-        backward = null;
-        foreach (var s in Saved) s.Release();
+        released = true;
+        backward = null; single = null;
+        OnRelease();
+        var saved = Saved;
+        for (int i = 0; i < saved.Length; i++) saved[i].Release();
     }
 
     /// <summary>The saved tensors' shapes (for the graph picture).</summary>
@@ -75,15 +103,33 @@ public sealed class AccumulateGrad : Node
     {
         var g = gradOutputs[0];
         if (g is null) return [];
-        foreach (var h in Variable.Hooks) g = h(g) ?? g;
+        if (Variable.HookList is { } hooks)
+            foreach (var h in hooks) g = h(g) ?? g;
         if (Variable.grad is null)
-            Variable.grad = GradMode.IsEnabled ? g : g.detach().clone();
+            Variable.grad = GradMode.IsEnabled ? g : Detached(g);
         else if (GradMode.IsEnabled)
             Variable.grad = Variable.grad + g;
         else
             Variable.grad.AccumulateInPlace(g);
-        foreach (var h in Variable.PostAccumulateHooks) h(Variable);
+        if (Variable.PostAccumulateHookList is { } post)
+            foreach (var h in post) h(Variable);
         return [];
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="g"/> with its own memory and no history (what <c>g.detach().clone()</c> gives),
+    /// made directly for contiguous CPU tensors.
+    /// </summary>
+    private static Tensor Detached(Tensor g)
+    {
+        if (g._storage is CpuStorage st && Tensor.HasContiguousStrides(g._shape, g._strides))
+        {
+            long n = Shape.Numel(g._shape);
+            var copy = CpuStorage.Allocate(g.dtype, n);
+            Array.Copy(st.Data, g._offset, copy.Data, 0, n);
+            return new Tensor(copy, g._shape, g._strides, 0);
+        }
+        return g.detach().clone();
     }
 }
 

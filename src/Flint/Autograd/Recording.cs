@@ -30,7 +30,8 @@ internal static class Recording
     internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, params Tensor[] saved)
     {
         if (!Needs(inputs)) return result;
-        var node = MakeNode(name, inputs, g => g[0] is { } go ? backward(go) : new Tensor?[inputs.Length], saved, result);
+        var node = new FunctionNode(name, backward);
+        Connect(node, inputs, saved, result);
         Attach(result, node, 0);
         return result;
     }
@@ -55,7 +56,8 @@ internal static class Recording
     internal static Tensor[] RecordMulti(Tensor[] results, string name, Tensor[] inputs, Func<Tensor?[], Tensor?[]> backward, params Tensor[] saved)
     {
         if (!Needs(inputs)) return results;
-        var node = MakeNode(name, inputs, backward, saved, null);
+        var node = new FunctionNode(name, backward);
+        Connect(node, inputs, saved, null);
         node.NumOutputs = results.Length;
         for (int i = 0; i < results.Length; i++)
             if (results[i].dtype.is_floating_point) Attach(results[i], node, i);
@@ -68,29 +70,36 @@ internal static class Recording
     /// </summary>
     internal static Tensor RecordInPlace(Tensor self, Tensor?[] previousAndOthers, string name, Func<Tensor, Tensor?[]> backward, Edge? selfEdge, params Tensor[] saved)
     {
-        var node = new FunctionNode(name, g => g[0] is { } go ? backward(go) : new Tensor?[previousAndOthers.Length]);
+        var node = new FunctionNode(name, backward);
         var edges = new Edge?[previousAndOthers.Length];
         edges[0] = selfEdge;
         for (int i = 1; i < previousAndOthers.Length; i++) edges[i] = previousAndOthers[i] is { } t ? EdgeOf(t) : null;
         node.NextEdges = edges;
-        node.Saved = saved.Select(s => new SavedTensor(s)).ToArray();
+        node.Saved = Save(saved, null);
         if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
         Attach(self, node, 0);
         return self;
     }
 
-    private static FunctionNode MakeNode(string name, Tensor[] inputs, Func<Tensor?[], Tensor?[]> backward, Tensor[] saved, Tensor? output)
+    /// <summary>Gives a new node its edges (one per input), its saved tensors and, in anomaly mode, its creation trace.</summary>
+    internal static void Connect(FunctionNode node, Tensor[] inputs, Tensor[] saved, Tensor? output)
     {
-        var node = new FunctionNode(name, backward)
-        {
-            NextEdges = inputs.Select(EdgeOf).ToArray(),
-            Saved = saved.Select(s => new SavedTensor(s, ReferenceEquals(s, output))).ToArray(),
-        };
+        var edges = new Edge?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) edges[i] = EdgeOf(inputs[i]);
+        node.NextEdges = edges;
+        node.Saved = Save(saved, output);
         if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
-        return node;
     }
 
-    private static void Attach(Tensor t, Node node, int outputNr)
+    private static SavedTensor[] Save(Tensor[] saved, Tensor? output)
+    {
+        if (saved.Length == 0) return [];
+        var r = new SavedTensor[saved.Length];
+        for (int i = 0; i < saved.Length; i++) r[i] = new SavedTensor(saved[i], ReferenceEquals(saved[i], output));
+        return r;
+    }
+
+    internal static void Attach(Tensor t, Node node, int outputNr)
     {
         t.SetHistory(node, outputNr);
     }
@@ -100,13 +109,14 @@ internal static class Recording
     {
         if (grad._shape.AsSpan().SequenceEqual(shape)) return grad;
         int lead = grad.ndim - shape.Length;
-        var dims = new List<long>();
+        Span<long> buf = stackalloc long[grad.ndim];
+        int count = 0;
         for (int i = 0; i < grad.ndim; i++)
         {
-            if (i < lead) dims.Add(i);
-            else if (shape[i - lead] == 1 && grad._shape[i] != 1) dims.Add(i);
+            if (i < lead) buf[count++] = i;
+            else if (shape[i - lead] == 1 && grad._shape[i] != 1) buf[count++] = i;
         }
-        var r = dims.Count > 0 ? grad.sum(dims.ToArray(), keepdim: true) : grad;
+        var r = count > 0 ? grad.sum(buf[..count].ToArray(), keepdim: true) : grad;
         if (lead > 0) r = r.reshape(shape);
         return r.ndim == shape.Length && r._shape.AsSpan().SequenceEqual(shape) ? r : r.reshape(shape);
     }

@@ -33,15 +33,18 @@ internal static class ReductionDerivatives
         return g * mask / count;
     }
 
-    internal static Tensor Reduce(string op, Tensor x, int[] dims, bool keepdim, Tensor y, double arg)
+    internal static Tensor Reduce(string op, Tensor x, int[] dims, bool keepdim, Tensor y, double arg) =>
+        !Recording.Needs(x) || !y.dtype.is_floating_point ? y : RecordReduce(op, x, dims, keepdim, y, arg);
+
+    private static Tensor RecordReduce(string op, Tensor x, int[] dims, bool keepdim, Tensor y, double arg)
     {
-        if (!Recording.Needs(x) || !y.dtype.is_floating_point) return y;
         bool full = dims.Length == x.ndim && !keepdim;
         var xShape = x._shape;
         switch (op)
         {
             case "sum":
-                return Recording.Record(y, full ? "SumBackward0" : "SumBackward1", [x],
+                if (full) return FullReductionNode.Record("SumBackward0", x, y, 0);
+                return Recording.Record(y, "SumBackward1", [x],
                     g => [Unreduce(g, x, dims, keepdim).expand(xShape).to(x.dtype)]);
             case "nansum":
                 return Recording.Record(y, "NansumBackward0", [x],
@@ -55,7 +58,9 @@ internal static class ReductionDerivatives
             case "mean":
                 {
                     long n = Count(x, dims);
-                    return Recording.Record(y, full ? "MeanBackward0" : "MeanBackward1", [x],
+                    // a full reduction's 0-dim gradient expands directly (the same strides as through a reshape)
+                    if (full) return FullReductionNode.Record("MeanBackward0", x, y, n);
+                    return Recording.Record(y, "MeanBackward1", [x],
                         g => [(Unreduce(g, x, dims, keepdim) / n).expand(xShape).to(x.dtype)]);
                 }
             case "prod":
@@ -118,6 +123,43 @@ internal static class ReductionDerivatives
         }
     }
 
+    /// <summary>
+    /// The node of a sum or mean over every dim: the 0-dim gradient (divided by the count for mean) expanded to
+    /// the input's shape, in the input's dtype.
+    /// </summary>
+    private sealed class FullReductionNode : FunctionNode
+    {
+        private Tensor? x;
+        private readonly long[] xShape;
+        private readonly long count;
+
+        private FullReductionNode(string name, Tensor x, long count) : base(name) { this.x = x; xShape = x._shape; this.count = count; }
+
+        /// <summary>Records the reduction of <paramref name="x"/> into <paramref name="y"/>; count 0 means a sum.</summary>
+        internal static Tensor Record(string name, Tensor x, Tensor y, long count)
+        {
+            var node = new FullReductionNode(name, x, count) { NextEdges = [Recording.EdgeOf(x)] };
+            if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
+            Recording.Attach(y, node, 0);
+            return y;
+        }
+
+        protected override Tensor?[] Backward(Tensor?[] gradOutputs)
+        {
+            if (gradOutputs[0] is not { } g) return new Tensor?[1];
+            var xi = x!;
+            if (g.ndim != 0) g = g.reshape(Enumerable.Repeat(1L, xi.ndim).ToArray());
+            if (count != 0) g = g / count;
+            return [g.expand(xShape).to(xi.dtype)];
+        }
+
+        protected override void OnRelease() => x = null;
+    }
+
+    /// <summary>max/min/median/mode/kthvalue along a dim: the gradient goes to the picked positions.</summary>
+    internal static ValuesIndices Index(string op, Tensor x, int dim, bool keepdim, ValuesIndices r) =>
+        !Recording.Needs(x) || !r.values.dtype.is_floating_point ? r : RecordIndex(op, x, dim, keepdim, r);
+
     /// <summary>std_mean/var_mean as one node with two outputs (either gradient may be absent).</summary>
     internal static Tensor[] StatMean(bool std, Tensor x, int[] dims, bool keepdim, double correction, Tensor s, Tensor m)
     {
@@ -142,10 +184,8 @@ internal static class ReductionDerivatives
         }, x, s);
     }
 
-    /// <summary>max/min/median/mode/kthvalue along a dim: the gradient goes to the picked positions.</summary>
-    internal static ValuesIndices Index(string op, Tensor x, int dim, bool keepdim, ValuesIndices r)
+    private static ValuesIndices RecordIndex(string op, Tensor x, int dim, bool keepdim, ValuesIndices r)
     {
-        if (!Recording.Needs(x) || !r.values.dtype.is_floating_point) return r;
         string name = op switch { "max" => "MaxBackward0", "min" => "MinBackward0", "median" => "MedianBackward1", "mode" => "ModeBackward0", "kthvalue" => "KthvalueBackward0", _ => op + "Backward0" };
         var idx = r.indices;
         var xShape = x._shape;
@@ -162,17 +202,21 @@ internal static class ReductionDerivatives
         return torch.zeros(x._shape, dtype: g.dtype).scatter(dim, ik, gk);
     }
 
-    internal static Tensor Softmax(Tensor x, int dim, bool log, Tensor y)
+    internal static Tensor Softmax(Tensor x, int dim, bool log, Tensor y) =>
+        !Recording.Needs(x) || !y.dtype.is_floating_point ? y : RecordSoftmax(x, dim, log, y);
+
+    private static Tensor RecordSoftmax(Tensor x, int dim, bool log, Tensor y)
     {
-        if (!Recording.Needs(x) || !y.dtype.is_floating_point) return y;
         if (log)
             return Recording.Record(y, "LogSoftmaxBackward0", [x], g => [(g - y.exp() * g.sum(dim, keepdim: true)).to(x.dtype)], y);
         return Recording.Record(y, "SoftmaxBackward0", [x], g => [(y * (g - (g * y).sum(dim, keepdim: true))).to(x.dtype)], y);
     }
 
-    internal static Tensor Scan(string op, Tensor x, int dim, Tensor y)
+    internal static Tensor Scan(string op, Tensor x, int dim, Tensor y) =>
+        !Recording.Needs(x) || !y.dtype.is_floating_point ? y : RecordScan(op, x, dim, y);
+
+    private static Tensor RecordScan(string op, Tensor x, int dim, Tensor y)
     {
-        if (!Recording.Needs(x) || !y.dtype.is_floating_point) return y;
         static Tensor ReverseCumsum(Tensor t, int d) => t.sum(d, keepdim: true) - t.cumsum(d) + t;
         if (op == "cumsum")
             return Recording.Record(y, "CumsumBackward0", [x], g => [ReverseCumsum(g, dim).to(x.dtype)]);
@@ -182,9 +226,11 @@ internal static class ReductionDerivatives
     }
 
     /// <summary>sort/topk values: the gradient goes back to the positions the values came from.</summary>
-    internal static ValuesIndices Gathered(string name, Tensor x, int dim, ValuesIndices r)
+    internal static ValuesIndices Gathered(string name, Tensor x, int dim, ValuesIndices r) =>
+        !Recording.Needs(x) || !r.values.dtype.is_floating_point ? r : RecordGathered(name, x, dim, r);
+
+    private static ValuesIndices RecordGathered(string name, Tensor x, int dim, ValuesIndices r)
     {
-        if (!Recording.Needs(x) || !r.values.dtype.is_floating_point) return r;
         var idx = r.indices;
         Recording.Record(r.values, name, [x], g => [torch.zeros(x._shape, dtype: g.dtype).scatter(dim, idx, g)]);
         return r;

@@ -2,9 +2,9 @@ namespace Flint.Autograd;
 
 /// <summary>
 /// A tensor an operation keeps for its backward, with the version it had when saved: backward refuses to use
-/// it if it was modified in place since (PyTorch's SavedVariable).
+/// it if it was modified in place since (PyTorch's SavedVariable). A struct kept inline in its node's array.
 /// </summary>
-internal sealed class SavedTensor
+internal struct SavedTensor
 {
     private Tensor? tensor;
     private readonly long savedVersion;
@@ -14,24 +14,24 @@ internal sealed class SavedTensor
 
     internal SavedTensor(Tensor t, bool isOutput = false)
     {
-        tensor = t; savedVersion = t._version.Value; this.isOutput = isOutput;
+        tensor = t; savedVersion = t.VersionValue; this.isOutput = isOutput;
         shape = t._shape; dtype = t.dtype;
     }
 
-    internal string Describe => $"{dtype.name}{Shape.Str(shape)}";
+    internal readonly string Describe => $"{dtype.name}{Shape.Str(shape)}";
 
-    internal void Check(Node owner)
+    internal readonly void Check(Node owner)
     {
         var t = tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
-        if (t._version.Value != savedVersion)
+        if (t.VersionValue != savedVersion)
         {
             // an output names the node that saved it; an input names the op that (now) produces it, as PyTorch does
             string? which = isOutput ? $"output 0 of {owner.name()}" : t.grad_fn is { } gf ? $"output {t.OutputNr} of {gf.name()}" : null;
             throw new InvalidOperationException(
-                $"one of the variables needed for gradient computation has been modified by an inplace operation: [torch.{t.TypeName()} {Shape.Str(t._shape)}]{(which is null ? "" : ", which is " + which)}, is at version {t._version.Value}; expected version {savedVersion} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).");
+                $"one of the variables needed for gradient computation has been modified by an inplace operation: [torch.{t.TypeName()} {Shape.Str(t._shape)}]{(which is null ? "" : ", which is " + which)}, is at version {t.VersionValue}; expected version {savedVersion} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).");
         }
     }
 
-    internal Tensor Value => tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
+    internal readonly Tensor Value => tensor ?? throw new InvalidOperationException(Errors.BackwardTwice);
     internal void Release() => tensor = null;
 }

@@ -74,7 +74,9 @@ public static partial class torch
                     if (!o.requires_grad)
                         throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
                     if (o.numel() != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
-                    r[i] = ones_like(o);
+                    var one = Tensor.EmptyLike(o, o.dtype);
+                    Scalars.FillNew(one, 1);
+                    r[i] = one;
                 }
             }
             return r;

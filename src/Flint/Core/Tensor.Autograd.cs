@@ -6,10 +6,24 @@ public partial class Tensor
 {
     private bool _requiresGrad;
     private Node? _gradFn;
-    private AccumulateGrad? _accumulator;
     internal int OutputNr;
-    private List<Func<Tensor, Tensor?>>? _hooks;
-    private List<Action<Tensor>>? _postAccumulateHooks;
+
+    /// <summary>
+    /// The autograd state few tensors have (leaves that require grad, tensors with hooks or retained grads), kept
+    /// apart so the many intermediate tensors stay small.
+    /// </summary>
+    private sealed class AutogradExtras
+    {
+        public AccumulateGrad? Accumulator;
+        public List<Func<Tensor, Tensor?>>? Hooks;
+        public List<Action<Tensor>>? PostAccumulateHooks;
+        public Tensor? Grad;
+        public bool RetainsGrad;
+        public Tensor? ViewBase;
+    }
+
+    private AutogradExtras? _extras;
+    private AutogradExtras Extras => _extras ??= new AutogradExtras();
 
     /// <summary>Whether gradients are computed for this tensor. Only floating point tensors can require them.</summary>
     public bool requires_grad
@@ -47,7 +61,11 @@ public partial class Tensor
     }
 
     /// <summary>The gradient accumulated by backward (null until then).</summary>
-    public Tensor? grad { get; set; }
+    public Tensor? grad
+    {
+        get => _extras?.Grad;
+        set { if (value is not null || _extras is not null) Extras.Grad = value; }
+    }
 
     /// <summary>The node that computes this tensor's gradient in backward (null for leaves).</summary>
     public Node? grad_fn => _gradFn;
@@ -58,15 +76,15 @@ public partial class Tensor
     /// <summary>The name of the operation that made this tensor, as printed in <c>grad_fn=&lt;...&gt;</c> (null for leaves).</summary>
     internal string? GradFnName => _gradFn?.name();
 
-    internal IEnumerable<Func<Tensor, Tensor?>> Hooks => _hooks ?? Enumerable.Empty<Func<Tensor, Tensor?>>();
-    internal IEnumerable<Action<Tensor>> PostAccumulateHooks => _postAccumulateHooks ?? Enumerable.Empty<Action<Tensor>>();
+    internal List<Func<Tensor, Tensor?>>? HookList => _extras?.Hooks;
+    internal List<Action<Tensor>>? PostAccumulateHookList => _extras?.PostAccumulateHooks;
 
     internal void SetHistory(Node node, int outputNr)
     {
         _gradFn = node; OutputNr = outputNr; _requiresGrad = true;
     }
 
-    internal AccumulateGrad GradAccumulator() => _accumulator ??= new AccumulateGrad(this);
+    internal AccumulateGrad GradAccumulator() => Extras.Accumulator ??= new AccumulateGrad(this);
 
     /// <summary>A tensor sharing this one's data (and version counter) that does not require grad.</summary>
     public Tensor detach() => new(_storage, _shape, _strides, _offset, _version);
@@ -94,7 +112,11 @@ public partial class Tensor
         retains_grad = true;
     }
 
-    public bool retains_grad { get; private set; }
+    public bool retains_grad
+    {
+        get => _extras?.RetainsGrad ?? false;
+        private set { if (value || _extras is not null) Extras.RetainsGrad = value; }
+    }
 
     /// <summary>Registers a hook called with this tensor's gradient; a non-null return value replaces the gradient.</summary>
     public RemovableHandle register_hook(Func<Tensor, Tensor?> hook)
@@ -102,8 +124,9 @@ public partial class Tensor
         if (!requires_grad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
         if (is_leaf)
         {
-            (_hooks ??= []).Add(hook);
-            return new RemovableHandle(() => _hooks!.Remove(hook));
+            var hooks = Extras.Hooks ??= [];
+            hooks.Add(hook);
+            return new RemovableHandle(() => hooks.Remove(hook));
         }
         var entry = (OutputNr, hook);
         (_gradFn!.TensorPreHooks ??= []).Add(entry);
@@ -118,8 +141,9 @@ public partial class Tensor
     {
         if (!is_leaf) throw new InvalidOperationException("post accumulate grad hooks cannot be registered on non-leaf tensors");
         if (!requires_grad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
-        (_postAccumulateHooks ??= []).Add(hook);
-        return new RemovableHandle(() => _postAccumulateHooks!.Remove(hook));
+        var hooks = Extras.PostAccumulateHooks ??= [];
+        hooks.Add(hook);
+        return new RemovableHandle(() => hooks.Remove(hook));
     }
 
     /// <summary>Computes the gradient of this tensor with respect to the graph's leaves, accumulating into their .grad.</summary>
@@ -164,5 +188,9 @@ public partial class Tensor
 {
     /// <summary>True for a view whose base takes part in autograd (in-place writes through it need view tracking).</summary>
     internal bool IsViewOfGraph => _viewBase is { } b && (b.requires_grad || requires_grad) && !ReferenceEquals(b, this);
-    internal Tensor? _viewBase;
+    internal Tensor? _viewBase
+    {
+        get => _extras?.ViewBase;
+        set { if (value is not null || _extras is not null) Extras.ViewBase = value; }
+    }
 }

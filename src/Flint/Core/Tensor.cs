@@ -10,13 +10,58 @@ public partial class Tensor
     internal long[] _shape;
     internal long[] _strides;
     internal long _offset;
-    /// <summary>Counts in-place modifications; shared by all views of the same data.</summary>
-    internal VersionCounter _version;
+    /// <summary>
+    /// Counts in-place modifications; shared by all views of the same data. Made on first use: most
+    /// intermediate results are never viewed, saved for backward or modified in place.
+    /// </summary>
+    private VersionCounter? _versionField;
+
+    internal VersionCounter _version => _versionField ?? MakeVersion();
+
+    private VersionCounter MakeVersion()
+    {
+        Interlocked.CompareExchange(ref _versionField, new VersionCounter(), null);
+        return _versionField!;
+    }
+
+    /// <summary>The current version without making a counter (0 until one exists).</summary>
+    internal long VersionValue => _versionField?.Value ?? 0;
 
     internal Tensor(Storage storage, long[] shape, long[] strides, long offset, VersionCounter? version = null)
     {
         _storage = storage; _shape = shape; _strides = strides; _offset = offset;
-        _version = version ?? new VersionCounter();
+        _versionField = version;
+    }
+
+    /// <summary>
+    /// A new contiguous CPU tensor that takes <paramref name="shape"/> and <paramref name="strides"/> as they are
+    /// (no copies): callers pass arrays that nothing mutates (tensors never mutate their shape arrays, so another
+    /// tensor's arrays qualify).
+    /// </summary>
+    internal static Tensor CpuOwned(DType dtype, long numel, long[] shape, long[] strides) =>
+        new(CpuStorage.Allocate(dtype, numel), shape, strides, 0);
+
+    /// <summary>True when <paramref name="strides"/> are exactly the contiguous strides of <paramref name="shape"/>.</summary>
+    internal static bool HasContiguousStrides(long[] shape, long[] strides)
+    {
+        long acc = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (strides[i] != acc) return false;
+            long d = shape[i];
+            acc *= d > 1 ? d : 1;
+        }
+        return true;
+    }
+
+    /// <summary>A new contiguous CPU tensor shaped like <paramref name="like"/>, sharing its shape (and strides when they are contiguous).</summary>
+    internal static Tensor CpuEmptyLike(Tensor like, DType dtype)
+    {
+        var shape = like._shape;
+        long n = 1;
+        foreach (var d in shape) n *= d;
+        var strides = HasContiguousStrides(shape, like._strides) ? like._strides : Shape.ContiguousStrides(shape);
+        return new Tensor(CpuStorage.Allocate(dtype, n), shape, strides, 0);
     }
 
     /// <summary>A new contiguous tensor with uninitialized (zeroed) memory.</summary>
@@ -25,6 +70,7 @@ public partial class Tensor
         Shape.CheckSizes(shape);
         var backend = Backends.IBackend.For(device ?? Device.CPU);
         var st = backend.Allocate(dtype, Shape.Numel(shape));
+        if (shape.Length == 0) return new Tensor(st, NoDims, NoDims, 0);
         return new Tensor(st, (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
     }
 
@@ -59,7 +105,7 @@ public partial class Tensor
     public bool is_cpu => device.type == DeviceType.CPU;
     public Storage untyped_storage() => _storage;
     /// <summary>The number of in-place modifications made to this tensor's data (PyTorch's <c>_version</c>).</summary>
-    public long _version_count => _version.Value;
+    public long _version_count => VersionValue;
 
     internal Backends.IBackend Backend => _storage.Backend;
     internal CpuStorage Cpu => _storage as CpuStorage ?? throw new InvalidOperationException($"expected a CPU tensor, got one on {device}");
@@ -72,6 +118,9 @@ public partial class Tensor
     internal bool IsWrappedNumber { get; set; }
 
     internal void BumpVersion() => _version.Value++;
+
+    /// <summary>An empty shape (or stride) array, shared: tensors never mutate their shape arrays.</summary>
+    internal static readonly long[] NoDims = [];
 }
 
 /// <summary>The version counter shared by a tensor and its views.</summary>

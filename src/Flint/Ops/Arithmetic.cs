@@ -147,8 +147,17 @@ namespace Flint
             {
                 var compute = Elementwise.ComputeType(result);
                 var bc = Elementwise.Prep(other, result, compute);
-                bPrepared = Tensor.Empty(bc._shape, compute, bc.device);
-                bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute), bPrepared);
+                if (compute == result && Elementwise.TryScaledScratch(bc, a1, out var scaled))
+                {
+                    // alpha × other in per-thread scratch memory (the add reads it at once and nothing keeps it);
+                    // it stands in for other, so same-shape operands take the direct route
+                    other = scaled;
+                }
+                else
+                {
+                    bPrepared = Tensor.Empty(bc._shape, compute, bc.device);
+                    bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute), bPrepared);
+                }
             }
             return isSub
                 ? Elementwise.NumericBinary<SubOp>(input, other, @out, inPlace, result, bPrepared)
@@ -157,11 +166,13 @@ namespace Flint
 
         /// <summary>input + alpha × other, broadcast and promoted.</summary>
         public static Tensor add(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null) => AddSub(input, other, alpha, @out, false, false);
-        public static Tensor add(Tensor input, Scalar other, Scalar? alpha = null, Tensor? @out = null) => add(input, Scalars.Wrap(other), alpha, @out);
+        public static Tensor add(Tensor input, Scalar other, Scalar? alpha = null, Tensor? @out = null) =>
+            alpha is null && @out is null && Elementwise.TryNumber<AddOp>(input, other, false, out var r) ? r : add(input, Scalars.Wrap(other), alpha, @out);
 
         /// <summary>input − alpha × other, broadcast and promoted (refused for bool tensors).</summary>
         public static Tensor sub(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null) => AddSub(input, other, alpha, @out, false, true);
-        public static Tensor sub(Tensor input, Scalar other, Scalar? alpha = null, Tensor? @out = null) => sub(input, Scalars.Wrap(other), alpha, @out);
+        public static Tensor sub(Tensor input, Scalar other, Scalar? alpha = null, Tensor? @out = null) =>
+            alpha is null && @out is null && Elementwise.TryNumber<SubOp>(input, other, false, out var r) ? r : sub(input, Scalars.Wrap(other), alpha, @out);
         public static Tensor subtract(Tensor input, Tensor other, Scalar? alpha = null, Tensor? @out = null) => sub(input, other, alpha, @out);
 
         public static Tensor mul(Tensor input, Tensor other, Tensor? @out = null)
@@ -169,13 +180,15 @@ namespace Flint
             if (TypePromotion.ResultType(input, other).IsBool) return logical_and(input, other, @out);
             return Elementwise.NumericBinary<MulOp>(input, other, @out);
         }
-        public static Tensor mul(Tensor input, Scalar other, Tensor? @out = null) => mul(input, Scalars.Wrap(other), @out);
+        public static Tensor mul(Tensor input, Scalar other, Tensor? @out = null) =>
+            @out is null && Elementwise.TryNumber<MulOp>(input, other, false, out var r) ? r : mul(input, Scalars.Wrap(other), @out);
         public static Tensor multiply(Tensor input, Tensor other, Tensor? @out = null) => mul(input, other, @out);
 
         /// <summary>Division. rounding_mode null is true division (always floating), "trunc" or "floor" keep integer dtypes.</summary>
         public static Tensor div(Tensor input, Tensor other, string? rounding_mode = null, Tensor? @out = null) =>
             DivImpl(input, other, rounding_mode, @out, false);
-        public static Tensor div(Tensor input, Scalar other, string? rounding_mode = null, Tensor? @out = null) => div(input, Scalars.Wrap(other), rounding_mode, @out);
+        public static Tensor div(Tensor input, Scalar other, string? rounding_mode = null, Tensor? @out = null) =>
+            rounding_mode is null && @out is null && Elementwise.TryNumberFloat<DivOp>(input, other, false, out var r) ? r : div(input, Scalars.Wrap(other), rounding_mode, @out);
         public static Tensor divide(Tensor input, Tensor other, string? rounding_mode = null, Tensor? @out = null) => div(input, other, rounding_mode, @out);
         public static Tensor true_divide(Tensor input, Tensor other, Tensor? @out = null) => div(input, other, null, @out);
         public static Tensor floor_divide(Tensor input, Tensor other, Tensor? @out = null) => div(input, other, "floor", @out);
@@ -265,13 +278,13 @@ namespace Flint
 
         public static Tensor operator +(Tensor a, Tensor b) => torch.add(a, b);
         public static Tensor operator +(Tensor a, Scalar b) => torch.add(a, b);
-        public static Tensor operator +(Scalar a, Tensor b) => torch.add(Scalars.Wrap(a), b);
+        public static Tensor operator +(Scalar a, Tensor b) => Elementwise.TryNumber<AddOp>(b, a, true, out var r) ? r : torch.add(Scalars.Wrap(a), b);
         public static Tensor operator -(Tensor a, Tensor b) => torch.sub(a, b);
         public static Tensor operator -(Tensor a, Scalar b) => torch.sub(a, b);
-        public static Tensor operator -(Scalar a, Tensor b) => torch.sub(Scalars.Wrap(a), b);
+        public static Tensor operator -(Scalar a, Tensor b) => Elementwise.TryNumber<SubOp>(b, a, true, out var r) ? r : torch.sub(Scalars.Wrap(a), b);
         public static Tensor operator *(Tensor a, Tensor b) => torch.mul(a, b);
         public static Tensor operator *(Tensor a, Scalar b) => torch.mul(a, b);
-        public static Tensor operator *(Scalar a, Tensor b) => torch.mul(Scalars.Wrap(a), b);
+        public static Tensor operator *(Scalar a, Tensor b) => Elementwise.TryNumber<MulOp>(b, a, true, out var r) ? r : torch.mul(Scalars.Wrap(a), b);
         public static Tensor operator /(Tensor a, Tensor b) => torch.div(a, b);
         public static Tensor operator /(Tensor a, Scalar b) => torch.div(a, b);
         /// <summary>number / tensor is the reciprocal times the number, as Python's <c>__rtruediv__</c> on tensors.</summary>

@@ -18,7 +18,7 @@ public static partial class torch
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
         var t = Tensor.Empty(size, dt, device);
         bool zero = v.IsFloating ? BitConverter.DoubleToInt64Bits(v.Double) == 0 : v.Long == 0;
-        if (!zero) t.Backend.Fill(t, v);   // storage starts zero-filled
+        if (!zero) Scalars.FillNew(t, v);   // storage starts zero-filled
         return Finish(t, requires_grad);
     }
 
@@ -112,7 +112,7 @@ public static partial class torch
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
         var t = Tensor.EmptyLike(like, dt, device ?? like.device);
-        if (v is { } fill && (fill.IsFloating ? BitConverter.DoubleToInt64Bits(fill.Double) != 0 : fill.Long != 0)) t.Backend.Fill(t, fill);
+        if (v is { } fill && (fill.IsFloating ? BitConverter.DoubleToInt64Bits(fill.Double) != 0 : fill.Long != 0)) Scalars.FillNew(t, fill);
         return Finish(t, requires_grad);
     }
 

@@ -68,54 +68,206 @@ internal static class Elementwise
         return target;
     }
 
-    /// <summary>
-    /// True when an op over these operands needs none of the general machinery: CPU tensors of one shape and
-    /// one dtype that is its own compute dtype, no wrapped numbers, no history to record. Such an op runs its
-    /// kernel directly, which keeps small-tensor calls cheap; the result is the same as the general route's.
-    /// </summary>
-    private static bool Plain(Tensor a, Tensor b, DType? resultOverride)
+    /// <summary>Dtypes that are their own compute dtype (no float16/bfloat16 widening, no bool).</summary>
+    private static bool DirectType(DType dt) => dt.scalar_type is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Int64
+        or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.UInt8;
+
+    /// <summary>How a binary op over these operands may skip the general machinery.</summary>
+    private enum Route
     {
-        var dt = a.dtype;
-        if (dt != b.dtype || resultOverride is { } r && r != dt) return false;
-        if (a.IsWrappedNumber || b.IsWrappedNumber || dt.IsBool || ComputeType(dt) != dt) return false;
-        if (a._storage is not CpuStorage || b._storage is not CpuStorage) return false;
-        if (!ReferenceEquals(a._shape, b._shape) && !a._shape.AsSpan().SequenceEqual(b._shape)) return false;
-        return !(Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad));
+        /// <summary>Promotion, broadcasting, compute-dtype conversion and the strided loop as needed.</summary>
+        General,
+        /// <summary>CPU tensors of one shape and one direct dtype: the kernel runs on them as they are.</summary>
+        Same,
+        /// <summary>A CPU tensor of a direct dtype with a wrapped number that does not change its dtype.</summary>
+        WithNumber,
     }
 
-    private static bool Plain(Tensor x, bool floatOnly)
+    /// <summary>
+    /// Picks the route of a binary op. Both fast routes give the same result as the general one (same kernel,
+    /// same operands after promotion); history, when an input requires grad, is recorded the same way too.
+    /// </summary>
+    private static Route RouteOf(Tensor a, Tensor b, DType? resultOverride)
+    {
+        var dt = a.dtype;
+        bool wa = a.IsWrappedNumber, wb = b.IsWrappedNumber;
+        if (!wa && !wb)
+        {
+            if (!ReferenceEquals(dt, b.dtype) || resultOverride is { } r && !ReferenceEquals(r, dt) || !DirectType(dt)) return Route.General;
+            if (a._storage is not CpuStorage || b._storage is not CpuStorage) return Route.General;
+            if (!ReferenceEquals(a._shape, b._shape) && !a._shape.AsSpan().SequenceEqual(b._shape)) return Route.General;
+            return Route.Same;
+        }
+        if (wa == wb) return Route.General;
+        var t = wa ? b : a; var n = wa ? a : b;
+        var tdt = t.dtype;
+        if (t._storage is not CpuStorage || !DirectType(tdt)) return Route.General;
+        // the result keeps the tensor's dtype: floating tensors with any number, integer tensors with integers and bools
+        if (!tdt.is_floating_point && n.dtype.is_floating_point) return Route.General;
+        if (resultOverride is { } ro && !ReferenceEquals(ro, tdt)) return Route.General;
+        return Route.WithNumber;
+    }
+
+    /// <summary>
+    /// The operand as a kernel best reads it: a tensor whose strides are all 0 (one value broadcast, as expand
+    /// makes) is read as that one value, which keeps the kernel on its flat route.
+    /// </summary>
+    private static Tensor KernelOperand(Tensor t)
+    {
+        var st = t._strides;
+        if (st.Length == 0) return t;
+        foreach (var s in st) if (s != 0) return t;
+        return new Tensor(t._storage, Tensor.NoDims, Tensor.NoDims, t._offset);
+    }
+
+    /// <summary>
+    /// <c>t op s</c> (or <c>s op t</c> when <paramref name="numberFirst"/>) for a C# number that leaves the
+    /// tensor's dtype unchanged, when nothing is recorded: the number goes to the kernel as a 0-dim tensor of the
+    /// tensor's dtype (what the general route casts the wrapped number to). False when the general route is needed.
+    /// </summary>
+    internal static bool TryNumber<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : INumericBinary
+    {
+        result = null!;
+        var dt = t.dtype;
+        if (s.IsBool || s.IsFloating && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber || t._storage is not CpuStorage) return false;
+        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
+        var n = NumberOperand(s, dt);
+        var y = EmptyLike(t);
+        var k = KernelOperand(t);
+        if (numberFirst) y.Backend.NumericBinary<TOp>(n, k, y);
+        else y.Backend.NumericBinary<TOp>(k, n, y);
+        result = y;
+        return true;
+    }
+
+    [ThreadStatic] private static float[]? scratchF32;
+    [ThreadStatic] private static double[]? scratchF64;
+
+    /// <summary>The most elements the per-thread scratch keeps (larger temporaries are allocated per call).</summary>
+    private const long ScratchLimit = 1 << 20;
+
+    /// <summary>
+    /// <paramref name="b"/> × <paramref name="alpha"/> (in b's dtype, float32 or float64, on the CPU) into per-thread
+    /// scratch memory, as a contiguous tensor shaped like b: for one kernel call that keeps no reference to it.
+    /// </summary>
+    internal static bool TryScaledScratch(Tensor b, Scalar alpha, out Tensor scaled)
+    {
+        scaled = null!;
+        var dt = b.dtype;
+        if (b._storage is not CpuStorage || b.IsWrappedNumber) return false;
+        long n = Shape.Numel(b._shape);
+        if (n > ScratchLimit) return false;
+        System.Array data;
+        if (dt == DType.Float32)
+        {
+            var a = scratchF32;
+            if (a is null || a.Length < n) scratchF32 = a = new float[Math.Max(n, 256)];
+            data = a;
+        }
+        else if (dt == DType.Float64)
+        {
+            var a = scratchF64;
+            if (a is null || a.Length < n) scratchF64 = a = new double[Math.Max(n, 256)];
+            data = a;
+        }
+        else return false;
+        var y = new Tensor(new CpuStorage(dt, data), b._shape,
+            Tensor.HasContiguousStrides(b._shape, b._strides) ? b._strides : Shape.ContiguousStrides(b._shape), 0);
+        y.Backend.NumericBinary<MulOp>(KernelOperand(b), NumberOperand(alpha, dt), y);
+        scaled = y;
+        return true;
+    }
+
+    // Per-thread 0-dim operands for numbers: a kernel reads them before it returns and nothing keeps them.
+    [ThreadStatic] private static Tensor? numberF32, numberF64;
+
+    /// <summary>A wrapped number as a kernel operand of <paramref name="dt"/>, for one kernel call that keeps no reference to it.</summary>
+    private static Tensor NumberOperand(Tensor wrapped, DType dt) =>
+        ReferenceEquals(wrapped.dtype, dt) ? wrapped : NumberOperand(Scalars.ValueOf(wrapped), dt);
+
+    /// <summary>A number as a kernel operand of <paramref name="dt"/>, for one kernel call that keeps no reference to it.</summary>
+    private static Tensor NumberOperand(Scalar s, DType dt)
+    {
+        switch (dt.scalar_type)
+        {
+            case ScalarType.Float32:
+                {
+                    var t = numberF32 ??= Scalars.Full(0, DType.Float32);
+                    ((float[])((CpuStorage)t._storage).Data)[0] = Backends.Cpu.Convert.FromScalar<float>(s);
+                    return t;
+                }
+            case ScalarType.Float64:
+                {
+                    var t = numberF64 ??= Scalars.Full(0, DType.Float64);
+                    ((double[])((CpuStorage)t._storage).Data)[0] = Backends.Cpu.Convert.FromScalar<double>(s);
+                    return t;
+                }
+            default: return Scalars.Full(s, dt);
+        }
+    }
+
+    /// <summary><see cref="TryNumber{TOp}"/> for floating-only ops (true division): the tensor must be floating.</summary>
+    internal static bool TryNumberFloat<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : IFloatBinary
+    {
+        result = null!;
+        var dt = t.dtype;
+        if (s.IsBool || !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber || t._storage is not CpuStorage) return false;
+        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
+        var n = NumberOperand(s, dt);
+        var y = EmptyLike(t);
+        var k = KernelOperand(t);
+        if (numberFirst) y.Backend.FloatBinary<TOp>(n, k, y);
+        else y.Backend.FloatBinary<TOp>(k, n, y);
+        result = y;
+        return true;
+    }
+
+    private static bool Records(Tensor a, Tensor b) => Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad);
+
+    private static bool Plain(Tensor x, bool floatOnly) => Direct(x, floatOnly) && !(Autograd.GradMode.IsEnabled && x.requires_grad);
+
+    /// <summary>A CPU tensor of a direct dtype: a unary kernel can run on it as it is.</summary>
+    private static bool Direct(Tensor x, bool floatOnly)
     {
         var dt = x.dtype;
-        if (x.IsWrappedNumber || dt.IsBool || ComputeType(dt) != dt || floatOnly && !dt.is_floating_point) return false;
-        if (x._storage is not CpuStorage) return false;
-        return !(Autograd.GradMode.IsEnabled && x.requires_grad);
+        if (x.IsWrappedNumber || !DirectType(dt) || floatOnly && !dt.is_floating_point) return false;
+        return x._storage is CpuStorage;
     }
 
     /// <summary>A new contiguous CPU tensor shaped like <paramref name="like"/>.</summary>
-    private static Tensor EmptyLike(Tensor like)
-    {
-        var shape = like._shape;
-        long n = 1;
-        foreach (var d in shape) n *= d;
-        return new Tensor(CpuStorage.Allocate(like.dtype, n), (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
-    }
+    private static Tensor EmptyLike(Tensor like) => Tensor.CpuEmptyLike(like, like.dtype);
 
     internal static Tensor NumericBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, DType? resultOverride = null,
         Tensor? bPrepared = null)
         where TOp : INumericBinary
     {
-        if (@out is null && bPrepared is null && Plain(a, b, resultOverride))
+        if (@out is null && bPrepared is null)
         {
-            if (inPlace)
+            var route = RouteOf(a, b, resultOverride);
+            if (route != Route.General)
             {
-                Autograd.AutogradHooks.CheckInPlace(a);
-                a.Backend.NumericBinary<TOp>(a, b, a);
-                a.BumpVersion();
-                return a;
+                Tensor ac = a, bc = b, t = a;
+                if (route == Route.WithNumber)
+                {
+                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype); }
+                    else bc = NumberOperand(b, a.dtype);
+                }
+                bool record = Records(a, b);
+                if (!inPlace)
+                {
+                    var y = EmptyLike(t);
+                    y.Backend.NumericBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
+                    return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
+                }
+                // in-place on a tensor in the graph (or into a wrapped number) takes the general route
+                if (!record && !a.IsWrappedNumber)
+                {
+                    Autograd.AutogradHooks.CheckInPlace(a);
+                    a.Backend.NumericBinary<TOp>(ac, bc, a);
+                    a.BumpVersion();
+                    return a;
+                }
             }
-            var y = EmptyLike(a);
-            y.Backend.NumericBinary<TOp>(a, b, y);
-            return y;
         }
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
@@ -123,7 +275,7 @@ internal static class Elementwise
             if (inPlace)
             {
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), resultOverride ?? TypePromotion.ResultType(a, b));
-                return Autograd.Differentiation.InPlace(a, old => NumericBinary<TOp>(old, b, null, false, resultOverride));
+                return InPlaceNumericBinary<TOp>(a, b, resultOverride);
             }
             return Autograd.Differentiation.Binary(TOp.Name, a, b, NumericBinaryRaw<TOp>(a, b, null, false, resultOverride, bPrepared));
         }
@@ -146,18 +298,35 @@ internal static class Elementwise
 
     internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
     {
-        if (@out is null && a.dtype.is_floating_point && Plain(a, b, null))
+        if (@out is null)
         {
-            if (inPlace)
+            var route = RouteOf(a, b, null);
+            if (route != Route.General)
             {
-                Autograd.AutogradHooks.CheckInPlace(a);
-                a.Backend.FloatBinary<TOp>(a, b, a);
-                a.BumpVersion();
-                return a;
+                Tensor ac = a, bc = b, t = a;
+                if (route == Route.WithNumber)
+                {
+                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype); }
+                    else bc = NumberOperand(b, a.dtype);
+                }
+                if (t.dtype.is_floating_point)
+                {
+                    bool record = Records(a, b);
+                    if (!inPlace)
+                    {
+                        var y = EmptyLike(t);
+                        y.Backend.FloatBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
+                        return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
+                    }
+                    if (!record && !a.IsWrappedNumber)
+                    {
+                        Autograd.AutogradHooks.CheckInPlace(a);
+                        a.Backend.FloatBinary<TOp>(ac, bc, a);
+                        a.BumpVersion();
+                        return a;
+                    }
+                }
             }
-            var y = EmptyLike(a);
-            y.Backend.FloatBinary<TOp>(a, b, y);
-            return y;
         }
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
@@ -165,7 +334,7 @@ internal static class Elementwise
             if (inPlace)
             {
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), FloatResult(TypePromotion.ResultType(a, b)));
-                return Autograd.Differentiation.InPlace(a, old => FloatBinary<TOp>(old, b, null, false));
+                return InPlaceFloatBinary<TOp>(a, b);
             }
             return Autograd.Differentiation.Binary(TOp.Name, a, b, FloatBinaryRaw<TOp>(a, b, null, false));
         }
@@ -226,6 +395,13 @@ internal static class Elementwise
             y.Backend.FloatUnary<TOp>(x, y);
             return y;
         }
+        if (@out is null && !inPlace && Direct(x, floatOnly: true) && Autograd.GradMode.IsEnabled)
+        {
+            // x requires grad: the same kernel call, then the history
+            var y = EmptyLike(x);
+            y.Backend.FloatUnary<TOp>(x, y);
+            return Autograd.Differentiation.Unary(TOp.Name, x, y);
+        }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
@@ -265,13 +441,20 @@ internal static class Elementwise
             y.Backend.NumericUnary<TOp>(x, y);
             return y;
         }
+        if (@out is null && !inPlace && Direct(x, floatOnly: false) && Autograd.GradMode.IsEnabled)
+        {
+            // x requires grad: the same kernel call, then the history
+            var y = EmptyLike(x);
+            y.Backend.NumericUnary<TOp>(x, y);
+            return Autograd.Differentiation.Unary(TOp.Name, x, y);
+        }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
             if (inPlace)
             {
                 CheckInPlace(x, x._shape, x.dtype);
-                return Autograd.Differentiation.InPlace(x, old => NumericUnary<TOp>(old, null, false, boolOk));
+                return InPlaceNumericUnary<TOp>(x, boolOk);
             }
             return Autograd.Differentiation.Unary(TOp.Name, x, NumericUnaryRaw<TOp>(x, null, false, boolOk));
         }
@@ -303,7 +486,7 @@ internal static class Elementwise
         if (Autograd.Differentiation.NeedsInPlace(a, b, c))
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b, c);
-            if (inPlace) return Autograd.Differentiation.InPlace(a, old => FloatTernary<TOp>(old, b, c, null, false));
+            if (inPlace) return InPlaceFloatTernary<TOp>(a, b, c);
             return Autograd.Differentiation.Ternary(TOp.Name, a, b, c, FloatTernaryRaw<TOp>(a, b, c, null, false), 0);
         }
         return FloatTernaryRaw<TOp>(a, b, c, @out, inPlace);
@@ -321,4 +504,17 @@ internal static class Elementwise
         var ac = As(a, compute); var bc = As(b, compute); var cc = As(c, compute);
         return RunInto(target, shape, compute, y => y.Backend.FloatTernary<TOp>(ac, bc, cc, y), inPlace);
     }
+
+    // The in-place forms on tensors in the graph, apart so that their closures are only made when used.
+    private static Tensor InPlaceNumericBinary<TOp>(Tensor a, Tensor b, DType? resultOverride) where TOp : INumericBinary =>
+        Autograd.Differentiation.InPlace(a, old => NumericBinary<TOp>(old, b, null, false, resultOverride));
+
+    private static Tensor InPlaceFloatBinary<TOp>(Tensor a, Tensor b) where TOp : IFloatBinary =>
+        Autograd.Differentiation.InPlace(a, old => FloatBinary<TOp>(old, b, null, false));
+
+    private static Tensor InPlaceNumericUnary<TOp>(Tensor x, bool boolOk) where TOp : INumericUnary =>
+        Autograd.Differentiation.InPlace(x, old => NumericUnary<TOp>(old, null, false, boolOk));
+
+    private static Tensor InPlaceFloatTernary<TOp>(Tensor a, Tensor b, Tensor c) where TOp : IFloatTernary =>
+        Autograd.Differentiation.InPlace(a, old => FloatTernary<TOp>(old, b, c, null, false));
 }

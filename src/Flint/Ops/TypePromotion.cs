@@ -45,6 +45,24 @@ internal static class TypePromotion
         return higher ?? lower;
     }
 
+    /// <summary>
+    /// The dtype of an op over two operands, without allocating for the common cases: two tensors of one dtype,
+    /// two tensors of the same rank class, or a floating tensor with a wrapped number.
+    /// </summary>
+    internal static DType ResultType(Tensor a, Tensor b)
+    {
+        DType da = a.dtype, db = b.dtype;
+        bool wa = a.IsWrappedNumber, wb = b.IsWrappedNumber;
+        if (!wa && !wb)
+        {
+            if (ReferenceEquals(da, db)) return da;
+            if ((a._shape.Length == 0) == (b._shape.Length == 0)) return Promote(da, db);
+        }
+        else if (!wa && da.is_floating_point) return da;
+        else if (!wb && db.is_floating_point) return db;
+        return ResultType([a, b]);
+    }
+
     /// <summary>The dtype of an op over these operands (tensors of dim &gt; 0, then 0-dim tensors, then wrapped numbers).</summary>
     internal static DType ResultType(params Tensor[] operands)
     {

@@ -9,11 +9,22 @@ namespace Flint.Ops
 
     internal static class Reduction
     {
+        /// <summary>Shared all-ones arrays by length: the keepdim shape (and its strides) of a full reduction.</summary>
+        private static readonly long[][] AllOnes = Enumerable.Range(0, 9).Select(n => Enumerable.Repeat(1L, n).ToArray()).ToArray();
+
+        private static long[] ContiguousStridesOf(long[] shape) =>
+            shape.Length < AllOnes.Length && ReferenceEquals(shape, AllOnes[shape.Length]) ? shape : Shape.ContiguousStrides(shape);
+
         /// <summary>Wraps and checks the dims to reduce (sorted); null or empty means every dim.</summary>
         internal static int[] Dims(Tensor x, long[]? dim)
         {
             int nd = x.ndim;
-            if (dim is null || dim.Length == 0) return Enumerable.Range(0, nd).ToArray();
+            if (dim is null || dim.Length == 0)
+            {
+                var all = new int[nd];
+                for (int i = 0; i < nd; i++) all[i] = i;
+                return all;
+            }
             var seen = new bool[Math.Max(nd, 1)];
             foreach (var d in dim)
             {
@@ -29,6 +40,7 @@ namespace Flint.Ops
 
         internal static long[] KeepShape(Tensor x, int[] dims)
         {
+            if (dims.Length == x._shape.Length && dims.Length < AllOnes.Length) return AllOnes[dims.Length];
             var s = (long[])x._shape.Clone();
             foreach (var d in dims) s[d] = 1;
             return s;
@@ -37,7 +49,14 @@ namespace Flint.Ops
         internal static long[] OutShape(Tensor x, int[] dims, bool keepdim)
         {
             if (keepdim) return KeepShape(x, dims);
-            return Enumerable.Range(0, x.ndim).Where(d => !dims.Contains(d)).Select(d => x._shape[d]).ToArray();
+            int nd = x.ndim, kept = nd;
+            foreach (var d in dims) if ((uint)d < (uint)nd) kept--;
+            if (kept == 0) return Tensor.NoDims;
+            var r = new long[kept];
+            int k = 0;
+            for (int d = 0; d < nd; d++)
+                if (Array.IndexOf(dims, d) < 0) r[k++] = x._shape[d];
+            return r;
         }
 
         /// <summary>The errors PyTorch raises for max-like reductions over nothing.</summary>
@@ -57,6 +76,15 @@ namespace Flint.Ops
         /// <summary>A contiguous tensor seen with another shape of the same numel (0-dim included).</summary>
         internal static Tensor Reshaped(Tensor t, long[] shape) =>
             t.is_contiguous() ? t.View((long[])shape.Clone(), Shape.ContiguousStrides(shape), t._offset) : Reshaped(t.contiguous(), shape);
+
+        /// <summary>
+        /// <see cref="Reshaped"/> for a kernel's fresh result that nothing else sees and a shape array the caller
+        /// gives away: no copies, and the result starts its own version count.
+        /// </summary>
+        private static Tensor ReshapedOwned(Tensor t, long[] shape) =>
+            !t.is_contiguous() ? Reshaped(t, shape)
+            : shape.Length == 0 ? new Tensor(t._storage, Tensor.NoDims, Tensor.NoDims, t._offset)
+            : new Tensor(t._storage, shape, ContiguousStridesOf(shape), t._offset);
 
         /// <summary>The elements as a 1-D tensor (a 0-dim tensor becomes one element).</summary>
         internal static Tensor Flat(Tensor t) => Reshaped(t, [t.numel()]);
@@ -94,9 +122,9 @@ namespace Flint.Ops
         /// Shapes a keepdim-form result (in its compute dtype) into the final shape and dtype, into out= when given
         /// (cast into out's dtype when the rule allows it).
         /// </summary>
-        internal static Tensor Finish(Tensor r, long[] shape, DType result, Tensor? @out, OutRule rule = OutRule.Cast)
+        internal static Tensor Finish(Tensor r, long[] shape, DType result, Tensor? @out, OutRule rule = OutRule.Cast, bool fresh = false)
         {
-            r = Reshaped(r, shape);
+            r = fresh ? ReshapedOwned(r, shape) : Reshaped(r, shape);
             if (@out is null) return r.dtype == result ? r : r.to(result);
             CheckOutDType(@out, result, rule);
             if (r.dtype != result) r = r.to(result);
@@ -115,9 +143,10 @@ namespace Flint.Ops
             if (@out is not null) Autograd.Differentiation.CheckOut(@out, x);
             var c = compute ?? Elementwise.ComputeType(result);
             var xc = Elementwise.As(x, c);
-            var y = Tensor.Empty(KeepShape(x, dims), c, x.device);
+            var ks = KeepShape(x, dims);
+            var y = x._storage is CpuStorage ? Tensor.CpuOwned(c, Shape.Numel(ks), ks, ContiguousStridesOf(ks)) : Tensor.Empty(ks, c, x.device);
             y.Backend.Reduce<TOp>(xc, dims, y, arg);
-            var r = Finish(y, OutShape(x, dims, keepdim), result, @out, rule);
+            var r = Finish(y, OutShape(x, dims, keepdim), result, @out, rule, fresh: true);
             return @out is null ? Autograd.ReductionDerivatives.Reduce(TOp.Name, x, dims, keepdim, r, arg) : r;
         }
 

@@ -25,6 +25,8 @@ public class ElementwisePathTests
         yield return ("strided", [9, 20], dt => PathHarness.Make([9, 40], dt, 1, true).as_strided([9, 20], [40, 2], 1), dt => PathHarness.Make([9, 20], dt, 2, true));
         yield return ("narrowed-3d", [4, 5, 33], dt => PathHarness.Make([4, 7, 33], dt, 1, true).narrow(1, 1, 5), dt => PathHarness.Make([5, 33], dt, 2, true));
         yield return ("big-flat", [70001], dt => PathHarness.Make([70001], dt, 1, true), dt => PathHarness.Make([70001], dt, 2, true));
+        // long runs take the aligned, unrolled loop; a view shifted by one element starts unaligned
+        yield return ("big-offset", [5003], dt => PathHarness.Make([5004], dt, 1, true).narrow(0, 1, 5003), dt => PathHarness.Make([5004], dt, 2, true).narrow(0, 1, 5003));
         yield return ("big-broadcast", [300, 257], dt => PathHarness.Make([300, 257], dt, 1, true), dt => PathHarness.Make([257], dt, 2, true));
     }
 

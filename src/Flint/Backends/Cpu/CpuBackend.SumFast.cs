@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 namespace Flint.Backends.Cpu;
 
 // Fast float sums and means over contiguous inputs: the whole tensor, trailing dims (each output reads one
-// contiguous run) or leading dims (outputs are column sums of contiguous rows). All accumulate in double, as
-// the general route does, and add block partials in a fixed order, so results do not depend on thread count.
+// contiguous run) or leading dims (outputs are column sums of contiguous rows). Runs of a float sum add short
+// stretches in float lanes and fold them into double (VectorKernels.SumF), the rest accumulates in double, as
+// the general route does; block partials are added in a fixed order, so results do not depend on thread count.
 internal sealed partial class CpuBackend
 {
     /// <summary>Elements per block of a full reduction (partials are summed in block order).</summary>

@@ -22,7 +22,7 @@ internal static class Derivatives
         new(name, (g, xi, yi, _, _, _) => f(g, xi, yi), x, y);
 
     /// <summary>
-    /// relu's gradient in one pass (g where the output is positive, else 0) for contiguous float32 CPU tensors of one
+    /// relu's gradient in one pass (0 where the output is <= 0, else g, so a NaN output passes its gradient as PyTorch) for contiguous float32 CPU tensors of one
     /// shape when no graph of the gradient is wanted; null otherwise (the caller then uses the tensor formula).
     /// </summary>
     private static Tensor? ReluGrad(Tensor g, Tensor y)
@@ -42,9 +42,9 @@ internal static class Derivatives
         {
             var yy = new System.Numerics.Vector<float>(yv.Slice(i));
             var gg = new System.Numerics.Vector<float>(gv.Slice(i));
-            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(yy, zero), gg, zero).CopyTo(rv.Slice(i));
+            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThanOrEqual(yy, zero), zero, gg).CopyTo(rv.Slice(i));
         }
-        for (; i < n; i++) rv[i] = yv[i] > 0 ? gv[i] : 0f;
+        for (; i < n; i++) rv[i] = yv[i] <= 0 ? 0f : gv[i];
         return r;
     }
 

@@ -56,3 +56,24 @@ public class LossFastPathTests
         Assert.True(autograd.gradgradcheck(xs => F.cross_entropy(xs[0], y), [randn(new long[] { 3, 4 }, dtype: float64).requires_grad_()]));
     }
 }
+
+/// <summary>relu's one-pass backward keeps PyTorch's rule: zero where the output is &lt;= 0, the gradient elsewhere (NaN included).</summary>
+public class ReluBackwardTests
+{
+    [Fact]
+    public void ThresholdRule()
+    {
+        var x = tensor(new float[] { float.NaN, -1, 2, 0 }).requires_grad_();
+        var y = relu(x);
+        Assert.Equal("ReluBackward0", y.grad_fn!.name());
+        y.backward(tensor(new float[] { 5, float.PositiveInfinity, 3, float.NaN }));
+        var want = new float[] { 5, 0, 3, 0 };
+        for (int i = 0; i < 4; i++) Assert.Equal(want[i], x.grad!.select(0, i).item<float>());
+    }
+
+    [Fact]
+    public void SecondOrder()
+    {
+        Assert.True(autograd.gradgradcheck(xs => relu(xs[0]) * xs[0], [tensor(new double[] { -1.5, 0.5, 2 }).requires_grad_()]));
+    }
+}

@@ -21,6 +21,33 @@ internal static class Derivatives
     private static UnaryDerivative U(string name, Func<Tensor, Tensor, Tensor, Tensor> f, bool x = true, bool y = false) =>
         new(name, (g, xi, yi, _, _, _) => f(g, xi, yi), x, y);
 
+    /// <summary>
+    /// relu's gradient in one pass (0 where the output is <= 0, else g, so a NaN output passes its gradient as PyTorch) for contiguous float32 CPU tensors of one
+    /// shape when no graph of the gradient is wanted; null otherwise (the caller then uses the tensor formula).
+    /// </summary>
+    private static Tensor? ReluGrad(Tensor g, Tensor y)
+    {
+        if ((GradMode.IsEnabled && g.requires_grad) || g.dtype != DType.Float32 || y.dtype != DType.Float32) return null;
+        if (g._storage is not CpuStorage gs || y._storage is not CpuStorage ys) return null;
+        if (!Tensor.HasContiguousStrides(g._shape, g._strides) || !Tensor.HasContiguousStrides(y._shape, y._strides)) return null;
+        if (!g._shape.AsSpan().SequenceEqual(y._shape)) return null;
+        var r = Tensor.Empty(g._shape, DType.Float32);
+        int n = (int)Shape.Numel(g._shape);
+        var gv = gs.Span<float>().Slice((int)g._offset, n);
+        var yv = ys.Span<float>().Slice((int)y._offset, n);
+        var rv = ((CpuStorage)r._storage).Span<float>().Slice(0, n);
+        int i = 0, w = System.Numerics.Vector<float>.Count;
+        var zero = System.Numerics.Vector<float>.Zero;
+        for (; i <= n - w; i += w)
+        {
+            var yy = new System.Numerics.Vector<float>(yv.Slice(i));
+            var gg = new System.Numerics.Vector<float>(gv.Slice(i));
+            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThanOrEqual(yy, zero), zero, gg).CopyTo(rv.Slice(i));
+        }
+        for (; i < n; i++) rv[i] = yv[i] <= 0 ? 0f : gv[i];
+        return r;
+    }
+
     internal static readonly Dictionary<string, UnaryDerivative> Unary = new()
     {
         ["exp"] = U("ExpBackward0", (g, x, y) => g * y, false, true),
@@ -58,7 +85,7 @@ internal static class Derivatives
         ["trunc"] = U("TruncBackward0", (g, x, y) => torch.zeros_like(g), false),
         ["round"] = U("RoundBackward0", (g, x, y) => torch.zeros_like(g), false),
         ["frac"] = U("FracBackward0", (g, x, y) => g, false),
-        ["relu"] = U("ReluBackward0", (g, x, y) => g * y.gt(0).to(g.dtype), false, true),
+        ["relu"] = U("ReluBackward0", (g, x, y) => ReluGrad(g, y) ?? g * y.gt(0).to(g.dtype), false, true),
         ["silu"] = U("SiluBackward0", (g, x, y) => { var s = x.sigmoid(); return g * s * (1 + x * (1 - s)); }),
         ["mish"] = U("MishBackward0", (g, x, y) =>
         {

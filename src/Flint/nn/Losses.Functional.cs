@@ -17,6 +17,8 @@ public static partial class torch
             /// <summary>Negative log likelihood of class indices given log-probabilities (N, C) or (N, C, d1, ...).</summary>
             public static Tensor nll_loss(Tensor input, Tensor target, Tensor? weight = null, long ignore_index = -100, string reduction = "mean")
             {
+                if (weight is null && (reduction == "mean" || reduction == "sum") && NllFast(input, target, ignore_index, reduction == "mean") is { } fast)
+                    return fast;
                 if (input.dim() < 1) throw new ArgumentException($"input tensor should be 1D or more");
                 if (target.dtype != int64) throw new ArgumentException($"expected scalar type Long but found {target.dtype.LegacyName}");
                 bool unbatched = input.dim() == 1;
@@ -43,6 +45,68 @@ public static partial class torch
                     _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
                 };
                 return unbatched && reduction == "none" ? r.squeeze(0) : r;
+            }
+
+            /// <summary>
+            /// The common case in one pass: contiguous float (N, C) CPU log-probabilities, contiguous int64 (N) class
+            /// indices, no class weights, a mean or sum. Records one NllLossBackward0 node. Null when another case.
+            /// </summary>
+            private static Tensor? NllFast(Tensor input, Tensor target, long ignoreIndex, bool mean)
+            {
+                if (input.dim() != 2 || target.dim() != 1 || target.dtype != int64) return null;
+                if (input._storage is not CpuStorage ist || target._storage is not CpuStorage tst) return null;
+                if (input.dtype != float32 && input.dtype != float64) return null;
+                if (!Tensor.HasContiguousStrides(input._shape, input._strides) || !Tensor.HasContiguousStrides(target._shape, target._strides)) return null;
+                long n = input._shape[0], c = input._shape[1];
+                if (n == 0 || n != target._shape[0] || n > int.MaxValue || c > int.MaxValue) return null;
+                var t = tst.Span<long>().Slice((int)target._offset, (int)n);
+                int count = 0;
+                for (int i = 0; i < t.Length; i++)
+                {
+                    long k = t[i];
+                    if (k == ignoreIndex) continue;
+                    if (k < 0 || k >= c) throw new IndexOutOfRangeException($"Target {k} is out of bounds.");
+                    count++;
+                }
+                double total = 0;
+                int off = (int)input._offset, ci = (int)c;
+                if (input.dtype == float32)
+                {
+                    var x = ist.Span<float>();
+                    for (int i = 0; i < t.Length; i++) if (t[i] != ignoreIndex) total += x[off + i * ci + (int)t[i]];
+                }
+                else
+                {
+                    var x = ist.Span<double>();
+                    for (int i = 0; i < t.Length; i++) if (t[i] != ignoreIndex) total += x[off + i * ci + (int)t[i]];
+                }
+                double denom = mean ? count : 1;
+                var r = Tensor.Empty([], input.dtype);
+                var rs = (CpuStorage)r._storage;
+                if (input.dtype == float32) rs.Span<float>()[(int)r._offset] = (float)(-total / denom);
+                else rs.Span<double>()[(int)r._offset] = -total / denom;
+                if (!Autograd.Recording.Needs(input)) return r;
+                var idx = t.ToArray();
+                var dtype = input.dtype;
+                // d loss / d input[i, t_i] = -1 / denom for the rows that count, zero elsewhere
+                return Autograd.Recording.Record(r, "NllLossBackward0", [input], g =>
+                {
+                    bool constant = !Autograd.GradMode.IsEnabled || !g.requires_grad;
+                    double scale = -(constant ? g.to(float64).item<double>() : 1.0) / denom;
+                    var m = Tensor.Empty([n, c], dtype);
+                    var ms = (CpuStorage)m._storage;
+                    if (dtype == float32)
+                    {
+                        var a = ms.Span<float>(); a.Clear();
+                        for (int i = 0; i < idx.Length; i++) if (idx[i] != ignoreIndex) a[i * ci + (int)idx[i]] = (float)scale;
+                    }
+                    else
+                    {
+                        var a = ms.Span<double>(); a.Clear();
+                        for (int i = 0; i < idx.Length; i++) if (idx[i] != ignoreIndex) a[i * ci + (int)idx[i]] = scale;
+                    }
+                    return [constant ? m : m * g];
+                }, target);
             }
 
             /// <summary>

@@ -69,12 +69,13 @@ public abstract class Optimizer
     /// <summary>Clears the gradients of every parameter (to null by default, as PyTorch 2).</summary>
     public void zero_grad(bool set_to_none = true)
     {
-        foreach (var p in param_groups.SelectMany(g => g.@params))
-        {
-            if (p.grad is null) continue;
-            if (set_to_none) p.grad = null;
-            else { p.grad = p.grad.detach(); p.grad.zero_(); }
-        }
+        foreach (var g in param_groups)
+            foreach (var p in g.@params)
+            {
+                if (p.grad is null) continue;
+                if (set_to_none) p.grad = null;
+                else { p.grad = p.grad.detach(); p.grad.zero_(); }
+            }
     }
 
     /// <summary>Updates the parameters from their gradients.</summary>

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace Flint.Tests.Core;
 
+[Collection("KernelPaths")]
 public class EnvironmentTests
 {
     [Fact]

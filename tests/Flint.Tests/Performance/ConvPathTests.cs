@@ -8,6 +8,7 @@ namespace Flint.Tests.Performance;
 /// ±inf, ties, odd sizes that drop the last row/column) and the per-sample convolution products with a batch
 /// larger than the weight-gradient split.
 /// </summary>
+[Collection("KernelPaths")]
 public class ConvPathTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Flint.Tests.Performance;
 /// Every elementwise fast path (flat, broadcast-scalar, row-broadcast, strided rows; Vector512/Vector256/scalar;
 /// single-threaded and split across the pool) against a per-element reference computed here in double.
 /// </summary>
+[Collection("KernelPaths")]
 public class ElementwisePathTests
 {
     // operand makers: (name, output shape, make a, make b); views are built from larger bases

@@ -7,6 +7,7 @@ namespace Flint.Tests.Performance;
 /// The cheap routes for small ops (numbers as kernel operands, same-shape operands with history, the backward
 /// engine's bookkeeping on nodes) must give exactly what the general routes give.
 /// </summary>
+[Collection("KernelPaths")]
 public class OverheadPathTests
 {
     private static double[] V(Tensor t) => t.ToDoubleArray();

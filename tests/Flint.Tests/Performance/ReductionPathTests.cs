@@ -3,6 +3,7 @@ using Xunit;
 namespace Flint.Tests.Performance;
 
 /// <summary>The fast float sum/mean paths (full, trailing dims, leading dims) on every forced path against a double reference.</summary>
+[Collection("KernelPaths")]
 public class ReductionPathTests
 {
     [Fact]

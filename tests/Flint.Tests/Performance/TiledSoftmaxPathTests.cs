@@ -7,6 +7,7 @@ namespace Flint.Tests.Performance;
 /// The tiled walks for transposed operands (elementwise, copy/cast, predicates), the vectorized softmax and
 /// log_softmax, and the vector erf/erfc/GELU, on every forced path against per-element references.
 /// </summary>
+[Collection("KernelPaths")]
 public class TiledSoftmaxPathTests
 {
     // (name, make a view of the given dtype); every view is [rows, cols] and at least one runs across memory

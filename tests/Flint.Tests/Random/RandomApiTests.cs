@@ -69,7 +69,3 @@ public class RandomApiTests
         Assert.True(torch.equal(torch.rand(4), b));
     }
 }
-
-/// <summary>Tests that seed and draw from the global generator run alone, so no other test draws in between.</summary>
-[CollectionDefinition("GlobalGenerator", DisableParallelization = true)]
-public class GlobalGeneratorCollection { }

@@ -127,7 +127,31 @@ internal static class Pool
                 Avx2.ConvertToVector256Int64(at.GetLower()).StoreUnsafe(ref ix, (nuint)(oh * ow + o));
                 Avx2.ConvertToVector256Int64(at.GetUpper()).StoreUnsafe(ref ix, (nuint)(oh * ow + o + 4));
             }
-            for (o = ow >= 8 ? ow : 0; o < ow; o++)
+            // four at a time for narrower rows (128-bit shuffles keep the windows in order)
+            for (int next = 0; ow >= 4 && ow < 8 && next < ow; next = o + 4)
+            {
+                o = Math.Min(next, ow - 4);
+                int c = 2 * o;
+                var ta = Vector128.LoadUnsafe(ref s, (nuint)(r0 + c));
+                var tb = Vector128.LoadUnsafe(ref s, (nuint)(r0 + c + 4));
+                var ba = Vector128.LoadUnsafe(ref s, (nuint)(r1 + c));
+                var bb = Vector128.LoadUnsafe(ref s, (nuint)(r1 + c + 4));
+                var best = Sse.Shuffle(ta, tb, 0x88);
+                var off = Vector128<int>.Zero;
+                var v = Sse.Shuffle(ta, tb, 0xDD);
+                var u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
+                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), one.GetLower(), off);
+                v = Sse.Shuffle(ba, bb, 0x88);
+                u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
+                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), below.GetLower(), off);
+                v = Sse.Shuffle(ba, bb, 0xDD);
+                u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
+                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), belowRight.GetLower(), off);
+                best.StoreUnsafe(ref d, (nuint)(oh * ow + o));
+                var at = off + cols.GetLower() + Vector128.Create(r0 + c);
+                Avx2.ConvertToVector256Int64(at).StoreUnsafe(ref ix, (nuint)(oh * ow + o));
+            }
+            for (o = ow >= 4 ? ow : 0; o < ow; o++)
             {
                 int c = 2 * o;
                 float best = src[r0 + c]; int at = r0 + c;

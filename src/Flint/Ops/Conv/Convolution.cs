@@ -55,6 +55,9 @@ namespace Flint.Ops.Conv
             return cols;
         }
 
+        /// <summary>The most elements of a column buffer that batches several samples into one product.</summary>
+        private const long ColumnsBudget = 1 << 20;
+
         /// <summary>y = conv(x, w) + b over [N, Ci, (H,) W] inputs: per sample, unfold into a reused buffer and one product.</summary>
         internal static Tensor ComputeForward(Tensor x, Tensor w, Tensor? b, ConvPlan p)
         {
@@ -69,6 +72,30 @@ namespace Flint.Ops.Conv
             if (biasCols is not null) biasCols = View(biasCols, [co, l], [biasCols._strides[0], 0]);
             var wv = View(w4, [groups, cog, k], [cog * k, k, 1]);
             bool pointwise = IsPointwise(g);
+            if (!pointwise && l > 0 && k > 0)
+            {
+                // several samples per product: their columns side by side [K, nb·L], one GEMM into [Co, nb·L], then
+                // each sample's block moved (plus the bias) to its place in y
+                long rows = ci * g.KH * g.KW, plane = (long)g.H * g.W;
+                long most = Math.Max(1, ColumnsBudget / (rows * l));
+                ForSamples(n, (b0, b1) =>
+                {
+                    long cap = Math.Min(most, b1 - b0);
+                    var cols = Tensor.Empty([rows * cap * l], ct);
+                    var prod = Tensor.Empty([co * cap * l], ct);
+                    for (long s0 = b0; s0 < b1; s0 += cap)
+                    {
+                        long nb = Math.Min(cap, b1 - s0), nl = nb * l;
+                        cols.Backend.Im2Col(View(x4, [nb, ci, g.H, g.W], x4._strides, s0 * ci * plane), View(cols, [rows, nl], [nl, 1]), g);
+                        prod.Backend.Gemm(wv, View(cols, [groups, k, nl], [k * nl, nl, 1]), View(prod, [groups, cog, nl], [cog * nl, nl, 1]), 1, 0);
+                        var res = View(y, [nb, co, l], [co * l, l, 1], s0 * co * l);
+                        var src = View(prod, [nb, co, l], [l, nl, 1]);
+                        if (biasCols is null) res.Backend.Copy(res, src);
+                        else res.Backend.NumericBinary<Kernels.AddOp>(src, View(biasCols, [nb, co, l], [0, biasCols._strides[0], 0]), res);
+                    }
+                });
+                return Finish(y, p.Dims, dtype);
+            }
             ForSamples(n, (b0, b1) =>
             {
                 var cols = pointwise ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);

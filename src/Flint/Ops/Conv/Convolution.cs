@@ -55,23 +55,6 @@ namespace Flint.Ops.Conv
             return cols;
         }
 
-        /// <summary>The most elements of a column buffer that batches several samples into one product.</summary>
-        private const long ColumnsBudget = 1 << 20;
-
-        [ThreadStatic] private static float[]? scratchColumns, scratchProduct;
-
-        /// <summary>
-        /// A flat float32 work buffer of <paramref name="count"/> elements (contents undefined) kept per thread, for the
-        /// products inside one sample chunk (nothing keeps a reference to it); other dtypes and large sizes get a new tensor.
-        /// </summary>
-        private static Tensor Work(long count, DType ct, bool second)
-        {
-            if (ct != DType.Float32 || count > 2 * ColumnsBudget) return Tensor.Empty([count], ct);
-            ref var slot = ref second ? ref scratchProduct : ref scratchColumns;
-            if (slot is null || slot.Length < count) slot = new float[Math.Max(count, 1024)];
-            return new Tensor(new CpuStorage(ct, slot), [count], [1], 0);
-        }
-
         /// <summary>y = conv(x, w) + b over [N, Ci, (H,) W] inputs: per sample, unfold into a reused buffer and one product.</summary>
         internal static Tensor ComputeForward(Tensor x, Tensor w, Tensor? b, ConvPlan p)
         {
@@ -86,30 +69,6 @@ namespace Flint.Ops.Conv
             if (biasCols is not null) biasCols = View(biasCols, [co, l], [biasCols._strides[0], 0]);
             var wv = View(w4, [groups, cog, k], [cog * k, k, 1]);
             bool pointwise = IsPointwise(g);
-            if (!pointwise && l > 0 && k > 0)
-            {
-                // several samples per product: their columns side by side [K, nb·L], one GEMM into [Co, nb·L], then
-                // each sample's block moved (plus the bias) to its place in y
-                long rows = ci * g.KH * g.KW, plane = (long)g.H * g.W;
-                long most = Math.Max(1, ColumnsBudget / (rows * l));
-                ForSamples(n, (b0, b1) =>
-                {
-                    long cap = Math.Min(most, b1 - b0);
-                    var cols = Work(rows * cap * l, ct, false);
-                    var prod = Work(co * cap * l, ct, true);
-                    for (long s0 = b0; s0 < b1; s0 += cap)
-                    {
-                        long nb = Math.Min(cap, b1 - s0), nl = nb * l;
-                        cols.Backend.Im2Col(View(x4, [nb, ci, g.H, g.W], x4._strides, s0 * ci * plane), View(cols, [rows, nl], [nl, 1]), g);
-                        prod.Backend.Gemm(wv, View(cols, [groups, k, nl], [k * nl, nl, 1]), View(prod, [groups, cog, nl], [cog * nl, nl, 1]), 1, 0);
-                        var res = View(y, [nb, co, l], [co * l, l, 1], s0 * co * l);
-                        var src = View(prod, [nb, co, l], [l, nl, 1]);
-                        if (biasCols is null) res.Backend.Copy(res, src);
-                        else res.Backend.NumericBinary<Kernels.AddOp>(src, View(biasCols, [nb, co, l], [0, biasCols._strides[0], 0]), res);
-                    }
-                });
-                return Finish(y, p.Dims, dtype);
-            }
             ForSamples(n, (b0, b1) =>
             {
                 var cols = pointwise ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);
@@ -137,27 +96,7 @@ namespace Flint.Ops.Conv
             var gx = Tensor.Empty([n, ci, g.H, g.W], ct);
             var wt = View(w4, [groups, k, cog], [cog * k, 1, k]);
             bool direct = IsPointwise(g);
-            if (!direct && l > 0 && k > 0 && cog > 0)
-            {
-                // several samples per product: their ȳ blocks gathered side by side [Co, nb·L], one GEMM into the
-                // columns [K, nb·L], then one col2im over the nb samples
-                long rows = ci * g.KH * g.KW;
-                long most = Math.Max(1, ColumnsBudget / (rows * l));
-                ForSamples(n, (b0, b1) =>
-                {
-                    long cap = Math.Min(most, b1 - b0);
-                    var gcols = Work(rows * cap * l, ct, false);
-                    var gyc = Work(co * cap * l, ct, true);
-                    for (long s0 = b0; s0 < b1; s0 += cap)
-                    {
-                        long nb = Math.Min(cap, b1 - s0), nl = nb * l;
-                        gyc.Backend.Copy(View(gyc, [nb, co, l], [l, nl, 1]), View(gy4, [nb, co, l], [co * l, l, 1], s0 * co * l));
-                        gcols.Backend.Gemm(wt, View(gyc, [groups, cog, nl], [cog * nl, nl, 1]), View(gcols, [groups, k, nl], [k * nl, nl, 1]), 1, 0);
-                        gx.Backend.Col2Im(View(gcols, [rows, nl], [nl, 1]), View(gx, [nb, ci, g.H, g.W], gx._strides, s0 * ci * plane), g);
-                    }
-                });
-            }
-            else ForSamples(n, (b0, b1) =>
+            ForSamples(n, (b0, b1) =>
             {
                 var gcols = direct ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);
                 for (long bi = b0; bi < b1; bi++)

@@ -46,6 +46,21 @@ namespace Flint.Ops.Conv
         private static void ForSamples(long n, Action<long, long> body) =>
             Flint.Backends.Cpu.WorkerPool.For(n, 1, (b0, b1) => body(b0, b1), chunksPerThread: 4);
 
+        [ThreadStatic] private static float[]? scratchColumns;
+
+        /// <summary>
+        /// A [rows, cols] float32 work buffer (contents undefined) kept per thread, for the products of one sample chunk
+        /// (nothing keeps a reference to it past the chunk); other dtypes get a new tensor.
+        /// </summary>
+        private static Tensor Work(long rows, long cols, DType ct)
+        {
+            long count = rows * cols;
+            if (ct != DType.Float32 || count > 1 << 22) return Tensor.Empty([rows, cols], ct);
+            var slot = scratchColumns;
+            if (slot is null || slot.Length < count) scratchColumns = slot = new float[Math.Max(count, 1024)];
+            return new Tensor(new CpuStorage(ct, slot), [rows, cols], [cols, 1], 0);
+        }
+
         /// <summary>Sample b's columns [Ci·KH·KW, L]: a view of x for a pointwise window, else unfolded into <paramref name="cols"/>.</summary>
         private static Tensor Columns(Tensor x4, long b, WindowGeometry g, Tensor? cols)
         {
@@ -71,7 +86,7 @@ namespace Flint.Ops.Conv
             bool pointwise = IsPointwise(g);
             ForSamples(n, (b0, b1) =>
             {
-                var cols = pointwise ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);
+                var cols = pointwise ? null : Work(ci * g.KH * g.KW, l, ct);
                 for (long bi = b0; bi < b1; bi++)
                 {
                     var src = Columns(x4, bi, g, cols);
@@ -98,7 +113,7 @@ namespace Flint.Ops.Conv
             bool direct = IsPointwise(g);
             ForSamples(n, (b0, b1) =>
             {
-                var gcols = direct ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);
+                var gcols = direct ? null : Work(ci * g.KH * g.KW, l, ct);
                 for (long bi = b0; bi < b1; bi++)
                 {
                     var dst = gcols ?? View(gx, [ci, plane], [plane, 1], bi * ci * plane);
@@ -134,7 +149,7 @@ namespace Flint.Ops.Conv
             if (n == 0) gw.Backend.Fill(gw, 0);
             ForSamples(n == 0 ? 0 : parts, (p0, p1) =>
             {
-                var cols = pointwise ? null : Tensor.Empty([ci * g.KH * g.KW, l], ct);
+                var cols = pointwise ? null : Work(ci * g.KH * g.KW, l, ct);
                 for (long part = p0; part < p1; part++)
                 {
                     long s0 = part * n / parts, s1 = (part + 1) * n / parts;

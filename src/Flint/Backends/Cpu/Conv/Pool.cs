@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Backends.Cpu.Conv;
 
@@ -18,7 +21,9 @@ internal static class Pool
             var ind = idx.AsSpan((int)(iOff + (long)p * l), l);
             if (twoByTwo)
             {
-                Max2x2(src, dst, ind, g);
+                if (typeof(T) == typeof(float) && Avx2.IsSupported)
+                    Max2x2Avx2(MemoryMarshal.Cast<T, float>(src), MemoryMarshal.Cast<T, float>(dst), ind, g);
+                else Max2x2(src, dst, ind, g);
                 return;
             }
             for (int oh = 0; oh < g.OH; oh++)
@@ -74,6 +79,90 @@ internal static class Pool
                 if (v > best || T.IsNaN(v)) { best = v; at = r1 + c + 1; }
                 drow[o] = best;
                 irow[o] = at;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Max2x2{T}"/> for float with AVX2, eight windows at a time: the even and odd columns of the two rows
+    /// are split apart, and each lane keeps the same running choice as the scalar loop (strictly greater, or NaN).
+    /// </summary>
+    private static void Max2x2Avx2(ReadOnlySpan<float> src, Span<float> dst, Span<long> ind, WindowGeometry g)
+    {
+        int w = g.W, ow = g.OW;
+        ref float s = ref MemoryMarshal.GetReference(src);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        ref long ix = ref MemoryMarshal.GetReference(ind);
+        // after the in-lane shuffles the lanes hold windows 0 1 4 5 2 3 6 7; this permutation puts them back in order
+        var order = Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7);
+        var cols = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        var one = Vector256.Create(1);
+        var below = Vector256.Create(w);
+        var belowRight = Vector256.Create(w + 1);
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            int r0 = 2 * oh * w, r1 = r0 + w, o = 0;
+            // eight windows at a time; the last group overlaps the previous one rather than leaving a scalar tail
+            for (int next = 0; ow >= 8 && next < ow; next = o + 8)
+            {
+                o = Math.Min(next, ow - 8);
+                int c = 2 * o;
+                var ta = Vector256.LoadUnsafe(ref s, (nuint)(r0 + c));
+                var tb = Vector256.LoadUnsafe(ref s, (nuint)(r0 + c + 8));
+                var ba = Vector256.LoadUnsafe(ref s, (nuint)(r1 + c));
+                var bb = Vector256.LoadUnsafe(ref s, (nuint)(r1 + c + 8));
+                var best = Avx.Shuffle(ta, tb, 0x88);
+                var off = Vector256<int>.Zero;
+                var v = Avx.Shuffle(ta, tb, 0xDD);
+                var u = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+                best = Vector256.ConditionalSelect(u, v, best); off = Vector256.ConditionalSelect(u.AsInt32(), one, off);
+                v = Avx.Shuffle(ba, bb, 0x88);
+                u = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+                best = Vector256.ConditionalSelect(u, v, best); off = Vector256.ConditionalSelect(u.AsInt32(), below, off);
+                v = Avx.Shuffle(ba, bb, 0xDD);
+                u = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+                best = Vector256.ConditionalSelect(u, v, best); off = Vector256.ConditionalSelect(u.AsInt32(), belowRight, off);
+                Avx2.PermuteVar8x32(best, order).StoreUnsafe(ref d, (nuint)(oh * ow + o));
+                var at = Avx2.PermuteVar8x32(off, order) + cols + Vector256.Create(r0 + c);
+                Avx2.ConvertToVector256Int64(at.GetLower()).StoreUnsafe(ref ix, (nuint)(oh * ow + o));
+                Avx2.ConvertToVector256Int64(at.GetUpper()).StoreUnsafe(ref ix, (nuint)(oh * ow + o + 4));
+            }
+            // four at a time for narrower rows (128-bit shuffles keep the windows in order)
+            for (int next = 0; ow >= 4 && ow < 8 && next < ow; next = o + 4)
+            {
+                o = Math.Min(next, ow - 4);
+                int c = 2 * o;
+                var ta = Vector128.LoadUnsafe(ref s, (nuint)(r0 + c));
+                var tb = Vector128.LoadUnsafe(ref s, (nuint)(r0 + c + 4));
+                var ba = Vector128.LoadUnsafe(ref s, (nuint)(r1 + c));
+                var bb = Vector128.LoadUnsafe(ref s, (nuint)(r1 + c + 4));
+                var best = Sse.Shuffle(ta, tb, 0x88);
+                var off = Vector128<int>.Zero;
+                var v = Sse.Shuffle(ta, tb, 0xDD);
+                var u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
+                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), one.GetLower(), off);
+                v = Sse.Shuffle(ba, bb, 0x88);
+                u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
+                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), below.GetLower(), off);
+                v = Sse.Shuffle(ba, bb, 0xDD);
+                u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
+                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), belowRight.GetLower(), off);
+                best.StoreUnsafe(ref d, (nuint)(oh * ow + o));
+                var at = off + cols.GetLower() + Vector128.Create(r0 + c);
+                Avx2.ConvertToVector256Int64(at).StoreUnsafe(ref ix, (nuint)(oh * ow + o));
+            }
+            for (o = ow >= 4 ? ow : 0; o < ow; o++)
+            {
+                int c = 2 * o;
+                float best = src[r0 + c]; int at = r0 + c;
+                float v = src[r0 + c + 1];
+                if (v > best || float.IsNaN(v)) { best = v; at = r0 + c + 1; }
+                v = src[r1 + c];
+                if (v > best || float.IsNaN(v)) { best = v; at = r1 + c; }
+                v = src[r1 + c + 1];
+                if (v > best || float.IsNaN(v)) { best = v; at = r1 + c + 1; }
+                dst[oh * ow + o] = best;
+                ind[oh * ow + o] = at;
             }
         }
     }

@@ -64,26 +64,8 @@ public static class SafeTensors
     }
 
     /// <summary>Writes atomically to <paramref name="path"/>.</summary>
-    public static void Save(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Save(tensors, fs, metadata);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
-    }
+    public static void Save(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AtomicFile.Write(path, s => Save(tensors, s, metadata));
 
     /// <summary>Reads every tensor, in file order. Truncated or corrupted files throw InvalidDataException.</summary>
     public static Dictionary<string, Tensor> Load(Stream stream) => Load(stream, out _);

@@ -15,7 +15,6 @@ manifest.json describes each file's object tree (see describe()).
 import collections
 import io
 import json
-import math
 import os
 import sys
 import zipfile
@@ -24,24 +23,8 @@ import torch
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "Flint.Tests", "References", "pt")
 
-DTYPE_NAMES = {
-    torch.float32: "float32", torch.float64: "float64", torch.float16: "float16",
-    torch.bfloat16: "bfloat16", torch.int64: "int64", torch.int32: "int32",
-    torch.int16: "int16", torch.int8: "int8", torch.uint8: "uint8", torch.bool: "bool",
-}
-
-
-def num(v, is_float):
-    if is_float:
-        v = float(v)
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return v
-    if isinstance(v, bool):
-        return v
-    return int(v)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import DTYPE_NAMES, _num as num  # noqa: E402
 
 
 def describe(obj, storages):

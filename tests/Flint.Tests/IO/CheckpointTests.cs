@@ -1,3 +1,4 @@
+using Flint.Tests.Support;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -411,27 +412,5 @@ public class CheckpointTests
         Assert.Equal(new Size(2, 3), d["size"]);
         Assert.Equal(new List<object?> { 4L, 5L }, d["ints"]);
         Assert.Throws<ArgumentException>(() => torch.save(new Uri("http://x"), new MemoryStream()));
-    }
-
-    private sealed class OneWayStream(byte[] data) : Stream
-    {
-        private int pos;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(Math.Min(buffer.Length, 7), data.Length - pos);
-            data.AsSpan(pos, n).CopyTo(buffer);
-            pos += n;
-            return n;
-        }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -7,6 +7,8 @@ using F = Flint.torch.nn.functional;
 namespace Flint.Tests.Conv;
 
 /// <summary>Replays tools/refs/gen_conv.py: outputs, gradients, error texts, layer init and repr.</summary>
+/// <remarks>Seeded layer init draws from the global generator, so no other test may draw at the same time.</remarks>
+[Collection("GlobalGenerator")]
 public class ConvReferenceTests
 {
     private static readonly JsonElement[] Cases = Reference.Cases("conv");

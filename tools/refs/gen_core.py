@@ -472,6 +472,46 @@ for d in ALL:
 add("fill_ 1-D tensor", "fill_", lambda: torch.zeros(2).fill_(torch.ones(2)), dtype="float32", value=enc(torch.ones(2)))
 add("fill_ transposed", "fill_", lambda: torch.zeros(2, 3).t().fill_(4), dtype="float32", value=enc_scalar(4), transpose=True)
 
+# ------------------------------------------------------------------ memory overlap of outputs and inputs
+# Each scenario is named; tests/Flint.Tests/Core/CoreReferenceTests.cs builds the same tensors by that name.
+# The result is the written tensor `w` after the op (or PyTorch's error).
+def overlap_scenarios():
+    def sq():
+        return torch.arange(36.).reshape(6, 6)
+
+    def line():
+        return torch.arange(6.)
+
+    return {
+        "add_ transpose of self": lambda: (lambda x: x.add_(x.t()))(sq()),
+        "add out= self with its transpose": lambda: (lambda x: torch.add(x, x.t(), out=x))(sq()),
+        "copy_ transpose of self": lambda: (lambda x: x.copy_(x.t()))(sq()),
+        "copy_ shifted slice": lambda: (lambda y: y[:4].copy_(y[2:]))(line()),
+        "copy_ disjoint slice": lambda: (lambda y: (y[:3].copy_(y[3:]), y)[1])(line()),
+        "copy_ flipped self": lambda: (lambda y: y.copy_(y.flip(0)))(line()),
+        "add_ self": lambda: (lambda y: y.add_(y))(line()),
+        "mul_ shifted slice": lambda: (lambda y: y[:4].mul_(y[2:]))(line()),
+        "add_ 0-dim view of first element": lambda: (lambda y: y.add_(y[0]))(line()),
+        "add_ 0-dim view outside the output": lambda: (lambda y: (y[1:].add_(y[0]), y)[1])(line()),
+        "exp out= shifted slice": lambda: (lambda y: torch.exp(y[:4], out=y[2:]))(line()),
+        "add out= shifted slice": lambda: (lambda y: torch.add(y[:4], 1, out=y[2:]))(line()),
+        "clamp out= shifted slice": lambda: (lambda y: torch.clamp(y[:4], 0, 3, out=y[2:]))(line()),
+        "where out= shifted slice": lambda: (lambda y: torch.where(y[:4] > 1, y[:4], torch.zeros(4), out=y[2:]))(line()),
+        "addcmul_ shifted slice": lambda: (lambda y: y[:4].addcmul_(y[2:], torch.ones(4)))(line()),
+        "lerp_ shifted slice": lambda: (lambda y: y[:4].lerp_(y[2:], 0.5))(line()),
+        "eq out= shifted slice": lambda: (lambda y: torch.eq(y[:4], 2, out=y[2:]))(line()),
+        "exp_ expanded": lambda: torch.zeros(3).expand(2, 3).exp_(),
+        "add_ expanded": lambda: torch.zeros(3).expand(2, 3).add_(1),
+        "copy_ into expanded": lambda: torch.zeros(3).expand(2, 3).copy_(torch.ones(2, 3)),
+        "fill_ expanded": lambda: torch.zeros(3).expand(2, 3).fill_(1),
+        "zero_ expanded": lambda: torch.ones(3).expand(2, 3).zero_(),
+        "sigmoid out= disjoint slice": lambda: (lambda y: (torch.sigmoid(y[:3], out=y[3:]), y)[1])(line()),
+    }
+
+
+for name, fn in overlap_scenarios().items():
+    add(f"overlap: {name}", "overlap", fn, scenario=name)
+
 # ------------------------------------------------------------------ sizes and dtypes
 for s in [[], [0], [3], [2, 3], [1, 0, 5]]:
     add(f"Size {s}", "size_str", lambda s=s: str(torch.Size(s)), size=s)

@@ -72,7 +72,7 @@ namespace Flint
                 var src = x;
                 if (min is { } l) { y.Backend.NumericBinary<ClampLoScalarOp>(src, Scalars.Full(l, compute), y); src = y; }
                 if (max is { } h) y.Backend.NumericBinary<ClampHiScalarOp>(src, Scalars.Full(h, compute), y);
-            }, inPlace);
+            }, inPlace, input);
         }
 
         private static Tensor ClampTensorImpl(Tensor input, Tensor? min, Tensor? max, Tensor? @out, bool inPlace, bool named = false)
@@ -122,7 +122,7 @@ namespace Flint
                 var src = x;
                 if (lo is not null) { y.Backend.NumericBinary<MaximumOp>(src, lo, y); src = y; }
                 if (hi is not null) y.Backend.NumericBinary<MinimumOp>(src, hi, y);
-            }, inPlace);
+            }, inPlace, all);
         }
 
         /// <summary>Limits every element to [min, max] (either bound optional); the bounds take part in type promotion.</summary>

@@ -55,8 +55,14 @@ internal static class Elementwise
     }
 
     /// <summary>Runs <paramref name="kernel"/> into target, through a temporary when the target's dtype is not the compute dtype.</summary>
-    internal static Tensor RunInto(Tensor target, long[] shape, DType compute, Action<Tensor> kernel, bool inPlace)
+    /// <remarks>
+    /// <paramref name="inputs"/> are the op's operands as the user passed them (before any cast), checked against
+    /// the target by PyTorch's memory-overlap rules before anything is written.
+    /// </remarks>
+    internal static Tensor RunInto(Tensor target, long[] shape, DType compute, Action<Tensor> kernel, bool inPlace,
+        params ReadOnlySpan<Tensor> inputs)
     {
+        MemoryOverlap.Check(target, inputs);
         if (target.dtype == compute) kernel(target);
         else
         {
@@ -293,7 +299,7 @@ internal static class Elementwise
         var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
         var ac = Prep(a, result, compute); var bc = bPrepared ?? Prep(b, result, compute);
         if (inPlace && ReferenceEquals(ac, a) && target.dtype == compute) { a.Backend.NumericBinary<TOp>(ac, bc, a); a.BumpVersion(); return a; }
-        return RunInto(target, shape, compute, y => y.Backend.NumericBinary<TOp>(ac, bc, y), inPlace);
+        return RunInto(target, shape, compute, y => y.Backend.NumericBinary<TOp>(ac, bc, y), inPlace, a, b);
     }
 
     internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
@@ -350,7 +356,7 @@ internal static class Elementwise
         if (inPlace) CheckInPlace(a, shape, result);
         var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
         var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
-        return RunInto(target, shape, compute, y => y.Backend.FloatBinary<TOp>(ac, bc, y), inPlace);
+        return RunInto(target, shape, compute, y => y.Backend.FloatBinary<TOp>(ac, bc, y), inPlace, a, b);
     }
 
     internal static Tensor IntegerBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace, string opName) where TOp : IIntegerBinary
@@ -365,7 +371,7 @@ internal static class Elementwise
         if (result.is_floating_point)
             throw new NotSupportedException($"\"{opName}\" not implemented for '{result.LegacyName}'");
         var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
-        return RunInto(target, shape, compute, y => y.Backend.IntegerBinary<TOp>(ac, bc, y), inPlace);
+        return RunInto(target, shape, compute, y => y.Backend.IntegerBinary<TOp>(ac, bc, y), inPlace, a, b);
     }
 
     internal static Tensor Compare<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : ICompareOp
@@ -377,7 +383,7 @@ internal static class Elementwise
         if (inPlace) CheckInPlace(a, shape, DType.Bool);
         var target = inPlace ? a : Target(shape, DType.Bool, @out, a.IsWrappedNumber ? b.device : a.device);
         var ac = Prep(a, common, compute); var bc = Prep(b, common, compute);
-        return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace);
+        return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace, a, b);
     }
 
     internal static Tensor FloatUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false) where TOp : IFloatUnary
@@ -422,7 +428,7 @@ internal static class Elementwise
         if (inPlace) CheckInPlace(x, x._shape, result);
         var target = inPlace ? x : Target(x._shape, result, @out, x.device);
         var xc = As(x, compute);
-        return RunInto(target, x._shape, compute, y => y.Backend.FloatUnary<TOp>(xc, y), inPlace);
+        return RunInto(target, x._shape, compute, y => y.Backend.FloatUnary<TOp>(xc, y), inPlace, x);
     }
 
     /// <summary>A unary op that keeps the input dtype (integers included); bool only where <paramref name="boolOk"/>.</summary>
@@ -470,7 +476,7 @@ internal static class Elementwise
         if (inPlace) CheckInPlace(x, x._shape, result);
         var target = inPlace ? x : Target(x._shape, result, @out, x.device);
         var xc = As(x, compute);
-        return RunInto(target, x._shape, compute, y => y.Backend.NumericUnary<TOp>(xc, y), inPlace);
+        return RunInto(target, x._shape, compute, y => y.Backend.NumericUnary<TOp>(xc, y), inPlace, x);
     }
 
     internal static Tensor FloatPredicate<TOp>(Tensor x, Tensor? @out) where TOp : IFloatPredicate
@@ -502,7 +508,7 @@ internal static class Elementwise
         if (inPlace) CheckInPlace(a, shape, result);
         var target = inPlace ? a : Target(shape, result, @out, a.device);
         var ac = As(a, compute); var bc = As(b, compute); var cc = As(c, compute);
-        return RunInto(target, shape, compute, y => y.Backend.FloatTernary<TOp>(ac, bc, cc, y), inPlace);
+        return RunInto(target, shape, compute, y => y.Backend.FloatTernary<TOp>(ac, bc, cc, y), inPlace, a, b, c);
     }
 
     // The in-place forms on tensors in the graph, apart so that their closures are only made when used.

@@ -57,7 +57,7 @@ namespace Flint
             var compute = Elementwise.ComputeType(dt);
             var a = Elementwise.As(input, compute); var b = Elementwise.As(end, compute);
             var w = weightT is null ? Scalars.Full(weightS, compute) : Elementwise.As(weightT, compute);
-            return Elementwise.RunInto(target, shape, compute, y => y.Backend.FloatTernary<LerpOp>(a, b, w, y), inPlace);
+            return Elementwise.RunInto(target, shape, compute, y => y.Backend.FloatTernary<LerpOp>(a, b, w, y), inPlace, input, end, weightT ?? end);
         }
 
         /// <summary>Linear interpolation input + weight × (end − input); input and end must share a floating dtype.</summary>
@@ -96,7 +96,7 @@ namespace Flint
                 va.Backend.NumericBinary<MulOp>(vs, a, va);
                 if (isDiv) ab.Backend.FloatBinary<DivOp>(va, b, ab); else ab.Backend.NumericBinary<MulOp>(va, b, ab);
                 y.Backend.NumericBinary<AddOp>(x, ab, y);
-            }, inPlace);
+            }, inPlace, input, t1, t2);
         }
 
         /// <summary>input + value × tensor1 × tensor2, broadcast and promoted.</summary>

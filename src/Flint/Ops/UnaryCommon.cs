@@ -91,7 +91,7 @@ internal static class Unary
         if (inPlace) Elementwise.CheckInPlace(x, x._shape, result);
         var target = inPlace ? x : Elementwise.Target(x._shape, result, @out, x.device);
         var xc = Elementwise.As(x, compute);
-        return Elementwise.RunInto(target, x._shape, compute, y => y.Backend.FloatUnaryArgs<TOp>(xc, y, a, b, c), inPlace);
+        return Elementwise.RunInto(target, x._shape, compute, y => y.Backend.FloatUnaryArgs<TOp>(xc, y, a, b, c), inPlace, x);
     }
 
     /// <summary>A dtype-keeping op with scalar parameters (bool computes as uint8).</summary>
@@ -119,6 +119,6 @@ internal static class Unary
         if (inPlace) Elementwise.CheckInPlace(x, x._shape, result);
         var target = inPlace ? x : Elementwise.Target(x._shape, result, @out, x.device);
         var xc = Elementwise.As(x, compute);
-        return Elementwise.RunInto(target, x._shape, compute, y => y.Backend.NumericUnaryArgs<TOp>(xc, y, a, b, c), inPlace);
+        return Elementwise.RunInto(target, x._shape, compute, y => y.Backend.NumericUnaryArgs<TOp>(xc, y, a, b, c), inPlace, x);
     }
 }

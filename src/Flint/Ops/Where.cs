@@ -18,7 +18,7 @@ namespace Flint
             var a = Elementwise.As(input, result); var b = Elementwise.As(other, result);
             if (@out is not null) Autograd.Differentiation.CheckOut(@out, input, other);
             Tensor r;
-            using (no_grad()) r = Elementwise.RunInto(target, shape, result, y => y.Backend.Where(c, a, b, y), false);
+            using (no_grad()) r = Elementwise.RunInto(target, shape, result, y => y.Backend.Where(c, a, b, y), false, input, other);
             if (@out is not null) return r;
             var ia = input._shape; var ib = other._shape;
             return Autograd.Recording.Record(r, "WhereBackward0", [input, other], g =>

@@ -22,7 +22,7 @@ public class CoreReferenceTests
     ];
 
     private static readonly HashSet<string> MiscOps =
-        ["item", "tolist", "copy_", "fill_", "zero_", "size_str", "size_numel", "shape_str", "dtype_info", "size_index"];
+        ["item", "tolist", "copy_", "fill_", "zero_", "overlap", "size_str", "size_numel", "shape_str", "dtype_info", "size_index"];
 
     [Fact] public void Creation() => Replay(op => CreationOps.Contains(op));
     [Fact] public void Views() => Replay(op => !CreationOps.Contains(op) && !MiscOps.Contains(op) && op != "convert");
@@ -241,6 +241,41 @@ public class CoreReferenceTests
         return b.as_strided(Longs(spec.GetProperty("size")), Longs(spec.GetProperty("stride")), spec.GetProperty("offset").GetInt64());
     }
 
+    /// <summary>The scenarios of gen_core.py's overlap_scenarios, built the same way; each returns the written tensor.</summary>
+    private static Tensor Overlap(string scenario)
+    {
+        var x = torch.arange(36.0).reshape(6, 6);
+        var y = torch.arange(6.0);
+        return scenario switch
+        {
+            "add_ transpose of self" => x.add_(x.t()),
+            "add out= self with its transpose" => torch.add(x, x.t(), @out: x),
+            "copy_ transpose of self" => x.copy_(x.t()),
+            "copy_ shifted slice" => y[..4].copy_(y[2..]),
+            "copy_ disjoint slice" => Then(y[..3].copy_(y[3..]), y),
+            "copy_ flipped self" => y.copy_(y.flip(0)),
+            "add_ self" => y.add_(y),
+            "mul_ shifted slice" => y[..4].mul_(y[2..]),
+            "add_ 0-dim view of first element" => y.add_(y[0]),
+            "add_ 0-dim view outside the output" => Then(y[1..].add_(y[0]), y),
+            "exp out= shifted slice" => torch.exp(y[..4], @out: y[2..]),
+            "add out= shifted slice" => torch.add(y[..4], 1, @out: y[2..]),
+            "clamp out= shifted slice" => torch.clamp(y[..4], 0, 3, @out: y[2..]),
+            "where out= shifted slice" => torch.where(y[..4] > 1, y[..4], torch.zeros(4), @out: y[2..]),
+            "addcmul_ shifted slice" => y[..4].addcmul_(y[2..], torch.ones(4)),
+            "lerp_ shifted slice" => y[..4].lerp_(y[2..], 0.5),
+            "eq out= shifted slice" => torch.eq(y[..4], 2, @out: y[2..]),
+            "exp_ expanded" => torch.zeros(3).expand(2, 3).exp_(),
+            "add_ expanded" => torch.zeros(3).expand(2, 3).add_(1),
+            "copy_ into expanded" => torch.zeros(3).expand(2, 3).copy_(torch.ones(2, 3)),
+            "fill_ expanded" => torch.zeros(3).expand(2, 3).fill_(1),
+            "zero_ expanded" => torch.ones(3).expand(2, 3).zero_(),
+            "sigmoid out= disjoint slice" => Then(torch.sigmoid(y[..3], @out: y[3..]), y),
+            _ => throw new NotImplementedException(scenario),
+        };
+        static Tensor Then(Tensor _, Tensor w) => w;
+    }
+
     private static object Run(JsonElement c, string op)
     {
         var a = c.GetProperty("args");
@@ -322,6 +357,7 @@ public class CoreReferenceTests
                     return v.TryGetProperty("dtype", out _) ? dst.fill_(Reference.Tensor(v)) : dst.fill_(Reference.Scalar(v));
                 }
             case "zero_": return torch.ones([2, 2], Dt()).zero_();
+            case "overlap": return Overlap(a.GetProperty("scenario").GetString()!);
             case "size_str": return new Size(Ls("size")).ToString();
             case "size_numel": return new Size(Ls("size")).numel();
             case "shape_str": return torch.zeros(Ls("size")).shape.ToString();

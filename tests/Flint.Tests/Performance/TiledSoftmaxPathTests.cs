@@ -81,19 +81,18 @@ public class TiledSoftmaxPathTests
     }
 
     [Fact]
-    public void OverlappingInPlaceKeepsRowOrder()
+    public void OverlappingInPlaceIsRefusedOnEveryPathAndLeavesTheTensorAlone()
     {
-        // an input that is a transposed view of the output must not be walked in tiles
+        // an input that is a transposed view of the output would be read after it is written: PyTorch refuses it
         var failures = new List<string>();
         var baseline = torch.arange(0, 36, dtype: DType.Float32).reshape(6, 6);
-        var expected = baseline.clone();
-        KernelOptions.Path = VectorPath.Scalar; KernelOptions.Threads = false;
-        try { expected.add_(expected.t()); }
-        finally { KernelOptions.Path = VectorPath.Auto; KernelOptions.Threads = null; }
         PathHarness.ForEachPath(failures, tag =>
         {
-            var t = baseline.clone(); t.add_(t.t());
-            PathHarness.Close(failures, $"x.add_(x.t()) {tag}", expected, t);
+            var t = baseline.clone();
+            var ex = Record.Exception(() => t.add_(t.t()));
+            if (ex is not ArgumentException || !ex.Message.StartsWith("unsupported operation: some elements of the input tensor"))
+                failures.Add($"x.add_(x.t()) {tag}: {ex?.GetType().Name ?? "no exception"} {ex?.Message}");
+            PathHarness.Close(failures, $"x after the refused x.add_(x.t()) {tag}", baseline, t);
         });
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
     }

@@ -7,6 +7,7 @@ internal sealed partial class CpuBackend
 {
     public void Copy(Tensor dst, Tensor src)
     {
+        MemoryOverlap.Check(dst, src);
         if (src.device != dst.device)
             throw new InvalidOperationException($"CPU backend cannot copy from {src.device} to {dst.device}");
         switch (src.dtype.scalar_type)

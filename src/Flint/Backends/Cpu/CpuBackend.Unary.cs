@@ -9,6 +9,7 @@ internal sealed partial class CpuBackend
 {
     public void FloatUnaryArgs<TOp>(Tensor x, Tensor y, double a, double b, double c) where TOp : IFloatUnaryArgs
     {
+        MemoryOverlap.Check(y, x);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Float32: FloatUnaryArgsT<float, TOp>(x, y, a, b, c); break;
@@ -34,6 +35,7 @@ internal sealed partial class CpuBackend
 
     public void NumericUnaryArgs<TOp>(Tensor x, Tensor y, double a, double b, double c) where TOp : INumericUnaryArgs
     {
+        MemoryOverlap.Check(y, x);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Float32: NumericUnaryArgsT<float, TOp>(x, y, a, b, c); break;

@@ -24,6 +24,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void FloatUnary<TOp>(Tensor x, Tensor y) where TOp : IFloatUnary
     {
+        MemoryOverlap.Check(y, x);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Float32: FloatUnaryT<float, TOp>(x, y); break;
@@ -76,6 +77,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void NumericUnary<TOp>(Tensor x, Tensor y) where TOp : INumericUnary
     {
+        MemoryOverlap.Check(y, x);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Float32: NumericUnaryT<float, TOp>(x, y); break;
@@ -132,6 +134,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void FloatPredicate<TOp>(Tensor x, Tensor y) where TOp : IFloatPredicate
     {
+        MemoryOverlap.Check(y, x);
         switch (x.dtype.scalar_type)
         {
             case ScalarType.Float32: FloatPredicateT<float, TOp>(x, y); break;
@@ -157,6 +160,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void NumericBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : INumericBinary
     {
+        MemoryOverlap.Check(y, a, b);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Float32: NumericBinaryT<float, TOp>(a, b, y); break;
@@ -221,6 +225,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void FloatBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IFloatBinary
     {
+        MemoryOverlap.Check(y, a, b);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Float32: FloatBinaryT<float, TOp>(a, b, y); break;
@@ -280,6 +285,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void IntegerBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IIntegerBinary
     {
+        MemoryOverlap.Check(y, a, b);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Int64: IntegerBinaryT<long, TOp>(a, b, y); break;
@@ -306,6 +312,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void Compare<TOp>(Tensor a, Tensor b, Tensor y) where TOp : ICompareOp
     {
+        MemoryOverlap.Check(y, a, b);
         switch (a.dtype.scalar_type)
         {
             case ScalarType.Float32: CompareT<float, TOp>(a, b, y); break;
@@ -335,6 +342,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void FloatTernary<TOp>(Tensor a, Tensor b, Tensor c, Tensor y) where TOp : IFloatTernary
     {
+        MemoryOverlap.Check(y, a, b, c);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Float32: FloatTernaryT<float, TOp>(a, b, c, y); break;
@@ -359,6 +367,7 @@ internal sealed partial class CpuBackend : IBackend
 
     public void Where(Tensor cond, Tensor a, Tensor b, Tensor y)
     {
+        MemoryOverlap.Check(y, a, b);
         switch (y.dtype.scalar_type)
         {
             case ScalarType.Float32: WhereT<float>(cond, a, b, y); break;

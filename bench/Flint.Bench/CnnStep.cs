@@ -1,6 +1,4 @@
 // cnn_step: LeNet-style CNN on 28x28 single-channel images, batch 64, SGD step (as the peer benchmark).
-// Left out of the build (see Flint.Bench.csproj) until torch.nn.Conv2d, MaxPool2d and Flatten exist;
-// to enable it, delete the <Compile Remove="CnnStep.cs" /> line there.
 using Flint;
 
 namespace Flint.Bench;

@@ -2,7 +2,9 @@ namespace Flint.Backends.Cpu;
 
 /// <summary>
 /// A persistent pool of worker threads for CPU kernels (torch.get_num_threads of them, counting the caller).
-/// Idle workers block on a semaphore, so an idle pool burns no CPU. A region's range is cut into chunks that
+/// A worker that finishes a region watches for the next one for a short while (<see cref="SpinMicroseconds"/>),
+/// since kernels come in quick succession (a training step runs dozens), then blocks on a semaphore, so an idle
+/// pool burns no CPU. A region's range is cut into chunks that
 /// the caller and the woken workers take in turn; the caller never waits for a worker that has not started
 /// (on a busy machine it simply does the chunks itself), only for chunks already being worked on. One region
 /// runs at a time; a region started while another runs (another thread, or nested in a kernel) runs inline.
@@ -42,7 +44,16 @@ internal static class WorkerPool
     private sealed class Worker
     {
         public readonly SemaphoreSlim Wake = new(0);
+        /// <summary>1 while the worker is (about to be) blocked on <see cref="Wake"/>; whoever swaps it to 0 owns the wake-up.</summary>
+        public int Sleeping;
     }
+
+    /// <summary>How long a worker keeps watching for a new region after its last one before it blocks.</summary>
+    internal const int SpinMicroseconds = 100;
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+
+    /// <summary>Counts regions started: a spinning worker sees a new region by a change in it.</summary>
+    private static long generation;
 
     private static readonly object Gate = new();
     private static readonly List<Worker> Workers = [];
@@ -80,7 +91,9 @@ internal static class WorkerPool
         long chunk = (n + chunks - 1) / chunks;
         var region = new Region(f, n, chunk, (n + chunk - 1) / chunk);
         current = region;
-        for (int w = 0; w < threads - 1; w++) Workers[w].Wake.Release();
+        Interlocked.Increment(ref generation);
+        for (int w = 0; w < threads - 1; w++)
+            if (Interlocked.Exchange(ref Workers[w].Sleeping, 0) == 1) Workers[w].Wake.Release();
         insideRegion = true;
         try { region.Drain(); }
         finally { insideRegion = false; }
@@ -107,10 +120,30 @@ internal static class WorkerPool
     private static void Loop(Worker w)
     {
         insideRegion = true;   // kernels a worker runs never start nested regions
+        long seen = Volatile.Read(ref generation);
         while (true)
         {
-            w.Wake.Wait();
+            WaitForRegion(w, seen);
+            seen = Volatile.Read(ref generation);
             current?.Drain();
+        }
+    }
+
+    /// <summary>Returns once a region newer than <paramref name="seen"/> started: spins briefly, then blocks.</summary>
+    private static void WaitForRegion(Worker w, long seen)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref generation) == seen)
+        {
+            if (System.Diagnostics.Stopwatch.GetTimestamp() - start > SpinTicks)
+            {
+                Interlocked.Exchange(ref w.Sleeping, 1);
+                // a region that started before the flag was visible would not wake us: take the flag back and go
+                if (Volatile.Read(ref generation) != seen && Interlocked.Exchange(ref w.Sleeping, 0) == 1) return;
+                w.Wake.Wait();
+                return;
+            }
+            Thread.SpinWait(16);
         }
     }
 }

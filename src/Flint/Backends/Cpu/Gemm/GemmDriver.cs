@@ -318,7 +318,8 @@ internal static class GemmDriver
 
 /// <summary>
 /// Reused packing buffers (a few per element type): taken for the length of one product, handed back after, so
-/// steady-state products allocate nothing. A buffer too small for the request is dropped.
+/// steady-state products allocate nothing. A request takes the smallest buffer that fits; a returned buffer
+/// replaces the smallest one held when every slot is full.
 /// </summary>
 internal static class PackBuffers<T> where T : unmanaged
 {
@@ -326,11 +327,13 @@ internal static class PackBuffers<T> where T : unmanaged
 
     internal static T[] Take(int length)
     {
+        int best = -1, bestLength = int.MaxValue;
         for (int i = 0; i < Slots.Length; i++)
+            if (Volatile.Read(ref Slots[i]) is { } s && s.Length >= length && s.Length < bestLength) (best, bestLength) = (i, s.Length);
+        if (best >= 0 && Interlocked.Exchange(ref Slots[best], null) is { } buf)
         {
-            var buf = Interlocked.Exchange(ref Slots[i], null);
-            if (buf is null) continue;
             if (buf.Length >= length) return buf;
+            Give(buf);   // another thread swapped in a smaller one meanwhile
         }
         return GC.AllocateUninitializedArray<T>(Math.Max(length, 4096));
     }
@@ -339,5 +342,10 @@ internal static class PackBuffers<T> where T : unmanaged
     {
         for (int i = 0; i < Slots.Length; i++)
             if (Interlocked.CompareExchange(ref Slots[i], buf, null) is null) return;
+        int smallest = 0;
+        for (int i = 1; i < Slots.Length; i++)
+            if ((Volatile.Read(ref Slots[i])?.Length ?? 0) < (Volatile.Read(ref Slots[smallest])?.Length ?? 0)) smallest = i;
+        var old = Volatile.Read(ref Slots[smallest]);
+        if ((old?.Length ?? 0) < buf.Length) Interlocked.CompareExchange(ref Slots[smallest], buf, old);
     }
 }

@@ -82,16 +82,19 @@ public class GemmPathTests
         foreach (var p in paths)
             foreach (var threads in new bool?[] { false, true })
                 foreach (var tiny in new[] { false, true })
-                {
-                    var path = p; var th = threads; var tb = tiny;
-                    yield return ($"{p}/threads={th}/tiny={tb}", () =>
+                    foreach (var packA in new[] { true, false })
                     {
-                        GemmOptions.Path = path;
-                        GemmOptions.Threads = th;
-                        GemmOptions.Blocking = tb ? (7, 5, 9) : null;
-                        GemmOptions.NoGemv = tb;
-                    });
-                }
+                        var path = p; var th = threads; var tb = tiny; var pa = packA;
+                        // packA false reads A where it lies (when it has a unit stride), true packs it
+                        yield return ($"{p}/threads={th}/tiny={tb}/packA={pa}", () =>
+                        {
+                            GemmOptions.Path = path;
+                            GemmOptions.Threads = th;
+                            GemmOptions.Blocking = tb ? (7, 5, 9) : null;
+                            GemmOptions.NoGemv = tb;
+                            GemmOptions.PackA = pa;
+                        });
+                    }
     }
 
     private static void Reset()
@@ -100,6 +103,7 @@ public class GemmPathTests
         GemmOptions.Threads = null;
         GemmOptions.Blocking = null;
         GemmOptions.NoGemv = false;
+        GemmOptions.PackA = null;
     }
 
     private static List<string> RunAll(DType dt, double alpha, double beta)

@@ -103,12 +103,14 @@ internal static class GemmDriver
         long aOff = a.Offset + bi * a.Bs + (long)i0 * a.Rs;
         long bOff = b.Offset + bi * b.Bs + (long)j0 * b.Cs;
         long cOff = c.Offset + bi * c.Bs + (long)i0 * c.Rs + (long)j0 * c.Cs;
-        var packA = PackBuffers<T>.Take(checked(k * mPad));
+        // A is read in place when it has a unit stride and few column panels would reuse a packed copy
+        bool inPlaceA = (a.Cs == 1 || a.Rs == 1) && (GemmOptions.PackA == false || GemmOptions.PackA is null && nb <= GemmOptions.UnpackedAMaxColumns);
+        var packA = inPlaceA ? [] : PackBuffers<T>.Take(checked(k * mPad));
         var packB = PackBuffers<T>.Take(checked(k * nPad));
         try
         {
             // phase 1: pack, one unit per (k block, mc rows) of A and (k block, nc columns) of B
-            int aGroups = CeilDiv(mb, mc), bGroups = CeilDiv(nb, nc);
+            int aGroups = inPlaceA ? 0 : CeilDiv(mb, mc), bGroups = CeilDiv(nb, nc);
             long units = (long)kBlocks * (aGroups + bGroups);
             WorkerPool.RangeBody pack = (u0, u1) =>
             {
@@ -133,7 +135,7 @@ internal static class GemmDriver
                     }
                 }
             };
-            long packed = (long)k * (mPad + nPad);
+            long packed = (long)k * ((inPlaceA ? 0 : mPad) + nPad);
             if (parallel && (packed >= GemmOptions.PackParallelThreshold || GemmOptions.Threads == true)) WorkerPool.For(units, 1, pack, chunksPerThread: 2);
             else pack(0, units);
 
@@ -149,6 +151,8 @@ internal static class GemmDriver
             WorkerPool.RangeBody compute = (t0, t1) =>
             {
                 ref T pa0 = ref MemoryMarshal.GetArrayDataReference(packA);
+                ref T aIn = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a.Data), (nint)aOff);
+                nint rsa = (nint)a.Rs, csa = (nint)a.Cs;
                 ref T pb0 = ref MemoryMarshal.GetArrayDataReference(packB);
                 ref T cBase = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Data), (nint)cOff);
                 nint rsc = (nint)c.Rs, csc = (nint)c.Cs;
@@ -171,8 +175,12 @@ internal static class GemmDriver
                             for (int ir = r0; ir < rEnd; ir += mr)
                             {
                                 int mrr = Math.Min(mr, rEnd - ir);
-                                TK.Run(kb, ref Unsafe.Add(ref paK, (nint)ir * kb), ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
-                                    rsc, csc, mrr, nrr, alpha, betaK);
+                                if (inPlaceA)
+                                    TK.Run(kb, ref Unsafe.Add(ref aIn, ir * rsa + p0 * csa), rsa, csa, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
+                                        rsc, csc, mrr, nrr, alpha, betaK);
+                                else
+                                    TK.Run(kb, ref Unsafe.Add(ref paK, (nint)ir * kb), 1, mr, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
+                                        rsc, csc, mrr, nrr, alpha, betaK);
                             }
                         }
                     }
@@ -183,7 +191,7 @@ internal static class GemmDriver
         }
         finally
         {
-            PackBuffers<T>.Give(packA);
+            if (!inPlaceA) PackBuffers<T>.Give(packA);
             PackBuffers<T>.Give(packB);
         }
     }

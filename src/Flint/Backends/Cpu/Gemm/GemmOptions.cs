@@ -26,6 +26,15 @@ internal static class GemmOptions
     /// <summary>Overrides the cache blocking (kc, mc, nc) when set; mc/nc are rounded up to the micro-tile.</summary>
     [ThreadStatic] internal static (int kc, int mc, int nc)? Blocking;
 
+    /// <summary>null: pack A when it pays (see <see cref="UnpackedAMaxColumns"/>); true: always pack A; false: read A in place when it has a unit stride.</summary>
+    [ThreadStatic] internal static bool? PackA;
+
+    /// <summary>
+    /// Up to this many columns of C, A is read in place (rows side by side) instead of packed: each A element is then
+    /// read only by the few column panels, and packing it would cost as much as the reads it saves.
+    /// </summary>
+    internal const int UnpackedAMaxColumns = 512;
+
     /// <summary>Skips the matrix-vector shortcuts so that 1-row or 1-column products go through the packed kernel.</summary>
     [ThreadStatic] internal static bool NoGemv;
 

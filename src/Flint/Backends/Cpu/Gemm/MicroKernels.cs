@@ -6,15 +6,23 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Backends.Cpu.Gemm;
 
 /// <summary>
-/// A register-blocked micro-kernel: multiplies an MR×kc packed panel of A (MR values per step) by a kc×NR packed
-/// panel of B (NR values per step) and writes <c>alpha * acc + beta * C</c> into an mr×nr corner of C
-/// (mr ≤ MR, nr ≤ NR; beta 0 means C is not read).
+/// A register-blocked micro-kernel: multiplies an MR×kc block of A by a kc×NR packed panel of B (NR values per
+/// step) and writes <c>alpha * acc + beta * C</c> into an mr×nr corner of C (mr ≤ MR, nr ≤ NR; beta 0 means C is
+/// not read). Element (i, p) of A is read at <c>a[i*rsa + p*csa]</c>: a packed panel is (rsa 1, csa MR), and an
+/// operand that is not worth packing is read where it lies. Rows at or past mr are never read.
 /// </summary>
 internal interface IMicroKernel<T> where T : unmanaged, INumber<T>
 {
     static abstract int MR { get; }
     static abstract int NR { get; }
-    static abstract void Run(int kc, ref T a, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta);
+    static abstract void Run(int kc, ref T a, nint rsa, nint csa, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta);
+}
+
+/// <summary>Row offsets of a micro-tile's A rows; rows at or past mr read row 0 (their results are not stored).</summary>
+internal static class RowOffsets
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nint Of(int i, int mr, nint rsa) => i < mr ? i * rsa : 0;
 }
 
 /// <summary>Writing an accumulated tile back to C, for partial tiles and strided C.</summary>
@@ -44,8 +52,9 @@ internal struct ScalarKernel<T> : IMicroKernel<T> where T : unmanaged, INumber<T
     public static int MR => 4;
     public static int NR => 4;
 
-    public static void Run(int kc, ref T a, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta)
+    public static void Run(int kc, ref T a, nint rsa, nint csa, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta)
     {
+        nint o1 = RowOffsets.Of(1, mr, rsa), o2 = RowOffsets.Of(2, mr, rsa), o3 = RowOffsets.Of(3, mr, rsa);
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
         T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
         T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero;
@@ -53,15 +62,15 @@ internal struct ScalarKernel<T> : IMicroKernel<T> where T : unmanaged, INumber<T
         for (int p = 0; p < kc; p++)
         {
             T b0 = Unsafe.Add(ref b, 0), b1 = Unsafe.Add(ref b, 1), b2 = Unsafe.Add(ref b, 2), b3 = Unsafe.Add(ref b, 3);
-            T a0 = Unsafe.Add(ref a, 0);
+            T a0 = a;
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            T a1 = Unsafe.Add(ref a, 1);
+            T a1 = Unsafe.Add(ref a, o1);
             c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            T a2 = Unsafe.Add(ref a, 2);
+            T a2 = Unsafe.Add(ref a, o2);
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            T a3 = Unsafe.Add(ref a, 3);
+            T a3 = Unsafe.Add(ref a, o3);
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            a = ref Unsafe.Add(ref a, 4);
+            a = ref Unsafe.Add(ref a, csa);
             b = ref Unsafe.Add(ref b, 4);
         }
         Span<T> acc = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
@@ -105,28 +114,30 @@ internal struct Kernel256<T> : IMicroKernel<T> where T : unmanaged, INumber<T>
     public static int MR => 6;
     public static int NR => 2 * Vector256<T>.Count;
 
-    public static void Run(int kc, ref T a, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta)
+    public static void Run(int kc, ref T a, nint rsa, nint csa, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta)
     {
         nuint w = (nuint)Vector256<T>.Count;
+        nint o1 = RowOffsets.Of(1, mr, rsa), o2 = RowOffsets.Of(2, mr, rsa), o3 = RowOffsets.Of(3, mr, rsa);
+        nint o4 = RowOffsets.Of(4, mr, rsa), o5 = RowOffsets.Of(5, mr, rsa);
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.LoadUnsafe(ref b);
             var b1 = Vector256.LoadUnsafe(ref b, w);
-            var av = Vector256.Create(Unsafe.Add(ref a, 0));
+            var av = Vector256.Create(a);
             c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
-            av = Vector256.Create(Unsafe.Add(ref a, 1));
+            av = Vector256.Create(Unsafe.Add(ref a, o1));
             c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
-            av = Vector256.Create(Unsafe.Add(ref a, 2));
+            av = Vector256.Create(Unsafe.Add(ref a, o2));
             c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
-            av = Vector256.Create(Unsafe.Add(ref a, 3));
+            av = Vector256.Create(Unsafe.Add(ref a, o3));
             c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
-            av = Vector256.Create(Unsafe.Add(ref a, 4));
+            av = Vector256.Create(Unsafe.Add(ref a, o4));
             c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
-            av = Vector256.Create(Unsafe.Add(ref a, 5));
+            av = Vector256.Create(Unsafe.Add(ref a, o5));
             c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
-            a = ref Unsafe.Add(ref a, 6);
+            a = ref Unsafe.Add(ref a, csa);
             b = ref Unsafe.Add(ref b, 2 * w);
         }
         if (mr == 6 && nr == (int)(2 * w) && csc == 1)
@@ -175,28 +186,30 @@ internal struct Kernel512<T> : IMicroKernel<T> where T : unmanaged, INumber<T>
     public static int MR => 6;
     public static int NR => 2 * Vector512<T>.Count;
 
-    public static void Run(int kc, ref T a, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta)
+    public static void Run(int kc, ref T a, nint rsa, nint csa, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta)
     {
         nuint w = (nuint)Vector512<T>.Count;
+        nint o1 = RowOffsets.Of(1, mr, rsa), o2 = RowOffsets.Of(2, mr, rsa), o3 = RowOffsets.Of(3, mr, rsa);
+        nint o4 = RowOffsets.Of(4, mr, rsa), o5 = RowOffsets.Of(5, mr, rsa);
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.LoadUnsafe(ref b);
             var b1 = Vector512.LoadUnsafe(ref b, w);
-            var av = Vector512.Create(Unsafe.Add(ref a, 0));
+            var av = Vector512.Create(a);
             c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
-            av = Vector512.Create(Unsafe.Add(ref a, 1));
+            av = Vector512.Create(Unsafe.Add(ref a, o1));
             c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
-            av = Vector512.Create(Unsafe.Add(ref a, 2));
+            av = Vector512.Create(Unsafe.Add(ref a, o2));
             c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
-            av = Vector512.Create(Unsafe.Add(ref a, 3));
+            av = Vector512.Create(Unsafe.Add(ref a, o3));
             c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
-            av = Vector512.Create(Unsafe.Add(ref a, 4));
+            av = Vector512.Create(Unsafe.Add(ref a, o4));
             c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
-            av = Vector512.Create(Unsafe.Add(ref a, 5));
+            av = Vector512.Create(Unsafe.Add(ref a, o5));
             c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
-            a = ref Unsafe.Add(ref a, 6);
+            a = ref Unsafe.Add(ref a, csa);
             b = ref Unsafe.Add(ref b, 2 * w);
         }
         if (mr == 6 && nr == (int)(2 * w) && csc == 1)

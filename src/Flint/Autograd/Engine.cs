@@ -37,6 +37,7 @@ internal static class Engine
         var ready = spareReady ?? new List<Node>();
         spareNodes = null; spareReady = null;
         bool previousMode = GradMode.IsEnabled, modeSet = false;
+        var ownership = GradOwnership.Begin();
         try
         {
             // discover every reachable node (claiming it) and count the edges pointing at each
@@ -68,7 +69,13 @@ internal static class Engine
 
                 if (node.TensorPreHooks is { } hooks)
                     foreach (var (o, h) in hooks)
-                        if (o < inputs.Length && inputs[o] is { } gi) inputs[o] = h(gi) ?? gi;
+                        if (o < inputs.Length && inputs[o] is { } gi)
+                        {
+                            // the hook sees the gradient (and may keep it): neither it nor what it returns is stolen
+                            GradOwnership.Escape(gi);
+                            inputs[o] = h(gi) ?? gi;
+                            GradOwnership.Escape(inputs[o]!);
+                        }
 
                 Tensor?[] outs;
                 if (node is AccumulateGrad)
@@ -82,6 +89,7 @@ internal static class Engine
                     if (AnomalyMode.Enabled) CheckNaN(node, outs);
                     if (!retainGraph) node.Release();
                 }
+                foreach (var gi in inputs) if (gi is not null) GradOwnership.Release(gi);
 
                 var next = node.NextEdges;
                 for (int i = 0; i < next.Length; i++)
@@ -96,6 +104,7 @@ internal static class Engine
         finally
         {
             if (modeSet) GradMode.IsEnabled = previousMode;
+            GradOwnership.End(ownership);
             foreach (var n in nodes) { n.EngineDeps = 0; n.EngineBuffer = null; n.EngineOwner = null; }
             if (nodes.Count <= 1024)
             {
@@ -119,7 +128,18 @@ internal static class Engine
     {
         var n = e.Node;
         var buf = n.EngineBuffer ??= new Tensor?[Math.Max(n.NumOutputs, e.InputNr + 1)];
-        buf[e.InputNr] = buf[e.InputNr] is { } prev ? prev + g : g;
+        if (buf[e.InputNr] is { } prev)
+        {
+            var sum = prev + g;
+            GradOwnership.Release(prev);
+            GradOwnership.Hold(sum);
+            buf[e.InputNr] = sum;
+        }
+        else
+        {
+            GradOwnership.Hold(g);
+            buf[e.InputNr] = g;
+        }
     }
 
     private static void Enqueue(List<Node> ready, Node n)
@@ -131,6 +151,14 @@ internal static class Engine
 
     /// <summary>The general backward: bookkeeping in dictionaries local to the run (also gathers captured gradients).</summary>
     private static Tensor?[]? RunShared((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
+    {
+        // this run hands gradients back to its caller: nothing in it is stolen into a .grad
+        var ownership = GradOwnership.Suspend();
+        try { return RunSharedCore(rootEdges, retainGraph, createGraph, capture, accumulate); }
+        finally { GradOwnership.End(ownership); }
+    }
+
+    private static Tensor?[]? RunSharedCore((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
     {
 
         // dependencies: how many edges point at each node

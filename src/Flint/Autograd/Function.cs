@@ -41,7 +41,13 @@ public static partial class torch
                     if (grads.Length != inputs.Length)
                         throw new InvalidOperationException($"function {name} returned an incorrect number of gradients (expected {inputs.Length}, got {grads.Length})");
                     for (int i = 0; i < grads.Length; i++)
-                        if (grads[i] is { } gi) grads[i] = Validate(name, i, gi, shapes[i], dtypes[i]);
+                        if (grads[i] is { } gi)
+                        {
+                            // user code made (and may keep) these: they are never stolen into a .grad
+                            GradOwnership.Escape(gi);
+                            grads[i] = Validate(name, i, gi, shapes[i], dtypes[i]);
+                            GradOwnership.Escape(grads[i]!);
+                        }
                     return grads;
                 }, ctx.SavedRaw);
             }

@@ -106,7 +106,10 @@ public sealed class AccumulateGrad : Node
         if (Variable.HookList is { } hooks)
             foreach (var h in hooks) g = h(g) ?? g;
         if (Variable.grad is null)
-            Variable.grad = GradMode.IsEnabled ? g : Detached(g);
+            // a gradient only the engine holds becomes .grad as it is (PyTorch steals it too); others are copied
+            Variable.grad = GradMode.IsEnabled ? g
+                : Variable.HookList is null && GradOwnership.CanSteal(g) && Tensor.HasContiguousStrides(Variable._shape, Variable._strides) ? g
+                : Detached(g);
         else if (GradMode.IsEnabled)
             Variable.grad = Variable.grad + g;
         else

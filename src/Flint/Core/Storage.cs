@@ -16,6 +16,15 @@ public abstract class Storage
     internal bool Borrowed { get; init; }
 
     protected Storage(DType dtype, long count) { this.dtype = dtype; Count = count; }
+
+    private static long serials;
+    /// <summary>Allocation order: a storage made after a backward run began has a larger serial than the run's start.</summary>
+    internal readonly long Serial = Interlocked.Increment(ref serials);
+    internal static long LastSerial => Volatile.Read(ref serials);
+
+    // Bookkeeping of the backward run that holds this storage as a gradient (see Autograd.GradOwnership).
+    internal long GradRun;
+    internal int GradHolders;
 }
 
 /// <summary>CPU storage: a managed array of the dtype's .NET type (bool[], float[], Half[], BFloat16[], ...).</summary>

@@ -109,6 +109,58 @@ internal static class GemmDriver
         var packB = PackBuffers<T>.Take(checked(k * nPad));
         try
         {
+            // C[r0:rEnd, c0:cEnd] from the packed panels (and A in place or packed), every k block in turn
+            void Block(int r0, int rEnd, int c0, int cEnd)
+            {
+                ref T pa0 = ref MemoryMarshal.GetArrayDataReference(packA);
+                ref T aIn = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a.Data), (nint)aOff);
+                nint rsa = (nint)a.Rs, csa = (nint)a.Cs;
+                ref T pb0 = ref MemoryMarshal.GetArrayDataReference(packB);
+                ref T cBase = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Data), (nint)cOff);
+                nint rsc = (nint)c.Rs, csc = (nint)c.Cs;
+                for (int q = 0, p0 = 0; p0 < k; q++, p0 += kc)
+                {
+                    int kb = Math.Min(kc, k - p0);
+                    T betaK = q == 0 ? beta : T.One;
+                    ref T paK = ref Unsafe.Add(ref pa0, (nint)p0 * mPad);
+                    ref T pbK = ref Unsafe.Add(ref pb0, (nint)p0 * nPad);
+                    for (int jr = c0; jr < cEnd; jr += nr)
+                    {
+                        int nrr = Math.Min(nr, cEnd - jr);
+                        ref T pb = ref Unsafe.Add(ref pbK, (nint)jr * kb);
+                        ref T cCol = ref Unsafe.Add(ref cBase, jr * csc);
+                        for (int ir = r0; ir < rEnd; ir += mr)
+                        {
+                            int mrr = Math.Min(mr, rEnd - ir);
+                            if (inPlaceA)
+                                TK.Run(kb, ref Unsafe.Add(ref aIn, ir * rsa + p0 * csa), rsa, csa, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
+                                    rsc, csc, mrr, nrr, alpha, betaK);
+                            else
+                                TK.Run(kb, ref Unsafe.Add(ref paK, (nint)ir * kb), 1, mr, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
+                                    rsc, csc, mrr, nrr, alpha, betaK);
+                        }
+                    }
+                }
+            }
+
+            if (parallel && inPlaceA && GemmOptions.Blocking is null && (long)mb * nb * k <= GemmOptions.ColumnSplitMaxWork && nb > nr)
+            {
+                // a small product with A read in place: each task takes a range of column panels, packs just those
+                // panels of B and computes them, so no thread waits on a separate packing phase
+                WorkerPool.For(CeilDiv(nb, nr), 1, (q0, q1) =>
+                {
+                    int c0 = (int)q0 * nr, cEnd = Math.Min(nb, (int)q1 * nr);
+                    for (int p0 = 0; p0 < k; p0 += kc)
+                    {
+                        int kb = Math.Min(kc, k - p0);
+                        Packing.PackB(b.Data, bOff + p0 * b.Rs + c0 * b.Cs, b.Rs, b.Cs, kb, cEnd - c0,
+                            ref packB[(long)p0 * nPad + (long)c0 * kb], nr);
+                    }
+                    Block(0, mb, c0, cEnd);
+                }, chunksPerThread: 2);
+                return;
+            }
+
             // phase 1: pack, one unit per (k block, mc rows) of A and (k block, nc columns) of B
             int aGroups = inPlaceA ? 0 : CeilDiv(mb, mc), bGroups = CeilDiv(nb, nc);
             long units = (long)kBlocks * (aGroups + bGroups);
@@ -150,40 +202,10 @@ internal static class GemmDriver
             long tasks = (long)mBlocks * nBlocks;
             WorkerPool.RangeBody compute = (t0, t1) =>
             {
-                ref T pa0 = ref MemoryMarshal.GetArrayDataReference(packA);
-                ref T aIn = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a.Data), (nint)aOff);
-                nint rsa = (nint)a.Rs, csa = (nint)a.Cs;
-                ref T pb0 = ref MemoryMarshal.GetArrayDataReference(packB);
-                ref T cBase = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Data), (nint)cOff);
-                nint rsc = (nint)c.Rs, csc = (nint)c.Cs;
                 for (long t = t0; t < t1; t++)
                 {
                     int ib = (int)(t / nBlocks), jb = (int)(t % nBlocks);
-                    int r0 = ib * mc, rEnd = Math.Min(mb, r0 + mc);
-                    int c0 = jb * nc, cEnd = Math.Min(nb, c0 + nc);
-                    for (int q = 0, p0 = 0; p0 < k; q++, p0 += kc)
-                    {
-                        int kb = Math.Min(kc, k - p0);
-                        T betaK = q == 0 ? beta : T.One;
-                        ref T paK = ref Unsafe.Add(ref pa0, (nint)p0 * mPad);
-                        ref T pbK = ref Unsafe.Add(ref pb0, (nint)p0 * nPad);
-                        for (int jr = c0; jr < cEnd; jr += nr)
-                        {
-                            int nrr = Math.Min(nr, cEnd - jr);
-                            ref T pb = ref Unsafe.Add(ref pbK, (nint)jr * kb);
-                            ref T cCol = ref Unsafe.Add(ref cBase, jr * csc);
-                            for (int ir = r0; ir < rEnd; ir += mr)
-                            {
-                                int mrr = Math.Min(mr, rEnd - ir);
-                                if (inPlaceA)
-                                    TK.Run(kb, ref Unsafe.Add(ref aIn, ir * rsa + p0 * csa), rsa, csa, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
-                                        rsc, csc, mrr, nrr, alpha, betaK);
-                                else
-                                    TK.Run(kb, ref Unsafe.Add(ref paK, (nint)ir * kb), 1, mr, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
-                                        rsc, csc, mrr, nrr, alpha, betaK);
-                            }
-                        }
-                    }
+                    Block(ib * mc, Math.Min(mb, ib * mc + mc), jb * nc, Math.Min(nb, jb * nc + nc));
                 }
             };
             if (parallel && (tasks > 1 || GemmOptions.Threads == true)) WorkerPool.For(tasks, 1, compute, chunksPerThread: 4);

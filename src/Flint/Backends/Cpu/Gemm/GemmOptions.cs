@@ -35,6 +35,12 @@ internal static class GemmOptions
     /// </summary>
     internal const int UnpackedAMaxColumns = 512;
 
+    /// <summary>
+    /// Up to this many multiply-adds, a threaded product with A read in place splits C by column panels only, each
+    /// task packing its own panels of B (no shared packing phase to wait for).
+    /// </summary>
+    internal const long ColumnSplitMaxWork = 1L << 23;
+
     /// <summary>Skips the matrix-vector shortcuts so that 1-row or 1-column products go through the packed kernel.</summary>
     [ThreadStatic] internal static bool NoGemv;
 

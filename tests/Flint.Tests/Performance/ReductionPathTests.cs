@@ -2,7 +2,7 @@ using Xunit;
 
 namespace Flint.Tests.Performance;
 
-/// <summary>The fast float sum/mean paths (full, trailing dims, leading dims) on every forced path against a double reference.</summary>
+/// <summary>The fast float sum/mean paths (full, trailing dims, leading dims, both around a kept block) on every forced path against a double reference.</summary>
 [Collection("KernelPaths")]
 public class ReductionPathTests
 {
@@ -10,7 +10,7 @@ public class ReductionPathTests
     public void SumAndMeanMatchTheReferenceOnEveryPath()
     {
         var failures = new List<string>();
-        var shapes = new long[][] { [0], [1], [7], [16], [33], [1000], [70001], [2100], [3, 5000], [5, 0], [0, 5], [37, 41], [3, 4, 33], [300, 257] };
+        var shapes = new long[][] { [0], [1], [7], [16], [33], [1000], [70001], [2100], [3, 5000], [5, 0], [0, 5], [37, 41], [3, 4, 33], [300, 257], [5, 3, 7, 9], [2, 64, 14, 14] };
         foreach (var dt in new[] { DType.Float32, DType.Float64 })
             foreach (var shape in shapes)
                 foreach (var specials in new[] { false, true })
@@ -23,6 +23,8 @@ public class ReductionPathTests
                         var dims = new List<long[]?> { null };
                         for (int d = 0; d < v.dim(); d++) dims.Add([d]);
                         if (v.dim() == 3) { dims.Add([1, 2]); dims.Add([0, 1]); dims.Add([0, 2]); }
+                        // a bias gradient (NCHW to C) and other reductions around a kept middle block
+                        if (v.dim() == 4) { dims.Add([0, 2, 3]); dims.Add([0, 3]); dims.Add([0, 1, 3]); dims.Add([3, 0, 2]); }
                         foreach (var dim in dims)
                         {
                             var (esum, emean) = Reference(v, dim, dt);

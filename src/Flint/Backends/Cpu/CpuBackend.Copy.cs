@@ -67,6 +67,12 @@ internal sealed partial class CpuBackend
                 MemoryMarshal.Cast<TSrc, TDst>(sa.AsSpan((int)os, (int)n)).CopyTo(da.AsSpan((int)od, (int)n));
                 return;
             }
+            if (sd == 1 && ss == 0)
+            {
+                // one value broadcast along the row (an expanded bias): a vector fill
+                da.AsSpan((int)od, (int)n).Fill(Convert.To<TSrc, TDst>(sa[os]));
+                return;
+            }
             ref TSrc s0 = ref MemoryMarshal.GetArrayDataReference(sa);
             ref TDst d0 = ref MemoryMarshal.GetArrayDataReference(da);
             for (long i = 0; i < n; i++)

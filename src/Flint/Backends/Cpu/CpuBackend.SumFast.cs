@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace Flint.Backends.Cpu;
 
 // Fast float sums and means over contiguous inputs: the whole tensor, trailing dims (each output reads one
-// contiguous run) or leading dims (outputs are column sums of contiguous rows). Runs of a float sum add short
+// contiguous run), leading dims (outputs are column sums of contiguous rows) or both around a kept middle
+// block (a bias gradient, NCHW to C). Runs of a float sum add short
 // stretches in float lanes and fold them into double (VectorKernels.SumF), the rest accumulates in double, as
 // the general route does; block partials are added in a fixed order, so results do not depend on thread count.
 internal sealed partial class CpuBackend
@@ -22,7 +23,7 @@ internal sealed partial class CpuBackend
         for (int i = 1; i < sorted.Length; i++) if (sorted[i] == sorted[i - 1]) return false;
         bool trailing = sorted[0] == nd - sorted.Length && sorted[^1] == nd - 1;
         bool leading = sorted[0] == 0 && sorted[^1] == sorted.Length - 1;
-        if (!trailing && !leading) return false;
+        if (!trailing && !leading) return TrySumOuter<T>(x, sorted, y, mean);
         long inner = 1;
         foreach (var d in sorted) inner *= x._shape[d];
         long outer = x.numel() / inner;
@@ -50,6 +51,37 @@ internal sealed partial class CpuBackend
             for (long r = 0; r < rows; r++)
                 VectorKernels.AccumulateDouble(path, ref ElemAt(xa, xo + r * cols + b), acc.AsSpan());
             for (int j = 0; j < w; j++) ElemAt(ya, yo + b + j) = Finish<T>(acc[j], rows, mean);
+        });
+        return true;
+    }
+
+    /// <summary>
+    /// Leading and trailing dims reduced around a kept middle block (a bias gradient: NCHW summed to C): x is
+    /// [L, K, T] and y[k] sums the L contiguous runs of length T that belong to k.
+    /// </summary>
+    private static bool TrySumOuter<T>(Tensor x, int[] sorted, Tensor y, bool mean) where T : unmanaged, INumber<T>
+    {
+        int nd = x.ndim, a = 0;
+        while (a < sorted.Length && sorted[a] == a) a++;
+        if (a == 0 || a == sorted.Length) return false;
+        for (int i = a; i < sorted.Length; i++) if (sorted[i] != nd - (sorted.Length - i)) return false;
+        int b = sorted[a];   // kept dims are [a, b)
+        long l = 1, k = 1, t = 1;
+        for (int d = 0; d < a; d++) l *= x._shape[d];
+        for (int d = a; d < b; d++) k *= x._shape[d];
+        for (int d = b; d < nd; d++) t *= x._shape[d];
+        if (!y.is_contiguous() || y.numel() != k) return false;
+        var path = KernelOptions.Resolve();
+        var xa = Arr<T>(x); var ya = Arr<T>(y);
+        long xo = x._offset, yo = y._offset;
+        WorkerPool.For(k, Math.Max(1, KernelOptions.Grain() / Math.Max(1, l * t)), (k0, k1) =>
+        {
+            for (long kk = k0; kk < k1; kk++)
+            {
+                double acc = 0;
+                for (long li = 0; li < l; li++) acc += VectorKernels.SumDouble(path, ref ElemAt(xa, xo + (li * k + kk) * t), (nint)t);
+                ElemAt(ya, yo + kk) = Finish<T>(acc, l * t, mean);
+            }
         });
         return true;
     }

@@ -128,7 +128,7 @@ public sealed class AccumulateGrad : Node
         if (g._storage is CpuStorage st && Tensor.HasContiguousStrides(g._shape, g._strides))
         {
             long n = Shape.Numel(g._shape);
-            var copy = CpuStorage.Allocate(g.dtype, n);
+            var copy = CpuStorage.Allocate(g.dtype, n, zeroed: false);
             Array.Copy(st.Data, g._offset, copy.Data, 0, n);
             return new Tensor(copy, g._shape, g._strides, 0);
         }

@@ -12,7 +12,8 @@ internal partial interface IBackend
 {
     Device Device { get; }
     /// <summary>New storage, zero-filled.</summary>
-    Storage Allocate(DType dtype, long count);
+    /// <summary>New storage of <paramref name="count"/> elements; contents undefined unless <paramref name="zeroed"/>.</summary>
+    Storage Allocate(DType dtype, long count, bool zeroed);
 
     /// <summary>dst[i] = (dst.dtype)src[i] for every index of dst; src is broadcast to dst's shape.</summary>
     void Copy(Tensor dst, Tensor src);

@@ -183,7 +183,7 @@ public partial class Tensor
     {
         if (_storage.Borrowed)
             throw new InvalidOperationException("Trying to resize storage that is not resizable");
-        var st = Backend.Allocate(dtype, Shape.Numel(shape));
+        var st = Backend.Allocate(dtype, Shape.Numel(shape), zeroed: true);
         _storage = st; _shape = (long[])shape.Clone(); _strides = Shape.ContiguousStrides(shape); _offset = 0;
     }
 }

@@ -39,7 +39,7 @@ public partial class Tensor
     /// tensor's arrays qualify).
     /// </summary>
     internal static Tensor CpuOwned(DType dtype, long numel, long[] shape, long[] strides) =>
-        new(CpuStorage.Allocate(dtype, numel), shape, strides, 0);
+        new(CpuStorage.Allocate(dtype, numel, zeroed: false), shape, strides, 0);
 
     /// <summary>True when <paramref name="strides"/> are exactly the contiguous strides of <paramref name="shape"/>.</summary>
     internal static bool HasContiguousStrides(long[] shape, long[] strides)
@@ -61,15 +61,20 @@ public partial class Tensor
         long n = 1;
         foreach (var d in shape) n *= d;
         var strides = HasContiguousStrides(shape, like._strides) ? like._strides : Shape.ContiguousStrides(shape);
-        return new Tensor(CpuStorage.Allocate(dtype, n), shape, strides, 0);
+        return new Tensor(CpuStorage.Allocate(dtype, n, zeroed: false), shape, strides, 0);
     }
 
-    /// <summary>A new contiguous tensor with uninitialized (zeroed) memory.</summary>
-    internal static Tensor Empty(long[] shape, DType dtype, Device? device = null)
+    /// <summary>A new contiguous tensor whose contents are undefined (torch.empty): the caller writes every element.</summary>
+    internal static Tensor Empty(long[] shape, DType dtype, Device? device = null) => New(shape, dtype, device, zeroed: false);
+
+    /// <summary>A new contiguous tensor of zeros.</summary>
+    internal static Tensor Zeros(long[] shape, DType dtype, Device? device = null) => New(shape, dtype, device, zeroed: true);
+
+    private static Tensor New(long[] shape, DType dtype, Device? device, bool zeroed)
     {
         Shape.CheckSizes(shape);
         var backend = Backends.IBackend.For(device ?? Device.CPU);
-        var st = backend.Allocate(dtype, Shape.Numel(shape));
+        var st = backend.Allocate(dtype, Shape.Numel(shape), zeroed);
         if (shape.Length == 0) return new Tensor(st, NoDims, NoDims, 0);
         return new Tensor(st, (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
     }
@@ -84,7 +89,7 @@ public partial class Tensor
         var shape = like._shape;
         var strides = Shape.PreserveStrides(shape, like._strides);
         var backend = Backends.IBackend.For(device ?? like.device);
-        var st = backend.Allocate(dtype, Shape.Numel(shape));
+        var st = backend.Allocate(dtype, Shape.Numel(shape), zeroed: false);
         return new Tensor(st, (long[])shape.Clone(), strides, 0);
     }
 

@@ -16,9 +16,9 @@ public static partial class torch
         Scalars.CheckConvertible(v, dt);
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        var t = Tensor.Empty(size, dt, device);
         bool zero = v.IsFloating ? BitConverter.DoubleToInt64Bits(v.Double) == 0 : v.Long == 0;
-        if (!zero) Scalars.FillNew(t, v);   // storage starts zero-filled
+        var t = zero ? Tensor.Zeros(size, dt, device) : Tensor.Empty(size, dt, device);
+        if (!zero) Scalars.FillNew(t, v);
         return Finish(t, requires_grad);
     }
 
@@ -112,7 +112,7 @@ public static partial class torch
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
         var t = Tensor.EmptyLike(like, dt, device ?? like.device);
-        if (v is { } fill && (fill.IsFloating ? BitConverter.DoubleToInt64Bits(fill.Double) != 0 : fill.Long != 0)) Scalars.FillNew(t, fill);
+        if (v is { } fill) Scalars.FillNew(t, fill);   // EmptyLike's memory is undefined
         return Finish(t, requires_grad);
     }
 

@@ -10,7 +10,7 @@ internal sealed partial class CpuBackend : IBackend
 {
     public static readonly CpuBackend Instance = new();
     public Device Device => Device.CPU;
-    public Storage Allocate(DType dtype, long count) => CpuStorage.Allocate(dtype, count);
+    public Storage Allocate(DType dtype, long count, bool zeroed) => CpuStorage.Allocate(dtype, count, zeroed);
 
     internal static T[] Arr<T>(Tensor t) => (T[])((CpuStorage)t._storage).Data;
 

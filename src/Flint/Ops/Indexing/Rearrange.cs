@@ -91,7 +91,7 @@ namespace Flint
             if (input.ndim == 1)
             {
                 long n = input._shape[0] + Math.Abs(diagonal);
-                r = Tensor.Empty([n, n], input.dtype, input.device);
+                r = Tensor.Zeros([n, n], input.dtype, input.device);
                 if (input.numel() > 0) r.Backend.Copy(r.diagonal(diagonal), input);
             }
             else if (input.ndim == 2) r = input.diagonal(diagonal).clone();

@@ -111,7 +111,7 @@ namespace Flint.Ops
                 adv.Add(t);
                 dim++;
             }
-            Tensor BoolIndex(bool v) => v ? Tensor.Empty([1], DType.Int64, self.device) : Tensor.Empty([0], DType.Int64, self.device);
+            Tensor BoolIndex(bool v) => v ? Tensor.Zeros([1], DType.Int64, self.device) : Tensor.Empty([0], DType.Int64, self.device);
 
             foreach (var ix in indices)
             {

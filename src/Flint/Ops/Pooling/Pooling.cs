@@ -107,7 +107,8 @@ namespace Flint.Ops.Pooling
                 var ic = idx.contiguous();
                 long l = gy._shape[^1] * gy._shape[^2], plane = xShape[^1] * xShape[^2];
                 long p = l == 0 ? Shape.Numel(xShape) / Math.Max(1, plane) : gy.numel() / l;
-                var gp = Tensor.Empty([p, plane], ct);
+                // an empty output sends no gradient: the input's is all zeros
+                var gp = l == 0 ? Tensor.Zeros([p, plane], ct) : Tensor.Empty([p, plane], ct);
                 if (p > 0 && plane > 0 && l > 0)
                     gp.Backend.MaxPoolBackward(View(gyc, [p, l], [l, 1]), View(ic, [p, l], [l, 1]), gp);
                 gx = Back(gp, xShape, gy.dtype);

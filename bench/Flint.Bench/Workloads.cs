@@ -20,7 +20,8 @@ public static partial class Workloads
     /// makes one warm-up call; .NET also needs its tiered JIT to finish (methods start as quickly compiled code,
     /// then run instrumented for profile-guided optimization, and are recompiled optimized in the background, which
     /// takes seconds on a busy machine), so the warm-up repeats the body in rounds of about 0.2 s until a round is
-    /// no faster than the best before it (at least 1 s, at most 5 s). Without it, short workloads time unoptimized code.
+    /// no faster than the best before it (at least 3 s, at most 8 s: a training step calls hundreds of methods, and
+    /// the last of them reach optimized code after about two seconds). Without it, workloads time unoptimized code.
     /// </summary>
     public static double Time(Action body, int inner, int reps = 7)
     {
@@ -28,7 +29,7 @@ public static partial class Workloads
         body();
         double best = double.MaxValue;
         int round = 1;
-        while (warm.Elapsed.TotalSeconds < 5)
+        while (warm.Elapsed.TotalSeconds < 8)
         {
             var sw = Stopwatch.StartNew();
             int calls = 0;
@@ -37,7 +38,7 @@ public static partial class Workloads
             double perCall = sw.Elapsed.TotalSeconds / calls;
             bool improved = perCall < 0.97 * best;
             best = Math.Min(best, perCall);
-            if (!improved && warm.Elapsed.TotalSeconds >= 1) break;
+            if (!improved && warm.Elapsed.TotalSeconds >= 3) break;
         }
         var ts = new List<double>();
         for (int r = 0; r < reps; r++)

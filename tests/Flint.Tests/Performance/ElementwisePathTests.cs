@@ -28,6 +28,8 @@ public class ElementwisePathTests
         yield return ("big-flat", [70001], dt => PathHarness.Make([70001], dt, 1, true), dt => PathHarness.Make([70001], dt, 2, true));
         // long runs take the aligned, unrolled loop; a view shifted by one element starts unaligned
         yield return ("big-offset", [5003], dt => PathHarness.Make([5004], dt, 1, true).narrow(0, 1, 5003), dt => PathHarness.Make([5004], dt, 2, true).narrow(0, 1, 5003));
+        // runs of 64Ki elements and more go through TensorPrimitives (also from an unaligned start)
+        yield return ("long-offset", [70001], dt => PathHarness.Make([70002], dt, 1, true).narrow(0, 1, 70001), dt => PathHarness.Make([70001], dt, 2, true));
         yield return ("big-broadcast", [300, 257], dt => PathHarness.Make([300, 257], dt, 1, true), dt => PathHarness.Make([257], dt, 2, true));
     }
 

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 
 namespace Flint.Backends.Cpu.Conv;
@@ -42,18 +45,44 @@ internal static class Unfold
             // the output columns whose input column lies inside the row (stride 1: one contiguous run)
             int owLo = iw0 >= 0 ? 0 : (-iw0 + g.SW - 1) / g.SW;
             int owHi = W_Limit(g.W - iw0, g.SW, g.OW);
+            ref T d0 = ref MemoryMarshal.GetReference(dst);
+            ref T s0 = ref MemoryMarshal.GetReference(src);
             for (int oh = 0; oh < g.OH; oh++)
             {
-                var drow = dst.Slice(oh * g.OW, g.OW);
+                ref T drow = ref Unsafe.Add(ref d0, oh * g.OW);
                 int ih = oh * g.SH - g.PH + i * g.DH;
-                if ((uint)ih >= (uint)g.H || owLo >= owHi) { drow.Clear(); continue; }
-                var srow = src.Slice(ih * g.W);
-                drow[..owLo].Clear();
-                if (g.SW == 1) srow.Slice(iw0 + owLo, owHi - owLo).CopyTo(drow[owLo..owHi]);
-                else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) drow[ow] = srow[iw];
-                drow[owHi..].Clear();
+                if ((uint)ih >= (uint)g.H || owLo >= owHi) { MemoryMarshal.CreateSpan(ref drow, g.OW).Clear(); continue; }
+                ref T srow = ref Unsafe.Add(ref s0, ih * g.W);
+                for (int ow = 0; ow < owLo; ow++) Unsafe.Add(ref drow, ow) = T.Zero;
+                if (g.SW == 1) CopyRun(ref Unsafe.Add(ref srow, iw0 + owLo), ref Unsafe.Add(ref drow, owLo), owHi - owLo);
+                else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) Unsafe.Add(ref drow, ow) = Unsafe.Add(ref srow, iw);
+                for (int ow = owHi; ow < g.OW; ow++) Unsafe.Add(ref drow, ow) = T.Zero;
             }
         });
+    }
+
+    /// <summary>
+    /// Copies a short run (an image row: tens of elements) without a library call per row: one or two
+    /// overlapping vectors cover runs up to two vectors long.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun<T>(ref T src, ref T dst, int len) where T : unmanaged
+    {
+        if (Vector512.IsHardwareAccelerated && Vector512<byte>.Count / Unsafe.SizeOf<T>() is var w512 && len >= w512)
+        {
+            int k = 0;
+            for (; k + w512 <= len; k += w512) Vector512.LoadUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, k))).StoreUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dst, k)));
+            if (k < len) Vector512.LoadUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, len - w512))).StoreUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dst, len - w512)));
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated && Vector256<byte>.Count / Unsafe.SizeOf<T>() is var w256 && len >= w256)
+        {
+            int k = 0;
+            for (; k + w256 <= len; k += w256) Vector256.LoadUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, k))).StoreUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dst, k)));
+            if (k < len) Vector256.LoadUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, len - w256))).StoreUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dst, len - w256)));
+            return;
+        }
+        for (int k = 0; k < len; k++) Unsafe.Add(ref dst, k) = Unsafe.Add(ref src, k);
     }
 
     /// <summary>The count of outputs ow (from 0, at most ow_max) with ow·s &lt; limit.</summary>

@@ -103,8 +103,8 @@ internal static class GemmDriver
         long aOff = a.Offset + bi * a.Bs + (long)i0 * a.Rs;
         long bOff = b.Offset + bi * b.Bs + (long)j0 * b.Cs;
         long cOff = c.Offset + bi * c.Bs + (long)i0 * c.Rs + (long)j0 * c.Cs;
-        // A is read in place when it has a unit stride and few column panels would reuse a packed copy
-        bool inPlaceA = (a.Cs == 1 || a.Rs == 1) && (GemmOptions.PackA == false || GemmOptions.PackA is null && nb <= GemmOptions.UnpackedAMaxColumns);
+        // A is read in place when it has a unit stride (rows or columns side by side), packed otherwise
+        bool inPlaceA = (a.Cs == 1 || a.Rs == 1) && GemmOptions.PackA != true;
         var packA = inPlaceA ? [] : PackBuffers<T>.Take(checked(k * mPad));
         var packB = PackBuffers<T>.Take(checked(k * nPad));
         try

@@ -26,14 +26,11 @@ internal static class GemmOptions
     /// <summary>Overrides the cache blocking (kc, mc, nc) when set; mc/nc are rounded up to the micro-tile.</summary>
     [ThreadStatic] internal static (int kc, int mc, int nc)? Blocking;
 
-    /// <summary>null: pack A when it pays (see <see cref="UnpackedAMaxColumns"/>); true: always pack A; false: read A in place when it has a unit stride.</summary>
-    [ThreadStatic] internal static bool? PackA;
-
     /// <summary>
-    /// Up to this many columns of C, A is read in place (rows side by side) instead of packed: each A element is then
-    /// read only by the few column panels, and packing it would cost as much as the reads it saves.
+    /// null: read A in place (six rows side by side) whenever it has a unit stride, which measured as fast as packing
+    /// it at every size from 128 to 2048 and saves the packing pass; true: always pack A; false: same as null.
     /// </summary>
-    internal const int UnpackedAMaxColumns = 512;
+    [ThreadStatic] internal static bool? PackA;
 
     /// <summary>
     /// Up to this many multiply-adds, a threaded product with A read in place splits C by column panels only, each

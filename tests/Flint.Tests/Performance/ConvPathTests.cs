@@ -49,6 +49,33 @@ public class ConvPathTests
     }
 
     [Fact]
+    public void Im2ColRowCopiesAreExactOnEveryPath()
+    {
+        // image rows shorter than a 256-bit vector, between one and two vectors, and longer; padded and not
+        var failures = new List<string>();
+        foreach (var dt in new[] { torch.float32, torch.float64 })
+            foreach (int width in new[] { 3, 9, 13, 20, 37 })
+                foreach (int pad in new[] { 0, 1 })
+                {
+                    torch.manual_seed(width);
+                    var x = torch.randn(2, 3, 5, width, dtype: dt);
+                    var w = torch.randn(4, 3, 3, 3, dtype: dt);
+                    Tensor reference;
+                    var (oldPath, oldThreads) = (Backends.Cpu.KernelOptions.Path, Backends.Cpu.KernelOptions.Threads);
+                    try
+                    {
+                        Backends.Cpu.KernelOptions.Path = Backends.Cpu.VectorPath.Scalar;
+                        Backends.Cpu.KernelOptions.Threads = false;
+                        reference = torch.nn.functional.conv2d(x, w, padding: pad);
+                    }
+                    finally { Backends.Cpu.KernelOptions.Path = oldPath; Backends.Cpu.KernelOptions.Threads = oldThreads; }
+                    PathHarness.ForEachPath(failures, tag =>
+                        PathHarness.Close(failures, $"conv2d width {width} pad {pad} {dt} {tag}", reference, torch.nn.functional.conv2d(x, w, padding: pad)));
+                }
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+    }
+
+    [Fact]
     public void PerSampleConvolutionMatchesUnbatched()
     {
         // a batch of 11 (more than the weight-gradient split of 8, not a multiple of it), with and without threads

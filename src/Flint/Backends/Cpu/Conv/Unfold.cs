@@ -35,6 +35,7 @@ internal static class Unfold
         int n = (int)shape[0], c = (int)shape[1];
         int kk = g.KH * g.KW, l = g.OutPlane, plane = g.Plane;
         long rowLen = (long)n * l;
+        var path = KernelOptions.Resolve();
         Par.For(c * kk * n, l, t =>
         {
             int r = t / n, b = t % n;
@@ -54,7 +55,7 @@ internal static class Unfold
                 if ((uint)ih >= (uint)g.H || owLo >= owHi) { MemoryMarshal.CreateSpan(ref drow, g.OW).Clear(); continue; }
                 ref T srow = ref Unsafe.Add(ref s0, ih * g.W);
                 for (int ow = 0; ow < owLo; ow++) Unsafe.Add(ref drow, ow) = T.Zero;
-                if (g.SW == 1) CopyRun(ref Unsafe.Add(ref srow, iw0 + owLo), ref Unsafe.Add(ref drow, owLo), owHi - owLo);
+                if (g.SW == 1) CopyRun(path, ref Unsafe.Add(ref srow, iw0 + owLo), ref Unsafe.Add(ref drow, owLo), owHi - owLo);
                 else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) Unsafe.Add(ref drow, ow) = Unsafe.Add(ref srow, iw);
                 for (int ow = owHi; ow < g.OW; ow++) Unsafe.Add(ref drow, ow) = T.Zero;
             }
@@ -66,16 +67,16 @@ internal static class Unfold
     /// overlapping vectors cover runs up to two vectors long.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRun<T>(ref T src, ref T dst, int len) where T : unmanaged
+    private static void CopyRun<T>(VectorPath path, ref T src, ref T dst, int len) where T : unmanaged
     {
-        if (Vector512.IsHardwareAccelerated && Vector512<byte>.Count / Unsafe.SizeOf<T>() is var w512 && len >= w512)
+        if (path == VectorPath.Vector512 && Vector512.IsHardwareAccelerated && Vector512<byte>.Count / Unsafe.SizeOf<T>() is var w512 && len >= w512)
         {
             int k = 0;
             for (; k + w512 <= len; k += w512) Vector512.LoadUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, k))).StoreUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dst, k)));
             if (k < len) Vector512.LoadUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, len - w512))).StoreUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dst, len - w512)));
             return;
         }
-        if (Vector256.IsHardwareAccelerated && Vector256<byte>.Count / Unsafe.SizeOf<T>() is var w256 && len >= w256)
+        if (path != VectorPath.Scalar && Vector256.IsHardwareAccelerated && Vector256<byte>.Count / Unsafe.SizeOf<T>() is var w256 && len >= w256)
         {
             int k = 0;
             for (; k + w256 <= len; k += w256) Vector256.LoadUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, k))).StoreUnsafe(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref dst, k)));

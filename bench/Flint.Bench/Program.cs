@@ -47,6 +47,7 @@ var script = FindPeerScript();
 if (script is null) { Console.Error.WriteLine("peer benchmark not found (expected ../shared/peer-bench/run from the repository root)"); return 2; }
 var theirs = new Dictionary<string, (double s, string fig)>();
 int peerExit = 0;
+long peerPeak = 0;
 for (int round = 1; round <= rounds; round++)
 {
     if (round > 1)
@@ -55,7 +56,8 @@ for (int round = 1; round <= rounds; round++)
         foreach (var (name, value) in Workloads.Run(only))
             if (value.s < ours[name].s) ours[name] = value;
     }
-    peerExit |= RunPeer(script, peer, ours.Keys, theirs);
+    peerExit |= RunPeer(script, peer, ours.Keys, theirs, out long peak);
+    peerPeak = Math.Max(peerPeak, peak);
 }
 Console.WriteLine();
 Console.WriteLine($"workload\tflint_s\t{peer}_s\tflint/{peer}\tflint\t{peer}");
@@ -66,16 +68,32 @@ foreach (var (name, (s, fig)) in ours)
     else
         Console.WriteLine($"{name}\t{s:E4}\t-\t-\t{fig}\t(peer did not run it)");
 }
+using (var self = Process.GetCurrentProcess())
+{
+    self.Refresh();
+    Console.WriteLine($"# peak working set over the whole run: Flint {self.PeakWorkingSet64 / 1048576.0:F0} MiB, {peer} {peerPeak / 1048576.0:F0} MiB (largest process of its run)");
+}
 return peerExit == 0 ? 0 : 1;
 
 /// <summary>Runs the peer benchmark once over <paramref name="workloads"/>, keeping each workload's best time in <paramref name="best"/>.</summary>
-static int RunPeer(string script, string peer, IEnumerable<string> workloads, Dictionary<string, (double s, string fig)> best)
+static int RunPeer(string script, string peer, IEnumerable<string> workloads, Dictionary<string, (double s, string fig)> best, out long peakBytes)
 {
     var psi = new ProcessStartInfo(script) { RedirectStandardOutput = true, UseShellExecute = false };
     psi.ArgumentList.Add(peer);
     foreach (var n in workloads) psi.ArgumentList.Add(n);
     Console.Error.WriteLine($"running peer: {script} {peer} {string.Join(' ', workloads)}");
     using var p = Process.Start(psi)!;
+    // the peer runs under a script: watch the peak resident set (VmHWM) of every process below it
+    long peak = 0;
+    var watcher = new Thread(() =>
+    {
+        while (!p.HasExited)
+        {
+            peak = Math.Max(peak, TreePeak(p.Id));
+            Thread.Sleep(50);
+        }
+    }) { IsBackground = true };
+    watcher.Start();
     string? line;
     while ((line = p.StandardOutput.ReadLine()) != null)
     {
@@ -85,7 +103,30 @@ static int RunPeer(string script, string peer, IEnumerable<string> workloads, Di
             best[parts[0]] = (s, parts.Length > 2 ? parts[2] : "");
     }
     p.WaitForExit();
+    watcher.Join();
+    peakBytes = peak;
     return p.ExitCode;
+}
+
+/// <summary>The largest VmHWM (peak resident set) of a process and its descendants, from /proc (0 where unreadable).</summary>
+static long TreePeak(int pid)
+{
+    long best = 0;
+    try
+    {
+        foreach (var l in File.ReadLines($"/proc/{pid}/status"))
+            if (l.StartsWith("VmHWM:") && long.TryParse(l[6..].Trim().Split(' ')[0], out var kb)) best = kb * 1024;
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            var children = Path.Combine(task, "children");
+            if (!File.Exists(children)) continue;
+            foreach (var c in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                if (int.TryParse(c, out var child)) best = Math.Max(best, TreePeak(child));
+        }
+    }
+    catch (IOException) { }
+    catch (UnauthorizedAccessException) { }
+    return best;
 }
 
 static string? FindPeerScript()

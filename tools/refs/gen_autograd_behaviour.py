@@ -362,6 +362,73 @@ def inplace_unsaved_ok():
 
 
 @case
+def inplace_view_of_nonleaf():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    v = y[0]
+    v.mul_(3)
+    g = [graph(y.grad_fn), v.grad_fn.name()]
+    y.sum().backward()
+    return [x.grad, y, g]
+
+
+@case
+def inplace_view_setitem_tensor():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = torch.tensor([4.0], requires_grad=True)
+    y = x * 2
+    y[0:1] = b * 5
+    g = graph(y.grad_fn)
+    (y * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    return [x.grad, b.grad, y, g]
+
+
+@case
+def inplace_view_setitem_number():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y[1] = 7
+    y.sum().backward()
+    return [x.grad, y, y.grad_fn.name()]
+
+
+@case
+def inplace_view_copy_into_plain_tensor():
+    a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = torch.zeros(5)
+    x[1:4] = a * 3
+    (x * torch.arange(5.0)).sum().backward()
+    return [a.grad, x, x.grad_fn.name(), str(x.requires_grad), str(x.is_leaf)]
+
+
+@case
+def inplace_view_other_view_sees_it():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    v1 = y[0]
+    v2 = y[0]
+    v2.mul_(5)
+    (v1 * 1).backward()
+    return [x.grad, v1, v1.grad_fn.name()]
+
+
+@case
+def inplace_view_2d_column():
+    x = torch.arange(6.0).reshape(2, 3).requires_grad_()
+    w = torch.tensor([2.0, 3.0], requires_grad=True)
+    y = x * 1
+    y[:, 1].mul_(w)
+    (y * y).sum().backward()
+    return [x.grad, w.grad, y]
+
+
+@case
+def inplace_view_of_leaf():
+    x = torch.ones(3, requires_grad=True)
+    x[0].mul_(2)
+
+
+@case
 def inplace_leaf():
     x = torch.ones(2, requires_grad=True)
     x.add_(1)

@@ -35,8 +35,7 @@ internal static class Differentiation
     internal static Tensor InPlace(Tensor self, Func<Tensor, Tensor> outOfPlace)
     {
         AutogradHooks.CheckInPlace(self);
-        if (self.IsViewOfGraph)
-            throw new NotSupportedException("Flint does not yet support in-place operations on a view of a tensor that requires grad; use the out-of-place form (e.g. y = y.mul(2) instead of y[0].mul_(2)).");
+        if (self._viewBase is { } viewBase && !ReferenceEquals(viewBase, self)) return CopySlices.InPlaceOnView(self, viewBase, outOfPlace);
         // the out-of-place form works on a snapshot that carries self's history (so the new node's first input is
         // self's previous grad_fn, as PyTorch records it) but has its own memory and version counter (so the
         // formula may save it while self is overwritten)

@@ -19,7 +19,6 @@ public partial class Tensor
         public List<Action<Tensor>>? PostAccumulateHooks;
         public Tensor? Grad;
         public bool RetainsGrad;
-        public Tensor? ViewBase;
     }
 
     private AutogradExtras? _extras;
@@ -28,7 +27,7 @@ public partial class Tensor
     /// <summary>Whether gradients are computed for this tensor. Only floating point tensors can require them.</summary>
     public bool requires_grad
     {
-        get => _requiresGrad || _gradFn is not null;
+        get => _requiresGrad || grad_fn is not null;
         set
         {
             if (!is_leaf)
@@ -68,10 +67,19 @@ public partial class Tensor
     }
 
     /// <summary>The node that computes this tensor's gradient in backward (null for leaves).</summary>
-    public Node? grad_fn => _gradFn;
+    public Node? grad_fn
+    {
+        get
+        {
+            // a view whose data was written in place (through it, its base or another view) takes its history
+            // from its base's current history, as PyTorch regenerates it
+            if (_viewBase is not null && _viewVersion != VersionValue) RefreshViewHistory();
+            return _gradFn;
+        }
+    }
 
     /// <summary>True for tensors created by the user rather than recorded by an operation.</summary>
-    public bool is_leaf => _gradFn is null;
+    public bool is_leaf => grad_fn is null;
 
     /// <summary>The name of the operation that made this tensor, as printed in <c>grad_fn=&lt;...&gt;</c> (null for leaves).</summary>
     internal string? GradFnName => _gradFn?.name();
@@ -82,6 +90,7 @@ public partial class Tensor
     internal void SetHistory(Node node, int outputNr)
     {
         _gradFn = node; OutputNr = outputNr; _requiresGrad = true;
+        if (_viewBase is not null) _viewVersion = VersionValue;
     }
 
     internal AccumulateGrad GradAccumulator() => Extras.Accumulator ??= new AccumulateGrad(this);
@@ -186,11 +195,30 @@ public partial class Tensor
 
 public partial class Tensor
 {
-    /// <summary>True for a view whose base takes part in autograd (in-place writes through it need view tracking).</summary>
-    internal bool IsViewOfGraph => _viewBase is { } b && (b.requires_grad || requires_grad) && !ReferenceEquals(b, this);
-    internal Tensor? _viewBase
+    /// <summary>The tensor that owns the memory this view reads (null for tensors that are not views).</summary>
+    internal Tensor? _viewBase;
+    /// <summary>The data's version when this view's history was last set from (or checked against) its base.</summary>
+    internal long _viewVersion;
+
+    /// <summary>Marks <paramref name="view"/> as a view of this tensor's data (its base is this tensor's base, or this tensor).</summary>
+    internal Tensor AsViewOfThis(Tensor view)
     {
-        get => _extras?.ViewBase;
-        set { if (value is not null || _extras is not null) Extras.ViewBase = value; }
+        view._viewBase = _viewBase ?? this;
+        view._viewVersion = view.VersionValue;
+        return view;
+    }
+
+    /// <summary>
+    /// After an in-place write, a view that takes part in autograd reads its history from its base's current
+    /// history (an AsStridedBackward0 node over the base, as PyTorch 1.13 names it).
+    /// </summary>
+    private void RefreshViewHistory()
+    {
+        _viewVersion = VersionValue;
+        var b = _viewBase!;
+        if (!b.requires_grad || ReferenceEquals(b, this)) return;
+        if (Autograd.Recording.EdgeOf(b) is not { } edge) return;
+        var node = Autograd.CopySlices.ViewNode(b, this, edge);
+        _gradFn = node; OutputNr = 0;
     }
 }

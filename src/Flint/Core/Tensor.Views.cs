@@ -3,7 +3,7 @@ namespace Flint;
 // Views share storage with their base: only shape, strides and offset change.
 public partial class Tensor
 {
-    internal Tensor View(long[] shape, long[] strides, long offset) => new(_storage, shape, strides, offset, _version);
+    internal Tensor View(long[] shape, long[] strides, long offset) => AsViewOfThis(new(_storage, shape, strides, offset, _version));
 
     /// <summary>Records a view's backward: <paramref name="back"/> maps the view's gradient to this tensor's.</summary>
     private Tensor Rec(Tensor view, string name, Func<Tensor, Tensor> back) =>
@@ -85,7 +85,7 @@ public partial class Tensor
         Tensor v;
         if (Autograd.GradMode.IsEnabled && requires_grad && grad_fn is { } previous)
         {
-            if (IsViewOfGraph)
+            if (_viewBase is { } vb && (vb.requires_grad || requires_grad))
                 throw new NotSupportedException("Flint does not yet support in-place view operations on a view of a tensor that requires grad; use the out-of-place form (e.g. y = y.t()).");
             var old = new Tensor(_storage, _shape, _strides, _offset, _version);
             old.SetHistory(previous, OutputNr);

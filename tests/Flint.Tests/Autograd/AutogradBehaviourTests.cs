@@ -342,6 +342,62 @@ public class AutogradBehaviourTests
             y.sum().backward();
             return x.grad;
         },
+        ["inplace_view_of_nonleaf"] = () =>
+        {
+            var x = T(1, 2, 3).requires_grad_();
+            var y = x * 2;
+            var v = y[0];
+            v.mul_(3);
+            var g = new object?[] { Graph(y.grad_fn), v.grad_fn!.name() };
+            y.sum().backward();
+            return new object?[] { x.grad, y.detach(), g };
+        },
+        ["inplace_view_setitem_tensor"] = () =>
+        {
+            var x = T(1, 2, 3).requires_grad_();
+            var b = T(4).requires_grad_();
+            var y = x * 2;
+            y[TensorIndex.Slice(0, 1)] = b * 5;
+            var g = Graph(y.grad_fn);
+            (y * T(1, 2, 3)).sum().backward();
+            return new object?[] { x.grad, b.grad, y.detach(), g };
+        },
+        ["inplace_view_setitem_number"] = () =>
+        {
+            var x = T(1, 2, 3).requires_grad_();
+            var y = x * 2;
+            y[1] = torch.tensor(7.0f);
+            y.sum().backward();
+            return new object?[] { x.grad, y.detach(), y.grad_fn!.name() };
+        },
+        ["inplace_view_copy_into_plain_tensor"] = () =>
+        {
+            var a = T(1, 2, 3).requires_grad_();
+            var x = torch.zeros(5);
+            x[TensorIndex.Slice(1, 4)] = a * 3;
+            (x * torch.arange(5.0f)).sum().backward();
+            return new object?[] { a.grad, x.detach(), x.grad_fn!.name(), x.requires_grad ? "True" : "False", x.is_leaf ? "True" : "False" };
+        },
+        ["inplace_view_other_view_sees_it"] = () =>
+        {
+            var x = T(1, 2, 3).requires_grad_();
+            var y = x * 2;
+            var v1 = y[0];
+            var v2 = y[0];
+            v2.mul_(5);
+            (v1 * 1).backward();
+            return new object?[] { x.grad, v1.detach(), v1.grad_fn!.name() };
+        },
+        ["inplace_view_2d_column"] = () =>
+        {
+            var x = torch.arange(6.0f).reshape(2, 3).requires_grad_();
+            var w = T(2, 3).requires_grad_();
+            var y = x * 1;
+            y[TensorIndex.Colon, 1].mul_(w);
+            (y * y).sum().backward();
+            return new object?[] { x.grad, w.grad, y.detach() };
+        },
+        ["inplace_view_of_leaf"] = () => { torch.ones(3, requires_grad: true)[0].mul_(2); return null; },
         ["inplace_leaf"] = () => { torch.ones(2, requires_grad: true).add_(1); return null; },
         ["requires_grad_int_factory"] = () => torch.ones(2, dtype: torch.int64, requires_grad: true),
         ["requires_grad_int_method"] = () => torch.ones(2, dtype: torch.int64).requires_grad_(),

@@ -200,18 +200,27 @@ namespace Flint.Ops
             ArgumentNullException.ThrowIfNull(value);
             var (view, adv) = ApplySlicing(self, indices);
             if (value.device != self.device && !(value.ndim == 0 && value.is_cpu)) throw Backends.Cuda.CudaRuntime.Unavailable();
-            var v = value.dtype == self.dtype ? value : value.to(self.dtype);
-            // leading size-1 dims of the value are dropped (x[0] = ones(1, 3) works for a row of 3)
-            int lead = 0;
-            while (lead < v.ndim && v._shape[lead] == 1) lead++;
-            if (lead > 0) v = v.View(v._shape[lead..], v._strides[lead..], v._offset);
             if (adv is null)
             {
-                var e = v.expand(view._shape);
-                view.copy_(e);
+                // PyTorch's copy_to: equal sizes copy, a CPU number fills, anything else drops the value's
+                // leading 1s and broadcasts (each step recorded only when it changes something)
+                if (view._shape.AsSpan().SequenceEqual(value._shape)) { view.copy_(value); return; }
+                if (value.ndim == 0 && value.is_cpu) { view.fill_(value); return; }
+                var src = StripLeadingOnes(value);
+                if (!src._shape.AsSpan().SequenceEqual(view._shape)) src = src.expand(view._shape);
+                view.copy_(src);
                 return;
             }
+            var v = StripLeadingOnes(value.dtype == self.dtype ? value : value.to(self.dtype));
             AdvancedIndexing.IndexPut(view, adv, v, false);
+        }
+
+        /// <summary>The value without its leading size-1 dims (x[0] = ones(1, 3) works for a row of 3), recorded as a view.</summary>
+        private static Tensor StripLeadingOnes(Tensor v)
+        {
+            int lead = 0;
+            while (lead < v.ndim && v._shape[lead] == 1) lead++;
+            return lead > 0 ? v.view(v._shape[lead..]) : v;
         }
     }
 }

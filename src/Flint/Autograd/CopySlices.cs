@@ -31,7 +31,8 @@ internal sealed class CopySlices : Node
         if (g is null) return outs;
         // the base's gradient in the base's own layout, so the view's geometry applies to it
         var result = LikeBase(g, baseShape, baseStrides);
-        var slice = result.View(viewShape, viewStrides, viewOffset);
+        // a recorded view, so that with create_graph the op's backward stays connected to the incoming gradient
+        var slice = result.as_strided(viewShape, viewStrides, result._offset + viewOffset);
         var res = fn.Apply([slice.clone()]);
         if (res.Length > 0 && res[0] is { } r0) slice.copy_(r0);
         else slice.zero_();

@@ -423,6 +423,27 @@ def inplace_view_2d_column():
 
 
 @case
+def inplace_view_op_names():
+    x = torch.arange(6.0).reshape(2, 1, 3).requires_grad_()
+    names = []
+    for f in [lambda y: y.squeeze(1).t_(), lambda y: y.transpose_(0, 2), lambda y: y.squeeze_(),
+              lambda y: y.squeeze_(1), lambda y: y.unsqueeze_(0), lambda y: y.as_strided_((3, 2), (1, 3))]:
+        names.append(f(x * 1).grad_fn.name())
+    return names
+
+
+@case
+def inplace_view_op_on_a_view():
+    x = torch.arange(6.0).reshape(2, 3).requires_grad_()
+    y = x * 1
+    v = y[0:2]
+    v.t_()
+    r = [v.grad_fn.name(), str(list(v.shape)), str(y._version)]
+    (v * torch.arange(6.0).reshape(3, 2)).sum().backward()
+    return [x.grad, r]
+
+
+@case
 def inplace_view_of_leaf():
     x = torch.ones(3, requires_grad=True)
     x[0].mul_(2)

@@ -47,7 +47,7 @@ public abstract class Node
 /// </summary>
 internal class FunctionNode : Node
 {
-    private readonly string nodeName;
+    private string nodeName;
     private Func<Tensor?[], Tensor?[]>? backward;
     private Func<Tensor, Tensor?[]>? single;
     private bool released;
@@ -59,6 +59,9 @@ internal class FunctionNode : Node
     protected FunctionNode(string name) { nodeName = name; }
 
     public override string name() => nodeName;
+
+    /// <summary>Gives the node the name PyTorch uses for the in-place form of the op that recorded it (TBackward1 for t_).</summary>
+    internal void RenameForInPlace(string name) => nodeName = name;
 
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)
     {

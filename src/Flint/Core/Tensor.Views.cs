@@ -67,7 +67,7 @@ public partial class Tensor
         return Rec(View(sh, st, _offset), "TransposeBackward0", g => g.transpose(d0, d1));
     }
 
-    public Tensor transpose_(long dim0, long dim1) => Restride(t => t.transpose(dim0, dim1));
+    public Tensor transpose_(long dim0, long dim1) => Restride(t => t.transpose(dim0, dim1), "TransposeBackward1");
 
     public Tensor swapaxes(long axis0, long axis1) => transpose(axis0, axis1);
     public Tensor swapaxes_(long axis0, long axis1) => transpose_(axis0, axis1);
@@ -77,26 +77,29 @@ public partial class Tensor
     /// <summary>
     /// The in-place view ops (t_, transpose_, squeeze_, unsqueeze_, as_strided_): self takes the shape, strides and
     /// offset of the out-of-place view, keeps its storage and bumps its version as PyTorch; in a graph self's history
-    /// moves onto the view's node (whose input stands for self's previous history).
+    /// moves onto the view's node (whose input stands for self's previous history). A view stays a view of its base
+    /// with the new geometry.
     /// </summary>
-    private Tensor Restride(Func<Tensor, Tensor> view)
+    private Tensor Restride(Func<Tensor, Tensor> view, string inPlaceName)
     {
         Autograd.AutogradHooks.CheckInPlace(this);
         Tensor v;
-        if (Autograd.GradMode.IsEnabled && requires_grad && grad_fn is { } previous)
+        var before = grad_fn;
+        if (Autograd.GradMode.IsEnabled && requires_grad && before is { } previous)
         {
-            if (_viewBase is { } vb && (vb.requires_grad || requires_grad))
-                throw new NotSupportedException("Flint does not yet support in-place view operations on a view of a tensor that requires grad; use the out-of-place form (e.g. y = y.t()).");
             var old = new Tensor(_storage, _shape, _strides, _offset, _version);
             old.SetHistory(previous, OutputNr);
             v = view(old);
         }
         else v = view(this);
+        // read the view's node before the version moves (a view of a changed tensor would regenerate its history)
+        var fn = v.grad_fn; int outputNr = v.OutputNr;
+        if (fn is Autograd.FunctionNode f && !ReferenceEquals(fn, before)) f.RenameForInPlace(inPlaceName);
         _shape = (long[])v._shape.Clone();
         _strides = (long[])v._strides.Clone();
         _offset = v._offset;
         BumpVersion();
-        if (v.grad_fn is { } fn) SetHistory(fn, v.OutputNr);
+        if (fn is not null) SetHistory(fn, outputNr);
         return this;
     }
 
@@ -108,7 +111,7 @@ public partial class Tensor
         return Rec(v, "TBackward0", g => g.t());
     }
 
-    public Tensor t_() => Restride(t => t.t());
+    public Tensor t_() => Restride(t => t.t(), "TBackward1");
 
     /// <summary>Reverses all dims (deprecated in PyTorch for ndim != 2, kept for 2-D code).</summary>
     public Tensor T => permute(Enumerable.Range(0, ndim).Reverse().Select(i => (long)i).ToArray());
@@ -217,10 +220,10 @@ public partial class Tensor
         return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), name, g => g.reshape(shp));
     }
 
-    public Tensor squeeze_() => Restride(t => t.squeeze());
-    public Tensor squeeze_(params long[] dims) => Restride(t => t.squeeze(dims));
+    public Tensor squeeze_() => Restride(t => t.squeeze(), "SqueezeBackward2");
+    public Tensor squeeze_(params long[] dims) => Restride(t => t.squeeze(dims), "SqueezeBackward3");
 
-    public Tensor unsqueeze_(long dim) => Restride(t => t.unsqueeze(dim));
+    public Tensor unsqueeze_(long dim) => Restride(t => t.unsqueeze(dim), "UnsqueezeBackward1");
 
     public Tensor unsqueeze(long dim)
     {
@@ -408,7 +411,7 @@ public partial class Tensor
         });
     }
 
-    public Tensor as_strided_(long[] size, long[] stride, long? storage_offset = null) => Restride(t => t.as_strided(size, stride, storage_offset));
+    public Tensor as_strided_(long[] size, long[] stride, long? storage_offset = null) => Restride(t => t.as_strided(size, stride, storage_offset), "AsStridedBackward1");
 
     /// <summary>The storage position of every element of a (size, stride, offset) view, shaped like the view.</summary>
     private static Tensor StoragePositions(long[] size, long[] stride, long offset)

@@ -397,6 +397,23 @@ public class AutogradBehaviourTests
             (y * y).sum().backward();
             return new object?[] { x.grad, w.grad, y.detach() };
         },
+        ["inplace_view_op_names"] = () =>
+        {
+            var x = torch.arange(6.0f).reshape(2, 1, 3).requires_grad_();
+            var ops = new Func<Tensor, Tensor>[] { y => y.squeeze(1).t_(), y => y.transpose_(0, 2), y => y.squeeze_(),
+                y => y.squeeze_(1), y => y.unsqueeze_(0), y => y.as_strided_([3, 2], [1, 3]) };
+            return ops.Select(f => (object?)f(x * 1).grad_fn!.name()).ToArray();
+        },
+        ["inplace_view_op_on_a_view"] = () =>
+        {
+            var x = torch.arange(6.0f).reshape(2, 3).requires_grad_();
+            var y = x * 1;
+            var v = y[TensorIndex.Slice(0, 2)];
+            v.t_();
+            var r = new object?[] { v.grad_fn!.name(), $"[{string.Join(", ", v.shape.ToArray())}]", y._version_count.ToString() };
+            (v * torch.arange(6.0f).reshape(3, 2)).sum().backward();
+            return new object?[] { x.grad, r };
+        },
         ["inplace_view_of_leaf"] = () => { torch.ones(3, requires_grad: true)[0].mul_(2); return null; },
         ["inplace_leaf"] = () => { torch.ones(2, requires_grad: true).add_(1); return null; },
         ["requires_grad_int_factory"] = () => torch.ones(2, dtype: torch.int64, requires_grad: true),

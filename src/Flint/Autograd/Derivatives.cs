@@ -31,11 +31,12 @@ internal static class Derivatives
         if (g._storage is not CpuStorage gs || y._storage is not CpuStorage ys) return null;
         if (!Tensor.HasContiguousStrides(g._shape, g._strides) || !Tensor.HasContiguousStrides(y._shape, y._strides)) return null;
         if (!g._shape.AsSpan().SequenceEqual(y._shape)) return null;
-        var r = Tensor.Empty(g._shape, DType.Float32);
+        // a gradient only the engine holds is overwritten in place (each element is read before it is written)
+        var r = GradOwnership.CanSteal(g) ? g : Tensor.Empty(g._shape, DType.Float32);
         int n = (int)Shape.Numel(g._shape);
         var gv = gs.Span<float>().Slice((int)g._offset, n);
         var yv = ys.Span<float>().Slice((int)y._offset, n);
-        var rv = ((CpuStorage)r._storage).Span<float>().Slice(0, n);
+        var rv = ((CpuStorage)r._storage).Span<float>().Slice((int)r._offset, n);
         int i = 0, w = System.Numerics.Vector<float>.Count;
         var zero = System.Numerics.Vector<float>.Zero;
         for (; i <= n - w; i += w)

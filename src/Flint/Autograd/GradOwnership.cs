@@ -53,7 +53,10 @@ internal static class GradOwnership
         g._storage.GradHolders = Escaped;
     }
 
-    /// <summary>Whether <paramref name="g"/> may become a leaf's .grad as it is.</summary>
+    /// <summary>
+    /// Whether only this run's engine holds <paramref name="g"/>: it may become a leaf's .grad as it is, and a node
+    /// that consumes it may write its own gradient into it.
+    /// </summary>
     internal static bool CanSteal(Tensor g)
     {
         var st = g._storage;

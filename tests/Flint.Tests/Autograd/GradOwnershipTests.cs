@@ -115,4 +115,26 @@ public class GradOwnershipTests
         lin.forward(x).sum().backward();
         Assert.True(torch.allclose(lin.weight.grad!, first * 2));
     }
+
+    [Fact]
+    public void ReluBackwardReusesOnlyAGradientNothingElseNeeds()
+    {
+        // AddBackward hands one gradient to both relu nodes: the first must not overwrite it for the second
+        var x = torch.tensor(new float[] { -1, 2, -3, 4 }, requires_grad: true);
+        var w = torch.tensor(new float[] { 5, -6, 7, -8 }, requires_grad: true);
+        var s = x.relu() + w.relu();
+        (s * torch.tensor(new float[] { 1, 2, 3, 4 })).sum().backward();
+        Assert.Equal(new float[] { 0, 2, 0, 4 }, x.grad!.ToArray<float>());
+        Assert.Equal(new float[] { 1, 0, 3, 0 }, w.grad!.ToArray<float>());
+
+        // a hook that keeps the incoming gradient sees it unchanged after backward
+        var a = torch.tensor(new float[] { -1, 1, 2 }, requires_grad: true);
+        var y = a * 3;
+        var r = y.relu();
+        Tensor? seen = null;
+        r.register_hook(g => { seen = g; return null; });
+        (r * torch.tensor(new float[] { 10, 20, 30 })).sum().backward();
+        Assert.Equal(new float[] { 10, 20, 30 }, seen!.ToArray<float>());
+        Assert.Equal(new float[] { 0, 60, 90 }, a.grad!.ToArray<float>());
+    }
 }

@@ -49,8 +49,8 @@ internal static class GemmOptions
 
     internal const int DefaultKc = 256;
     internal const int DefaultKc64 = 256;
-    internal const int DefaultMc = 144;
-    internal const int DefaultNc = 1024;
+    internal const int DefaultMc = 240;
+    internal const int DefaultNc = 2048;
 
     /// <summary>The largest packed operand (bytes); bigger products run as sub-products.</summary>
     internal const long PackCapBytes = 16L << 20;

@@ -559,6 +559,37 @@ class MulAdd(torch.autograd.Function):
         return ga, gb
 
 
+class SumAndProduct(torch.autograd.Function):
+    """Two outputs: a + b and a * b."""
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a + b, a * b
+
+    @staticmethod
+    def backward(ctx, gs, gp):
+        a, b = ctx.saved_tensors
+        return gs + gp * b, gs + gp * a
+
+
+@case
+def custom_two_outputs():
+    a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    s, p = SumAndProduct.apply(a, b)
+    (s * 2 + p * 3).sum().backward()
+    return [s, p, a.grad, b.grad, s.grad_fn.name(), str(s.grad_fn is p.grad_fn)]
+
+
+@case
+def custom_two_outputs_one_used():
+    a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = torch.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    s, p = SumAndProduct.apply(a, b)
+    p.sum().backward()
+    return [a.grad, b.grad]
+
+
 class WrongSquare(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):

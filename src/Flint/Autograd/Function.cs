@@ -45,38 +45,68 @@ public static partial class torch
                         {
                             // user code made (and may keep) these: they are never stolen into a .grad
                             GradOwnership.Escape(gi);
-                            grads[i] = Validate(name, i, gi, shapes[i], dtypes[i]);
+                            grads[i] = FunctionGradients.Validate(name, i, gi, shapes[i], dtypes[i]);
                             GradOwnership.Escape(grads[i]!);
                         }
                     return grads;
                 }, ctx.SavedRaw);
             }
+        }
 
-            /// <summary>
-            /// Fits a returned gradient to its input as PyTorch's engine does: a broadcast gradient is summed back to
-            /// the input's shape, another dtype is converted; a shape that cannot broadcast to the input's is an error.
-            /// </summary>
-            private static Tensor Validate(string name, int i, Tensor g, long[] shape, DType dtype)
-            {
-                if (!g._shape.AsSpan().SequenceEqual(shape))
-                {
-                    if (!Expandable(shape, g._shape))
-                        throw new ArgumentException($"Function {name} returned an invalid gradient at index {i} - got {Shape.Str(g._shape)} but expected shape compatible with {Shape.Str(shape)}");
-                    g = Recording.SumToShape(g, shape);
-                }
-                return g.dtype == dtype ? g : g.to(dtype);
-            }
+        /// <summary>
+        /// A custom differentiable operation with several outputs (PyTorch's <c>torch.autograd.Function</c> whose
+        /// forward returns a tuple; the name follows TorchSharp): backward receives one gradient per output (zeros
+        /// for an output that got none, as PyTorch materializes them) and returns one per input.
+        /// </summary>
+        public abstract class MultiTensorFunction<TSelf> where TSelf : MultiTensorFunction<TSelf>, new()
+        {
+            /// <summary>Computes the outputs; runs with grad recording off. Save what backward needs on ctx.</summary>
+            public abstract Tensor[] forward(FunctionCtx ctx, params Tensor[] inputs);
 
-            /// <summary>Whether <paramref name="shape"/> broadcasts to <paramref name="target"/>.</summary>
-            private static bool Expandable(long[] shape, long[] target)
+            /// <summary>Returns one gradient per forward input (null where none) from the outputs' gradients.</summary>
+            public abstract Tensor?[] backward(FunctionCtx ctx, Tensor[] grad_outputs);
+
+            /// <summary>The name of the recorded node (PyTorch names it after the class: "SplitTwoBackward").</summary>
+            protected internal virtual string node_name => typeof(TSelf).Name + "Backward";
+
+            /// <summary>Runs forward without recording, then records one node for all the outputs.</summary>
+            public static Tensor[] apply(params Tensor[] inputs)
             {
-                if (shape.Length > target.Length) return false;
-                for (int k = 1; k <= shape.Length; k++)
+                ArgumentNullException.ThrowIfNull(inputs);
+                var fn = new TSelf();
+                var ctx = new FunctionCtx(inputs.Select(t => t.requires_grad).ToArray());
+                Tensor[] outputs;
+                using (no_grad()) outputs = fn.forward(ctx, inputs);
+                if (outputs is null || Array.Exists(outputs, o => o is null))
+                    throw new InvalidOperationException($"function {fn.node_name} returned a null output");
+                // an input returned as it is becomes a view, so the output can carry its own history
+                for (int i = 0; i < outputs.Length; i++)
+                    if (Array.Exists(inputs, t => ReferenceEquals(t, outputs[i]))) outputs[i] = outputs[i].View(outputs[i]._shape, outputs[i]._strides, outputs[i]._offset);
+                if (!Recording.Needs(inputs) || ctx.NonDifferentiable) return outputs;
+                string name = fn.node_name;
+                var shapes = inputs.Select(t => t._shape).ToArray();
+                var dtypes = inputs.Select(t => t.dtype).ToArray();
+                var outs = outputs.Select(o => (o._shape, o.dtype, o.device)).ToArray();
+                return Recording.RecordMulti(outputs, name, inputs, gs =>
                 {
-                    long s = shape[^k], t = target[^k];
-                    if (s != t && s != 1) return false;
-                }
-                return true;
+                    var full = new Tensor[outs.Length];
+                    for (int i = 0; i < full.Length; i++)
+                    {
+                        full[i] = gs.Length > i && gs[i] is { } g ? g : torch.zeros(outs[i]._shape, outs[i].dtype, outs[i].device);
+                        GradOwnership.Escape(full[i]);
+                    }
+                    var grads = fn.backward(ctx, full);
+                    if (grads.Length != inputs.Length)
+                        throw new InvalidOperationException($"function {name} returned an incorrect number of gradients (expected {inputs.Length}, got {grads.Length})");
+                    for (int i = 0; i < grads.Length; i++)
+                        if (grads[i] is { } gi)
+                        {
+                            GradOwnership.Escape(gi);
+                            grads[i] = FunctionGradients.Validate(name, i, gi, shapes[i], dtypes[i]);
+                            GradOwnership.Escape(grads[i]!);
+                        }
+                    return grads;
+                }, ctx.SavedRaw);
             }
         }
 

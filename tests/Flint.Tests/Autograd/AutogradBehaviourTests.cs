@@ -58,6 +58,20 @@ public class AutogradBehaviourTests
         }
     }
 
+    private sealed class SumAndProduct : torch.autograd.MultiTensorFunction<SumAndProduct>
+    {
+        public override Tensor[] forward(torch.autograd.FunctionCtx ctx, params Tensor[] inputs)
+        {
+            ctx.save_for_backward(inputs[0], inputs[1]);
+            return [inputs[0] + inputs[1], inputs[0] * inputs[1]];
+        }
+        public override Tensor?[] backward(torch.autograd.FunctionCtx ctx, Tensor[] g)
+        {
+            var (a, b) = (ctx.saved_tensors[0], ctx.saved_tensors[1]);
+            return [g[0] + g[1] * b, g[0] + g[1] * a];
+        }
+    }
+
     internal sealed class WrongSquare : torch.autograd.Function<WrongSquare>
     {
         public override Tensor forward(torch.autograd.FunctionCtx ctx, params Tensor[] inputs)
@@ -415,6 +429,22 @@ public class AutogradBehaviourTests
             return new object?[] { x.grad, r };
         },
         ["inplace_view_of_leaf"] = () => { torch.ones(3, requires_grad: true)[0].mul_(2); return null; },
+        ["custom_two_outputs"] = () =>
+        {
+            var a = T(1, 2, 3).requires_grad_();
+            var b = T(4, 5, 6).requires_grad_();
+            var r = SumAndProduct.apply(a, b);
+            (r[0] * 2 + r[1] * 3).sum().backward();
+            return new object?[] { r[0].detach(), r[1].detach(), a.grad, b.grad, r[0].grad_fn!.name(), ReferenceEquals(r[0].grad_fn, r[1].grad_fn) ? "True" : "False" };
+        },
+        ["custom_two_outputs_one_used"] = () =>
+        {
+            var a = T(1, 2, 3).requires_grad_();
+            var b = T(4, 5, 6).requires_grad_();
+            var r = SumAndProduct.apply(a, b);
+            r[1].sum().backward();
+            return new object?[] { a.grad, b.grad };
+        },
         ["inplace_leaf"] = () => { torch.ones(2, requires_grad: true).add_(1); return null; },
         ["requires_grad_int_factory"] = () => torch.ones(2, dtype: torch.int64, requires_grad: true),
         ["requires_grad_int_method"] = () => torch.ones(2, dtype: torch.int64).requires_grad_(),

@@ -450,6 +450,59 @@ def inplace_view_of_leaf():
 
 
 @case
+def inference_tensors():
+    with torch.inference_mode():
+        x = torch.ones(3)
+        y = x * 2
+    n = torch.ones(2)
+    with torch.inference_mode():
+        v = n.view(2)
+        m = n * 1
+    return [str(x.is_inference()), str(y.is_inference()), str(n.is_inference()), str(v.is_inference()),
+            str(m.is_inference()), str((x * 2).is_inference()), x * 2]
+
+
+@case
+def inference_tensor_saved_for_backward():
+    with torch.inference_mode():
+        x = torch.ones(3)
+    w = torch.ones(3, requires_grad=True)
+    (x * w).sum().backward()
+
+
+@case
+def inference_tensor_not_saved_is_fine():
+    with torch.inference_mode():
+        x = torch.ones(3)
+    w = torch.ones(3, requires_grad=True)
+    (x + w).sum().backward()
+    return w.grad
+
+
+@case
+def inference_tensor_inplace_outside():
+    with torch.inference_mode():
+        x = torch.ones(3)
+    x.add_(1)
+
+
+@case
+def inference_tensor_inplace_inside():
+    with torch.inference_mode():
+        x = torch.ones(3)
+    with torch.inference_mode():
+        x.add_(1)
+    return x
+
+
+@case
+def inference_tensor_requires_grad_outside():
+    with torch.inference_mode():
+        x = torch.ones(3)
+    x.requires_grad_()
+
+
+@case
 def inplace_leaf():
     x = torch.ones(2, requires_grad=True)
     x.add_(1)

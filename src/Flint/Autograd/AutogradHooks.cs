@@ -17,6 +17,8 @@ internal static class AutogradHooks
 
     internal static void CheckInPlace(Tensor self)
     {
+        if (self._storage.IsInference && !GradMode.IsInference)
+            throw new InvalidOperationException("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.");
         if (self.requires_grad && self.is_leaf && GradMode.IsEnabled)
             throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
     }

@@ -50,7 +50,15 @@ internal static class Recording
     }
 
     /// <summary>A placeholder input for an absent optional operand: its edge is None, as PyTorch shows it.</summary>
-    internal static readonly Tensor Undefined = Tensor.Empty([0], DType.Float32);
+    internal static readonly Tensor Undefined = MakeUndefined();
+
+    // never an inference tensor, whichever mode first touches it
+    private static Tensor MakeUndefined()
+    {
+        var t = Tensor.Empty([0], DType.Float32);
+        t._storage.IsInference = false;
+        return t;
+    }
 
     /// <summary>Records an op with several outputs; null output gradients are passed as null.</summary>
     internal static Tensor[] RecordMulti(Tensor[] results, string name, Tensor[] inputs, Func<Tensor?[], Tensor?[]> backward, params Tensor[] saved)

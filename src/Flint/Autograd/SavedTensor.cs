@@ -14,6 +14,8 @@ internal struct SavedTensor
 
     internal SavedTensor(Tensor t, bool isOutput = false)
     {
+        if (t._storage.IsInference && !GradMode.IsInference)
+            throw new InvalidOperationException("Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.");
         tensor = t; savedVersion = t.VersionValue; this.isOutput = isOutput;
         shape = t._shape; dtype = t.dtype;
     }

@@ -22,6 +22,9 @@ public abstract class Storage
     internal readonly long Serial = Interlocked.Increment(ref serials);
     internal static long LastSerial => Volatile.Read(ref serials);
 
+    /// <summary>Made under torch.inference_mode(): tensors over it are inference tensors (PyTorch's is_inference).</summary>
+    internal bool IsInference = Autograd.GradMode.IsInference;
+
     // Bookkeeping of the backward run that holds this storage as a gradient (see Autograd.GradOwnership).
     internal long GradRun;
     internal int GradHolders;

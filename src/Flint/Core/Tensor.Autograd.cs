@@ -38,6 +38,8 @@ public partial class Tensor
             }
             if (value && !dtype.is_floating_point)
                 throw new InvalidOperationException("only Tensors of floating point and complex dtype can require gradients");
+            if (value && _storage.IsInference && !GradMode.IsInference)
+                throw new InvalidOperationException("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
             _requiresGrad = value;
         }
     }
@@ -58,6 +60,9 @@ public partial class Tensor
             throw new InvalidOperationException("Only Tensors of floating point and complex dtype can require gradients");
         _requiresGrad = true;
     }
+
+    /// <summary>Whether this tensor was made under torch.inference_mode() (it, and its views, are then inference tensors).</summary>
+    public bool is_inference() => _storage.IsInference;
 
     /// <summary>The gradient accumulated by backward (null until then).</summary>
     public Tensor? grad

@@ -445,6 +445,53 @@ public class AutogradBehaviourTests
             r[1].sum().backward();
             return new object?[] { a.grad, b.grad };
         },
+        ["inference_tensors"] = () =>
+        {
+            Tensor x, y, v, m;
+            using (torch.inference_mode()) { x = torch.ones(3); y = x * 2; }
+            var n = torch.ones(2);
+            using (torch.inference_mode()) { v = n.view(2); m = n * 1; }
+            static string B(bool b) => b ? "True" : "False";
+            return new object?[] { B(x.is_inference()), B(y.is_inference()), B(n.is_inference()), B(v.is_inference()),
+                B(m.is_inference()), B((x * 2).is_inference()), x * 2 };
+        },
+        ["inference_tensor_saved_for_backward"] = () =>
+        {
+            Tensor x;
+            using (torch.inference_mode()) x = torch.ones(3);
+            var w = torch.ones(3, requires_grad: true);
+            (x * w).sum().backward();
+            return null;
+        },
+        ["inference_tensor_not_saved_is_fine"] = () =>
+        {
+            Tensor x;
+            using (torch.inference_mode()) x = torch.ones(3);
+            var w = torch.ones(3, requires_grad: true);
+            (x + w).sum().backward();
+            return w.grad;
+        },
+        ["inference_tensor_inplace_outside"] = () =>
+        {
+            Tensor x;
+            using (torch.inference_mode()) x = torch.ones(3);
+            x.add_(1);
+            return null;
+        },
+        ["inference_tensor_inplace_inside"] = () =>
+        {
+            Tensor x;
+            using (torch.inference_mode()) x = torch.ones(3);
+            using (torch.inference_mode()) x.add_(1);
+            return x;
+        },
+        ["inference_tensor_requires_grad_outside"] = () =>
+        {
+            Tensor x;
+            using (torch.inference_mode()) x = torch.ones(3);
+            x.requires_grad_();
+            return null;
+        },
         ["inplace_leaf"] = () => { torch.ones(2, requires_grad: true).add_(1); return null; },
         ["requires_grad_int_factory"] = () => torch.ones(2, dtype: torch.int64, requires_grad: true),
         ["requires_grad_int_method"] = () => torch.ones(2, dtype: torch.int64).requires_grad_(),

@@ -46,11 +46,15 @@ internal sealed class CopySlices : Node
     /// <summary>A fresh tensor holding <paramref name="g"/> laid out with <paramref name="strides"/> (which are dense).</summary>
     private static Tensor LikeBase(Tensor g, long[] shape, long[] strides)
     {
-        var r = Tensor.HasContiguousStrides(shape, strides) ? Tensor.Empty(shape, g.dtype, g.device)
-            : Tensor.EmptyLike(new Tensor(g._storage, shape, strides, 0), g.dtype, g.device);
+        var r = EmptyLikeBase(g, shape, strides);
         r.copy_(g);
         return r;
     }
+
+    /// <summary>A new tensor of <paramref name="shape"/> laid out with the dense <paramref name="strides"/>, dtype and device of <paramref name="like"/>.</summary>
+    private static Tensor EmptyLikeBase(Tensor like, long[] shape, long[] strides) =>
+        Tensor.HasContiguousStrides(shape, strides) ? Tensor.Empty(shape, like.dtype, like.device)
+            : Tensor.EmptyLike(new Tensor(like._storage, shape, strides, 0), like.dtype, like.device);
 
     /// <summary>Whether a base's layout lets a view's geometry be replayed on a fresh gradient tensor.</summary>
     private static bool Replayable(Tensor root) => Shape.IsNonOverlappingAndDense(root._shape, root._strides);
@@ -91,7 +95,7 @@ internal sealed class CopySlices : Node
         long offset = view._offset - root._offset;
         var node = new FunctionNode("AsStridedBackward0", (Func<Tensor, Tensor?[]>)(g =>
         {
-            var result = LikeBase(torch.zeros([], g.dtype, g.device).expand(baseShape), baseShape, baseStrides);
+            var result = EmptyLikeBase(g, baseShape, baseStrides).zero_();
             // broadcast (stride 0) dims of the view read one element: their gradients add up
             var gs = g; var vs = (long[])shape.Clone();
             for (int d = 0; d < vs.Length; d++)

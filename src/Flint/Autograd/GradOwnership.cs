@@ -2,9 +2,9 @@ namespace Flint.Autograd;
 
 /// <summary>
 /// Which gradients a backward run may hand to a leaf's <c>.grad</c> without copying (PyTorch steals a gradient
-/// whose only reference is the engine's). A gradient qualifies when its storage was allocated during the run,
-/// exactly one gradient buffer of the run holds it, nothing outside the engine has seen it (tensor hooks and
-/// custom Functions mark what they touch as escaped), and it covers its whole storage densely.
+/// whose only reference is the engine's). A gradient qualifies when its storage was allocated by the run (on the
+/// engine's thread), exactly one gradient buffer of the run holds it, nothing outside the engine has seen it
+/// (tensor hooks and custom Functions mark what they touch as escaped), and it covers its whole storage densely.
 /// </summary>
 internal static class GradOwnership
 {
@@ -12,20 +12,22 @@ internal static class GradOwnership
     private static long runs;
 
     [ThreadStatic] private static long currentRun;
-    [ThreadStatic] private static long runStartSerial;
+
+    /// <summary>The run active on this thread (0 for none); storages record it when they are made.</summary>
+    internal static long CurrentRun => currentRun;
 
     /// <summary>Starts a run on this thread whose gradients may be stolen; returns what <see cref="End"/> restores.</summary>
-    internal static (long run, long start) Begin() => Swap(Interlocked.Increment(ref runs), Storage.LastSerial);
+    internal static long Begin() => Swap(Interlocked.Increment(ref runs));
 
     /// <summary>Starts a stretch in which nothing may be stolen (a run that returns gradients to the caller).</summary>
-    internal static (long run, long start) Suspend() => Swap(0, long.MaxValue);
+    internal static long Suspend() => Swap(0);
 
-    internal static void End((long run, long start) previous) => Swap(previous.run, previous.start);
+    internal static void End(long previous) => Swap(previous);
 
-    private static (long, long) Swap(long run, long start)
+    private static long Swap(long run)
     {
-        var previous = (currentRun, runStartSerial);
-        currentRun = run; runStartSerial = start;
+        var previous = currentRun;
+        currentRun = run;
         return previous;
     }
 
@@ -60,7 +62,7 @@ internal static class GradOwnership
     internal static bool CanSteal(Tensor g)
     {
         var st = g._storage;
-        return currentRun != 0 && st.GradRun == currentRun && st.GradHolders == 1 && st.Serial > runStartSerial
+        return currentRun != 0 && st.GradRun == currentRun && st.GradHolders == 1 && st.BornInRun == currentRun
             && !st.Borrowed && g._offset == 0 && Shape.Numel(g._shape) == st.Count && Tensor.HasContiguousStrides(g._shape, g._strides);
     }
 }

@@ -17,10 +17,8 @@ public abstract class Storage
 
     protected Storage(DType dtype, long count) { this.dtype = dtype; Count = count; }
 
-    private static long serials;
-    /// <summary>Allocation order: a storage made after a backward run began has a larger serial than the run's start.</summary>
-    internal readonly long Serial = Interlocked.Increment(ref serials);
-    internal static long LastSerial => Volatile.Read(ref serials);
+    /// <summary>The backward run active on the allocating thread (0 for none): only a gradient made by the run may be stolen by it.</summary>
+    internal readonly long BornInRun = Autograd.GradOwnership.CurrentRun;
 
     /// <summary>Made under torch.inference_mode(): tensors over it are inference tensors (PyTorch's is_inference).</summary>
     internal bool IsInference = Autograd.GradMode.IsInference;

@@ -76,41 +76,26 @@ internal static class VectorKernels
     }
 
     /// <summary>
-    /// Runs this long go through System.Numerics.Tensors.TensorPrimitives, whose loops stream large buffers with
-    /// non-temporal stores and more loads in flight than ours: memory-bound adds run about 1.5x faster per thread.
+    /// Runs this long go through System.Numerics.Tensors.TensorPrimitives: in an interleaved single-thread
+    /// comparison on 10M floats its in-place add took about 10 % less time than our Vector512 loop.
     /// </summary>
     internal const int PrimitivesRun = 1 << 16;
 
     private static bool PrimitivesBinary<T>(int kind, ref T a, ref T b, ref T y, nint n) where T : unmanaged, INumber<T>
     {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) return false;
         int len = checked((int)n);
-        if (typeof(T) == typeof(float))
+        var x1 = MemoryMarshal.CreateReadOnlySpan(ref a, len);
+        var x2 = MemoryMarshal.CreateReadOnlySpan(ref b, len);
+        var d = MemoryMarshal.CreateSpan(ref y, len);
+        switch (kind)
         {
-            var x1 = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref a), len);
-            var x2 = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref b), len);
-            var d = MemoryMarshal.CreateSpan(ref Unsafe.As<T, float>(ref y), len);
-            switch (kind)
-            {
-                case 1: TensorPrimitives.Add(x1, x2, d); return true;
-                case 2: TensorPrimitives.Subtract(x1, x2, d); return true;
-                case 3: TensorPrimitives.Multiply(x1, x2, d); return true;
-                default: TensorPrimitives.Divide(x1, x2, d); return true;
-            }
+            case 1: TensorPrimitives.Add(x1, x2, d); break;
+            case 2: TensorPrimitives.Subtract(x1, x2, d); break;
+            case 3: TensorPrimitives.Multiply(x1, x2, d); break;
+            default: TensorPrimitives.Divide(x1, x2, d); break;
         }
-        if (typeof(T) == typeof(double))
-        {
-            var x1 = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, double>(ref a), len);
-            var x2 = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, double>(ref b), len);
-            var d = MemoryMarshal.CreateSpan(ref Unsafe.As<T, double>(ref y), len);
-            switch (kind)
-            {
-                case 1: TensorPrimitives.Add(x1, x2, d); return true;
-                case 2: TensorPrimitives.Subtract(x1, x2, d); return true;
-                case 3: TensorPrimitives.Multiply(x1, x2, d); return true;
-                default: TensorPrimitives.Divide(x1, x2, d); return true;
-            }
-        }
-        return false;
+        return true;
     }
 
     internal static void Binary<T, TV>(VectorPath path, ref T a0, int sa, ref T b0, int sb, ref T y, nint n)

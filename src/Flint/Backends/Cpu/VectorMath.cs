@@ -6,7 +6,7 @@ namespace Flint.Backends.Cpu;
 
 /// <summary>
 /// Vector forms of float32 special functions that .NET's TensorPrimitives lacks (erf, erfc, GELU in both
-/// forms), evaluated in float lanes (see <see cref="Float512"/>). GELU of negative inputs and erfc never subtract
+/// forms), evaluated in float lanes (see <see cref="FloatForm"/>). GELU of negative inputs and erfc never subtract
 /// nearly equal numbers (PyTorch's float kernels lose bits to 1 + erf(x) cancelling there). float64 keeps the
 /// scalar double-precision code.
 /// </summary>
@@ -23,8 +23,8 @@ internal static class VectorMath
         if (kind == 0) return false;
         ref float xf = ref Unsafe.As<T, float>(ref x);
         ref float yf = ref Unsafe.As<T, float>(ref y);
-        if (path == VectorPath.Vector512 && Vector512.IsHardwareAccelerated) { Float512(kind, ref xf, ref yf, n); return true; }
-        if (Vector256.IsHardwareAccelerated) { Float256(kind, ref xf, ref yf, n); return true; }
+        if (path == VectorPath.Vector512 && Vector512.IsHardwareAccelerated) { FloatForm(kind, wide: true, ref xf, ref yf, n); return true; }
+        if (Vector256.IsHardwareAccelerated) { FloatForm(kind, wide: false, ref xf, ref yf, n); return true; }
         return false;
     }
 
@@ -39,8 +39,10 @@ internal static class VectorMath
     // rounding of the exponent's argument keeps results within about 1e-5 absolute and a few ulps elsewhere;
     // a ragged end of a run goes through one zero-padded vector, so every element gets the same formula.
 
-    private static void Float512(int kind, ref float x, ref float y, nint n)
+    /// <summary>Runs kind over a float run in blocks, in Vector512 lanes when <paramref name="wide"/>, else Vector256.</summary>
+    private static void FloatForm(int kind, bool wide, ref float x, ref float y, nint n)
     {
+        int lanes = wide ? 16 : 8;
         Span<float> tBuf = stackalloc float[Block];
         Span<float> eBuf = stackalloc float[Block];
         Span<float> pad = stackalloc float[16];
@@ -48,56 +50,33 @@ internal static class VectorMath
         ref float e0 = ref eBuf[0];
         for (nint b = 0; b < n; b += Block)
         {
-            int len = (int)Math.Min(Block, n - b), full = len & ~15;
+            int len = (int)Math.Min(Block, n - b), full = len / lanes * lanes;
             ref float xb = ref Unsafe.Add(ref x, b);
             ref float yb = ref Unsafe.Add(ref y, b);
-            for (int k = 0; k < full; k += 16) Args(kind, Vector512.LoadUnsafe(ref xb, (nuint)k), ref t0, ref e0, k);
             if (full < len)
             {
                 pad.Clear();
                 for (int j = full; j < len; j++) pad[j - full] = Unsafe.Add(ref xb, j);
-                Args(kind, Vector512.Create((ReadOnlySpan<float>)pad), ref t0, ref e0, full);
             }
-            int used = full < len ? full + 16 : full;
+            int used = full < len ? full + lanes : full;
+            // pass 1: the exponent's argument (and t); the ragged end from the zero-padded copy
+            for (int k = 0; k < used; k += lanes)
+            {
+                ref float src = ref k < full ? ref Unsafe.Add(ref xb, k) : ref pad[0];
+                if (wide) Args(kind, Vector512.LoadUnsafe(ref src), ref t0, ref e0, k);
+                else Args(kind, Vector256.LoadUnsafe(ref src), ref t0, ref e0, k);
+            }
             System.Numerics.Tensors.TensorPrimitives.Exp(eBuf[..used], eBuf[..used]);
-            for (int k = 0; k < full; k += 16)
-                Finish(kind, Vector512.LoadUnsafe(ref xb, (nuint)k), ref t0, ref e0, k).StoreUnsafe(ref yb, (nuint)k);
-            if (full < len)
+            // pass 2: finish; the ragged end goes back through the padded copy
+            for (int k = 0; k < used; k += lanes)
             {
-                Finish(kind, Vector512.Create((ReadOnlySpan<float>)pad), ref t0, ref e0, full).CopyTo(pad);
-                for (int j = full; j < len; j++) Unsafe.Add(ref yb, j) = pad[j - full];
+                bool inside = k < full;
+                ref float src = ref inside ? ref Unsafe.Add(ref xb, k) : ref pad[0];
+                ref float dst = ref inside ? ref Unsafe.Add(ref yb, k) : ref pad[0];
+                if (wide) Finish(kind, Vector512.LoadUnsafe(ref src), ref t0, ref e0, k).StoreUnsafe(ref dst);
+                else Finish(kind, Vector256.LoadUnsafe(ref src), ref t0, ref e0, k).StoreUnsafe(ref dst);
             }
-        }
-    }
-
-    private static void Float256(int kind, ref float x, ref float y, nint n)
-    {
-        Span<float> tBuf = stackalloc float[Block];
-        Span<float> eBuf = stackalloc float[Block];
-        Span<float> pad = stackalloc float[8];
-        ref float t0 = ref tBuf[0];
-        ref float e0 = ref eBuf[0];
-        for (nint b = 0; b < n; b += Block)
-        {
-            int len = (int)Math.Min(Block, n - b), full = len & ~7;
-            ref float xb = ref Unsafe.Add(ref x, b);
-            ref float yb = ref Unsafe.Add(ref y, b);
-            for (int k = 0; k < full; k += 8) Args(kind, Vector256.LoadUnsafe(ref xb, (nuint)k), ref t0, ref e0, k);
-            if (full < len)
-            {
-                pad.Clear();
-                for (int j = full; j < len; j++) pad[j - full] = Unsafe.Add(ref xb, j);
-                Args(kind, Vector256.Create((ReadOnlySpan<float>)pad), ref t0, ref e0, full);
-            }
-            int used = full < len ? full + 8 : full;
-            System.Numerics.Tensors.TensorPrimitives.Exp(eBuf[..used], eBuf[..used]);
-            for (int k = 0; k < full; k += 8)
-                Finish(kind, Vector256.LoadUnsafe(ref xb, (nuint)k), ref t0, ref e0, k).StoreUnsafe(ref yb, (nuint)k);
-            if (full < len)
-            {
-                Finish(kind, Vector256.Create((ReadOnlySpan<float>)pad), ref t0, ref e0, full).CopyTo(pad);
-                for (int j = full; j < len; j++) Unsafe.Add(ref yb, j) = pad[j - full];
-            }
+            for (int j = full; j < len; j++) Unsafe.Add(ref yb, j) = pad[j - full];
         }
     }
 

@@ -87,7 +87,7 @@ public partial class Tensor
     public bool is_leaf => grad_fn is null;
 
     /// <summary>The name of the operation that made this tensor, as printed in <c>grad_fn=&lt;...&gt;</c> (null for leaves).</summary>
-    internal string? GradFnName => _gradFn?.name();
+    internal string? GradFnName => grad_fn?.name();
 
     internal List<Func<Tensor, Tensor?>>? HookList => _extras?.Hooks;
     internal List<Action<Tensor>>? PostAccumulateHookList => _extras?.PostAccumulateHooks;

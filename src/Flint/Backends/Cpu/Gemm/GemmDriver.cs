@@ -114,7 +114,8 @@ internal static class GemmDriver
             {
                 ref T pa0 = ref MemoryMarshal.GetArrayDataReference(packA);
                 ref T aIn = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a.Data), (nint)aOff);
-                nint rsa = (nint)a.Rs, csa = (nint)a.Cs;
+                // A's element (i, p) of a k block: in place at aIn[i*Rs + p*Cs]; packed in MR-row panels at pa[i*kb + p*MR]
+                nint rsa = inPlaceA ? (nint)a.Rs : 1, csa = inPlaceA ? (nint)a.Cs : mr;
                 ref T pb0 = ref MemoryMarshal.GetArrayDataReference(packB);
                 ref T cBase = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Data), (nint)cOff);
                 nint rsc = (nint)c.Rs, csc = (nint)c.Cs;
@@ -122,7 +123,8 @@ internal static class GemmDriver
                 {
                     int kb = Math.Min(kc, k - p0);
                     T betaK = q == 0 ? beta : T.One;
-                    ref T paK = ref Unsafe.Add(ref pa0, (nint)p0 * mPad);
+                    ref T aK = ref inPlaceA ? ref Unsafe.Add(ref aIn, p0 * csa) : ref Unsafe.Add(ref pa0, (nint)p0 * mPad);
+                    nint rowStep = inPlaceA ? rsa : kb;
                     ref T pbK = ref Unsafe.Add(ref pb0, (nint)p0 * nPad);
                     for (int jr = c0; jr < cEnd; jr += nr)
                     {
@@ -132,12 +134,8 @@ internal static class GemmDriver
                         for (int ir = r0; ir < rEnd; ir += mr)
                         {
                             int mrr = Math.Min(mr, rEnd - ir);
-                            if (inPlaceA)
-                                TK.Run(kb, ref Unsafe.Add(ref aIn, ir * rsa + p0 * csa), rsa, csa, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
-                                    rsc, csc, mrr, nrr, alpha, betaK);
-                            else
-                                TK.Run(kb, ref Unsafe.Add(ref paK, (nint)ir * kb), 1, mr, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
-                                    rsc, csc, mrr, nrr, alpha, betaK);
+                            TK.Run(kb, ref Unsafe.Add(ref aK, ir * rowStep), rsa, csa, ref pb, ref Unsafe.Add(ref cCol, ir * rsc),
+                                rsc, csc, mrr, nrr, alpha, betaK);
                         }
                     }
                 }

@@ -48,7 +48,7 @@ public static partial class torch
         for (int i = 0; i < shape.Length; i++) { shape[i] = array.Lengths[i]; strides[i] = array.Strides[i]; }
         if (array.FlattenedLength == 0) return Tensor.Empty(shape, dt);
         if (SnTensorAccess<T>.TryGetBacking(array) is var (values, start)
-            && strides.All(s => s >= 0) && MaxOffset(shape, strides, start) < values.LongLength)
+            && strides.All(s => s >= 0) && Shape.LiesInside(shape, strides, start, values.LongLength))
         {
             var st = new CpuStorage(dt, values) { Borrowed = true };
             return new Tensor(st, shape, strides, start);
@@ -56,13 +56,6 @@ public static partial class torch
         var flat = new T[array.FlattenedLength];
         array.FlattenTo(flat);
         return from_array(flat, shape);
-    }
-
-    private static long MaxOffset(long[] shape, long[] strides, long start)
-    {
-        long m = start;
-        for (int i = 0; i < shape.Length; i++) m += (shape[i] - 1) * strides[i];
-        return m;
     }
 }
 

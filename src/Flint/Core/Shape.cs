@@ -3,11 +3,96 @@ namespace Flint;
 /// <summary>Shape and stride arithmetic shared by every op: broadcasting, dim wrapping, contiguity.</summary>
 internal static class Shape
 {
+    /// <summary>
+    /// The element count of a shape. The product is checked: a product past the range of a long throws PyTorch's
+    /// "numel: integer multiplication overflow" instead of wrapping (a wrapped count would let a tensor claim
+    /// more elements than its storage holds). The overflow is sticky, as PyTorch's: a later zero does not clear it.
+    /// </summary>
     internal static long Numel(ReadOnlySpan<long> shape)
     {
-        long n = 1;
-        foreach (var d in shape) n *= d;
-        return n;
+        ulong n = 1, high = 0;
+        foreach (var d in shape) high |= Math.BigMul(n, unchecked((ulong)d), out n);
+        if (high != 0 || n > long.MaxValue) throw new ArgumentException("numel: integer multiplication overflow");
+        return (long)n;
+    }
+
+    /// <summary>
+    /// The element count of a new contiguous storage for <paramref name="shape"/>, refusing a count whose size in
+    /// bytes overflows (PyTorch's computeStorageNbytesContiguous and its message).
+    /// </summary>
+    internal static long ContiguousStorageCount(ReadOnlySpan<long> shape, int itemsize)
+    {
+        ulong n = 1, high = 0;
+        foreach (var d in shape) high |= Math.BigMul(n, unchecked((ulong)d), out n);
+        high |= Math.BigMul(n, (ulong)itemsize, out ulong bytes);
+        if (high != 0 || bytes > long.MaxValue)
+            throw new ArgumentException($"Storage size calculation overflowed with sizes={Str(shape)}");
+        return (long)n;
+    }
+
+    /// <summary>
+    /// The number of storage elements a (sizes, strides, offset) view reaches: one past its furthest element, or 0
+    /// when it has no elements (PyTorch's computeStorageNbytes, in elements). Every product and sum is checked;
+    /// negative strides and offsets count as overflow, as PyTorch's unsigned arithmetic makes them.
+    /// </summary>
+    internal static long StridedStorageCount(ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long offset, int itemsize)
+    {
+        ulong reach = 1, high = 0;
+        bool overflow = false;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            if (sizes[i] == 0) return 0;
+            high |= Math.BigMul(unchecked((ulong)strides[i]), unchecked((ulong)(sizes[i] - 1)), out ulong span);
+            ulong sum = reach + span;
+            overflow |= sum < reach;
+            reach = sum;
+        }
+        ulong withOffset = reach + unchecked((ulong)offset);
+        overflow |= withOffset < reach || offset < 0;
+        high |= Math.BigMul(withOffset, (ulong)itemsize, out ulong bytes);
+        if (overflow || high != 0 || bytes > long.MaxValue)
+            throw new ArgumentException($"Storage size calculation overflowed with sizes={Str(sizes)} and strides={Str(strides)}");
+        return (long)withOffset;
+    }
+
+    /// <summary>
+    /// True when every element of a (sizes, strides, offset) view lies inside a storage of
+    /// <paramref name="storageCount"/> elements, with negative strides allowed (the internal layouts flip makes);
+    /// exact in 128-bit arithmetic. Views with no elements are always inside.
+    /// </summary>
+    internal static bool LiesInside(ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long offset, long storageCount)
+    {
+        if (sizes.Length != strides.Length) return false;
+        ulong n = 1, over = 0;
+        foreach (var d in sizes)
+        {
+            if (d < 0) return false;
+            over |= Math.BigMul(n, (ulong)d, out n);
+        }
+        if (over != 0 || n > long.MaxValue) return false;
+        if (n == 0) return true;
+        Int128 low = offset, high = offset;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            Int128 span = (Int128)(sizes[i] - 1) * strides[i];
+            if (span < 0) low += span; else high += span;
+        }
+        return low >= 0 && high < storageCount;
+    }
+
+    /// <summary>
+    /// Checks that a (sizes, strides, offset) view of a storage of <paramref name="storageCount"/> elements stays
+    /// inside it, with PyTorch's messages (the setStorage check of as_strided and set_, the numel check).
+    /// </summary>
+    internal static void CheckInBounds(ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long offset, long storageCount, int itemsize)
+    {
+        if (sizes.Length != strides.Length)
+            throw new ArgumentException($"mismatch in length of strides and shape");
+        if (offset < 0) throw new ArgumentException($"Tensor: invalid storage offset {offset}");
+        long need = StridedStorageCount(sizes, strides, offset, itemsize);
+        if (need > storageCount)
+            throw new ArgumentException($"setStorage: sizes {Str(sizes)}, strides {Str(strides)}, storage offset {offset}, and itemsize {itemsize} requiring a storage size of {need * itemsize} are out of bounds for storage of size {storageCount * itemsize}");
+        Numel(sizes);
     }
 
     internal static long[] ContiguousStrides(ReadOnlySpan<long> shape)
@@ -43,21 +128,6 @@ internal static class Shape
     {
         if (ndim == 0) throw new IndexOutOfRangeException($"Dimension specified as {dim} but tensor has no dimensions");
         return WrapDim(dim, ndim);
-    }
-
-    /// <summary>The element count of a shape, refusing negative sizes and overflow as PyTorch's numel check.</summary>
-    internal static long CheckedNumel(ReadOnlySpan<long> shape)
-    {
-        ulong n = 1;
-        bool overflow = false;
-        foreach (var d in shape)
-        {
-            ulong u = unchecked((ulong)d);
-            if (u != 0 && n > ulong.MaxValue / u) overflow = true;
-            n = unchecked(n * u);
-        }
-        if (overflow || n > long.MaxValue) throw new ArgumentException("numel: integer multiplication overflow");
-        return (long)n;
     }
 
     /// <summary>
@@ -172,7 +242,7 @@ internal static class Shape
     {
         var r = shape.ToArray();
         int infer = -1;
-        long known = 1;
+        ulong product = 1, high = 0;
         for (int i = 0; i < r.Length; i++)
         {
             if (r[i] == -1)
@@ -181,10 +251,14 @@ internal static class Shape
                 infer = i;
             }
             else if (r[i] < 0) throw new ArgumentException($"invalid shape dimension {r[i]}");
-            else known *= r[i];
+            else high |= Math.BigMul(product, (ulong)r[i], out product);
         }
+        // a product that wraps could pass the size check below and view more elements than exist
+        bool overflow = high != 0 || product > long.MaxValue;
+        long known = unchecked((long)product);
         if (numel == known || (infer >= 0 && known > 0 && numel % known == 0))
         {
+            if (overflow) throw new ArgumentException("numel: integer multiplication overflow");
             if (infer >= 0)
             {
                 if (known == 0)

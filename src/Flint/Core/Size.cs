@@ -23,7 +23,7 @@ public sealed class Size : IReadOnlyList<long>, IEquatable<Size>
     public int Count => dims.Length;
     public int Length => dims.Length;
     /// <summary>The number of elements: the product of the sizes.</summary>
-    public long numel() { long n = 1; foreach (var d in dims) n *= d; return n; }
+    public long numel() => Shape.Numel(dims);
 
     public long[] ToArray() => (long[])dims.Clone();
     public static implicit operator long[](Size s) => s.ToArray();

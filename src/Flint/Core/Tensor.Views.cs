@@ -186,7 +186,7 @@ public partial class Tensor
                 sh[i] = size; st[i] = stride;
             }
         }
-        Shape.CheckedNumel(sh);
+        Shape.Numel(sh);
         var shp = _shape;
         return Rec(View(sh, st, _offset), "ExpandBackward0", g => Autograd.Recording.SumToShape(g, shp));
     }
@@ -390,15 +390,13 @@ public partial class Tensor
 
     public Tensor as_strided(long[] size, long[] stride, long? storage_offset = null)
     {
+        ArgumentNullException.ThrowIfNull(size);
+        ArgumentNullException.ThrowIfNull(stride);
         if (size.Length != stride.Length)
             throw new ArgumentException($"mismatch in length of strides and shape");
         foreach (var s in stride) if (s < 0) throw new ArgumentException("as_strided: Negative strides are not supported at the moment, got strides: " + Shape.Str(stride));
         long off = storage_offset ?? _offset;
-        if (off < 0) throw new ArgumentException($"Tensor: invalid storage offset {off}");
-        long max = off;
-        for (int i = 0; i < size.Length; i++) { if (size[i] == 0) { max = -1; break; } max += (size[i] - 1) * stride[i]; }
-        if (max >= _storage.Count)
-            throw new ArgumentException($"setStorage: sizes {Shape.Str(size)}, strides {Shape.Str(stride)}, storage offset {off}, and itemsize {dtype.itemsize} requiring a storage size of {(max + 1) * dtype.itemsize} are out of bounds for storage of size {_storage.Count * dtype.itemsize}");
+        Shape.CheckInBounds(size, stride, off, _storage.Count, dtype.itemsize);
         var v = View((long[])size.Clone(), (long[])stride.Clone(), off);
         var inSize = _shape; var inStride = _strides; long inOff = _offset; long storageCount = _storage.Count;
         var outSize = (long[])size.Clone(); var outStride = (long[])stride.Clone();

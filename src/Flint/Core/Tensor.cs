@@ -29,9 +29,18 @@ public partial class Tensor
 
     internal Tensor(Storage storage, long[] shape, long[] strides, long offset, VersionCounter? version = null)
     {
+        if (CheckLayouts && !Shape.LiesInside(shape, strides, offset, storage.Count))
+            throw new InvalidOperationException($"layout outside its storage: sizes {Shape.Str(shape)}, strides {Shape.Str(strides)}, offset {offset}, storage of {storage.Count} elements");
         _storage = storage; _shape = shape; _strides = strides; _offset = offset;
         _versionField = version;
     }
+
+    /// <summary>
+    /// Set by the test suite: every tensor made checks that its shape, strides and offset stay inside its storage,
+    /// so an op that computes a wrong view fails its tests instead of reading past the storage. The public entry
+    /// points that take a layout from the user or a file (as_strided, set_, from_array, the loaders) check always.
+    /// </summary>
+    internal static bool CheckLayouts;
 
     /// <summary>
     /// A new contiguous CPU tensor that takes <paramref name="shape"/> and <paramref name="strides"/> as they are
@@ -58,8 +67,7 @@ public partial class Tensor
     internal static Tensor CpuEmptyLike(Tensor like, DType dtype)
     {
         var shape = like._shape;
-        long n = 1;
-        foreach (var d in shape) n *= d;
+        long n = Shape.Numel(shape);
         var strides = HasContiguousStrides(shape, like._strides) ? like._strides : Shape.ContiguousStrides(shape);
         return new Tensor(CpuStorage.Allocate(dtype, n, zeroed: false), shape, strides, 0);
     }
@@ -74,7 +82,7 @@ public partial class Tensor
     {
         Shape.CheckSizes(shape);
         var backend = Backends.IBackend.For(device ?? Device.CPU);
-        var st = backend.Allocate(dtype, Shape.Numel(shape), zeroed);
+        var st = backend.Allocate(dtype, Shape.ContiguousStorageCount(shape, dtype.itemsize), zeroed);
         if (shape.Length == 0) return new Tensor(st, NoDims, NoDims, 0);
         return new Tensor(st, (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
     }
@@ -89,7 +97,7 @@ public partial class Tensor
         var shape = like._shape;
         var strides = Shape.PreserveStrides(shape, like._strides);
         var backend = Backends.IBackend.For(device ?? like.device);
-        var st = backend.Allocate(dtype, Shape.Numel(shape), zeroed: false);
+        var st = backend.Allocate(dtype, Shape.StridedStorageCount(shape, strides, 0, dtype.itemsize), zeroed: false);
         return new Tensor(st, (long[])shape.Clone(), strides, 0);
     }
 

@@ -72,7 +72,7 @@ public static partial class torch
                 s = (float)start.ToDouble(); e = (float)end.ToDouble(); st = (float)step.ToDouble();
             }
             CheckRange(s, e, st, true);
-            long n = RangeLength(Math.Ceiling((end.ToDouble() - start.ToDouble()) / step.ToDouble()));
+            long n = RangeLength(Math.Ceiling((end.ToDouble() - start.ToDouble()) / step.ToDouble()), dt);
             values = FloatRange(dt, n, s, st);
         }
         else
@@ -82,7 +82,7 @@ public static partial class torch
             CheckRange(s, e, st, false);
             double size = dt == int64 ? Math.Ceiling((double)unchecked(e - s) / st)
                 : Math.Ceiling((end.ToDouble() - start.ToDouble()) / step.ToDouble());
-            long n = RangeLength(size);
+            long n = RangeLength(size, dt);
             var v = new long[n];
             for (long i = 0; i < n; i++) v[i] = unchecked(s + st * i);
             values = v;
@@ -102,9 +102,10 @@ public static partial class torch
             throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
     }
 
-    private static long RangeLength(double size)
+    private static long RangeLength(double size, DType dt)
     {
         if (!(size >= 0 && size <= long.MaxValue)) throw new ArgumentException("invalid size, possible overflow?");
+        Shape.ContiguousStorageCount([(long)size], dt.itemsize);
         if (size > Array.MaxLength) throw new OutOfMemoryException($"arange: {size} elements do not fit in one .NET array");
         return (long)size;
     }
@@ -151,6 +152,7 @@ public static partial class torch
     {
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var dt = dtype ?? get_default_dtype();
+        Shape.ContiguousStorageCount([steps], dt.itemsize);
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
         Tensor r;
@@ -247,6 +249,7 @@ public static partial class torch
     {
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var dt = dtype ?? get_default_dtype();
+        Shape.ContiguousStorageCount([steps], dt.itemsize);
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
         Tensor r;

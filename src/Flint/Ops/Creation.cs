@@ -84,6 +84,25 @@ public static partial class torch
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
         return Finish(Tensor.Empty(size, dt, device), requires_grad);
     }
+    /// <summary>
+    /// An uninitialized tensor with the given sizes and strides over a storage just large enough for them
+    /// (torch.empty_strided); sizes and strides are checked, with PyTorch's messages.
+    /// </summary>
+    public static Tensor empty_strided(long[] size, long[] stride, DType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        ArgumentNullException.ThrowIfNull(size);
+        ArgumentNullException.ThrowIfNull(stride);
+        var dt = dtype ?? get_default_dtype();
+        if (requires_grad && !dt.is_floating_point)
+            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
+        if (size.Length != stride.Length)
+            throw new ArgumentException($"dimensionality of sizes ({size.Length}) must match dimensionality of strides ({stride.Length})");
+        Shape.CheckSizes(size);
+        long count = Shape.StridedStorageCount(size, stride, 0, dt.itemsize);
+        Shape.Numel(size);
+        var st = Backends.IBackend.For(device ?? Device.CPU).Allocate(dt, count, zeroed: false);
+        return Finish(new Tensor(st, (long[])size.Clone(), (long[])stride.Clone(), 0), requires_grad);
+    }
     public static Tensor zeros(params long[] size) => Filled(size, 0, null, null, false);
     public static Tensor zeros(long[] size, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Filled(size, 0, dtype, device, requires_grad);

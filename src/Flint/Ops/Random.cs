@@ -64,6 +64,8 @@ public static partial class torch
     public static Tensor randperm(long n, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
         if (n < 0) throw new ArgumentException($"n must be non-negative, got{n}");
+        Shape.ContiguousStorageCount([n], DType.Int64.itemsize);
+        if (n > Array.MaxLength) throw new OutOfMemoryException($"randperm: {n} elements do not fit in one .NET array");
         var idx = new long[n];
         RandomKernels.Randperm(generator ?? Generator.Default, idx);
         var t = from_array(idx, n).clone();

@@ -126,7 +126,14 @@ namespace Flint
                 throw new ArgumentException("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
             int n = repeats.Length, pad = n - ndim;
             var target = new long[n];
-            for (int i = 0; i < n; i++) target[i] = repeats[i] * (i < pad ? 1 : _shape[i - pad]);
+            for (int i = 0; i < n; i++)
+            {
+                long size = i < pad ? 1 : _shape[i - pad];
+                // a wrapped product would give a small, wrong shape
+                long high = Math.BigMul(repeats[i], size, out long low);
+                if (high != (low >> 63)) throw new ArgumentException("numel: integer multiplication overflow");
+                target[i] = low;
+            }
             Shape.CheckSizes(target);
             var r = Empty(target, dtype, device);
             if (r.numel() == 0) return r;

@@ -12,7 +12,8 @@ internal static class TensorBytes
     private const int Chunk = 1 << 30;
     /// <summary>Up to this many bytes a reader allocates the tensor before its bytes arrive; past it, from a stream
     /// whose length is unknown, the bytes are gathered first, so a header cannot make it allocate what the stream lacks.</summary>
-    internal const long EagerLimit = 64L << 20;
+    internal const long EagerLimit = 1L << 20;
+    private const int GatherLimit = 64 << 20;
 
     /// <summary>The tensor's array as bytes from <paramref name="byteOffset"/> on (a ref, valid for any length).</summary>
     private static ref byte At(Tensor t, long byteOffset) =>
@@ -76,7 +77,7 @@ internal static class TensorBytes
     {
         var blocks = new List<byte[]>();
         long got = 0;
-        int next = 1 << 20;
+        int next = 64 << 10;
         while (got < n)
         {
             int want = (int)Math.Min(next, n - got);
@@ -86,7 +87,7 @@ internal static class TensorBytes
             if (r > 0) blocks.Add(b);
             got += r;
             if (r < want) break;
-            next = (int)Math.Min((long)next * 2, EagerLimit);
+            next = (int)Math.Min((long)next * 2, GatherLimit);
         }
         return (blocks, got);
     }

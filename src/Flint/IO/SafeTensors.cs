@@ -102,9 +102,20 @@ public static class SafeTensors
         Span<byte> head = stackalloc byte[8];
         int got = stream.ReadAtLeast(head, 8, throwOnEndOfStream: false);
         long n = SafeTensorsHeader.ReadLength(head, got, length);
-        var bytes = new byte[n];
-        int hgot = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-        if (hgot < n) throw SafeTensorsHeader.TruncatedHeader(n, hgot);
+        byte[] bytes;
+        if (length is not null || n <= TensorBytes.EagerLimit)
+        {
+            bytes = new byte[n];
+            int hgot = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (hgot < n) throw SafeTensorsHeader.TruncatedHeader(n, hgot);
+        }
+        else
+        {
+            // unknown length: a claimed 100 MB header is not allocated before it arrives
+            var (blocks, hgot) = TensorBytes.Gather(stream, n);
+            if (hgot < n) throw SafeTensorsHeader.TruncatedHeader(n, hgot);
+            bytes = blocks.Count == 1 ? blocks[0] : blocks.SelectMany(b => b).ToArray();
+        }
         var header = SafeTensorsHeader.Parse(bytes, length);
         foreach (var e in header.Entries) CheckReadable(e);
 

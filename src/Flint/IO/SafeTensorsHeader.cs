@@ -90,11 +90,19 @@ internal sealed class SafeTensorsHeader
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw Invalid($"the header must be a JSON object, not {Kind(doc.RootElement)}");
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var p in doc.RootElement.EnumerateObject())
+            try
             {
-                if (!seen.Add(p.Name)) throw Invalid($"the name `{p.Name}` appears twice in the header");
-                if (p.Name == "__metadata__") h.ReadMetadata(p.Value);
-                else h.Entries.Add(ReadEntry(p.Name, p.Value));
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if (!seen.Add(p.Name)) throw Invalid($"the name `{p.Name}` appears twice in the header");
+                    if (p.Name == "__metadata__") h.ReadMetadata(p.Value);
+                    else h.Entries.Add(ReadEntry(p.Name, p.Value));
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                // a string escaping half of a surrogate pair has no UTF-16 form
+                throw Invalid("a string of the header is not valid Unicode: " + e.Message, e);
             }
         }
         foreach (var e in h.Entries) h.ByName[e.Name] = e;

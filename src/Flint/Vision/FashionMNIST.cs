@@ -81,7 +81,7 @@ public sealed class MnistDataset : Dataset, IBatchDataset
             var img = Find(dir, $"{prefix}-images-idx3-ubyte");
             var lbl = Find(dir, $"{prefix}-labels-idx1-ubyte");
             if (img is null || lbl is null) continue;
-            return new MnistDataset(ReadIdx(img), ReadIdx(lbl).to(torch.int64), transform, targetTransform) { raw_folder = dir };
+            return new MnistDataset(ReadChecked(img, 3), ReadChecked(lbl, 1).to(torch.int64), transform, targetTransform) { raw_folder = dir };
         }
         if (!download) throw new FileNotFoundException("Dataset not found. You can use download=True to download it");
         if (Download.Sets.ContainsKey(name))
@@ -97,7 +97,7 @@ public sealed class MnistDataset : Dataset, IBatchDataset
                     $"and downloading them failed. Copy the four IDX files into '{Path.Combine(root, name, "raw")}'.\n{e.Message}", e);
             }
             var raw = Download.RawFolder(root, name);
-            return new MnistDataset(ReadIdx(Find(raw, $"{prefix}-images-idx3-ubyte")!), ReadIdx(Find(raw, $"{prefix}-labels-idx1-ubyte")!).to(torch.int64), transform, targetTransform);
+            return new MnistDataset(ReadChecked(Find(raw, $"{prefix}-images-idx3-ubyte")!, 3), ReadChecked(Find(raw, $"{prefix}-labels-idx1-ubyte")!, 1).to(torch.int64), transform, targetTransform);
         }
         throw new FileNotFoundException(
             $"{name}: {prefix}-images-idx3-ubyte[.gz] and {prefix}-labels-idx1-ubyte[.gz] were not found in any of: {string.Join(", ", dirs)}. " +
@@ -128,32 +128,33 @@ public sealed class MnistDataset : Dataset, IBatchDataset
         return null;
     }
 
-    /// <summary>Reads an IDX file (the MNIST format): magic, dims big-endian, then uint8 data.</summary>
+    /// <summary>
+    /// Reads an IDX file (the MNIST format; gzipped when the name ends in .gz): magic, dims big-endian, then the
+    /// data. The header is read first and only the bytes it declares are decompressed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a well-formed IDX file (bad magic, 0 or more than 3 dims,
+    /// a shape larger than a Flint tensor, short data or trailing bytes).</exception>
     public static Tensor ReadIdx(string path)
     {
         using var fs = File.OpenRead(path);
-        return ReadIdx(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(fs, CompressionMode.Decompress) : fs);
+        if (!path.EndsWith(".gz", StringComparison.Ordinal)) return Idx.Read(fs);
+        using var gz = new GZipStream(fs, CompressionMode.Decompress);
+        return Idx.Read(gz);
     }
 
+    /// <inheritdoc cref="ReadIdx(string)"/>
     public static Tensor ReadIdx(Stream stream)
     {
-        using var ms = new MemoryStream();
-        stream.CopyTo(ms);
-        var bytes = ms.GetBuffer().AsSpan(0, (int)ms.Length);
-        if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08)
-            throw new InvalidDataException("not an IDX file of unsigned bytes (expected magic 0x00000803 or 0x00000801)");
-        int ndim = bytes[3];
-        if (bytes.Length < 4 + 4 * ndim) throw new InvalidDataException("IDX header is truncated");
-        var shape = new long[ndim];
-        long n = 1;
-        for (int i = 0; i < ndim; i++)
-        {
-            shape[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.Slice(4 + 4 * i, 4));
-            n *= shape[i];
-        }
-        int offset = 4 + 4 * ndim;
-        if (bytes.Length - offset < n) throw new InvalidDataException($"IDX data is truncated: expected {n} bytes, found {bytes.Length - offset}");
-        var data = bytes.Slice(offset, (int)n).ToArray();
-        return torch.from_array(data, shape);
+        ArgumentNullException.ThrowIfNull(stream);
+        return Idx.Read(stream);
+    }
+
+    /// <summary>torchvision's read_image_file and read_label_file checks: uint8 data of 3 (images) or 1 (labels) dims.</summary>
+    private static Tensor ReadChecked(string path, int ndim)
+    {
+        var x = ReadIdx(path);
+        if (x.dtype != DType.UInt8) throw new InvalidDataException($"{path}: x should be of dtype torch.uint8 instead of torch.{x.dtype.name}");
+        if (x.dim() != ndim) throw new InvalidDataException($"{path}: x should have {ndim} dimension instead of {x.dim()}");
+        return x;
     }
 }

@@ -17,8 +17,11 @@ public static partial class np
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int ArrayAlign = 64;
     private const int GrowthAxisMaxDigits = 21;
-    /// <summary>The longest header Flint parses; NumPy itself writes a few hundred bytes at most.</summary>
-    private const long MaxHeaderLength = 1 << 20;
+    /// <summary>The longest header (in characters) Flint parses: NumPy's <c>max_header_size</c> default. NumPy
+    /// itself writes a few hundred bytes at most.</summary>
+    private const int MaxHeaderSize = 10000;
+    /// <summary>How deeply brackets may nest in a header; Python's parser refuses more ("too many nested parentheses").</summary>
+    private const int MaxHeaderNesting = 200;
 
     // ---------------- save ----------------
 
@@ -159,11 +162,23 @@ public static partial class np
             consumed += ReadExactly(s, b, "array header length");
             headerLen = BinaryPrimitives.ReadUInt32LittleEndian(b);
         }
-        if (headerLen > MaxHeaderLength)
-            throw new InvalidDataException($"the array header length {headerLen} is too large (Flint reads headers of at most {MaxHeaderLength} bytes)");
+        // NumPy reads the header before it measures it, so a header cut short is an EOF error first.
+        if (available is long left && headerLen > left - consumed)
+            throw new InvalidDataException($"EOF: reading array header, expected {headerLen} bytes got {Math.Max(0, left - consumed)}");
+        // NumPy measures the decoded header in characters; a UTF-8 character takes at most 4 bytes.
+        if (headerLen > (major == 3 ? 4L * MaxHeaderSize : MaxHeaderSize))
+            throw HeaderTooLarge(headerLen);
         var hb = new byte[headerLen];
         consumed += ReadExactly(s, hb, "array header");
-        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(hb);
+        string header;
+        if (major == 3)
+        {
+            try { header = new UTF8Encoding(false, true).GetString(hb); }
+            catch (DecoderFallbackException) { throw new InvalidDataException("the array header is not valid UTF-8"); }
+            int chars = header.EnumerateRunes().Count();
+            if (chars > MaxHeaderSize) throw HeaderTooLarge(chars);
+        }
+        else header = Encoding.Latin1.GetString(hb);
 
         var (dtype, byteSwap, shape, fortran) = ParseHeader(header);
 
@@ -196,6 +211,9 @@ public static partial class np
             t = t.permute(Enumerable.Range(0, shape.Length).Reverse().Select(i => (long)i).ToArray());
         return t;
     }
+
+    private static InvalidDataException HeaderTooLarge(long length) =>
+        new($"Header info length ({length}) is large and may not be safe to load securely (Flint reads headers of at most {MaxHeaderSize} characters, NumPy's max_header_size)");
 
     private static void SwapBytes(Span<byte> span, int itemsize)
     {
@@ -322,7 +340,7 @@ public static partial class np
     /// <summary>Parses the Python literal subset NumPy headers use: dict, tuple, list, str, int, True/False/None.</summary>
     private sealed class PyLiteral(string text)
     {
-        private int pos;
+        private int pos, depth;
         public object? ParseAll()
         {
             var v = Value();
@@ -335,6 +353,11 @@ public static partial class np
 
         private char Peek() { Ws(); return pos < text.Length ? text[pos] : throw new FormatException("unexpected end of header"); }
 
+        private void Enter()
+        {
+            if (++depth > MaxHeaderNesting) throw new FormatException($"too many nested parentheses (more than {MaxHeaderNesting}) at offset {pos - 1}");
+        }
+
         private object? Value()
         {
             char c = Peek();
@@ -343,6 +366,7 @@ public static partial class np
                 case '{':
                 {
                     pos++;
+                    Enter();
                     var d = new Dictionary<string, object?>(StringComparer.Ordinal);
                     while (Peek() != '}')
                     {
@@ -354,6 +378,7 @@ public static partial class np
                         else if (Peek() != '}') throw new FormatException($"expected ',' or '}}' at offset {pos}");
                     }
                     pos++;
+                    depth--;
                     return d;
                 }
                 case '(':
@@ -361,6 +386,7 @@ public static partial class np
                 {
                     char close = c == '(' ? ')' : ']';
                     pos++;
+                    Enter();
                     var l = c == '(' ? new PyTuple() : new List<object?>();
                     bool comma = false;
                     while (Peek() != close)
@@ -371,6 +397,7 @@ public static partial class np
                         else if (Peek() != close) throw new FormatException($"expected ',' or '{close}' at offset {pos}");
                     }
                     pos++;
+                    depth--;
                     if (c == '(' && l.Count == 1 && !comma) return l[0];   // (x) is just x
                     return l;
                 }

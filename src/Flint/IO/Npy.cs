@@ -193,8 +193,11 @@ public static partial class np
         numel = (long)bigNumel;
 
         long[] storageShape = fortran ? shape.Reverse().ToArray() : shape;
-        var t = Tensor.Empty(storageShape, dtype);
         long nbytes = numel * dtype.itemsize;
+        // A stream of unknown length: read the data before setting the array's memory aside, so a header
+        // that claims more than the stream holds costs no more memory than the stream's bytes.
+        if (available is null && nbytes > ReadAheadChunk) s = ReadAhead(s, nbytes);
+        var t = Tensor.Empty(storageShape, dtype);
         var data = ((CpuStorage)t._storage).Data;
         long got = 0;
         ForEachChunk(data, 0, nbytes, span =>
@@ -210,6 +213,56 @@ public static partial class np
         if (fortran && shape.Length > 1)
             t = t.permute(Enumerable.Range(0, shape.Length).Reverse().Select(i => (long)i).ToArray());
         return t;
+    }
+
+    private const int ReadAheadChunk = 1 << 24;
+
+    /// <summary>Reads <paramref name="nbytes"/> bytes into chunks (throwing at EOF) and gives them back as a stream.</summary>
+    private static Stream ReadAhead(Stream s, long nbytes)
+    {
+        var chunks = new List<byte[]>();
+        long got = 0;
+        while (got < nbytes)
+        {
+            var chunk = new byte[(int)Math.Min(ReadAheadChunk, nbytes - got)];
+            int n = ReadAtMost(s, chunk);
+            got += n;
+            if (n < chunk.Length) throw new InvalidDataException($"EOF: reading array data, expected {nbytes} bytes got {got}");
+            chunks.Add(chunk);
+        }
+        return new ChunkStream(chunks);
+    }
+
+    /// <summary>A read-only stream over byte chunks read ahead.</summary>
+    private sealed class ChunkStream(List<byte[]> chunks) : Stream
+    {
+        private int chunk, at;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int total = 0;
+            while (total < buffer.Length && chunk < chunks.Count)
+            {
+                var c = chunks[chunk];
+                int n = Math.Min(buffer.Length - total, c.Length - at);
+                c.AsSpan(at, n).CopyTo(buffer[total..]);
+                total += n; at += n;
+                if (at == c.Length) { chunks[chunk++] = []; at = 0; }   // let the copied chunk go
+            }
+            return total;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static InvalidDataException HeaderTooLarge(long length) =>

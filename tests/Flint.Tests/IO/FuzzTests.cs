@@ -179,11 +179,11 @@ public class FuzzTests
         return new Outcome(loaded, refused, failures, slowest);
     }
 
-    private static void Check(Outcome o, int count)
+    private static void Check(Outcome o, int count, bool expectRefusals = true)
     {
-        Assert.True(o.Failures.Count == 0, string.Join("\n", o.Failures.Take(20)));
+        Assert.True(o.Failures.Count == 0, o.Failures.Count + " failures:\n" + string.Join("\n", o.Failures.Take(20)));
         Assert.Equal(count, o.Loaded + o.Refused);
-        Assert.True(o.Refused > 0);
+        if (expectRefusals) Assert.True(o.Refused > 0);
         Assert.True(o.Slowest < TimeSpan.FromSeconds(2), $"the slowest file took {o.Slowest}");
     }
 
@@ -230,7 +230,7 @@ public class FuzzTests
 
     [Theory]
     [MemberData(nameof(CorpusFiles))]
-    public void FilesThatOnceBrokeAReaderFailTyped(string file)
+    public void FilesThatOnceBrokeAReaderLoadOrFailTyped(string file)
     {
         var bytes = File.ReadAllBytes(Path.Combine(RefDir, "fuzz", file));
         var (load, allowed) = Path.GetExtension(file) switch
@@ -239,8 +239,7 @@ public class FuzzTests
             ".npz" => (LoadNpz, NumpyErrors),
             _ => (LoadPt, TorchErrors),
         };
-        var e = Record.Exception(() => load(bytes));
-        Assert.NotNull(e);
-        Assert.True(allowed.Contains(e.GetType()), $"{file}: {e.GetType().Name}: {e.Message}");
+        var o = Fuzz(file, [bytes], 0, 1, (_, b) => b, load, allowed);
+        Check(o, 1, expectRefusals: false);
     }
 }

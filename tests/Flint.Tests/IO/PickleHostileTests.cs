@@ -13,6 +13,42 @@ public class PickleHostileTests
 
     private static UnpicklingError Refused(byte[] file) => Assert.Throws<UnpicklingError>(() => Load(file));
 
+    /// <summary>Runs <paramref name="body"/> on a thread of its own and fails when it has not finished in
+    /// <paramref name="seconds"/> seconds (a hang), instead of waiting for it.</summary>
+    private static void Bounded(Action body, int seconds = 60)
+    {
+        Exception? error = null;
+        var t = new Thread(() => { try { body(); } catch (Exception e) { error = e; } }) { IsBackground = true };
+        t.Start();
+        Assert.True(t.Join(TimeSpan.FromSeconds(seconds)), $"still running after {seconds} s");
+        if (error is not null) throw new Xunit.Sdk.XunitException($"{error.GetType().Name}: {error.Message}");
+    }
+
+    /// <summary>
+    /// Loads a hostile file and a benign file of the same size and shape, best of two runs each, and checks the
+    /// hostile one costs at most a constant factor more: a quadratic reader fails this by orders of magnitude.
+    /// </summary>
+    private static void AssertLinear(byte[] hostile, byte[] benign, Action<object?> check)
+    {
+        TimeSpan Best(byte[] f)
+        {
+            var best = TimeSpan.MaxValue;
+            for (int i = 0; i < 2; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                var r = Load(f);
+                sw.Stop();
+                check(r);
+                if (sw.Elapsed < best) best = sw.Elapsed;
+            }
+            return best;
+        }
+        var tb = Best(benign);
+        var th = TimeSpan.Zero;
+        Bounded(() => th = Best(hostile));
+        Assert.True(th < 20 * tb + TimeSpan.FromSeconds(1), $"the hostile file took {th.TotalMilliseconds:F0} ms, the benign one {tb.TotalMilliseconds:F0} ms");
+    }
+
     /// <summary>A dict whose one key is the empty tuple wrapped in <paramref name="depth"/> one-tuples.</summary>
     private static byte[] DeepTupleKey(int depth)
     {
@@ -25,12 +61,10 @@ public class PickleHostileTests
     public void DictKeyedByAMillionDeepTupleIsRefused()
     {
         // The key's hash used to recurse once per level and overflow the thread's stack.
-        var sw = Stopwatch.StartNew();
         var e = Refused(HostileFiles.ZipCheckpoint(DeepTupleKey(1_000_000)));
         Assert.Contains("nests tuples more than 100 deep", e.Message);
         var legacy = Assert.Throws<UnpicklingError>(() => Load(HostileFiles.LegacyCheckpoint(DeepTupleKey(1_000_000))));
         Assert.Contains("nests tuples", legacy.Message);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
     }
 
     [Fact]
@@ -56,10 +90,8 @@ public class PickleHostileTests
         // t = (t, t) sixty times: 2^60 leaves, which hashing (Python's too) would visit one by one.
         var p = new Pickle().Proto().Op('}').Op(')');
         for (int i = 0; i < 60; i++) p.Op('2').Op(0x86);   // DUP, TUPLE2
-        var sw = Stopwatch.StartNew();
-        var e = Refused(HostileFiles.ZipCheckpoint(p.Op('N').Op('s').Stop()));
-        Assert.Contains("more than 10000 items", e.Message);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
+        var file = HostileFiles.ZipCheckpoint(p.Op('N').Op('s').Stop());
+        Bounded(() => Assert.Contains("more than 10000 items", Refused(file).Message));
     }
 
     [Fact]
@@ -69,25 +101,32 @@ public class PickleHostileTests
         Assert.Contains("unhashable", Refused(HostileFiles.ZipCheckpoint(p.Stop())).Message);
     }
 
-    /// <summary>60000 memoized dicts, each given an int key: every one turns into an object-keyed dict.</summary>
-    private static byte[] ManyMemoizedDicts(int n)
+    /// <summary>60000 memoized dicts, each given one key: an int key turns every one into an object-keyed dict.</summary>
+    private static byte[] ManyMemoizedDicts(int n, bool intKeys)
     {
         var p = new Pickle().Proto(4).Op(']');
-        for (int i = 0; i < n; i++) p.Op('}').Op(0x94).Int(1).Op('N').Op('s').Op('a');   // EMPTY_DICT MEMOIZE 1 None SETITEM APPEND
-        return p.Stop();
+        for (int i = 0; i < n; i++)   // EMPTY_DICT MEMOIZE key None SETITEM APPEND
+        {
+            p.Op('}').Op(0x94);
+            if (intKeys) p.Int(1); else p.Op(0x8c).Op(1).Op('k');
+            p.Op('N').Op('s').Op('a');
+        }
+        return HostileFiles.ZipCheckpoint(p.Stop(), level: CompressionLevel.SmallestSize);
     }
 
     [Fact]
     public void SixtyThousandMemoizedDictsLoadInLinearTime()
     {
         // Turning a dict into an object-keyed one scanned the whole memo for it: 12-15 s for this 885-byte file.
-        var file = HostileFiles.ZipCheckpoint(ManyMemoizedDicts(60_000), level: CompressionLevel.SmallestSize);
-        var sw = Stopwatch.StartNew();
-        var l = Assert.IsType<List<object?>>(Load(file));
-        sw.Stop();
-        Assert.Equal(60_000, l.Count);
-        Assert.All(l, d => Assert.Equal(1L, Assert.IsType<Dictionary<object, object?>>(d).Keys.Single()));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"took {sw.Elapsed}");
+        var hostile = ManyMemoizedDicts(60_000, intKeys: true);
+        Assert.True(hostile.Length < 2000);
+        AssertLinear(hostile, ManyMemoizedDicts(60_000, intKeys: false), r =>
+        {
+            var l = Assert.IsType<List<object?>>(r);
+            Assert.Equal(60_000, l.Count);
+            if (l[0] is Dictionary<object, object?>)
+                Assert.All(l, d => Assert.Equal(1L, Assert.IsType<Dictionary<object, object?>>(d).Keys.Single()));
+        });
     }
 
     [Fact]
@@ -102,16 +141,17 @@ public class PickleHostileTests
         Assert.Equal(1L, d.Keys.Single());
     }
 
-    /// <summary>A dict keyed by (i &lt;&lt; 32) | i, which all hashed to 0 (the two halves of a long are xor-ed).</summary>
-    private static byte[] CollidingIntKeys(int n)
+    /// <summary>A dict keyed by (i &lt;&lt; 32) | i, which all hashed to 0 (the two halves of a long are xor-ed),
+    /// or for comparison by i &lt;&lt; 32.</summary>
+    private static byte[] CollidingIntKeys(int n, bool collide = true)
     {
         var p = new Pickle().Proto().Op('}').Op('(');
         for (long i = 1; i <= n; i++)
         {
-            p.Long((i << 32) | i).Op('N');
+            p.Long(collide ? (i << 32) | i : i << 32).Op('N');
             if (i % 1000 == 0) p.Op('u').Op('(');
         }
-        return p.Op('u').Stop();
+        return HostileFiles.ZipCheckpoint(p.Op('u').Stop());
     }
 
     [Fact]
@@ -127,25 +167,26 @@ public class PickleHostileTests
     public void HundredThousandCollidingIntKeysLoadInLinearTime()
     {
         // 117 s before keys were hashed with a seeded mix of both halves.
-        var file = HostileFiles.ZipCheckpoint(CollidingIntKeys(100_000));
-        var sw = Stopwatch.StartNew();
-        var d = Assert.IsType<Dictionary<object, object?>>(Load(file));
-        sw.Stop();
-        Assert.Equal(100_000, d.Count);
-        Assert.True(d.ContainsKey((77L << 32) | 77L));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"took {sw.Elapsed}");
+        AssertLinear(CollidingIntKeys(100_000), CollidingIntKeys(100_000, collide: false), r =>
+        {
+            var d = Assert.IsType<Dictionary<object, object?>>(r);
+            Assert.Equal(100_000, d.Count);
+            Assert.True(d.ContainsKey(77L << 32) || d.ContainsKey((77L << 32) | 77L));
+        });
     }
 
     [Fact]
     public void MemoIndicesChosenToCollideStillLoadInLinearTime()
     {
         // PUT with a text index takes any long: (i << 32) | i indices all landed in one hash bucket.
-        var p = new Pickle().Proto().Op(']');
-        for (long i = 1; i <= 50_000; i++) p.Op('N').Op('p').Line((((i << 32) | i)).ToString()).Op('a');
-        p.Op('0').Op('g').Line(((123L << 32) | 123L).ToString());
-        var sw = Stopwatch.StartNew();
-        Assert.Null(Load(HostileFiles.ZipCheckpoint(p.Stop())));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"took {sw.Elapsed}");
+        byte[] Build(bool collide)
+        {
+            var p = new Pickle().Proto().Op(']');
+            for (long i = 1; i <= 50_000; i++) p.Op('N').Op('p').Line((collide ? (i << 32) | i : i << 32).ToString()).Op('a');
+            p.Op('0').Op('g').Line(((123L << 32) | (collide ? 123L : 0)).ToString());
+            return HostileFiles.ZipCheckpoint(p.Stop());
+        }
+        AssertLinear(Build(true), Build(false), Assert.Null);
     }
 
     [Fact]

@@ -118,7 +118,13 @@ public static partial class np
     /// Reads a <c>.npy</c> file. Fortran-order files come back as a Fortran-strided (non-contiguous) tensor, as
     /// <c>torch.from_numpy(np.load(...))</c> gives; big-endian data is converted to this machine's byte order.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is not a well-formed .npy file (bad magic, bad header, data cut short).</exception>
+    /// <remarks>
+    /// Every malformed or hostile file fails fast with <see cref="InvalidDataException"/> (NumPy's <c>ValueError</c>),
+    /// whatever is wrong with it. The header is held to NumPy's limits (at most 10000 characters, its
+    /// <c>max_header_size</c>; brackets nested at most 200 deep, as Python's parser allows), and memory is set aside
+    /// only for data the file holds.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The file is not a well-formed .npy file (bad magic, bad or oversized header, data cut short).</exception>
     /// <exception cref="NotSupportedException">The file holds a dtype Flint has no equivalent for.</exception>
     public static Tensor load(string file)
     {
@@ -127,7 +133,9 @@ public static partial class np
         return ReadNpy(fs, fs.Length, file);
     }
 
-    /// <summary>Reads one <c>.npy</c> array from the stream's current position.</summary>
+    /// <summary>Reads one <c>.npy</c> array from the stream's current position; it fails as <see cref="load(string)"/> does.</summary>
+    /// <exception cref="InvalidDataException">The stream does not hold a well-formed .npy file.</exception>
+    /// <exception cref="NotSupportedException">The file holds a dtype Flint has no equivalent for.</exception>
     public static Tensor load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);

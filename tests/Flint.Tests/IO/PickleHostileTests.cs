@@ -91,7 +91,7 @@ public class PickleHostileTests
         var p = new Pickle().Proto().Op('}').Op(')');
         for (int i = 0; i < 60; i++) p.Op('2').Op(0x86);   // DUP, TUPLE2
         var file = HostileFiles.ZipCheckpoint(p.Op('N').Op('s').Stop());
-        Bounded(() => Assert.Contains("more than 10000 items", Refused(file).Message));
+        Bounded(() => Assert.Contains("more than 1000 items", Refused(file).Message));
     }
 
     [Fact]
@@ -332,6 +332,21 @@ public class PickleHostileTests
         p.Op('R');
         var e = Refused(HostileFiles.ZipCheckpoint(p.Stop()));
         Assert.Contains("_rebuild_from_type_v2", e.Message);
+    }
+
+    [Fact]
+    public void CopyingOneBigListOverAndOverIsRefused()
+    {
+        // l = [None] * 100000; then list(l) 100000 times: 10^10 items copied from a 700 KB file.
+        var p = new Pickle().Proto().Op(']').Op('(');
+        for (int i = 0; i < 100_000; i++) p.Op('N');
+        p.Op('e').Op('q').Op(0).Op('0').Global("builtins", "list").Op('q').Op(1).Op('0');
+        for (int i = 0; i < 100_000; i++) p.Op('h').Op(1).Op('h').Op(0).Op(0x85).Op('R').Op('0');
+        var file = HostileFiles.ZipCheckpoint(p.Op('N').Stop());
+        Bounded(() => Assert.Contains("copies more items than its size can account for", Refused(file).Message));
+        // a few copies are fine
+        var few = new Pickle().Proto().Global("builtins", "list").Op('(').Op(']').Op('(').Int(1).Int(2).Op('e').Op('t').Op('R').Stop();
+        Assert.Equal(new object?[] { 1L, 2L }, Assert.IsType<List<object?>>(Load(HostileFiles.ZipCheckpoint(few))));
     }
 
     [Fact]

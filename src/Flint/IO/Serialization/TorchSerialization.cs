@@ -196,6 +196,19 @@ internal static class Serialization
         public readonly List<Tensor> Tensors = [];
         public Device? MapLocation = mapLocation;
 
+        /// <summary>How many more items calls may copy (list(l), tuple(l), dict(d), torch.Size(t)): a few per
+        /// byte of the pickles read, so a file cannot copy one big list over and over.</summary>
+        private long copyBudget;
+
+        public void AllowCopies(long pickleBytes) => copyBudget += 1_000_000 + 8 * Math.Min(pickleBytes, long.MaxValue / 16);
+
+        public void Copying(long items, string what)
+        {
+            copyBudget -= items;
+            if (copyBudget < 0)
+                throw new UnpicklingError($"{what}: the pickle copies more items than its size can account for (calls that copy the same data over and over)");
+        }
+
         /// <summary>The device a storage tagged <paramref name="location"/> is restored to (PyTorch's default_restore_location).</summary>
         public Device Target(string location, DType dtype)
         {
@@ -362,7 +375,11 @@ internal static class Serialization
     private static object? LoadLegacy(Stream s, LoadContext ctx)
     {
         long Remaining() => s.Length - s.Position;
-        object? Plain() => new Unpickler(s, Remaining()) { ResolveGlobal = ResolveGlobal, Call = (f, a) => Call(f, a, ctx, 0) }.Load();
+        object? Plain()
+        {
+            ctx.AllowCopies(Remaining());
+            return new Unpickler(s, Remaining()) { ResolveGlobal = ResolveGlobal, Call = (f, a) => Call(f, a, ctx, 0) }.Load();
+        }
 
         if (IsTar(s)) throw new NotSupportedException("torch.load: this is a tar checkpoint (the format of PyTorch before 0.4); Flint cannot load it");
         var magic = Plain();
@@ -419,6 +436,7 @@ internal static class Serialization
 
     private static object? Unpickle(Stream s, long length, LoadContext ctx, Func<object?, object?> persistentLoad)
     {
+        ctx.AllowCopies(length);
         var u = new Unpickler(s, length)
         {
             ResolveGlobal = ResolveGlobal,
@@ -482,10 +500,16 @@ internal static class Serialization
                 {
                     var d = new Dictionary<string, object?>();
                     if (args.Length == 0) return d;
-                    if (args.Length == 1 && args[0] is Dictionary<string, object?> src) { foreach (var kv in src) d[kv.Key] = kv.Value; return d; }
+                    if (args.Length == 1 && args[0] is Dictionary<string, object?> src)
+                    {
+                        ctx.Copying(src.Count, g.FullName);
+                        foreach (var kv in src) d[kv.Key] = kv.Value;
+                        return d;
+                    }
                     if (args.Length == 1 && args[0] is List<object?> or object?[])
                     {
                         var pairs = args[0] is List<object?> l ? l : ((object?[])args[0]!).ToList();
+                        ctx.Copying(pairs.Count, g.FullName);
                         bool allString = pairs.All(p => p is object?[] { Length: 2 } kv && kv[0] is string);
                         if (allString) { foreach (object?[] kv in pairs.Cast<object?[]>()) d[(string)kv[0]!] = kv[1]; return d; }
                         var od = new Dictionary<object, object?>(PyKeyComparer.Instance);
@@ -502,14 +526,14 @@ internal static class Serialization
             case "builtins.list":
                 return args.Length == 0 ? new List<object?>() : args[0] switch
                 {
-                    List<object?> l => new List<object?>(l),
-                    object?[] t => t.ToList(),
+                    List<object?> l => Copied(l.Count, () => new List<object?>(l)),
+                    object?[] t => Copied(t.Length, t.ToList),
                     _ => throw new UnpicklingError("builtins.list: unsupported arguments"),
                 };
             case "builtins.tuple":
                 return args.Length == 0 ? Array.Empty<object?>() : args[0] switch
                 {
-                    List<object?> l => l.ToArray(),
+                    List<object?> l => Copied(l.Count, l.ToArray),
                     object?[] t => t,
                     _ => throw new UnpicklingError("builtins.tuple: unsupported arguments"),
                 };
@@ -533,6 +557,7 @@ internal static class Serialization
             case "torch.Size":
                 {
                     var items = Arg1(g, args) switch { object?[] t => t, List<object?> l => l.ToArray(), _ => throw new UnpicklingError("torch.Size expects a tuple of ints") };
+                    ctx.Copying(items.Length, g.FullName);
                     return new Size(items.Select(x => x is long l && l >= 0 ? l : throw new UnpicklingError("torch.Size expects a tuple of non-negative ints")).ToArray());
                 }
             case "torch.device":
@@ -583,6 +608,12 @@ internal static class Serialization
             default:
                 throw new UnpicklingError($"Weights only load failed: Flint cannot call {g.FullName} while loading. WeightsUnpickler error: Trying to instantiate unsupported class {g.FullName}");
         }
+
+        T Copied<T>(long n, Func<T> copy)
+        {
+            ctx.Copying(n, g.FullName);
+            return copy();
+        }
     }
 
     private static object? Arg1(PyGlobal g, object?[] args) =>
@@ -611,6 +642,7 @@ internal static class Serialization
         if (offsetObj is not long offset || offset < 0) throw new UnpicklingError("_rebuild_tensor: the storage offset must be a non-negative int");
         var size = Ints(sizeObj, "sizes");
         var stride = Ints(strideObj, "strides");
+        ctx.Copying(size.Length + stride.Length, "_rebuild_tensor");
         if (size.Length != stride.Length) throw new UnpicklingError($"_rebuild_tensor: {size.Length} sizes but {stride.Length} strides");
         if (size.Any(x => x < 0)) throw new UnpicklingError($"_rebuild_tensor: negative size in [{string.Join(", ", size)}]");
         if (stride.Any(x => x < 0)) throw new UnpicklingError($"_rebuild_tensor: negative stride in [{string.Join(", ", stride)}]");

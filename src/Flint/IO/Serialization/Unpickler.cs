@@ -452,7 +452,7 @@ internal sealed class PyKeyComparer : IEqualityComparer<object>
     public static readonly IEqualityComparer<long> Int64 = new Int64Comparer();
 
     public const int MaxKeyDepth = 100;
-    public const int MaxKeyItems = 10000;
+    public const int MaxKeyItems = 1000;
 
     /// <summary>Throws unless <paramref name="key"/> is hashable and small enough to hash in bounded time.</summary>
     public static void CheckKey(object? key)

@@ -171,7 +171,7 @@ public class FuzzTests
                 }
             }
             catch (Exception e) { crash = e; }
-        }, 16 << 20) { IsBackground = true };
+        }, 512 << 10) { IsBackground = true };   // a small stack, so a reader that recurses on the file shows it
         thread.Start();
         if (!thread.Join(TimeSpan.FromSeconds(60)))
             Assert.Fail($"{format}: mutation {current} did not finish within the time left for the run (a hang)");

@@ -17,8 +17,11 @@ public static partial class np
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int ArrayAlign = 64;
     private const int GrowthAxisMaxDigits = 21;
-    /// <summary>The longest header Flint parses; NumPy itself writes a few hundred bytes at most.</summary>
-    private const long MaxHeaderLength = 1 << 20;
+    /// <summary>The longest header (in characters) Flint parses: NumPy's <c>max_header_size</c> default. NumPy
+    /// itself writes a few hundred bytes at most.</summary>
+    private const int MaxHeaderSize = 10000;
+    /// <summary>How deeply brackets may nest in a header; Python's parser refuses more ("too many nested parentheses").</summary>
+    private const int MaxHeaderNesting = 200;
 
     // ---------------- save ----------------
 
@@ -115,7 +118,13 @@ public static partial class np
     /// Reads a <c>.npy</c> file. Fortran-order files come back as a Fortran-strided (non-contiguous) tensor, as
     /// <c>torch.from_numpy(np.load(...))</c> gives; big-endian data is converted to this machine's byte order.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is not a well-formed .npy file (bad magic, bad header, data cut short).</exception>
+    /// <remarks>
+    /// Every malformed or hostile file fails fast with <see cref="InvalidDataException"/> (NumPy's <c>ValueError</c>),
+    /// whatever is wrong with it. The header is held to NumPy's limits (at most 10000 characters, its
+    /// <c>max_header_size</c>; brackets nested at most 200 deep, as Python's parser allows), and memory is set aside
+    /// only for data the file holds.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The file is not a well-formed .npy file (bad magic, bad or oversized header, data cut short).</exception>
     /// <exception cref="NotSupportedException">The file holds a dtype Flint has no equivalent for.</exception>
     public static Tensor load(string file)
     {
@@ -124,7 +133,9 @@ public static partial class np
         return ReadNpy(fs, fs.Length, file);
     }
 
-    /// <summary>Reads one <c>.npy</c> array from the stream's current position.</summary>
+    /// <summary>Reads one <c>.npy</c> array from the stream's current position; it fails as <see cref="load(string)"/> does.</summary>
+    /// <exception cref="InvalidDataException">The stream does not hold a well-formed .npy file.</exception>
+    /// <exception cref="NotSupportedException">The file holds a dtype Flint has no equivalent for.</exception>
     public static Tensor load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -159,11 +170,23 @@ public static partial class np
             consumed += ReadExactly(s, b, "array header length");
             headerLen = BinaryPrimitives.ReadUInt32LittleEndian(b);
         }
-        if (headerLen > MaxHeaderLength)
-            throw new InvalidDataException($"the array header length {headerLen} is too large (Flint reads headers of at most {MaxHeaderLength} bytes)");
+        // NumPy reads the header before it measures it, so a header cut short is an EOF error first.
+        if (available is long left && headerLen > left - consumed)
+            throw new InvalidDataException($"EOF: reading array header, expected {headerLen} bytes got {Math.Max(0, left - consumed)}");
+        // NumPy measures the decoded header in characters; a UTF-8 character takes at most 4 bytes.
+        if (headerLen > (major == 3 ? 4L * MaxHeaderSize : MaxHeaderSize))
+            throw HeaderTooLarge(headerLen);
         var hb = new byte[headerLen];
         consumed += ReadExactly(s, hb, "array header");
-        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(hb);
+        string header;
+        if (major == 3)
+        {
+            try { header = new UTF8Encoding(false, true).GetString(hb); }
+            catch (DecoderFallbackException) { throw new InvalidDataException("the array header is not valid UTF-8"); }
+            int chars = header.EnumerateRunes().Count();
+            if (chars > MaxHeaderSize) throw HeaderTooLarge(chars);
+        }
+        else header = Encoding.Latin1.GetString(hb);
 
         var (dtype, byteSwap, shape, fortran) = ParseHeader(header);
 
@@ -178,8 +201,11 @@ public static partial class np
         numel = (long)bigNumel;
 
         long[] storageShape = fortran ? shape.Reverse().ToArray() : shape;
-        var t = Tensor.Empty(storageShape, dtype);
         long nbytes = numel * dtype.itemsize;
+        // A stream of unknown length: read the data before setting the array's memory aside, so a header
+        // that claims more than the stream holds costs no more memory than the stream's bytes.
+        if (available is null && nbytes > ReadAheadChunk) s = ReadAhead(s, nbytes);
+        var t = Tensor.Empty(storageShape, dtype);
         var data = ((CpuStorage)t._storage).Data;
         long got = 0;
         ForEachChunk(data, 0, nbytes, span =>
@@ -196,6 +222,59 @@ public static partial class np
             t = t.permute(Enumerable.Range(0, shape.Length).Reverse().Select(i => (long)i).ToArray());
         return t;
     }
+
+    private const int ReadAheadChunk = 1 << 24;
+
+    /// <summary>Reads <paramref name="nbytes"/> bytes into chunks (throwing at EOF) and gives them back as a stream.</summary>
+    private static Stream ReadAhead(Stream s, long nbytes)
+    {
+        var chunks = new List<byte[]>();
+        long got = 0;
+        while (got < nbytes)
+        {
+            var chunk = new byte[(int)Math.Min(ReadAheadChunk, nbytes - got)];
+            int n = ReadAtMost(s, chunk);
+            got += n;
+            if (n < chunk.Length) throw new InvalidDataException($"EOF: reading array data, expected {nbytes} bytes got {got}");
+            chunks.Add(chunk);
+        }
+        return new ChunkStream(chunks);
+    }
+
+    /// <summary>A read-only stream over byte chunks read ahead.</summary>
+    private sealed class ChunkStream(List<byte[]> chunks) : Stream
+    {
+        private int chunk, at;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int total = 0;
+            while (total < buffer.Length && chunk < chunks.Count)
+            {
+                var c = chunks[chunk];
+                int n = Math.Min(buffer.Length - total, c.Length - at);
+                c.AsSpan(at, n).CopyTo(buffer[total..]);
+                total += n; at += n;
+                if (at == c.Length) { chunks[chunk++] = []; at = 0; }   // let the copied chunk go
+            }
+            return total;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private static InvalidDataException HeaderTooLarge(long length) =>
+        new($"Header info length ({length}) is large and may not be safe to load securely (Flint reads headers of at most {MaxHeaderSize} characters, NumPy's max_header_size)");
 
     private static void SwapBytes(Span<byte> span, int itemsize)
     {
@@ -322,7 +401,7 @@ public static partial class np
     /// <summary>Parses the Python literal subset NumPy headers use: dict, tuple, list, str, int, True/False/None.</summary>
     private sealed class PyLiteral(string text)
     {
-        private int pos;
+        private int pos, depth;
         public object? ParseAll()
         {
             var v = Value();
@@ -335,6 +414,11 @@ public static partial class np
 
         private char Peek() { Ws(); return pos < text.Length ? text[pos] : throw new FormatException("unexpected end of header"); }
 
+        private void Enter()
+        {
+            if (++depth > MaxHeaderNesting) throw new FormatException($"too many nested parentheses (more than {MaxHeaderNesting}) at offset {pos - 1}");
+        }
+
         private object? Value()
         {
             char c = Peek();
@@ -343,6 +427,7 @@ public static partial class np
                 case '{':
                 {
                     pos++;
+                    Enter();
                     var d = new Dictionary<string, object?>(StringComparer.Ordinal);
                     while (Peek() != '}')
                     {
@@ -354,6 +439,7 @@ public static partial class np
                         else if (Peek() != '}') throw new FormatException($"expected ',' or '}}' at offset {pos}");
                     }
                     pos++;
+                    depth--;
                     return d;
                 }
                 case '(':
@@ -361,6 +447,7 @@ public static partial class np
                 {
                     char close = c == '(' ? ')' : ']';
                     pos++;
+                    Enter();
                     var l = c == '(' ? new PyTuple() : new List<object?>();
                     bool comma = false;
                     while (Peek() != close)
@@ -371,6 +458,7 @@ public static partial class np
                         else if (Peek() != close) throw new FormatException($"expected ',' or '{close}' at offset {pos}");
                     }
                     pos++;
+                    depth--;
                     if (c == '(' && l.Count == 1 && !comma) return l[0];   // (x) is just x
                     return l;
                 }

@@ -23,8 +23,14 @@ public static partial class np
     public static void savez_compressed(Stream stream, IDictionary<string, Tensor> arrays) => Savez(stream, Named(arrays), CompressionLevel.Optimal);
     public static void savez_compressed(Stream stream, params Tensor[] arrays) => Savez(stream, Positional(arrays), CompressionLevel.Optimal);
 
-    /// <summary>Reads every array of an <c>.npz</c> archive (written by NumPy's savez/savez_compressed or by Flint).</summary>
-    /// <exception cref="InvalidDataException">The file is not a zip archive, or an entry is not a well-formed .npy file.</exception>
+    /// <summary>
+    /// Reads every array of an <c>.npz</c> archive (written by NumPy's savez/savez_compressed or by Flint). Each
+    /// member's CRC-32 is checked against the archive's, as NumPy's zipfile does.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is malformed: not a zip archive, a member that is not a
+    /// well-formed .npy file, a member whose CRC-32 or sizes do not match its data (NumPy's <c>ValueError</c> and
+    /// <c>zipfile.BadZipFile</c>). Every malformed file fails with this exception.</exception>
+    /// <exception cref="NotSupportedException">A member holds a dtype Flint has no equivalent for.</exception>
     public static NpzFile load_npz(string file)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -32,9 +38,13 @@ public static partial class np
         return load_npz(fs);
     }
 
+    /// <summary>Like <see cref="load_npz(string)"/>, reading the archive from a stream.</summary>
+    /// <exception cref="InvalidDataException">The archive is malformed.</exception>
+    /// <exception cref="NotSupportedException">A member holds a dtype Flint has no equivalent for.</exception>
     public static NpzFile load_npz(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        long archiveLength = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
         ZipArchive zip;
         try { zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
         catch (InvalidDataException e) { throw new InvalidDataException($"not an .npz file (a zip archive was expected): {e.Message}", e); }
@@ -47,8 +57,11 @@ public static partial class np
                 string key = entry.FullName.EndsWith(".npy", StringComparison.Ordinal) ? entry.FullName[..^4] : entry.FullName;
                 try
                 {
-                    using var es = entry.Open();
-                    result.Add(new(key, ReadNpy(es, entry.Length, entry.FullName)));
+                    ZipRecords.CheckSizes(entry, archiveLength, entry.FullName);
+                    using var es = new Crc32ReadStream(entry.Open());
+                    var t = ReadNpy(es, entry.Length, entry.FullName);
+                    es.CheckToEnd(entry.Crc32, entry.FullName);
+                    result.Add(new(key, t));
                 }
                 catch (InvalidDataException e)
                 {

@@ -51,8 +51,18 @@ public static partial class torch
     /// Any other class named in the file is refused. Tensors go to the device they were saved from, or to
     /// <paramref name="map_location"/> when given.
     /// </summary>
-    /// <exception cref="UnpicklingError">The pickle is malformed or names a global Flint does not load.</exception>
-    /// <exception cref="InvalidDataException">The archive is malformed or truncated.</exception>
+    /// <remarks>
+    /// A malformed or hostile file fails fast with one of two exceptions, whatever is wrong with it: a bad pickle
+    /// stream with <see cref="UnpicklingError"/> (PyTorch's <c>pickle.UnpicklingError</c>), a bad archive, record or
+    /// storage with <see cref="InvalidDataException"/> (PyTorch's <c>RuntimeError</c> from its stream reader). A
+    /// well-formed file of a kind Flint does not read (TorchScript, the tar format) gives <see cref="NotSupportedException"/>.
+    /// The reader never recurses on the file's structure, and sets memory aside only for what the file's bytes
+    /// can fill.
+    /// </remarks>
+    /// <exception cref="UnpicklingError">The pickle is malformed, too deeply nested where it must not be, or names a global Flint does not load.</exception>
+    /// <exception cref="InvalidDataException">The archive is malformed or truncated, or a storage does not fit in it.</exception>
+    /// <exception cref="NotSupportedException">The file is a kind of checkpoint Flint does not read.</exception>
+    /// <exception cref="InvalidOperationException">The file puts tensors on a CUDA device this machine lacks (use <paramref name="map_location"/>).</exception>
     public static object? load(string f, Device? map_location = null)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -70,7 +80,10 @@ public static partial class torch
         return Serialization.Load(fs, map_location);
     }
 
-    /// <summary>Like <see cref="load(string, Device?)"/>, reading from the stream's current position.</summary>
+    /// <summary>Like <see cref="load(string, Device?)"/>, reading from the stream's current position; it fails as that does.</summary>
+    /// <exception cref="UnpicklingError">The pickle is malformed or names a global Flint does not load.</exception>
+    /// <exception cref="InvalidDataException">The archive is malformed or truncated.</exception>
+    /// <exception cref="NotSupportedException">The file is a kind of checkpoint Flint does not read.</exception>
     public static object? load(Stream f, Device? map_location = null)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -183,6 +196,19 @@ internal static class Serialization
         public readonly List<Tensor> Tensors = [];
         public Device? MapLocation = mapLocation;
 
+        /// <summary>How many more items calls may copy (list(l), tuple(l), dict(d), torch.Size(t)): a few per
+        /// byte of the pickles read, so a file cannot copy one big list over and over.</summary>
+        private long copyBudget;
+
+        public void AllowCopies(long pickleBytes) => copyBudget += 1_000_000 + 8 * Math.Min(pickleBytes, long.MaxValue / 16);
+
+        public void Copying(long items, string what)
+        {
+            copyBudget -= items;
+            if (copyBudget < 0)
+                throw new UnpicklingError($"{what}: the pickle copies more items than its size can account for (calls that copy the same data over and over)");
+        }
+
         /// <summary>The device a storage tagged <paramref name="location"/> is restored to (PyTorch's default_restore_location).</summary>
         public Device Target(string location, DType dtype)
         {
@@ -200,7 +226,7 @@ internal static class Serialization
                     throw new InvalidOperationException($"Attempting to deserialize object on CUDA device {index} but torch.cuda.device_count() is {torch.cuda.device_count()}. Please use torch.load with map_location to map your storages to an existing device.");
                 return dev;
             }
-            throw new InvalidOperationException($"don't know how to restore data location of torch.storage.TypedStorage (tagged with {location})");
+            throw new UnpicklingError($"don't know how to restore data location of torch.storage.TypedStorage (tagged with {location})");
         }
 
         /// <summary>Moves storages whose target is not the CPU once each, and points their tensors at the moved copy.</summary>
@@ -221,6 +247,7 @@ internal static class Serialization
 
     private static object? LoadZip(Stream s, LoadContext ctx)
     {
+        long archiveLength = s.Length - s.Position;
         ZipArchive zip;
         try { zip = new ZipArchive(s, ZipArchiveMode.Read, leaveOpen: true); }
         catch (InvalidDataException e) { throw new InvalidDataException($"PytorchStreamReader failed reading zip archive: failed finding central directory ({e.Message})", e); }
@@ -270,7 +297,9 @@ internal static class Serialization
                 }
                 ctx.Target(location, dtype);   // fail early on an unavailable device
                 var entry = Record("data/" + key) ?? throw new InvalidDataException($"PytorchStreamReader failed locating file data/{key}: file not found");
-                long nbytes = numel * dtype.itemsize;
+                if (numel < 0) throw new UnpicklingError($"a storage has a negative number of elements ({numel})");
+                ZipRecords.CheckSizes(entry, archiveLength, $"PytorchStreamReader failed reading file data/{key}");
+                BigInteger nbytes = (BigInteger)numel * dtype.itemsize;
                 if (entry.Length < nbytes)
                     throw new InvalidDataException($"PytorchStreamReader failed reading file data/{key}: the record holds {entry.Length} bytes, {nbytes} are needed for {numel} elements of {dtype}");
                 var st = AllocateStorage(dtype, numel);
@@ -290,7 +319,8 @@ internal static class Serialization
         if (e.Length > 4096) throw new InvalidDataException($"PytorchStreamReader failed reading file {e.FullName}: the record is too large ({e.Length} bytes)");
         using var s = e.Open();
         var b = new byte[e.Length];
-        s.ReadExactly(b);
+        if (s.ReadAtLeast(b, b.Length, throwOnEndOfStream: false) < b.Length)
+            throw new InvalidDataException($"PytorchStreamReader failed reading file {e.FullName}: the record is truncated");
         return b;
     }
 
@@ -345,7 +375,11 @@ internal static class Serialization
     private static object? LoadLegacy(Stream s, LoadContext ctx)
     {
         long Remaining() => s.Length - s.Position;
-        object? Plain() => new Unpickler(s, Remaining()) { ResolveGlobal = ResolveGlobal, Call = (f, a) => Call(f, a, ctx) }.Load();
+        object? Plain()
+        {
+            ctx.AllowCopies(Remaining());
+            return new Unpickler(s, Remaining()) { ResolveGlobal = ResolveGlobal, Call = (f, a) => Call(f, a, ctx, 0) }.Load();
+        }
 
         if (IsTar(s)) throw new NotSupportedException("torch.load: this is a tar checkpoint (the format of PyTorch before 0.4); Flint cannot load it");
         var magic = Plain();
@@ -402,10 +436,11 @@ internal static class Serialization
 
     private static object? Unpickle(Stream s, long length, LoadContext ctx, Func<object?, object?> persistentLoad)
     {
+        ctx.AllowCopies(length);
         var u = new Unpickler(s, length)
         {
             ResolveGlobal = ResolveGlobal,
-            Call = (f, a) => Call(f, a, ctx),
+            Call = (f, a) => Call(f, a, ctx, 0),
             PersistentLoad = persistentLoad,
         };
         return u.Load();
@@ -451,7 +486,10 @@ internal static class Serialization
             $"storages and plain data, never arbitrary objects). WeightsUnpickler error: Unsupported class {full}");
     }
 
-    private static object? Call(object func, object?[] args, LoadContext ctx)
+    /// <summary>How deeply _rebuild_from_type_v2 may call itself through its arguments (Python would hit its recursion limit).</summary>
+    private const int MaxRebuildNesting = 16;
+
+    private static object? Call(object func, object?[] args, LoadContext ctx, int nesting)
     {
         if (func is not PyGlobal g)
             throw new UnpicklingError($"Weights only load failed: the file calls {Describe(func)}, which Flint does not load. WeightsUnpickler error: Trying to call reduce for unrecognized function {Describe(func)}");
@@ -462,16 +500,23 @@ internal static class Serialization
                 {
                     var d = new Dictionary<string, object?>();
                     if (args.Length == 0) return d;
-                    if (args.Length == 1 && args[0] is Dictionary<string, object?> src) { foreach (var kv in src) d[kv.Key] = kv.Value; return d; }
+                    if (args.Length == 1 && args[0] is Dictionary<string, object?> src)
+                    {
+                        ctx.Copying(src.Count, g.FullName);
+                        foreach (var kv in src) d[kv.Key] = kv.Value;
+                        return d;
+                    }
                     if (args.Length == 1 && args[0] is List<object?> or object?[])
                     {
                         var pairs = args[0] is List<object?> l ? l : ((object?[])args[0]!).ToList();
+                        ctx.Copying(pairs.Count, g.FullName);
                         bool allString = pairs.All(p => p is object?[] { Length: 2 } kv && kv[0] is string);
                         if (allString) { foreach (object?[] kv in pairs.Cast<object?[]>()) d[(string)kv[0]!] = kv[1]; return d; }
                         var od = new Dictionary<object, object?>(PyKeyComparer.Instance);
                         foreach (var p in pairs)
                         {
-                            if (p is not object?[] { Length: 2 } kv || kv[0] is null) throw new UnpicklingError($"{g.FullName}: expected (key, value) pairs");
+                            if (p is not object?[] { Length: 2 } kv) throw new UnpicklingError($"{g.FullName}: expected (key, value) pairs");
+                            PyKeyComparer.CheckKey(kv[0]);
                             od[kv[0]!] = kv[1];
                         }
                         return od;
@@ -481,14 +526,14 @@ internal static class Serialization
             case "builtins.list":
                 return args.Length == 0 ? new List<object?>() : args[0] switch
                 {
-                    List<object?> l => new List<object?>(l),
-                    object?[] t => t.ToList(),
+                    List<object?> l => Copied(l.Count, () => new List<object?>(l)),
+                    object?[] t => Copied(t.Length, t.ToList),
                     _ => throw new UnpicklingError("builtins.list: unsupported arguments"),
                 };
             case "builtins.tuple":
                 return args.Length == 0 ? Array.Empty<object?>() : args[0] switch
                 {
-                    List<object?> l => l.ToArray(),
+                    List<object?> l => Copied(l.Count, l.ToArray),
                     object?[] t => t,
                     _ => throw new UnpicklingError("builtins.tuple: unsupported arguments"),
                 };
@@ -512,12 +557,17 @@ internal static class Serialization
             case "torch.Size":
                 {
                     var items = Arg1(g, args) switch { object?[] t => t, List<object?> l => l.ToArray(), _ => throw new UnpicklingError("torch.Size expects a tuple of ints") };
+                    ctx.Copying(items.Length, g.FullName);
                     return new Size(items.Select(x => x is long l && l >= 0 ? l : throw new UnpicklingError("torch.Size expects a tuple of non-negative ints")).ToArray());
                 }
             case "torch.device":
                 {
-                    if (args is [string type]) return new Device(type);
-                    if (args is [string type2, long index]) return new Device(type2 + ":" + index);
+                    try
+                    {
+                        if (args is [string type]) return new Device(type);
+                        if (args is [string type2, long index]) return new Device(type2 + ":" + index);
+                    }
+                    catch (ArgumentException e) { throw new UnpicklingError($"torch.device: {e.Message}", e); }
                     throw new UnpicklingError("torch.device: unsupported arguments");
                 }
             case "torch._utils._rebuild_tensor_v2":
@@ -531,6 +581,8 @@ internal static class Serialization
                 {
                     if (args.Length < 2 || args[0] is not Tensor data || args[1] is not bool rg)
                         throw new UnpicklingError($"{g.Name} expects (tensor, requires_grad, hooks)");
+                    if (rg && !data.dtype.is_floating_point)
+                        throw new UnpicklingError($"only Tensors of floating point dtype can require gradients (the file has a {data.dtype} parameter that requires grad)");
                     var p = new Parameter(data, rg);
                     ctx.Tensors.Add(p);
                     return p;
@@ -539,7 +591,8 @@ internal static class Serialization
                 {
                     if (args.Length != 4 || args[2] is not object?[] inner) throw new UnpicklingError("_rebuild_from_type_v2 expects (func, type, args, state)");
                     if (args[0] is null) throw new UnpicklingError("_rebuild_from_type_v2: no function");
-                    var r = Call(args[0]!, inner, ctx);
+                    if (nesting >= MaxRebuildNesting) throw new UnpicklingError($"_rebuild_from_type_v2 calls itself more than {MaxRebuildNesting} levels deep");
+                    var r = Call(args[0]!, inner, ctx, nesting + 1);
                     if (args[1] is PyGlobal { FullName: "torch.nn.parameter.Parameter" } && r is Tensor rt && r is not Parameter)
                     {
                         var p = new Parameter(rt, rt.requires_grad);
@@ -554,6 +607,12 @@ internal static class Serialization
                 }
             default:
                 throw new UnpicklingError($"Weights only load failed: Flint cannot call {g.FullName} while loading. WeightsUnpickler error: Trying to instantiate unsupported class {g.FullName}");
+        }
+
+        T Copied<T>(long n, Func<T> copy)
+        {
+            ctx.Copying(n, g.FullName);
+            return copy();
         }
     }
 
@@ -583,9 +642,13 @@ internal static class Serialization
         if (offsetObj is not long offset || offset < 0) throw new UnpicklingError("_rebuild_tensor: the storage offset must be a non-negative int");
         var size = Ints(sizeObj, "sizes");
         var stride = Ints(strideObj, "strides");
+        ctx.Copying(size.Length + stride.Length, "_rebuild_tensor");
         if (size.Length != stride.Length) throw new UnpicklingError($"_rebuild_tensor: {size.Length} sizes but {stride.Length} strides");
         if (size.Any(x => x < 0)) throw new UnpicklingError($"_rebuild_tensor: negative size in [{string.Join(", ", size)}]");
         if (stride.Any(x => x < 0)) throw new UnpicklingError($"_rebuild_tensor: negative stride in [{string.Join(", ", stride)}]");
+        BigInteger numel = BigInteger.One;
+        foreach (var x in size) numel *= x;
+        if (numel > long.MaxValue) throw new UnpicklingError($"_rebuild_tensor: the sizes [{string.Join(", ", size)}] hold more than {long.MaxValue} elements");
         if (requiresGrad is not bool rg) throw new UnpicklingError("_rebuild_tensor: requires_grad must be a bool");
         bool empty = size.Any(x => x == 0);
         if (!empty)

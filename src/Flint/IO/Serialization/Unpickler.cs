@@ -33,7 +33,10 @@ internal sealed class Unpickler
     private long remaining;               // bytes left in the stream, long.MaxValue when unknown
     private readonly List<object?> stack = [];
     private readonly List<int> marks = [];
-    private readonly Dictionary<long, object?> memo = [];
+    private readonly Dictionary<long, object?> memo = new(PyKeyComparer.Int64);
+    /// <summary>The memo indices each memoized str-keyed dict was stored at (some may since hold another
+    /// object), so a dict that turns into an object-keyed one is replaced in the memo without a scan.</summary>
+    private readonly Dictionary<object, List<long>> memoIndicesOfDict = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Maps (module, name) to the object GLOBAL pushes; throws for names that are not allowed.</summary>
     public required Func<string, string, object> ResolveGlobal { get; init; }
@@ -122,7 +125,13 @@ internal sealed class Unpickler
     private void MemoPut(long i)
     {
         if (i < 0) throw new UnpicklingError("negative PUT argument");
-        memo[i] = Top();
+        var v = Top();
+        memo[i] = v;
+        if (v is Dictionary<string, object?> d)
+        {
+            if (!memoIndicesOfDict.TryGetValue(d, out var at)) memoIndicesOfDict[d] = at = [];
+            at.Add(i);
+        }
     }
 
     /// <summary>Reads one pickle (up to and including STOP) and returns the object it describes.</summary>
@@ -139,7 +148,7 @@ internal sealed class Unpickler
                         if (p > 5) throw new UnpicklingError($"unsupported pickle protocol: {p}");
                         break;
                     }
-                case 0x95: ReadBytes(8); break;   // FRAME: an 8-byte length; the framed opcodes follow inline
+                case 0x95: Length8("FRAME"); break;   // FRAME: an 8-byte length; the framed opcodes follow inline
                 case '.': // STOP
                     {
                         var r = Pop();
@@ -184,12 +193,12 @@ internal sealed class Unpickler
                     }
                 case 'X': Push(Utf8(ReadBytes(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4))))); break;
                 case 0x8c: Push(Utf8(ReadBytes(ReadByte()))); break;
-                case 0x8d: Push(Utf8(ReadBytes(checked((long)BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8)))))); break;
+                case 0x8d: Push(Utf8(ReadBytes(Length8("BINUNICODE8")))); break;
                 case 'T': Push(Utf8(ReadBytes(BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4))))); break;   // Python 2 str, decoded as UTF-8 as torch.load does
                 case 'U': Push(Utf8(ReadBytes(ReadByte()))); break;
                 case 'B': Push(ReadBytes(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4)))); break;
                 case 'C': Push(ReadBytes(ReadByte())); break;
-                case 0x8e: Push(ReadBytes(checked((long)BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8))))); break;
+                case 0x8e: Push(ReadBytes(Length8("BINBYTES8"))); break;
                 case 'V': Push(RawUnicodeEscape(ReadLine())); break;
                 case 'S': Push(PyStringLiteral(ReadLine())); break;
                 case ')': Push(Array.Empty<object?>()); break;
@@ -269,6 +278,15 @@ internal sealed class Unpickler
         }
     }
 
+    /// <summary>The 8-byte length of BINUNICODE8, BINBYTES8 and FRAME, refused past what a stream can hold.</summary>
+    private long Length8(string op)
+    {
+        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8));
+        if (n > long.MaxValue)
+            throw new UnpicklingError(op == "FRAME" ? $"FRAME length exceeds system's maximum of {long.MaxValue} bytes" : $"{op} exceeds system's maximum size of {long.MaxValue} bytes");
+        return (long)n;
+    }
+
     private static List<object?> AsList(object? o) =>
         o as List<object?> ?? throw new UnpicklingError($"APPEND expects a list, got {PyTypeName(o)}");
 
@@ -288,20 +306,20 @@ internal sealed class Unpickler
                     break;
                 case Dictionary<string, object?> sd:
                     {
-                        if (key is null || key is List<object?> || key is Dictionary<string, object?> || key is Dictionary<object, object?>)
-                            throw new UnpicklingError($"unhashable dict key of type {PyTypeName(key)}");
+                        PyKeyComparer.CheckKey(key);
                         var od = new Dictionary<object, object?>(PyKeyComparer.Instance);
                         foreach (var e in sd) od[e.Key] = e.Value;
-                        foreach (var m in memo.Where(e => ReferenceEquals(e.Value, sd)).Select(e => e.Key).ToList()) memo[m] = od;
+                        if (memoIndicesOfDict.Remove(sd, out var at))
+                            foreach (var m in at)
+                                if (ReferenceEquals(memo[m], sd)) memo[m] = od;
                         stack[^1] = od;
                         target = od;
-                        od[key] = kv[i + 1];
+                        od[key!] = kv[i + 1];
                         break;
                     }
                 case Dictionary<object, object?> od:
-                    if (key is null || key is List<object?> || key is Dictionary<string, object?> || key is Dictionary<object, object?>)
-                        throw new UnpicklingError($"unhashable dict key of type {PyTypeName(key)}");
-                    od[key] = kv[i + 1];
+                    PyKeyComparer.CheckKey(key);
+                    od[key!] = kv[i + 1];
                     break;
                 default:
                     throw new UnpicklingError($"SETITEM expects a dict, got {PyTypeName(target)}");
@@ -358,7 +376,8 @@ internal sealed class Unpickler
                 int n = s[i + 1] == 'u' ? 4 : 8;
                 if (i + 2 + n > s.Length || !int.TryParse(s.AsSpan(i + 2, n), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int cp) || cp > 0x10FFFF)
                     throw new UnpicklingError("truncated \\uXXXX escape in a UNICODE opcode");
-                sb.Append(char.ConvertFromUtf32(cp));
+                if (cp <= 0xFFFF) sb.Append((char)cp);   // a lone surrogate stays one, as in Python
+                else sb.Append(char.ConvertFromUtf32(cp));
                 i += 1 + n;
             }
             else sb.Append(s[i]);
@@ -418,33 +437,124 @@ internal sealed class Unpickler
     };
 }
 
-/// <summary>Compares dict keys as Python does for the hashable types a checkpoint holds (ints, floats, strings, tuples).</summary>
+/// <summary>
+/// Compares dict keys as Python does for the hashable types a checkpoint holds (ints, floats, strings, bytes,
+/// tuples). Hashes are seeded per process (as .NET's string hashes are) and mix every bit of an integer, so a
+/// file cannot choose keys that all collide; tuples are walked with an explicit stack, and a key may hold at most
+/// <see cref="MaxKeyItems"/> items nested at most <see cref="MaxKeyDepth"/> tuples deep (<see cref="CheckKey"/>),
+/// which bounds the work of every hash and comparison.
+/// </summary>
 internal sealed class PyKeyComparer : IEqualityComparer<object>
 {
     public static readonly PyKeyComparer Instance = new();
 
+    /// <summary>Memo indices: seeded, all 64 bits mixed.</summary>
+    public static readonly IEqualityComparer<long> Int64 = new Int64Comparer();
+
+    public const int MaxKeyDepth = 100;
+    public const int MaxKeyItems = 1000;
+
+    /// <summary>Throws unless <paramref name="key"/> is hashable and small enough to hash in bounded time.</summary>
+    public static void CheckKey(object? key)
+    {
+        if (key is not object?[] root)
+        {
+            if (key is null) throw new UnpicklingError("Flint cannot load a dict keyed by None");
+            if (!IsHashableLeaf(key)) throw new UnpicklingError($"unhashable dict key of type {Unpickler.PyTypeName(key)}");
+            return;
+        }
+        // Depth-first over the tuple tree, shared subtuples counted each time they appear (as hashing visits them).
+        var work = new Stack<(object?[] t, int depth)>();
+        work.Push((root, 1));
+        long items = 0;
+        while (work.Count > 0)
+        {
+            var (t, depth) = work.Pop();
+            if (depth > MaxKeyDepth) throw new UnpicklingError($"a dict key nests tuples more than {MaxKeyDepth} deep; Flint refuses such keys");
+            items += t.Length;
+            if (items > MaxKeyItems) throw new UnpicklingError($"a dict key holds more than {MaxKeyItems} items; Flint refuses such keys");
+            foreach (var x in t)
+            {
+                if (x is object?[] inner) work.Push((inner, depth + 1));
+                else if (x is not null && !IsHashableLeaf(x)) throw new UnpicklingError($"unhashable dict key: a tuple holding a {Unpickler.PyTypeName(x)}");
+            }
+        }
+    }
+
+    /// <summary>Lists and dicts are Python's unhashable types; everything else the reader builds has a hash.</summary>
+    private static bool IsHashableLeaf(object o) => o is not (List<object?> or Dictionary<string, object?> or Dictionary<object, object?>);
+
     public new bool Equals(object? a, object? b)
     {
-        if (ReferenceEquals(a, b)) return true;
+        var work = new Stack<(object? a, object? b)>();
+        work.Push((a, b));
+        while (work.Count > 0)
+        {
+            var (x, y) = work.Pop();
+            if (ReferenceEquals(x, y)) continue;
+            if (x is object?[] tx && y is object?[] ty)
+            {
+                if (tx.Length != ty.Length) return false;
+                for (int i = tx.Length - 1; i >= 0; i--) work.Push((tx[i], ty[i]));
+                continue;
+            }
+            if (!LeafEquals(x, y)) return false;
+        }
+        return true;
+    }
+
+    private static bool LeafEquals(object? a, object? b)
+    {
         if (a is null || b is null) return false;
         if (IsNumber(a) && IsNumber(b)) return ToDouble(a) == ToDouble(b) && ToBig(a) == ToBig(b);
-        if (a is object?[] ta && b is object?[] tb)
-        {
-            if (ta.Length != tb.Length) return false;
-            for (int i = 0; i < ta.Length; i++) if (!Equals(ta[i], tb[i])) return false;
-            return true;
-        }
+        if (a is byte[] ba && b is byte[] bb) return ba.AsSpan().SequenceEqual(bb);
+        if (a is object?[] || b is object?[]) return false;
         return a.Equals(b);
     }
 
     public int GetHashCode(object o)
     {
-        if (o is bool bo) return bo ? 1 : 0;
-        if (o is long l) return l.GetHashCode();
-        if (o is double d) return d == Math.Floor(d) && Math.Abs(d) < 9e18 ? ((long)d).GetHashCode() : d.GetHashCode();
-        if (o is BigInteger b) return b.GetHashCode();
-        if (o is object?[] t) { var h = new HashCode(); foreach (var x in t) h.Add(x is null ? 0 : GetHashCode(x)); return h.ToHashCode(); }
-        return o.GetHashCode();
+        if (o is not object?[] root) return LeafHash(o);
+        var h = new HashCode();
+        var work = new Stack<object?>();
+        work.Push(root);
+        while (work.Count > 0)
+        {
+            var x = work.Pop();
+            if (x is object?[] t)
+            {
+                h.Add(t.Length);   // the shape, so ((1, 2), 3) and (1, (2, 3)) differ
+                for (int i = t.Length - 1; i >= 0; i--) work.Push(t[i]);
+            }
+            else h.Add(x is null ? 0 : LeafHash(x));
+        }
+        return h.ToHashCode();
+    }
+
+    /// <summary>Equal numbers hash alike whatever their type (True, 1, 1.0), as in Python.</summary>
+    private static int LeafHash(object o) => o switch
+    {
+        bool b => Mix(b ? 1 : 0),
+        long l => Mix(l),
+        double d when double.IsNaN(d) || double.IsInfinity(d) => d.GetHashCode(),
+        double d when d == Math.Floor(d) => d >= -TwoTo63 && d < TwoTo63 ? Mix((long)d) : BigHash(new BigInteger(d)),
+        double d => HashCode.Combine(d),
+        BigInteger b => b >= long.MinValue && b <= long.MaxValue ? Mix((long)b) : BigHash(b),
+        byte[] bytes => BytesHash(bytes),
+        _ => o.GetHashCode(),
+    };
+
+    private const double TwoTo63 = 9223372036854775808.0;
+
+    private static int Mix(long l) => HashCode.Combine((int)l, (int)(l >> 32));
+
+    private static int BigHash(BigInteger b) => BytesHash(b.ToByteArray());
+
+    private static int BytesHash(byte[] bytes)
+    {
+        var h = new HashCode();
+        h.AddBytes(bytes);
+        return h.ToHashCode();
     }
 
     private static bool IsNumber(object o) => o is bool or long or double or BigInteger;
@@ -455,4 +565,10 @@ internal sealed class PyKeyComparer : IEqualityComparer<object>
         double d when !double.IsNaN(d) && !double.IsInfinity(d) => new BigInteger(Math.Truncate(d)),
         _ => BigInteger.Zero,
     };
+
+    private sealed class Int64Comparer : IEqualityComparer<long>
+    {
+        public bool Equals(long a, long b) => a == b;
+        public int GetHashCode(long l) => Mix(l);
+    }
 }

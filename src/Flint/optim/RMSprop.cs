@@ -29,12 +29,12 @@ public sealed class RMSprop : Optimizer
             var s = State(p);
             if (!s.ContainsKey("step"))
             {
-                s["step"] = 0L;
+                s["step"] = NewStep();
                 s["square_avg"] = zeros_like(p);
                 if (momentum > 0) s["momentum_buffer"] = zeros_like(p);
                 if (centered) s["grad_avg"] = zeros_like(p);
             }
-            s["step"] = (long)s["step"] + 1;
+            NextStep(s);
             if (wd != 0) grad = grad.add(p, alpha: wd);
             var sq = (Tensor)s["square_avg"];
             sq.mul_(alpha).addcmul_(grad, grad, value: 1 - alpha);
@@ -74,7 +74,7 @@ public sealed class Adagrad : Optimizer
             foreach (var p in g.@params)
             {
                 var s = State(p);
-                s["step"] = 0L;
+                s["step"] = NewStep();
                 s["sum"] = full_like(p, g["initial_accumulator_value"]);
             }
     }
@@ -88,8 +88,7 @@ public sealed class Adagrad : Optimizer
             if (p.grad is null) continue;
             var grad = maximize ? -p.grad : p.grad;
             var s = State(p);
-            long step = (long)s["step"] + 1;
-            s["step"] = step;
+            double step = NextStep(s);
             if (wd != 0) grad = grad.add(p, alpha: wd);
             double clr = lr / (1 + (step - 1) * lrDecay);
             var sum = (Tensor)s["sum"];

@@ -12,7 +12,7 @@ public sealed class RMSprop : Optimizer
 
     public RMSprop(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weight_decay = 0, double momentum = 0, bool centered = false, bool maximize = false)
-        : base(param_groups, Opts(("lr", lr), ("alpha", alpha), ("eps", eps), ("weight_decay", weight_decay), ("momentum", momentum), ("centered", centered), ("maximize", maximize)))
+        : base(param_groups, Opts(("lr", lr), ("momentum", momentum), ("alpha", alpha), ("eps", eps), ("centered", centered), ("weight_decay", weight_decay), ("maximize", maximize)))
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
         if (alpha < 0) throw new ArgumentException($"Invalid alpha value: {alpha}");
@@ -67,7 +67,7 @@ public sealed class Adagrad : Optimizer
 
     public Adagrad(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, double lr_decay = 0, double weight_decay = 0,
         double initial_accumulator_value = 0, double eps = 1e-10, bool maximize = false)
-        : base(param_groups, Opts(("lr", lr), ("lr_decay", lr_decay), ("weight_decay", weight_decay), ("initial_accumulator_value", initial_accumulator_value), ("eps", eps), ("maximize", maximize)))
+        : base(param_groups, Opts(("lr", lr), ("lr_decay", lr_decay), ("eps", eps), ("weight_decay", weight_decay), ("initial_accumulator_value", initial_accumulator_value), ("maximize", maximize)))
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
         foreach (var g in this.param_groups)

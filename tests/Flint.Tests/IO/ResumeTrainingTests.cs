@@ -149,6 +149,10 @@ public class ResumeTrainingTests
                 File.Copy(path, Path.Combine(outDir, $"resume_{name}_flint.pt"), overwrite: true);
             }
 
+            var layout = new List<string>();
+            AssertSameLayout(torch.load(path), torch.load(Path.Combine(Dir, $"resume_{name}.pt")), "$", layout);
+            Assert.True(layout.Count == 0, $"{name}: Flint's checkpoint differs from PyTorch's:\n" + string.Join("\n", layout));
+
             var uninterrupted = new List<(double loss, double[] lr, Dictionary<string, Tensor> sd)>();
             for (int i = saveAt; i < Total; i++)
             {
@@ -176,6 +180,56 @@ public class ResumeTrainingTests
             }
         }
         finally { File.Delete(path); }
+    }
+
+    /// <summary>Group options PyTorch keeps to choose among its implementations; Flint has one and does not save them.</summary>
+    private static readonly string[] ImplementationSwitches = ["foreach", "capturable", "differentiable", "fused"];
+
+    /// <summary>
+    /// Compares a checkpoint Flint wrote with PyTorch's for the same run, as torch.load returns both: the same
+    /// entries in the same order, the same container kinds, tensors of the same dtype and shape, numbers for numbers.
+    /// PyTorch 1.13's RMSprop counts steps in an int where PyTorch 2 (and Flint) keep a 0-dim tensor.
+    /// </summary>
+    private static void AssertSameLayout(object? flint, object? pt, string path, List<string> errors)
+    {
+        static string Kind(object? o) => o switch
+        {
+            null => "None", Tensor => "tensor", Dictionary<string, object?> or Dictionary<object, object?> => "dict",
+            List<object?> => "list", object?[] => "tuple", long or double => "number", _ => o.GetType().Name,
+        };
+        static List<KeyValuePair<object, object?>> Items(object o) => o is Dictionary<string, object?> sd
+            ? sd.Select(kv => new KeyValuePair<object, object?>(kv.Key, kv.Value)).ToList() : ((Dictionary<object, object?>)o).ToList();
+        if (pt is long && flint is Tensor { } step && step.dim() == 0 && path.EndsWith("['step']", StringComparison.Ordinal)) return;
+        if (Kind(flint) != Kind(pt)) { errors.Add($"{path}: Flint has a {Kind(flint)}, PyTorch a {Kind(pt)}"); return; }
+        switch (pt)
+        {
+            case Tensor t:
+                var f = (Tensor)flint!;
+                if (f.dtype != t.dtype || !f.shape.Equals(t.shape)) errors.Add($"{path}: Flint's tensor is {f.dtype} {f.shape}, PyTorch's {t.dtype} {t.shape}");
+                break;
+            case Dictionary<string, object?> or Dictionary<object, object?>:
+                {
+                    var fi = Items(flint!);
+                    var pi = Items(pt).Where(kv => !(kv.Key is string k && ImplementationSwitches.Contains(k))).ToList();
+                    var fk = string.Join(", ", fi.Select(kv => kv.Key)); var pk = string.Join(", ", pi.Select(kv => kv.Key));
+                    if (fk != pk) { errors.Add($"{path}: Flint's keys [{fk}], PyTorch's [{pk}]"); break; }
+                    for (int i = 0; i < pi.Count; i++)
+                        AssertSameLayout(fi[i].Value, pi[i].Value, pi[i].Key is string sk ? $"{path}['{sk}']" : $"{path}[{pi[i].Key}]", errors);
+                    break;
+                }
+            case List<object?> or object?[]:
+                {
+                    var fl = (IList<object?>)flint!; var pl = (IList<object?>)pt;
+                    if (fl.Count != pl.Count) { errors.Add($"{path}: Flint has {fl.Count} items, PyTorch {pl.Count}"); break; }
+                    for (int i = 0; i < pl.Count; i++) AssertSameLayout(fl[i], pl[i], $"{path}[{i}]", errors);
+                    break;
+                }
+            case long or double:
+                break;
+            default:
+                if (!Equals(flint, pt)) errors.Add($"{path}: Flint has {flint}, PyTorch {pt}");
+                break;
+        }
     }
 
     /// <summary>The saved optimizer state has PyTorch's layout: int ids, the step count a 0-dim float32 tensor, betas a tuple.</summary>

@@ -47,10 +47,13 @@ def make(case, m):
     if case == "adamw":
         opt = torch.optim.AdamW(m.parameters(), lr=0.01, weight_decay=0.1)
         return opt, torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+    if case == "multistep":
+        opt = torch.optim.SGD(m.parameters(), lr=0.05, momentum=0.8, dampening=0.1)
+        return opt, torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 5, 5], gamma=0.5)
     raise ValueError(case)
 
 
-CASES = ["sgd", "adam", "rmsprop", "adamw"]
+CASES = ["sgd", "adam", "rmsprop", "adamw", "multistep"]
 
 
 def data():

@@ -61,6 +61,11 @@ public class ResumeTrainingTests
                     var o = optim.AdamW(m.parameters(), lr: 0.01 * lrScale, weight_decay: 0.1);
                     return (o, new ExponentialLR(o, gamma: 0.9));
                 }
+            case "multistep":
+                {
+                    var o = optim.SGD(m.parameters(), lr: 0.05 * lrScale, momentum: 0.8, dampening: 0.1);
+                    return (o, new MultiStepLR(o, milestones: [2, 5, 5], gamma: 0.5));
+                }
             default: throw new ArgumentException(name);
         }
     }

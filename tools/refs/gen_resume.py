@@ -3,9 +3,10 @@
 Run with /usr/bin/python3 (PyTorch 1.13). Outputs go to tests/Flint.Tests/References/pt/ and are committed:
   - resume_<case>.pt: torch.save({"model", "optimizer", "scheduler", "epoch"}) after SAVE_AT steps of a small
     seeded model trained with that case's optimizer and lr scheduler;
+  - resume_schedulers.pt: each lr scheduler's state dict (with its optimizer's) after a few epochs;
   - resume.json: per case the data, the initial parameters and every step of the uninterrupted run
     (loss before the step, lr after the scheduler's step, parameters after the step), plus PyTorch's texts
-    for load_state_dict errors.
+    for load_state_dict errors; per scheduler the lr and momentum after each epoch that follows its saved state.
 
   gen_resume.py                 regenerate the files
   gen_resume.py --verify FILE   load a checkpoint Flint wrote (named resume_<case>...pt) into a fresh PyTorch model,
@@ -91,6 +92,45 @@ def run(case):
     return {"name": case, "save_at": SAVE_AT, "x": enc(x), "y": enc(y), "initial": initial, "steps": steps}
 
 
+METRICS = [1.0, 0.5, 0.4, 0.3, 0.8, 0.2, 0.1, 0.0, 0.05, 0.01]
+SCHED_SAVE_AT = 4
+
+
+def schedulers():
+    """Each lr scheduler on SGD with momentum: its state after SCHED_SAVE_AT epochs (saved with the optimizer's in
+    resume_schedulers.pt), then the lr and momentum after each later epoch."""
+    S = torch.optim.lr_scheduler
+    makers = {
+        "StepLR": lambda o: S.StepLR(o, step_size=3, gamma=0.5),
+        "MultiStepLR": lambda o: S.MultiStepLR(o, milestones=[2, 5, 5, 7], gamma=0.5),
+        "ExponentialLR": lambda o: S.ExponentialLR(o, gamma=0.8),
+        "CosineAnnealingLR": lambda o: S.CosineAnnealingLR(o, T_max=3, eta_min=0.01),
+        "LambdaLR": lambda o: S.LambdaLR(o, lambda e: 1.0 / (1 + e)),
+        "OneCycleLR": lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=12, three_phase=True, anneal_strategy="linear"),
+        "ReduceLROnPlateau": lambda o: S.ReduceLROnPlateau(o, mode="max", factor=0.5, patience=3, cooldown=1),
+    }
+    saved, cases = {}, []
+    for name, make in makers.items():
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(2))], lr=0.1, momentum=0.9)
+        sched = make(opt)
+        after = []
+        for epoch in range(len(METRICS)):
+            if epoch == SCHED_SAVE_AT:
+                sd = sched.state_dict()
+                if "anneal_func" in sd:  # 1.13 keeps a bound method here; PyTorch 2 saves the strategy's name
+                    sd["_anneal_func_type"] = "linear" if sd.pop("anneal_func").__name__.endswith("linear") else "cos"
+                saved[name] = {"optimizer": opt.state_dict(), "scheduler": sd}
+            if isinstance(sched, S.ReduceLROnPlateau):
+                sched.step(METRICS[epoch])
+            else:
+                sched.step()
+            if epoch >= SCHED_SAVE_AT:
+                after.append([opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"]])
+        cases.append({"name": name, "after": after})
+    torch.save(saved, os.path.join(OUT, "resume_schedulers.pt"))
+    return {"save_at": SCHED_SAVE_AT, "metrics": METRICS, "cases": cases}
+
+
 def error_texts():
     """PyTorch's messages for state dicts that do not fit."""
     def err(fn):
@@ -146,7 +186,8 @@ def main():
     if len(sys.argv) > 2 and sys.argv[1] == "--verify":
         sys.exit(0 if all([verify(p) for p in sys.argv[2:]]) else 1)
     os.makedirs(OUT, exist_ok=True)
-    doc = {"torch": torch.__version__, "total": TOTAL, "cases": [run(c) for c in CASES], "errors": error_texts()}
+    doc = {"torch": torch.__version__, "total": TOTAL, "cases": [run(c) for c in CASES], "errors": error_texts(),
+           "schedulers": schedulers()}
     with open(os.path.join(OUT, "resume.json"), "w") as f:
         json.dump(doc, f, separators=(",", ":"))
     print(f"wrote {len(CASES)} checkpoints and resume.json to {os.path.relpath(OUT)}")

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flint.Optimizers;
+using Flint.Tests.Nn;
 using Flint.Tests.Support;
 using Xunit;
 using static Flint.torch;
@@ -338,6 +339,51 @@ public class ResumeTrainingTests
         sched["step_size"] = "three";
         Assert.Throws<ArgumentException>(() => s.load_state_dict(sched));
         Assert.Equal(1, s.last_epoch);
+    }
+
+    private static object MakeScheduler(string name, Optimizer o) => name switch
+    {
+        "StepLR" => new StepLR(o, step_size: 3, gamma: 0.5),
+        "MultiStepLR" => new MultiStepLR(o, [2, 5, 5, 7], gamma: 0.5),
+        "ExponentialLR" => new ExponentialLR(o, gamma: 0.8),
+        "CosineAnnealingLR" => new CosineAnnealingLR(o, T_max: 3, eta_min: 0.01),
+        "LambdaLR" => new LambdaLR(o, e => 1.0 / (1 + e)),
+        "OneCycleLR" => new OneCycleLR(o, max_lr: 0.5, total_steps: 12, three_phase: true, anneal_strategy: "linear"),
+        "ReduceLROnPlateau" => new ReduceLROnPlateau(o, mode: "max", factor: 0.5, patience: 3, cooldown: 1),
+        _ => throw new ArgumentException(name),
+    };
+
+    /// <summary>Every lr scheduler's state as PyTorch saved it loads into Flint's, and the schedule goes on as PyTorch's.</summary>
+    [Fact]
+    public void ContinuesPyTorchSchedules()
+    {
+        var rec = Doc.Value.GetProperty("schedulers");
+        int saveAt = rec.GetProperty("save_at").GetInt32();
+        var metrics = rec.GetProperty("metrics").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var saved = Dict(torch.load(Path.Combine(Dir, "resume_schedulers.pt")));
+        var f = new Failures();
+        foreach (var c in rec.GetProperty("cases").EnumerateArray())
+        {
+            string name = c.GetProperty("name").GetString()!;
+            f.Run(name, () =>
+            {
+                var o = optim.SGD([nn.Parameter(ones(2))], lr: 0.7, momentum: 0.2);
+                var s = MakeScheduler(name, o);
+                var entry = Dict(saved[name]);
+                o.load_state_dict(Dict(entry["optimizer"]));
+                if (s is ReduceLROnPlateau r) r.load_state_dict(Dict(entry["scheduler"]));
+                else ((optim.lr_scheduler.LRScheduler)s).load_state_dict(Dict(entry["scheduler"]));
+                var after = c.GetProperty("after").EnumerateArray().ToArray();
+                for (int i = 0; i < after.Length; i++)
+                {
+                    if (s is ReduceLROnPlateau rp) rp.step(metrics[saveAt + i]); else ((optim.lr_scheduler.LRScheduler)s).step();
+                    double lr = after[i][0].GetDouble(), momentum = after[i][1].GetDouble();
+                    Assert.True(Math.Abs(o.param_groups[0].lr - lr) <= 1e-15 + 1e-13 * lr, $"epoch {saveAt + i}: lr {o.param_groups[0].lr}, PyTorch {lr}");
+                    Assert.True(Math.Abs(o.param_groups[0]["momentum"] - momentum) <= 1e-13, $"epoch {saveAt + i}: momentum {o.param_groups[0]["momentum"]}, PyTorch {momentum}");
+                }
+            });
+        }
+        f.ThrowIfAny();
     }
 
     /// <summary>Schedulers save PyTorch's entries and continue after loading as the uninterrupted schedule.</summary>

@@ -145,11 +145,24 @@ def error_texts():
     two = torch.optim.SGD([{"params": m[0].parameters()}, {"params": m[2].parameters()}], lr=0.1)
     one_param = torch.optim.SGD([m[0].weight], lr=0.1)
     other = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3), torch.nn.Linear(3, 3))
+    def edited(**changes):
+        sd = m.state_dict()
+        for k, v in changes.items():
+            k = k.replace("_", ".")
+            if v is None:
+                del sd[k]
+            else:
+                sd[k] = v
+        return sd
+
     return {
         "groups": err(lambda: two.load_state_dict(opt.state_dict())),
         "group_size": err(lambda: one_param.load_state_dict(opt.state_dict())),
         "module_missing": err(lambda: other.load_state_dict(m.state_dict())),
         "module_unexpected": err(lambda: m[:1].load_state_dict(m.state_dict())),
+        "module_not_tensor": err(lambda: m.load_state_dict(edited(**{"0_bias": None, "2_weight": "x", "2_bias": 3}))),
+        "module_not_tensor_lenient": err(lambda: m.load_state_dict(edited(**{"0_bias": None, "2_weight": [1.5]}), strict=False)),
+        "module_size": err(lambda: m.load_state_dict(edited(**{"0_weight": torch.zeros(8, 5), "9_extra": "y"}))),
     }
 
 

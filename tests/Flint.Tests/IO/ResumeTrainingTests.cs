@@ -294,6 +294,24 @@ public class ResumeTrainingTests
         Assert.Equal(Error("module_missing"), Assert.Throws<ArgumentException>(() => bigger.load_state_dict(Dict(ckpt["model"]))).Message);
         var smaller = nn.Sequential(nn.Linear(4, 8));
         Assert.Equal(Error("module_unexpected"), Assert.Throws<ArgumentException>(() => smaller.load_state_dict(Dict(ckpt["model"]))).Message);
+
+        var model = Model();
+        var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        Dictionary<string, object?> Edited(params (string key, object? value)[] changes)
+        {
+            var sd = new Dictionary<string, object?>(Dict(ckpt["model"]));
+            foreach (var (k, v) in changes) if (v is null) sd.Remove(k); else sd[k] = v;
+            return sd;
+        }
+        Assert.Equal(Error("module_not_tensor"), Assert.Throws<ArgumentException>(() => model.load_state_dict(Edited(("0.bias", null), ("2.weight", "x"), ("2.bias", 3L)))).Message);
+        Assert.Equal(Error("module_not_tensor_lenient"), Assert.Throws<ArgumentException>(() =>
+            model.load_state_dict(Edited(("0.bias", null), ("2.weight", new List<object?> { 1.5 })), strict: false)).Message);
+        Assert.Equal(Error("module_size"), Assert.Throws<ArgumentException>(() => model.load_state_dict(Edited(("0.weight", zeros(8, 5)), ("9.extra", "y")))).Message);
+        foreach (var (k, v) in model.state_dict()) Assert.True(equal(before[k], v), $"{k} changed by a refused load");
+        // not strict: a non-tensor under a key the module does not have is only unexpected
+        var (missing, unexpected) = model.load_state_dict(Edited(("0.bias", null), ("9.extra", "y")), strict: false);
+        Assert.Equal(["0.bias"], missing);
+        Assert.Equal(["9.extra"], unexpected);
     }
 
     /// <summary>A refused optimizer or scheduler state dict leaves the options, the state and the schedule as they were.</summary>

@@ -314,6 +314,29 @@ public class ResumeTrainingTests
         Assert.Equal(["9.extra"], unexpected);
     }
 
+    /// <summary>PyTorch 1.13's SGD saves a None momentum buffer; after loading it the first step starts the buffer from the gradient.</summary>
+    [Fact]
+    public void LoadsANoneMomentumBuffer()
+    {
+        var w = nn.Parameter(tensor(new float[] { 1, 2 }));
+        var o = optim.SGD([w], lr: 0.5, momentum: 0.9);
+        o.load_state_dict(ThroughFile(new Dictionary<string, object?>
+        {
+            ["state"] = new Dictionary<object, object?> { [0L] = new Dictionary<string, object?> { ["momentum_buffer"] = null } },
+            ["param_groups"] = new List<object?> { new Dictionary<string, object?>
+            {
+                ["lr"] = 0.1, ["momentum"] = 0.9, ["dampening"] = 0L, ["weight_decay"] = 0L, ["nesterov"] = false, ["maximize"] = false,
+                ["foreach"] = null, ["differentiable"] = false, ["params"] = new List<object?> { 0L },
+            } },
+        }));
+        Assert.Null(o.state[w]["momentum_buffer"]);
+        Assert.Equal(0.1, o.param_groups[0].lr);
+        w.grad = tensor(new float[] { 1, -1 });
+        o.step();
+        Assert.Equal(new[] { 0.9f, 2.1f }, w.detach().ToArray<float>());
+        Assert.Equal(new[] { 1f, -1f }, ((Tensor)o.state[w]["momentum_buffer"]).ToArray<float>());
+    }
+
     /// <summary>A refused optimizer or scheduler state dict leaves the options, the state and the schedule as they were.</summary>
     [Fact]
     public void ARefusedLoadChangesNothing()

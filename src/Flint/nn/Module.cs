@@ -194,7 +194,15 @@ public static partial class torch
             }
 
             /// <summary>Copies values from <paramref name="state"/> into the module's tensors (in place, without recording).</summary>
-            public (List<string> missing_keys, List<string> unexpected_keys) load_state_dict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+            public (List<string> missing_keys, List<string> unexpected_keys) load_state_dict(IReadOnlyDictionary<string, Tensor> state, bool strict = true) =>
+                LoadStateDict(state.ToDictionary(kv => kv.Key, kv => (object?)kv.Value), strict);
+
+            /// <summary>
+            /// <see cref="load_state_dict(IReadOnlyDictionary{string, Tensor}, bool)"/> for values held as objects (what
+            /// <c>torch.load</c> returns): a value that is not a tensor under one of the module's keys is an error with
+            /// PyTorch's text, one under another key is just unexpected, as in PyTorch.
+            /// </summary>
+            internal (List<string> missing_keys, List<string> unexpected_keys) LoadStateDict(IReadOnlyDictionary<string, object?> state, bool strict)
             {
                 var own = state_dict();
                 var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
@@ -202,8 +210,10 @@ public static partial class torch
                 var errors = new List<string>();
                 foreach (var (k, target) in own)
                 {
-                    if (!state.TryGetValue(k, out var src)) continue;
-                    if (!src.shape.Equals(target.shape))
+                    if (!state.TryGetValue(k, out var value)) continue;
+                    if (value is not Tensor src)
+                        errors.Add($"While copying the parameter named \"{k}\", expected torch.Tensor or Tensor-like object from checkpoint but received <class '{Optimizers.StateDictValues.TypeName(value)}'>");
+                    else if (!src.shape.Equals(target.shape))
                         errors.Add($"size mismatch for {k}: copying a param with shape {src.shape} from checkpoint, the shape in current model is {target.shape}.");
                 }
                 if (strict && (missing.Count > 0 || unexpected.Count > 0 || errors.Count > 0))
@@ -217,7 +227,7 @@ public static partial class torch
                 if (errors.Count > 0) throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}:\n\t" + string.Join("\n\t", errors));
                 using (no_grad())
                     foreach (var (k, target) in own)
-                        if (state.TryGetValue(k, out var src)) target.copy_(src);
+                        if (state.TryGetValue(k, out var src)) target.copy_((Tensor)src!);
                 return (missing, unexpected);
             }
 

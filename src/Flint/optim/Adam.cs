@@ -40,13 +40,12 @@ public class Adam : Optimizer
             var s = State(p);
             if (!s.ContainsKey("step"))
             {
-                s["step"] = 0L;
+                s["step"] = NewStep();
                 s["exp_avg"] = zeros_like(p);
                 s["exp_avg_sq"] = zeros_like(p);
                 if (amsgrad) s["max_exp_avg_sq"] = zeros_like(p);
             }
-            long step = (long)s["step"] + 1;
-            s["step"] = step;
+            double step = NextStep(s);
             var m = (Tensor)s["exp_avg"]; var v = (Tensor)s["exp_avg_sq"];
             if (wd != 0)
             {

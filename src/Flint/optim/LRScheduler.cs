@@ -1,3 +1,7 @@
+using System.Collections;
+using Flint.Optimizers;
+using V = Flint.Optimizers.StateDictValues;
+
 namespace Flint;
 
 public static partial class torch
@@ -11,9 +15,10 @@ public static partial class torch
             public abstract class LRScheduler
             {
                 protected readonly Optimizers.Optimizer optimizer;
-                protected readonly double[] base_lrs;
+                protected double[] base_lrs;
                 public long last_epoch { get; protected set; }
                 private double[] lastLr;
+                private long stepCount;
 
                 protected LRScheduler(Optimizers.Optimizer optimizer, long last_epoch = -1) : this(optimizer, last_epoch, initialStep: true) { }
 
@@ -41,6 +46,7 @@ public static partial class torch
 
                 private void Advance()
                 {
+                    stepCount++;
                     last_epoch++;
                     var lrs = get_lr();
                     for (int i = 0; i < lrs.Length; i++) optimizer.param_groups[i].lr = lrs[i];
@@ -49,37 +55,170 @@ public static partial class torch
 
                 public double[] get_last_lr() => (double[])lastLr.Clone();
                 protected double[] Current => optimizer.param_groups.Select(g => g.lr).ToArray();
+
+                /// <summary>
+                /// The scheduler's state as PyTorch's <c>state_dict()</c> lays it out (its attributes but the
+                /// optimizer): the schedule's own settings, then base_lrs, last_epoch, _step_count and _last_lr.
+                /// </summary>
+                public Dictionary<string, object?> state_dict()
+                {
+                    var d = new Dictionary<string, object?>();
+                    SaveFields(d);
+                    d["base_lrs"] = List(base_lrs);
+                    d["last_epoch"] = last_epoch;
+                    d["verbose"] = false;
+                    d["_step_count"] = stepCount;
+                    d["_get_lr_called_within_step"] = false;
+                    d["_last_lr"] = List(lastLr);
+                    SaveLateFields(d);
+                    return d;
+                }
+
+                /// <summary>
+                /// Restores a state saved by <see cref="state_dict"/> (Flint's or PyTorch's, as <c>torch.load</c> reads
+                /// it). As PyTorch, entries replace the scheduler's attributes of the same name and entries it does not
+                /// know are ignored; the learning rates themselves come from the optimizer's state dict. Nothing changes
+                /// when the state dict is refused.
+                /// </summary>
+                /// <exception cref="ArgumentException">An entry has the wrong type, or a per-group list does not have one
+                /// value per parameter group.</exception>
+                public void load_state_dict(IReadOnlyDictionary<string, object?> state_dict)
+                {
+                    ArgumentNullException.ThrowIfNull(state_dict);
+                    var d = V.StringDict(state_dict, "scheduler state dict");
+                    var baseLrs = d.TryGetValue("base_lrs", out var b) ? PerGroup(b, "base_lrs") : base_lrs;
+                    var last = d.TryGetValue("_last_lr", out var l) ? PerGroup(l, "_last_lr") : lastLr;
+                    long epoch = d.TryGetValue("last_epoch", out var e) ? V.Int(e, "last_epoch") : last_epoch;
+                    long count = d.TryGetValue("_step_count", out var c) ? V.Int(c, "_step_count") : stepCount;
+                    var apply = LoadFields(d);
+                    base_lrs = baseLrs; lastLr = last; last_epoch = epoch; stepCount = count;
+                    apply();
+                }
+
+                /// <summary>A list of one float per parameter group.</summary>
+                private protected double[] PerGroup(object? o, string where)
+                {
+                    var a = V.Floats(o, where);
+                    if (a.Length != optimizer.param_groups.Count)
+                        throw new ArgumentException($"{where} has {a.Length} values, but the optimizer has {optimizer.param_groups.Count} parameter groups");
+                    return a;
+                }
+
+                private protected static List<object?> List(double[] a) => a.Select(x => (object?)x).ToList();
+
+                /// <summary>The schedule's own settings, saved before the common entries.</summary>
+                private protected virtual void SaveFields(Dictionary<string, object?> d) { }
+
+                /// <summary>Entries PyTorch saves after the common ones.</summary>
+                private protected virtual void SaveLateFields(Dictionary<string, object?> d) { }
+
+                /// <summary>Reads and checks the schedule's own settings; the returned action applies them.</summary>
+                private protected virtual Action LoadFields(Dictionary<string, object?> d) => () => { };
+
+                private protected static T Field<T>(Dictionary<string, object?> d, string key, T current, Func<object?, string, T> read) =>
+                    d.TryGetValue(key, out var v) ? read(v, key) : current;
             }
 
             public sealed class StepLR(Optimizers.Optimizer optimizer, long step_size, double gamma = 0.1, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
+                private long stepSize = step_size;
+                private double gammaValue = gamma;
+
                 protected override double[] get_lr() =>
-                    last_epoch == 0 || last_epoch % step_size != 0 ? Current : Current.Select(l => l * gamma).ToArray();
+                    last_epoch == 0 || last_epoch % stepSize != 0 ? Current : Current.Select(l => l * gammaValue).ToArray();
+
+                private protected override void SaveFields(Dictionary<string, object?> d) { d["step_size"] = stepSize; d["gamma"] = gammaValue; }
+
+                private protected override Action LoadFields(Dictionary<string, object?> d)
+                {
+                    long s = Field(d, "step_size", stepSize, V.Int);
+                    double g = Field(d, "gamma", gammaValue, V.Float);
+                    return () => { stepSize = s; gammaValue = g; };
+                }
             }
 
             public sealed class MultiStepLR(Optimizers.Optimizer optimizer, long[] milestones, double gamma = 0.1, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
+                private long[] milestoneList = (long[])milestones.Clone();
+                private double gammaValue = gamma;
+
                 protected override double[] get_lr()
                 {
-                    int hits = milestones.Count(m => m == last_epoch);
-                    return hits == 0 ? Current : Current.Select(l => l * Math.Pow(gamma, hits)).ToArray();
+                    int hits = milestoneList.Count(m => m == last_epoch);
+                    return hits == 0 ? Current : Current.Select(l => l * Math.Pow(gammaValue, hits)).ToArray();
+                }
+
+                /// <summary>PyTorch keeps the milestones as a Counter (milestone to count); Flint saves that as a dict.</summary>
+                private protected override void SaveFields(Dictionary<string, object?> d)
+                {
+                    var counts = new Dictionary<long, long>();
+                    foreach (var m in milestoneList) counts[m] = counts.GetValueOrDefault(m) + 1;
+                    d["milestones"] = counts;
+                    d["gamma"] = gammaValue;
+                }
+
+                private protected override Action LoadFields(Dictionary<string, object?> d)
+                {
+                    var ms = Field(d, "milestones", milestoneList, ReadMilestones);
+                    double g = Field(d, "gamma", gammaValue, V.Float);
+                    return () => { milestoneList = ms; gammaValue = g; };
+                }
+
+                private static long[] ReadMilestones(object? o, string where)
+                {
+                    if (o is IList or object?[]) return V.Sequence(o, where).Select((m, i) => V.Int(m, $"{where}[{i}]")).ToArray();
+                    var r = new List<long>();
+                    foreach (var (k, n) in V.Items(o, where))
+                    {
+                        long m = V.Int(k, $"{where} key"), count = V.Int(n, $"{where}[{m}]");
+                        for (long i = 0; i < count; i++) r.Add(m);
+                    }
+                    return r.ToArray();
                 }
             }
 
             public sealed class ExponentialLR(Optimizers.Optimizer optimizer, double gamma, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
-                protected override double[] get_lr() => last_epoch == 0 ? Current : Current.Select(l => l * gamma).ToArray();
+                private double gammaValue = gamma;
+
+                protected override double[] get_lr() => last_epoch == 0 ? Current : Current.Select(l => l * gammaValue).ToArray();
+
+                private protected override void SaveFields(Dictionary<string, object?> d) => d["gamma"] = gammaValue;
+
+                private protected override Action LoadFields(Dictionary<string, object?> d)
+                {
+                    double g = Field(d, "gamma", gammaValue, V.Float);
+                    return () => gammaValue = g;
+                }
             }
 
             public sealed class LambdaLR(Optimizers.Optimizer optimizer, Func<long, double> lr_lambda, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
                 protected override double[] get_lr() => base_lrs.Select(b => b * lr_lambda(last_epoch)).ToArray();
+
+                /// <summary>As PyTorch, a function is not saved: one None per parameter group.</summary>
+                private protected override void SaveLateFields(Dictionary<string, object?> d) =>
+                    d["lr_lambdas"] = base_lrs.Select(_ => (object?)null).ToList();
             }
 
             public sealed class CosineAnnealingLR(Optimizers.Optimizer optimizer, long T_max, double eta_min = 0, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
+                private long tMax = T_max;
+                private double etaMin = eta_min;
+
+                private protected override void SaveFields(Dictionary<string, object?> d) { d["T_max"] = tMax; d["eta_min"] = etaMin; }
+
+                private protected override Action LoadFields(Dictionary<string, object?> d)
+                {
+                    long t = Field(d, "T_max", tMax, V.Int);
+                    double e = Field(d, "eta_min", etaMin, V.Float);
+                    return () => { tMax = t; etaMin = e; };
+                }
+
                 protected override double[] get_lr()
                 {
+                    long T_max = tMax;
+                    double eta_min = etaMin;
                     var cur = Current;
                     if (last_epoch == 0) return cur;
                     var r = new double[cur.Length];
@@ -101,9 +240,9 @@ public static partial class torch
             /// </summary>
             public sealed class OneCycleLR : LRScheduler
             {
-                private readonly long totalSteps;
-                private readonly bool cosine, cycleMomentum, useBeta1;
-                private readonly (double endStep, string startLr, string endLr, string startMom, string endMom)[] phases;
+                private long totalSteps;
+                private bool cosine, cycleMomentum, useBeta1;
+                private (double endStep, string startLr, string endLr, string startMom, string endMom)[] phases;
 
                 public OneCycleLR(Optimizers.Optimizer optimizer, double max_lr, long? total_steps = null, long? epochs = null, long? steps_per_epoch = null,
                     double pct_start = 0.3, string anneal_strategy = "cos", double div_factor = 25, double final_div_factor = 1e4,
@@ -168,6 +307,44 @@ public static partial class torch
                     InitialStep();
                 }
 
+                /// <summary>PyTorch 2's entries: total_steps, _schedule_phases, _anneal_func_type, cycle_momentum, use_beta1.</summary>
+                private protected override void SaveFields(Dictionary<string, object?> d)
+                {
+                    d["total_steps"] = totalSteps;
+                    d["_schedule_phases"] = phases.Select(ph => (object?)new Dictionary<string, object?>
+                    {
+                        ["end_step"] = ph.endStep, ["start_lr"] = ph.startLr, ["end_lr"] = ph.endLr,
+                        ["start_momentum"] = ph.startMom, ["end_momentum"] = ph.endMom,
+                    }).ToList();
+                    d["_anneal_func_type"] = cosine ? "cos" : "linear";
+                    d["cycle_momentum"] = cycleMomentum;
+                    d["use_beta1"] = useBeta1;
+                }
+
+                private protected override Action LoadFields(Dictionary<string, object?> d)
+                {
+                    long total = Field(d, "total_steps", totalSteps, V.Int);
+                    var ph = Field(d, "_schedule_phases", phases, ReadPhases);
+                    bool cos = Field(d, "_anneal_func_type", cosine, (o, w) => V.Str(o, w) switch
+                    {
+                        "cos" => true,
+                        "linear" => false,
+                        var x => throw new ArgumentException($"_anneal_func_type must be 'cos' or 'linear', got '{x}'"),
+                    });
+                    bool cycle = Field(d, "cycle_momentum", cycleMomentum, V.Bool);
+                    bool beta1 = Field(d, "use_beta1", useBeta1, V.Bool);
+                    return () => { totalSteps = total; phases = ph; cosine = cos; cycleMomentum = cycle; useBeta1 = beta1; };
+                }
+
+                private static (double, string, string, string, string)[] ReadPhases(object? o, string where) =>
+                    V.Sequence(o, where).Select((x, i) =>
+                    {
+                        var p = V.StringDict(x, $"{where}[{i}]");
+                        string S(string k) => V.Str(V.Required(p, k, $"{where}[{i}]"), $"{where}[{i}]['{k}']");
+                        return (V.Float(V.Required(p, "end_step", $"{where}[{i}]"), $"{where}[{i}]['end_step']"),
+                            S("start_lr"), S("end_lr"), S("start_momentum"), S("end_momentum"));
+                    }).ToArray();
+
                 private double Anneal(double start, double end, double pct) =>
                     cosine ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1) : (end - start) * pct + start;
 
@@ -206,10 +383,10 @@ public static partial class torch
             public sealed class ReduceLROnPlateau
             {
                 private readonly Optimizers.Optimizer optimizer;
-                private readonly string mode, thresholdMode;
-                private readonly double factor, threshold, eps;
-                private readonly long patience, cooldown;
-                private readonly double[] minLrs;
+                private string mode, thresholdMode;
+                private double factor, threshold, eps;
+                private long patience, cooldown;
+                private double[] minLrs;
                 private double best;
                 private long badEpochs, cooldownCounter;
                 public long last_epoch { get; private set; }
@@ -252,6 +429,36 @@ public static partial class torch
                 }
 
                 public double[] get_last_lr() => optimizer.param_groups.Select(g => g.lr).ToArray();
+
+                /// <summary>PyTorch's entries for this scheduler (its attributes but the optimizer).</summary>
+                public Dictionary<string, object?> state_dict() => new()
+                {
+                    ["factor"] = factor, ["min_lrs"] = minLrs.Select(x => (object?)x).ToList(), ["patience"] = patience,
+                    ["verbose"] = false, ["cooldown"] = cooldown, ["cooldown_counter"] = cooldownCounter, ["mode"] = mode,
+                    ["threshold"] = threshold, ["threshold_mode"] = thresholdMode, ["best"] = best, ["num_bad_epochs"] = badEpochs,
+                    ["mode_worse"] = mode == "min" ? double.PositiveInfinity : double.NegativeInfinity, ["eps"] = eps,
+                    ["last_epoch"] = last_epoch, ["_last_lr"] = get_last_lr().Select(x => (object?)x).ToList(),
+                };
+
+                /// <summary>Restores a state saved by <see cref="state_dict"/> (Flint's or PyTorch's); unknown entries are ignored.</summary>
+                /// <exception cref="ArgumentException">An entry has the wrong type or value.</exception>
+                public void load_state_dict(IReadOnlyDictionary<string, object?> state_dict)
+                {
+                    ArgumentNullException.ThrowIfNull(state_dict);
+                    var d = V.StringDict(state_dict, "scheduler state dict");
+                    T F<T>(string key, T current, Func<object?, string, T> read) => d.TryGetValue(key, out var v) ? read(v, key) : current;
+                    double fac = F("factor", factor, V.Float), thr = F("threshold", threshold, V.Float), ep = F("eps", eps, V.Float), bst = F("best", best, V.Float);
+                    var mins = F("min_lrs", minLrs, V.Floats);
+                    if (mins.Length != optimizer.param_groups.Count)
+                        throw new ArgumentException($"min_lrs has {mins.Length} values, but the optimizer has {optimizer.param_groups.Count} parameter groups");
+                    long pat = F("patience", patience, V.Int), cool = F("cooldown", cooldown, V.Int), coolCounter = F("cooldown_counter", cooldownCounter, V.Int);
+                    long bad = F("num_bad_epochs", badEpochs, V.Int), epoch = F("last_epoch", last_epoch, V.Int);
+                    string md = F("mode", mode, V.Str), tm = F("threshold_mode", thresholdMode, V.Str);
+                    if (md != "min" && md != "max") throw new ArgumentException($"mode {md} is unknown!");
+                    if (tm != "rel" && tm != "abs") throw new ArgumentException($"threshold mode {tm} is unknown!");
+                    factor = fac; threshold = thr; eps = ep; best = bst; minLrs = mins; patience = pat; cooldown = cool;
+                    cooldownCounter = coolCounter; badEpochs = bad; last_epoch = epoch; mode = md; thresholdMode = tm;
+                }
             }
         }
     }

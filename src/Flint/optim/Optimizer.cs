@@ -1,3 +1,4 @@
+using System.Collections;
 using static Flint.torch;
 
 namespace Flint.Optimizers;
@@ -24,6 +25,7 @@ public sealed class ParamGroup
         {
             ValueTuple<double, double> t => t,
             double[] a when a.Length == 2 => (a[0], a[1]),
+            object?[] a when a.Length == 2 && a.All(StateDictValues.IsNumber) => (StateDictValues.Float(a[0], "betas[0]"), StateDictValues.Float(a[1], "betas[1]")),
             var v => throw new InvalidOperationException($"betas must be a pair of floats, got {v}"),
         };
         set => options["betas"] = value;
@@ -97,10 +99,30 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// The optimizer's state as PyTorch lays it out: "state" maps parameter indices (in group order) to their
-    /// state, "param_groups" lists each group's options with "params" as indices.
+    /// Advances a parameter's step count and returns the new count. The count is a 0-dim tensor, as PyTorch 2
+    /// keeps it (float32, or float64 when that is the default dtype); a plain number (PyTorch 1.x files) is
+    /// turned into one.
     /// </summary>
-    public Dictionary<string, object> state_dict()
+    protected static double NextStep(Dictionary<string, object> s)
+    {
+        if (!s.TryGetValue("step", out var v) || v is not Tensor t)
+        {
+            t = NewStep(v is null ? 0 : StateDictValues.Float(v, "step"));
+            s["step"] = t;
+        }
+        t.add_(1);
+        return t.item<double>();
+    }
+
+    /// <summary>A fresh step count holding <paramref name="value"/>.</summary>
+    protected static Tensor NewStep(double value = 0) =>
+        tensor(value, dtype: get_default_dtype() == float64 ? float64 : float32);
+
+    /// <summary>
+    /// The optimizer's state as PyTorch lays it out: "state" maps parameter indices (in group order) to their
+    /// state, "param_groups" lists each group's options with "params" as indices. Tensors are copies.
+    /// </summary>
+    public Dictionary<string, object?> state_dict()
     {
         var index = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
         var groups = new List<Dictionary<string, object>>();
@@ -116,26 +138,121 @@ public abstract class Optimizer
         foreach (var (p, s) in state)
             if (index.TryGetValue(p, out var i))
                 st[i] = s.ToDictionary(kv => kv.Key, kv => kv.Value is Tensor t ? t.clone() : kv.Value);
-        return new Dictionary<string, object> { ["state"] = st, ["param_groups"] = groups };
+        return new Dictionary<string, object?> { ["state"] = st, ["param_groups"] = groups };
     }
 
-    public void load_state_dict(Dictionary<string, object> state_dict)
+    /// <summary>
+    /// Restores a state saved by <see cref="state_dict"/>: the dictionary itself, or what <c>torch.load</c> reads
+    /// from a file Flint or PyTorch wrote. As PyTorch: the groups' options become the saved ones (options a group
+    /// lacks keep the optimizer's defaults), and saved parameter ids are matched to this optimizer's parameters
+    /// in order. State tensors are copied, cast to their parameter's dtype (floating parameters) and device;
+    /// step counts keep their dtype. Nothing changes when the state dict is refused.
+    /// </summary>
+    /// <exception cref="ArgumentException">The group count or sizes differ (PyTorch's messages), an entry has the
+    /// wrong type, or a state tensor's shape is not its parameter's.</exception>
+    public void load_state_dict(IReadOnlyDictionary<string, object?> state_dict)
     {
-        var groups = (List<Dictionary<string, object>>)state_dict["param_groups"];
-        if (groups.Count != param_groups.Count)
+        ArgumentNullException.ThrowIfNull(state_dict);
+        const string where = "optimizer state dict";
+        var saved = StateDictValues.Sequence(StateDictValues.Required(state_dict, "param_groups", where), "param_groups");
+        if (saved.Count != param_groups.Count)
             throw new ArgumentException("loaded state dict has a different number of parameter groups");
-        var all = param_groups.SelectMany(g => g.@params).ToList();
-        for (int i = 0; i < groups.Count; i++)
+        var savedGroups = new List<Dictionary<string, object?>>();
+        var savedIds = new List<IReadOnlyList<object?>>();
+        for (int i = 0; i < saved.Count; i++)
         {
-            var ids = (List<int>)groups[i]["params"];
-            if (ids.Count != param_groups[i].@params.Count)
+            var g = StateDictValues.StringDict(saved[i], $"param_groups[{i}]");
+            savedGroups.Add(g);
+            savedIds.Add(StateDictValues.Sequence(StateDictValues.Required(g, "params", $"param_groups[{i}]"), $"param_groups[{i}]['params']"));
+        }
+        for (int i = 0; i < saved.Count; i++)
+            if (savedIds[i].Count != param_groups[i].@params.Count)
                 throw new ArgumentException("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
-            foreach (var (k, v) in groups[i]) if (k != "params") param_groups[i].options[k] = v;
+
+        var idMap = new Dictionary<long, Parameter>();
+        for (int i = 0; i < saved.Count; i++)
+            for (int j = 0; j < savedIds[i].Count; j++)
+                idMap[StateDictValues.Int(savedIds[i][j], $"param_groups[{i}]['params'][{j}]")] = param_groups[i].@params[j];
+
+        var options = new List<Dictionary<string, object>>();
+        for (int i = 0; i < saved.Count; i++)
+        {
+            var o = new Dictionary<string, object>();
+            foreach (var (k, v) in savedGroups[i])
+                if (k != "params") o[k] = GroupOption(k, v, $"param_groups[{i}]['{k}']")!;
+            foreach (var (k, v) in defaults) o.TryAdd(k, v);
+            options.Add(o);
+        }
+
+        var newState = new Dictionary<Parameter, Dictionary<string, object>>(ReferenceEqualityComparer.Instance);
+        foreach (var (k, v) in StateDictValues.Items(StateDictValues.Required(state_dict, "state", where), "state"))
+        {
+            // PyTorch keeps entries of unknown ids under their raw key; they belong to no parameter here
+            if (!StateDictValues.IsInteger(k) || !idMap.TryGetValue(StateDictValues.Int(k, "state key"), out var p)) continue;
+            var entry = new Dictionary<string, object>();
+            foreach (var (sk, sv) in StateDictValues.StringDict(v, $"state[{k}]"))
+                entry[sk] = CastState(p, sv, sk, $"state[{k}]['{sk}']")!;
+            newState[p] = entry;
+        }
+
+        for (int i = 0; i < options.Count; i++)
+        {
+            param_groups[i].options.Clear();
+            foreach (var (k, v) in options[i]) param_groups[i].options[k] = v;
         }
         state.Clear();
-        var st = (Dictionary<int, Dictionary<string, object>>)state_dict["state"];
-        foreach (var (i, s) in st)
-            state[all[i]] = s.ToDictionary(kv => kv.Key, kv => kv.Value is Tensor t ? t.clone() : kv.Value);
+        foreach (var (p, s) in newState) state[p] = s;
+    }
+
+    /// <summary>A saved group option, checked against the type of the optimizer's default for it.</summary>
+    private object? GroupOption(string key, object? v, string where)
+    {
+        if (key == "betas")
+        {
+            var b = StateDictValues.Floats(v, where);
+            if (b.Length != 2) throw new ArgumentException($"{where} must be a pair of floats, got {b.Length} values");
+            return (b[0], b[1]);
+        }
+        if (!defaults.TryGetValue(key, out var d)) return v is Tensor t ? t.clone() : v;
+        return d switch
+        {
+            double => StateDictValues.Float(v, where),
+            bool => StateDictValues.Bool(v, where),
+            _ => v,
+        };
+    }
+
+    /// <summary>A copy of a saved state value for parameter <paramref name="p"/> (PyTorch's cast on load).</summary>
+    private static object? CastState(Parameter p, object? v, string key, string where)
+    {
+        switch (v)
+        {
+            case Tensor t when key == "step":
+                return t.detach().clone();
+            case Tensor t:
+                if (!t.shape.Equals(p.shape))
+                    throw new ArgumentException($"{where} has shape {t.shape}, but its parameter has shape {p.shape}");
+                var c = t.detach();
+                if (p.dtype.is_floating_point) c = c.to(p.dtype);
+                c = c.to(p.device);
+                return ReferenceEquals(c.untyped_storage(), t.untyped_storage()) ? c.clone() : c;
+            case null or string or bool:
+                return v;
+            case var _ when key == "step" && StateDictValues.IsNumber(v):
+                return NewStep(StateDictValues.Float(v, where));
+            case var _ when StateDictValues.IsNumber(v):
+                return v;
+            case IDictionary or IEnumerable<KeyValuePair<string, object?>> or IEnumerable<KeyValuePair<object, object?>>:
+                {
+                    var d = new Dictionary<string, object?>();
+                    foreach (var (k, x) in StateDictValues.StringDict(v, where)) d[k] = CastState(p, x, k, $"{where}['{k}']");
+                    return d;
+                }
+            case object?[] tuple:
+                return tuple.Select((x, i) => CastState(p, x, "", $"{where}[{i}]")).ToArray();
+            default:
+                return StateDictValues.Sequence(v, where).Select((x, i) => CastState(p, x, "", $"{where}[{i}]")).ToList();
+        }
     }
 }
 

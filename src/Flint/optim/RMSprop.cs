@@ -12,7 +12,7 @@ public sealed class RMSprop : Optimizer
 
     public RMSprop(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weight_decay = 0, double momentum = 0, bool centered = false, bool maximize = false)
-        : base(param_groups, Opts(("lr", lr), ("alpha", alpha), ("eps", eps), ("weight_decay", weight_decay), ("momentum", momentum), ("centered", centered), ("maximize", maximize)))
+        : base(param_groups, Opts(("lr", lr), ("momentum", momentum), ("alpha", alpha), ("eps", eps), ("centered", centered), ("weight_decay", weight_decay), ("maximize", maximize)))
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
         if (alpha < 0) throw new ArgumentException($"Invalid alpha value: {alpha}");
@@ -29,12 +29,12 @@ public sealed class RMSprop : Optimizer
             var s = State(p);
             if (!s.ContainsKey("step"))
             {
-                s["step"] = 0L;
+                s["step"] = NewStep();
                 s["square_avg"] = zeros_like(p);
                 if (momentum > 0) s["momentum_buffer"] = zeros_like(p);
                 if (centered) s["grad_avg"] = zeros_like(p);
             }
-            s["step"] = (long)s["step"] + 1;
+            NextStep(s);
             if (wd != 0) grad = grad.add(p, alpha: wd);
             var sq = (Tensor)s["square_avg"];
             sq.mul_(alpha).addcmul_(grad, grad, value: 1 - alpha);
@@ -67,14 +67,14 @@ public sealed class Adagrad : Optimizer
 
     public Adagrad(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, double lr_decay = 0, double weight_decay = 0,
         double initial_accumulator_value = 0, double eps = 1e-10, bool maximize = false)
-        : base(param_groups, Opts(("lr", lr), ("lr_decay", lr_decay), ("weight_decay", weight_decay), ("initial_accumulator_value", initial_accumulator_value), ("eps", eps), ("maximize", maximize)))
+        : base(param_groups, Opts(("lr", lr), ("lr_decay", lr_decay), ("eps", eps), ("weight_decay", weight_decay), ("initial_accumulator_value", initial_accumulator_value), ("maximize", maximize)))
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
         foreach (var g in this.param_groups)
             foreach (var p in g.@params)
             {
                 var s = State(p);
-                s["step"] = 0L;
+                s["step"] = NewStep();
                 s["sum"] = full_like(p, g["initial_accumulator_value"]);
             }
     }
@@ -88,8 +88,7 @@ public sealed class Adagrad : Optimizer
             if (p.grad is null) continue;
             var grad = maximize ? -p.grad : p.grad;
             var s = State(p);
-            long step = (long)s["step"] + 1;
-            s["step"] = step;
+            double step = NextStep(s);
             if (wd != 0) grad = grad.add(p, alpha: wd);
             double clr = lr / (1 + (step - 1) * lrDecay);
             var sum = (Tensor)s["sum"];

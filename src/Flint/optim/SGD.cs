@@ -36,7 +36,7 @@ public sealed class SGD : Optimizer
             {
                 var s = State(p);
                 Tensor buf;
-                if (!s.TryGetValue("momentum_buffer", out var bo)) { buf = d.clone().detach(); s["momentum_buffer"] = buf; }
+                if (!s.TryGetValue("momentum_buffer", out var bo) || bo is null) { buf = d.clone().detach(); s["momentum_buffer"] = buf; }
                 else
                 {
                     buf = (Tensor)bo;

@@ -63,12 +63,12 @@ public class OptimReferenceTests
                 int k = 0;
                 foreach (var step in c.GetProperty("steps").EnumerateArray()) { StepOnce(o, w, b); CheckStep(step, w, b, $"step {k++}"); }
                 var sd = o.state_dict();
-                var st = (Dictionary<int, Dictionary<string, object>>)sd["state"];
+                var st = (Dictionary<int, Dictionary<string, object>>)sd["state"]!;
                 // PyTorch keeps a None momentum_buffer for SGD without momentum; Flint keeps no state then
                 if (st.Count > 0)
                     Assert.Equal(NnRecords.Strings(c.GetProperty("state_keys")), st[0].Keys.OrderBy(x => x, StringComparer.Ordinal).ToArray());
                 string[] implementationSwitches = ["capturable", "differentiable", "foreach", "fused"];
-                var gk = ((List<Dictionary<string, object>>)sd["param_groups"])[0].Keys.OrderBy(x => x, StringComparer.Ordinal).ToArray();
+                var gk = ((List<Dictionary<string, object>>)sd["param_groups"]!)[0].Keys.OrderBy(x => x, StringComparer.Ordinal).ToArray();
                 Assert.Equal(NnRecords.Strings(c.GetProperty("group_keys")).Except(implementationSwitches).ToArray(), gk);
             });
             f.Run($"{name} {kw} state_dict round trip", () =>

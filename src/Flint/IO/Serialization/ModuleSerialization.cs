@@ -10,13 +10,13 @@ public static class ModuleSerializationExtensions
     /// <see cref="torch.nn.Module.load_state_dict(IReadOnlyDictionary{string, Tensor}, bool)"/> for a dictionary
     /// whose values are tensors held as objects (what <c>torch.load</c> returns).
     /// </summary>
-    /// <exception cref="ArgumentException">A value is not a tensor, or the keys or shapes do not match the module.</exception>
+    /// <exception cref="ArgumentException">A value under one of the module's keys is not a tensor, or the keys or
+    /// shapes do not match the module (PyTorch's texts).</exception>
     public static (List<string> missing_keys, List<string> unexpected_keys) load_state_dict(
         this torch.nn.Module module, IReadOnlyDictionary<string, object?> state_dict, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(state_dict);
-        var tensors = Serialization.ToStateDict(state_dict, msg => new ArgumentException($"Error(s) in loading state_dict for {module.GetName()}:\n\t{msg}"));
-        return module.load_state_dict(tensors, strict);
+        return module.LoadStateDict(state_dict, strict);
     }
 }

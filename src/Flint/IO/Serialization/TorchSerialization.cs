@@ -467,7 +467,7 @@ internal static class Serialization
 
     private static readonly HashSet<string> CallableGlobals = new(StringComparer.Ordinal)
     {
-        "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor",
+        "collections.OrderedDict", "collections.Counter", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor",
         "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state", "torch._tensor._rebuild_from_type_v2",
         "torch.Size", "torch.device", "builtins.dict", "builtins.list", "builtins.tuple", "builtins.int", "builtins.float",
         "builtins.str", "builtins.bool", "_codecs.encode", "torch.Tensor", "torch.nn.parameter.Parameter",
@@ -523,6 +523,14 @@ internal static class Serialization
                     }
                     throw new UnpicklingError($"{g.FullName}: unsupported arguments");
                 }
+            case "collections.Counter":
+                // pickled as Counter(dict), read as that dict (MultiStepLR keeps its milestones in a Counter)
+                return args.Length == 0 ? new Dictionary<string, object?>() : Arg1(g, args) switch
+                {
+                    Dictionary<string, object?> sd => new Dictionary<string, object?>(sd),
+                    Dictionary<object, object?> od => new Dictionary<object, object?>(od, PyKeyComparer.Instance),
+                    var o => throw new UnpicklingError($"collections.Counter: expected a dict, got {Unpickler.PyTypeName(o)}"),
+                };
             case "builtins.list":
                 return args.Length == 0 ? new List<object?>() : args[0] switch
                 {

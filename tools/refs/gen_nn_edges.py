@@ -15,7 +15,9 @@ Record kinds:
   build:  {"name", "repr" | "error" + "type"} constructing a module.
   error:  {"name", "error", "type"} a scenario the C# side replays by name (masked_fill_, hooks).
 
-PyTorch 1.13 is what runs here. Where 2.x differs it is noted at the case: smooth_l1_loss with beta=0 is routed to
+PyTorch 1.13 is what runs here. An empty input to batch_norm is returned as input.clone() * weight[0] + bias[0]
+(running statistics untouched) by 1.13 and 2.x alike; convolutions with an empty kernel are built and refused when
+they run ("kernel size should be greater than zero ..."). Where 2.x differs it is noted at the case: smooth_l1_loss with beta=0 is routed to
 l1_loss by 2.x (1.13's own kernel gives -1 at a zero difference and NaN at a NaN one), so that case has neither.
 """
 import torch
@@ -81,6 +83,16 @@ for red in ["none", "mean", "sum"]:
 # broadcast target (PyTorch warns and expands): each input's gradient is summed back to its shape
 fn("smooth_l1_loss", [xs[:4].reshape(2, 2), torch.tensor([0.0, inf])], lambda p, q: F.smooth_l1_loss(p, q, reduction="sum"), reduction="sum")
 fn("huber_loss", [xs[:4].reshape(2, 2), torch.tensor([0.0, inf])], lambda p, q: F.huber_loss(p, q, reduction="mean", delta=2.0), reduction="mean", delta=2.0)
+# the other losses at infinite logits and log-probabilities (Flint composes them: only the node's presence counts)
+zl = torch.tensor([inf, -inf, 1e30, -1e30, inf, -inf, 0.0, 3.0])
+tl = torch.tensor([1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.5, 0.5])
+fn("bce_with_logits", [zl, tl], lambda p, q: F.binary_cross_entropy_with_logits(p, q, reduction="none"), reduction="none", check_grad_fn=False)
+fn("bce_with_logits_pw", [zl, tl, torch.tensor(2.0)],
+   lambda p, q, w: F.binary_cross_entropy_with_logits(p, q, reduction="none", pos_weight=w), grad=[True, True, False],
+   reduction="none", check_grad_fn=False)
+lk, tk = torch.tensor([-inf, -inf, 0.0, -1.0]), torch.tensor([0.0, 0.5, 0.0, 0.5])
+fn("kl_div", [lk, tk], lambda p, q: F.kl_div(p, q, reduction="none"), reduction="none")
+fn("kl_div_log", [lk, tk.log()], lambda p, q: F.kl_div(p, q, reduction="none", log_target=True), reduction="none")
 # ordinary values, to hold the one-node forms to the old results
 for red in ["none", "mean", "sum"]:
     a, b = rnd(3, 4, lo=-3, hi=3), rnd(3, 4, lo=-3, hi=3)
@@ -160,6 +172,10 @@ fn("batch_norm_train_affine", [torch.zeros(2, 3, 0), rnd(3), rnd(3)], lambda p, 
 fn("batch_norm_train_stats", [torch.zeros(0, 3, 2, 2), torch.zeros(3), torch.ones(3)],
    lambda p, m, v: F.batch_norm(p, m, v, training=True), grad=[True, False, False])
 fn("batch_norm_eval", [torch.zeros(0, 3), torch.zeros(3), torch.ones(3)], lambda p, m, v: F.batch_norm(p, m, v, training=False),
+   grad=[True, False, False])
+fn("batch_norm_eval_nomean", [rnd(2, 3), torch.zeros(3), torch.ones(3)], lambda p, m, v: F.batch_norm(p, None, v, training=False),
+   grad=[True, False, False])
+fn("batch_norm_eval_novar", [rnd(2, 3), torch.zeros(3), torch.ones(3)], lambda p, m, v: F.batch_norm(p, m, None, training=False),
    grad=[True, False, False])
 fn("batch_norm_train", [torch.zeros(1, 3)], lambda p: F.batch_norm(p, None, None, training=True))
 fn("batch_norm_train", [torch.zeros(1, 3, 1)], lambda p: F.batch_norm(p, None, None, training=True))

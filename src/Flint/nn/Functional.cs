@@ -142,8 +142,8 @@ public static partial class torch
                 }
                 else
                 {
-                    mean = running_mean ?? throw new ArgumentException("running_mean must be given in eval mode");
-                    var_ = running_var ?? throw new ArgumentException("running_var must be given in eval mode");
+                    mean = running_mean ?? throw new ArgumentException("running_mean must be defined in evaluation mode");
+                    var_ = running_var ?? throw new ArgumentException("running_var must be defined in evaluation mode");
                 }
                 var y = (input - mean.reshape(bshape)) * (var_.reshape(bshape) + eps).rsqrt();
                 if (weight is not null) y = y * weight.reshape(bshape);

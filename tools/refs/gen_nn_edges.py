@@ -115,10 +115,16 @@ fn("binary_cross_entropy", [torch.tensor([1, 0]), torch.tensor([1.0, 0.0])], lam
 fn("binary_cross_entropy", [torch.tensor([1, 0]), torch.tensor([1, 0])], lambda p, q: F.binary_cross_entropy(p, q), reduction="mean")
 fn("binary_cross_entropy_w", [torch.tensor([0.5, 0.2]), torch.tensor([1.0, 0.0]), torch.tensor([1, 2])],
    lambda p, q, w: F.binary_cross_entropy(p, q, weight=w), reduction="mean")
+# class weights are not differentiated: one that requires grad is refused (while grad mode is on)
+fn("binary_cross_entropy_w", [torch.tensor([0.5, 0.2]), torch.tensor([1.0, 0.0]), torch.tensor([1.0, 2.0])],
+   lambda p, q, w: F.binary_cross_entropy(p, q, weight=w), grad=[True, False, True], reduction="mean")
 # a NaN target is not checked (the loss is NaN)
 fn("binary_cross_entropy", [torch.tensor([0.5, 0.5]), torch.tensor([1.0, nan])], lambda p, q: F.binary_cross_entropy(p, q), reduction="mean")
 
 # ---------------------------------------------------------------- nll_loss / cross_entropy: integer inputs
+lp = torch.log_softmax(rnd(4, 5), 1)
+tg = torch.tensor([1, -100, 4, 1])
+cw = rnd(5, lo=0.2, hi=2)
 li = torch.tensor([[1, 2], [3, 4]])
 lt = torch.tensor([0, 1])
 for red in ["mean", "sum", "none"]:
@@ -134,10 +140,9 @@ fn("nll_loss", [torch.tensor(1.0), torch.tensor(0)], lambda p, q: F.nll_loss(p, 
 fn("nll_loss", [torch.zeros(0, 2, dtype=torch.long), torch.zeros(0, dtype=torch.long)], lambda p, q: F.nll_loss(p, q), reduction="mean")
 fn("cross_entropy", [li, lt], lambda p, q: F.cross_entropy(p, q), reduction="mean")
 fn("cross_entropy", [torch.zeros(0, 2, dtype=torch.long), torch.zeros(0, dtype=torch.long)], lambda p, q: F.cross_entropy(p, q), reduction="mean")
+fn("nll_loss_w", [lp, tg, cw], lambda p, q, w: F.nll_loss(p, q, weight=w), grad=[True, False, True], reduction="mean")
+fn("cross_entropy_w", [lp, tg, cw], lambda p, q, w: F.cross_entropy(p, q, weight=w), grad=[True, False, True], reduction="mean")
 # the one-node nll_loss on ordinary inputs (weights, ignored rows, spatial, unbatched), every reduction
-lp = torch.log_softmax(rnd(4, 5), 1)
-tg = torch.tensor([1, -100, 4, 1])
-cw = rnd(5, lo=0.2, hi=2)
 lp4 = torch.log_softmax(rnd(2, 3, 2, 2), 1)
 tg4 = torch.tensor([[[0, 2], [1, -100]], [[2, 0], [0, 1]]])
 for red in ["mean", "sum", "none"]:

@@ -24,6 +24,8 @@ public static partial class torch
                 if (unbatched) { input = input.unsqueeze(0); target = target.unsqueeze(0); }
                 if (input.size(0) != target.size(0))
                     throw new ArgumentException($"Expected input batch_size ({input.size(0)}) to match target batch_size ({target.size(0)}).");
+                if (weight is not null && Autograd.Recording.Needs(weight))
+                    throw new InvalidOperationException("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. This input cannot have requires_grad True.");
                 // PyTorch's kernels (one for (N, C), one for spatial inputs) take floating log-probabilities only
                 if (!input.dtype.is_floating_point)
                     throw new NotSupportedException($"\"{(input.dim() > 2 ? "nll_loss2d_forward_out_frame" : "nll_loss_out_frame")}\" not implemented for '{input.dtype.LegacyName}'");
@@ -270,6 +272,8 @@ public static partial class torch
             {
                 if (!input.shape.Equals(target.shape))
                     throw new ArgumentException($"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is deprecated. Please ensure they have the same size.");
+                if (weight is not null && Autograd.Recording.Needs(weight))
+                    throw new InvalidOperationException("The function 'binary_cross_entropy' is not differentiable with respect to argument 'weight'. This input cannot have requires_grad True.");
                 // one kernel dtype for input and target (PyTorch's iterator names the target's), floating only
                 if (target.dtype != input.dtype)
                     throw new ArgumentException($"Found dtype {target.dtype.LegacyName} but expected {input.dtype.LegacyName}");

@@ -295,6 +295,19 @@ public class NnEdgeTests
     }
 
     [Fact]
+    public void ClassWeightsThatRequireGradAreAcceptedWithoutGradMode()
+    {
+        var w = tensor(new float[] { 1, 2 }).requires_grad_();
+        using (no_grad())
+        {
+            var l = F.nll_loss(tensor(new float[,] { { -1, -2 }, { -3, -4 } }), tensor(new long[] { 0, 1 }), weight: w);
+            Assert.Equal((1 * 1f + 4 * 2f) / 3, l.item<float>(), 6);
+            var b = F.binary_cross_entropy(tensor(new float[] { 0.5f, 0.5f }), tensor(new float[] { 1, 0 }), w);
+            Assert.Equal(MathF.Log(2) * 1.5f, b.item<float>(), 6);
+        }
+    }
+
+    [Fact]
     public void ZeroBatchBatchNormCountsTheBatchButKeepsItsStatistics()
     {
         var m = nn.BatchNorm1d(3, momentum: null);

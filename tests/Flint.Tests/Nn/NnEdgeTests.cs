@@ -294,6 +294,35 @@ public class NnEdgeTests
         Assert.Equal(0, t._version_count);
     }
 
+    /// <summary>The one-node losses are differentiable twice (their backward is built from differentiable ops).</summary>
+    [Fact]
+    public void OneNodeLossesPassGradcheckAndGradgradcheck()
+    {
+        // differences away from the kinks at ±0.7 and ±1.3: -2.1 ... 2.0 in steps of 0.37
+        var x = (arange(12.0, dtype: float64) * 0.37 - 2.1).reshape(3, 4).requires_grad_();
+        var y = (arange(12.0, dtype: float64) * -0.05 + 0.1).reshape(3, 4).requires_grad_();
+        var p = (arange(12.0, dtype: float64) * 0.07 + 0.1).reshape(3, 4).requires_grad_();
+        var lp = log_softmax(arange(12.0, dtype: float64).reshape(3, 4) * 0.3 - 1, 1).detach().requires_grad_();
+        var t = tensor(new long[] { 1, -100, 3 });
+        var cw = tensor(new double[] { 0.5, 1.0, 1.5, 2.0 });
+        foreach (var red in new[] { "none", "mean", "sum" })
+        {
+            var cases = new (string, Func<Tensor[], Tensor>, Tensor[])[]
+            {
+                ("smooth_l1", a => F.smooth_l1_loss(a[0], a[1], red, 0.7), [x, y]),
+                ("huber", a => F.huber_loss(a[0], a[1], red, 1.3), [x, y]),
+                ("mse", a => F.mse_loss(a[0], a[1], red), [x, y]),
+                ("bce", a => F.binary_cross_entropy(a[0], a[1], reduction: red), [p, y.detach().abs().requires_grad_()]),
+                ("nll", a => F.nll_loss(a[0], t, weight: cw, reduction: red), [lp]),
+            };
+            foreach (var (name, fn, ins) in cases)
+            {
+                Assert.True(autograd.gradcheck(fn, ins), $"{name} {red} gradcheck");
+                Assert.True(autograd.gradgradcheck(fn, ins), $"{name} {red} gradgradcheck");
+            }
+        }
+    }
+
     [Fact]
     public void ClassWeightsThatRequireGradAreAcceptedWithoutGradMode()
     {

@@ -298,6 +298,28 @@ def mf_inplace_bcast():
     torch.zeros(3).masked_fill_(torch.tensor([[True, False, True], [True, True, True]]), 1.0)
 
 
+def ms_inplace():
+    torch.zeros(3).masked_scatter_(torch.tensor([True, False]), torch.ones(3))
+
+
+def ms_inplace_grad():
+    (torch.zeros(3, requires_grad=True) * 1).masked_scatter_(torch.tensor([True, False]), torch.ones(3))
+
+
+def ms_outofplace():
+    torch.zeros(3).masked_scatter(torch.tensor([True, False]), torch.ones(3))
+
+
+def ms_inplace_broadcast():
+    t = torch.zeros(2, 3)
+    t.masked_scatter_(torch.tensor([[True], [False]]), torch.arange(6.0))
+    assert t.tolist() == [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]
+
+
+scenario("masked_scatter_size", ms_inplace)
+scenario("masked_scatter_size_grad", ms_inplace_grad)
+scenario("masked_scatter_outofplace_size", ms_outofplace)
+scenario("masked_scatter_broadcast", ms_inplace_broadcast)
 scenario("masked_fill_size", mf_inplace)
 scenario("masked_fill_size_grad", mf_inplace_grad)
 scenario("masked_fill_size_tensor", mf_inplace_tensor)

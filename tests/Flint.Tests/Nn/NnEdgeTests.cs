@@ -222,6 +222,15 @@ public class NnEdgeTests
         ["masked_fill_size_leaf"] = () => zeros(3).requires_grad_().masked_fill_(Bools(true, false), 1.0),
         ["masked_fill_outofplace_size"] = () => zeros(3).masked_fill(Bools(true, false), 1.0),
         ["masked_fill_broadcast"] = () => zeros(3).masked_fill_(tensor(new bool[,] { { true, false, true }, { true, true, true } }), 1.0),
+        ["masked_scatter_size"] = () => zeros(3).masked_scatter_(Bools(true, false), ones(3)),
+        ["masked_scatter_size_grad"] = () => (zeros(3).requires_grad_() * 1).masked_scatter_(Bools(true, false), ones(3)),
+        ["masked_scatter_outofplace_size"] = () => zeros(3).masked_scatter(Bools(true, false), ones(3)),
+        ["masked_scatter_broadcast"] = () =>
+        {
+            var t = zeros(2, 3);
+            t.masked_scatter_(tensor(new bool[,] { { true }, { false } }), arange(6.0f));
+            Assert.Equal(new float[] { 0, 1, 2, 0, 0, 0 }, t.ToArray<float>());
+        },
         ["hook_nonleaf_size"] = () =>
         {
             var x = ones(3).requires_grad_();

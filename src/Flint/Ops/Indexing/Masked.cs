@@ -123,14 +123,13 @@ namespace Flint
         /// <summary>Copies source's leading elements, in order, into the positions where mask is true.</summary>
         public Tensor masked_scatter_(Tensor mask, Tensor source)
         {
+            // the mask is expanded to this tensor's shape (PyTorch's words when it does not fit), also when autograd records it
             if (Autograd.Differentiation.NeedsInPlace(this, source))
-                return Autograd.Differentiation.InPlace(this, old => old.masked_scatter(mask, source));
+                return Autograd.Differentiation.InPlace(this, old => { mask.expand(_shape); return old.masked_scatter(mask, source); });
             if (!AdvancedIndexing.IsMask(mask)) throw new ArgumentException($"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
             if (source.dtype != dtype)
                 throw new ArgumentException($"masked_scatter: expected self and source to have same dtypes but got{dtype.LegacyName} and {source.dtype.LegacyName}");
-            var shape = Shape.Broadcast(mask._shape, _shape);
-            if (!shape.AsSpan().SequenceEqual(_shape))
-                throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(shape)}");
+            mask.expand(_shape);
             var m = (mask.dtype == DType.Bool ? mask : mask.to(DType.Bool)).expand(_shape);
             var nz = Backend.Nonzero(m);
             long n = nz._shape[0];

@@ -131,6 +131,8 @@ public class NnEdgeTests
         "Conv2d_k01" => nn.Conv2d(3, 4, new long[] { 0, 1 }),
         "Conv2d_k10" => nn.Conv2d(3, 4, new long[] { 1, 0 }),
         "Conv1d_k0" => nn.Conv1d(3, 4, 0),
+        "Conv2d_k-1" => nn.Conv2d(3, 4, -1),
+        "Conv1d_k-2" => nn.Conv1d(3, 4, -2),
         "ConvTranspose2d_k0" => nn.ConvTranspose2d(3, 4, 0),
         "Embedding_pad6" => nn.Embedding(6, 3, padding_idx: 6),
         "Embedding_pad-7" => nn.Embedding(6, 3, padding_idx: -7),

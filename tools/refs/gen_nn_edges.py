@@ -93,6 +93,14 @@ fn("bce_with_logits_pw", [zl, tl, torch.tensor(2.0)],
 lk, tk = torch.tensor([-inf, -inf, 0.0, -1.0]), torch.tensor([0.0, 0.5, 0.0, 0.5])
 fn("kl_div", [lk, tk], lambda p, q: F.kl_div(p, q, reduction="none"), reduction="none")
 fn("kl_div_log", [lk, tk.log()], lambda p, q: F.kl_div(p, q, reduction="none", log_target=True), reduction="none")
+# parameters and reductions the losses refuse
+for delta in [0.0, -1.0]:
+    fn("huber_loss", [xs[7:], ys[7:]], lambda p, q, de=delta: F.huber_loss(p, q, delta=de), reduction="mean", delta=delta)
+fn("smooth_l1_loss", [xs[7:], ys[7:]], lambda p, q: F.smooth_l1_loss(p, q, beta=-1.0), reduction="mean", beta=-1.0)
+for name_, f_ in [("smooth_l1_loss", F.smooth_l1_loss), ("huber_loss", F.huber_loss), ("mse_loss", F.mse_loss), ("l1_loss", F.l1_loss)]:
+    fn(name_, [xs[7:], ys[7:]], lambda p, q, f=f_: f(p, q, reduction="avg"), reduction="avg")
+fn("binary_cross_entropy", [torch.tensor([0.5, 0.2]), torch.tensor([1.0, 0.0])], lambda p, q: F.binary_cross_entropy(p, q, reduction="avg"),
+   reduction="avg")
 # ordinary values, to hold the one-node forms to the old results
 for red in ["none", "mean", "sum"]:
     a, b = rnd(3, 4, lo=-3, hi=3), rnd(3, 4, lo=-3, hi=3)

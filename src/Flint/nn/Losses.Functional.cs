@@ -237,8 +237,11 @@ public static partial class torch
             }
 
             /// <summary>Huber: 0.5 z² below delta, delta (z - 0.5 delta) above, z = |input - target|.</summary>
-            public static Tensor huber_loss(Tensor input, Tensor target, string reduction = "mean", double delta = 1.0) =>
-                PiecewiseLoss("HuberLossBackward0", input, target, reduction, delta, huber: true);
+            public static Tensor huber_loss(Tensor input, Tensor target, string reduction = "mean", double delta = 1.0)
+            {
+                if (!(delta > 0)) throw new ArgumentException("huber_loss does not support non-positive values for delta.");
+                return PiecewiseLoss("HuberLossBackward0", input, target, reduction, delta, huber: true);
+            }
 
             /// <summary>
             /// Smooth L1 and Huber as one node each, as PyTorch records them. The backward is the slope of the loss in

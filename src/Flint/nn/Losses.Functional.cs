@@ -260,11 +260,10 @@ public static partial class torch
                     return Reduce(loss, reduction);
                 }, (g, _) =>
                 {
+                    // the slope x / beta (Huber: x) clamped to ±1 (Huber: ±delta); clamp keeps NaN
                     var x = input - target;
-                    double outer = huber ? limit : 1;
-                    var slope = where(x.le(-limit), full_like(x, -outer), where(x.ge(limit), full_like(x, outer), huber ? x : x / limit));
-                    var gx = slope * g;
-                    if (reduction == "mean") gx = gx / x.numel();
+                    var slope = huber ? x.clamp(-limit, limit) : (x / limit).clamp(-1, 1);
+                    var gx = slope * (reduction == "mean" ? g / x.numel() : g);
                     return [input.requires_grad ? Autograd.Recording.SumToShape(gx, input.shape.ToArray()) : null,
                             target.requires_grad ? Autograd.Recording.SumToShape(-gx, target.shape.ToArray()) : null];
                 });

@@ -15,6 +15,39 @@ internal static class AutogradHooks
             throw new InvalidOperationException("functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
     }
 
+    /// <summary>
+    /// A tensor hook may replace a gradient only with one of the same type, device and size: PyTorch's checks, in
+    /// its order and words, naming the hook as Python would (a lambda is '&lt;lambda&gt;').
+    /// </summary>
+    internal static void CheckHookResult(Tensor original, Tensor result, Delegate hook)
+    {
+        if (result.dtype != original.dtype || result.is_cuda != original.is_cuda)
+        {
+            string was = TypeName(original), got = TypeName(result);
+            if (result.dtype != original.dtype)
+                throw new InvalidOperationException($"hook '{HookName(hook)}' has changed the type of value (was {was} got {got})");
+            throw new InvalidOperationException($"hook '{HookName(hook)}' has changed the type of value (was {(original.is_cuda ? "CUDA tensor got CPU tensor" : "CPU tensor got CUDA tensor")})");
+        }
+        if (!result.shape.Equals(original.shape))
+            throw new InvalidOperationException($"hook '{HookName(hook)}' has changed the size of value");
+    }
+
+    private static string TypeName(Tensor t) => $"torch.{(t.is_cuda ? "cuda." : "")}{t.dtype.LegacyName}Tensor";
+
+    /// <summary>A method's own name; a lambda's compiler-made name is '&lt;lambda&gt;', a local function's is its declared name.</summary>
+    internal static string HookName(Delegate hook)
+    {
+        string name = hook.Method.Name;
+        if (!name.StartsWith('<')) return name;
+        int local = name.IndexOf("g__", StringComparison.Ordinal);
+        if (local >= 0)
+        {
+            int end = name.IndexOf('|', local);
+            return end > local ? name[(local + 3)..end] : name[(local + 3)..];
+        }
+        return "<lambda>";
+    }
+
     internal static void CheckInPlace(Tensor self)
     {
         if (self._storage.IsInference && !GradMode.IsInference)

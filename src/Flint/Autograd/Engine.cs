@@ -73,7 +73,7 @@ internal static class Engine
                         {
                             // the hook sees the gradient (and may keep it): neither it nor what it returns is stolen
                             GradOwnership.Escape(gi);
-                            inputs[o] = h(gi) ?? gi;
+                            if (h(gi) is { } replaced) { AutogradHooks.CheckHookResult(gi, replaced, h); inputs[o] = replaced; }
                             GradOwnership.Escape(inputs[o]!);
                         }
 
@@ -207,7 +207,11 @@ internal static class Engine
 
             if (node.TensorPreHooks is { } hooks)
                 foreach (var (o, h) in hooks)
-                    if (o < inputs.Length && inputs[o] is { } gi) inputs[o] = h(gi) ?? gi;
+                    if (o < inputs.Length && inputs[o] is { } gi && h(gi) is { } replaced)
+                    {
+                        AutogradHooks.CheckHookResult(gi, replaced, h);
+                        inputs[o] = replaced;
+                    }
 
             bool isCaptured = false;
             if (captureIndex is not null)

@@ -107,7 +107,8 @@ public sealed class AccumulateGrad : Node
         var g = gradOutputs[0];
         if (g is null) return [];
         if (Variable.HookList is { } hooks)
-            foreach (var h in hooks) g = h(g) ?? g;
+            foreach (var h in hooks)
+                if (h(g) is { } replaced) { AutogradHooks.CheckHookResult(g, replaced, h); g = replaced; }
         if (Variable.grad is null)
             // a gradient only the engine holds becomes .grad as it is (PyTorch steals it too); others are copied
             Variable.grad = GradMode.IsEnabled ? g

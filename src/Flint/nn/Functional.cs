@@ -91,8 +91,14 @@ public static partial class torch
             public static Tensor group_norm(Tensor input, long num_groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
                 long n = input.size(0), c = input.size(1);
+                long[] spatial = input.shape.ToArray()[2..];
+                long spatialSize = spatial.Aggregate(1L, (a, b) => a * b);
+                // each group's statistics need more than one value (PyTorch checks the sizes [N * C / G, G, *spatial] first)
+                if (n * c / num_groups * spatialSize == 1)
+                    throw new ArgumentException($"Expected more than 1 value per channel when training, got input size [{string.Join(", ", new[] { n * c / num_groups, num_groups }.Concat(spatial))}]");
                 if (c % num_groups != 0) throw new ArgumentException($"Expected number of channels in input to be divisible by num_groups, but got input of shape [{string.Join(", ", input.shape.ToArray())}] and num_groups={num_groups}");
-                var x = input.reshape(n, num_groups, -1);
+                // explicit group sizes: a batch of 0 leaves nothing to infer a -1 from
+                var x = input.reshape(n, num_groups, c / num_groups * spatialSize);
                 var mean = x.mean([2], keepdim: true);
                 var var_ = x.var([2], correction: 0, keepdim: true);
                 var y = ((x - mean) * (var_ + eps).rsqrt()).reshape(input.shape.ToArray());
@@ -108,13 +114,23 @@ public static partial class torch
             {
                 if (input.dim() < 2) throw new ArgumentException($"expected 2D or 3D input (got {input.dim()}D input)");
                 long c = input.size(1);
+                if (training && input.shape.ToArray().Where((_, i) => i != 1).Aggregate(1L, (a, b) => a * b) == 1)
+                    throw new ArgumentException($"Expected more than 1 value per channel when training, got input size {input.shape}");
+                if (input.numel() == 0)
+                {
+                    // nothing to normalize and no statistics to update: PyTorch returns a copy (not a view, to keep the
+                    // graph) scaled and shifted by the first channel's affine parameters
+                    var e = input.clone();
+                    if (weight is not null) e = e * weight[0];
+                    if (bias is not null) e = e + bias[0];
+                    return e;
+                }
                 var dims = Enumerable.Range(0, input.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
                 var bshape = new long[input.dim()]; Array.Fill(bshape, 1); bshape[1] = c;
                 Tensor mean, var_;
                 if (training)
                 {
                     long count = input.numel() / c;
-                    if (count <= 1) throw new ArgumentException($"Expected more than 1 value per channel when training, got input size {input.shape}");
                     mean = input.mean(dims);
                     var_ = input.var(dims, correction: 0);
                     if (running_mean is not null && running_var is not null)
@@ -126,8 +142,8 @@ public static partial class torch
                 }
                 else
                 {
-                    mean = running_mean ?? throw new ArgumentException("running_mean must be given in eval mode");
-                    var_ = running_var ?? throw new ArgumentException("running_var must be given in eval mode");
+                    mean = running_mean ?? throw new ArgumentException("running_mean must be defined in evaluation mode");
+                    var_ = running_var ?? throw new ArgumentException("running_var must be defined in evaluation mode");
                 }
                 var y = (input - mean.reshape(bshape)) * (var_.reshape(bshape) + eps).rsqrt();
                 if (weight is not null) y = y * weight.reshape(bshape);

@@ -91,7 +91,11 @@ public sealed class Embedding : nn.Module<Tensor, Tensor>
     public Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null)
     {
         this.num_embeddings = num_embeddings; this.embedding_dim = embedding_dim;
-        if (padding_idx is { } pi && pi < 0) padding_idx = pi + num_embeddings;
+        if (padding_idx is { } pi)
+        {
+            if (pi >= num_embeddings || pi < -num_embeddings) throw new ArgumentException("Padding_idx must be within num_embeddings");
+            if (pi < 0) padding_idx = pi + num_embeddings;
+        }
         this.padding_idx = padding_idx;
         weight = new Parameter(empty(num_embeddings, embedding_dim));
         nn.init.normal_(weight);

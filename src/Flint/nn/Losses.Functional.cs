@@ -19,12 +19,17 @@ public static partial class torch
             {
                 if (weight is null && (reduction == "mean" || reduction == "sum") && NllFast(input, target, ignore_index, reduction == "mean") is { } fast)
                     return fast;
-                if (input.dim() < 1) throw new ArgumentException($"input tensor should be 1D or more");
-                if (target.dtype != int64) throw new ArgumentException($"expected scalar type Long but found {target.dtype.LegacyName}");
+                if (input.dim() < 1) throw new ArgumentException($"Expected 1 or more dimensions (got {input.dim()})");
                 bool unbatched = input.dim() == 1;
                 if (unbatched) { input = input.unsqueeze(0); target = target.unsqueeze(0); }
                 if (input.size(0) != target.size(0))
                     throw new ArgumentException($"Expected input batch_size ({input.size(0)}) to match target batch_size ({target.size(0)}).");
+                if (weight is not null && Autograd.Recording.Needs(weight))
+                    throw new InvalidOperationException("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. This input cannot have requires_grad True.");
+                // PyTorch's kernels (one for (N, C), one for spatial inputs) take floating log-probabilities only
+                if (!input.dtype.is_floating_point)
+                    throw new NotSupportedException($"\"{(input.dim() > 2 ? "nll_loss2d_forward_out_frame" : "nll_loss_out_frame")}\" not implemented for '{input.dtype.LegacyName}'");
+                if (target.dtype != int64) throw new ArgumentException($"expected scalar type Long but found {target.dtype.LegacyName}");
                 long c = input.size(1);
                 var valid = target.ne(ignore_index);
                 var safeTarget = where(valid, target, zeros_like(target));
@@ -34,17 +39,42 @@ public static partial class torch
                     if (bad.any().item<bool>())
                         throw new IndexOutOfRangeException($"Target {safeTarget.masked_select(bad).select(0, 0).item<long>()} is out of bounds.");
                 }
-                var picked = -input.gather(1, safeTarget.unsqueeze(1)).squeeze(1);
-                var w = weight is null ? valid.to(input.dtype) : weight.index_select(0, safeTarget.reshape(-1)).reshape(safeTarget.shape.ToArray()) * valid.to(input.dtype);
-                var loss = picked * w;
-                Tensor r = reduction switch
+                // one NllLossBackward0 node, as PyTorch records it: the forward from primitives with history off, and
+                // the gradient -w_i g_i (over the total weight for a mean) placed at each row's target class
+                Tensor w, r;
+                var original = input;
+                using (no_grad())
                 {
-                    "mean" => loss.sum() / w.sum(),
-                    "sum" => loss.sum(),
-                    "none" => loss,
-                    _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
-                };
-                return unbatched && reduction == "none" ? r.squeeze(0) : r;
+                    w = weight is null ? valid.to(input.dtype) : weight.index_select(0, safeTarget.reshape(-1)).reshape(safeTarget.shape.ToArray()) * valid.to(input.dtype);
+                    var loss = -input.gather(1, safeTarget.unsqueeze(1)).squeeze(1) * w;
+                    r = reduction switch
+                    {
+                        "mean" => loss.sum() / w.sum(),
+                        "sum" => loss.sum(),
+                        "none" => loss,
+                        _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
+                    };
+                    if (unbatched && reduction == "none") r = r.squeeze(0);
+                }
+                var index = safeTarget.unsqueeze(1);
+                var batchedShape = input.shape.ToArray();
+                var targetShape = safeTarget.shape.ToArray();
+                // PyTorch runs (N, C) inputs through nll_loss and spatial ones through nll_loss2d, reshaping all but
+                // (N, C, H, W) to four dims first: their unreduced losses are views of the 2d kernel's output
+                bool spatial = input.dim() > 2, viewed = spatial && input.dim() != 4 && reduction == "none";
+                if (viewed) r = r.reshape(input.size(0), 1, targetShape.Skip(1).Aggregate(1L, (a, b) => a * b));
+                var node = Autograd.Recording.Record(r, spatial ? "NllLoss2DBackward0" : "NllLossBackward0", [original], g =>
+                {
+                    var ge = reduction switch
+                    {
+                        "none" => g.reshape(targetShape),
+                        "mean" => (g / w.sum()).expand(targetShape),
+                        _ => g.expand(targetShape),
+                    };
+                    var gi = zeros(batchedShape, dtype: original.dtype).scatter(1, index, (-(ge * w)).unsqueeze(1));
+                    return [unbatched ? gi.squeeze(0) : gi];
+                }, target);
+                return viewed ? node.view(targetShape) : node;
             }
 
             /// <summary>
@@ -58,7 +88,7 @@ public static partial class torch
                 if (input.dtype != float32 && input.dtype != float64) return null;
                 if (!Tensor.HasContiguousStrides(input._shape, input._strides) || !Tensor.HasContiguousStrides(target._shape, target._strides)) return null;
                 long n = input._shape[0], c = input._shape[1];
-                if (n == 0 || n != target._shape[0] || n > int.MaxValue || c > int.MaxValue) return null;
+                if (n != target._shape[0] || n > int.MaxValue || c > int.MaxValue) return null;
                 var t = tst.Span<long>().Slice((int)target._offset, (int)n);
                 int count = 0;
                 for (int i = 0; i < t.Length; i++)
@@ -133,10 +163,12 @@ public static partial class torch
                         prod = prod * weight.reshape(ws);
                     }
                     var loss = -prod.sum(classDim);
+                    // the mean over no elements is NaN, as PyTorch fills it
+                    if (reduction == "mean" && input.numel() == 0) return -(prod.sum() * double.NaN);
                     return reduction switch
                     {
                         "mean" => input.dim() == 1 ? loss : loss.sum() / (input.numel() / c),
-                        "sum" => loss.sum(),
+                        "sum" => -prod.sum(),
                         "none" => loss,
                         _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
                     };
@@ -173,8 +205,18 @@ public static partial class torch
             public static Tensor mse_loss(Tensor input, Tensor target, string reduction = "mean")
             {
                 SameSize(input, target, "mse_loss");
-                var d = input - target;
-                return Reduce(d * d, reduction);
+                // one node, as PyTorch records it: the gradient 2 (input - target) g, over the element count for a mean
+                return Autograd.Recording.Op("MseLossBackward0", [input, target], () =>
+                {
+                    var d = input - target;
+                    return Reduce(d * d, reduction);
+                }, (go, _) =>
+                {
+                    var d = input - target;
+                    var gx = d * (reduction == "mean" ? go * (2.0 / d.numel()) : go * 2.0);
+                    return [input.requires_grad ? Autograd.Recording.SumToShape(gx, input.shape.ToArray()) : null,
+                            target.requires_grad ? Autograd.Recording.SumToShape(-gx, target.shape.ToArray()) : null];
+                });
             }
 
             public static Tensor l1_loss(Tensor input, Tensor target, string reduction = "mean")
@@ -183,18 +225,48 @@ public static partial class torch
                 return Reduce((input - target).abs(), reduction);
             }
 
+            /// <summary>
+            /// Smooth L1: 0.5 z² / beta below beta, z - 0.5 beta above, z = |input - target|. beta = 0 is the L1 loss (as
+            /// PyTorch 2 routes it).
+            /// </summary>
             public static Tensor smooth_l1_loss(Tensor input, Tensor target, string reduction = "mean", double beta = 1.0)
             {
                 if (beta < 0) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.");
                 if (beta == 0) return l1_loss(input, target, reduction);
-                var d = (input - target).abs();
-                return Reduce(where(d.lt(beta), d * d * (0.5 / beta), d - 0.5 * beta), reduction);
+                return PiecewiseLoss("SmoothL1LossBackward0", input, target, reduction, beta, huber: false);
             }
 
+            /// <summary>Huber: 0.5 z² below delta, delta (z - 0.5 delta) above, z = |input - target|.</summary>
             public static Tensor huber_loss(Tensor input, Tensor target, string reduction = "mean", double delta = 1.0)
             {
-                var d = (input - target).abs();
-                return Reduce(where(d.lt(delta), d * d * 0.5, (d - 0.5 * delta) * delta), reduction);
+                if (!(delta > 0)) throw new ArgumentException("huber_loss does not support non-positive values for delta.");
+                return PiecewiseLoss("HuberLossBackward0", input, target, reduction, delta, huber: true);
+            }
+
+            /// <summary>
+            /// Smooth L1 and Huber as one node each, as PyTorch records them. The backward is the slope of the loss in
+            /// x = input - target, clipped outside the quadratic zone (±1 for smooth L1, ±delta for Huber), so an infinite
+            /// or overflowing difference still gets its finite slope; a NaN difference gets a NaN gradient.
+            /// </summary>
+            private static Tensor PiecewiseLoss(string node, Tensor input, Tensor target, string reduction, double limit, bool huber)
+            {
+                SameSize(input, target, node);
+                return Autograd.Recording.Op(node, [input, target], () =>
+                {
+                    var z = (input - target).abs();
+                    var loss = huber
+                        ? where(z.lt(limit), z * 0.5 * z, (z - 0.5 * limit) * limit)
+                        : where(z.lt(limit), z * 0.5 * z / limit, z - 0.5 * limit);
+                    return Reduce(loss, reduction);
+                }, (g, _) =>
+                {
+                    // the slope x / beta (Huber: x) clamped to ±1 (Huber: ±delta); clamp keeps NaN
+                    var x = input - target;
+                    var slope = huber ? x.clamp(-limit, limit) : (x / limit).clamp(-1, 1);
+                    var gx = slope * (reduction == "mean" ? g / x.numel() : g);
+                    return [input.requires_grad ? Autograd.Recording.SumToShape(gx, input.shape.ToArray()) : null,
+                            target.requires_grad ? Autograd.Recording.SumToShape(-gx, target.shape.ToArray()) : null];
+                });
             }
 
             /// <summary>Binary cross entropy of probabilities; logs are clamped at -100 as PyTorch.</summary>
@@ -202,8 +274,16 @@ public static partial class torch
             {
                 if (!input.shape.Equals(target.shape))
                     throw new ArgumentException($"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is deprecated. Please ensure they have the same size.");
+                if (weight is not null && Autograd.Recording.Needs(weight))
+                    throw new InvalidOperationException("The function 'binary_cross_entropy' is not differentiable with respect to argument 'weight'. This input cannot have requires_grad True.");
+                // one kernel dtype for input and target (PyTorch's iterator names the target's), floating only
+                if (target.dtype != input.dtype)
+                    throw new ArgumentException($"Found dtype {target.dtype.LegacyName} but expected {input.dtype.LegacyName}");
+                if (!input.dtype.is_floating_point)
+                    throw new NotSupportedException($"\"binary_cross_entropy\" not implemented for '{input.dtype.LegacyName}'");
+                // NaN is outside [0, 1] too
                 using (no_grad())
-                    if (lt(input, 0).any().item<bool>() || gt(input, 1).any().item<bool>())
+                    if (logical_not(logical_and(input.ge(0), input.le(1))).any().item<bool>())
                         throw new ArgumentException("all elements of input should be between 0 and 1");
                 Tensor loss;
                 using (no_grad())
@@ -212,18 +292,21 @@ public static partial class torch
                     var log1mp = (1 - input).log().clamp_min(-100);
                     loss = -(target * logp + (1 - target) * log1mp);
                     if (weight is not null) loss = loss * weight;
+                    loss = Reduce(loss, reduction);
                 }
-                // PyTorch's gradients: (x - t) / max(x (1 - x), 1e-12) for the input, log(1 - x) - log(x) for the target
+                // one node with the reduction inside, as PyTorch records it. Its gradients: (x - t) / max(x (1 - x), 1e-12)
+                // for the input, log(1 - x) - log(x) for the target, over the element count for a mean
                 var w = weight;
-                loss = Autograd.Recording.Record(loss, "BinaryCrossEntropyBackward0", [input, target], g =>
+                long count = input.numel();
+                return Autograd.Recording.Record(loss, "BinaryCrossEntropyBackward0", [input, target], go =>
                 {
+                    var g = reduction == "mean" ? go / count : go;
                     var gi = input.requires_grad ? g * (input - target) / ((1 - input) * input).clamp_min(1e-12) : null;
                     var gt = target.requires_grad ? g * ((1 - input).log().clamp_min(-100) - input.log().clamp_min(-100)) : null;
                     if (w is not null) { if (gi is not null) gi = gi * w; if (gt is not null) gt = gt * w; }
                     return [gi is null ? null : Autograd.Recording.SumToShape(gi, input.shape.ToArray()),
                             gt is null ? null : Autograd.Recording.SumToShape(gt, target.shape.ToArray())];
                 }, input, target);
-                return Reduce(loss, reduction);
             }
 
             /// <summary>Binary cross entropy of logits, computed stably; pos_weight scales the positive term.</summary>

@@ -66,6 +66,7 @@ namespace Flint.Ops.Conv
                     throw new ArgumentException($"Calculated padded input size per channel: ({Dims(padded)}). Kernel size: ({Dims(dil)}). Kernel size can't be greater than actual input size");
                 if (bias is not null && (bias.ndim != 1 || bias._shape[0] != weight._shape[0]))
                     throw new ArgumentException($"Given weight of size {Shape.Str(weight._shape)}, expected bias to be 1-dimensional with {weight._shape[0]} elements, but got bias of size {Shape.Str(bias._shape)} instead");
+                CheckKernelSize(ks);
             }
             else
             {
@@ -74,6 +75,7 @@ namespace Flint.Ops.Conv
                 long outC = weight._shape[1] * groups;
                 if (bias is not null && (bias.ndim != 1 || bias._shape[0] != outC))
                     throw new ArgumentException($"Given transposed=1, weight of size {Shape.Str(weight._shape)}, expected bias to be 1-dimensional with {outC} elements, but got bias of size {Shape.Str(bias._shape)} instead");
+                CheckKernelSize(ks);
                 for (int i = 0; i < k; i++)
                     if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i])
                     {
@@ -103,6 +105,17 @@ namespace Flint.Ops.Conv
                 Pick(convIn, 0, 1), Pick(convIn, 1, 1), Pick(ks, 0, 1), Pick(ks, 1, 1), Pick(stride, 0, 1), Pick(stride, 1, 1),
                 Pick(padBegin, 0, 0), Pick(padBegin, 1, 0), Pick(dilation, 0, 1), Pick(dilation, 1, 1), Pick(convOut, 0, 1), Pick(convOut, 1, 1));
             return new ConvPlan(g, checked((int)groups), k);
+        }
+
+        /// <summary>
+        /// An empty kernel is refused when the convolution runs (a layer with kernel_size 0 is built, as in PyTorch);
+        /// the 1-d form reports itself as a 2-d one of height 1.
+        /// </summary>
+        private static void CheckKernelSize(long[] ks)
+        {
+            long h = ks.Length == 1 ? 1 : ks[0], w = ks[^1];
+            if (h <= 0 || w <= 0)
+                throw new ArgumentException($"kernel size should be greater than zero, but got kernel_height: {h} kernel_width: {w}");
         }
 
         /// <summary>Resolves a convolution's padding (ints, "valid" or "same") into the padding before and after each dim.</summary>

@@ -54,12 +54,8 @@ namespace Flint
         public Tensor masked_fill_(Tensor mask, Scalar value)
         {
             if (Autograd.Differentiation.NeedsInPlace(this))
-                return Autograd.Differentiation.InPlace(this, old => old.masked_fill(mask, value));
-            if (!AdvancedIndexing.IsMask(mask))
-                throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
-            var shape = Shape.Broadcast(mask._shape, _shape);
-            if (!shape.AsSpan().SequenceEqual(_shape))
-                throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(shape)}");
+                return Autograd.Differentiation.InPlace(this, old => { CheckInPlaceMask(mask); return old.masked_fill(mask, value); });
+            CheckInPlaceMask(mask);
             Autograd.AutogradHooks.CheckInPlace(this);
             if (mask.device != device) throw Backends.Cuda.CudaRuntime.Unavailable();
             var m = mask.dtype == DType.Bool ? mask : mask.to(DType.Bool);
@@ -70,13 +66,26 @@ namespace Flint
             return this;
         }
 
+        /// <summary>
+        /// masked_fill_'s checks: a bool (or uint8) mask that broadcasts to this tensor's own shape. The in-place form
+        /// names this tensor first when the sizes clash (the out-of-place one names the mask first), as PyTorch.
+        /// </summary>
+        private void CheckInPlaceMask(Tensor mask)
+        {
+            if (!AdvancedIndexing.IsMask(mask))
+                throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
+            var shape = Shape.Broadcast(_shape, mask._shape);
+            if (!shape.AsSpan().SequenceEqual(_shape))
+                throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(shape)}");
+        }
+
         /// <summary>masked_fill_ with a 0-dim tensor value.</summary>
         public Tensor masked_fill_(Tensor mask, Tensor value)
         {
             if (value.ndim != 0)
                 throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
             if (Autograd.Differentiation.NeedsInPlace(this, value))
-                return Autograd.Differentiation.InPlace(this, old => old.masked_fill(mask, value));
+                return Autograd.Differentiation.InPlace(this, old => { CheckInPlaceMask(mask); return old.masked_fill(mask, value); });
             return masked_fill_(mask, value.ToScalar());
         }
 
@@ -114,14 +123,13 @@ namespace Flint
         /// <summary>Copies source's leading elements, in order, into the positions where mask is true.</summary>
         public Tensor masked_scatter_(Tensor mask, Tensor source)
         {
+            // the mask is expanded to this tensor's shape (PyTorch's words when it does not fit), also when autograd records it
             if (Autograd.Differentiation.NeedsInPlace(this, source))
-                return Autograd.Differentiation.InPlace(this, old => old.masked_scatter(mask, source));
+                return Autograd.Differentiation.InPlace(this, old => { mask.expand(_shape); return old.masked_scatter(mask, source); });
             if (!AdvancedIndexing.IsMask(mask)) throw new ArgumentException($"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
             if (source.dtype != dtype)
                 throw new ArgumentException($"masked_scatter: expected self and source to have same dtypes but got{dtype.LegacyName} and {source.dtype.LegacyName}");
-            var shape = Shape.Broadcast(mask._shape, _shape);
-            if (!shape.AsSpan().SequenceEqual(_shape))
-                throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(shape)}");
+            mask.expand(_shape);
             var m = (mask.dtype == DType.Bool ? mask : mask.to(DType.Bool)).expand(_shape);
             var nz = Backend.Nonzero(m);
             long n = nz._shape[0];

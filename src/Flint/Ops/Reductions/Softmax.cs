@@ -8,7 +8,8 @@ namespace Flint
         {
             int d = Reduction.Dim(input, dim);
             var x = dtype is null ? input : input.to(dtype);
-            if (x.numel() == 0) return Tensor.Empty(x._shape, x.dtype, x.device);
+            // an empty input needs no kernel (any dtype passes, as PyTorch), but a floating one still records its node
+            if (x.numel() == 0) return Autograd.ReductionDerivatives.Softmax(x, d, log, Tensor.Empty(x._shape, x.dtype, x.device));
             if (!x.dtype.is_floating_point || x.dtype == DType.Float16)
             {
                 // PyTorch names the lastdim kernels apart but shares one name for the general one

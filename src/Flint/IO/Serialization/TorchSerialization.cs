@@ -654,18 +654,14 @@ internal static class Serialization
         if (size.Length != stride.Length) throw new UnpicklingError($"_rebuild_tensor: {size.Length} sizes but {stride.Length} strides");
         if (size.Any(x => x < 0)) throw new UnpicklingError($"_rebuild_tensor: negative size in [{string.Join(", ", size)}]");
         if (stride.Any(x => x < 0)) throw new UnpicklingError($"_rebuild_tensor: negative stride in [{string.Join(", ", stride)}]");
-        BigInteger numel = BigInteger.One;
-        foreach (var x in size) numel *= x;
-        if (numel > long.MaxValue) throw new UnpicklingError($"_rebuild_tensor: the sizes [{string.Join(", ", size)}] hold more than {long.MaxValue} elements");
         if (requiresGrad is not bool rg) throw new UnpicklingError("_rebuild_tensor: requires_grad must be a bool");
-        bool empty = size.Any(x => x == 0);
-        if (!empty)
+        // the central layout check: checked products (sticky overflow, as PyTorch's numel), bounds of the furthest element
+        try
         {
-            BigInteger last = offset;
-            for (int i = 0; i < size.Length; i++) last += (BigInteger)(size[i] - 1) * stride[i];
-            if (last >= st.Count)
-                throw new UnpicklingError($"setStorage: sizes [{string.Join(", ", size)}], strides [{string.Join(", ", stride)}], storage offset {offset}, and itemsize {st.dtype.itemsize} requiring a storage size of {(last + 1) * st.dtype.itemsize} are out of bounds for storage of size {st.Count * st.dtype.itemsize}");
+            Shape.Numel(size);   // first, as PyTorch's set_ computes it
+            Shape.CheckInBounds(size, stride, offset, st.Count, st.dtype.itemsize);
         }
+        catch (ArgumentException e) { throw new UnpicklingError("_rebuild_tensor: " + e.Message); }
         var t = new Tensor(st, size, stride, offset);
         if (rg)
         {

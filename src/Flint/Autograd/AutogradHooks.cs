@@ -85,19 +85,28 @@ internal static class GradMode
 public sealed class GradModeScope : IDisposable
 {
     private readonly GradMode.State previous;
+    /// <summary>The execution contexts just before and just after the scope set its mode (null when it changed nothing).</summary>
+    private readonly ExecutionContext? before, after;
     private bool disposed;
 
     /// <param name="inference">null keeps the inference mode; inference_mode(mode) sets it to mode.</param>
     internal GradModeScope(bool enabled, bool? inference = null)
     {
         previous = GradMode.Current;
-        GradMode.Current = GradMode.State.Of(enabled, inference ?? previous.Inference);
+        var mode = GradMode.State.Of(enabled, inference ?? previous.Inference);
+        if (mode == previous) return;
+        before = ExecutionContext.Capture();
+        GradMode.Current = mode;
+        after = ExecutionContext.Capture();
     }
 
     public void Dispose()
     {
         if (disposed) return;
         disposed = true;
-        GradMode.Current = previous;
+        // when no async-local value changed since the scope began (the usual synchronous block), going back to the
+        // context from before the scope is the same as setting the mode back, without making another context
+        if (before is not null && after is not null && ReferenceEquals(ExecutionContext.Capture(), after)) ExecutionContext.Restore(before);
+        else GradMode.Current = previous;
     }
 }

@@ -133,6 +133,25 @@ public class GradModeFlowTests
         Assert.True(torch.is_grad_enabled());
     }
 
+    private static readonly AsyncLocal<string?> Other = new();
+
+    [Fact]
+    public void LeavingAScopeKeepsOtherFlowValuesSetInside()
+    {
+        Other.Value = "before";
+        using (torch.no_grad())
+        {
+            Other.Value = "inside";
+            Assert.False(torch.is_grad_enabled());
+        }
+        Assert.True(torch.is_grad_enabled());
+        Assert.Equal("inside", Other.Value);
+        using (torch.no_grad()) { }
+        Assert.Equal("inside", Other.Value);
+        Assert.True(torch.is_grad_enabled());
+        Other.Value = null;
+    }
+
     [Fact]
     public void SynchronousScopesNestAndRestore()
     {

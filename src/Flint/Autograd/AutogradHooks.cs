@@ -56,28 +56,58 @@ internal static class GradMode
 
     private static readonly AsyncLocal<State?> Flow = new(Changed);
 
-    /// <summary>The current flow's mode bits on this thread (kept equal to <see cref="Flow"/> by <see cref="Changed"/>).</summary>
+    /// <summary>The flow's mode bits on this thread, kept equal to <see cref="Flow"/> by <see cref="Changed"/>.</summary>
+    [ThreadStatic] private static int flowBits;
+    /// <summary>A mode for this thread alone (a backward run's), as 4 | mode bits; 0 for none.</summary>
+    [ThreadStatic] private static int threadBits;
+    /// <summary>The mode in force: the thread's own while a backward run holds one, else the flow's. Ops read this.</summary>
     [ThreadStatic] private static int bits;
 
-    private static void Changed(AsyncLocalValueChangedArgs<State?> args) => bits = args.CurrentValue?.Bits ?? 0;
-
-    internal static bool IsEnabled
+    private static void Changed(AsyncLocalValueChangedArgs<State?> args)
     {
-        get => (bits & 1) == 0;
-        set { if (IsEnabled != value) Current = State.Of(value, IsInference); }
+        flowBits = args.CurrentValue?.Bits ?? 0;
+        bits = threadBits != 0 ? threadBits & 3 : flowBits;
     }
 
-    internal static bool IsInference
-    {
-        get => (bits & 2) != 0;
-        set { if (IsInference != value) Current = State.Of(IsEnabled, value); }
-    }
+    internal static bool IsEnabled => (bits & 1) == 0;
+    internal static bool IsInference => (bits & 2) != 0;
+
+    /// <summary>The mode in force.</summary>
+    internal static State Current => State.Of(IsEnabled, IsInference);
 
     /// <summary>The mode of the current flow (setting it changes the mode from here on in this flow).</summary>
-    internal static State Current
+    internal static State FlowState
     {
-        get => State.Of(IsEnabled, IsInference);
-        set { if (value.Bits != bits) Flow.Value = value.Bits == 0 ? null : value; }
+        get => State.Of((flowBits & 1) == 0, (flowBits & 2) != 0);
+        set { if (value.Bits != flowBits) Flow.Value = value.Bits == 0 ? null : value; }
+    }
+
+    /// <summary>
+    /// Puts this thread in grad mode <paramref name="enabled"/> until <see cref="EndThreadMode"/>, without touching
+    /// the flow (no context is made): for a backward run, which runs synchronously on its thread, as PyTorch's engine
+    /// sets its thread's mode. A scope entered inside (by a hook) takes over until it is disposed; work a hook starts
+    /// elsewhere runs in the flow's mode. Returns what <see cref="EndThreadMode"/> restores.
+    /// </summary>
+    internal static int BeginThreadMode(bool enabled)
+    {
+        int saved = threadBits;
+        threadBits = 4 | State.Of(enabled, IsInference).Bits;
+        bits = threadBits & 3;
+        return saved;
+    }
+
+    /// <summary>Suspends this thread's own mode, if any (for a scope entered during a backward run); returns it.</summary>
+    internal static int EndThreadModeForScope()
+    {
+        int saved = threadBits;
+        if (saved != 0) EndThreadMode(0);
+        return saved;
+    }
+
+    internal static void EndThreadMode(int saved)
+    {
+        threadBits = saved;
+        bits = saved != 0 ? saved & 3 : flowBits;
     }
 }
 
@@ -87,16 +117,20 @@ public sealed class GradModeScope : IDisposable
     private readonly GradMode.State previous;
     /// <summary>The execution contexts just before and just after the scope set its mode (null when it changed nothing).</summary>
     private readonly ExecutionContext? before, after;
+    /// <summary>The backward run's thread mode the scope suspended (0 for none).</summary>
+    private readonly int suspended;
     private bool disposed;
 
     /// <param name="inference">null keeps the inference mode; inference_mode(mode) sets it to mode.</param>
     internal GradModeScope(bool enabled, bool? inference = null)
     {
-        previous = GradMode.Current;
-        var mode = GradMode.State.Of(enabled, inference ?? previous.Inference);
+        var mode = GradMode.State.Of(enabled, inference ?? GradMode.IsInference);
+        // inside a backward run (a hook, say) the scope's mode takes over from the run's until it is disposed
+        suspended = GradMode.EndThreadModeForScope();
+        previous = GradMode.FlowState;
         if (mode == previous) return;
         before = ExecutionContext.Capture();
-        GradMode.Current = mode;
+        GradMode.FlowState = mode;
         after = ExecutionContext.Capture();
     }
 
@@ -107,6 +141,7 @@ public sealed class GradModeScope : IDisposable
         // when no async-local value changed since the scope began (the usual synchronous block), going back to the
         // context from before the scope is the same as setting the mode back, without making another context
         if (before is not null && after is not null && ReferenceEquals(ExecutionContext.Capture(), after)) ExecutionContext.Restore(before);
-        else GradMode.Current = previous;
+        else GradMode.FlowState = previous;
+        if (suspended != 0) GradMode.EndThreadMode(suspended);
     }
 }

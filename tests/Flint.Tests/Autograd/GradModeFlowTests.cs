@@ -133,6 +133,42 @@ public class GradModeFlowTests
         Assert.True(torch.is_grad_enabled());
     }
 
+    [Fact]
+    public async Task ABackwardRunsHooksWithoutRecordingAndAScopeInAHookTakesOver()
+    {
+        var x = torch.ones(2, requires_grad: true);
+        bool? inHook = null, inScope = null, afterScope = null, inTask = null;
+        var y = x * 3;
+        y.register_hook(g =>
+        {
+            inHook = torch.is_grad_enabled();
+            using (torch.enable_grad()) inScope = torch.is_grad_enabled() && (x * 2).requires_grad;
+            afterScope = torch.is_grad_enabled();
+            inTask = Task.Run(() => torch.is_grad_enabled()).Result;   // work started elsewhere runs in the flow's mode
+            return null;
+        });
+        y.sum().backward();
+        Assert.False(inHook);
+        Assert.True(inScope);
+        Assert.False(afterScope);
+        Assert.True(inTask);
+        Assert.True(torch.is_grad_enabled());
+        Assert.Null(x.grad!.grad_fn);
+
+        // create_graph records the gradient's history even under no_grad, and the mode comes back after
+        var z = torch.ones(2, requires_grad: true);
+        var w = (z * z).sum();
+        using (torch.no_grad())
+        {
+            w.backward(create_graph: true);
+            Assert.False(torch.is_grad_enabled());
+            await Task.Yield();
+            Assert.False(torch.is_grad_enabled());
+        }
+        Assert.NotNull(z.grad!.grad_fn);
+        Assert.True(torch.is_grad_enabled());
+    }
+
     private static readonly AsyncLocal<string?> Other = new();
 
     [Fact]

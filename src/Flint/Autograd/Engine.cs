@@ -36,7 +36,7 @@ internal static class Engine
         var nodes = spareNodes ?? new List<Node>();
         var ready = spareReady ?? new List<Node>();
         spareNodes = null; spareReady = null;
-        bool previousMode = GradMode.IsEnabled, modeSet = false;
+        int mode = -1;
         var ownership = GradOwnership.Begin();
         try
         {
@@ -58,8 +58,7 @@ internal static class Engine
             // number); kept sorted by sequence number, the next node at the end
             foreach (var n in nodes) if (n.EngineDeps == 0) Enqueue(ready, n);
 
-            modeSet = true;
-            GradMode.IsEnabled = createGraph;
+            mode = GradMode.BeginThreadMode(createGraph);
             while (ready.Count > 0)
             {
                 var node = ready[^1];
@@ -103,7 +102,7 @@ internal static class Engine
         }
         finally
         {
-            if (modeSet) GradMode.IsEnabled = previousMode;
+            if (mode >= 0) GradMode.EndThreadMode(mode);
             GradOwnership.End(ownership);
             foreach (var n in nodes) { n.EngineDeps = 0; n.EngineBuffer = null; n.EngineOwner = null; }
             if (nodes.Count <= 1024)

@@ -4,22 +4,52 @@ namespace Flint.Data;
 
 /// <summary>
 /// Batches a dataset (PyTorch's <c>DataLoader</c>): shuffles with torch's generator when asked, stacks samples
-/// into batch tensors, and can prepare the next batch on a worker thread while the model trains.
+/// into batch tensors, and with <c>num_workers</c> &gt; 0 builds batches on that many worker threads, up to
+/// <c>prefetch_factor</c> batches per worker ahead of the loop, handing them out in sampler order whichever worker
+/// finishes first. The sampler's draws from the generators do not depend on the number of workers, except where
+/// PyTorch's do too (prefetching asks the sampler ahead; persistent workers keep one iterator, which draws the
+/// workers' base seed once). A dataset's exception reaches the loop as itself, with its own stack trace.
+/// <para>Workers are threads of this process: they share the global generator, and each batch is built in the
+/// execution context of the loop that asked for it (grad mode included), as with <c>num_workers=0</c>. Leaving
+/// the loop early (break, an exception) stops the batches not yet started and waits for those being built.</para>
 /// </summary>
-public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>
+public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDisposable
 {
     private readonly Dataset dataset;
     public long batch_size { get; }
     public bool shuffle { get; }
     public bool drop_last { get; }
     private readonly Generator? generator;
-    private readonly int num_workers;
+    public int num_workers { get; }
+    /// <summary>Batches loaded ahead per worker (null without workers; 2 by default with them, as PyTorch).</summary>
+    public int? prefetch_factor { get; }
+    /// <summary>Keeps the workers (and their worker_init_fn state) from one epoch to the next.</summary>
+    public bool persistent_workers { get; }
+    /// <summary>Accepted for PyTorch compatibility; batches are built in CPU memory, which needs no pinning.</summary>
+    public bool pin_memory { get; }
+    /// <summary>Called on each worker thread with its id (0 to num_workers - 1) before it builds its first batch.</summary>
+    public Action<int>? worker_init_fn { get; }
 
-    public DataLoader(Dataset dataset, long batch_size = 1, bool shuffle = false, bool drop_last = false, Generator? generator = null, int num_workers = 0)
+    private DataLoaderWorkers? persistent;
+    private bool persistentStarted;
+    private readonly object persistentGate = new();
+
+    public DataLoader(Dataset dataset, long batch_size = 1, bool shuffle = false, bool drop_last = false, Generator? generator = null,
+        int num_workers = 0, bool pin_memory = false, Action<int>? worker_init_fn = null, int? prefetch_factor = null,
+        bool persistent_workers = false)
     {
+        // PyTorch's checks, in its order (the batch size is checked last, by its BatchSampler)
+        if (num_workers < 0)
+            throw new ArgumentException("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
+        if (num_workers == 0 && prefetch_factor is not null)
+            throw new ArgumentException("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.");
+        if (prefetch_factor is < 0) throw new ArgumentException("prefetch_factor option should be non-negative");
+        if (persistent_workers && num_workers == 0) throw new ArgumentException("persistent_workers option needs num_workers > 0");
         if (batch_size <= 0) throw new ArgumentException($"batch_size should be a positive integer value, but got batch_size={batch_size}");
         this.dataset = dataset; this.batch_size = batch_size; this.shuffle = shuffle; this.drop_last = drop_last;
         this.generator = generator; this.num_workers = num_workers;
+        this.prefetch_factor = num_workers > 0 ? prefetch_factor ?? 2 : null;
+        this.persistent_workers = persistent_workers; this.pin_memory = pin_memory; this.worker_init_fn = worker_init_fn;
     }
 
     public Dataset Dataset => dataset;
@@ -28,12 +58,45 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>
     public long Count => drop_last ? dataset.Count / batch_size : (dataset.Count + batch_size - 1) / batch_size;
     public long __len__() => Count;
 
-    public IEnumerator<(Tensor input, Tensor target)> GetEnumerator()
+    /// <summary>Ends persistent workers (they also end by themselves once the loader is collected).</summary>
+    public void Dispose()
+    {
+        lock (persistentGate)
+        {
+            persistent?.Shutdown();
+            persistent = null;
+        }
+    }
+
+    public IEnumerator<(Tensor input, Tensor target)> GetEnumerator() => num_workers == 0 ? InProcess() : WithWorkers();
+
+    /// <summary>One epoch's sampler order, drawn as PyTorch's iterator draws it.</summary>
+    private sealed class Plan
+    {
+        internal required long[] Order;
+        internal required Generator? SamplerGen;
+        internal required long Batches;
+        /// <summary>
+        /// The request (batch number) during which the sampler draws its trailing permutation: the batch sampler asks
+        /// the sampler past its end while filling a partial last batch, else when asked for the batch after the last.
+        /// </summary>
+        internal required long DrawAt;
+        private bool drawn;
+
+        internal void Requested(long request)
+        {
+            if (drawn || request != DrawAt) return;
+            drawn = true;
+            SamplerExhausted(SamplerGen, Order.LongLength);
+        }
+    }
+
+    private Plan Start(bool drawBaseSeed)
     {
         long n = dataset.Count;
         // PyTorch's iterator first draws a base seed for workers from the loader's generator (or the global one);
         // a shuffling sampler without a generator then seeds a fresh generator from the global one and permutes with it
-        _ = DrawSeed(generator ?? Generator.Default);
+        if (drawBaseSeed) _ = DrawSeed(generator ?? Generator.Default);
         Tensor order;
         Generator? samplerGen = null;
         if (shuffle)
@@ -42,24 +105,78 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>
             order = torch.randperm(n, samplerGen);
         }
         else order = torch.arange(n);
-        var idx = order.ToArray<long>();
         long batches = Count;
-        if (num_workers <= 0)
+        return new Plan
         {
-            for (long b = 0; b < batches; b++) yield return MakeBatch(idx, b);
-            SamplerExhausted(samplerGen, n);
-            yield break;
-        }
-        // one batch ahead on a worker thread
-        Task<(Tensor, Tensor)>? next = batches > 0 ? Task.Run(() => MakeBatch(idx, 0)) : null;
-        for (long b = 0; b < batches; b++)
+            Order = order.ToArray<long>(), SamplerGen = samplerGen, Batches = batches,
+            DrawAt = !drop_last && n % batch_size != 0 ? batches - 1 : batches,
+        };
+    }
+
+    private IEnumerator<(Tensor input, Tensor target)> InProcess()
+    {
+        var plan = Start(drawBaseSeed: true);
+        for (long b = 0; b < plan.Batches; b++)
         {
-            var current = next!.Result;
-            long nb = b + 1;
-            next = nb < batches ? Task.Run(() => MakeBatch(idx, nb)) : null;
-            yield return current;
+            plan.Requested(b);
+            yield return MakeBatch(plan.Order, b);
         }
-        SamplerExhausted(samplerGen, n);
+        plan.Requested(plan.Batches);
+    }
+
+    private IEnumerator<(Tensor input, Tensor target)> WithWorkers()
+    {
+        // PyTorch accepts 0 when the loader is made and fails its worker iterator's assertion when a loop starts
+        if (prefetch_factor is not > 0) throw new InvalidOperationException("prefetch_factor should be positive to load batches with workers, but got prefetch_factor=0");
+        var context = ExecutionContext.Capture();
+        DataLoaderWorkers workers;
+        bool owned = !persistent_workers;
+        bool drawBaseSeed = true;
+        var epochOwner = new object();
+        if (owned) workers = new DataLoaderWorkers(num_workers, worker_init_fn, epochOwner, context);
+        else
+        {
+            lock (persistentGate)
+            {
+                workers = persistent ??= new DataLoaderWorkers(num_workers, worker_init_fn, this, context);
+                // one iterator serves every epoch: PyTorch draws the base seed when it is made, not when it is reset
+                drawBaseSeed = !persistentStarted;
+                persistentStarted = true;
+            }
+        }
+        var epoch = new DataLoaderWorkers.Epoch(context);
+        try
+        {
+            var plan = Start(drawBaseSeed);
+            int window = prefetch_factor.Value * num_workers;
+            var slots = new DataLoaderWorkers.Slot?[window];
+            long requests = 0, sent = 0;
+            // PyTorch's _try_put_index: each call asks the sampler for one batch and sends it to the next worker in turn
+            void Request()
+            {
+                plan.Requested(requests++);
+                if (sent >= plan.Batches) return;
+                long b = sent++;
+                var order = plan.Order;
+                slots[b % window] = workers.Send((int)(b % num_workers), epoch, () => MakeBatch(order, b));
+            }
+            for (int i = 0; i < window; i++) Request();
+            for (long b = 0; b < plan.Batches; b++)
+            {
+                var slot = slots[b % window]!;
+                slots[b % window] = null;
+                (Tensor, Tensor) batch;
+                try { batch = slot.Take(); }
+                finally { Request(); }
+                yield return batch;
+            }
+        }
+        finally
+        {
+            epoch.CancelAndWait();
+            if (owned) workers.Shutdown();
+            GC.KeepAlive(epochOwner);
+        }
     }
 
     /// <summary>

@@ -14,10 +14,14 @@ internal static class WorkerPool
     /// <summary>The body of a region: processes chunk [begin, end) of the range.</summary>
     internal delegate void RangeBody(long begin, long end);
 
-    /// <summary>One parallel region: immutable but for its counters, so a worker that wakes late only sees a finished region.</summary>
+    /// <summary>
+    /// One parallel region: immutable but for its counters, so a worker that wakes late only sees a finished region.
+    /// Its body (and the arrays the body captured) is dropped as soon as every chunk has run, so a region that some
+    /// thread still refers to keeps nothing large alive.
+    /// </summary>
     private sealed class Region(RangeBody body, long total, long chunk, long chunks)
     {
-        public readonly RangeBody Body = body;
+        public RangeBody? Body = body;
         public readonly long Total = total, Chunk = chunk, Chunks = chunks;
         public long Next;
         public long Finished;
@@ -33,7 +37,7 @@ internal static class WorkerPool
                 try
                 {
                     long b = c * Chunk, e = Math.Min(Total, b + Chunk);
-                    if (b < e) Body(b, e);
+                    if (b < e) Body!(b, e);
                 }
                 catch (Exception ex) { Interlocked.CompareExchange(ref Failure, ex, null); }
                 finally { if (Interlocked.Increment(ref Finished) == Chunks) Done.Set(); }
@@ -99,7 +103,11 @@ internal static class WorkerPool
         finally { insideRegion = false; }
         // every chunk is taken; wait only for those still running on workers
         if (Volatile.Read(ref region.Finished) < region.Chunks) region.Done.Wait();
-        if (region.Failure is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+        // no chunk is left to run: nothing may keep the body's captures (a kernel's input and output arrays)
+        region.Body = null;
+        var failure = region.Failure;
+        region.Failure = null;
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
     private static void EnsureWorkers(int count)
@@ -111,7 +119,9 @@ internal static class WorkerPool
             {
                 var w = new Worker();
                 var t = new Thread(() => Loop(w)) { IsBackground = true, Name = $"Flint worker {Workers.Count + 1}" };
-                t.Start();
+                // no captured execution context: a worker's thread carries no flow state (grad mode, say) of
+                // whichever code happened to start it
+                t.UnsafeStart();
                 Workers.Add(w);
             }
         }
@@ -125,9 +135,16 @@ internal static class WorkerPool
         {
             WaitForRegion(w, seen);
             seen = Volatile.Read(ref generation);
-            current?.Drain();
+            DrainCurrent();
         }
     }
+
+    /// <summary>
+    /// Helps with the current region, if any. A method of its own, so the reference to the region lives in this
+    /// frame only: the worker's loop frame, which stays on the stack while the worker sleeps, never holds it.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void DrainCurrent() => current?.Drain();
 
     /// <summary>Returns once a region newer than <paramref name="seen"/> started: spins briefly, then blocks.</summary>
     private static void WaitForRegion(Worker w, long seen)

@@ -129,6 +129,7 @@ def main():
     hist_case("wide", torch.cat([torch.randn(50) * 1e6, torch.zeros(5), torch.tensor([1e-13, -1e-13, 3e19])]))
     hist_case("ints", torch.arange(-20, 40, dtype=torch.int64))
     hist_case("double", torch.rand(7, 3, dtype=torch.float64))
+    hist_case("nonfinite", torch.tensor([1.0, float("nan"), 2.0, float("inf"), -float("inf"), 0.0]))
     hist_case("max_bins", torch.randn(500), max_bins=50)
     hist_case("edges", torch.tensor([0.5, 1.5, 1.5, 2.0, 3.0, 9.0]), case_bins=[0.0, 1.0, 2.0, 3.0])
     hist_case("edges_left", torch.tensor([0.0, 0.2, 2.5]), case_bins=[0.0, 1.0, 2.0, 3.0])

@@ -72,6 +72,26 @@ public class TensorboardTests : IDisposable
     }
 
     [Fact]
+    public void AScalarRecordIsExactlyItsProtobufEncodingInTfRecordFraming()
+    {
+        using (var w = new SummaryWriter(dir)) w.add_scalar("a", 0.5, 3, walltime: 1.5);
+        var bytes = EventFileReader.ReadAllShared(EventFileReader.SingleEventFile(dir));
+        // Event: 09 wall_time (double 1.5), 10 step 3, 2a summary (10 bytes) {
+        //   0a value (8 bytes) { 0a tag "a", 15 simple_value (float 0.5) } }
+        byte[] evt =
+        [
+            0x09, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F,
+            0x10, 0x03,
+            0x2A, 0x0A, 0x0A, 0x08, 0x0A, 0x01, (byte)'a', 0x15, 0, 0, 0, 0x3F,
+        ];
+        var len = BitConverter.GetBytes((ulong)evt.Length);
+        byte[] record = [.. len, .. BitConverter.GetBytes(EventFileReader.Masked(len)), .. evt, .. BitConverter.GetBytes(EventFileReader.Masked(evt))];
+        Assert.Equal(record, bytes[^record.Length..]);
+        // the file_version record before it, whose wall time is the clock's
+        Assert.Equal(12 + 9 + 15 + 4, bytes.Length - record.Length);
+    }
+
+    [Fact]
     public void EachEventFileGetsTheNextCounter()
     {
         using var a = new SummaryWriter(Path.Combine(dir, "a"));
@@ -220,6 +240,12 @@ public class TensorboardTests : IDisposable
         Assert.Equal((1.0, 1.0, 1.0, 1.0, 1.0), (one.Min, one.Max, one.Num, one.Sum, one.SumSq));
     }
 
+    private static void AssertClose(double expected, double actual)
+    {
+        if (double.IsNaN(expected)) Assert.True(double.IsNaN(actual), $"expected NaN, got {actual}");
+        else Assert.Equal(expected, actual, Math.Abs(expected) * 1e-12 + 1e-12);
+    }
+
     [Fact]
     public void HistogramsMatchPyTorch()
     {
@@ -247,8 +273,8 @@ public class TensorboardTests : IDisposable
             Assert.Equal(Num(c.GetProperty("max")), h.Max);
             Assert.Equal(c.GetProperty("num").GetDouble(), h.Num);
             // NumPy sums pairwise and dots with BLAS: the same sums up to rounding
-            Assert.Equal(Num(c.GetProperty("sum")), h.Sum, Math.Abs(Num(c.GetProperty("sum"))) * 1e-12 + 1e-12);
-            Assert.Equal(Num(c.GetProperty("sum_squares")), h.SumSq, Math.Abs(Num(c.GetProperty("sum_squares"))) * 1e-12);
+            AssertClose(Num(c.GetProperty("sum")), h.Sum);
+            AssertClose(Num(c.GetProperty("sum_squares")), h.SumSq);
             Assert.Equal(c.GetProperty("bucket_limit").EnumerateArray().Select(Num).ToArray(), h.Limits);
             Assert.Equal(c.GetProperty("bucket").EnumerateArray().Select(e => e.GetDouble()).ToArray(), h.Counts);
         }

@@ -7,7 +7,7 @@ namespace Flint.Tensorboard;
 /// <c>events.out.tfevents.&lt;10-digit unix time&gt;.&lt;hostname&gt;.&lt;pid&gt;.&lt;counter&gt;&lt;suffix&gt;</c>. The first record
 /// (the file_version event) is written at once; later events wait in a queue that goes to disk when it holds
 /// <c>maxQueue</c> events, when <c>flushSecs</c> have passed since the last flush (checked on each event and by
-/// a timer), on <see cref="Flush"/> and on <see cref="Close"/>.
+/// a timer), on <see cref="Flush"/>, on <see cref="Close"/> and when the process exits.
 /// </summary>
 internal sealed class EventFileWriter
 {
@@ -40,7 +40,11 @@ internal sealed class EventFileWriter
         Flush();
         if (flushSecs > 0)
             timer = new Timer(_ => FlushIfDue(), null, flushInterval, flushInterval);
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
+
+    // a writer that was never closed still gets its queue to disk when the process exits normally
+    private void OnProcessExit(object? sender, EventArgs e) => Close();
 
     /// <summary>The machine's name as the C library's gethostname gives it (Python's <c>socket.gethostname()</c>).</summary>
     public static string Hostname() => System.Net.Dns.GetHostName();
@@ -72,6 +76,7 @@ internal sealed class EventFileWriter
             file = null;
         }
         timer?.Dispose();
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
     }
 
     private void FlushIfDue()

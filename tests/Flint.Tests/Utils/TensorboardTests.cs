@@ -565,6 +565,20 @@ public class TensorboardTests : IDisposable
     }
 
     [Fact]
+    public void FlushSecsIsANonNegativeNumberOfSeconds()
+    {
+        Assert.Throws<ArgumentException>(() => new SummaryWriter(dir, flush_secs: -1));
+        Assert.Throws<ArgumentException>(() => new SummaryWriter(dir, flush_secs: double.NaN));
+        Assert.Empty(Directory.GetFiles(dir));
+        // intervals longer than a timer can wait are fine: the queue still goes to disk when full
+        using var w = new SummaryWriter(dir, max_queue: 2, flush_secs: double.PositiveInfinity);
+        using var w2 = new SummaryWriter(Path.Combine(dir, "long"), flush_secs: 1e9);
+        w.add_scalar("x", 1, 1);
+        w.add_scalar("x", 2, 2);
+        Assert.Equal(3, EventFileReader.Records(EventFileReader.SingleEventFile(dir)).Count);
+    }
+
+    [Fact]
     public void AddAfterCloseStartsANewEventFile()
     {
         var w = new SummaryWriter(dir);

@@ -20,16 +20,17 @@ internal sealed class EventFileWriter
     private readonly Timer? timer;
     private FileStream? file;
     private DateTime lastFlush;
+    private Exception? backgroundError;
 
     public string LogDir { get; }
     public string FileName { get; }
 
     public EventFileWriter(string logDir, int maxQueue = 10, double flushSecs = 120, string filenameSuffix = "")
     {
-        if (!(flushSecs >= 0) || double.IsInfinity(flushSecs)) throw new ArgumentException($"flush_secs should be a non-negative number of seconds, got {flushSecs}");
+        if (!(flushSecs >= 0)) throw new ArgumentException($"flush_secs should be a non-negative number of seconds, got {flushSecs}");
         LogDir = logDir;
         this.maxQueue = Math.Max(maxQueue, 1);
-        flushInterval = TimeSpan.FromSeconds(flushSecs);
+        flushInterval = flushSecs >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(flushSecs);
         Directory.CreateDirectory(logDir);
         long seconds = (long)Events.Now();
         int uid = Interlocked.Increment(ref globalUid);
@@ -38,13 +39,18 @@ internal sealed class EventFileWriter
         file = new FileStream(FileName, FileMode.Create, FileAccess.Write, FileShare.Read);
         pending.Add(Events.FileVersionEvent(Events.Now()));
         Flush();
-        if (flushSecs > 0)
+        // a timer fires at most every 2^32 - 2 ms; longer intervals are only checked when events are added
+        if (flushSecs > 0 && flushInterval.TotalMilliseconds <= uint.MaxValue - 2.0)
             timer = new Timer(_ => FlushIfDue(), null, flushInterval, flushInterval);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
     // a writer that was never closed still gets its queue to disk when the process exits normally
-    private void OnProcessExit(object? sender, EventArgs e) => Close();
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        try { Close(); }
+        catch (IOException) { }   // nothing is left to report to at exit
+    }
 
     /// <summary>The machine's name as the C library's gethostname gives it (Python's <c>socket.gethostname()</c>).</summary>
     public static string Hostname() => System.Net.Dns.GetHostName();
@@ -56,6 +62,7 @@ internal sealed class EventFileWriter
         lock (gate)
         {
             if (file is null) throw new IOException("Writer is closed");
+            ThrowBackgroundError();
             pending.Add(evt);
             if (pending.Count >= maxQueue || DateTime.UtcNow - lastFlush >= flushInterval) WritePending();
         }
@@ -63,7 +70,12 @@ internal sealed class EventFileWriter
 
     public void Flush()
     {
-        lock (gate) { if (file is not null) WritePending(); }
+        lock (gate)
+        {
+            if (file is null) return;
+            ThrowBackgroundError();
+            WritePending();
+        }
     }
 
     public void Close()
@@ -83,14 +95,31 @@ internal sealed class EventFileWriter
     {
         lock (gate)
         {
-            if (file is not null && pending.Count > 0 && DateTime.UtcNow - lastFlush >= flushInterval) WritePending();
+            if (file is null || backgroundError is not null || pending.Count == 0 || DateTime.UtcNow - lastFlush < flushInterval) return;
+            // the timer's thread has no caller: a failed write is reported by the next add or flush
+            try { WritePending(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { backgroundError = e; }
         }
     }
 
+    private void ThrowBackgroundError()
+    {
+        if (backgroundError is null) return;
+        var e = backgroundError;
+        backgroundError = null;
+        throw new IOException($"writing the event file {FileName} failed: {e.Message}", e);
+    }
+
+    /// <summary>The queued records in one write, so a failed write leaves them queued rather than half sent.</summary>
     private void WritePending()
     {
-        foreach (var evt in pending) RecordWriter.Write(file!, evt);
-        pending.Clear();
+        if (pending.Count > 0)
+        {
+            using var records = new MemoryStream();
+            foreach (var evt in pending) RecordWriter.Write(records, evt);
+            file!.Write(records.GetBuffer(), 0, (int)records.Length);
+            pending.Clear();
+        }
         file!.Flush();
         lastFlush = DateTime.UtcNow;
     }

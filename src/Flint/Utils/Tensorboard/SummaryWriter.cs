@@ -100,6 +100,7 @@ public static partial class torch
                         EventFileWriter fw;
                         lock (gate)
                         {
+                            GetFileWriter();   // reopens if another thread closed the writer meanwhile
                             if (!allWriters!.TryGetValue(fwTag, out fw!))
                                 allWriters[fwTag] = fw = new EventFileWriter(fwTag, max_queue, flush_secs, filename_suffix);
                         }

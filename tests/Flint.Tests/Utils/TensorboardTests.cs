@@ -509,6 +509,13 @@ public class TensorboardTests : IDisposable
         }
         var sub = Assert.Single(Directory.GetDirectories(dir));
         Assert.InRange(double.Parse(Path.GetFileName(sub), System.Globalization.CultureInfo.InvariantCulture), before - 1, Now() + 1);
+        Assert.All(SummaryValues(EventFileReader.SingleEventFile(sub)), v => Assert.False(v.Event.Has(2)));
+
+        using (var w = new SummaryWriter(dir))
+            w.add_hparams(new Dictionary<string, object?> { ["lr"] = 0.1 }, new Dictionary<string, double> { ["acc"] = 1 }, run_name: "stepped", global_step: 9);
+        var stepped = SummaryValues(EventFileReader.SingleEventFile(Path.Combine(dir, "stepped")));
+        Assert.Equal(4, stepped.Count);
+        Assert.All(stepped, v => Assert.Equal(9, v.Event.Int(2)));
     }
 
     [Fact]

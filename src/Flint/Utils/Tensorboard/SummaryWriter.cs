@@ -160,10 +160,11 @@ public static partial class torch
                 /// Hyperparameters and their metrics for the hparams plugin, written like PyTorch to a new run in
                 /// <c>&lt;log_dir&gt;/&lt;run_name&gt;</c> (by default the current Unix time): the experiment, session start
                 /// and session end summaries, then each metric as a scalar. Values are numbers, bools (recorded as
-                /// numbers, as PyTorch does), strings, or one-element tensors; null values are skipped.
+                /// numbers, as PyTorch does), strings, or one-element tensors; null values are skipped. global_step (PyTorch 2.x)
+                /// goes on every event of the run.
                 /// </summary>
                 public void add_hparams(IEnumerable<KeyValuePair<string, object?>> hparam_dict, IEnumerable<KeyValuePair<string, double>> metric_dict,
-                    IEnumerable<KeyValuePair<string, object[]>>? hparam_domain_discrete = null, string? run_name = null)
+                    IEnumerable<KeyValuePair<string, object[]>>? hparam_domain_discrete = null, string? run_name = null, long? global_step = null)
                 {
                     var hp = hparam_dict.ToList();
                     var metrics = metric_dict.ToList();
@@ -174,10 +175,10 @@ public static partial class torch
                     string logdir = Path.Combine(GetFileWriter().LogDir, run_name);
                     using var w = new SummaryWriter(log_dir: logdir);
                     var fw = w.GetFileWriter();
-                    AddSummary(fw, exp, null, null);
-                    AddSummary(fw, ssi, null, null);
-                    AddSummary(fw, sei, null, null);
-                    foreach (var (k, v) in metrics) w.add_scalar(k, v);
+                    AddSummary(fw, exp, global_step, null);
+                    AddSummary(fw, ssi, global_step, null);
+                    AddSummary(fw, sei, global_step, null);
+                    foreach (var (k, v) in metrics) w.add_scalar(k, v, global_step);
                 }
 
                 /// <summary>Writes every queued event of every event file of this writer to disk.</summary>

@@ -63,7 +63,7 @@ public static partial class torch
                 Line("CPU vector width (CPUID)", $"{cpuBits} bits");
                 if (cpuBits > KernelVectorBits())
                     Line("Note", $"the CPU has {cpuBits}-bit vectors but this build's kernels use {KernelVectorBits()} bits: a NativeAOT app compiled "
-                        + "for the baseline x64 CPU (set IlcInstructionSet in the app's project, see README \"NativeAOT and trimming\"), DOTNET_EnableAVX* "
+                        + "for an older CPU (set IlcInstructionSet in the app's project, see README \"NativeAOT and trimming\"), DOTNET_EnableAVX* "
                         + "or DOTNET_PreferredVectorBitWidth settings, or the JIT keeping to 256 bits on a CPU that slows down with 512-bit vectors");
             }
             Line("Logical processors", System.Environment.ProcessorCount);

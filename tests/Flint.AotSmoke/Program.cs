@@ -12,6 +12,7 @@ var parameters = model.parameters().ToList();
 var optimizer = torch.optim.SGD(parameters, lr: 0.1);
 
 Console.WriteLine($"parameters: {parameters.Count}");
+Console.WriteLine($"modules: {string.Join(", ", model.named_modules().Select(m => m.name == "" ? "(root)" : m.name))}");
 var keys = model.state_dict().Keys.ToList();
 Console.WriteLine($"state_dict keys: {keys.Count} ({string.Join(", ", keys)})");
 
@@ -29,10 +30,12 @@ if (args.Contains("--env")) { Console.Write(torch.utils.collect_env()); return; 
 foreach (var line in torch.utils.collect_env().Split('\n'))
     if (line.StartsWith("Kernel vector width", StringComparison.Ordinal)) Console.WriteLine(line.TrimEnd());
 
-/// <summary>The Quickstart's network, as a user writes it: submodules in private fields.</summary>
-internal sealed class SmokeNetwork : nn.Module<Tensor, Tensor>
+/// <summary>
+/// The Quickstart's network, as a user writes it: submodules in private fields, here split over a base class and a
+/// derived one (the base class's private fields are found too: state_dict lists them first).
+/// </summary>
+internal abstract class MlpBase : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Module<Tensor, Tensor> flatten = nn.Flatten();
     private readonly nn.Module<Tensor, Tensor> linear_relu_stack = nn.Sequential(
         nn.Linear(28 * 28, 512),
         nn.ReLU(),
@@ -40,5 +43,12 @@ internal sealed class SmokeNetwork : nn.Module<Tensor, Tensor>
         nn.ReLU(),
         nn.Linear(512, 10));
 
-    public override Tensor forward(Tensor x) => linear_relu_stack.call(flatten.call(x));
+    protected Tensor Stack(Tensor x) => linear_relu_stack.call(x);
+}
+
+internal sealed class SmokeNetwork : MlpBase
+{
+    private readonly nn.Module<Tensor, Tensor> flatten = nn.Flatten();
+
+    public override Tensor forward(Tensor x) => Stack(flatten.call(x));
 }

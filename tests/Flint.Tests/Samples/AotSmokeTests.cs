@@ -29,8 +29,10 @@ public class AotSmokeTests
     {
         var lines = Run().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("parameters: 6", lines[0]);
+        Assert.Equal("modules: (root), linear_relu_stack, linear_relu_stack.0, linear_relu_stack.1, linear_relu_stack.2, "
+            + "linear_relu_stack.3, linear_relu_stack.4, flatten", lines[1]); // base class fields first, as in PyTorch's registration order
         Assert.Equal("state_dict keys: 6 (linear_relu_stack.0.weight, linear_relu_stack.0.bias, linear_relu_stack.2.weight, "
-            + "linear_relu_stack.2.bias, linear_relu_stack.4.weight, linear_relu_stack.4.bias)", lines[1]);
+            + "linear_relu_stack.2.bias, linear_relu_stack.4.weight, linear_relu_stack.4.bias)", lines[2]);
         var losses = lines.Where(l => l.StartsWith("loss ")).Select(l => float.Parse(l[(l.IndexOf(':') + 2)..], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(5, losses.Length);
         Assert.InRange(losses[0], 2.2f, 2.4f); // cross-entropy of an untrained 10-class classifier: about ln 10

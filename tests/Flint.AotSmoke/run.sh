@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishes tests/Flint.AotSmoke with NativeAOT and with trimming, runs both, and checks that they print exactly
-# what the JIT build prints (same seed: the same parameters, state_dict keys, losses to the last bit and kernel
-# vector width). Needs clang and zlib1g-dev for NativeAOT. Prints one "aot smoke: PASS/FAIL" line; exit 1 on FAIL.
+# what the JIT build prints (same seed: the same modules and state_dict keys, the same losses and trained weights to
+# the last bit, the same kernel vector width). Needs clang and zlib1g-dev for NativeAOT. Prints one
+# "aot smoke: PASS/FAIL" line; exits 1 on FAIL.
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -32,4 +33,4 @@ for name in aot trimmed; do
     diff "$out/jit.txt" "$out/$name.txt" > /dev/null || { diff "$out/jit.txt" "$out/$name.txt"; fail "$name output differs from the JIT build's"; }
 done
 grep -q "^parameters: [1-9]" "$out/jit.txt" || fail "no parameters found"
-echo "aot smoke: PASS (NativeAOT and trimmed builds print the JIT build's losses exactly)"
+echo "aot smoke: PASS (NativeAOT and trimmed builds print the JIT build's losses and weights hash exactly)"

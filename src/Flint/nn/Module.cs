@@ -10,10 +10,11 @@ public static partial class torch
         /// <summary>
         /// The base of every layer and model (PyTorch's <c>nn.Module</c>). Parameters, buffers and submodules held
         /// in fields are found automatically, named after the fields, in declaration order (base class first),
-        /// so <c>state_dict()</c> keys match PyTorch's (<c>linear_relu_stack.0.weight</c>). The field scan is
-        /// annotated for the trimmer, so it keeps working under trimming and NativeAOT.
+        /// so <c>state_dict()</c> keys match PyTorch's (<c>linear_relu_stack.0.weight</c>). The class is annotated for
+        /// the trimmer and NativeAOT, which therefore keep the members of every module type a program creates, so the
+        /// field scan finds the same fields there as under the JIT (tests/Flint.AotSmoke checks it).
         /// </summary>
-        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)]
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)]
         public abstract class Module
         {
             private readonly List<(string name, Func<Tensor?> get, Action<Tensor?> set, bool isParam)> explicitTensors = [];
@@ -30,8 +31,6 @@ public static partial class torch
 
             // ---------------- discovery ----------------
 
-            private const BindingFlags FieldFlags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-
             // compiler-made fields: "<name>k__BackingField" (auto-properties), "<name>P" (captured primary-constructor parameters)
             private static string CleanName(string field) =>
                 field.StartsWith('<') && field.IndexOf('>') > 1 ? field[1..field.IndexOf('>')] : field;
@@ -39,17 +38,13 @@ public static partial class torch
             private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, FieldInfo[]> s_fields = new();
 
             /// <summary>The instance fields that can hold parameters or submodules, base class first (cached per type).</summary>
-            private FieldInfo[] Fields() => s_fields.GetOrAdd(GetType(), ScanFields);
-
-            [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Module is annotated with DynamicallyAccessedMembers for fields, which flows to every derived type in the chain.")]
-            private static FieldInfo[] ScanFields(Type type)
+            private FieldInfo[] Fields()
             {
-                var chain = new List<Type>();
-                for (var t = type; t is not null && t != typeof(Module); t = t.BaseType) chain.Add(t);
-                chain.Reverse();
-                return chain.SelectMany(t => t.GetFields(FieldFlags))
-                    .Where(f => typeof(Module).IsAssignableFrom(f.FieldType) || typeof(Tensor).IsAssignableFrom(f.FieldType) || f.FieldType == typeof(object))
-                    .ToArray();
+                // GetType() on a Module carries the class's annotation, and passing it straight to the annotated
+                // parameter is what the trimmer and NativeAOT see: they then keep the members of every Module type
+                // the program creates (through a method group or a cache the annotation would be lost).
+                var type = GetType();
+                return s_fields.TryGetValue(type, out var fields) ? fields : s_fields.GetOrAdd(type, ModuleFields.Scan(type));
             }
 
             /// <summary>Direct submodules with their names: fields of Module type, then explicit registrations.</summary>
@@ -366,5 +361,27 @@ public static partial class torch
                 return r;
             }
         }
+    }
+}
+
+/// <summary>The field scan behind module discovery, kept out of <see cref="torch.nn.Module"/> (whose annotation makes
+/// its own members reflection-visible, which an annotated parameter must not be).</summary>
+internal static class ModuleFields
+{
+    private const BindingFlags FieldFlags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    /// <summary>
+    /// The instance fields of <paramref name="type"/> and its base classes up to Module (base class first) whose type
+    /// can hold a parameter or a submodule. The annotation is All because only All carries over to
+    /// <see cref="Type.BaseType"/>, and private fields of a base class count (a model may derive from another).
+    /// </summary>
+    internal static FieldInfo[] Scan([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] Type type)
+    {
+        var chain = new List<FieldInfo[]>();
+        for (Type? t = type; t is not null && t != typeof(torch.nn.Module); t = t.BaseType) chain.Add(t.GetFields(FieldFlags));
+        chain.Reverse();
+        return chain.SelectMany(fields => fields)
+            .Where(f => typeof(torch.nn.Module).IsAssignableFrom(f.FieldType) || typeof(Tensor).IsAssignableFrom(f.FieldType) || f.FieldType == typeof(object))
+            .ToArray();
     }
 }

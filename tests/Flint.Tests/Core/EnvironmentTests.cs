@@ -22,6 +22,25 @@ public class EnvironmentTests
     }
 
     [Fact]
+    public void CollectEnvComparesTheKernelWidthWithTheCpus()
+    {
+        string r = torch.utils.collect_env();
+        int kernel = torch.utils.KernelVectorBits();
+        Assert.Contains("Kernel vector width: " + torch.utils.KernelVectorWidth(), r);
+        if (torch.utils.CpuVectorBits() is not int cpu)
+        {
+            Assert.False(System.Runtime.Intrinsics.X86.X86Base.IsSupported);
+            return;
+        }
+        // the JIT never uses vectors the CPU lacks; it may use narrower ones (DOTNET_ settings, 512-bit throttling CPUs)
+        Assert.True(cpu >= kernel, $"CPUID {cpu} bits, kernels {kernel} bits");
+        Assert.Contains($"CPU vector width (CPUID): {cpu} bits", r);
+        Assert.Equal(cpu > kernel, r.Contains("Note: the CPU has"));
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) Assert.Equal(512, cpu);
+        else if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.True(cpu >= 256);
+    }
+
+    [Fact]
     public void NumThreadsDefaultsToProcessorsAndValidates()
     {
         int before = torch.get_num_threads();

@@ -25,6 +25,11 @@ def shp(t):
     return torch.tensor(list(t.shape), dtype=torch.long)
 
 
+def setitem(t, idx, v):
+    t[idx] = v
+    return t
+
+
 def lidx(*v):
     return torch.tensor(list(v), dtype=torch.long)
 
@@ -269,6 +274,65 @@ CASES = {
     "einsum_ellipsis_output_missing": lambda: torch.einsum("...i->i...", torch.ones(2, 3)),
     "einsum_output_ellipsis_only": lambda: torch.einsum("ij->...", torch.ones(2, 3)),
     "einsum_empty_equation": lambda: torch.einsum("", torch.ones(2)),
+
+    # in-place writes through hostile indices (HostileApiTests also checks that a refused one leaves self unchanged)
+    "index_put_huge": lambda: torch.zeros(3).index_put_((lidx(0, BIG),), torch.tensor([1., 2.])),
+    "index_put_min": lambda: torch.zeros(3).index_put_((lidx(LMIN, 0),), torch.tensor([1., 2.])),
+    "index_put_accumulate_huge": lambda: torch.zeros(3).index_put_((lidx(0, BIG),), torch.tensor([1., 2.]), True),
+    "setitem_tensor_huge": lambda: setitem(torch.zeros(3), lidx(0, BIG), 1.0),
+    "setitem_int_min": lambda: setitem(torch.zeros(3), LMIN, 1.0),
+    "setitem_slice_step_huge": lambda: setitem(torch.zeros(5), slice(None, None, BIG), 1.0),
+    "setitem_slice_step_max": lambda: setitem(torch.zeros(5), slice(1, None, LMAX), 1.0),
+    "put_huge": lambda: torch.zeros(3).put_(lidx(0, BIG), torch.ones(2)),
+    "put_neg_past": lambda: torch.zeros(3).put_(lidx(0, -4), torch.ones(2)),
+    "put_accumulate_min": lambda: torch.zeros(3).put_(lidx(0, LMIN), torch.ones(2), True),
+    "index_add_huge": lambda: torch.zeros(3, 2).index_add_(0, lidx(0, BIG), torch.ones(2, 2)),
+    "index_add_min": lambda: torch.zeros(3, 2).index_add_(0, lidx(LMIN, 0), torch.ones(2, 2)),
+    "index_copy_huge": lambda: torch.zeros(3, 2).index_copy_(0, lidx(0, BIG), torch.ones(2, 2)),
+    "index_fill_huge": lambda: torch.zeros(3, 2).index_fill_(0, lidx(0, BIG), 1.0),
+    "index_fill_min": lambda: torch.zeros(3, 2).index_fill_(1, lidx(LMIN), 1.0),
+    "scatter_inplace_huge": lambda: torch.zeros(3, 4).scatter_(1, lidx(0, BIG).reshape(1, 2), 1.0),
+    "scatter_inplace_src_min": lambda: torch.zeros(3, 4).scatter_(0, lidx(0, LMIN).reshape(1, 2), torch.ones(1, 2)),
+    "scatter_add_inplace_neg": lambda: torch.zeros(3, 4).scatter_add_(1, lidx(1, -1).reshape(1, 2), torch.ones(1, 2)),
+    "masked_scatter_short_source": lambda: torch.zeros(4).masked_scatter_(torch.ones(4, dtype=torch.bool), torch.ones(2)),
+    # more indexing and shapes
+    "select_0d": lambda: torch.tensor(1.).select(0, 0),
+    "too_many_indices": lambda: x34()[0, 0, 0],
+    "bool_mask_shape": lambda: x34()[torch.ones(2, dtype=torch.bool)],
+    "gather_index_ndim": lambda: x34().gather(1, torch.zeros(1, 1, 1, dtype=torch.long)),
+    "gather_index_larger": lambda: x34().gather(1, torch.zeros(4, 1, dtype=torch.long)),
+    "repeat_negative": lambda: x34().repeat(-1, 1),
+    "tile_negative": lambda: x34().tile(2, -1),
+    "swapaxes_huge": lambda: x34().swapaxes(BIG, 0),
+    "squeeze_repeated": lambda: torch.zeros(1, 3).squeeze((0, 0)),
+    "unique_dim_huge": lambda: x34().unique(dim=BIG),
+    "topk_empty": lambda: torch.zeros(0).topk(1),
+    "kthvalue_empty": lambda: torch.zeros(0).kthvalue(1),
+    "cumsum_0d_dim_huge": lambda: torch.tensor(1.).cumsum(BIG),
+    "sum_0d_dim_one": lambda: torch.tensor(1.).sum(1),
+    "diagonal_dims_huge": lambda: x34().diagonal(0, 0, BIG),
+    "tensor_int32_overflow": lambda: torch.tensor([1 << 40], dtype=torch.int32),
+    "tensor_int8_overflow": lambda: torch.tensor([300], dtype=torch.int8),
+    "arange_tiny_step": lambda: torch.arange(0, 1, 1e-300),
+    "arange_long_float_step": lambda: torch.arange(0, LMAX, 0.5),
+    "shift_tensor_64": lambda: torch.tensor([1, 8]) << torch.tensor([64, -1]),
+    "shift_tensor_right_64": lambda: torch.tensor([-1, 8]) >> torch.tensor([64, 63]),
+    "conv2d_stride_tuple_3": lambda: F.conv2d(torch.ones(1, 1, 4, 4), torch.ones(1, 1, 2, 2), stride=[1, 1, 1]),
+    "max_pool2d_kernel_tuple_3": lambda: F.max_pool2d(torch.ones(1, 1, 4, 4), [2, 2, 2]),
+    "max_pool2d_dilation_zero": lambda: F.max_pool2d(torch.ones(1, 1, 4, 4), 2, 1, 0, 0),
+    "max_pool2d_ceil_pad": lambda: F.max_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2, 2, 1, ceil_mode=True),
+    "avg_pool2d_padding_negative": lambda: F.avg_pool2d(torch.ones(1, 1, 4, 4), 2, 1, -1),
+    "adaptive_avg_pool2d_huge": lambda: F.adaptive_avg_pool2d(torch.ones(1, 1, 4, 4), [BIG, BIG]),
+    "einsum_ellipsis_broadcast_mismatch": lambda: torch.einsum("...i,...i->...", torch.ones(2, 3), torch.ones(4, 3)),
+    "einsum_arrow_only": lambda: torch.einsum("->", torch.tensor(2.)),
+    "einsum_space_in_equation": lambda: torch.einsum("i j->j i", torch.ones(2, 3)),
+    "tensor_int32_from_float": lambda: torch.tensor([1.5e10], dtype=torch.int32),
+    "tensor_int64_nan": lambda: torch.tensor([float("nan")], dtype=torch.int64),
+    "tensor_int8_fraction_past": lambda: torch.tensor([127.5], dtype=torch.int8),
+    "tensor_int8_fits": lambda: torch.tensor([-128, 127], dtype=torch.int8),
+    "kthvalue_empty_dim1": lambda: torch.zeros(2, 0).kthvalue(1, dim=1),
+    "max_pool1d_stride_2^62": lambda: F.max_pool1d(torch.arange(5.).reshape(1, 1, 5), 2, BIG),
+    "matmul_vec_mat_mismatch": lambda: torch.matmul(torch.ones(3), torch.ones(4, 2)),
 }
 
 LMIN_T = {"dtype": "int64", "shape": [1], "data": [LMIN]}
@@ -301,6 +365,9 @@ OVERRIDES = {
     "shift_left_64": (out(torch.tensor([0, 0])), "1.13 shifts by 64 & 63 = 0 (x86 masking)"),
     "shift_left_huge": (out(torch.tensor([0])), "1.13 masks the shift count"),
     "shift_right_64": (out(torch.tensor([0, -1])), "1.13 shifts by 64 & 63 = 0 (x86 masking)"),
+    "shift_tensor_64": (out(torch.tensor([0, 0])), "1.13 masks the shift count; 2.x gives 0 for 64 and for -1"),
+    "setitem_slice_step_max": (out(torch.tensor([0., 1., 0., 0., 0.])), "1.13 wraps the slice's length and writes nothing"),
+    "squeeze_repeated": (err("dim 0 appears multiple times in the list of dims"), "1.13 has no squeeze over a tuple of dims; 2.x's text"),
     "shift_int8_left_9": (out(torch.tensor([0], dtype=torch.int8)), "2.x: 0 for a shift past the width"),
     "view_min": (err("invalid shape dimension -9223372036854775808"), SYMINT),
     "int_min_floor_div_minus1": ({"out": LMIN_T}, "1.13 dies of SIGFPE; NumPy's int64 wraps to the minimum"),

@@ -22,6 +22,7 @@ public class HostileApiTests
     private static Tensor T(params long[] v) => torch.tensor(v);
     private static Tensor T(params double[] v) => torch.tensor(v, dtype: torch.float32);
     private static Tensor T(long[] v, DType dtype) => torch.tensor(v, dtype: dtype);
+    private static Tensor Set(Tensor t, TensorIndex i, float v) { t[i] = torch.tensor(v); return t; }
     private static Tensor Shp(Tensor t) => torch.tensor(t.shape.ToArray());
 
     private static readonly Dictionary<string, Func<object>> Cases = new()
@@ -258,6 +259,62 @@ public class HostileApiTests
         ["einsum_ellipsis_output_missing"] = () => torch.einsum("...i->i...", torch.ones(2, 3)),
         ["einsum_output_ellipsis_only"] = () => torch.einsum("ij->...", torch.ones(2, 3)),
         ["einsum_empty_equation"] = () => torch.einsum("", torch.ones(2)),
+        ["index_put_huge"] = () => torch.zeros(3).index_put_([L(0, Big)], torch.tensor(new float[] { 1, 2 })),
+        ["index_put_min"] = () => torch.zeros(3).index_put_([L(LMin, 0)], torch.tensor(new float[] { 1, 2 })),
+        ["index_put_accumulate_huge"] = () => torch.zeros(3).index_put_([L(0, Big)], torch.tensor(new float[] { 1, 2 }), true),
+        ["setitem_tensor_huge"] = () => Set(torch.zeros(3), L(0, Big), 1),
+        ["setitem_int_min"] = () => Set(torch.zeros(3), LMin, 1),
+        ["setitem_slice_step_huge"] = () => Set(torch.zeros(5), TensorIndex.Slice(null, null, Big), 1),
+        ["setitem_slice_step_max"] = () => Set(torch.zeros(5), TensorIndex.Slice(1, null, LMax), 1),
+        ["put_huge"] = () => torch.zeros(3).put_(L(0, Big), torch.ones(2)),
+        ["put_neg_past"] = () => torch.zeros(3).put_(L(0, -4), torch.ones(2)),
+        ["put_accumulate_min"] = () => torch.zeros(3).put_(L(0, LMin), torch.ones(2), true),
+        ["index_add_huge"] = () => torch.zeros(3, 2).index_add_(0, L(0, Big), torch.ones(2, 2)),
+        ["index_add_min"] = () => torch.zeros(3, 2).index_add_(0, L(LMin, 0), torch.ones(2, 2)),
+        ["index_copy_huge"] = () => torch.zeros(3, 2).index_copy_(0, L(0, Big), torch.ones(2, 2)),
+        ["index_fill_huge"] = () => torch.zeros(3, 2).index_fill_(0, L(0, Big), 1.0),
+        ["index_fill_min"] = () => torch.zeros(3, 2).index_fill_(1, L(LMin), 1.0),
+        ["scatter_inplace_huge"] = () => torch.zeros(3, 4).scatter_(1, L(0, Big).reshape(1, 2), 1.0),
+        ["scatter_inplace_src_min"] = () => torch.zeros(3, 4).scatter_(0, L(0, LMin).reshape(1, 2), torch.ones(1, 2)),
+        ["scatter_add_inplace_neg"] = () => torch.zeros(3, 4).scatter_add_(1, L(1, -1).reshape(1, 2), torch.ones(1, 2)),
+        ["masked_scatter_short_source"] = () => torch.zeros(4).masked_scatter_(torch.ones([4], dtype: torch.@bool), torch.ones(2)),
+        ["select_0d"] = () => torch.tensor(1f).select(0, 0),
+        ["too_many_indices"] = () => X()[0, 0, 0],
+        ["bool_mask_shape"] = () => X()[torch.ones([2], dtype: torch.@bool)],
+        ["gather_index_ndim"] = () => X().gather(1, torch.zeros([1, 1, 1], dtype: torch.int64)),
+        ["gather_index_larger"] = () => X().gather(1, torch.zeros([4, 1], dtype: torch.int64)),
+        ["repeat_negative"] = () => X().repeat(-1, 1),
+        ["tile_negative"] = () => X().tile(2, -1),
+        ["swapaxes_huge"] = () => X().swapaxes(Big, 0),
+        ["squeeze_repeated"] = () => torch.zeros(1, 3).squeeze(0, 0),
+        ["unique_dim_huge"] = () => X().unique(true, Big),
+        ["topk_empty"] = () => torch.zeros(0).topk(1),
+        ["kthvalue_empty"] = () => torch.zeros(0).kthvalue(1),
+        ["cumsum_0d_dim_huge"] = () => torch.tensor(1f).cumsum(Big),
+        ["sum_0d_dim_one"] = () => torch.tensor(1f).sum(1),
+        ["diagonal_dims_huge"] = () => X().diagonal(0, 0, Big),
+        ["tensor_int32_overflow"] = () => torch.tensor(new long[] { 1L << 40 }, dtype: torch.int32),
+        ["tensor_int8_overflow"] = () => torch.tensor(new long[] { 300 }, dtype: torch.int8),
+        ["arange_tiny_step"] = () => torch.arange(0, 1, 1e-300),
+        ["arange_long_float_step"] = () => torch.arange(0, LMax, 0.5),
+        ["shift_tensor_64"] = () => T(1, 8) << T(64, -1),
+        ["shift_tensor_right_64"] = () => T(-1, 8) >> T(64, 63),
+        ["conv2d_stride_tuple_3"] = () => F.conv2d(torch.ones(1, 1, 4, 4), torch.ones(1, 1, 2, 2), stride: new long[] { 1, 1, 1 }),
+        ["max_pool2d_kernel_tuple_3"] = () => F.max_pool2d(torch.ones(1, 1, 4, 4), new long[] { 2, 2, 2 }),
+        ["max_pool2d_dilation_zero"] = () => F.max_pool2d(torch.ones(1, 1, 4, 4), 2, 1, 0, 0),
+        ["max_pool2d_ceil_pad"] = () => F.max_pool2d(torch.arange(16.0f).reshape(1, 1, 4, 4), 2, 2, 1, ceil_mode: true),
+        ["avg_pool2d_padding_negative"] = () => F.avg_pool2d(torch.ones(1, 1, 4, 4), 2, 1, -1),
+        ["adaptive_avg_pool2d_huge"] = () => F.adaptive_avg_pool2d(torch.ones(1, 1, 4, 4), new long[] { Big, Big }),
+        ["einsum_ellipsis_broadcast_mismatch"] = () => torch.einsum("...i,...i->...", torch.ones(2, 3), torch.ones(4, 3)),
+        ["einsum_arrow_only"] = () => torch.einsum("->", torch.tensor(2f)),
+        ["einsum_space_in_equation"] = () => torch.einsum("i j->j i", torch.ones(2, 3)),
+        ["tensor_int32_from_float"] = () => torch.tensor(new double[] { 1.5e10 }, dtype: torch.int32),
+        ["tensor_int64_nan"] = () => torch.tensor(new double[] { double.NaN }, dtype: torch.int64),
+        ["tensor_int8_fraction_past"] = () => torch.tensor(new double[] { 127.5 }, dtype: torch.int8),
+        ["tensor_int8_fits"] = () => torch.tensor(new long[] { -128, 127 }, dtype: torch.int8),
+        ["kthvalue_empty_dim1"] = () => torch.zeros(2, 0).kthvalue(1, dim: 1),
+        ["max_pool1d_stride_2^62"] = () => F.max_pool1d(torch.arange(5.0f).reshape(1, 1, 5), 2, Big),
+        ["matmul_vec_mat_mismatch"] = () => torch.matmul(torch.ones(3), torch.ones(4, 2)),
     };
 
     public static TheoryData<string> CaseNames()
@@ -338,5 +395,68 @@ public class HostileApiTests
         Assert.Equal([1L, 1, 1, 1], y.shape.ToArray());
         // a kernel of one tap ignores a huge dilation
         Assert.Equal(x.ToArray<float>(), F.conv2d(x, torch.ones(1, 1, 1, 1), dilation: Big).ToArray<float>());
+    }
+
+    [Fact]
+    public void PoolingNeverTruncatesItsGeometry()
+    {
+        var x = torch.arange(16.0f).reshape(1, 1, 4, 4);
+        // before: (int)(1L << 40) is 0, a zero stride and dilation reached the window loops
+        var y = F.max_pool2d(x, 1, 1L << 40, 0, 1L << 40);
+        Assert.Equal([1L, 1, 1, 1], y.shape.ToArray());
+        Assert.Equal(0f, y.item<float>());
+        // before: dilation * (kernel - 1) wrapped to -2 and a 7-wide output was computed from a 5-wide input
+        var ex = Assert.ThrowsAny<ArgumentException>(() => F.max_pool1d(torch.ones(1, 1, 5), 3, 1, 0, LMax));
+        Assert.Contains("max_pool1d() Invalid computed output size", ex.Message);
+        // a stride past the input leaves one window (before: truncated to 0, "stride should not be zero")
+        var a = F.avg_pool2d(x, 2, Big);
+        Assert.Equal([1L, 1, 1, 1], a.shape.ToArray());
+        Assert.Equal(2.5f, a.item<float>());
+        // a kernel past the input: PyTorch's output-size error, from the exact size
+        ex = Assert.ThrowsAny<ArgumentException>(() => F.max_pool2d(x, Big));
+        Assert.IsNotType<ArgumentOutOfRangeException>(ex);
+        // adaptive pooling: (int)2^62 was 0, giving a silent [1, 1, 0, 0]
+        Assert.ThrowsAny<ArgumentException>(() => F.adaptive_avg_pool2d(torch.ones(1, 1, 4, 4), new long[] { Big, 0 }));
+        Assert.ThrowsAny<ArgumentException>(() => F.adaptive_max_pool2d(torch.ones(1, 1, 4, 4), new long[] { Big, 1 }));
+    }
+
+    [Fact]
+    public void ConvolutionPastTheIntGeometryIsRefused()
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() => F.conv1d(torch.ones(1, 1, 5), torch.ones(1, 1, 2), padding: 1L << 40));
+        Assert.IsNotType<ArgumentOutOfRangeException>(ex);
+    }
+
+    [Fact]
+    public void RefusedInPlaceWritesLeaveSelfUnchanged()
+    {
+        // each write's first index is valid and a later one is not: a write that checks as it goes would change row 0
+        var writes = new (string name, Action<Tensor> write)[]
+        {
+            ("index_put_", t => t.index_put_([L(0, Big)], torch.ones(2, 4))),
+            ("index_put_ accumulate", t => t.index_put_([L(0, LMin)], torch.ones(2, 4), true)),
+            ("index_put_ two dims", t => t.index_put_([L(0, 1), L(0, Big)], torch.ones(2))),
+            ("setitem", t => t[L(0, 1, Big)] = torch.tensor(1f)),
+            ("put_", t => t.put_(L(0, Big), torch.ones(2))),
+            ("put_ accumulate", t => t.put_(L(0, LMin), torch.ones(2), true)),
+            ("index_add_", t => t.index_add_(0, L(0, Big), torch.ones(2, 4))),
+            ("index_copy_", t => t.index_copy_(0, L(0, Big), torch.ones(2, 4))),
+            ("index_fill_", t => t.index_fill_(1, L(0, LMin), 1.0)),
+            ("scatter_", t => t.scatter_(1, L(0, Big).reshape(1, 2), 1.0)),
+            ("scatter_ src", t => t.scatter_(0, L(0, LMin).reshape(1, 2), torch.ones(1, 2))),
+            ("scatter_ reduce", t => t.scatter_(1, L(0, -1).reshape(1, 2), torch.ones(1, 2), "add")),
+            ("scatter_add_", t => t.scatter_add_(1, L(1, -1).reshape(1, 2), torch.ones(1, 2))),
+            ("masked_scatter_", t => t.masked_scatter_(torch.ones([3, 4], dtype: torch.@bool), torch.ones(5))),
+        };
+        foreach (var (name, write) in writes)
+        {
+            var t = X();
+            var before = t.clone();
+            var ex = Record.Exception(() => write(t));
+            Assert.True(ex is not null, $"{name}: no error");
+            Assert.True(ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException && ex is not ArgumentOutOfRangeException,
+                $"{name}: {ex!.GetType().Name}: {ex.Message}");
+            Assert.True(before.equal(t), $"{name}: self was changed by the refused write");
+        }
     }
 }

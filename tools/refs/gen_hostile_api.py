@@ -3,11 +3,13 @@
 Huge (2^62, long max, long min), negative, zero and wrapping sizes, dims, indices, steps, counts, offsets, shifts,
 strides, paddings and kernel sizes, through indexing, views, joins, creation, reductions, sorting, integer
 arithmetic, convolution, pooling, matmul and einsum. Every case is one line of Python; the C# form with the same
-name is in tests/Flint.Tests/Core/HostileApiTests.cs. Results of random ops are recorded as their shape only.
+name is in tests/Flint.Tests/Core/HostileApiTests.cs. Results of random ops are recorded as their shape only. A C#
+array is typed data, as a NumPy array is: torch.tensor(array, dtype) casts it (wrapping), so those cases take one.
 
 Where PyTorch 1.13 misbehaves on an overflowing argument (wraps, or reads out of bounds), the case records what
 PyTorch 2 does instead, marked "override" with the reason.
 """
+import numpy as np
 import torch
 import torch.nn.functional as F
 from common import enc, outcome, write
@@ -311,8 +313,8 @@ CASES = {
     "cumsum_0d_dim_huge": lambda: torch.tensor(1.).cumsum(BIG),
     "sum_0d_dim_one": lambda: torch.tensor(1.).sum(1),
     "diagonal_dims_huge": lambda: x34().diagonal(0, 0, BIG),
-    "tensor_int32_overflow": lambda: torch.tensor([1 << 40], dtype=torch.int32),
-    "tensor_int8_overflow": lambda: torch.tensor([300], dtype=torch.int8),
+    "tensor_int32_overflow": lambda: torch.tensor(np.array([1 << 40]), dtype=torch.int32),
+    "tensor_int8_overflow": lambda: torch.tensor(np.array([300]), dtype=torch.int8),
     "arange_tiny_step": lambda: torch.arange(0, 1, 1e-300),
     "arange_long_float_step": lambda: torch.arange(0, LMAX, 0.5),
     "shift_tensor_64": lambda: torch.tensor([1, 8]) << torch.tensor([64, -1]),
@@ -326,10 +328,10 @@ CASES = {
     "einsum_ellipsis_broadcast_mismatch": lambda: torch.einsum("...i,...i->...", torch.ones(2, 3), torch.ones(4, 3)),
     "einsum_arrow_only": lambda: torch.einsum("->", torch.tensor(2.)),
     "einsum_space_in_equation": lambda: torch.einsum("i j->j i", torch.ones(2, 3)),
-    "tensor_int32_from_float": lambda: torch.tensor([1.5e10], dtype=torch.int32),
-    "tensor_int64_nan": lambda: torch.tensor([float("nan")], dtype=torch.int64),
-    "tensor_int8_fraction_past": lambda: torch.tensor([127.5], dtype=torch.int8),
-    "tensor_int8_fits": lambda: torch.tensor([-128, 127], dtype=torch.int8),
+    "tensor_int8_fraction_past": lambda: torch.tensor(np.array([127.5]), dtype=torch.int8),
+    "tensor_int8_fits": lambda: torch.tensor(np.array([-128, 127]), dtype=torch.int8),
+    "tensor_uint8_negative_wraps": lambda: torch.tensor(np.array([-1, -255]), dtype=torch.uint8),
+    "tensor_uint8_past": lambda: torch.tensor(np.array([-256]), dtype=torch.uint8),
     "kthvalue_empty_dim1": lambda: torch.zeros(2, 0).kthvalue(1, dim=1),
     "max_pool1d_stride_2^62": lambda: F.max_pool1d(torch.arange(5.).reshape(1, 1, 5), 2, BIG),
     "matmul_vec_mat_mismatch": lambda: torch.matmul(torch.ones(3), torch.ones(4, 2)),

@@ -31,39 +31,9 @@ public static partial class torch
         var natural = DType.FromClr(elemType);
         var t = Tensor.Empty(shape, natural);
         Array.Copy(flat, ((CpuStorage)t._storage).Data, flat.Length);
-        if (dtype is not null && dtype != natural)
-        {
-            CheckConvertible(t, dtype);
-            t = t.to(dtype);
-        }
+        if (dtype is not null && dtype != natural) t = t.to(dtype);
         if (device is not null && device.type != DeviceType.CPU) t = t.to(device);
         return Finish(t, requires_grad);
-    }
-
-    /// <summary>
-    /// PyTorch refuses data that does not fit the integer dtype asked for (it converts each Python number with a
-    /// range check) rather than wrapping it: "value cannot be converted to type int8 without overflow".
-    /// </summary>
-    private static void CheckConvertible(Tensor data, DType dtype)
-    {
-        if (dtype.is_floating_point || dtype == @bool || data.numel() == 0) return;
-        (double lo, double hi) = dtype.name switch
-        {
-            "uint8" => (byte.MinValue, byte.MaxValue),
-            "int8" => (sbyte.MinValue, sbyte.MaxValue),
-            "int16" => (short.MinValue, short.MaxValue),
-            "int32" => (int.MinValue, int.MaxValue),
-            _ => (long.MinValue, 9223372036854775808.0),   // the upper bound is exclusive: 2^63
-        };
-        bool fits;
-        if (data.dtype.is_floating_point)
-            fits = data.to(float64).ToArray<double>().All(v => v >= lo && (dtype.name == "int64" ? v < hi : v <= hi));
-        else
-        {
-            if (dtype.name == "int64") return;
-            fits = data.to(int64).ToArray<long>().All(v => v >= lo && v <= hi);
-        }
-        if (!fits) throw new ArgumentException($"value cannot be converted to type {dtype.name} without overflow");
     }
 
     /// <summary>A 0-dim tensor. A C# double is a Python float: it gets the default dtype (float32).</summary>

@@ -155,7 +155,11 @@ public static partial class torch
         if (!replacement && num_samples > cats)
             throw new ArgumentException("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
         int rows = input.dim() == 1 ? 1 : (int)input.size(0);
-        var dst = new long[rows * num_samples];
+        // the result's size is checked before anything is allocated: rows * num_samples may wrap, or pass an array's limit
+        long count = Shape.ContiguousStorageCount(input.dim() == 1 ? [num_samples] : [rows, num_samples], sizeof(long));
+        if (count > Array.MaxLength)
+            throw new OutOfMemoryException($"Flint cannot allocate {count} elements of {int64}: a CPU tensor holds at most {Array.MaxLength} elements.");
+        var dst = new long[count];
         var g = generator ?? Generator.Default;
         if (input.dtype == float64) RandomKernels.Multinomial(g, input.ToArray<double>(), rows, (int)cats, (int)num_samples, replacement, dst);
         else RandomKernels.Multinomial(g, input.ToArray<float>(), rows, (int)cats, (int)num_samples, replacement, dst);

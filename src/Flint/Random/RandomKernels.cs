@@ -506,17 +506,21 @@ internal static class RandomKernels
         RandomFromCore(g, dst, unchecked((ulong)high - (ulong)low), low, allowWide: true);
     }
 
+    /// <summary>The C type PyTorch's random_ names in its bounds messages.</summary>
+    private static string CTypeName<T>() => typeof(T) == typeof(sbyte) ? "signed char" : typeof(T) == typeof(byte) ? "unsigned char"
+        : typeof(T) == typeof(short) ? "short int" : typeof(T) == typeof(int) ? "int" : typeof(T) == typeof(long) ? "long" : typeof(T).Name;
+
     private static void RandomFromIntegral<T>(Generator g, Span<T> dst, long low, long high, long min, long max, bool allowWide)
         where T : INumberBase<T>
     {
         CheckFromLessThanTo(low, high);
         if (low < min || low > max)
         {
-            throw new ArgumentOutOfRangeException(nameof(low), low, $"from is out of bounds for {typeof(T).Name}.");
+            throw new ArgumentException($"from is out of bounds for {CTypeName<T>()}");
         }
         if (high - 1 < min || high - 1 > max)
         {
-            throw new ArgumentOutOfRangeException(nameof(high), high, $"to - 1 is out of bounds for {typeof(T).Name}.");
+            throw new ArgumentException($"to - 1 is out of bounds for {CTypeName<T>()}");
         }
         RandomFromCore(g, dst, unchecked((ulong)high - (ulong)low), low, allowWide);
     }

@@ -56,6 +56,8 @@ namespace Flint.Ops.Conv
                 throw new ArgumentException($"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size [{Shape.Str(weight._shape)}] instead");
             long inC = input._shape[1];
             long[] sp = input._shape[2..], ks = weight._shape[2..];
+            if (ks.Any(s => s <= 0))
+                throw new ArgumentException($"kernel size should be greater than zero, but got kernel_height: {(k == 1 ? 1 : ks[0])} kernel_width: {ks[k - 1]}");
             if (!transposed)
             {
                 if (inC != weight._shape[1] * groups)
@@ -100,7 +102,22 @@ namespace Flint.Ops.Conv
                 if (convIn.Any(s => s <= 0))
                     throw new ArgumentException($"Given input size per channel: ({Dims(sp)}). Calculated output size per channel: ({Dims(convIn)}). Output size is too small");
             }
-            int Pick(long[] v, int i, long one) => checked((int)(k == 1 ? (i == 0 ? one : v[0]) : v[i]));
+            // a stride past the padded input leaves one window, and a kernel of one tap never dilates: both are clamped
+            // to what the window geometry holds without changing the result
+            if (!transposed)
+                for (int i = 0; i < k; i++)
+                {
+                    long padded = sp[i] + padBegin[i] + padEnd[i];
+                    if (stride[i] > padded) stride = stride.Select((s, j) => j == i ? Math.Max(1, padded) : s).ToArray();
+                    if (ks[i] == 1 && dilation[i] != 1) dilation = dilation.Select((d, j) => j == i ? 1 : d).ToArray();
+                }
+            int Pick(long[] v, int i, long one)
+            {
+                long x = k == 1 ? (i == 0 ? one : v[0]) : v[i];
+                if (x > int.MaxValue || x < int.MinValue)
+                    throw new ArgumentException($"{(transposed ? "conv_transpose2d" : k == 1 ? "conv1d" : "conv2d")}(): sizes, strides, paddings and dilations up to {int.MaxValue} are supported, but got {x}");
+                return (int)x;
+            }
             var g = new WindowGeometry(
                 Pick(convIn, 0, 1), Pick(convIn, 1, 1), Pick(ks, 0, 1), Pick(ks, 1, 1), Pick(stride, 0, 1), Pick(stride, 1, 1),
                 Pick(padBegin, 0, 0), Pick(padBegin, 1, 0), Pick(dilation, 0, 1), Pick(dilation, 1, 1), Pick(convOut, 0, 1), Pick(convOut, 1, 1));

@@ -90,7 +90,10 @@ namespace Flint
             if (input.dtype == float16) throw new NotSupportedException("\"diag\" not implemented for 'Half'");
             if (input.ndim == 1)
             {
-                long n = input._shape[0] + Math.Abs(diagonal);
+                // size + |diagonal| and its square in exact arithmetic: |long.MinValue| and the square wrap
+                var n128 = (Int128)input._shape[0] + Int128.Abs(diagonal);
+                if (n128 * n128 > long.MaxValue) throw new ArgumentException("numel: integer multiplication overflow");
+                long n = (long)n128;
                 r = Tensor.Zeros([n, n], input.dtype, input.device);
                 if (input.numel() > 0) r.Backend.Copy(r.diagonal(diagonal), input);
             }

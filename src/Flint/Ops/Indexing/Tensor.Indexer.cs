@@ -187,9 +187,12 @@ namespace Flint.Ops
             long s = start ?? 0, e = stop ?? size;
             if (s < 0) s = Math.Max(s + size, 0); else if (s > size) s = size;
             if (e < 0) e = Math.Max(e + size, 0); else if (e > size) e = size;
-            long len = e > s ? (e - s + step - 1) / step : 0;
+            // ceil((e - s) / step) without forming e - s + step, which wraps for a step near long.MaxValue
+            long len = e > s ? (e - s - 1) / step + 1 : 0;
             var sh = (long[])t._shape.Clone(); var st = (long[])t._strides.Clone();
-            sh[dim] = len; st[dim] = t._strides[dim] * step;
+            // with two or more elements, step < size and stride * step stays inside the storage; with one or none the
+            // stride is never used and the product may wrap
+            sh[dim] = len; st[dim] = len > 1 ? t._strides[dim] * step : t._strides[dim];
             var v = t.View(sh, st, t._offset + (len > 0 ? s * t._strides[dim] : 0));
             return Autograd.Recording.Record(v, "SliceBackward0", [t],
                 g => [t.Embed(g, "SliceBackwardBackward0", z => SliceDim(z, dim, start, stop, step))]);

@@ -162,6 +162,8 @@ namespace Flint
             Products.CheckScalarType(input.dtype, mat2.dtype);
             Elementwise.CheckSameDevice(input, mat2);
             Autograd.Differentiation.CheckOut(@out, input, mat2);
+            // the result's size is checked as the matrix it is, before the batched product adds its leading 1
+            Shape.ContiguousStorageCount([input._shape[0], mat2._shape[1]], input.dtype.itemsize);
             Tensor r;
             using (no_grad()) r = Products.Product(input.unsqueeze(0), mat2.unsqueeze(0), null, 1, 0).squeeze(0);
             r = Autograd.Recording.Record(r, "MmBackward0", [input, mat2],

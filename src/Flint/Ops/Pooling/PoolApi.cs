@@ -5,6 +5,18 @@ namespace Flint
 {
     public static partial class torch
     {
+        /// <summary>
+        /// The int window geometry of a checked pooling. A stride with one output window, or a dilation of a one-tap
+        /// kernel, is never used and is taken as 1; any other value past int is refused rather than truncated.
+        /// </summary>
+        private static WindowGeometry Geometry(string op, long h, long w, long[] k, long[] s, long[] p, long[] d, long oh, long ow)
+        {
+            int Fit(long v) => v is >= int.MinValue and <= int.MaxValue ? (int)v
+                : throw new ArgumentException($"{op}: sizes, kernel sizes, strides, paddings, dilations and output sizes up to {int.MaxValue} are supported, but got {v}");
+            return new WindowGeometry(Fit(h), Fit(w), Fit(k[0]), Fit(k[1]), Fit(oh <= 1 ? 1 : s[0]), Fit(ow <= 1 ? 1 : s[1]),
+                Fit(p[0]), Fit(p[1]), Fit(k[0] == 1 ? 1 : d[0]), Fit(k[1] == 1 ? 1 : d[1]), Fit(oh), Fit(ow));
+        }
+
         private static (Tensor, Tensor) MaxPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
         {
             var k = Pools.Pair(kernel_size, null, "max_pool2d: kernel_size must either be a single int, or a tuple of two ints");
@@ -17,7 +29,7 @@ namespace Flint
             long ow = Pools.OutputSize(w, k[1], p[1], s[1], d[1], ceil_mode);
             Pools.ShapeCheck(input, k, s, p, d, oh, ow);
             Pools.CheckFloat(input, "max_pool2d");
-            var g = new WindowGeometry((int)h, (int)w, (int)k[0], (int)k[1], (int)s[0], (int)s[1], (int)p[0], (int)p[1], (int)d[0], (int)d[1], (int)oh, (int)ow);
+            var g = Geometry("max_pool2d", h, w, k, s, p, d, oh, ow);
             return Pools.MaxPool(input, g, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
         }
 
@@ -47,7 +59,7 @@ namespace Flint
             Pools.CheckFloat(input, "max_pool1d_impl");
             // as PyTorch: a 2-D pool over a height-1 view, squeezed back
             var x = input.unsqueeze(-2);
-            var g = new WindowGeometry(1, (int)l, 1, (int)k, 1, (int)s, 0, (int)p, 1, (int)d, 1, (int)ol);
+            var g = Geometry("max_pool1d", 1, l, [1, k], [1, s], [0, p], [1, d], 1, ol);
             var (y, idx) = Pools.MaxPool(x, g, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
             return (y.squeeze(-2), idx.squeeze(-2));
         }
@@ -74,7 +86,7 @@ namespace Flint
             long ow = Pools.OutputSize(w, k[1], p[1], s[1], 1, ceil_mode);
             Pools.ShapeCheck(input, k, s, p, [1, 1], oh, ow);
             Pools.CheckFloat(input, "avg_pool2d", allowInt64: true);
-            var g = new WindowGeometry((int)h, (int)w, (int)k[0], (int)k[1], (int)s[0], (int)s[1], (int)p[0], (int)p[1], 1, 1, (int)oh, (int)ow);
+            var g = Geometry("avg_pool2d", h, w, k, s, p, [1, 1], oh, ow);
             return Pools.AvgPool(input, g, count_include_pad, divisor_override ?? 0);
         }
 
@@ -92,6 +104,10 @@ namespace Flint
             if (o[0] < 0 || o[1] < 0)
                 throw new ArgumentException($"{name}: elements of output_size must be greater than or equal to 0 but received {{{o[0]}, {o[1]}}}");
             long h = input._shape[^2], w = input._shape[^1];
+            // the output's element count is checked before the window geometry narrows the sizes to int
+            Shape.Numel([.. input._shape[..^2], o[0], o[1]]);
+            if (o[0] > int.MaxValue || o[1] > int.MaxValue)
+                throw new ArgumentException($"{name}: output sizes up to {int.MaxValue} are supported, but got {{{o[0]}, {o[1]}}}");
             return new WindowGeometry((int)h, (int)w, 1, 1, 1, 1, 0, 0, 1, 1, (int)o[0], (int)o[1]);
         }
 

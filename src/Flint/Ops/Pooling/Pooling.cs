@@ -26,10 +26,13 @@ namespace Flint.Ops.Pooling
             if (stride == 0) throw new ArgumentException("stride should not be zero");
             if (pad < 0) throw new ArgumentException($"pad must be non-negative, but got pad: {pad}");
             if (pad > kernel / 2) throw new ArgumentException($"pad should be at most half of kernel size, but got pad={pad} and kernel_size={kernel}");
-            long num = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceil ? stride - 1 : 0);
-            long o = (long)Math.Floor((double)num / stride) + 1;
-            if (ceil && (o - 1) * stride >= input + pad) o--;
-            return o;
+            // in exact arithmetic: a huge dilation or padding wraps a long, and a double loses the low digits
+            Int128 num = (Int128)input + 2 * (Int128)pad - (Int128)dilation * (kernel - 1) - 1 + (ceil ? stride - 1 : 0);
+            Int128 q = num / stride;
+            if (num % stride != 0 && (num < 0) != (stride < 0)) q--;
+            Int128 o = q + 1;
+            if (ceil && (o - 1) * stride >= (Int128)input + pad) o--;
+            return o > long.MaxValue ? long.MaxValue : o < long.MinValue ? long.MinValue : (long)o;
         }
 
         /// <summary>PyTorch's shape checks shared by max_pool2d and avg_pool2d, after the output size is known.</summary>

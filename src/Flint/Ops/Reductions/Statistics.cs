@@ -246,6 +246,7 @@ namespace Flint
             if (input.dtype.IsBool || input.dtype == DType.Float16) throw Reduction.NotImplemented("kthvalue_cpu", input.dtype);
             int d = Reduction.Dim(input, dim);
             long size = input.ndim == 0 ? 1 : input._shape[d];
+            if (size == 0) throw new IndexOutOfRangeException($"kthvalue(): Expected reduction dim {d} to have non-zero size.");
             if (k < 1 || k > size) throw new ArgumentException($"kthvalue(): selected number k out of range for dimension {d}");
             return Reduction.RunIndex<KthOp>("kthvalue", input, d, keepdim, k);
         }

@@ -56,8 +56,6 @@ namespace Flint.Ops.Conv
                 throw new ArgumentException($"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size [{Shape.Str(weight._shape)}] instead");
             long inC = input._shape[1];
             long[] sp = input._shape[2..], ks = weight._shape[2..];
-            if (ks.Any(s => s <= 0))
-                throw new ArgumentException($"kernel size should be greater than zero, but got kernel_height: {(k == 1 ? 1 : ks[0])} kernel_width: {ks[k - 1]}");
             if (!transposed)
             {
                 if (inC != weight._shape[1] * groups)

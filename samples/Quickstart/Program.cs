@@ -89,7 +89,7 @@ Console.WriteLine($"Done! ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
 // ---------------------------------------------------------------- Saving models
 Checkpoint.Save(model, "model.pth");
 Console.WriteLine("Saved PyTorch Model State to model.pth");
-Chart.SaveCurves(history, "curves.png", $"Fashion-MNIST, {options.Model.ToUpperInvariant()} {options.Optimizer.ToUpperInvariant()} LR {options.Lr}");
+Curves.Save(history, "curves.png", $"Fashion-MNIST, {options.Model.ToUpperInvariant()} {options.Optimizer.ToUpperInvariant()} LR {options.Lr}");
 Console.WriteLine("Saved loss and accuracy curves to curves.png");
 
 // ---------------------------------------------------------------- Loading models
@@ -138,7 +138,7 @@ namespace Quickstart
             Optimizer optimizer, string device = "cpu", History? history = null, TextWriter? output = null)
         {
             long size = dataloader.Dataset.Count;
-            var progress = new Progress(size, dataloader.Count, output ?? Console.Out, live: output is null && !Console.IsOutputRedirected);
+            using var progress = new torch.utils.Progress(dataloader.Count, output, unit: "samples", step_unit: "batches");
             model.train();
             double total = 0;
             long batch = 0, current = 0;
@@ -159,10 +159,12 @@ namespace Quickstart
                 current += X.size(0);
                 total += lossValue;
                 history?.AddBatch(lossValue, (pred.argmax(1) == y).sum().item<long>() / (double)X.size(0), X.size(0));
-                progress.Report(batch, current, lossValue);
+                progress.set_postfix(FormattableString.Invariant($"loss: {lossValue:0.000000}"));
+                progress.update(1, items: X.size(0));
+                if (batch % 100 == 0) progress.write(FormattableString.Invariant($"loss: {lossValue,7:0.000000}  [{current,5}/{size,5}]"));
                 batch++;
             }
-            progress.Finish();
+            progress.close();
             history?.EndEpoch();
             return batch == 0 ? double.NaN : total / batch;
         }

@@ -149,7 +149,7 @@ public static partial class torch
                 private static byte[] ImageSummary(string tag, Tensor img, string dataformats)
                 {
                     var (pixels, h, w, c) = ImageConversion.ToHwc(img, dataformats);
-                    return Summaries.Image(tag, h, w, c, PngEncoder.Encode(pixels, h, w, c));
+                    return Summaries.Image(tag, h, w, c, Png.Encode(pixels, h, w, c));
                 }
 
                 /// <summary>Text (Markdown) for the text plugin, under the tag <c>&lt;tag&gt;/text_summary</c>.</summary>

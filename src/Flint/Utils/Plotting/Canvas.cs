@@ -1,10 +1,7 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
+namespace Flint.Plotting;
 
-namespace Quickstart;
-
-/// <summary>An RGB image in memory with a few drawing primitives, written out as a PNG.</summary>
-public sealed class Canvas
+/// <summary>An RGB image in memory with a few drawing primitives, encoded as a PNG.</summary>
+internal sealed class Canvas
 {
     public int Width { get; }
     public int Height { get; }
@@ -77,79 +74,22 @@ public sealed class Canvas
     public static int TextWidth(string text, int scale = 2) =>
         text.Length == 0 ? 0 : (text.Length * BitmapFont.Advance - (BitmapFont.Advance - BitmapFont.Width)) * scale;
 
-    /// <summary>Writes the image as an 8-bit RGB PNG (no filtering, zlib-compressed), replacing the file.</summary>
-    public void SavePng(string path)
+    /// <summary>Text drawn upwards (rotated a quarter turn counter-clockwise), its first letter's bottom-left at (x, y).</summary>
+    public void TextUp(int x, int y, string text, Rgb c, int scale = 2)
     {
-        string tmp = path + ".tmp";
-        using (var fs = File.Create(tmp)) WritePng(fs);
-        File.Move(tmp, path, overwrite: true);
-    }
-
-    public void WritePng(Stream stream)
-    {
-        stream.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(0), Width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), Height);
-        header[8] = 8;   // bits per channel
-        header[9] = 2;   // color type: truecolor RGB
-        // compression 0 (deflate), filter method 0, no interlace: bytes 10..12 stay 0
-        WriteChunk(stream, "IHDR", header);
-
-        using var packed = new MemoryStream();
-        using (var z = new ZLibStream(packed, CompressionLevel.Optimal, leaveOpen: true))
+        for (int i = 0; i < text.Length; i++)
         {
-            for (int y = 0; y < Height; y++)
-            {
-                z.WriteByte(0);   // filter type "None" for this scanline
-                z.Write(rgb, y * Width * 3, Width * 3);
-            }
+            var glyph = BitmapFont.Glyph(text[i]);
+            for (int row = 0; row < BitmapFont.Height; row++)
+                for (int col = 0; col < BitmapFont.Width; col++)
+                    if ((glyph[row] >> (BitmapFont.Width - 1 - col) & 1) != 0)
+                        FillRect(x + row * scale, y - (i * BitmapFont.Advance + col + 1) * scale, scale, scale, c);
         }
-        WriteChunk(stream, "IDAT", packed.ToArray());
-        WriteChunk(stream, "IEND", []);
     }
 
-    private static void WriteChunk(Stream s, string type, byte[] data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        s.Write(word);
-        var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
-        s.Write(typeBytes);
-        s.Write(data);
-        uint crc = Crc32.Update(Crc32.Update(0xFFFFFFFFu, typeBytes), data) ^ 0xFFFFFFFFu;
-        BinaryPrimitives.WriteUInt32BigEndian(word, crc);
-        s.Write(word);
-    }
+    /// <summary>The image as an 8-bit RGB PNG.</summary>
+    public byte[] EncodePng() => Png.Encode(rgb, Height, Width, 3);
 }
 
 /// <summary>A color.</summary>
-public readonly record struct Rgb(byte R, byte G, byte B);
-
-/// <summary>The CRC-32 that PNG chunks carry (reflected polynomial 0xEDB88320), table-driven.</summary>
-public static class Crc32
-{
-    private static readonly uint[] Table = MakeTable();
-
-    private static uint[] MakeTable()
-    {
-        var t = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }
-
-    /// <summary>Feeds bytes into a running CRC (start from 0xFFFFFFFF, finish by xor with 0xFFFFFFFF).</summary>
-    public static uint Update(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
-    }
-
-    public static uint Compute(ReadOnlySpan<byte> data) => Update(0xFFFFFFFFu, data) ^ 0xFFFFFFFFu;
-}
+internal readonly record struct Rgb(byte R, byte G, byte B);

@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Flint.Tensorboard;
+namespace Flint;
 
 /// <summary>
 /// Writes 8-bit images as PNG: gray (1 channel), gray + alpha (2), RGB (3) or RGBA (4), rows unfiltered and
-/// zlib-compressed in one IDAT chunk.
+/// zlib-compressed in one IDAT chunk. Used by TensorBoard's image summaries and by <see cref="torch.utils.Chart"/>.
 /// </summary>
-internal static class PngEncoder
+internal static class Png
 {
     private static readonly uint[] CrcTable = MakeCrcTable();
 
@@ -46,6 +46,9 @@ internal static class PngEncoder
         return png.ToArray();
     }
 
+    /// <summary>The CRC-32 that PNG chunks carry (reflected polynomial 0xEDB88320).</summary>
+    internal static uint Crc32(ReadOnlySpan<byte> data) => Crc(0xFFFFFFFFu, data) ^ 0xFFFFFFFFu;
+
     private static void WriteChunk(Stream s, string type, byte[] data)
     {
         Span<byte> word = stackalloc byte[4];
@@ -58,7 +61,6 @@ internal static class PngEncoder
         s.Write(word);
     }
 
-    // the CRC-32 of PNG chunks: reflected polynomial 0xEDB88320
     private static uint[] MakeCrcTable()
     {
         var t = new uint[256];

@@ -1,10 +1,10 @@
-namespace Quickstart;
+namespace Flint.Plotting;
 
 /// <summary>
 /// A tiny 5x7 bitmap font for chart labels: capital letters, digits and a little punctuation (lower case is drawn
 /// as capitals; anything else as a blank). Each glyph is 7 rows, 5 bits per row, the leftmost dot in bit 4.
 /// </summary>
-public static class BitmapFont
+internal static class BitmapFont
 {
     public const int Width = 5, Height = 7, Advance = 6;
 

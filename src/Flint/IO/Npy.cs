@@ -242,11 +242,9 @@ public static partial class np
     }
 
     /// <summary>A read-only stream over byte chunks read ahead.</summary>
-    private sealed class ChunkStream(List<byte[]> chunks) : Stream
+    private sealed class ChunkStream(List<byte[]> chunks) : ForwardReadStream
     {
         private int chunk, at;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -261,16 +259,6 @@ public static partial class np
             }
             return total;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static InvalidDataException HeaderTooLarge(long length) =>

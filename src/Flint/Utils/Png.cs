@@ -9,8 +9,6 @@ namespace Flint;
 /// </summary>
 internal static class Png
 {
-    private static readonly uint[] CrcTable = MakeCrcTable();
-
     /// <param name="pixels">height × width × channels bytes, row-major, channels interleaved.</param>
     public static byte[] Encode(ReadOnlySpan<byte> pixels, int height, int width, int channels)
     {
@@ -46,9 +44,6 @@ internal static class Png
         return png.ToArray();
     }
 
-    /// <summary>The CRC-32 that PNG chunks carry (reflected polynomial 0xEDB88320).</summary>
-    internal static uint Crc32(ReadOnlySpan<byte> data) => Crc(0xFFFFFFFFu, data) ^ 0xFFFFFFFFu;
-
     private static void WriteChunk(Stream s, string type, byte[] data)
     {
         Span<byte> word = stackalloc byte[4];
@@ -57,25 +52,7 @@ internal static class Png
         var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
         s.Write(typeBytes);
         s.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc(Crc(0xFFFFFFFFu, typeBytes), data) ^ 0xFFFFFFFFu);
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Final(Crc32.Update(Crc32.Update(Crc32.Initial, typeBytes), data)));
         s.Write(word);
-    }
-
-    private static uint[] MakeCrcTable()
-    {
-        var t = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }
-
-    private static uint Crc(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (byte b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
     }
 }

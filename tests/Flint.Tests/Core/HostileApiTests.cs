@@ -317,15 +317,9 @@ public class HostileApiTests
         ["matmul_vec_mat_mismatch"] = () => torch.matmul(torch.ones(3), torch.ones(4, 2)),
     };
 
-    public static TheoryData<string> CaseNames()
-    {
-        var names = new TheoryData<string>();
-        foreach (var c in Reference.Cases("hostile_api")) names.Add(c.GetProperty("name").GetString()!);
-        return names;
-    }
+    public static TheoryData<string> CaseNames() => Reference.CaseNames("hostile_api");
 
-    private static readonly Dictionary<string, JsonElement> Records =
-        Reference.Cases("hostile_api").ToDictionary(c => c.GetProperty("name").GetString()!);
+    private static readonly Dictionary<string, JsonElement> Records = Reference.CasesByName("hostile_api");
 
     /// <summary>The exception types PyTorch's error types map to; anything else escaped from inside an op.</summary>
     private static bool TypeMatches(string pyType, Exception e) => pyType switch

@@ -85,15 +85,9 @@ public class HostileShapeTests
         ["set_empty"] = () => torch.zeros(3).set_(),
     };
 
-    public static TheoryData<string> CaseNames()
-    {
-        var names = new TheoryData<string>();
-        foreach (var c in Reference.Cases("hostile_shapes")) names.Add(c.GetProperty("name").GetString()!);
-        return names;
-    }
+    public static TheoryData<string> CaseNames() => Reference.CaseNames("hostile_shapes");
 
-    private static readonly Dictionary<string, JsonElement> Records =
-        Reference.Cases("hostile_shapes").ToDictionary(c => c.GetProperty("name").GetString()!);
+    private static readonly Dictionary<string, JsonElement> Records = Reference.CasesByName("hostile_shapes");
 
     [Theory]
     [MemberData(nameof(CaseNames))]

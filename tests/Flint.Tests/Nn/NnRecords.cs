@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flint.Tests.Support;
+using Xunit;
 
 namespace Flint.Tests.Nn;
 
@@ -13,6 +14,26 @@ internal static class NnRecords
     public static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
     public static long[] Longs(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt64()).ToArray();
     public static string[] Strings(JsonElement e) => e.EnumerateArray().Select(x => x.GetString()!).ToArray();
+
+    /// <summary>
+    /// Where a record has "grads": backpropagates its "gout" through <paramref name="output"/> and compares the
+    /// gradients of the inputs marked in <paramref name="grad"/> with PyTorch's (a None gradient may come back as
+    /// null or zeros).
+    /// </summary>
+    public static void AssertGradients(JsonElement c, Tensor output, Tensor[] ins, bool[] grad)
+    {
+        if (!c.TryGetProperty("grads", out var gradsE)) return;
+        var gout = Reference.Tensor(c.GetProperty("gout"));
+        var wanted = ins.Where((_, k) => grad[k]).ToArray();
+        var got = torch.autograd.grad([output], wanted, [gout], allow_unused: true);
+        var exp = gradsE.EnumerateArray().Where((_, k) => grad[k]).ToArray();
+        for (int k = 0; k < wanted.Length; k++)
+        {
+            if (exp[k].ValueKind == JsonValueKind.Null) { Assert.True(got[k] is null || got[k]!.eq(0).all().item<bool>(), $"grad {k} should be None"); continue; }
+            Assert.True(got[k] is not null, $"grad {k} is null");
+            Reference.AssertClose(Reference.Tensor(exp[k]), got[k]!, $"grad {k}", rtol: 1e-5, atol: 1e-5);
+        }
+    }
 }
 
 /// <summary>Runs every record, collecting failures, and fails once at the end with all of them.</summary>

@@ -14,6 +14,18 @@ public static class Reference
         return doc.RootElement.GetProperty("cases").EnumerateArray().Select(e => e.Clone()).ToArray();
     }
 
+    /// <summary>The names of a reference file's cases, as theory rows (one op or case runs with --filter).</summary>
+    public static TheoryData<string> CaseNames(string name)
+    {
+        var names = new TheoryData<string>();
+        foreach (var c in Cases(name)) names.Add(c.GetProperty("name").GetString()!);
+        return names;
+    }
+
+    /// <summary>A reference file's cases keyed by their names.</summary>
+    public static Dictionary<string, JsonElement> CasesByName(string name) =>
+        Cases(name).ToDictionary(c => c.GetProperty("name").GetString()!);
+
     public static DType DTypeOf(string name) => DType.All.First(d => d.name == name);
 
     /// <summary>Python's float('nan') has the sign bit clear; .NET's double.NaN has it set (copysign/signbit see it).</summary>

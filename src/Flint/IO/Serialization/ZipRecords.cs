@@ -23,7 +23,7 @@ internal static class ZipRecords
 }
 
 /// <summary>A read-only stream that computes the CRC-32 of what is read through it.</summary>
-internal sealed class Crc32ReadStream(Stream inner) : Stream
+internal sealed class Crc32ReadStream(Stream inner) : ForwardReadStream
 {
     private uint crc = Crc32.Initial;
 
@@ -38,24 +38,12 @@ internal sealed class Crc32ReadStream(Stream inner) : Stream
             throw new InvalidDataException($"Bad CRC-32 for file '{name}': the archive records {expected:x8}, the data has {Crc:x8} (the file is corrupt)");
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         int n = inner.Read(buffer);
         crc = Crc32.Update(crc, buffer[..n]);
         return n;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

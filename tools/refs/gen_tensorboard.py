@@ -10,7 +10,6 @@ numbers, TFRecord framing) is checked by the C# tests against the public .proto 
 import collections
 import importlib
 import io
-import math
 import os
 import sys
 import types
@@ -19,7 +18,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from common import enc, write
+from common import _num, enc, write
 
 
 class Msg:
@@ -101,12 +100,7 @@ def default_bins():
 
 
 def num(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
+    return _num(v, True)
 
 
 def main():

@@ -87,11 +87,28 @@ def outcome(fn):
     return {"out": enc(r)}
 
 
+def dump(doc, f):
+    """Write a reference document with one case per line, so a regenerated file diffs case by case.
+
+    doc is a dict whose "cases" (if present) is a list; every other key is written compactly on the
+    first line, each case on a line of its own."""
+    compact = dict(separators=(",", ":"))
+    cases = doc.get("cases")
+    head = {k: v for k, v in doc.items() if k != "cases"}
+    text = json.dumps(head, **compact)
+    if cases is None:
+        f.write(text + "\n")
+        return
+    f.write(text[:-1] + ("," if head else "") + '"cases":[\n')
+    f.write(",\n".join(json.dumps(c, **compact) for c in cases))
+    f.write("\n]}\n")
+
+
 def write(name, cases):
     os.makedirs(REF_DIR, exist_ok=True)
     path = os.path.join(REF_DIR, name + ".json")
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
-        json.dump({"torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
+        dump({"torch": torch.__version__, "cases": cases}, f)
     os.replace(tmp, path)
     print(f"wrote {len(cases)} cases to {os.path.relpath(path)}")

@@ -323,7 +323,6 @@ for v in fmt_values:
 
 common.write("printing", cases)
 path = os.path.join(common.REF_DIR, "pyformat.json")
-import json  # noqa: E402
 with open(path, "w") as f:
-    json.dump({"torch": torch.__version__, "cases": fmt}, f, separators=(",", ":"))
+    common.dump({"torch": torch.__version__, "cases": fmt}, f)
 print(f"wrote {len(fmt)} cases to pyformat.json")

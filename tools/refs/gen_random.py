@@ -15,12 +15,14 @@ too, which checks how far every call advanced the engine and the cached Box-Mull
 
 import base64
 import hashlib
-import json
 import os
 import struct
 import sys
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
 
 SEEDS = [0, 1, 42, 12345, 2**40 + 7]
 SIZES = [1, 3, 15, 16, 17, 100, 1000]
@@ -287,8 +289,7 @@ def main():
     }
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
     with open(out_path, "w") as f:
-        json.dump(doc, f, separators=(",", ":"))
-        f.write("\n")
+        common.dump(doc, f)
     print(f"wrote {len(doc['cases'])} cases to {out_path} ({os.path.getsize(out_path)} bytes)", file=sys.stderr)
 
 

@@ -23,6 +23,7 @@ import torch
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "Flint.Tests", "References", "pt")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
 from common import enc  # noqa: E402
 
 SAVE_AT = 3
@@ -202,7 +203,7 @@ def main():
     doc = {"torch": torch.__version__, "total": TOTAL, "cases": [run(c) for c in CASES], "errors": error_texts(),
            "schedulers": schedulers()}
     with open(os.path.join(OUT, "resume.json"), "w") as f:
-        json.dump(doc, f, separators=(",", ":"))
+        common.dump(doc, f)
     print(f"wrote {len(CASES)} checkpoints and resume.json to {os.path.relpath(OUT)}")
 
 

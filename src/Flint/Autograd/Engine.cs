@@ -25,6 +25,22 @@ internal static class Engine
     }
 
     /// <summary>
+    /// Where a run keeps its bookkeeping: how many gradients each node still waits for, the gradients delivered to
+    /// it so far, and which nodes are ready. The walk itself (<see cref="Walk{TBook}"/>) is the same for both kinds.
+    /// </summary>
+    private interface IRunBook
+    {
+        /// <summary>The slot holding the gradients delivered to <paramref name="node"/> (null until the first).</summary>
+        ref Tensor?[]? Buffer(Node node);
+        /// <summary>One edge into <paramref name="node"/> has been processed; queues it when it was the last.</summary>
+        void Arrived(Node node);
+        /// <summary>The next ready node, latest-created first (as PyTorch orders by sequence number).</summary>
+        bool TryNext(out Node node);
+        /// <summary>Takes the gradients arriving at captured edges of <paramref name="node"/>; true when any were.</summary>
+        bool Capture(Node node, Tensor?[] inputs);
+    }
+
+    /// <summary>
     /// The usual backward (no captured edges): the run keeps its bookkeeping on the nodes themselves (dependency
     /// count, gradient buffer), which needs no dictionaries. Each node is claimed for the run first; when a node
     /// already belongs to another run (a backward inside a hook, or on another thread over shared leaves),
@@ -33,9 +49,9 @@ internal static class Engine
     private static bool RunOwned((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, bool accumulate)
     {
         // the node and ready lists are reused by the next run on this thread (a nested run makes its own)
-        var nodes = spareNodes ?? new List<Node>();
-        var ready = spareReady ?? new List<Node>();
+        var book = new OwnedBook(spareNodes ?? new List<Node>(), spareReady ?? new List<Node>());
         spareNodes = null; spareReady = null;
+        var nodes = book.Nodes;
         int mode = -1;
         var ownership = GradOwnership.Begin();
         try
@@ -52,52 +68,11 @@ internal static class Engine
                     e.Node.EngineDeps++;
                 }
             }
-            foreach (var (e, g) in rootEdges) Deliver(e, g);
-
-            // ready: nodes whose dependencies are all satisfied, latest-created first (as PyTorch orders by sequence
-            // number); kept sorted by sequence number, the next node at the end
-            foreach (var n in nodes) if (n.EngineDeps == 0) Enqueue(ready, n);
+            foreach (var (e, g) in rootEdges) Deliver(ref book, e, g);
+            foreach (var n in nodes) if (n.EngineDeps == 0) book.Enqueue(n);
 
             mode = GradMode.BeginThreadMode(createGraph);
-            while (ready.Count > 0)
-            {
-                var node = ready[^1];
-                ready.RemoveAt(ready.Count - 1);
-                var inputs = node.EngineBuffer ?? new Tensor?[node.NumOutputs];
-                node.EngineBuffer = null;
-
-                if (node.TensorPreHooks is { } hooks)
-                    foreach (var (o, h) in hooks)
-                        if (o < inputs.Length && inputs[o] is { } gi)
-                        {
-                            // the hook sees the gradient (and may keep it): neither it nor what it returns is stolen
-                            GradOwnership.Escape(gi);
-                            if (h(gi) is { } replaced) { AutogradHooks.CheckHookResult(gi, replaced, h); inputs[o] = replaced; }
-                            GradOwnership.Escape(inputs[o]!);
-                        }
-
-                Tensor?[] outs;
-                if (node is AccumulateGrad)
-                {
-                    outs = [];
-                    if (accumulate) node.Apply(inputs);
-                }
-                else
-                {
-                    outs = node.Apply(inputs);
-                    if (AnomalyMode.Enabled) CheckNaN(node, outs);
-                    if (!retainGraph) node.Release();
-                }
-                foreach (var gi in inputs) if (gi is not null) GradOwnership.Release(gi);
-
-                var next = node.NextEdges;
-                for (int i = 0; i < next.Length; i++)
-                {
-                    if (next[i] is not { } e) continue;
-                    if (i < outs.Length && outs[i] is { } g) Deliver(e, g);
-                    if (--e.Node.EngineDeps == 0) Enqueue(ready, e.Node);
-                }
-            }
+            Walk(ref book, retainGraph, accumulate);
             return true;
         }
         finally
@@ -107,13 +82,40 @@ internal static class Engine
             foreach (var n in nodes) { n.EngineDeps = 0; n.EngineBuffer = null; n.EngineOwner = null; }
             if (nodes.Count <= 1024)
             {
-                nodes.Clear(); ready.Clear();
-                spareNodes = nodes; spareReady = ready;
+                nodes.Clear(); book.Ready.Clear();
+                spareNodes = nodes; spareReady = book.Ready;
             }
         }
     }
 
     [ThreadStatic] private static List<Node>? spareNodes, spareReady;
+
+    /// <summary>Bookkeeping on the nodes themselves; the ready list is kept sorted by sequence number, the next node last.</summary>
+    private readonly struct OwnedBook(List<Node> nodes, List<Node> ready) : IRunBook
+    {
+        internal readonly List<Node> Nodes = nodes, Ready = ready;
+
+        public ref Tensor?[]? Buffer(Node node) => ref node.EngineBuffer;
+
+        public void Arrived(Node node) { if (--node.EngineDeps == 0) Enqueue(node); }
+
+        internal void Enqueue(Node n)
+        {
+            int i = Ready.Count;
+            while (i > 0 && Ready[i - 1].SequenceNr > n.SequenceNr) i--;
+            Ready.Insert(i, n);
+        }
+
+        public bool TryNext(out Node node)
+        {
+            if (Ready.Count == 0) { node = null!; return false; }
+            node = Ready[^1];
+            Ready.RemoveAt(Ready.Count - 1);
+            return true;
+        }
+
+        public bool Capture(Node node, Tensor?[] inputs) => false;
+    }
 
     /// <summary>Claims <paramref name="n"/> for the run that owns <paramref name="nodes"/>; false when another run holds it.</summary>
     private static bool Claim(Node n, List<Node> nodes)
@@ -123,10 +125,12 @@ internal static class Engine
         return ReferenceEquals(owner, nodes);
     }
 
-    private static void Deliver(Edge e, Tensor g)
+    /// <summary>Adds <paramref name="g"/> to what has arrived at <paramref name="e"/>, keeping the run's hold on each gradient.</summary>
+    private static void Deliver<TBook>(ref TBook book, Edge e, Tensor g) where TBook : struct, IRunBook
     {
         var n = e.Node;
-        var buf = n.EngineBuffer ??= new Tensor?[Math.Max(n.NumOutputs, e.InputNr + 1)];
+        ref var slot = ref book.Buffer(n);
+        var buf = slot ??= new Tensor?[Math.Max(n.NumOutputs, e.InputNr + 1)];
         if (buf[e.InputNr] is { } prev)
         {
             var sum = prev + g;
@@ -141,88 +145,34 @@ internal static class Engine
         }
     }
 
-    private static void Enqueue(List<Node> ready, Node n)
+    /// <summary>
+    /// The walk every backward run takes: each ready node gets its summed gradients (after its tensor pre-hooks),
+    /// runs, is released unless the graph is retained, and passes its outputs along its edges.
+    /// </summary>
+    private static void Walk<TBook>(ref TBook book, bool retainGraph, bool accumulate) where TBook : struct, IRunBook
     {
-        int i = ready.Count;
-        while (i > 0 && ready[i - 1].SequenceNr > n.SequenceNr) i--;
-        ready.Insert(i, n);
-    }
-
-    /// <summary>The general backward: bookkeeping in dictionaries local to the run (also gathers captured gradients).</summary>
-    private static Tensor?[]? RunShared((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
-    {
-        // this run hands gradients back to its caller: nothing in it is stolen into a .grad
-        var ownership = GradOwnership.Suspend();
-        try { return RunSharedCore(rootEdges, retainGraph, createGraph, capture, accumulate); }
-        finally { GradOwnership.End(ownership); }
-    }
-
-    private static Tensor?[]? RunSharedCore((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
-    {
-
-        // dependencies: how many edges point at each node
-        var deps = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
-        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<Node>();
-        foreach (var (e, _) in rootEdges) if (seen.Add(e.Node)) stack.Push(e.Node);
-        while (stack.Count > 0)
+        while (book.TryNext(out var node))
         {
-            var n = stack.Pop();
-            foreach (var ne in n.NextEdges)
-            {
-                if (ne is not { } e) continue;
-                deps[e.Node] = deps.GetValueOrDefault(e.Node) + 1;
-                if (seen.Add(e.Node)) stack.Push(e.Node);
-            }
-        }
-
-        Dictionary<Edge, int>? captureIndex = null;
-        Tensor?[]? captured = null;
-        if (capture is not null)
-        {
-            captureIndex = new Dictionary<Edge, int>();
-            for (int i = 0; i < capture.Length; i++) captureIndex.TryAdd(capture[i], i);
-            captured = new Tensor?[capture.Length];
-        }
-
-        var buffers = new Dictionary<Node, Tensor?[]>(ReferenceEqualityComparer.Instance);
-        void Add(Edge e, Tensor g)
-        {
-            if (!buffers.TryGetValue(e.Node, out var buf)) buffers[e.Node] = buf = new Tensor?[Math.Max(e.Node.NumOutputs, e.InputNr + 1)];
-            buf[e.InputNr] = buf[e.InputNr] is { } prev ? prev + g : g;
-        }
-        foreach (var (e, g) in rootEdges) Add(e, g);
-
-        // ready: nodes whose dependencies are all satisfied, latest-created first (as PyTorch orders by sequence number)
-        var ready = new PriorityQueue<Node, long>();
-        foreach (var n in seen) if (!deps.ContainsKey(n)) ready.Enqueue(n, -n.SequenceNr);
-
-        using var mode = new GradModeScope(createGraph);
-        while (ready.Count > 0)
-        {
-            var node = ready.Dequeue();
-            var inputs = buffers.GetValueOrDefault(node) ?? new Tensor?[node.NumOutputs];
-            buffers.Remove(node);
+            ref var slot = ref book.Buffer(node);
+            var inputs = slot ?? new Tensor?[node.NumOutputs];
+            slot = null;
 
             if (node.TensorPreHooks is { } hooks)
                 foreach (var (o, h) in hooks)
-                    if (o < inputs.Length && inputs[o] is { } gi && h(gi) is { } replaced)
+                    if (o < inputs.Length && inputs[o] is { } gi)
                     {
-                        AutogradHooks.CheckHookResult(gi, replaced, h);
-                        inputs[o] = replaced;
+                        // the hook sees the gradient (and may keep it): neither it nor what it returns is stolen
+                        GradOwnership.Escape(gi);
+                        if (h(gi) is { } replaced) { AutogradHooks.CheckHookResult(gi, replaced, h); inputs[o] = replaced; }
+                        GradOwnership.Escape(inputs[o]!);
                     }
 
-            bool isCaptured = false;
-            if (captureIndex is not null)
-                for (int o = 0; o < inputs.Length; o++)
-                    if (captureIndex.TryGetValue(new Edge(node, o), out int ci) && inputs[o] is { } cg)
-                    { captured![ci] = captured[ci] is { } p ? p + cg : cg; isCaptured = true; }
-
+            bool captured = book.Capture(node, inputs);
             Tensor?[] outs;
             if (node is AccumulateGrad)
             {
                 outs = [];
-                if (accumulate && !isCaptured) node.Apply(inputs);
+                if (accumulate && !captured) node.Apply(inputs);
             }
             else
             {
@@ -230,17 +180,90 @@ internal static class Engine
                 if (AnomalyMode.Enabled) CheckNaN(node, outs);
                 if (!retainGraph) node.Release();
             }
+            foreach (var gi in inputs) if (gi is not null) GradOwnership.Release(gi);
 
-            for (int i = 0; i < node.NextEdges.Length; i++)
+            var next = node.NextEdges;
+            for (int i = 0; i < next.Length; i++)
             {
-                if (node.NextEdges[i] is not { } e) continue;
-                if (i < outs.Length && outs[i] is { } g) Add(e, g);
-                int left = deps[e.Node] - 1;
-                deps[e.Node] = left;
-                if (left == 0) ready.Enqueue(e.Node, -e.Node.SequenceNr);
+                if (next[i] is not { } e) continue;
+                if (i < outs.Length && outs[i] is { } g) Deliver(ref book, e, g);
+                book.Arrived(e.Node);
             }
         }
-        return captured;
+    }
+
+    /// <summary>
+    /// The general backward: bookkeeping in dictionaries local to the run, so nodes another run holds can take part
+    /// (a backward inside a hook, or on another thread), and gradients at captured edges are gathered for the caller.
+    /// </summary>
+    private static Tensor?[]? RunShared((Edge edge, Tensor grad)[] rootEdges, bool retainGraph, bool createGraph, Edge[]? capture, bool accumulate)
+    {
+        // this run hands gradients back to its caller: nothing in it is stolen into a .grad
+        var ownership = GradOwnership.Suspend();
+        try
+        {
+            var book = new SharedBook(capture);
+            // dependencies: how many edges point at each node
+            var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+            var stack = new Stack<Node>();
+            foreach (var (e, _) in rootEdges) if (seen.Add(e.Node)) stack.Push(e.Node);
+            while (stack.Count > 0)
+            {
+                var n = stack.Pop();
+                foreach (var ne in n.NextEdges)
+                {
+                    if (ne is not { } e) continue;
+                    book.Deps[e.Node] = book.Deps.GetValueOrDefault(e.Node) + 1;
+                    if (seen.Add(e.Node)) stack.Push(e.Node);
+                }
+            }
+            foreach (var (e, g) in rootEdges) Deliver(ref book, e, g);
+            foreach (var n in seen) if (!book.Deps.ContainsKey(n)) book.Ready.Enqueue(n, -n.SequenceNr);
+
+            using var mode = new GradModeScope(createGraph);
+            Walk(ref book, retainGraph, accumulate);
+            return book.Captured;
+        }
+        finally { GradOwnership.End(ownership); }
+    }
+
+    /// <summary>Bookkeeping in dictionaries local to the run, with the gradients gathered at captured edges.</summary>
+    private readonly struct SharedBook : IRunBook
+    {
+        internal readonly Dictionary<Node, int> Deps = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<Node, Tensor?[]?> buffers = new(ReferenceEqualityComparer.Instance);
+        internal readonly PriorityQueue<Node, long> Ready = new();
+        private readonly Dictionary<Edge, int>? captureIndex;
+        internal readonly Tensor?[]? Captured;
+
+        internal SharedBook(Edge[]? capture)
+        {
+            if (capture is null) return;
+            captureIndex = new Dictionary<Edge, int>();
+            for (int i = 0; i < capture.Length; i++) captureIndex.TryAdd(capture[i], i);
+            Captured = new Tensor?[capture.Length];
+        }
+
+        public ref Tensor?[]? Buffer(Node node) => ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(buffers, node, out _);
+
+        public void Arrived(Node node)
+        {
+            int left = Deps[node] - 1;
+            Deps[node] = left;
+            if (left == 0) Ready.Enqueue(node, -node.SequenceNr);
+        }
+
+        public bool TryNext(out Node node) => Ready.TryDequeue(out node!, out _);
+
+        public bool Capture(Node node, Tensor?[] inputs)
+        {
+            if (captureIndex is null) return false;
+            bool any = false;
+            for (int o = 0; o < inputs.Length; o++)
+                if (captureIndex.TryGetValue(new Edge(node, o), out int ci) && inputs[o] is { } cg)
+                { Captured![ci] = Captured[ci] is { } p ? p + cg : cg; any = true; }
+            return any;
+        }
     }
 
     private static void CheckNaN(Node node, Tensor?[] outs)

@@ -21,7 +21,7 @@ internal static class Elementwise
                 $"Expected all tensors to be on the same device, but found at least two devices, {Order(a.device, b.device)}!");
     }
 
-    private static string Order(Device a, Device b) => a.type == DeviceType.CUDA ? $"{a.Normalized} and {b.Normalized}" : $"{b.Normalized} and {a.Normalized}";
+    private static string Order(Device a, Device b) => a.type != DeviceType.CPU ? $"{a.Normalized} and {b.Normalized}" : $"{b.Normalized} and {a.Normalized}";
 
     /// <summary>Converts to the compute dtype when needed (cheap for the 0-dim tensors that wrap scalars).</summary>
     internal static Tensor As(Tensor t, DType dt) => t.dtype == dt ? t : t.to(dt);

@@ -135,6 +135,7 @@ def errors():
         cases.append(c)
     # what works on meta with values nobody reads: a 0-dim CPU tensor mixes with meta, copies into meta are fine
     ok = [("add 0-dim cpu", lambda: m(2) + torch.tensor(1.0)),
+          ("0-dim cpu first", lambda: torch.tensor(1.0) * m(2)),
           ("copy_ cpu into meta", lambda: m(2).copy_(torch.zeros(2))),
           ("index_select out of range index", lambda: m(3).index_select(0, torch.tensor([5], device="meta"))),
           ("gather out of range index", lambda: m(3, 4).gather(0, torch.tensor([[5]], device="meta"))),

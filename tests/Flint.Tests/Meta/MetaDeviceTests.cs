@@ -122,6 +122,7 @@ public class MetaDeviceTests
     private static readonly Dictionary<string, Func<Tensor>> OkOps = new()
     {
         ["ok add 0-dim cpu"] = () => M(2) + torch.tensor(1.0f),
+        ["ok 0-dim cpu first"] = () => torch.tensor(1.0f) * M(2),
         ["ok copy_ cpu into meta"] = () => M(2).copy_(torch.zeros(2)),
         // checks that read index values are skipped: there are no values
         ["ok index_select out of range index"] = () => M(3).index_select(0, torch.tensor(new long[] { 5 }).to("meta")),

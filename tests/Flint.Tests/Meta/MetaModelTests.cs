@@ -92,6 +92,29 @@ public class MetaModelTests
         Assert.True(bn.buffers().All(b => b.is_meta));
     }
 
+    [Fact]
+    public void OptimizersStepOnMeta()
+    {
+        var meta = torch.device("meta");
+        foreach (var make in new Func<IEnumerable<Parameter>, Flint.Optimizers.Optimizer>[]
+                 {
+                     ps => torch.optim.SGD(ps, lr: 0.1, momentum: 0.9, weight_decay: 1e-4), ps => torch.optim.Adam(ps, lr: 1e-3),
+                     ps => torch.optim.AdamW(ps, lr: 1e-3), ps => torch.optim.RMSprop(ps, lr: 1e-2),
+                 })
+        {
+            var lin = torch.nn.Linear(3, 2, device: meta);
+            var opt = make(lin.parameters());
+            for (int step = 0; step < 2; step++)
+            {
+                opt.zero_grad();
+                lin.forward(torch.empty([4, 3], device: meta)).sum().backward();
+                opt.step();
+            }
+            Assert.True(lin.weight.is_meta && lin.bias!.is_meta && lin.weight.requires_grad, opt.GetType().Name);
+            Assert.Equal(new long[] { 2, 3 }, lin.weight.shape.ToArray());
+        }
+    }
+
     private static readonly Dictionary<string, Action<Device>> ErrorRuns = new()
     {
         ["model_error mlp wrong features"] = d => ((torch.nn.Module<Tensor, Tensor>)new NeuralNetwork().to(d)).call(torch.empty([4, 1, 27, 28], device: d)),

@@ -166,6 +166,21 @@ def conv_net():
                          nn.Linear(128, 10))
 
 
+def graph(t):
+    """The backward graph's node names, depth first from t.grad_fn (next_functions in order, each node once)."""
+    seen, names = set(), []
+
+    def walk(n):
+        if n is None or n in seen:
+            return
+        seen.add(n)
+        names.append(n.name())
+        for child, _ in n.next_functions:
+            walk(child)
+    walk(t.grad_fn)
+    return names
+
+
 def run_model(model, device):
     model = model.to(device)
     x = torch.empty(64, 1, 28, 28, device=device) if device == "meta" else torch.rand(64, 1, 28, 28)
@@ -174,6 +189,7 @@ def run_model(model, device):
     loss = F.cross_entropy(out, y)
     rec = {"out": {"shape": list(out.shape), "dtype": common.DTYPE_NAMES[out.dtype], "grad_fn": type(out.grad_fn).__name__},
            "loss": {"shape": list(loss.shape), "dtype": common.DTYPE_NAMES[loss.dtype], "grad_fn": type(loss.grad_fn).__name__}}
+    rec["graph"] = graph(loss)
     loss.backward()
     rec["grads"] = [{"name": n, "shape": list(p.grad.shape), "dtype": common.DTYPE_NAMES[p.grad.dtype],
                      "meta": p.grad.is_meta} for n, p in model.named_parameters()]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flint;
+using Flint.Autograd;
 using Flint.Tests.Support;
 using Quickstart;
 using Xunit;
@@ -18,7 +19,22 @@ public class MetaModelTests
     private static JsonElement Record(string name) => Reference.Cases("meta").Single(c => c.GetProperty("name").GetString() == name);
 
     /// <summary>What a run leaves to compare: output and loss (shape, dtype, node), then each parameter's .grad.</summary>
-    private sealed record Run(string Out, string Loss, string[] Grads);
+    private sealed record Run(string Out, string Loss, string[] Grads, string[] Graph);
+
+    /// <summary>The backward graph's node names, depth first from the loss (next_functions in order, each node once).</summary>
+    private static string[] Graph(Tensor t)
+    {
+        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var names = new List<string>();
+        void Walk(Node? n)
+        {
+            if (n is null || !seen.Add(n)) return;
+            names.Add(n.name());
+            foreach (var (child, _) in n.next_functions) Walk(child);
+        }
+        Walk(t.grad_fn);
+        return [.. names];
+    }
 
     private static string Dims(Tensor t) => "[" + string.Join(", ", t.shape.ToArray()) + "]";
 
@@ -32,6 +48,7 @@ public class MetaModelTests
         var loss = F.cross_entropy(out_, y);
         Assert.Equal(device.type, out_.device.type);
         Assert.Equal(device.type, loss.device.type);
+        var graph = Graph(loss);
         loss.backward();
         var grads = model.named_parameters().Select(p =>
         {
@@ -39,7 +56,7 @@ public class MetaModelTests
             Assert.Equal(device.type, p.parameter.grad!.device.type);
             return $"{p.name} {p.parameter.grad.dtype.name}{Dims(p.parameter.grad)}";
         }).ToArray();
-        return new Run(Describe(out_), Describe(loss), grads);
+        return new Run(Describe(out_), Describe(loss), grads, graph);
     }
 
     private static Run Recorded(JsonElement c)
@@ -50,7 +67,8 @@ public class MetaModelTests
             Assert.True(g.GetProperty("meta").GetBoolean());
             return $"{g.GetProperty("name").GetString()} {g.GetProperty("dtype").GetString()}[{string.Join(", ", g.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()))}]";
         }).ToArray();
-        return new Run(D(c.GetProperty("out")), D(c.GetProperty("loss")), grads);
+        return new Run(D(c.GetProperty("out")), D(c.GetProperty("loss")), grads,
+            c.GetProperty("graph").EnumerateArray().Select(e => e.GetString()!).ToArray());
     }
 
     private static void Check(Func<torch.nn.Module<Tensor, Tensor>> build, string record)
@@ -66,6 +84,8 @@ public class MetaModelTests
         Assert.Equal(expected.Loss, cpu.Loss);
         Assert.Equal(expected.Grads, cpu.Grads);
         Assert.Equal(expected.Grads, moved.Grads);
+        Assert.Equal(expected.Graph, cpu.Graph);
+        Assert.Equal(expected.Graph, moved.Graph);
     }
 
     [Fact]

@@ -34,8 +34,7 @@ public class MetaReplayTests
     /// </summary>
     private static readonly HashSet<string> ValueOps =
     [
-        "nonzero", "nonzero_tuple", "argwhere", "where1", "masked_select", "unique", "unique_consecutive",
-        "count_nonzero_tuple", "equal", "allclose", "is_nonzero", "item", "tolist",
+        "nonzero", "nonzero_tuple", "argwhere", "where1", "masked_select", "unique", "equal", "allclose",
     ];
 
     /// <summary>

@@ -41,6 +41,7 @@ internal partial interface IBackend
     static IBackend For(Device device) => device.type switch
     {
         DeviceType.CPU => Cpu.CpuBackend.Instance,
+        DeviceType.Meta => Meta.MetaBackend.Instance,
         _ => throw Cuda.CudaRuntime.Unavailable(),
     };
 }

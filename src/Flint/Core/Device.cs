@@ -1,8 +1,9 @@
 namespace Flint;
 
-public enum DeviceType { CPU = 0, CUDA = 1 }
+/// <summary>The device types Flint knows: the CPU, CUDA GPUs, and meta (shape, dtype and strides without data).</summary>
+public enum DeviceType { CPU = 0, CUDA = 1, Meta = 2 }
 
-/// <summary>Where a tensor lives: <c>torch.device("cpu")</c>, <c>torch.device("cuda:1")</c>.</summary>
+/// <summary>Where a tensor lives: <c>torch.device("cpu")</c>, <c>torch.device("cuda:1")</c>, <c>torch.device("meta")</c>.</summary>
 public sealed class Device : IEquatable<Device>
 {
     public DeviceType type { get; }
@@ -42,19 +43,27 @@ public sealed class Device : IEquatable<Device>
         {
             "cpu" => DeviceType.CPU,
             "cuda" => DeviceType.CUDA,
+            "meta" => DeviceType.Meta,
             _ => throw new ArgumentException(
-                $"Expected one of cpu, cuda device type at start of device string: {typePart}"),
+                $"Expected one of cpu, cuda, meta device type at start of device string: {typePart}"),
         };
     }
 
     public static readonly Device CPU = new(DeviceType.CPU);
+    /// <summary>The meta device: tensors there have shape, dtype and strides but no data.</summary>
+    public static readonly Device Meta = new(DeviceType.Meta);
 
     public static implicit operator Device(string spec) => new(spec);
 
-    internal string TypeName => type == DeviceType.CPU ? "cpu" : "cuda";
+    internal string TypeName => type switch { DeviceType.CPU => "cpu", DeviceType.CUDA => "cuda", _ => "meta" };
 
     /// <summary>The device with the index filled in, as tensors report it ("cuda" becomes "cuda:0").</summary>
-    internal Device Normalized => type == DeviceType.CUDA && index < 0 ? new Device(DeviceType.CUDA, 0) : type == DeviceType.CPU ? CPU : this;
+    internal Device Normalized => type switch
+    {
+        DeviceType.CUDA => index < 0 ? new Device(DeviceType.CUDA, 0) : this,
+        DeviceType.CPU => CPU,
+        _ => Meta,
+    };
 
     public bool Equals(Device? other) => other is not null && other.type == type && other.index == index;
     public override bool Equals(object? obj) => obj is Device d && Equals(d);

@@ -18,9 +18,16 @@ public partial class Tensor
         var dt = dtype ?? this.dtype;
         var dev = device.Normalized;
         if (dev == this.device.Normalized && dt == this.dtype && !copy) return this;
-        if (dev.type != DeviceType.CPU || this.device.type != DeviceType.CPU)
+        if (dev.type == DeviceType.CUDA || this.device.type == DeviceType.CUDA)
             throw Backends.Cuda.CudaRuntime.Unavailable();
-        return to(dt, non_blocking, true);
+        if (dev.type == this.device.type) return to(dt, non_blocking, true);
+        // between the CPU and meta: into meta keeps only the layout; out of meta has nothing to copy
+        if (is_meta) throw MetaStorage.NoData();
+        var r = EmptyLike(this, dt, dev);
+        r.Backend.Copy(r, this);
+        if (!dt.is_floating_point) return r;
+        var from = this.device; var fromType = this.dtype;
+        return Autograd.Recording.Record(r, "ToCopyBackward0", [this], g => [g.to(from, fromType)]);
     }
 
     public Tensor to(string device, DType? dtype = null, bool non_blocking = false, bool copy = false) => to(new Device(device), dtype, non_blocking, copy);
@@ -46,8 +53,8 @@ public partial class Tensor
     /// <summary>Copies <paramref name="src"/> into this tensor, broadcasting it and converting its dtype.</summary>
     public Tensor copy_(Tensor src, bool non_blocking = false)
     {
-        Shape.Broadcast(_shape, src._shape);
         var b = Shape.Broadcast(_shape, src._shape);
+        if (src.is_meta && !is_meta) throw MetaStorage.NoData();
         if (!b.AsSpan().SequenceEqual(_shape))
             throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(b)}");
         if (Autograd.Differentiation.NeedsInPlace(this, src))
@@ -66,7 +73,7 @@ public partial class Tensor
             });
         }
         Autograd.AutogradHooks.CheckInPlace(this);
-        if (src.device != device)
+        if (src.device != device && !is_meta)
             throw Backends.Cuda.CudaRuntime.Unavailable();
         Backend.Copy(this, src);
         BumpVersion();
@@ -97,11 +104,11 @@ public partial class Tensor
             return Autograd.Differentiation.InPlace(this, old =>
             {
                 Tensor y;
-                using (new Autograd.GradModeScope(false)) y = torch.full_like(old, value.ToScalar());
+                using (new Autograd.GradModeScope(false)) y = torch.full_like(old, value.ValueFor(old));
                 return Autograd.Recording.Record(y, "FillBackward3", [old, value], g =>
                     [old.requires_grad ? torch.zeros_like(g) : null, value.requires_grad ? g.sum().to(value.dtype) : null]);
             });
-        return fill_(value.ToScalar());
+        return fill_(value.ValueFor(this));
     }
 
     public Tensor zero_() => fill_(0);
@@ -143,12 +150,20 @@ public partial class Tensor
     {
         if (numel() != 1)
             throw new ArgumentException($"a Tensor with {numel()} elements cannot be converted to Scalar");
+        if (is_meta) throw new InvalidOperationException("Tensor.item() cannot be called on meta tensors");
         var c = device.type == DeviceType.CPU ? this : cpu();
         var one = new Tensor(c._storage, [], [], c._offset);
         if (dtype.is_floating_point) { var d = Empty([], DType.Float64); d.Backend.Copy(d, one); return d.Cpu.Array<double>()[0]; }
         if (dtype.IsBool) return c.Cpu.Array<bool>()[c._offset];
         var l = Empty([], DType.Int64); l.Backend.Copy(l, one); return l.Cpu.Array<long>()[0];
     }
+
+    /// <summary>
+    /// The value of this 0-dim value tensor, for filling <paramref name="target"/>. On the meta device, where
+    /// neither holds values, a placeholder of the value's kind (the fill writes nothing there).
+    /// </summary>
+    internal Scalar ValueFor(Tensor target) =>
+        is_meta && target.is_meta ? (dtype.is_floating_point ? 0.0 : dtype.IsBool ? false : 0L) : ToScalar();
 
     /// <summary>The value of a one-element tensor.</summary>
     public T item<T>() where T : unmanaged

@@ -5,6 +5,7 @@ public partial class Tensor
     /// <summary>Every element in row-major order, converted to double (int64 beyond 2^53 loses precision).</summary>
     internal double[] ToDoubleArray()
     {
+        if (is_meta) throw MetaStorage.NoData();
         var t = Empty(_shape, DType.Float64);
         t.Backend.Copy(t, this);
         return t.Cpu.Array<double>();
@@ -13,6 +14,7 @@ public partial class Tensor
     /// <summary>Every element in row-major order, converted to long (floats truncated).</summary>
     internal long[] ToLongArray()
     {
+        if (is_meta) throw MetaStorage.NoData();
         var t = Empty(_shape, DType.Int64);
         t.Backend.Copy(t, this);
         return t.Cpu.Array<long>();

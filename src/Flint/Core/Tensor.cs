@@ -116,6 +116,8 @@ public partial class Tensor
     public bool is_floating_point() => dtype.is_floating_point;
     public bool is_cuda => device.type == DeviceType.CUDA;
     public bool is_cpu => device.type == DeviceType.CPU;
+    /// <summary>True on the meta device: the tensor has shape, dtype and strides but no data.</summary>
+    public bool is_meta => _storage is MetaStorage;
     public Storage untyped_storage() => _storage;
     /// <summary>The number of in-place modifications made to this tensor's data (PyTorch's <c>_version</c>).</summary>
     public long _version_count => VersionValue;

@@ -73,6 +73,7 @@ namespace Flint
         {
             Elementwise.CheckSameDevice(input, other);
             if (!input._shape.AsSpan().SequenceEqual(other._shape)) return false;
+            if (input.is_meta || other.is_meta) throw MetaStorage.NoKernel("aten::equal");
             return !logical_not(eq(input, other)).AnyTrue();
         }
     }

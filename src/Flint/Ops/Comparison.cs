@@ -106,10 +106,11 @@ namespace Flint
         public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 
         /// <summary>True when any element is zero (used to refuse integer division by zero up front).</summary>
-        internal bool ContainsZero() => numel() > 0 && torch.eq(this, Scalars.Wrap(0)).AnyTrue();
+        internal bool ContainsZero() => numel() > 0 && !is_meta && torch.eq(this, Scalars.Wrap(0)).AnyTrue();   // meta tensors hold no zeros to find
 
         internal bool AnyTrue()
         {
+            if (is_meta) throw new InvalidOperationException("Tensor.item() cannot be called on meta tensors");
             var c = @bool().contiguous();
             return Array.IndexOf(c.Cpu.Array<bool>(), true, (int)c._offset, (int)c.numel()) >= 0;
         }

@@ -21,7 +21,14 @@ internal static class Elementwise
                 $"Expected all tensors to be on the same device, but found at least two devices, {Order(a.device, b.device)}!");
     }
 
-    private static string Order(Device a, Device b) => a.type == DeviceType.CUDA ? $"{a.Normalized} and {b.Normalized}" : $"{b.Normalized} and {a.Normalized}";
+    /// <summary>
+    /// Where a binary op's result lives: with the tensor operand, not with a number or a CPU 0-dim tensor that
+    /// joins a tensor on another device (as PyTorch allows, e.g. <c>torch.tensor(1.0) + meta</c>).
+    /// </summary>
+    internal static Device ResultDevice(Tensor a, Tensor b) =>
+        a.IsWrappedNumber || a.dim() == 0 && a.is_cpu && !b.is_cpu ? b.device : a.device;
+
+    private static string Order(Device a, Device b) => a.type != DeviceType.CPU ? $"{a.Normalized} and {b.Normalized}" : $"{b.Normalized} and {a.Normalized}";
 
     /// <summary>Converts to the compute dtype when needed (cheap for the 0-dim tensors that wrap scalars).</summary>
     internal static Tensor As(Tensor t, DType dt) => t.dtype == dt ? t : t.to(dt);
@@ -296,7 +303,7 @@ internal static class Elementwise
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
-        var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
+        var target = inPlace ? a : Target(shape, result, @out, ResultDevice(a, b));
         var ac = Prep(a, result, compute); var bc = bPrepared ?? Prep(b, result, compute);
         if (inPlace && ReferenceEquals(ac, a) && target.dtype == compute) { a.Backend.NumericBinary<TOp>(ac, bc, a); a.BumpVersion(); return a; }
         return RunInto(target, shape, compute, y => y.Backend.NumericBinary<TOp>(ac, bc, y), inPlace, a, b);
@@ -354,7 +361,7 @@ internal static class Elementwise
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
-        var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
+        var target = inPlace ? a : Target(shape, result, @out, ResultDevice(a, b));
         var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
         return RunInto(target, shape, compute, y => y.Backend.FloatBinary<TOp>(ac, bc, y), inPlace, a, b);
     }
@@ -367,7 +374,7 @@ internal static class Elementwise
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
         // PyTorch builds (and resizes) the output before its kernel refuses the dtype
-        var target = inPlace ? a : Target(shape, result, @out, a.IsWrappedNumber ? b.device : a.device);
+        var target = inPlace ? a : Target(shape, result, @out, ResultDevice(a, b));
         if (result.is_floating_point)
             throw new NotSupportedException($"\"{opName}\" not implemented for '{result.LegacyName}'");
         var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
@@ -381,7 +388,7 @@ internal static class Elementwise
         var compute = ComputeType(common);
         var shape = Shape.Broadcast(a._shape, b._shape);
         if (inPlace) CheckInPlace(a, shape, DType.Bool);
-        var target = inPlace ? a : Target(shape, DType.Bool, @out, a.IsWrappedNumber ? b.device : a.device);
+        var target = inPlace ? a : Target(shape, DType.Bool, @out, ResultDevice(a, b));
         var ac = Prep(a, common, compute); var bc = Prep(b, common, compute);
         return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace, a, b);
     }

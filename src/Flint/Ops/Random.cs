@@ -24,7 +24,7 @@ public static partial class torch
     public static Tensor rand(params long[] size) => rand(size, null);
     public static Tensor rand(long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
-        var t = empty(size, FloatDType(dtype, "check_uniform_bounds"), null);
+        var t = empty(size, FloatDType(dtype, "check_uniform_bounds"), MetaOrNull(device));
         t.UniformInto(0, 1, generator);
         return Placed(t, device, requires_grad);
     }
@@ -32,7 +32,7 @@ public static partial class torch
     public static Tensor randn(params long[] size) => randn(size, null);
     public static Tensor randn(long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
-        var t = empty(size, FloatDType(dtype, "normal_kernel_cpu"), null);
+        var t = empty(size, FloatDType(dtype, "normal_kernel_cpu"), MetaOrNull(device));
         t.NormalInto(0, 1, generator);
         return Placed(t, device, requires_grad);
     }
@@ -47,7 +47,7 @@ public static partial class torch
     {
         if (low >= high)
             throw new ArgumentException($"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
-        var t = empty(size, dtype ?? int64, null);
+        var t = empty(size, dtype ?? int64, MetaOrNull(device));
         t.RandomInto(low, high, generator);
         return Placed(t, device, requires_grad);
     }
@@ -167,6 +167,9 @@ public static partial class torch
         return input.dim() == 1 ? r.view(num_samples) : r;
     }
 
+    /// <summary>The meta device when asked for (samples are then neither drawn nor stored), else null (drawn on the CPU).</summary>
+    private static Device? MetaOrNull(Device? device) => device is { type: DeviceType.Meta } ? device : null;
+
     private static Tensor Placed(Tensor t, Device? device, bool requires_grad)
     {
         if (device is not null && device.type != DeviceType.CPU) t = t.to(device);
@@ -180,6 +183,7 @@ public partial class Tensor
     /// <summary>Runs a sampler over a contiguous float32/float64 buffer and copies it into this tensor.</summary>
     private void SampleFloat(Action<Span<float>> f32, Action<Span<double>> f64)
     {
+        if (is_meta) return;   // no values to draw: the generator is left as it is
         long n = numel();
         if (dtype == DType.Float64)
         {
@@ -207,6 +211,7 @@ public partial class Tensor
 
     internal void RandomInto(long low, long high, Generator? g)
     {
+        if (is_meta) return;
         var gen = g ?? Generator.Default;
         long n = numel();
         switch (dtype.scalar_type)
@@ -265,6 +270,7 @@ public partial class Tensor
     {
         Autograd.AutogradHooks.CheckInPlace(this);
         if (!(p >= 0 && p <= 1)) throw new ArgumentException($"bernoulli_ expects p to be in [0, 1], but got p={p}");
+        if (is_meta) { BumpVersion(); return this; }
         var gen = generator ?? Generator.Default;
         long n = numel();
         if (dtype == DType.Float64) { var b = new double[n]; RandomKernels.Bernoulli(gen, b, p); Backend.Copy(this, torch.from_array(b, _shape)); }

@@ -19,7 +19,14 @@ internal static class TensorFormatter
 
         var dt = t.dtype;
         string body;
-        if (t.numel() == 0)
+        if (t.is_meta)
+        {
+            // no values to show: PyTorch prints "..." with the size, and the dtype unless it is the default
+            suffixes.Add("size=" + PyTuple(t._shape));
+            if (dt != defaultDType) suffixes.Add("dtype=" + dt);
+            body = "...";
+        }
+        else if (t.numel() == 0)
         {
             if (t.dim() != 1) suffixes.Add("size=" + PyTuple(t._shape));
             if (dt != defaultDType) suffixes.Add("dtype=" + dt);

@@ -64,7 +64,7 @@ public static partial class torch
                     if (pi < 0) padding_idx = pi + weight.size(0);
                 }
                 var idx = input.reshape(-1);
-                if (idx.numel() > 0)
+                if (idx.numel() > 0 && !idx.is_meta)   // a meta index has no values to check
                 {
                     long lo = idx.min().item<long>(), hi = idx.max().item<long>();
                     if (lo < 0 || hi >= weight.size(0)) throw new IndexOutOfRangeException("index out of range in self");

@@ -88,7 +88,7 @@ public sealed class Embedding : nn.Module<Tensor, Tensor>
     public long embedding_dim { get; }
     public long? padding_idx { get; }
 
-    public Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null)
+    public Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null, Device? device = null, DType? dtype = null)
     {
         this.num_embeddings = num_embeddings; this.embedding_dim = embedding_dim;
         if (padding_idx is { } pi)
@@ -97,7 +97,7 @@ public sealed class Embedding : nn.Module<Tensor, Tensor>
             if (pi < 0) padding_idx = pi + num_embeddings;
         }
         this.padding_idx = padding_idx;
-        weight = new Parameter(empty(num_embeddings, embedding_dim));
+        weight = new Parameter(empty([num_embeddings, embedding_dim], dtype, device));
         nn.init.normal_(weight);
         if (padding_idx is { } p) using (no_grad()) weight.select(0, p).fill_(0);
     }
@@ -113,13 +113,14 @@ public sealed class LayerNorm : nn.Module<Tensor, Tensor>
     public long[] normalized_shape { get; }
     public double eps { get; }
 
-    public LayerNorm(long[] normalized_shape, double eps = 1e-5, bool elementwise_affine = true)
+    public LayerNorm(long[] normalized_shape, double eps = 1e-5, bool elementwise_affine = true, Device? device = null, DType? dtype = null)
     {
         this.normalized_shape = normalized_shape; this.eps = eps;
-        if (elementwise_affine) { weight = new Parameter(ones(normalized_shape)); bias = new Parameter(zeros(normalized_shape)); }
+        if (elementwise_affine) { weight = new Parameter(ones(normalized_shape, dtype, device)); bias = new Parameter(zeros(normalized_shape, dtype, device)); }
     }
 
-    public LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true) : this([normalized_shape], eps, elementwise_affine) { }
+    public LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true, Device? device = null, DType? dtype = null)
+        : this([normalized_shape], eps, elementwise_affine, device, dtype) { }
 
     public override Tensor forward(Tensor input) => F.layer_norm(input, normalized_shape, weight, bias, eps);
     public override string extra_repr() => $"({string.Join(", ", normalized_shape)}{(normalized_shape.Length == 1 ? "," : "")}), eps={Printing.PyFormat.Repr(eps)}, elementwise_affine={(weight is null ? "False" : "True")}";
@@ -133,11 +134,11 @@ public sealed class GroupNorm : nn.Module<Tensor, Tensor>
     public long num_channels { get; }
     public double eps { get; }
 
-    public GroupNorm(long num_groups, long num_channels, double eps = 1e-5, bool affine = true)
+    public GroupNorm(long num_groups, long num_channels, double eps = 1e-5, bool affine = true, Device? device = null, DType? dtype = null)
     {
         if (num_channels % num_groups != 0) throw new ArgumentException("num_channels must be divisible by num_groups");
         this.num_groups = num_groups; this.num_channels = num_channels; this.eps = eps;
-        if (affine) { weight = new Parameter(ones(num_channels)); bias = new Parameter(zeros(num_channels)); }
+        if (affine) { weight = new Parameter(ones([num_channels], dtype, device)); bias = new Parameter(zeros([num_channels], dtype, device)); }
     }
 
     public override Tensor forward(Tensor input) => F.group_norm(input, num_groups, weight, bias, eps);
@@ -155,16 +156,17 @@ public class BatchNorm : nn.Module<Tensor, Tensor>
     private readonly int[] allowedDims;
     private readonly string name;
 
-    protected BatchNorm(string name, int[] allowedDims, long num_features, double eps, double? momentum, bool affine, bool track_running_stats)
+    protected BatchNorm(string name, int[] allowedDims, long num_features, double eps, double? momentum, bool affine, bool track_running_stats,
+        Device? device = null, DType? dtype = null)
     {
         this.name = name; this.allowedDims = allowedDims;
         this.num_features = num_features; this.eps = eps; this.momentum = momentum;
-        if (affine) { weight = new Parameter(ones(num_features)); bias = new Parameter(zeros(num_features)); }
+        if (affine) { weight = new Parameter(ones([num_features], dtype, device)); bias = new Parameter(zeros([num_features], dtype, device)); }
         if (track_running_stats)
         {
-            register_buffer("running_mean", zeros(num_features));
-            register_buffer("running_var", ones(num_features));
-            register_buffer("num_batches_tracked", tensor(0L));
+            register_buffer("running_mean", zeros([num_features], dtype, device));
+            register_buffer("running_var", ones([num_features], dtype, device));
+            register_buffer("num_batches_tracked", tensor(0L, device: device));
         }
     }
 
@@ -190,8 +192,10 @@ public class BatchNorm : nn.Module<Tensor, Tensor>
     public override string extra_repr() => $"{num_features}, eps={Printing.PyFormat.Repr(eps)}, momentum={(momentum is { } m ? Printing.PyFormat.Repr(m) : "None")}, affine={(weight is null ? "False" : "True")}, track_running_stats={(Buffer("running_mean") is null ? "False" : "True")}";
 }
 
-public sealed class BatchNorm1d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true)
-    : BatchNorm("BatchNorm1d", [2, 3], num_features, eps, momentum, affine, track_running_stats);
+public sealed class BatchNorm1d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,
+    Device? device = null, DType? dtype = null)
+    : BatchNorm("BatchNorm1d", [2, 3], num_features, eps, momentum, affine, track_running_stats, device, dtype);
 
-public sealed class BatchNorm2d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true)
-    : BatchNorm("BatchNorm2d", [4], num_features, eps, momentum, affine, track_running_stats);
+public sealed class BatchNorm2d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,
+    Device? device = null, DType? dtype = null)
+    : BatchNorm("BatchNorm2d", [4], num_features, eps, momentum, affine, track_running_stats, device, dtype);

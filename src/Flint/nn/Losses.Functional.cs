@@ -34,6 +34,7 @@ public static partial class torch
                 var valid = target.ne(ignore_index);
                 var safeTarget = where(valid, target, zeros_like(target));
                 using (no_grad())
+                if (!safeTarget.is_meta)   // the bounds check reads the targets: meta tensors have none to read
                 {
                     var bad = logical_and(valid, logical_or(safeTarget.lt(0), safeTarget.ge(c)));
                     if (bad.any().item<bool>())
@@ -71,7 +72,7 @@ public static partial class torch
                         "mean" => (g / w.sum()).expand(targetShape),
                         _ => g.expand(targetShape),
                     };
-                    var gi = zeros(batchedShape, dtype: original.dtype).scatter(1, index, (-(ge * w)).unsqueeze(1));
+                    var gi = zeros(batchedShape, dtype: original.dtype, device: original.device).scatter(1, index, (-(ge * w)).unsqueeze(1));
                     return [unbatched ? gi.squeeze(0) : gi];
                 }, target);
                 return viewed ? node.view(targetShape) : node;

@@ -274,6 +274,24 @@ public static partial class torch
                 return this;
             }
 
+            /// <summary>
+            /// Replaces every parameter and buffer with an uninitialized tensor of the same shape and dtype on
+            /// <paramref name="device"/> (PyTorch's <c>to_empty</c>): how a model built on the meta device gets real
+            /// memory before its weights are loaded. Parameters stay parameters and keep requires_grad.
+            /// </summary>
+            public Module to_empty(Device device, bool recurse = true)
+            {
+                using var _ = no_grad();
+                foreach (var t in parameters(recurse).Cast<Tensor>().Concat(buffers(recurse)))
+                {
+                    t.SetData(empty_like(t, device: device));
+                    if (t.grad is { } g) t.grad = empty_like(g, device: device);
+                }
+                return this;
+            }
+
+            public Module to_empty(string device, bool recurse = true) => to_empty(new Device(device), recurse);
+
             public Module to(Device device) => to(null, device);
             public Module to(string device) => to(null, new Device(device));
             public Module cpu() => to(Device.CPU);

@@ -15,12 +15,18 @@ public static partial class torch
         public static Flatten Flatten(long start_dim = 1, long end_dim = -1) => new(start_dim, end_dim);
         public static Unflatten Unflatten(long dim, params long[] unflattened_size) => new(dim, unflattened_size);
         public static Dropout Dropout(double p = 0.5, bool inplace = false) => new(p, inplace);
-        public static Embedding Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null) => new(num_embeddings, embedding_dim, padding_idx);
-        public static LayerNorm LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true) => new(normalized_shape, eps, elementwise_affine);
-        public static LayerNorm LayerNorm(long[] normalized_shape, double eps = 1e-5, bool elementwise_affine = true) => new(normalized_shape, eps, elementwise_affine);
-        public static GroupNorm GroupNorm(long num_groups, long num_channels, double eps = 1e-5, bool affine = true) => new(num_groups, num_channels, eps, affine);
-        public static BatchNorm1d BatchNorm1d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true) => new(num_features, eps, momentum, affine, track_running_stats);
-        public static BatchNorm2d BatchNorm2d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true) => new(num_features, eps, momentum, affine, track_running_stats);
+        public static Embedding Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null, Device? device = null, DType? dtype = null) =>
+            new(num_embeddings, embedding_dim, padding_idx, device, dtype);
+        public static LayerNorm LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true, Device? device = null, DType? dtype = null) =>
+            new(normalized_shape, eps, elementwise_affine, device, dtype);
+        public static LayerNorm LayerNorm(long[] normalized_shape, double eps = 1e-5, bool elementwise_affine = true, Device? device = null, DType? dtype = null) =>
+            new(normalized_shape, eps, elementwise_affine, device, dtype);
+        public static GroupNorm GroupNorm(long num_groups, long num_channels, double eps = 1e-5, bool affine = true, Device? device = null, DType? dtype = null) =>
+            new(num_groups, num_channels, eps, affine, device, dtype);
+        public static BatchNorm1d BatchNorm1d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,
+            Device? device = null, DType? dtype = null) => new(num_features, eps, momentum, affine, track_running_stats, device, dtype);
+        public static BatchNorm2d BatchNorm2d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,
+            Device? device = null, DType? dtype = null) => new(num_features, eps, momentum, affine, track_running_stats, device, dtype);
 
         public static Sequential Sequential() => new();
         public static Sequential Sequential(params Module<Tensor, Tensor>[] modules) => new(modules);

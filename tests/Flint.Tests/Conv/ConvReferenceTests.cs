@@ -63,7 +63,7 @@ public class ConvReferenceTests
         }
     }
 
-    private static Dictionary<string, JsonElement> Kw(JsonElement c) =>
+    internal static Dictionary<string, JsonElement> Kw(JsonElement c) =>
         c.TryGetProperty("kw", out var kw) ? kw.EnumerateObject().ToDictionary(p => p.Name, p => p.Value) : [];
 
     private static void ForEach(string kind, Action<JsonElement, string> check)

@@ -30,8 +30,8 @@ public class DeviceTests
                     : () => torch.device(c.GetProperty("type_arg").GetString()!, c.GetProperty("index_arg").GetInt32());
                 if (c.TryGetProperty("error", out var err))
                 {
-                    // Flint knows two device types where PyTorch lists nineteen; the message keeps PyTorch's shape.
-                    string expected = err.GetString()!.Replace(PyTorchTypes, "cpu, cuda");
+                    // Flint knows three device types where PyTorch lists nineteen; the message keeps PyTorch's shape and order.
+                    string expected = err.GetString()!.Replace(PyTorchTypes, "cpu, cuda, meta");
                     var ex = Record.Exception(make);
                     if (ex is not ArgumentException || ex.Message != expected)
                         failures.Add($"{name}: expected ArgumentException '{expected}', got {ex?.GetType().Name} '{ex?.Message}'");
@@ -42,7 +42,7 @@ public class DeviceTests
                 {
                     // a PyTorch device type Flint does not know
                     var ex = Assert.Throws<ArgumentException>(make);
-                    Assert.Equal("Expected one of cpu, cuda device type at start of device string: mps", ex.Message);
+                    Assert.Equal("Expected one of cpu, cuda, meta device type at start of device string: mps", ex.Message);
                     continue;
                 }
                 var d = make();

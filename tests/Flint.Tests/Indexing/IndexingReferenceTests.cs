@@ -33,7 +33,7 @@ public class IndexingReferenceTests
 
     private static Tensor[] List(JsonElement e) => e.EnumerateArray().Select(Reference.Tensor).ToArray();
 
-    private static object Run(JsonElement c)
+    internal static object Run(JsonElement c)
     {
         var a = c.GetProperty("args");
         Tensor X() => Reference.Tensor(a.GetProperty("x"));

@@ -57,7 +57,7 @@ public class LinalgReferenceTests
         Reference.AssertClose(expected, actual, name, rtol: 0.03, atol: 0.03);
     }
 
-    private static Tensor Run(JsonElement c, Tensor[] a, Tensor? @out)
+    internal static Tensor Run(JsonElement c, Tensor[] a, Tensor? @out)
     {
         string op = c.GetProperty("op").GetString()!;
         bool inplace = c.TryGetProperty("inplace", out var ip) && ip.GetBoolean();

@@ -101,13 +101,13 @@ public class ReductionReferenceTests
         var dt = DT(kw);
         if (o.ValueKind == JsonValueKind.Array)
         {
-            var v = torch.empty([0], Reference.DTypeOf(o[0].GetString()!));
-            var i = torch.empty([0], Reference.DTypeOf(o[1].GetString()!));
+            var v = torch.empty([0], Reference.DTypeOf(o[0].GetString()!), Reference.Placement);
+            var i = torch.empty([0], Reference.DTypeOf(o[1].GetString()!), Reference.Placement);
             var r = op == "max" ? torch.max(x, dim, keep, (v, i)) : torch.min(x, dim, keep, (v, i));
             Assert.True(ReferenceEquals(r.values, v) && ReferenceEquals(r.indices, i), "out= tensors not returned");
             return r;
         }
-        var t = torch.empty([0], Reference.DTypeOf(o.GetString()!));
+        var t = torch.empty([0], Reference.DTypeOf(o.GetString()!), Reference.Placement);
         Tensor res = op switch
         {
             "sum" => torch.sum(x, dim, keep, dt, t),

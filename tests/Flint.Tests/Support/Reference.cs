@@ -39,8 +39,22 @@ public static class Reference
         _ => e.GetDouble(),
     };
 
+    private static readonly AsyncLocal<Device?> placement = new();
+
+    /// <summary>
+    /// Where decoded tensors go (null: the CPU). The meta replay sets it to the meta device, so every table's own
+    /// dispatch runs its ops on meta tensors with the recorded shapes, dtypes and strides.
+    /// </summary>
+    public static Device? Placement { get => placement.Value; set => placement.Value = value; }
+
     /// <summary>Decodes a recorded tensor, rebuilding non-contiguous views where the record asks for one.</summary>
     public static Tensor Tensor(JsonElement e)
+    {
+        var t = Decode(e);
+        return Placement is { } d ? t.to(d) : t;
+    }
+
+    private static Tensor Decode(JsonElement e)
     {
         if (e.TryGetProperty("scalar", out _)) throw new ArgumentException("record is a scalar, not a tensor");
         var dt = DTypeOf(e.GetProperty("dtype").GetString()!);

@@ -52,7 +52,7 @@ public class UnaryReferenceTests
         catch (TargetInvocationException e) when (e.InnerException is not null) { throw e.InnerException; }
     }
 
-    private static object Run(JsonElement c)
+    internal static object Run(JsonElement c)
     {
         string op = c.GetProperty("op").GetString()!, kind = c.GetProperty("kind").GetString()!;
         var kw = c.GetProperty("kw");

@@ -106,9 +106,9 @@ public class VariantsTests
 
     private static bool Has(JsonElement c, string form) => c.GetProperty("has").GetProperty(form).GetBoolean();
 
-    private static List<JsonElement> Args(JsonElement c) => c.GetProperty("args").EnumerateArray().ToList();
+    internal static List<JsonElement> Args(JsonElement c) => c.GetProperty("args").EnumerateArray().ToList();
 
-    private static Dictionary<string, JsonElement> Kw(JsonElement c) =>
+    internal static Dictionary<string, JsonElement> Kw(JsonElement c) =>
         c.GetProperty("kw").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
 
     private static int[] MethodOrder(JsonElement c) => c.TryGetProperty("method_args", out var o)
@@ -232,7 +232,7 @@ public class VariantsTests
 
     // ---- a small binder for Python-style calls (positional + keyword arguments) over C# overloads
 
-    private static MethodInfo[] FunctionCandidates(string op, bool functional)
+    internal static MethodInfo[] FunctionCandidates(string op, bool functional)
     {
         var type = functional ? typeof(torch.nn.functional) : typeof(torch);
         return type.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == op && !m.IsGenericMethodDefinition).ToArray();
@@ -241,7 +241,7 @@ public class VariantsTests
     private static MethodInfo[] MethodCandidates(string name) =>
         typeof(Tensor).GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.Name == name && !m.IsGenericMethodDefinition).ToArray();
 
-    private static object Normalize(object? r) => r switch
+    internal static object Normalize(object? r) => r switch
     {
         Tensor t => t,
         bool b => b,
@@ -251,7 +251,7 @@ public class VariantsTests
         _ => r,
     };
 
-    private static object? Call(MethodInfo[] candidates, object? self, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out = null)
+    internal static object? Call(MethodInfo[] candidates, object? self, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out = null)
     {
         if (candidates.Length == 0) throw new MissingMethodException("no such method");
         (MethodInfo m, object?[] a, int cost)? best = null;

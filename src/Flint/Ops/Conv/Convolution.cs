@@ -52,10 +52,10 @@ namespace Flint.Ops.Conv
         /// A [rows, cols] float32 work buffer (contents undefined) kept per thread, for the products of one sample chunk
         /// (nothing keeps a reference to it past the chunk); other dtypes get a new tensor.
         /// </summary>
-        private static Tensor Work(long rows, long cols, DType ct)
+        private static Tensor Work(long rows, long cols, DType ct, Device device)
         {
             long count = rows * cols;
-            if (ct != DType.Float32 || count > 1 << 22) return Tensor.Empty([rows, cols], ct);
+            if (ct != DType.Float32 || count > 1 << 22 || device.type != DeviceType.CPU) return Tensor.Empty([rows, cols], ct, device);
             var slot = scratchColumns;
             if (slot is null || slot.Length < count) scratchColumns = slot = new float[Math.Max(count, 1024)];
             return new Tensor(new CpuStorage(ct, slot), [rows, cols], [cols, 1], 0);
@@ -79,14 +79,14 @@ namespace Flint.Ops.Conv
             var g = p.G; int groups = p.Groups;
             long n = x4._shape[0], ci = x4._shape[1], co = w4._shape[0], l = g.OutPlane;
             long cog = co / groups, k = ci / groups * g.KH * g.KW;
-            var y = Tensor.Empty([n, co, g.OH, g.OW], ct);
+            var y = Tensor.Empty([n, co, g.OH, g.OW], ct, x.device);
             var biasCols = b is null ? null : Elementwise.As(b, ct).contiguous();
             if (biasCols is not null) biasCols = View(biasCols, [co, l], [biasCols._strides[0], 0]);
             var wv = View(w4, [groups, cog, k], [cog * k, k, 1]);
             bool pointwise = IsPointwise(g);
             ForSamples(n, (b0, b1) =>
             {
-                var cols = pointwise ? null : Work(ci * g.KH * g.KW, l, ct);
+                var cols = pointwise ? null : Work(ci * g.KH * g.KW, l, ct, x.device);
                 for (long bi = b0; bi < b1; bi++)
                 {
                     var src = Columns(x4, bi, g, cols);
@@ -108,12 +108,12 @@ namespace Flint.Ops.Conv
             var g = p.G; int groups = p.Groups;
             long n = gy4._shape[0], co = w4._shape[0], ci = w4._shape[1] * groups, l = g.OutPlane, plane = (long)g.H * g.W;
             long cog = co / groups, k = ci / groups * g.KH * g.KW;
-            var gx = Tensor.Empty([n, ci, g.H, g.W], ct);
+            var gx = Tensor.Empty([n, ci, g.H, g.W], ct, gy.device);
             var wt = View(w4, [groups, k, cog], [cog * k, 1, k]);
             bool direct = IsPointwise(g);
             ForSamples(n, (b0, b1) =>
             {
-                var gcols = direct ? null : Work(ci * g.KH * g.KW, l, ct);
+                var gcols = direct ? null : Work(ci * g.KH * g.KW, l, ct, gy.device);
                 for (long bi = b0; bi < b1; bi++)
                 {
                     var dst = gcols ?? View(gx, [ci, plane], [plane, 1], bi * ci * plane);
@@ -142,14 +142,14 @@ namespace Flint.Ops.Conv
             var g = p.G; int groups = p.Groups;
             long n = x4._shape[0], ci = x4._shape[1], co = gy4._shape[1], l = g.OutPlane;
             long cog = co / groups, k = ci / groups * g.KH * g.KW;
-            var gw = Tensor.Empty([co, ci / groups, g.KH, g.KW], ct);
+            var gw = Tensor.Empty([co, ci / groups, g.KH, g.KW], ct, x.device);
             int parts = (int)Math.Clamp(n, 1, WeightGradParts);
-            var partial = parts == 1 ? gw : Tensor.Empty([parts, co * k], ct);
+            var partial = parts == 1 ? gw : Tensor.Empty([parts, co * k], ct, x.device);
             bool pointwise = IsPointwise(g);
             if (n == 0) gw.Backend.Fill(gw, 0);
             ForSamples(n == 0 ? 0 : parts, (p0, p1) =>
             {
-                var cols = pointwise ? null : Work(ci * g.KH * g.KW, l, ct);
+                var cols = pointwise ? null : Work(ci * g.KH * g.KW, l, ct, x.device);
                 for (long part = p0; part < p1; part++)
                 {
                     long s0 = part * n / parts, s1 = (part + 1) * n / parts;

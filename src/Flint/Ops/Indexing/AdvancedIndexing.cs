@@ -104,6 +104,14 @@ internal static class AdvancedIndexing
     /// <summary>Checks every index against <paramref name="size"/> and wraps negatives: a fresh contiguous int64 tensor.</summary>
     internal static Tensor Normalize(Tensor index, long size, int dimForMessage, Func<long, string>? message = null, bool runtimeError = false, bool wrap = true)
     {
+        // a meta index has no values to check or wrap (PyTorch skips the check there too)
+        if (index.is_meta)
+        {
+            // except that nothing fits a dimension of size 0
+            if (size == 0 && index.numel() > 0 && message is null)
+                throw runtimeError ? new ArgumentException("index is out of bounds for dimension with size 0") : new IndexOutOfRangeException("index is out of bounds for dimension with size 0");
+            return Tensor.Empty(index._shape, DType.Int64, index.device);
+        }
         var v = index.ToLongArray();
         for (int i = 0; i < v.Length; i++)
         {

@@ -149,7 +149,7 @@ namespace Flint
                 return Autograd.Differentiation.InPlace(this, old => old.index_fill(dim, index, value));
             if (value.ndim != 0)
                 throw new ArgumentException($"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
-            return index_fill_(dim, index, value.ToScalar());
+            return index_fill_(dim, index, value.ValueFor(this));
         }
 
         public Tensor index_fill(long dim, Tensor index, Scalar value)

@@ -15,6 +15,8 @@ namespace Flint
             if (shape.Length == 0) shape = [1];
             var m = mask.dtype == @bool ? mask : mask.to(@bool);
             Autograd.Differentiation.CheckOut(@out, input);
+            // the output's size is the number of true elements, which meta tensors do not hold
+            if (input.is_meta || m.is_meta) throw MetaStorage.NoKernel("aten::masked_select");
             var own = input._shape;
             var r = Autograd.Recording.Op("MaskedSelectBackward0", [input], () => AdvancedIndexing.Index(input.expand(shape), [m.expand(shape)]),
                 (g, _) => [Autograd.Recording.SumToShape(zeros(shape, g.dtype, g.device).masked_scatter(m.expand(shape), g), own)]);
@@ -86,7 +88,7 @@ namespace Flint
                 throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
             if (Autograd.Differentiation.NeedsInPlace(this, value))
                 return Autograd.Differentiation.InPlace(this, old => { CheckInPlaceMask(mask); return old.masked_fill(mask, value); });
-            return masked_fill_(mask, value.ToScalar());
+            return masked_fill_(mask, value.ValueFor(this));
         }
 
         public Tensor masked_fill(Tensor mask, Scalar value)
@@ -109,13 +111,13 @@ namespace Flint
             {
                 // MaskedFillBackward1: the value gets the sum of the gradient at the filled positions
                 var self = this;
-                return Autograd.Recording.Op("MaskedFillBackward1", [this, value], () => self.masked_fill(mask, value.ToScalar()), (g, _) =>
+                return Autograd.Recording.Op("MaskedFillBackward1", [this, value], () => self.masked_fill(mask, value.ValueFor(self)), (g, _) =>
                 [
                     self.requires_grad ? Autograd.Recording.SumToShape(g.masked_fill(mask, 0), self._shape) : null,
                     (g * mask.to(g.dtype)).sum().to(value.dtype),
                 ]);
             }
-            return masked_fill(mask, value.ToScalar());
+            return masked_fill(mask, value.ValueFor(this));
         }
 
         public Tensor masked_select(Tensor mask) => torch.masked_select(this, mask);
@@ -131,6 +133,7 @@ namespace Flint
                 throw new ArgumentException($"masked_scatter: expected self and source to have same dtypes but got{dtype.LegacyName} and {source.dtype.LegacyName}");
             mask.expand(_shape);
             var m = (mask.dtype == DType.Bool ? mask : mask.to(DType.Bool)).expand(_shape);
+            if (is_meta) { Autograd.AutogradHooks.CheckInPlace(this); BumpVersion(); return this; }   // as PyTorch 2's meta kernel: self keeps its layout
             var nz = Backend.Nonzero(m);
             long n = nz._shape[0];
             if (n > source.numel()) throw new ArgumentException("Number of elements of source < number of ones in mask");

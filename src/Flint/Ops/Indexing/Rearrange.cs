@@ -209,7 +209,7 @@ namespace Flint.Ops
             for (long i = 0; i < rows; i++)
                 for (long j = 0; j < cols; j++)
                     keep[i * cols + j] = lower ? j - i <= k : j - i >= k;
-            var drop = torch.from_array(keep, rows, cols).logical_not();
+            var drop = torch.from_array(keep, rows, cols).logical_not().to(input.device);
             if (inPlace)
             {
                 if (Autograd.Differentiation.NeedsInPlace(input))

@@ -28,6 +28,8 @@ Case fields:
              order after self: null when it does not require grad, "none" when its .grad stays None, else the
              gradient) and "kw_grads" (the same per keyword); or "error"/"type" where PyTorch refuses the call
              ("stage": "forward") or its backward ("stage": "backward", after grad_fn and y).
+  plain      the same with self a tensor outside the graph (y = self.clone(), no "x"/"x_grad") and only the other
+             floating tensor arguments requiring grad; absent when there are none.
 Operator records (op "operator"): {"pyop", "a", "b", "res"} for a <pyop> b (b absent for unary operators).
 """
 import os
@@ -577,6 +579,10 @@ def record(c):
     nl = nonleaf(c, order)
     if nl is not None:
         rec["nonleaf"] = nl
+        if not c["view"]:
+            pl = nonleaf(c, order, plain=True)
+            if pl is not None:
+                rec["plain"] = pl
     if has["fn"] and module == "torch" and ref_err is None and not isinstance(ref, (bool, float, int)):
         if isinstance(ref, (tuple, list)) and op in ("unbind", "split", "chunk"):
             pass  # these return views; PyTorch has no out=
@@ -599,8 +605,10 @@ def record(c):
     return rec
 
 
-def nonleaf(c, order):
-    """The in-place form on a non-leaf y = x * 1.5 (or a view, c["view"]): grad_fn, y, and every input's gradient."""
+def nonleaf(c, order, plain=False):
+    """The in-place form on a non-leaf y = x * 1.5 (or a view, c["view"]): grad_fn, y, and every input's gradient.
+
+    plain: self instead is a tensor outside the graph and only the other arguments require grad (None when none can)."""
     op = c["op"]
     a, kw = call_args(c)
     a = [a[i] for i in order]
@@ -610,8 +618,8 @@ def nonleaf(c, order):
     if op not in INPLACE_PY and not hasattr(torch.Tensor, op + "_"):
         return None
     x = (self0 / 1.5).requires_grad_()
-    rec = {"method": op + "_", "x": enc(x)}
-    if c["view"]:
+    rec = {"method": op + "_"} if plain else {"method": op + "_", "x": enc(x)}
+    if c["view"] and not plain:
         rec["view"] = c["view"]
     others = {}
     for i in range(1, len(a)):
@@ -623,8 +631,12 @@ def nonleaf(c, order):
         if isinstance(v, torch.Tensor) and v.is_floating_point():
             v.requires_grad_()
             kw_others[k] = v
+    if plain and not others and not kw_others:
+        return None
     try:
-        if c["view"] == "leaf":
+        if plain:
+            y = self0.clone()
+        elif c["view"] == "leaf":
             y = x.view(x.shape)
         elif c["view"] == "nonleaf":
             y = (x * 1.5).view(x.shape)
@@ -649,7 +661,8 @@ def nonleaf(c, order):
 
     def grad_of(t):
         return "none" if t.grad is None else enc(t.grad.detach().clone(memory_format=torch.contiguous_format))
-    rec["x_grad"] = grad_of(x)
+    if not plain:
+        rec["x_grad"] = grad_of(x)
     rec["grads"] = [grad_of(others[i]) if i in others else None for i in range(1, len(a))]
     rec["kw_grads"] = {k: grad_of(v) for k, v in kw_others.items()}
     return rec

@@ -48,8 +48,12 @@ internal static class Differentiation
             using (new GradModeScope(false)) old = self.clone();
             old.SetHistory(previous, self.OutputNr);
         }
+        else if (self.requires_grad)
+            using (new GradModeScope(true)) old = self.clone();
         else
-            using (new GradModeScope(true)) old = self.requires_grad ? self.clone() : self.detach();
+            // self is outside the graph (only another input requires grad): still a copy of its value, not a detached
+            // alias, since the formula may save it (fmod_'s other gradient, clamp_'s bounds) while self is overwritten
+            using (new GradModeScope(false)) old = self.clone();
         var r = outOfPlace(old);
         using (new GradModeScope(false)) self.Backend.Copy(self, r);
         self.BumpVersion();

@@ -197,7 +197,13 @@ public class VariantsTests
     /// </summary>
     private static void CheckNonLeaf(JsonElement c)
     {
-        if (!c.TryGetProperty("nonleaf", out var rec)) return;
+        if (c.TryGetProperty("nonleaf", out var nonleaf)) CheckInGraph(c, nonleaf);
+        if (c.TryGetProperty("plain", out var plain)) CheckInGraph(c, plain);
+    }
+
+    /// <remarks>A "plain" record: self is outside the graph and only the other arguments require grad.</remarks>
+    private static void CheckInGraph(JsonElement c, JsonElement rec)
+    {
         string method = rec.GetProperty("method").GetString()!;
         NonLeaf(c, rec, $"Tensor.{method}", (self, rest, kw, pre, preKw) => Call(MethodCandidates(method), self, rest, kw, null, pre, preKw));
         var fns = FunctionCandidates(method, false);
@@ -226,7 +232,8 @@ public class VariantsTests
         var order = MethodOrder(c);
         var rest = order.Skip(1).Select(i => args[i]).ToList();
         var kw = Kw(c);
-        var x = Reference.Tensor(rec.GetProperty("x")).requires_grad_();
+        bool plain = !rec.TryGetProperty("x", out var xe);
+        var x = plain ? Reference.Tensor(args[order[0]]) : Reference.Tensor(xe).requires_grad_();
         var pre = new Dictionary<int, Tensor>();
         for (int j = 0; j < rest.Count; j++)
             if (IsFloatTensor(rest[j])) pre[j] = Reference.Tensor(rest[j]).requires_grad_();
@@ -234,7 +241,8 @@ public class VariantsTests
         string stage = rec.TryGetProperty("stage", out var st) ? st.GetString()! : "";
         string view = rec.TryGetProperty("view", out var v) ? v.GetString()! : "";
 
-        Tensor y = view switch
+        string where = plain ? "a tensor outside the graph" : "a non-leaf";
+        Tensor y = plain ? x : view switch
         {
             "leaf" => x.view(x.shape),
             "nonleaf" => (x * 1.5).view(x.shape),
@@ -248,33 +256,33 @@ public class VariantsTests
         }
         if (stage == "forward")
         {
-            ExpectError(rec, () => Forward(), $"{form} on a non-leaf");
+            ExpectError(rec, () => Forward(), $"{form} on {where}");
             return;
         }
         try { Forward(); }
         catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
         {
-            throw new Xunit.Sdk.XunitException($"{form} on a non-leaf threw {ex.GetType().Name}: {ex.Message}");
+            throw new Xunit.Sdk.XunitException($"{form} on {where} threw {ex.GetType().Name}: {ex.Message}");
         }
         var gradFn = rec.GetProperty("grad_fn");
         string? expectedFn = gradFn.ValueKind == JsonValueKind.Null ? null : gradFn.GetString();
         // the recorded name is Python's type(grad_fn).__name__: name() without its C++ namespace
         string? actualFn = y.grad_fn?.name() is { } n ? n[(n.LastIndexOf("::", StringComparison.Ordinal) + 1)..].TrimStart(':') : null;
-        Assert.True(expectedFn == actualFn, $"{form} on a non-leaf: grad_fn {actualFn ?? "None"}, PyTorch's {expectedFn ?? "None"}");
-        if (rec.TryGetProperty("y", out var ye)) Reference.AssertClose(Reference.Tensor(ye), y.detach(), $"{form} on a non-leaf: y");
+        Assert.True(expectedFn == actualFn, $"{form} on {where}: grad_fn {actualFn ?? "None"}, PyTorch's {expectedFn ?? "None"}");
+        if (rec.TryGetProperty("y", out var ye)) Reference.AssertClose(Reference.Tensor(ye), y.detach(), $"{form} on {where}: y");
         if (stage == "backward")
         {
-            ExpectError(rec, () => y.sum().backward(), $"{form} on a non-leaf: backward");
+            ExpectError(rec, () => y.sum().backward(), $"{form} on {where}: backward");
             return;
         }
         try { y.sum().backward(); }
-        catch (Exception ex) { throw new Xunit.Sdk.XunitException($"{form} on a non-leaf: backward threw {ex.GetType().Name}: {ex.Message}"); }
-        CheckGrad(rec.GetProperty("x_grad"), x, $"{form} on a non-leaf: x.grad");
+        catch (Exception ex) { throw new Xunit.Sdk.XunitException($"{form} on {where}: backward threw {ex.GetType().Name}: {ex.Message}"); }
+        if (!plain) CheckGrad(rec.GetProperty("x_grad"), x, $"{form} on {where}: x.grad");
         var grads = rec.GetProperty("grads").EnumerateArray().ToList();
         for (int j = 0; j < grads.Count; j++)
-            if (grads[j].ValueKind != JsonValueKind.Null) CheckGrad(grads[j], pre[j], $"{form} on a non-leaf: argument {j + 1}'s grad");
+            if (grads[j].ValueKind != JsonValueKind.Null) CheckGrad(grads[j], pre[j], $"{form} on {where}: argument {j + 1}'s grad");
         foreach (var p in rec.GetProperty("kw_grads").EnumerateObject())
-            CheckGrad(p.Value, preKw[p.Name], $"{form} on a non-leaf: {p.Name}.grad");
+            CheckGrad(p.Value, preKw[p.Name], $"{form} on {where}: {p.Name}.grad");
     }
 
     private static void CheckGrad(JsonElement expected, Tensor t, string context)

@@ -23,7 +23,8 @@ Case fields:
                x = <"x">.requires_grad_(); y = x * 1.5; <other floating tensor args>.requires_grad_(); y.<method>(...);
                y.sum().backward()
              with "method" (Flint's Tensor method; PyTorch's own in-place call where it has no Tensor.<op>_), "view"
-             (when y is instead a view of x or of x * 1.5), "grad_fn" (type(y.grad_fn).__name__, null for none),
+             (y is instead x.view(x.shape): "leaf", (x * 1.5).view(x.shape): "nonleaf", (x * 1.5)[:, 1:3]: "narrow",
+             or x itself: "leaf_self"), "grad_fn" (type(y.grad_fn).__name__, null for none),
              "y" (y after the call; absent for random fills), "x_grad", "grads" (per positional argument in method
              order after self: null when it does not require grad, "none" when its .grad stays None, else the
              gradient) and "kw_grads" (the same per keyword); or "error"/"type" where PyTorch refuses the call
@@ -380,6 +381,19 @@ case("cumsum", Z, 1, view="nonleaf", name="cumsum_nonleaf_view")
 case("clamp", Z, min=-0.5, max=0.5, view="nonleaf", name="clamp_nonleaf_view")
 case("relu", Z, view="leaf", name="relu_leaf_view")
 case("detach", X)
+# the leaf itself: refused by every path (the fills and comparisons too)
+for op, args in [("add", (Y,)), ("exp", ()), ("zero", ()), ("normal", ()), ("copy", (Z,)), ("eq", (0.0,)),
+                 ("cumsum", (1,)), ("addmm", None), ("scatter", (1, IDX, 2.5))]:
+    if op == "addmm":
+        case(op, C5, A, M, view="leaf_self", name=f"{op}_leaf_self")
+    else:
+        case(op, X, *args, view="leaf_self", name=f"{op}_leaf_self", forms="inplace" if op == "normal" else None)
+# a strided view (a narrow) of a non-leaf: CopySlices over the view's node
+for op, args, kw in [("exp", (), {}), ("mul", (2.5,), {}), ("clamp", (), {"min": -0.25}), ("fill", (1.5,), {}),
+                     ("zero", (), {}), ("cumsum", (1,), {}), ("eq", (0.0,), {}), ("round", (), {"decimals": 1}),
+                     ("sigmoid", (), {}), ("asinh", (), {}), ("uniform", (), {})]:
+    case(op, X, *args, view="narrow", name=f"{op}_narrow_view", forms="inplace" if op == "uniform" else None, **kw)
+case("elu", Z, view="narrow", module="F", name="elu_narrow_view")
 # random fills: their values are not compared, only that they cut the gradient as PyTorch's do
 case("normal", X, forms="inplace")
 case("normal", X, 2.0, 0.5, forms="inplace", name="normal_args")
@@ -638,6 +652,10 @@ def nonleaf(c, order, plain=False):
             y = self0.clone()
         elif c["view"] == "leaf":
             y = x.view(x.shape)
+        elif c["view"] == "leaf_self":
+            y = x
+        elif c["view"] == "narrow":
+            y = (x * 1.5)[:, 1:3]
         elif c["view"] == "nonleaf":
             y = (x * 1.5).view(x.shape)
         else:

@@ -246,6 +246,8 @@ public class VariantsTests
         {
             "leaf" => x.view(x.shape),
             "nonleaf" => (x * 1.5).view(x.shape),
+            "leaf_self" => x,
+            "narrow" => (x * 1.5).narrow(1, 1, 2),
             _ => x * 1.5,
         };
         object? Forward()

@@ -307,7 +307,20 @@ public class VariantsTests
         Assert.True(ex is not null, $"{context}: no error, PyTorch raises \"{expected}\"");
         Assert.True(ex!.Message.Contains(expected) || expected.Contains(ex.Message),
             $"{context}: error \"{ex.Message}\" does not match PyTorch's \"{expected}\"");
+        string type = rec.GetProperty("type").GetString()!;
+        Assert.True(TypeMatches(type, ex), $"{context}: {ex.GetType().Name} for PyTorch's {type}");
     }
+
+    /// <summary>The exception types PyTorch's error types map to.</summary>
+    private static bool TypeMatches(string pyType, Exception e) => pyType switch
+    {
+        "RuntimeError" => e is InvalidOperationException or ArgumentException or NotSupportedException
+            && e is not ArgumentOutOfRangeException and not ArgumentNullException,
+        "NotImplementedError" => e is NotSupportedException or NotImplementedException,
+        "IndexError" => e is IndexOutOfRangeException,
+        "ValueError" or "TypeError" => e is ArgumentException and not ArgumentOutOfRangeException and not ArgumentNullException,
+        _ => false,
+    };
 
     // ---- operators
 

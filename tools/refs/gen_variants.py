@@ -334,6 +334,7 @@ for op in ["eq", "ne", "lt", "le", "gt", "ge"]:
     case(op, X, XI, name=f"{op}_float_int")
 for op in ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"]:
     case(op, X, Z, name=f"{op}_float")
+    case(op, X, 3, name=f"{op}_float_scalar")
 case("bitwise_not", X, name="bitwise_not_float")
 case("logical_not", X, name="logical_not_float")
 case("cumsum", Z, 0, name="cumsum_dim0")

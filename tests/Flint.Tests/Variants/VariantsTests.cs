@@ -393,6 +393,52 @@ public class VariantsTests
     private static object? Call(MethodInfo[] candidates, object? self, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out = null,
         Dictionary<int, Tensor>? pre = null, Dictionary<string, Tensor>? preKw = null)
     {
+        var (m, a) = Bind(candidates, args, kw, @out, pre, preKw);
+        try { return m.Invoke(self, a); }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The overloads the non-leaf and plain records call (the Tensor method, and the torch function where Flint has
+    /// one), found by binding each record's arguments as the replay does.
+    /// </summary>
+    internal static IEnumerable<MethodInfo> InPlaceOverloadsCalled()
+    {
+        foreach (var c in OpCases)
+            foreach (var key in new[] { "nonleaf", "plain" })
+            {
+                if (!c.TryGetProperty(key, out var rec)) continue;
+                string method = rec.GetProperty("method").GetString()!;
+                var args = Args(c);
+                var order = MethodOrder(c);
+                var rest = order.Skip(1).Select(i => args[i]).ToList();
+                var kw = Kw(c);
+                var pre = new Dictionary<int, Tensor>();
+                for (int j = 0; j < rest.Count; j++)
+                    if (IsFloatTensor(rest[j])) pre[j] = Reference.Tensor(rest[j]);
+                var preKw = kw.Where(p => IsFloatTensor(p.Value)).ToDictionary(p => p.Key, p => Reference.Tensor(p.Value));
+                MethodInfo? m = null;
+                try { m = Bind(MethodCandidates(method), rest, kw, null, pre, preKw).m; } catch (MissingMethodException) { }
+                if (m is not null) yield return m;
+                var fns = FunctionCandidates(method, false);
+                if (fns.Length == 0) continue;
+                var all = new List<JsonElement> { default };
+                all.AddRange(rest);
+                var shifted = pre.ToDictionary(p => p.Key + 1, p => p.Value);
+                shifted[0] = Reference.Tensor(args[order[0]]);
+                MethodInfo? f = null;
+                try { f = Bind(fns, all, kw, null, shifted, preKw).m; } catch (MissingMethodException) { }
+                if (f is not null) yield return f;
+            }
+    }
+
+    private static (MethodInfo m, object?[] a) Bind(MethodInfo[] candidates, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out,
+        Dictionary<int, Tensor>? pre, Dictionary<string, Tensor>? preKw)
+    {
         if (candidates.Length == 0) throw new MissingMethodException("no such method");
         (MethodInfo m, object?[] a, int cost)? best = null;
         foreach (var m in candidates)
@@ -403,12 +449,7 @@ public class VariantsTests
             var sig = string.Join(", ", args.Select(Describe).Concat(kw.Select(p => $"{p.Key}={Describe(p.Value)}")).Concat(@out is null ? [] : ["out"]));
             throw new MissingMethodException($"no overload of {candidates[0].Name} takes ({sig})");
         }
-        try { return best.Value.m.Invoke(self, best.Value.a); }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        return (best.Value.m, best.Value.a);
     }
 
     private static string Describe(JsonElement e) => e.ValueKind switch

@@ -19,6 +19,18 @@ Case fields:
   res        outcome of the function form (of the method when there is no function)
   inplace    outcome of Tensor.<op>_ on a clone of self (the clone after the call), with "bump": version change
   out        outcome of torch.<op>(..., out=o) with o empty of the result's shape and dtype, with "same_storage"
+  nonleaf    the in-place form run as a user would on a non-leaf, when self is floating:
+               x = <"x">.requires_grad_(); y = x * 1.5; <other floating tensor args>.requires_grad_(); y.<method>(...);
+               y.sum().backward()
+             with "method" (Flint's Tensor method; PyTorch's own in-place call where it has no Tensor.<op>_), "view"
+             (y is instead x.view(x.shape): "leaf", (x * 1.5).view(x.shape): "nonleaf", (x * 1.5)[:, 1:3]: "narrow",
+             or x itself: "leaf_self"), "grad_fn" (type(y.grad_fn).__name__, null for none),
+             "y" (y after the call; absent for random fills), "x_grad", "grads" (per positional argument in method
+             order after self: null when it does not require grad, "none" when its .grad stays None, else the
+             gradient) and "kw_grads" (the same per keyword); or "error"/"type" where PyTorch refuses the call
+             ("stage": "forward") or its backward ("stage": "backward", after grad_fn and y).
+  plain      the same with self a tensor outside the graph (y = self.clone(), no "x"/"x_grad") and only the other
+             floating tensor arguments requiring grad; absent when there are none.
 Operator records (op "operator"): {"pyop", "a", "b", "res"} for a <pyop> b (b absent for unary operators).
 """
 import os
@@ -51,11 +63,17 @@ IDX = torch.tensor([[0, 3], [2, 2], [1, 0]])
 SRC = torch.tensor([[10.0, 20.0], [30.0, 40.0], [50.0, 60.0]])
 UI = torch.tensor([3, 1, 3, 2, 1, 5, 2, 3])
 
+C5 = torch.linspace(-1, 1.2, 15).reshape(3, 5)               # self of addmm (A @ M is 3 x 5)
+C35 = torch.linspace(0.8, -1.1, 30).reshape(2, 3, 5)         # self of baddbmm (A3 @ B3 is 2 x 3 x 5)
+S12 = torch.linspace(2.0, -3.5, 12).reshape(3, 4)            # masked_scatter's source
+
 CASES = []
 
 
-def case(op, *args, module="torch", method_args=None, name=None, **kw):
-    CASES.append(dict(op=op, args=list(args), kw=kw, module=module, method_args=method_args, name=name))
+def case(op, *args, module="torch", method_args=None, name=None, forms=None, view=None, **kw):
+    """forms="inplace": only Tensor.<op>_ is checked (random fills); view: run the non-leaf record on a view."""
+    CASES.append(dict(op=op, args=list(args), kw=kw, module=module, method_args=method_args, name=name, forms=forms,
+                      view=view))
 
 
 # ---- elementwise binary arithmetic
@@ -288,6 +306,127 @@ case("index_select", XI, 0, torch.tensor([2, 0]), name="index_select_int")
 case("cat", {"tensors": [XI, YI]}, 0, name="cat_int")
 case("gather", X, 0, torch.tensor([[2, 1, 0, 0]]), name="gather_dim0")
 
+# ---- in-place forms: every public Tensor.<op>_ of Flint, each also run on a non-leaf (see "nonleaf" above)
+for op, t in [("acosh", XP + 1), ("asinh", Z), ("atanh", X), ("erfc", Z), ("erfinv", X), ("arccos", X), ("arcsin", X),
+              ("arctan", Z), ("arccosh", XP + 1), ("arcsinh", Z), ("arctanh", X), ("negative", Z), ("absolute", Z),
+              ("sgn", Z), ("fix", Z * 3), ("logit", XP)]:
+    case(op, t)
+case("logit", XP, 0.2, name="logit_eps")
+for op in ["hypot", "copysign", "arctan2"]:
+    case(op, X, Z)
+case("copysign", X, -2.0, name="copysign_scalar")
+case("floor_divide", Z, Y)
+case("floor_divide", Z, 0.5, name="floor_divide_scalar")
+case("floor_divide", XI, YI, name="floor_divide_int")
+for op in ["clamp_min", "clamp_max"]:
+    case(op, Z, 0.25, name=f"{op}_scalar")
+    case(op, Z, X, name=f"{op}_tensor")
+case("pow", XP, torch.tensor(2.0), name="pow_tensor_0dim")
+case("mul", X, torch.tensor(2.0), name="mul_tensor_0dim")
+case("div", X, Y, rounding_mode="trunc", name="div_trunc_float")
+# mixed dtypes: the other operand's gradient comes back in its own dtype; an int other takes no gradient
+case("add", X, Y.double(), alpha=0.5, name="add_float64_other")
+case("mul", X, YI, name="mul_int_other")
+case("sub", X.double(), Y, name="sub_float64_self")
+case("eq", X, X.double(), name="eq_float64_other")
+case("lerp", X, Y, XP.double(), name="lerp_float64_weight")
+for op in ["eq", "ne", "lt", "le", "gt", "ge"]:
+    case(op, X, XI, name=f"{op}_float_int")
+for op in ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"]:
+    case(op, X, Z, name=f"{op}_float")
+    case(op, X, 3, name=f"{op}_float_scalar")
+case("bitwise_not", X, name="bitwise_not_float")
+case("logical_not", X, name="logical_not_float")
+case("cumsum", Z, 0, name="cumsum_dim0")
+case("cumprod", X, 0, name="cumprod_dim0")
+case("tril", X)
+case("tril", X, 1, name="tril_diagonal")
+case("triu", X)
+case("triu", X, -1, name="triu_diagonal")
+case("addmm", C5, A, M)
+case("addmm", C5, A, M, beta=0.5, alpha=2, name="addmm_beta_alpha")
+case("addmm", C5, A, M, beta=0, name="addmm_beta0")
+case("addmv", W3, A, V4)
+case("addmv", W3, A, V4, beta=0.5, alpha=-2, name="addmv_beta_alpha")
+case("baddbmm", C35, A3, B3)
+case("baddbmm", C35, A3, B3, beta=2, alpha=0.5, name="baddbmm_beta_alpha")
+case("scatter", X, 1, IDX, SRC, reduce="add", name="scatter_src_reduce_add")
+case("scatter", X, 1, IDX, 2.5, reduce="multiply", name="scatter_value_reduce_multiply")
+for red in ["sum", "prod", "mean", "amax", "amin"]:
+    case("scatter_reduce", X, 1, IDX, SRC, red, name=f"scatter_reduce_{red}")
+case("scatter_reduce", X, 1, IDX, SRC, "amax", include_self=False, name="scatter_reduce_amax_exclude_self")
+XZ = X.clone()
+XZ[0, 0] = 0.0
+XZ[2, 0] = 0.0
+SRCZ = torch.tensor([[0.0, 2.0], [0.0, 0.0], [5.0, 0.0]])   # a lone zero, two zeros at one target, a zero with a zero self
+case("scatter_reduce", XZ, 1, IDX, SRCZ, "prod", name="scatter_reduce_prod_zeros")
+case("scatter_reduce", XZ, 1, IDX, SRCZ, "prod", include_self=False, name="scatter_reduce_prod_zeros_exclude_self")
+case("scatter_reduce", X, 1, IDX, SRC, "mean", include_self=False, name="scatter_reduce_mean_exclude_self")
+case("index_add", X, 1, torch.tensor([3, 0]), SRC)
+case("index_add", X, 0, torch.tensor([2, 0, 2]), Z, alpha=2.0, name="index_add_alpha")
+case("index_fill", X, 1, torch.tensor([3, 0]), 2.5)
+case("index_fill", X, 0, torch.tensor([1]), torch.tensor(-2.0), name="index_fill_tensor")
+case("index_copy", X, 1, torch.tensor([3, 0]), SRC)
+case("masked_scatter", X, B1, S12)
+case("masked_fill", X, B1, 0.0, view="nonleaf", name="masked_fill_nonleaf_view")
+case("put", X, torch.tensor([1, 5, 10]), torch.tensor([9.0, 8.0, 7.0]))
+case("put", X, torch.tensor([1, 1, 10]), torch.tensor([9.0, 8.0, 7.0]), accumulate=True, name="put_accumulate")
+case("fill", X, -1.0, view="nonleaf", name="fill_nonleaf_view")
+case("zero", X, view="leaf", name="zero_leaf_view")
+case("add", X, Y, view="leaf", name="add_leaf_view")
+case("add", X, Y, alpha=2, view="nonleaf", name="add_nonleaf_view")
+case("exp", Z, view="nonleaf", name="exp_nonleaf_view")
+case("exp", Z, view="leaf", name="exp_leaf_view")
+case("copy", X, Z, view="nonleaf", name="copy_nonleaf_view")
+case("cumsum", Z, 1, view="nonleaf", name="cumsum_nonleaf_view")
+case("clamp", Z, min=-0.5, max=0.5, view="nonleaf", name="clamp_nonleaf_view")
+case("relu", Z, view="leaf", name="relu_leaf_view")
+case("detach", X)
+# the leaf itself: refused by every path (the fills and comparisons too)
+for op, args in [("add", (Y,)), ("exp", ()), ("zero", ()), ("normal", ()), ("copy", (Z,)), ("eq", (0.0,)),
+                 ("cumsum", (1,)), ("addmm", None), ("scatter", (1, IDX, 2.5))]:
+    if op == "addmm":
+        case(op, C5, A, M, view="leaf_self", name=f"{op}_leaf_self")
+    else:
+        case(op, X, *args, view="leaf_self", name=f"{op}_leaf_self", forms="inplace" if op == "normal" else None)
+# a strided view (a narrow) of a non-leaf: CopySlices over the view's node
+for op, args, kw in [("exp", (), {}), ("mul", (2.5,), {}), ("clamp", (), {"min": -0.25}), ("fill", (1.5,), {}),
+                     ("zero", (), {}), ("cumsum", (1,), {}), ("eq", (0.0,), {}), ("round", (), {"decimals": 1}),
+                     ("sigmoid", (), {}), ("asinh", (), {}), ("uniform", (), {})]:
+    case(op, X, *args, view="narrow", name=f"{op}_narrow_view", forms="inplace" if op == "uniform" else None, **kw)
+case("elu", Z, view="narrow", module="F", name="elu_narrow_view")
+# random fills: their values are not compared, only that they cut the gradient as PyTorch's do
+case("normal", X, forms="inplace")
+case("normal", X, 2.0, 0.5, forms="inplace", name="normal_args")
+case("uniform", X, forms="inplace")
+case("uniform", X, -2.0, 3.0, forms="inplace", name="uniform_args")
+case("bernoulli", X, 0.3, forms="inplace")
+case("bernoulli", X, XP, forms="inplace", name="bernoulli_tensor_p")
+case("exponential", X, forms="inplace")
+case("random", X, forms="inplace")
+case("random", X, 0, 10, forms="inplace", name="random_range")
+case("random", X, 10, forms="inplace", name="random_to")
+# activations whose in-place form is torch.nn.functional's (Flint has them as Tensor methods too)
+for op in ["elu", "selu", "leaky_relu", "hardtanh", "relu6", "mish"]:
+    case(op, Z * 4, module="F")
+case("elu", Z * 4, alpha=0.5, module="F", name="elu_alpha")
+case("leaky_relu", Z * 4, 0.2, module="F", name="leaky_relu_slope")
+case("hardtanh", Z * 4, -2.0, 3.0, module="F", name="hardtanh_bounds")
+
+RANDOM_FILLS = {"normal", "uniform", "bernoulli", "exponential", "random"}
+
+# the in-place call where PyTorch has no Tensor.<op>_ (Flint's method is still named <op>_)
+INPLACE_PY = {
+    "elu": lambda y, *a, **k: F.elu_(y, *a, **k),
+    "selu": lambda y, *a, **k: torch.selu_(y, *a, **k),
+    "leaky_relu": lambda y, *a, **k: F.leaky_relu_(y, *a, **k),
+    "hardtanh": lambda y, *a, **k: F.hardtanh_(y, *a, **k),
+    "relu6": lambda y, *a, **k: F.relu6(y, *a, inplace=True, **k),
+    "silu": lambda y, *a, **k: F.silu(y, *a, inplace=True, **k),
+    "mish": lambda y, *a, **k: F.mish(y, *a, inplace=True, **k),
+}
+
+
 # ------------------------------------------------------------------------------------------------------------------
 def encode_arg(a):
     if isinstance(a, torch.Tensor):
@@ -320,14 +459,17 @@ def decode_arg(a):
 INT_ARGS = {"sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "all", "any",
             "logsumexp", "softmax", "log_softmax", "cumsum", "cumprod", "sort", "argsort", "topk", "transpose",
             "unsqueeze", "flatten", "unflatten", "narrow", "select", "unbind", "split", "chunk", "as_strided",
-            "swapaxes", "swapdims", "gather", "scatter", "scatter_add", "index_select", "cat", "stack", "squeeze"}
+            "swapaxes", "swapdims", "gather", "scatter", "scatter_add", "index_select", "cat", "stack", "squeeze",
+            "tril", "triu", "index_add", "index_fill", "index_copy", "scatter_reduce", "random"}
+# positions among those that are still Scalars (a value to write)
+SCALAR_POS = {"scatter": {3}, "index_fill": {3}}
 
 
 def encode_args(op, args):
     out = []
     for i, a in enumerate(args):
         if i > 0 and op in INT_ARGS and isinstance(a, int) and not isinstance(a, bool):
-            if not (op == "scatter" and i == 3):
+            if i not in SCALAR_POS.get(op, ()):
                 out.append(a)
                 continue
         if op in ("index_put",) and isinstance(a, dict) and "tensors" in a:
@@ -340,7 +482,8 @@ def encode_args(op, args):
 def encode_kw(kw):
     r = {}
     for k, v in kw.items():
-        if k in ("dim", "keepdim", "unbiased", "descending", "largest", "return_counts", "accumulate", "decimals"):
+        if k in ("dim", "keepdim", "unbiased", "descending", "largest", "return_counts", "accumulate", "decimals",
+                 "include_self"):
             r[k] = list(v) if isinstance(v, tuple) else v
         elif isinstance(v, (float, int)) and not isinstance(v, bool) and k in ("alpha", "value", "min", "max", "p",
                                                                                "rtol", "atol", "nan", "posinf",
@@ -383,10 +526,11 @@ def storage_ptrs(o):
 def record(c):
     op, module = c["op"], c["module"]
     self_is_tensor = isinstance(c["args"][0], torch.Tensor)
-    fn_obj = getattr(F, op) if module == "F" else getattr(torch, op, None)
+    only_inplace = c["forms"] == "inplace"
+    fn_obj = None if only_inplace else getattr(F, op) if module == "F" else getattr(torch, op, None)
     has = {
         "fn": fn_obj is not None,
-        "method": self_is_tensor and hasattr(torch.Tensor, op),
+        "method": self_is_tensor and hasattr(torch.Tensor, op) and not only_inplace,
         "inplace": self_is_tensor and hasattr(torch.Tensor, op + "_") and op not in ("cat", "stack"),
         "out": False,
     }
@@ -404,7 +548,13 @@ def record(c):
         m = getattr(a[0], op)
         return m if prop else m(*a[1:], **kw)
 
-    ref_run = run_fn if has["fn"] else run_method
+    def run_inplace():
+        a, kw = call_args(c)
+        a = [a[i] for i in order]
+        getattr(a[0], op + "_")(*a[1:], **kw)
+        return a[0]
+
+    ref_run = run_fn if has["fn"] else run_inplace if only_inplace else run_method
     try:
         ref = ref_run()
         ref_err = None
@@ -431,12 +581,23 @@ def record(c):
             r = getattr(y, op + "_")(*a[1:], **kw)
             assert r is y
             rec["inplace"] = {"out": enc(y), "bump": y._version - v0}
+            if op in RANDOM_FILLS:
+                rec["inplace"] = {"random": True, "bump": y._version - v0}
             if ref_err is None and not isinstance(ref, (bool, tuple, list)) and op not in ("t", "transpose",
                                                                                             "squeeze", "unsqueeze",
                                                                                             "as_strided"):
                 rec["inplace"]["agrees"] = same(ref, y)
         except Exception as e:  # noqa: BLE001
             rec["inplace"] = {"error": str(e).split("\n")[0], "type": type(e).__name__}
+    if op in RANDOM_FILLS:
+        rec["res"] = {"random": True}
+    nl = nonleaf(c, order)
+    if nl is not None:
+        rec["nonleaf"] = nl
+        if not c["view"]:
+            pl = nonleaf(c, order, plain=True)
+            if pl is not None:
+                rec["plain"] = pl
     if has["fn"] and module == "torch" and ref_err is None and not isinstance(ref, (bool, float, int)):
         if isinstance(ref, (tuple, list)) and op in ("unbind", "split", "chunk"):
             pass  # these return views; PyTorch has no out=
@@ -456,6 +617,73 @@ def record(c):
                     raise
             except RuntimeError as e:
                 print(f"note: {rec['name']}: out= raised {e}")
+    return rec
+
+
+def nonleaf(c, order, plain=False):
+    """The in-place form on a non-leaf y = x * 1.5 (or a view, c["view"]): grad_fn, y, and every input's gradient.
+
+    plain: self instead is a tensor outside the graph and only the other arguments require grad (None when none can)."""
+    op = c["op"]
+    a, kw = call_args(c)
+    a = [a[i] for i in order]
+    self0 = a[0]
+    if not isinstance(self0, torch.Tensor) or not self0.is_floating_point():
+        return None
+    if op not in INPLACE_PY and not hasattr(torch.Tensor, op + "_"):
+        return None
+    x = (self0 / 1.5).requires_grad_()
+    rec = {"method": op + "_"} if plain else {"method": op + "_", "x": enc(x)}
+    if c["view"] and not plain:
+        rec["view"] = c["view"]
+    others = {}
+    for i in range(1, len(a)):
+        if isinstance(a[i], torch.Tensor) and a[i].is_floating_point():
+            a[i].requires_grad_()
+            others[i] = a[i]
+    kw_others = {}
+    for k, v in kw.items():
+        if isinstance(v, torch.Tensor) and v.is_floating_point():
+            v.requires_grad_()
+            kw_others[k] = v
+    if plain and not others and not kw_others:
+        return None
+    try:
+        if plain:
+            y = self0.clone()
+        elif c["view"] == "leaf":
+            y = x.view(x.shape)
+        elif c["view"] == "leaf_self":
+            y = x
+        elif c["view"] == "narrow":
+            y = (x * 1.5)[:, 1:3]
+        elif c["view"] == "nonleaf":
+            y = (x * 1.5).view(x.shape)
+        else:
+            y = x * 1.5
+        if op in INPLACE_PY:
+            r = INPLACE_PY[op](y, *a[1:], **kw)
+        else:
+            r = getattr(y, op + "_")(*a[1:], **kw)
+        assert r is y
+    except Exception as e:  # noqa: BLE001
+        rec.update({"error": str(e).split("\n")[0], "type": type(e).__name__, "stage": "forward"})
+        return rec
+    rec["grad_fn"] = None if y.grad_fn is None else type(y.grad_fn).__name__
+    if op not in RANDOM_FILLS:
+        rec["y"] = enc(y)
+    try:
+        y.sum().backward()
+    except Exception as e:  # noqa: BLE001
+        rec.update({"error": str(e).split("\n")[0], "type": type(e).__name__, "stage": "backward"})
+        return rec
+
+    def grad_of(t):
+        return "none" if t.grad is None else enc(t.grad.detach().clone(memory_format=torch.contiguous_format))
+    if not plain:
+        rec["x_grad"] = grad_of(x)
+    rec["grads"] = [grad_of(others[i]) if i in others else None for i in range(1, len(a))]
+    rec["kw_grads"] = {k: grad_of(v) for k, v in kw_others.items()}
     return rec
 
 

@@ -35,6 +35,8 @@ internal static class Differentiation
     internal static Tensor InPlace(Tensor self, Func<Tensor, Tensor> outOfPlace)
     {
         AutogradHooks.CheckInPlace(self);
+        var op = outOfPlace;
+        outOfPlace = old => AsInPlaceNode(op(old), old);
         if (self._viewBase is { } viewBase && !ReferenceEquals(viewBase, self)) return CopySlices.InPlaceOnView(self, viewBase, outOfPlace);
         // the out-of-place form works on a snapshot that carries self's history (so the new node's first input is
         // self's previous grad_fn, as PyTorch records it) but has its own memory and version counter (so the
@@ -46,13 +48,60 @@ internal static class Differentiation
             using (new GradModeScope(false)) old = self.clone();
             old.SetHistory(previous, self.OutputNr);
         }
+        else if (self.requires_grad)
+            using (new GradModeScope(true)) old = self.clone();
         else
-            using (new GradModeScope(true)) old = self.requires_grad ? self.clone() : self.detach();
+            // self is outside the graph (only another input requires grad): still a copy of its value, not a detached
+            // alias, since the formula may save it (fmod_'s other gradient, clamp_'s bounds) while self is overwritten
+            using (new GradModeScope(false)) old = self.clone();
         var r = outOfPlace(old);
         using (new GradModeScope(false)) self.Backend.Copy(self, r);
         self.BumpVersion();
         if (r.grad_fn is { } fn) self.SetHistory(fn, r.OutputNr);
         return self;
+    }
+
+    /// <summary>
+    /// The out-of-place nodes whose in-place form PyTorch records under a derivatives.yaml entry of its own: the name it
+    /// shows, and where that entry has no derivative, the text its backward fails with.
+    /// </summary>
+    private static readonly Dictionary<string, (string Name, string? NotImplemented)> InPlaceNodes = new()
+    {
+        ["EluBackward0"] = ("EluBackward1", null),
+        ["LeakyReluBackward0"] = ("LeakyReluBackward1", null),
+        ["AsinhBackward0"] = ("AsinhBackward1", "inplace version of asinh"),
+        ["AcoshBackward0"] = ("AcoshBackward1", "inplace version of acosh"),
+        ["AtanhBackward0"] = ("AtanhBackward1", "inplace version of atanh"),
+    };
+
+    private static Tensor AsInPlaceNode(Tensor r, Tensor old)
+    {
+        if (r.grad_fn is not FunctionNode fn || !InPlaceNodes.TryGetValue(fn.name(), out var entry)) return r;
+        if (entry.NotImplemented is not { } what)
+        {
+            fn.RenameForInPlace(entry.Name);
+            return r;
+        }
+        return Recording.Record(r, entry.Name, [old], _ => throw NotImplemented(what));
+    }
+
+    /// <summary>
+    /// An in-place fill (a constant or random values) on a tensor in the graph: the new values do not depend on the old
+    /// ones, so the node (PyTorch's <paramref name="node"/>: ZeroBackward0, NormalBackward0, ...) passes zeros back.
+    /// </summary>
+    internal static Tensor InPlaceFill(Tensor self, string node, Action<Tensor> fill) =>
+        InPlace(self, old =>
+        {
+            Tensor y;
+            using (new GradModeScope(false)) { y = Tensor.Empty(old._shape, old.dtype, old.device); fill(y); }
+            return Recording.Record(y, node, [old], g => [torch.zeros_like(g)]);
+        });
+
+    /// <summary>Gives the node that just recorded <paramref name="y"/> the name PyTorch shows for this form (sgn's SgnBackward0).</summary>
+    internal static Tensor Renamed(Tensor y, string name)
+    {
+        if (y.grad_fn is FunctionNode fn) fn.RenameForInPlace(name);
+        return y;
     }
 
     internal static bool NeedsInPlace(Tensor self) => GradMode.IsEnabled && self.requires_grad;
@@ -178,6 +227,14 @@ internal static class Differentiation
     }
 
     private static string NotImplementedName(string op) => "NotImplemented(" + op + ")";
+
+    /// <summary>
+    /// Records an op PyTorch defines no derivative for: its node (PyTorch's NotImplemented) takes the history and
+    /// fails on backward with "derivative for <paramref name="atenOp"/> is not implemented".
+    /// </summary>
+    internal static Tensor NotDifferentiable(Tensor y, string atenOp, params Tensor[] inputs) =>
+        Recording.Record(y, "torch::autograd::NotImplemented", inputs,
+            _ => throw new NotSupportedException($"derivative for {atenOp} is not implemented"));
 
     internal static NotSupportedException NotImplemented(string op) =>
         new($"the derivative for '{op}' is not implemented.");

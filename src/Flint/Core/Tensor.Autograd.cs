@@ -227,3 +227,9 @@ public partial class Tensor
         _gradFn = node; OutputNr = 0;
     }
 }
+
+public static partial class torch
+{
+    /// <summary>A view of input's data outside the graph (Tensor.detach as a function).</summary>
+    public static Tensor detach(Tensor input) => input.detach();
+}

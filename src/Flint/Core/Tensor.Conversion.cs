@@ -111,7 +111,8 @@ public partial class Tensor
         return fill_(value.ValueFor(this));
     }
 
-    public Tensor zero_() => fill_(0);
+    public Tensor zero_() =>
+        Autograd.Differentiation.NeedsInPlace(this) ? Autograd.Differentiation.InPlaceFill(this, "ZeroBackward0", y => y.zero_()) : fill_(0);
 }
 
 public static partial class torch

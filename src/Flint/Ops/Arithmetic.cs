@@ -191,8 +191,20 @@ namespace Flint
             rounding_mode is null && @out is null && Elementwise.TryNumberFloat<DivOp>(input, other, false, out var r) ? r : div(input, Scalars.Wrap(other), rounding_mode, @out);
         public static Tensor divide(Tensor input, Tensor other, string? rounding_mode = null, Tensor? @out = null) => div(input, other, rounding_mode, @out);
         public static Tensor true_divide(Tensor input, Tensor other, Tensor? @out = null) => div(input, other, null, @out);
-        public static Tensor floor_divide(Tensor input, Tensor other, Tensor? @out = null) => div(input, other, "floor", @out);
-        public static Tensor floor_divide(Tensor input, Scalar other, Tensor? @out = null) => div(input, Scalars.Wrap(other), "floor", @out);
+        public static Tensor floor_divide(Tensor input, Tensor other, Tensor? @out = null) => FloorDivide(input, other, @out, "aten::floor_divide");
+        public static Tensor floor_divide(Tensor input, Scalar other, Tensor? @out = null) => FloorDivide(input, Scalars.Wrap(other), @out, "aten::floor_divide");
+
+        // PyTorch gives floor_divide no derivative (unlike div with rounding_mode="floor"): its node fails on backward
+        internal static Tensor FloorDivide(Tensor input, Tensor other, Tensor? @out, string atenOp)
+        {
+            if (!Autograd.Differentiation.NeedsInPlace(input, other)) return div(input, other, "floor", @out);
+            Autograd.Differentiation.CheckOut(@out, "floor_divide", input, other);
+            Tensor y;
+            using (new Autograd.GradModeScope(false)) y = div(input, other, "floor");
+            if (!y.dtype.is_floating_point) return y;
+            return other.IsWrappedNumber ? Autograd.Differentiation.NotDifferentiable(y, atenOp, input)
+                : Autograd.Differentiation.NotDifferentiable(y, atenOp, input, other);
+        }
 
         internal static Tensor DivImpl(Tensor input, Tensor other, string? mode, Tensor? @out, bool inPlace)
         {
@@ -264,8 +276,14 @@ namespace Flint
         public Tensor div_(Scalar other, string? rounding_mode = null) => div_(Scalars.Wrap(other), rounding_mode);
         public Tensor floor_divide(Tensor other) => torch.floor_divide(this, other);
         public Tensor floor_divide(Scalar other) => torch.floor_divide(this, other);
-        public Tensor floor_divide_(Tensor other) => div_(other, "floor");
-        public Tensor floor_divide_(Scalar other) => div_(other, "floor");
+        public Tensor floor_divide_(Tensor other)
+        {
+            if (!Autograd.Differentiation.NeedsInPlace(this, other)) return div_(other, "floor");
+            Elementwise.CheckInPlace(this, Shape.Broadcast(_shape, other._shape), TypePromotion.ResultType(this, other));
+            return Autograd.Differentiation.InPlace(this, old => torch.FloorDivide(old, other, null, "aten::floor_divide_"));
+        }
+
+        public Tensor floor_divide_(Scalar other) => floor_divide_(Scalars.Wrap(other));
 
         public Tensor remainder(Tensor other) => torch.remainder(this, other);
         public Tensor remainder(Scalar other) => torch.remainder(this, other);

@@ -137,6 +137,10 @@ namespace Flint
         public static Tensor clamp_max(Tensor input, Tensor max, Tensor? @out = null) => ClampTensorImpl(input, null, max, @out, false, named: true);
         public static Tensor clamp_(Tensor input, Scalar? min = null, Scalar? max = null) => ClampScalarImpl(input, min, max, null, true);
         public static Tensor clamp_(Tensor input, Tensor? min, Tensor? max = null) => ClampTensorImpl(input, min, max, null, true);
+        public static Tensor clamp_min_(Tensor input, Scalar min) => ClampScalarImpl(input, min, null, null, true, "ClampMinBackward0");
+        public static Tensor clamp_min_(Tensor input, Tensor min) => ClampTensorImpl(input, min, null, null, true, named: true);
+        public static Tensor clamp_max_(Tensor input, Scalar max) => ClampScalarImpl(input, null, max, null, true, "ClampMaxBackward0");
+        public static Tensor clamp_max_(Tensor input, Tensor max) => ClampTensorImpl(input, null, max, null, true, named: true);
     }
 
     public partial class Tensor
@@ -153,9 +157,9 @@ namespace Flint
         public Tensor clamp_min(Tensor min) => torch.clamp_min(this, min);
         public Tensor clamp_max(Scalar max) => torch.clamp_max(this, max);
         public Tensor clamp_max(Tensor max) => torch.clamp_max(this, max);
-        public Tensor clamp_min_(Scalar min) => torch.clamp_(this, min, null);
-        public Tensor clamp_min_(Tensor min) => torch.clamp_(this, min, null);
-        public Tensor clamp_max_(Scalar max) => torch.clamp_(this, null, max);
-        public Tensor clamp_max_(Tensor max) => torch.clamp_(this, null, max);
+        public Tensor clamp_min_(Scalar min) => torch.clamp_min_(this, min);
+        public Tensor clamp_min_(Tensor min) => torch.clamp_min_(this, min);
+        public Tensor clamp_max_(Scalar max) => torch.clamp_max_(this, max);
+        public Tensor clamp_max_(Tensor max) => torch.clamp_max_(this, max);
     }
 }

@@ -60,17 +60,17 @@ namespace Flint
         public Tensor ge(Tensor other) => torch.ge(this, other);
         public Tensor ge(Scalar other) => torch.ge(this, other);
         public Tensor eq_(Scalar other) => eq_(Scalars.Wrap(other));
-        public Tensor eq_(Tensor other) => Elementwise.Compare<EqOp>(this, other, null, true);
+        public Tensor eq_(Tensor other) => Elementwise.Compare<EqOp>(this, other, null, true, "Eq");
         public Tensor ne_(Scalar other) => ne_(Scalars.Wrap(other));
-        public Tensor ne_(Tensor other) => Elementwise.Compare<NeOp>(this, other, null, true);
+        public Tensor ne_(Tensor other) => Elementwise.Compare<NeOp>(this, other, null, true, "Ne");
         public Tensor lt_(Scalar other) => lt_(Scalars.Wrap(other));
-        public Tensor lt_(Tensor other) => Elementwise.Compare<LtOp>(this, other, null, true);
+        public Tensor lt_(Tensor other) => Elementwise.Compare<LtOp>(this, other, null, true, "Lt");
         public Tensor le_(Scalar other) => le_(Scalars.Wrap(other));
-        public Tensor le_(Tensor other) => Elementwise.Compare<LeOp>(this, other, null, true);
+        public Tensor le_(Tensor other) => Elementwise.Compare<LeOp>(this, other, null, true, "Le");
         public Tensor gt_(Scalar other) => gt_(Scalars.Wrap(other));
-        public Tensor gt_(Tensor other) => Elementwise.Compare<GtOp>(this, other, null, true);
+        public Tensor gt_(Tensor other) => Elementwise.Compare<GtOp>(this, other, null, true, "Gt");
         public Tensor ge_(Scalar other) => ge_(Scalars.Wrap(other));
-        public Tensor ge_(Tensor other) => Elementwise.Compare<GeOp>(this, other, null, true);
+        public Tensor ge_(Tensor other) => Elementwise.Compare<GeOp>(this, other, null, true, "Ge");
 
         public Tensor logical_and(Tensor other) => torch.logical_and(this, other);
         public Tensor logical_or(Tensor other) => torch.logical_or(this, other);

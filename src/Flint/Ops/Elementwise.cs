@@ -381,13 +381,21 @@ internal static class Elementwise
         return RunInto(target, shape, compute, y => y.Backend.IntegerBinary<TOp>(ac, bc, y), inPlace, a, b);
     }
 
-    internal static Tensor Compare<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : ICompareOp
+    /// <remarks>
+    /// <paramref name="node"/> names the comparison's node (Eq, Ne, ...) for an in-place comparison on a tensor in the
+    /// graph: as PyTorch, self keeps its floating dtype and its history goes through "EqBackward0" (a number) or
+    /// "EqBackward1" (a tensor), whose gradients are zeros. Without it (the logical ops) the in-place form records
+    /// nothing, as PyTorch's.
+    /// </remarks>
+    internal static Tensor Compare<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, string? node = null) where TOp : ICompareOp
     {
         CheckSameDevice(a, b);
         var common = TypePromotion.ResultType(a, b);
         var compute = ComputeType(common);
         var shape = Shape.Broadcast(a._shape, b._shape);
         if (inPlace) CheckInPlace(a, shape, DType.Bool);
+        if (inPlace && node is not null && Autograd.Differentiation.NeedsInPlace(a, b) && a.dtype.is_floating_point)
+            return InPlaceCompare<TOp>(a, b, node);
         var target = inPlace ? a : Target(shape, DType.Bool, @out, ResultDevice(a, b));
         var ac = Prep(a, common, compute); var bc = Prep(b, common, compute);
         return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace, a, b);
@@ -527,6 +535,16 @@ internal static class Elementwise
 
     private static Tensor InPlaceNumericUnary<TOp>(Tensor x, bool boolOk) where TOp : INumericUnary =>
         Autograd.Differentiation.InPlace(x, old => NumericUnary<TOp>(old, null, false, boolOk));
+
+    private static Tensor InPlaceCompare<TOp>(Tensor a, Tensor b, string node) where TOp : ICompareOp =>
+        Autograd.Differentiation.InPlace(a, old =>
+        {
+            Tensor y;
+            using (new Autograd.GradModeScope(false)) y = Compare<TOp>(old, b, null).to(old.dtype);
+            bool number = b.IsWrappedNumber;
+            return Autograd.Recording.Record(y, node + (number ? "Backward0" : "Backward1"), number ? [old] : [old, b],
+                g => number ? [torch.zeros_like(g)] : [torch.zeros_like(g), torch.zeros_like(b)]);
+        });
 
     private static Tensor InPlaceFloatTernary<TOp>(Tensor a, Tensor b, Tensor c) where TOp : IFloatTernary =>
         Autograd.Differentiation.InPlace(a, old => FloatTernary<TOp>(old, b, c, null, false));

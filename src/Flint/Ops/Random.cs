@@ -238,6 +238,8 @@ public partial class Tensor
         CheckFloatSampling("check_uniform_bounds");
         if (from > to)
             throw new ArgumentException($"uniform_ expects to return a [from, to) range, but found from={from} > to={to}");
+        if (Autograd.Differentiation.NeedsInPlace(this))
+            return Autograd.Differentiation.InPlaceFill(this, "UniformBackward0", y => y.uniform_(from, to, generator));
         UniformInto(from, to, generator);
         BumpVersion();
         return this;
@@ -248,28 +250,55 @@ public partial class Tensor
     {
         CheckFloatSampling("normal_kernel_cpu");
         if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
+        if (Autograd.Differentiation.NeedsInPlace(this))
+            return Autograd.Differentiation.InPlaceFill(this, "NormalBackward0", y => y.normal_(mean, std, generator));
         NormalInto(mean, std, generator);
         BumpVersion();
         return this;
     }
 
     /// <summary>Fills with integers drawn uniformly from [from, to).</summary>
-    public Tensor random_(long from, long to, Generator? generator = null)
+    public Tensor random_(long from, long to, Generator? generator = null) => RandomImpl(from, to, generator, "RandomBackward0");
+
+    public Tensor random_(long to, Generator? generator = null) => RandomImpl(0, to, generator, "RandomBackward1");
+
+    /// <summary>Fills with integers drawn uniformly from [0, 2^mantissa] for floating dtypes, [0, max] for integers.</summary>
+    public Tensor random_(Generator? generator = null)
+    {
+        long to = dtype.scalar_type switch
+        {
+            ScalarType.Float32 => (1L << 24) + 1,
+            ScalarType.Float64 => (1L << 53) + 1,
+            ScalarType.Float16 => (1L << 11) + 1,
+            ScalarType.BFloat16 => (1L << 8) + 1,
+            ScalarType.Bool => 2,
+            ScalarType.UInt8 => 256,
+            ScalarType.Int8 => 128,
+            ScalarType.Int16 => 1L << 15,
+            ScalarType.Int32 => 1L << 31,
+            _ => long.MaxValue,
+        };
+        return RandomImpl(0, to, generator, "RandomBackward2");
+    }
+
+    private Tensor RandomImpl(long from, long to, Generator? generator, string node)
     {
         if (from >= to) throw new ArgumentException($"random_ expects 'from' to be less than 'to', but got from={from} >= to={to}");
+        if (Autograd.Differentiation.NeedsInPlace(this))
+            return Autograd.Differentiation.InPlaceFill(this, node, y => y.RandomImpl(from, to, generator, node));
         Autograd.AutogradHooks.CheckInPlace(this);
         RandomInto(from, to, generator);
         BumpVersion();
         return this;
     }
 
-    public Tensor random_(long to, Generator? generator = null) => random_(0, to, generator);
-
     /// <summary>Fills with 1 with probability p, else 0.</summary>
     public Tensor bernoulli_(double p = 0.5, Generator? generator = null)
     {
         Autograd.AutogradHooks.CheckInPlace(this);
         if (!(p >= 0 && p <= 1)) throw new ArgumentException($"bernoulli_ expects p to be in [0, 1], but got p={p}");
+        if (Autograd.Differentiation.NeedsInPlace(this))
+            return Autograd.Differentiation.InPlaceFill(this, "BernoulliBackward2", y => y.bernoulli_(p, generator));
         if (is_meta) { BumpVersion(); return this; }
         var gen = generator ?? Generator.Default;
         long n = numel();
@@ -279,9 +308,30 @@ public partial class Tensor
         return this;
     }
 
+    /// <summary>Fills with 1 with probability p (broadcast to self's shape), else 0.</summary>
+    public Tensor bernoulli_(Tensor p, Generator? generator = null)
+    {
+        Autograd.AutogradHooks.CheckInPlace(this);
+        if (Autograd.Differentiation.NeedsInPlace(this, p))
+            return Autograd.Differentiation.InPlace(this, old =>
+            {
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = torch.empty_like(old).bernoulli_(p, generator);
+                return Autograd.Recording.Record(y, "BernoulliBackward1", [old, p],
+                    g => [old.requires_grad ? torch.zeros_like(g) : null, p.requires_grad ? torch.zeros_like(p) : null]);
+            });
+        Tensor drawn;
+        using (new Autograd.GradModeScope(false)) drawn = torch.bernoulli(p.expand(_shape).to(DType.Float64), generator);
+        Backend.Copy(this, drawn.to(dtype));
+        BumpVersion();
+        return this;
+    }
+
     public Tensor exponential_(double lambd = 1, Generator? generator = null)
     {
         CheckFloatSampling("exponential_cpu");
+        if (Autograd.Differentiation.NeedsInPlace(this))
+            return Autograd.Differentiation.InPlaceFill(this, "ExponentialBackward0", y => y.exponential_(lambd, generator));
         var gen = generator ?? Generator.Default;
         SampleFloat(s => RandomKernels.Exponential(gen, s, lambd), s => RandomKernels.Exponential(gen, s, lambd));
         BumpVersion();

@@ -82,6 +82,15 @@ namespace Flint
             var dt = input.dtype;
             if (!dt.is_floating_point || dt == DType.Float16) throw Unary.NotImplemented("round_cpu", dt);
             if (inPlace) Elementwise.CheckInPlace(input, input._shape, dt);
+            if (Autograd.Differentiation.NeedsInPlace(input))
+            {
+                // round(decimals) is one op (RoundBackward1, a zero gradient), not the products it is computed with
+                Autograd.Differentiation.CheckOut(@out, "round", input);
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => RoundImpl(old, decimals, null, false));
+                Tensor y;
+                using (new Autograd.GradModeScope(false)) y = RoundImpl(input, decimals, null, false);
+                return Autograd.Recording.Record(y, "RoundBackward1", [input], g => [zeros_like(g)]);
+            }
             // PyTorch scales by 10^|decimals| in the input's own dtype, rounds, then scales back.
             var scale = Scalars.Full(Math.Pow(10, Math.Abs(decimals)), dt, input.device);
             var rounded = decimals > 0

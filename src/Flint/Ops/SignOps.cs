@@ -73,8 +73,10 @@ namespace Flint
         public static Tensor sign(Tensor input, Tensor? @out = null) => Unary.Numeric<SignOp>(input, @out, false, "sign_cpu", boolOk: true);
         public static Tensor sign_(Tensor input) => Unary.Numeric<SignOp>(input, null, true, "sign_cpu", boolOk: true);
         /// <summary>The sign; for real tensors the same as <see cref="sign(Tensor, Tensor?)"/>.</summary>
-        public static Tensor sgn(Tensor input, Tensor? @out = null) => sign(input, @out);
-        public static Tensor sgn_(Tensor input) => sign_(input);
+        public static Tensor sgn(Tensor input, Tensor? @out = null) => Autograd.Differentiation.Renamed(sign(input, @out), "SgnBackward0");
+        public static Tensor sgn_(Tensor input) => Autograd.Differentiation.NeedsInPlace(input)
+            ? Autograd.Differentiation.InPlace(input, old => sgn(old))
+            : sign_(input);
 
         /// <summary>input * input; bool squares as int64 (PyTorch computes it as pow(input, 2)).</summary>
         public static Tensor square(Tensor input, Tensor? @out = null)

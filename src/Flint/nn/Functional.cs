@@ -34,6 +34,10 @@ public static partial class torch
             public static Tensor leaky_relu(Tensor input, double negative_slope = 0.01, bool inplace = false) =>
                 inplace ? input.leaky_relu_(negative_slope) : torch.leaky_relu(input, negative_slope);
             public static Tensor elu(Tensor input, double alpha = 1.0, bool inplace = false) => inplace ? input.elu_(alpha) : torch.elu(input, alpha);
+            public static Tensor selu(Tensor input, bool inplace = false) => inplace ? input.selu_() : torch.selu(input);
+            public static Tensor hardtanh(Tensor input, double min_val = -1.0, double max_val = 1.0, bool inplace = false) =>
+                inplace ? input.hardtanh_(min_val, max_val) : torch.hardtanh(input, min_val, max_val);
+            public static Tensor relu6(Tensor input, bool inplace = false) => inplace ? input.relu6_() : torch.relu6(input);
             public static Tensor gelu(Tensor input, string approximate = "none") => torch.gelu(input, approximate);
             public static Tensor silu(Tensor input, bool inplace = false) => inplace ? input.silu_() : torch.silu(input);
             public static Tensor mish(Tensor input, bool inplace = false) => inplace ? input.mish_() : torch.mish(input);

@@ -61,6 +61,7 @@ public class VariantsTests
                 {
                     ("function", () => CheckFunction(c)), ("method", () => CheckMethod(c)),
                     ("in-place", () => CheckInPlace(c)), ("out=", () => CheckOut(c)),
+                    ("non-leaf", () => CheckNonLeaf(c)),
                 };
             foreach (var (form, check) in checks)
             {
@@ -154,7 +155,8 @@ public class VariantsTests
             Assert.True(ReferenceEquals(r, self), $"Tensor.{op}_ must return self");
             return self;
         };
-        Reference.Check(rec, run, $"Tensor.{op}_");
+        if (rec.TryGetProperty("random", out _)) run(); // a random fill: its values are not compared
+        else Reference.Check(rec, run, $"Tensor.{op}_");
         if (rec.TryGetProperty("error", out _)) return;
         Assert.True(ReferenceEquals(self.untyped_storage(), storage), $"Tensor.{op}_ replaced self's storage");
         long bump = rec.GetProperty("bump").GetInt64();
@@ -186,6 +188,139 @@ public class VariantsTests
             for (int i = 0; i < outs.Length; i++)
                 Assert.True(ReferenceEquals(outs[i].untyped_storage(), storages[i]), $"torch.{op}(out=) did not write into out's storage");
     }
+
+    /// <summary>
+    /// The in-place form on a non-leaf, as a user calls it: <c>x = X.requires_grad_(); y = x * 1.5; y.op_(...);
+    /// y.sum().backward()</c>, with every other floating tensor argument requiring grad too. y's grad_fn and value,
+    /// x's gradient and the other arguments' gradients must be PyTorch's, or the call (or its backward) must fail with
+    /// PyTorch's error. The torch.op_ function, where Flint has one, must do the same.
+    /// </summary>
+    private static void CheckNonLeaf(JsonElement c)
+    {
+        if (c.TryGetProperty("nonleaf", out var nonleaf)) CheckInGraph(c, nonleaf);
+        if (c.TryGetProperty("plain", out var plain)) CheckInGraph(c, plain);
+    }
+
+    /// <remarks>A "plain" record: self is outside the graph and only the other arguments require grad.</remarks>
+    private static void CheckInGraph(JsonElement c, JsonElement rec)
+    {
+        string method = rec.GetProperty("method").GetString()!;
+        NonLeaf(c, rec, $"Tensor.{method}", (self, rest, kw, pre, preKw) => Call(MethodCandidates(method), self, rest, kw, null, pre, preKw));
+        var fns = FunctionCandidates(method, false);
+        if (fns.Length == 0) return;
+        NonLeaf(c, rec, $"torch.{method}", (self, rest, kw, pre, preKw) =>
+        {
+            // self becomes the first positional argument; the prepared tensors move one place on
+            var all = new List<JsonElement> { default };
+            all.AddRange(rest);
+            var shifted = pre.ToDictionary(p => p.Key + 1, p => p.Value);
+            shifted[0] = self;
+            return Call(fns, null, all, kw, null, shifted, preKw);
+        });
+    }
+
+    private delegate object? InPlaceCall(Tensor self, List<JsonElement> rest, Dictionary<string, JsonElement> kw,
+        Dictionary<int, Tensor> pre, Dictionary<string, Tensor> preKw);
+
+    private static bool IsFloatTensor(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("shape", out _) && e.TryGetProperty("dtype", out var d) &&
+        Reference.DTypeOf(d.GetString()!).is_floating_point;
+
+    private static void NonLeaf(JsonElement c, JsonElement rec, string form, InPlaceCall call)
+    {
+        var args = Args(c);
+        var order = MethodOrder(c);
+        var rest = order.Skip(1).Select(i => args[i]).ToList();
+        var kw = Kw(c);
+        bool plain = !rec.TryGetProperty("x", out var xe);
+        var x = plain ? Reference.Tensor(args[order[0]]) : Reference.Tensor(xe).requires_grad_();
+        var pre = new Dictionary<int, Tensor>();
+        for (int j = 0; j < rest.Count; j++)
+            if (IsFloatTensor(rest[j])) pre[j] = Reference.Tensor(rest[j]).requires_grad_();
+        var preKw = kw.Where(p => IsFloatTensor(p.Value)).ToDictionary(p => p.Key, p => Reference.Tensor(p.Value).requires_grad_());
+        string stage = rec.TryGetProperty("stage", out var st) ? st.GetString()! : "";
+        string view = rec.TryGetProperty("view", out var v) ? v.GetString()! : "";
+
+        string where = plain ? "a tensor outside the graph" : "a non-leaf";
+        Tensor y = plain ? x : view switch
+        {
+            "leaf" => x.view(x.shape),
+            "nonleaf" => (x * 1.5).view(x.shape),
+            "leaf_self" => x,
+            "narrow" => (x * 1.5).narrow(1, 1, 2),
+            _ => x * 1.5,
+        };
+        object? Forward()
+        {
+            var r = call(y, rest, kw, pre, preKw);
+            Assert.True(ReferenceEquals(r, y), $"{form} must return self");
+            return r;
+        }
+        if (stage == "forward")
+        {
+            ExpectError(rec, () => Forward(), $"{form} on {where}");
+            return;
+        }
+        try { Forward(); }
+        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+        {
+            throw new Xunit.Sdk.XunitException($"{form} on {where} threw {ex.GetType().Name}: {ex.Message}");
+        }
+        var gradFn = rec.GetProperty("grad_fn");
+        string? expectedFn = gradFn.ValueKind == JsonValueKind.Null ? null : gradFn.GetString();
+        // the recorded name is Python's type(grad_fn).__name__: name() without its C++ namespace
+        string? actualFn = y.grad_fn?.name() is { } n ? n[(n.LastIndexOf("::", StringComparison.Ordinal) + 1)..].TrimStart(':') : null;
+        Assert.True(expectedFn == actualFn, $"{form} on {where}: grad_fn {actualFn ?? "None"}, PyTorch's {expectedFn ?? "None"}");
+        if (rec.TryGetProperty("y", out var ye)) Reference.AssertClose(Reference.Tensor(ye), y.detach(), $"{form} on {where}: y");
+        if (stage == "backward")
+        {
+            ExpectError(rec, () => y.sum().backward(), $"{form} on {where}: backward");
+            return;
+        }
+        try { y.sum().backward(); }
+        catch (Exception ex) { throw new Xunit.Sdk.XunitException($"{form} on {where}: backward threw {ex.GetType().Name}: {ex.Message}"); }
+        if (!plain) CheckGrad(rec.GetProperty("x_grad"), x, $"{form} on {where}: x.grad");
+        var grads = rec.GetProperty("grads").EnumerateArray().ToList();
+        for (int j = 0; j < grads.Count; j++)
+            if (grads[j].ValueKind != JsonValueKind.Null) CheckGrad(grads[j], pre[j], $"{form} on {where}: argument {j + 1}'s grad");
+        foreach (var p in rec.GetProperty("kw_grads").EnumerateObject())
+            CheckGrad(p.Value, preKw[p.Name], $"{form} on {where}: {p.Name}.grad");
+    }
+
+    private static void CheckGrad(JsonElement expected, Tensor t, string context)
+    {
+        if (expected.ValueKind == JsonValueKind.String)
+        {
+            Assert.True(t.grad is null, $"{context}: PyTorch leaves it None");
+            return;
+        }
+        Assert.True(t.grad is not null, $"{context}: None, PyTorch gives a gradient");
+        Reference.AssertClose(Reference.Tensor(expected), t.grad!, context);
+    }
+
+    private static void ExpectError(JsonElement rec, Action run, string context)
+    {
+        string expected = rec.GetProperty("error").GetString()!;
+        Exception? ex = null;
+        try { run(); }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException) { ex = e; }
+        Assert.True(ex is not null, $"{context}: no error, PyTorch raises \"{expected}\"");
+        Assert.True(ex!.Message.Contains(expected) || expected.Contains(ex.Message),
+            $"{context}: error \"{ex.Message}\" does not match PyTorch's \"{expected}\"");
+        string type = rec.GetProperty("type").GetString()!;
+        Assert.True(TypeMatches(type, ex), $"{context}: {ex.GetType().Name} for PyTorch's {type}");
+    }
+
+    /// <summary>The exception types PyTorch's error types map to.</summary>
+    private static bool TypeMatches(string pyType, Exception e) => pyType switch
+    {
+        "RuntimeError" => e is InvalidOperationException or ArgumentException or NotSupportedException
+            && e is not ArgumentOutOfRangeException and not ArgumentNullException,
+        "NotImplementedError" => e is NotSupportedException or NotImplementedException,
+        "IndexError" => e is IndexOutOfRangeException,
+        "ValueError" or "TypeError" => e is ArgumentException and not ArgumentOutOfRangeException and not ArgumentNullException,
+        _ => false,
+    };
 
     // ---- operators
 
@@ -251,24 +386,70 @@ public class VariantsTests
         _ => r,
     };
 
-    internal static object? Call(MethodInfo[] candidates, object? self, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out = null)
+    /// <remarks>
+    /// <paramref name="pre"/> (by position) and <paramref name="preKw"/> (by keyword) give tensors made by the caller
+    /// for some arguments (ones that require grad), used instead of converting those arguments.
+    /// </remarks>
+    internal static object? Call(MethodInfo[] candidates, object? self, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out = null,
+        Dictionary<int, Tensor>? pre = null, Dictionary<string, Tensor>? preKw = null)
+    {
+        var (m, a) = Bind(candidates, args, kw, @out, pre, preKw);
+        try { return m.Invoke(self, a); }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The overloads the non-leaf and plain records call (the Tensor method, and the torch function where Flint has
+    /// one), found by binding each record's arguments as the replay does.
+    /// </summary>
+    internal static IEnumerable<MethodInfo> InPlaceOverloadsCalled()
+    {
+        foreach (var c in OpCases)
+            foreach (var key in new[] { "nonleaf", "plain" })
+            {
+                if (!c.TryGetProperty(key, out var rec)) continue;
+                string method = rec.GetProperty("method").GetString()!;
+                var args = Args(c);
+                var order = MethodOrder(c);
+                var rest = order.Skip(1).Select(i => args[i]).ToList();
+                var kw = Kw(c);
+                var pre = new Dictionary<int, Tensor>();
+                for (int j = 0; j < rest.Count; j++)
+                    if (IsFloatTensor(rest[j])) pre[j] = Reference.Tensor(rest[j]);
+                var preKw = kw.Where(p => IsFloatTensor(p.Value)).ToDictionary(p => p.Key, p => Reference.Tensor(p.Value));
+                MethodInfo? m = null;
+                try { m = Bind(MethodCandidates(method), rest, kw, null, pre, preKw).m; } catch (MissingMethodException) { }
+                if (m is not null) yield return m;
+                var fns = FunctionCandidates(method, false);
+                if (fns.Length == 0) continue;
+                var all = new List<JsonElement> { default };
+                all.AddRange(rest);
+                var shifted = pre.ToDictionary(p => p.Key + 1, p => p.Value);
+                shifted[0] = Reference.Tensor(args[order[0]]);
+                MethodInfo? f = null;
+                try { f = Bind(fns, all, kw, null, shifted, preKw).m; } catch (MissingMethodException) { }
+                if (f is not null) yield return f;
+            }
+    }
+
+    private static (MethodInfo m, object?[] a) Bind(MethodInfo[] candidates, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out,
+        Dictionary<int, Tensor>? pre, Dictionary<string, Tensor>? preKw)
     {
         if (candidates.Length == 0) throw new MissingMethodException("no such method");
         (MethodInfo m, object?[] a, int cost)? best = null;
         foreach (var m in candidates)
-            if (TryBind(m, args, kw, @out, out var values, out int cost) && (best is null || cost < best.Value.cost))
+            if (TryBind(m, args, kw, @out, pre, preKw, out var values, out int cost) && (best is null || cost < best.Value.cost))
                 best = (m, values, cost);
         if (best is null)
         {
             var sig = string.Join(", ", args.Select(Describe).Concat(kw.Select(p => $"{p.Key}={Describe(p.Value)}")).Concat(@out is null ? [] : ["out"]));
             throw new MissingMethodException($"no overload of {candidates[0].Name} takes ({sig})");
         }
-        try { return best.Value.m.Invoke(self, best.Value.a); }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        return (best.Value.m, best.Value.a);
     }
 
     private static string Describe(JsonElement e) => e.ValueKind switch
@@ -281,7 +462,7 @@ public class VariantsTests
     };
 
     private static bool TryBind(MethodInfo m, List<JsonElement> args, Dictionary<string, JsonElement> kw, object? @out,
-        out object?[] values, out int cost)
+        Dictionary<int, Tensor>? pre, Dictionary<string, Tensor>? preKw, out object?[] values, out int cost)
     {
         var ps = m.GetParameters();
         values = new object?[ps.Length];
@@ -303,6 +484,12 @@ public class VariantsTests
             if (i < args.Count)
             {
                 if (kw.ContainsKey(p.Name!)) return false;
+                if (pre is not null && pre.TryGetValue(i, out var given))
+                {
+                    if ((Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType) != typeof(Tensor)) return false;
+                    values[i] = given;
+                    continue;
+                }
                 if (!TryConvert(args[i], p, out values[i], out int c)) return false;
                 cost += 10 * c;
             }
@@ -316,6 +503,13 @@ public class VariantsTests
             }
             else if (kw.TryGetValue(p.Name!, out var v))
             {
+                if (preKw is not null && preKw.TryGetValue(p.Name!, out var given))
+                {
+                    if ((Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType) != typeof(Tensor)) return false;
+                    values[i] = given;
+                    used++;
+                    continue;
+                }
                 if (!TryConvert(v, p, out values[i], out int c)) return false;
                 cost += 10 * c;
                 used++;

@@ -42,8 +42,8 @@ namespace Flint
             Autograd.Differentiation.CheckOut(@out, op, inputs);
             return AdvancedIndexing.CopyOut(run(), @out);
         }
-        public static Tensor scatter_reduce(Tensor input, long dim, Tensor index, Tensor src, string reduce, bool include_self = true) =>
-            input.scatter_reduce(dim, index, src, reduce, include_self);
+        public static Tensor scatter_reduce(Tensor input, long dim, Tensor index, Tensor src, string reduce, bool include_self = true, Tensor? @out = null) =>
+            ScatterOut(@out, "scatter_reduce", [input, src], () => input.scatter_reduce(dim, index, src, reduce, include_self));
 
         /// <summary>
         /// Picks values along dim at indices, broadcasting input and indices over the other dims; with no dim,
@@ -79,7 +79,7 @@ namespace Flint
         public Tensor scatter_(long dim, Tensor index, Tensor src, string? reduce = null)
         {
             if (Autograd.Differentiation.NeedsInPlace(this, src))
-                return Autograd.Differentiation.InPlace(this, old => old.scatter(dim, index, src, reduce));
+                return Autograd.Differentiation.InPlace(this, old => old.ScatterRecorded(dim, index, src, reduce, "aten::scatter_"));
             if (index.dtype != DType.Int64) throw new ArgumentException("scatter(): Expected dtype int64 for index");
             if (src.dtype != dtype) throw new ArgumentException("scatter(): Expected self.dtype to be equal to src.dtype");
             return GatherScatter.Scatter(this, dim, index, src, GatherScatter.ParseReduce(reduce));
@@ -88,24 +88,32 @@ namespace Flint
         /// <summary>Writes value at every position index points to along dim.</summary>
         public Tensor scatter_(long dim, Tensor index, Scalar value, string? reduce = null)
         {
+            if (Autograd.Differentiation.NeedsInPlace(this))
+                return Autograd.Differentiation.InPlace(this, old => old.ScatterRecorded(dim, index, value, reduce, "aten::scatter_"));
             if (index.dtype != DType.Int64) throw new ArgumentException("scatter(): Expected dtype int64 for index");
             var r = GatherScatter.ParseReduce(reduce);
             return GatherScatter.Scatter(this, dim, index, Scalars.Full(value, dtype, device), r, valueForm: true);
         }
 
-        public Tensor scatter(long dim, Tensor index, Tensor src, string? reduce = null)
+        public Tensor scatter(long dim, Tensor index, Tensor src, string? reduce = null) => ScatterRecorded(dim, index, src, reduce, "aten::scatter");
+
+        public Tensor scatter(long dim, Tensor index, Scalar value, string? reduce = null) => ScatterRecorded(dim, index, value, reduce, "aten::scatter");
+
+        // scatter with a reduce has no derivative in PyTorch: its node fails on backward, naming the form that was called
+        private Tensor ScatterRecorded(long dim, Tensor index, Tensor src, string? reduce, string atenOp)
         {
             Tensor r;
             using (torch.no_grad()) r = clone().scatter_(dim, index, src, reduce);
-            if (reduce is not null) return Autograd.Recording.Record(r, "ScatterReduceBackward0", [this, src], _ => throw Autograd.Differentiation.NotImplemented("scatter with reduce"));
+            if (reduce is not null) return Autograd.Differentiation.NotDifferentiable(r, atenOp, this, src);
             return Autograd.Recording.Record(r, "ScatterBackward0", [this, src],
                 g => [requires_grad ? g.scatter(dim, index, 0) : null, src.requires_grad ? g.gather(dim, index) : null]);
         }
 
-        public Tensor scatter(long dim, Tensor index, Scalar value, string? reduce = null)
+        private Tensor ScatterRecorded(long dim, Tensor index, Scalar value, string? reduce, string atenOp)
         {
             Tensor r;
             using (torch.no_grad()) r = clone().scatter_(dim, index, value, reduce);
+            if (reduce is not null) return Autograd.Differentiation.NotDifferentiable(r, atenOp, this);
             return Autograd.Recording.Record(r, "ScatterBackward1", [this], g => [g.scatter(dim, index, 0)]);
         }
 
@@ -149,9 +157,10 @@ namespace Flint
                 throw new NotSupportedException("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
             int d = Shape.WrapDim(dim, ndim);
             GatherScatter.CheckShapes(this, index, src, d, "scatter");
+            // one in-place op: the version goes up once (PyTorch's), whatever steps it takes
             if (!include_self)
-                GatherScatter.Scatter(this, d, index, GatherScatter.Identity(mode, dtype, device), ScatterReduce.None, valueForm: true);
-            GatherScatter.Scatter(this, d, index, src, mode);
+                GatherScatter.Scatter(this, d, index, GatherScatter.Identity(mode, dtype, device), ScatterReduce.None, valueForm: true, bump: false);
+            GatherScatter.Scatter(this, d, index, src, mode, bump: reduce != "mean");
             if (reduce == "mean")
             {
                 var counts = torch.full(_shape, include_self ? 1 : 0, DType.Int64, device);
@@ -182,7 +191,7 @@ namespace Flint.Ops
         /// <summary>
         /// scatter_reduce's gradients. sum: self passes g (where it took part), src gathers g. mean: both share g
         /// divided by the number of contributions. amax/amin: g goes evenly to the contributions equal to the result.
-        /// prod has no backward in Flint yet (an explicit error).
+        /// prod: each contribution gets g times the product of the others at its target.
         /// </summary>
         internal static Tensor?[] ScatterReduceBackward(Tensor g, Tensor self, long dim, Tensor index, Tensor src, string reduce, bool includeSelf, Tensor result)
         {
@@ -214,6 +223,25 @@ namespace Flint.Ops
                         var share = g / n.clamp(min: 1);
                         gs = share * selfIs;
                         gsrc = share.gather(d, index) * srcIs;
+                        break;
+                    }
+                case "prod":
+                    {
+                        // self: the product of the others at its target (a zero self is taken as one, so the product
+                        // of the others survives); untouched positions pass g
+                        if (includeSelf)
+                        {
+                            var ones = self.masked_fill(self.eq(0), 1);
+                            gs = g * ones.scatter_reduce(d, index, src, "prod", true) / ones;
+                        }
+                        else gs = g * selfIn.to(g.dtype);
+                        // src: result / src where src is not zero; the lone zero of a target gets the product of the
+                        // others; a target with several zeros gives zero to all of them
+                        var zero = src.eq(0);
+                        var zeros = torch.zeros(self._shape, g.dtype, g.device).scatter_add(d, index, zero.to(g.dtype)).gather(d, index);
+                        var lone = torch.logical_and(zero, zeros.eq(1));
+                        var others = self.scatter_reduce(d, index, src.masked_fill(lone, 1), "prod", includeSelf);
+                        gsrc = torch.where(lone, (g * others).gather(d, index), (g * result).gather(d, index) / src.masked_fill(zero, 1));
                         break;
                     }
                 default:
@@ -282,7 +310,8 @@ namespace Flint.Ops
             return AdvancedIndexing.Normalize(index, size, dim, runtimeError: true, wrap: false);
         }
 
-        internal static Tensor Scatter(Tensor self, long dim, Tensor index, Tensor src, ScatterReduce reduce, bool valueForm = false)
+        /// <remarks><paramref name="bump"/> false: a step of a larger in-place op that bumps the version once itself.</remarks>
+        internal static Tensor Scatter(Tensor self, long dim, Tensor index, Tensor src, ScatterReduce reduce, bool valueForm = false, bool bump = true)
         {
             int d = Shape.WrapDim(dim, self.ndim);
             CheckShapes(self, index, valueForm ? null : src, d, "scatter");
@@ -297,7 +326,7 @@ namespace Flint.Ops
             // src seen at index's shape (its leading part), or the expanded value
             var srcR = valueForm ? srcT.expand(shape) : srcT.View(shape, srcT._strides, srcT._offset);
             self.Backend.IndexScatter(IndexOps.AlongDim(s, shape, d), srcR, [idx], [s._strides[d]], reduce);
-            self.BumpVersion();
+            if (bump) self.BumpVersion();
             return self;
         }
     }

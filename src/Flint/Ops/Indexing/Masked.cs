@@ -8,6 +8,8 @@ namespace Flint
         public static Tensor masked_fill(Tensor input, Tensor mask, Tensor value) => input.masked_fill(mask, value);
 
         /// <summary>The elements of input (broadcast with mask) where mask is true, as a 1-D tensor.</summary>
+        public static Tensor masked_scatter(Tensor input, Tensor mask, Tensor source) => input.masked_scatter(mask, source);
+
         public static Tensor masked_select(Tensor input, Tensor mask, Tensor? @out = null)
         {
             if (!AdvancedIndexing.IsMask(mask)) throw new ArgumentException("masked_select: expected BoolTensor or ByteTensor for mask");

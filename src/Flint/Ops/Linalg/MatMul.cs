@@ -455,6 +455,8 @@ namespace Flint
         {
             var shape = AddmmShape(mat1, mat2);
             Products.CheckInPlace(this, shape, mat1.dtype);
+            if (Autograd.Differentiation.NeedsInPlace(this, mat1, mat2))
+                return Autograd.Differentiation.InPlace(this, old => torch.addmm(old, mat1, mat2, beta, alpha));
             Products.ProductInto(mat1.unsqueeze(0), mat2.unsqueeze(0), unsqueeze(0), alpha ?? 1, beta ?? 1);
             BumpVersion();
             return this;
@@ -480,6 +482,8 @@ namespace Flint
             Products.CheckInPlace(this, [mat._shape[0]], mat.dtype);
             Products.CheckImplemented(mat.dtype, "addmv_impl_cpu");
             Products.CheckScalarType(mat.dtype, vec.dtype);
+            if (Autograd.Differentiation.NeedsInPlace(this, mat, vec))
+                return Autograd.Differentiation.InPlace(this, old => torch.addmv(old, mat, vec, beta, alpha));
             Products.ProductInto(mat.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), view(1, mat._shape[0], 1), alpha ?? 1, beta ?? 1);
             BumpVersion();
             return this;
@@ -495,6 +499,8 @@ namespace Flint
             Products.CheckInPlace(this, shape, batch1.dtype);
             Products.CheckImplemented(batch1.dtype, "baddbmm");
             Products.CheckScalarType(batch1.dtype, batch2.dtype);
+            if (Autograd.Differentiation.NeedsInPlace(this, batch1, batch2))
+                return Autograd.Differentiation.InPlace(this, old => torch.baddbmm(old, batch1, batch2, beta, alpha));
             Products.ProductInto(batch1, batch2, this, alpha ?? 1, beta ?? 1);
             BumpVersion();
             return this;

@@ -69,14 +69,16 @@ namespace Flint
         public Tensor cumprod(long dim, DType? dtype = null) => torch.cumprod(this, dim, dtype);
 
         /// <summary>In-place running sums; the result is written back in this tensor's dtype.</summary>
-        public Tensor cumsum_(long dim, DType? dtype = null) => ScanInPlace(dtype, () => torch.cumsum(this, dim, dtype));
-        public Tensor cumprod_(long dim, DType? dtype = null) => ScanInPlace(dtype, () => torch.cumprod(this, dim, dtype));
+        public Tensor cumsum_(long dim, DType? dtype = null) => ScanInPlace(dtype, x => torch.cumsum(x, dim, dtype));
+        public Tensor cumprod_(long dim, DType? dtype = null) => ScanInPlace(dtype, x => torch.cumprod(x, dim, dtype));
 
-        private Tensor ScanInPlace(DType? dtype, Func<Tensor> run)
+        /// <remarks>On a tensor in the graph the scan runs out of place on a snapshot and self's history is rebased on its node.</remarks>
+        private Tensor ScanInPlace(DType? dtype, Func<Tensor, Tensor> run)
         {
             if (dtype is not null && dtype != this.dtype)
                 throw new ArgumentException($"Bad in-place call: input tensor dtype {Reduction.CppName(this.dtype)} and output tensor dtype {Reduction.CppName(dtype)} should match");
-            var r = run();
+            if (Autograd.Differentiation.NeedsInPlace(this)) return Autograd.Differentiation.InPlace(this, run);
+            var r = run(this);
             Autograd.AutogradHooks.CheckInPlace(this);
             Backend.Copy(this, r);
             BumpVersion();

@@ -69,14 +69,6 @@ public static class Reference
     /// <summary>A reference file's cases by their keys (see <see cref="CaseNames"/>).</summary>
     public static IReadOnlyDictionary<string, JsonElement> CasesByName(string file) => Load(file).ByKey;
 
-    /// <summary>The "op" of each case of a file, once each in file order (theory rows for one test per op).</summary>
-    public static TheoryData<string> Ops(string file)
-    {
-        var ops = new TheoryData<string>();
-        foreach (var op in Cases(file).Select(c => c.GetProperty("op").GetString()!).Distinct()) ops.Add(op);
-        return ops;
-    }
-
     public static DType DTypeOf(string name) => DType.All.First(d => d.name == name);
 
     /// <summary>Python's float('nan') has the sign bit clear; .NET's double.NaN has it set (copysign/signbit see it).</summary>

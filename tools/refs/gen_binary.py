@@ -154,6 +154,7 @@ BIN = [
     ("bitwise_xor", torch.bitwise_xor, "bitwise_xor_", ""),
     ("bitwise_left_shift", torch.bitwise_left_shift, "bitwise_left_shift_", "shift"),
     ("bitwise_right_shift", torch.bitwise_right_shift, "bitwise_right_shift_", "shift"),
+    ("logaddexp", torch.logaddexp, None, ""), ("logaddexp2", torch.logaddexp2, None, ""),
 ]
 INPLACE_OF = {"div_trunc": "div_", "div_floor": "div_"}
 KW_OF = {"div_trunc": {"rounding_mode": "trunc"}, "div_floor": {"rounding_mode": "floor"}}

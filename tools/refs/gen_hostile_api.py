@@ -107,6 +107,7 @@ CASES = {
     "unflatten_inferred_huge": lambda: x34().unflatten(1, (-1, BIG)),
     "unflatten_zero": lambda: x34().unflatten(1, (0, -1)),
     "unflatten_dim_huge": lambda: x34().unflatten(BIG, (2, 2)),
+    "unflatten_negative_size": lambda: x34().unflatten(1, (2, -3)),
     "movedim_huge": lambda: x34().movedim(BIG, 0),
     "movedim_repeated": lambda: x34().movedim((0, 0), (0, 1)),
     "permute_repeated": lambda: x34().permute(1, 1),

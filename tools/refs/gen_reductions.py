@@ -81,7 +81,9 @@ def call(op, x, kw):
         return r if isinstance(r, tuple) else r
     if op == "aminmax":
         return tuple(torch.aminmax(x, dim=dim, **kw))
-    raise ValueError(op)
+    # any other op: torch.<op>(x, dim=..., **kw) as recorded (the C# replay calls Flint's op of that name the same way)
+    r = getattr(torch, op)(x, **({} if dim is None else {"dim": dim}), **kw)
+    return tuple(r) if isinstance(r, tuple) else r
 
 
 def with_out(op, x, kw):
@@ -209,6 +211,7 @@ for dt in [torch.float32, torch.float64, torch.bfloat16, torch.float16]:
 add("inf/logsumexp/allinf", "logsumexp", torch.tensor([[float("inf"), float("inf")], [float("-inf"), float("-inf")]]), {"dim": 1})
 add("negzero/sort", "sort", torch.tensor([0.0, -0.0, 0.0, -1.0]), {"stable": True})
 add("negzero/amax", "amax", torch.tensor([-0.0, 0.0]), {})
+add("msort/float32", "msort", torch.tensor([[3.0, float("nan"), -1.0], [0.5, -0.0, 2.0], [1.0, 0.0, -7.0]]), {})
 
 # ---- dtype= arguments ----
 for op in ["sum", "mean", "prod", "nansum", "nanmean", "cumsum", "cumprod", "softmax", "log_softmax"]:

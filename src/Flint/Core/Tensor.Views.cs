@@ -255,8 +255,11 @@ public partial class Tensor
         if (ndim == 0) throw new IndexOutOfRangeException($"Dimension specified as {d} but tensor has no dimensions");
         long[] inferred;
         try { inferred = Shape.InferSize(sizes, _shape[d]); }
-        catch (ArgumentException e) when (!e.Message.StartsWith("cannot reshape tensor of 0 elements", StringComparison.Ordinal))
+        catch (ArgumentException e) when (e.Message.Contains("is invalid for input of size", StringComparison.Ordinal)
+                                          || e.Message == "only one dimension can be inferred")
         {
+            // PyTorch rewords the two errors its infer_size raises as std::runtime_error; the others (a negative size,
+            // a 0-element ambiguity, an element count past 2^63) pass unchanged
             if (e.Message.Contains("is invalid for input of size", StringComparison.Ordinal))
                 throw new ArgumentException($"unflatten: Provided sizes {Shape.Str(sizes)} don't multiply up to the size of dim {d} ({_shape[d]}) in the input tensor");
             throw new ArgumentException("unflatten got an unexpected error:\n" + e.Message);

@@ -757,7 +757,7 @@ internal static class RandomKernels
             T v = probs[i];
             if (!(v >= T.Zero) || T.IsPositiveInfinity(v))
             {
-                throw new ArgumentException("probability tensor contains either `inf`, `nan` or element < 0.");
+                throw new ArgumentException("probability tensor contains either `inf`, `nan` or element < 0");
             }
         }
         for (int r = 0; r < rows; r++)
@@ -769,7 +769,7 @@ internal static class RandomKernels
             }
             if (sum == T.Zero)
             {
-                throw new ArgumentException("invalid multinomial distribution (sum of probabilities <= 0).");
+                throw new ArgumentException("invalid multinomial distribution (sum of probabilities <= 0)");
             }
         }
 
@@ -1124,7 +1124,7 @@ internal static class RandomKernels
                 }
                 if (!(sum > T.Zero))
                 {
-                    throw new ArgumentException("invalid multinomial distribution (sum of probabilities <= 0).");
+                    throw new ArgumentException("invalid multinomial distribution (sum of probabilities <= 0)");
                 }
                 for (int c = 0; c < cats; c++)
                 {

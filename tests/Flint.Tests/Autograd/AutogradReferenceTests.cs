@@ -37,15 +37,17 @@ public class AutogradReferenceTests
 
     private static string? Name(Flint.Autograd.Node? n) => n?.name();
 
-    private static void Collect(List<string> failures, string id, Action check)
-    {
-        try { check(); }
-        catch (Exception ex) { failures.Add($"{id}: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}"); }
-    }
+    public static TheoryData<string> AllCases() => Reference.CaseNames("autograd");
+    public static TheoryData<string> GradcheckCases() =>
+        Reference.CaseNames("autograd", c => !c.TryGetProperty("nondiff", out _) && c.GetProperty("gradcheck").GetBoolean());
+    public static TheoryData<string> GradgradCases() => Reference.CaseNames("autograd", c => c.GetProperty("gradgrad").GetBoolean());
 
-    private static void Report(List<string> failures, int total)
+    /// <summary>The case recorded under <paramref name="id"/> and its op in <see cref="AutogradOps.Table"/>.</summary>
+    private static (JsonElement c, Func<Tensor[], object> op) Lookup(string id)
     {
-        Assert.True(failures.Count == 0, $"{failures.Count} of {total} cases failed:\n" + string.Join("\n", failures));
+        var c = Reference.Case("autograd", id);
+        Assert.True(AutogradOps.Table.TryGetValue(id, out var op), $"no op for case {id}");
+        return (c, op!);
     }
 
     [Fact]
@@ -56,92 +58,74 @@ public class AutogradReferenceTests
         Assert.True(Cases.Length >= 150, $"only {Cases.Length} cases");
     }
 
-    [Fact]
-    public void NodeNamesAndGradientsMatchPyTorch()
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void NodeNamesAndGradientsMatchPyTorch(string id)
     {
-        var failures = new List<string>();
-        foreach (var c in Cases)
+        var (c, op) = Lookup(id);
+        var xs = Inputs(c);
+        var outs = AutogradOps.Outputs(op(xs));
+        if (c.TryGetProperty("nondiff", out _))
         {
-            string id = c.GetProperty("id").GetString()!;
-            if (!AutogradOps.Table.TryGetValue(id, out var op)) continue;
-            Collect(failures, id, () =>
-            {
-                var xs = Inputs(c);
-                var outs = AutogradOps.Outputs(op(xs));
-                if (c.TryGetProperty("nondiff", out _))
-                {
-                    foreach (var o in outs)
-                        if (o.requires_grad || o.grad_fn is not null)
-                            throw new Exception($"a non-differentiable output requires grad (grad_fn {Name(o.grad_fn)})");
-                    return;
-                }
-                if (!CompositeNames.ContainsKey(id))
-                {
-                    var names = c.GetProperty("grad_fn").EnumerateArray().Select(e => e.GetString()).ToArray();
-                    if (names.Length != outs.Length) throw new Exception($"{outs.Length} outputs, PyTorch has {names.Length}");
-                    for (int i = 0; i < outs.Length; i++)
-                        if (Name(outs[i].grad_fn) != names[i])
-                            throw new Exception($"output {i}: grad_fn {Name(outs[i].grad_fn) ?? "None"}, PyTorch {names[i]}");
-                    var next = c.GetProperty("next_functions").EnumerateArray().Select(e => e[0].ValueKind == JsonValueKind.Null ? null : e[0].GetString()).ToArray();
-                    var mine = outs[0].grad_fn!.next_functions.Select(f => Name(f.node)).ToArray();
-                    if (!next.SequenceEqual(mine))
-                        throw new Exception($"next_functions [{string.Join(", ", mine.Select(n => n ?? "None"))}], PyTorch [{string.Join(", ", next.Select(n => n ?? "None"))}]");
-                }
-                var gos = c.GetProperty("grad_outputs").EnumerateArray().Select(Reference.Tensor).ToArray();
-                var diff = xs.Where(x => x.requires_grad).ToArray();
-                var grads = torch.autograd.grad(outs, diff, gos, allow_unused: true);
-                var expected = c.GetProperty("grads").EnumerateArray().ToArray();
-                int k = 0;
-                for (int i = 0; i < xs.Length; i++)
-                {
-                    if (!xs[i].requires_grad) continue;
-                    var g = grads[k++];
-                    if (expected[i].ValueKind == JsonValueKind.Null)
-                    {
-                        if (g is not null && g.abs().sum().item<double>() != 0) throw new Exception($"input {i}: PyTorch gives no gradient");
-                        continue;
-                    }
-                    if (g is null) throw new Exception($"input {i}: no gradient");
-                    Reference.AssertClose(Reference.Tensor(expected[i]), g, $"grad of input {i}");
-                }
-            });
+            foreach (var o in outs)
+                if (o.requires_grad || o.grad_fn is not null)
+                    throw new Exception($"a non-differentiable output requires grad (grad_fn {Name(o.grad_fn)})");
+            return;
         }
-        Report(failures, Cases.Length);
+        if (!CompositeNames.ContainsKey(id))
+        {
+            var names = c.GetProperty("grad_fn").EnumerateArray().Select(e => e.GetString()).ToArray();
+            if (names.Length != outs.Length) throw new Exception($"{outs.Length} outputs, PyTorch has {names.Length}");
+            for (int i = 0; i < outs.Length; i++)
+                if (Name(outs[i].grad_fn) != names[i])
+                    throw new Exception($"output {i}: grad_fn {Name(outs[i].grad_fn) ?? "None"}, PyTorch {names[i]}");
+            var next = c.GetProperty("next_functions").EnumerateArray().Select(e => e[0].ValueKind == JsonValueKind.Null ? null : e[0].GetString()).ToArray();
+            var mine = outs[0].grad_fn!.next_functions.Select(f => Name(f.node)).ToArray();
+            if (!next.SequenceEqual(mine))
+                throw new Exception($"next_functions [{string.Join(", ", mine.Select(n => n ?? "None"))}], PyTorch [{string.Join(", ", next.Select(n => n ?? "None"))}]");
+        }
+        var gos = c.GetProperty("grad_outputs").EnumerateArray().Select(Reference.Tensor).ToArray();
+        var diff = xs.Where(x => x.requires_grad).ToArray();
+        var grads = torch.autograd.grad(outs, diff, gos, allow_unused: true);
+        var expected = c.GetProperty("grads").EnumerateArray().ToArray();
+        int k = 0;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            if (!xs[i].requires_grad) continue;
+            var g = grads[k++];
+            if (expected[i].ValueKind == JsonValueKind.Null)
+            {
+                if (g is not null && g.abs().sum().item<double>() != 0) throw new Exception($"input {i}: PyTorch gives no gradient");
+                continue;
+            }
+            if (g is null) throw new Exception($"input {i}: no gradient");
+            Reference.AssertClose(Reference.Tensor(expected[i]), g, $"grad of input {i}");
+        }
     }
 
     private static Func<Tensor[], Tensor[]> Fn(Func<Tensor[], object> op) => xs => AutogradOps.Outputs(op(xs));
 
-    [Fact]
-    public void GradcheckEveryDifferentiableOp()
+    [Theory]
+    [MemberData(nameof(GradcheckCases))]
+    public void GradcheckEveryDifferentiableOp(string id)
     {
-        var failures = new List<string>();
-        int n = 0;
-        foreach (var c in Cases)
-        {
-            string id = c.GetProperty("id").GetString()!;
-            if (c.TryGetProperty("nondiff", out _) || !c.GetProperty("gradcheck").GetBoolean()) continue;
-            if (!AutogradOps.Table.TryGetValue(id, out var op)) continue;
-            n++;
-            Collect(failures, id, () => torch.autograd.gradcheck(Fn(op), Inputs(c)));
-        }
-        Report(failures, n);
+        var (c, op) = Lookup(id);
+        torch.autograd.gradcheck(Fn(op), Inputs(c));
+    }
+
+    [Theory]
+    [MemberData(nameof(GradgradCases))]
+    public void GradgradcheckRepresentativeOps(string id)
+    {
+        var (c, op) = Lookup(id);
+        torch.manual_seed(0);
+        torch.autograd.gradgradcheck(Fn(op), Inputs(c));
     }
 
     [Fact]
-    public void GradgradcheckRepresentativeOps()
+    public void GradgradcheckCoversTwentyOps()
     {
-        var failures = new List<string>();
-        int n = 0;
-        foreach (var c in Cases)
-        {
-            string id = c.GetProperty("id").GetString()!;
-            if (!c.GetProperty("gradgrad").GetBoolean()) continue;
-            if (!AutogradOps.Table.TryGetValue(id, out var op)) continue;
-            n++;
-            torch.manual_seed(0);
-            Collect(failures, id, () => torch.autograd.gradgradcheck(Fn(op), Inputs(c)));
-        }
+        int n = Cases.Count(c => c.GetProperty("gradgrad").GetBoolean());
         Assert.True(n >= 20, $"only {n} gradgradcheck cases");
-        Report(failures, n);
     }
 }

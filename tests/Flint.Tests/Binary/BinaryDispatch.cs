@@ -4,67 +4,16 @@ using Flint.Tests.Support;
 
 namespace Flint.Tests.Binary;
 
-/// <summary>Maps a recorded PyTorch call (op name, mode, args, kwargs) onto Flint's API.</summary>
+/// <summary>Maps a recorded PyTorch call (op name, mode, args, kwargs) onto Flint's API: a few ops by hand, every other by name.</summary>
 internal static class BinaryDispatch
 {
-    private sealed record Bin(
-        Func<Tensor, Tensor, Tensor?, Tensor> TT,
-        Func<Tensor, Scalar, Tensor?, Tensor>? TS = null,
-        Func<Scalar, Tensor, Tensor?, Tensor>? ST = null,
-        Func<Tensor, Tensor, Tensor>? IpT = null,
-        Func<Tensor, Scalar, Tensor>? IpS = null);
-
     private static Scalar? OptScalar(JsonElement kw, string key) =>
         kw.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null ? Reference.Scalar(v) : null;
-
-    private static string? OptString(JsonElement kw, string key) =>
-        kw.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static object? OptArg(JsonElement kw, string key)
     {
         if (!kw.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         return Reference.IsScalar(v) ? Reference.Scalar(v) : Reference.Tensor(v);
-    }
-
-    private static Bin Table(string op, JsonElement kw)
-    {
-        var alpha = OptScalar(kw, "alpha");
-        var mode = OptString(kw, "rounding_mode");
-        return op switch
-        {
-            "add" => new((a, b, o) => torch.add(a, b, alpha, o), (a, b, o) => torch.add(a, b, alpha, o), null, (a, b) => a.add_(b, alpha), (a, b) => a.add_(b, alpha)),
-            "sub" => new((a, b, o) => torch.sub(a, b, alpha, o), (a, b, o) => torch.sub(a, b, alpha, o), null, (a, b) => a.sub_(b, alpha), (a, b) => a.sub_(b, alpha)),
-            "mul" => new((a, b, o) => torch.mul(a, b, o), (a, b, o) => torch.mul(a, b, o), null, (a, b) => a.mul_(b), (a, b) => a.mul_(b)),
-            "div" => new((a, b, o) => torch.div(a, b, mode, o), (a, b, o) => torch.div(a, b, mode, o), null, (a, b) => a.div_(b, mode), (a, b) => a.div_(b, mode)),
-            "div_trunc" => new((a, b, o) => torch.div(a, b, "trunc", o), (a, b, o) => torch.div(a, b, "trunc", o), null, (a, b) => a.div_(b, "trunc"), (a, b) => a.div_(b, "trunc")),
-            "div_floor" => new((a, b, o) => torch.div(a, b, "floor", o), (a, b, o) => torch.div(a, b, "floor", o), null, (a, b) => a.div_(b, "floor"), (a, b) => a.div_(b, "floor")),
-            "floor_divide" => new((a, b, o) => torch.floor_divide(a, b, o), (a, b, o) => torch.floor_divide(a, b, o), null, (a, b) => a.floor_divide_(b), (a, b) => a.floor_divide_(b)),
-            "remainder" => new((a, b, o) => torch.remainder(a, b, o), (a, b, o) => torch.remainder(a, b, o), (a, b, o) => torch.remainder(a, b, o), (a, b) => a.remainder_(b), (a, b) => a.remainder_(b)),
-            "fmod" => new((a, b, o) => torch.fmod(a, b, o), (a, b, o) => torch.fmod(a, b, o), null, (a, b) => a.fmod_(b), (a, b) => a.fmod_(b)),
-            "pow" => new((a, b, o) => torch.pow(a, b, o), (a, b, o) => torch.pow(a, b, o), (a, b, o) => torch.pow(a, b, o), (a, b) => a.pow_(b), (a, b) => a.pow_(b)),
-            "eq" => new((a, b, o) => torch.eq(a, b, o), (a, b, o) => torch.eq(a, b, o), null, (a, b) => a.eq_(b), (a, b) => a.eq_(b)),
-            "ne" => new((a, b, o) => torch.ne(a, b, o), (a, b, o) => torch.ne(a, b, o), null, (a, b) => a.ne_(b), (a, b) => a.ne_(b)),
-            "lt" => new((a, b, o) => torch.lt(a, b, o), (a, b, o) => torch.lt(a, b, o), null, (a, b) => a.lt_(b), (a, b) => a.lt_(b)),
-            "le" => new((a, b, o) => torch.le(a, b, o), (a, b, o) => torch.le(a, b, o), null, (a, b) => a.le_(b), (a, b) => a.le_(b)),
-            "gt" => new((a, b, o) => torch.gt(a, b, o), (a, b, o) => torch.gt(a, b, o), null, (a, b) => a.gt_(b), (a, b) => a.gt_(b)),
-            "ge" => new((a, b, o) => torch.ge(a, b, o), (a, b, o) => torch.ge(a, b, o), null, (a, b) => a.ge_(b), (a, b) => a.ge_(b)),
-            "logical_and" => new((a, b, o) => torch.logical_and(a, b, o), null, null, (a, b) => a.logical_and_(b)),
-            "logical_or" => new((a, b, o) => torch.logical_or(a, b, o), null, null, (a, b) => a.logical_or_(b)),
-            "logical_xor" => new((a, b, o) => torch.logical_xor(a, b, o), null, null, (a, b) => a.logical_xor_(b)),
-            "maximum" => new((a, b, o) => torch.maximum(a, b, o)),
-            "minimum" => new((a, b, o) => torch.minimum(a, b, o)),
-            "fmax" => new((a, b, o) => torch.fmax(a, b, o)),
-            "fmin" => new((a, b, o) => torch.fmin(a, b, o)),
-            "atan2" => new((a, b, o) => torch.atan2(a, b, o), null, null, (a, b) => a.atan2_(b)),
-            "hypot" => new((a, b, o) => torch.hypot(a, b, o), null, null, (a, b) => a.hypot_(b)),
-            "copysign" => new((a, b, o) => torch.copysign(a, b, o), (a, b, o) => torch.copysign(a, b, o), null, (a, b) => a.copysign_(b), (a, b) => a.copysign_(b)),
-            "bitwise_and" => new((a, b, o) => torch.bitwise_and(a, b, o), (a, b, o) => torch.bitwise_and(a, b, o), (a, b, o) => torch.bitwise_and(a, b, o), (a, b) => a.bitwise_and_(b), (a, b) => a.bitwise_and_(b)),
-            "bitwise_or" => new((a, b, o) => torch.bitwise_or(a, b, o), (a, b, o) => torch.bitwise_or(a, b, o), (a, b, o) => torch.bitwise_or(a, b, o), (a, b) => a.bitwise_or_(b), (a, b) => a.bitwise_or_(b)),
-            "bitwise_xor" => new((a, b, o) => torch.bitwise_xor(a, b, o), (a, b, o) => torch.bitwise_xor(a, b, o), (a, b, o) => torch.bitwise_xor(a, b, o), (a, b) => a.bitwise_xor_(b), (a, b) => a.bitwise_xor_(b)),
-            "bitwise_left_shift" => new((a, b, o) => torch.bitwise_left_shift(a, b, o), (a, b, o) => torch.bitwise_left_shift(a, b, o), (a, b, o) => torch.bitwise_left_shift(a, b, o), (a, b) => a.bitwise_left_shift_(b), (a, b) => a.bitwise_left_shift_(b)),
-            "bitwise_right_shift" => new((a, b, o) => torch.bitwise_right_shift(a, b, o), (a, b, o) => torch.bitwise_right_shift(a, b, o), (a, b, o) => torch.bitwise_right_shift(a, b, o), (a, b) => a.bitwise_right_shift_(b), (a, b) => a.bitwise_right_shift_(b)),
-            _ => throw new InvalidOperationException($"no dispatch for {op}"),
-        };
     }
 
     private static Tensor T(object o) => o as Tensor ?? throw new InvalidOperationException("expected a tensor argument");
@@ -141,20 +90,13 @@ internal static class BinaryDispatch
             case "equal": return torch.equal(T(args[0]), T(args[1]));
         }
 
-        var bin = Table(op, kw);
-        switch (mode)
-        {
-            case "inplace":
-                return args[1] is Tensor ot ? bin.IpT!(T(args[0]), ot) : bin.IpS!(T(args[0]), S(args[1]));
-            default:
-                return (args[0], args[1]) switch
-                {
-                    (Tensor a, Tensor b) => bin.TT(a, b, @out),
-                    (Tensor a, Scalar b) => bin.TS!(a, b, @out),
-                    (Scalar a, Tensor b) => bin.ST!(a, b, @out),
-                    _ => throw new InvalidOperationException(),
-                };
-        }
+        // every other op by name (OpInvoker): torch.op(a, b, **kw, out=o), a.op_(b, **kw); div_trunc/div_floor are div
+        // with that rounding mode
+        var kws = OpInvoker.Keywords(kw);
+        if (op is "div_trunc" or "div_floor") (op, kws["rounding_mode"]) = ("div", op[4..]);
+        if (mode == "inplace") return OpInvoker.Method(T(args[0]), op + "_", args[1..], kws)!;
+        if (@out is not null) kws["out"] = @out;
+        return OpInvoker.Function(op, args, kws)!;
     }
 
     private static Tensor Operator(string sym, object x, object y)

@@ -11,8 +11,6 @@ namespace Flint.Tests.Conv;
 [Collection("GlobalGenerator")]
 public class ConvReferenceTests
 {
-    private static readonly JsonElement[] Cases = Reference.Cases("conv");
-
     private static SizeArg? Size(Dictionary<string, JsonElement> kw, string name)
     {
         if (!kw.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null) return null;
@@ -66,32 +64,34 @@ public class ConvReferenceTests
     internal static Dictionary<string, JsonElement> Kw(JsonElement c) =>
         c.TryGetProperty("kw", out var kw) ? kw.EnumerateObject().ToDictionary(p => p.Name, p => p.Value) : [];
 
-    private static void ForEach(string kind, Action<JsonElement, string> check)
+    private static TheoryData<string> Of(string kind, string? needs = null) =>
+        Reference.CaseNames("conv", c => c.GetProperty("kind").GetString() == kind && (needs is null || c.TryGetProperty(needs, out _)));
+
+    public static TheoryData<string> OpCases() => Of("op");
+    public static TheoryData<string> GradCases() => Of("op", "grads");
+    public static TheoryData<string> InitCases() => Of("init");
+    public static TheoryData<string> ReprCases() => Of("repr");
+
+    /// <summary>Looks the case up by its key and runs the check with the case's recorded name.</summary>
+    private static void One(string key, Action<JsonElement, string> check)
     {
-        var failures = new List<string>();
-        int n = 0;
-        foreach (var c in Cases.Where(c => c.GetProperty("kind").GetString() == kind))
-        {
-            n++;
-            var name = c.GetProperty("name").GetString()!;
-            try { check(c, name); }
-            catch (Exception ex) { failures.Add($"{name}: {ex.Message}"); }
-        }
-        Assert.True(n > 0, $"no {kind} cases");
-        Assert.True(failures.Count == 0, $"{failures.Count}/{n} failed:\n" + string.Join("\n", failures));
+        var c = Reference.Case("conv", key);
+        check(c, c.GetProperty("name").GetString()!);
     }
 
-    [Fact]
-    public void Forward_matches_pytorch() => ForEach("op", (c, name) =>
+    [Theory]
+    [MemberData(nameof(OpCases))]
+    public void Forward_matches_pytorch(string key) => One(key, (c, name) =>
     {
         var args = c.GetProperty("args").EnumerateArray().Select(Reference.Tensor).ToArray();
         Reference.Check(c, () => Run(c.GetProperty("op").GetString()!, args, Kw(c)), name);
     });
 
-    [Fact]
-    public void Gradients_match_pytorch() => ForEach("op", (c, name) =>
+    [Theory]
+    [MemberData(nameof(GradCases))]
+    public void Gradients_match_pytorch(string key) => One(key, (c, name) =>
     {
-        if (!c.TryGetProperty("grads", out var grads)) return;
+        var grads = c.GetProperty("grads");
         var args = c.GetProperty("args").EnumerateArray().Select(e => Reference.Tensor(e).requires_grad_(true)).ToArray();
         var r = Run(c.GetProperty("op").GetString()!, args, Kw(c));
         var y = r is Tensor t ? t : ((List<Tensor>)r)[0];
@@ -128,8 +128,9 @@ public class ConvReferenceTests
         _ => throw new NotImplementedException(name),
     };
 
-    [Fact]
-    public void Seeded_layer_init_matches_pytorch() => ForEach("init", (c, name) =>
+    [Theory]
+    [MemberData(nameof(InitCases))]
+    public void Seeded_layer_init_matches_pytorch(string key) => One(key, (c, name) =>
     {
         torch.manual_seed(c.GetProperty("seed").GetInt64());
         var m = Build(name);
@@ -139,7 +140,8 @@ public class ConvReferenceTests
         for (int i = 0; i < exp.Length; i++) Reference.AssertClose(Reference.Tensor(exp[i]), ps[i], $"{name} param[{i}]");
     });
 
-    [Fact]
-    public void Layer_repr_matches_pytorch() => ForEach("repr", (c, name) =>
+    [Theory]
+    [MemberData(nameof(ReprCases))]
+    public void Layer_repr_matches_pytorch(string key) => One(key, (c, name) =>
         Assert.Equal(c.GetProperty("repr").GetString(), Build(name).ToString()));
 }

@@ -13,8 +13,6 @@ namespace Flint.Tests.Core;
 /// </summary>
 public class CoreReferenceTests
 {
-    private static readonly JsonElement[] Cases = Reference.Cases("core");
-
     private static readonly HashSet<string> CreationOps =
     [
         "tensor_scalar", "tensor_array", "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
@@ -24,26 +22,26 @@ public class CoreReferenceTests
     private static readonly HashSet<string> MiscOps =
         ["item", "tolist", "copy_", "fill_", "zero_", "overlap", "size_str", "size_numel", "shape_str", "dtype_info", "size_index"];
 
-    [Fact] public void Creation() => Replay(op => CreationOps.Contains(op));
-    [Fact] public void Views() => Replay(op => !CreationOps.Contains(op) && !MiscOps.Contains(op) && op != "convert");
-    [Fact] public void Conversions() => Replay(op => op == "convert");
-    [Fact] public void ItemCopyFillSizes() => Replay(op => MiscOps.Contains(op));
+    private static bool IsCreation(string op) => CreationOps.Contains(op);
+    private static bool IsView(string op) => !CreationOps.Contains(op) && !MiscOps.Contains(op) && op != "convert";
+    private static bool IsConversion(string op) => op == "convert";
+    private static bool IsMisc(string op) => MiscOps.Contains(op);
 
-    private static void Replay(Func<string, bool> which)
+    private static TheoryData<string> Of(Func<string, bool> which) => Reference.CaseNames("core", c => which(c.GetProperty("op").GetString()!));
+    public static TheoryData<string> CreationCases() => Of(IsCreation);
+    public static TheoryData<string> ViewCases() => Of(IsView);
+    public static TheoryData<string> ConversionCases() => Of(IsConversion);
+    public static TheoryData<string> MiscCases() => Of(IsMisc);
+
+    [Theory, MemberData(nameof(CreationCases))] public void Creation(string name) => Replay(name);
+    [Theory, MemberData(nameof(ViewCases))] public void Views(string name) => Replay(name);
+    [Theory, MemberData(nameof(ConversionCases))] public void Conversions(string name) => Replay(name);
+    [Theory, MemberData(nameof(MiscCases))] public void ItemCopyFillSizes(string name) => Replay(name);
+
+    private static void Replay(string name)
     {
-        var failures = new List<string>();
-        int n = 0;
-        foreach (var c in Cases)
-        {
-            var op = c.GetProperty("op").GetString()!;
-            if (!which(op)) continue;
-            n++;
-            var name = c.GetProperty("name").GetString()!;
-            try { CheckCase(c, op); }
-            catch (Exception ex) { failures.Add($"{name}: {ex.Message}" + (ex is Mismatch ? "" : ex.StackTrace)); }
-        }
-        Assert.True(n > 0, "no cases");
-        Assert.True(failures.Count == 0, $"{failures.Count} of {n} cases failed:\n" + string.Join("\n", failures.Take(80)));
+        var c = Reference.Case("core", name);
+        CheckCase(c, c.GetProperty("op").GetString()!);
     }
 
     // ---------------------------------------------------------------- API forms the records do not reach
@@ -105,24 +103,15 @@ public class CoreReferenceTests
 
     // ---------------------------------------------------------------- checking
 
-    private sealed class Mismatch(string message) : Exception(message);
+    private sealed class Mismatch(string message) : Xunit.Sdk.XunitException(message);
 
     private static void Expect(bool ok, string message) { if (!ok) throw new Mismatch(message); }
 
     private static void CheckCase(JsonElement c, string op)
     {
-        if (c.TryGetProperty("error", out var err))
+        if (c.TryGetProperty("error", out _))
         {
-            object? r = null;
-            Exception? ex = null;
-            try { r = Run(c, op); } catch (Mismatch) { throw; } catch (Exception e) { ex = e; }
-            Expect(ex is not null, $"expected {c.GetProperty("type").GetString()} \"{err.GetString()}\", got a result");
-            var type = c.GetProperty("type").GetString();
-            bool typeOk = type == "IndexError" ? ex is IndexOutOfRangeException
-                : ex is ArgumentException or InvalidOperationException or NotSupportedException;
-            Expect(typeOk, $"{type} expected, got {ex!.GetType().Name}: {ex.Message}");
-            // the record keeps the first line of PyTorch's message
-            Expect(ex.Message.Split('\n')[0] == err.GetString(), $"error \"{ex.Message}\" != PyTorch's \"{err.GetString()}\"");
+            Reference.AssertError(c, () => Run(c, op));
             return;
         }
         object result = Run(c, op);

@@ -10,49 +10,43 @@ public class DeviceTests
 {
     private const string PyTorchTypes = "cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, ort, xla, lazy, vulkan, mps, meta, hpu, privateuseone";
 
-    [Fact]
-    public void MatchesPyTorchDeviceParsing()
+    public static TheoryData<string> CaseNames() => Reference.CaseNames("device");
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void MatchesPyTorchDeviceParsing(string name)
     {
-        var failures = new List<string>();
-        foreach (var c in Reference.Cases("device"))
+        var c = Reference.Case("device", name);
+        if (c.TryGetProperty("a", out var a))
         {
-            string name = c.GetProperty("name").GetString()!;
-            try
-            {
-                if (c.TryGetProperty("a", out var a))
-                {
-                    bool eq = new Device(a.GetString()!) == new Device(c.GetProperty("b").GetString()!);
-                    if (eq != c.GetProperty("equal").GetBoolean()) failures.Add($"{name}: equality {eq}");
-                    continue;
-                }
-                Func<Device> make = c.TryGetProperty("spec", out var spec)
-                    ? () => torch.device(spec.GetString()!)
-                    : () => torch.device(c.GetProperty("type_arg").GetString()!, c.GetProperty("index_arg").GetInt32());
-                if (c.TryGetProperty("error", out var err))
-                {
-                    // Flint knows three device types where PyTorch lists nineteen; the message keeps PyTorch's shape and order.
-                    string expected = err.GetString()!.Replace(PyTorchTypes, "cpu, cuda, meta");
-                    var ex = Record.Exception(make);
-                    if (ex is not ArgumentException || ex.Message != expected)
-                        failures.Add($"{name}: expected ArgumentException '{expected}', got {ex?.GetType().Name} '{ex?.Message}'");
-                    continue;
-                }
-                string str = c.GetProperty("str").GetString()!;
-                if (str == "mps")
-                {
-                    // a PyTorch device type Flint does not know
-                    var ex = Assert.Throws<ArgumentException>(make);
-                    Assert.Equal("Expected one of cpu, cuda, meta device type at start of device string: mps", ex.Message);
-                    continue;
-                }
-                var d = make();
-                if (d.ToString() != str) failures.Add($"{name}: ToString '{d}', expected '{str}'");
-                if (c.TryGetProperty("index", out var idx) && d.index != idx.GetInt32()) failures.Add($"{name}: index {d.index}");
-                if (c.TryGetProperty("type", out var ty) && (d.type == DeviceType.CPU ? "cpu" : "cuda") != ty.GetString()) failures.Add($"{name}: type {d.type}");
-            }
-            catch (Exception e) { failures.Add($"{name}: {e.GetType().Name}: {e.Message}"); }
+            bool eq = new Device(a.GetString()!) == new Device(c.GetProperty("b").GetString()!);
+            Assert.True(eq == c.GetProperty("equal").GetBoolean(), $"{name}: equality {eq}");
+            return;
         }
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Func<Device> make = c.TryGetProperty("spec", out var spec)
+            ? () => torch.device(spec.GetString()!)
+            : () => torch.device(c.GetProperty("type_arg").GetString()!, c.GetProperty("index_arg").GetInt32());
+        if (c.TryGetProperty("error", out var err))
+        {
+            // Flint knows three device types where PyTorch lists nineteen; the message keeps PyTorch's shape and order.
+            string expected = err.GetString()!.Replace(PyTorchTypes, "cpu, cuda, meta");
+            var ex = Record.Exception(make);
+            Assert.True(ex?.GetType() == typeof(ArgumentException) && ex.Message == expected,
+                $"{name}: expected ArgumentException '{expected}', got {ex?.GetType().Name} '{ex?.Message}'");
+            return;
+        }
+        string str = c.GetProperty("str").GetString()!;
+        if (str == "mps")
+        {
+            // a PyTorch device type Flint does not know
+            var ex = Assert.Throws<ArgumentException>(make);
+            Assert.Equal("Expected one of cpu, cuda, meta device type at start of device string: mps", ex.Message);
+            return;
+        }
+        var d = make();
+        Assert.True(d.ToString() == str, $"{name}: ToString '{d}', expected '{str}'");
+        if (c.TryGetProperty("index", out var idx)) Assert.True(d.index == idx.GetInt32(), $"{name}: index {d.index}");
+        if (c.TryGetProperty("type", out var ty)) Assert.True((d.type == DeviceType.CPU ? "cpu" : "cuda") == ty.GetString(), $"{name}: type {d.type}");
     }
 
     [Fact]

@@ -16,65 +16,67 @@ namespace Flint.Tests.Data;
 [Collection("GlobalGenerator")]
 public class DataLoaderWorkersTests
 {
-    private static readonly JsonElement[] Records = Reference.Cases("data");
+    private static TheoryData<string> Of(string kind) => Reference.CaseNames("data", c => c.GetProperty("kind").GetString() == kind);
+    public static TheoryData<string> OrderCases() => Of("order");
+    public static TheoryData<string> ErrorCases() => Of("error");
 
     [Fact]
-    public void OrderAndDrawsMatchPyTorchForAnyNumberOfWorkers()
+    public void FiftyOrderCasesAreRecorded() => Assert.True(Reference.Cases("data").Count(c => c.GetProperty("kind").GetString() == "order") >= 50);
+
+    [Theory]
+    [MemberData(nameof(OrderCases))]
+    public void OrderAndDrawsMatchPyTorchForAnyNumberOfWorkers(string key)
     {
-        var f = new Failures();
-        foreach (var c in Records.Where(c => c.GetProperty("kind").GetString() == "order"))
+        var c = Reference.Case("data", key);
+        long seed = c.GetProperty("seed").GetInt64(), n = c.GetProperty("n").GetInt64(), bs = c.GetProperty("batch_size").GetInt64();
+        bool drop = c.GetProperty("drop_last").GetBoolean(), persistent = c.GetProperty("persistent_workers").GetBoolean();
+        int workers = c.GetProperty("num_workers").GetInt32();
+        var gs = c.GetProperty("gen_seed");
+        var pf = c.GetProperty("prefetch_factor");
+        var takes = c.GetProperty("takes").EnumerateArray().Select(t => t.ValueKind == JsonValueKind.Null ? (int?)null : t.GetInt32()).ToArray();
+        manual_seed(seed);
+        var ds = new TensorDataset(arange(n), arange(n) * 10);
+        Generator? g = gs.ValueKind == JsonValueKind.Null ? null : new Generator().manual_seed(gs.GetInt64());
+        using var dl = new DataLoader(ds, bs, shuffle: true, drop_last: drop, generator: g, num_workers: workers,
+            prefetch_factor: pf.ValueKind == JsonValueKind.Null ? null : pf.GetInt32(), persistent_workers: persistent);
+        var epochs = c.GetProperty("epochs").EnumerateArray().ToArray();
+        for (int e = 0; e < takes.Length; e++)
         {
-            long seed = c.GetProperty("seed").GetInt64(), n = c.GetProperty("n").GetInt64(), bs = c.GetProperty("batch_size").GetInt64();
-            bool drop = c.GetProperty("drop_last").GetBoolean(), persistent = c.GetProperty("persistent_workers").GetBoolean();
-            int workers = c.GetProperty("num_workers").GetInt32();
-            var gs = c.GetProperty("gen_seed");
-            var pf = c.GetProperty("prefetch_factor");
-            var takes = c.GetProperty("takes").EnumerateArray().Select(t => t.ValueKind == JsonValueKind.Null ? (int?)null : t.GetInt32()).ToArray();
-            f.Run($"seed {seed} n {n} bs {bs} drop {drop} gen {gs} workers {workers} persistent {persistent} prefetch {pf} takes [{string.Join(",", takes)}]", () =>
+            var got = new List<(Tensor input, Tensor target)>();
+            foreach (var batch in dl)
             {
-                manual_seed(seed);
-                var ds = new TensorDataset(arange(n), arange(n) * 10);
-                Generator? g = gs.ValueKind == JsonValueKind.Null ? null : new Generator().manual_seed(gs.GetInt64());
-                using var dl = new DataLoader(ds, bs, shuffle: true, drop_last: drop, generator: g, num_workers: workers,
-                    prefetch_factor: pf.ValueKind == JsonValueKind.Null ? null : pf.GetInt32(), persistent_workers: persistent);
-                var epochs = c.GetProperty("epochs").EnumerateArray().ToArray();
-                for (int e = 0; e < takes.Length; e++)
-                {
-                    var got = new List<(Tensor input, Tensor target)>();
-                    foreach (var batch in dl)
-                    {
-                        got.Add(batch);
-                        if (takes[e] is { } t && got.Count == t) break;
-                    }
-                    var exp = epochs[e].EnumerateArray().ToArray();
-                    Assert.Equal(exp.Length, got.Count);
-                    for (int i = 0; i < exp.Length; i++)
-                    {
-                        Assert.Equal(NnRecords.Longs(exp[i]), got[i].input.ToArray<long>());
-                        Assert.Equal(NnRecords.Longs(exp[i]).Select(v => v * 10).ToArray(), got[i].target.ToArray<long>());
-                    }
-                }
-                Assert.Equal(NnRecords.Doubles(c.GetProperty("rand_after")), rand(2).ToArray<float>().Select(v => (double)v).ToArray());
-            });
+                got.Add(batch);
+                if (takes[e] is { } t && got.Count == t) break;
+            }
+            var exp = epochs[e].EnumerateArray().ToArray();
+            Assert.Equal(exp.Length, got.Count);
+            for (int i = 0; i < exp.Length; i++)
+            {
+                Assert.Equal(NnRecords.Longs(exp[i]), got[i].input.ToArray<long>());
+                Assert.Equal(NnRecords.Longs(exp[i]).Select(v => v * 10).ToArray(), got[i].target.ToArray<long>());
+            }
         }
-        Assert.True(f.Count >= 50);
-        f.ThrowIfAny();
+        Assert.Equal(NnRecords.Doubles(c.GetProperty("rand_after")), rand(2).ToArray<float>().Select(v => (double)v).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(ErrorCases))]
+    public void ArgumentErrorsAreRaisedWithPyTorchsWords(string key)
+    {
+        var ds = new TensorDataset(arange(4), arange(4));
+        var c = Reference.Case("data", key);
+        var kw = c.GetProperty("kw");
+        int workers = kw.TryGetProperty("num_workers", out var w) ? w.GetInt32() : 0;
+        int? prefetch = kw.TryGetProperty("prefetch_factor", out var p) ? p.GetInt32() : null;
+        bool persistent = kw.TryGetProperty("persistent_workers", out var pw) && pw.GetBoolean();
+        Assert.Equal("ValueError", c.GetProperty("type").GetString());
+        Reference.AssertError(c, () => new DataLoader(ds, num_workers: workers, prefetch_factor: prefetch, persistent_workers: persistent));
     }
 
     [Fact]
-    public void ArgumentErrorsAreRaisedWithPyTorchsWords()
+    public void DataLoaderOptionChecks()
     {
         var ds = new TensorDataset(arange(4), arange(4));
-        foreach (var c in Records.Where(c => c.GetProperty("kind").GetString() == "error"))
-        {
-            var kw = c.GetProperty("kw");
-            int workers = kw.TryGetProperty("num_workers", out var w) ? w.GetInt32() : 0;
-            int? prefetch = kw.TryGetProperty("prefetch_factor", out var p) ? p.GetInt32() : null;
-            bool persistent = kw.TryGetProperty("persistent_workers", out var pw) && pw.GetBoolean();
-            Assert.Equal("ValueError", c.GetProperty("type").GetString());
-            var ex = Assert.Throws<ArgumentException>(() => new DataLoader(ds, num_workers: workers, prefetch_factor: prefetch, persistent_workers: persistent));
-            Assert.Equal(c.GetProperty("error").GetString(), ex.Message);
-        }
         // PyTorch checks the workers' options before the batch size
         Assert.StartsWith("num_workers option", Assert.Throws<ArgumentException>(() => new DataLoader(ds, batch_size: 0, num_workers: -1)).Message);
         Assert.Equal(2, new DataLoader(ds, num_workers: 3).prefetch_factor);

@@ -13,31 +13,14 @@ namespace Flint.Tests.Nn;
 /// </summary>
 public class NnEdgeTests
 {
-    private static readonly Lazy<JsonElement[]> s_all = new(() => Reference.Cases("nn_edges"));
-    private static IEnumerable<JsonElement> Of(string kind) => s_all.Value.Where(c => c.GetProperty("kind").GetString() == kind);
+    private static TheoryData<string> Of(string kind) => Reference.CaseNames("nn_edges", c => c.GetProperty("kind").GetString() == kind);
+    public static TheoryData<string> FnCases() => Of("fn");
+    public static TheoryData<string> ModuleCases() => Of("module");
+    public static TheoryData<string> BuildCases() => Of("build");
+    public static TheoryData<string> ErrorCases() => Of("error");
 
     private static string Red(JsonElement kw) => kw.TryGetProperty("reduction", out var r) ? r.GetString()! : "mean";
     private static double Kd(JsonElement kw, string k, double dflt) => kw.TryGetProperty(k, out var v) ? v.GetDouble() : dflt;
-
-    /// <summary>PyTorch's exception classes as Flint throws them.</summary>
-    private static void AssertType(string pyType, Exception ex)
-    {
-        bool ok = pyType switch
-        {
-            "IndexError" => ex is IndexOutOfRangeException,
-            "ValueError" or "AssertionError" or "TypeError" => ex is ArgumentException,
-            "RuntimeError" => ex is ArgumentException or InvalidOperationException or NotSupportedException,
-            _ => false,
-        };
-        Assert.True(ok, $"exception type {ex.GetType().Name} for PyTorch's {pyType}");
-    }
-
-    private static void AssertError(JsonElement c, Exception ex)
-    {
-        string err = c.GetProperty("error").GetString()!;
-        Assert.True(ex.Message == err, $"error \"{ex.Message}\" != PyTorch's \"{err}\"");
-        AssertType(c.GetProperty("type").GetString()!, ex);
-    }
 
     private static Tensor Call(string name, Tensor[] a, JsonElement kw) => name switch
     {
@@ -73,40 +56,33 @@ public class NnEdgeTests
         _ => throw new InvalidOperationException($"no mapping for {name}"),
     };
 
-    [Fact]
-    public void EdgeCasesOfFunctionalFormsMatchPyTorch()
+    [Theory]
+    [MemberData(nameof(FnCases))]
+    public void EdgeCasesOfFunctionalFormsMatchPyTorch(string key)
     {
-        var f = new Failures();
-        int i = 0;
-        foreach (var c in Of("fn"))
+        var c = Reference.Case("nn_edges", key);
+        string name = c.GetProperty("name").GetString()!;
+        var kw = c.GetProperty("kw");
+        var grad = c.GetProperty("grad").EnumerateArray().Select(x => x.GetBoolean()).ToArray();
+        var ins = c.GetProperty("inputs").EnumerateArray().Select(Reference.Tensor).ToArray();
+        for (int k = 0; k < ins.Length; k++) if (grad[k]) ins[k].requires_grad_();
+        if (c.TryGetProperty("error", out _))
         {
-            string name = c.GetProperty("name").GetString()!;
-            var kw = c.GetProperty("kw");
-            f.Run($"#{i++} {name} {kw}", () =>
-            {
-                var grad = c.GetProperty("grad").EnumerateArray().Select(x => x.GetBoolean()).ToArray();
-                var ins = c.GetProperty("inputs").EnumerateArray().Select(Reference.Tensor).ToArray();
-                for (int k = 0; k < ins.Length; k++) if (grad[k]) ins[k].requires_grad_();
-                if (c.TryGetProperty("error", out _))
-                {
-                    AssertError(c, Assert.ThrowsAny<Exception>(() => Call(name, ins, kw)));
-                    return;
-                }
-                var outT = Call(name, ins, kw);
-                Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), outT, "out");
-                Assert.True(c.GetProperty("requires_grad").GetBoolean() == outT.requires_grad, $"requires_grad {outT.requires_grad}");
-                var gfn = c.GetProperty("grad_fn");
-                if (gfn.ValueKind == JsonValueKind.Null) Assert.Null(outT.grad_fn);
-                else
-                {
-                    Assert.True(outT.grad_fn is not null, "no grad_fn");
-                    if (c.GetProperty("check_grad_fn").GetBoolean())
-                        Assert.Equal(gfn.GetString(), outT.grad_fn!.name());
-                }
-                NnRecords.AssertGradients(c, outT, ins, grad);
-            });
+            Reference.AssertError(c, () => Call(name, ins, kw));
+            return;
         }
-        f.ThrowIfAny();
+        var outT = Call(name, ins, kw);
+        Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), outT, "out");
+        Assert.True(c.GetProperty("requires_grad").GetBoolean() == outT.requires_grad, $"requires_grad {outT.requires_grad}");
+        var gfn = c.GetProperty("grad_fn");
+        if (gfn.ValueKind == JsonValueKind.Null) Assert.Null(outT.grad_fn);
+        else
+        {
+            Assert.True(outT.grad_fn is not null, "no grad_fn");
+            if (c.GetProperty("check_grad_fn").GetBoolean())
+                Assert.Equal(gfn.GetString(), outT.grad_fn!.name());
+        }
+        NnRecords.AssertGradients(c, outT, ins, grad);
     }
 
     private static nn.Module<Tensor, Tensor> Build(string name) => name switch
@@ -132,67 +108,54 @@ public class NnEdgeTests
         _ => throw new InvalidOperationException($"no module for {name}"),
     };
 
-    [Fact]
-    public void ModulesOnEdgeInputsMatchPyTorch()
+    [Theory]
+    [MemberData(nameof(ModuleCases))]
+    public void ModulesOnEdgeInputsMatchPyTorch(string key)
     {
-        var f = new Failures();
-        int i = 0;
-        foreach (var c in Of("module"))
+        var c = Reference.Case("nn_edges", key);
+        string name = c.GetProperty("name").GetString()!;
+        var m = Build(name);
+        var x = Reference.Tensor(c.GetProperty("x"));
+        if (x.dtype.is_floating_point) x.requires_grad_();
+        if (c.TryGetProperty("error", out _))
         {
-            string name = c.GetProperty("name").GetString()!;
-            f.Run($"#{i++} {name}", () =>
-            {
-                var m = Build(name);
-                var x = Reference.Tensor(c.GetProperty("x"));
-                if (x.dtype.is_floating_point) x.requires_grad_();
-                if (c.TryGetProperty("error", out _))
-                {
-                    AssertError(c, Assert.ThrowsAny<Exception>(() => m.call(x)));
-                    return;
-                }
-                var y = m.call(x);
-                Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), y, "out");
-                Assert.True(y.grad_fn is not null, "no grad_fn");
-                if (c.GetProperty("check_grad_fn").GetBoolean()) Assert.Equal(c.GetProperty("grad_fn").GetString(), y.grad_fn!.name());
-                var ps = m.named_parameters().ToArray();
-                var got = autograd.grad([y.sum()], [x, .. ps.Select(p => (Tensor)p.parameter)], allow_unused: true);
-                var names = new[] { "input" }.Concat(ps.Select(p => p.name)).ToArray();
-                var exp = c.GetProperty("grads");
-                for (int k = 0; k < names.Length; k++)
-                {
-                    if (!exp.TryGetProperty(names[k], out var e)) { Assert.True(got[k] is null, $"grad of {names[k]} should be None"); continue; }
-                    Assert.True(got[k] is not null, $"grad of {names[k]} is null");
-                    Reference.AssertClose(Reference.Tensor(e), got[k]!, $"grad of {names[k]}");
-                }
-                var bufs = c.GetProperty("buffers").EnumerateArray().Select(Reference.Tensor).ToArray();
-                var mine = m.buffers().ToArray();
-                Assert.Equal(bufs.Length, mine.Length);
-                for (int k = 0; k < bufs.Length; k++) Reference.AssertClose(bufs[k], mine[k], $"buffer {k}");
-                if (c.TryGetProperty("eval_out", out var ev))
-                {
-                    m.eval();
-                    Reference.AssertClose(Reference.Tensor(ev), m.call(x), "eval out");
-                }
-                Assert.Equal(c.GetProperty("repr").GetString(), m.ToString());
-            });
+            Reference.AssertError(c, () => m.call(x));
+            return;
         }
-        f.ThrowIfAny();
+        var y = m.call(x);
+        Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), y, "out");
+        Assert.True(y.grad_fn is not null, "no grad_fn");
+        if (c.GetProperty("check_grad_fn").GetBoolean()) Assert.Equal(c.GetProperty("grad_fn").GetString(), y.grad_fn!.name());
+        var ps = m.named_parameters().ToArray();
+        var got = autograd.grad([y.sum()], [x, .. ps.Select(p => (Tensor)p.parameter)], allow_unused: true);
+        var names = new[] { "input" }.Concat(ps.Select(p => p.name)).ToArray();
+        var exp = c.GetProperty("grads");
+        for (int k = 0; k < names.Length; k++)
+        {
+            if (!exp.TryGetProperty(names[k], out var e)) { Assert.True(got[k] is null, $"grad of {names[k]} should be None"); continue; }
+            Assert.True(got[k] is not null, $"grad of {names[k]} is null");
+            Reference.AssertClose(Reference.Tensor(e), got[k]!, $"grad of {names[k]}");
+        }
+        var bufs = c.GetProperty("buffers").EnumerateArray().Select(Reference.Tensor).ToArray();
+        var mine = m.buffers().ToArray();
+        Assert.Equal(bufs.Length, mine.Length);
+        for (int k = 0; k < bufs.Length; k++) Reference.AssertClose(bufs[k], mine[k], $"buffer {k}");
+        if (c.TryGetProperty("eval_out", out var ev))
+        {
+            m.eval();
+            Reference.AssertClose(Reference.Tensor(ev), m.call(x), "eval out");
+        }
+        Assert.Equal(c.GetProperty("repr").GetString(), m.ToString());
     }
 
-    [Fact]
-    public void ModuleConstructionMatchesPyTorch()
+    [Theory]
+    [MemberData(nameof(BuildCases))]
+    public void ModuleConstructionMatchesPyTorch(string key)
     {
-        var f = new Failures();
-        foreach (var c in Of("build"))
-        {
-            string name = c.GetProperty("name").GetString()!;
-            f.Run(name, () =>
-            {
-                if (c.TryGetProperty("error", out _)) { AssertError(c, Assert.ThrowsAny<Exception>(() => Build(name))); return; }
-                Assert.Equal(c.GetProperty("repr").GetString(), Build(name).ToString());
-            });
-        }
-        f.ThrowIfAny();
+        var c = Reference.Case("nn_edges", key);
+        string name = c.GetProperty("name").GetString()!;
+        if (c.TryGetProperty("error", out _)) { Reference.AssertError(c, () => Build(name)); return; }
+        Assert.Equal(c.GetProperty("repr").GetString(), Build(name).ToString());
     }
 
     private static Tensor Bools(params bool[] v) => tensor(v);
@@ -268,23 +231,20 @@ public class NnEdgeTests
         },
     };
 
-    [Fact]
-    public void ErrorTextsOfMaskedFillAndHooksMatchPyTorch()
+    [Theory]
+    [MemberData(nameof(ErrorCases))]
+    public void ErrorTextsOfMaskedFillAndHooksMatchPyTorch(string key)
     {
-        var f = new Failures();
-        foreach (var c in Of("error"))
-        {
-            string name = c.GetProperty("name").GetString()!;
-            f.Run(name, () =>
-            {
-                var run = Scenarios[name];
-                if (c.GetProperty("error").ValueKind == JsonValueKind.Null) { run(); return; }
-                AssertError(c, Assert.ThrowsAny<Exception>(run));
-            });
-        }
-        Assert.Equal(Scenarios.Count, Of("error").Count());
-        f.ThrowIfAny();
+        var c = Reference.Case("nn_edges", key);
+        string name = c.GetProperty("name").GetString()!;
+        var run = Scenarios[name];
+        if (c.GetProperty("error").ValueKind == JsonValueKind.Null) { run(); return; }
+        Reference.AssertError(c, run);
     }
+
+    [Fact]
+    public void EveryErrorScenarioIsRecorded() =>
+        Assert.Equal(Scenarios.Keys.Order(), Reference.Cases("nn_edges").Where(c => c.GetProperty("kind").GetString() == "error").Select(c => c.GetProperty("name").GetString()!).Order());
 
     [Fact]
     public void AFailedMaskedFillLeavesTheTensorAlone()

@@ -4,12 +4,14 @@ using Xunit;
 
 namespace Flint.Tests.Nn;
 
-/// <summary>The records of References/nn.json (tools/refs/gen_nn.py) grouped by kind, and a failure collector.</summary>
+/// <summary>The records of References/nn.json (tools/refs/gen_nn.py) by kind and key, and the gradient comparison.</summary>
 internal static class NnRecords
 {
-    private static readonly Lazy<JsonElement[]> s_all = new(() => Reference.Cases("nn"));
+    /// <summary>The keys of the records of one kind, as theory rows (see <see cref="Reference.CaseNames"/>).</summary>
+    public static TheoryData<string> Keys(string kind) => Reference.CaseNames("nn", c => c.GetProperty("kind").GetString() == kind);
 
-    public static IEnumerable<JsonElement> Of(string kind) => s_all.Value.Where(c => c.GetProperty("kind").GetString() == kind);
+    /// <summary>The record with the given key.</summary>
+    public static JsonElement Case(string key) => Reference.Case("nn", key);
 
     public static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
     public static long[] Longs(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt64()).ToArray();

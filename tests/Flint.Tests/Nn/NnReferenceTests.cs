@@ -70,55 +70,41 @@ public class NnReferenceTests
         _ => throw new InvalidOperationException($"no mapping for {name}"),
     };
 
-    [Fact]
-    public void FunctionalFormsAndGradientsMatchPyTorch()
+    public static TheoryData<string> FnCases() => NnRecords.Keys("fn");
+
+    [Theory]
+    [MemberData(nameof(FnCases))]
+    public void FunctionalFormsAndGradientsMatchPyTorch(string key)
     {
-        var f = new Failures();
-        int i = 0;
-        foreach (var c in NnRecords.Of("fn"))
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        var kw = c.GetProperty("kw");
+        var grad = c.GetProperty("grad").EnumerateArray().Select(x => x.GetBoolean()).ToArray();
+        var ins = c.GetProperty("inputs").EnumerateArray().Select(Reference.Tensor).ToArray();
+        for (int k = 0; k < ins.Length; k++) if (grad[k]) ins[k].requires_grad_();
+        if (c.TryGetProperty("error", out _))
         {
-            string name = c.GetProperty("name").GetString()!;
-            var kw = c.GetProperty("kw");
-            string ctx = $"#{i++} {name} {kw}";
-            f.Run(ctx, () =>
-            {
-                var grad = c.GetProperty("grad").EnumerateArray().Select(x => x.GetBoolean()).ToArray();
-                var ins = c.GetProperty("inputs").EnumerateArray().Select(Reference.Tensor).ToArray();
-                for (int k = 0; k < ins.Length; k++) if (grad[k]) ins[k].requires_grad_();
-                if (c.TryGetProperty("error", out var err))
-                {
-                    var ex = Assert.ThrowsAny<Exception>(() => Call(name, ins, kw));
-                    Assert.True(ex.Message == err.GetString(), $"error \"{ex.Message}\" != PyTorch's \"{err.GetString()}\"");
-                    string type = c.GetProperty("type").GetString()!;
-                    if (type == "IndexError") Assert.IsType<IndexOutOfRangeException>(ex);
-                    else Assert.True(ex is ArgumentException or InvalidOperationException or NotSupportedException, $"exception type {ex.GetType().Name}");
-                    return;
-                }
-                var outT = Call(name, ins, kw);
-                Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), outT, "out");
-                NnRecords.AssertGradients(c, outT, ins, grad);
-            });
+            Reference.AssertError(c, () => Call(name, ins, kw));
+            return;
         }
-        f.ThrowIfAny();
+        var outT = Call(name, ins, kw);
+        Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), outT, "out");
+        NnRecords.AssertGradients(c, outT, ins, grad);
     }
 
-    [Fact]
-    public void DropoutDrawsMatchPyTorch()
+    public static TheoryData<string> DropoutCases() => NnRecords.Keys("dropout");
+
+    [Theory]
+    [MemberData(nameof(DropoutCases))]
+    public void DropoutDrawsMatchPyTorch(string key)
     {
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("dropout"))
-        {
-            long seed = c.GetProperty("seed").GetInt64();
-            f.Run($"dropout seed {seed}", () =>
-            {
-                manual_seed(seed);
-                var x = Reference.Tensor(c.GetProperty("x"));
-                double p = c.GetProperty("p").GetDouble();
-                var y = seed == 5 ? nn.Dropout(p).call(x) : F.dropout(x, p);
-                Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), y, "dropout");
-            });
-        }
-        f.ThrowIfAny();
+        var c = NnRecords.Case(key);
+        long seed = c.GetProperty("seed").GetInt64();
+        manual_seed(seed);
+        var x = Reference.Tensor(c.GetProperty("x"));
+        double p = c.GetProperty("p").GetDouble();
+        var y = seed == 5 ? nn.Dropout(p).call(x) : F.dropout(x, p);
+        Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), y, "dropout");
     }
 
     private static Tensor Init(string name, Tensor t, JsonElement kw)
@@ -142,40 +128,37 @@ public class NnReferenceTests
         };
     }
 
-    [Fact]
-    public void InitFunctionsMatchPyTorchDraws()
+    public static TheoryData<string> InitCases() => NnRecords.Keys("init");
+    public static TheoryData<string> GainCases() => NnRecords.Keys("gain");
+
+    [Theory]
+    [MemberData(nameof(InitCases))]
+    public void InitFunctionsMatchPyTorchDraws(string key)
     {
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("init"))
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        long seed = c.GetProperty("seed").GetInt64();
+        manual_seed(seed);
+        var t = empty(NnRecords.Longs(c.GetProperty("shape")));
+        if (c.TryGetProperty("error", out _))
         {
-            string name = c.GetProperty("name").GetString()!;
-            long seed = c.GetProperty("seed").GetInt64();
-            f.Run($"{name} seed {seed}", () =>
-            {
-                manual_seed(seed);
-                var t = empty(NnRecords.Longs(c.GetProperty("shape")));
-                if (c.TryGetProperty("error", out var err))
-                {
-                    var ex = Assert.ThrowsAny<ArgumentException>(() => Init(name, t, c.GetProperty("kw")));
-                    Assert.Equal(err.GetString(), ex.Message);
-                    return;
-                }
-                var r = Init(name, t, c.GetProperty("kw"));
-                Assert.Same(t, r);
-                Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), t, name, rtol: name == "trunc_normal_" ? 1e-6 : 0, atol: name == "trunc_normal_" ? 1e-6 : 0);
-            });
+            Reference.AssertError(c, () => Init(name, t, c.GetProperty("kw")));
+            return;
         }
-        foreach (var c in NnRecords.Of("gain"))
-        {
-            string nl = c.GetProperty("nonlinearity").GetString()!;
-            f.Run($"gain {nl}", () =>
-            {
-                var p = c.GetProperty("param");
-                double g = nn.init.calculate_gain(nl, p.ValueKind == JsonValueKind.Null ? null : p.GetDouble());
-                Assert.Equal(c.GetProperty("out").GetDouble(), g);
-            });
-        }
-        f.ThrowIfAny();
+        var r = Init(name, t, c.GetProperty("kw"));
+        Assert.Same(t, r);
+        Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), t, name, rtol: name == "trunc_normal_" ? 1e-6 : 0, atol: name == "trunc_normal_" ? 1e-6 : 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(GainCases))]
+    public void GainsMatchPyTorch(string key)
+    {
+        var c = NnRecords.Case(key);
+        string nl = c.GetProperty("nonlinearity").GetString()!;
+        var p = c.GetProperty("param");
+        double g = nn.init.calculate_gain(nl, p.ValueKind == JsonValueKind.Null ? null : p.GetDouble());
+        Assert.Equal(c.GetProperty("out").GetDouble(), g);
     }
 
     internal sealed class NeuralNetwork : nn.Module<Tensor, Tensor>
@@ -201,78 +184,73 @@ public class NnReferenceTests
         _ => throw new InvalidOperationException(name),
     };
 
-    [Fact]
-    public void FreshModelsHavePyTorchWeightsNamesAndRepr()
+    public static TheoryData<string> ModelCases() => NnRecords.Keys("model");
+    public static TheoryData<string> QuickstartForwardCases() => NnRecords.Keys("quickstart_forward");
+
+    [Theory]
+    [MemberData(nameof(ModelCases))]
+    public void FreshModelsHavePyTorchWeightsNamesAndRepr(string key)
     {
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("model"))
-        {
-            string name = c.GetProperty("name").GetString()!;
-            f.Run(name, () =>
-            {
-                manual_seed(c.GetProperty("seed").GetInt64());
-                var m = Model(name);
-                var sd = m.state_dict();
-                Assert.Equal(NnRecords.Strings(c.GetProperty("keys")), sd.Keys.ToArray());
-                Assert.Equal(NnRecords.Strings(c.GetProperty("params")), m.named_parameters().Select(p => p.name).ToArray());
-                Assert.Equal(NnRecords.Strings(c.GetProperty("buffers")), m.named_buffers().Select(p => p.name).ToArray());
-                Assert.Equal(NnRecords.Strings(c.GetProperty("modules")), m.named_modules().Select(p => p.name).ToArray());
-                Assert.Equal(c.GetProperty("repr").GetString(), m.ToString());
-                var st = c.GetProperty("state").EnumerateArray().ToArray();
-                int k = 0;
-                foreach (var v in sd.Values) Reference.AssertClose(Reference.Tensor(st[k]), v, sd.Keys.ElementAt(k++), rtol: 0, atol: 0);
-            });
-        }
-        foreach (var c in NnRecords.Of("quickstart_forward"))
-            f.Run("quickstart forward", () =>
-            {
-                manual_seed(c.GetProperty("seed").GetInt64());
-                var m = new NeuralNetwork();
-                Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), m.call(Reference.Tensor(c.GetProperty("x"))), "forward");
-            });
-        f.ThrowIfAny();
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        manual_seed(c.GetProperty("seed").GetInt64());
+        var m = Model(name);
+        var sd = m.state_dict();
+        Assert.Equal(NnRecords.Strings(c.GetProperty("keys")), sd.Keys.ToArray());
+        Assert.Equal(NnRecords.Strings(c.GetProperty("params")), m.named_parameters().Select(p => p.name).ToArray());
+        Assert.Equal(NnRecords.Strings(c.GetProperty("buffers")), m.named_buffers().Select(p => p.name).ToArray());
+        Assert.Equal(NnRecords.Strings(c.GetProperty("modules")), m.named_modules().Select(p => p.name).ToArray());
+        Assert.Equal(c.GetProperty("repr").GetString(), m.ToString());
+        var st = c.GetProperty("state").EnumerateArray().ToArray();
+        int k = 0;
+        foreach (var v in sd.Values) Reference.AssertClose(Reference.Tensor(st[k]), v, sd.Keys.ElementAt(k++), rtol: 0, atol: 0);
     }
 
-    [Fact]
-    public void LoadStateDictReportsAsPyTorch()
+    [Theory]
+    [MemberData(nameof(QuickstartForwardCases))]
+    public void QuickstartForwardMatchesPyTorch(string key)
+    {
+        var c = NnRecords.Case(key);
+        manual_seed(c.GetProperty("seed").GetInt64());
+        var m = new NeuralNetwork();
+        Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), m.call(Reference.Tensor(c.GetProperty("x"))), "forward");
+    }
+
+    public static TheoryData<string> StateErrorCases() => NnRecords.Keys("state_error");
+
+    [Theory]
+    [MemberData(nameof(StateErrorCases))]
+    public void LoadStateDictReportsAsPyTorch(string key)
     {
         manual_seed(108);
         var sd = new NeuralNetwork().state_dict();
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("state_error"))
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        bool strict = c.GetProperty("strict").GetBoolean();
+        var d = new Dictionary<string, Tensor>(sd);
+        switch (name)
         {
-            string name = c.GetProperty("name").GetString()!;
-            bool strict = c.GetProperty("strict").GetBoolean();
-            f.Run($"{name} strict={strict}", () =>
-            {
-                var d = new Dictionary<string, Tensor>(sd);
-                switch (name)
-                {
-                    case "missing_unexpected_size":
-                        d.Remove("linear_relu_stack.4.bias");
-                        d["extra.weight"] = zeros(1);
-                        d["linear_relu_stack.0.weight"] = zeros(8, 13);
-                        break;
-                    case "missing": d.Remove("linear_relu_stack.2.weight"); break;
-                    case "unexpected": d["foo"] = zeros(2); break;
-                }
-                var m = new NeuralNetwork();
-                if (c.TryGetProperty("error", out var err))
-                {
-                    var before = m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-                    var ex = Assert.ThrowsAny<ArgumentException>(() => m.load_state_dict(d, strict));
-                    Assert.Equal(err.GetString(), ex.Message);
-                    // nothing half-loaded
-                    foreach (var (k, v) in m.state_dict()) Assert.True(equal(before[k], v), $"{k} changed");
-                    return;
-                }
-                var (missing, unexpected) = m.load_state_dict(d, strict);
-                Assert.Equal(NnRecords.Strings(c.GetProperty("missing")), missing.ToArray());
-                Assert.Equal(NnRecords.Strings(c.GetProperty("unexpected")), unexpected.ToArray());
-                foreach (var (k, v) in m.state_dict()) if (d.TryGetValue(k, out var src)) Assert.True(equal(src, v), $"{k} not loaded");
-            });
+            case "missing_unexpected_size":
+                d.Remove("linear_relu_stack.4.bias");
+                d["extra.weight"] = zeros(1);
+                d["linear_relu_stack.0.weight"] = zeros(8, 13);
+                break;
+            case "missing": d.Remove("linear_relu_stack.2.weight"); break;
+            case "unexpected": d["foo"] = zeros(2); break;
         }
-        f.ThrowIfAny();
+        var m = new NeuralNetwork();
+        if (c.TryGetProperty("error", out _))
+        {
+            var before = m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            Reference.AssertError(c, () => m.load_state_dict(d, strict));
+            // nothing half-loaded
+            foreach (var (k, v) in m.state_dict()) Assert.True(equal(before[k], v), $"{k} changed");
+            return;
+        }
+        var (missing, unexpected) = m.load_state_dict(d, strict);
+        Assert.Equal(NnRecords.Strings(c.GetProperty("missing")), missing.ToArray());
+        Assert.Equal(NnRecords.Strings(c.GetProperty("unexpected")), unexpected.ToArray());
+        foreach (var (k, v) in m.state_dict()) if (d.TryGetValue(k, out var src)) Assert.True(equal(src, v), $"{k} not loaded");
     }
 
     private static nn.Module ReprModule(string name) => name switch
@@ -329,53 +307,47 @@ public class NnReferenceTests
         _ => throw new InvalidOperationException(name),
     };
 
-    [Fact]
-    public void ModuleReprsMatchPyTorch()
+    public static TheoryData<string> ReprCases() => NnRecords.Keys("repr");
+
+    [Theory]
+    [MemberData(nameof(ReprCases))]
+    public void ModuleReprsMatchPyTorch(string key)
     {
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("repr"))
-        {
-            string name = c.GetProperty("name").GetString()!;
-            f.Run(name, () => Assert.Equal(c.GetProperty("text").GetString(), ReprModule(name).ToString()));
-        }
-        f.ThrowIfAny();
+        var c = NnRecords.Case(key);
+        Assert.Equal(c.GetProperty("text").GetString(), ReprModule(c.GetProperty("name").GetString()!).ToString());
     }
 
-    [Fact]
-    public void BatchNormModulesTrackRunningStatsAsPyTorch()
+    public static TheoryData<string> BatchNormCases() => NnRecords.Keys("bn");
+
+    [Theory]
+    [MemberData(nameof(BatchNormCases))]
+    public void BatchNormModulesTrackRunningStatsAsPyTorch(string key)
     {
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("bn"))
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        BatchNorm m = name switch
         {
-            string name = c.GetProperty("name").GetString()!;
-            f.Run(name, () =>
-            {
-                BatchNorm m = name switch
-                {
-                    "bn1d" => nn.BatchNorm1d(3),
-                    "bn1d_3d" => nn.BatchNorm1d(3, momentum: 0.3),
-                    "bn2d" => nn.BatchNorm2d(3),
-                    "bn2d_cma" => nn.BatchNorm2d(3, momentum: null),
-                    "bn1d_nostats" => nn.BatchNorm1d(3, track_running_stats: false),
-                    _ => throw new InvalidOperationException(name),
-                };
-                using (no_grad())
-                {
-                    m.weight!.copy_(Reference.Tensor(c.GetProperty("weight")));
-                    m.bias!.copy_(Reference.Tensor(c.GetProperty("bias")));
-                }
-                var xs = c.GetProperty("xs").EnumerateArray().Select(Reference.Tensor).ToArray();
-                var outs = c.GetProperty("outs").EnumerateArray().Select(Reference.Tensor).ToArray();
-                Reference.AssertClose(outs[0], m.call(xs[0]), "train 0");
-                Reference.AssertClose(outs[1], m.call(xs[1]), "train 1");
-                m.eval();
-                Reference.AssertClose(outs[2], m.call(xs[2]), "eval");
-                var bufs = c.GetProperty("buffers").EnumerateArray().Select(Reference.Tensor).ToArray();
-                var mine = m.buffers().ToArray();
-                Assert.Equal(bufs.Length, mine.Length);
-                for (int k = 0; k < bufs.Length; k++) Reference.AssertClose(bufs[k], mine[k], $"buffer {k}");
-            });
+            "bn1d" => nn.BatchNorm1d(3),
+            "bn1d_3d" => nn.BatchNorm1d(3, momentum: 0.3),
+            "bn2d" => nn.BatchNorm2d(3),
+            "bn2d_cma" => nn.BatchNorm2d(3, momentum: null),
+            "bn1d_nostats" => nn.BatchNorm1d(3, track_running_stats: false),
+            _ => throw new InvalidOperationException(name),
+        };
+        using (no_grad())
+        {
+            m.weight!.copy_(Reference.Tensor(c.GetProperty("weight")));
+            m.bias!.copy_(Reference.Tensor(c.GetProperty("bias")));
         }
-        f.ThrowIfAny();
+        var xs = c.GetProperty("xs").EnumerateArray().Select(Reference.Tensor).ToArray();
+        var outs = c.GetProperty("outs").EnumerateArray().Select(Reference.Tensor).ToArray();
+        Reference.AssertClose(outs[0], m.call(xs[0]), "train 0");
+        Reference.AssertClose(outs[1], m.call(xs[1]), "train 1");
+        m.eval();
+        Reference.AssertClose(outs[2], m.call(xs[2]), "eval");
+        var bufs = c.GetProperty("buffers").EnumerateArray().Select(Reference.Tensor).ToArray();
+        var mine = m.buffers().ToArray();
+        Assert.Equal(bufs.Length, mine.Length);
+        for (int k = 0; k < bufs.Length; k++) Reference.AssertClose(bufs[k], mine[k], $"buffer {k}");
     }
 }

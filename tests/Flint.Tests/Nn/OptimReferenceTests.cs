@@ -48,85 +48,85 @@ public class OptimReferenceTests
         Reference.AssertClose(Reference.Tensor(step[1]), b.detach(), ctx + " b", rtol: 1e-5, atol: 1e-6);
     }
 
-    [Fact]
-    public void OptimizerTrajectoriesMatchPyTorch()
+    public static TheoryData<string> OptimCases() => NnRecords.Keys("optim");
+    public static TheoryData<string> GroupCases() => NnRecords.Keys("optim_groups");
+
+    [Theory]
+    [MemberData(nameof(OptimCases))]
+    public void OptimizerTrajectoriesMatchPyTorch(string key)
     {
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("optim"))
-        {
-            string name = c.GetProperty("name").GetString()!;
-            var kw = c.GetProperty("kw");
-            f.Run($"{name} {kw}", () =>
-            {
-                var (w, b) = Problem();
-                var o = Make(name, kw, [w, b]);
-                int k = 0;
-                foreach (var step in c.GetProperty("steps").EnumerateArray()) { StepOnce(o, w, b); CheckStep(step, w, b, $"step {k++}"); }
-                var sd = o.state_dict();
-                var st = (Dictionary<int, Dictionary<string, object>>)sd["state"]!;
-                // PyTorch keeps a None momentum_buffer for SGD without momentum; Flint keeps no state then
-                if (st.Count > 0)
-                    Assert.Equal(NnRecords.Strings(c.GetProperty("state_keys")), st[0].Keys.OrderBy(x => x, StringComparer.Ordinal).ToArray());
-                string[] implementationSwitches = ["capturable", "differentiable", "foreach", "fused"];
-                var gk = ((List<Dictionary<string, object>>)sd["param_groups"]!)[0].Keys.OrderBy(x => x, StringComparer.Ordinal).ToArray();
-                Assert.Equal(NnRecords.Strings(c.GetProperty("group_keys")).Except(implementationSwitches).ToArray(), gk);
-            });
-            f.Run($"{name} {kw} state_dict round trip", () =>
-            {
-                var (w, b) = Problem();
-                var o = Make(name, kw, [w, b]);
-                var steps = c.GetProperty("steps").EnumerateArray().ToArray();
-                for (int k = 0; k < 3; k++) StepOnce(o, w, b);
-                var sd = o.state_dict();
-                StepOnce(o, w, b); // must not leak into the saved state
-                var (w2, b2) = Problem();
-                using (no_grad()) { w2.copy_(Reference.Tensor(steps[2][0])); b2.copy_(Reference.Tensor(steps[2][1])); }
-                var o2 = Make(name, JsonDocument.Parse("{\"lr\": 12345}").RootElement, [w2, b2]);
-                o2.load_state_dict(sd);
-                Assert.Equal(o.param_groups[0].lr, o2.param_groups[0].lr);
-                for (int k = 3; k < steps.Length; k++) { StepOnce(o2, w2, b2); CheckStep(steps[k], w2, b2, $"resumed step {k}"); }
-            });
-        }
-        foreach (var c in NnRecords.Of("optim_groups"))
-        {
-            string name = c.GetProperty("name").GetString()!;
-            f.Run($"groups {name}", () =>
-            {
-                var (w, b) = Problem();
-                Optimizer o = name == "SGD"
-                    ? new SGD([new ParamGroup([w]), new ParamGroup([b], new() { ["lr"] = 0.5 })], lr: 0.1, momentum: 0.9)
-                    : new Adam([new ParamGroup([w], new() { ["lr"] = 0.01 }), new ParamGroup([b])], lr: 0.2);
-                int k = 0;
-                foreach (var step in c.GetProperty("steps").EnumerateArray()) { StepOnce(o, w, b); CheckStep(step, w, b, $"step {k++}"); }
-            });
-        }
-        f.ThrowIfAny();
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        var kw = c.GetProperty("kw");
+        var (w, b) = Problem();
+        var o = Make(name, kw, [w, b]);
+        int k = 0;
+        foreach (var step in c.GetProperty("steps").EnumerateArray()) { StepOnce(o, w, b); CheckStep(step, w, b, $"step {k++}"); }
+        var sd = o.state_dict();
+        var st = (Dictionary<int, Dictionary<string, object>>)sd["state"]!;
+        // PyTorch keeps a None momentum_buffer for SGD without momentum; Flint keeps no state then
+        if (st.Count > 0)
+            Assert.Equal(NnRecords.Strings(c.GetProperty("state_keys")), st[0].Keys.OrderBy(x => x, StringComparer.Ordinal).ToArray());
+        string[] implementationSwitches = ["capturable", "differentiable", "foreach", "fused"];
+        var gk = ((List<Dictionary<string, object>>)sd["param_groups"]!)[0].Keys.OrderBy(x => x, StringComparer.Ordinal).ToArray();
+        Assert.Equal(NnRecords.Strings(c.GetProperty("group_keys")).Except(implementationSwitches).ToArray(), gk);
     }
 
-    [Fact]
-    public void GradientClippingMatchesPyTorch()
+    [Theory]
+    [MemberData(nameof(OptimCases))]
+    public void OptimizerStateDictRoundTripsAsPyTorch(string key)
     {
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("clip"))
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        var kw = c.GetProperty("kw");
+        var (w, b) = Problem();
+        var o = Make(name, kw, [w, b]);
+        var steps = c.GetProperty("steps").EnumerateArray().ToArray();
+        for (int k = 0; k < 3; k++) StepOnce(o, w, b);
+        var sd = o.state_dict();
+        StepOnce(o, w, b); // must not leak into the saved state
+        var (w2, b2) = Problem();
+        using (no_grad()) { w2.copy_(Reference.Tensor(steps[2][0])); b2.copy_(Reference.Tensor(steps[2][1])); }
+        var o2 = Make(name, JsonDocument.Parse("{\"lr\": 12345}").RootElement, [w2, b2]);
+        o2.load_state_dict(sd);
+        Assert.Equal(o.param_groups[0].lr, o2.param_groups[0].lr);
+        for (int k = 3; k < steps.Length; k++) { StepOnce(o2, w2, b2); CheckStep(steps[k], w2, b2, $"resumed step {k}"); }
+    }
+
+    [Theory]
+    [MemberData(nameof(GroupCases))]
+    public void ParamGroupTrajectoriesMatchPyTorch(string key)
+    {
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        var (w, b) = Problem();
+        Optimizer o = name == "SGD"
+            ? new SGD([new ParamGroup([w]), new ParamGroup([b], new() { ["lr"] = 0.5 })], lr: 0.1, momentum: 0.9)
+            : new Adam([new ParamGroup([w], new() { ["lr"] = 0.01 }), new ParamGroup([b])], lr: 0.2);
+        int k = 0;
+        foreach (var step in c.GetProperty("steps").EnumerateArray()) { StepOnce(o, w, b); CheckStep(step, w, b, $"step {k++}"); }
+    }
+
+    public static TheoryData<string> ClipCases() => NnRecords.Keys("clip");
+
+    [Theory]
+    [MemberData(nameof(ClipCases))]
+    public void GradientClippingMatchesPyTorch(string key)
+    {
+        var c = NnRecords.Case(key);
+        var kw = c.GetProperty("kw");
+        var (w, b) = Problem();
+        Loss(w, b).backward();
+        if (c.GetProperty("name").GetString() == "norm")
         {
-            var kw = c.GetProperty("kw");
-            f.Run($"clip {kw}", () =>
-            {
-                var (w, b) = Problem();
-                Loss(w, b).backward();
-                if (c.GetProperty("name").GetString() == "norm")
-                {
-                    double nt = kw.TryGetProperty("norm_type", out var v) ? (v.ValueKind == JsonValueKind.String ? double.PositiveInfinity : v.GetDouble()) : 2.0;
-                    var total = nn.utils.clip_grad_norm_([w, b], kw.GetProperty("max_norm").GetDouble(), nt);
-                    Assert.Equal(c.GetProperty("total").GetDouble(), total.item<double>(), 5);
-                }
-                else nn.utils.clip_grad_value_([w, b], kw.GetProperty("clip_value").GetDouble());
-                var g = c.GetProperty("grads");
-                Reference.AssertClose(Reference.Tensor(g[0]), w.grad!, "w.grad");
-                Reference.AssertClose(Reference.Tensor(g[1]), b.grad!, "b.grad");
-            });
+            double nt = kw.TryGetProperty("norm_type", out var v) ? (v.ValueKind == JsonValueKind.String ? double.PositiveInfinity : v.GetDouble()) : 2.0;
+            var total = nn.utils.clip_grad_norm_([w, b], kw.GetProperty("max_norm").GetDouble(), nt);
+            Assert.Equal(c.GetProperty("total").GetDouble(), total.item<double>(), 5);
         }
-        f.ThrowIfAny();
+        else nn.utils.clip_grad_value_([w, b], kw.GetProperty("clip_value").GetDouble());
+        var g = c.GetProperty("grads");
+        Reference.AssertClose(Reference.Tensor(g[0]), w.grad!, "w.grad");
+        Reference.AssertClose(Reference.Tensor(g[1]), b.grad!, "b.grad");
     }
 
     private static object MakeScheduler(string name, JsonElement kw, Optimizer o)
@@ -148,68 +148,69 @@ public class OptimReferenceTests
         };
     }
 
-    [Fact]
-    public void SchedulerLrSequencesMatchPyTorch()
+    public static TheoryData<string> SchedCases() => NnRecords.Keys("sched");
+    public static TheoryData<string> SchedErrorCases() => NnRecords.Keys("sched_error");
+    public static TheoryData<string> PlateauCases() => NnRecords.Keys("plateau");
+
+    [Theory]
+    [MemberData(nameof(SchedCases))]
+    public void SchedulerLrSequencesMatchPyTorch(string key)
     {
-        var f = new Failures();
-        foreach (var c in NnRecords.Of("sched"))
+        var c = NnRecords.Case(key);
+        string name = c.GetProperty("name").GetString()!;
+        var kw = c.GetProperty("kw");
+        var p = nn.Parameter(zeros(1));
+        bool adam = name == "OneCycleLR_Adam";
+        Optimizer o = adam ? optim.Adam([p], lr: 0.1) : optim.SGD([p], lr: 0.1, momentum: 0.9);
+        var s = (LRScheduler)MakeScheduler(name, kw, o);
+        double Mom() => adam ? (((double, double))o.param_groups[0].options["betas"]).Item1 : o.param_groups[0]["momentum"];
+        var lrs = new List<double> { o.param_groups[0].lr };
+        var moms = new List<double> { Mom() };
+        var expected = NnRecords.Doubles(c.GetProperty("lrs"));
+        for (int k = 1; k < expected.Length; k++)
         {
-            string name = c.GetProperty("name").GetString()!;
-            var kw = c.GetProperty("kw");
-            f.Run($"{name} {kw}", () =>
-            {
-                var p = nn.Parameter(zeros(1));
-                bool adam = name == "OneCycleLR_Adam";
-                Optimizer o = adam ? optim.Adam([p], lr: 0.1) : optim.SGD([p], lr: 0.1, momentum: 0.9);
-                var s = (LRScheduler)MakeScheduler(name, kw, o);
-                double Mom() => adam ? (((double, double))o.param_groups[0].options["betas"]).Item1 : o.param_groups[0]["momentum"];
-                var lrs = new List<double> { o.param_groups[0].lr };
-                var moms = new List<double> { Mom() };
-                var expected = NnRecords.Doubles(c.GetProperty("lrs"));
-                for (int k = 1; k < expected.Length; k++)
-                {
-                    o.step(); s.step();
-                    lrs.Add(o.param_groups[0].lr);
-                    moms.Add(Mom());
-                }
-                for (int k = 0; k < expected.Length; k++)
-                    Assert.True(Math.Abs(expected[k] - lrs[k]) <= 1e-12 + 1e-12 * Math.Abs(expected[k]), $"lr[{k}] {lrs[k]:R} != {expected[k]:R}");
-                var em = NnRecords.Doubles(c.GetProperty("momenta"));
-                for (int k = 0; k < em.Length; k++)
-                    Assert.True(Math.Abs(em[k] - moms[k]) <= 1e-12, $"momentum[{k}] {moms[k]:R} != {em[k]:R}");
-                if (c.TryGetProperty("last_lr", out var ll)) Assert.Equal(NnRecords.Doubles(ll)[0], s.get_last_lr()[0], 12);
-            });
+            o.step(); s.step();
+            lrs.Add(o.param_groups[0].lr);
+            moms.Add(Mom());
         }
-        foreach (var c in NnRecords.Of("sched_error"))
-            f.Run("OneCycleLR overstep", () =>
-            {
-                var p = nn.Parameter(zeros(1));
-                var o = optim.SGD([p], lr: 0.1);
-                var s = new OneCycleLR(o, 1.0, total_steps: 2);
-                var ex = Assert.ThrowsAny<Exception>(() => { for (int k = 0; k < 3; k++) { o.step(); s.step(); } });
-                Assert.Equal(c.GetProperty("error").GetString(), ex.Message);
-            });
-        foreach (var c in NnRecords.Of("plateau"))
+        for (int k = 0; k < expected.Length; k++)
+            Assert.True(Math.Abs(expected[k] - lrs[k]) <= 1e-12 + 1e-12 * Math.Abs(expected[k]), $"lr[{k}] {lrs[k]:R} != {expected[k]:R}");
+        var em = NnRecords.Doubles(c.GetProperty("momenta"));
+        for (int k = 0; k < em.Length; k++)
+            Assert.True(Math.Abs(em[k] - moms[k]) <= 1e-12, $"momentum[{k}] {moms[k]:R} != {em[k]:R}");
+        if (c.TryGetProperty("last_lr", out var ll)) Assert.Equal(NnRecords.Doubles(ll)[0], s.get_last_lr()[0], 12);
+    }
+
+    [Theory]
+    [MemberData(nameof(SchedErrorCases))]
+    public void OneCycleLrOverstepFailsAsPyTorch(string key)
+    {
+        var c = NnRecords.Case(key);
+        var p = nn.Parameter(zeros(1));
+        var o = optim.SGD([p], lr: 0.1);
+        var s = new OneCycleLR(o, 1.0, total_steps: 2);
+        Reference.AssertError(c, () => { for (int k = 0; k < 3; k++) { o.step(); s.step(); } });
+    }
+
+    [Theory]
+    [MemberData(nameof(PlateauCases))]
+    public void PlateauLrSequencesMatchPyTorch(string key)
+    {
+        var c = NnRecords.Case(key);
+        var kw = c.GetProperty("kw");
+        double D(string k, double d) => kw.TryGetProperty(k, out var v) ? v.GetDouble() : d;
+        string S(string k, string d) => kw.TryGetProperty(k, out var v) ? v.GetString()! : d;
+        var p = nn.Parameter(zeros(1));
+        var o = optim.SGD([p], lr: 0.1);
+        var s = new ReduceLROnPlateau(o, S("mode", "min"), D("factor", 0.1), (long)D("patience", 10), D("threshold", 1e-4),
+            S("threshold_mode", "rel"), (long)D("cooldown", 0), D("min_lr", 0));
+        var metrics = NnRecords.Doubles(c.GetProperty("metrics"));
+        var expected = NnRecords.Doubles(c.GetProperty("lrs"));
+        for (int k = 0; k < metrics.Length; k++)
         {
-            var kw = c.GetProperty("kw");
-            f.Run($"plateau {kw}", () =>
-            {
-                double D(string k, double d) => kw.TryGetProperty(k, out var v) ? v.GetDouble() : d;
-                string S(string k, string d) => kw.TryGetProperty(k, out var v) ? v.GetString()! : d;
-                var p = nn.Parameter(zeros(1));
-                var o = optim.SGD([p], lr: 0.1);
-                var s = new ReduceLROnPlateau(o, S("mode", "min"), D("factor", 0.1), (long)D("patience", 10), D("threshold", 1e-4),
-                    S("threshold_mode", "rel"), (long)D("cooldown", 0), D("min_lr", 0));
-                var metrics = NnRecords.Doubles(c.GetProperty("metrics"));
-                var expected = NnRecords.Doubles(c.GetProperty("lrs"));
-                for (int k = 0; k < metrics.Length; k++)
-                {
-                    s.step(metrics[k]);
-                    Assert.True(Math.Abs(expected[k] - o.param_groups[0].lr) <= 1e-15, $"epoch {k}: lr {o.param_groups[0].lr:R} != {expected[k]:R}");
-                }
-            });
+            s.step(metrics[k]);
+            Assert.True(Math.Abs(expected[k] - o.param_groups[0].lr) <= 1e-15, $"epoch {k}: lr {o.param_groups[0].lr:R} != {expected[k]:R}");
         }
-        f.ThrowIfAny();
     }
 
     [Fact]

@@ -26,36 +26,31 @@ public class PrintingTests
             linewidth: I("linewidth"), profile: profile, sci_mode: sci);
     }
 
+    public static TheoryData<string> ReprCases() => Reference.CaseNames("printing");
+
     [Fact]
-    public void ReprMatchesPyTorch()
+    public void EnoughReprCases() => Assert.True(Reference.Cases("printing").Length > 400, $"only {Reference.Cases("printing").Length} printing cases");
+
+    [Theory]
+    [MemberData(nameof(ReprCases))]
+    public void ReprMatchesPyTorch(string name)
     {
-        var failures = new List<string>();
-        var cases = Reference.Cases("printing");
-        Assert.True(cases.Length > 400, $"only {cases.Length} printing cases");
-        foreach (var c in cases)
+        var c = Reference.Case("printing", name);
+        string expected = c.GetProperty("repr").GetString()!;
+        try
         {
-            string name = c.GetProperty("name").GetString()!;
-            string expected = c.GetProperty("repr").GetString()!;
-            try
-            {
-                var t = Reference.Tensor(c.GetProperty("x"));
-                if (c.TryGetProperty("requires_grad", out var rg) && rg.GetBoolean()) t.requires_grad = true;
-                if (c.TryGetProperty("default_dtype", out var dd)) torch.set_default_dtype(Reference.DTypeOf(dd.GetString()!));
-                ApplyOptions(c);
-                string actual = t.ToString();
-                if (actual != expected) failures.Add($"{name}:\n--- expected\n{expected}\n--- actual\n{actual}");
-            }
-            catch (Exception ex)
-            {
-                failures.Add($"{name}: threw {ex.GetType().Name}: {ex.Message}");
-            }
-            finally
-            {
-                torch.set_printoptions(profile: "default");
-                torch.set_default_dtype(torch.float32);
-            }
+            var t = Reference.Tensor(c.GetProperty("x"));
+            if (c.TryGetProperty("requires_grad", out var rg) && rg.GetBoolean()) t.requires_grad = true;
+            if (c.TryGetProperty("default_dtype", out var dd)) torch.set_default_dtype(Reference.DTypeOf(dd.GetString()!));
+            ApplyOptions(c);
+            string actual = t.ToString();
+            Assert.True(actual == expected, $"{name}:\n--- expected\n{expected}\n--- actual\n{actual}");
         }
-        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Length} cases differ:\n" + string.Join("\n\n", failures));
+        finally
+        {
+            torch.set_printoptions(profile: "default");
+            torch.set_default_dtype(torch.float32);
+        }
     }
 
     /// <summary>Parses Python's float.hex() form, e.g. -0x1.8000000000000p+3.</summary>
@@ -75,28 +70,27 @@ public class PrintingTests
         return neg ? -v : v;
     }
 
-    [Fact]
-    public void NumberFormattingMatchesPython()
+    public static TheoryData<string> NumberCases() => Reference.CaseNames("pyformat");
+
+    [Theory]
+    [MemberData(nameof(NumberCases))]
+    public void NumberFormattingMatchesPython(string key)
     {
         var failures = new List<string>();
-        var path = Path.Combine(AppContext.BaseDirectory, "References", "pyformat.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
+        var c = Reference.Case("pyformat", key);
+        double v = FromHex(c.GetProperty("v").GetString()!);
+        int p = c.GetProperty("p").GetInt32();
+        void Cmp(string what, string expected, Func<string> f)
         {
-            double v = FromHex(c.GetProperty("v").GetString()!);
-            int p = c.GetProperty("p").GetInt32();
-            void Cmp(string what, string expected, Func<string> f)
-            {
-                string actual;
-                try { actual = f(); } catch (Exception ex) { actual = ex.GetType().Name + ": " + ex.Message; }
-                if (actual != expected) failures.Add($"{what} of {v:R}: {actual} != expected {expected}");
-            }
-            Cmp("repr", c.GetProperty("repr").GetString()!, () => PyFormat.Repr(v));
-            Cmp($"{{:.{p}f}}", c.GetProperty("f").GetString()!, () => PyFormat.Fixed(v, p));
-            Cmp($"{{:.{p}e}}", c.GetProperty("e").GetString()!, () => PyFormat.Sci(v, p));
-            Cmp("{:.4f}", c.GetProperty("f4").GetString()!, () => PyFormat.Fixed(v, 4));
-            Cmp("{:.4e}", c.GetProperty("e4").GetString()!, () => PyFormat.Sci(v, 4));
+            string actual;
+            try { actual = f(); } catch (Exception ex) { actual = ex.GetType().Name + ": " + ex.Message; }
+            if (actual != expected) failures.Add($"{what} of {v:R}: {actual} != expected {expected}");
         }
+        Cmp("repr", c.GetProperty("repr").GetString()!, () => PyFormat.Repr(v));
+        Cmp($"{{:.{p}f}}", c.GetProperty("f").GetString()!, () => PyFormat.Fixed(v, p));
+        Cmp($"{{:.{p}e}}", c.GetProperty("e").GetString()!, () => PyFormat.Sci(v, p));
+        Cmp("{:.4f}", c.GetProperty("f4").GetString()!, () => PyFormat.Fixed(v, 4));
+        Cmp("{:.4e}", c.GetProperty("e4").GetString()!, () => PyFormat.Sci(v, 4));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

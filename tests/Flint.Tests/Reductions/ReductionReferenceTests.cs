@@ -14,83 +14,13 @@ public class ReductionReferenceTests
         return d.ValueKind == JsonValueKind.Array ? d.EnumerateArray().Select(e => e.GetInt64()).ToArray() : [d.GetInt64()];
     }
 
-    private static bool IsArrayDim(JsonElement kw) => kw.TryGetProperty("dim", out var d) && d.ValueKind == JsonValueKind.Array;
     private static bool Bool(JsonElement kw, string name, bool def = false) => kw.TryGetProperty(name, out var v) ? v.GetBoolean() : def;
-    private static bool? OptBool(JsonElement kw, string name) => kw.TryGetProperty(name, out var v) ? v.GetBoolean() : null;
-    private static long Long(JsonElement kw, string name, long def) => kw.TryGetProperty(name, out var v) ? v.GetInt64() : def;
-    private static DType? DT(JsonElement kw) => kw.TryGetProperty("dtype", out var v) ? Reference.DTypeOf(v.GetString()!) : null;
 
-    /// <summary>Calls the Flint API the way the generator called PyTorch; tuples come back as tensor lists.</summary>
-    internal static object Run(string op, Tensor x, JsonElement kw)
-    {
-        var dims = Dims(kw);
-        bool arr = IsArrayDim(kw);
-        long? one = dims is { Length: 1 } && !arr ? dims[0] : null;
-        bool keep = Bool(kw, "keepdim");
-        var dt = DT(kw);
-        switch (op)
-        {
-            case "sum": return dims is null ? torch.sum(x, dt) : one is { } s1 ? x.sum(s1, keep, dt) : torch.sum(x, dims, keep, dt);
-            case "nansum": return dims is null ? torch.nansum(x, dt) : one is { } s2 ? torch.nansum(x, s2, keep, dt) : torch.nansum(x, dims, keep, dt);
-            case "mean": return dims is null ? x.mean(dt) : one is { } s3 ? torch.mean(x, s3, keep, dt) : x.mean(dims, keep, dt);
-            case "nanmean": return dims is null ? torch.nanmean(x, dt) : one is { } s4 ? torch.nanmean(x, s4, keep, dt) : torch.nanmean(x, dims, keep, dt);
-            case "prod": return dims is null ? torch.prod(x, dt) : x.prod(dims[0], keep, dt);
-            case "amax": return one is { } a1 ? torch.amax(x, a1, keep) : x.amax(dims, keep);
-            case "amin": return one is { } a2 ? x.amin(a2, keep) : torch.amin(x, dims, keep);
-            case "max": return dims is null ? x.max() : (IReadOnlyList<Tensor>)x.max(dims[0], keep);
-            case "min": return dims is null ? torch.min(x) : (IReadOnlyList<Tensor>)torch.min(x, dims[0], keepdim: keep);
-            case "median": return dims is null ? x.median() : (IReadOnlyList<Tensor>)torch.median(x, dims[0], keep);
-            case "mode": return torch.mode(x, dims?[0] ?? -1, keep);
-            case "kthvalue": return x.kthvalue(Long(kw, "k", 1), dims?[0] ?? -1, keep);
-            case "argmax": return torch.argmax(x, dims?[0], keep);
-            case "argmin": return x.argmin(dims?[0], keep);
-            case "std":
-            case "var":
-            case "std_mean":
-            case "var_mean":
-            {
-                double? corr = kw.TryGetProperty("correction", out var c) ? c.GetDouble() : null;
-                var unb = OptBool(kw, "unbiased");
-                return op switch
-                {
-                    "std" => one is { } d1 ? x.std(d1, unb, keep, corr) : torch.std(x, dims, unb, keep, corr),
-                    "var" => one is { } d2 ? torch.var(x, d2, unb, keep, corr) : x.var(dims, unb, keep, corr),
-                    "std_mean" => Pair(torch.std_mean(x, dims, unb, keep, corr)),
-                    _ => Pair(one is { } d3 ? torch.var_mean(x, d3, unb, keep, corr) : torch.var_mean(x, dims, unb, keep, corr)),
-                };
-            }
-            case "norm":
-            {
-                if (kw.TryGetProperty("p", out var p) && p.ValueKind == JsonValueKind.String && p.GetString() == "fro")
-                    return x.norm("fro", dims, keep, dt);
-                double pv = !kw.TryGetProperty("p", out p) ? 2 : p.ValueKind == JsonValueKind.String
-                    ? (p.GetString() == "inf" ? double.PositiveInfinity : double.NegativeInfinity) : p.GetDouble();
-                return one is { } n1 ? torch.norm(x, pv, n1, keep, dt) : torch.norm(x, pv, dims, keep, dt);
-            }
-            case "logsumexp": return one is { } l1 ? x.logsumexp(l1, keep) : torch.logsumexp(x, dims!, keep);
-            case "all": return dims is null ? x.all() : torch.all(x, dims[0], keep);
-            case "any": return dims is null ? torch.any(x) : x.any(dims[0], keep);
-            case "count_nonzero": return one is { } c1 ? x.count_nonzero(c1) : torch.count_nonzero(x, dims);
-            case "softmax": return torch.softmax(x, dims![0], dt);
-            case "log_softmax": return x.log_softmax(dims![0], dt);
-            case "cumsum": return torch.cumsum(x, dims![0], dt);
-            case "cumprod": return x.cumprod(dims![0], dt);
-            case "sort": return torch.sort(x, dims?[0] ?? -1, Bool(kw, "descending"), Bool(kw, "stable"));
-            case "argsort": return x.argsort(dims?[0] ?? -1, Bool(kw, "descending"), Bool(kw, "stable"));
-            case "topk": return torch.topk(x, Long(kw, "k", 1), dims?[0] ?? -1, Bool(kw, "largest", true), Bool(kw, "sorted", true));
-            case "aminmax": { var (mn, mx) = torch.aminmax(x, dims?[0], keep); return new[] { mn, mx }; }
-            case "unique":
-            {
-                bool inv = Bool(kw, "return_inverse"), cnt = Bool(kw, "return_counts");
-                if (!inv && !cnt) return torch.unique(x, dim: dims?[0]);
-                var (o, i, c) = torch.unique(x, true, inv, cnt, dims?[0]);
-                return new[] { o, i, c }.Where(t => t is not null).Select(t => t!).ToArray();
-            }
-        }
-        throw new ArgumentException("unknown op " + op);
-    }
+    /// <summary>torch.op(x, **kw) by name (<see cref="OpInvoker"/>); tuples come back as tensor lists.</summary>
+    internal static object Run(string op, Tensor x, JsonElement kw) => OpInvoker.Function(op, [x], OpInvoker.Keywords(kw))!;
 
-    private static Tensor[] Pair((Tensor, Tensor) p) => [p.Item1, p.Item2];
+    /// <summary>x.op(**kw), where Tensor has the method: it must give what the function gives.</summary>
+    private static object RunMethod(string op, Tensor x, JsonElement kw) => OpInvoker.Method(x, op, [], OpInvoker.Keywords(kw))!;
 
     /// <summary>Calls the op with out= tensors (empty, of the recorded dtypes) and checks that they are what comes back.</summary>
     internal static object RunOut(string op, Tensor x, JsonElement kw)
@@ -98,7 +28,6 @@ public class ReductionReferenceTests
         var o = kw.GetProperty("out");
         long dim = Dims(kw)![0];
         bool keep = Bool(kw, "keepdim");
-        var dt = DT(kw);
         if (o.ValueKind == JsonValueKind.Array)
         {
             var v = torch.empty([0], Reference.DTypeOf(o[0].GetString()!), Reference.Placement);
@@ -108,28 +37,9 @@ public class ReductionReferenceTests
             return r;
         }
         var t = torch.empty([0], Reference.DTypeOf(o.GetString()!), Reference.Placement);
-        Tensor res = op switch
-        {
-            "sum" => torch.sum(x, dim, keep, dt, t),
-            "mean" => torch.mean(x, dim, keep, dt, t),
-            "nansum" => torch.nansum(x, dim, keep, dt, t),
-            "prod" => torch.prod(x, dim, keep, dt, t),
-            "amax" => torch.amax(x, dim, keep, t),
-            "amin" => torch.amin(x, dim, keep, t),
-            "argmax" => torch.argmax(x, dim, keep, t),
-            "argmin" => torch.argmin(x, dim, keep, t),
-            "cumsum" => torch.cumsum(x, dim, dt, t),
-            "cumprod" => torch.cumprod(x, dim, dt, t),
-            "logsumexp" => torch.logsumexp(x, dim, keep, t),
-            "norm" => torch.norm(x, kw.TryGetProperty("p", out var p) ? p.GetDouble() : 2, dim, keep, dt, t),
-            "std" => torch.std(x, dim, keepdim: keep, @out: t),
-            "var" => torch.var(x, dim, keepdim: keep, @out: t),
-            "all" => torch.all(x, dim, keep, t),
-            "any" => torch.any(x, dim, keep, t),
-            _ => throw new ArgumentException("no out= form for " + op),
-        };
+        var res = OpInvoker.Function(op, [x], new Dictionary<string, object?>(OpInvoker.Keywords(kw, "out")) { ["out"] = t });
         Assert.True(ReferenceEquals(res, t), "out= tensor not returned");
-        return res;
+        return res!;
     }
 
     /// <summary>values must equal x at the returned indices along the op's dim.</summary>
@@ -172,39 +82,33 @@ public class ReductionReferenceTests
     /// </summary>
     private static readonly Dictionary<string, double> Looser = new() { ["nan/log_softmax/bfloat16/dim=1"] = 4e-2 };
 
-    [Fact]
-    public void MatchesPyTorch()
+    public static TheoryData<string> CaseNames() => Reference.CaseNames("reductions");
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void MatchesPyTorch(string name)
     {
-        var failures = new List<string>();
-        int n = 0;
-        foreach (var c in Reference.Cases("reductions"))
+        var c = Reference.Case("reductions", name);
+        string op = c.GetProperty("op").GetString()!;
+        var kw = c.GetProperty("kw");
+        var x = Reference.Tensor(c.GetProperty("x"));
+        bool method = !kw.TryGetProperty("out", out _) && OpInvoker.Has(op, method: true);
+        foreach (var (form, run) in method ? [("", Run), (" (method)", RunMethod)] : new (string, Func<string, Tensor, JsonElement, object>)[] { ("", Run) })
         {
-            string name = c.GetProperty("name").GetString()!;
-            string op = c.GetProperty("op").GetString()!;
-            var kw = c.GetProperty("kw");
-            n++;
-            try
+            string at = name + form;
+            if (c.GetProperty("check").GetString() == "values" && !c.TryGetProperty("error", out _))
             {
-                var x = Reference.Tensor(c.GetProperty("x"));
-                if (c.GetProperty("check").GetString() == "values" && !c.TryGetProperty("error", out _))
-                {
-                    var r = (IReadOnlyList<Tensor>)Run(op, x, kw);
-                    var exp = c.GetProperty("out").EnumerateArray().ToArray();
-                    Reference.AssertClose(Reference.Tensor(exp[0]), r[0], name + "[values]");
-                    var ei = Reference.Tensor(exp[1]);
-                    Assert.True(ei.dtype == r[1].dtype && ei.shape == r[1].shape, $"{name}: indices {r[1].dtype}{r[1].shape} != {ei.dtype}{ei.shape}");
-                    CheckIndices(x, op, kw, r[0], r[1], name);
-                }
-                else if (Looser.TryGetValue(name, out var rtol))
-                    Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), (Tensor)Run(op, x, kw), name, rtol: rtol);
-                else if (kw.TryGetProperty("out", out _)) Reference.Check(c, () => RunOut(op, x, kw), name);
-                else Reference.Check(c, () => Run(op, x, kw), name);
+                var r = (IReadOnlyList<Tensor>)run(op, x, kw);
+                var exp = c.GetProperty("out").EnumerateArray().ToArray();
+                Reference.AssertClose(Reference.Tensor(exp[0]), r[0], at + "[values]");
+                var ei = Reference.Tensor(exp[1]);
+                Assert.True(ei.dtype == r[1].dtype && ei.shape == r[1].shape, $"{at}: indices {r[1].dtype}{r[1].shape} != {ei.dtype}{ei.shape}");
+                CheckIndices(x, op, kw, r[0], r[1], at);
             }
-            catch (Exception ex)
-            {
-                failures.Add($"{name}: {ex.Message.Split('\n')[0]}");
-            }
+            else if (Looser.TryGetValue(name, out var rtol))
+                Reference.AssertClose(Reference.Tensor(c.GetProperty("out")), (Tensor)run(op, x, kw), at, rtol: rtol);
+            else if (kw.TryGetProperty("out", out _)) Reference.Check(c, () => RunOut(op, x, kw), at);
+            else Reference.Check(c, () => run(op, x, kw), at);
         }
-        Assert.True(failures.Count == 0, $"{failures.Count} of {n} cases failed:\n" + string.Join("\n", failures.Take(80)));
     }
 }

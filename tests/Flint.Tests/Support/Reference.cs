@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Flint;
 using Xunit;
@@ -7,24 +8,66 @@ namespace Flint.Tests.Support;
 /// <summary>Reads the PyTorch-recorded reference files (see tools/refs/common.py for the encoding).</summary>
 public static class Reference
 {
-    public static JsonElement[] Cases(string name)
+    private static readonly ConcurrentDictionary<string, Table> s_tables = new();
+
+    /// <summary>One reference file, parsed once: its cases in order and by key.</summary>
+    private sealed class Table
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "References", name + ".json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").EnumerateArray().Select(e => e.Clone()).ToArray();
+        public readonly JsonElement[] Cases;
+        public readonly string[] Keys;
+        public readonly Dictionary<string, JsonElement> ByKey = new(StringComparer.Ordinal);
+
+        public Table(string file)
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, "References", file + ".json");
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            Cases = doc.RootElement.GetProperty("cases").EnumerateArray().Select(e => e.Clone()).ToArray();
+            Keys = new string[Cases.Length];
+            for (int i = 0; i < Cases.Length; i++)
+            {
+                string key = BaseKey(Cases[i], i);
+                for (int k = 2; ByKey.ContainsKey(key); k++) key = BaseKey(Cases[i], i) + " #" + k;
+                Keys[i] = key;
+                ByKey.Add(key, Cases[i]);
+            }
+        }
+
+        private static string BaseKey(JsonElement c, int index)
+        {
+            foreach (var field in (string[])["name", "id"])
+                if (c.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String) return v.GetString()!;
+            foreach (var field in (string[])["op", "kind"])
+                if (c.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String) return v.GetString() + " #" + index;
+            return "case #" + index;
+        }
     }
 
-    /// <summary>The names of a reference file's cases, as theory rows (one op or case runs with --filter).</summary>
-    public static TheoryData<string> CaseNames(string name)
+    private static Table Load(string file) => s_tables.GetOrAdd(file, f => new Table(f));
+
+    /// <summary>Every case of References/&lt;file&gt;.json, in file order (parsed once per test run).</summary>
+    public static JsonElement[] Cases(string file) => Load(file).Cases;
+
+    /// <summary>
+    /// The keys of a reference file's cases (optionally only those <paramref name="where"/> accepts), as theory rows:
+    /// each case is its own test, so one op or one case runs with <c>--filter "DisplayName~add/"</c>. A case's key is
+    /// its "name" (or "id"); a name recorded twice gets " #2", " #3" on its later cases; a case with neither is
+    /// "&lt;op or kind&gt; #&lt;index&gt;". Look the case up with <see cref="Case"/>.
+    /// </summary>
+    public static TheoryData<string> CaseNames(string file, Func<JsonElement, bool>? where = null)
     {
+        var t = Load(file);
         var names = new TheoryData<string>();
-        foreach (var c in Cases(name)) names.Add(c.GetProperty("name").GetString()!);
+        for (int i = 0; i < t.Cases.Length; i++)
+            if (where is null || where(t.Cases[i])) names.Add(t.Keys[i]);
         return names;
     }
 
-    /// <summary>A reference file's cases keyed by their names.</summary>
-    public static Dictionary<string, JsonElement> CasesByName(string name) =>
-        Cases(name).ToDictionary(c => c.GetProperty("name").GetString()!);
+    /// <summary>The case of a reference file with the given key (see <see cref="CaseNames"/>).</summary>
+    public static JsonElement Case(string file, string key) =>
+        Load(file).ByKey.TryGetValue(key, out var c) ? c : throw new KeyNotFoundException($"{file}.json has no case \"{key}\"");
+
+    /// <summary>A reference file's cases by their keys (see <see cref="CaseNames"/>).</summary>
+    public static IReadOnlyDictionary<string, JsonElement> CasesByName(string file) => Load(file).ByKey;
 
     public static DType DTypeOf(string name) => DType.All.First(d => d.name == name);
 
@@ -144,14 +187,75 @@ public static class Reference
         }
     }
 
-    /// <summary>Compares an outcome record ({"out": ...} or {"error": ...}) with what <paramref name="run"/> does.</summary>
+    /// <summary>
+    /// PyTorch's exception types and the .NET exception type Flint throws for each (compared exactly, no subclass):
+    /// RuntimeError is ArgumentException when an argument is wrong (shapes, dtypes, values) and
+    /// InvalidOperationException when the state is (autograd graph, version counters, modes); PyTorch raises
+    /// RuntimeError for both. Two RuntimeErrors have their own type: a dtype an op has no kernel for
+    /// ("\"add\" not implemented for 'Bool'", "Bool inputs not supported for hardtanh") is NotSupportedException, integer division by zero
+    /// ("ZeroDivisionError") is DivideByZeroException.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Type[]> ExceptionTypes = new Dictionary<string, Type[]>
+    {
+        ["RuntimeError"] = [typeof(ArgumentException), typeof(InvalidOperationException)],
+        ["IndexError"] = [typeof(IndexOutOfRangeException)],
+        ["ValueError"] = [typeof(ArgumentException)],
+        ["TypeError"] = [typeof(ArgumentException)],
+        ["AssertionError"] = [typeof(ArgumentException)],
+        ["NotImplementedError"] = [typeof(NotSupportedException)],
+        ["GradcheckError"] = [typeof(GradcheckError)],
+    };
+
+    /// <summary>The .NET exception types Flint throws for a PyTorch error of type <paramref name="pyType"/> with that message.</summary>
+    public static Type[] ExceptionTypesFor(string pyType, string message)
+    {
+        if (pyType == "RuntimeError" && NotImplementedForDType.IsMatch(message)) return [typeof(NotSupportedException)];
+        if (pyType == "RuntimeError" && message == "ZeroDivisionError") return [typeof(DivideByZeroException)];
+        return ExceptionTypes.TryGetValue(pyType, out var t) ? t : throw new ArgumentException($"no .NET type for PyTorch's {pyType}");
+    }
+
+    /// <summary>PyTorch's refusals of a dtype: "\"add\" not implemented for 'Bool'", "Bool inputs not supported for hardtanh".</summary>
+    private static readonly System.Text.RegularExpressions.Regex NotImplementedForDType =
+        new("^(\"[^\"]+\" not implemented for '[A-Za-z0-9]+'|[A-Za-z0-9]+ inputs not supported for [A-Za-z0-9_]+)$");
+
+    /// <summary>
+    /// Asserts that <paramref name="ex"/> is the error a record ({"error": PyTorch's message, "type": PyTorch's exception
+    /// type}) asks for: the .NET type <see cref="ExceptionTypesFor"/> maps it to (exactly, no subclass), and its message
+    /// equal to PyTorch's, line for line, over as many lines as the record holds (most records keep the first line).
+    /// No substring match: where Flint's text differs from the record, one of the two is wrong.
+    /// </summary>
+    public static void AssertError(JsonElement record, Exception? ex, string context = "")
+    {
+        string expected = record.GetProperty("error").GetString()!;
+        string pyType = record.TryGetProperty("type", out var ty) ? ty.GetString()! : "RuntimeError";
+        string at = context.Length > 0 ? context + ": " : "";
+        if (ex is null) throw new Xunit.Sdk.XunitException($"{at}expected {pyType} \"{expected}\", got a result");
+        // records keep PyTorch's first line (common.outcome) or, where a generator asks for it, the whole message
+        int lines = expected.Split('\n').Length;
+        string actual = string.Join('\n', ex.Message.Split('\n').Take(lines));
+        if (actual != expected)
+            throw new Xunit.Sdk.XunitException($"{at}error \"{actual}\" ({ex.GetType().Name}) != PyTorch's \"{expected}\" ({pyType})");
+        var types = ExceptionTypesFor(pyType, expected);
+        if (!types.Contains(ex.GetType()))
+            throw new Xunit.Sdk.XunitException($"{at}{ex.GetType().Name} is not what PyTorch's {pyType} maps to ({string.Join(" or ", types.Select(t => t.Name))}): {actual}");
+    }
+
+    /// <summary>Runs <paramref name="run"/> and asserts it throws the recorded error (see <see cref="AssertError(JsonElement, Exception?, string)"/>).</summary>
+    public static void AssertError(JsonElement record, Action run, string context = "")
+    {
+        Exception? ex = null;
+        try { run(); }
+        catch (Xunit.Sdk.XunitException) { throw; }
+        catch (Exception e) { ex = e; }
+        AssertError(record, ex, context);
+    }
+
+    /// <summary>Compares an outcome record ({"out": ...} or {"error": ..., "type": ...}) with what <paramref name="run"/> does.</summary>
     public static void Check(JsonElement c, Func<object> run, string context)
     {
-        if (c.TryGetProperty("error", out var err))
+        if (c.TryGetProperty("error", out _))
         {
-            var ex = Assert.ThrowsAny<Exception>(() => run());
-            Assert.True(ex.Message.Contains(err.GetString()!) || err.GetString()!.Contains(ex.Message),
-                $"{context}: error \"{ex.Message}\" does not match PyTorch's \"{err.GetString()}\"");
+            AssertError(c, () => run(), context);
             return;
         }
         object result;

@@ -263,7 +263,7 @@ internal static class Elementwise
                 {
                     var y = EmptyLike(t);
                     y.Backend.NumericBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
-                    return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
+                    return record ? Autograd.Differentiation.Binary<TOp>(a, b, y) : y;
                 }
                 // in-place on a tensor in the graph (or into a wrapped number) takes the general route
                 if (!record && !a.IsWrappedNumber)
@@ -283,7 +283,7 @@ internal static class Elementwise
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), resultOverride ?? TypePromotion.ResultType(a, b));
                 return InPlaceNumericBinary<TOp>(a, b, resultOverride);
             }
-            return Autograd.Differentiation.Binary(TOp.Name, a, b, NumericBinaryRaw<TOp>(a, b, null, false, resultOverride, bPrepared));
+            return Autograd.Differentiation.Binary<TOp>(a, b, NumericBinaryRaw<TOp>(a, b, null, false, resultOverride, bPrepared));
         }
         return NumericBinaryRaw<TOp>(a, b, @out, inPlace, resultOverride, bPrepared);
     }
@@ -322,7 +322,7 @@ internal static class Elementwise
                     {
                         var y = EmptyLike(t);
                         y.Backend.FloatBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
-                        return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
+                        return record ? Autograd.Differentiation.Binary<TOp>(a, b, y) : y;
                     }
                     if (!record && !a.IsWrappedNumber)
                     {
@@ -342,7 +342,7 @@ internal static class Elementwise
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), FloatResult(TypePromotion.ResultType(a, b)));
                 return InPlaceFloatBinary<TOp>(a, b);
             }
-            return Autograd.Differentiation.Binary(TOp.Name, a, b, FloatBinaryRaw<TOp>(a, b, null, false));
+            return Autograd.Differentiation.Binary<TOp>(a, b, FloatBinaryRaw<TOp>(a, b, null, false));
         }
         return FloatBinaryRaw<TOp>(a, b, @out, inPlace);
     }
@@ -406,7 +406,7 @@ internal static class Elementwise
             // x requires grad: the same kernel call, then the history
             var y = EmptyLike(x);
             y.Backend.FloatUnary<TOp>(x, y);
-            return Autograd.Differentiation.Unary(TOp.Name, x, y);
+            return Autograd.Differentiation.Unary<TOp>(x, y);
         }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
@@ -416,7 +416,7 @@ internal static class Elementwise
                 CheckInPlace(x, x._shape, FloatResult(x.dtype));
                 return Autograd.Differentiation.InPlace(x, old => FloatUnary<TOp>(old, null, false));
             }
-            return Autograd.Differentiation.Unary(TOp.Name, x, FloatUnaryRaw<TOp>(x, null, false));
+            return Autograd.Differentiation.Unary<TOp>(x, FloatUnaryRaw<TOp>(x, null, false));
         }
         return FloatUnaryRaw<TOp>(x, @out, inPlace);
     }
@@ -452,7 +452,7 @@ internal static class Elementwise
             // x requires grad: the same kernel call, then the history
             var y = EmptyLike(x);
             y.Backend.NumericUnary<TOp>(x, y);
-            return Autograd.Differentiation.Unary(TOp.Name, x, y);
+            return Autograd.Differentiation.Unary<TOp>(x, y);
         }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
@@ -462,7 +462,7 @@ internal static class Elementwise
                 CheckInPlace(x, x._shape, x.dtype);
                 return InPlaceNumericUnary<TOp>(x, boolOk);
             }
-            return Autograd.Differentiation.Unary(TOp.Name, x, NumericUnaryRaw<TOp>(x, null, false, boolOk));
+            return Autograd.Differentiation.Unary<TOp>(x, NumericUnaryRaw<TOp>(x, null, false, boolOk));
         }
         return NumericUnaryRaw<TOp>(x, @out, inPlace, boolOk);
     }
@@ -493,7 +493,7 @@ internal static class Elementwise
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b, c);
             if (inPlace) return InPlaceFloatTernary<TOp>(a, b, c);
-            return Autograd.Differentiation.Ternary(TOp.Name, a, b, c, FloatTernaryRaw<TOp>(a, b, c, null, false), 0);
+            return Autograd.Differentiation.Ternary<TOp>(a, b, c, FloatTernaryRaw<TOp>(a, b, c, null, false), 0);
         }
         return FloatTernaryRaw<TOp>(a, b, c, @out, inPlace);
     }

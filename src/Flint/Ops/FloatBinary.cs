@@ -7,18 +7,25 @@ namespace Flint.Ops.Kernels
     internal struct Atan2Op : IFloatBinary
     {
         public static string Name => "atan2";
+        public static BinaryDerivative Derivative { get; } = new("Atan2Backward0", (g, a, b, y) =>
+        {
+            var den = a * a + b * b;
+            return (g * b / den, g * -a / den);
+        });
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Atan2(a, b);
     }
 
     internal struct HypotOp : IFloatBinary
     {
         public static string Name => "hypot";
+        public static BinaryDerivative Derivative { get; } = new("HypotBackward0", (g, a, b, y) => (g * a / y, g * b / y), Saves.InputAndOutput);
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Hypot(a, b);
     }
 
     internal struct CopySignOp : IFloatBinary
     {
         public static string Name => "copysign";
+        public static BinaryDerivative Derivative { get; } = new("CopysignBackward0", (g, a, b, y) => (g * torch.where(a.eq(0), torch.zeros_like(a), y / a), torch.zeros_like(g)), Saves.InputAndOutput);
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.CopySign(a, b);
     }
 }

@@ -17,6 +17,7 @@ namespace Flint.Ops.Kernels
     internal struct NanToNumOp : IFloatUnaryArgs
     {
         public static string Name => "nan_to_num";
+        public static UnaryDerivative Derivative { get; } = new("NanToNumBackward0", (g, x, y) => g * x.isfinite().to(g.dtype));
         public static T Apply<T>(T x, T nan, T posinf, T neginf) where T : unmanaged, IFloatingPointIeee754<T> =>
             T.IsNaN(x) ? nan : T.IsPositiveInfinity(x) ? posinf : T.IsNegativeInfinity(x) ? neginf : x;
     }

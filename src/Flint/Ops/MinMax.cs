@@ -8,6 +8,12 @@ namespace Flint.Ops.Kernels
     internal struct MaximumOp : INumericBinary
     {
         public static string Name => "maximum";
+        public static BinaryDerivative Derivative { get; } = new("MaximumBackward0", (g, a, b, y) =>
+        {
+            var half = a.eq(b).to(g.dtype) * 0.5;
+            var ma = a.gt(b).to(g.dtype) + half;
+            return (g * ma, g * (1 - ma));
+        });
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (T.IsNaN(a)) return a;
@@ -20,6 +26,12 @@ namespace Flint.Ops.Kernels
     internal struct MinimumOp : INumericBinary
     {
         public static string Name => "minimum";
+        public static BinaryDerivative Derivative { get; } = new("MinimumBackward0", (g, a, b, y) =>
+        {
+            var half = a.eq(b).to(g.dtype) * 0.5;
+            var ma = a.lt(b).to(g.dtype) + half;
+            return (g * ma, g * (1 - ma));
+        });
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (T.IsNaN(a)) return a;
@@ -32,6 +44,7 @@ namespace Flint.Ops.Kernels
     internal struct FmaxOp : INumericBinary
     {
         public static string Name => "fmax";
+        public static BinaryDerivative Derivative { get; } = new("FmaxBackward0", (g, a, b, y) => { var m = torch.logical_or(a.ge(b), b.isnan()).to(g.dtype); return (g * m, g * (1 - m)); });
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (T.IsNaN(a)) return b;
@@ -44,6 +57,7 @@ namespace Flint.Ops.Kernels
     internal struct FminOp : INumericBinary
     {
         public static string Name => "fmin";
+        public static BinaryDerivative Derivative { get; } = new("FminBackward0", (g, a, b, y) => { var m = torch.logical_or(a.le(b), b.isnan()).to(g.dtype); return (g * m, g * (1 - m)); });
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (T.IsNaN(a)) return b;

@@ -12,6 +12,7 @@ namespace Flint.Ops.Kernels
     internal struct FloorOp : IFloatUnary
     {
         public static string Name => "floor";
+        public static UnaryDerivative Derivative { get; } = new("FloorBackward0", (g, x, y) => torch.zeros_like(g), Saves.None);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Floor(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Floor(x, y); return true; }
     }
@@ -19,6 +20,7 @@ namespace Flint.Ops.Kernels
     internal struct CeilOp : IFloatUnary
     {
         public static string Name => "ceil";
+        public static UnaryDerivative Derivative { get; } = new("CeilBackward0", (g, x, y) => torch.zeros_like(g), Saves.None);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Ceiling(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Ceiling(x, y); return true; }
     }
@@ -27,6 +29,7 @@ namespace Flint.Ops.Kernels
     internal struct RoundOp : IFloatUnary
     {
         public static string Name => "round";
+        public static UnaryDerivative Derivative { get; } = new("RoundBackward0", (g, x, y) => torch.zeros_like(g), Saves.None);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Round(x, MidpointRounding.ToEven);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Round(x, MidpointRounding.ToEven, y); return true; }
     }
@@ -34,6 +37,7 @@ namespace Flint.Ops.Kernels
     internal struct TruncOp : IFloatUnary
     {
         public static string Name => "trunc";
+        public static UnaryDerivative Derivative { get; } = new("TruncBackward0", (g, x, y) => torch.zeros_like(g), Saves.None);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Truncate(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Truncate(x, y); return true; }
     }
@@ -42,6 +46,7 @@ namespace Flint.Ops.Kernels
     internal struct FracOp : IFloatUnary
     {
         public static string Name => "frac";
+        public static UnaryDerivative Derivative { get; } = new("FracBackward0", (g, x, y) => g, Saves.None);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x - T.Truncate(x);
     }
 }

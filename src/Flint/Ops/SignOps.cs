@@ -11,6 +11,7 @@ namespace Flint.Ops.Kernels
     internal struct NegOp : INumericUnary
     {
         public static string Name => "neg";
+        public static UnaryDerivative Derivative { get; } = new("NegBackward0", (g, x, y) => -g, Saves.None);
         public static T Apply<T>(T x) where T : unmanaged, INumber<T> => -x;
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Negate(x, y); return true; }
     }
@@ -19,6 +20,7 @@ namespace Flint.Ops.Kernels
     internal struct AbsOp : INumericUnary
     {
         public static string Name => "abs";
+        public static UnaryDerivative Derivative { get; } = new("AbsBackward0", (g, x, y) => g * x.sign());
         public static T Apply<T>(T x) where T : unmanaged, INumber<T>
         {
             if (typeof(T) == typeof(float)) return (T)(object)MathF.Abs((float)(object)x);
@@ -37,12 +39,14 @@ namespace Flint.Ops.Kernels
     internal struct SignOp : INumericUnary
     {
         public static string Name => "sign";
+        public static UnaryDerivative Derivative { get; } = new("SignBackward0", (g, x, y) => torch.zeros_like(g), Saves.None);
         public static T Apply<T>(T x) where T : unmanaged, INumber<T> => x > T.Zero ? T.One : x < T.Zero ? T.Zero - T.One : T.Zero;
     }
 
     internal struct SquareOp : INumericUnary
     {
         public static string Name => "square";
+        public static UnaryDerivative Derivative { get; } = new("PowBackward0", (g, x, y) => g * x * 2);
         public static T Apply<T>(T x) where T : unmanaged, INumber<T> => x * x;
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Multiply(x, x, y); return true; }
     }

@@ -78,7 +78,7 @@ internal static class Unary
                 Elementwise.CheckInPlace(x, x._shape, Elementwise.FloatResult(x.dtype));
                 return Autograd.Differentiation.InPlace(x, old => FloatArgs<TOp>(old, null, false, a, b, c));
             }
-            return Autograd.Differentiation.Unary(TOp.Name, x, FloatArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
+            return Autograd.Differentiation.Unary<TOp>(x, FloatArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
         }
         return FloatArgsRaw<TOp>(x, @out, inPlace, a, b, c);
     }
@@ -106,7 +106,7 @@ internal static class Unary
                 Elementwise.CheckInPlace(x, x._shape, x.dtype);
                 return Autograd.Differentiation.InPlace(x, old => NumericArgs<TOp>(old, null, false, a, b, c));
             }
-            return Autograd.Differentiation.Unary(TOp.Name, x, NumericArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
+            return Autograd.Differentiation.Unary<TOp>(x, NumericArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
         }
         return NumericArgsRaw<TOp>(x, @out, inPlace, a, b, c);
     }

@@ -11,6 +11,7 @@ namespace Flint.Ops.Kernels
     internal struct ExpOp : IFloatUnary
     {
         public static string Name => "exp";
+        public static UnaryDerivative Derivative { get; } = new("ExpBackward0", (g, x, y) => g * y, Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Exp(x, y); return true; }
     }
@@ -18,18 +19,21 @@ namespace Flint.Ops.Kernels
     internal struct Exp2Op : IFloatUnary
     {
         public static string Name => "exp2";
+        public static UnaryDerivative Derivative { get; } = new("Exp2Backward0", (g, x, y) => g * y * 0.69314718055994530942, Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp2(x);
     }
 
     internal struct Expm1Op : IFloatUnary
     {
         public static string Name => "expm1";
+        public static UnaryDerivative Derivative { get; } = new("Expm1Backward0", (g, x, y) => g * (y + 1), Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Expm1(double.CreateTruncating(x)));
     }
 
     internal struct LogOp : IFloatUnary
     {
         public static string Name => "log";
+        public static UnaryDerivative Derivative { get; } = new("LogBackward0", (g, x, y) => g / x);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log(x, y); return true; }
     }
@@ -37,6 +41,7 @@ namespace Flint.Ops.Kernels
     internal struct Log2Op : IFloatUnary
     {
         public static string Name => "log2";
+        public static UnaryDerivative Derivative { get; } = new("Log2Backward0", (g, x, y) => g / (x * 0.69314718055994530942));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log2(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log2(x, y); return true; }
     }
@@ -44,6 +49,7 @@ namespace Flint.Ops.Kernels
     internal struct Log10Op : IFloatUnary
     {
         public static string Name => "log10";
+        public static UnaryDerivative Derivative { get; } = new("Log10Backward0", (g, x, y) => g / (x * 2.30258509299404568402));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log10(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log10(x, y); return true; }
     }
@@ -51,12 +57,14 @@ namespace Flint.Ops.Kernels
     internal struct Log1pOp : IFloatUnary
     {
         public static string Name => "log1p";
+        public static UnaryDerivative Derivative { get; } = new("Log1PBackward0", (g, x, y) => g / (x + 1));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Log1p(double.CreateTruncating(x)));
     }
 
     internal struct SqrtOp : IFloatUnary
     {
         public static string Name => "sqrt";
+        public static UnaryDerivative Derivative { get; } = new("SqrtBackward0", (g, x, y) => g / (y * 2), Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sqrt(x, y); return true; }
     }
@@ -64,6 +72,7 @@ namespace Flint.Ops.Kernels
     internal struct RsqrtOp : IFloatUnary
     {
         public static string Name => "rsqrt";
+        public static UnaryDerivative Derivative { get; } = new("RsqrtBackward0", (g, x, y) => g * y.pow(3) * -0.5, Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.ReciprocalSqrt(x, y); return true; }
     }
@@ -71,6 +80,7 @@ namespace Flint.Ops.Kernels
     internal struct SinOp : IFloatUnary
     {
         public static string Name => "sin";
+        public static UnaryDerivative Derivative { get; } = new("SinBackward0", (g, x, y) => g * x.cos());
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sin(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sin(x, y); return true; }
     }
@@ -78,6 +88,7 @@ namespace Flint.Ops.Kernels
     internal struct CosOp : IFloatUnary
     {
         public static string Name => "cos";
+        public static UnaryDerivative Derivative { get; } = new("CosBackward0", (g, x, y) => g * -x.sin());
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Cos(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Cos(x, y); return true; }
     }
@@ -85,6 +96,7 @@ namespace Flint.Ops.Kernels
     internal struct TanOp : IFloatUnary
     {
         public static string Name => "tan";
+        public static UnaryDerivative Derivative { get; } = new("TanBackward0", (g, x, y) => g * (y * y + 1), Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tan(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Tan(x, y); return true; }
     }
@@ -92,6 +104,7 @@ namespace Flint.Ops.Kernels
     internal struct AsinOp : IFloatUnary
     {
         public static string Name => "asin";
+        public static UnaryDerivative Derivative { get; } = new("AsinBackward0", (g, x, y) => g * (1 - x * x).rsqrt());
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Asin(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Asin(x, y); return true; }
     }
@@ -99,6 +112,7 @@ namespace Flint.Ops.Kernels
     internal struct AcosOp : IFloatUnary
     {
         public static string Name => "acos";
+        public static UnaryDerivative Derivative { get; } = new("AcosBackward0", (g, x, y) => -g * (1 - x * x).rsqrt());
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Acos(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Acos(x, y); return true; }
     }
@@ -106,6 +120,7 @@ namespace Flint.Ops.Kernels
     internal struct AtanOp : IFloatUnary
     {
         public static string Name => "atan";
+        public static UnaryDerivative Derivative { get; } = new("AtanBackward0", (g, x, y) => g / (x * x + 1));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Atan(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Atan(x, y); return true; }
     }
@@ -113,6 +128,7 @@ namespace Flint.Ops.Kernels
     internal struct SinhOp : IFloatUnary
     {
         public static string Name => "sinh";
+        public static UnaryDerivative Derivative { get; } = new("SinhBackward0", (g, x, y) => g * x.cosh());
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sinh(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sinh(x, y); return true; }
     }
@@ -120,6 +136,7 @@ namespace Flint.Ops.Kernels
     internal struct CoshOp : IFloatUnary
     {
         public static string Name => "cosh";
+        public static UnaryDerivative Derivative { get; } = new("CoshBackward0", (g, x, y) => g * x.sinh());
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Cosh(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Cosh(x, y); return true; }
     }
@@ -127,6 +144,7 @@ namespace Flint.Ops.Kernels
     internal struct TanhOp : IFloatUnary
     {
         public static string Name => "tanh";
+        public static UnaryDerivative Derivative { get; } = new("TanhBackward0", (g, x, y) => g * (1 - y * y), Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Tanh(x, y); return true; }
     }
@@ -134,6 +152,7 @@ namespace Flint.Ops.Kernels
     internal struct AsinhOp : IFloatUnary
     {
         public static string Name => "asinh";
+        public static UnaryDerivative Derivative { get; } = new("AsinhBackward0", (g, x, y) => g * (x * x + 1).rsqrt());
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Asinh(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Asinh(x, y); return true; }
     }
@@ -141,6 +160,7 @@ namespace Flint.Ops.Kernels
     internal struct AcoshOp : IFloatUnary
     {
         public static string Name => "acosh";
+        public static UnaryDerivative Derivative { get; } = new("AcoshBackward0", (g, x, y) => g * (x * x - 1).rsqrt());
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Acosh(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Acosh(x, y); return true; }
     }
@@ -148,6 +168,7 @@ namespace Flint.Ops.Kernels
     internal struct AtanhOp : IFloatUnary
     {
         public static string Name => "atanh";
+        public static UnaryDerivative Derivative { get; } = new("AtanhBackward0", (g, x, y) => g / (1 - x * x));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Atanh(x);
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Atanh(x, y); return true; }
     }
@@ -155,24 +176,28 @@ namespace Flint.Ops.Kernels
     internal struct ErfOp : IFloatUnary
     {
         public static string Name => "erf";
+        public static UnaryDerivative Derivative { get; } = new("ErfBackward0", (g, x, y) => g * (-(x * x)).exp() * (2 / Math.Sqrt(Math.PI)));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erf(double.CreateTruncating(x)));
     }
 
     internal struct ErfcOp : IFloatUnary
     {
         public static string Name => "erfc";
+        public static UnaryDerivative Derivative { get; } = new("ErfcBackward0", (g, x, y) => g * (-(x * x)).exp() * -(2 / Math.Sqrt(Math.PI)));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erfc(double.CreateTruncating(x)));
     }
 
     internal struct ErfinvOp : IFloatUnary
     {
         public static string Name => "erfinv";
+        public static UnaryDerivative Derivative { get; } = new("ErfinvBackward0", (g, x, y) => g * (y * y).exp() * (Math.Sqrt(Math.PI) / 2), Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erfinv(double.CreateTruncating(x)));
     }
 
     internal struct ReciprocalOp : IFloatUnary
     {
         public static string Name => "reciprocal";
+        public static UnaryDerivative Derivative { get; } = new("ReciprocalBackward0", (g, x, y) => -g * y * y, Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / x;
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Reciprocal(x, y); return true; }
     }
@@ -180,6 +205,7 @@ namespace Flint.Ops.Kernels
     internal struct SigmoidOp : IFloatUnary
     {
         public static string Name => "sigmoid";
+        public static UnaryDerivative Derivative { get; } = new("SigmoidBackward0", (g, x, y) => g * y * (1 - y), Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sigmoid(x, y); return true; }
     }
@@ -188,6 +214,11 @@ namespace Flint.Ops.Kernels
     internal struct LogitOp : IFloatUnaryArgs
     {
         public static string Name => "logit";
+        public static UnaryDerivative Derivative { get; } = new("LogitBackward0", (g, x, y, lo, hi, clamped) =>
+        {
+            var d = g / (x * (1 - x));
+            return clamped != 0 ? torch.where(torch.logical_or(x.lt(lo), x.gt(hi)), torch.zeros_like(x), d) : d;
+        });
         public static T Apply<T>(T x, T lo, T hi, T clamp) where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (clamp != T.Zero) x = x < lo ? lo : x > hi ? hi : x;

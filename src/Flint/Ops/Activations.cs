@@ -9,9 +9,14 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
+    [ElementwiseOp("relu", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Error = "clamp_min_cpu", HalfOk = false)]
     internal struct ReluOp : INumericUnary
     {
         public static string Name => "relu";
+        public static void CheckInput(Tensor input)
+        {
+            if (input.dtype.IsBool) throw new NotSupportedException("Boolean inputs not supported for relu");
+        }
         public static UnaryDerivative Derivative { get; } = new("ReluBackward0", (g, x, y) => ReluGrad(g, y) ?? g * y.gt(0).to(g.dtype), Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, INumber<T> => x < T.Zero ? T.Zero : x;
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Max(x, T.Zero, y); return true; }
@@ -105,6 +110,7 @@ namespace Flint.Ops.Kernels
         }
     }
 
+    [ElementwiseOp("silu", Variants.All, Error = "silu_cpu", Rule = OpRule.FloatOnly)]
     internal struct SiluOp : IFloatUnary
     {
         public static string Name => "silu";
@@ -112,6 +118,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.One + T.Exp(-x));
     }
 
+    [ElementwiseOp("mish", Variants.All, Error = "mish_cpu", Rule = OpRule.FloatOnly, BFloat16Ok = false)]
     internal struct MishOp : IFloatUnary
     {
         public static string Name => "mish";
@@ -187,16 +194,6 @@ namespace Flint
         private const double SeluAlpha = 1.6732632423543772848170429916717;
         private const double SeluScale = 1.0507009873554804934193349852946;
 
-        public static Tensor relu(Tensor input) => ReluImpl(input, false);
-        public static Tensor relu_(Tensor input) => ReluImpl(input, true);
-
-        private static Tensor ReluImpl(Tensor input, bool inPlace)
-        {
-            if (input.dtype.IsBool) throw new NotSupportedException("Boolean inputs not supported for relu");
-            if (input.dtype == DType.Float16) throw Unary.NotImplemented("clamp_min_cpu", input.dtype);
-            return Elementwise.NumericUnary<ReluOp>(input, null, inPlace);
-        }
-
         /// <summary>GELU; <paramref name="approximate"/> is "none" (the erf form) or "tanh".</summary>
         public static Tensor gelu(Tensor input, string approximate = "none", Tensor? @out = null)
         {
@@ -208,11 +205,6 @@ namespace Flint
                 ? Unary.FloatOnly<GeluTanhOp>(input, @out, false, "GeluKernelImpl")
                 : Unary.FloatOnly<GeluOp>(input, @out, false, "GeluKernelImpl");
         }
-
-        public static Tensor silu(Tensor input, Tensor? @out = null) => Unary.FloatOnly<SiluOp>(input, @out, false, "silu_cpu");
-        public static Tensor silu_(Tensor input) => Unary.FloatOnly<SiluOp>(input, null, true, "silu_cpu");
-        public static Tensor mish(Tensor input, Tensor? @out = null) => Unary.FloatOnly<MishOp>(input, @out, false, "mish_cpu", bfloat16Ok: false);
-        public static Tensor mish_(Tensor input) => Unary.FloatOnly<MishOp>(input, null, true, "mish_cpu", bfloat16Ok: false);
 
         /// <summary>log(1 + exp(beta * x)) / beta, or x itself where beta * x &gt; threshold.</summary>
         public static Tensor softplus(Tensor input, double beta = 1, double threshold = 20, Tensor? @out = null)
@@ -265,15 +257,9 @@ namespace Flint
 
     public partial class Tensor
     {
-        public Tensor relu() => torch.relu(this);
-        public Tensor relu_() => torch.relu_(this);
         public Tensor relu6() => torch.relu6(this);
         public Tensor relu6_() => torch.relu6_(this);
         public Tensor gelu(string approximate = "none") => torch.gelu(this, approximate);
-        public Tensor silu() => torch.silu(this);
-        public Tensor silu_() => torch.silu_(this);
-        public Tensor mish() => torch.mish(this);
-        public Tensor mish_() => torch.mish_(this);
         public Tensor softplus(double beta = 1, double threshold = 20) => torch.softplus(this, beta, threshold);
         public Tensor elu(double alpha = 1.0) => torch.elu(this, alpha);
         public Tensor elu_(double alpha = 1.0) => torch.elu_(this, alpha);

@@ -140,7 +140,7 @@ namespace Flint
             {
                 // bool + bool is logical or; alpha false drops other (its shape still broadcasts)
                 var b = alpha is { } a0 && !a0.AsBool ? logical_and(other, Scalars.Full(false, DType.Bool)) : other;
-                return inPlace ? logical_or_(input, b) : logical_or(input, b, @out);
+                return inPlace ? input.logical_or_(b) : logical_or(input, b, @out);
             }
             Tensor? bPrepared = null;
             if (alpha is { } a2 && !(a2.IsIntegral && a2.Long == 1) && Autograd.Differentiation.NeedsInPlace(input, other))
@@ -260,7 +260,7 @@ namespace Flint
         public Tensor mul(Scalar other) => torch.mul(this, other);
         public Tensor mul_(Tensor other)
         {
-            if (dtype.IsBool && other.dtype.IsBool) return torch.logical_and_(this, other);
+            if (dtype.IsBool && other.dtype.IsBool) return logical_and_(other);
             return Elementwise.NumericBinary<MulOp>(this, other, null, inPlace: true);
         }
         public Tensor mul_(Scalar other) => mul_(Scalars.Wrap(other));

@@ -16,7 +16,9 @@ internal static class Forms
         {
             case Family.FloatUnary:
             case Family.NumericUnary: Unary(d, torch, tensor); break;
-            case Family.Compare: Compare(d, torch, tensor); break;
+            case Family.Compare: Binary(d, "Compare", torch, tensor); break;
+            case Family.NumericBinary: Binary(d, "NumericBinary", torch, tensor); break;
+            case Family.FloatBinary: Binary(d, "FloatBinary", torch, tensor); break;
             case Family.Predicate: Predicate(d, torch, tensor); break;
         }
     }
@@ -55,9 +57,10 @@ internal static class Forms
             tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_() => ").Append(entry).Append("(this, null, true").Append(extra).AppendLine(");");
     }
 
-    private static void Compare(OpDecl d, StringBuilder torch, StringBuilder tensor)
+    /// <summary>A binary op: the entry is Elementwise.{family}&lt;TOp&gt;(a, b, out, inPlace).</summary>
+    private static void Binary(OpDecl d, string family, StringBuilder torch, StringBuilder tensor)
     {
-        string entry = "global::Flint.Ops.Elementwise.Compare<" + d.Struct + ">";
+        string entry = "global::Flint.Ops.Elementwise." + family + "<" + d.Struct + ">";
         string n = d.Name;
         bool scalar = d.Has(VariantFlags.Scalar), @out = d.Has(VariantFlags.Out);
         foreach (var number in scalar ? new[] { false, true } : new[] { false })

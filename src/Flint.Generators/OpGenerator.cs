@@ -112,7 +112,7 @@ public sealed class OpGenerator : IIncrementalGenerator
         if ((v & (int)VariantFlags.Out) != 0 && (v & (int)VariantFlags.Function) == 0)
             return (Diagnostics.BadVariants, new object[] { d.Name, "Out needs Function" });
         bool unary = d.Family is Family.FloatUnary or Family.NumericUnary;
-        if ((v & (int)VariantFlags.Scalar) != 0 && d.Family != Family.Compare)
+        if ((v & (int)VariantFlags.Scalar) != 0 && d.Family is not (Family.Compare or Family.NumericBinary or Family.FloatBinary))
             return (Diagnostics.BadVariants, new object[] { d.Name, "Scalar overloads are for binary ops" });
         if (d.Family == Family.Predicate && (v & (int)(VariantFlags.InPlace | VariantFlags.FunctionInPlace)) != 0)
             return (Diagnostics.BadVariants, new object[] { d.Name, "a predicate's bool result cannot be written in place" });
@@ -134,7 +134,7 @@ public sealed class OpGenerator : IIncrementalGenerator
     }
 }
 
-internal enum Family { None, FloatUnary, NumericUnary, Compare, Predicate }
+internal enum Family { None, FloatUnary, NumericUnary, Compare, Predicate, NumericBinary, FloatBinary }
 
 /// <summary>Mirrors Flint.Ops.Kernels.OpRule (the same values).</summary>
 internal enum Rule { Default = 0, Float, FloatOnly, Rounding, Numeric }
@@ -156,6 +156,8 @@ internal static class Families
                 case "INumericUnary": return Family.NumericUnary;
                 case "ICompareOp": return Family.Compare;
                 case "IFloatPredicate": return Family.Predicate;
+                case "INumericBinary": return Family.NumericBinary;
+                case "IFloatBinary": return Family.FloatBinary;
             }
         }
         return Family.None;
@@ -181,7 +183,7 @@ internal static class Diagnostics
     private const string Category = "Flint.Ops";
 
     internal static readonly DiagnosticDescriptor NoFamily = new("FLINT001", "[ElementwiseOp] on a struct of no op family",
-        "'{0}' has [ElementwiseOp] but implements none of IFloatUnary, INumericUnary, ICompareOp, IFloatPredicate", Category, DiagnosticSeverity.Error, true);
+        "'{0}' has [ElementwiseOp] but implements none of IFloatUnary, INumericUnary, INumericBinary, IFloatBinary, ICompareOp, IFloatPredicate", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor BadName = new("FLINT002", "Bad op name",
         "'{0}' is not a usable op name (a C# identifier, not a keyword, without the trailing '_' of the in-place form)", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor BadVariants = new("FLINT003", "Bad op variants",

@@ -22,6 +22,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Hypot(a, b);
     }
 
+    [ElementwiseOp("copysign", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace, Summary = "The magnitude of input with the sign of other (the sign bit, so -0.0 counts as negative); integers give floats.")]
     internal struct CopySignOp : IFloatBinary
     {
         public static string Name => "copysign";
@@ -62,9 +63,6 @@ namespace Flint
             return Elementwise.FloatBinary<HypotOp>(input, other, @out);
         }
 
-        /// <summary>The magnitude of input with the sign of other (the sign bit, so -0.0 counts as negative); integers give floats.</summary>
-        public static Tensor copysign(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.FloatBinary<CopySignOp>(input, other, @out);
-        public static Tensor copysign(Tensor input, Scalar other, Tensor? @out = null) => copysign(input, Scalars.Wrap(other), @out);
     }
 
     public partial class Tensor
@@ -80,9 +78,5 @@ namespace Flint
             torch.CheckHypot(this, other);
             return Elementwise.FloatBinary<HypotOp>(this, other, null, inPlace: true);
         }
-        public Tensor copysign(Tensor other) => torch.copysign(this, other);
-        public Tensor copysign(Scalar other) => torch.copysign(this, other);
-        public Tensor copysign_(Tensor other) => Elementwise.FloatBinary<CopySignOp>(this, other, null, inPlace: true);
-        public Tensor copysign_(Scalar other) => copysign_(Scalars.Wrap(other));
     }
 }

@@ -19,7 +19,8 @@ public class OpDeclarationTests
     private static readonly (Type Op, ElementwiseOpAttribute Decl)[] Declarations = typeof(torch).Assembly.GetTypes()
         .SelectMany(t => t.GetCustomAttributes<ElementwiseOpAttribute>().Select(a => (t, a))).ToArray();
 
-    private static bool IsBinary(Type op) => typeof(ICompareOp).IsAssignableFrom(op);
+    private static bool IsBinary(Type op) =>
+        typeof(ICompareOp).IsAssignableFrom(op) || typeof(INumericBinary).IsAssignableFrom(op) || typeof(IFloatBinary).IsAssignableFrom(op);
 
     private static int Arity(MethodInfo m) => m.GetParameters().Count(p => !p.IsOptional);
 

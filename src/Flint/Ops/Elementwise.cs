@@ -40,9 +40,7 @@ internal static class Elementwise
     {
         if (@out is null) return Tensor.Empty(shape, result, device);
         TypePromotion.CheckCast(result, @out.dtype);
-        Autograd.AutogradHooks.CheckOut(@out);
-        if (!@out._shape.AsSpan().SequenceEqual(shape)) @out.ResizeForOut(shape);
-        return @out;
+        return OutArgument.Prepare(@out, shape);
     }
 
     /// <summary>Checks an in-place op's target against the broadcast shape and result dtype.</summary>

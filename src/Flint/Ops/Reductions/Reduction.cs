@@ -127,12 +127,7 @@ namespace Flint.Ops
             r = fresh ? ReshapedOwned(r, shape) : Reshaped(r, shape);
             if (@out is null) return r.dtype == result ? r : r.to(result);
             CheckOutDType(@out, result, rule);
-            if (r.dtype != result) r = r.to(result);
-            Autograd.AutogradHooks.CheckOut(@out);
-            if (!@out._shape.AsSpan().SequenceEqual(shape)) @out.ResizeForOut(shape);
-            @out.Backend.Copy(@out, r);
-            @out.BumpVersion();
-            return @out;
+            return OutArgument.Deliver(r.dtype != result ? r.to(result) : r, @out);
         }
 
         /// <summary>Runs a reduce op: x is cast to the compute dtype of <paramref name="result"/> and reduced over dims.</summary>

@@ -1,10 +1,11 @@
 using Flint.Ops;
+using Flint.Ops.Kernels;
 
 namespace Flint.Autograd;
 
 /// <summary>
-/// Records elementwise ops for autograd. The engine in Ops/Elementwise.cs calls these around its kernels,
-/// looking up each op's backward formula by its kernel name in <see cref="Derivatives"/>.
+/// Records ops for autograd. The family entries (Ops/Elementwise.cs, Ops/UnaryCommon.cs, Ops/Reductions) call these
+/// around their kernels with the op struct as TOp, whose declared <c>Derivative</c> gives the node.
 /// </summary>
 internal static class Differentiation
 {
@@ -97,13 +98,6 @@ internal static class Differentiation
             return Recording.Record(y, node, [old], g => [torch.zeros_like(g)]);
         });
 
-    /// <summary>Gives the node that just recorded <paramref name="y"/> the name PyTorch shows for this form (sgn's SgnBackward0).</summary>
-    internal static Tensor Renamed(Tensor y, string name)
-    {
-        if (y.grad_fn is FunctionNode fn) fn.RenameForInPlace(name);
-        return y;
-    }
-
     internal static bool NeedsInPlace(Tensor self) => GradMode.IsEnabled && self.requires_grad;
 
     internal static bool NeedsInPlace(Tensor self, Tensor other) => GradMode.IsEnabled && (self.requires_grad || other.requires_grad);
@@ -116,11 +110,17 @@ internal static class Differentiation
         return false;
     }
 
-    internal static Tensor Unary(string op, Tensor x, Tensor y, double a = 0, double b = 0, double c = 0)
+    /// <summary>Records <c>y = TOp(x)</c> with the op's declared derivative (nothing when no grad is needed).</summary>
+    internal static Tensor Unary<TOp>(Tensor x, Tensor y, double a = 0, double b = 0, double c = 0) where TOp : IUnaryDifferentiable
     {
         if (!Recording.Needs(x) || !y.dtype.is_floating_point) return y;
-        if (!Derivatives.Unary.TryGetValue(op, out var d))
-            return Recording.Record(y, NotImplementedName(op), [x], _ => throw NotImplemented(op));
+        return RecordUnary(TOp.Derivative, x, y, a, b, c);
+    }
+
+    private static Tensor RecordUnary(UnaryDerivative d, Tensor x, Tensor y, double a, double b, double c)
+    {
+        if (d.Kind == DerivativeKind.NotDifferentiable) return y;
+        if (d.Kind == DerivativeKind.NotImplemented) return Recording.Record(y, d.Name, [x], g => [d.Backward(g, x, y, a, b, c)]);
         var node = new UnaryNode(d, x, y, a, b, c);
         node.NextEdges = [Recording.EdgeOf(x)];
         if (d.SavesInput || d.SavesOutput)
@@ -131,12 +131,17 @@ internal static class Differentiation
         return y;
     }
 
-    internal static Tensor Binary(string op, Tensor a, Tensor b, Tensor y)
+    /// <summary>Records <c>y = TOp(a, b)</c> with the op's declared derivative (nothing when no grad is needed).</summary>
+    internal static Tensor Binary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IBinaryDifferentiable
     {
         if (!Recording.Needs(a, b) || !y.dtype.is_floating_point) return y;
-        if (!Derivatives.Binary.TryGetValue(op, out var d))
-            return Recording.Record(y, NotImplementedName(op), [a, b], _ => throw NotImplemented(op));
+        return RecordBinary(TOp.Derivative, a, b, y);
+    }
+
+    private static Tensor RecordBinary(BinaryDerivative d, Tensor a, Tensor b, Tensor y)
+    {
         string name = d.Name(a, b);
+        if (d.Kind == DerivativeKind.NotImplemented) return Recording.Record(y, name, [a, b], g => { d.Backward(g, a, b, y, true, true); return []; });
         if (d.ScalarOverload && (b.IsWrappedNumber || a.IsWrappedNumber))
         {
             // the node of a Scalar overload has the tensor operand as its only input
@@ -160,7 +165,7 @@ internal static class Differentiation
         return y;
     }
 
-    /// <summary>The node of an elementwise unary op: its formula from <see cref="Derivatives"/>, the input and output.</summary>
+    /// <summary>The node of an elementwise unary op: its declared formula, the input and output.</summary>
     private sealed class UnaryNode(UnaryDerivative d, Tensor x, Tensor y, double a, double b, double c) : FunctionNode(d.Name)
     {
         private Tensor? x = x, y = y;
@@ -175,7 +180,7 @@ internal static class Differentiation
         protected override void OnRelease() { x = null; y = null; }
     }
 
-    /// <summary>The node of an elementwise binary op: its formula from <see cref="Derivatives"/>, the operands and output.</summary>
+    /// <summary>The node of an elementwise binary op: its declared formula, the operands and output.</summary>
     private sealed class BinaryNode(string name, BinaryDerivative d, Tensor a, Tensor b, Tensor y) : FunctionNode(name)
     {
         private Tensor? a = a, b = b, y = y;
@@ -192,17 +197,24 @@ internal static class Differentiation
         protected override void OnRelease() { a = null; b = null; y = null; }
     }
 
-    internal static Tensor Ternary(string op, Tensor a, Tensor b, Tensor c, Tensor y, double v)
+    /// <summary>Records <c>y = TOp(a, b, c)</c> with the op's declared derivative.</summary>
+    internal static Tensor Ternary<TOp>(Tensor a, Tensor b, Tensor c, Tensor y, double v) where TOp : ITernaryDifferentiable =>
+        Ternary(TOp.Derivative, a, b, c, y, v);
+
+    /// <summary>Records a ternary op computed by other means (addcmul, addcdiv) with its derivative.</summary>
+    internal static Tensor Ternary(TernaryDerivative d, Tensor a, Tensor b, Tensor c, Tensor y, double v)
     {
         if (!Recording.Needs(a, b, c) || !y.dtype.is_floating_point) return y;
-        if (!Derivatives.Ternary.TryGetValue(op, out var d))
-            return Recording.Record(y, NotImplementedName(op), [a, b, c], _ => throw NotImplemented(op));
         return Recording.Record(y, d.Name, [a, b, c], g =>
         {
             var (ga, gb, gc) = d.Backward(g, a, b, c, y, v);
             return [Fit(ga, a, a.requires_grad), Fit(gb, b, b.requires_grad), Fit(gc, c, c.requires_grad)];
         }, a, b, c);
     }
+
+    /// <summary>Records <c>y = TOp(x)</c> reduced over dims (a scan: its one dim) with the op's declared derivative.</summary>
+    internal static Tensor Reduce<TOp>(Tensor x, int[] dims, bool keepdim, Tensor y, double arg) where TOp : IReduceDifferentiable =>
+        !Recording.Needs(x) || !y.dtype.is_floating_point ? y : TOp.Derivative.Record(x, dims, keepdim, y, arg);
 
     /// <summary>
     /// Records a binary op computed by other means under PyTorch's node <paramref name="name"/>: <paramref name="backward"/>
@@ -226,8 +238,6 @@ internal static class Differentiation
         return g.dtype == input.dtype ? g : g.to(input.dtype);
     }
 
-    private static string NotImplementedName(string op) => "NotImplemented(" + op + ")";
-
     /// <summary>
     /// Records an op PyTorch defines no derivative for: its node (PyTorch's NotImplemented) takes the history and
     /// fails on backward with "derivative for <paramref name="atenOp"/> is not implemented".
@@ -236,6 +246,5 @@ internal static class Differentiation
         Recording.Record(y, "torch::autograd::NotImplemented", inputs,
             _ => throw new NotSupportedException($"derivative for {atenOp} is not implemented"));
 
-    internal static NotSupportedException NotImplemented(string op) =>
-        new($"the derivative for '{op}' is not implemented.");
+    internal static NotSupportedException NotImplemented(string op) => Derivatives.NotImplemented(op);
 }

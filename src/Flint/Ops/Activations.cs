@@ -9,16 +9,57 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
+    [ElementwiseOp("relu", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Error = "clamp_min_cpu", HalfOk = false)]
     internal struct ReluOp : INumericUnary
     {
         public static string Name => "relu";
+        public static void CheckInput(Tensor input)
+        {
+            if (input.dtype.IsBool) throw new NotSupportedException("Boolean inputs not supported for relu");
+        }
+        public static UnaryDerivative Derivative { get; } = new("ReluBackward0", (g, x, y) => ReluGrad(g, y) ?? g * y.gt(0).to(g.dtype), Saves.Output);
         public static T Apply<T>(T x) where T : unmanaged, INumber<T> => x < T.Zero ? T.Zero : x;
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Max(x, T.Zero, y); return true; }
+
+        /// <summary>
+        /// relu's gradient in one pass (0 where the output is <= 0, else g, so a NaN output passes its gradient as PyTorch) for contiguous float32 CPU tensors of one
+        /// shape when no graph of the gradient is wanted; null otherwise (the caller then uses the tensor formula).
+        /// </summary>
+        internal static Tensor? ReluGrad(Tensor g, Tensor y)
+        {
+            if ((Autograd.GradMode.IsEnabled && g.requires_grad) || g.dtype != DType.Float32 || y.dtype != DType.Float32) return null;
+            if (g._storage is not CpuStorage gs || y._storage is not CpuStorage ys) return null;
+            if (!Tensor.HasContiguousStrides(g._shape, g._strides) || !Tensor.HasContiguousStrides(y._shape, y._strides)) return null;
+            if (!g._shape.AsSpan().SequenceEqual(y._shape)) return null;
+            // a gradient only the engine holds is overwritten in place (each element is read before it is written)
+            var r = Autograd.GradOwnership.CanSteal(g) ? g : Tensor.Empty(g._shape, DType.Float32);
+            int n = (int)Shape.Numel(g._shape);
+            var gv = gs.Span<float>().Slice((int)g._offset, n);
+            var yv = ys.Span<float>().Slice((int)y._offset, n);
+            var rv = ((CpuStorage)r._storage).Span<float>().Slice((int)r._offset, n);
+            int i = 0, w = System.Numerics.Vector<float>.Count;
+            var zero = System.Numerics.Vector<float>.Zero;
+            for (; i <= n - w; i += w)
+            {
+                var yy = new System.Numerics.Vector<float>(yv.Slice(i));
+                var gg = new System.Numerics.Vector<float>(gv.Slice(i));
+                System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThanOrEqual(yy, zero), zero, gg).CopyTo(rv.Slice(i));
+            }
+            for (; i < n; i++) rv[i] = yv[i] <= 0 ? 0f : gv[i];
+            return r;
+        }
+
     }
 
     internal struct GeluOp : IFloatUnary
     {
         public static string Name => "gelu";
+        public static UnaryDerivative Derivative { get; } = new("GeluBackward0", (g, x, y) =>
+        {
+            var cdf = (x * (1 / Math.Sqrt(2))).erf().add(1).mul(0.5);
+            var pdf = (x * x * -0.5).exp() * (1 / Math.Sqrt(2 * Math.PI));
+            return g * (cdf + x * pdf);
+        });
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             double d = double.CreateTruncating(x);
@@ -29,6 +70,14 @@ namespace Flint.Ops.Kernels
     internal struct GeluTanhOp : IFloatUnary
     {
         public static string Name => "gelu_tanh";
+        public static UnaryDerivative Derivative { get; } = new("GeluBackward0", (g, x, y) =>
+        {
+            double k = Math.Sqrt(2 / Math.PI);
+            var inner = (x + x.pow(3) * 0.044715) * k;
+            var t = inner.tanh();
+            var dinner = (1 + x * x * (3 * 0.044715)) * k;
+            return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner);
+        });
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             double d = double.CreateTruncating(x);
@@ -44,6 +93,12 @@ namespace Flint.Ops.Kernels
     internal struct GeluTanhBFloat16Op : IFloatUnary
     {
         public static string Name => "gelu_tanh_bfloat16";
+        public static UnaryDerivative Derivative { get; } = new("GeluBackward0", (g, x, y) =>
+        {
+            double k = Math.Sqrt(2 / Math.PI);
+            var t = ((x + x.pow(3) * 0.044715) * k).tanh();
+            return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * ((1 + x * x * (3 * 0.044715)) * k));
+        });
         private static float R(float v) => (float)(BFloat16)v;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -55,15 +110,23 @@ namespace Flint.Ops.Kernels
         }
     }
 
+    [ElementwiseOp("silu", Variants.All, Error = "silu_cpu", Rule = OpRule.FloatOnly)]
     internal struct SiluOp : IFloatUnary
     {
         public static string Name => "silu";
+        public static UnaryDerivative Derivative { get; } = new("SiluBackward0", (g, x, y) => { var s = x.sigmoid(); return g * s * (1 + x * (1 - s)); });
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.One + T.Exp(-x));
     }
 
+    [ElementwiseOp("mish", Variants.All, Error = "mish_cpu", Rule = OpRule.FloatOnly, BFloat16Ok = false)]
     internal struct MishOp : IFloatUnary
     {
         public static string Name => "mish";
+        public static UnaryDerivative Derivative { get; } = new("MishBackward0", (g, x, y) =>
+        {
+            var sp = torch.softplus(x); var t = sp.tanh();
+            return g * (t + x * (1 - t * t) * x.sigmoid());
+        });
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             double d = double.CreateTruncating(x);
@@ -75,6 +138,11 @@ namespace Flint.Ops.Kernels
     internal struct SoftplusOp : IFloatUnaryArgs
     {
         public static string Name => "softplus";
+        public static UnaryDerivative Derivative { get; } = new("SoftplusBackward0", (g, x, y, beta, threshold, _) =>
+        {
+            var bx = x * beta;
+            return g * torch.where(bx.gt(threshold), torch.ones_like(x), bx.sigmoid());
+        });
         public static T Apply<T>(T x, T beta, T threshold, T unused) where T : unmanaged, IFloatingPointIeee754<T>
         {
             T bx = x * beta;
@@ -87,6 +155,8 @@ namespace Flint.Ops.Kernels
     internal struct EluOp : IFloatUnaryArgs
     {
         public static string Name => "elu";
+        public static UnaryDerivative Derivative { get; } = new("EluBackward0", (g, x, y, alpha, scale, inputScale) =>
+            g * torch.where(x.gt(0), torch.full_like(x, scale), (x * inputScale).exp() * (alpha * scale * inputScale)));
         public static T Apply<T>(T x, T alpha, T scale, T inputScale) where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (x > T.Zero || T.IsNaN(x)) return x * scale;
@@ -98,6 +168,8 @@ namespace Flint.Ops.Kernels
     internal struct LeakyReluOp : IFloatUnaryArgs
     {
         public static string Name => "leaky_relu";
+        public static UnaryDerivative Derivative { get; } = new("LeakyReluBackward0", (g, x, y, slope, _, _) =>
+            g * torch.where(x.gt(0), torch.ones_like(x), torch.full_like(x, slope)));
         public static T Apply<T>(T x, T slope, T b, T c) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : x * slope;
     }
 
@@ -105,6 +177,8 @@ namespace Flint.Ops.Kernels
     internal struct HardtanhOp : INumericUnaryArgs
     {
         public static string Name => "hardtanh";
+        public static UnaryDerivative Derivative { get; } = new("HardtanhBackward0", (g, x, y, lo, hi, _) =>
+            g * torch.logical_and(x.gt(lo), x.lt(hi)).to(g.dtype));
         public static T Apply<T>(T x, T lo, T hi, T c) where T : unmanaged, INumber<T>
         {
             T y = x < lo ? lo : x;
@@ -120,16 +194,6 @@ namespace Flint
         private const double SeluAlpha = 1.6732632423543772848170429916717;
         private const double SeluScale = 1.0507009873554804934193349852946;
 
-        public static Tensor relu(Tensor input) => ReluImpl(input, false);
-        public static Tensor relu_(Tensor input) => ReluImpl(input, true);
-
-        private static Tensor ReluImpl(Tensor input, bool inPlace)
-        {
-            if (input.dtype.IsBool) throw new NotSupportedException("Boolean inputs not supported for relu");
-            if (input.dtype == DType.Float16) throw Unary.NotImplemented("clamp_min_cpu", input.dtype);
-            return Elementwise.NumericUnary<ReluOp>(input, null, inPlace);
-        }
-
         /// <summary>GELU; <paramref name="approximate"/> is "none" (the erf form) or "tanh".</summary>
         public static Tensor gelu(Tensor input, string approximate = "none", Tensor? @out = null)
         {
@@ -141,11 +205,6 @@ namespace Flint
                 ? Unary.FloatOnly<GeluTanhOp>(input, @out, false, "GeluKernelImpl")
                 : Unary.FloatOnly<GeluOp>(input, @out, false, "GeluKernelImpl");
         }
-
-        public static Tensor silu(Tensor input, Tensor? @out = null) => Unary.FloatOnly<SiluOp>(input, @out, false, "silu_cpu");
-        public static Tensor silu_(Tensor input) => Unary.FloatOnly<SiluOp>(input, null, true, "silu_cpu");
-        public static Tensor mish(Tensor input, Tensor? @out = null) => Unary.FloatOnly<MishOp>(input, @out, false, "mish_cpu", bfloat16Ok: false);
-        public static Tensor mish_(Tensor input) => Unary.FloatOnly<MishOp>(input, null, true, "mish_cpu", bfloat16Ok: false);
 
         /// <summary>log(1 + exp(beta * x)) / beta, or x itself where beta * x &gt; threshold.</summary>
         public static Tensor softplus(Tensor input, double beta = 1, double threshold = 20, Tensor? @out = null)
@@ -198,15 +257,9 @@ namespace Flint
 
     public partial class Tensor
     {
-        public Tensor relu() => torch.relu(this);
-        public Tensor relu_() => torch.relu_(this);
         public Tensor relu6() => torch.relu6(this);
         public Tensor relu6_() => torch.relu6_(this);
         public Tensor gelu(string approximate = "none") => torch.gelu(this, approximate);
-        public Tensor silu() => torch.silu(this);
-        public Tensor silu_() => torch.silu_(this);
-        public Tensor mish() => torch.mish(this);
-        public Tensor mish_() => torch.mish_(this);
         public Tensor softplus(double beta = 1, double threshold = 20) => torch.softplus(this, beta, threshold);
         public Tensor elu(double alpha = 1.0) => torch.elu(this, alpha);
         public Tensor elu_(double alpha = 1.0) => torch.elu_(this, alpha);

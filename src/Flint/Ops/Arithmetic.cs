@@ -8,6 +8,7 @@ namespace Flint.Ops.Kernels
     internal struct AddOp : INumericBinary
     {
         public static string Name => "add";
+        public static BinaryDerivative Derivative { get; } = new("AddBackward0", (g, a, b, y) => (g, g), Saves.None);
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Add(a, b, y); return true; }
     }
@@ -15,6 +16,7 @@ namespace Flint.Ops.Kernels
     internal struct SubOp : INumericBinary
     {
         public static string Name => "sub";
+        public static BinaryDerivative Derivative { get; } = new("SubBackward0", (g, a, b, y) => (g, -g), Saves.None);
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Subtract(a, b, y); return true; }
     }
@@ -22,6 +24,7 @@ namespace Flint.Ops.Kernels
     internal struct MulOp : INumericBinary
     {
         public static string Name => "mul";
+        public static BinaryDerivative Derivative { get; } = new("MulBackward0", (g, a, b, y, na, nb) => (na ? g * b : null, nb ? g * a : null));
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Multiply(a, b, y); return true; }
     }
@@ -29,6 +32,7 @@ namespace Flint.Ops.Kernels
     internal struct DivOp : IFloatBinary
     {
         public static string Name => "div";
+        public static BinaryDerivative Derivative { get; } = new("DivBackward0", (g, a, b, y, na, nb) => (na ? g / b : null, nb ? -g * a / (b * b) : null));
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(a, b, y); return true; }
     }
@@ -37,6 +41,7 @@ namespace Flint.Ops.Kernels
     internal struct DivTruncOp : INumericBinary
     {
         public static string Name => "div_trunc";
+        public static BinaryDerivative Derivative { get; } = new((a, b) => b.IsWrappedNumber ? "DivBackward3" : "DivBackward2", (g, a, b, y, _, _) => (torch.zeros_like(g), torch.zeros_like(g)), Saves.None, scalarOverload: true);
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>()) return Num.Trunc(a / b);
@@ -49,6 +54,7 @@ namespace Flint.Ops.Kernels
     internal struct DivFloorOp : INumericBinary
     {
         public static string Name => "div_floor";
+        public static BinaryDerivative Derivative { get; } = new((a, b) => b.IsWrappedNumber ? "DivBackward3" : "DivBackward2", (g, a, b, y, _, _) => (torch.zeros_like(g), torch.zeros_like(g)), Saves.None, scalarOverload: true);
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -76,6 +82,8 @@ namespace Flint.Ops.Kernels
     internal struct RemainderOp : INumericBinary
     {
         public static string Name => "remainder";
+        public static BinaryDerivative Derivative { get; } = new((a, b) => b.IsWrappedNumber ? "RemainderBackward0" : "RemainderBackward1",
+            (g, a, b, y, _, _) => (g, -g * a.div(b, rounding_mode: "floor")), scalarOverload: true);
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -95,6 +103,8 @@ namespace Flint.Ops.Kernels
     internal struct FmodOp : INumericBinary
     {
         public static string Name => "fmod";
+        public static BinaryDerivative Derivative { get; } = new((a, b) => b.IsWrappedNumber ? "FmodBackward0" : "FmodBackward1",
+            (g, a, b, y, _, _) => (g, -g * a.div(b, rounding_mode: "trunc")), scalarOverload: true);
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>()) return Num.Fmod(a, b);
@@ -130,7 +140,7 @@ namespace Flint
             {
                 // bool + bool is logical or; alpha false drops other (its shape still broadcasts)
                 var b = alpha is { } a0 && !a0.AsBool ? logical_and(other, Scalars.Full(false, DType.Bool)) : other;
-                return inPlace ? logical_or_(input, b) : logical_or(input, b, @out);
+                return inPlace ? input.logical_or_(b) : logical_or(input, b, @out);
             }
             Tensor? bPrepared = null;
             if (alpha is { } a2 && !(a2.IsIntegral && a2.Long == 1) && Autograd.Differentiation.NeedsInPlace(input, other))
@@ -262,7 +272,7 @@ namespace Flint
         public Tensor mul(Scalar other) => torch.mul(this, other);
         public Tensor mul_(Tensor other)
         {
-            if (dtype.IsBool && other.dtype.IsBool) return torch.logical_and_(this, other);
+            if (dtype.IsBool && other.dtype.IsBool) return logical_and_(other);
             return Elementwise.NumericBinary<MulOp>(this, other, null, inPlace: true);
         }
         public Tensor mul_(Scalar other) => mul_(Scalars.Wrap(other));

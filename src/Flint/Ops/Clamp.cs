@@ -8,6 +8,7 @@ namespace Flint.Ops.Kernels
     internal struct ClampLoScalarOp : INumericBinary
     {
         public static string Name => "clamp_min";
+        public static BinaryDerivative Derivative { get; } = new("ClampMinBackward1", (g, a, b, y) => { var m = a.ge(b).to(g.dtype); return (g * m, g * (1 - m)); });
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a < b ? b : a;
     }
 
@@ -15,6 +16,7 @@ namespace Flint.Ops.Kernels
     internal struct ClampHiScalarOp : INumericBinary
     {
         public static string Name => "clamp_max";
+        public static BinaryDerivative Derivative { get; } = new("ClampMaxBackward1", (g, a, b, y) => { var m = a.le(b).to(g.dtype); return (g * m, g * (1 - m)); });
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => b < a ? b : a;
     }
 }

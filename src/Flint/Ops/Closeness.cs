@@ -9,6 +9,7 @@ namespace Flint.Ops.Kernels
     internal struct CloseAbsOp : INumericUnary
     {
         public static string Name => "abs";
+        public static UnaryDerivative Derivative => AbsOp.Derivative;
         public static T Apply<T>(T x) where T : unmanaged, INumber<T> => x < T.Zero ? unchecked(T.Zero - x) : x;
     }
 

@@ -4,14 +4,30 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
-    internal struct EqOp : ICompareOp { public static string Name => "eq"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
-    internal struct NeOp : ICompareOp { public static string Name => "ne"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
-    internal struct LtOp : ICompareOp { public static string Name => "lt"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
-    internal struct LeOp : ICompareOp { public static string Name => "le"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a <= b; }
-    internal struct GtOp : ICompareOp { public static string Name => "gt"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a > b; }
-    internal struct GeOp : ICompareOp { public static string Name => "ge"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a >= b; }
+    [ElementwiseOp("eq", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
+    internal struct EqOp : ICompareOp { public static string Name => "eq"; public static string? InPlaceNode => "Eq"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
+    [ElementwiseOp("ne", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
+    [ElementwiseOp("not_equal", Variants.Function | Variants.Out)]
+    internal struct NeOp : ICompareOp { public static string Name => "ne"; public static string? InPlaceNode => "Ne"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
+    [ElementwiseOp("lt", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
+    [ElementwiseOp("less", Variants.Function | Variants.Out)]
+    internal struct LtOp : ICompareOp { public static string Name => "lt"; public static string? InPlaceNode => "Lt"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
+    [ElementwiseOp("le", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
+    [ElementwiseOp("less_equal", Variants.Function | Variants.Out)]
+    internal struct LeOp : ICompareOp { public static string Name => "le"; public static string? InPlaceNode => "Le"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a <= b; }
+    [ElementwiseOp("gt", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
+    [ElementwiseOp("greater", Variants.Function | Variants.Out)]
+    internal struct GtOp : ICompareOp { public static string Name => "gt"; public static string? InPlaceNode => "Gt"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a > b; }
+    [ElementwiseOp("ge", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
+    [ElementwiseOp("greater_equal", Variants.Function | Variants.Out)]
+    internal struct GeOp : ICompareOp { public static string Name => "ge"; public static string? InPlaceNode => "Ge"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a >= b; }
+    /// <summary>logical_not(x) as x == 0 (called with the number 0); unlike eq_, its in-place form records nothing, as PyTorch's.</summary>
+    internal struct LogicalNotOp : ICompareOp { public static string Name => "logical_not"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
+    [ElementwiseOp("logical_and", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace)]
     internal struct LogicalAndOp : ICompareOp { public static string Name => "logical_and"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a != T.Zero && b != T.Zero; }
+    [ElementwiseOp("logical_or", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace)]
     internal struct LogicalOrOp : ICompareOp { public static string Name => "logical_or"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a != T.Zero || b != T.Zero; }
+    [ElementwiseOp("logical_xor", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace)]
     internal struct LogicalXorOp : ICompareOp { public static string Name => "logical_xor"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => (a != T.Zero) != (b != T.Zero); }
 }
 
@@ -19,67 +35,13 @@ namespace Flint
 {
     public static partial class torch
     {
-        public static Tensor eq(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<EqOp>(input, other, @out);
-        public static Tensor eq(Tensor input, Scalar other, Tensor? @out = null) => eq(input, Scalars.Wrap(other), @out);
-        public static Tensor ne(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<NeOp>(input, other, @out);
-        public static Tensor ne(Tensor input, Scalar other, Tensor? @out = null) => ne(input, Scalars.Wrap(other), @out);
-        public static Tensor lt(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<LtOp>(input, other, @out);
-        public static Tensor lt(Tensor input, Scalar other, Tensor? @out = null) => lt(input, Scalars.Wrap(other), @out);
-        public static Tensor le(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<LeOp>(input, other, @out);
-        public static Tensor le(Tensor input, Scalar other, Tensor? @out = null) => le(input, Scalars.Wrap(other), @out);
-        public static Tensor gt(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<GtOp>(input, other, @out);
-        public static Tensor gt(Tensor input, Scalar other, Tensor? @out = null) => gt(input, Scalars.Wrap(other), @out);
-        public static Tensor ge(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<GeOp>(input, other, @out);
-        public static Tensor ge(Tensor input, Scalar other, Tensor? @out = null) => ge(input, Scalars.Wrap(other), @out);
-        public static Tensor greater(Tensor input, Tensor other, Tensor? @out = null) => gt(input, other, @out);
-        public static Tensor less(Tensor input, Tensor other, Tensor? @out = null) => lt(input, other, @out);
-        public static Tensor greater_equal(Tensor input, Tensor other, Tensor? @out = null) => ge(input, other, @out);
-        public static Tensor less_equal(Tensor input, Tensor other, Tensor? @out = null) => le(input, other, @out);
-        public static Tensor not_equal(Tensor input, Tensor other, Tensor? @out = null) => ne(input, other, @out);
-
-        public static Tensor logical_and(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<LogicalAndOp>(input, other, @out);
-        public static Tensor logical_or(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<LogicalOrOp>(input, other, @out);
-        public static Tensor logical_xor(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.Compare<LogicalXorOp>(input, other, @out);
-        public static Tensor logical_not(Tensor input, Tensor? @out = null) => Elementwise.Compare<EqOp>(input, Scalars.Wrap(0), @out);
-        internal static Tensor logical_and_(Tensor self, Tensor other) => Elementwise.Compare<LogicalAndOp>(self, other, null, inPlace: true);
-        internal static Tensor logical_or_(Tensor self, Tensor other) => Elementwise.Compare<LogicalOrOp>(self, other, null, inPlace: true);
+        public static Tensor logical_not(Tensor input, Tensor? @out = null) => Elementwise.Compare<LogicalNotOp>(input, Scalars.Wrap(0), @out);
     }
 
     public partial class Tensor
     {
-        public Tensor eq(Tensor other) => torch.eq(this, other);
-        public Tensor eq(Scalar other) => torch.eq(this, other);
-        public Tensor ne(Tensor other) => torch.ne(this, other);
-        public Tensor ne(Scalar other) => torch.ne(this, other);
-        public Tensor lt(Tensor other) => torch.lt(this, other);
-        public Tensor lt(Scalar other) => torch.lt(this, other);
-        public Tensor le(Tensor other) => torch.le(this, other);
-        public Tensor le(Scalar other) => torch.le(this, other);
-        public Tensor gt(Tensor other) => torch.gt(this, other);
-        public Tensor gt(Scalar other) => torch.gt(this, other);
-        public Tensor ge(Tensor other) => torch.ge(this, other);
-        public Tensor ge(Scalar other) => torch.ge(this, other);
-        public Tensor eq_(Scalar other) => eq_(Scalars.Wrap(other));
-        public Tensor eq_(Tensor other) => Elementwise.Compare<EqOp>(this, other, null, true, "Eq");
-        public Tensor ne_(Scalar other) => ne_(Scalars.Wrap(other));
-        public Tensor ne_(Tensor other) => Elementwise.Compare<NeOp>(this, other, null, true, "Ne");
-        public Tensor lt_(Scalar other) => lt_(Scalars.Wrap(other));
-        public Tensor lt_(Tensor other) => Elementwise.Compare<LtOp>(this, other, null, true, "Lt");
-        public Tensor le_(Scalar other) => le_(Scalars.Wrap(other));
-        public Tensor le_(Tensor other) => Elementwise.Compare<LeOp>(this, other, null, true, "Le");
-        public Tensor gt_(Scalar other) => gt_(Scalars.Wrap(other));
-        public Tensor gt_(Tensor other) => Elementwise.Compare<GtOp>(this, other, null, true, "Gt");
-        public Tensor ge_(Scalar other) => ge_(Scalars.Wrap(other));
-        public Tensor ge_(Tensor other) => Elementwise.Compare<GeOp>(this, other, null, true, "Ge");
-
-        public Tensor logical_and(Tensor other) => torch.logical_and(this, other);
-        public Tensor logical_or(Tensor other) => torch.logical_or(this, other);
-        public Tensor logical_xor(Tensor other) => torch.logical_xor(this, other);
         public Tensor logical_not() => torch.logical_not(this);
-        public Tensor logical_and_(Tensor other) => torch.logical_and_(this, other);
-        public Tensor logical_or_(Tensor other) => torch.logical_or_(this, other);
-        public Tensor logical_xor_(Tensor other) => Elementwise.Compare<LogicalXorOp>(this, other, null, true);
-        public Tensor logical_not_() => Elementwise.Compare<EqOp>(this, Scalars.Wrap(0), null, true);
+        public Tensor logical_not_() => Elementwise.Compare<LogicalNotOp>(this, Scalars.Wrap(0), null, true);
 
         // C# comparison operators return element-wise bool tensors, as in PyTorch.
         public static Tensor operator ==(Tensor a, Tensor b) => torch.eq(a, b);

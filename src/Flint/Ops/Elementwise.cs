@@ -47,9 +47,7 @@ internal static class Elementwise
     {
         if (@out is null) return Tensor.Empty(shape, result, device);
         TypePromotion.CheckCast(result, @out.dtype);
-        Autograd.AutogradHooks.CheckOut(@out);
-        if (!@out._shape.AsSpan().SequenceEqual(shape)) @out.ResizeForOut(shape);
-        return @out;
+        return OutArgument.Prepare(@out, shape);
     }
 
     /// <summary>Checks an in-place op's target against the broadcast shape and result dtype.</summary>
@@ -270,7 +268,7 @@ internal static class Elementwise
                 {
                     var y = EmptyLike(t);
                     y.Backend.NumericBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
-                    return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
+                    return record ? Autograd.Differentiation.Binary<TOp>(a, b, y) : y;
                 }
                 // in-place on a tensor in the graph (or into a wrapped number) takes the general route
                 if (!record && !a.IsWrappedNumber)
@@ -290,7 +288,7 @@ internal static class Elementwise
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), resultOverride ?? TypePromotion.ResultType(a, b));
                 return InPlaceNumericBinary<TOp>(a, b, resultOverride);
             }
-            return Autograd.Differentiation.Binary(TOp.Name, a, b, NumericBinaryRaw<TOp>(a, b, null, false, resultOverride, bPrepared));
+            return Autograd.Differentiation.Binary<TOp>(a, b, NumericBinaryRaw<TOp>(a, b, null, false, resultOverride, bPrepared));
         }
         return NumericBinaryRaw<TOp>(a, b, @out, inPlace, resultOverride, bPrepared);
     }
@@ -329,7 +327,7 @@ internal static class Elementwise
                     {
                         var y = EmptyLike(t);
                         y.Backend.FloatBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
-                        return record ? Autograd.Differentiation.Binary(TOp.Name, a, b, y) : y;
+                        return record ? Autograd.Differentiation.Binary<TOp>(a, b, y) : y;
                     }
                     if (!record && !a.IsWrappedNumber)
                     {
@@ -349,7 +347,7 @@ internal static class Elementwise
                 CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), FloatResult(TypePromotion.ResultType(a, b)));
                 return InPlaceFloatBinary<TOp>(a, b);
             }
-            return Autograd.Differentiation.Binary(TOp.Name, a, b, FloatBinaryRaw<TOp>(a, b, null, false));
+            return Autograd.Differentiation.Binary<TOp>(a, b, FloatBinaryRaw<TOp>(a, b, null, false));
         }
         return FloatBinaryRaw<TOp>(a, b, @out, inPlace);
     }
@@ -387,14 +385,14 @@ internal static class Elementwise
     /// "EqBackward1" (a tensor), whose gradients are zeros. Without it (the logical ops) the in-place form records
     /// nothing, as PyTorch's.
     /// </remarks>
-    internal static Tensor Compare<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, string? node = null) where TOp : ICompareOp
+    internal static Tensor Compare<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : ICompareOp
     {
         CheckSameDevice(a, b);
         var common = TypePromotion.ResultType(a, b);
         var compute = ComputeType(common);
         var shape = Shape.Broadcast(a._shape, b._shape);
         if (inPlace) CheckInPlace(a, shape, DType.Bool);
-        if (inPlace && node is not null && Autograd.Differentiation.NeedsInPlace(a, b) && a.dtype.is_floating_point)
+        if (inPlace && TOp.InPlaceNode is { } node && Autograd.Differentiation.NeedsInPlace(a, b) && a.dtype.is_floating_point)
             return InPlaceCompare<TOp>(a, b, node);
         var target = inPlace ? a : Target(shape, DType.Bool, @out, ResultDevice(a, b));
         var ac = Prep(a, common, compute); var bc = Prep(b, common, compute);
@@ -421,7 +419,7 @@ internal static class Elementwise
             // x requires grad: the same kernel call, then the history
             var y = EmptyLike(x);
             y.Backend.FloatUnary<TOp>(x, y);
-            return Autograd.Differentiation.Unary(TOp.Name, x, y);
+            return Autograd.Differentiation.Unary<TOp>(x, y);
         }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
@@ -431,7 +429,7 @@ internal static class Elementwise
                 CheckInPlace(x, x._shape, FloatResult(x.dtype));
                 return Autograd.Differentiation.InPlace(x, old => FloatUnary<TOp>(old, null, false));
             }
-            return Autograd.Differentiation.Unary(TOp.Name, x, FloatUnaryRaw<TOp>(x, null, false));
+            return Autograd.Differentiation.Unary<TOp>(x, FloatUnaryRaw<TOp>(x, null, false));
         }
         return FloatUnaryRaw<TOp>(x, @out, inPlace);
     }
@@ -467,7 +465,7 @@ internal static class Elementwise
             // x requires grad: the same kernel call, then the history
             var y = EmptyLike(x);
             y.Backend.NumericUnary<TOp>(x, y);
-            return Autograd.Differentiation.Unary(TOp.Name, x, y);
+            return Autograd.Differentiation.Unary<TOp>(x, y);
         }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
@@ -477,7 +475,7 @@ internal static class Elementwise
                 CheckInPlace(x, x._shape, x.dtype);
                 return InPlaceNumericUnary<TOp>(x, boolOk);
             }
-            return Autograd.Differentiation.Unary(TOp.Name, x, NumericUnaryRaw<TOp>(x, null, false, boolOk));
+            return Autograd.Differentiation.Unary<TOp>(x, NumericUnaryRaw<TOp>(x, null, false, boolOk));
         }
         return NumericUnaryRaw<TOp>(x, @out, inPlace, boolOk);
     }
@@ -508,7 +506,7 @@ internal static class Elementwise
         {
             Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b, c);
             if (inPlace) return InPlaceFloatTernary<TOp>(a, b, c);
-            return Autograd.Differentiation.Ternary(TOp.Name, a, b, c, FloatTernaryRaw<TOp>(a, b, c, null, false), 0);
+            return Autograd.Differentiation.Ternary<TOp>(a, b, c, FloatTernaryRaw<TOp>(a, b, c, null, false), 0);
         }
         return FloatTernaryRaw<TOp>(a, b, c, @out, inPlace);
     }

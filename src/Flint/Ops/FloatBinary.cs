@@ -7,18 +7,27 @@ namespace Flint.Ops.Kernels
     internal struct Atan2Op : IFloatBinary
     {
         public static string Name => "atan2";
+        public static BinaryDerivative Derivative { get; } = new("Atan2Backward0", (g, a, b, y) =>
+        {
+            var den = a * a + b * b;
+            return (g * b / den, g * -a / den);
+        });
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Atan2(a, b);
     }
 
     internal struct HypotOp : IFloatBinary
     {
         public static string Name => "hypot";
+        public static BinaryDerivative Derivative { get; } = new("HypotBackward0", (g, a, b, y) => (g * a / y, g * b / y), Saves.InputAndOutput);
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Hypot(a, b);
     }
 
+    [ElementwiseOp("copysign", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace, Summary = "The magnitude of input with the sign of other (the sign bit, so -0.0 counts as negative); integers give floats.")]
     internal struct CopySignOp : IFloatBinary
     {
         public static string Name => "copysign";
+        public static BinaryDerivative Derivative { get; } = new((a, b) => b.IsWrappedNumber ? "CopysignBackward1" : "CopysignBackward0",
+            (g, a, b, y, _, _) => (g * torch.where(a.eq(0), torch.zeros_like(a), y / a), torch.zeros_like(g)), Saves.InputAndOutput, scalarOverload: true);
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.CopySign(a, b);
     }
 }
@@ -55,9 +64,6 @@ namespace Flint
             return Elementwise.FloatBinary<HypotOp>(input, other, @out);
         }
 
-        /// <summary>The magnitude of input with the sign of other (the sign bit, so -0.0 counts as negative); integers give floats.</summary>
-        public static Tensor copysign(Tensor input, Tensor other, Tensor? @out = null) => Elementwise.FloatBinary<CopySignOp>(input, other, @out);
-        public static Tensor copysign(Tensor input, Scalar other, Tensor? @out = null) => copysign(input, Scalars.Wrap(other), @out);
     }
 
     public partial class Tensor
@@ -73,9 +79,5 @@ namespace Flint
             torch.CheckHypot(this, other);
             return Elementwise.FloatBinary<HypotOp>(this, other, null, inPlace: true);
         }
-        public Tensor copysign(Tensor other) => torch.copysign(this, other);
-        public Tensor copysign(Scalar other) => torch.copysign(this, other);
-        public Tensor copysign_(Tensor other) => Elementwise.FloatBinary<CopySignOp>(this, other, null, inPlace: true);
-        public Tensor copysign_(Scalar other) => copysign_(Scalars.Wrap(other));
     }
 }

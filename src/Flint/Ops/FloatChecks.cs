@@ -7,16 +7,22 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
+    [ElementwiseOp("isnan", Variants.Function | Variants.Method)]
     internal struct IsNanOp : IFloatPredicate { public static string Name => "isnan"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(x); }
+    [ElementwiseOp("isinf", Variants.Function | Variants.Method)]
     internal struct IsInfOp : IFloatPredicate { public static string Name => "isinf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsInfinity(x); }
+    [ElementwiseOp("isposinf", Variants.Function | Variants.Out | Variants.Method)]
     internal struct IsPosInfOp : IFloatPredicate { public static string Name => "isposinf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsPositiveInfinity(x); }
+    [ElementwiseOp("isneginf", Variants.Function | Variants.Out | Variants.Method)]
     internal struct IsNegInfOp : IFloatPredicate { public static string Name => "isneginf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNegativeInfinity(x); }
-    internal struct IsFiniteOp : IFloatPredicate { public static string Name => "isfinite"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsFinite(x); }
+    [ElementwiseOp("isfinite", Variants.Function | Variants.Method)]
+    internal struct IsFiniteOp : IFloatPredicate { public static string Name => "isfinite"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsFinite(x); public static bool IntegerAnswer => true; }
 
     /// <summary>nan_to_num: a replaces NaN, b replaces +inf, c replaces -inf.</summary>
     internal struct NanToNumOp : IFloatUnaryArgs
     {
         public static string Name => "nan_to_num";
+        public static UnaryDerivative Derivative { get; } = new("NanToNumBackward0", (g, x, y) => g * x.isfinite().to(g.dtype));
         public static T Apply<T>(T x, T nan, T posinf, T neginf) where T : unmanaged, IFloatingPointIeee754<T> =>
             T.IsNaN(x) ? nan : T.IsPositiveInfinity(x) ? posinf : T.IsNegativeInfinity(x) ? neginf : x;
     }
@@ -26,29 +32,8 @@ namespace Flint
 {
     public static partial class torch
     {
-        public static Tensor isnan(Tensor input) => Classify<IsNanOp>(input, null, false);
-        public static Tensor isinf(Tensor input) => Classify<IsInfOp>(input, null, false);
-        public static Tensor isfinite(Tensor input) => Classify<IsFiniteOp>(input, null, true);
         /// <summary>True for every element of a real (non-complex) tensor.</summary>
         public static Tensor isreal(Tensor input) => Elementwise.Target(input._shape, DType.Bool, null, input.device).fill_bool(true);
-
-        public static Tensor isposinf(Tensor input, Tensor? @out = null)
-        {
-            if (@out is not null && !@out.dtype.IsBool) throw new ArgumentException("isposinf does not support non-boolean outputs.");
-            return Classify<IsPosInfOp>(input, @out, false);
-        }
-
-        public static Tensor isneginf(Tensor input, Tensor? @out = null)
-        {
-            if (@out is not null && !@out.dtype.IsBool) throw new ArgumentException("isneginf does not support non-boolean outputs.");
-            return Classify<IsNegInfOp>(input, @out, false);
-        }
-
-        private static Tensor Classify<TOp>(Tensor input, Tensor? @out, bool integerAnswer) where TOp : IFloatPredicate
-        {
-            if (input.dtype.is_floating_point) return Elementwise.FloatPredicate<TOp>(input, @out);
-            return Elementwise.Target(input._shape, DType.Bool, @out, input.device).fill_bool(integerAnswer);
-        }
 
         /// <summary>
         /// Replaces NaN with <paramref name="nan"/>, +inf with <paramref name="posinf"/> and -inf with <paramref name="neginf"/>
@@ -79,11 +64,6 @@ namespace Flint
 
     public partial class Tensor
     {
-        public Tensor isnan() => torch.isnan(this);
-        public Tensor isinf() => torch.isinf(this);
-        public Tensor isposinf() => torch.isposinf(this);
-        public Tensor isneginf() => torch.isneginf(this);
-        public Tensor isfinite() => torch.isfinite(this);
         public Tensor isreal() => torch.isreal(this);
         public Tensor nan_to_num(double nan = 0.0, double? posinf = null, double? neginf = null) => torch.nan_to_num(this, nan, posinf, neginf);
         public Tensor nan_to_num_(double nan = 0.0, double? posinf = null, double? neginf = null) => torch.nan_to_num_(this, nan, posinf, neginf);

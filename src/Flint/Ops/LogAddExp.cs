@@ -32,14 +32,13 @@ internal static class LogAddExpCommon
         var result = torch.result_type(input, other);
         if (!result.is_floating_point || result == torch.float16)
             throw new NotSupportedException($"\"{name}_cpu\" not implemented for '{result.LegacyName}'");
-        Differentiation.CheckOut(@out, name, input, other);
+        // an out= that requires grad is refused like an input that does, naming the op (PyTorch's wording)
+        if (@out is not null) Differentiation.CheckOut(@out, name, [input, other, @out]);
         var r = torch.autograd.Function<TFn>.apply(input, other);
         if (@out is null) return r;
         if (!Ops.TypePromotion.CanCast(r.dtype, @out.dtype))
             throw new ArgumentException($"result type {r.dtype.LegacyName} can't be cast to the desired output type {@out.dtype.LegacyName}");
-        if (!@out._shape.AsSpan().SequenceEqual(r._shape)) @out.ResizeForOut(r._shape);
-        using (torch.no_grad()) @out.copy_(r);
-        return @out;
+        return Ops.OutArgument.Deliver(r, @out);
     }
 
     /// <summary>

@@ -8,6 +8,14 @@ namespace Flint.Ops.Kernels
     internal struct PowOp : INumericBinary
     {
         public static string Name => "pow";
+        public static BinaryDerivative Derivative { get; } = new((a, b) => b.IsWrappedNumber || (b.dim() == 0 && !b.requires_grad && a.dim() > 0) ? "PowBackward0" : a.IsWrappedNumber ? "PowBackward2" : "PowBackward1",
+            (g, a, b, y, na, nb) =>
+            {
+                Tensor? ga = null, gb = null;
+                if (na) ga = torch.where(b.eq(0), torch.zeros_like(g), g * b * a.pow(b - 1));
+                if (nb) gb = torch.where(torch.logical_and(a.eq(0), b.ge(0)), torch.zeros_like(g), g * y * a.log());
+                return (ga, gb);
+            }, Saves.InputAndOutput, scalarOverload: true);
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T>
         {
             if (typeof(T) == typeof(float)) return (T)(object)MathF.Pow((float)(object)a, (float)(object)b);

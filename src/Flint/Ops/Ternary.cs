@@ -8,11 +8,19 @@ namespace Flint.Ops.Kernels
     internal struct LerpOp : IFloatTernary
     {
         public static string Name => "lerp";
+        public static TernaryDerivative Derivative { get; } = new("LerpBackward1", (g, a, b, w, y, v) => (g * (1 - w), g * w, g * (b - a)));
         public static T Apply<T>(T a, T b, T w) where T : unmanaged, IFloatingPointIeee754<T>
         {
             T diff = b - a;
             return T.Abs(w) < T.CreateTruncating(0.5) ? a + w * diff : b - diff * (T.One - w);
         }
+    }
+
+    /// <summary>The backward of addcmul and addcdiv (computed by composed kernels, recorded as one node): v is value.</summary>
+    internal static class AddcDerivatives
+    {
+        internal static readonly TernaryDerivative Addcmul = new("AddcmulBackward0", (g, a, b, c, y, v) => (g, g * c * v, g * b * v));
+        internal static readonly TernaryDerivative Addcdiv = new("AddcdivBackward0", (g, a, b, c, y, v) => (g, g / c * v, -g * b / (c * c) * v));
     }
 }
 
@@ -38,7 +46,7 @@ namespace Flint
                 if (inPlace) return Autograd.Differentiation.InPlace(input, old => LerpImpl(old, end, weightT, weightS, null, false));
                 Tensor y;
                 using (new Autograd.GradModeScope(false)) y = LerpImpl(input, end, weightT, weightS, null, false);
-                if (weightT is not null) return Autograd.Differentiation.Ternary("lerp", input, end, weightT, y, 0);
+                if (weightT is not null) return Autograd.Differentiation.Ternary<LerpOp>(input, end, weightT, y, 0);
                 double ws = weightS.ToDouble();
                 return Autograd.Differentiation.RecordBinary("LerpBackward0", input, end, y, g => (g * (1 - ws), g * ws));
             }
@@ -80,7 +88,7 @@ namespace Flint
                 if (inPlace) return Autograd.Differentiation.InPlace(input, old => AddcImpl(old, t1, t2, value, null, false, isDiv));
                 Tensor y;
                 using (new Autograd.GradModeScope(false)) y = AddcImpl(input, t1, t2, value, null, false, isDiv);
-                return Autograd.Differentiation.Ternary(isDiv ? "addcdiv" : "addcmul", input, t1, t2, y, v.ToDouble());
+                return Autograd.Differentiation.Ternary(isDiv ? AddcDerivatives.Addcdiv : AddcDerivatives.Addcmul, input, t1, t2, y, v.ToDouble());
             }
             var shape = Shape.Broadcast(input, t1, t2);
             if (inPlace) Elementwise.CheckInPlace(input, shape, result);

@@ -3,9 +3,10 @@ using Flint.Ops.Kernels;
 namespace Flint.Ops;
 
 /// <summary>
-/// Dtype rules shared by the unary op families (math, activations, rounding, sign ops, float checks): which
-/// dtypes PyTorch's CPU kernels refuse (with its kernel names), and which ops demand an out= of the input's
-/// dtype instead of casting into it.
+/// The generic entries of the unary op families (math, activations, rounding, sign ops, float checks), which the
+/// forms generated from [ElementwiseOp] declarations call: the dtype rules (which dtypes PyTorch's CPU kernels
+/// refuse, with its kernel names; which ops demand an out= of the input's dtype instead of casting into it), then
+/// the Elementwise engine, which checks overlaps, counts versions and records autograd.
 /// </summary>
 internal static class Unary
 {
@@ -22,6 +23,7 @@ internal static class Unary
     /// <summary>A float op: integer and bool inputs promote to the default float dtype; out= may be any float dtype.</summary>
     internal static Tensor Float<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel, bool halfOk = false) where TOp : IFloatUnary
     {
+        TOp.CheckInput(x);
         var result = Elementwise.FloatResult(x.dtype);
         if (!halfOk && result == DType.Float16) throw NotImplemented(kernel, result);
         return Elementwise.FloatUnary<TOp>(x, @out, inPlace);
@@ -31,6 +33,7 @@ internal static class Unary
     internal static Tensor FloatOnly<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel, bool halfOk = false, bool bfloat16Ok = true)
         where TOp : IFloatUnary
     {
+        TOp.CheckInput(x);
         CheckFloatOnly(x, @out, kernel, halfOk, bfloat16Ok);
         return Elementwise.FloatUnary<TOp>(x, @out, inPlace);
     }
@@ -47,9 +50,28 @@ internal static class Unary
     internal static Tensor Numeric<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel, bool halfOk = true, bool boolOk = false)
         where TOp : INumericUnary
     {
+        TOp.CheckInput(x);
         CheckSameDTypeOut(x, @out);
         if ((!halfOk && x.dtype == DType.Float16) || (!boolOk && x.dtype.IsBool)) throw NotImplemented(kernel, x.dtype);
         return Elementwise.NumericUnary<TOp>(x, @out, inPlace, boolOk: true);
+    }
+
+    /// <summary>floor/ceil/trunc/round: integers come back unchanged; bool and float16 are refused; out= must match.</summary>
+    internal static Tensor Rounding<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel) where TOp : IFloatUnary
+    {
+        CheckSameDTypeOut(x, @out);
+        var dt = x.dtype;
+        if (dt.IsBool || dt == DType.Float16) throw NotImplemented(kernel, dt);
+        if (!dt.is_floating_point) return Identity(x, @out, inPlace);
+        return Elementwise.FloatUnary<TOp>(x, @out, inPlace);
+    }
+
+    /// <summary>A test of floating values; integer and bool tensors hold no NaN or infinity (the op's IntegerAnswer everywhere).</summary>
+    internal static Tensor Classify<TOp>(Tensor x, Tensor? @out) where TOp : IFloatPredicate
+    {
+        if (@out is not null && !@out.dtype.IsBool) throw new ArgumentException($"{TOp.Name} does not support non-boolean outputs.");
+        if (x.dtype.is_floating_point) return Elementwise.FloatPredicate<TOp>(x, @out);
+        return Elementwise.Target(x._shape, DType.Bool, @out, x.device).fill_bool(TOp.IntegerAnswer);
     }
 
     /// <summary>The result is the input itself (floor of an integer, nan_to_num of an integer): a copy, or nothing in place.</summary>
@@ -78,7 +100,7 @@ internal static class Unary
                 Elementwise.CheckInPlace(x, x._shape, Elementwise.FloatResult(x.dtype));
                 return Autograd.Differentiation.InPlace(x, old => FloatArgs<TOp>(old, null, false, a, b, c));
             }
-            return Autograd.Differentiation.Unary(TOp.Name, x, FloatArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
+            return Autograd.Differentiation.Unary<TOp>(x, FloatArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
         }
         return FloatArgsRaw<TOp>(x, @out, inPlace, a, b, c);
     }
@@ -106,7 +128,7 @@ internal static class Unary
                 Elementwise.CheckInPlace(x, x._shape, x.dtype);
                 return Autograd.Differentiation.InPlace(x, old => NumericArgs<TOp>(old, null, false, a, b, c));
             }
-            return Autograd.Differentiation.Unary(TOp.Name, x, NumericArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
+            return Autograd.Differentiation.Unary<TOp>(x, NumericArgsRaw<TOp>(x, null, false, a, b, c), a, b, c);
         }
         return NumericArgsRaw<TOp>(x, @out, inPlace, a, b, c);
     }

@@ -155,9 +155,7 @@ internal static class AdvancedIndexing
     {
         if (@out.dtype != result.dtype)
             throw new ArgumentException(dtypeMessage ?? $"Expected out tensor to have dtype {CppName(result.dtype)}, but got {CppName(@out.dtype)} instead");
-        Autograd.AutogradHooks.CheckOut(@out);
-        if (!@out._shape.AsSpan().SequenceEqual(result._shape)) @out.ResizeForOut(result._shape);
-        @out.Backend.Copy(@out, result);
+        OutArgument.Prepare(@out, result._shape).Backend.Copy(@out, result);
         return @out;
     }
 

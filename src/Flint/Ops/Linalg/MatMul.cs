@@ -59,8 +59,7 @@ namespace Flint.Ops.Linalg
         internal static Tensor Deliver(Tensor result, Tensor? @out)
         {
             if (@out is null) return result;
-            if (!@out._shape.AsSpan().SequenceEqual(result._shape)) @out.ResizeForOut(result._shape);
-            @out.Backend.Copy(@out, result);
+            OutArgument.Resize(@out, result._shape).Backend.Copy(@out, result);
             return @out;
         }
 

@@ -1,13 +1,16 @@
 using System.Numerics;
 using Flint.Ops;
 using Flint.Ops.Kernels;
+using Flint.Autograd;
+using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>1 when every element is nonzero (NaN counts as nonzero), else 0.</summary>
-    internal struct AllOp : IReduceOp
+    internal struct AllOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "all";
+        public static ReduceDerivative Derivative { get; } = ReduceDerivative.NotDifferentiable;
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             foreach (var e in v) if (e == T.Zero) return T.Zero;
@@ -15,9 +18,10 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct AnyOp : IReduceOp
+    internal struct AnyOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "any";
+        public static ReduceDerivative Derivative { get; } = ReduceDerivative.NotDifferentiable;
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             foreach (var e in v) if (e != T.Zero) return T.One;
@@ -30,7 +34,7 @@ namespace Flint
 {
     public static partial class torch
     {
-        private static Tensor AllAny<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out) where TOp : IReduceOp
+        private static Tensor AllAny<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out) where TOp : IReduceOp, IReduceDifferentiable
         {
             var dims = Reduction.Dims(input, dim);
             // uint8 keeps uint8 (PyTorch 1.13); everything else answers in bool

@@ -1,26 +1,44 @@
 using System.Numerics;
 using Flint.Ops;
 using Flint.Ops.Kernels;
+using Flint.Autograd;
+using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>The largest value; NaN wins.</summary>
-    internal struct MaxOp : IReduceOp
+    internal struct MaxOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "max";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => MinMaxBackward.Record(Full(x, dims, keepdim) ? "MaxBackward1" : "AmaxBackward0", x, dims, keepdim, y));
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MaxIndexOp.Select<T>(v, 0)];
     }
 
-    internal struct MinOp : IReduceOp
+    internal struct MinOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "min";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => MinMaxBackward.Record(Full(x, dims, keepdim) ? "MinBackward1" : "AminBackward0", x, dims, keepdim, y));
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MinIndexOp.Select<T>(v, 0)];
     }
 
+    /// <summary>The backward of max/min over dims: the gradient shared evenly by the elements equal to the result.</summary>
+    internal static class MinMaxBackward
+    {
+        internal static Tensor Record(string name, Tensor x, int[] dims, bool keepdim, Tensor y) =>
+            Recording.Record(y, name, [x], g =>
+            {
+                var yk = Unreduce(y, x, dims, keepdim);
+                var mask = x.eq(yk).to(g.dtype);
+                var count = mask.sum(L(dims), keepdim: true);
+                return [Unreduce(g, x, dims, keepdim) * mask / count];
+            }, x, y);
+    }
+
     /// <summary>The position of the first largest value (the first NaN when there is one).</summary>
-    internal struct MaxIndexOp : IIndexReduceOp
+    internal struct MaxIndexOp : IIndexReduceOp, IIndexDifferentiable
     {
         public static string Name => "argmax";
+        public static string NodeName => "MaxBackward0";
         public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
         {
             int best = 0;
@@ -33,9 +51,10 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct MinIndexOp : IIndexReduceOp
+    internal struct MinIndexOp : IIndexReduceOp, IIndexDifferentiable
     {
         public static string Name => "argmin";
+        public static string NodeName => "MinBackward0";
         public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
         {
             int best = 0;
@@ -53,7 +72,7 @@ namespace Flint
 {
     public static partial class torch
     {
-        private static Tensor AMaxLike<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out, string name) where TOp : IReduceOp
+        private static Tensor AMaxLike<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out, string name) where TOp : IReduceOp, IReduceDifferentiable
         {
             var dims = Reduction.Dims(input, dim);
             if (input.numel() == 0)

@@ -127,17 +127,12 @@ namespace Flint.Ops
             r = fresh ? ReshapedOwned(r, shape) : Reshaped(r, shape);
             if (@out is null) return r.dtype == result ? r : r.to(result);
             CheckOutDType(@out, result, rule);
-            if (r.dtype != result) r = r.to(result);
-            Autograd.AutogradHooks.CheckOut(@out);
-            if (!@out._shape.AsSpan().SequenceEqual(shape)) @out.ResizeForOut(shape);
-            @out.Backend.Copy(@out, r);
-            @out.BumpVersion();
-            return @out;
+            return OutArgument.Deliver(r.dtype != result ? r.to(result) : r, @out);
         }
 
         /// <summary>Runs a reduce op: x is cast to the compute dtype of <paramref name="result"/> and reduced over dims.</summary>
         internal static Tensor Run<TOp>(Tensor x, int[] dims, bool keepdim, DType result, Tensor? @out, double arg = 0, DType? compute = null, OutRule rule = OutRule.Cast)
-            where TOp : IReduceOp
+            where TOp : IReduceOp, IReduceDifferentiable
         {
             if (@out is not null) CheckOutDType(@out, result, rule);
             if (@out is not null) Autograd.Differentiation.CheckOut(@out, x);
@@ -147,12 +142,12 @@ namespace Flint.Ops
             var y = x._storage is CpuStorage ? Tensor.CpuOwned(c, Shape.Numel(ks), ks, ContiguousStridesOf(ks)) : Tensor.Empty(ks, c, x.device);
             y.Backend.Reduce<TOp>(xc, dims, y, arg);
             var r = Finish(y, OutShape(x, dims, keepdim), result, @out, rule, fresh: true);
-            return @out is null ? Autograd.ReductionDerivatives.Reduce(TOp.Name, x, dims, keepdim, r, arg) : r;
+            return @out is null ? Autograd.Differentiation.Reduce<TOp>(x, dims, keepdim, r, arg) : r;
         }
 
         /// <summary>Runs an index-picking op along one dim: (values, indices).</summary>
         internal static ValuesIndices RunIndex<TOp>(string name, Tensor x, int dim, bool keepdim, long arg = 0, (Tensor values, Tensor indices)? @out = null)
-            where TOp : IIndexReduceOp
+            where TOp : IIndexReduceOp, IIndexDifferentiable
         {
             if (@out is { } o)
             {
@@ -169,7 +164,7 @@ namespace Flint.Ops
             v.Backend.IndexReduce<TOp>(xc, dim, v, i, arg);
             var shape = OutShape(x, dims, keepdim);
             var r = new ValuesIndices(name, Finish(v, shape, x.dtype, @out?.values), Finish(i, shape, DType.Int64, @out?.indices));
-            return @out is null ? Autograd.ReductionDerivatives.Index(name, x, dim, keepdim, r) : r;
+            return @out is null ? ReductionBackward.Index<TOp>(x, dim, keepdim, r) : r;
         }
 
         internal static Tensor RunArg<TOp>(Tensor x, int dim, bool keepdim, Tensor? @out) where TOp : IIndexReduceOp

@@ -1,13 +1,22 @@
 using System.Numerics;
 using Flint.Ops;
 using Flint.Ops.Kernels;
+using Flint.Autograd;
+using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>Running sum: floats accumulate in double, integers wrap in their own type.</summary>
-    internal struct CumSumOp : IScanOp
+    internal struct CumSumOp : IScanOp, IReduceDifferentiable
     {
+        /// <summary>The sums from each position to the end along d.</summary>
+        internal static Tensor ReverseCumsum(Tensor t, int d) => t.sum(d, keepdim: true) - t.cumsum(d) + t;
         public static string Name => "cumsum";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+        {
+            int dim = dims[0];
+            return Recording.Record(y, "CumsumBackward0", [x], g => [ReverseCumsum(g, dim).to(x.dtype)]);
+        });
         public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -21,9 +30,14 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct CumProdOp : IScanOp
+    internal struct CumProdOp : IScanOp, IReduceDifferentiable
     {
         public static string Name => "cumprod";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+        {
+            int dim = dims[0];
+            return Recording.Record(y, "CumprodBackward0", [x], g => [(CumSumOp.ReverseCumsum(g * y, dim) / x).to(x.dtype)], x, y);
+        });
         public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -42,7 +56,7 @@ namespace Flint
 {
     public static partial class torch
     {
-        private static Tensor ScanImpl<TOp>(Tensor input, long dim, DType? dtype, Tensor? @out, string kernel) where TOp : IScanOp
+        private static Tensor ScanImpl<TOp>(Tensor input, long dim, DType? dtype, Tensor? @out, string kernel) where TOp : IScanOp, IReduceDifferentiable
         {
             int d = Reduction.Dim(input, dim);
             if (@out is not null && dtype is null && !@out.dtype.IsBool) dtype = @out.dtype;
@@ -54,7 +68,7 @@ namespace Flint
             var y = Tensor.Empty(input._shape, c, input.device);
             y.Backend.Scan<TOp>(xc, d, y);
             var r = Reduction.Finish(y, y._shape, result, @out);
-            return @out is null ? Autograd.ReductionDerivatives.Scan(TOp.Name, input, d, r) : r;
+            return @out is null ? Differentiation.Reduce<TOp>(input, [d], true, r, 0) : r;
         }
 
         /// <summary>Running sums along dim (integers and bools give int64 unless dtype says otherwise).</summary>

@@ -9,7 +9,7 @@ namespace Flint
             int d = Reduction.Dim(input, dim);
             var x = dtype is null ? input : input.to(dtype);
             // an empty input needs no kernel (any dtype passes, as PyTorch), but a floating one still records its node
-            if (x.numel() == 0) return Autograd.ReductionDerivatives.Softmax(x, d, log, Tensor.Empty(x._shape, x.dtype, x.device));
+            if (x.numel() == 0) return SoftmaxBackward(x, d, log, Tensor.Empty(x._shape, x.dtype, x.device));
             if (!x.dtype.is_floating_point || x.dtype == DType.Float16)
             {
                 // PyTorch names the lastdim kernels apart but shares one name for the general one
@@ -20,7 +20,16 @@ namespace Flint
             var xc = Elementwise.As(x, c);
             var y = Tensor.Empty(x._shape, c, x.device);
             y.Backend.Softmax(xc, d, y, log);
-            return Autograd.ReductionDerivatives.Softmax(x, d, log, y.dtype == x.dtype ? y : y.to(x.dtype));
+            return SoftmaxBackward(x, d, log, y.dtype == x.dtype ? y : y.to(x.dtype));
+        }
+
+        /// <summary>Records softmax's (or log_softmax's) node: PyTorch's formulas in terms of the output.</summary>
+        private static Tensor SoftmaxBackward(Tensor x, int dim, bool log, Tensor y)
+        {
+            if (!Autograd.Recording.Needs(x) || !y.dtype.is_floating_point) return y;
+            if (log)
+                return Autograd.Recording.Record(y, "LogSoftmaxBackward0", [x], g => [(g - y.exp() * g.sum(dim, keepdim: true)).to(x.dtype)], y);
+            return Autograd.Recording.Record(y, "SoftmaxBackward0", [x], g => [(y * (g - (g * y).sum(dim, keepdim: true))).to(x.dtype)], y);
         }
 
         /// <summary>exp(x) / sum(exp(x)) along dim; with dtype the input is cast first.</summary>

@@ -24,7 +24,7 @@ namespace Flint
             CheckValuesIndicesOut(@out, input, "sort");
             var (v, i) = SortImpl(input, d, descending);
             if (@out is { } o) return ValuesIndicesOut("sort", v, i, o);
-            return Autograd.ReductionDerivatives.Gathered("SortBackward0", input, d, new ValuesIndices("sort", v, i));
+            return ReductionBackward.Gathered("SortBackward0", input, d, new ValuesIndices("sort", v, i));
         }
 
         /// <summary>The indices that sort input along dim.</summary>
@@ -46,7 +46,7 @@ namespace Flint
             if (input.ndim > 0) { v = v.narrow(d, 0, k).contiguous(); i = i.narrow(d, 0, k).contiguous(); }
             else if (k == 0) { v = Tensor.Empty([0], input.dtype); i = Tensor.Empty([0], DType.Int64); }
             if (@out is { } o) return ValuesIndicesOut("topk", v, i, o);
-            return Autograd.ReductionDerivatives.Gathered("TopkBackward0", input, d, new ValuesIndices("topk", v, i));
+            return ReductionBackward.Gathered("TopkBackward0", input, d, new ValuesIndices("topk", v, i));
         }
 
         /// <summary>A (values, indices) out= pair: values of the input's dtype, int64 indices, and no input that requires grad.</summary>

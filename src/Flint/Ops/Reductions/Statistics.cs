@@ -1,13 +1,16 @@
 using System.Numerics;
 using Flint.Ops;
 using Flint.Ops.Kernels;
+using Flint.Autograd;
+using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>Variance with <c>arg</c> as the correction (Bessel's for 1): two passes in double.</summary>
-    internal struct VarOp : IReduceOp
+    internal struct VarOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "var";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => VarOp.Record(false, x, dims, keepdim, y, arg));
         internal static double Var<T>(ReadOnlySpan<T> v, double correction) where T : INumber<T>
         {
             int n = v.Length;
@@ -17,18 +20,74 @@ namespace Flint.Ops.Kernels
             return m2 / Math.Max(0, n - correction);
         }
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Var<T>(v, arg));
+
+        /// <summary>The backward of var (or std) over dims with correction <paramref name="correction"/>.</summary>
+        internal static Tensor Record(bool std, Tensor x, int[] dims, bool keepdim, Tensor y, double correction)
+        {
+            long n = Count(x, dims);
+            double denom = Math.Max(n - correction, 0);
+            return Recording.Record(y, std ? "StdBackward0" : "VarBackward0", [x], g =>
+            {
+                var mean = x.mean(L(dims), keepdim: true);
+                var gk = Unreduce(g, x, dims, keepdim);
+                var d = (x - mean) * (2.0 / denom);
+                return std ? [gk * d / (Unreduce(y, x, dims, keepdim) * 2)] : [gk * d];
+            }, x, y);
+        }
+
+        /// <summary>std_mean/var_mean as one node with two outputs (either gradient may be absent).</summary>
+        internal static Tensor[] RecordWithMean(bool std, Tensor x, int[] dims, bool keepdim, double correction, Tensor s, Tensor m)
+        {
+            long n = Count(x, dims);
+            double denom = Math.Max(n - correction, 0);
+            var xShape = x._shape;
+            return Recording.RecordMulti([s, m], std ? "StdMeanBackward0" : "VarMeanBackward0", [x], gs =>
+            {
+                Tensor? r = null;
+                if (gs[0] is { } gsd)
+                {
+                    var d = (x - x.mean(L(dims), keepdim: true)) * (2.0 / denom);
+                    var gk = Unreduce(gsd, x, dims, keepdim);
+                    r = std ? gk * d / (Unreduce(s, x, dims, keepdim) * 2) : gk * d;
+                }
+                if (gs[1] is { } gm)
+                {
+                    var gmean = (Unreduce(gm, x, dims, keepdim) / n).expand(xShape);
+                    r = r is null ? gmean : r + gmean;
+                }
+                return [r];
+            }, x, s);
+        }
     }
 
-    internal struct StdOp : IReduceOp
+    internal struct StdOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "std";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => VarOp.Record(true, x, dims, keepdim, y, arg));
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Math.Sqrt(VarOp.Var<T>(v, arg)));
     }
 
     /// <summary>The vector p-norm with <c>arg</c> as p (0, ±inf and any real).</summary>
-    internal struct NormOp : IReduceOp
+    internal struct NormOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "norm";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+            Recording.Record(y, "NormBackward1", [x], g =>
+            {
+                var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
+                double p = arg;
+                Tensor r;
+                if (p == 0) r = torch.zeros_like(x);
+                else if (p == 1) r = gk * x.sign();
+                else if (p == 2) r = torch.where(yk.eq(0), torch.zeros_like(x), gk * x / yk);
+                else if (double.IsInfinity(p))
+                {
+                    var mask = x.abs().eq(yk).to(x.dtype);
+                    r = gk * x.sign() * mask / mask.sum(L(dims), keepdim: true);
+                }
+                else r = torch.where(yk.eq(0), torch.zeros_like(x), gk * x * x.abs().pow(p - 2) / yk.pow(p - 1));
+                return [r];
+            }, x, y));
         public static T Reduce<T>(Span<T> v, double p) where T : unmanaged, INumber<T>
         {
             double r;
@@ -52,9 +111,12 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>log(sum(exp(x))) computed stably around the (finite) maximum.</summary>
-    internal struct LogSumExpOp : IReduceOp
+    internal struct LogSumExpOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "logsumexp";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+            Recording.Record(y, "LogsumexpBackward0", [x], g =>
+                [Unreduce(g, x, dims, keepdim) * (x - Unreduce(y, x, dims, keepdim)).exp()], x, y));
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             double m = double.NegativeInfinity;
@@ -72,9 +134,10 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>The k-th smallest (k = arg, 1-based; NaN counts as largest) of a span: its position.</summary>
-    internal struct KthOp : IIndexReduceOp
+    internal struct KthOp : IIndexReduceOp, IIndexDifferentiable
     {
         public static string Name => "kthvalue";
+        public static string NodeName => "KthvalueBackward0";
         internal static int[] Order<T>(ReadOnlySpan<T> v) where T : unmanaged, INumber<T>
         {
             var copy = v.ToArray();
@@ -86,9 +149,10 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>The lower median; NaN when any element is NaN.</summary>
-    internal struct MedianOp : IIndexReduceOp
+    internal struct MedianOp : IIndexReduceOp, IIndexDifferentiable
     {
         public static string Name => "median";
+        public static string NodeName => "MedianBackward1";
         public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
         {
             for (int i = 0; i < v.Length; i++) if (T.IsNaN(v[i])) return i;
@@ -97,9 +161,10 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>The most frequent value (the smallest of equally frequent ones), at its last position.</summary>
-    internal struct ModeOp : IIndexReduceOp
+    internal struct ModeOp : IIndexReduceOp, IIndexDifferentiable
     {
         public static string Name => "mode";
+        public static string NodeName => "ModeBackward0";
         public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
         {
             var order = KthOp.Order(v);
@@ -127,7 +192,7 @@ namespace Flint
             return correction ?? (unbiased == false ? 0 : 1);
         }
 
-        private static Tensor VarLike<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, Tensor? @out, string name = "std and var") where TOp : IReduceOp
+        private static Tensor VarLike<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, Tensor? @out, string name = "std and var") where TOp : IReduceOp, IReduceDifferentiable
         {
             if (!input.dtype.is_floating_point)
                 throw new ArgumentException($"{name} only support floating point and complex dtypes");
@@ -151,7 +216,7 @@ namespace Flint
             StatMean<StdOp>(input, dim, unbiased, keepdim, correction, "std_mean");
 
         /// <summary>std_mean/var_mean: both results come from one node (StdMeanBackward0/VarMeanBackward0), as in PyTorch.</summary>
-        private static (Tensor, Tensor) StatMean<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, string name) where TOp : IReduceOp
+        private static (Tensor, Tensor) StatMean<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, string name) where TOp : IReduceOp, IReduceDifferentiable
         {
             Tensor s, m;
             using (new Autograd.GradModeScope(false))
@@ -161,7 +226,7 @@ namespace Flint
             }
             if (!Autograd.Recording.Needs(input)) return (s, m);
             var dims = Reduction.Dims(input, dim);
-            var r = Autograd.ReductionDerivatives.StatMean(name == "std_mean", input, dims, keepdim, Correction(unbiased, correction), s, m);
+            var r = VarOp.RecordWithMean(name == "std_mean", input, dims, keepdim, Correction(unbiased, correction), s, m);
             return (r[0], r[1]);
         }
         public static (Tensor std, Tensor mean) std_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>

@@ -1,13 +1,21 @@
 using System.Numerics;
 using Flint.Ops;
 using Flint.Ops.Kernels;
+using Flint.Autograd;
+using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>Sum: floats accumulate in double by pairwise summation, integers wrap in their own type.</summary>
-    internal struct SumOp : IReduceOp
+    internal struct SumOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "sum";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+        {
+            if (Full(x, dims, keepdim)) return FullReductionNode.Record("SumBackward0", x, y, 0);
+            var xShape = x._shape;
+            return Recording.Record(y, "SumBackward1", [x], g => [Unreduce(g, x, dims, keepdim).expand(xShape).to(x.dtype)]);
+        });
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>()) return T.CreateTruncating(Reduction.PairwiseSum<T>(v));
@@ -17,9 +25,15 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct NanSumOp : IReduceOp
+    internal struct NanSumOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "nansum";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+        {
+            var xShape = x._shape;
+            return Recording.Record(y, "NansumBackward0", [x],
+                g => [(Unreduce(g, x, dims, keepdim).expand(xShape) * x.isnan().logical_not().to(g.dtype)).to(x.dtype)], x);
+        });
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (!Num.IsFloat<T>()) return SumOp.Reduce(v, arg);
@@ -29,9 +43,22 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct ProdOp : IReduceOp
+    internal struct ProdOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "prod";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+            Recording.Record(y, Full(x, dims, keepdim) ? "ProdBackward0" : "ProdBackward1", [x], g =>
+            {
+                var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
+                var zero = x.eq(0);
+                // product of the other elements: y / x where x != 0; where x == 0, the product of the nonzero rest (if it is the only zero)
+                var nonzero = torch.where(zero, torch.ones_like(x), x);
+                var prodNz = nonzero.prod(dims.Length == 1 ? dims[0] : 0, keepdim: true);
+                if (dims.Length != 1) prodNz = nonzero.reshape(-1).prod().reshape(Enumerable.Repeat(1L, x.ndim).ToArray());
+                var zeros = zero.to(x.dtype).sum(L(dims), keepdim: true);
+                var others = torch.where(zero, torch.where(zeros.eq(1), prodNz, torch.zeros_like(prodNz)), yk / nonzero);
+                return [gk * others];
+            }, x, y));
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -46,16 +73,30 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct MeanOp : IReduceOp
+    internal struct MeanOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "mean";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+        {
+            long n = Count(x, dims);
+            // a full reduction's 0-dim gradient expands directly (the same strides as through a reshape)
+            if (Full(x, dims, keepdim)) return FullReductionNode.Record("MeanBackward0", x, y, n);
+            var xShape = x._shape;
+            return Recording.Record(y, "MeanBackward1", [x], g => [(Unreduce(g, x, dims, keepdim) / n).expand(xShape).to(x.dtype)]);
+        });
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> =>
             T.CreateTruncating(Reduction.PairwiseSum<T>(v) / v.Length);
     }
 
-    internal struct NanMeanOp : IReduceOp
+    internal struct NanMeanOp : IReduceOp, IReduceDifferentiable
     {
         public static string Name => "nanmean";
+        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
+        {
+            // as PyTorch: nansum divided by the count of non-NaN elements (NansumBackward0, then DivBackward0)
+            var count = x.isnan().logical_not().sum(L(dims), keepdim);
+            return x.nansum(L(dims), keepdim) / count;
+        });
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             double s = 0; long n = 0;
@@ -74,7 +115,7 @@ namespace Flint
             dtype ?? (input.dtype.is_floating_point ? input.dtype : DType.Int64);
 
         private static Tensor SumLike<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name, bool halfOk = true)
-            where TOp : IReduceOp
+            where TOp : IReduceOp, IReduceDifferentiable
         {
             var dims = Reduction.Dims(input, dim);
             // with out= and no dtype PyTorch accumulates in out's dtype
@@ -102,7 +143,7 @@ namespace Flint
         /// <summary>The product over one dim (PyTorch's prod takes a single dim).</summary>
         public static Tensor prod(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<ProdOp>(input, [dim], keepdim, dtype, @out, "prod_cpu", false);
 
-        private static Tensor MeanLike<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name) where TOp : IReduceOp
+        private static Tensor MeanLike<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name) where TOp : IReduceOp, IReduceDifferentiable
         {
             if (name == "nanmean" && !input.dtype.is_floating_point)
                 throw new ArgumentException($"nanmean(): expected input to have floating point dtype but got {input.dtype.LegacyName}");

@@ -1,0 +1,105 @@
+using System.Text;
+
+namespace Flint.Generators;
+
+/// <summary>The source text of an op's forms, one expression-bodied member per form.</summary>
+internal static class Forms
+{
+    private const string T = "global::Flint.Tensor";
+    private const string S = "global::Flint.Scalar";
+    private const string Wrap = "global::Flint.Scalars.Wrap";
+    private const string I = "        ";
+
+    internal static void Write(OpDecl d, StringBuilder torch, StringBuilder tensor)
+    {
+        switch (d.Family)
+        {
+            case Family.FloatUnary:
+            case Family.NumericUnary: Unary(d, torch, tensor); break;
+            case Family.Compare: Binary(d, "Compare", torch, tensor); break;
+            case Family.NumericBinary: Binary(d, "NumericBinary", torch, tensor); break;
+            case Family.FloatBinary: Binary(d, "FloatBinary", torch, tensor); break;
+            case Family.Predicate: Predicate(d, torch, tensor); break;
+        }
+    }
+
+    private static void Doc(StringBuilder sb, string? summary)
+    {
+        if (summary is not null) sb.Append(I).Append("/// <summary>").Append(summary).AppendLine("</summary>");
+    }
+
+    private static void Unary(OpDecl d, StringBuilder torch, StringBuilder tensor)
+    {
+        var rule = d.EffectiveRule;
+        string entry = "global::Flint.Ops.Unary." + rule + "<" + d.Struct + ">";
+        var extra = new StringBuilder(", \"").Append(d.Error).Append('"');
+        if (d.HalfOk is { } h) extra.Append(", halfOk: ").Append(h ? "true" : "false");
+        if (d.BFloat16Ok is { } b) extra.Append(", bfloat16Ok: ").Append(b ? "true" : "false");
+        if (d.BoolOk is { } o) extra.Append(", boolOk: ").Append(o ? "true" : "false");
+        string n = d.Name;
+        if (d.Has(VariantFlags.Function))
+        {
+            Doc(torch, d.Summary);
+            bool @out = d.Has(VariantFlags.Out);
+            torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input")
+                .Append(@out ? ", " + T + "? @out = null" : "").Append(") => ").Append(entry).Append("(input, ").Append(@out ? "@out" : "null")
+                .Append(", false").Append(extra).AppendLine(");");
+        }
+        if (d.Has(VariantFlags.FunctionInPlace))
+            torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append("_(").Append(T).Append(" input) => ")
+                .Append(entry).Append("(input, null, true").Append(extra).AppendLine(");");
+        if (d.Has(VariantFlags.Method))
+        {
+            if (!d.Has(VariantFlags.Function)) Doc(tensor, d.Summary);
+            tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("() => ").Append(entry).Append("(this, null, false").Append(extra).AppendLine(");");
+        }
+        if (d.Has(VariantFlags.InPlace))
+            tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_() => ").Append(entry).Append("(this, null, true").Append(extra).AppendLine(");");
+    }
+
+    /// <summary>A binary op: the entry is Elementwise.{family}&lt;TOp&gt;(a, b, out, inPlace).</summary>
+    private static void Binary(OpDecl d, string family, StringBuilder torch, StringBuilder tensor)
+    {
+        string entry = "global::Flint.Ops.Elementwise." + family + "<" + d.Struct + ">";
+        string n = d.Name;
+        bool scalar = d.Has(VariantFlags.Scalar), @out = d.Has(VariantFlags.Out);
+        foreach (var number in scalar ? new[] { false, true } : new[] { false })
+        {
+            string type = number ? S : T, other = number ? Wrap + "(other)" : "other";
+            if (d.Has(VariantFlags.Function))
+            {
+                if (!number) Doc(torch, d.Summary);
+                torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input, ").Append(type).Append(" other")
+                    .Append(@out ? ", " + T + "? @out = null" : "").Append(") => ").Append(entry).Append("(input, ").Append(other).Append(", ")
+                    .Append(@out ? "@out" : "null").AppendLine(");");
+            }
+            if (d.Has(VariantFlags.FunctionInPlace))
+                torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append("_(").Append(T).Append(" input, ").Append(type)
+                    .Append(" other) => ").Append(entry).Append("(input, ").Append(other).AppendLine(", null, true);");
+            if (d.Has(VariantFlags.Method))
+                tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append('(').Append(type).Append(" other) => ")
+                    .Append(entry).Append("(this, ").Append(other).AppendLine(", null);");
+            if (d.Has(VariantFlags.InPlace))
+                tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_(").Append(type).Append(" other) => ")
+                    .Append(entry).Append("(this, ").Append(other).AppendLine(", null, true);");
+        }
+    }
+
+    private static void Predicate(OpDecl d, StringBuilder torch, StringBuilder tensor)
+    {
+        string entry = "global::Flint.Ops.Unary.Classify<" + d.Struct + ">";
+        string n = d.Name;
+        if (d.Has(VariantFlags.Function))
+        {
+            Doc(torch, d.Summary);
+            bool @out = d.Has(VariantFlags.Out);
+            torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input")
+                .Append(@out ? ", " + T + "? @out = null" : "").Append(") => ").Append(entry).Append("(input, ").Append(@out ? "@out" : "null").AppendLine(");");
+        }
+        if (d.Has(VariantFlags.Method))
+        {
+            if (!d.Has(VariantFlags.Function)) Doc(tensor, d.Summary);
+            tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("() => ").Append(entry).AppendLine("(this, null);");
+        }
+    }
+}

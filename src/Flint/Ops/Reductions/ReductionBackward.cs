@@ -1,0 +1,91 @@
+using Flint.Autograd;
+
+namespace Flint.Ops;
+
+/// <summary>
+/// What the backward formulas of reductions share (each formula sits on its op struct): bringing a reduced
+/// gradient back to the input's rank, counting reduced elements, the node of a full sum or mean.
+/// </summary>
+internal static class ReductionBackward
+{
+    /// <summary>Brings a reduced gradient back to the input's rank (size-1 reduced dims) so it broadcasts.</summary>
+    internal static Tensor Unreduce(Tensor g, Tensor x, int[] dims, bool keepdim)
+    {
+        if (keepdim || x.ndim == 0) return g;
+        var shape = (long[])x._shape.Clone();
+        foreach (var d in dims) shape[d] = 1;
+        return g.reshape(shape);
+    }
+
+    internal static long Count(Tensor x, int[] dims)
+    {
+        long n = 1;
+        foreach (var d in dims) n *= x._shape[d];
+        return n;
+    }
+
+    internal static long[] L(int[] dims) => dims.Select(d => (long)d).ToArray();
+
+    /// <summary>Whether a reduction over dims without keepdim leaves a 0-dim result (every dim reduced).</summary>
+    internal static bool Full(Tensor x, int[] dims, bool keepdim) => dims.Length == x.ndim && !keepdim;
+
+    /// <summary>zeros(x.shape) with g placed at idx along dim (one index per slice).</summary>
+    internal static Tensor Scatter(Tensor g, Tensor idx, Tensor x, int dim, bool keepdim)
+    {
+        if (x.ndim == 0) return g.reshape([]);
+        var gk = keepdim ? g : g.unsqueeze(dim);
+        var ik = keepdim ? idx : idx.unsqueeze(dim);
+        return torch.zeros(x._shape, dtype: g.dtype).scatter(dim, ik, gk);
+    }
+
+    /// <summary>max/min/median/mode/kthvalue along a dim: the gradient goes to the picked positions.</summary>
+    internal static ValuesIndices Index<TOp>(Tensor x, int dim, bool keepdim, ValuesIndices r) where TOp : Kernels.IIndexDifferentiable
+    {
+        if (!Recording.Needs(x) || !r.values.dtype.is_floating_point) return r;
+        var idx = r.indices;
+        Recording.Record(r.values, TOp.NodeName, [x], g => [Scatter(g, idx, x, dim, keepdim)]);
+        return r;
+    }
+
+    /// <summary>sort/topk values: the gradient goes back to the positions the values came from.</summary>
+    internal static ValuesIndices Gathered(string name, Tensor x, int dim, ValuesIndices r)
+    {
+        if (!Recording.Needs(x) || !r.values.dtype.is_floating_point) return r;
+        var idx = r.indices;
+        Recording.Record(r.values, name, [x], g => [torch.zeros(x._shape, dtype: g.dtype).scatter(dim, idx, g)]);
+        return r;
+    }
+
+    /// <summary>
+    /// The node of a sum or mean over every dim: the 0-dim gradient (divided by the count for mean) expanded to
+    /// the input's shape, in the input's dtype.
+    /// </summary>
+    internal sealed class FullReductionNode : FunctionNode
+    {
+        private Tensor? x;
+        private readonly long[] xShape;
+        private readonly long count;
+
+        private FullReductionNode(string name, Tensor x, long count) : base(name) { this.x = x; xShape = x._shape; this.count = count; }
+
+        /// <summary>Records the reduction of <paramref name="x"/> into <paramref name="y"/>; count 0 means a sum.</summary>
+        internal static Tensor Record(string name, Tensor x, Tensor y, long count)
+        {
+            var node = new FullReductionNode(name, x, count) { NextEdges = [Recording.EdgeOf(x)] };
+            if (AnomalyMode.Enabled) node.AnomalyTrace = AnomalyMode.Trace();
+            Recording.Attach(y, node, 0);
+            return y;
+        }
+
+        protected override Tensor?[] Backward(Tensor?[] gradOutputs)
+        {
+            if (gradOutputs[0] is not { } g) return new Tensor?[1];
+            var xi = x!;
+            if (g.ndim != 0) g = g.reshape(Enumerable.Repeat(1L, xi.ndim).ToArray());
+            if (count != 0) g = g / count;
+            return [g.expand(xShape).to(xi.dtype)];
+        }
+
+        protected override void OnRelease() => x = null;
+    }
+}

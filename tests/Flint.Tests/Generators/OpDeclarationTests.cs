@@ -1,0 +1,140 @@
+using System.Reflection;
+using Flint;
+using Flint.Generators;
+using Flint.Ops.Kernels;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using OpVariants = Flint.Ops.Kernels.Variants;
+
+namespace Flint.Tests.Generators;
+
+/// <summary>
+/// The op declarations: every [ElementwiseOp] gives exactly the forms its variants ask for (and they run through the
+/// family entry, so autograd is recorded), a malformed declaration is a compile error with its own diagnostic, and an
+/// op struct that does not state its backward does not compile.
+/// </summary>
+public class OpDeclarationTests
+{
+    private static readonly (Type Op, ElementwiseOpAttribute Decl)[] Declarations = typeof(torch).Assembly.GetTypes()
+        .SelectMany(t => t.GetCustomAttributes<ElementwiseOpAttribute>().Select(a => (t, a))).ToArray();
+
+    private static bool IsBinary(Type op) =>
+        typeof(ICompareOp).IsAssignableFrom(op) || typeof(INumericBinary).IsAssignableFrom(op) || typeof(IFloatBinary).IsAssignableFrom(op);
+
+    private static int Arity(MethodInfo m) => m.GetParameters().Count(p => !p.IsOptional);
+
+    [Fact]
+    public void EveryDeclarationHasExactlyItsForms()
+    {
+        Assert.True(Declarations.Length >= 60, $"only {Declarations.Length} declarations found");
+        const BindingFlags Static = BindingFlags.Public | BindingFlags.Static, Instance = BindingFlags.Public | BindingFlags.Instance;
+        foreach (var (op, d) in Declarations)
+        {
+            int inputs = IsBinary(op) ? 2 : 1;
+            bool Has(Type on, BindingFlags flags, string name, int arity, bool withOut) =>
+                on.GetMethods(flags).Any(m => m.Name == name && Arity(m) == arity && m.GetParameters().Any(p => p.Name == "out") == withOut
+                    && m.GetParameters().Take(arity).All(p => p.ParameterType == typeof(Tensor)));
+            var v = d.Variants;
+            Assert.True(Has(typeof(torch), Static, d.Name, inputs, v.HasFlag(OpVariants.Out)) == v.HasFlag(OpVariants.Function), $"torch.{d.Name} ({op.Name})");
+            Assert.True(Has(typeof(torch), Static, d.Name + "_", inputs, false) == v.HasFlag(OpVariants.FunctionInPlace), $"torch.{d.Name}_ ({op.Name})");
+            Assert.True(Has(typeof(Tensor), Instance, d.Name, inputs - 1, false) == v.HasFlag(OpVariants.Method), $"Tensor.{d.Name} ({op.Name})");
+            Assert.True(Has(typeof(Tensor), Instance, d.Name + "_", inputs - 1, false) == v.HasFlag(OpVariants.InPlace), $"Tensor.{d.Name}_ ({op.Name})");
+            if (v.HasFlag(OpVariants.Scalar))
+                Assert.Contains(typeof(torch).GetMethods(Static), m => m.Name == d.Name && m.GetParameters().Length > 1 && m.GetParameters()[1].ParameterType == typeof(Scalar));
+        }
+    }
+
+    [Fact]
+    public void GeneratedFormsRecordThroughTheEntry()
+    {
+        // every differentiable declared form on a non-leaf: the node is the op's own (from its Derivative)
+        var x = torch.tensor(new[] { 0.25, 0.5 }, requires_grad: true);
+        Assert.Equal("ExpBackward0", torch.exp(x).grad_fn!.name());
+        Assert.Equal("AsinBackward0", x.arcsin().grad_fn!.name());
+        var y = x * 1.0;
+        y.sigmoid_();
+        Assert.Equal("SigmoidBackward0", y.grad_fn!.name());
+        y.sum().backward();
+        var s = torch.sigmoid(x.detach());
+        Assert.Equal((s * (1 - s)).tolist(), x.grad!.tolist());
+        Assert.Throws<InvalidOperationException>(() => torch.exp(x, @out: torch.empty(2, dtype: DType.Float64)));
+    }
+
+    private static CSharpCompilation Compile(string source) =>
+        CSharpCompilation.Create("Flint.Tests", [CSharpSyntaxTree.ParseText(source)],
+            ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p))
+                .Append(MetadataReference.CreateFromFile(typeof(torch).Assembly.Location)),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+
+    private const string Header = """
+        using System;
+        using System.Numerics;
+        using Flint;
+        using Flint.Ops.Kernels;
+        namespace Probe;
+        """;
+
+    private const string FloatBody = """
+        {
+            public static string Name => "probe";
+            public static UnaryDerivative Derivative { get; } = UnaryDerivative.NotImplemented("probe");
+            public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x;
+        }
+        """;
+
+    private static IReadOnlyList<Diagnostic> Generate(string declarations, out string generated)
+    {
+        var driver = CSharpGeneratorDriver.Create(new OpGenerator()).RunGenerators(Compile(Header + declarations));
+        var result = driver.GetRunResult();
+        generated = string.Concat(result.GeneratedTrees.Select(t => t.ToString()));
+        return result.Diagnostics;
+    }
+
+    [Theory]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\")] internal struct P { public static string Name => \"p\"; }", "FLINT001")]
+    [InlineData("[ElementwiseOp(\"probe_\", Variants.All, Error = \"probe_cpu\")] internal struct P : IFloatUnary " + FloatBody, "FLINT002")]
+    [InlineData("[ElementwiseOp(\"class\", Variants.All, Error = \"probe_cpu\")] internal struct P : IFloatUnary " + FloatBody, "FLINT002")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.None, Error = \"probe_cpu\")] internal struct P : IFloatUnary " + FloatBody, "FLINT003")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.Method | Variants.Out, Error = \"probe_cpu\")] internal struct P : IFloatUnary " + FloatBody, "FLINT003")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All | Variants.Scalar, Error = \"probe_cpu\")] internal struct P : IFloatUnary " + FloatBody, "FLINT003")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Rule = OpRule.Numeric)] internal struct P : IFloatUnary " + FloatBody, "FLINT004")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Rule = OpRule.Rounding, HalfOk = true)] internal struct P : IFloatUnary " + FloatBody, "FLINT004")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All)] internal struct P : IFloatUnary " + FloatBody, "FLINT005")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"a\")] [ElementwiseOp(\"probe\", Variants.Method, Error = \"a\")] internal struct P : IFloatUnary " + FloatBody, "FLINT006")]
+    public void MalformedDeclarationIsAnError(string declaration, string id)
+    {
+        var d = Assert.Single(Generate(declaration, out _));
+        Assert.Equal(id, d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+    }
+
+    [Fact]
+    public void WellFormedDeclarationGivesItsForms()
+    {
+        Assert.Empty(Generate("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", HalfOk = true)] internal struct P : IFloatUnary " + FloatBody, out var text));
+        Assert.Contains("public static global::Flint.Tensor probe(global::Flint.Tensor input, global::Flint.Tensor? @out = null) => "
+            + "global::Flint.Ops.Unary.Float<global::Probe.P>(input, @out, false, \"probe_cpu\", halfOk: true);", text);
+        Assert.Contains("public static global::Flint.Tensor probe_(global::Flint.Tensor input) => global::Flint.Ops.Unary.Float<global::Probe.P>(input, null, true, \"probe_cpu\", halfOk: true);", text);
+        Assert.Contains("public global::Flint.Tensor probe() => global::Flint.Ops.Unary.Float<global::Probe.P>(this, null, false, \"probe_cpu\", halfOk: true);", text);
+        Assert.Contains("public global::Flint.Tensor probe_() => global::Flint.Ops.Unary.Float<global::Probe.P>(this, null, true, \"probe_cpu\", halfOk: true);", text);
+    }
+
+    [Fact]
+    public void OpWithoutBackwardDoesNotCompile()
+    {
+        const string noDerivative = """
+            internal struct P : IFloatUnary
+            {
+                public static string Name => "probe";
+                public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x;
+            }
+            """;
+        var errors = Compile(Header + noDerivative).GetDiagnostics().Where(e => e.Severity == DiagnosticSeverity.Error).ToArray();
+        var e = Assert.Single(errors);
+        Assert.Equal("CS0535", e.Id);
+        Assert.Contains("IUnaryDifferentiable.Derivative", e.GetMessage());
+        // with its backward stated (here: explicitly not implemented) the same op compiles
+        Assert.DoesNotContain(Compile(Header + "internal struct P : IFloatUnary " + FloatBody).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+    }
+}

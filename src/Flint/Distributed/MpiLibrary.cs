@@ -65,6 +65,12 @@ internal sealed unsafe class MpiLibrary
         var names = new List<string>();
         if (System.Environment.GetEnvironmentVariable("FLINT_MPI_LIBRARY") is { Length: > 0 } env) names.Add(env);
         names.AddRange(Candidates);
+        return Load(names);
+    }
+
+    /// <summary>The first of <paramref name="names"/> that loads and is Open MPI.</summary>
+    internal static MpiLibrary Load(IReadOnlyList<string> names)
+    {
         foreach (var name in names)
         {
             if (!NativeLibrary.TryLoad(name, out var handle)) continue;

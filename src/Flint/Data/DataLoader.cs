@@ -38,8 +38,6 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
         int num_workers = 0, bool pin_memory = false, Action<int>? worker_init_fn = null, int? prefetch_factor = null,
         bool persistent_workers = false, DistributedSampler? sampler = null)
     {
-        if (sampler is not null && shuffle) throw new ArgumentException("sampler option is mutually exclusive with shuffle");
-        this.sampler = sampler;
         // PyTorch's checks, in its order (the batch size is checked last, by its BatchSampler)
         if (num_workers < 0)
             throw new ArgumentException("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
@@ -47,6 +45,8 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
             throw new ArgumentException("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.");
         if (prefetch_factor is < 0) throw new ArgumentException("prefetch_factor option should be non-negative");
         if (persistent_workers && num_workers == 0) throw new ArgumentException("persistent_workers option needs num_workers > 0");
+        if (sampler is not null && shuffle) throw new ArgumentException("sampler option is mutually exclusive with shuffle");
+        this.sampler = sampler;
         if (batch_size <= 0) throw new ArgumentException($"batch_size should be a positive integer value, but got batch_size={batch_size}");
         this.dataset = dataset; this.batch_size = batch_size; this.shuffle = shuffle; this.drop_last = drop_last;
         this.generator = generator; this.num_workers = num_workers;

@@ -36,7 +36,7 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
 
     public DataLoader(Dataset dataset, long batch_size = 1, bool shuffle = false, bool drop_last = false, Generator? generator = null,
         int num_workers = 0, bool pin_memory = false, Action<int>? worker_init_fn = null, int? prefetch_factor = null,
-        bool persistent_workers = false)
+        bool persistent_workers = false, DistributedSampler? sampler = null)
     {
         // PyTorch's checks, in its order (the batch size is checked last, by its BatchSampler)
         if (num_workers < 0)
@@ -45,6 +45,8 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
             throw new ArgumentException("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.");
         if (prefetch_factor is < 0) throw new ArgumentException("prefetch_factor option should be non-negative");
         if (persistent_workers && num_workers == 0) throw new ArgumentException("persistent_workers option needs num_workers > 0");
+        if (sampler is not null && shuffle) throw new ArgumentException("sampler option is mutually exclusive with shuffle");
+        this.sampler = sampler;
         if (batch_size <= 0) throw new ArgumentException($"batch_size should be a positive integer value, but got batch_size={batch_size}");
         this.dataset = dataset; this.batch_size = batch_size; this.shuffle = shuffle; this.drop_last = drop_last;
         this.generator = generator; this.num_workers = num_workers;
@@ -55,7 +57,10 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
     public Dataset Dataset => dataset;
 
     /// <summary>The number of batches per epoch.</summary>
-    public long Count => drop_last ? dataset.Count / batch_size : (dataset.Count + batch_size - 1) / batch_size;
+    public long Count => drop_last ? Length / batch_size : (Length + batch_size - 1) / batch_size;
+    /// <summary>The indices an epoch draws from (PyTorch's sampler; null: all of them, shuffled or in order).</summary>
+    public DistributedSampler? sampler { get; }
+    private long Length => sampler?.num_samples ?? dataset.Count;
     public long __len__() => Count;
 
     /// <summary>Ends persistent workers (they also end by themselves once the loader is collected).</summary>
@@ -93,13 +98,14 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
 
     private Plan Start(bool drawBaseSeed)
     {
-        long n = dataset.Count;
+        long n = Length;
         // PyTorch's iterator first draws a base seed for workers from the loader's generator (or the global one);
         // a shuffling sampler without a generator then seeds a fresh generator from the global one and permutes with it
         if (drawBaseSeed) _ = DrawSeed(generator ?? Generator.Default);
         Tensor order;
         Generator? samplerGen = null;
-        if (shuffle)
+        if (sampler is not null) order = torch.tensor(sampler.Indices());
+        else if (shuffle)
         {
             samplerGen = generator ?? new Generator().manual_seed(DrawSeed(Generator.Default));
             order = torch.randperm(n, samplerGen);

@@ -221,7 +221,7 @@ internal static class ReductionDerivatives
         if (op == "cumsum")
             return Recording.Record(y, "CumsumBackward0", [x], g => [ReverseCumsum(g, dim).to(x.dtype)]);
         if (op == "cumprod")
-            return Recording.Record(y, "CumprodBackward0", [x], g => [(ReverseCumsum(g * y, dim) / x).to(x.dtype)], x, y);
+            return Recording.Record(y, "CumprodBackward0", [x], g => [CumprodGradient.Of(g, x, dim, y).to(x.dtype)], x, y);
         return Recording.Record(y, $"NotImplemented({op})", [x], _ => throw Differentiation.NotImplemented(op));
     }
 

@@ -73,7 +73,7 @@ public static partial class torch
                         "mean" => (g / w.sum()).expand(targetShape),
                         _ => g.expand(targetShape),
                     };
-                    var gi = zeros(batchedShape, dtype: original.dtype).scatter(1, index, (-(ge * w)).unsqueeze(1));
+                    var gi = zeros(batchedShape, dtype: original.dtype, device: original.device).scatter(1, index, (-(ge * w)).unsqueeze(1));
                     return [unbatched ? gi.squeeze(0) : gi];
                 }, target);
                 return viewed ? node.view(targetShape) : node;

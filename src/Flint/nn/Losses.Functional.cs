@@ -247,8 +247,8 @@ public static partial class torch
                         gx.Backend.PointwiseLossBackward(kind, g, x, t, param, red, gx);
                         gx = Fused.As(gx, outType);
                     }
-                    return [input.requires_grad ? Autograd.Recording.SumToShape(gx, input.shape.ToArray()) : null,
-                            target.requires_grad ? Autograd.Recording.SumToShape(-gx, target.shape.ToArray()) : null];
+                    return [input.requires_grad ? Autograd.Recording.SumToShape(gx, input.shape.ToArray()).to(input.dtype) : null,
+                            target.requires_grad ? Autograd.Recording.SumToShape(-gx, target.shape.ToArray()).to(target.dtype) : null];
                 }, input, target);
             }
 
@@ -356,14 +356,14 @@ public static partial class torch
                             gi.Backend.BinaryCrossEntropyWithLogitsBackward(Fused.In(go, dt), x, t, w, pw, red, gi);
                             gi = Fused.As(gi, outType);
                         }
-                        grads[0] = Autograd.Recording.SumToShape(gi, shape);
+                        grads[0] = Autograd.Recording.SumToShape(gi, shape).to(input.dtype);
                     }
                     if (target.requires_grad)
                     {
                         // d/dt = -x + (pw - 1) log(1 + exp(-x))
                         var gt = pos_weight is null ? -input * g : (-input + (pos_weight - 1) * torch.softplus(-input)) * g;
                         if (weight is not null) gt = gt * weight;
-                        grads[1] = Autograd.Recording.SumToShape(gt, target.shape.ToArray());
+                        grads[1] = Autograd.Recording.SumToShape(gt, target.shape.ToArray()).to(target.dtype);
                     }
                     return grads;
                 }, input, target);

@@ -138,7 +138,7 @@ public static partial class torch
                     if (reduction == "mean" && input.numel() == 0) return -(prod.sum() * double.NaN);
                     return reduction switch
                     {
-                        "mean" => input.dim() == 1 ? loss : loss.sum() / (input.numel() / c),
+                        "mean" => input.dim() == 1 ? loss : DivByScalar(loss.sum(), input.numel() / c),
                         "sum" => -prod.sum(),
                         "none" => loss,
                         _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
@@ -164,6 +164,14 @@ public static partial class torch
                     _ => smooth,
                 };
                 return nll * (1 - label_smoothing) + sr * (label_smoothing / c);
+            }
+
+            /// <summary>t / n as PyTorch's C++ losses divide by a count: the Scalar overload's node (DivBackward1).</summary>
+            private static Tensor DivByScalar(Tensor t, long n)
+            {
+                Tensor q;
+                using (no_grad()) q = t / n;
+                return Autograd.Recording.Record(q, "DivBackward1", [t], g => [g / n]);
             }
 
             private static void SameSize(Tensor input, Tensor target, string name)

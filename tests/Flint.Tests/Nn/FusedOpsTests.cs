@@ -27,6 +27,7 @@ public class FusedOpsTests
         "smooth_l1_loss" => F.smooth_l1_loss(a[0], a[1], Red(kw), Kd(kw, "beta", 1)),
         "huber_loss" => F.huber_loss(a[0], a[1], Red(kw), Kd(kw, "delta", 1)),
         "kl_div" => F.kl_div(a[0], a[1], Red(kw)),
+        "kl_div_log" => F.kl_div(a[0], a[1], Red(kw), log_target: true),
         "binary_cross_entropy" => F.binary_cross_entropy(a[0], a[1], reduction: Red(kw)),
         "binary_cross_entropy_w" => F.binary_cross_entropy(a[0], a[1], a[2], Red(kw)),
         "bce_with_logits" => F.binary_cross_entropy_with_logits(a[0], a[1], reduction: Red(kw)),

@@ -22,6 +22,7 @@ public static partial class torch
                 if (input.dim() < 1) throw new ArgumentException($"Expected 1 or more dimensions (got {input.dim()})");
                 bool unbatched = input.dim() == 1;
                 if (unbatched) { input = input.unsqueeze(0); target = target.unsqueeze(0); }
+                if (input.dim() == 2 && target.dim() > 1) throw new ArgumentException("0D or 1D target tensor expected, multi-target not supported");
                 if (input.size(0) != target.size(0))
                     throw new ArgumentException($"Expected input batch_size ({input.size(0)}) to match target batch_size ({target.size(0)}).");
                 if (weight is not null && Autograd.Recording.Needs(weight))
@@ -47,7 +48,8 @@ public static partial class torch
                 using (no_grad())
                 {
                     w = weight is null ? valid.to(input.dtype) : weight.index_select(0, safeTarget.reshape(-1)).reshape(safeTarget.shape.ToArray()) * valid.to(input.dtype);
-                    var loss = -input.gather(1, safeTarget.unsqueeze(1)).squeeze(1) * w;
+                    // ignored rows give 0 (not -0), as PyTorch writes them
+                    var loss = where(valid, -input.gather(1, safeTarget.unsqueeze(1)).squeeze(1) * w, zeros_like(w));
                     r = reduction switch
                     {
                         "mean" => loss.sum() / w.sum(),
@@ -79,63 +81,32 @@ public static partial class torch
             }
 
             /// <summary>
-            /// The common case in one pass: contiguous float (N, C) CPU log-probabilities, contiguous int64 (N) class
-            /// indices, no class weights, a mean or sum. Records one NllLossBackward0 node. Null when another case.
+            /// The common case as one kernel: float (N, C) log-probabilities, int64 (N) class indices, no class weights,
+            /// a mean or a sum. Records one NllLossBackward0 node. Null when another case.
             /// </summary>
             private static Tensor? NllFast(Tensor input, Tensor target, long ignoreIndex, bool mean)
             {
                 if (input.dim() != 2 || target.dim() != 1 || target.dtype != int64) return null;
-                if (input._storage is not CpuStorage ist || target._storage is not CpuStorage tst) return null;
                 if (input.dtype != float32 && input.dtype != float64) return null;
-                if (!Tensor.HasContiguousStrides(input._shape, input._strides) || !Tensor.HasContiguousStrides(target._shape, target._strides)) return null;
-                long n = input._shape[0], c = input._shape[1];
-                if (n != target._shape[0] || n > int.MaxValue || c > int.MaxValue) return null;
-                var t = tst.Span<long>().Slice((int)target._offset, (int)n);
-                int count = 0;
-                for (int i = 0; i < t.Length; i++)
-                {
-                    long k = t[i];
-                    if (k == ignoreIndex) continue;
-                    if (k < 0 || k >= c) throw new IndexOutOfRangeException($"Target {k} is out of bounds.");
-                    count++;
-                }
-                double total = 0;
-                int off = (int)input._offset, ci = (int)c;
-                if (input.dtype == float32)
-                {
-                    var x = ist.Span<float>();
-                    for (int i = 0; i < t.Length; i++) if (t[i] != ignoreIndex) total += x[off + i * ci + (int)t[i]];
-                }
-                else
-                {
-                    var x = ist.Span<double>();
-                    for (int i = 0; i < t.Length; i++) if (t[i] != ignoreIndex) total += x[off + i * ci + (int)t[i]];
-                }
-                double denom = mean ? count : 1;
-                var r = Tensor.Empty([], input.dtype);
-                var rs = (CpuStorage)r._storage;
-                if (input.dtype == float32) rs.Span<float>()[(int)r._offset] = (float)(-total / denom);
-                else rs.Span<double>()[(int)r._offset] = -total / denom;
+                if (input.device != target.device) return null;
+                long n = input.size(0), c = input.size(1);
+                if (n != target.size(0) || n > int.MaxValue || c > int.MaxValue || n * c > int.MaxValue) return null;
+                var red = mean ? Backends.LossReduction.Mean : Backends.LossReduction.Sum;
+                var x = Fused.In(input, input.dtype);
+                var t = Fused.In(target, int64);
+                var r = Fused.Out([], input.dtype, input);
+                long count = r.Backend.NllLoss(x, t, ignoreIndex, red, r);
                 if (!Autograd.Recording.Needs(input)) return r;
-                var idx = t.ToArray();
+                double denom = mean ? count : 1;
                 var dtype = input.dtype;
                 // d loss / d input[i, t_i] = -1 / denom for the rows that count, zero elsewhere
                 return Autograd.Recording.Record(r, "NllLossBackward0", [input], g =>
                 {
-                    bool constant = !Autograd.GradMode.IsEnabled || !g.requires_grad;
+                    // the gradient folds into the kernel's scale when it is a plain number (a meta gradient has no value to read)
+                    bool constant = (!Autograd.GradMode.IsEnabled || !g.requires_grad) && !g.is_meta;
                     double scale = -(constant ? g.to(float64).item<double>() : 1.0) / denom;
-                    var m = Tensor.Empty([n, c], dtype);
-                    var ms = (CpuStorage)m._storage;
-                    if (dtype == float32)
-                    {
-                        var a = ms.Span<float>(); a.Clear();
-                        for (int i = 0; i < idx.Length; i++) if (idx[i] != ignoreIndex) a[i * ci + (int)idx[i]] = (float)scale;
-                    }
-                    else
-                    {
-                        var a = ms.Span<double>(); a.Clear();
-                        for (int i = 0; i < idx.Length; i++) if (idx[i] != ignoreIndex) a[i * ci + (int)idx[i]] = scale;
-                    }
+                    var m = Fused.Out([n, c], dtype, input);
+                    m.Backend.NllLossBackward(t, ignoreIndex, scale, m);
                     return [constant ? m : m * g];
                 }, target);
             }
@@ -152,10 +123,11 @@ public static partial class torch
                 int classDim = input.dim() == 1 ? 0 : 1;
                 var logp = log_softmax(input, classDim);
                 long c = input.size(classDim);
-                if (target.dtype.is_floating_point)
+                // class probabilities when the target has the input's shape (PyTorch's rule), class indices otherwise
+                if (target.shape.Equals(input.shape))
                 {
-                    if (!target.shape.Equals(input.shape))
-                        throw new ArgumentException($"Expected target size {input.shape}, got {target.shape}");
+                    if (!target.dtype.is_floating_point)
+                        throw new ArgumentException($"Expected floating point type for target with class probabilities, got {target.dtype.LegacyName}");
                     var t = label_smoothing > 0 ? target * (1 - label_smoothing) + label_smoothing / c : target;
                     var prod = logp * t;
                     if (weight is not null)
@@ -168,7 +140,7 @@ public static partial class torch
                     if (reduction == "mean" && input.numel() == 0) return -(prod.sum() * double.NaN);
                     return reduction switch
                     {
-                        "mean" => input.dim() == 1 ? loss : loss.sum() / (input.numel() / c),
+                        "mean" => input.dim() == 1 ? loss : DivByScalar(loss.sum(), input.numel() / c),
                         "sum" => -prod.sum(),
                         "none" => loss,
                         _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
@@ -196,6 +168,14 @@ public static partial class torch
                 return nll * (1 - label_smoothing) + sr * (label_smoothing / c);
             }
 
+            /// <summary>t / n as PyTorch's C++ losses divide by a count: the Scalar overload's node (DivBackward1).</summary>
+            private static Tensor DivByScalar(Tensor t, long n)
+            {
+                Tensor q;
+                using (no_grad()) q = t / n;
+                return Autograd.Recording.Record(q, "DivBackward1", [t], g => [g / n]);
+            }
+
             private static void SameSize(Tensor input, Tensor target, string name)
             {
                 if (!input.shape.Equals(target.shape))
@@ -206,23 +186,13 @@ public static partial class torch
             public static Tensor mse_loss(Tensor input, Tensor target, string reduction = "mean")
             {
                 SameSize(input, target, "mse_loss");
-                // one node, as PyTorch records it: the gradient 2 (input - target) g, over the element count for a mean
-                return Autograd.Recording.Op("MseLossBackward0", [input, target], () =>
-                {
-                    var d = input - target;
-                    return Reduce(d * d, reduction);
-                }, (go, _) =>
-                {
-                    var d = input - target;
-                    var gx = d * (reduction == "mean" ? go * (2.0 / d.numel()) : go * 2.0);
-                    return [input.requires_grad ? Autograd.Recording.SumToShape(gx, input.shape.ToArray()) : null,
-                            target.requires_grad ? Autograd.Recording.SumToShape(-gx, target.shape.ToArray()) : null];
-                });
+                return PointwiseLoss("MseLossBackward0", Backends.PointwiseLossKind.Mse, input, target, reduction, 0);
             }
 
             public static Tensor l1_loss(Tensor input, Tensor target, string reduction = "mean")
             {
                 SameSize(input, target, "l1_loss");
+                // composite, as PyTorch 2 records it (AbsBackward0, then MeanBackward0 or SumBackward0)
                 return Reduce((input - target).abs(), reduction);
             }
 
@@ -234,41 +204,70 @@ public static partial class torch
             {
                 if (beta < 0) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.");
                 if (beta == 0) return l1_loss(input, target, reduction);
-                return PiecewiseLoss("SmoothL1LossBackward0", input, target, reduction, beta, huber: false);
+                SameSize(input, target, "smooth_l1_loss");
+                return PointwiseLoss("SmoothL1LossBackward0", Backends.PointwiseLossKind.SmoothL1, input, target, reduction, beta);
             }
 
             /// <summary>Huber: 0.5 z² below delta, delta (z - 0.5 delta) above, z = |input - target|.</summary>
             public static Tensor huber_loss(Tensor input, Tensor target, string reduction = "mean", double delta = 1.0)
             {
                 if (!(delta > 0)) throw new ArgumentException("huber_loss does not support non-positive values for delta.");
-                return PiecewiseLoss("HuberLossBackward0", input, target, reduction, delta, huber: true);
+                SameSize(input, target, "huber_loss");
+                return PointwiseLoss("HuberLossBackward0", Backends.PointwiseLossKind.Huber, input, target, reduction, delta);
             }
 
             /// <summary>
-            /// Smooth L1 and Huber as one node each, as PyTorch records them. The backward is the slope of the loss in
-            /// x = input - target, clipped outside the quadratic zone (±1 for smooth L1, ±delta for Huber), so an infinite
-            /// or overflowing difference still gets its finite slope; a NaN difference gets a NaN gradient.
+            /// MSE, smooth L1 and Huber as one node and one kernel each, as PyTorch records them; a target of another
+            /// shape is broadcast first (each gradient is summed back to its operand's shape). The backward is the slope
+            /// of the loss in x = input - target, clipped outside the quadratic zone for smooth L1 and Huber, so an
+            /// infinite or overflowing difference still gets its finite slope; a NaN difference gets a NaN gradient.
             /// </summary>
-            private static Tensor PiecewiseLoss(string node, Tensor input, Tensor target, string reduction, double limit, bool huber)
+            private static Tensor PointwiseLoss(string node, Backends.PointwiseLossKind kind, Tensor input, Tensor target, string reduction, double param)
             {
-                SameSize(input, target, node);
-                return Autograd.Recording.Op(node, [input, target], () =>
+                var red = Fused.Reduction(reduction);
+                var outType = promote_types(input.dtype, target.dtype);
+                if (!outType.is_floating_point)
+                    throw new NotSupportedException($"\"{KernelName(kind)}\" not implemented for '{outType.LegacyName}'");
+                var dt = Fused.ComputeType(outType);
+                var shape = Shape.Broadcast(input, target);
+                var x = Fused.Expanded(input, shape, dt);
+                var t = Fused.Expanded(target, shape, dt);
+                var r = Fused.Out(Fused.ResultShape(red, shape), dt, input);
+                r.Backend.PointwiseLoss(kind, x, t, param, red, r);
+                r = Fused.As(r, outType);
+                return Autograd.Recording.Record(r, node, [input, target], go =>
                 {
-                    var z = (input - target).abs();
-                    var loss = huber
-                        ? where(z.lt(limit), z * 0.5 * z, (z - 0.5 * limit) * limit)
-                        : where(z.lt(limit), z * 0.5 * z / limit, z - 0.5 * limit);
-                    return Reduce(loss, reduction);
-                }, (g, _) =>
-                {
-                    // the slope x / beta (Huber: x) clamped to ±1 (Huber: ±delta); clamp keeps NaN
-                    var x = input - target;
-                    var slope = huber ? x.clamp(-limit, limit) : (x / limit).clamp(-1, 1);
-                    var gx = slope * (reduction == "mean" ? g / x.numel() : g);
-                    return [input.requires_grad ? Autograd.Recording.SumToShape(gx, input.shape.ToArray()) : null,
-                            target.requires_grad ? Autograd.Recording.SumToShape(-gx, target.shape.ToArray()) : null];
-                });
+                    Tensor gx;
+                    if (Fused.Differentiable)
+                    {
+                        // a formula of differentiable ops, for gradients of gradients
+                        var d = input - target;
+                        var slope = kind switch
+                        {
+                            Backends.PointwiseLossKind.Mse => d * 2.0,
+                            Backends.PointwiseLossKind.SmoothL1 => (d / param).clamp(-1, 1),
+                            _ => d.clamp(-param, param),
+                        };
+                        gx = slope * (red == Backends.LossReduction.Mean ? go / (double)Shape.Numel(shape) : go);
+                    }
+                    else
+                    {
+                        var g = Fused.In(go, dt);
+                        gx = Fused.Out(shape, dt, input);
+                        gx.Backend.PointwiseLossBackward(kind, g, x, t, param, red, gx);
+                        gx = Fused.As(gx, outType);
+                    }
+                    return [input.requires_grad ? Autograd.Recording.SumToShape(gx, input.shape.ToArray()).to(input.dtype) : null,
+                            target.requires_grad ? Autograd.Recording.SumToShape(-gx, target.shape.ToArray()).to(target.dtype) : null];
+                }, input, target);
             }
+
+            private static string KernelName(Backends.PointwiseLossKind kind) => kind switch
+            {
+                Backends.PointwiseLossKind.Mse => "mse_cpu",
+                Backends.PointwiseLossKind.SmoothL1 => "smooth_l1_cpu",
+                _ => "huber_cpu",
+            };
 
             /// <summary>Binary cross entropy of probabilities; logs are clamped at -100 as PyTorch.</summary>
             public static Tensor binary_cross_entropy(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean")
@@ -282,31 +281,44 @@ public static partial class torch
                     throw new ArgumentException($"Found dtype {target.dtype.LegacyName} but expected {input.dtype.LegacyName}");
                 if (!input.dtype.is_floating_point)
                     throw new NotSupportedException($"\"binary_cross_entropy\" not implemented for '{input.dtype.LegacyName}'");
-                // NaN is outside [0, 1] too
-                using (no_grad())
-                    if (logical_not(logical_and(input.ge(0), input.le(1))).any().item<bool>())
-                        throw new ArgumentException("all elements of input should be between 0 and 1");
-                Tensor loss;
-                using (no_grad())
-                {
-                    var logp = input.log().clamp_min(-100);
-                    var log1mp = (1 - input).log().clamp_min(-100);
-                    loss = -(target * logp + (1 - target) * log1mp);
-                    if (weight is not null) loss = loss * weight;
-                    loss = Reduce(loss, reduction);
-                }
+                var red = Fused.Reduction(reduction);
+                var dt = Fused.ComputeType(input.dtype);
+                var shape = input.shape.ToArray();
+                var x = Fused.In(input, dt);
+                var t = Fused.In(target, dt);
+                var w = weight is null ? null : Fused.Expanded(weight, shape, dt);
+                var r = Fused.Out(Fused.ResultShape(red, shape), dt, input);
+                r.Backend.BinaryCrossEntropy(x, t, w, red, r);
+                r = Fused.As(r, input.dtype);
                 // one node with the reduction inside, as PyTorch records it. Its gradients: (x - t) / max(x (1 - x), 1e-12)
                 // for the input, log(1 - x) - log(x) for the target, over the element count for a mean
-                var w = weight;
                 long count = input.numel();
-                return Autograd.Recording.Record(loss, "BinaryCrossEntropyBackward0", [input, target], go =>
+                return Autograd.Recording.Record(r, "BinaryCrossEntropyBackward0", [input, target], go =>
                 {
-                    var g = reduction == "mean" ? go / count : go;
-                    var gi = input.requires_grad ? g * (input - target) / ((1 - input) * input).clamp_min(1e-12) : null;
-                    var gt = target.requires_grad ? g * ((1 - input).log().clamp_min(-100) - input.log().clamp_min(-100)) : null;
-                    if (w is not null) { if (gi is not null) gi = gi * w; if (gt is not null) gt = gt * w; }
-                    return [gi is null ? null : Autograd.Recording.SumToShape(gi, input.shape.ToArray()),
-                            gt is null ? null : Autograd.Recording.SumToShape(gt, target.shape.ToArray())];
+                    Tensor? gi = null;
+                    if (input.requires_grad)
+                    {
+                        if (Fused.Differentiable)
+                        {
+                            var g = red == Backends.LossReduction.Mean ? go / count : go;
+                            gi = g * (input - target) / ((1 - input) * input).clamp_min(1e-12);
+                            if (weight is not null) gi = gi * weight;
+                        }
+                        else
+                        {
+                            gi = Fused.Out(shape, dt, input);
+                            gi.Backend.BinaryCrossEntropyBackward(Fused.In(go, dt), x, t, w, red, gi);
+                            gi = Fused.As(gi, input.dtype);
+                        }
+                    }
+                    Tensor? gt = null;
+                    if (target.requires_grad)
+                    {
+                        var g = red == Backends.LossReduction.Mean ? go / count : go;
+                        gt = g * ((1 - input).log().clamp_min(-100) - input.log().clamp_min(-100));
+                        if (weight is not null) gt = gt * weight;
+                    }
+                    return [gi, gt];
                 }, input, target);
             }
 
@@ -315,13 +327,56 @@ public static partial class torch
             {
                 if (!input.shape.Equals(target.shape))
                     throw new ArgumentException($"Target size ({target.shape}) must be the same as input size ({input.shape})");
-                // (1 - t) x + (1 + (pw - 1) t) * log(1 + exp(-x)), with log(1 + exp(-x)) = softplus(-x)
-                var sp = torch.softplus(-input);
-                Tensor loss = pos_weight is null
-                    ? (1 - target) * input + sp
-                    : (1 - target) * input + (1 + (pos_weight - 1) * target) * sp;
-                if (weight is not null) loss = loss * weight;
-                return Reduce(loss, reduction);
+                if (weight is not null && Autograd.Recording.Needs(weight))
+                    throw new InvalidOperationException("The function 'binary_cross_entropy_with_logits' is not differentiable with respect to argument 'weight'. This input cannot have requires_grad True.");
+                if (pos_weight is not null && Autograd.Recording.Needs(pos_weight))
+                    throw new InvalidOperationException("The function 'binary_cross_entropy_with_logits' is not differentiable with respect to argument 'pos_weight'. This input cannot have requires_grad True.");
+                var red = Fused.Reduction(reduction);
+                var outType = promote_types(input.dtype, target.dtype);
+                if (!outType.is_floating_point)
+                    throw new NotSupportedException($"\"binary_cross_entropy_with_logits\" not implemented for '{outType.LegacyName}'");
+                var dt = Fused.ComputeType(outType);
+                var shape = input.shape.ToArray();
+                var x = Fused.In(input, dt);
+                var t = Fused.In(target, dt);
+                var w = weight is null ? null : Fused.Expanded(weight, shape, dt);
+                var pw = pos_weight is null ? null : Fused.Expanded(pos_weight, shape, dt);
+                var r = Fused.Out(Fused.ResultShape(red, shape), dt, input);
+                r.Backend.BinaryCrossEntropyWithLogits(x, t, w, pw, red, r);
+                r = Fused.As(r, outType);
+                long count = input.numel();
+                return Autograd.Recording.Record(r, "BinaryCrossEntropyWithLogitsBackward0", [input, target], go =>
+                {
+                    var grads = new Tensor?[2];
+                    var g = red == Backends.LossReduction.Mean ? go / count : go;
+                    if (input.requires_grad)
+                    {
+                        Tensor gi;
+                        if (Fused.Differentiable)
+                        {
+                            // d/dx = (1 + (pw - 1) t) sigmoid(x) - pw t
+                            gi = pos_weight is null
+                                ? (input.sigmoid() - target) * g
+                                : ((pos_weight * target + 1 - target) * input.sigmoid() - pos_weight * target) * g;
+                            if (weight is not null) gi = gi * weight;
+                        }
+                        else
+                        {
+                            gi = Fused.Out(shape, dt, input);
+                            gi.Backend.BinaryCrossEntropyWithLogitsBackward(Fused.In(go, dt), x, t, w, pw, red, gi);
+                            gi = Fused.As(gi, outType);
+                        }
+                        grads[0] = Autograd.Recording.SumToShape(gi, shape).to(input.dtype);
+                    }
+                    if (target.requires_grad)
+                    {
+                        // d/dt = -x + (pw - 1) log(1 + exp(-x))
+                        var gt = pos_weight is null ? -input * g : (-input + (pos_weight - 1) * torch.softplus(-input)) * g;
+                        if (weight is not null) gt = gt * weight;
+                        grads[1] = Autograd.Recording.SumToShape(gt, target.shape.ToArray()).to(target.dtype);
+                    }
+                    return grads;
+                }, input, target);
             }
 
             /// <summary>KL divergence with input as log-probabilities ("batchmean" divides by the batch size).</summary>

@@ -20,7 +20,10 @@ namespace Flint
             }
             int d = Shape.WrapDim(dim, input.ndim);
             long size = input._shape[d];
-            var idx = AdvancedIndexing.Normalize(AdvancedIndexing.OneDim(index).reshape(-1), size, d, x => $"INDICES element is out of DATA bounds, id={x} axis_dim={size}", runtimeError: true, wrap: false);
+            // PyTorch's kernel along dim 1 of a tensor with more dims reports the bad index; every other case does not
+            bool dim1 = d == 1 && input.ndim > 1;
+            var idx = AdvancedIndexing.Normalize(AdvancedIndexing.OneDim(index).reshape(-1), size, d,
+                dim1 ? x => $"INDICES element is out of DATA bounds, id={x} axis_dim={size}" : _ => "index out of range in self", runtimeError: dim1, wrap: false);
             var shape = (long[])input._shape.Clone(); shape[d] = idx.numel();
             var dst = Tensor.Empty(shape, input.dtype, input.device);
             if (dst.numel() > 0)

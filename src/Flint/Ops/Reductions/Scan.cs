@@ -36,7 +36,7 @@ namespace Flint.Ops.Kernels
         public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
         {
             int dim = dims[0];
-            return Recording.Record(y, "CumprodBackward0", [x], g => [(CumSumOp.ReverseCumsum(g * y, dim) / x).to(x.dtype)], x, y);
+            return Recording.Record(y, "CumprodBackward0", [x], g => [CumprodGradient.Of(g, x, dim, y).to(x.dtype)], x, y);
         });
         public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
         {

@@ -1,0 +1,258 @@
+using System.Numerics;
+
+namespace Flint.Backends.Cpu;
+
+// Batch, layer and group normalization with their backward passes. Statistics (mean, biased variance) and the
+// gradient sums accumulate in double; values are written in the tensor's dtype. Each normalizes groups of
+// elements and applies a per-channel (batch, group) or per-column (layer) affine map, so the three share the two
+// loops below: a group's statistics, and a group's input gradient from the sums of g·w and g·w·x̂.
+internal sealed partial class CpuBackend
+{
+    /// <summary>Mean and biased variance of the elements at base + i·run·stride + j for j &lt; run (two passes, stable).</summary>
+    private static (double mean, double var) Moments<T>(ReadOnlySpan<T> x, long start, long blocks, long run, long stride) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        for (long b = 0; b < blocks; b++)
+        {
+            var r = x.Slice((int)(start + b * stride), (int)run);
+            foreach (var v in r) sum += double.CreateTruncating(v);
+        }
+        long count = blocks * run;
+        double mean = sum / count, sq = 0;
+        for (long b = 0; b < blocks; b++)
+        {
+            var r = x.Slice((int)(start + b * stride), (int)run);
+            foreach (var v in r) { double d = double.CreateTruncating(v) - mean; sq += d * d; }
+        }
+        return (mean, sq / count);
+    }
+
+    private static double[]? Doubles<T>(Tensor? t) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (t is null) return null;
+        var s = Flat<T>(t);
+        var d = new double[s.Length];
+        for (int i = 0; i < s.Length; i++) d[i] = double.CreateTruncating(s[i]);
+        return d;
+    }
+
+    private static void Store<T>(Tensor? t, double[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (t is null) return;
+        var s = Flat<T>(t);
+        for (int i = 0; i < s.Length; i++) s[i] = T.CreateTruncating(values[i]);
+    }
+
+    // ---------------- batch norm: input (N, C, S), statistics per channel over N·S ----------------
+
+    public void BatchNorm(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, bool training,
+        double momentum, double eps, Tensor output, Tensor saveMean, Tensor saveInvstd) =>
+        FloatKernel(input.dtype, "batch_norm",
+            () => BatchNormT<float>(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd),
+            () => BatchNormT<double>(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd));
+
+    private static void BatchNormT<T>(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, bool training,
+        double momentum, double eps, Tensor output, Tensor saveMean, Tensor saveInvstd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long n = input._shape[0], c = input._shape[1], s = input.numel() / Math.Max(1, n * c);
+        ReadOnlySpan<T> x = Flat<T>(input);
+        var y = Flat<T>(output);
+        double[]? w = Doubles<T>(weight), b = Doubles<T>(bias), rm = Doubles<T>(runningMean), rv = Doubles<T>(runningVar);
+        var mean = new double[c]; var invstd = new double[c];
+        for (long ch = 0; ch < c; ch++)
+        {
+            if (training)
+            {
+                var (m, v) = Moments(x, ch * s, n, s, c * s);
+                mean[ch] = m; invstd[ch] = 1 / Math.Sqrt(v + eps);
+                long count = n * s;
+                if (rm is not null) rm[ch] = momentum * m + (1 - momentum) * rm[ch];
+                if (rv is not null) rv[ch] = momentum * v * count / (count - 1) + (1 - momentum) * rv[ch];
+            }
+            else { mean[ch] = rm![ch]; invstd[ch] = 1 / Math.Sqrt(rv![ch] + eps); }
+            double scale = invstd[ch] * (w?[ch] ?? 1), shift = (b?[ch] ?? 0) - mean[ch] * scale;
+            for (long i = 0; i < n; i++)
+            {
+                int at = (int)(i * c * s + ch * s);
+                for (int j = 0; j < s; j++) y[at + j] = T.CreateTruncating(double.CreateTruncating(x[at + j]) * scale + shift);
+            }
+        }
+        if (training) { Store<T>(runningMean, rm!); Store<T>(runningVar, rv!); }
+        Store<T>(saveMean, mean); Store<T>(saveInvstd, invstd);
+    }
+
+    public void BatchNormBackward(Tensor grad, Tensor input, Tensor? weight, Tensor saveMean, Tensor saveInvstd, bool training,
+        Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) =>
+        FloatKernel(input.dtype, "batch_norm_backward",
+            () => BatchNormBackwardT<float>(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias),
+            () => BatchNormBackwardT<double>(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias));
+
+    private static void BatchNormBackwardT<T>(Tensor grad, Tensor input, Tensor? weight, Tensor saveMean, Tensor saveInvstd, bool training,
+        Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long n = input._shape[0], c = input._shape[1], s = input.numel() / Math.Max(1, n * c);
+        ReadOnlySpan<T> x = Flat<T>(input), g = Flat<T>(grad);
+        double[]? w = Doubles<T>(weight);
+        double[] mean = Doubles<T>(saveMean)!, invstd = Doubles<T>(saveInvstd)!;
+        var gw = new double[c]; var gb = new double[c];
+        var gx = gradInput is null ? default : Flat<T>(gradInput);
+        long count = n * s;
+        for (long ch = 0; ch < c; ch++)
+        {
+            double sg = 0, sgx = 0;
+            for (long i = 0; i < n; i++)
+            {
+                int at = (int)(i * c * s + ch * s);
+                for (int j = 0; j < s; j++)
+                {
+                    double gv = double.CreateTruncating(g[at + j]);
+                    sg += gv; sgx += gv * (double.CreateTruncating(x[at + j]) - mean[ch]) * invstd[ch];
+                }
+            }
+            gb[ch] = sg; gw[ch] = sgx;
+            if (gradInput is null) continue;
+            double wc = w?[ch] ?? 1, k = wc * invstd[ch];
+            for (long i = 0; i < n; i++)
+            {
+                int at = (int)(i * c * s + ch * s);
+                for (int j = 0; j < s; j++)
+                {
+                    double gv = double.CreateTruncating(g[at + j]);
+                    if (!training) { gx[at + j] = T.CreateTruncating(gv * k); continue; }
+                    double xh = (double.CreateTruncating(x[at + j]) - mean[ch]) * invstd[ch];
+                    gx[at + j] = T.CreateTruncating(k * (gv - sg / count - xh * sgx / count));
+                }
+            }
+        }
+        Store<T>(gradWeight, gw); Store<T>(gradBias, gb);
+    }
+
+    // ---------------- layer norm: input (M, K), statistics per row ----------------
+
+    public void LayerNorm(Tensor input, Tensor? weight, Tensor? bias, double eps, Tensor output, Tensor mean, Tensor rstd) =>
+        FloatKernel(input.dtype, "layer_norm",
+            () => GroupedNormT<float>(input, 1, input._shape[0], input._shape[1], weight, bias, perColumn: true, eps, output, mean, rstd),
+            () => GroupedNormT<double>(input, 1, input._shape[0], input._shape[1], weight, bias, perColumn: true, eps, output, mean, rstd));
+
+    public void LayerNormBackward(Tensor grad, Tensor input, Tensor? weight, Tensor mean, Tensor rstd,
+        Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) =>
+        FloatKernel(input.dtype, "layer_norm_backward",
+            () => GroupedNormBackwardT<float>(grad, input, 1, input._shape[0], input._shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias),
+            () => GroupedNormBackwardT<double>(grad, input, 1, input._shape[0], input._shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias));
+
+    // ---------------- group norm: input (N, C, S), statistics per (sample, group) ----------------
+
+    public void GroupNorm(Tensor input, long groups, Tensor? weight, Tensor? bias, double eps, Tensor output, Tensor mean, Tensor rstd) =>
+        FloatKernel(input.dtype, "group_norm",
+            () => GroupedNormT<float>(input, input._shape[1] / groups, input._shape[0] * groups, input._shape[1], weight, bias, perColumn: false, eps, output, mean, rstd),
+            () => GroupedNormT<double>(input, input._shape[1] / groups, input._shape[0] * groups, input._shape[1], weight, bias, perColumn: false, eps, output, mean, rstd));
+
+    public void GroupNormBackward(Tensor grad, Tensor input, long groups, Tensor? weight, Tensor mean, Tensor rstd,
+        Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) =>
+        FloatKernel(input.dtype, "group_norm_backward",
+            () => GroupedNormBackwardT<float>(grad, input, input._shape[1] / groups, input._shape[0] * groups, input._shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias),
+            () => GroupedNormBackwardT<double>(grad, input, input._shape[1] / groups, input._shape[0] * groups, input._shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias));
+
+    /// <summary>
+    /// Normalizes <paramref name="rows"/> consecutive groups of the flat input. Layer norm (perColumn): each group
+    /// is one row of <paramref name="channels"/> elements (a 2-D input) and the affine index is the column. Group
+    /// norm: each group is <paramref name="channelsPerGroup"/> of the <paramref name="channels"/> channels of S
+    /// elements each, and the affine index is the channel.
+    /// </summary>
+    private static void GroupedNormT<T>(Tensor input, long channelsPerGroup, long rows, long channels, Tensor? weight, Tensor? bias, bool perColumn,
+        double eps, Tensor output, Tensor mean, Tensor rstd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> x = Flat<T>(input);
+        var y = Flat<T>(output);
+        long size = rows == 0 ? 0 : x.Length / rows;
+        long s = perColumn ? 1 : size / Math.Max(1, channelsPerGroup);
+        long c = channels;
+        double[]? w = Doubles<T>(weight), b = Doubles<T>(bias);
+        var mu = new double[rows]; var rs = new double[rows];
+        for (long r = 0; r < rows; r++)
+        {
+            var (m, v) = Moments(x, r * size, 1, size, size);
+            mu[r] = m; rs[r] = 1 / Math.Sqrt(v + eps);
+            for (long j = 0; j < size; j++)
+            {
+                long ch = perColumn ? j : (r * channelsPerGroup + j / s) % c;
+                int at = (int)(r * size + j);
+                double v0 = (double.CreateTruncating(x[at]) - m) * rs[r];
+                y[at] = T.CreateTruncating(v0 * (w?[ch] ?? 1) + (b?[ch] ?? 0));
+            }
+        }
+        Store<T>(mean, mu); Store<T>(rstd, rs);
+    }
+
+    private static void GroupedNormBackwardT<T>(Tensor grad, Tensor input, long channelsPerGroup, long rows, long channels, Tensor? weight, bool perColumn,
+        Tensor mean, Tensor rstd, Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> x = Flat<T>(input), g = Flat<T>(grad);
+        long size = rows == 0 ? 0 : x.Length / rows;
+        long s = perColumn ? 1 : size / Math.Max(1, channelsPerGroup);
+        long c = channels;
+        double[]? w = Doubles<T>(weight);
+        double[] mu = Doubles<T>(mean)!, rs = Doubles<T>(rstd)!;
+        var gw = new double[c]; var gb = new double[c];
+        var gx = gradInput is null ? default : Flat<T>(gradInput);
+        for (long r = 0; r < rows; r++)
+        {
+            double sgw = 0, sgwx = 0;
+            for (long j = 0; j < size; j++)
+            {
+                long ch = perColumn ? j : (r * channelsPerGroup + j / s) % c;
+                int at = (int)(r * size + j);
+                double gv = double.CreateTruncating(g[at]), xh = (double.CreateTruncating(x[at]) - mu[r]) * rs[r];
+                gw[ch] += gv * xh; gb[ch] += gv;
+                double gy = gv * (w?[ch] ?? 1);
+                sgw += gy; sgwx += gy * xh;
+            }
+            if (gradInput is null) continue;
+            for (long j = 0; j < size; j++)
+            {
+                long ch = perColumn ? j : (r * channelsPerGroup + j / s) % c;
+                int at = (int)(r * size + j);
+                double gy = double.CreateTruncating(g[at]) * (w?[ch] ?? 1), xh = (double.CreateTruncating(x[at]) - mu[r]) * rs[r];
+                gx[at] = T.CreateTruncating(rs[r] * (gy - sgw / size - xh * sgwx / size));
+            }
+        }
+        Store<T>(gradWeight, gw); Store<T>(gradBias, gb);
+    }
+
+    // ---------------- embedding ----------------
+
+    public void Embedding(Tensor weight, Tensor indices, Tensor result) =>
+        FloatKernel(weight.dtype, "embedding",
+            () => EmbeddingT<float>(weight, indices, result), () => EmbeddingT<double>(weight, indices, result));
+
+    private static void EmbeddingT<T>(Tensor weight, Tensor indices, Tensor result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<long> idx = Flat<long>(indices);
+        long v = weight._shape[0];
+        int d = (int)weight._shape[1];
+        foreach (var k in idx) if (k < 0 || k >= v) throw new IndexOutOfRangeException("index out of range in self");
+        ReadOnlySpan<T> w = Flat<T>(weight);
+        var y = Flat<T>(result);
+        for (int i = 0; i < idx.Length; i++) w.Slice((int)idx[i] * d, d).CopyTo(y.Slice(i * d, d));
+    }
+
+    public void EmbeddingBackward(Tensor grad, Tensor indices, long paddingIdx, Tensor gradWeight) =>
+        FloatKernel(grad.dtype, "embedding_backward",
+            () => EmbeddingBackwardT<float>(grad, indices, paddingIdx, gradWeight), () => EmbeddingBackwardT<double>(grad, indices, paddingIdx, gradWeight));
+
+    private static void EmbeddingBackwardT<T>(Tensor grad, Tensor indices, long paddingIdx, Tensor gradWeight) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<long> idx = Flat<long>(indices);
+        int d = (int)gradWeight._shape[1];
+        ReadOnlySpan<T> g = Flat<T>(grad);
+        var gw = Flat<T>(gradWeight);
+        gw.Clear();
+        for (int i = 0; i < idx.Length; i++)
+        {
+            if (idx[i] == paddingIdx) continue;
+            var dst = gw.Slice((int)idx[i] * d, d);
+            var src = g.Slice(i * d, d);
+            for (int j = 0; j < d; j++) dst[j] += src[j];
+        }
+    }
+}

@@ -5,16 +5,16 @@ public partial class Tensor
     /// <summary>Every element in row-major order, converted to double (int64 beyond 2^53 loses precision).</summary>
     internal double[] ToDoubleArray()
     {
-        var t = Empty(_shape, DType.Float64);
+        var t = Empty(_shape, DType.Float64, Device.CPU);
         t.Backend.Copy(t, this);
-        return t.Cpu.Array<double>();
+        return Backends.HostMemory.Array<double>(t._storage);
     }
 
     /// <summary>Every element in row-major order, converted to long (floats truncated).</summary>
     internal long[] ToLongArray()
     {
-        var t = Empty(_shape, DType.Int64);
+        var t = Empty(_shape, DType.Int64, Device.CPU);
         t.Backend.Copy(t, this);
-        return t.Cpu.Array<long>();
+        return Backends.HostMemory.Array<long>(t._storage);
     }
 }

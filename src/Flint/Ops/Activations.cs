@@ -19,6 +19,7 @@ namespace Flint.Ops.Kernels
     internal struct GeluOp : IFloatUnary
     {
         public static string Name => "gelu";
+        public static Backends.KernelId Kernel => Backends.KernelId.Gelu;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             double d = double.CreateTruncating(x);
@@ -29,6 +30,7 @@ namespace Flint.Ops.Kernels
     internal struct GeluTanhOp : IFloatUnary
     {
         public static string Name => "gelu_tanh";
+        public static Backends.KernelId Kernel => Backends.KernelId.GeluTanh;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             double d = double.CreateTruncating(x);

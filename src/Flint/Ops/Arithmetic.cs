@@ -8,6 +8,7 @@ namespace Flint.Ops.Kernels
     internal struct AddOp : INumericBinary
     {
         public static string Name => "add";
+        public static Backends.KernelId Kernel => Backends.KernelId.Add;
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Add(a, b, y); return true; }
     }
@@ -15,6 +16,7 @@ namespace Flint.Ops.Kernels
     internal struct SubOp : INumericBinary
     {
         public static string Name => "sub";
+        public static Backends.KernelId Kernel => Backends.KernelId.Sub;
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Subtract(a, b, y); return true; }
     }
@@ -22,6 +24,7 @@ namespace Flint.Ops.Kernels
     internal struct MulOp : INumericBinary
     {
         public static string Name => "mul";
+        public static Backends.KernelId Kernel => Backends.KernelId.Mul;
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Multiply(a, b, y); return true; }
     }
@@ -29,6 +32,7 @@ namespace Flint.Ops.Kernels
     internal struct DivOp : IFloatBinary
     {
         public static string Name => "div";
+        public static Backends.KernelId Kernel => Backends.KernelId.Div;
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(a, b, y); return true; }
     }
@@ -129,7 +133,7 @@ namespace Flint
             if (result.IsBool)
             {
                 // bool + bool is logical or; alpha false drops other (its shape still broadcasts)
-                var b = alpha is { } a0 && !a0.AsBool ? logical_and(other, Scalars.Full(false, DType.Bool)) : other;
+                var b = alpha is { } a0 && !a0.AsBool ? logical_and(other, Scalars.Full(false, DType.Bool, other.device)) : other;
                 return inPlace ? logical_or_(input, b) : logical_or(input, b, @out);
             }
             Tensor? bPrepared = null;
@@ -156,7 +160,7 @@ namespace Flint
                 else
                 {
                     bPrepared = Tensor.Empty(bc._shape, compute, bc.device);
-                    bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute), bPrepared);
+                    bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute, bc.device), bPrepared);
                 }
             }
             return isSub

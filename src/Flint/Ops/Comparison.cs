@@ -111,7 +111,7 @@ namespace Flint
         internal bool AnyTrue()
         {
             var c = @bool().contiguous();
-            return Array.IndexOf(c.Cpu.Array<bool>(), true, (int)c._offset, (int)c.numel()) >= 0;
+            return Array.IndexOf(Backends.HostMemory.Array<bool>(c._storage), true, (int)c._offset, (int)c.numel()) >= 0;
         }
     }
 }

@@ -155,12 +155,14 @@ namespace Flint.Ops.Kernels
     internal struct ErfOp : IFloatUnary
     {
         public static string Name => "erf";
+        public static Backends.KernelId Kernel => Backends.KernelId.Erf;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erf(double.CreateTruncating(x)));
     }
 
     internal struct ErfcOp : IFloatUnary
     {
         public static string Name => "erfc";
+        public static Backends.KernelId Kernel => Backends.KernelId.Erfc;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erfc(double.CreateTruncating(x)));
     }
 

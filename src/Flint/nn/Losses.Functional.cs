@@ -84,12 +84,12 @@ public static partial class torch
             private static Tensor? NllFast(Tensor input, Tensor target, long ignoreIndex, bool mean)
             {
                 if (input.dim() != 2 || target.dim() != 1 || target.dtype != int64) return null;
-                if (input._storage is not CpuStorage ist || target._storage is not CpuStorage tst) return null;
+                if (!Backends.HostMemory.IsHost(input._storage) || !Backends.HostMemory.IsHost(target._storage)) return null;
                 if (input.dtype != float32 && input.dtype != float64) return null;
                 if (!Tensor.HasContiguousStrides(input._shape, input._strides) || !Tensor.HasContiguousStrides(target._shape, target._strides)) return null;
                 long n = input._shape[0], c = input._shape[1];
                 if (n != target._shape[0] || n > int.MaxValue || c > int.MaxValue) return null;
-                var t = tst.Span<long>().Slice((int)target._offset, (int)n);
+                var t = Backends.HostMemory.Span<long>(target._storage).Slice((int)target._offset, (int)n);
                 int count = 0;
                 for (int i = 0; i < t.Length; i++)
                 {
@@ -102,19 +102,19 @@ public static partial class torch
                 int off = (int)input._offset, ci = (int)c;
                 if (input.dtype == float32)
                 {
-                    var x = ist.Span<float>();
+                    var x = Backends.HostMemory.Span<float>(input._storage);
                     for (int i = 0; i < t.Length; i++) if (t[i] != ignoreIndex) total += x[off + i * ci + (int)t[i]];
                 }
                 else
                 {
-                    var x = ist.Span<double>();
+                    var x = Backends.HostMemory.Span<double>(input._storage);
                     for (int i = 0; i < t.Length; i++) if (t[i] != ignoreIndex) total += x[off + i * ci + (int)t[i]];
                 }
                 double denom = mean ? count : 1;
-                var r = Tensor.Empty([], input.dtype);
-                var rs = (CpuStorage)r._storage;
-                if (input.dtype == float32) rs.Span<float>()[(int)r._offset] = (float)(-total / denom);
-                else rs.Span<double>()[(int)r._offset] = -total / denom;
+                var r = Tensor.Empty([], input.dtype, input.device);
+                var rs = r._storage;
+                if (input.dtype == float32) Backends.HostMemory.Span<float>(rs)[(int)r._offset] = (float)(-total / denom);
+                else Backends.HostMemory.Span<double>(rs)[(int)r._offset] = -total / denom;
                 if (!Autograd.Recording.Needs(input)) return r;
                 var idx = t.ToArray();
                 var dtype = input.dtype;
@@ -123,16 +123,16 @@ public static partial class torch
                 {
                     bool constant = !Autograd.GradMode.IsEnabled || !g.requires_grad;
                     double scale = -(constant ? g.to(float64).item<double>() : 1.0) / denom;
-                    var m = Tensor.Empty([n, c], dtype);
-                    var ms = (CpuStorage)m._storage;
+                    var m = Tensor.Empty([n, c], dtype, Device.CPU);
+                    var ms = m._storage;
                     if (dtype == float32)
                     {
-                        var a = ms.Span<float>(); a.Clear();
+                        var a = Backends.HostMemory.Span<float>(ms); a.Clear();
                         for (int i = 0; i < idx.Length; i++) if (idx[i] != ignoreIndex) a[i * ci + (int)idx[i]] = (float)scale;
                     }
                     else
                     {
-                        var a = ms.Span<double>(); a.Clear();
+                        var a = Backends.HostMemory.Span<double>(ms); a.Clear();
                         for (int i = 0; i < idx.Length; i++) if (idx[i] != ignoreIndex) a[i * ci + (int)idx[i]] = scale;
                     }
                     return [constant ? m : m * g];

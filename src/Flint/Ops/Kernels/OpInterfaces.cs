@@ -5,53 +5,59 @@ namespace Flint.Ops.Kernels;
 // Elementwise ops are structs implementing one of these interfaces. The scalar function is the definition;
 // the optional span function is a vectorized fast path for contiguous data (return false to decline).
 
-internal interface IFloatUnary
+public interface IFloatUnary
 {
     static abstract string Name { get; }
+    /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
+    static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
     static abstract T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
     static virtual bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
 }
 
-internal interface INumericUnary
+public interface INumericUnary
 {
     static abstract string Name { get; }
     static abstract T Apply<T>(T x) where T : unmanaged, INumber<T>;
     static virtual bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> => false;
 }
 
-internal interface INumericBinary
+public interface INumericBinary
 {
     static abstract string Name { get; }
+    /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
+    static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
     static abstract T Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
     static virtual bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> => false;
 }
 
-internal interface IFloatBinary
+public interface IFloatBinary
 {
     static abstract string Name { get; }
+    /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
+    static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
     static abstract T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
     static virtual bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
 }
 
-internal interface IIntegerBinary
+public interface IIntegerBinary
 {
     static abstract string Name { get; }
     static abstract T Apply<T>(T a, T b) where T : unmanaged, IBinaryInteger<T>;
 }
 
-internal interface ICompareOp
+public interface ICompareOp
 {
     static abstract string Name { get; }
     static abstract bool Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
 }
 
-internal interface IFloatPredicate
+public interface IFloatPredicate
 {
     static abstract string Name { get; }
     static abstract bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
-internal interface IFloatTernary
+public interface IFloatTernary
 {
     static abstract string Name { get; }
     static abstract T Apply<T>(T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T>;

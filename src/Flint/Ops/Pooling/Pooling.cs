@@ -87,8 +87,8 @@ namespace Flint.Ops.Pooling
             {
                 var xp = Planes(x);
                 long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype);
-                var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64);
+                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
+                var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64, xp.device);
                 if (p > 0 && g.OutPlane > 0) yp.Backend.MaxPool2d(xp, yp, ip, g);
                 var shape = OutShape(x, g.OH, g.OW);
                 y = Back(yp, shape, x.dtype);
@@ -111,7 +111,7 @@ namespace Flint.Ops.Pooling
                 long l = gy._shape[^1] * gy._shape[^2], plane = xShape[^1] * xShape[^2];
                 long p = l == 0 ? Shape.Numel(xShape) / Math.Max(1, plane) : gy.numel() / l;
                 // an empty output sends no gradient: the input's is all zeros
-                var gp = l == 0 ? Tensor.Zeros([p, plane], ct) : Tensor.Empty([p, plane], ct);
+                var gp = l == 0 ? Tensor.Zeros([p, plane], ct, gy.device) : Tensor.Empty([p, plane], ct, gy.device);
                 if (p > 0 && plane > 0 && l > 0)
                     gp.Backend.MaxPoolBackward(View(gyc, [p, l], [l, 1]), View(ic, [p, l], [l, 1]), gp);
                 gx = Back(gp, xShape, gy.dtype);
@@ -133,7 +133,7 @@ namespace Flint.Ops.Pooling
             {
                 var xp = Planes(x);
                 long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype);
+                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
                 if (p > 0) yp.Backend.AvgPool2d(xp, yp, g, countIncludePad, divisor);
                 y = Back(yp, OutShape(x, g.OH, g.OW), x.dtype);
             }
@@ -148,7 +148,7 @@ namespace Flint.Ops.Pooling
             {
                 var gp = Planes(gy);
                 long p = gp._shape[0];
-                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype);
+                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype, gp.device);
                 if (p > 0) xp.Backend.AvgPool2dBackward(gp, xp, g, countIncludePad, divisor);
                 gx = Back(xp, xShape, gy.dtype);
             }
@@ -164,7 +164,7 @@ namespace Flint.Ops.Pooling
             {
                 var xp = Planes(x);
                 long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype);
+                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
                 if (p > 0) yp.Backend.AdaptiveAvgPool2d(xp, yp, g);
                 y = Back(yp, OutShape(x, g.OH, g.OW), x.dtype);
             }
@@ -179,7 +179,7 @@ namespace Flint.Ops.Pooling
             {
                 var gp = Planes(gy);
                 long p = gp._shape[0];
-                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype);
+                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype, gp.device);
                 if (p > 0) xp.Backend.AdaptiveAvgPool2dBackward(gp, xp, g);
                 gx = Back(xp, xShape, gy.dtype);
             }
@@ -193,8 +193,8 @@ namespace Flint.Ops.Pooling
             {
                 var xp = Planes(x);
                 long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype);
-                var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64);
+                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
+                var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64, xp.device);
                 if (p > 0 && g.OutPlane > 0) yp.Backend.AdaptiveMaxPool2d(xp, yp, ip, g);
                 var shape = OutShape(x, g.OH, g.OW);
                 y = Back(yp, shape, x.dtype);

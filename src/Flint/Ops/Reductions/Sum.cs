@@ -8,6 +8,7 @@ namespace Flint.Ops.Kernels
     internal struct SumOp : IReduceOp
     {
         public static string Name => "sum";
+        public static Backends.KernelId Kernel => Backends.KernelId.Sum;
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>()) return T.CreateTruncating(Reduction.PairwiseSum<T>(v));
@@ -49,6 +50,7 @@ namespace Flint.Ops.Kernels
     internal struct MeanOp : IReduceOp
     {
         public static string Name => "mean";
+        public static Backends.KernelId Kernel => Backends.KernelId.Mean;
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> =>
             T.CreateTruncating(Reduction.PairwiseSum<T>(v) / v.Length);
     }

@@ -10,6 +10,14 @@ internal sealed partial class CpuBackend
         MemoryOverlap.Check(dst, src);
         if (src.Device != dst.Device)
             throw new InvalidOperationException($"CPU backend cannot copy from {src.Device} to {dst.Device}");
+        if (ReferenceEquals(src.DType, dst.DType) && !ReferenceEquals(src.Storage, dst.Storage) && dst.Numel < KernelOptions.Grain()
+            && dst.IsContiguous && src.IsContiguous
+            && dst.Shape.AsSpan().SequenceEqual(src.Shape))
+        {
+            // small, one dtype, both dense in row-major order, separate arrays: a block copy (a gradient detached, a clone)
+            Array.Copy(((CpuStorage)src.Storage).Data, src.Offset, ((CpuStorage)dst.Storage).Data, dst.Offset, dst.Numel);
+            return;
+        }
         switch (src.DType.scalar_type)
         {
             case ScalarType.Float32: CopyFrom<float>(dst, src); break;

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Flint.Backends;
 
 /// <summary>
@@ -29,10 +27,6 @@ internal static class HostMemory
     internal static T[] Array<T>(Storage s) => (T[])Data(s);
 
     internal static Span<T> Span<T>(Storage s) where T : struct => (T[])Data(s);
-
-    /// <summary>The raw bytes of a CPU storage, whatever the dtype.</summary>
-    internal static Span<byte> Bytes(Storage s) =>
-        MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(Data(s)), checked((int)(s.Count * s.dtype.itemsize)));
 
     /// <summary>True when the storage lives in host memory.</summary>
     internal static bool IsHost(Storage s) => s.HostArray is not null;

@@ -56,9 +56,4 @@ internal sealed class CpuStorage : Storage
     public override Device device => Device.CPU;
     internal override IBackend Backend => CpuBackend.Instance;
     internal override System.Array HostArray => Data;
-
-    internal T[] Array<T>() => (T[])Data;
-    internal Span<T> Span<T>() where T : struct => (T[])Data;
-    /// <summary>The raw bytes, whatever the dtype.</summary>
-    internal Span<byte> Bytes() => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(Data), checked((int)(Count * dtype.itemsize)));
 }

@@ -31,7 +31,7 @@ internal static class MemoryOverlap
     /// Refuses an output with a stride-0 dimension of size above one (PyTorch's has_internal_overlap answering yes;
     /// a dense layout never has one, and other layouts it cannot decide are let through, as PyTorch does).
     /// </summary>
-    internal static void CheckInternal(Backends.TensorLayout output)
+    internal static void CheckInternal(in Backends.TensorLayout output)
     {
         var shape = output.Shape; var strides = output.Strides;
         for (int d = 0; d < shape.Length; d++)
@@ -39,13 +39,15 @@ internal static class MemoryOverlap
     }
 
     // (the same layout twice is a full overlap, or one too hard to decide: neither throws)
-    private static void CheckPartial(Backends.TensorLayout output, Backends.TensorLayout input)
+    private static void CheckPartial(in Backends.TensorLayout output, in Backends.TensorLayout input)
     {
         if (!ReferenceEquals(output.Storage, input.Storage)) return;
+        // one tensor read and written (an in-place op): a full overlap, without the walk
+        if (output.Offset == input.Offset && ReferenceEquals(output.Shape, input.Shape) && ReferenceEquals(output.Strides, input.Strides)) return;
         if (StatusOf(output, input) == Status.Partial) throw new ArgumentException(Partial);
     }
 
-    private static Status StatusOf(Backends.TensorLayout a, Backends.TensorLayout b)
+    private static Status StatusOf(in Backends.TensorLayout a, in Backends.TensorLayout b)
     {
         long na = a.Numel, nb = b.Numel;
         if (na == 0 || nb == 0) return Status.None;
@@ -56,5 +58,5 @@ internal static class MemoryOverlap
         return aBegin < bEnd && bBegin < aEnd ? Status.Partial : Status.None;
     }
 
-    private static bool Dense(Backends.TensorLayout t) => t.IsContiguous || Shape.IsNonOverlappingAndDense(t.Shape, t.Strides);
+    private static bool Dense(in Backends.TensorLayout t) => t.IsContiguous || Shape.IsNonOverlappingAndDense(t.Shape, t.Strides);
 }

@@ -100,7 +100,7 @@ internal static class Elementwise
         if (!wa && !wb)
         {
             if (!ReferenceEquals(dt, b.dtype) || resultOverride is { } r && !ReferenceEquals(r, dt) || !DirectType(dt)) return Route.General;
-            if (a.device != b.device) return Route.General;
+            if (!ReferenceEquals(a.device, b.device) && a.device != b.device) return Route.General;
             if (!ReferenceEquals(a._shape, b._shape) && !a._shape.AsSpan().SequenceEqual(b._shape)) return Route.General;
             return Route.Same;
         }

@@ -5,14 +5,14 @@ namespace Flint.Backends.Cpu;
 internal sealed partial class CpuBackend
 {
     /// <summary>True when y is contiguous and x is contiguous with y's shape (and not a shifted view of y's data).</summary>
-    private static bool FlatUnary(TensorLayout x, TensorLayout y) =>
+    private static bool FlatUnary(in TensorLayout x, in TensorLayout y) =>
         y.IsContiguous && SameLayout(x, y) && !PartialOverlap(x, y);
 
     /// <summary>
     /// True when y is contiguous and each input is either contiguous with y's shape (step 1) or one element
     /// broadcast to it (step 0).
     /// </summary>
-    private static bool FlatBinary(TensorLayout a, TensorLayout b, TensorLayout y, out int fa, out int fb)
+    private static bool FlatBinary(in TensorLayout a, in TensorLayout b, in TensorLayout y, out int fa, out int fb)
     {
         fa = fb = 0;
         if (!y.IsContiguous) return false;
@@ -20,7 +20,7 @@ internal sealed partial class CpuBackend
         return !PartialOverlap(a, y) && !PartialOverlap(b, y);
     }
 
-    private static bool FlatOperand(TensorLayout t, TensorLayout y, out int step)
+    private static bool FlatOperand(in TensorLayout t, in TensorLayout y, out int step)
     {
         step = 1;
         if (SameLayout(t, y)) return true;
@@ -29,14 +29,14 @@ internal sealed partial class CpuBackend
         return true;
     }
 
-    private static bool SameLayout(TensorLayout t, TensorLayout y)
+    private static bool SameLayout(in TensorLayout t, in TensorLayout y)
     {
         if (!ReferenceEquals(t.Shape, y.Shape) && !t.Shape.AsSpan().SequenceEqual(y.Shape)) return false;
         return ReferenceEquals(t.Strides, y.Strides) || t.IsContiguous;
     }
 
     /// <summary>An input that reads y's own array from another offset: such ops keep the strided route's behaviour.</summary>
-    private static bool PartialOverlap(TensorLayout t, TensorLayout y) =>
+    private static bool PartialOverlap(in TensorLayout t, in TensorLayout y) =>
         ReferenceEquals(t.Storage, y.Storage) && (t.Offset != y.Offset || !SameLayout(t, y));
 }
 

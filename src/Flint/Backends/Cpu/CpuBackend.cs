@@ -12,7 +12,7 @@ internal sealed partial class CpuBackend : IBackend
     public Device Device => Device.CPU;
     public Storage Allocate(DType dtype, long count, bool zeroed) => CpuStorage.Allocate(dtype, count, zeroed);
 
-    internal static T[] Arr<T>(TensorLayout t) => (T[])((CpuStorage)t.Storage).Data;
+    internal static T[] Arr<T>(in TensorLayout t) => (T[])((CpuStorage)t.Storage).Data;
 
     /// <summary>A new contiguous CPU layout of <paramref name="shape"/> (contents undefined).</summary>
     internal static TensorLayout Contig(long[] shape, DType dtype) =>
@@ -37,7 +37,7 @@ internal sealed partial class CpuBackend : IBackend
         }
     }
 
-    private static void FloatUnaryT<T, TOp>(TensorLayout x, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
+    private static void FloatUnaryT<T, TOp>(in TensorLayout x, in TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
     {
         var path = KernelOptions.Resolve();
         if (FlatUnary(x, y))
@@ -95,7 +95,7 @@ internal sealed partial class CpuBackend : IBackend
         }
     }
 
-    private static void NumericUnaryT<T, TOp>(TensorLayout x, TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericUnary
+    private static void NumericUnaryT<T, TOp>(in TensorLayout x, in TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericUnary
     {
         var path = KernelOptions.Resolve();
         if (FlatUnary(x, y))
@@ -178,7 +178,7 @@ internal sealed partial class CpuBackend : IBackend
         }
     }
 
-    private static void NumericBinaryT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericBinary
+    private static void NumericBinaryT<T, TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericBinary
     {
         int kind = VectorKernels.Kind(TOp.Kernel);
         var path = KernelOptions.Resolve();
@@ -238,7 +238,7 @@ internal sealed partial class CpuBackend : IBackend
         }
     }
 
-    private static void FloatBinaryT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
+    private static void FloatBinaryT<T, TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
     {
         int kind = VectorKernels.Kind(TOp.Kernel);
         var path = KernelOptions.Resolve();

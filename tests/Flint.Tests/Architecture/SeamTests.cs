@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using Flint.Backends;
+using Flint.Ops.Kernels;
 using Xunit;
 
 namespace Flint.Tests.Architecture;
@@ -285,5 +286,28 @@ public class TrainingKernelTests
         Cpu.Axpy(pt, gr, -0.5);
         // pt[i, j] += -0.5 × gr[i, j], so p[j, i] changes
         Assert.Equal(new double[] { -4, -13, -7, -16 }, p.ToArray<double>());
+    }
+}
+
+/// <summary>Op structs state their kernel identity (what the CPU backend's vector loops, or another backend's own code, key on).</summary>
+public class KernelIdentityTests
+{
+    private static KernelId Binary<TOp>() where TOp : INumericBinary => TOp.Kernel;
+    private static KernelId FloatBinary<TOp>() where TOp : IFloatBinary => TOp.Kernel;
+    private static KernelId Unary<TOp>() where TOp : IFloatUnary => TOp.Kernel;
+    private static KernelId Reduce<TOp>() where TOp : IReduceOp => TOp.Kernel;
+
+    [Fact]
+    public void TheWellKnownOpsNameTheirKernelAndOthersNone()
+    {
+        Assert.Equal(KernelId.Add, Binary<Ops.Kernels.AddOp>());
+        Assert.Equal(KernelId.Sub, Binary<Ops.Kernels.SubOp>());
+        Assert.Equal(KernelId.Mul, Binary<Ops.Kernels.MulOp>());
+        Assert.Equal(KernelId.Div, FloatBinary<Ops.Kernels.DivOp>());
+        Assert.Equal(KernelId.Gelu, Unary<Ops.Kernels.GeluOp>());
+        Assert.Equal(KernelId.Erfc, Unary<Ops.Kernels.ErfcOp>());
+        Assert.Equal(KernelId.Sum, Reduce<Ops.Kernels.SumOp>());
+        Assert.Equal(KernelId.Mean, Reduce<Ops.Kernels.MeanOp>());
+        Assert.Equal(KernelId.None, Binary<Ops.Kernels.DivTruncOp>());
     }
 }

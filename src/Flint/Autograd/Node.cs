@@ -125,16 +125,16 @@ public sealed class AccumulateGrad : Node
 
     /// <summary>
     /// A copy of <paramref name="g"/> with its own memory and no history (what <c>g.detach().clone()</c> gives),
-    /// made directly for contiguous CPU tensors.
+    /// made directly (one kernel copy, sharing the shape arrays) for contiguous tensors.
     /// </summary>
     private static Tensor Detached(Tensor g)
     {
-        if (g._storage is CpuStorage st && Tensor.HasContiguousStrides(g._shape, g._strides))
+        if (Tensor.HasContiguousStrides(g._shape, g._strides))
         {
-            long n = Shape.Numel(g._shape);
-            var copy = CpuStorage.Allocate(g.dtype, n, zeroed: false);
-            Array.Copy(st.Data, g._offset, copy.Data, 0, n);
-            return new Tensor(copy, g._shape, g._strides, 0);
+            var backend = g.Backend;
+            var copy = new Tensor(backend.Allocate(g.dtype, Shape.Numel(g._shape), zeroed: false), g._shape, g._strides, 0);
+            backend.Copy(copy, g);
+            return copy;
         }
         return g.detach().clone();
     }

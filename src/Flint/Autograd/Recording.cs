@@ -55,7 +55,7 @@ internal static class Recording
     // never an inference tensor, whichever mode first touches it
     private static Tensor MakeUndefined()
     {
-        var t = Tensor.Empty([0], DType.Float32);
+        var t = Tensor.Empty([0], DType.Float32, Device.CPU);
         t._storage.IsInference = false;
         return t;
     }

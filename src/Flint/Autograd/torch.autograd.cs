@@ -74,7 +74,7 @@ public static partial class torch
                     if (!o.requires_grad)
                         throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
                     if (o.numel() != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
-                    var one = Tensor.EmptyLike(o, o.dtype);
+                    var one = Tensor.EmptyLike(o, o.dtype, o.device);
                     Scalars.FillNew(one, 1);
                     r[i] = one;
                 }

@@ -1,25 +1,25 @@
 namespace Flint.Backends;
 
 /// <summary>How <see cref="IBackend.IndexScatter"/> combines a value with the element it lands on.</summary>
-internal enum ScatterReduce { None, Add, Multiply, Max, Min }
+public enum ScatterReduce { None, Add, Multiply, Max, Min }
 
 // Kernels for indexing ops (advanced indexing, gather/scatter, index_select/index_add_, nonzero). The op layer
 // validates and normalizes every index (int64, non-negative, in range) and restrides the operands so that a
 // kernel only walks one iteration shape.
-internal partial interface IBackend
+public partial interface IBackend
 {
     /// <summary>
     /// dst[i] = src[offset_src(i) + Σ_k indices[k][i] × strides[k]]: src and every index tensor are already
     /// seen at dst's shape (src has stride 0 along the indexed dims); dst and src share one dtype.
     /// </summary>
-    void IndexGather(Tensor dst, Tensor src, Tensor[] indices, long[] strides);
+    void IndexGather(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides);
 
     /// <summary>
     /// dst[offset_dst(i) + Σ_k indices[k][i] × strides[k]] (=, +=, ×=, max=, min=) src[i] over src's shape: dst and every
     /// index tensor are seen at src's shape; dst and src share one dtype. Later elements win on duplicates.
     /// </summary>
-    void IndexScatter(Tensor dst, Tensor src, Tensor[] indices, long[] strides, ScatterReduce reduce);
+    void IndexScatter(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, ScatterReduce reduce);
 
-    /// <summary>The coordinates of the true elements of a bool tensor in row-major order: int64 [n, ndim].</summary>
-    Tensor Nonzero(Tensor mask);
+    /// <summary>The coordinates of the true elements of a bool tensor in row-major order: int64 [n, ndim], in new contiguous storage.</summary>
+    TensorLayout Nonzero(TensorLayout mask);
 }

@@ -21,14 +21,14 @@ public static partial class torch
         Shape.CheckSizes(shape);
         if (Shape.Numel(shape) != array.LongLength)
             throw new ArgumentException($"shape '{Shape.Str(shape)}' is invalid for input of size {array.LongLength}");
-        var st = new CpuStorage(dt, array) { Borrowed = true };
+        var st = Backends.HostMemory.Wrap(dt, array, borrowed: true);
         return new Tensor(st, (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
     }
 
     internal static Tensor from_numpy(Array array)
     {
         var dt = DType.FromClr(array.GetType().GetElementType()!);
-        var st = new CpuStorage(dt, array) { Borrowed = true };
+        var st = Backends.HostMemory.Wrap(dt, array, borrowed: true);
         return new Tensor(st, [array.LongLength], [1], 0);
     }
 
@@ -46,11 +46,11 @@ public static partial class torch
         var shape = new long[array.Rank];
         var strides = new long[array.Rank];
         for (int i = 0; i < shape.Length; i++) { shape[i] = array.Lengths[i]; strides[i] = array.Strides[i]; }
-        if (array.FlattenedLength == 0) return Tensor.Empty(shape, dt);
+        if (array.FlattenedLength == 0) return Tensor.Empty(shape, dt, Device.CPU);
         if (SnTensorAccess<T>.TryGetBacking(array) is var (values, start)
             && strides.All(s => s >= 0) && Shape.LiesInside(shape, strides, start, values.LongLength))
         {
-            var st = new CpuStorage(dt, values) { Borrowed = true };
+            var st = Backends.HostMemory.Wrap(dt, values, borrowed: true);
             return new Tensor(st, shape, strides, start);
         }
         var flat = new T[array.FlattenedLength];
@@ -104,7 +104,7 @@ public partial class Tensor
             throw new InvalidOperationException("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
         if (typeof(T) != dtype.ClrType)
             throw new ArgumentException($"numpy<{typeof(T).Name}>() does not match the tensor's dtype {dtype}; use numpy<{dtype.ClrType.Name}>() or convert with to() first");
-        var arr = Cpu.Array<T>();
+        var arr = Backends.HostMemory.Array<T>(_storage);
         var lengths = _shape.Select(d => (nint)d).ToArray();
         if (numel() == 0) return System.Numerics.Tensors.Tensor.Create(Array.Empty<T>(), lengths);
         if (ndim == 0) return System.Numerics.Tensors.Tensor.Create(arr, checked((int)_offset), [1], [0]);
@@ -118,9 +118,9 @@ public partial class Tensor
     public T[] ToArray<T>() where T : unmanaged
     {
         var dt = DType.Of<T>();
-        var t = Empty(_shape, dt);
+        var t = Empty(_shape, dt, Device.CPU);
         t.Backend.Copy(t, device.type == DeviceType.CPU ? this : cpu());
-        return t.Cpu.Array<T>();
+        return Backends.HostMemory.Array<T>(t._storage);
     }
 
     /// <summary>

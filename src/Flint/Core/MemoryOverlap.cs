@@ -20,33 +20,43 @@ internal static class MemoryOverlap
         foreach (var input in inputs) CheckPartial(output, input);
     }
 
+    /// <summary><see cref="Check(Tensor, ReadOnlySpan{Tensor})"/> for the layouts a kernel receives.</summary>
+    internal static void Check(Backends.TensorLayout output, params ReadOnlySpan<Backends.TensorLayout> inputs)
+    {
+        CheckInternal(output);
+        foreach (var input in inputs) CheckPartial(output, input);
+    }
+
     /// <summary>
     /// Refuses an output with a stride-0 dimension of size above one (PyTorch's has_internal_overlap answering yes;
     /// a dense layout never has one, and other layouts it cannot decide are let through, as PyTorch does).
     /// </summary>
-    internal static void CheckInternal(Tensor output)
+    internal static void CheckInternal(in Backends.TensorLayout output)
     {
-        var shape = output._shape; var strides = output._strides;
+        var shape = output.Shape; var strides = output.Strides;
         for (int d = 0; d < shape.Length; d++)
             if (strides[d] == 0 && shape[d] > 1) throw new ArgumentException(Internal);
     }
 
-    private static void CheckPartial(Tensor output, Tensor input)
+    // (the same layout twice is a full overlap, or one too hard to decide: neither throws)
+    private static void CheckPartial(in Backends.TensorLayout output, in Backends.TensorLayout input)
     {
-        if (!ReferenceEquals(output._storage, input._storage) || ReferenceEquals(output, input)) return;
+        if (!ReferenceEquals(output.Storage, input.Storage)) return;
+        // one tensor read and written (an in-place op): a full overlap, without the walk
+        if (output.Offset == input.Offset && ReferenceEquals(output.Shape, input.Shape) && ReferenceEquals(output.Strides, input.Strides)) return;
         if (StatusOf(output, input) == Status.Partial) throw new ArgumentException(Partial);
     }
 
-    private static Status StatusOf(Tensor a, Tensor b)
+    private static Status StatusOf(in Backends.TensorLayout a, in Backends.TensorLayout b)
     {
-        long na = a.numel(), nb = b.numel();
+        long na = a.Numel, nb = b.Numel;
         if (na == 0 || nb == 0) return Status.None;
         if (!Dense(a) || !Dense(b)) return Status.TooHard;
-        long aBegin = a._offset, aEnd = aBegin + na, bBegin = b._offset, bEnd = bBegin + nb;
+        long aBegin = a.Offset, aEnd = aBegin + na, bBegin = b.Offset, bEnd = bBegin + nb;
         if (aBegin == bBegin && aEnd == bEnd)
-            return a._strides.AsSpan().SequenceEqual(b._strides) ? Status.Full : Status.Partial;
+            return a.Strides.AsSpan().SequenceEqual(b.Strides) ? Status.Full : Status.Partial;
         return aBegin < bEnd && bBegin < aEnd ? Status.Partial : Status.None;
     }
 
-    private static bool Dense(Tensor t) => t.is_contiguous() || Shape.IsNonOverlappingAndDense(t._shape, t._strides);
+    private static bool Dense(in Backends.TensorLayout t) => t.IsContiguous || Shape.IsNonOverlappingAndDense(t.Shape, t.Strides);
 }

@@ -22,71 +22,40 @@ internal static class Scalars
 
     private static Tensor MakeWrapped(Scalar s)
     {
-        CpuStorage st = s.Kind switch
+        var st = s.Kind switch
         {
-            2 => new CpuStorage(DType.Float64, new[] { s.Double }),
-            1 => new CpuStorage(DType.Int64, new[] { s.Long }),
-            _ => new CpuStorage(DType.Bool, new[] { s.Long != 0 }),
+            2 => Backends.HostMemory.Wrap(DType.Float64, new[] { s.Double }),
+            1 => Backends.HostMemory.Wrap(DType.Int64, new[] { s.Long }),
+            _ => Backends.HostMemory.Wrap(DType.Bool, new[] { s.Long != 0 }),
         };
         return new Tensor(st, Tensor.NoDims, Tensor.NoDims, 0) { IsWrappedNumber = true };
     }
 
     /// <summary>A scalar as a 0-dim tensor of exactly <paramref name="dtype"/> (not a wrapped number).</summary>
-    internal static Tensor Full(Scalar s, DType dtype, Device? device = null)
+    internal static Tensor Full(Scalar s, DType dtype, Device device)
     {
-        if (device is null || device.type == DeviceType.CPU)
-            return new Tensor(new CpuStorage(dtype, OneElement(dtype, s)), Tensor.NoDims, Tensor.NoDims, 0);
+        if (device.type == DeviceType.CPU)
+            return new Tensor(Backends.HostMemory.One(dtype, s), Tensor.NoDims, Tensor.NoDims, 0);
         var t = Tensor.Empty([], dtype, device);
         t.Backend.Fill(t, s);
         return t;
     }
 
-    /// <summary>A one-element array of <paramref name="dtype"/> holding <paramref name="s"/>, converted as the fill and cast kernels convert.</summary>
-    internal static System.Array OneElement(DType dtype, Scalar s) => dtype.scalar_type switch
-    {
-        ScalarType.Float32 => new[] { Backends.Cpu.Convert.FromScalar<float>(s) },
-        ScalarType.Float64 => new[] { Backends.Cpu.Convert.FromScalar<double>(s) },
-        ScalarType.Int64 => new[] { Backends.Cpu.Convert.FromScalar<long>(s) },
-        ScalarType.Int32 => new[] { Backends.Cpu.Convert.FromScalar<int>(s) },
-        ScalarType.Int16 => new[] { Backends.Cpu.Convert.FromScalar<short>(s) },
-        ScalarType.Int8 => new[] { Backends.Cpu.Convert.FromScalar<sbyte>(s) },
-        ScalarType.UInt8 => new[] { Backends.Cpu.Convert.FromScalar<byte>(s) },
-        ScalarType.Float16 => new[] { Backends.Cpu.Convert.FromScalar<Half>(s) },
-        ScalarType.BFloat16 => new[] { Backends.Cpu.Convert.FromScalar<BFloat16>(s) },
-        ScalarType.Bool => (System.Array)new[] { s.AsBool },
-        _ => throw new NotSupportedException(dtype.ToString()),
-    };
-
     /// <summary>The number a wrapped number holds.</summary>
     internal static Scalar ValueOf(Tensor wrapped)
     {
-        var st = (CpuStorage)wrapped._storage;
+        var data = Backends.HostMemory.Data(wrapped._storage);
         int i = (int)wrapped._offset;
         return wrapped.dtype.scalar_type switch
         {
-            ScalarType.Float64 => ((double[])st.Data)[i],
-            ScalarType.Int64 => ((long[])st.Data)[i],
-            _ => ((bool[])st.Data)[i],
+            ScalarType.Float64 => ((double[])data)[i],
+            ScalarType.Int64 => ((long[])data)[i],
+            _ => ((bool[])data)[i],
         };
     }
 
-    /// <summary>
-    /// Fills a freshly made tensor: a contiguous CPU tensor is filled directly, anything else through its backend.
-    /// </summary>
-    internal static void FillNew(Tensor t, Scalar s)
-    {
-        if (t._storage is CpuStorage st && t._offset == 0 && st.Count == Shape.Numel(t._shape))
-        {
-            switch (t.dtype.scalar_type)
-            {
-                case ScalarType.Float32: ((float[])st.Data).AsSpan().Fill(Backends.Cpu.Convert.FromScalar<float>(s)); return;
-                case ScalarType.Float64: ((double[])st.Data).AsSpan().Fill(Backends.Cpu.Convert.FromScalar<double>(s)); return;
-                case ScalarType.Int64: ((long[])st.Data).AsSpan().Fill(Backends.Cpu.Convert.FromScalar<long>(s)); return;
-                case ScalarType.Int32: ((int[])st.Data).AsSpan().Fill(Backends.Cpu.Convert.FromScalar<int>(s)); return;
-            }
-        }
-        t.Backend.Fill(t, s);
-    }
+    /// <summary>Fills a freshly made tensor through its backend.</summary>
+    internal static void FillNew(Tensor t, Scalar s) => t.Backend.Fill(t, s);
 
     /// <summary>
     /// Refuses a scalar that overflows <paramref name="dtype"/>, as PyTorch's checked scalar conversion does in

@@ -4,14 +4,21 @@ namespace Flint;
 
 /// <summary>
 /// A flat block of elements that tensors view through shape, strides and offset. The backend that made it
-/// owns its layout; CPU storage is a managed array, so the GC owns the memory and nothing needs disposing.
+/// owns its layout; the CPU's is a managed array, so the GC owns the memory and nothing needs disposing.
 /// </summary>
 public abstract class Storage
 {
     public DType dtype { get; }
     public long Count { get; }
     public abstract Device device { get; }
-    internal abstract Backends.IBackend Backend { get; }
+    /// <summary>The backend registered for this storage's device type (see <see cref="Backends.BackendRegistry"/>).</summary>
+    internal virtual Backends.IBackend Backend => Backends.BackendRegistry.For(device.type);
+
+    /// <summary>
+    /// The managed array holding the elements when this storage lives in host memory; null for device memory.
+    /// Only <see cref="Backends.HostMemory"/> reads it.
+    /// </summary>
+    internal virtual System.Array? HostArray => null;
     /// <summary>True when the memory belongs to a user array (from_numpy): it cannot be resized.</summary>
     internal bool Borrowed { get; init; }
 
@@ -26,64 +33,4 @@ public abstract class Storage
     // Bookkeeping of the backward run that holds this storage as a gradient (see Autograd.GradOwnership).
     internal long GradRun;
     internal int GradHolders;
-}
-
-/// <summary>CPU storage: a managed array of the dtype's .NET type (bool[], float[], Half[], BFloat16[], ...).</summary>
-internal sealed class CpuStorage : Storage
-{
-    internal readonly System.Array Data;
-
-    internal CpuStorage(DType dtype, System.Array data) : base(dtype, data.LongLength) { Data = data; }
-
-    /// <summary>
-    /// Set by the test suite: memory handed out uninitialized is filled with a pattern (NaN, -1, true), so a kernel
-    /// that relies on a new tensor being zero fails its tests instead of passing by luck.
-    /// </summary>
-    internal static bool PoisonUninitialized;
-
-    /// <summary>
-    /// A new array of <paramref name="count"/> elements: zero-filled when <paramref name="zeroed"/>, otherwise with
-    /// whatever the memory held (as torch.empty; every kernel output writes all its elements).
-    /// </summary>
-    internal static CpuStorage Allocate(DType dtype, long count, bool zeroed = true)
-    {
-        if (count > System.Array.MaxLength)
-            throw new OutOfMemoryException($"Flint cannot allocate {count} elements of {dtype}: a CPU tensor holds at most {System.Array.MaxLength} elements.");
-        int n = (int)count;
-        System.Array a = dtype.scalar_type switch
-        {
-            ScalarType.UInt8 => Make<byte>(n, zeroed),
-            ScalarType.Int8 => Make<sbyte>(n, zeroed),
-            ScalarType.Int16 => Make<short>(n, zeroed),
-            ScalarType.Int32 => Make<int>(n, zeroed),
-            ScalarType.Int64 => Make<long>(n, zeroed),
-            ScalarType.Float16 => Make<Half>(n, zeroed),
-            ScalarType.Float32 => Make<float>(n, zeroed),
-            ScalarType.Float64 => Make<double>(n, zeroed),
-            ScalarType.Bool => Make<bool>(n, zeroed),
-            ScalarType.BFloat16 => Make<BFloat16>(n, zeroed),
-            _ => throw new NotSupportedException(dtype.ToString()),
-        };
-        return new CpuStorage(dtype, a);
-    }
-
-    private static T[] Make<T>(int n, bool zeroed) where T : unmanaged
-    {
-        if (zeroed) return new T[n];
-        var a = System.GC.AllocateUninitializedArray<T>(n);
-        if (PoisonUninitialized)
-        {
-            if (typeof(T) == typeof(bool)) MemoryMarshal.AsBytes(a.AsSpan()).Fill(1);
-            else MemoryMarshal.AsBytes(a.AsSpan()).Fill(0xFF);
-        }
-        return a;
-    }
-
-    public override Device device => Device.CPU;
-    internal override Backends.IBackend Backend => Backends.Cpu.CpuBackend.Instance;
-
-    internal T[] Array<T>() => (T[])Data;
-    internal Span<T> Span<T>() where T : struct => (T[])Data;
-    /// <summary>The raw bytes, whatever the dtype.</summary>
-    internal Span<byte> Bytes() => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(Data), checked((int)(Count * dtype.itemsize)));
 }

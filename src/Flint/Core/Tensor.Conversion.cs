@@ -6,7 +6,7 @@ public partial class Tensor
     public Tensor to(DType dtype, bool non_blocking = false, bool copy = false)
     {
         if (dtype == this.dtype && !copy) return this;
-        var r = EmptyLike(this, dtype);
+        var r = EmptyLike(this, dtype, device);
         r.Backend.Copy(r, this);
         if (!dtype.is_floating_point) return r;
         var from = this.dtype;
@@ -132,7 +132,7 @@ public partial class Tensor
     /// </summary>
     public Tensor clone()
     {
-        var r = EmptyLike(this, dtype);
+        var r = EmptyLike(this, dtype, device);
         r.Backend.Copy(r, this);
         return Autograd.Recording.Record(r, "CloneBackward0", [this], g => [g]);
     }
@@ -154,9 +154,9 @@ public partial class Tensor
         if (is_meta) throw new InvalidOperationException("Tensor.item() cannot be called on meta tensors");
         var c = device.type == DeviceType.CPU ? this : cpu();
         var one = new Tensor(c._storage, [], [], c._offset);
-        if (dtype.is_floating_point) { var d = Empty([], DType.Float64); d.Backend.Copy(d, one); return d.Cpu.Array<double>()[0]; }
-        if (dtype.IsBool) return c.Cpu.Array<bool>()[c._offset];
-        var l = Empty([], DType.Int64); l.Backend.Copy(l, one); return l.Cpu.Array<long>()[0];
+        if (dtype.is_floating_point) { var d = Empty([], DType.Float64, Device.CPU); d.Backend.Copy(d, one); return Backends.HostMemory.Array<double>(d._storage)[0]; }
+        if (dtype.IsBool) return Backends.HostMemory.Array<bool>(c._storage)[c._offset];
+        var l = Empty([], DType.Int64, Device.CPU); l.Backend.Copy(l, one); return Backends.HostMemory.Array<long>(l._storage)[0];
     }
 
     /// <summary>

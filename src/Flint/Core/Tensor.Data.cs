@@ -6,17 +6,17 @@ public partial class Tensor
     internal double[] ToDoubleArray()
     {
         if (is_meta) throw MetaStorage.NoData();
-        var t = Empty(_shape, DType.Float64);
+        var t = Empty(_shape, DType.Float64, Device.CPU);
         t.Backend.Copy(t, this);
-        return t.Cpu.Array<double>();
+        return Backends.HostMemory.Array<double>(t._storage);
     }
 
     /// <summary>Every element in row-major order, converted to long (floats truncated).</summary>
     internal long[] ToLongArray()
     {
         if (is_meta) throw MetaStorage.NoData();
-        var t = Empty(_shape, DType.Int64);
+        var t = Empty(_shape, DType.Int64, Device.CPU);
         t.Backend.Copy(t, this);
-        return t.Cpu.Array<long>();
+        return Backends.HostMemory.Array<long>(t._storage);
     }
 }

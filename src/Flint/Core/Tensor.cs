@@ -43,12 +43,15 @@ public partial class Tensor
     internal static bool CheckLayouts;
 
     /// <summary>
-    /// A new contiguous CPU tensor that takes <paramref name="shape"/> and <paramref name="strides"/> as they are
-    /// (no copies): callers pass arrays that nothing mutates (tensors never mutate their shape arrays, so another
-    /// tensor's arrays qualify).
+    /// A new contiguous tensor on <paramref name="device"/> that takes <paramref name="shape"/> and
+    /// <paramref name="strides"/> as they are (no copies): callers pass arrays that nothing mutates (tensors never
+    /// mutate their shape arrays, so another tensor's arrays qualify).
     /// </summary>
-    internal static Tensor CpuOwned(DType dtype, long numel, long[] shape, long[] strides) =>
-        new(CpuStorage.Allocate(dtype, numel, zeroed: false), shape, strides, 0);
+    internal static Tensor Owned(Device device, DType dtype, long numel, long[] shape, long[] strides) =>
+        new(Backends.BackendRegistry.For(device.type).Allocate(dtype, numel, zeroed: false), shape, strides, 0);
+
+    /// <summary>A tensor over the storage and layout a kernel made (a result whose size only the kernel knew).</summary>
+    internal static Tensor FromLayout(Backends.TensorLayout l) => new(l.Storage, l.Shape, l.Strides, l.Offset);
 
     /// <summary>True when <paramref name="strides"/> are exactly the contiguous strides of <paramref name="shape"/>.</summary>
     internal static bool HasContiguousStrides(long[] shape, long[] strides)
@@ -63,25 +66,28 @@ public partial class Tensor
         return true;
     }
 
-    /// <summary>A new contiguous CPU tensor shaped like <paramref name="like"/>, sharing its shape (and strides when they are contiguous).</summary>
-    internal static Tensor CpuEmptyLike(Tensor like, DType dtype)
+    /// <summary>
+    /// A new contiguous tensor on <paramref name="like"/>'s device shaped like it, sharing its shape (and strides
+    /// when they are contiguous).
+    /// </summary>
+    internal static Tensor ContiguousLike(Tensor like, DType dtype)
     {
         var shape = like._shape;
         long n = Shape.Numel(shape);
         var strides = HasContiguousStrides(shape, like._strides) ? like._strides : Shape.ContiguousStrides(shape);
-        return new Tensor(CpuStorage.Allocate(dtype, n, zeroed: false), shape, strides, 0);
+        return new Tensor(like._storage.Backend.Allocate(dtype, n, zeroed: false), shape, strides, 0);
     }
 
-    /// <summary>A new contiguous tensor whose contents are undefined (torch.empty): the caller writes every element.</summary>
-    internal static Tensor Empty(long[] shape, DType dtype, Device? device = null) => New(shape, dtype, device, zeroed: false);
+    /// <summary>A new contiguous tensor on <paramref name="device"/> whose contents are undefined (torch.empty): the caller writes every element.</summary>
+    internal static Tensor Empty(long[] shape, DType dtype, Device device) => New(shape, dtype, device, zeroed: false);
 
-    /// <summary>A new contiguous tensor of zeros.</summary>
-    internal static Tensor Zeros(long[] shape, DType dtype, Device? device = null) => New(shape, dtype, device, zeroed: true);
+    /// <summary>A new contiguous tensor of zeros on <paramref name="device"/>.</summary>
+    internal static Tensor Zeros(long[] shape, DType dtype, Device device) => New(shape, dtype, device, zeroed: true);
 
-    private static Tensor New(long[] shape, DType dtype, Device? device, bool zeroed)
+    private static Tensor New(long[] shape, DType dtype, Device device, bool zeroed)
     {
         Shape.CheckSizes(shape);
-        var backend = Backends.IBackend.For(device ?? Device.CPU);
+        var backend = Backends.BackendRegistry.For(device.type);
         var st = backend.Allocate(dtype, Shape.ContiguousStorageCount(shape, dtype.itemsize), zeroed);
         if (shape.Length == 0) return new Tensor(st, NoDims, NoDims, 0);
         return new Tensor(st, (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
@@ -92,11 +98,11 @@ public partial class Tensor
     /// (clone, to, *_like): the same strides when <paramref name="like"/> is dense, else dense strides in its
     /// dim order.
     /// </summary>
-    internal static Tensor EmptyLike(Tensor like, DType dtype, Device? device = null)
+    internal static Tensor EmptyLike(Tensor like, DType dtype, Device device)
     {
         var shape = like._shape;
         var strides = Shape.PreserveStrides(shape, like._strides);
-        var backend = Backends.IBackend.For(device ?? like.device);
+        var backend = Backends.BackendRegistry.For(device.type);
         var st = backend.Allocate(dtype, Shape.StridedStorageCount(shape, strides, 0, dtype.itemsize), zeroed: false);
         return new Tensor(st, (long[])shape.Clone(), strides, 0);
     }
@@ -123,7 +129,6 @@ public partial class Tensor
     public long _version_count => VersionValue;
 
     internal Backends.IBackend Backend => _storage.Backend;
-    internal CpuStorage Cpu => _storage as CpuStorage ?? throw new InvalidOperationException($"expected a CPU tensor, got one on {device}");
 
     public bool is_contiguous() => Shape.IsContiguous(_shape, _strides);
 

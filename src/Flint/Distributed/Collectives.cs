@@ -238,7 +238,7 @@ public static partial class torch
 
         private static void CheckTensor(Tensor t)
         {
-            if (t._storage is not CpuStorage) throw new InvalidOperationException($"ProcessGroupMPI: tensors must be on the CPU, got a tensor on {t.device}");
+            if (!Backends.HostMemory.IsHost(t._storage)) throw new InvalidOperationException($"ProcessGroupMPI: tensors must be on the CPU, got a tensor on {t.device}");
         }
 
         private static void CheckOp(ReduceOp op, DType dtype)

@@ -61,8 +61,8 @@ public static partial class torch
 
             internal nint Pin(Tensor c)
             {
-                var st = c._storage as CpuStorage ?? throw new InvalidOperationException($"ProcessGroupMPI: tensors must be on the CPU, got a tensor on {c.device}");
-                var h = GCHandle.Alloc(st.Data, GCHandleType.Pinned);
+                if (!Backends.HostMemory.IsHost(c._storage)) throw new InvalidOperationException($"ProcessGroupMPI: tensors must be on the CPU, got a tensor on {c.device}");
+                var h = GCHandle.Alloc(Backends.HostMemory.Data(c._storage), GCHandleType.Pinned);
                 Pins.Add(h);
                 return h.AddrOfPinnedObject() + (nint)(c._offset * c.dtype.itemsize);
             }

@@ -49,7 +49,7 @@ public static partial class np
         stream.Write(Header(c.dtype, c._shape));
         long nbytes = c.numel() * c.dtype.itemsize;
         if (nbytes == 0) return;
-        var bytes = ((CpuStorage)c._storage).Data;
+        var bytes = Backends.HostMemory.Data(c._storage);
         long start = c._offset * c.dtype.itemsize;
         ForEachChunk(bytes, start, nbytes, span => stream.Write(span));
     }
@@ -205,8 +205,8 @@ public static partial class np
         // A stream of unknown length: read the data before setting the array's memory aside, so a header
         // that claims more than the stream holds costs no more memory than the stream's bytes.
         if (available is null && nbytes > ReadAheadChunk) s = ReadAhead(s, nbytes);
-        var t = Tensor.Empty(storageShape, dtype);
-        var data = ((CpuStorage)t._storage).Data;
+        var t = Tensor.Empty(storageShape, dtype, Device.CPU);
+        var data = Backends.HostMemory.Data(t._storage);
         long got = 0;
         ForEachChunk(data, 0, nbytes, span =>
         {

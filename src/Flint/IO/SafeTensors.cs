@@ -182,7 +182,7 @@ public static class SafeTensors
     internal static Tensor Allocate(SafeTensorsHeader.Entry e)
     {
         CheckReadable(e);
-        return Tensor.Empty(e.Shape, e.DType!);
+        return Tensor.Empty(e.Shape, e.DType!, Device.CPU);
     }
 
     /// <summary>True when the stream starts like a safetensors file (a plausible header length then '{').</summary>

@@ -17,7 +17,7 @@ internal static class TensorBytes
 
     /// <summary>The tensor's array as bytes from <paramref name="byteOffset"/> on (a ref, valid for any length).</summary>
     private static ref byte At(Tensor t, long byteOffset) =>
-        ref Unsafe.AddByteOffset(ref MemoryMarshal.GetArrayDataReference(t.Cpu.Data), (nint)byteOffset);
+        ref Unsafe.AddByteOffset(ref MemoryMarshal.GetArrayDataReference(Backends.HostMemory.Data(t._storage)), (nint)byteOffset);
 
     /// <summary>Writes the bytes of a contiguous CPU tensor (from its storage offset) in little-endian order.</summary>
     internal static void Write(Stream s, Tensor t)

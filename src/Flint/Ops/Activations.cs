@@ -22,30 +22,18 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Max(x, T.Zero, y); return true; }
 
         /// <summary>
-        /// relu's gradient in one pass (0 where the output is <= 0, else g, so a NaN output passes its gradient as PyTorch) for contiguous float32 CPU tensors of one
-        /// shape when no graph of the gradient is wanted; null otherwise (the caller then uses the tensor formula).
+        /// relu's gradient in one kernel (threshold_backward: 0 where the output is <= 0, else g, so a NaN output passes
+        /// its gradient as PyTorch) for contiguous float32 tensors of one shape on one device when no graph of the
+        /// gradient is wanted; null otherwise (the caller then uses the tensor formula).
         /// </summary>
         internal static Tensor? ReluGrad(Tensor g, Tensor y)
         {
-            if ((Autograd.GradMode.IsEnabled && g.requires_grad) || g.dtype != DType.Float32 || y.dtype != DType.Float32) return null;
-            if (g._storage is not CpuStorage gs || y._storage is not CpuStorage ys) return null;
+            if ((Autograd.GradMode.IsEnabled && g.requires_grad) || g.dtype != DType.Float32 || y.dtype != DType.Float32 || g.device != y.device) return null;
             if (!Tensor.HasContiguousStrides(g._shape, g._strides) || !Tensor.HasContiguousStrides(y._shape, y._strides)) return null;
             if (!g._shape.AsSpan().SequenceEqual(y._shape)) return null;
             // a gradient only the engine holds is overwritten in place (each element is read before it is written)
-            var r = Autograd.GradOwnership.CanSteal(g) ? g : Tensor.Empty(g._shape, DType.Float32);
-            int n = (int)Shape.Numel(g._shape);
-            var gv = gs.Span<float>().Slice((int)g._offset, n);
-            var yv = ys.Span<float>().Slice((int)y._offset, n);
-            var rv = ((CpuStorage)r._storage).Span<float>().Slice((int)r._offset, n);
-            int i = 0, w = System.Numerics.Vector<float>.Count;
-            var zero = System.Numerics.Vector<float>.Zero;
-            for (; i <= n - w; i += w)
-            {
-                var yy = new System.Numerics.Vector<float>(yv.Slice(i));
-                var gg = new System.Numerics.Vector<float>(gv.Slice(i));
-                System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThanOrEqual(yy, zero), zero, gg).CopyTo(rv.Slice(i));
-            }
-            for (; i < n; i++) rv[i] = yv[i] <= 0 ? 0f : gv[i];
+            var r = Autograd.GradOwnership.CanSteal(g) ? g : Tensor.Empty(g._shape, DType.Float32, g.device);
+            r.Backend.ThresholdBackward(g, y, r, 0);
             return r;
         }
 
@@ -60,6 +48,7 @@ namespace Flint.Ops.Kernels
             var pdf = (x * x * -0.5).exp() * (1 / Math.Sqrt(2 * Math.PI));
             return g * (cdf + x * pdf);
         });
+        public static Backends.KernelId Kernel => Backends.KernelId.Gelu;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             double d = double.CreateTruncating(x);
@@ -78,6 +67,7 @@ namespace Flint.Ops.Kernels
             var dinner = (1 + x * x * (3 * 0.044715)) * k;
             return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dinner);
         });
+        public static Backends.KernelId Kernel => Backends.KernelId.GeluTanh;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             double d = double.CreateTruncating(x);

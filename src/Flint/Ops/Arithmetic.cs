@@ -9,6 +9,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "add";
         public static BinaryDerivative Derivative { get; } = new("AddBackward0", (g, a, b, y) => (g, g), Saves.None);
+        public static Backends.KernelId Kernel => Backends.KernelId.Add;
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Add(a, b, y); return true; }
     }
@@ -17,6 +18,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "sub";
         public static BinaryDerivative Derivative { get; } = new("SubBackward0", (g, a, b, y) => (g, -g), Saves.None);
+        public static Backends.KernelId Kernel => Backends.KernelId.Sub;
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Subtract(a, b, y); return true; }
     }
@@ -25,6 +27,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "mul";
         public static BinaryDerivative Derivative { get; } = new("MulBackward0", (g, a, b, y, na, nb) => (na ? g * b : null, nb ? g * a : null));
+        public static Backends.KernelId Kernel => Backends.KernelId.Mul;
         public static T Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Multiply(a, b, y); return true; }
     }
@@ -33,6 +36,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "div";
         public static BinaryDerivative Derivative { get; } = new("DivBackward0", (g, a, b, y, na, nb) => (na ? g / b : null, nb ? -g * a / (b * b) : null));
+        public static Backends.KernelId Kernel => Backends.KernelId.Div;
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
         public static bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Divide(a, b, y); return true; }
     }
@@ -139,7 +143,7 @@ namespace Flint
             if (result.IsBool)
             {
                 // bool + bool is logical or; alpha false drops other (its shape still broadcasts)
-                var b = alpha is { } a0 && !a0.AsBool ? logical_and(other, Scalars.Full(false, DType.Bool)) : other;
+                var b = alpha is { } a0 && !a0.AsBool ? logical_and(other, Scalars.Full(false, DType.Bool, other.device)) : other;
                 return inPlace ? input.logical_or_(b) : logical_or(input, b, @out);
             }
             Tensor? bPrepared = null;
@@ -166,7 +170,7 @@ namespace Flint
                 else
                 {
                     bPrepared = Tensor.Empty(bc._shape, compute, bc.device);
-                    bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute), bPrepared);
+                    bPrepared.Backend.NumericBinary<MulOp>(bc, Scalars.Full(a1, compute, bc.device), bPrepared);
                 }
             }
             return isSub

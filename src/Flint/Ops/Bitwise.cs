@@ -77,7 +77,7 @@ namespace Flint
         {
             if (input.dtype.is_floating_point) throw new NotSupportedException($"\"bitwise_not_cpu\" not implemented for '{input.dtype.LegacyName}'");
             if (input.dtype.IsBool) return logical_not(input, @out);
-            return Elementwise.IntegerBinary<BitXorOp>(input, Scalars.Full(-1, input.dtype), @out, false, "bitwise_not_cpu");
+            return Elementwise.IntegerBinary<BitXorOp>(input, Scalars.Full(-1, input.dtype, input.device), @out, false, "bitwise_not_cpu");
         }
 
         /// <summary>input &lt;&lt; other for integer tensors (wrapping; out-of-range shifts give 0).</summary>
@@ -118,7 +118,7 @@ namespace Flint
         {
             if (dtype.is_floating_point) throw new NotSupportedException($"\"bitwise_not_cpu\" not implemented for '{dtype.LegacyName}'");
             if (dtype.IsBool) return logical_not_();
-            return Elementwise.IntegerBinary<BitXorOp>(this, Scalars.Full(-1, dtype), null, true, "bitwise_not_cpu");
+            return Elementwise.IntegerBinary<BitXorOp>(this, Scalars.Full(-1, dtype, device), null, true, "bitwise_not_cpu");
         }
         public Tensor bitwise_left_shift(Tensor other) => torch.bitwise_left_shift(this, other);
         public Tensor bitwise_left_shift(Scalar other) => torch.bitwise_left_shift(this, other);

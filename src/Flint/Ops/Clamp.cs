@@ -72,8 +72,8 @@ namespace Flint
             return Elementwise.RunInto(target, input._shape, compute, y =>
             {
                 var src = x;
-                if (min is { } l) { y.Backend.NumericBinary<ClampLoScalarOp>(src, Scalars.Full(l, compute), y); src = y; }
-                if (max is { } h) y.Backend.NumericBinary<ClampHiScalarOp>(src, Scalars.Full(h, compute), y);
+                if (min is { } l) { y.Backend.NumericBinary<ClampLoScalarOp>(src, Scalars.Full(l, compute, input.device), y); src = y; }
+                if (max is { } h) y.Backend.NumericBinary<ClampHiScalarOp>(src, Scalars.Full(h, compute, input.device), y);
             }, inPlace, input);
         }
 

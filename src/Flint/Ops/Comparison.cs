@@ -74,7 +74,7 @@ namespace Flint
         {
             if (is_meta) throw new InvalidOperationException("Tensor.item() cannot be called on meta tensors");
             var c = @bool().contiguous();
-            return Array.IndexOf(c.Cpu.Array<bool>(), true, (int)c._offset, (int)c.numel()) >= 0;
+            return Array.IndexOf(Backends.HostMemory.Array<bool>(c._storage), true, (int)c._offset, (int)c.numel()) >= 0;
         }
     }
 }

@@ -31,7 +31,7 @@ public static partial class torch
 
     /// <summary>Writes a flat array of a dtype's element type into a new 1-D tensor.</summary>
     private static Tensor FromFlat(Array values, DType dtype) =>
-        new(new CpuStorage(dtype, values), [values.Length], [1], 0);
+        new(Backends.HostMemory.Wrap(dtype, values), [values.Length], [1], 0);
 
     /// <summary>A double as C++'s default stream output prints it (as in PyTorch's messages): 6 significant digits.</summary>
     internal static string CppRepr(double v)
@@ -158,7 +158,7 @@ public static partial class torch
         Tensor r;
         if (steps <= 1)
         {
-            r = Tensor.Empty([steps], dt);
+            r = Tensor.Empty([steps], dt, Device.CPU);
             if (steps == 1) r.fill_(start);
         }
         else
@@ -218,8 +218,8 @@ public static partial class torch
             double At(long i) => i < half ? Math.FusedMultiplyAdd(step, i, s) : Math.FusedMultiplyAdd(-step, steps - i - 1, e);
             var v = new long[steps];
             // a vector's lanes start from its base value already converted to the element type
-            VectorizedFill(v, lanes, i => Backends.Cpu.Convert.DoubleToLong(At(i)),
-                (i0, k) => Backends.Cpu.Convert.DoubleToLong(IntegerValue(dt, At(i0)) + k * step));
+            VectorizedFill(v, lanes, i => Backends.Convert.DoubleToLong(At(i)),
+                (i0, k) => Backends.Convert.DoubleToLong(IntegerValue(dt, At(i0)) + k * step));
             return IntegerArray(dt, v);
         }
     }
@@ -227,7 +227,7 @@ public static partial class torch
     /// <summary>A double converted to an integer dtype and back (truncation, then the dtype's wrap-around).</summary>
     private static double IntegerValue(DType dt, double d)
     {
-        long l = Backends.Cpu.Convert.DoubleToLong(d);
+        long l = Backends.Convert.DoubleToLong(d);
         return dt.scalar_type switch
         {
             ScalarType.UInt8 => unchecked((byte)l),
@@ -241,7 +241,7 @@ public static partial class torch
     private static Array IntegerArray(DType dt, long[] v)
     {
         var t = FromFlat(v, int64).to(dt);
-        return ((CpuStorage)t._storage).Data;
+        return Backends.HostMemory.Data(t._storage);
     }
 
     /// <summary><paramref name="steps"/> values base**x for x evenly spaced from start to end (PyTorch's logspace).</summary>
@@ -255,7 +255,7 @@ public static partial class torch
         Tensor r;
         if (steps <= 1)
         {
-            r = Tensor.Empty([steps], dt);
+            r = Tensor.Empty([steps], dt, Device.CPU);
             if (steps == 1) r.fill_(Math.Pow(@base, start));
         }
         else

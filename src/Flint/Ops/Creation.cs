@@ -17,7 +17,8 @@ public static partial class torch
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
         bool zero = v.IsFloating ? BitConverter.DoubleToInt64Bits(v.Double) == 0 : v.Long == 0;
-        var t = zero ? Tensor.Zeros(size, dt, device) : Tensor.Empty(size, dt, device);
+        var dev = device ?? Device.CPU;
+        var t = zero ? Tensor.Zeros(size, dt, dev) : Tensor.Empty(size, dt, dev);
         if (!zero) Scalars.FillNew(t, v);
         return Finish(t, requires_grad);
     }
@@ -29,8 +30,8 @@ public static partial class torch
     {
         var (shape, elemType, flat) = ArrayData.Flatten(data);
         var natural = DType.FromClr(elemType);
-        var t = Tensor.Empty(shape, natural);
-        Array.Copy(flat, ((CpuStorage)t._storage).Data, flat.Length);
+        var t = Tensor.Empty(shape, natural, Device.CPU);
+        Array.Copy(flat, Backends.HostMemory.Data(t._storage), flat.Length);
         if (dtype is not null && dtype != natural) t = t.to(dtype);
         if (device is not null && device.type != DeviceType.CPU) t = t.to(device);
         return Finish(t, requires_grad);
@@ -55,7 +56,7 @@ public static partial class torch
         Scalars.CheckPythonConvertible(v, dtype);
         if (requires_grad && !dtype.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        var t = Tensor.Empty([], dtype, device);
+        var t = Tensor.Empty([], dtype, device ?? Device.CPU);
         t.Backend.Fill(t, v);
         return Finish(t, requires_grad);
     }
@@ -76,13 +77,13 @@ public static partial class torch
 
     // ---------------- constant fills ----------------
 
-    public static Tensor empty(params long[] size) => Tensor.Empty(size, get_default_dtype());
+    public static Tensor empty(params long[] size) => Tensor.Empty(size, get_default_dtype(), Device.CPU);
     public static Tensor empty(long[] size, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
         var dt = dtype ?? get_default_dtype();
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        return Finish(Tensor.Empty(size, dt, device), requires_grad);
+        return Finish(Tensor.Empty(size, dt, device ?? Device.CPU), requires_grad);
     }
     /// <summary>
     /// An uninitialized tensor with the given sizes and strides over a storage just large enough for them
@@ -100,7 +101,7 @@ public static partial class torch
         Shape.CheckSizes(size);
         long count = Shape.StridedStorageCount(size, stride, 0, dt.itemsize);
         Shape.Numel(size);
-        var st = Backends.IBackend.For(device ?? Device.CPU).Allocate(dt, count, zeroed: false);
+        var st = Backends.BackendRegistry.For((device ?? Device.CPU).type).Allocate(dt, count, zeroed: false);
         return Finish(new Tensor(st, (long[])size.Clone(), (long[])stride.Clone(), 0), requires_grad);
     }
     public static Tensor zeros(params long[] size) => Filled(size, 0, null, null, false);
@@ -177,7 +178,7 @@ internal static class ArrayData
         }
         while (leaf.IsArray) leaf = leaf.GetElementType()!;
         var dims = shape.ToArray();
-        var all = CpuStorage.Allocate(DType.FromClr(leaf), Shape.Numel(dims)).Data;
+        var all = HostArray(DType.FromClr(leaf), Shape.Numel(dims));
         int pos = 0;
         Gather(data, 0, dims, all, ref pos);
         return (dims, leaf, all);
@@ -211,12 +212,15 @@ internal static class ArrayData
         }
     }
 
+    /// <summary>A new zeroed managed array of the dtype's element type (the size checked as a CPU storage's).</summary>
+    private static Array HostArray(DType dtype, long count) => Backends.HostMemory.Data(Backends.HostMemory.Allocate(dtype, count, zeroed: true));
+
     private static (long[] shape, Type elem, Array flat) Rectangular(Array data, Type elem)
     {
         var shape = new long[data.Rank];
         for (int i = 0; i < data.Rank; i++) shape[i] = data.GetLength(i);
         if (data.Rank == 1) return (shape, elem, (Array)data.Clone());
-        var flat = CpuStorage.Allocate(DType.FromClr(elem), data.Length).Data;
+        var flat = HostArray(DType.FromClr(elem), data.Length);
         if (elem.IsPrimitive) Buffer.BlockCopy(data, 0, flat, 0, Buffer.ByteLength(data));
         else { int i = 0; foreach (var v in data) flat.SetValue(v, i++); }
         return (shape, elem, flat);

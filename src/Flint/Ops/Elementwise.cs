@@ -88,9 +88,9 @@ internal static class Elementwise
     {
         /// <summary>Promotion, broadcasting, compute-dtype conversion and the strided loop as needed.</summary>
         General,
-        /// <summary>CPU tensors of one shape and one direct dtype: the kernel runs on them as they are.</summary>
+        /// <summary>Tensors of one shape, one direct dtype and one device: the kernel runs on them as they are.</summary>
         Same,
-        /// <summary>A CPU tensor of a direct dtype with a wrapped number that does not change its dtype.</summary>
+        /// <summary>A tensor of a direct dtype with a wrapped number that does not change its dtype.</summary>
         WithNumber,
     }
 
@@ -105,14 +105,14 @@ internal static class Elementwise
         if (!wa && !wb)
         {
             if (!ReferenceEquals(dt, b.dtype) || resultOverride is { } r && !ReferenceEquals(r, dt) || !DirectType(dt)) return Route.General;
-            if (a._storage is not CpuStorage || b._storage is not CpuStorage) return Route.General;
+            if (!ReferenceEquals(a.device, b.device) && a.device != b.device) return Route.General;
             if (!ReferenceEquals(a._shape, b._shape) && !a._shape.AsSpan().SequenceEqual(b._shape)) return Route.General;
             return Route.Same;
         }
         if (wa == wb) return Route.General;
         var t = wa ? b : a; var n = wa ? a : b;
         var tdt = t.dtype;
-        if (t._storage is not CpuStorage || !DirectType(tdt)) return Route.General;
+        if (!DirectType(tdt)) return Route.General;
         // the result keeps the tensor's dtype: floating tensors with any number, integer tensors with integers and bools
         if (!tdt.is_floating_point && n.dtype.is_floating_point) return Route.General;
         if (resultOverride is { } ro && !ReferenceEquals(ro, tdt)) return Route.General;
@@ -140,9 +140,9 @@ internal static class Elementwise
     {
         result = null!;
         var dt = t.dtype;
-        if (s.IsBool || s.IsFloating && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber || t._storage is not CpuStorage) return false;
+        if (s.IsBool || s.IsFloating && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
         if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
-        var n = NumberOperand(s, dt);
+        var n = NumberOperand(s, dt, t);
         var y = EmptyLike(t);
         var k = KernelOperand(t);
         if (numberFirst) y.Backend.NumericBinary<TOp>(n, k, y);
@@ -151,70 +151,49 @@ internal static class Elementwise
         return true;
     }
 
-    [ThreadStatic] private static float[]? scratchF32;
-    [ThreadStatic] private static double[]? scratchF64;
-
-    /// <summary>The most elements the per-thread scratch keeps (larger temporaries are allocated per call).</summary>
+    /// <summary>The most elements the scratch route takes (larger temporaries are allocated per call).</summary>
     private const long ScratchLimit = 1 << 20;
 
     /// <summary>
-    /// <paramref name="b"/> × <paramref name="alpha"/> (in b's dtype, float32 or float64, on the CPU) into per-thread
-    /// scratch memory, as a contiguous tensor shaped like b: for one kernel call that keeps no reference to it.
+    /// <paramref name="b"/> × <paramref name="alpha"/> (in b's dtype, float32 or float64) into the backend's scratch
+    /// memory, as a contiguous tensor shaped like b: for one kernel call that keeps no reference to it.
     /// </summary>
     internal static bool TryScaledScratch(Tensor b, Scalar alpha, out Tensor scaled)
     {
         scaled = null!;
         var dt = b.dtype;
-        if (b._storage is not CpuStorage || b.IsWrappedNumber) return false;
+        if (b.IsWrappedNumber) return false;
         long n = Shape.Numel(b._shape);
-        if (n > ScratchLimit) return false;
-        System.Array data;
-        if (dt == DType.Float32)
-        {
-            var a = scratchF32;
-            if (a is null || a.Length < n) scratchF32 = a = new float[Math.Max(n, 256)];
-            data = a;
-        }
-        else if (dt == DType.Float64)
-        {
-            var a = scratchF64;
-            if (a is null || a.Length < n) scratchF64 = a = new double[Math.Max(n, 256)];
-            data = a;
-        }
-        else return false;
-        var y = new Tensor(new CpuStorage(dt, data), b._shape,
+        if (n > ScratchLimit || dt != DType.Float32 && dt != DType.Float64) return false;
+        var y = new Tensor(b.Backend.Scratch(dt, n), b._shape,
             Tensor.HasContiguousStrides(b._shape, b._strides) ? b._strides : Shape.ContiguousStrides(b._shape), 0);
-        y.Backend.NumericBinary<MulOp>(KernelOperand(b), NumberOperand(alpha, dt), y);
+        y.Backend.NumericBinary<MulOp>(KernelOperand(b), NumberOperand(alpha, dt, b), y);
         scaled = y;
         return true;
     }
 
-    // Per-thread 0-dim operands for numbers: a kernel reads them before it returns and nothing keeps them.
+    // The last 0-dim operands made over the backends' per-thread number storage (reused while the backend hands
+    // out the same storage): a kernel reads them before it returns and nothing keeps them.
     [ThreadStatic] private static Tensor? numberF32, numberF64;
 
-    /// <summary>A wrapped number as a kernel operand of <paramref name="dt"/>, for one kernel call that keeps no reference to it.</summary>
-    private static Tensor NumberOperand(Tensor wrapped, DType dt) =>
-        ReferenceEquals(wrapped.dtype, dt) ? wrapped : NumberOperand(Scalars.ValueOf(wrapped), dt);
+    /// <summary>A wrapped number as a kernel operand of <paramref name="dt"/> on <paramref name="like"/>'s device, for one kernel call that keeps no reference to it.</summary>
+    private static Tensor NumberOperand(Tensor wrapped, DType dt, Tensor like) =>
+        ReferenceEquals(wrapped.dtype, dt) && wrapped.device == like.device ? wrapped : NumberOperand(Scalars.ValueOf(wrapped), dt, like);
 
-    /// <summary>A number as a kernel operand of <paramref name="dt"/>, for one kernel call that keeps no reference to it.</summary>
-    private static Tensor NumberOperand(Scalar s, DType dt)
+    /// <summary>A number as a kernel operand of <paramref name="dt"/> on <paramref name="like"/>'s device, for one kernel call that keeps no reference to it.</summary>
+    private static Tensor NumberOperand(Scalar s, DType dt, Tensor like)
     {
-        switch (dt.scalar_type)
-        {
-            case ScalarType.Float32:
-                {
-                    var t = numberF32 ??= Scalars.Full(0, DType.Float32);
-                    ((float[])((CpuStorage)t._storage).Data)[0] = Backends.Cpu.Convert.FromScalar<float>(s);
-                    return t;
-                }
-            case ScalarType.Float64:
-                {
-                    var t = numberF64 ??= Scalars.Full(0, DType.Float64);
-                    ((double[])((CpuStorage)t._storage).Data)[0] = Backends.Cpu.Convert.FromScalar<double>(s);
-                    return t;
-                }
-            default: return Scalars.Full(s, dt);
-        }
+        var st = like.Backend.NumberOperand(s, dt);
+        if (dt == DType.Float32) return Reuse(ref numberF32, st);
+        if (dt == DType.Float64) return Reuse(ref numberF64, st);
+        return new Tensor(st, Tensor.NoDims, Tensor.NoDims, 0);
+    }
+
+    private static Tensor Reuse(ref Tensor? slot, Storage st)
+    {
+        var t = slot;
+        if (t is not null && ReferenceEquals(t._storage, st)) return t;
+        return slot = new Tensor(st, Tensor.NoDims, Tensor.NoDims, 0);
     }
 
     /// <summary><see cref="TryNumber{TOp}"/> for floating-only ops (true division): the tensor must be floating.</summary>
@@ -222,9 +201,9 @@ internal static class Elementwise
     {
         result = null!;
         var dt = t.dtype;
-        if (s.IsBool || !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber || t._storage is not CpuStorage) return false;
+        if (s.IsBool || !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
         if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
-        var n = NumberOperand(s, dt);
+        var n = NumberOperand(s, dt, t);
         var y = EmptyLike(t);
         var k = KernelOperand(t);
         if (numberFirst) y.Backend.FloatBinary<TOp>(n, k, y);
@@ -237,16 +216,15 @@ internal static class Elementwise
 
     private static bool Plain(Tensor x, bool floatOnly) => Direct(x, floatOnly) && !(Autograd.GradMode.IsEnabled && x.requires_grad);
 
-    /// <summary>A CPU tensor of a direct dtype: a unary kernel can run on it as it is.</summary>
+    /// <summary>A tensor of a direct dtype: a unary kernel can run on it as it is.</summary>
     private static bool Direct(Tensor x, bool floatOnly)
     {
         var dt = x.dtype;
-        if (x.IsWrappedNumber || !DirectType(dt) || floatOnly && !dt.is_floating_point) return false;
-        return x._storage is CpuStorage;
+        return !x.IsWrappedNumber && DirectType(dt) && !(floatOnly && !dt.is_floating_point);
     }
 
-    /// <summary>A new contiguous CPU tensor shaped like <paramref name="like"/>.</summary>
-    private static Tensor EmptyLike(Tensor like) => Tensor.CpuEmptyLike(like, like.dtype);
+    /// <summary>A new contiguous tensor on <paramref name="like"/>'s device shaped like it.</summary>
+    private static Tensor EmptyLike(Tensor like) => Tensor.ContiguousLike(like, like.dtype);
 
     internal static Tensor NumericBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, DType? resultOverride = null,
         Tensor? bPrepared = null)
@@ -260,8 +238,8 @@ internal static class Elementwise
                 Tensor ac = a, bc = b, t = a;
                 if (route == Route.WithNumber)
                 {
-                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype); }
-                    else bc = NumberOperand(b, a.dtype);
+                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype, b); }
+                    else bc = NumberOperand(b, a.dtype, a);
                 }
                 bool record = Records(a, b);
                 if (!inPlace)
@@ -317,8 +295,8 @@ internal static class Elementwise
                 Tensor ac = a, bc = b, t = a;
                 if (route == Route.WithNumber)
                 {
-                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype); }
-                    else bc = NumberOperand(b, a.dtype);
+                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype, b); }
+                    else bc = NumberOperand(b, a.dtype, a);
                 }
                 if (t.dtype.is_floating_point)
                 {

@@ -187,12 +187,12 @@ public partial class Tensor
         long n = numel();
         if (dtype == DType.Float64)
         {
-            if (is_contiguous()) { f64(Cpu.Span<double>().Slice((int)_offset, (int)n)); return; }
+            if (Backends.HostMemory.IsHost(_storage) && is_contiguous()) { f64(Backends.HostMemory.Span<double>(_storage).Slice((int)_offset, (int)n)); return; }
             var buf = new double[n]; f64(buf); Backend.Copy(this, torch.from_array(buf, _shape));
         }
         else
         {
-            if (dtype == DType.Float32 && is_contiguous()) { f32(Cpu.Span<float>().Slice((int)_offset, (int)n)); return; }
+            if (dtype == DType.Float32 && Backends.HostMemory.IsHost(_storage) && is_contiguous()) { f32(Backends.HostMemory.Span<float>(_storage).Slice((int)_offset, (int)n)); return; }
             var buf = new float[n]; f32(buf); Backend.Copy(this, torch.from_array(buf, _shape));
         }
     }

@@ -64,7 +64,7 @@ namespace Flint
             var target = inPlace ? input : Elementwise.Target(shape, dt, @out, input.device);
             var compute = Elementwise.ComputeType(dt);
             var a = Elementwise.As(input, compute); var b = Elementwise.As(end, compute);
-            var w = weightT is null ? Scalars.Full(weightS, compute) : Elementwise.As(weightT, compute);
+            var w = weightT is null ? Scalars.Full(weightS, compute, input.device) : Elementwise.As(weightT, compute);
             return Elementwise.RunInto(target, shape, compute, y => y.Backend.FloatTernary<LerpOp>(a, b, w, y), inPlace, input, end, weightT ?? end);
         }
 
@@ -96,7 +96,7 @@ namespace Flint
             var compute = Elementwise.ComputeType(result);
             var x = Elementwise.As(input, compute); var a = Elementwise.As(t1, compute); var b = Elementwise.As(t2, compute);
             // value × t1 first, then × or ÷ t2, then + input: the order PyTorch's kernel rounds in
-            var vs = Scalars.Full(v, compute);
+            var vs = Scalars.Full(v, compute, input.device);
             var ab = Tensor.Empty(Shape.Broadcast(a._shape, b._shape), compute, input.device);
             return Elementwise.RunInto(target, shape, compute, y =>
             {

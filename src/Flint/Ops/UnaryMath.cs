@@ -207,6 +207,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "erf";
         public static UnaryDerivative Derivative { get; } = new("ErfBackward0", (g, x, y) => g * (-(x * x)).exp() * (2 / Math.Sqrt(Math.PI)));
+        public static Backends.KernelId Kernel => Backends.KernelId.Erf;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erf(double.CreateTruncating(x)));
     }
 
@@ -215,6 +216,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "erfc";
         public static UnaryDerivative Derivative { get; } = new("ErfcBackward0", (g, x, y) => g * (-(x * x)).exp() * -(2 / Math.Sqrt(Math.PI)));
+        public static Backends.KernelId Kernel => Backends.KernelId.Erfc;
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erfc(double.CreateTruncating(x)));
     }
 

@@ -129,7 +129,7 @@ internal static class TensorFormatter
                 long n = shape[d];
                 var size = (long[])t._shape.Clone();
                 size[d] = 2L * e;
-                var r = Tensor.Empty(size, t.dtype);
+                var r = Tensor.Empty(size, t.dtype, t.device);
                 r.Backend.Copy(r.narrow(d, 0, e), t.narrow(d, 0, e));
                 r.Backend.Copy(r.narrow(d, e, e), t.narrow(d, n - e, e));
                 t = r;

@@ -59,7 +59,7 @@ internal static class Idx
         Tensor t;
         if (remaining is not null || nbytes <= TensorBytes.EagerLimit)
         {
-            t = Tensor.Empty(shape, dtype);
+            t = Tensor.Empty(shape, dtype, Device.CPU);
             long got = TensorBytes.Read(stream, t, nbytes, bigEndian: true);
             if (got < nbytes) throw Truncated(nbytes, got, what);
         }
@@ -68,7 +68,7 @@ internal static class Idx
             // a compressed stream of unknown length: what arrives is gathered before the tensor is allocated
             var (blocks, got) = TensorBytes.Gather(stream, nbytes);
             if (got < nbytes) throw Truncated(nbytes, got, what);
-            t = Tensor.Empty(shape, dtype);
+            t = Tensor.Empty(shape, dtype, Device.CPU);
             TensorBytes.Copy(blocks, t, bigEndian: true);
         }
         if (remaining is null && stream.ReadByte() >= 0)

@@ -49,24 +49,17 @@ public sealed class SGD : Optimizer
     }
 
     /// <summary>
-    /// p += alpha × grad in one pass for contiguous float32 CPU tensors of one shape in separate memory (what
-    /// <c>p.add_(grad, alpha)</c> computes); false for any other case, which the caller then handles.
+    /// p += alpha × grad in one kernel (the backend's axpy) for contiguous float32 tensors of one shape on one
+    /// device in separate memory (what <c>p.add_(grad, alpha)</c> computes); false for any other case, which the
+    /// caller then handles.
     /// </summary>
     private static bool AxpyInPlace(Tensor p, Tensor grad, double alpha)
     {
-        if (p.dtype != float32 || grad.dtype != float32) return false;
-        if (p._storage is not CpuStorage ps || grad._storage is not CpuStorage gs || ReferenceEquals(ps, gs)) return false;
+        if (p.dtype != float32 || grad.dtype != float32 || p.device != grad.device) return false;
+        if (ReferenceEquals(p._storage, grad._storage)) return false;
         if (!Tensor.HasContiguousStrides(p._shape, p._strides) || !Tensor.HasContiguousStrides(grad._shape, grad._strides)) return false;
         if (!p._shape.AsSpan().SequenceEqual(grad._shape)) return false;
-        int n = checked((int)Shape.Numel(p._shape));
-        var x = ps.Span<float>().Slice((int)p._offset, n);
-        var y = gs.Span<float>().Slice((int)grad._offset, n);
-        float a = (float)alpha;
-        int i = 0, w = System.Numerics.Vector<float>.Count;
-        var va = new System.Numerics.Vector<float>(a);
-        for (; i <= n - w; i += w)
-            (new System.Numerics.Vector<float>(x.Slice(i)) + va * new System.Numerics.Vector<float>(y.Slice(i))).CopyTo(x.Slice(i));
-        for (; i < n; i++) x[i] += a * y[i];
+        p.Backend.Axpy(p, grad, alpha);
         p.BumpVersion();
         return true;
     }

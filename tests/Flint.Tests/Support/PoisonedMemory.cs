@@ -13,7 +13,7 @@ internal static class PoisonedMemory
     [ModuleInitializer]
     internal static void Enable()
     {
-        CpuStorage.PoisonUninitialized = true;
+        Flint.Backends.Cpu.CpuStorage.PoisonUninitialized = true;
         Tensor.CheckLayouts = true;
     }
 }

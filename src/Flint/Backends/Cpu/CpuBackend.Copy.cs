@@ -5,12 +5,20 @@ namespace Flint.Backends.Cpu;
 
 internal sealed partial class CpuBackend
 {
-    public void Copy(Tensor dst, Tensor src)
+    public void Copy(TensorLayout dst, TensorLayout src)
     {
         MemoryOverlap.Check(dst, src);
-        if (src.device != dst.device)
-            throw new InvalidOperationException($"CPU backend cannot copy from {src.device} to {dst.device}");
-        switch (src.dtype.scalar_type)
+        if (src.Device != dst.Device)
+            throw new InvalidOperationException($"CPU backend cannot copy from {src.Device} to {dst.Device}");
+        if (ReferenceEquals(src.DType, dst.DType) && !ReferenceEquals(src.Storage, dst.Storage) && dst.Numel < KernelOptions.Grain()
+            && dst.IsContiguous && src.IsContiguous
+            && dst.Shape.AsSpan().SequenceEqual(src.Shape))
+        {
+            // small, one dtype, both dense in row-major order, separate arrays: a block copy (a gradient detached, a clone)
+            Array.Copy(((CpuStorage)src.Storage).Data, src.Offset, ((CpuStorage)dst.Storage).Data, dst.Offset, dst.Numel);
+            return;
+        }
+        switch (src.DType.scalar_type)
         {
             case ScalarType.Float32: CopyFrom<float>(dst, src); break;
             case ScalarType.Float64: CopyFrom<double>(dst, src); break;
@@ -25,9 +33,9 @@ internal sealed partial class CpuBackend
         }
     }
 
-    private static void CopyFrom<TSrc>(Tensor dst, Tensor src) where TSrc : struct
+    private static void CopyFrom<TSrc>(TensorLayout dst, TensorLayout src) where TSrc : struct
     {
-        switch (dst.dtype.scalar_type)
+        switch (dst.DType.scalar_type)
         {
             case ScalarType.Float32: CopyT<TSrc, float>(dst, src); break;
             case ScalarType.Float64: CopyT<TSrc, double>(dst, src); break;
@@ -42,16 +50,16 @@ internal sealed partial class CpuBackend
         }
     }
 
-    private static void CopyT<TSrc, TDst>(Tensor dst, Tensor src) where TSrc : struct where TDst : struct
+    private static void CopyT<TSrc, TDst>(TensorLayout dst, TensorLayout src) where TSrc : struct where TDst : struct
     {
         var sa = Arr<TSrc>(src); var da = Arr<TDst>(dst);
-        var loop = StridedLoop.For(dst._shape, dst, src);
+        var loop = StridedLoop.For(dst.Shape, dst, src);
         long sd = loop.InnerStride(0), ss = loop.InnerStride(1);
         bool overlap = ReferenceEquals(sa, da);
         if (overlap && typeof(TSrc) == typeof(TDst))
         {
             // copying between views of one array: go through a temporary so no element is read after it was written
-            var tmp = Tensor.Empty(dst._shape, src.dtype);
+            var tmp = Contig(dst.Shape, src.DType);
             CopyT<TSrc, TSrc>(tmp, src);
             CopyT<TSrc, TDst>(dst, tmp);
             return;
@@ -80,9 +88,9 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void Fill(Tensor dst, Scalar value)
+    public void Fill(TensorLayout dst, Scalar value)
     {
-        switch (dst.dtype.scalar_type)
+        switch (dst.DType.scalar_type)
         {
             case ScalarType.Float32: FillT(dst, Convert.FromScalar<float>(value)); break;
             case ScalarType.Float64: FillT(dst, Convert.FromScalar<double>(value)); break;
@@ -97,10 +105,16 @@ internal sealed partial class CpuBackend
         }
     }
 
-    private static void FillT<T>(Tensor dst, T v)
+    private static void FillT<T>(TensorLayout dst, T v)
     {
         var da = Arr<T>(dst);
-        var loop = StridedLoop.For(dst._shape, dst);
+        if (dst.IsContiguous && dst.Numel < KernelOptions.Grain())
+        {
+            // a small contiguous tensor (a fresh one, a seed gradient): one span fill, no loop set up
+            da.AsSpan((int)dst.Offset, (int)dst.Numel).Fill(v);
+            return;
+        }
+        var loop = StridedLoop.For(dst.Shape, dst);
         long sd = loop.InnerStride(0);
         loop.ForEachRowParallelTiled((offs, n) =>
         {

@@ -5,39 +5,39 @@ namespace Flint.Backends.Cpu;
 internal sealed partial class CpuBackend
 {
     /// <summary>True when y is contiguous and x is contiguous with y's shape (and not a shifted view of y's data).</summary>
-    private static bool FlatUnary(Tensor x, Tensor y) =>
-        y.is_contiguous() && SameLayout(x, y) && !PartialOverlap(x, y);
+    private static bool FlatUnary(in TensorLayout x, in TensorLayout y) =>
+        y.IsContiguous && SameLayout(x, y) && !PartialOverlap(x, y);
 
     /// <summary>
     /// True when y is contiguous and each input is either contiguous with y's shape (step 1) or one element
     /// broadcast to it (step 0).
     /// </summary>
-    private static bool FlatBinary(Tensor a, Tensor b, Tensor y, out int fa, out int fb)
+    private static bool FlatBinary(in TensorLayout a, in TensorLayout b, in TensorLayout y, out int fa, out int fb)
     {
         fa = fb = 0;
-        if (!y.is_contiguous()) return false;
+        if (!y.IsContiguous) return false;
         if (!FlatOperand(a, y, out fa) || !FlatOperand(b, y, out fb)) return false;
         return !PartialOverlap(a, y) && !PartialOverlap(b, y);
     }
 
-    private static bool FlatOperand(Tensor t, Tensor y, out int step)
+    private static bool FlatOperand(in TensorLayout t, in TensorLayout y, out int step)
     {
         step = 1;
         if (SameLayout(t, y)) return true;
         step = 0;
-        foreach (var d in t._shape) if (d != 1) return false;
+        foreach (var d in t.Shape) if (d != 1) return false;
         return true;
     }
 
-    private static bool SameLayout(Tensor t, Tensor y)
+    private static bool SameLayout(in TensorLayout t, in TensorLayout y)
     {
-        if (!ReferenceEquals(t._shape, y._shape) && !t._shape.AsSpan().SequenceEqual(y._shape)) return false;
-        return ReferenceEquals(t._strides, y._strides) || t.is_contiguous();
+        if (!ReferenceEquals(t.Shape, y.Shape) && !t.Shape.AsSpan().SequenceEqual(y.Shape)) return false;
+        return ReferenceEquals(t.Strides, y.Strides) || t.IsContiguous;
     }
 
     /// <summary>An input that reads y's own array from another offset: such ops keep the strided route's behaviour.</summary>
-    private static bool PartialOverlap(Tensor t, Tensor y) =>
-        ReferenceEquals(t._storage, y._storage) && (t._offset != y._offset || !SameLayout(t, y));
+    private static bool PartialOverlap(in TensorLayout t, in TensorLayout y) =>
+        ReferenceEquals(t.Storage, y.Storage) && (t.Offset != y.Offset || !SameLayout(t, y));
 }
 
 /// <summary>Runs a flat range either inline or on the worker pool, by the grain size.</summary>

@@ -4,9 +4,9 @@ namespace Flint.Backends.Cpu;
 
 internal sealed partial class CpuBackend
 {
-    public void IndexGather(Tensor dst, Tensor src, Tensor[] indices, long[] strides)
+    public void IndexGather(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides)
     {
-        switch (dst.dtype.scalar_type)
+        switch (dst.DType.scalar_type)
         {
             case ScalarType.Float32: IndexGatherT<float>(dst, src, indices, strides); break;
             case ScalarType.Float64: IndexGatherT<double>(dst, src, indices, strides); break;
@@ -21,15 +21,15 @@ internal sealed partial class CpuBackend
         }
     }
 
-    private static void IndexGatherT<T>(Tensor dst, Tensor src, Tensor[] indices, long[] strides)
+    private static void IndexGatherT<T>(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides)
     {
         var da = Arr<T>(dst); var sa = Arr<T>(src);
         int k = indices.Length;
         var ia = new long[k][];
-        var operands = new Tensor[k + 2];
+        var operands = new TensorLayout[k + 2];
         operands[0] = dst; operands[1] = src;
         for (int j = 0; j < k; j++) { ia[j] = Arr<long>(indices[j]); operands[j + 2] = indices[j]; }
-        var loop = StridedLoop.For(dst._shape, operands);
+        var loop = StridedLoop.For(dst.Shape, operands);
         var inner = new long[k + 2];
         for (int j = 0; j < k + 2; j++) inner[j] = loop.InnerStride(j);
         loop.ForEachRow((offs, n) =>
@@ -43,9 +43,9 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void IndexScatter(Tensor dst, Tensor src, Tensor[] indices, long[] strides, ScatterReduce reduce)
+    public void IndexScatter(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, ScatterReduce reduce)
     {
-        switch (dst.dtype.scalar_type)
+        switch (dst.DType.scalar_type)
         {
             case ScalarType.Float32: IndexScatterT<float>(dst, src, indices, strides, reduce); break;
             case ScalarType.Float64: IndexScatterT<double>(dst, src, indices, strides, reduce); break;
@@ -85,15 +85,15 @@ internal sealed partial class CpuBackend
         }));
     }
 
-    private static void IndexScatterT<T>(Tensor dst, Tensor src, Tensor[] indices, long[] strides, ScatterReduce reduce)
+    private static void IndexScatterT<T>(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, ScatterReduce reduce)
     {
         var da = Arr<T>(dst); var sa = Arr<T>(src);
         int k = indices.Length;
         var ia = new long[k][];
-        var operands = new Tensor[k + 2];
+        var operands = new TensorLayout[k + 2];
         operands[0] = src; operands[1] = dst;
         for (int j = 0; j < k; j++) { ia[j] = Arr<long>(indices[j]); operands[j + 2] = indices[j]; }
-        var loop = StridedLoop.For(src._shape, operands);
+        var loop = StridedLoop.For(src.Shape, operands);
         var inner = new long[k + 2];
         for (int j = 0; j < k + 2; j++) inner[j] = loop.InnerStride(j);
         loop.ForEachRow((offs, n) =>
@@ -108,29 +108,29 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public Tensor Nonzero(Tensor mask)
+    public TensorLayout Nonzero(TensorLayout mask)
     {
         var ma = Arr<bool>(mask);
-        int nd = mask.ndim;
-        var shape = mask._shape;
+        int nd = mask.Rank;
+        var shape = mask.Shape;
         var loop = StridedLoop.For(shape, mask);
         long s = loop.InnerStride(0);
         long count = 0;
         loop.ForEachRow((offs, n) => { for (long i = 0; i < n; i++) if (At(ma, offs[0] + i * s)) count++; });
-        var r = Tensor.Empty([count, nd], DType.Int64);
+        var r = Contig([count, nd], DType.Int64);
         if (count == 0 || nd == 0) return r;
         var ra = Arr<long>(r);
         // walk in row-major order with an explicit coordinate counter (the loop above may have merged dims)
         var idx = new long[nd];
-        long off = mask._offset, w = 0, total = mask.numel();
+        long off = mask.Offset, w = 0, total = mask.Numel;
         for (long e = 0; e < total; e++)
         {
             if (At(ma, off)) { Array.Copy(idx, 0, ra, w, nd); w += nd; }
             for (int d = nd - 1; d >= 0; d--)
             {
-                idx[d]++; off += mask._strides[d];
+                idx[d]++; off += mask.Strides[d];
                 if (idx[d] < shape[d]) break;
-                off -= mask._strides[d] * shape[d]; idx[d] = 0;
+                off -= mask.Strides[d] * shape[d]; idx[d] = 0;
             }
         }
         return r;

@@ -6,7 +6,9 @@ namespace Flint.Backends.Cpu;
 // tensor's dtype with PyTorch's expression (so signed zeros and rounding follow it); reductions accumulate in double.
 internal sealed partial class CpuBackend
 {
-    private static Span<T> Flat<T>(Tensor t) => Arr<T>(t).AsSpan((int)t._offset, (int)t.numel());
+    private static Span<T> Flat<T>(TensorLayout t) => Arr<T>(t).AsSpan((int)t.Offset, (int)t.Numel);
+    /// <summary>An optional operand's elements (empty when there is none).</summary>
+    private static Span<T> Flat<T>(TensorLayout? t) => t is { } v ? Flat<T>(v) : default;
 
     private static void FloatKernel(DType dt, string name, Action f32, Action f64)
     {
@@ -16,7 +18,7 @@ internal sealed partial class CpuBackend
     }
 
     /// <summary>Writes the per-element losses (none) or their mean or sum (a 0-dim result).</summary>
-    private static void Deliver<T>(Span<T> losses, LossReduction reduction, Tensor result) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Deliver<T>(Span<T> losses, LossReduction reduction, TensorLayout result) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (reduction == LossReduction.None) { losses.CopyTo(Flat<T>(result)); return; }
         double total = 0;
@@ -29,12 +31,12 @@ internal sealed partial class CpuBackend
     private static T GradAt<T>(ReadOnlySpan<T> g, int i, LossReduction reduction, T invN) where T : unmanaged, IFloatingPointIeee754<T> =>
         reduction == LossReduction.None ? g[i] : reduction == LossReduction.Mean ? g[0] * invN : g[0];
 
-    public void PointwiseLoss(PointwiseLossKind kind, Tensor input, Tensor target, double param, LossReduction reduction, Tensor result) =>
-        FloatKernel(input.dtype, "pointwise_loss",
+    public void PointwiseLoss(PointwiseLossKind kind, TensorLayout input, TensorLayout target, double param, LossReduction reduction, TensorLayout result) =>
+        FloatKernel(input.DType, "pointwise_loss",
             () => PointwiseLossT<float>(kind, input, target, param, reduction, result),
             () => PointwiseLossT<double>(kind, input, target, param, reduction, result));
 
-    private static void PointwiseLossT<T>(PointwiseLossKind kind, Tensor input, Tensor target, double param, LossReduction reduction, Tensor result)
+    private static void PointwiseLossT<T>(PointwiseLossKind kind, TensorLayout input, TensorLayout target, double param, LossReduction reduction, TensorLayout result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input), t = Flat<T>(target);
@@ -63,12 +65,12 @@ internal sealed partial class CpuBackend
         Deliver<T>(loss, reduction, result);
     }
 
-    public void PointwiseLossBackward(PointwiseLossKind kind, Tensor grad, Tensor input, Tensor target, double param, LossReduction reduction, Tensor gradInput) =>
-        FloatKernel(input.dtype, "pointwise_loss_backward",
+    public void PointwiseLossBackward(PointwiseLossKind kind, TensorLayout grad, TensorLayout input, TensorLayout target, double param, LossReduction reduction, TensorLayout gradInput) =>
+        FloatKernel(input.DType, "pointwise_loss_backward",
             () => PointwiseLossBackwardT<float>(kind, grad, input, target, param, reduction, gradInput),
             () => PointwiseLossBackwardT<double>(kind, grad, input, target, param, reduction, gradInput));
 
-    private static void PointwiseLossBackwardT<T>(PointwiseLossKind kind, Tensor grad, Tensor input, Tensor target, double param, LossReduction reduction, Tensor gradInput)
+    private static void PointwiseLossBackwardT<T>(PointwiseLossKind kind, TensorLayout grad, TensorLayout input, TensorLayout target, double param, LossReduction reduction, TensorLayout gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input), t = Flat<T>(target), g = Flat<T>(grad);
@@ -88,12 +90,12 @@ internal sealed partial class CpuBackend
         }
     }
 
-    public void BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight, LossReduction reduction, Tensor result) =>
-        FloatKernel(input.dtype, "binary_cross_entropy",
+    public void BinaryCrossEntropy(TensorLayout input, TensorLayout target, TensorLayout? weight, LossReduction reduction, TensorLayout result) =>
+        FloatKernel(input.DType, "binary_cross_entropy",
             () => BinaryCrossEntropyT<float>(input, target, weight, reduction, result),
             () => BinaryCrossEntropyT<double>(input, target, weight, reduction, result));
 
-    private static void BinaryCrossEntropyT<T>(Tensor input, Tensor target, Tensor? weight, LossReduction reduction, Tensor result)
+    private static void BinaryCrossEntropyT<T>(TensorLayout input, TensorLayout target, TensorLayout? weight, LossReduction reduction, TensorLayout result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input), t = Flat<T>(target);
@@ -112,12 +114,12 @@ internal sealed partial class CpuBackend
         Deliver<T>(loss, reduction, result);
     }
 
-    public void BinaryCrossEntropyBackward(Tensor grad, Tensor input, Tensor target, Tensor? weight, LossReduction reduction, Tensor gradInput) =>
-        FloatKernel(input.dtype, "binary_cross_entropy_backward",
+    public void BinaryCrossEntropyBackward(TensorLayout grad, TensorLayout input, TensorLayout target, TensorLayout? weight, LossReduction reduction, TensorLayout gradInput) =>
+        FloatKernel(input.DType, "binary_cross_entropy_backward",
             () => BinaryCrossEntropyBackwardT<float>(grad, input, target, weight, reduction, gradInput),
             () => BinaryCrossEntropyBackwardT<double>(grad, input, target, weight, reduction, gradInput));
 
-    private static void BinaryCrossEntropyBackwardT<T>(Tensor grad, Tensor input, Tensor target, Tensor? weight, LossReduction reduction, Tensor gradInput)
+    private static void BinaryCrossEntropyBackwardT<T>(TensorLayout grad, TensorLayout input, TensorLayout target, TensorLayout? weight, LossReduction reduction, TensorLayout gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input), t = Flat<T>(target), g = Flat<T>(grad);
@@ -133,12 +135,12 @@ internal sealed partial class CpuBackend
         }
     }
 
-    public void BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight, Tensor? posWeight, LossReduction reduction, Tensor result) =>
-        FloatKernel(input.dtype, "binary_cross_entropy_with_logits",
+    public void BinaryCrossEntropyWithLogits(TensorLayout input, TensorLayout target, TensorLayout? weight, TensorLayout? posWeight, LossReduction reduction, TensorLayout result) =>
+        FloatKernel(input.DType, "binary_cross_entropy_with_logits",
             () => BinaryCrossEntropyWithLogitsT<float>(input, target, weight, posWeight, reduction, result),
             () => BinaryCrossEntropyWithLogitsT<double>(input, target, weight, posWeight, reduction, result));
 
-    private static void BinaryCrossEntropyWithLogitsT<T>(Tensor input, Tensor target, Tensor? weight, Tensor? posWeight, LossReduction reduction, Tensor result)
+    private static void BinaryCrossEntropyWithLogitsT<T>(TensorLayout input, TensorLayout target, TensorLayout? weight, TensorLayout? posWeight, LossReduction reduction, TensorLayout result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input), t = Flat<T>(target);
@@ -158,12 +160,12 @@ internal sealed partial class CpuBackend
         Deliver<T>(loss, reduction, result);
     }
 
-    public void BinaryCrossEntropyWithLogitsBackward(Tensor grad, Tensor input, Tensor target, Tensor? weight, Tensor? posWeight, LossReduction reduction, Tensor gradInput) =>
-        FloatKernel(input.dtype, "binary_cross_entropy_with_logits_backward",
+    public void BinaryCrossEntropyWithLogitsBackward(TensorLayout grad, TensorLayout input, TensorLayout target, TensorLayout? weight, TensorLayout? posWeight, LossReduction reduction, TensorLayout gradInput) =>
+        FloatKernel(input.DType, "binary_cross_entropy_with_logits_backward",
             () => BinaryCrossEntropyWithLogitsBackwardT<float>(grad, input, target, weight, posWeight, reduction, gradInput),
             () => BinaryCrossEntropyWithLogitsBackwardT<double>(grad, input, target, weight, posWeight, reduction, gradInput));
 
-    private static void BinaryCrossEntropyWithLogitsBackwardT<T>(Tensor grad, Tensor input, Tensor target, Tensor? weight, Tensor? posWeight, LossReduction reduction, Tensor gradInput)
+    private static void BinaryCrossEntropyWithLogitsBackwardT<T>(TensorLayout grad, TensorLayout input, TensorLayout target, TensorLayout? weight, TensorLayout? posWeight, LossReduction reduction, TensorLayout gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input), t = Flat<T>(target), g = Flat<T>(grad);
@@ -187,9 +189,9 @@ internal sealed partial class CpuBackend
         }
     }
 
-    public long NllLoss(Tensor input, Tensor target, long ignoreIndex, LossReduction reduction, Tensor result)
+    public long NllLoss(TensorLayout input, TensorLayout target, long ignoreIndex, LossReduction reduction, TensorLayout result)
     {
-        long n = input._shape[0], c = input._shape[1];
+        long n = input.Shape[0], c = input.Shape[1];
         ReadOnlySpan<long> t = Flat<long>(target);
         long count = 0;
         foreach (var k in t)
@@ -200,38 +202,38 @@ internal sealed partial class CpuBackend
         }
         double total = 0;
         int ci = (int)c;
-        if (input.dtype == DType.Float32)
+        if (input.DType == DType.Float32)
         {
             ReadOnlySpan<float> x = Flat<float>(input);
             for (int i = 0; i < n; i++) if (t[i] != ignoreIndex) total += x[i * ci + (int)t[i]];
         }
-        else if (input.dtype == DType.Float64)
+        else if (input.DType == DType.Float64)
         {
             ReadOnlySpan<double> x = Flat<double>(input);
             for (int i = 0; i < n; i++) if (t[i] != ignoreIndex) total += x[i * ci + (int)t[i]];
         }
-        else throw Unsupported("nll_loss_out_frame", input.dtype);
+        else throw Unsupported("nll_loss_out_frame", input.DType);
         // the loss starts at 0 and subtracts: 0, not -0, when every row is ignored
         double loss = reduction == LossReduction.Mean ? (0 - total) / count : 0 - total;
-        if (input.dtype == DType.Float32) Flat<float>(result)[0] = (float)loss;
+        if (input.DType == DType.Float32) Flat<float>(result)[0] = (float)loss;
         else Flat<double>(result)[0] = loss;
         return count;
     }
 
-    public void NllLossBackward(Tensor target, long ignoreIndex, double scale, Tensor gradInput)
+    public void NllLossBackward(TensorLayout target, long ignoreIndex, double scale, TensorLayout gradInput)
     {
         ReadOnlySpan<long> t = Flat<long>(target);
-        int ci = (int)gradInput._shape[1];
-        if (gradInput.dtype == DType.Float32)
+        int ci = (int)gradInput.Shape[1];
+        if (gradInput.DType == DType.Float32)
         {
             var a = Flat<float>(gradInput); a.Clear();
             for (int i = 0; i < t.Length; i++) if (t[i] != ignoreIndex) a[i * ci + (int)t[i]] = (float)scale;
         }
-        else if (gradInput.dtype == DType.Float64)
+        else if (gradInput.DType == DType.Float64)
         {
             var a = Flat<double>(gradInput); a.Clear();
             for (int i = 0; i < t.Length; i++) if (t[i] != ignoreIndex) a[i * ci + (int)t[i]] = scale;
         }
-        else throw Unsupported("nll_loss_backward_out_frame", gradInput.dtype);
+        else throw Unsupported("nll_loss_backward_out_frame", gradInput.DType);
     }
 }

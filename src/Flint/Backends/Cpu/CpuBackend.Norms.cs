@@ -27,7 +27,7 @@ internal sealed partial class CpuBackend
         return (mean, sq / count);
     }
 
-    private static double[]? Doubles<T>(Tensor? t) where T : unmanaged, IFloatingPointIeee754<T>
+    private static double[]? Doubles<T>(TensorLayout? t) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (t is null) return null;
         var s = Flat<T>(t);
@@ -36,7 +36,7 @@ internal sealed partial class CpuBackend
         return d;
     }
 
-    private static void Store<T>(Tensor? t, double[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Store<T>(TensorLayout? t, double[] values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (t is null) return;
         var s = Flat<T>(t);
@@ -45,16 +45,16 @@ internal sealed partial class CpuBackend
 
     // ---------------- batch norm: input (N, C, S), statistics per channel over N·S ----------------
 
-    public void BatchNorm(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, bool training,
-        double momentum, double eps, Tensor output, Tensor saveMean, Tensor saveInvstd) =>
-        FloatKernel(input.dtype, "batch_norm",
+    public void BatchNorm(TensorLayout input, TensorLayout? weight, TensorLayout? bias, TensorLayout? runningMean, TensorLayout? runningVar, bool training,
+        double momentum, double eps, TensorLayout output, TensorLayout saveMean, TensorLayout saveInvstd) =>
+        FloatKernel(input.DType, "batch_norm",
             () => BatchNormT<float>(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd),
             () => BatchNormT<double>(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd));
 
-    private static void BatchNormT<T>(Tensor input, Tensor? weight, Tensor? bias, Tensor? runningMean, Tensor? runningVar, bool training,
-        double momentum, double eps, Tensor output, Tensor saveMean, Tensor saveInvstd) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void BatchNormT<T>(TensorLayout input, TensorLayout? weight, TensorLayout? bias, TensorLayout? runningMean, TensorLayout? runningVar, bool training,
+        double momentum, double eps, TensorLayout output, TensorLayout saveMean, TensorLayout saveInvstd) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long n = input._shape[0], c = input._shape[1], s = input.numel() / Math.Max(1, n * c);
+        long n = input.Shape[0], c = input.Shape[1], s = input.Numel / Math.Max(1, n * c);
         ReadOnlySpan<T> x = Flat<T>(input);
         var y = Flat<T>(output);
         double[]? w = Doubles<T>(weight), b = Doubles<T>(bias), rm = Doubles<T>(runningMean), rv = Doubles<T>(runningVar);
@@ -81,16 +81,16 @@ internal sealed partial class CpuBackend
         Store<T>(saveMean, mean); Store<T>(saveInvstd, invstd);
     }
 
-    public void BatchNormBackward(Tensor grad, Tensor input, Tensor? weight, Tensor saveMean, Tensor saveInvstd, bool training,
-        Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) =>
-        FloatKernel(input.dtype, "batch_norm_backward",
+    public void BatchNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout saveMean, TensorLayout saveInvstd, bool training,
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) =>
+        FloatKernel(input.DType, "batch_norm_backward",
             () => BatchNormBackwardT<float>(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias),
             () => BatchNormBackwardT<double>(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias));
 
-    private static void BatchNormBackwardT<T>(Tensor grad, Tensor input, Tensor? weight, Tensor saveMean, Tensor saveInvstd, bool training,
-        Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void BatchNormBackwardT<T>(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout saveMean, TensorLayout saveInvstd, bool training,
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long n = input._shape[0], c = input._shape[1], s = input.numel() / Math.Max(1, n * c);
+        long n = input.Shape[0], c = input.Shape[1], s = input.Numel / Math.Max(1, n * c);
         ReadOnlySpan<T> x = Flat<T>(input), g = Flat<T>(grad);
         double[]? w = Doubles<T>(weight);
         double[] mean = Doubles<T>(saveMean)!, invstd = Doubles<T>(saveInvstd)!;
@@ -129,29 +129,29 @@ internal sealed partial class CpuBackend
 
     // ---------------- layer norm: input (M, K), statistics per row ----------------
 
-    public void LayerNorm(Tensor input, Tensor? weight, Tensor? bias, double eps, Tensor output, Tensor mean, Tensor rstd) =>
-        FloatKernel(input.dtype, "layer_norm",
-            () => GroupedNormT<float>(input, 1, input._shape[0], input._shape[1], weight, bias, perColumn: true, eps, output, mean, rstd),
-            () => GroupedNormT<double>(input, 1, input._shape[0], input._shape[1], weight, bias, perColumn: true, eps, output, mean, rstd));
+    public void LayerNorm(TensorLayout input, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd) =>
+        FloatKernel(input.DType, "layer_norm",
+            () => GroupedNormT<float>(input, 1, input.Shape[0], input.Shape[1], weight, bias, perColumn: true, eps, output, mean, rstd),
+            () => GroupedNormT<double>(input, 1, input.Shape[0], input.Shape[1], weight, bias, perColumn: true, eps, output, mean, rstd));
 
-    public void LayerNormBackward(Tensor grad, Tensor input, Tensor? weight, Tensor mean, Tensor rstd,
-        Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) =>
-        FloatKernel(input.dtype, "layer_norm_backward",
-            () => GroupedNormBackwardT<float>(grad, input, 1, input._shape[0], input._shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias),
-            () => GroupedNormBackwardT<double>(grad, input, 1, input._shape[0], input._shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias));
+    public void LayerNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) =>
+        FloatKernel(input.DType, "layer_norm_backward",
+            () => GroupedNormBackwardT<float>(grad, input, 1, input.Shape[0], input.Shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias),
+            () => GroupedNormBackwardT<double>(grad, input, 1, input.Shape[0], input.Shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias));
 
     // ---------------- group norm: input (N, C, S), statistics per (sample, group) ----------------
 
-    public void GroupNorm(Tensor input, long groups, Tensor? weight, Tensor? bias, double eps, Tensor output, Tensor mean, Tensor rstd) =>
-        FloatKernel(input.dtype, "group_norm",
-            () => GroupedNormT<float>(input, input._shape[1] / groups, input._shape[0] * groups, input._shape[1], weight, bias, perColumn: false, eps, output, mean, rstd),
-            () => GroupedNormT<double>(input, input._shape[1] / groups, input._shape[0] * groups, input._shape[1], weight, bias, perColumn: false, eps, output, mean, rstd));
+    public void GroupNorm(TensorLayout input, long groups, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd) =>
+        FloatKernel(input.DType, "group_norm",
+            () => GroupedNormT<float>(input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, bias, perColumn: false, eps, output, mean, rstd),
+            () => GroupedNormT<double>(input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, bias, perColumn: false, eps, output, mean, rstd));
 
-    public void GroupNormBackward(Tensor grad, Tensor input, long groups, Tensor? weight, Tensor mean, Tensor rstd,
-        Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) =>
-        FloatKernel(input.dtype, "group_norm_backward",
-            () => GroupedNormBackwardT<float>(grad, input, input._shape[1] / groups, input._shape[0] * groups, input._shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias),
-            () => GroupedNormBackwardT<double>(grad, input, input._shape[1] / groups, input._shape[0] * groups, input._shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias));
+    public void GroupNormBackward(TensorLayout grad, TensorLayout input, long groups, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) =>
+        FloatKernel(input.DType, "group_norm_backward",
+            () => GroupedNormBackwardT<float>(grad, input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias),
+            () => GroupedNormBackwardT<double>(grad, input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias));
 
     /// <summary>
     /// Normalizes <paramref name="rows"/> consecutive groups of the flat input. Layer norm (perColumn): each group
@@ -159,8 +159,8 @@ internal sealed partial class CpuBackend
     /// norm: each group is <paramref name="channelsPerGroup"/> of the <paramref name="channels"/> channels of S
     /// elements each, and the affine index is the channel.
     /// </summary>
-    private static void GroupedNormT<T>(Tensor input, long channelsPerGroup, long rows, long channels, Tensor? weight, Tensor? bias, bool perColumn,
-        double eps, Tensor output, Tensor mean, Tensor rstd) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void GroupedNormT<T>(TensorLayout input, long channelsPerGroup, long rows, long channels, TensorLayout? weight, TensorLayout? bias, bool perColumn,
+        double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input);
         var y = Flat<T>(output);
@@ -184,8 +184,8 @@ internal sealed partial class CpuBackend
         Store<T>(mean, mu); Store<T>(rstd, rs);
     }
 
-    private static void GroupedNormBackwardT<T>(Tensor grad, Tensor input, long channelsPerGroup, long rows, long channels, Tensor? weight, bool perColumn,
-        Tensor mean, Tensor rstd, Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void GroupedNormBackwardT<T>(TensorLayout grad, TensorLayout input, long channelsPerGroup, long rows, long channels, TensorLayout? weight, bool perColumn,
+        TensorLayout mean, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input), g = Flat<T>(grad);
         long size = rows == 0 ? 0 : x.Length / rows;
@@ -221,29 +221,29 @@ internal sealed partial class CpuBackend
 
     // ---------------- embedding ----------------
 
-    public void Embedding(Tensor weight, Tensor indices, Tensor result) =>
-        FloatKernel(weight.dtype, "embedding",
+    public void Embedding(TensorLayout weight, TensorLayout indices, TensorLayout result) =>
+        FloatKernel(weight.DType, "embedding",
             () => EmbeddingT<float>(weight, indices, result), () => EmbeddingT<double>(weight, indices, result));
 
-    private static void EmbeddingT<T>(Tensor weight, Tensor indices, Tensor result) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void EmbeddingT<T>(TensorLayout weight, TensorLayout indices, TensorLayout result) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<long> idx = Flat<long>(indices);
-        long v = weight._shape[0];
-        int d = (int)weight._shape[1];
+        long v = weight.Shape[0];
+        int d = (int)weight.Shape[1];
         foreach (var k in idx) if (k < 0 || k >= v) throw new IndexOutOfRangeException("index out of range in self");
         ReadOnlySpan<T> w = Flat<T>(weight);
         var y = Flat<T>(result);
         for (int i = 0; i < idx.Length; i++) w.Slice((int)idx[i] * d, d).CopyTo(y.Slice(i * d, d));
     }
 
-    public void EmbeddingBackward(Tensor grad, Tensor indices, long paddingIdx, Tensor gradWeight) =>
-        FloatKernel(grad.dtype, "embedding_backward",
+    public void EmbeddingBackward(TensorLayout grad, TensorLayout indices, long paddingIdx, TensorLayout gradWeight) =>
+        FloatKernel(grad.DType, "embedding_backward",
             () => EmbeddingBackwardT<float>(grad, indices, paddingIdx, gradWeight), () => EmbeddingBackwardT<double>(grad, indices, paddingIdx, gradWeight));
 
-    private static void EmbeddingBackwardT<T>(Tensor grad, Tensor indices, long paddingIdx, Tensor gradWeight) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void EmbeddingBackwardT<T>(TensorLayout grad, TensorLayout indices, long paddingIdx, TensorLayout gradWeight) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<long> idx = Flat<long>(indices);
-        int d = (int)gradWeight._shape[1];
+        int d = (int)gradWeight.Shape[1];
         ReadOnlySpan<T> g = Flat<T>(grad);
         var gw = Flat<T>(gradWeight);
         gw.Clear();

@@ -37,25 +37,24 @@ internal sealed partial class CpuBackend
         public readonly long[][] OuterOut, InnerOut;
         public int Inner => InnerX.Length;
 
-        public Slices(Tensor x, int[] dims, params Tensor?[] outs)
+        public Slices(TensorLayout x, int[] dims, params TensorLayout?[] outs)
         {
-            int nd = x.ndim;
+            int nd = x.Rank;
             var red = new bool[nd];
             foreach (var d in dims) red[d] = true;
             var kept = Enumerable.Range(0, nd).Where(d => !red[d]).ToArray();
             long[] Pick(long[] a, int[] ds) => ds.Select(d => a[d]).ToArray();
-            var outerShape = Pick(x._shape, kept);
-            var innerShape = Pick(x._shape, dims);
-            OuterX = RelOffsets(outerShape, Pick(x._strides, kept), x._offset);
-            InnerX = RelOffsets(innerShape, Pick(x._strides, dims), 0);
+            var outerShape = Pick(x.Shape, kept);
+            var innerShape = Pick(x.Shape, dims);
+            OuterX = RelOffsets(outerShape, Pick(x.Strides, kept), x.Offset);
+            InnerX = RelOffsets(innerShape, Pick(x.Strides, dims), 0);
             OuterOut = new long[outs.Length][];
             InnerOut = new long[outs.Length][];
             for (int k = 0; k < outs.Length; k++)
             {
-                var o = outs[k];
-                if (o is null) { OuterOut[k] = []; InnerOut[k] = []; continue; }
-                OuterOut[k] = RelOffsets(outerShape, Pick(o._strides, kept), o._offset);
-                var st = dims.Select(d => o._shape[d] == 1 ? 0 : o._strides[d]).ToArray();
+                if (outs[k] is not { } o) { OuterOut[k] = []; InnerOut[k] = []; continue; }
+                OuterOut[k] = RelOffsets(outerShape, Pick(o.Strides, kept), o.Offset);
+                var st = dims.Select(d => o.Shape[d] == 1 ? 0 : o.Strides[d]).ToArray();
                 InnerOut[k] = RelOffsets(innerShape, st, 0);
             }
         }
@@ -65,9 +64,9 @@ internal sealed partial class CpuBackend
 
     // ---------------- reduce ----------------
 
-    public void Reduce<TOp>(Tensor x, int[] dims, Tensor y, double arg) where TOp : IReduceOp
+    public void Reduce<TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) where TOp : IReduceOp
     {
-        switch (x.dtype.scalar_type)
+        switch (x.DType.scalar_type)
         {
             case ScalarType.Float32: ReduceT<float, TOp>(x, dims, y, arg); break;
             case ScalarType.Float64: ReduceT<double, TOp>(x, dims, y, arg); break;
@@ -76,21 +75,21 @@ internal sealed partial class CpuBackend
             case ScalarType.Int16: ReduceT<short, TOp>(x, dims, y, arg); break;
             case ScalarType.Int8: ReduceT<sbyte, TOp>(x, dims, y, arg); break;
             case ScalarType.UInt8: ReduceT<byte, TOp>(x, dims, y, arg); break;
-            default: throw Unsupported(TOp.Name, x.dtype);
+            default: throw Unsupported(TOp.Name, x.DType);
         }
     }
 
-    private static void ReduceT<T, TOp>(Tensor x, int[] dims, Tensor y, double arg) where T : unmanaged, INumber<T> where TOp : IReduceOp
+    private static void ReduceT<T, TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) where T : unmanaged, INumber<T> where TOp : IReduceOp
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        if ((typeof(TOp) == typeof(SumOp) || typeof(TOp) == typeof(MeanOp)) && typeof(T) == typeof(float) | typeof(T) == typeof(double)
-            && TrySumFast<T>(x, dims, y, typeof(TOp) == typeof(MeanOp)))
+        if (TOp.Kernel is KernelId.Sum or KernelId.Mean && typeof(T) == typeof(float) | typeof(T) == typeof(double)
+            && TrySumFast<T>(x, dims, y, TOp.Kernel == KernelId.Mean))
             return;
-        if (dims.Length == x.ndim && x.is_contiguous())
+        if (dims.Length == x.Rank && x.IsContiguous)
         {
             // a full reduction of contiguous data needs no offset tables
-            var all = xa.AsSpan((int)x._offset, (int)x.numel()).ToArray();
-            At(ya, y._offset) = TOp.Reduce<T>(all, arg);
+            var all = xa.AsSpan((int)x.Offset, (int)x.Numel).ToArray();
+            At(ya, y.Offset) = TOp.Reduce<T>(all, arg);
             return;
         }
         var s = new Slices(x, dims, y);
@@ -106,9 +105,9 @@ internal sealed partial class CpuBackend
 
     // ---------------- index reduce ----------------
 
-    public void IndexReduce<TOp>(Tensor x, int dim, Tensor? values, Tensor indices, long arg) where TOp : IIndexReduceOp
+    public void IndexReduce<TOp>(TensorLayout x, int dim, TensorLayout? values, TensorLayout indices, long arg) where TOp : IIndexReduceOp
     {
-        switch (x.dtype.scalar_type)
+        switch (x.DType.scalar_type)
         {
             case ScalarType.Float32: IndexReduceT<float, TOp>(x, dim, values, indices, arg); break;
             case ScalarType.Float64: IndexReduceT<double, TOp>(x, dim, values, indices, arg); break;
@@ -117,14 +116,14 @@ internal sealed partial class CpuBackend
             case ScalarType.Int16: IndexReduceT<short, TOp>(x, dim, values, indices, arg); break;
             case ScalarType.Int8: IndexReduceT<sbyte, TOp>(x, dim, values, indices, arg); break;
             case ScalarType.UInt8: IndexReduceT<byte, TOp>(x, dim, values, indices, arg); break;
-            default: throw Unsupported(TOp.Name, x.dtype);
+            default: throw Unsupported(TOp.Name, x.DType);
         }
     }
 
-    private static void IndexReduceT<T, TOp>(Tensor x, int dim, Tensor? values, Tensor indices, long arg) where T : unmanaged, INumber<T> where TOp : IIndexReduceOp
+    private static void IndexReduceT<T, TOp>(TensorLayout x, int dim, TensorLayout? values, TensorLayout indices, long arg) where T : unmanaged, INumber<T> where TOp : IIndexReduceOp
     {
-        var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is null ? null : Arr<T>(values);
-        int[] dims = x.ndim == 0 ? [] : [dim];
+        var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is { } vl ? Arr<T>(vl) : null;
+        int[] dims = x.Rank == 0 ? [] : [dim];
         var s = new Slices(x, dims, indices, values);
         var buf = new T[s.Inner];
         var inner = s.InnerX;
@@ -140,9 +139,9 @@ internal sealed partial class CpuBackend
 
     // ---------------- scan ----------------
 
-    public void Scan<TOp>(Tensor x, int dim, Tensor y) where TOp : IScanOp
+    public void Scan<TOp>(TensorLayout x, int dim, TensorLayout y) where TOp : IScanOp
     {
-        switch (x.dtype.scalar_type)
+        switch (x.DType.scalar_type)
         {
             case ScalarType.Float32: ScanT<float, TOp>(x, dim, y); break;
             case ScalarType.Float64: ScanT<double, TOp>(x, dim, y); break;
@@ -151,14 +150,14 @@ internal sealed partial class CpuBackend
             case ScalarType.Int16: ScanT<short, TOp>(x, dim, y); break;
             case ScalarType.Int8: ScanT<sbyte, TOp>(x, dim, y); break;
             case ScalarType.UInt8: ScanT<byte, TOp>(x, dim, y); break;
-            default: throw Unsupported(TOp.Name, x.dtype);
+            default: throw Unsupported(TOp.Name, x.DType);
         }
     }
 
-    private static void ScanT<T, TOp>(Tensor x, int dim, Tensor y) where T : unmanaged, INumber<T> where TOp : IScanOp
+    private static void ScanT<T, TOp>(TensorLayout x, int dim, TensorLayout y) where T : unmanaged, INumber<T> where TOp : IScanOp
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        int[] dims = x.ndim == 0 ? [] : [dim];
+        int[] dims = x.Rank == 0 ? [] : [dim];
         var s = new Slices(x, dims, y);
         var buf = new T[s.Inner];
         var ix = s.InnerX; var iy = s.InnerOut[0];
@@ -173,9 +172,9 @@ internal sealed partial class CpuBackend
 
     // ---------------- sort ----------------
 
-    public void Sort(Tensor x, int dim, bool descending, Tensor? values, Tensor indices)
+    public void Sort(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices)
     {
-        switch (x.dtype.scalar_type)
+        switch (x.DType.scalar_type)
         {
             case ScalarType.Float32: SortT<float>(x, dim, descending, values, indices); break;
             case ScalarType.Float64: SortT<double>(x, dim, descending, values, indices); break;
@@ -184,22 +183,17 @@ internal sealed partial class CpuBackend
             case ScalarType.Int16: SortT<short>(x, dim, descending, values, indices); break;
             case ScalarType.Int8: SortT<sbyte>(x, dim, descending, values, indices); break;
             case ScalarType.UInt8: SortT<byte>(x, dim, descending, values, indices); break;
-            default: throw Unsupported("sort", x.dtype);
+            default: throw Unsupported("sort", x.DType);
         }
     }
 
     /// <summary>Orders a before b (negative), NaN after every number; equal values compare 0.</summary>
-    internal static int CompareNanLast<T>(T a, T b) where T : INumber<T>
-    {
-        bool na = T.IsNaN(a), nb = T.IsNaN(b);
-        if (na || nb) return na == nb ? 0 : na ? 1 : -1;
-        return a < b ? -1 : a > b ? 1 : 0;
-    }
+    private static int CompareNanLast<T>(T a, T b) where T : INumber<T> => NanOrder.Compare(a, b);
 
-    private static void SortT<T>(Tensor x, int dim, bool descending, Tensor? values, Tensor indices) where T : unmanaged, INumber<T>
+    private static void SortT<T>(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices) where T : unmanaged, INumber<T>
     {
-        var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is null ? null : Arr<T>(values);
-        int[] dims = x.ndim == 0 ? [] : [dim];
+        var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is { } vl ? Arr<T>(vl) : null;
+        int[] dims = x.Rank == 0 ? [] : [dim];
         var s = new Slices(x, dims, indices, values);
         var buf = new T[s.Inner];
         var order = new int[s.Inner];
@@ -226,21 +220,21 @@ internal sealed partial class CpuBackend
 
     // ---------------- softmax ----------------
 
-    public void Softmax(Tensor x, int dim, Tensor y, bool log)
+    public void Softmax(TensorLayout x, int dim, TensorLayout y, bool log)
     {
-        switch (x.dtype.scalar_type)
+        switch (x.DType.scalar_type)
         {
             case ScalarType.Float32: SoftmaxT<float>(x, dim, y, log); break;
             case ScalarType.Float64: SoftmaxT<double>(x, dim, y, log); break;
-            default: throw Unsupported(log ? "log_softmax" : "softmax", x.dtype);
+            default: throw Unsupported(log ? "log_softmax" : "softmax", x.DType);
         }
     }
 
-    private static void SoftmaxT<T>(Tensor x, int dim, Tensor y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void SoftmaxT<T>(TensorLayout x, int dim, TensorLayout y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (TrySoftmaxFast<T>(x, dim, y, log)) return;
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        int[] dims = x.ndim == 0 ? [] : [dim];
+        int[] dims = x.Rank == 0 ? [] : [dim];
         var s = new Slices(x, dims, y);
         var buf = new double[s.Inner];
         var ix = s.InnerX; var iy = s.InnerOut[0];
@@ -268,9 +262,9 @@ internal sealed partial class CpuBackend
 
     // ---------------- unique ----------------
 
-    public (Tensor values, Tensor inverse, Tensor counts) UniqueRows(Tensor x)
+    public (TensorLayout values, TensorLayout inverse, TensorLayout counts) UniqueRows(TensorLayout x)
     {
-        return x.dtype.scalar_type switch
+        return x.DType.scalar_type switch
         {
             ScalarType.Float32 => UniqueRowsT<float>(x),
             ScalarType.Float64 => UniqueRowsT<double>(x),
@@ -279,15 +273,15 @@ internal sealed partial class CpuBackend
             ScalarType.Int16 => UniqueRowsT<short>(x),
             ScalarType.Int8 => UniqueRowsT<sbyte>(x),
             ScalarType.UInt8 => UniqueRowsT<byte>(x),
-            _ => throw Unsupported("unique", x.dtype),
+            _ => throw Unsupported("unique", x.DType),
         };
     }
 
-    private static (Tensor, Tensor, Tensor) UniqueRowsT<T>(Tensor x) where T : unmanaged, INumber<T>
+    private static (TensorLayout, TensorLayout, TensorLayout) UniqueRowsT<T>(TensorLayout x) where T : unmanaged, INumber<T>
     {
-        int rows = (int)x._shape[0], width = (int)x._shape[1];
+        int rows = (int)x.Shape[0], width = (int)x.Shape[1];
         var xa = Arr<T>(x);
-        long b = x._offset;
+        long b = x.Offset;
         int CompareRows(int r1, int r2)
         {
             for (int j = 0; j < width; j++)
@@ -299,7 +293,7 @@ internal sealed partial class CpuBackend
         }
         var order = Enumerable.Range(0, rows).ToArray();
         order.AsSpan().Sort((p, q) => { int c = CompareRows(p, q); return c != 0 ? c : p.CompareTo(q); });
-        var inverse = Tensor.Empty([rows], DType.Int64);
+        var inverse = Contig([rows], DType.Int64);
         var inv = Arr<long>(inverse);
         var starts = new List<int>();
         for (int i = 0; i < rows; i++)
@@ -316,8 +310,8 @@ internal sealed partial class CpuBackend
             return true;
         }
         int u = starts.Count;
-        var values = Tensor.Empty([u, width], x.dtype);
-        var counts = Tensor.Empty([u], DType.Int64);
+        var values = Contig([u, width], x.DType);
+        var counts = Contig([u], DType.Int64);
         var va = Arr<T>(values); var ca = Arr<long>(counts);
         for (int g = 0; g < u; g++)
         {

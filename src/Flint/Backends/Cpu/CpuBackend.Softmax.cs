@@ -9,19 +9,19 @@ namespace Flint.Backends.Cpu;
 // across rows of the trailing block, with every step vectorized along that block.
 internal sealed partial class CpuBackend
 {
-    private static bool TrySoftmaxFast<T>(Tensor x, int dim, Tensor y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    private static bool TrySoftmaxFast<T>(TensorLayout x, int dim, TensorLayout y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.ndim == 0 || !x.is_contiguous() || !y.is_contiguous() || KernelOptions.Resolve() == VectorPath.Scalar) return false;
-        if (!x._shape.AsSpan().SequenceEqual(y._shape)) return false;
-        if (ReferenceEquals(x._storage, y._storage) && x._offset != y._offset) return false;
-        long n = x.numel();
+        if (x.Rank == 0 || !x.IsContiguous || !y.IsContiguous || KernelOptions.Resolve() == VectorPath.Scalar) return false;
+        if (!x.Shape.AsSpan().SequenceEqual(y.Shape)) return false;
+        if (ReferenceEquals(x.Storage, y.Storage) && x.Offset != y.Offset) return false;
+        long n = x.Numel;
         if (n == 0) return true;
-        long d = x._shape[dim], inner = 1;
-        for (int k = dim + 1; k < x.ndim; k++) inner *= x._shape[k];
+        long d = x.Shape[dim], inner = 1;
+        for (int k = dim + 1; k < x.Rank; k++) inner *= x.Shape[k];
         long outer = n / (d * inner);
         if (d * inner > int.MaxValue) return false;
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        long xo = x._offset, yo = y._offset, block = d * inner;
+        long xo = x.Offset, yo = y.Offset, block = d * inner;
         long grain = Math.Max(1, KernelOptions.Grain() == long.MaxValue ? long.MaxValue : KernelOptions.Grain() / block);
         if (inner == 1)
             WorkerPool.For(outer, grain, (b, e) =>

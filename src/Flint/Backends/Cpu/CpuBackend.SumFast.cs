@@ -13,10 +13,10 @@ internal sealed partial class CpuBackend
     /// <summary>Elements per block of a full reduction (partials are summed in block order).</summary>
     internal const int SumBlock = 1 << 14;
 
-    private static bool TrySumFast<T>(Tensor x, int[] dims, Tensor y, bool mean) where T : unmanaged, INumber<T>
+    private static bool TrySumFast<T>(TensorLayout x, int[] dims, TensorLayout y, bool mean) where T : unmanaged, INumber<T>
     {
-        if (!x.is_contiguous() || x.numel() == 0) return false;
-        int nd = x.ndim;
+        if (!x.IsContiguous || x.Numel == 0) return false;
+        int nd = x.Rank;
         if (dims.Length == 0) return false;
         var sorted = (int[])dims.Clone();
         Array.Sort(sorted);
@@ -25,16 +25,16 @@ internal sealed partial class CpuBackend
         bool leading = sorted[0] == 0 && sorted[^1] == sorted.Length - 1;
         if (!trailing && !leading) return TrySumOuter<T>(x, sorted, y, mean);
         long inner = 1;
-        foreach (var d in sorted) inner *= x._shape[d];
-        long outer = x.numel() / inner;
+        foreach (var d in sorted) inner *= x.Shape[d];
+        long outer = x.Numel / inner;
         var path = KernelOptions.Resolve();
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         // the output's element order follows the kept dims, which are contiguous in y only when y is
-        if (!y.is_contiguous() || y.numel() != outer) return false;
+        if (!y.IsContiguous || y.Numel != outer) return false;
         if (trailing)
         {
-            if (outer == 1) { ElemAt(ya, y._offset) = Finish<T>(BlockedSum(path, xa, x._offset, inner), inner, mean); return true; }
-            long o0 = x._offset, oy = y._offset;
+            if (outer == 1) { ElemAt(ya, y.Offset) = Finish<T>(BlockedSum(path, xa, x.Offset, inner), inner, mean); return true; }
+            long o0 = x.Offset, oy = y.Offset;
             WorkerPool.For(outer, Math.Max(1, KernelOptions.Grain() / Math.Max(1, inner)), (b, e) =>
             {
                 for (long o = b; o < e; o++)
@@ -43,7 +43,7 @@ internal sealed partial class CpuBackend
             return true;
         }
         // leading dims reduced: y[j] = sum over r of x[r, j], rows of length `outer`
-        long rows = inner, cols = outer, xo = x._offset, yo = y._offset;
+        long rows = inner, cols = outer, xo = x.Offset, yo = y.Offset;
         WorkerPool.For(cols, Math.Max(64, KernelOptions.Grain() / Math.Max(1, rows)), (b, e) =>
         {
             int w = (int)(e - b);
@@ -59,21 +59,21 @@ internal sealed partial class CpuBackend
     /// Leading and trailing dims reduced around a kept middle block (a bias gradient: NCHW summed to C): x is
     /// [L, K, T] and y[k] sums the L contiguous runs of length T that belong to k.
     /// </summary>
-    private static bool TrySumOuter<T>(Tensor x, int[] sorted, Tensor y, bool mean) where T : unmanaged, INumber<T>
+    private static bool TrySumOuter<T>(TensorLayout x, int[] sorted, TensorLayout y, bool mean) where T : unmanaged, INumber<T>
     {
-        int nd = x.ndim, a = 0;
+        int nd = x.Rank, a = 0;
         while (a < sorted.Length && sorted[a] == a) a++;
         if (a == 0 || a == sorted.Length) return false;
         for (int i = a; i < sorted.Length; i++) if (sorted[i] != nd - (sorted.Length - i)) return false;
         int b = sorted[a];   // kept dims are [a, b)
         long l = 1, k = 1, t = 1;
-        for (int d = 0; d < a; d++) l *= x._shape[d];
-        for (int d = a; d < b; d++) k *= x._shape[d];
-        for (int d = b; d < nd; d++) t *= x._shape[d];
-        if (!y.is_contiguous() || y.numel() != k) return false;
+        for (int d = 0; d < a; d++) l *= x.Shape[d];
+        for (int d = a; d < b; d++) k *= x.Shape[d];
+        for (int d = b; d < nd; d++) t *= x.Shape[d];
+        if (!y.IsContiguous || y.Numel != k) return false;
         var path = KernelOptions.Resolve();
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        long xo = x._offset, yo = y._offset;
+        long xo = x.Offset, yo = y.Offset;
         WorkerPool.For(k, Math.Max(1, KernelOptions.Grain() / Math.Max(1, l * t)), (k0, k1) =>
         {
             for (long kk = k0; kk < k1; kk++)

@@ -12,11 +12,11 @@ internal sealed partial class CpuBackend
 
     /// <summary>True when no input reads y's memory through another offset or layout (a tiled walk would then
     /// change which already-written values such an input sees).</summary>
-    private static bool TilesSafe(Tensor y, params Tensor[] inputs)
+    private static bool TilesSafe(TensorLayout y, params TensorLayout[] inputs)
     {
         foreach (var t in inputs)
-            if (ReferenceEquals(t._storage, y._storage) &&
-                !(t._offset == y._offset && t._shape.AsSpan().SequenceEqual(y._shape) && t._strides.AsSpan().SequenceEqual(y._strides)))
+            if (ReferenceEquals(t.Storage, y.Storage) &&
+                !(t.Offset == y.Offset && t.Shape.AsSpan().SequenceEqual(y.Shape) && t.Strides.AsSpan().SequenceEqual(y.Strides)))
                 return false;
         return true;
     }
@@ -64,7 +64,7 @@ internal sealed partial class CpuBackend
     private delegate void BinaryRunFn<T>(T[] aa, long oa, int fa, T[] ba, long ob, int fb, T[] ya, long oy, long n);
 
     /// <summary>Runs a unary kernel tile by tile (see the file comment); false when the layout does not need it.</summary>
-    private static bool UnaryTiles<T>(in StridedLoop loop, Tensor x, Tensor y, T[] xa, T[] ya, UnaryRunFn<T> run)
+    private static bool UnaryTiles<T>(in StridedLoop loop, TensorLayout x, TensorLayout y, T[] xa, T[] ya, UnaryRunFn<T> run)
     {
         if (!loop.WantsTiles() || !TilesSafe(y, x)) return false;
         long syr = loop.RowStride(0), syc = loop.InnerStride(0), sxr = loop.RowStride(1), sxc = loop.InnerStride(1);
@@ -85,7 +85,7 @@ internal sealed partial class CpuBackend
     }
 
     /// <summary>Runs a binary kernel tile by tile (see the file comment); false when the layout does not need it.</summary>
-    private static bool BinaryTiles<T>(in StridedLoop loop, Tensor a, Tensor b, Tensor y, T[] aa, T[] ba, T[] ya, BinaryRunFn<T> run)
+    private static bool BinaryTiles<T>(in StridedLoop loop, TensorLayout a, TensorLayout b, TensorLayout y, T[] aa, T[] ba, T[] ya, BinaryRunFn<T> run)
     {
         if (!loop.WantsTiles() || !TilesSafe(y, a, b)) return false;
         long syr = loop.RowStride(0), syc = loop.InnerStride(0);

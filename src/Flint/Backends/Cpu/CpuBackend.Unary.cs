@@ -7,23 +7,23 @@ namespace Flint.Backends.Cpu;
 
 internal sealed partial class CpuBackend
 {
-    public void FloatUnaryArgs<TOp>(Tensor x, Tensor y, double a, double b, double c) where TOp : IFloatUnaryArgs
+    public void FloatUnaryArgs<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) where TOp : IFloatUnaryArgsKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Float32: FloatUnaryArgsT<float, TOp>(x, y, a, b, c); break;
             case ScalarType.Float64: FloatUnaryArgsT<double, TOp>(x, y, a, b, c); break;
-            default: throw Unsupported(TOp.Name, y.dtype);
+            default: throw Unsupported(TOp.Name, y.DType);
         }
     }
 
-    private static void FloatUnaryArgsT<T, TOp>(Tensor x, Tensor y, double a, double b, double c)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryArgs
+    private static void FloatUnaryArgsT<T, TOp>(TensorLayout x, TensorLayout y, double a, double b, double c)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryArgsKernel
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
-        var loop = StridedLoop.For(y._shape, y, x);
+        var loop = StridedLoop.For(y.Shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         StridedLoop.RowAction body = (offs, n) =>
         {
@@ -33,10 +33,10 @@ internal sealed partial class CpuBackend
         if (TilesSafe(y, x)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 
-    public void NumericUnaryArgs<TOp>(Tensor x, Tensor y, double a, double b, double c) where TOp : INumericUnaryArgs
+    public void NumericUnaryArgs<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) where TOp : INumericUnaryArgsKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Float32: NumericUnaryArgsT<float, TOp>(x, y, a, b, c); break;
             case ScalarType.Float64: NumericUnaryArgsT<double, TOp>(x, y, a, b, c); break;
@@ -45,16 +45,16 @@ internal sealed partial class CpuBackend
             case ScalarType.Int16: NumericUnaryArgsT<short, TOp>(x, y, a, b, c); break;
             case ScalarType.Int8: NumericUnaryArgsT<sbyte, TOp>(x, y, a, b, c); break;
             case ScalarType.UInt8: NumericUnaryArgsT<byte, TOp>(x, y, a, b, c); break;
-            default: throw Unsupported(TOp.Name, y.dtype);
+            default: throw Unsupported(TOp.Name, y.DType);
         }
     }
 
-    private static void NumericUnaryArgsT<T, TOp>(Tensor x, Tensor y, double a, double b, double c)
-        where T : unmanaged, INumber<T> where TOp : INumericUnaryArgs
+    private static void NumericUnaryArgsT<T, TOp>(TensorLayout x, TensorLayout y, double a, double b, double c)
+        where T : unmanaged, INumber<T> where TOp : INumericUnaryArgsKernel
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
-        var loop = StridedLoop.For(y._shape, y, x);
+        var loop = StridedLoop.For(y.Shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         StridedLoop.RowAction body = (offs, n) =>
         {

@@ -12,7 +12,11 @@ internal sealed partial class CpuBackend : IBackend
     public Device Device => Device.CPU;
     public Storage Allocate(DType dtype, long count, bool zeroed) => CpuStorage.Allocate(dtype, count, zeroed);
 
-    internal static T[] Arr<T>(Tensor t) => (T[])((CpuStorage)t._storage).Data;
+    internal static T[] Arr<T>(in TensorLayout t) => (T[])((CpuStorage)t.Storage).Data;
+
+    /// <summary>A new contiguous CPU layout of <paramref name="shape"/> (contents undefined).</summary>
+    internal static TensorLayout Contig(long[] shape, DType dtype) =>
+        TensorLayout.Contiguous(CpuStorage.Allocate(dtype, Shape.Numel(shape), zeroed: false), shape);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref T At<T>(T[] a, long i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), (nint)i);
@@ -22,49 +26,49 @@ internal sealed partial class CpuBackend : IBackend
 
     // ---------------- unary ----------------
 
-    public void FloatUnary<TOp>(Tensor x, Tensor y) where TOp : IFloatUnary
+    public void FloatUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatUnaryKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Float32: FloatUnaryT<float, TOp>(x, y); break;
             case ScalarType.Float64: FloatUnaryT<double, TOp>(x, y); break;
-            default: throw Unsupported(TOp.Name, y.dtype);
+            default: throw Unsupported(TOp.Name, y.DType);
         }
     }
 
-    private static void FloatUnaryT<T, TOp>(Tensor x, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
+    private static void FloatUnaryT<T, TOp>(in TensorLayout x, in TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryKernel
     {
         var path = KernelOptions.Resolve();
         if (FlatUnary(x, y))
         {
-            long n = y.numel();
+            long n = y.Numel;
             if (n == 0) return;
-            if (n < KernelOptions.Grain()) FloatUnaryTRun<T, TOp>(path, Arr<T>(x), x._offset, Arr<T>(y), y._offset, n);
+            if (n < KernelOptions.Grain()) FloatUnaryTRun<T, TOp>(path, Arr<T>(x), x.Offset, Arr<T>(y), y.Offset, n);
             else FloatUnaryTFlatParallel<T, TOp>(path, x, y, n);
             return;
         }
         FloatUnaryTStrided<T, TOp>(path, x, y);
     }
 
-    private static void FloatUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
+    private static void FloatUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryKernel
     {
         if (path != VectorPath.Scalar && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
         if (VectorMath.TryUnary<T, TOp>(path, ref At(xa, ox), ref At(ya, oy), (nint)n)) return;
         for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(xa, ox + i));
     }
 
-    private static void FloatUnaryTFlatParallel<T, TOp>(VectorPath path, Tensor x, Tensor y, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
+    private static void FloatUnaryTFlatParallel<T, TOp>(VectorPath path, TensorLayout x, TensorLayout y, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryKernel
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        long ox = x._offset, oy = y._offset;
+        long ox = x.Offset, oy = y.Offset;
         WorkerPool.For(n, KernelOptions.Grain(), (s, e) => FloatUnaryTRun<T, TOp>(path, xa, ox + s, ya, oy + s, e - s));
     }
 
-    private static void FloatUnaryTStrided<T, TOp>(VectorPath path, Tensor x, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnary
+    private static void FloatUnaryTStrided<T, TOp>(VectorPath path, TensorLayout x, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryKernel
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y._shape, y, x);
+        var loop = StridedLoop.For(y.Shape, y, x);
         if (UnaryTiles(loop, x, y, xa, ya, (xs, ox, ys, oy, n) => FloatUnaryTRun<T, TOp>(path, xs, ox, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         loop.ForEachRowParallel((offs, n) =>
@@ -75,10 +79,10 @@ internal sealed partial class CpuBackend : IBackend
         });
     }
 
-    public void NumericUnary<TOp>(Tensor x, Tensor y) where TOp : INumericUnary
+    public void NumericUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : INumericUnaryKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Float32: NumericUnaryT<float, TOp>(x, y); break;
             case ScalarType.Float64: NumericUnaryT<double, TOp>(x, y); break;
@@ -87,41 +91,41 @@ internal sealed partial class CpuBackend : IBackend
             case ScalarType.Int16: NumericUnaryT<short, TOp>(x, y); break;
             case ScalarType.Int8: NumericUnaryT<sbyte, TOp>(x, y); break;
             case ScalarType.UInt8: NumericUnaryT<byte, TOp>(x, y); break;
-            default: throw Unsupported(TOp.Name, y.dtype);
+            default: throw Unsupported(TOp.Name, y.DType);
         }
     }
 
-    private static void NumericUnaryT<T, TOp>(Tensor x, Tensor y) where T : unmanaged, INumber<T> where TOp : INumericUnary
+    private static void NumericUnaryT<T, TOp>(in TensorLayout x, in TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericUnaryKernel
     {
         var path = KernelOptions.Resolve();
         if (FlatUnary(x, y))
         {
-            long n = y.numel();
+            long n = y.Numel;
             if (n == 0) return;
-            if (n < KernelOptions.Grain()) NumericUnaryTRun<T, TOp>(path, Arr<T>(x), x._offset, Arr<T>(y), y._offset, n);
+            if (n < KernelOptions.Grain()) NumericUnaryTRun<T, TOp>(path, Arr<T>(x), x.Offset, Arr<T>(y), y.Offset, n);
             else NumericUnaryTFlatParallel<T, TOp>(path, x, y, n);
             return;
         }
         NumericUnaryTStrided<T, TOp>(path, x, y);
     }
 
-    private static void NumericUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, INumber<T> where TOp : INumericUnary
+    private static void NumericUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, INumber<T> where TOp : INumericUnaryKernel
     {
         if (path != VectorPath.Scalar && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
         for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(xa, ox + i));
     }
 
-    private static void NumericUnaryTFlatParallel<T, TOp>(VectorPath path, Tensor x, Tensor y, long n) where T : unmanaged, INumber<T> where TOp : INumericUnary
+    private static void NumericUnaryTFlatParallel<T, TOp>(VectorPath path, TensorLayout x, TensorLayout y, long n) where T : unmanaged, INumber<T> where TOp : INumericUnaryKernel
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        long ox = x._offset, oy = y._offset;
+        long ox = x.Offset, oy = y.Offset;
         WorkerPool.For(n, KernelOptions.Grain(), (s, e) => NumericUnaryTRun<T, TOp>(path, xa, ox + s, ya, oy + s, e - s));
     }
 
-    private static void NumericUnaryTStrided<T, TOp>(VectorPath path, Tensor x, Tensor y) where T : unmanaged, INumber<T> where TOp : INumericUnary
+    private static void NumericUnaryTStrided<T, TOp>(VectorPath path, TensorLayout x, TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericUnaryKernel
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y._shape, y, x);
+        var loop = StridedLoop.For(y.Shape, y, x);
         if (UnaryTiles(loop, x, y, xa, ya, (xs, ox, ys, oy, n) => NumericUnaryTRun<T, TOp>(path, xs, ox, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         loop.ForEachRowParallel((offs, n) =>
@@ -132,21 +136,21 @@ internal sealed partial class CpuBackend : IBackend
         });
     }
 
-    public void FloatPredicate<TOp>(Tensor x, Tensor y) where TOp : IFloatPredicate
+    public void FloatPredicate<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatPredicateKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (x.dtype.scalar_type)
+        switch (x.DType.scalar_type)
         {
             case ScalarType.Float32: FloatPredicateT<float, TOp>(x, y); break;
             case ScalarType.Float64: FloatPredicateT<double, TOp>(x, y); break;
-            default: throw Unsupported(TOp.Name, x.dtype);
+            default: throw Unsupported(TOp.Name, x.DType);
         }
     }
 
-    private static void FloatPredicateT<T, TOp>(Tensor x, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatPredicate
+    private static void FloatPredicateT<T, TOp>(TensorLayout x, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatPredicateKernel
     {
         var xa = Arr<T>(x); var ya = Arr<bool>(y);
-        var loop = StridedLoop.For(y._shape, y, x);
+        var loop = StridedLoop.For(y.Shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         // a bool output never shares memory with the input, so the tiled order is always safe
         loop.ForEachRowParallelTiled((offs, n) =>
@@ -158,10 +162,10 @@ internal sealed partial class CpuBackend : IBackend
 
     // ---------------- binary ----------------
 
-    public void NumericBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : INumericBinary
+    public void NumericBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : INumericBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Float32: NumericBinaryT<float, TOp>(a, b, y); break;
             case ScalarType.Float64: NumericBinaryT<double, TOp>(a, b, y); break;
@@ -170,39 +174,39 @@ internal sealed partial class CpuBackend : IBackend
             case ScalarType.Int16: NumericBinaryT<short, TOp>(a, b, y); break;
             case ScalarType.Int8: NumericBinaryT<sbyte, TOp>(a, b, y); break;
             case ScalarType.UInt8: NumericBinaryT<byte, TOp>(a, b, y); break;
-            default: throw Unsupported(TOp.Name, y.dtype);
+            default: throw Unsupported(TOp.Name, y.DType);
         }
     }
 
-    private static void NumericBinaryT<T, TOp>(Tensor a, Tensor b, Tensor y) where T : unmanaged, INumber<T> where TOp : INumericBinary
+    private static void NumericBinaryT<T, TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericBinaryKernel
     {
-        int kind = VectorKernels.Kind<TOp>();
+        int kind = VectorKernels.Kind(TOp.Kernel);
         var path = KernelOptions.Resolve();
         if (FlatBinary(a, b, y, out int fa, out int fb))
         {
-            long n = y.numel();
+            long n = y.Numel;
             if (n == 0) return;
             if (n < KernelOptions.Grain())
-                BinaryRun<T, TOp>(kind, path, Arr<T>(a), a._offset, fa, Arr<T>(b), b._offset, fb, Arr<T>(y), y._offset, n);
+                BinaryRun<T, TOp>(kind, path, Arr<T>(a), a.Offset, fa, Arr<T>(b), b.Offset, fb, Arr<T>(y), y.Offset, n);
             else NumericBinaryTFlatParallel<T, TOp>(kind, path, a, fa, b, fb, y, n);
             return;
         }
         NumericBinaryTStrided<T, TOp>(kind, path, a, b, y);
     }
 
-    private static void NumericBinaryTFlatParallel<T, TOp>(int kind, VectorPath path, Tensor a, int fa, Tensor b, int fb, Tensor y, long n)
-        where T : unmanaged, INumber<T> where TOp : INumericBinary
+    private static void NumericBinaryTFlatParallel<T, TOp>(int kind, VectorPath path, TensorLayout a, int fa, TensorLayout b, int fb, TensorLayout y, long n)
+        where T : unmanaged, INumber<T> where TOp : INumericBinaryKernel
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        long oa = a._offset, ob = b._offset, oy = y._offset;
+        long oa = a.Offset, ob = b.Offset, oy = y.Offset;
         WorkerPool.For(n, KernelOptions.Grain(), (s, e) => BinaryRun<T, TOp>(kind, path, aa, oa + s * fa, fa, ba, ob + s * fb, fb, ya, oy + s, e - s));
     }
 
-    private static void NumericBinaryTStrided<T, TOp>(int kind, VectorPath path, Tensor a, Tensor b, Tensor y)
-        where T : unmanaged, INumber<T> where TOp : INumericBinary
+    private static void NumericBinaryTStrided<T, TOp>(int kind, VectorPath path, TensorLayout a, TensorLayout b, TensorLayout y)
+        where T : unmanaged, INumber<T> where TOp : INumericBinaryKernel
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y._shape, y, a, b);
+        var loop = StridedLoop.For(y.Shape, y, a, b);
         if (BinaryTiles(loop, a, b, y, aa, ba, ya, (xa1, o1, f1, xb1, o2, f2, ys, oy, n) => BinaryRun<T, TOp>(kind, path, xa1, o1, f1, xb1, o2, f2, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         loop.ForEachRowParallel((offs, n) =>
@@ -215,7 +219,7 @@ internal sealed partial class CpuBackend : IBackend
 
     /// <summary>y[oy + i] = op(a[oa + i*fa], b[ob + i*fb]) for i &lt; n, where fa and fb are 0 or 1.</summary>
     private static void BinaryRun<T, TOp>(int kind, VectorPath path, T[] aa, long oa, int fa, T[] ba, long ob, int fb, T[] ya, long oy, long n)
-        where T : unmanaged, INumber<T> where TOp : INumericBinary
+        where T : unmanaged, INumber<T> where TOp : INumericBinaryKernel
     {
         if (kind != 0) { VectorKernels.Binary(kind, path, ref At(aa, oa), fa, ref At(ba, ob), fb, ref At(ya, oy), (nint)n); return; }
         if (fa == 1 && fb == 1 && path != VectorPath.Scalar &&
@@ -223,46 +227,46 @@ internal sealed partial class CpuBackend : IBackend
         for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(aa, oa + i * fa), At(ba, ob + i * fb));
     }
 
-    public void FloatBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IFloatBinary
+    public void FloatBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IFloatBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Float32: FloatBinaryT<float, TOp>(a, b, y); break;
             case ScalarType.Float64: FloatBinaryT<double, TOp>(a, b, y); break;
-            default: throw Unsupported(TOp.Name, y.dtype);
+            default: throw Unsupported(TOp.Name, y.DType);
         }
     }
 
-    private static void FloatBinaryT<T, TOp>(Tensor a, Tensor b, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
+    private static void FloatBinaryT<T, TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryKernel
     {
-        int kind = VectorKernels.Kind<TOp>();
+        int kind = VectorKernels.Kind(TOp.Kernel);
         var path = KernelOptions.Resolve();
         if (FlatBinary(a, b, y, out int fa, out int fb))
         {
-            long n = y.numel();
+            long n = y.Numel;
             if (n == 0) return;
             if (n < KernelOptions.Grain())
-                FBinaryRun<T, TOp>(kind, path, Arr<T>(a), a._offset, fa, Arr<T>(b), b._offset, fb, Arr<T>(y), y._offset, n);
+                FBinaryRun<T, TOp>(kind, path, Arr<T>(a), a.Offset, fa, Arr<T>(b), b.Offset, fb, Arr<T>(y), y.Offset, n);
             else FloatBinaryTFlatParallel<T, TOp>(kind, path, a, fa, b, fb, y, n);
             return;
         }
         FloatBinaryTStrided<T, TOp>(kind, path, a, b, y);
     }
 
-    private static void FloatBinaryTFlatParallel<T, TOp>(int kind, VectorPath path, Tensor a, int fa, Tensor b, int fb, Tensor y, long n)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
+    private static void FloatBinaryTFlatParallel<T, TOp>(int kind, VectorPath path, TensorLayout a, int fa, TensorLayout b, int fb, TensorLayout y, long n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryKernel
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        long oa = a._offset, ob = b._offset, oy = y._offset;
+        long oa = a.Offset, ob = b.Offset, oy = y.Offset;
         WorkerPool.For(n, KernelOptions.Grain(), (s, e) => FBinaryRun<T, TOp>(kind, path, aa, oa + s * fa, fa, ba, ob + s * fb, fb, ya, oy + s, e - s));
     }
 
-    private static void FloatBinaryTStrided<T, TOp>(int kind, VectorPath path, Tensor a, Tensor b, Tensor y)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
+    private static void FloatBinaryTStrided<T, TOp>(int kind, VectorPath path, TensorLayout a, TensorLayout b, TensorLayout y)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryKernel
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y._shape, y, a, b);
+        var loop = StridedLoop.For(y.Shape, y, a, b);
         if (BinaryTiles(loop, a, b, y, aa, ba, ya, (xa1, o1, f1, xb1, o2, f2, ys, oy, n) => FBinaryRun<T, TOp>(kind, path, xa1, o1, f1, xb1, o2, f2, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         loop.ForEachRowParallel((offs, n) =>
@@ -275,7 +279,7 @@ internal sealed partial class CpuBackend : IBackend
 
     /// <summary>y[oy + i] = op(a[oa + i*fa], b[ob + i*fb]) for i &lt; n, where fa and fb are 0 or 1.</summary>
     private static void FBinaryRun<T, TOp>(int kind, VectorPath path, T[] aa, long oa, int fa, T[] ba, long ob, int fb, T[] ya, long oy, long n)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinary
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryKernel
     {
         if (kind != 0) { VectorKernels.Binary(kind, path, ref At(aa, oa), fa, ref At(ba, ob), fb, ref At(ya, oy), (nint)n); return; }
         if (fa == 1 && fb == 1 && path != VectorPath.Scalar &&
@@ -283,24 +287,24 @@ internal sealed partial class CpuBackend : IBackend
         for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(aa, oa + i * fa), At(ba, ob + i * fb));
     }
 
-    public void IntegerBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IIntegerBinary
+    public void IntegerBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IIntegerBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Int64: IntegerBinaryT<long, TOp>(a, b, y); break;
             case ScalarType.Int32: IntegerBinaryT<int, TOp>(a, b, y); break;
             case ScalarType.Int16: IntegerBinaryT<short, TOp>(a, b, y); break;
             case ScalarType.Int8: IntegerBinaryT<sbyte, TOp>(a, b, y); break;
             case ScalarType.UInt8: IntegerBinaryT<byte, TOp>(a, b, y); break;
-            default: throw Unsupported(TOp.Name, y.dtype);
+            default: throw Unsupported(TOp.Name, y.DType);
         }
     }
 
-    private static void IntegerBinaryT<T, TOp>(Tensor a, Tensor b, Tensor y) where T : unmanaged, IBinaryInteger<T> where TOp : IIntegerBinary
+    private static void IntegerBinaryT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, IBinaryInteger<T> where TOp : IIntegerBinaryKernel
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y._shape, y, a, b);
+        var loop = StridedLoop.For(y.Shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         StridedLoop.RowAction body = (offs, n) =>
         {
@@ -310,10 +314,10 @@ internal sealed partial class CpuBackend : IBackend
         if (TilesSafe(y, a, b)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 
-    public void Compare<TOp>(Tensor a, Tensor b, Tensor y) where TOp : ICompareOp
+    public void Compare<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : ICompareKernel
     {
         MemoryOverlap.Check(y, a, b);
-        switch (a.dtype.scalar_type)
+        switch (a.DType.scalar_type)
         {
             case ScalarType.Float32: CompareT<float, TOp>(a, b, y); break;
             case ScalarType.Float64: CompareT<double, TOp>(a, b, y); break;
@@ -322,14 +326,14 @@ internal sealed partial class CpuBackend : IBackend
             case ScalarType.Int16: CompareT<short, TOp>(a, b, y); break;
             case ScalarType.Int8: CompareT<sbyte, TOp>(a, b, y); break;
             case ScalarType.UInt8: CompareT<byte, TOp>(a, b, y); break;
-            default: throw Unsupported(TOp.Name, a.dtype);
+            default: throw Unsupported(TOp.Name, a.DType);
         }
     }
 
-    private static void CompareT<T, TOp>(Tensor a, Tensor b, Tensor y) where T : unmanaged, INumber<T> where TOp : ICompareOp
+    private static void CompareT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, INumber<T> where TOp : ICompareKernel
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<bool>(y);
-        var loop = StridedLoop.For(y._shape, y, a, b);
+        var loop = StridedLoop.For(y.Shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         loop.ForEachRowParallelTiled((offs, n) =>
         {
@@ -340,21 +344,21 @@ internal sealed partial class CpuBackend : IBackend
 
     // ---------------- ternary ----------------
 
-    public void FloatTernary<TOp>(Tensor a, Tensor b, Tensor c, Tensor y) where TOp : IFloatTernary
+    public void FloatTernary<TOp>(TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) where TOp : IFloatTernaryKernel
     {
         MemoryOverlap.Check(y, a, b, c);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Float32: FloatTernaryT<float, TOp>(a, b, c, y); break;
             case ScalarType.Float64: FloatTernaryT<double, TOp>(a, b, c, y); break;
-            default: throw Unsupported(TOp.Name, y.dtype);
+            default: throw Unsupported(TOp.Name, y.DType);
         }
     }
 
-    private static void FloatTernaryT<T, TOp>(Tensor a, Tensor b, Tensor c, Tensor y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatTernary
+    private static void FloatTernaryT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatTernaryKernel
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ca = Arr<T>(c); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y._shape, y, a, b, c);
+        var loop = StridedLoop.For(y.Shape, y, a, b, c);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2), sc = loop.InnerStride(3);
         StridedLoop.RowAction body = (offs, n) =>
         {
@@ -365,10 +369,10 @@ internal sealed partial class CpuBackend : IBackend
         if (TilesSafe(y, a, b, c)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 
-    public void Where(Tensor cond, Tensor a, Tensor b, Tensor y)
+    public void Where(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y)
     {
         MemoryOverlap.Check(y, a, b);
-        switch (y.dtype.scalar_type)
+        switch (y.DType.scalar_type)
         {
             case ScalarType.Float32: WhereT<float>(cond, a, b, y); break;
             case ScalarType.Float64: WhereT<double>(cond, a, b, y); break;
@@ -383,10 +387,10 @@ internal sealed partial class CpuBackend : IBackend
         }
     }
 
-    private static void WhereT<T>(Tensor cond, Tensor a, Tensor b, Tensor y)
+    private static void WhereT<T>(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y)
     {
         var ca = Arr<bool>(cond); var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y._shape, y, cond, a, b);
+        var loop = StridedLoop.For(y.Shape, y, cond, a, b);
         long sy = loop.InnerStride(0), sc = loop.InnerStride(1), sa = loop.InnerStride(2), sb = loop.InnerStride(3);
         StridedLoop.RowAction body = (offs, n) =>
         {

@@ -19,16 +19,26 @@ internal readonly struct StridedLoop
     }
 
     /// <summary>Operands in order; each is seen at <paramref name="shape"/> through broadcasting.</summary>
-    public static StridedLoop For(long[] shape, params Tensor[] operands)
+    public static StridedLoop For(long[] shape, params TensorLayout[] operands)
     {
         var strides = new long[operands.Length][];
         var offsets = new long[operands.Length];
         for (int k = 0; k < operands.Length; k++)
         {
-            strides[k] = Flint.Shape.BroadcastStrides(operands[k], shape);
-            offsets[k] = operands[k]._offset;
+            strides[k] = BroadcastStrides(operands[k], shape);
+            offsets[k] = operands[k].Offset;
         }
         return new StridedLoop(shape, strides, offsets);
+    }
+
+    /// <summary>The operand's strides seen at <paramref name="shape"/> (0 along broadcast dims).</summary>
+    private static long[] BroadcastStrides(TensorLayout t, long[] shape)
+    {
+        var r = new long[shape.Length];
+        int off = shape.Length - t.Shape.Length;
+        for (int i = 0; i < t.Shape.Length; i++)
+            r[off + i] = t.Shape[i] == 1 && shape[off + i] != 1 ? 0 : t.Strides[i];
+        return r;
     }
 
     private static (long[], long[][]) Coalesce(long[] shape, long[][] strides)

@@ -51,15 +51,15 @@ internal struct VDiv : IVecBinary
 /// </summary>
 internal static class VectorKernels
 {
-    /// <summary>The vector op for a kernel struct, or null where the op has none (then the op's own code runs).</summary>
-    internal static int Kind<TOp>()
+    /// <summary>The vector op for an op's kernel identity, or 0 where there is none (then the op's own code runs).</summary>
+    internal static int Kind(KernelId id) => id switch
     {
-        if (typeof(TOp) == typeof(AddOp)) return 1;
-        if (typeof(TOp) == typeof(SubOp)) return 2;
-        if (typeof(TOp) == typeof(MulOp)) return 3;
-        if (typeof(TOp) == typeof(DivOp)) return 4;
-        return 0;
-    }
+        KernelId.Add => 1,
+        KernelId.Sub => 2,
+        KernelId.Mul => 3,
+        KernelId.Div => 4,
+        _ => 0,
+    };
 
     /// <summary>Runs the vector form of op <paramref name="kind"/> (see <see cref="Kind"/>) over a run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

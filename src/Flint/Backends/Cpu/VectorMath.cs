@@ -13,13 +13,10 @@ namespace Flint.Backends.Cpu;
 internal static class VectorMath
 {
     /// <summary>Runs the vector form of <typeparamref name="TOp"/> over a float run; false when it has none.</summary>
-    internal static bool TryUnary<T, TOp>(VectorPath path, ref T x, ref T y, nint n) where TOp : IFloatUnary
+    internal static bool TryUnary<T, TOp>(VectorPath path, ref T x, ref T y, nint n) where TOp : IFloatUnaryKernel
     {
         if (typeof(T) != typeof(float) || path == VectorPath.Scalar) return false;
-        int kind = typeof(TOp) == typeof(GeluOp) ? 1
-            : typeof(TOp) == typeof(GeluTanhOp) ? 2
-            : typeof(TOp) == typeof(ErfOp) ? 3
-            : typeof(TOp) == typeof(ErfcOp) ? 4 : 0;
+        int kind = TOp.Kernel switch { KernelId.Gelu => 1, KernelId.GeluTanh => 2, KernelId.Erf => 3, KernelId.Erfc => 4, _ => 0 };
         if (kind == 0) return false;
         ref float xf = ref Unsafe.As<T, float>(ref x);
         ref float yf = ref Unsafe.As<T, float>(ref y);

@@ -6,27 +6,37 @@ namespace Flint.Backends.Meta;
 // nothing is computed; only the kernels whose output size depends on the values refuse.
 internal sealed partial class MetaBackend
 {
-    public void Gemm(Tensor a, Tensor b, Tensor c, Scalar alpha, Scalar beta) { }
-    public void Dot(Tensor a, Tensor b, Tensor y) { }
+    public void Gemm(TensorLayout a, TensorLayout b, TensorLayout c, Scalar alpha, Scalar beta) { }
+    public void Dot(TensorLayout a, TensorLayout b, TensorLayout y) { }
 
-    public void Reduce<TOp>(Tensor x, int[] dims, Tensor y, double arg) where TOp : IReduceOp { }
-    public void IndexReduce<TOp>(Tensor x, int dim, Tensor? values, Tensor indices, long arg) where TOp : IIndexReduceOp { }
-    public void Scan<TOp>(Tensor x, int dim, Tensor y) where TOp : IScanOp { }
-    public void Sort(Tensor x, int dim, bool descending, Tensor? values, Tensor indices) { }
-    public void Softmax(Tensor x, int dim, Tensor y, bool log) { }
-    public (Tensor values, Tensor inverse, Tensor counts) UniqueRows(Tensor x) => throw MetaStorage.NoKernel("aten::_unique2");
+    public void Reduce<TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) where TOp : IReduceOp { }
+    public void IndexReduce<TOp>(TensorLayout x, int dim, TensorLayout? values, TensorLayout indices, long arg) where TOp : IIndexReduceOp { }
+    public void Scan<TOp>(TensorLayout x, int dim, TensorLayout y) where TOp : IScanOp { }
+    public void Sort(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices) { }
+    public void Softmax(TensorLayout x, int dim, TensorLayout y, bool log) { }
+    public (TensorLayout values, TensorLayout inverse, TensorLayout counts) UniqueRows(TensorLayout x) => throw MetaStorage.NoKernel("aten::_unique2");
 
-    public void IndexGather(Tensor dst, Tensor src, Tensor[] indices, long[] strides) { }
-    public void IndexScatter(Tensor dst, Tensor src, Tensor[] indices, long[] strides, ScatterReduce reduce) { }
-    public Tensor Nonzero(Tensor mask) => throw MetaStorage.NoKernel("aten::nonzero");
+    public void IndexGather(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides) { }
+    public void IndexScatter(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, ScatterReduce reduce) { }
+    public TensorLayout Nonzero(TensorLayout mask) => throw MetaStorage.NoKernel("aten::nonzero");
 
-    public void Im2Col(Tensor input, Tensor columns, WindowGeometry g) { }
-    public void Col2Im(Tensor columns, Tensor input, WindowGeometry g) { }
-    public void MaxPool2d(Tensor input, Tensor output, Tensor indices, WindowGeometry g) { }
-    public void MaxPoolBackward(Tensor gradOutput, Tensor indices, Tensor gradInput) { }
-    public void AvgPool2d(Tensor input, Tensor output, WindowGeometry g, bool countIncludePad, long divisorOverride) { }
-    public void AvgPool2dBackward(Tensor gradOutput, Tensor gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) { }
-    public void AdaptiveAvgPool2d(Tensor input, Tensor output, WindowGeometry g) { }
-    public void AdaptiveAvgPool2dBackward(Tensor gradOutput, Tensor gradInput, WindowGeometry g) { }
-    public void AdaptiveMaxPool2d(Tensor input, Tensor output, Tensor indices, WindowGeometry g) { }
+    public void Im2Col(TensorLayout input, TensorLayout columns, WindowGeometry g) { }
+    public void Col2Im(TensorLayout columns, TensorLayout input, WindowGeometry g) { }
+    public void MaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) { }
+    public void MaxPoolBackward(TensorLayout gradOutput, TensorLayout indices, TensorLayout gradInput) { }
+    public void AvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g, bool countIncludePad, long divisorOverride) { }
+    public void AvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) { }
+    public void AdaptiveAvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g) { }
+    public void AdaptiveAvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g) { }
+    public void AdaptiveMaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) { }
+
+    public void ConvForward(TensorLayout input, TensorLayout weight, TensorLayout? bias, TensorLayout output, WindowGeometry g, int groups) { }
+    public void ConvInputGrad(TensorLayout gradOutput, TensorLayout weight, TensorLayout gradInput, WindowGeometry g, int groups) { }
+    public void ConvWeightGrad(TensorLayout input, TensorLayout gradOutput, TensorLayout gradWeight, WindowGeometry g, int groups) { }
+
+    public void ThresholdBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, double threshold) { }
+    public void Axpy(TensorLayout y, TensorLayout x, double alpha) { }
+
+    public Storage NumberOperand(Scalar value, DType dtype) => new MetaStorage(dtype, 1);
+    public Storage Scratch(DType dtype, long count) => new MetaStorage(dtype, count);
 }

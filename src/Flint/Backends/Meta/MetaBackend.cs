@@ -14,22 +14,22 @@ internal sealed partial class MetaBackend : IBackend
     public Device Device => Flint.Device.Meta;
     public Storage Allocate(DType dtype, long count, bool zeroed) => new MetaStorage(dtype, count);
 
-    public void Copy(Tensor dst, Tensor src)
+    public void Copy(TensorLayout dst, TensorLayout src)
     {
         // into meta from anywhere is fine (nothing to write); out of meta has no data to read
-        if (dst._storage is not MetaStorage) throw MetaStorage.NoData();
+        if (dst.Storage is not MetaStorage) throw MetaStorage.NoData();
     }
 
-    public void Fill(Tensor dst, Scalar value) { }
-    public void FloatUnary<TOp>(Tensor x, Tensor y) where TOp : IFloatUnary { }
-    public void NumericUnary<TOp>(Tensor x, Tensor y) where TOp : INumericUnary { }
-    public void NumericBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : INumericBinary { }
-    public void FloatBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IFloatBinary { }
-    public void IntegerBinary<TOp>(Tensor a, Tensor b, Tensor y) where TOp : IIntegerBinary { }
-    public void Compare<TOp>(Tensor a, Tensor b, Tensor y) where TOp : ICompareOp { }
-    public void FloatPredicate<TOp>(Tensor x, Tensor y) where TOp : IFloatPredicate { }
-    public void FloatTernary<TOp>(Tensor a, Tensor b, Tensor c, Tensor y) where TOp : IFloatTernary { }
-    public void Where(Tensor cond, Tensor a, Tensor b, Tensor y) { }
-    public void FloatUnaryArgs<TOp>(Tensor x, Tensor y, double a, double b, double c) where TOp : IFloatUnaryArgs { }
-    public void NumericUnaryArgs<TOp>(Tensor x, Tensor y, double a, double b, double c) where TOp : INumericUnaryArgs { }
+    public void Fill(TensorLayout dst, Scalar value) { }
+    public void FloatUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatUnaryKernel { }
+    public void NumericUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : INumericUnaryKernel { }
+    public void NumericBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : INumericBinaryKernel { }
+    public void FloatBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IFloatBinaryKernel { }
+    public void IntegerBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IIntegerBinaryKernel { }
+    public void Compare<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : ICompareKernel { }
+    public void FloatPredicate<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatPredicateKernel { }
+    public void FloatTernary<TOp>(TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) where TOp : IFloatTernaryKernel { }
+    public void Where(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y) { }
+    public void FloatUnaryArgs<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) where TOp : IFloatUnaryArgsKernel { }
+    public void NumericUnaryArgs<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) where TOp : INumericUnaryArgsKernel { }
 }

@@ -141,7 +141,7 @@ internal static class Serialization
         zip.WriteRecord("data.pkl", pickle);
         foreach (var (key, st) in storages.OrderBy(e => e.key, StringComparer.Ordinal))
         {
-            var cpu = st as CpuStorage ?? (CpuStorage)new Tensor(st, [st.Count], [1], 0).cpu()._storage;
+            var cpu = Backends.HostMemory.IsHost(st) ? st : new Tensor(st, [st.Count], [1], 0).cpu()._storage;
             long nbytes = cpu.Count * cpu.dtype.itemsize;
             zip.WriteRecord("data/" + key, nbytes, write => ForEachChunk(cpu, span => write(span)));
         }
@@ -152,11 +152,11 @@ internal static class Serialization
     internal delegate void SpanAction(Span<byte> span);
 
     /// <summary>Calls <paramref name="body"/> on consecutive spans covering a CPU storage's bytes (storages may pass 2 GiB).</summary>
-    internal static void ForEachChunk(CpuStorage st, SpanAction body)
+    internal static void ForEachChunk(Storage st, SpanAction body)
     {
         const int Chunk = 1 << 24;   // a multiple of every itemsize
         long count = st.Count * st.dtype.itemsize;
-        ref byte b0 = ref MemoryMarshal.GetArrayDataReference(st.Data);
+        ref byte b0 = ref MemoryMarshal.GetArrayDataReference(Backends.HostMemory.Data(st));
         for (long done = 0; done < count; done += Chunk)
         {
             int n = (int)Math.Min(Chunk, count - done);
@@ -192,7 +192,7 @@ internal static class Serialization
     /// <summary>What one load shares: the storages by key, the tensors built on them, where they go.</summary>
     private sealed class LoadContext(Device? mapLocation)
     {
-        public readonly Dictionary<string, (CpuStorage storage, string location)> Storages = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, (Storage storage, string location)> Storages = new(StringComparer.Ordinal);
         public readonly List<Tensor> Tensors = [];
         public Device? MapLocation = mapLocation;
 
@@ -324,14 +324,14 @@ internal static class Serialization
         return b;
     }
 
-    private static CpuStorage AllocateStorage(DType dtype, long numel)
+    private static Storage AllocateStorage(DType dtype, long numel)
     {
         if (numel < 0) throw new UnpicklingError($"a storage has a negative number of elements ({numel})");
         if (numel > Array.MaxLength) throw new InvalidDataException($"a storage of {numel} elements is larger than a Flint CPU tensor can hold ({Array.MaxLength} elements)");
-        return CpuStorage.Allocate(dtype, numel);
+        return Backends.HostMemory.Allocate(dtype, numel, zeroed: true);
     }
 
-    private static void FillStorage(CpuStorage st, Stream s, bool swap, string what)
+    private static void FillStorage(Storage st, Stream s, bool swap, string what)
     {
         long total = st.Count * st.dtype.itemsize, got = 0;
         ForEachChunk(st, span =>
@@ -646,7 +646,7 @@ internal static class Serialization
     /// <summary>A view of a loaded storage, checked against its bounds as PyTorch's set_ checks it.</summary>
     private static Tensor RebuildTensor(object? storage, object? offsetObj, object? sizeObj, object? strideObj, object? requiresGrad, LoadContext ctx)
     {
-        if (storage is not CpuStorage st) throw new UnpicklingError($"_rebuild_tensor: expected a storage, got {Describe(storage)}");
+        if (storage is not Storage st || !Backends.HostMemory.IsHost(st)) throw new UnpicklingError($"_rebuild_tensor: expected a storage, got {Describe(storage)}");
         if (offsetObj is not long offset || offset < 0) throw new UnpicklingError("_rebuild_tensor: the storage offset must be a non-negative int");
         var size = Ints(sizeObj, "sizes");
         var stride = Ints(strideObj, "strides");

@@ -33,7 +33,7 @@ internal static class AdvancedIndexing
                 for (int j = 0; j < t.ndim; j++)
                     if (start + j < self.ndim && t._shape[j] != self._shape[start + j])
                         throw new IndexOutOfRangeException($"The shape of the mask {Shape.Str(t._shape)} at index {j} does not match the shape of the indexed tensor {Shape.Str(self._shape)} at index {start + j}");
-                var nz = t.Backend.Nonzero(t.dtype == DType.Bool ? t : t.to(DType.Bool));
+                var nz = Tensor.FromLayout(t.Backend.Nonzero(t.dtype == DType.Bool ? t : t.to(DType.Bool)));
                 for (int j = 0; j < t.ndim; j++) list.Add(nz.select(1, j));
             }
             else list.Add(t);
@@ -131,7 +131,7 @@ internal static class AdvancedIndexing
     {
         var p = Make(self, indices);
         var dst = Tensor.Empty(p.Shape, self.dtype, self.device);
-        if (dst.numel() > 0) self.Backend.IndexGather(dst, p.Self, p.Indices, p.Strides);
+        if (dst.numel() > 0) self.Backend.IndexGather(dst, p.Self, Backends.TensorLayout.Of(p.Indices), p.Strides);
         var shape = self._shape;
         return Autograd.Recording.Record(dst, "IndexBackward0", [self],
             g => [torch.zeros(shape, dtype: g.dtype, device: g.device).index_put(indices.ToArray(), g, accumulate: true)]);
@@ -146,7 +146,7 @@ internal static class AdvancedIndexing
         Autograd.AutogradHooks.CheckInPlace(self);
         if (ReferenceEquals(values._storage, self._storage)) values = values.clone();
         var v = values.expand(p.Shape);
-        if (v.numel() > 0) self.Backend.IndexScatter(p.Self, v, p.Indices, p.Strides, accumulate ? ScatterReduce.Add : ScatterReduce.None);
+        if (v.numel() > 0) self.Backend.IndexScatter(p.Self, v, Backends.TensorLayout.Of(p.Indices), p.Strides, accumulate ? ScatterReduce.Add : ScatterReduce.None);
         self.BumpVersion();
     }
 

@@ -81,7 +81,7 @@ namespace Flint
                 throw new ArgumentException($"index_add_(): Number of indices ({count}) should be equal to source.size(dim): ({srcSize}), for dim: {d}");
             if (alpha is { } al)
             {
-                if (!(al.ToDouble() == 1 && !al.IsBool)) source = torch.mul(source, Scalars.Full(al, dtype));
+                if (!(al.ToDouble() == 1 && !al.IsBool)) source = torch.mul(source, Scalars.Full(al, dtype, source.device));
             }
             return IndexOps.IndexPutAlong(this, d, index, source, ScatterReduce.Add,
                 size => x => "index out of range in self", wrap: false, runtimeError: false, op: "index_add_");

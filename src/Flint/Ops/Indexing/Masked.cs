@@ -29,7 +29,7 @@ namespace Flint
         public static Tensor nonzero(Tensor input, Tensor? @out = null)
         {
             var m = input.dtype == @bool ? input : input.to(@bool);
-            var r = input.Backend.Nonzero(m);
+            var r = Tensor.FromLayout(input.Backend.Nonzero(m));
             return @out is null ? r : AdvancedIndexing.CopyOut(r, @out, $"nonzero: Expected out tensor to have scalar type Long but got scalar type{@out.dtype.LegacyName}");
         }
 
@@ -136,7 +136,7 @@ namespace Flint
             mask.expand(_shape);
             var m = (mask.dtype == DType.Bool ? mask : mask.to(DType.Bool)).expand(_shape);
             if (is_meta) { Autograd.AutogradHooks.CheckInPlace(this); BumpVersion(); return this; }   // as PyTorch 2's meta kernel: self keeps its layout
-            var nz = Backend.Nonzero(m);
+            var nz = FromLayout(Backend.Nonzero(m));
             long n = nz._shape[0];
             if (n > source.numel()) throw new ArgumentException("Number of elements of source < number of ones in mask");
             var src = (source.ndim == 0 ? AdvancedIndexing.OneDim(source) : source.reshape(-1)).narrow(0, 0, n);

@@ -2,12 +2,97 @@ using System.Numerics;
 
 namespace Flint.Ops.Kernels;
 
-// Elementwise ops are structs implementing one of these interfaces. The scalar function is the definition;
-// the optional span function is a vectorized fast path for contiguous data (return false to decline).
-// Every family whose result can be floating also demands the op's backward (Derivative: a formula, or
-// UnaryDerivative.NotImplemented / NotDifferentiable), so an op cannot be added without stating it.
-// Families whose results are bool or integer (comparisons, predicates, bitwise ops) are never differentiable.
+// An elementwise op is a struct with two faces.
+// - Its kernel (the public I*Kernel interfaces): the scalar function that defines it, an optional span function
+//   (a vectorized fast path for contiguous data; return false to decline) and, for the well-known ops, a KernelId.
+//   This is all a backend sees: IBackend's kernels are generic over these interfaces, so a backend in another
+//   assembly reads the op's identity (Name, Kernel) from its type parameter.
+// - Its declaration (the internal family interfaces, which extend the kernel ones): what the op layer needs on top,
+//   above all the op's backward. Every family whose result can be floating demands a Derivative (a formula, or
+//   UnaryDerivative.NotImplemented / NotDifferentiable), so an op cannot be added without stating it. Families
+//   whose results are bool or integer (comparisons, predicates, bitwise ops) are never differentiable.
 // The public torch.* / Tensor.* forms of an op come from its [ElementwiseOp] declaration (Flint.Generators).
+
+/// <summary>The kernel of an elementwise op y = f(x) over float32/float64.</summary>
+public interface IFloatUnaryKernel
+{
+    static abstract string Name { get; }
+    /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
+    static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
+    static abstract T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+    static virtual bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
+}
+
+/// <summary>The kernel of an elementwise op y = f(x) over any numeric dtype.</summary>
+public interface INumericUnaryKernel
+{
+    static abstract string Name { get; }
+    static abstract T Apply<T>(T x) where T : unmanaged, INumber<T>;
+    static virtual bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> => false;
+}
+
+// Unary elementwise ops with up to three scalar parameters (softplus's beta and threshold, hardtanh's
+// limits, nan_to_num's replacements, ...). The parameters arrive already converted to the compute type.
+
+public interface IFloatUnaryArgsKernel
+{
+    static abstract string Name { get; }
+    static abstract T Apply<T>(T x, T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+public interface INumericUnaryArgsKernel
+{
+    static abstract string Name { get; }
+    static abstract T Apply<T>(T x, T a, T b, T c) where T : unmanaged, INumber<T>;
+}
+
+/// <summary>The kernel of an elementwise op y = f(a, b) over any numeric dtype.</summary>
+public interface INumericBinaryKernel
+{
+    static abstract string Name { get; }
+    /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
+    static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
+    static abstract T Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
+    static virtual bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> => false;
+}
+
+/// <summary>The kernel of an elementwise op y = f(a, b) over float32/float64.</summary>
+public interface IFloatBinaryKernel
+{
+    static abstract string Name { get; }
+    /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
+    static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
+    static abstract T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
+    static virtual bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
+}
+
+/// <summary>The kernel of a bitwise op of integer tensors.</summary>
+public interface IIntegerBinaryKernel
+{
+    static abstract string Name { get; }
+    static abstract T Apply<T>(T a, T b) where T : unmanaged, IBinaryInteger<T>;
+}
+
+/// <summary>The kernel of a comparison or logical op: bool results.</summary>
+public interface ICompareKernel
+{
+    static abstract string Name { get; }
+    static abstract bool Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
+}
+
+/// <summary>The kernel of a test of floating values (isnan, ...): bool results.</summary>
+public interface IFloatPredicateKernel
+{
+    static abstract string Name { get; }
+    static abstract bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>The kernel of an elementwise op y = f(a, b, c) over float32/float64 (lerp, addcmul, ...).</summary>
+public interface IFloatTernaryKernel
+{
+    static abstract string Name { get; }
+    static abstract T Apply<T>(T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T>;
+}
 
 /// <summary>An op with one tensor input whose backward is a <see cref="UnaryDerivative"/>.</summary>
 internal interface IUnaryDifferentiable
@@ -39,65 +124,32 @@ internal interface IIndexDifferentiable
     static abstract string NodeName { get; }
 }
 
-internal interface IFloatUnary : IUnaryDifferentiable
+internal interface IFloatUnary : IFloatUnaryKernel, IUnaryDifferentiable
 {
-    static abstract string Name { get; }
-    static abstract T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
-    static virtual bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
     /// <summary>Refuses inputs the op never takes (before any other check), as PyTorch words it.</summary>
     static virtual void CheckInput(Tensor input) { }
 }
 
-internal interface INumericUnary : IUnaryDifferentiable
+internal interface INumericUnary : INumericUnaryKernel, IUnaryDifferentiable
 {
-    static abstract string Name { get; }
-    static abstract T Apply<T>(T x) where T : unmanaged, INumber<T>;
-    static virtual bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> => false;
     /// <summary>Refuses inputs the op never takes (before any other check), as PyTorch words it.</summary>
     static virtual void CheckInput(Tensor input) { }
 }
 
-// Unary elementwise ops with up to three scalar parameters (softplus's beta and threshold, hardtanh's
-// limits, nan_to_num's replacements, ...). The parameters arrive already converted to the compute type.
+internal interface IFloatUnaryArgs : IFloatUnaryArgsKernel, IUnaryDifferentiable { }
 
-internal interface IFloatUnaryArgs : IUnaryDifferentiable
-{
-    static abstract string Name { get; }
-    static abstract T Apply<T>(T x, T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T>;
-}
+internal interface INumericUnaryArgs : INumericUnaryArgsKernel, IUnaryDifferentiable { }
 
-internal interface INumericUnaryArgs : IUnaryDifferentiable
-{
-    static abstract string Name { get; }
-    static abstract T Apply<T>(T x, T a, T b, T c) where T : unmanaged, INumber<T>;
-}
+internal interface INumericBinary : INumericBinaryKernel, IBinaryDifferentiable { }
 
-internal interface INumericBinary : IBinaryDifferentiable
-{
-    static abstract string Name { get; }
-    static abstract T Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
-    static virtual bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> => false;
-}
-
-internal interface IFloatBinary : IBinaryDifferentiable
-{
-    static abstract string Name { get; }
-    static abstract T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
-    static virtual bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
-}
+internal interface IFloatBinary : IFloatBinaryKernel, IBinaryDifferentiable { }
 
 /// <summary>A bitwise op of integer (or bool) tensors: its results are integers, never differentiable.</summary>
-internal interface IIntegerBinary
-{
-    static abstract string Name { get; }
-    static abstract T Apply<T>(T a, T b) where T : unmanaged, IBinaryInteger<T>;
-}
+internal interface IIntegerBinary : IIntegerBinaryKernel { }
 
 /// <summary>A comparison or logical op: its results are bool, never differentiable.</summary>
-internal interface ICompareOp
+internal interface ICompareOp : ICompareKernel
 {
-    static abstract string Name { get; }
-    static abstract bool Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
     /// <summary>
     /// The node-name stem the in-place form records on a floating tensor in the graph ("Eq" gives PyTorch's
     /// EqBackward0 with a number, EqBackward1 with a tensor; zero gradients); null: the in-place form records nothing.
@@ -106,16 +158,10 @@ internal interface ICompareOp
 }
 
 /// <summary>A test of floating values (isnan, ...): its results are bool, never differentiable.</summary>
-internal interface IFloatPredicate
+internal interface IFloatPredicate : IFloatPredicateKernel
 {
-    static abstract string Name { get; }
-    static abstract bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
     /// <summary>The answer for every element of an integer or bool tensor (which holds no NaN or infinity).</summary>
     static virtual bool IntegerAnswer => false;
 }
 
-internal interface IFloatTernary : ITernaryDifferentiable
-{
-    static abstract string Name { get; }
-    static abstract T Apply<T>(T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T>;
-}
+internal interface IFloatTernary : IFloatTernaryKernel, ITernaryDifferentiable { }

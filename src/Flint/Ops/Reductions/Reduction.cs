@@ -139,7 +139,7 @@ namespace Flint.Ops
             var c = compute ?? Elementwise.ComputeType(result);
             var xc = Elementwise.As(x, c);
             var ks = KeepShape(x, dims);
-            var y = x._storage is CpuStorage ? Tensor.CpuOwned(c, Shape.Numel(ks), ks, ContiguousStridesOf(ks)) : Tensor.Empty(ks, c, x.device);
+            var y = Tensor.Owned(x.device, c, Shape.Numel(ks), ks, ContiguousStridesOf(ks));
             y.Backend.Reduce<TOp>(xc, dims, y, arg);
             var r = Finish(y, OutShape(x, dims, keepdim), result, @out, rule, fresh: true);
             return @out is null ? Autograd.Differentiation.Reduce<TOp>(x, dims, keepdim, r, arg) : r;

@@ -44,7 +44,7 @@ namespace Flint
             if (input.dtype.IsBool || input.dtype == DType.Float16) throw Reduction.NotImplemented("topk_cpu", input.dtype);
             var (v, i) = SortImpl(input, d, largest);
             if (input.ndim > 0) { v = v.narrow(d, 0, k).contiguous(); i = i.narrow(d, 0, k).contiguous(); }
-            else if (k == 0) { v = Tensor.Empty([0], input.dtype); i = Tensor.Empty([0], DType.Int64); }
+            else if (k == 0) { v = Tensor.Empty([0], input.dtype, input.device); i = Tensor.Empty([0], DType.Int64, input.device); }
             if (@out is { } o) return ValuesIndicesOut("topk", v, i, o);
             return ReductionBackward.Gathered("TopkBackward0", input, d, new ValuesIndices("topk", v, i));
         }

@@ -142,7 +142,7 @@ namespace Flint.Ops.Kernels
         {
             var copy = v.ToArray();
             var order = Enumerable.Range(0, v.Length).ToArray();
-            order.AsSpan().Sort((a, b) => { int c = Backends.Cpu.CpuBackend.CompareNanLast(copy[a], copy[b]); return c != 0 ? c : a.CompareTo(b); });
+            order.AsSpan().Sort((a, b) => { int c = Backends.NanOrder.Compare(copy[a], copy[b]); return c != 0 ? c : a.CompareTo(b); });
             return order;
         }
         public static int Select<T>(ReadOnlySpan<T> v, long k) where T : unmanaged, INumber<T> => Order(v)[(int)k - 1];

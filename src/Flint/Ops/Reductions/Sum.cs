@@ -16,6 +16,7 @@ namespace Flint.Ops.Kernels
             var xShape = x._shape;
             return Recording.Record(y, "SumBackward1", [x], g => [Unreduce(g, x, dims, keepdim).expand(xShape).to(x.dtype)]);
         });
+        public static Backends.KernelId Kernel => Backends.KernelId.Sum;
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>()) return T.CreateTruncating(Reduction.PairwiseSum<T>(v));
@@ -84,6 +85,7 @@ namespace Flint.Ops.Kernels
             var xShape = x._shape;
             return Recording.Record(y, "MeanBackward1", [x], g => [(Unreduce(g, x, dims, keepdim) / n).expand(xShape).to(x.dtype)]);
         });
+        public static Backends.KernelId Kernel => Backends.KernelId.Mean;
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> =>
             T.CreateTruncating(Reduction.PairwiseSum<T>(v) / v.Length);
     }

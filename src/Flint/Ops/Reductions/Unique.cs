@@ -12,7 +12,7 @@ namespace Flint
             if (dim is null)
             {
                 var rows = Reduction.Reshaped(x, [x.numel(), 1]);
-                var (v, inv, cnt) = x.Backend.UniqueRows(rows);
+                var (v, inv, cnt) = Rows(x.Backend.UniqueRows(rows));
                 v = Reduction.Flat(v);
                 return (v.dtype == input.dtype ? v : v.to(input.dtype), Reduction.Reshaped(inv, input._shape), cnt);
             }
@@ -26,14 +26,17 @@ namespace Flint
             if (n == 0)
             {
                 var e = Tensor.Empty(input._shape, input.dtype, input.device);
-                return (e, Tensor.Empty([0], DType.Int64), Tensor.Empty([0], DType.Int64));
+                return (e, Tensor.Empty([0], DType.Int64, input.device), Tensor.Empty([0], DType.Int64, input.device));
             }
-            var (uv, uinv, ucnt) = x.Backend.UniqueRows(moved.reshape(n, -1));
+            var (uv, uinv, ucnt) = Rows(x.Backend.UniqueRows(moved.reshape(n, -1)));
             var shaped = uv.reshape([uv._shape[0], .. rest]).movedim(0, d).contiguous();
             return (shaped.dtype == input.dtype ? shaped : shaped.to(input.dtype), uinv, ucnt);
         }
 
         /// <summary>The distinct elements in ascending order (or distinct slices along dim, in lexicographic order).</summary>
+        private static (Tensor, Tensor, Tensor) Rows((Backends.TensorLayout v, Backends.TensorLayout inv, Backends.TensorLayout cnt) r) =>
+            (Tensor.FromLayout(r.v), Tensor.FromLayout(r.inv), Tensor.FromLayout(r.cnt));
+
         public static Tensor unique(Tensor input) => unique(input, true, null);
         public static Tensor unique(Tensor input, bool sorted) => unique(input, sorted, null);
         public static Tensor unique(Tensor input, long? dim) => unique(input, true, dim);

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Flint.Backends.Cpu;
+namespace Flint.Backends;
 
 /// <summary>
 /// Element conversion with PyTorch's casting behaviour on x86: integers wrap, floats truncate toward zero,

@@ -1,0 +1,18 @@
+namespace Flint.Backends;
+
+// Kernels of the training loop's hottest steps, each what a short chain of elementwise ops computes, in one pass.
+public partial interface IBackend
+{
+    /// <summary>
+    /// gradInput[i] = self[i] &lt;= threshold ? 0 : gradOutput[i] (relu's gradient at threshold 0; a NaN in self
+    /// passes its gradient). All three have one shape and one float dtype (float32 or float64); gradInput may be
+    /// gradOutput itself (each element is read before it is written), otherwise it shares memory with neither.
+    /// </summary>
+    void ThresholdBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, double threshold);
+
+    /// <summary>
+    /// y[i] += alpha × x[i] (an optimizer step p.add_(grad, alpha)): y and x of one shape and one float dtype
+    /// (float32 or float64), in separate memory.
+    /// </summary>
+    void Axpy(TensorLayout y, TensorLayout x, double alpha);
+}

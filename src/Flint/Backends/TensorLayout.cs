@@ -1,0 +1,59 @@
+namespace Flint.Backends;
+
+/// <summary>
+/// What a kernel sees of a tensor: its storage and the layout of the elements in it (shape, strides, offset,
+/// all in elements), and the dtype. Nothing of autograd (gradients, version counters, history) crosses the
+/// seam: a backend reads and writes memory, the op layer keeps the bookkeeping. The arrays are shared with the
+/// tensor and must not be mutated.
+/// </summary>
+public readonly struct TensorLayout
+{
+    public Storage Storage { get; }
+    public long[] Shape { get; }
+    public long[] Strides { get; }
+    public long Offset { get; }
+
+    public TensorLayout(Storage storage, long[] shape, long[] strides, long offset)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(strides);
+        if (shape.Length != strides.Length) throw new ArgumentException($"shape has {shape.Length} dims but strides {strides.Length}");
+        Storage = storage; Shape = shape; Strides = strides; Offset = offset;
+    }
+
+    /// <summary>A contiguous layout of <paramref name="shape"/> at the start of <paramref name="storage"/>.</summary>
+    public static TensorLayout Contiguous(Storage storage, long[] shape) =>
+        new(storage, shape, shape.Length == 0 ? Tensor.NoDims : Flint.Shape.ContiguousStrides(shape), 0);
+
+    public DType DType => Storage.dtype;
+    public Device Device => Storage.device;
+    public int Rank => Shape.Length;
+    public long Numel => Flint.Shape.Numel(Shape);
+    public bool IsContiguous => Flint.Shape.IsContiguous(Shape, Strides);
+
+    /// <summary>The same storage seen through another layout.</summary>
+    public TensorLayout View(long[] shape, long[] strides, long offset) => new(Storage, shape, strides, offset);
+
+    /// <summary>A tensor's storage and layout (what every kernel call passes).</summary>
+    public static implicit operator TensorLayout(Tensor t) => new(t._storage, t._shape, t._strides, t._offset, trusted: true);
+
+    /// <summary>An optional operand's layout: none for no tensor.</summary>
+    public static implicit operator TensorLayout?(Tensor? t) => t is null ? default(TensorLayout?) : new TensorLayout(t._storage, t._shape, t._strides, t._offset, trusted: true);
+
+    /// <summary>The layouts of several tensors (index operands).</summary>
+    internal static TensorLayout[] Of(Tensor[] tensors)
+    {
+        var r = new TensorLayout[tensors.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = tensors[i];
+        return r;
+    }
+
+    // tensors keep their layout valid: the conversion on every kernel call skips the checks
+    private TensorLayout(Storage storage, long[] shape, long[] strides, long offset, bool trusted)
+    {
+        Storage = storage; Shape = shape; Strides = strides; Offset = offset;
+    }
+
+    public override string ToString() => $"{DType} {Flint.Shape.Str(Shape)} strides {Flint.Shape.Str(Strides)} offset {Offset} on {Device}";
+}

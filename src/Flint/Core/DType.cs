@@ -23,6 +23,14 @@ public sealed class DType : IEquatable<DType>
     public string name { get; }
     /// <summary>The legacy name used in messages: "Float", "Long", "Bool", ...</summary>
     internal string LegacyName { get; }
+    /// <summary>The C++ type name PyTorch prints in some dtype messages: "float", "long int", "c10::Half", ...</summary>
+    internal string CppName => scalar_type switch
+    {
+        ScalarType.UInt8 => "unsigned char", ScalarType.Int8 => "signed char", ScalarType.Int16 => "short int",
+        ScalarType.Int32 => "int", ScalarType.Int64 => "long int", ScalarType.Float16 => "c10::Half",
+        ScalarType.Float32 => "float", ScalarType.Float64 => "double", ScalarType.Bool => "bool",
+        _ => "c10::BFloat16",
+    };
     public int itemsize { get; }
     public bool is_floating_point { get; }
     public bool is_signed { get; }

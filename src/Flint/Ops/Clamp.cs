@@ -62,7 +62,7 @@ namespace Flint
             {
                 // the scalar clamp_ kernels word this with C++ type names
                 if (!TypePromotion.CanCast(result, input.dtype))
-                    throw new InvalidOperationException($"result type {result.LegacyName} can't be cast to the desired output type {CppName(input.dtype)}");
+                    throw new InvalidOperationException($"result type {result.LegacyName} can't be cast to the desired output type {input.dtype.CppName}");
                 Elementwise.CheckInPlace(input, input._shape, result);
             }
             else CheckExactOut(@out, result);

@@ -28,15 +28,6 @@ namespace Flint
 {
     public static partial class torch
     {
-        /// <summary>C++ type names, which PyTorch uses in lerp's dtype messages.</summary>
-        internal static string CppName(DType d) => d.scalar_type switch
-        {
-            ScalarType.UInt8 => "unsigned char", ScalarType.Int8 => "signed char", ScalarType.Int16 => "short int",
-            ScalarType.Int32 => "int", ScalarType.Int64 => "long int", ScalarType.Float16 => "c10::Half",
-            ScalarType.Float32 => "float", ScalarType.Float64 => "double", ScalarType.Bool => "bool",
-            ScalarType.BFloat16 => "c10::BFloat16", _ => d.name,
-        };
-
         private static Tensor LerpImpl(Tensor input, Tensor end, Tensor? weightT, Scalar weightS, Tensor? @out, bool inPlace)
         {
             var all = weightT is null ? new[] { input, end } : new[] { input, end, weightT };
@@ -52,9 +43,9 @@ namespace Flint
             }
             Elementwise.CheckSameDevice(input, end);
             if (end.dtype != input.dtype)
-                throw new ArgumentException($"expected dtype {CppName(input.dtype)} for `end` but got dtype {CppName(end.dtype)}");
+                throw new ArgumentException($"expected dtype {input.dtype.CppName} for `end` but got dtype {end.dtype.CppName}");
             if (weightT is not null && weightT.dtype != input.dtype)
-                throw new ArgumentException($"expected dtype {CppName(input.dtype)} for `weight` but got dtype {CppName(weightT.dtype)}");
+                throw new ArgumentException($"expected dtype {input.dtype.CppName} for `weight` but got dtype {weightT.dtype.CppName}");
             var dt = input.dtype;
             if (!dt.is_floating_point || dt == DType.Float16)
                 throw new NotSupportedException($"\"{(weightT is null ? "lerp_kernel_scalar" : "lerp_kernel_tensor")}\" not implemented for '{dt.LegacyName}'");

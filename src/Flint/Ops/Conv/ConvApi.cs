@@ -28,7 +28,7 @@ namespace Flint.Ops.Conv
             if (input.dtype != weight.dtype)
                 throw new ArgumentException($"expected scalar type {input.dtype.LegacyName} but found {weight.dtype.LegacyName}");
             if (bias is not null && bias.dtype != input.dtype)
-                throw new ArgumentException($"Input type ({Linalg.Products.CppName(input.dtype)}) and bias type ({Linalg.Products.CppName(bias.dtype)}) should be the same");
+                throw new ArgumentException($"Input type ({input.dtype.CppName}) and bias type ({bias.dtype.CppName}) should be the same");
             var d = input.dtype;
             bool ok = d == DType.Float32 || d == DType.Float64 || d == DType.BFloat16 || d == DType.Int64
                 || (!transposed && (d == DType.Int32 || d == DType.Int16 || d == DType.Int8 || d == DType.UInt8));

@@ -154,19 +154,10 @@ internal static class AdvancedIndexing
     internal static Tensor CopyOut(Tensor result, Tensor @out, string? dtypeMessage = null)
     {
         if (@out.dtype != result.dtype)
-            throw new ArgumentException(dtypeMessage ?? $"Expected out tensor to have dtype {CppName(result.dtype)}, but got {CppName(@out.dtype)} instead");
+            throw new ArgumentException(dtypeMessage ?? $"Expected out tensor to have dtype {result.dtype.CppName}, but got {@out.dtype.CppName} instead");
         OutArgument.Prepare(@out, result._shape).Backend.Copy(@out, result);
         return @out;
     }
-
-    /// <summary>The C++ type name PyTorch prints in some dtype messages.</summary>
-    private static string CppName(DType d) => d.scalar_type switch
-    {
-        ScalarType.Float32 => "float", ScalarType.Float64 => "double", ScalarType.Float16 => "c10::Half",
-        ScalarType.BFloat16 => "c10::BFloat16", ScalarType.Int64 => "long int", ScalarType.Int32 => "int",
-        ScalarType.Int16 => "short int", ScalarType.Int8 => "signed char", ScalarType.UInt8 => "unsigned char",
-        _ => "bool",
-    };
 
     internal static bool Expandable(long[] from, long[] to)
     {

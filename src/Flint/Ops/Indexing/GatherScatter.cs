@@ -38,7 +38,7 @@ namespace Flint
         {
             if (@out is null) return run();
             if (@out.dtype != inputs[0].dtype)
-                throw new ArgumentException($"Expected out tensor to have dtype {Reduction.CppName(inputs[0].dtype)}, but got {Reduction.CppName(@out.dtype)} instead");
+                throw new ArgumentException($"Expected out tensor to have dtype {inputs[0].dtype.CppName}, but got {@out.dtype.CppName} instead");
             Autograd.Differentiation.CheckOut(@out, op, inputs);
             return AdvancedIndexing.CopyOut(run(), @out);
         }

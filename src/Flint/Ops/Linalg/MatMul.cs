@@ -8,22 +8,6 @@ namespace Flint.Ops.Linalg
     /// </summary>
     internal static class Products
     {
-        /// <summary>The C++ type name PyTorch prints in out= dtype errors.</summary>
-        internal static string CppName(DType d) => d.scalar_type switch
-        {
-            ScalarType.Float32 => "float",
-            ScalarType.Float64 => "double",
-            ScalarType.Float16 => "c10::Half",
-            ScalarType.BFloat16 => "c10::BFloat16",
-            ScalarType.Int64 => "long int",
-            ScalarType.Int32 => "int",
-            ScalarType.Int16 => "short int",
-            ScalarType.Int8 => "signed char",
-            ScalarType.UInt8 => "unsigned char",
-            ScalarType.Bool => "bool",
-            _ => d.name,
-        };
-
         /// <summary>Bool and float16 have no CPU kernel in PyTorch 1.13's matrix products.</summary>
         internal static void CheckImplemented(DType d, string kernel)
         {
@@ -41,7 +25,7 @@ namespace Flint.Ops.Linalg
         {
             if (@out is null) return;
             if (@out.dtype != expected)
-                throw new ArgumentException($"Expected out tensor to have dtype {CppName(expected)}, but got {CppName(@out.dtype)} instead");
+                throw new ArgumentException($"Expected out tensor to have dtype {expected.CppName}, but got {@out.dtype.CppName} instead");
             Autograd.AutogradHooks.CheckOut(@out);
         }
 
@@ -49,7 +33,7 @@ namespace Flint.Ops.Linalg
         internal static void CheckInPlace(Tensor self, long[] shape, DType dtype)
         {
             if (self.dtype != dtype)
-                throw new ArgumentException($"Bad in-place call: input tensor dtype {CppName(self.dtype)} and output tensor dtype {CppName(dtype)} should match");
+                throw new ArgumentException($"Bad in-place call: input tensor dtype {self.dtype.CppName} and output tensor dtype {dtype.CppName} should match");
             if (!self._shape.AsSpan().SequenceEqual(shape))
                 throw new ArgumentException($"Bad in-place call: input tensor size {Shape.Str(self._shape)} and output tensor size {Shape.Str(shape)} should match");
             Autograd.AutogradHooks.CheckInPlace(self);

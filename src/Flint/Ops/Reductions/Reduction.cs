@@ -91,15 +91,6 @@ namespace Flint.Ops
 
         internal static NotSupportedException NotImplemented(string kernel, DType dt) => new($"\"{kernel}\" not implemented for '{dt.LegacyName}'");
 
-        /// <summary>The C++ type name PyTorch prints in some dtype messages ("long int", "float").</summary>
-        internal static string CppName(DType dt) => dt.scalar_type switch
-        {
-            ScalarType.UInt8 => "unsigned char", ScalarType.Int8 => "signed char", ScalarType.Int16 => "short int",
-            ScalarType.Int32 => "int", ScalarType.Int64 => "long int", ScalarType.Float16 => "c10::Half",
-            ScalarType.Float32 => "float", ScalarType.Float64 => "double", ScalarType.Bool => "bool",
-            _ => "c10::BFloat16",
-        };
-
         /// <summary>Ops whose kernels only write floating results refuse other out= dtypes with this error.</summary>
         internal static void CheckFloatOut(Tensor? @out, string kernel)
         {
@@ -114,7 +105,7 @@ namespace Flint.Ops
                 case OutRule.Match when @out.dtype != result:
                     throw new ArgumentException($"Expected the dtype for input and out to match, but got {result.LegacyName} for input's dtype and {@out.dtype.LegacyName} for out's dtype.");
                 case OutRule.Index when @out.dtype != DType.Int64:
-                    throw new ArgumentException($"Expected out tensor to have dtype long int, but got {CppName(@out.dtype)} instead");
+                    throw new ArgumentException($"Expected out tensor to have dtype long int, but got {@out.dtype.CppName} instead");
             }
         }
 
@@ -153,7 +144,7 @@ namespace Flint.Ops
             {
                 CheckOutDType(o.indices, DType.Int64, OutRule.Index);
                 if (o.values.dtype != x.dtype)
-                    throw new ArgumentException($"Expected out tensor to have dtype {CppName(x.dtype)}, but got {CppName(o.values.dtype)} instead");
+                    throw new ArgumentException($"Expected out tensor to have dtype {x.dtype.CppName}, but got {o.values.dtype.CppName} instead");
             }
             var c = Elementwise.ComputeType(x.dtype);
             var xc = Elementwise.As(x, c);

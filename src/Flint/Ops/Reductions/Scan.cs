@@ -90,7 +90,7 @@ namespace Flint
         private Tensor ScanInPlace(DType? dtype, Func<Tensor, Tensor> run)
         {
             if (dtype is not null && dtype != this.dtype)
-                throw new ArgumentException($"Bad in-place call: input tensor dtype {Reduction.CppName(this.dtype)} and output tensor dtype {Reduction.CppName(dtype)} should match");
+                throw new ArgumentException($"Bad in-place call: input tensor dtype {this.dtype.CppName} and output tensor dtype {dtype.CppName} should match");
             if (Autograd.Differentiation.NeedsInPlace(this)) return Autograd.Differentiation.InPlace(this, run);
             var r = run(this);
             Autograd.AutogradHooks.CheckInPlace(this);

@@ -54,9 +54,9 @@ namespace Flint
         {
             if (@out is not { } o) return;
             if (o.values.dtype != input.dtype)
-                throw new ArgumentException($"Expected out tensor to have dtype {Reduction.CppName(input.dtype)}, but got {Reduction.CppName(o.values.dtype)} instead");
+                throw new ArgumentException($"Expected out tensor to have dtype {input.dtype.CppName}, but got {o.values.dtype.CppName} instead");
             if (o.indices.dtype != DType.Int64)
-                throw new ArgumentException($"Expected out tensor to have dtype long int, but got {Reduction.CppName(o.indices.dtype)} instead");
+                throw new ArgumentException($"Expected out tensor to have dtype long int, but got {o.indices.dtype.CppName} instead");
             Autograd.Differentiation.CheckOut(o.values, op, input);
         }
 

@@ -1,4 +1,5 @@
 using Flint;
+using Flint.Backends.Cpu;
 using Flint.Backends.Cpu.Gemm;
 using Xunit;
 
@@ -76,9 +77,9 @@ public class GemmPathTests
 
     private static IEnumerable<(string name, Action setup)> Configs()
     {
-        var paths = new List<GemmPath> { GemmPath.Scalar };
-        if (GemmOptions.Vector256Available) paths.Add(GemmPath.Vector256);
-        if (GemmOptions.Vector512Available) paths.Add(GemmPath.Vector512);
+        var paths = new List<VectorPath> { VectorPath.Scalar };
+        if (KernelOptions.Vector256Available) paths.Add(VectorPath.Vector256);
+        if (KernelOptions.Vector512Available) paths.Add(VectorPath.Vector512);
         foreach (var p in paths)
             foreach (var threads in new bool?[] { false, true })
                 foreach (var tiny in new[] { false, true })
@@ -99,7 +100,7 @@ public class GemmPathTests
 
     private static void Reset()
     {
-        GemmOptions.Path = GemmPath.Auto;
+        GemmOptions.Path = VectorPath.Auto;
         GemmOptions.Threads = null;
         GemmOptions.Blocking = null;
         GemmOptions.NoGemv = false;

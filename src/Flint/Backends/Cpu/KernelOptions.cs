@@ -30,14 +30,23 @@ internal static class KernelOptions
     /// <summary>Elements below which an elementwise kernel stays on one thread (PyTorch uses the same 32768).</summary>
     internal const long GrainSize = 32768;
 
-    internal static VectorPath Resolve()
+    internal static VectorPath Resolve() => Resolve(Path);
+
+    internal static bool Vector512Available => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+    internal static bool Vector256Available => System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+
+    /// <summary>
+    /// The vector width a kernel runs now: <paramref name="forced"/> when the hardware has it, else the widest it
+    /// accelerates (the elementwise kernels and the GEMM micro-kernels resolve their forced paths alike).
+    /// </summary>
+    internal static VectorPath Resolve(VectorPath forced)
     {
-        var p = Path;
-        if (p == VectorPath.Vector512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) p = VectorPath.Auto;
-        if (p == VectorPath.Vector256 && !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) p = VectorPath.Auto;
+        var p = forced;
+        if (p == VectorPath.Vector512 && !Vector512Available) p = VectorPath.Auto;
+        if (p == VectorPath.Vector256 && !Vector256Available) p = VectorPath.Auto;
         if (p != VectorPath.Auto) return p;
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) return VectorPath.Vector512;
-        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) return VectorPath.Vector256;
+        if (Vector512Available) return VectorPath.Vector512;
+        if (Vector256Available) return VectorPath.Vector256;
         return VectorPath.Scalar;
     }
 

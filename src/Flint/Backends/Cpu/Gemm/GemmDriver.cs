@@ -32,8 +32,8 @@ internal static class GemmDriver
         }
         switch (GemmOptions.Resolve())
         {
-            case GemmPath.Vector512: Blocked<T, Kernel512<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
-            case GemmPath.Vector256: Blocked<T, Kernel256<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case VectorPath.Vector512: Blocked<T, Kernel512<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case VectorPath.Vector256: Blocked<T, Kernel256<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
             default: Blocked<T, ScalarKernel<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
         }
     }

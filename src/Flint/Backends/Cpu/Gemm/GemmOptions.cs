@@ -1,24 +1,13 @@
 namespace Flint.Backends.Cpu.Gemm;
 
-/// <summary>Which micro-kernel family the CPU GEMM runs.</summary>
-internal enum GemmPath
-{
-    /// <summary>The widest vector kernel the hardware accelerates.</summary>
-    Auto,
-    /// <summary>The portable scalar micro-kernel (same packing and blocking as the vector kernels).</summary>
-    Scalar,
-    Vector256,
-    Vector512,
-}
-
 /// <summary>
 /// Knobs for the CPU GEMM, read on the calling thread when a product starts (so a test can force a path on its
 /// own thread without disturbing products running elsewhere).
 /// </summary>
 internal static class GemmOptions
 {
-    /// <summary>Forces a micro-kernel family; Auto picks by hardware.</summary>
-    [ThreadStatic] internal static GemmPath Path;
+    /// <summary>Forces a micro-kernel family (the vector width, as <see cref="KernelOptions.Path"/>); Auto picks by hardware.</summary>
+    [ThreadStatic] internal static VectorPath Path;
 
     /// <summary>null: thread when the product is large; true: always split across the worker pool; false: never.</summary>
     [ThreadStatic] internal static bool? Threads;
@@ -61,18 +50,7 @@ internal static class GemmOptions
     /// <summary>Below this many multiply-adds a product stays on the calling thread.</summary>
     internal const long ParallelThreshold = 1L << 18;
 
-    internal static bool Vector512Available => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
-    internal static bool Vector256Available => System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
 
     /// <summary>The path a product takes now, given the forced option and the hardware.</summary>
-    internal static GemmPath Resolve()
-    {
-        var p = Path;
-        if (p == GemmPath.Vector512 && !Vector512Available) p = GemmPath.Auto;
-        if (p == GemmPath.Vector256 && !Vector256Available) p = GemmPath.Auto;
-        if (p != GemmPath.Auto) return p;
-        if (Vector512Available) return GemmPath.Vector512;
-        if (Vector256Available) return GemmPath.Vector256;
-        return GemmPath.Scalar;
-    }
+    internal static VectorPath Resolve() => KernelOptions.Resolve(Path);
 }

@@ -104,6 +104,37 @@ public class MetaDeviceTests
         ["NotImplementedError"] = [typeof(NotSupportedException)],
     };
 
+    /// <summary>
+    /// Ops mixing CPU and meta operands refuse with the same-device message, checked by the op or, where an op does not
+    /// check devices itself (cat, stack, index_select, gather), by the CPU kernel instead of failing a cast. PyTorch
+    /// would dispatch such a mix to its meta kernel and give a meta result; Flint does not promote mixed operands to
+    /// meta yet, so this pins the clear refusal.
+    /// </summary>
+    [Fact]
+    public void ACpuKernelRefusesAMetaOperandClearly()
+    {
+        var x = torch.randn(1, 1, 3, 3);
+        var w = torch.randn(new long[] { 1, 1, 2, 2 }, device: "meta");
+        var m = torch.randn(new long[] { 2, 3 }, device: "meta");
+        var c = torch.randn(2, 3);
+        var probes = new (string, Func<object>)[]
+        {
+            ("conv2d", () => F.conv2d(x, w)),
+            ("cat", () => torch.cat([c, m])),
+            ("index_select", () => c.index_select(0, torch.tensor(new long[] { 0 }, device: "meta"))),
+            ("gather", () => c.gather(1, torch.zeros(new long[] { 2, 1 }, dtype: torch.int64, device: "meta"))),
+            ("where", () => torch.where(torch.ones(new long[] { 2, 3 }, dtype: torch.@bool), c, m)),
+            ("mm", () => torch.mm(c, m.t())),
+            ("stack", () => torch.stack([c, m])),
+        };
+        foreach (var (name, f) in probes)
+        {
+            var ex = Assert.Throws<InvalidOperationException>(f);
+            Assert.True(ex.Message is "Expected all tensors to be on the same device, but found at least two devices, cpu and meta!"
+                or "Expected all tensors to be on the same device, but found at least two devices, meta and cpu!", $"{name}: {ex.Message}");
+        }
+    }
+
     [Fact]
     public void DataDependentOpsRaisePyTorchsErrors()
     {

@@ -15,7 +15,7 @@ internal sealed partial class CpuBackend
             && dst.Shape.AsSpan().SequenceEqual(src.Shape))
         {
             // small, one dtype, both dense in row-major order, separate arrays: a block copy (a gradient detached, a clone)
-            Array.Copy(((CpuStorage)src.Storage).Data, src.Offset, ((CpuStorage)dst.Storage).Data, dst.Offset, dst.Numel);
+            Array.Copy(HostArray(src), src.Offset, HostArray(dst), dst.Offset, dst.Numel);
             return;
         }
         switch (src.DType.scalar_type)
@@ -32,6 +32,8 @@ internal sealed partial class CpuBackend
             case ScalarType.Bool: CopyFrom<bool>(dst, src); break;
         }
     }
+
+    private static Array HostArray(in TensorLayout t) => t.Storage is CpuStorage s ? s.Data : throw ForeignOperand(t);
 
     private static void CopyFrom<TSrc>(TensorLayout dst, TensorLayout src) where TSrc : struct
     {

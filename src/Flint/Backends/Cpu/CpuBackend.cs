@@ -12,7 +12,14 @@ internal sealed partial class CpuBackend : IBackend
     public Device Device => Device.CPU;
     public Storage Allocate(DType dtype, long count, bool zeroed) => CpuStorage.Allocate(dtype, count, zeroed);
 
-    internal static T[] Arr<T>(in TensorLayout t) => (T[])((CpuStorage)t.Storage).Data;
+    internal static T[] Arr<T>(in TensorLayout t) => t.Storage is CpuStorage s ? (T[])s.Data : throw ForeignOperand(t);
+
+    /// <summary>
+    /// An operand from another device reached a CPU kernel (an op that mixes devices and does not check them itself):
+    /// refused with PyTorch's same-device message instead of a cast failure.
+    /// </summary>
+    private static InvalidOperationException ForeignOperand(in TensorLayout t) =>
+        new($"Expected all tensors to be on the same device, but found at least two devices, cpu and {t.Device}!");
 
     /// <summary>A new contiguous CPU layout of <paramref name="shape"/> (contents undefined).</summary>
     internal static TensorLayout Contig(long[] shape, DType dtype) =>

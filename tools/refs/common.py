@@ -104,6 +104,23 @@ def dump(doc, f):
     f.write("\n]}\n")
 
 
+def record_error(rec, e):
+    """Put PyTorch's error (first line of the message, exception type name) into a record."""
+    rec["error"] = str(e).split("\n")[0]
+    rec["type"] = type(e).__name__
+
+
+def error_scenario(cases, name, run):
+    """Append {"kind": "error", "name": name} with the error run() raises (error None when it raises nothing)."""
+    rec = {"kind": "error", "name": name}
+    try:
+        run()
+        rec["error"] = None
+    except Exception as e:  # noqa: BLE001 - PyTorch's error is the record
+        record_error(rec, e)
+    cases.append(rec)
+
+
 def write(name, cases):
     os.makedirs(REF_DIR, exist_ok=True)
     path = os.path.join(REF_DIR, name + ".json")

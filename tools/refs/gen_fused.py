@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import enc, write
+from common import enc, error_scenario, record_error, write
 
 cases = []
 G = torch.Generator().manual_seed(2027)
@@ -24,11 +24,6 @@ G = torch.Generator().manual_seed(2027)
 
 def rnd(*shape, dtype=torch.float32, lo=-2.0, hi=2.0):
     return (torch.rand(tuple(shape), generator=G, dtype=torch.float64) * (hi - lo) + lo).to(dtype)
-
-
-def err(rec, e):
-    rec["error"] = str(e).split("\n")[0]
-    rec["type"] = type(e).__name__
 
 
 def encg(v):
@@ -42,7 +37,7 @@ def fn(name, op, inputs, fun, grad=None, gradgrad=False, after=None, **kw):
     try:
         out = fun(*ins)
     except Exception as e:  # noqa: BLE001 - PyTorch's error is the record
-        err(rec, e)
+        record_error(rec, e)
         cases.append(rec)
         return
     rec["out"] = enc(out)
@@ -210,13 +205,7 @@ fn("embedding_bf16", "embedding", [torch.tensor([2, 0, 2]), rnd(3, 2, dtype=bf)]
 
 # ---------------------------------------------------------------- error texts
 def scenario(name, run):
-    rec = {"kind": "error", "name": name}
-    try:
-        run()
-        rec["error"] = None
-    except Exception as e:  # noqa: BLE001
-        err(rec, e)
-    cases.append(rec)
+    error_scenario(cases, name, run)
 
 
 scenario("index_select_out_of_range", lambda: torch.arange(3.0).index_select(0, torch.tensor([3])))

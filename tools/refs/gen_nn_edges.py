@@ -24,7 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import enc, write
+from common import enc, error_scenario, record_error, write
 
 cases = []
 G = torch.Generator().manual_seed(4321)
@@ -35,11 +35,6 @@ def rnd(*shape, dtype=torch.float32, lo=-2.0, hi=2.0):
     return (torch.rand(tuple(shape), generator=G, dtype=torch.float64) * (hi - lo) + lo).to(dtype)
 
 
-def err(rec, e):
-    rec["error"] = str(e).split("\n")[0]
-    rec["type"] = type(e).__name__
-
-
 def fn(name, inputs, fun, grad=None, check_grad_fn=True, **kw):
     grad = grad if grad is not None else [t.dtype.is_floating_point for t in inputs]
     ins = [t.detach().clone().requires_grad_(g) for t, g in zip(inputs, grad)]
@@ -47,7 +42,7 @@ def fn(name, inputs, fun, grad=None, check_grad_fn=True, **kw):
     try:
         out = fun(*ins)
     except Exception as e:  # noqa: BLE001 - PyTorch's error is the record
-        err(rec, e)
+        record_error(rec, e)
         cases.append(rec)
         return
     rec["out"] = enc(out)
@@ -211,7 +206,7 @@ def module_case(name, mk, x, eval_too=True):
     try:
         out = m(xi)
     except Exception as e:  # noqa: BLE001
-        err(rec, e)
+        record_error(rec, e)
         cases.append(rec)
         return
     rec["out"] = enc(out)
@@ -251,7 +246,7 @@ def build(name, mk):
     try:
         rec["repr"] = str(mk())
     except Exception as e:  # noqa: BLE001
-        err(rec, e)
+        record_error(rec, e)
     cases.append(rec)
 
 
@@ -275,13 +270,7 @@ fn("conv2d", [rnd(1, 3, 5, 5), rnd(4, 3, 0, 3)], lambda p, w: F.conv2d(p, w))
 
 # ---------------------------------------------------------------- scenarios replayed by name
 def scenario(name, run):
-    rec = {"kind": "error", "name": name}
-    try:
-        run()
-        rec["error"] = None
-    except Exception as e:  # noqa: BLE001
-        err(rec, e)
-    cases.append(rec)
+    error_scenario(cases, name, run)
 
 
 def mf_inplace():

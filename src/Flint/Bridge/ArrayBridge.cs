@@ -99,7 +99,7 @@ public partial class Tensor
     public Tensor<T> numpy<T>() where T : unmanaged
     {
         if (device.type != DeviceType.CPU)
-            throw new InvalidOperationException($"can't convert {device.Normalized} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first.");
+            throw new ArgumentException($"can't convert {device.Normalized} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first.");
         if (requires_grad && Autograd.GradMode.IsEnabled)
             throw new InvalidOperationException("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
         if (typeof(T) != dtype.ClrType)

@@ -63,9 +63,7 @@ public class NnEdgeTests
         var c = Reference.Case("nn_edges", key);
         string name = c.GetProperty("name").GetString()!;
         var kw = c.GetProperty("kw");
-        var grad = c.GetProperty("grad").EnumerateArray().Select(x => x.GetBoolean()).ToArray();
-        var ins = c.GetProperty("inputs").EnumerateArray().Select(Reference.Tensor).ToArray();
-        for (int k = 0; k < ins.Length; k++) if (grad[k]) ins[k].requires_grad_();
+        var (ins, grad) = NnRecords.Inputs(c);
         if (c.TryGetProperty("error", out _))
         {
             Reference.AssertError(c, () => Call(name, ins, kw));

@@ -17,6 +17,15 @@ internal static class NnRecords
     public static long[] Longs(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt64()).ToArray();
     public static string[] Strings(JsonElement e) => e.EnumerateArray().Select(x => x.GetString()!).ToArray();
 
+    /// <summary>A record's "inputs" as tensors, those its "grad" flags mark requiring grad, with the flags.</summary>
+    public static (Tensor[] ins, bool[] grad) Inputs(JsonElement c)
+    {
+        var grad = c.GetProperty("grad").EnumerateArray().Select(x => x.GetBoolean()).ToArray();
+        var ins = c.GetProperty("inputs").EnumerateArray().Select(Reference.Tensor).ToArray();
+        for (int k = 0; k < ins.Length; k++) if (grad[k]) ins[k].requires_grad_();
+        return (ins, grad);
+    }
+
     /// <summary>
     /// Where a record has "grads": backpropagates its "gout" through <paramref name="output"/> and compares the
     /// gradients of the inputs marked in <paramref name="grad"/> with PyTorch's (a None gradient may come back as

@@ -79,9 +79,7 @@ public class NnReferenceTests
         var c = NnRecords.Case(key);
         string name = c.GetProperty("name").GetString()!;
         var kw = c.GetProperty("kw");
-        var grad = c.GetProperty("grad").EnumerateArray().Select(x => x.GetBoolean()).ToArray();
-        var ins = c.GetProperty("inputs").EnumerateArray().Select(Reference.Tensor).ToArray();
-        for (int k = 0; k < ins.Length; k++) if (grad[k]) ins[k].requires_grad_();
+        var (ins, grad) = NnRecords.Inputs(c);
         if (c.TryGetProperty("error", out _))
         {
             Reference.AssertError(c, () => Call(name, ins, kw));

@@ -45,6 +45,16 @@ internal static class TensorFormatter
         return AddSuffixes(Prefix + body, suffixes, indent, opts.LineWidth);
     }
 
+    /// <summary>
+    /// The elements a tensor of at most two dimensions prints, as rows of cells (null where the repr summarizes with
+    /// "..."); null for a tensor of more dimensions, a meta tensor or an empty one. Used by notebook displays.
+    /// </summary>
+    internal static List<string?[]?>? Grid(Tensor t)
+    {
+        if (t.dim() > 2 || t.is_meta || t.numel() == 0) return null;
+        return new Printer(t, PrintOptions.Current).Grid();
+    }
+
     /// <summary>Appends <c>, suffix</c> items, moving one to a new indented line when it would pass the line width.</summary>
     private static string AddSuffixes(string s, List<string> suffixes, int indent, int lineWidth)
     {
@@ -144,6 +154,35 @@ internal static class TensorFormatter
             floats is not null ? fmt.Format(floats[flat]) : fmt.Format(ints![flat]);
 
         internal string Print(int indent) => Str(0, 0, indent);
+
+        /// <summary>
+        /// The printed elements of a tensor of at most two dimensions as rows of cells, formatted as the repr formats
+        /// them (one style and width for all); a null row or cell stands where the repr prints "...".
+        /// </summary>
+        internal List<string?[]?> Grid()
+        {
+            var rows = new List<string?[]?>();
+            if (shape.Length == 0) { rows.Add([Element(0).Trim()]); return rows; }
+            int last = shape.Length - 1;
+            foreach (long? i in Kept(0, shape.Length == 2))
+            {
+                if (i is not { } r) { rows.Add(null); continue; }
+                long rowOffset = shape.Length == 2 ? At(0, r) : 0;
+                rows.Add(Kept(last, true).Select(j => j is { } c ? Element(rowOffset + At(last, c)).Trim() : null).ToArray());
+            }
+            return rows;
+        }
+
+        /// <summary>The indices of dimension <paramref name="d"/> that are printed (null for the "..." between them).</summary>
+        private IEnumerable<long?> Kept(int d, bool real)
+        {
+            if (!real) { yield return 0; yield break; }
+            long n = shape[d];
+            if (!Cut(d)) { for (long i = 0; i < n; i++) yield return i; yield break; }
+            for (long i = 0; i < Edge; i++) yield return i;
+            yield return null;
+            for (long i = n - Edge; i < n; i++) yield return i;
+        }
 
         private string Str(int d, long offset, int indent)
         {

@@ -85,6 +85,15 @@ public static partial class torch
                 Save(path, canvas);
             }
 
+            /// <summary>The chart as PNG bytes (for a notebook display or a web response).</summary>
+            public byte[] to_png(int width = 640, int height = 460)
+            {
+                CheckSize(width, height);
+                var canvas = new Canvas(width, height, White);
+                Draw(canvas, 0, 0, width, height);
+                return canvas.EncodePng();
+            }
+
             /// <summary>
             /// Writes <paramref name="charts"/> side by side under a common <paramref name="suptitle"/> as one PNG, replacing
             /// the file atomically.

@@ -1,0 +1,17 @@
+using Microsoft.DotNet.Interactive;
+
+namespace Flint.Interactive;
+
+/// <summary>
+/// The kernel extension the notebook host runs when the package is loaded (<c>#r "nuget: Flint.Interactive"</c>):
+/// it registers Flint's formatters. <see cref="Formatters.Register"/> does the same by hand, for a host that loads
+/// the assembly some other way.
+/// </summary>
+public sealed class FlintKernelExtension : IKernelExtension
+{
+    public Task OnLoadAsync(Kernel kernel)
+    {
+        Formatters.Register();
+        return Task.CompletedTask;
+    }
+}

@@ -4,6 +4,8 @@
 //   ... -- --compare [--peer torchsharp|pytorch] [--rounds N] [WORKLOAD ...]
 //        also runs the peer and prints Flint/peer; with N rounds, Flint and the peer run alternately N times and
 //        each side keeps its best time (a shared, noisy machine slows whichever runs during a burst)
+//   ... -- --aot ...   also publishes the workloads with NativeAOT (bench/Flint.Bench.Aot) and runs that build in each
+//        round: the table gains a row "name[aot]" per workload, against the same peer figure
 //   ... -- --micro [BenchmarkDotNet args]                          kernel micro-benchmarks (BenchmarkDotNet)
 using System.Diagnostics;
 using System.Globalization;
@@ -19,18 +21,19 @@ if (args.Length > 0 && args[0] == "--micro")
     return 0;
 }
 
-bool compare = false;
+bool compare = false, aot = false;
 string peer = "torchsharp";
 int rounds = 1;
 var names = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--compare") compare = true;
+    else if (args[i] == "--aot") aot = true;
     else if (args[i] == "--peer" && i + 1 < args.Length) peer = args[++i];
     else if (args[i] == "--rounds" && i + 1 < args.Length && int.TryParse(args[i + 1], out var r) && r >= 1) { rounds = r; i++; }
     else if (args[i] is "-h" or "--help")
     {
-        Console.WriteLine("usage: Flint.Bench [--compare] [--peer torchsharp|pytorch] [--rounds N] [WORKLOAD ...] | --micro [BenchmarkDotNet args]");
+        Console.WriteLine("usage: Flint.Bench [--compare] [--aot] [--peer torchsharp|pytorch] [--rounds N] [WORKLOAD ...] | --micro [BenchmarkDotNet args]");
         Console.WriteLine("workloads: " + string.Join(' ', Workloads.All));
         return 0;
     }
@@ -40,8 +43,12 @@ foreach (var n in names)
     if (!Workloads.All.Contains(n)) { Console.Error.WriteLine($"unknown workload '{n}'; known: {string.Join(' ', Workloads.All)}"); return 2; }
 
 var only = names.Count > 0 ? new HashSet<string>(names) : null;
+string? aotBinary = aot ? AotBuild.Publish() : null;
+if (aot && aotBinary is null) return 2;
 var ours = Workloads.Run(only);
-if (!compare) return 0;
+var ahead = new Dictionary<string, (double s, string fig)>();
+if (aotBinary is not null) AotBuild.Run(aotBinary, ours.Keys, ahead);
+if (!compare) { AotBuild.Print(ours, ahead); return 0; }
 
 var script = FindPeerScript();
 if (script is null) { Console.Error.WriteLine("peer benchmark not found (expected ../shared/peer-bench/run from the repository root)"); return 2; }
@@ -55,6 +62,7 @@ for (int round = 1; round <= rounds; round++)
         Console.Error.WriteLine($"round {round} of {rounds}");
         foreach (var (name, value) in Workloads.Run(only))
             if (value.s < ours[name].s) ours[name] = value;
+        if (aotBinary is not null) AotBuild.Run(aotBinary, ours.Keys, ahead);
     }
     peerExit |= RunPeer(script, peer, ours.Keys, theirs, out long peak);
     peerPeak = Math.Max(peerPeak, peak);
@@ -67,6 +75,10 @@ foreach (var (name, (s, fig)) in ours)
         Console.WriteLine($"{name}\t{s:E4}\t{t.s:E4}\t{s / t.s:F3}\t{fig}\t{t.fig}");
     else
         Console.WriteLine($"{name}\t{s:E4}\t-\t-\t{fig}\t(peer did not run it)");
+    if (ahead.TryGetValue(name, out var a))
+        Console.WriteLine(theirs.TryGetValue(name, out var t2)
+            ? $"{name}[aot]\t{a.s:E4}\t{t2.s:E4}\t{a.s / t2.s:F3}\t{a.fig}\t{t2.fig}"
+            : $"{name}[aot]\t{a.s:E4}\t-\t-\t{a.fig}\t(peer did not run it)");
 }
 using (var self = Process.GetCurrentProcess())
 {

@@ -201,7 +201,7 @@ namespace Flint
             var d = ConvChecks.Param(dilation, 1, 2, k, "dilation", name);
             var plan = ConvChecks.Plan(x, weight, bias, s, p, p, d, groups, true, op);
             long[] outShape = [x._shape[0], weight._shape[1] * groups, plan.G.H, plan.G.W];
-            var y = Convolution.InputGrad(x, weight, bias, plan, outShape, "ConvolutionBackward0");
+            var y = Convolution.InputGrad(x, weight, bias, plan, outShape, nested: false);
             return batched ? y : y.squeeze(0);
         }
 

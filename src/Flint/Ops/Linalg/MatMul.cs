@@ -1,4 +1,5 @@
 using Flint.Ops;
+using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Linalg
 {
@@ -125,6 +126,47 @@ namespace Flint.Ops.Linalg
                 return false;
             return true;
         }
+
+        // ---------------- the products' derivatives ----------------
+
+        private static Tensor Scaled(Tensor t, double k) => k == 1 ? t : t * k;
+
+        internal static readonly NodeDerivative<(Tensor a, Tensor b)> Mm = new("MmBackward0", s => [s.a, s.b],
+            (g, s) => Mat1Grad(g, s.a, s.b),
+            (g, s) => Mat2Grad(g, s.a, s.b));
+
+        /// <summary>addmm: beta × input + alpha × (mat1 @ mat2); input keeps its shape before broadcasting.</summary>
+        internal static readonly NodeDerivative<(long[] inShape, Tensor mat1, Tensor mat2, double alpha, double beta)> Addmm = new("AddmmBackward0", s => [s.mat1, s.mat2],
+            (g, s) => Autograd.Recording.SumToShape(Scaled(g, s.beta), s.inShape),
+            (g, s) => Scaled(Mat1Grad(g, s.mat1, s.mat2), s.alpha),
+            (g, s) => Scaled(Mat2Grad(g, s.mat1, s.mat2), s.alpha));
+
+        internal static readonly NodeDerivative<(Tensor mat, Tensor vec)> Mv = new("MvBackward0", s => [s.mat, s.vec],
+            (g, s) => torch.outer(g, s.vec),
+            (g, s) => s.mat.t().mv(g));
+
+        internal static readonly NodeDerivative<(long[] inShape, Tensor mat, Tensor vec, double alpha, double beta)> Addmv = new("AddmvBackward0", s => [s.mat, s.vec],
+            (g, s) => Autograd.Recording.SumToShape(g * s.beta, s.inShape),
+            (g, s) => torch.outer(g, s.vec) * s.alpha,
+            (g, s) => s.mat.t().mv(g) * s.alpha);
+
+        internal static readonly NodeDerivative<(Tensor a, Tensor b)> Dot = new("DotBackward0", s => [s.a, s.b],
+            (g, s) => g * s.b,
+            (g, s) => g * s.a);
+
+        internal static readonly NodeDerivative<(Tensor a, Tensor b)> Vdot = Dot.Named("VdotBackward0");
+
+        internal static readonly NodeDerivative<(Tensor a, Tensor b)> Bmm = new("BmmBackward0", s => [s.a, s.b],
+            (g, s) => g.bmm(s.b.transpose(1, 2)),
+            (g, s) => s.a.transpose(1, 2).bmm(g));
+
+        internal static readonly NodeDerivative<(long[] inShape, Tensor batch1, Tensor batch2, double alpha, double beta)> Baddbmm = new("BaddbmmBackward0", s => [s.batch1, s.batch2],
+            (g, s) => Autograd.Recording.SumToShape(g * s.beta, s.inShape),
+            (g, s) => g.bmm(s.batch2.transpose(1, 2)) * s.alpha,
+            (g, s) => s.batch1.transpose(1, 2).bmm(g) * s.alpha);
+
+        /// <summary>1-D @ 2-D: PyTorch squeezes the [1, m] product in place, so the node is SqueezeBackward3.</summary>
+        internal static readonly NodeDerivative<bool> SqueezeFirst = new("SqueezeBackward3", null, (g, _) => g.unsqueeze(0));
     }
 }
 
@@ -149,8 +191,7 @@ namespace Flint
             Shape.ContiguousStorageCount([input._shape[0], mat2._shape[1]], input.dtype.itemsize);
             Tensor r;
             using (no_grad()) r = Products.Product(input.unsqueeze(0), mat2.unsqueeze(0), null, 1, 0).squeeze(0);
-            r = Autograd.Recording.Record(r, "MmBackward0", [input, mat2],
-                g => [input.requires_grad ? Products.Mat1Grad(g, input, mat2) : null, mat2.requires_grad ? Products.Mat2Grad(g, input, mat2) : null], input, mat2);
+            r = Products.Mm.Record(r, [input, mat2], (input, mat2));
             return Products.Deliver(r, @out);
         }
 
@@ -162,13 +203,7 @@ namespace Flint
             Tensor r;
             using (no_grad()) r = Products.Product(mat1.unsqueeze(0), mat2.unsqueeze(0), expanded.unsqueeze(0), alpha ?? 1, beta ?? 1).squeeze(0);
             double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
-            var inShape = input._shape;
-            r = Autograd.Recording.Record(r, "AddmmBackward0", [input, mat1, mat2], g =>
-            [
-                input.requires_grad ? Autograd.Recording.SumToShape(b == 1 ? g : g * b, inShape) : null,
-                mat1.requires_grad ? (a == 1 ? Products.Mat1Grad(g, mat1, mat2) : Products.Mat1Grad(g, mat1, mat2) * a) : null,
-                mat2.requires_grad ? (a == 1 ? Products.Mat2Grad(g, mat1, mat2) : Products.Mat2Grad(g, mat1, mat2) * a) : null,
-            ], mat1, mat2);
+            r = Products.Addmm.Record(r, [input, mat1, mat2], (input._shape, mat1, mat2, a, b));
             return Products.Deliver(r, @out);
         }
 
@@ -199,8 +234,7 @@ namespace Flint
             Autograd.Differentiation.CheckOut(@out, input, vec);
             Tensor r;
             using (no_grad()) r = Products.Product(input.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), null, 1, 0).view(input._shape[0]);
-            r = Autograd.Recording.Record(r, "MvBackward0", [input, vec],
-                g => [input.requires_grad ? outer(g, vec) : null, vec.requires_grad ? input.t().mv(g) : null], input, vec);
+            r = Products.Mv.Record(r, [input, vec], (input, vec));
             return Products.Deliver(r, @out);
         }
 
@@ -220,23 +254,17 @@ namespace Flint
                 r = Products.Product(mat.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), init, alpha ?? 1, beta ?? 1).view(mat._shape[0]);
             }
             double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
-            var inShape = input._shape;
-            r = Autograd.Recording.Record(r, "AddmvBackward0", [input, mat, vec], g =>
-            [
-                input.requires_grad ? Autograd.Recording.SumToShape(g * b, inShape) : null,
-                mat.requires_grad ? outer(g, vec) * a : null,
-                vec.requires_grad ? mat.t().mv(g) * a : null,
-            ], mat, vec);
+            r = Products.Addmv.Record(r, [input, mat, vec], (input._shape, mat, vec, a, b));
             return Products.Deliver(r, @out);
         }
 
         /// <summary>Inner product of two 1-D tensors (a 0-dim result).</summary>
-        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, "DotBackward0");
+        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, Products.Dot);
 
         /// <summary>dot with the first argument conjugated: the same as dot for real dtypes.</summary>
-        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, "VdotBackward0");
+        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, Products.Vdot);
 
-        private static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out, string node)
+        private static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out, NodeDerivative<(Tensor a, Tensor b)> node)
         {
             if (input.ndim != 1 || other.ndim != 1)
                 throw new ArgumentException($"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors");
@@ -267,8 +295,7 @@ namespace Flint
                 r.Backend.Dot(input, other, r);
             }
             noGrad.Dispose();
-            r = Autograd.Recording.Record(r, node, [input, other],
-                g => [input.requires_grad ? g * other : null, other.requires_grad ? g * input : null], input, other);
+            r = node.Record(r, [input, other], (input, other));
             return Products.Deliver(r, @out);
         }
 
@@ -283,8 +310,7 @@ namespace Flint
             Autograd.Differentiation.CheckOut(@out, input, mat2);
             Tensor r;
             using (no_grad()) r = Products.Product(input, mat2, null, 1, 0);
-            r = Autograd.Recording.Record(r, "BmmBackward0", [input, mat2],
-                g => [input.requires_grad ? g.bmm(mat2.transpose(1, 2)) : null, mat2.requires_grad ? input.transpose(1, 2).bmm(g) : null], input, mat2);
+            r = Products.Bmm.Record(r, [input, mat2], (input, mat2));
             return Products.Deliver(r, @out);
         }
 
@@ -296,13 +322,7 @@ namespace Flint
             Tensor r;
             using (no_grad()) r = Products.Product(batch1, batch2, init, alpha ?? 1, beta ?? 1);
             double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
-            var inShape = input._shape;
-            r = Autograd.Recording.Record(r, "BaddbmmBackward0", [input, batch1, batch2], g =>
-            [
-                input.requires_grad ? Autograd.Recording.SumToShape(g * b, inShape) : null,
-                batch1.requires_grad ? g.bmm(batch2.transpose(1, 2)) * a : null,
-                batch2.requires_grad ? batch1.transpose(1, 2).bmm(g) * a : null,
-            ], batch1, batch2);
+            r = Products.Baddbmm.Record(r, [input, batch1, batch2], (input._shape, batch1, batch2, a, b));
             return Products.Deliver(r, @out);
         }
 
@@ -360,8 +380,7 @@ namespace Flint
                 Products.CheckMatrices(input.unsqueeze(0), other);
                 Products.CheckOut(@out, input.dtype);
                 var prod = mm(input.unsqueeze(0), other);
-                // PyTorch squeezes the product in place, so the node is SqueezeBackward3
-                var sq = Autograd.Recording.Record(prod.View([prod._shape[1]], [prod._strides[1]], prod._offset), "SqueezeBackward3", [prod], g => [g.unsqueeze(0)]);
+                var sq = Products.SqueezeFirst.Record(prod.View([prod._shape[1]], [prod._strides[1]], prod._offset), [prod], false);
                 return Products.Deliver(sq, @out);
             }
             if (d1 == 2 && d2 == 2) return mm(input, other, @out);

@@ -30,7 +30,7 @@ namespace Flint
             Pools.ShapeCheck(input, k, s, p, d, oh, ow);
             Pools.CheckFloat(input, "max_pool2d");
             var g = Geometry("max_pool2d", h, w, k, s, p, d, oh, ow);
-            return Pools.MaxPool(input, g, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
+            return Pools.MaxPool(input, g);
         }
 
         /// <summary>2-D max pooling over (N, C, H, W) or (C, H, W); stride defaults to kernel_size.</summary>
@@ -60,7 +60,7 @@ namespace Flint
             // as PyTorch: a 2-D pool over a height-1 view, squeezed back
             var x = input.unsqueeze(-2);
             var g = Geometry("max_pool1d", 1, l, [1, k], [1, s], [0, p], [1, d], 1, ol);
-            var (y, idx) = Pools.MaxPool(x, g, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
+            var (y, idx) = Pools.MaxPool(x, g);
             return (y.squeeze(-2), idx.squeeze(-2));
         }
 

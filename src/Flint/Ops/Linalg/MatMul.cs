@@ -22,6 +22,16 @@ namespace Flint.Ops.Linalg
                 throw new ArgumentException($"expected scalar type {expected.LegacyName} but found {found.LegacyName}");
         }
 
+        /// <summary>What every product of two operands checks after their shapes, in PyTorch's order: out='s dtype, the kernel's dtypes, one device, autograd's rule for out=.</summary>
+        internal static void CheckOperands(Tensor a, Tensor b, Tensor? @out, string kernel)
+        {
+            CheckOut(@out, a.dtype);
+            CheckImplemented(a.dtype, kernel);
+            CheckScalarType(a.dtype, b.dtype);
+            Elementwise.CheckSameDevice(a, b);
+            Autograd.Differentiation.CheckOut(@out, a, b);
+        }
+
         internal static void CheckOut(Tensor? @out, DType expected)
         {
             if (@out is null) return;
@@ -182,11 +192,7 @@ namespace Flint
             if (input.ndim != 2) throw new ArgumentException("self must be a matrix");
             if (mat2.ndim != 2) throw new ArgumentException("mat2 must be a matrix");
             Products.CheckMatrices(input, mat2);
-            Products.CheckOut(@out, input.dtype);
-            Products.CheckImplemented(input.dtype, "addmm_impl_cpu_");
-            Products.CheckScalarType(input.dtype, mat2.dtype);
-            Elementwise.CheckSameDevice(input, mat2);
-            Autograd.Differentiation.CheckOut(@out, input, mat2);
+            Products.CheckOperands(input, mat2, @out, "addmm_impl_cpu_");
             // the result's size is checked as the matrix it is, before the batched product adds its leading 1
             Shape.ContiguousStorageCount([input._shape[0], mat2._shape[1]], input.dtype.itemsize);
             Tensor r;
@@ -227,11 +233,7 @@ namespace Flint
         public static Tensor mv(Tensor input, Tensor vec, Tensor? @out = null)
         {
             Products.CheckMv(null, input, vec);
-            Products.CheckOut(@out, input.dtype);
-            Products.CheckImplemented(input.dtype, "addmv_impl_cpu");
-            Products.CheckScalarType(input.dtype, vec.dtype);
-            Elementwise.CheckSameDevice(input, vec);
-            Autograd.Differentiation.CheckOut(@out, input, vec);
+            Products.CheckOperands(input, vec, @out, "addmv_impl_cpu");
             Tensor r;
             using (no_grad()) r = Products.Product(input.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), null, 1, 0).view(input._shape[0]);
             r = Products.Mv.Record(r, [input, vec], (input, vec));
@@ -303,11 +305,7 @@ namespace Flint
         public static Tensor bmm(Tensor input, Tensor mat2, Tensor? @out = null)
         {
             Products.CheckBatches(input, mat2);
-            Products.CheckOut(@out, input.dtype);
-            Products.CheckImplemented(input.dtype, "bmm");
-            Products.CheckScalarType(input.dtype, mat2.dtype);
-            Elementwise.CheckSameDevice(input, mat2);
-            Autograd.Differentiation.CheckOut(@out, input, mat2);
+            Products.CheckOperands(input, mat2, @out, "bmm");
             Tensor r;
             using (no_grad()) r = Products.Product(input, mat2, null, 1, 0);
             r = Products.Bmm.Record(r, [input, mat2], (input, mat2));

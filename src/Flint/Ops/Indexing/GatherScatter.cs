@@ -1,6 +1,7 @@
 using Flint.Backends;
 using Flint.Ops;
 using Flint.Ops.Kernels;
+using static Flint.torch;
 
 namespace Flint
 {
@@ -26,23 +27,13 @@ namespace Flint
         }
 
         public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null, Tensor? @out = null) =>
-            ScatterOut(@out, "scatter", [input, src], () => input.scatter(dim, index, src, reduce));
+            GatherScatter.ScatterOut(@out, "scatter", [input, src], () => input.scatter(dim, index, src, reduce));
         public static Tensor scatter(Tensor input, long dim, Tensor index, Scalar value, string? reduce = null, Tensor? @out = null) =>
-            ScatterOut(@out, "scatter", [input], () => input.scatter(dim, index, value, reduce));
+            GatherScatter.ScatterOut(@out, "scatter", [input], () => input.scatter(dim, index, value, reduce));
         public static Tensor scatter_add(Tensor input, long dim, Tensor index, Tensor src, Tensor? @out = null) =>
-            ScatterOut(@out, "scatter_add", [input, src], () => input.scatter_add(dim, index, src));
-
-        /// <summary>The scatter family's out=: of the input's dtype exactly, and refused when an input requires grad.</summary>
-        private static Tensor ScatterOut(Tensor? @out, string op, Tensor[] inputs, Func<Tensor> run)
-        {
-            if (@out is null) return run();
-            if (@out.dtype != inputs[0].dtype)
-                throw new ArgumentException($"Expected out tensor to have dtype {inputs[0].dtype.CppName}, but got {@out.dtype.CppName} instead");
-            Autograd.Differentiation.CheckOut(@out, op, inputs);
-            return AdvancedIndexing.CopyOut(run(), @out);
-        }
+            GatherScatter.ScatterOut(@out, "scatter_add", [input, src], () => input.scatter_add(dim, index, src));
         public static Tensor scatter_reduce(Tensor input, long dim, Tensor index, Tensor src, string reduce, bool include_self = true, Tensor? @out = null) =>
-            ScatterOut(@out, "scatter_reduce", [input, src], () => input.scatter_reduce(dim, index, src, reduce, include_self));
+            GatherScatter.ScatterOut(@out, "scatter_reduce", [input, src], () => input.scatter_reduce(dim, index, src, reduce, include_self));
 
         /// <summary>
         /// Picks values along dim at indices, broadcasting input and indices over the other dims; with no dim,
@@ -187,6 +178,16 @@ namespace Flint.Ops
 {
     internal static class GatherScatter
     {
+        /// <summary>The scatter family's out=: of the input's dtype exactly, and refused when an input requires grad.</summary>
+        internal static Tensor ScatterOut(Tensor? @out, string op, Tensor[] inputs, Func<Tensor> run)
+        {
+            if (@out is null) return run();
+            if (@out.dtype != inputs[0].dtype)
+                throw new ArgumentException($"Expected out tensor to have dtype {inputs[0].dtype.CppName}, but got {@out.dtype.CppName} instead");
+            Autograd.Differentiation.CheckOut(@out, op, inputs);
+            return AdvancedIndexing.CopyOut(run(), @out);
+        }
+
         /// <summary>The gradient goes back to the gathered positions of a zero input (duplicates add).</summary>
         internal static readonly NodeDerivative<(long[] inShape, int dim, Tensor index)> GatherDerivative = new("GatherBackward0", null,
             (g, s) => torch.zeros(s.inShape, dtype: g.dtype, device: g.device).scatter_add(s.dim, s.index, g));

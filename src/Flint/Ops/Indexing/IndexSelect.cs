@@ -34,9 +34,9 @@ namespace Flint
         }
 
         public static Tensor index_add(Tensor input, long dim, Tensor index, Tensor source, Scalar? alpha = null, Tensor? @out = null) =>
-            ScatterOut(@out, "index_add", [input, source], () => input.index_add(dim, index, source, alpha));
+            GatherScatter.ScatterOut(@out, "index_add", [input, source], () => input.index_add(dim, index, source, alpha));
         public static Tensor index_copy(Tensor input, long dim, Tensor index, Tensor source, Tensor? @out = null) =>
-            ScatterOut(@out, "index_copy", [input, source], () => input.index_copy(dim, index, source));
+            GatherScatter.ScatterOut(@out, "index_copy", [input, source], () => input.index_copy(dim, index, source));
         public static Tensor put(Tensor input, Tensor index, Tensor source, bool accumulate = false) => input.put(index, source, accumulate);
         public static Tensor index_fill(Tensor input, long dim, Tensor index, Scalar value) => input.index_fill(dim, index, value);
         public static Tensor index_fill(Tensor input, long dim, Tensor index, Tensor value) => input.index_fill(dim, index, value);

@@ -1,5 +1,6 @@
 using Flint.Ops;
 using Flint.Ops.Kernels;
+using static Flint.torch;
 
 namespace Flint.Ops.Linalg
 {
@@ -9,6 +10,69 @@ namespace Flint.Ops.Linalg
     /// </summary>
     internal static class Products
     {
+        internal static Tensor AddmmChecks(Tensor input, Tensor mat1, Tensor mat2, Tensor? @out)
+        {
+            if (mat1.ndim != 2) throw new ArgumentException($"mat1 must be a matrix, got {mat1.ndim}-D tensor");
+            if (mat2.ndim != 2) throw new ArgumentException($"mat2 must be a matrix, got {mat2.ndim}-D tensor");
+            if (input.dtype != mat1.dtype || mat1.dtype != mat2.dtype)
+                throw new ArgumentException("self and mat2 must have the same dtype");
+            Products.CheckMatrices(mat1, mat2);
+            long[] shape = [mat1._shape[0], mat2._shape[1]];
+            var expanded = input.expand(shape);
+            Products.CheckOut(@out, mat1.dtype);
+            Products.CheckImplemented(mat1.dtype, "addmm_impl_cpu_");
+            Elementwise.CheckSameDevice(mat1, mat2);
+            Elementwise.CheckSameDevice(input, mat1);
+            return expanded;
+        }
+
+        internal static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out, NodeDerivative<(Tensor a, Tensor b)> node)
+        {
+            if (input.ndim != 1 || other.ndim != 1)
+                throw new ArgumentException($"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors");
+            if (input.dtype != other.dtype)
+                throw new ArgumentException($"dot : expected both vectors to have same dtype, but found {input.dtype.LegacyName} and {other.dtype.LegacyName}");
+            if (input._shape[0] != other._shape[0])
+                throw new ArgumentException($"inconsistent tensor size, expected tensor [{input._shape[0]}] and src [{other._shape[0]}] to have the same number of elements, but got {input._shape[0]} and {other._shape[0]} elements respectively");
+            Products.CheckImplemented(input.dtype, "dot");
+            if (@out is not null)
+            {
+                if (@out.dtype != input.dtype)
+                    throw new ArgumentException($"result dtype {@out.dtype.LegacyName} does not match input dtype {input.dtype.LegacyName}");
+                Autograd.AutogradHooks.CheckOut(@out);
+            }
+            Elementwise.CheckSameDevice(input, other);
+            Autograd.Differentiation.CheckOut(@out, input, other);
+            Tensor r;
+            using var noGrad = no_grad();
+            if (input.dtype == DType.BFloat16)
+            {
+                var y = Tensor.Empty([], DType.Float32, input.device);
+                y.Backend.Dot(input.to(DType.Float32), other.to(DType.Float32), y);
+                r = y.to(DType.BFloat16);
+            }
+            else
+            {
+                r = Tensor.Empty([], input.dtype, input.device);
+                r.Backend.Dot(input, other, r);
+            }
+            noGrad.Dispose();
+            r = node.Record(r, [input, other], (input, other));
+            return Products.Deliver(r, @out);
+        }
+
+        internal static Tensor BaddbmmChecks(Tensor input, Tensor batch1, Tensor batch2, Tensor? @out)
+        {
+            if (batch1.ndim < 2 || batch2.ndim < 3) Products.CheckBatches(batch1, batch2);
+            var init = input.expand(batch1._shape[0], batch1._shape[1], batch2._shape[2]);
+            Products.CheckBatches(batch1, batch2);
+            Products.CheckOut(@out, batch1.dtype);
+            Products.CheckImplemented(batch1.dtype, "baddbmm");
+            Products.CheckScalarType(batch1.dtype, batch2.dtype);
+            Elementwise.CheckSameDevice(batch1, batch2);
+            return init;
+        }
+
         /// <summary>Bool and float16 have no CPU kernel in PyTorch 1.13's matrix products.</summary>
         internal static void CheckImplemented(DType d, string kernel)
         {
@@ -176,7 +240,7 @@ namespace Flint.Ops.Linalg
             (g, s) => s.batch1.transpose(1, 2).bmm(g) * s.alpha);
 
         /// <summary>1-D @ 2-D: PyTorch squeezes the [1, m] product in place, so the node is SqueezeBackward3.</summary>
-        internal static readonly NodeDerivative<bool> SqueezeFirst = new("SqueezeBackward3", null, (g, _) => g.unsqueeze(0));
+        internal static readonly NodeDerivative<NoState> SqueezeFirst = new("SqueezeBackward3", null, (g, _) => g.unsqueeze(0));
     }
 }
 
@@ -204,29 +268,13 @@ namespace Flint
         /// <summary>beta × input + alpha × (mat1 @ mat2), input broadcast to the product's shape.</summary>
         public static Tensor addmm(Tensor input, Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
         {
-            var expanded = AddmmChecks(input, mat1, mat2, @out);
+            var expanded = Products.AddmmChecks(input, mat1, mat2, @out);
             Autograd.Differentiation.CheckOut(@out, input, mat1, mat2);
             Tensor r;
             using (no_grad()) r = Products.Product(mat1.unsqueeze(0), mat2.unsqueeze(0), expanded.unsqueeze(0), alpha ?? 1, beta ?? 1).squeeze(0);
             double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
             r = Products.Addmm.Record(r, [input, mat1, mat2], (input._shape, mat1, mat2, a, b));
             return Products.Deliver(r, @out);
-        }
-
-        private static Tensor AddmmChecks(Tensor input, Tensor mat1, Tensor mat2, Tensor? @out)
-        {
-            if (mat1.ndim != 2) throw new ArgumentException($"mat1 must be a matrix, got {mat1.ndim}-D tensor");
-            if (mat2.ndim != 2) throw new ArgumentException($"mat2 must be a matrix, got {mat2.ndim}-D tensor");
-            if (input.dtype != mat1.dtype || mat1.dtype != mat2.dtype)
-                throw new ArgumentException("self and mat2 must have the same dtype");
-            Products.CheckMatrices(mat1, mat2);
-            long[] shape = [mat1._shape[0], mat2._shape[1]];
-            var expanded = input.expand(shape);
-            Products.CheckOut(@out, mat1.dtype);
-            Products.CheckImplemented(mat1.dtype, "addmm_impl_cpu_");
-            Elementwise.CheckSameDevice(mat1, mat2);
-            Elementwise.CheckSameDevice(input, mat1);
-            return expanded;
         }
 
         /// <summary>Matrix × vector.</summary>
@@ -261,45 +309,10 @@ namespace Flint
         }
 
         /// <summary>Inner product of two 1-D tensors (a 0-dim result).</summary>
-        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, Products.Dot);
+        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => Products.DotImpl(input, other, @out, Products.Dot);
 
         /// <summary>dot with the first argument conjugated: the same as dot for real dtypes.</summary>
-        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, Products.Vdot);
-
-        private static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out, NodeDerivative<(Tensor a, Tensor b)> node)
-        {
-            if (input.ndim != 1 || other.ndim != 1)
-                throw new ArgumentException($"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors");
-            if (input.dtype != other.dtype)
-                throw new ArgumentException($"dot : expected both vectors to have same dtype, but found {input.dtype.LegacyName} and {other.dtype.LegacyName}");
-            if (input._shape[0] != other._shape[0])
-                throw new ArgumentException($"inconsistent tensor size, expected tensor [{input._shape[0]}] and src [{other._shape[0]}] to have the same number of elements, but got {input._shape[0]} and {other._shape[0]} elements respectively");
-            Products.CheckImplemented(input.dtype, "dot");
-            if (@out is not null)
-            {
-                if (@out.dtype != input.dtype)
-                    throw new ArgumentException($"result dtype {@out.dtype.LegacyName} does not match input dtype {input.dtype.LegacyName}");
-                Autograd.AutogradHooks.CheckOut(@out);
-            }
-            Elementwise.CheckSameDevice(input, other);
-            Autograd.Differentiation.CheckOut(@out, input, other);
-            Tensor r;
-            using var noGrad = no_grad();
-            if (input.dtype == DType.BFloat16)
-            {
-                var y = Tensor.Empty([], DType.Float32, input.device);
-                y.Backend.Dot(input.to(DType.Float32), other.to(DType.Float32), y);
-                r = y.to(DType.BFloat16);
-            }
-            else
-            {
-                r = Tensor.Empty([], input.dtype, input.device);
-                r.Backend.Dot(input, other, r);
-            }
-            noGrad.Dispose();
-            r = node.Record(r, [input, other], (input, other));
-            return Products.Deliver(r, @out);
-        }
+        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => Products.DotImpl(input, other, @out, Products.Vdot);
 
         /// <summary>Batched matrix product of two 3-D tensors with equal batch sizes.</summary>
         public static Tensor bmm(Tensor input, Tensor mat2, Tensor? @out = null)
@@ -315,25 +328,13 @@ namespace Flint
         /// <summary>beta × input + alpha × (batch1 @ batch2), batched.</summary>
         public static Tensor baddbmm(Tensor input, Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
         {
-            var init = BaddbmmChecks(input, batch1, batch2, @out);
+            var init = Products.BaddbmmChecks(input, batch1, batch2, @out);
             Autograd.Differentiation.CheckOut(@out, input, batch1, batch2);
             Tensor r;
             using (no_grad()) r = Products.Product(batch1, batch2, init, alpha ?? 1, beta ?? 1);
             double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
             r = Products.Baddbmm.Record(r, [input, batch1, batch2], (input._shape, batch1, batch2, a, b));
             return Products.Deliver(r, @out);
-        }
-
-        private static Tensor BaddbmmChecks(Tensor input, Tensor batch1, Tensor batch2, Tensor? @out)
-        {
-            if (batch1.ndim < 2 || batch2.ndim < 3) Products.CheckBatches(batch1, batch2);
-            var init = input.expand(batch1._shape[0], batch1._shape[1], batch2._shape[2]);
-            Products.CheckBatches(batch1, batch2);
-            Products.CheckOut(@out, batch1.dtype);
-            Products.CheckImplemented(batch1.dtype, "baddbmm");
-            Products.CheckScalarType(batch1.dtype, batch2.dtype);
-            Elementwise.CheckSameDevice(batch1, batch2);
-            return init;
         }
 
         /// <summary>Outer product of two 1-D tensors (promoting their dtypes, as PyTorch's mul).</summary>
@@ -378,7 +379,7 @@ namespace Flint
                 Products.CheckMatrices(input.unsqueeze(0), other);
                 Products.CheckOut(@out, input.dtype);
                 var prod = mm(input.unsqueeze(0), other);
-                var sq = Products.SqueezeFirst.Record(prod.View([prod._shape[1]], [prod._strides[1]], prod._offset), [prod], false);
+                var sq = Products.SqueezeFirst.Record(prod.View([prod._shape[1]], [prod._strides[1]], prod._offset), [prod], default);
                 return Products.Deliver(sq, @out);
             }
             if (d1 == 2 && d2 == 2) return mm(input, other, @out);

@@ -153,40 +153,34 @@ namespace Flint.Ops.Pooling
         /// <summary>The pooled tensor and the pool's arguments (an adaptive pool has neither padding nor divisor).</summary>
         private static Tensor Avg((Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a)
         {
-            var (x, g) = (a.x, a.g);
-            Tensor y;
-            using (torch.no_grad())
-            {
-                var xp = Planes(x);
-                long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
-                if (p > 0)
-                {
-                    if (a.adaptive) yp.Backend.AdaptiveAvgPool2d(xp, yp, g);
-                    else yp.Backend.AvgPool2d(xp, yp, g, a.countIncludePad, a.divisor);
-                }
-                y = Back(yp, OutShape(x, g.OH, g.OW), x.dtype);
-            }
-            return (a.adaptive ? AdaptiveAvgPoolDerivative : AvgPoolDerivative).Record(y, [x], a);
+            var y = AvgPlanes(a.x, a, backward: false, OutShape(a.x, a.g.OH, a.g.OW));
+            return (a.adaptive ? AdaptiveAvgPoolDerivative : AvgPoolDerivative).Record(y, [a.x], a);
         }
 
         private static Tensor AvgBackward(Tensor gy, (Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a)
         {
+            var gx = AvgPlanes(gy, a, backward: true, a.x._shape);
+            return (a.adaptive ? AdaptiveAvgPoolBackwardDerivative : AvgPoolBackwardDerivative).Record(gx, [gy, a.x], a);
+        }
+
+        /// <summary>The average pool of src's planes (backward: its adjoint, src being the output's gradient), as <paramref name="shape"/> in src's dtype.</summary>
+        private static Tensor AvgPlanes(Tensor src, (Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a, bool backward, long[] shape)
+        {
             var g = a.g;
-            Tensor gx;
             using (torch.no_grad())
             {
-                var gp = Planes(gy);
-                long p = gp._shape[0];
-                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype, gp.device);
+                var sp = Planes(src);
+                long p = sp._shape[0];
+                var dp = backward ? Tensor.Empty([p, g.H, g.W], sp.dtype, sp.device) : Tensor.Empty([p, g.OH, g.OW], sp.dtype, sp.device);
                 if (p > 0)
                 {
-                    if (a.adaptive) xp.Backend.AdaptiveAvgPool2dBackward(gp, xp, g);
-                    else xp.Backend.AvgPool2dBackward(gp, xp, g, a.countIncludePad, a.divisor);
+                    if (backward && a.adaptive) dp.Backend.AdaptiveAvgPool2dBackward(sp, dp, g);
+                    else if (backward) dp.Backend.AvgPool2dBackward(sp, dp, g, a.countIncludePad, a.divisor);
+                    else if (a.adaptive) dp.Backend.AdaptiveAvgPool2d(sp, dp, g);
+                    else dp.Backend.AvgPool2d(sp, dp, g, a.countIncludePad, a.divisor);
                 }
-                gx = Back(xp, a.x._shape, gy.dtype);
+                return Back(dp, shape, src.dtype);
             }
-            return (a.adaptive ? AdaptiveAvgPoolBackwardDerivative : AvgPoolBackwardDerivative).Record(gx, [gy, a.x], a);
         }
 
         internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AvgPoolDerivative =

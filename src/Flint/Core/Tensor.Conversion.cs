@@ -1,3 +1,5 @@
+using Flint.Ops.Kernels;
+
 namespace Flint;
 
 public partial class Tensor
@@ -9,8 +11,7 @@ public partial class Tensor
         var r = EmptyLike(this, dtype, device);
         r.Backend.Copy(r, this);
         if (!dtype.is_floating_point) return r;
-        var from = this.dtype;
-        return Autograd.Recording.Record(r, "ToCopyBackward0", [this], g => [g.to(from)]);
+        return ToDtypeDerivative.Record(r, [this], (device, this.dtype));
     }
 
     public Tensor to(Device device, DType? dtype = null, bool non_blocking = false, bool copy = false)
@@ -26,9 +27,12 @@ public partial class Tensor
         var r = EmptyLike(this, dt, dev);
         r.Backend.Copy(r, this);
         if (!dt.is_floating_point) return r;
-        var from = this.device; var fromType = this.dtype;
-        return Autograd.Recording.Record(r, "ToCopyBackward0", [this], g => [g.to(from, fromType)]);
+        return ToDeviceDerivative.Record(r, [this], (this.device, this.dtype));
     }
+
+    /// <summary>The gradient goes back to the source's dtype (and device).</summary>
+    private static readonly NodeDerivative<(Device device, DType dtype)> ToDtypeDerivative = new("ToCopyBackward0", null, (g, s) => g.to(s.dtype));
+    private static readonly NodeDerivative<(Device device, DType dtype)> ToDeviceDerivative = new("ToCopyBackward0", null, (g, s) => g.to(s.device, s.dtype));
 
     public Tensor to(string device, DType? dtype = null, bool non_blocking = false, bool copy = false) => to(new Device(device), dtype, non_blocking, copy);
 
@@ -65,11 +69,7 @@ public partial class Tensor
             {
                 Tensor y;
                 using (new Autograd.GradModeScope(false)) { y = Empty(own, dt, device); y.Backend.Copy(y, src); }
-                return Autograd.Recording.Record(y, "torch::autograd::CopyBackwards", [old, src], g =>
-                [
-                    old.requires_grad ? torch.zeros_like(g) : null,
-                    src.requires_grad ? Autograd.Recording.SumToShape(g, src._shape).to(src.dtype) : null,
-                ]);
+                return CopyDerivative.Record(y, [old, src], src);
             });
         }
         Autograd.AutogradHooks.CheckInPlace(this);
@@ -88,7 +88,7 @@ public partial class Tensor
             {
                 Tensor y;
                 using (new Autograd.GradModeScope(false)) y = torch.full_like(old, value);
-                return Autograd.Recording.Record(y, "FillBackward2", [old], g => [torch.zeros_like(g)]);
+                return FillDerivative.Record(y, [old], default);
             });
         Autograd.AutogradHooks.CheckInPlace(this);
         Backend.Fill(this, value);
@@ -105,14 +105,25 @@ public partial class Tensor
             {
                 Tensor y;
                 using (new Autograd.GradModeScope(false)) y = torch.full_like(old, value.ValueFor(old));
-                return Autograd.Recording.Record(y, "FillBackward3", [old, value], g =>
-                    [old.requires_grad ? torch.zeros_like(g) : null, value.requires_grad ? g.sum().to(value.dtype) : null]);
+                return FillTensorDerivative.Record(y, [old, value], value.dtype);
             });
         return fill_(value.ValueFor(this));
     }
 
     public Tensor zero_() =>
         Autograd.Differentiation.NeedsInPlace(this) ? Autograd.Differentiation.InPlaceFill(this, "ZeroBackward0", y => y.zero_()) : fill_(0);
+
+    /// <summary>copy_: self's previous value gets no gradient, src gets the gradient summed to its shape, in its dtype.</summary>
+    private static readonly NodeDerivative<Tensor> CopyDerivative = new("torch::autograd::CopyBackwards", null,
+        (g, _) => torch.zeros_like(g),
+        (g, src) => Autograd.Recording.SumToShape(g, src._shape).to(src.dtype));
+
+    private static readonly NodeDerivative<NoState> FillDerivative = new("FillBackward2", null, (g, _) => torch.zeros_like(g));
+
+    /// <summary>fill_ with a 0-dim tensor: the value gets the gradient's sum, in its dtype.</summary>
+    private static readonly NodeDerivative<DType> FillTensorDerivative = new("FillBackward3", null,
+        (g, _) => torch.zeros_like(g),
+        (g, valueType) => g.sum().to(valueType));
 }
 
 public static partial class torch
@@ -134,7 +145,7 @@ public partial class Tensor
     {
         var r = EmptyLike(this, dtype, device);
         r.Backend.Copy(r, this);
-        return Autograd.Recording.Record(r, "CloneBackward0", [this], g => [g]);
+        return CloneDerivative.Record(r, [this], default);
     }
 
     /// <summary>This tensor if it is contiguous, else a contiguous (row-major) copy.</summary>
@@ -143,8 +154,10 @@ public partial class Tensor
         if (is_contiguous()) return this;
         var r = Empty(_shape, dtype, device);
         r.Backend.Copy(r, this);
-        return Autograd.Recording.Record(r, "CloneBackward0", [this], g => [g]);
+        return CloneDerivative.Record(r, [this], default);
     }
+
+    private static readonly NodeDerivative<NoState> CloneDerivative = new("CloneBackward0", null, (g, _) => g);
 
     /// <summary>The value of a one-element tensor as a <see cref="Scalar"/>.</summary>
     internal Scalar ToScalar()

@@ -1,3 +1,5 @@
+using Flint.Ops.Kernels;
+
 namespace Flint;
 
 // Views share storage with their base: only shape, strides and offset change.
@@ -5,32 +7,55 @@ public partial class Tensor
 {
     internal Tensor View(long[] shape, long[] strides, long offset) => AsViewOfThis(new(_storage, shape, strides, offset, _version));
 
-    /// <summary>Records a view's backward: <paramref name="back"/> maps the view's gradient to this tensor's.</summary>
-    private Tensor Rec(Tensor view, string name, Func<Tensor, Tensor> back) =>
-        Autograd.Recording.Record(view, name, [this], g => [back(g)]);
+    // The views' derivatives. A view's node has one input, the viewed tensor; what it saves is the geometry its
+    // gradient needs (the input's shape, the dims moved).
+
+    /// <summary>The views whose gradient is reshaped back to the input's shape (the node saves that shape).</summary>
+    private static readonly NodeDerivative<long[]> ViewDerivative = new("ViewBackward0", null, (g, shape) => g.reshape(shape));
+    private static readonly NodeDerivative<long[]> UnsafeViewDerivative = ViewDerivative.Named("UnsafeViewBackward0");
+    private static readonly NodeDerivative<long[]> ReshapeAliasDerivative = ViewDerivative.Named("ReshapeAliasBackward0");
+    private static readonly NodeDerivative<long[]> SqueezeDerivative = ViewDerivative.Named("SqueezeBackward0");
+    private static readonly NodeDerivative<long[]> SqueezeDimDerivative = ViewDerivative.Named("SqueezeBackward1");
+    private static readonly NodeDerivative<long[]> SqueezeDimsDerivative = ViewDerivative.Named("SqueezeBackward2");
+    private static readonly NodeDerivative<long[]> ExpandDerivative = new("ExpandBackward0", null, (g, shape) => Autograd.Recording.SumToShape(g, shape));
+    private static readonly NodeDerivative<(int d0, int d1)> TransposeDerivative = new("TransposeBackward0", null, (g, s) => g.ndim == 0 ? g : g.transpose(s.d0, s.d1));
+    private static readonly NodeDerivative<NoState> TDerivative = new("TBackward0", null, (g, _) => g.t());
+    /// <summary>The node saves the inverse permutation.</summary>
+    private static readonly NodeDerivative<long[]> PermuteDerivative = new("PermuteBackward0", null, (g, inverse) => g.permute(inverse));
+    private static readonly NodeDerivative<int> UnsqueezeDerivative = new("UnsqueezeBackward0", null, (g, d) => g.squeeze(d));
 
     /// <summary>
-    /// The gradient of a view that picks part of this tensor: zeros with the view's part filled. It is itself
-    /// recorded (as <paramref name="name"/>, whose backward takes the same view), so gradients of gradients flow.
+    /// The backward of a view that picks part of its input (slice, select): zeros with the part filled by the
+    /// gradient. The node saves the part (the same view, as a function of the tensor it is taken of); its own
+    /// gradient takes that part of gg, so gradients of gradients flow.
     /// </summary>
-    internal Tensor Embed(Tensor g, string name, Func<Tensor, Tensor> sameView)
-    {
-        var shape = _shape; var dt = dtype; var dev = device;
-        return Autograd.Recording.Op(name, [g], () =>
+    internal static readonly NodeDerivative<Func<Tensor, Tensor>> SliceBackwardDerivative = new("SliceBackwardBackward0", null, (gg, part) => part(gg));
+    internal static readonly NodeDerivative<Func<Tensor, Tensor>> SelectBackwardDerivative = SliceBackwardDerivative.Named("SelectBackwardBackward0");
+
+    private static readonly NodeDerivative<(Tensor self, int d, long start, long length)> SliceDerivative = new("SliceBackward0", null,
+        (g, s) => s.self.Embed(g, SliceBackwardDerivative, z => z.narrow(s.d, s.start, s.length)));
+    private static readonly NodeDerivative<(Tensor self, int d, long index)> SelectDerivative = new("SelectBackward0", null,
+        (g, s) => s.self.Embed(g, SelectBackwardDerivative, z => z.select(s.d, s.index)));
+
+    /// <summary>The gradient of a view that picks part of this tensor (see <see cref="SliceBackwardDerivative"/>).</summary>
+    internal Tensor Embed(Tensor g, NodeDerivative<Func<Tensor, Tensor>> node, Func<Tensor, Tensor> part) =>
+        Embed(g, _shape, dtype, device, node, part);
+
+    /// <summary>Zeros of (shape, dtype, device) with <paramref name="part"/> of them set to g, recorded as <paramref name="node"/>.</summary>
+    internal static Tensor Embed(Tensor g, long[] shape, DType dtype, Device device, NodeDerivative<Func<Tensor, Tensor>> node, Func<Tensor, Tensor> part) =>
+        node.Run([g], part, () =>
         {
-            var z = torch.zeros(shape, dt, dev);
-            sameView(z).copy_(g);
+            var z = torch.zeros(shape, dtype, device);
+            part(z).copy_(g);
             return z;
-        }, (gg, _) => [sameView(gg)]);
-    }
+        });
 
     public Tensor view(params long[] shape)
     {
         var s = Shape.InferSize(shape, numel());
         var st = Shape.ComputeViewStrides(_shape, _strides, s)
             ?? throw new InvalidOperationException("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-        var shp = _shape;
-        return Rec(View(s, st, _offset), "ViewBackward0", g => g.reshape(shp));
+        return ViewDerivative.Record(View(s, st, _offset), [this], _shape);
     }
 
     public Tensor view_as(Tensor other) => view(other._shape);
@@ -40,19 +65,17 @@ public partial class Tensor
     {
         if (!is_contiguous()) return reshape(shape);
         var s = Shape.InferSize(shape, numel());
-        var shp = _shape;
-        return Rec(View(s, Shape.ContiguousStrides(s), _offset), "UnsafeViewBackward0", g => g.reshape(shp));
+        return UnsafeViewDerivative.Record(View(s, Shape.ContiguousStrides(s), _offset), [this], _shape);
     }
 
     public Tensor reshape(params long[] shape)
     {
         var s = Shape.InferSize(shape, numel());
         var st = Shape.ComputeViewStrides(_shape, _strides, s);
-        var shp = _shape;
-        if (st is not null) return Rec(View(s, st, _offset), "ReshapeAliasBackward0", g => g.reshape(shp));
+        if (st is not null) return ReshapeAliasDerivative.Record(View(s, st, _offset), [this], _shape);
         // as PyTorch: a contiguous clone (CloneBackward0), then an unsafe view of it (UnsafeViewBackward0)
         var copy = contiguous();
-        return copy.Rec(copy.View(s, Shape.ContiguousStrides(s), 0), "UnsafeViewBackward0", g => g.reshape(shp));
+        return UnsafeViewDerivative.Record(copy.View(s, Shape.ContiguousStrides(s), 0), [copy], _shape);
     }
 
     public Tensor reshape_as(Tensor other) => reshape(other._shape);
@@ -60,11 +83,11 @@ public partial class Tensor
     public Tensor transpose(long dim0, long dim1)
     {
         int d0 = Shape.WrapDim(dim0, ndim), d1 = Shape.WrapDim(dim1, ndim);
-        if (ndim == 0) return Rec(View(_shape, _strides, _offset), "TransposeBackward0", g => g);
+        if (ndim == 0) return TransposeDerivative.Record(View(_shape, _strides, _offset), [this], (d0, d1));
         var sh = (long[])_shape.Clone(); var st = (long[])_strides.Clone();
         (sh[d0], sh[d1]) = (sh[d1], sh[d0]);
         (st[d0], st[d1]) = (st[d1], st[d0]);
-        return Rec(View(sh, st, _offset), "TransposeBackward0", g => g.transpose(d0, d1));
+        return TransposeDerivative.Record(View(sh, st, _offset), [this], (d0, d1));
     }
 
     public Tensor transpose_(long dim0, long dim1) => Restride(t => t.transpose(dim0, dim1), "TransposeBackward1");
@@ -108,7 +131,7 @@ public partial class Tensor
     {
         if (ndim > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {ndim}D");
         var v = ndim < 2 ? View(_shape, _strides, _offset) : View([_shape[1], _shape[0]], [_strides[1], _strides[0]], _offset);
-        return Rec(v, "TBackward0", g => g.t());
+        return TDerivative.Record(v, [this], default);
     }
 
     public Tensor t_() => Restride(t => t.t(), "TBackward1");
@@ -149,7 +172,7 @@ public partial class Tensor
         }
         var inv = new long[ndim];
         for (int i = 0; i < ndim; i++) inv[Shape.WrapDim(dims[i], ndim)] = i;
-        return Rec(View(sh, st, _offset), "PermuteBackward0", g => g.permute(inv));
+        return PermuteDerivative.Record(View(sh, st, _offset), [this], inv);
     }
 
     public Tensor expand(params long[] sizes)
@@ -187,8 +210,7 @@ public partial class Tensor
             }
         }
         Shape.Numel(sh);
-        var shp = _shape;
-        return Rec(View(sh, st, _offset), "ExpandBackward0", g => Autograd.Recording.SumToShape(g, shp));
+        return ExpandDerivative.Record(View(sh, st, _offset), [this], _shape);
     }
 
     public Tensor expand_as(Tensor other) => expand(other._shape);
@@ -199,14 +221,12 @@ public partial class Tensor
     public Tensor squeeze()
     {
         var keep = Enumerable.Range(0, ndim).Where(i => _shape[i] != 1).ToArray();
-        var shp = _shape;
-        return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), "SqueezeBackward0", g => g.reshape(shp));
+        return SqueezeDerivative.Record(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), [this], _shape);
     }
 
     /// <summary>Removes the listed dims that have size 1 (others stay); a dim listed twice is an error.</summary>
     public Tensor squeeze(params long[] dims)
     {
-        var shp = _shape;
         var listed = new bool[Math.Max(ndim, 1)];
         foreach (var d in dims)
         {
@@ -214,10 +234,10 @@ public partial class Tensor
             if (listed[w]) throw new ArgumentException($"dim {w} appears multiple times in the list of dims");
             listed[w] = true;
         }
-        string name = dims.Length == 1 ? "SqueezeBackward1" : "SqueezeBackward2";
-        if (ndim == 0) return Rec(View(_shape, _strides, _offset), name, g => g.reshape(shp));
+        var node = dims.Length == 1 ? SqueezeDimDerivative : SqueezeDimsDerivative;
+        if (ndim == 0) return node.Record(View(_shape, _strides, _offset), [this], _shape);
         var keep = Enumerable.Range(0, ndim).Where(i => !(listed[i] && _shape[i] == 1)).ToArray();
-        return Rec(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), name, g => g.reshape(shp));
+        return node.Record(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), [this], _shape);
     }
 
     public Tensor squeeze_() => Restride(t => t.squeeze(), "SqueezeBackward2");
@@ -231,7 +251,7 @@ public partial class Tensor
         var sh = _shape.ToList(); var st = _strides.ToList();
         long s = d < ndim ? _shape[d] * _strides[d] : 1;
         sh.Insert(d, 1); st.Insert(d, s);
-        return Rec(View(sh.ToArray(), st.ToArray(), _offset), "UnsqueezeBackward0", g => g.squeeze(d));
+        return UnsqueezeDerivative.Record(View(sh.ToArray(), st.ToArray(), _offset), [this], d);
     }
 
     public Tensor flatten(long start_dim = 0, long end_dim = -1)
@@ -286,9 +306,7 @@ public partial class Tensor
         if (length < 0 || start > size - length)
             throw new ArgumentException($"start ({start}) + length ({length}) exceeds dimension size ({size}).");
         var sh = (long[])_shape.Clone(); sh[d] = length;
-        long st0 = start;
-        return Rec(View(sh, (long[])_strides.Clone(), _offset + start * _strides[d]), "SliceBackward0",
-            g => Embed(g, "SliceBackwardBackward0", z => z.narrow(d, st0, length)));
+        return SliceDerivative.Record(View(sh, (long[])_strides.Clone(), _offset + start * _strides[d]), [this], (this, d, start, length));
     }
 
     public Tensor select(long dim, long index)
@@ -301,9 +319,7 @@ public partial class Tensor
         if (index < 0) index += size;
         var sh = _shape.Where((_, i) => i != d).ToArray();
         var st = _strides.Where((_, i) => i != d).ToArray();
-        long ix = index;
-        return Rec(View(sh, st, _offset + index * _strides[d]), "SelectBackward0",
-            g => Embed(g, "SelectBackwardBackward0", z => z.select(d, ix)));
+        return SelectDerivative.Record(View(sh, st, _offset + index * _strides[d]), [this], (this, d, index));
     }
 
     public Tensor[] unbind(long dim = 0)
@@ -313,30 +329,38 @@ public partial class Tensor
         var r = new Tensor[_shape[d]];
         using (new Autograd.GradModeScope(false))
             for (int i = 0; i < r.Length; i++) r[i] = select(d, i);
-        return RecordPieces(r, "UnbindBackward0", d, (z, i) => z.select(d, i));
+        return RecordPieces(r, UnbindDerivative, (z, i) => z.select(d, i));
     }
 
     /// <summary>
     /// Records pieces of this tensor (unbind/split/chunk) as the outputs of one node, as PyTorch: its backward
     /// places each piece's gradient (zeros where a piece got none) back at the piece's position.
     /// </summary>
-    private Tensor[] RecordPieces(Tensor[] pieces, string name, int d, Func<Tensor, int, Tensor> pieceOf)
+    private Tensor[] RecordPieces(Tensor[] pieces, NodeDerivative<(Tensor self, Func<Tensor, int, Tensor> pieceOf)> node, Func<Tensor, int, Tensor> pieceOf) =>
+        node.RecordMulti(pieces, [this], (this, pieceOf));
+
+    private static Tensor?[] PiecesBackward(Tensor?[] gs, Tensor self, Func<Tensor, int, Tensor> pieceOf, NodeDerivative<Func<Tensor, Tensor>> pieceNode)
     {
-        if (!Autograd.Recording.Needs(this)) return pieces;
-        var shape = _shape; var dt = dtype; var dev = device;
-        return Autograd.Recording.RecordMulti(pieces, name, [this], gs =>
-        {
-            Tensor? result = null;
-            for (int i = 0; i < gs.Length; i++)
-                if (gs[i] is { } gi)
-                {
-                    int k = i;
-                    var e = Embed(gi, name == "UnbindBackward0" ? "SelectBackwardBackward0" : "SliceBackwardBackward0", z => pieceOf(z, k));
-                    result = result is null ? e : result + e;
-                }
-            return [result ?? torch.zeros(shape, dt, dev)];
-        });
+        Tensor? result = null;
+        for (int i = 0; i < gs.Length; i++)
+            if (gs[i] is { } gi)
+            {
+                int k = i;
+                var e = self.Embed(gi, pieceNode, z => pieceOf(z, k));
+                result = result is null ? e : result + e;
+            }
+        return [result ?? torch.zeros(self._shape, self.dtype, self.device)];
     }
+
+    /// <summary>
+    /// unbind, split and chunk: the pieces are the outputs of one node, as PyTorch; its backward places each piece's
+    /// gradient (zeros where a piece got none) back at the piece's position. The node saves how a piece is taken.
+    /// </summary>
+    private static readonly NodeDerivative<(Tensor self, Func<Tensor, int, Tensor> pieceOf)> UnbindDerivative =
+        NodeDerivative<(Tensor self, Func<Tensor, int, Tensor> pieceOf)>.Multi("UnbindBackward0", (gs, s) => PiecesBackward(gs, s.self, s.pieceOf, SelectBackwardDerivative));
+    private static readonly NodeDerivative<(Tensor self, Func<Tensor, int, Tensor> pieceOf)> SplitDerivative =
+        NodeDerivative<(Tensor self, Func<Tensor, int, Tensor> pieceOf)>.Multi("SplitBackward0", (gs, s) => PiecesBackward(gs, s.self, s.pieceOf, SliceBackwardDerivative));
+    private static readonly NodeDerivative<(Tensor self, Func<Tensor, int, Tensor> pieceOf)> SplitWithSizesDerivative = SplitDerivative.Named("SplitWithSizesBackward0");
 
     public Tensor[] split(long split_size, long dim = 0)
     {
@@ -354,7 +378,7 @@ public partial class Tensor
                 starts[i] = i * split_size; lengths[i] = Math.Min(split_size, size - starts[i]);
                 r[i] = narrow(d, starts[i], lengths[i]);
             }
-        return RecordPieces(r, "SplitBackward0", d, (z, i) => z.narrow(d, starts[i], lengths[i]));
+        return RecordPieces(r, SplitDerivative, (z, i) => z.narrow(d, starts[i], lengths[i]));
     }
 
     public Tensor[] split(long[] split_sizes, long dim = 0)
@@ -371,7 +395,7 @@ public partial class Tensor
         long start = 0;
         using (new Autograd.GradModeScope(false))
             for (int i = 0; i < r.Length; i++) { starts[i] = start; r[i] = narrow(d, start, split_sizes[i]); start += split_sizes[i]; }
-        return RecordPieces(r, "SplitWithSizesBackward0", d, (z, i) => z.narrow(d, starts[i], split_sizes[i]));
+        return RecordPieces(r, SplitWithSizesDerivative, (z, i) => z.narrow(d, starts[i], split_sizes[i]));
     }
 
     public Tensor[] chunk(long chunks, long dim = 0)
@@ -386,7 +410,7 @@ public partial class Tensor
             var r = new Tensor[chunks];
             using (new Autograd.GradModeScope(false))
                 for (int i = 0; i < chunks; i++) r[i] = narrow(d, 0, 0);
-            return RecordPieces(r, "SplitBackward0", d, (z, i) => z.narrow(d, 0, 0));
+            return RecordPieces(r, SplitDerivative, (z, i) => z.narrow(d, 0, 0));
         }
         return split(splitSize, d);
     }
@@ -401,16 +425,18 @@ public partial class Tensor
         long off = storage_offset ?? _offset;
         Shape.CheckInBounds(size, stride, off, _storage.Count, dtype.itemsize);
         var v = View((long[])size.Clone(), (long[])stride.Clone(), off);
-        var inSize = _shape; var inStride = _strides; long inOff = _offset; long storageCount = _storage.Count;
-        var outSize = (long[])size.Clone(); var outStride = (long[])stride.Clone();
-        return Rec(v, "AsStridedBackward0", g =>
-        {
-            // add each gradient element at the storage position it was read from, then read this tensor's positions
-            var buffer = torch.zeros([storageCount], g.dtype, g.device)
-                .index_add(0, StoragePositions(outSize, outStride, off).reshape(-1), g.reshape(-1));
-            return buffer.take(StoragePositions(inSize, inStride, inOff));
-        });
+        return AsStridedDerivative.Record(v, [this], (_shape, _strides, _offset, _storage.Count, v._shape, v._strides, off));
     }
+
+    /// <summary>
+    /// The node saves both geometries and the storage's size: each gradient element is added at the storage
+    /// position it was read from, then this tensor's positions are read.
+    /// </summary>
+    private static readonly NodeDerivative<(long[] inSize, long[] inStride, long inOff, long storageCount, long[] outSize, long[] outStride, long outOff)> AsStridedDerivative =
+        new("AsStridedBackward0", null, (g, s) =>
+            torch.zeros([s.storageCount], g.dtype, g.device)
+                .index_add(0, StoragePositions(s.outSize, s.outStride, s.outOff).reshape(-1), g.reshape(-1))
+                .take(StoragePositions(s.inSize, s.inStride, s.inOff)));
 
     public Tensor as_strided_(long[] size, long[] stride, long? storage_offset = null) => Restride(t => t.as_strided(size, stride, storage_offset), "AsStridedBackward1");
 

@@ -1,4 +1,6 @@
 using Flint.Autograd;
+using Flint.Ops.Kernels;
+using static Flint.torch;
 
 namespace Flint;
 
@@ -11,8 +13,6 @@ public static partial class torch
         // backward is one kernel, or, while a backward is itself differentiated, a formula of differentiable ops.
         public static partial class functional
         {
-            private static string Dims(long[] shape) => "[" + string.Join(", ", shape) + "]";
-
             /// <summary>Rows of <paramref name="weight"/> picked by the indices; the padding_idx row receives no gradient.</summary>
             public static Tensor embedding(Tensor input, Tensor weight, long? padding_idx = null)
             {
@@ -39,31 +39,7 @@ public static partial class torch
                 var r = Fused.Out([.. input.shape.ToArray(), d], dt, weight);
                 r.Backend.Embedding(w, idx, r);
                 r = Fused.As(r, weight.dtype);
-                return Recording.Record(r, "EmbeddingBackward0", [weight], go =>
-                {
-                    var g = go.reshape(-1, d);
-                    if (Fused.Differentiable)
-                    {
-                        if (pad >= 0) g = where(idx.ne(pad).unsqueeze(1), g, zeros_like(g));
-                        return [zeros([v, d], dtype: go.dtype, device: go.device).index_add(0, idx, g)];
-                    }
-                    var gw = Fused.Out([v, d], dt, weight);
-                    gw.Backend.EmbeddingBackward(Fused.In(g, dt), idx, pad, gw);
-                    return [Fused.As(gw, weight.dtype)];
-                });
-            }
-
-            /// <summary>
-            /// The input gradient of y = x̂ · w + b with x̂ = (x - mean) / sqrt(var + eps) over <paramref name="dims"/>,
-            /// from differentiable ops (for gradients of gradients); gy is g · w. Returns the gradient and x̂.
-            /// </summary>
-            private static (Tensor gx, Tensor xhat) NormGradFormula(Tensor x, Tensor gy, long[] dims, double eps)
-            {
-                var mean = x.mean(dims, keepdim: true);
-                var rstd = (x.var(dims, correction: 0, keepdim: true) + eps).rsqrt();
-                var xhat = (x - mean) * rstd;
-                var gx = rstd * (gy - gy.mean(dims, keepdim: true) - xhat * (gy * xhat).mean(dims, keepdim: true));
-                return (gx, xhat);
+                return Normalizations.EmbeddingDerivative.Record(r, [weight], (weight, idx, pad, v, d, dt));
             }
 
             public static Tensor layer_norm(Tensor input, long[] normalized_shape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
@@ -73,11 +49,11 @@ public static partial class torch
                     throw new ArgumentException("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []");
                 var ishape = input.shape.ToArray();
                 if (ishape.Length < k || !ishape.AsSpan(ishape.Length - k).SequenceEqual(normalized_shape))
-                    throw new ArgumentException($"Given normalized_shape={Dims(normalized_shape)}, expected input with shape [*, {string.Join(", ", normalized_shape)}], but got input of size{Dims(ishape)}");
+                    throw new ArgumentException($"Given normalized_shape={Normalizations.Dims(normalized_shape)}, expected input with shape [*, {string.Join(", ", normalized_shape)}], but got input of size{Normalizations.Dims(ishape)}");
                 if (weight is not null && !weight.shape.ToArray().AsSpan().SequenceEqual(normalized_shape))
-                    throw new ArgumentException($"Expected weight to be of same shape as normalized_shape, but got weight of shape {Dims(weight.shape.ToArray())} and normalized_shape = {Dims(normalized_shape)}");
+                    throw new ArgumentException($"Expected weight to be of same shape as normalized_shape, but got weight of shape {Normalizations.Dims(weight.shape.ToArray())} and normalized_shape = {Normalizations.Dims(normalized_shape)}");
                 if (bias is not null && !bias.shape.ToArray().AsSpan().SequenceEqual(normalized_shape))
-                    throw new ArgumentException($"Expected bias to be of same shape as normalized_shape, but got bias of shape {Dims(bias.shape.ToArray())} and normalized_shape = {Dims(normalized_shape)}");
+                    throw new ArgumentException($"Expected bias to be of same shape as normalized_shape, but got bias of shape {Normalizations.Dims(bias.shape.ToArray())} and normalized_shape = {Normalizations.Dims(normalized_shape)}");
                 if (!input.dtype.is_floating_point)
                     throw new NotSupportedException($"\"LayerNormKernelImpl\" not implemented for '{input.dtype.LegacyName}'");
                 long cols = normalized_shape.Aggregate(1L, (a, b) => a * b);
@@ -93,22 +69,8 @@ public static partial class torch
                 y = Fused.As(y, input.dtype);
                 var dims = Enumerable.Range(ishape.Length - k, k).Select(i => (long)i).ToArray();
                 var lead = Enumerable.Range(0, ishape.Length - k).Select(i => (long)i).ToArray();
-                return Recording.Record(y, "NativeLayerNormBackward0", [input, weight ?? Recording.Undefined, bias ?? Recording.Undefined], go =>
-                {
-                    if (Fused.Differentiable)
-                    {
-                        var (gx, xhat) = NormGradFormula(input, weight is null ? go : go * weight, dims, eps);
-                        return [input.requires_grad ? gx : null,
-                                weight is { requires_grad: true } ? (lead.Length == 0 ? go * xhat : (go * xhat).sum(lead)) : null,
-                                bias is { requires_grad: true } ? (lead.Length == 0 ? go : go.sum(lead)) : null];
-                    }
-                    var g = Fused.In(go, dt).reshape(rows, cols);
-                    var gi = input.requires_grad ? Fused.Out(ishape, dt, input) : null;
-                    var gw = weight is { requires_grad: true } ? Fused.Out(normalized_shape, dt, input) : null;
-                    var gb = bias is { requires_grad: true } ? Fused.Out(normalized_shape, dt, input) : null;
-                    g.Backend.LayerNormBackward(g, x, w, mean, rstd, gi, gw, gb);
-                    return [gi is null ? null : Fused.As(gi, input.dtype), gw is null ? null : Fused.As(gw, weight!.dtype), gb is null ? null : Fused.As(gb, bias!.dtype)];
-                }, input);
+                return Normalizations.LayerNormDerivative.Record(y, [input, weight ?? Recording.Undefined, bias ?? Recording.Undefined],
+                    (input, weight, bias, normalized_shape, ishape, dims, lead, eps, dt, rows, cols, x, w, mean, rstd));
             }
 
             public static Tensor group_norm(Tensor input, long num_groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
@@ -120,11 +82,11 @@ public static partial class torch
                 // each group's statistics need more than one value (PyTorch checks the sizes [N * C / G, G, *spatial] first)
                 if (n * c / num_groups * spatialSize == 1)
                     throw new ArgumentException($"Expected more than 1 value per channel when training, got input size [{string.Join(", ", new[] { n * c / num_groups, num_groups }.Concat(spatial))}]");
-                if (c % num_groups != 0) throw new ArgumentException($"Expected number of channels in input to be divisible by num_groups, but got input of shape {Dims(ishape)} and num_groups={num_groups}");
+                if (c % num_groups != 0) throw new ArgumentException($"Expected number of channels in input to be divisible by num_groups, but got input of shape {Normalizations.Dims(ishape)} and num_groups={num_groups}");
                 if (weight is not null && (weight.dim() != 1 || weight.numel() != c))
-                    throw new ArgumentException($"Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape {Dims(weight.shape.ToArray())} and input of shape {Dims(ishape)}");
+                    throw new ArgumentException($"Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape {Normalizations.Dims(weight.shape.ToArray())} and input of shape {Normalizations.Dims(ishape)}");
                 if (bias is not null && (bias.dim() != 1 || bias.numel() != c))
-                    throw new ArgumentException($"Expected bias to be a vector of size equal to the number of channels in input, but got bias of shape {Dims(bias.shape.ToArray())} and input of shape {Dims(ishape)}");
+                    throw new ArgumentException($"Expected bias to be a vector of size equal to the number of channels in input, but got bias of shape {Normalizations.Dims(bias.shape.ToArray())} and input of shape {Normalizations.Dims(ishape)}");
                 if (!input.dtype.is_floating_point)
                     throw new NotSupportedException($"\"GroupNormKernelImpl\" not implemented for '{input.dtype.LegacyName}'");
                 var dt = Fused.ComputeType(input.dtype);
@@ -138,26 +100,8 @@ public static partial class torch
                 y = Fused.As(y, input.dtype);
                 var bshape = new long[ishape.Length]; Array.Fill(bshape, 1); bshape[1] = c;
                 var affineDims = Enumerable.Range(0, ishape.Length).Where(i => i != 1).Select(i => (long)i).ToArray();
-                return Recording.Record(y, "NativeGroupNormBackward0", [input, weight ?? Recording.Undefined, bias ?? Recording.Undefined], go =>
-                {
-                    if (Fused.Differentiable)
-                    {
-                        // explicit group sizes: a batch of 0 leaves nothing to infer a -1 from
-                        long[] grouped = [n, num_groups, c / num_groups * spatialSize];
-                        var gy = (weight is null ? go : go * weight.reshape(bshape)).reshape(grouped);
-                        var (gx, xhat) = NormGradFormula(input.reshape(grouped), gy, [2], eps);
-                        var xh = xhat.reshape(ishape);
-                        return [input.requires_grad ? gx.reshape(ishape) : null,
-                                weight is { requires_grad: true } ? (go * xh).sum(affineDims) : null,
-                                bias is { requires_grad: true } ? go.sum(affineDims) : null];
-                    }
-                    var g = Fused.In(go, dt);
-                    var gi = input.requires_grad ? Fused.Out(ishape, dt, input) : null;
-                    var gw = weight is { requires_grad: true } ? Fused.Out([c], dt, input) : null;
-                    var gb = bias is { requires_grad: true } ? Fused.Out([c], dt, input) : null;
-                    g.Backend.GroupNormBackward(g, x, num_groups, w, mean, rstd, gi, gw, gb);
-                    return [gi is null ? null : Fused.As(gi, input.dtype), gw is null ? null : Fused.As(gw, weight!.dtype), gb is null ? null : Fused.As(gb, bias!.dtype)];
-                }, input);
+                return Normalizations.GroupNormDerivative.Record(y, [input, weight ?? Recording.Undefined, bias ?? Recording.Undefined],
+                    (input, weight, bias, n, c, num_groups, spatialSize, ishape, bshape, affineDims, eps, dt, x, w, mean, rstd));
             }
 
             /// <summary>Batch normalization over (N, C, ...): batch statistics in training (updating the running ones), running statistics in eval.</summary>
@@ -211,32 +155,120 @@ public static partial class torch
                 y = Fused.As(y, input.dtype);
                 var bshape = new long[ishape.Length]; Array.Fill(bshape, 1); bshape[1] = c;
                 var dims = Enumerable.Range(0, ishape.Length).Where(i => i != 1).Select(i => (long)i).ToArray();
-                return Recording.Record(y, "NativeBatchNormBackward0", [input, weight ?? Recording.Undefined, bias ?? Recording.Undefined], go =>
-                {
-                    if (Fused.Differentiable)
-                    {
-                        var wb = weight?.reshape(bshape);
-                        var gy = wb is null ? go : go * wb;
-                        Tensor gx, xhat;
-                        if (training) (gx, xhat) = NormGradFormula(input, gy, dims, eps);
-                        else
-                        {
-                            var inv = saveInvstd.reshape(bshape);
-                            xhat = (input - saveMean.reshape(bshape)) * inv;
-                            gx = gy * inv;
-                        }
-                        return [input.requires_grad ? gx : null,
-                                weight is { requires_grad: true } ? (go * xhat).sum(dims).reshape(weight.shape.ToArray()) : null,
-                                bias is { requires_grad: true } ? go.sum(dims).reshape(bias.shape.ToArray()) : null];
-                    }
-                    var g = Fused.In(go, dt);
-                    var gi = input.requires_grad ? Fused.Out(ishape, dt, input) : null;
-                    var gw = weight is { requires_grad: true } ? Fused.Out(weight.shape.ToArray(), dt, input) : null;
-                    var gb = bias is { requires_grad: true } ? Fused.Out(bias.shape.ToArray(), dt, input) : null;
-                    g.Backend.BatchNormBackward(g, x, w, saveMean, saveInvstd, training, gi, gw, gb);
-                    return [gi is null ? null : Fused.As(gi, input.dtype), gw is null ? null : Fused.As(gw, weight!.dtype), gb is null ? null : Fused.As(gb, bias!.dtype)];
-                }, input);
+                return Normalizations.BatchNormDerivative.Record(y, [input, weight ?? Recording.Undefined, bias ?? Recording.Undefined],
+                    (input, weight, bias, training, ishape, bshape, dims, eps, dt, x, w, saveMean, saveInvstd));
             }
         }
     }
+}
+
+/// <summary>The derivatives of the normalizations and the embedding lookup, and their differentiable formula.</summary>
+internal static class Normalizations
+{
+    internal static string Dims(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    /// <summary>The rows' gradients added into a zero table (the padding row gets none).</summary>
+    internal static readonly NodeDerivative<(Tensor weight, Tensor idx, long pad, long v, long d, DType dt)> EmbeddingDerivative = new("EmbeddingBackward0", null,
+        (go, s) =>
+        {
+            var (weight, idx, pad, v, d, dt) = s;
+            var g = go.reshape(-1, d);
+            if (Fused.Differentiable)
+            {
+                if (pad >= 0) g = where(idx.ne(pad).unsqueeze(1), g, zeros_like(g));
+                return zeros([v, d], dtype: go.dtype, device: go.device).index_add(0, idx, g);
+            }
+            var gw = Fused.Out([v, d], dt, weight);
+            gw.Backend.EmbeddingBackward(Fused.In(g, dt), idx, pad, gw);
+            return Fused.As(gw, weight.dtype);
+        });
+
+    /// <summary>
+    /// The input gradient of y = x̂ · w + b with x̂ = (x - mean) / sqrt(var + eps) over <paramref name="dims"/>,
+    /// from differentiable ops (for gradients of gradients); gy is g · w. Returns the gradient and x̂.
+    /// </summary>
+    internal static (Tensor gx, Tensor xhat) NormGradFormula(Tensor x, Tensor gy, long[] dims, double eps)
+    {
+        var mean = x.mean(dims, keepdim: true);
+        var rstd = (x.var(dims, correction: 0, keepdim: true) + eps).rsqrt();
+        var xhat = (x - mean) * rstd;
+        var gx = rstd * (gy - gy.mean(dims, keepdim: true) - xhat * (gy * xhat).mean(dims, keepdim: true));
+        return (gx, xhat);
+    }
+
+    internal static readonly NodeDerivative<(Tensor input, Tensor? weight, Tensor? bias, long[] normalized_shape, long[] ishape, long[] dims, long[] lead, double eps,
+        DType dt, long rows, long cols, Tensor x, Tensor? w, Tensor mean, Tensor rstd)> LayerNormDerivative =
+        NodeDerivative<(Tensor input, Tensor? weight, Tensor? bias, long[] normalized_shape, long[] ishape, long[] dims, long[] lead, double eps,
+        DType dt, long rows, long cols, Tensor x, Tensor? w, Tensor mean, Tensor rstd)>.Joint("NativeLayerNormBackward0", (go, s) =>
+        {
+            var (input, weight, bias, normalized_shape, ishape, dims, lead, eps, dt, rows, cols, x, w, mean, rstd) = s;
+            if (Fused.Differentiable)
+            {
+                var (gx, xhat) = NormGradFormula(input, weight is null ? go : go * weight, dims, eps);
+                return [input.requires_grad ? gx : null,
+                        weight is { requires_grad: true } ? (lead.Length == 0 ? go * xhat : (go * xhat).sum(lead)) : null,
+                        bias is { requires_grad: true } ? (lead.Length == 0 ? go : go.sum(lead)) : null];
+            }
+            var g = Fused.In(go, dt).reshape(rows, cols);
+            var gi = input.requires_grad ? Fused.Out(ishape, dt, input) : null;
+            var gw = weight is { requires_grad: true } ? Fused.Out(normalized_shape, dt, input) : null;
+            var gb = bias is { requires_grad: true } ? Fused.Out(normalized_shape, dt, input) : null;
+            g.Backend.LayerNormBackward(g, x, w, mean, rstd, gi, gw, gb);
+            return [gi is null ? null : Fused.As(gi, input.dtype), gw is null ? null : Fused.As(gw, weight!.dtype), gb is null ? null : Fused.As(gb, bias!.dtype)];
+        }, s => [s.input]);
+
+    internal static readonly NodeDerivative<(Tensor input, Tensor? weight, Tensor? bias, long n, long c, long num_groups, long spatialSize, long[] ishape, long[] bshape,
+        long[] affineDims, double eps, DType dt, Tensor x, Tensor? w, Tensor mean, Tensor rstd)> GroupNormDerivative =
+        NodeDerivative<(Tensor input, Tensor? weight, Tensor? bias, long n, long c, long num_groups, long spatialSize, long[] ishape, long[] bshape,
+        long[] affineDims, double eps, DType dt, Tensor x, Tensor? w, Tensor mean, Tensor rstd)>.Joint("NativeGroupNormBackward0", (go, s) =>
+        {
+            var (input, weight, bias, n, c, num_groups, spatialSize, ishape, bshape, affineDims, eps, dt, x, w, mean, rstd) = s;
+            if (Fused.Differentiable)
+            {
+                // explicit group sizes: a batch of 0 leaves nothing to infer a -1 from
+                long[] grouped = [n, num_groups, c / num_groups * spatialSize];
+                var gy = (weight is null ? go : go * weight.reshape(bshape)).reshape(grouped);
+                var (gx, xhat) = NormGradFormula(input.reshape(grouped), gy, [2], eps);
+                var xh = xhat.reshape(ishape);
+                return [input.requires_grad ? gx.reshape(ishape) : null,
+                        weight is { requires_grad: true } ? (go * xh).sum(affineDims) : null,
+                        bias is { requires_grad: true } ? go.sum(affineDims) : null];
+            }
+            var g = Fused.In(go, dt);
+            var gi = input.requires_grad ? Fused.Out(ishape, dt, input) : null;
+            var gw = weight is { requires_grad: true } ? Fused.Out([c], dt, input) : null;
+            var gb = bias is { requires_grad: true } ? Fused.Out([c], dt, input) : null;
+            g.Backend.GroupNormBackward(g, x, num_groups, w, mean, rstd, gi, gw, gb);
+            return [gi is null ? null : Fused.As(gi, input.dtype), gw is null ? null : Fused.As(gw, weight!.dtype), gb is null ? null : Fused.As(gb, bias!.dtype)];
+        }, s => [s.input]);
+
+    internal static readonly NodeDerivative<(Tensor input, Tensor? weight, Tensor? bias, bool training, long[] ishape, long[] bshape, long[] dims, double eps,
+        DType dt, Tensor x, Tensor? w, Tensor saveMean, Tensor saveInvstd)> BatchNormDerivative =
+        NodeDerivative<(Tensor input, Tensor? weight, Tensor? bias, bool training, long[] ishape, long[] bshape, long[] dims, double eps,
+        DType dt, Tensor x, Tensor? w, Tensor saveMean, Tensor saveInvstd)>.Joint("NativeBatchNormBackward0", (go, s) =>
+        {
+            var (input, weight, bias, training, ishape, bshape, dims, eps, dt, x, w, saveMean, saveInvstd) = s;
+            if (Fused.Differentiable)
+            {
+                var wb = weight?.reshape(bshape);
+                var gy = wb is null ? go : go * wb;
+                Tensor gx, xhat;
+                if (training) (gx, xhat) = NormGradFormula(input, gy, dims, eps);
+                else
+                {
+                    var inv = saveInvstd.reshape(bshape);
+                    xhat = (input - saveMean.reshape(bshape)) * inv;
+                    gx = gy * inv;
+                }
+                return [input.requires_grad ? gx : null,
+                        weight is { requires_grad: true } ? (go * xhat).sum(dims).reshape(weight.shape.ToArray()) : null,
+                        bias is { requires_grad: true } ? go.sum(dims).reshape(bias.shape.ToArray()) : null];
+            }
+            var g = Fused.In(go, dt);
+            var gi = input.requires_grad ? Fused.Out(ishape, dt, input) : null;
+            var gw = weight is { requires_grad: true } ? Fused.Out(weight.shape.ToArray(), dt, input) : null;
+            var gb = bias is { requires_grad: true } ? Fused.Out(bias.shape.ToArray(), dt, input) : null;
+            g.Backend.BatchNormBackward(g, x, w, saveMean, saveInvstd, training, gi, gw, gb);
+            return [gi is null ? null : Fused.As(gi, input.dtype), gw is null ? null : Fused.As(gw, weight!.dtype), gb is null ? null : Fused.As(gb, bias!.dtype)];
+        }, s => [s.input]);
 }

@@ -1,11 +1,29 @@
 using Flint.Backends;
 using Flint.Ops.Conv;
+using static Flint.torch;
 
 namespace Flint.Ops.Conv
 {
     /// <summary>PyTorch's argument checks and output-size arithmetic for conv1d/conv2d/conv_transpose2d.</summary>
     internal static class ConvChecks
     {
+        internal static Tensor ConvNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
+            SizeArg? dilation, long groups)
+        {
+            if (input.ndim != spatial + 1 && input.ndim != spatial + 2)
+                throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {name}, but got input of size: {Shape.Str(input._shape)}");
+            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
+            bool batched = input.ndim == spatial + 2;
+            var x = batched ? input : input.unsqueeze(0);
+            int k = weight.ndim - 2;
+            var s = ConvChecks.Param(stride, 1, spatial, k, "stride", name);
+            var d = ConvChecks.Param(dilation, 1, spatial, k, "dilation", name);
+            var (pb, pe) = ConvChecks.Padding(padding, weight, s, d, spatial, k, name);
+            var plan = ConvChecks.Plan(x, weight, bias, s, pb, pe, d, groups, false, new long[k]);
+            var y = Convolution.Forward(x, weight, bias, plan);
+            return batched ? y : y.squeeze(0);
+        }
+
         private static string Dims(IEnumerable<long> v) => string.Join(" x ", v);
 
         /// <summary>
@@ -159,30 +177,13 @@ namespace Flint
 {
     public static partial class torch
     {
-        private static Tensor ConvNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
-            SizeArg? dilation, long groups)
-        {
-            if (input.ndim != spatial + 1 && input.ndim != spatial + 2)
-                throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {name}, but got input of size: {Shape.Str(input._shape)}");
-            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
-            bool batched = input.ndim == spatial + 2;
-            var x = batched ? input : input.unsqueeze(0);
-            int k = weight.ndim - 2;
-            var s = ConvChecks.Param(stride, 1, spatial, k, "stride", name);
-            var d = ConvChecks.Param(dilation, 1, spatial, k, "dilation", name);
-            var (pb, pe) = ConvChecks.Padding(padding, weight, s, d, spatial, k, name);
-            var plan = ConvChecks.Plan(x, weight, bias, s, pb, pe, d, groups, false, new long[k]);
-            var y = Convolution.Forward(x, weight, bias, plan);
-            return batched ? y : y.squeeze(0);
-        }
-
         /// <summary>1-D convolution over (N, C, L) or (C, L) input; padding may be ints, "same" or "valid".</summary>
         public static Tensor conv1d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
-            SizeArg? dilation = null, long groups = 1) => ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
+            SizeArg? dilation = null, long groups = 1) => ConvChecks.ConvNd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups);
 
         /// <summary>2-D convolution over (N, C, H, W) or (C, H, W) input; padding may be ints, "same" or "valid".</summary>
         public static Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
-            SizeArg? dilation = null, long groups = 1) => ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
+            SizeArg? dilation = null, long groups = 1) => ConvChecks.ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
 
         /// <summary>2-D transposed convolution ("deconvolution") over (N, C, H, W) or (C, H, W) input.</summary>
         public static Tensor conv_transpose2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
@@ -201,7 +202,7 @@ namespace Flint
             var d = ConvChecks.Param(dilation, 1, 2, k, "dilation", name);
             var plan = ConvChecks.Plan(x, weight, bias, s, p, p, d, groups, true, op);
             long[] outShape = [x._shape[0], weight._shape[1] * groups, plan.G.H, plan.G.W];
-            var y = Convolution.InputGrad(x, weight, bias, plan, outShape, "ConvolutionBackward0");
+            var y = Convolution.InputGrad(x, weight, bias, plan, outShape, nested: false);
             return batched ? y : y.squeeze(0);
         }
 

@@ -1,5 +1,7 @@
 using Flint.Backends;
+using Flint.Ops.Kernels;
 using Flint.Ops.Linalg;
+using ConvSaved = (Flint.Tensor a, Flint.Tensor b, Flint.Ops.Conv.ConvPlan p, long[] xShape, long[] wShape);
 
 namespace Flint.Ops.Conv
 {
@@ -83,48 +85,48 @@ namespace Flint.Ops.Conv
 
         private static long[] BiasDims(int rank) => rank == 3 ? [0, 2] : [0, 2, 3];
 
-        /// <summary>The recorded forward (also the double-backward of the input gradient).</summary>
-        internal static Tensor Forward(Tensor x, Tensor w, Tensor? b, ConvPlan p, string name = "ConvolutionBackward0")
+        /// <summary>The recorded forward; <paramref name="nested"/>: as the gradient of a gradient.</summary>
+        internal static Tensor Forward(Tensor x, Tensor w, Tensor? b, ConvPlan p, bool nested = false)
         {
             var y = ComputeForward(x, w, b, p);
-            Tensor[] inputs = b is null ? [x, w] : [x, w, b];
-            var xShape = x.shape.ToArray(); var wShape = w.shape.ToArray();
-            return Autograd.Recording.Record(y, name, inputs, gy =>
-            {
-                var r = new Tensor?[inputs.Length];
-                if (x.requires_grad) r[0] = InputGrad(gy, w, null, p, xShape, "ConvolutionBackwardBackward0");
-                if (w.requires_grad) r[1] = WeightGrad(x, gy, p, wShape);
-                if (b is not null && b.requires_grad) r[2] = gy.sum(BiasDims(gy.ndim));
-                return r;
-            }, x, w);
+            return (nested ? ConvolutionBackwardDerivative : ConvolutionDerivative).Record(y, b is null ? [x, w] : [x, w, b], (x, w, p, x._shape, w._shape));
         }
 
-        /// <summary>The recorded input gradient x̄ = convᵀ(ȳ, w) (+ b): conv_transpose's forward.</summary>
-        internal static Tensor InputGrad(Tensor gy, Tensor w, Tensor? b, ConvPlan p, long[] xShape, string name)
+        /// <summary>The recorded input gradient x̄ = convᵀ(ȳ, w) (+ b): conv_transpose's forward, or (nested) a convolution's backward.</summary>
+        internal static Tensor InputGrad(Tensor gy, Tensor w, Tensor? b, ConvPlan p, long[] xShape, bool nested)
         {
             var gx = ComputeInputGrad(gy, w, b, p, xShape);
-            Tensor[] inputs = b is null ? [gy, w] : [gy, w, b];
-            var wShape = w.shape.ToArray();
-            return Autograd.Recording.Record(gx, name, inputs, gg =>
-            {
-                var r = new Tensor?[inputs.Length];
-                if (gy.requires_grad) r[0] = Forward(gg, w, null, p, "ConvolutionBackwardBackward0");
-                if (w.requires_grad) r[1] = WeightGrad(gg, gy, p, wShape);
-                if (b is not null && b.requires_grad) r[2] = gg.sum(BiasDims(gg.ndim));
-                return r;
-            }, gy, w);
+            return (nested ? InputGradBackwardDerivative : InputGradDerivative).Record(gx, b is null ? [gy, w] : [gy, w, b], (gy, w, p, xShape, w._shape));
         }
 
         /// <summary>The recorded weight gradient w̄ = corr(x, ȳ).</summary>
         internal static Tensor WeightGrad(Tensor x, Tensor gy, ConvPlan p, long[] wShape)
         {
             var gw = ComputeWeightGrad(x, gy, p, wShape);
-            var xShape = x.shape.ToArray();
-            return Autograd.Recording.Record(gw, "ConvolutionBackwardBackward0", [x, gy], gg =>
-            [
-                x.requires_grad ? InputGrad(gy, gg, null, p, xShape, "ConvolutionBackwardBackward0") : null,
-                gy.requires_grad ? Forward(x, gg, null, p, "ConvolutionBackwardBackward0") : null,
-            ], x, gy);
+            return WeightGradDerivative.Record(gw, [x, gy], (x, gy, p, x._shape, wShape));
         }
+
+        // The derivatives of the three products, each made of the other two. A node saves its two tensor inputs
+        // (a, b: x and w for the forward, ȳ and w for the input gradient, x and ȳ for the weight gradient), the
+        // plan, and the shapes of x and w.
+
+        internal static readonly NodeDerivative<ConvSaved> ConvolutionDerivative = new("ConvolutionBackward0", s => [s.a, s.b],
+            (gy, s) => InputGrad(gy, s.b, null, s.p, s.xShape, nested: true),
+            (gy, s) => WeightGrad(s.a, gy, s.p, s.wShape),
+            (gy, s) => gy.sum(BiasDims(gy.ndim)));
+
+        internal static readonly NodeDerivative<ConvSaved> ConvolutionBackwardDerivative = ConvolutionDerivative.Named("ConvolutionBackwardBackward0");
+
+        /// <summary>The input gradient's (conv_transpose's): ȳ's gradient is the forward of gg, w's the weight gradient of (gg, ȳ).</summary>
+        internal static readonly NodeDerivative<ConvSaved> InputGradDerivative = new("ConvolutionBackward0", s => [s.a, s.b],
+            (gg, s) => Forward(gg, s.b, null, s.p, nested: true),
+            (gg, s) => WeightGrad(gg, s.a, s.p, s.wShape),
+            (gg, s) => gg.sum(BiasDims(gg.ndim)));
+
+        internal static readonly NodeDerivative<ConvSaved> InputGradBackwardDerivative = InputGradDerivative.Named("ConvolutionBackwardBackward0");
+
+        internal static readonly NodeDerivative<ConvSaved> WeightGradDerivative = new("ConvolutionBackwardBackward0", s => [s.a, s.b],
+            (gg, s) => InputGrad(s.b, gg, null, s.p, s.xShape, nested: true),
+            (gg, s) => Forward(s.a, gg, null, s.p, nested: true));
     }
 }

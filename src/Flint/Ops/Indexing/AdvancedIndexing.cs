@@ -1,3 +1,4 @@
+using Flint.Ops.Kernels;
 using Flint.Backends;
 
 namespace Flint.Ops;
@@ -132,10 +133,12 @@ internal static class AdvancedIndexing
         var p = Make(self, indices);
         var dst = Tensor.Empty(p.Shape, self.dtype, self.device);
         if (dst.numel() > 0) self.Backend.IndexGather(dst, p.Self, Backends.TensorLayout.Of(p.Indices), p.Strides);
-        var shape = self._shape;
-        return Autograd.Recording.Record(dst, "IndexBackward0", [self],
-            g => [torch.zeros(shape, dtype: g.dtype, device: g.device).index_put(indices.ToArray(), g, accumulate: true)]);
+        return IndexDerivative.Record(dst, [self], (self._shape, indices));
     }
+
+    /// <summary>The gradient put back (accumulating) at the indexed positions of a zero tensor.</summary>
+    internal static readonly NodeDerivative<(long[] shape, IReadOnlyList<Tensor?> indices)> IndexDerivative = new("IndexBackward0", null,
+        (g, s) => torch.zeros(s.shape, dtype: g.dtype, device: g.device).index_put(s.indices.ToArray(), g, accumulate: true));
 
     /// <summary>self[indices] = values (or += with accumulate); values must already have self's dtype.</summary>
     internal static void IndexPut(Tensor self, IReadOnlyList<Tensor?> indices, Tensor values, bool accumulate)

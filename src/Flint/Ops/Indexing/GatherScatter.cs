@@ -1,5 +1,7 @@
 using Flint.Backends;
 using Flint.Ops;
+using Flint.Ops.Kernels;
+using static Flint.torch;
 
 namespace Flint
 {
@@ -21,29 +23,17 @@ namespace Flint
                 self.Backend.IndexGather(dst, IndexOps.AlongDim(self, shape, d), [idx.ndim == 0 ? AdvancedIndexing.OneDim(idx) : idx], [self._strides[d]]);
             }
             if (@out is not null) { Autograd.Differentiation.CheckOut(@out, input); return AdvancedIndexing.CopyOut(r, @out); }
-            var inShape = input._shape;
-            return Autograd.Recording.Record(r, "GatherBackward0", [input],
-                g => [zeros(inShape, dtype: g.dtype, device: g.device).scatter_add(d, index, g)]);
+            return GatherScatter.GatherDerivative.Record(r, [input], (input._shape, d, index));
         }
 
         public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null, Tensor? @out = null) =>
-            ScatterOut(@out, "scatter", [input, src], () => input.scatter(dim, index, src, reduce));
+            GatherScatter.ScatterOut(@out, "scatter", [input, src], () => input.scatter(dim, index, src, reduce));
         public static Tensor scatter(Tensor input, long dim, Tensor index, Scalar value, string? reduce = null, Tensor? @out = null) =>
-            ScatterOut(@out, "scatter", [input], () => input.scatter(dim, index, value, reduce));
+            GatherScatter.ScatterOut(@out, "scatter", [input], () => input.scatter(dim, index, value, reduce));
         public static Tensor scatter_add(Tensor input, long dim, Tensor index, Tensor src, Tensor? @out = null) =>
-            ScatterOut(@out, "scatter_add", [input, src], () => input.scatter_add(dim, index, src));
-
-        /// <summary>The scatter family's out=: of the input's dtype exactly, and refused when an input requires grad.</summary>
-        private static Tensor ScatterOut(Tensor? @out, string op, Tensor[] inputs, Func<Tensor> run)
-        {
-            if (@out is null) return run();
-            if (@out.dtype != inputs[0].dtype)
-                throw new ArgumentException($"Expected out tensor to have dtype {inputs[0].dtype.CppName}, but got {@out.dtype.CppName} instead");
-            Autograd.Differentiation.CheckOut(@out, op, inputs);
-            return AdvancedIndexing.CopyOut(run(), @out);
-        }
+            GatherScatter.ScatterOut(@out, "scatter_add", [input, src], () => input.scatter_add(dim, index, src));
         public static Tensor scatter_reduce(Tensor input, long dim, Tensor index, Tensor src, string reduce, bool include_self = true, Tensor? @out = null) =>
-            ScatterOut(@out, "scatter_reduce", [input, src], () => input.scatter_reduce(dim, index, src, reduce, include_self));
+            GatherScatter.ScatterOut(@out, "scatter_reduce", [input, src], () => input.scatter_reduce(dim, index, src, reduce, include_self));
 
         /// <summary>
         /// Picks values along dim at indices, broadcasting input and indices over the other dims; with no dim,
@@ -105,8 +95,7 @@ namespace Flint
             Tensor r;
             using (torch.no_grad()) r = clone().scatter_(dim, index, src, reduce);
             if (reduce is not null) return Autograd.Differentiation.NotDifferentiable(r, atenOp, this, src);
-            return Autograd.Recording.Record(r, "ScatterBackward0", [this, src],
-                g => [requires_grad ? g.scatter(dim, index, 0) : null, src.requires_grad ? g.gather(dim, index) : null]);
+            return GatherScatter.ScatterDerivative.Record(r, [this, src], (dim, index));
         }
 
         private Tensor ScatterRecorded(long dim, Tensor index, Scalar value, string? reduce, string atenOp)
@@ -114,7 +103,7 @@ namespace Flint
             Tensor r;
             using (torch.no_grad()) r = clone().scatter_(dim, index, value, reduce);
             if (reduce is not null) return Autograd.Differentiation.NotDifferentiable(r, atenOp, this);
-            return Autograd.Recording.Record(r, "ScatterBackward1", [this], g => [g.scatter(dim, index, 0)]);
+            return GatherScatter.ScatterValueDerivative.Record(r, [this], (dim, index));
         }
 
         /// <summary>self[i][index[i][j][k]][k] += src[i][j][k] for dim 1 (duplicates accumulate).</summary>
@@ -131,8 +120,7 @@ namespace Flint
         {
             Tensor r;
             using (torch.no_grad()) r = clone().scatter_add_(dim, index, src);
-            return Autograd.Recording.Record(r, "ScatterAddBackward0", [this, src],
-                g => [requires_grad ? g : null, src.requires_grad ? g.gather(dim, index) : null]);
+            return GatherScatter.ScatterAddDerivative.Record(r, [this, src], (dim, index));
         }
 
         /// <summary>
@@ -175,9 +163,11 @@ namespace Flint
 
         public Tensor scatter_reduce(long dim, Tensor index, Tensor src, string reduce, bool include_self = true)
         {
-            var self = this;
-            return Autograd.Recording.Op("ScatterReduceBackward0", [this, src], () => self.clone().scatter_reduce_(dim, index, src, reduce, include_self),
-                (g, y) => GatherScatter.ScatterReduceBackward(g, self, dim, index, src, reduce, include_self, y));
+            if (!Autograd.Recording.Needs(this, src)) return clone().scatter_reduce_(dim, index, src, reduce, include_self);
+            Tensor y;
+            using (torch.no_grad()) y = clone().scatter_reduce_(dim, index, src, reduce, include_self);
+            // the formula reads the result: it is part of what the node keeps
+            return y.dtype.is_floating_point ? GatherScatter.ScatterReduceDerivative.Record(y, [this, src], (this, dim, index, src, reduce, include_self, y)) : y;
         }
 
         public Tensor take_along_dim(Tensor indices, long? dim = null) => torch.take_along_dim(this, indices, dim);
@@ -188,6 +178,36 @@ namespace Flint.Ops
 {
     internal static class GatherScatter
     {
+        /// <summary>The scatter family's out=: of the input's dtype exactly, and refused when an input requires grad.</summary>
+        internal static Tensor ScatterOut(Tensor? @out, string op, Tensor[] inputs, Func<Tensor> run)
+        {
+            if (@out is null) return run();
+            if (@out.dtype != inputs[0].dtype)
+                throw new ArgumentException($"Expected out tensor to have dtype {inputs[0].dtype.CppName}, but got {@out.dtype.CppName} instead");
+            Autograd.Differentiation.CheckOut(@out, op, inputs);
+            return AdvancedIndexing.CopyOut(run(), @out);
+        }
+
+        /// <summary>The gradient goes back to the gathered positions of a zero input (duplicates add).</summary>
+        internal static readonly NodeDerivative<(long[] inShape, int dim, Tensor index)> GatherDerivative = new("GatherBackward0", null,
+            (g, s) => torch.zeros(s.inShape, dtype: g.dtype, device: g.device).scatter_add(s.dim, s.index, g));
+
+        /// <summary>self's gradient is zero where src was written; src's is the gradient gathered there.</summary>
+        internal static readonly NodeDerivative<(long dim, Tensor index)> ScatterDerivative = new("ScatterBackward0", null,
+            (g, s) => g.scatter(s.dim, s.index, 0),
+            (g, s) => g.gather(s.dim, s.index));
+
+        internal static readonly NodeDerivative<(long dim, Tensor index)> ScatterValueDerivative = new("ScatterBackward1", null,
+            (g, s) => g.scatter(s.dim, s.index, 0));
+
+        internal static readonly NodeDerivative<(long dim, Tensor index)> ScatterAddDerivative = new("ScatterAddBackward0", null,
+            (g, _) => g,
+            (g, s) => g.gather(s.dim, s.index));
+
+        internal static readonly NodeDerivative<(Tensor self, long dim, Tensor index, Tensor src, string reduce, bool includeSelf, Tensor result)> ScatterReduceDerivative =
+            NodeDerivative<(Tensor self, long dim, Tensor index, Tensor src, string reduce, bool includeSelf, Tensor result)>.Joint("ScatterReduceBackward0",
+                (g, s) => ScatterReduceBackward(g, s.self, s.dim, s.index, s.src, s.reduce, s.includeSelf, s.result));
+
         /// <summary>
         /// scatter_reduce's gradients. sum: self passes g (where it took part), src gathers g. mean: both share g
         /// divided by the number of contributions. amax/amin: g goes evenly to the contributions equal to the result.

@@ -1,5 +1,6 @@
 using Flint.Backends;
 using Flint.Ops;
+using Flint.Ops.Kernels;
 
 namespace Flint
 {
@@ -29,15 +30,13 @@ namespace Flint
             if (dst.numel() > 0)
                 input.Backend.IndexGather(dst, IndexOps.AlongDim(input, shape, d), [IndexOps.IndexAlong(idx, shape, d)], [input._strides[d]]);
             if (@out is not null) { Autograd.Differentiation.CheckOut(@out, input); return AdvancedIndexing.CopyOut(dst, @out, "index_select(): self and result must have the same scalar type"); }
-            var inShape = input._shape;
-            return Autograd.Recording.Record(dst, "IndexSelectBackward0", [input],
-                g => [zeros(inShape, dtype: g.dtype, device: g.device).index_add(d, idx, g)]);
+            return IndexOps.IndexSelectDerivative.Record(dst, [input], (input._shape, d, idx));
         }
 
         public static Tensor index_add(Tensor input, long dim, Tensor index, Tensor source, Scalar? alpha = null, Tensor? @out = null) =>
-            ScatterOut(@out, "index_add", [input, source], () => input.index_add(dim, index, source, alpha));
+            GatherScatter.ScatterOut(@out, "index_add", [input, source], () => input.index_add(dim, index, source, alpha));
         public static Tensor index_copy(Tensor input, long dim, Tensor index, Tensor source, Tensor? @out = null) =>
-            ScatterOut(@out, "index_copy", [input, source], () => input.index_copy(dim, index, source));
+            GatherScatter.ScatterOut(@out, "index_copy", [input, source], () => input.index_copy(dim, index, source));
         public static Tensor put(Tensor input, Tensor index, Tensor source, bool accumulate = false) => input.put(index, source, accumulate);
         public static Tensor index_fill(Tensor input, long dim, Tensor index, Scalar value) => input.index_fill(dim, index, value);
         public static Tensor index_fill(Tensor input, long dim, Tensor index, Tensor value) => input.index_fill(dim, index, value);
@@ -48,14 +47,14 @@ namespace Flint
             if (index.dtype != int64) throw new ArgumentException($"take(): Expected a long tensor for index, but got {index.dtype.LegacyName}");
             long n = input.numel();
             var idx = AdvancedIndexing.Normalize(index, n, 0, x => $"out of range: tried to access index {x} on a tensor of {n} elements.");
-            return Autograd.Recording.Op("TakeBackward0", [input], () =>
+            return IndexOps.TakeDerivative.Run([input], (input, idx), () =>
             {
                 var flat = input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1);
                 var dst = Tensor.Empty(index._shape, input.dtype, input.device);
                 if (dst.numel() > 0)
                     input.Backend.IndexGather(dst, flat.View(index._shape, new long[index.ndim], flat._offset), [idx], [flat._strides[0]]);
                 return dst;
-            }, (g, _) => [zeros_like(input).put(idx, g, accumulate: true)]);
+            });
         }
     }
 
@@ -90,17 +89,7 @@ namespace Flint
         public Tensor index_add(long dim, Tensor index, Tensor source, Scalar? alpha = null)
         {
             var self = this;
-            return Autograd.Recording.Op("IndexAddBackward0", [this, source], () => self.clone().index_add_(dim, index, source, alpha), (g, _) =>
-            {
-                int d = Shape.WrapDim(dim, g.ndim);
-                Tensor? gs = null;
-                if (source.requires_grad)
-                {
-                    gs = (g.ndim == 0 ? g : g.index_select(d, index)).reshape(source._shape);
-                    if (alpha is { } a && a.ToDouble() != 1) gs = gs * a;
-                }
-                return [self.requires_grad ? g : null, gs];
-            });
+            return IndexOps.IndexAddDerivative.Run([this, source], (dim, index, source._shape, alpha), () => self.clone().index_add_(dim, index, source, alpha));
         }
 
         /// <summary>self[..., index[i], ...] = source[..., i, ...] along dim.</summary>
@@ -126,12 +115,7 @@ namespace Flint
         public Tensor index_copy(long dim, Tensor index, Tensor source)
         {
             var self = this;
-            return Autograd.Recording.Op("IndexCopyBackward0", [this, source], () => self.clone().index_copy_(dim, index, source), (g, _) =>
-            {
-                int d = Shape.WrapDim(dim, g.ndim);
-                return [self.requires_grad ? (g.ndim == 0 ? torch.zeros_like(g) : g.index_fill(d, index, 0)) : null,
-                        source.requires_grad ? (g.ndim == 0 ? g : g.index_select(d, index)).reshape(source._shape) : null];
-            });
+            return IndexOps.IndexCopyDerivative.Run([this, source], (dim, index, source._shape), () => self.clone().index_copy_(dim, index, source));
         }
 
         /// <summary>Fills the entries at index along dim with value.</summary>
@@ -161,18 +145,13 @@ namespace Flint
         public Tensor index_fill(long dim, Tensor index, Scalar value)
         {
             var self = this;
-            return Autograd.Recording.Op("IndexFillBackward0", [this], () => self.clone().index_fill_(dim, index, value),
-                (g, _) => [g.ndim == 0 ? torch.zeros_like(g) : g.index_fill(dim, index, 0)]);
+            return IndexOps.IndexFillDerivative.Run([this], (dim, index), () => self.clone().index_fill_(dim, index, value));
         }
 
         public Tensor index_fill(long dim, Tensor index, Tensor value)
         {
             var self = this;
-            return Autograd.Recording.Op("IndexFillBackward1", [this, value], () => self.clone().index_fill_(dim, index, value), (g, _) =>
-            [
-                self.requires_grad ? (g.ndim == 0 ? torch.zeros_like(g) : g.index_fill(dim, index, 0)) : null,
-                value.requires_grad ? (g.ndim == 0 ? g : g.index_select(dim, index)).sum() : null,
-            ]);
+            return IndexOps.IndexFillTensorDerivative.Run([this, value], (dim, index), () => self.clone().index_fill_(dim, index, value));
         }
 
         public Tensor take(Tensor index) => torch.take(this, index);
@@ -203,11 +182,7 @@ namespace Flint
         public Tensor put(Tensor index, Tensor source, bool accumulate = false)
         {
             var self = this;
-            return Autograd.Recording.Op("PutBackward0", [this, source], () => self.clone().put_(index, source, accumulate), (g, _) =>
-            [
-                self.requires_grad ? (accumulate ? g : g.put(index, torch.zeros_like(source), accumulate: false)) : null,
-                source.requires_grad ? g.take(index).reshape(source._shape) : null,
-            ]);
+            return IndexOps.PutDerivative.Run([this, source], (index, source, accumulate), () => self.clone().put_(index, source, accumulate));
         }
     }
 }
@@ -216,6 +191,44 @@ namespace Flint.Ops
 {
     internal static class IndexOps
     {
+        // ---------------- the derivatives of the index ops ----------------
+
+        /// <summary>The gradient added back at the selected positions of a zero input.</summary>
+        internal static readonly NodeDerivative<(long[] inShape, int dim, Tensor index)> IndexSelectDerivative = new("IndexSelectBackward0", null,
+            (g, s) => torch.zeros(s.inShape, dtype: g.dtype, device: g.device).index_add(s.dim, s.index, g));
+
+        /// <summary>The gradient put (accumulating) at the taken positions of a zero input; saves the normalized index.</summary>
+        internal static readonly NodeDerivative<(Tensor input, Tensor index)> TakeDerivative = new("TakeBackward0", null,
+            (g, s) => torch.zeros_like(s.input).put(s.index, g, accumulate: true));
+
+        /// <summary>The gradient at index along dim, shaped as the source (a 0-dim gradient is itself).</summary>
+        private static Tensor AtIndex(Tensor g, long dim, Tensor index, long[] sourceShape) =>
+            (g.ndim == 0 ? g : g.index_select(Shape.WrapDim(dim, g.ndim), index)).reshape(sourceShape);
+
+        /// <summary>The gradient with the overwritten entries zeroed (a 0-dim gradient: zero).</summary>
+        private static Tensor ZeroAtIndex(Tensor g, long dim, Tensor index) =>
+            g.ndim == 0 ? torch.zeros_like(g) : g.index_fill(dim, index, 0);
+
+        internal static readonly NodeDerivative<(long dim, Tensor index, long[] sourceShape, Scalar? alpha)> IndexAddDerivative = new("IndexAddBackward0", null,
+            (g, _) => g,
+            (g, s) => s.alpha is { } a && a.ToDouble() != 1 ? AtIndex(g, s.dim, s.index, s.sourceShape) * a : AtIndex(g, s.dim, s.index, s.sourceShape));
+
+        internal static readonly NodeDerivative<(long dim, Tensor index, long[] sourceShape)> IndexCopyDerivative = new("IndexCopyBackward0", null,
+            (g, s) => ZeroAtIndex(g, Shape.WrapDim(s.dim, g.ndim), s.index),
+            (g, s) => AtIndex(g, s.dim, s.index, s.sourceShape));
+
+        internal static readonly NodeDerivative<(long dim, Tensor index)> IndexFillDerivative = new("IndexFillBackward0", null,
+            (g, s) => ZeroAtIndex(g, s.dim, s.index));
+
+        /// <summary>index_fill with a 0-dim tensor: the value gets the sum of the gradient at the filled entries.</summary>
+        internal static readonly NodeDerivative<(long dim, Tensor index)> IndexFillTensorDerivative = new("IndexFillBackward1", null,
+            (g, s) => ZeroAtIndex(g, s.dim, s.index),
+            (g, s) => (g.ndim == 0 ? g : g.index_select(s.dim, s.index)).sum());
+
+        internal static readonly NodeDerivative<(Tensor index, Tensor source, bool accumulate)> PutDerivative = new("PutBackward0", null,
+            (g, s) => s.accumulate ? g : g.put(s.index, torch.zeros_like(s.source), accumulate: false),
+            (g, s) => g.take(s.index).reshape(s.source._shape));
+
         /// <summary>t seen at shape with stride 0 along dim (its own strides elsewhere).</summary>
         internal static Tensor AlongDim(Tensor t, long[] shape, int dim)
         {

@@ -1,4 +1,5 @@
 using Flint.Ops;
+using Flint.Ops.Kernels;
 
 namespace Flint
 {
@@ -61,8 +62,7 @@ namespace Flint
                 }
             if (@out is not null) return r;
             var inputs = tensors.ToArray();
-            return Autograd.Recording.Record(r, "CatBackward0", inputs, g =>
-                inputs.Select((t, i) => t.requires_grad && !Skipped(t) ? g.narrow(d, starts[i], t._shape[d]).to(t.dtype) : null).ToArray());
+            return JoinOps.CatDerivative.Record(r, inputs, (inputs, d, starts));
         }
 
         public static Tensor concat(IReadOnlyList<Tensor> tensors, long dim = 0, Tensor? @out = null) => cat(tensors, dim, @out);
@@ -79,8 +79,8 @@ namespace Flint
             int d = Shape.WrapDim(dim, s0.Length + 1);
             Autograd.Differentiation.CheckOut(@out, tensors.ToArray());
             if (@out is not null) return cat(tensors.Select(t => t.unsqueeze(d)).ToArray(), d, @out);
-            return Autograd.Recording.Op("StackBackward0", tensors.ToArray(), () => cat(tensors.Select(t => t.unsqueeze(d)).ToArray(), d),
-                (g, _) => g.unbind(d).Select((gi, i) => tensors[i].requires_grad ? gi : null).ToArray());
+            var inputs = tensors.ToArray();
+            return JoinOps.StackDerivative.Run(inputs, (inputs, d), () => cat(inputs.Select(t => t.unsqueeze(d)).ToArray(), d));
         }
 
         public static Tensor hstack(IReadOnlyList<Tensor> tensors, Tensor? @out = null)
@@ -117,6 +117,13 @@ namespace Flint.Ops
 {
     internal static class JoinOps
     {
+        /// <summary>Each input gets its part of the gradient, in its dtype (an empty 1-D input, left out of the join, none).</summary>
+        internal static readonly NodeDerivative<(Tensor[] inputs, int dim, long[] starts)> CatDerivative = NodeDerivative<(Tensor[] inputs, int dim, long[] starts)>.Joint("CatBackward0",
+            (g, s) => s.inputs.Select((t, i) => t.requires_grad && !(t.ndim == 1 && t._shape[0] == 0) ? g.narrow(s.dim, s.starts[i], t._shape[s.dim]).to(t.dtype) : null).ToArray());
+
+        internal static readonly NodeDerivative<(Tensor[] inputs, int dim)> StackDerivative = NodeDerivative<(Tensor[] inputs, int dim)>.Joint("StackBackward0",
+            (g, s) => g.unbind(s.dim).Select((gi, i) => s.inputs[i].requires_grad ? gi : null).ToArray());
+
         internal static Tensor AtLeast1d(Tensor t) => t.ndim == 0 ? AdvancedIndexing.OneDim(t) : t;
         internal static Tensor AtLeast2d(Tensor t) => t.ndim switch { 0 => t.View([1, 1], [1, 1], t._offset), 1 => t.unsqueeze(0), _ => t };
         internal static Tensor AtLeast3d(Tensor t) => t.ndim switch

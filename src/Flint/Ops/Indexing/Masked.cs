@@ -1,4 +1,5 @@
 using Flint.Ops;
+using Flint.Ops.Kernels;
 
 namespace Flint
 {
@@ -19,9 +20,7 @@ namespace Flint
             Autograd.Differentiation.CheckOut(@out, input);
             // the output's size is the number of true elements, which meta tensors do not hold
             if (input.is_meta || m.is_meta) throw MetaStorage.NoKernel("aten::masked_select");
-            var own = input._shape;
-            var r = Autograd.Recording.Op("MaskedSelectBackward0", [input], () => AdvancedIndexing.Index(input.expand(shape), [m.expand(shape)]),
-                (g, _) => [Autograd.Recording.SumToShape(zeros(shape, g.dtype, g.device).masked_scatter(m.expand(shape), g), own)]);
+            var r = MaskedOps.MaskedSelectDerivative.Run([input], (shape, m, input._shape), () => AdvancedIndexing.Index(input.expand(shape), [m.expand(shape)]));
             return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
         }
 
@@ -100,9 +99,7 @@ namespace Flint
             var shape = Shape.Broadcast(mask._shape, _shape);
             Tensor r;
             using (torch.no_grad()) r = expand(shape).clone().masked_fill_(mask, value);
-            var own = _shape;
-            return Autograd.Recording.Record(r, "MaskedFillBackward0", [this],
-                g => [Autograd.Recording.SumToShape(g.masked_fill(mask, 0), own)]);
+            return MaskedOps.MaskedFillDerivative.Record(r, [this], (mask, _shape, dtype));
         }
 
         public Tensor masked_fill(Tensor mask, Tensor value)
@@ -111,13 +108,8 @@ namespace Flint
                 throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).");
             if (Autograd.Recording.Needs(value))
             {
-                // MaskedFillBackward1: the value gets the sum of the gradient at the filled positions
                 var self = this;
-                return Autograd.Recording.Op("MaskedFillBackward1", [this, value], () => self.masked_fill(mask, value.ValueFor(self)), (g, _) =>
-                [
-                    self.requires_grad ? Autograd.Recording.SumToShape(g.masked_fill(mask, 0), self._shape) : null,
-                    (g * mask.to(g.dtype)).sum().to(value.dtype),
-                ]);
+                return MaskedOps.MaskedFillTensorDerivative.Run([this, value], (mask, _shape, value.dtype), () => self.masked_fill(mask, value.ValueFor(self)));
             }
             return masked_fill(mask, value.ValueFor(this));
         }
@@ -149,22 +141,43 @@ namespace Flint
         {
             var shape = Shape.Broadcast(mask._shape, _shape);
             var self = this;
-            return Autograd.Recording.Op("MaskedScatterBackward0", [this, source], () => self.expand(shape).clone().masked_scatter_(mask, source), (g, _) =>
-            {
-                Tensor? gs = null;
-                if (source.requires_grad)
-                {
-                    // source's leading elements went to the true positions, in order; the rest got no gradient
-                    var picked = g.masked_select(mask);
-                    long rest = source.numel() - picked.numel();
-                    gs = (rest > 0 ? torch.cat([picked, torch.zeros([rest], g.dtype, g.device)]) : picked).reshape(source._shape);
-                }
-                return [self.requires_grad ? Autograd.Recording.SumToShape(g.masked_fill(mask, 0), self._shape) : null, gs];
-            });
+            return MaskedOps.MaskedScatterDerivative.Run([this, source], (mask, _shape, source), () => self.expand(shape).clone().masked_scatter_(mask, source));
         }
 
         public Tensor nonzero() => torch.nonzero(this);
         public Tensor[] nonzero(bool as_tuple) => torch.nonzero(this, as_tuple);
         public Tensor argwhere() => torch.argwhere(this);
+    }
+}
+
+namespace Flint.Ops
+{
+    /// <summary>The derivatives of the masked ops.</summary>
+    internal static class MaskedOps
+    {
+        /// <summary>The gradient with the filled positions zeroed, summed to self's shape (self broadcasts with the mask).</summary>
+        private static Tensor Unfilled(Tensor g, Tensor mask, long[] selfShape) => Autograd.Recording.SumToShape(g.masked_fill(mask, 0), selfShape);
+
+        /// <summary>The gradient scattered back to the selected positions of a zero tensor of the broadcast shape.</summary>
+        internal static readonly NodeDerivative<(long[] shape, Tensor mask, long[] inShape)> MaskedSelectDerivative = new("MaskedSelectBackward0", null,
+            (g, s) => Autograd.Recording.SumToShape(torch.zeros(s.shape, g.dtype, g.device).masked_scatter(s.mask.expand(s.shape), g), s.inShape));
+
+        internal static readonly NodeDerivative<(Tensor mask, long[] selfShape, DType valueType)> MaskedFillDerivative = new("MaskedFillBackward0", null,
+            (g, s) => Unfilled(g, s.mask, s.selfShape));
+
+        /// <summary>masked_fill with a 0-dim tensor: the value gets the sum of the gradient at the filled positions.</summary>
+        internal static readonly NodeDerivative<(Tensor mask, long[] selfShape, DType valueType)> MaskedFillTensorDerivative = new("MaskedFillBackward1", null,
+            (g, s) => Unfilled(g, s.mask, s.selfShape),
+            (g, s) => (g * s.mask.to(g.dtype)).sum().to(s.valueType));
+
+        /// <summary>source's leading elements went to the true positions, in order: they get the gradient there, the rest none.</summary>
+        internal static readonly NodeDerivative<(Tensor mask, long[] selfShape, Tensor source)> MaskedScatterDerivative = new("MaskedScatterBackward0", null,
+            (g, s) => Unfilled(g, s.mask, s.selfShape),
+            (g, s) =>
+            {
+                var picked = g.masked_select(s.mask);
+                long rest = s.source.numel() - picked.numel();
+                return (rest > 0 ? torch.cat([picked, torch.zeros([rest], g.dtype, g.device)]) : picked).reshape(s.source._shape);
+            });
     }
 }

@@ -1,4 +1,5 @@
 using Flint.Ops;
+using Flint.Ops.Kernels;
 
 namespace Flint
 {
@@ -19,12 +20,12 @@ namespace Flint
             long off = input._offset;
             for (int d = 0; d < n; d++)
                 if (rev[d] && input._shape[d] > 1) { off += (input._shape[d] - 1) * st[d]; st[d] = -st[d]; }
-            return Autograd.Recording.Op("FlipBackward0", [input], () =>
+            return RearrangeOps.FlipDerivative.Run([input], dims, () =>
             {
                 var r = Tensor.Empty(input._shape, input.dtype, input.device);
                 if (r.numel() > 0) r.Backend.Copy(r, input.View(input._shape, st, off));
                 return r;
-            }, (g, _) => [g.flip(dims)]);
+            });
         }
 
         public static Tensor fliplr(Tensor input)
@@ -42,29 +43,7 @@ namespace Flint
         /// <summary>Rolls elements along dims by shifts (wrapping around); with no dims the tensor is rolled as 1-D.</summary>
         public static Tensor roll(Tensor input, long[] shifts, long[]? dims = null)
         {
-            var back = shifts.Select(s => -s).ToArray();
-            var backDims = dims;
-            return Autograd.Recording.Op("RollBackward0", [input], () => RollImpl(input, shifts, dims), (g, _) => [g.roll(back, backDims)]);
-        }
-
-        private static Tensor RollImpl(Tensor input, long[] shifts, long[]? dims)
-        {
-            dims ??= [];
-            if (dims.Length == 0 && shifts.Length == 1)
-                return RollImpl(input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1), shifts, [0]).reshape(input._shape);
-            if (shifts.Length != dims.Length)
-                throw new ArgumentException($"shifts and dimensions must align. shifts: {shifts.Length}, dims:{dims.Length}");
-            var r = input;
-            for (int i = 0; i < dims.Length; i++)
-            {
-                int d = Shape.WrapDim(dims[i], input.ndim);
-                long size = r._shape[d];
-                if (size == 0) continue;
-                long s = ((shifts[i] % size) + size) % size;
-                if (s == 0) continue;
-                r = cat([r.narrow(d, size - s, s), r.narrow(d, 0, size - s)], d);
-            }
-            return ReferenceEquals(r, input) ? input.clone() : r;
+            return RearrangeOps.RollDerivative.Run([input], (shifts, dims), () => RearrangeOps.RollImpl(input, shifts, dims));
         }
 
         public static Tensor roll(Tensor input, long shifts, long? dims = null) =>
@@ -82,9 +61,7 @@ namespace Flint
             Autograd.Differentiation.CheckOut(@out, input);
             if (@out is null && Autograd.Recording.Needs(input))
             {
-                var shape = input._shape;
-                return Autograd.Recording.Op("DiagBackward0", [input], () => diag(input, diagonal), (g, _) =>
-                    [shape.Length == 1 ? g.diagonal(diagonal) : DiagonalEmbed(g, shape, diagonal, 0, 1)]);
+                return RearrangeOps.DiagDerivative.Run([input], (input._shape, diagonal), () => diag(input, diagonal));
             }
             Tensor r;
             if (input.dtype == float16) throw new NotSupportedException("\"diag\" not implemented for 'Half'");
@@ -103,15 +80,6 @@ namespace Flint
         }
 
         public static Tensor diagonal(Tensor input, long offset = 0, long dim1 = 0, long dim2 = 1) => input.diagonal(offset, dim1, dim2);
-
-        /// <summary>Zeros of <paramref name="shape"/> with g on the given diagonal (diagonal's backward, itself recorded).</summary>
-        internal static Tensor DiagonalEmbed(Tensor g, long[] shape, long offset, long dim1, long dim2) =>
-            Autograd.Recording.Op("DiagonalBackwardBackward0", [g], () =>
-            {
-                var z = zeros(shape, g.dtype, g.device);
-                z.diagonal(offset, dim1, dim2).copy_(g);
-                return z;
-            }, (gg, _) => [gg.diagonal(offset, dim1, dim2)]);
     }
 
     public partial class Tensor
@@ -148,13 +116,7 @@ namespace Flint
                 st[2 * i + 1] = i < pad ? 0 : _strides[i - pad];
             }
             using (new Autograd.GradModeScope(false)) r.Backend.Copy(r.view(sh), View(sh, st, _offset));
-            var own = _shape;
-            return Autograd.Recording.Record(r, "RepeatBackward0", [this], g =>
-            {
-                // sum the gradient over the copies: split each dim into (repeats, size) and sum the repeat dims
-                var dimsToSum = Enumerable.Range(0, n).Select(i => (long)(2 * i)).ToArray();
-                return [g.reshape(sh).sum(dimsToSum).reshape(own)];
-            });
+            return RearrangeOps.RepeatDerivative.Record(r, [this], (sh, _shape));
         }
 
         /// <summary>repeat, with dims padded by leading 1s when fewer than the tensor's dims.</summary>
@@ -181,9 +143,7 @@ namespace Flint
             var sh = new List<long>(); var st = new List<long>();
             for (int i = 0; i < ndim; i++) if (i != d1 && i != d2) { sh.Add(_shape[i]); st.Add(_strides[i]); }
             sh.Add(len); st.Add(_strides[d1] + _strides[d2]);
-            var own = _shape;
-            return Autograd.Recording.Record(View(sh.ToArray(), st.ToArray(), off), "DiagonalBackward0", [this],
-                g => [torch.DiagonalEmbed(g, own, offset, d1, d2)]);
+            return RearrangeOps.DiagonalDerivative.Record(View(sh.ToArray(), st.ToArray(), off), [this], (_shape, offset, d1, d2));
         }
     }
 }
@@ -195,9 +155,55 @@ namespace Flint.Ops
         internal static Tensor TriangleRecorded(Tensor input, long k, bool lower, Tensor? @out)
         {
             Autograd.Differentiation.CheckOut(@out, input);
-            return Autograd.Recording.Op(lower ? "TrilBackward0" : "TriuBackward0", [input], () => Triangle(input, k, lower, @out),
-                (g, _) => [lower ? g.tril(k) : g.triu(k)]);
+            return (lower ? TrilDerivative : TriuDerivative).Run([input], k, () => Triangle(input, k, lower, @out));
         }
+
+        internal static readonly NodeDerivative<long> TrilDerivative = new("TrilBackward0", null, (g, k) => g.tril(k));
+        internal static readonly NodeDerivative<long> TriuDerivative = new("TriuBackward0", null, (g, k) => g.triu(k));
+
+        internal static readonly NodeDerivative<long[]> FlipDerivative = new("FlipBackward0", null, (g, dims) => g.flip(dims));
+
+        internal static readonly NodeDerivative<(long[] shifts, long[]? dims)> RollDerivative = new("RollBackward0", null,
+            (g, s) => g.roll(s.shifts.Select(x => -x).ToArray(), s.dims));
+
+        /// <summary>diag of a vector: the gradient's diagonal; of a matrix: the gradient on a zero matrix's diagonal.</summary>
+        internal static readonly NodeDerivative<(long[] shape, long diagonal)> DiagDerivative = new("DiagBackward0", null,
+            (g, s) => s.shape.Length == 1 ? g.diagonal(s.diagonal) : DiagonalEmbed(g, s.shape, s.diagonal, 0, 1));
+
+        /// <summary>The copies' gradients summed: the gradient split into (repeats, size) per dim, the repeat dims summed.</summary>
+        internal static readonly NodeDerivative<(long[] split, long[] shape)> RepeatDerivative = new("RepeatBackward0", null,
+            (g, s) => g.reshape(s.split).sum(Enumerable.Range(0, s.split.Length / 2).Select(i => (long)(2 * i)).ToArray()).reshape(s.shape));
+
+        internal static readonly NodeDerivative<(long[] shape, long offset, int dim1, int dim2)> DiagonalDerivative = new("DiagonalBackward0", null,
+            (g, s) => DiagonalEmbed(g, s.shape, s.offset, s.dim1, s.dim2));
+
+        private static readonly NodeDerivative<Func<Tensor, Tensor>> DiagonalBackwardDerivative = Tensor.SliceBackwardDerivative.Named("DiagonalBackwardBackward0");
+
+        /// <summary>Zeros of <paramref name="shape"/> with g on the given diagonal (diagonal's backward, itself recorded).</summary>
+        internal static Tensor DiagonalEmbed(Tensor g, long[] shape, long offset, long dim1, long dim2) =>
+            Tensor.Embed(g, shape, g.dtype, g.device, DiagonalBackwardDerivative, z => z.diagonal(offset, dim1, dim2));
+
+        /// <summary>roll as a copy: each dim's two parts joined in swapped order.</summary>
+        internal static Tensor RollImpl(Tensor input, long[] shifts, long[]? dims)
+        {
+            dims ??= [];
+            if (dims.Length == 0 && shifts.Length == 1)
+                return RollImpl(input.ndim == 0 ? AdvancedIndexing.OneDim(input) : input.reshape(-1), shifts, [0]).reshape(input._shape);
+            if (shifts.Length != dims.Length)
+                throw new ArgumentException($"shifts and dimensions must align. shifts: {shifts.Length}, dims:{dims.Length}");
+            var r = input;
+            for (int i = 0; i < dims.Length; i++)
+            {
+                int d = Shape.WrapDim(dims[i], input.ndim);
+                long size = r._shape[d];
+                if (size == 0) continue;
+                long s = ((shifts[i] % size) + size) % size;
+                if (s == 0) continue;
+                r = torch.cat([r.narrow(d, size - s, s), r.narrow(d, 0, size - s)], d);
+            }
+            return ReferenceEquals(r, input) ? input.clone() : r;
+        }
+
 
         internal static Tensor Triangle(Tensor input, long k, bool lower, Tensor? @out, bool inPlace = false)
         {

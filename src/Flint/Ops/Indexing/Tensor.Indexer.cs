@@ -1,4 +1,5 @@
 using Flint.Ops;
+using Flint.Ops.Kernels;
 
 namespace Flint
 {
@@ -18,7 +19,7 @@ namespace Flint
             {
                 var (view, adv) = IndexerOps.ApplySlicing(this, indices);
                 if (adv is null)
-                    return ReferenceEquals(view, this) ? Autograd.Recording.Record(View(_shape, _strides, _offset), "AliasBackward0", [this], g => [g]) : view;
+                    return ReferenceEquals(view, this) ? IndexerOps.AliasDerivative.Record(View(_shape, _strides, _offset), [this], default) : view;
                 return AdvancedIndexing.Index(view, adv);
             }
             set => IndexerOps.Assign(this, indices, value);
@@ -49,11 +50,7 @@ namespace Flint
         {
             Tensor r;
             using (torch.no_grad()) r = clone().index_put_(indices, values, accumulate);
-            return Autograd.Recording.Record(r, "IndexPutBackward0", [this, values], g =>
-            [
-                requires_grad ? (accumulate ? g : g.index_put(indices, torch.zeros([], dtype: g.dtype, device: g.device))) : null,
-                values.requires_grad ? Autograd.Recording.SumToShape(g.index(indices.Select(i => i is null ? TensorIndex.Colon : (TensorIndex)i).ToArray()), values._shape) : null,
-            ]);
+            return IndexerOps.IndexPutDerivative.Record(r, [this, values], (indices, accumulate, values._shape));
         }
         public Tensor index_put(Tensor?[] indices, Scalar value, bool accumulate = false) => clone().index_put_(indices, value, accumulate);
     }
@@ -194,9 +191,20 @@ namespace Flint.Ops
             // stride is never used and the product may wrap
             sh[dim] = len; st[dim] = len > 1 ? t._strides[dim] * step : t._strides[dim];
             var v = t.View(sh, st, t._offset + (len > 0 ? s * t._strides[dim] : 0));
-            return Autograd.Recording.Record(v, "SliceBackward0", [t],
-                g => [t.Embed(g, "SliceBackwardBackward0", z => SliceDim(z, dim, start, stop, step))]);
+            return SliceDerivative.Record(v, [t], (t, dim, start, stop, step));
         }
+
+        /// <summary>A slice with a step: its gradient is zeros with the same slice set (saved: the slice).</summary>
+        private static readonly NodeDerivative<(Tensor self, int dim, long? start, long? stop, long step)> SliceDerivative = new("SliceBackward0", null,
+            (g, s) => s.self.Embed(g, Tensor.SliceBackwardDerivative, z => SliceDim(z, s.dim, s.start, s.stop, s.step)));
+
+        /// <summary>x[...] that selects all of x: a new view of it.</summary>
+        internal static readonly NodeDerivative<NoState> AliasDerivative = new("AliasBackward0", null, (g, _) => g);
+
+        /// <summary>self's gradient: g (accumulate) or g with the written positions zeroed; values': g at them, summed to values' shape.</summary>
+        internal static readonly NodeDerivative<(Tensor?[] indices, bool accumulate, long[] valuesShape)> IndexPutDerivative = new("IndexPutBackward0", null,
+            (g, s) => s.accumulate ? g : g.index_put(s.indices, torch.zeros([], dtype: g.dtype, device: g.device)),
+            (g, s) => Autograd.Recording.SumToShape(g.index(s.indices.Select(i => i is null ? TensorIndex.Colon : (TensorIndex)i).ToArray()), s.valuesShape));
 
         internal static void Assign(Tensor self, TensorIndex[] indices, Tensor value)
         {

@@ -1,4 +1,6 @@
 using Flint.Ops;
+using Flint.Ops.Kernels;
+using static Flint.torch;
 
 namespace Flint.Ops.Linalg
 {
@@ -8,6 +10,69 @@ namespace Flint.Ops.Linalg
     /// </summary>
     internal static class Products
     {
+        internal static Tensor AddmmChecks(Tensor input, Tensor mat1, Tensor mat2, Tensor? @out)
+        {
+            if (mat1.ndim != 2) throw new ArgumentException($"mat1 must be a matrix, got {mat1.ndim}-D tensor");
+            if (mat2.ndim != 2) throw new ArgumentException($"mat2 must be a matrix, got {mat2.ndim}-D tensor");
+            if (input.dtype != mat1.dtype || mat1.dtype != mat2.dtype)
+                throw new ArgumentException("self and mat2 must have the same dtype");
+            Products.CheckMatrices(mat1, mat2);
+            long[] shape = [mat1._shape[0], mat2._shape[1]];
+            var expanded = input.expand(shape);
+            Products.CheckOut(@out, mat1.dtype);
+            Products.CheckImplemented(mat1.dtype, "addmm_impl_cpu_");
+            Elementwise.CheckSameDevice(mat1, mat2);
+            Elementwise.CheckSameDevice(input, mat1);
+            return expanded;
+        }
+
+        internal static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out, NodeDerivative<(Tensor a, Tensor b)> node)
+        {
+            if (input.ndim != 1 || other.ndim != 1)
+                throw new ArgumentException($"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors");
+            if (input.dtype != other.dtype)
+                throw new ArgumentException($"dot : expected both vectors to have same dtype, but found {input.dtype.LegacyName} and {other.dtype.LegacyName}");
+            if (input._shape[0] != other._shape[0])
+                throw new ArgumentException($"inconsistent tensor size, expected tensor [{input._shape[0]}] and src [{other._shape[0]}] to have the same number of elements, but got {input._shape[0]} and {other._shape[0]} elements respectively");
+            Products.CheckImplemented(input.dtype, "dot");
+            if (@out is not null)
+            {
+                if (@out.dtype != input.dtype)
+                    throw new ArgumentException($"result dtype {@out.dtype.LegacyName} does not match input dtype {input.dtype.LegacyName}");
+                Autograd.AutogradHooks.CheckOut(@out);
+            }
+            Elementwise.CheckSameDevice(input, other);
+            Autograd.Differentiation.CheckOut(@out, input, other);
+            Tensor r;
+            using var noGrad = no_grad();
+            if (input.dtype == DType.BFloat16)
+            {
+                var y = Tensor.Empty([], DType.Float32, input.device);
+                y.Backend.Dot(input.to(DType.Float32), other.to(DType.Float32), y);
+                r = y.to(DType.BFloat16);
+            }
+            else
+            {
+                r = Tensor.Empty([], input.dtype, input.device);
+                r.Backend.Dot(input, other, r);
+            }
+            noGrad.Dispose();
+            r = node.Record(r, [input, other], (input, other));
+            return Products.Deliver(r, @out);
+        }
+
+        internal static Tensor BaddbmmChecks(Tensor input, Tensor batch1, Tensor batch2, Tensor? @out)
+        {
+            if (batch1.ndim < 2 || batch2.ndim < 3) Products.CheckBatches(batch1, batch2);
+            var init = input.expand(batch1._shape[0], batch1._shape[1], batch2._shape[2]);
+            Products.CheckBatches(batch1, batch2);
+            Products.CheckOut(@out, batch1.dtype);
+            Products.CheckImplemented(batch1.dtype, "baddbmm");
+            Products.CheckScalarType(batch1.dtype, batch2.dtype);
+            Elementwise.CheckSameDevice(batch1, batch2);
+            return init;
+        }
+
         /// <summary>Bool and float16 have no CPU kernel in PyTorch 1.13's matrix products.</summary>
         internal static void CheckImplemented(DType d, string kernel)
         {
@@ -19,6 +84,16 @@ namespace Flint.Ops.Linalg
         {
             if (expected != found)
                 throw new ArgumentException($"expected scalar type {expected.LegacyName} but found {found.LegacyName}");
+        }
+
+        /// <summary>What every product of two operands checks after their shapes, in PyTorch's order: out='s dtype, the kernel's dtypes, one device, autograd's rule for out=.</summary>
+        internal static void CheckOperands(Tensor a, Tensor b, Tensor? @out, string kernel)
+        {
+            CheckOut(@out, a.dtype);
+            CheckImplemented(a.dtype, kernel);
+            CheckScalarType(a.dtype, b.dtype);
+            Elementwise.CheckSameDevice(a, b);
+            Autograd.Differentiation.CheckOut(@out, a, b);
         }
 
         internal static void CheckOut(Tensor? @out, DType expected)
@@ -125,6 +200,47 @@ namespace Flint.Ops.Linalg
                 return false;
             return true;
         }
+
+        // ---------------- the products' derivatives ----------------
+
+        private static Tensor Scaled(Tensor t, double k) => k == 1 ? t : t * k;
+
+        internal static readonly NodeDerivative<(Tensor a, Tensor b)> Mm = new("MmBackward0", s => [s.a, s.b],
+            (g, s) => Mat1Grad(g, s.a, s.b),
+            (g, s) => Mat2Grad(g, s.a, s.b));
+
+        /// <summary>addmm: beta × input + alpha × (mat1 @ mat2); input keeps its shape before broadcasting.</summary>
+        internal static readonly NodeDerivative<(long[] inShape, Tensor mat1, Tensor mat2, double alpha, double beta)> Addmm = new("AddmmBackward0", s => [s.mat1, s.mat2],
+            (g, s) => Autograd.Recording.SumToShape(Scaled(g, s.beta), s.inShape),
+            (g, s) => Scaled(Mat1Grad(g, s.mat1, s.mat2), s.alpha),
+            (g, s) => Scaled(Mat2Grad(g, s.mat1, s.mat2), s.alpha));
+
+        internal static readonly NodeDerivative<(Tensor mat, Tensor vec)> Mv = new("MvBackward0", s => [s.mat, s.vec],
+            (g, s) => torch.outer(g, s.vec),
+            (g, s) => s.mat.t().mv(g));
+
+        internal static readonly NodeDerivative<(long[] inShape, Tensor mat, Tensor vec, double alpha, double beta)> Addmv = new("AddmvBackward0", s => [s.mat, s.vec],
+            (g, s) => Autograd.Recording.SumToShape(g * s.beta, s.inShape),
+            (g, s) => torch.outer(g, s.vec) * s.alpha,
+            (g, s) => s.mat.t().mv(g) * s.alpha);
+
+        internal static readonly NodeDerivative<(Tensor a, Tensor b)> Dot = new("DotBackward0", s => [s.a, s.b],
+            (g, s) => g * s.b,
+            (g, s) => g * s.a);
+
+        internal static readonly NodeDerivative<(Tensor a, Tensor b)> Vdot = Dot.Named("VdotBackward0");
+
+        internal static readonly NodeDerivative<(Tensor a, Tensor b)> Bmm = new("BmmBackward0", s => [s.a, s.b],
+            (g, s) => g.bmm(s.b.transpose(1, 2)),
+            (g, s) => s.a.transpose(1, 2).bmm(g));
+
+        internal static readonly NodeDerivative<(long[] inShape, Tensor batch1, Tensor batch2, double alpha, double beta)> Baddbmm = new("BaddbmmBackward0", s => [s.batch1, s.batch2],
+            (g, s) => Autograd.Recording.SumToShape(g * s.beta, s.inShape),
+            (g, s) => g.bmm(s.batch2.transpose(1, 2)) * s.alpha,
+            (g, s) => s.batch1.transpose(1, 2).bmm(g) * s.alpha);
+
+        /// <summary>1-D @ 2-D: PyTorch squeezes the [1, m] product in place, so the node is SqueezeBackward3.</summary>
+        internal static readonly NodeDerivative<NoState> SqueezeFirst = new("SqueezeBackward3", null, (g, _) => g.unsqueeze(0));
     }
 }
 
@@ -140,67 +256,35 @@ namespace Flint
             if (input.ndim != 2) throw new ArgumentException("self must be a matrix");
             if (mat2.ndim != 2) throw new ArgumentException("mat2 must be a matrix");
             Products.CheckMatrices(input, mat2);
-            Products.CheckOut(@out, input.dtype);
-            Products.CheckImplemented(input.dtype, "addmm_impl_cpu_");
-            Products.CheckScalarType(input.dtype, mat2.dtype);
-            Elementwise.CheckSameDevice(input, mat2);
-            Autograd.Differentiation.CheckOut(@out, input, mat2);
+            Products.CheckOperands(input, mat2, @out, "addmm_impl_cpu_");
             // the result's size is checked as the matrix it is, before the batched product adds its leading 1
             Shape.ContiguousStorageCount([input._shape[0], mat2._shape[1]], input.dtype.itemsize);
             Tensor r;
             using (no_grad()) r = Products.Product(input.unsqueeze(0), mat2.unsqueeze(0), null, 1, 0).squeeze(0);
-            r = Autograd.Recording.Record(r, "MmBackward0", [input, mat2],
-                g => [input.requires_grad ? Products.Mat1Grad(g, input, mat2) : null, mat2.requires_grad ? Products.Mat2Grad(g, input, mat2) : null], input, mat2);
+            r = Products.Mm.Record(r, [input, mat2], (input, mat2));
             return Products.Deliver(r, @out);
         }
 
         /// <summary>beta × input + alpha × (mat1 @ mat2), input broadcast to the product's shape.</summary>
         public static Tensor addmm(Tensor input, Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
         {
-            var expanded = AddmmChecks(input, mat1, mat2, @out);
+            var expanded = Products.AddmmChecks(input, mat1, mat2, @out);
             Autograd.Differentiation.CheckOut(@out, input, mat1, mat2);
             Tensor r;
             using (no_grad()) r = Products.Product(mat1.unsqueeze(0), mat2.unsqueeze(0), expanded.unsqueeze(0), alpha ?? 1, beta ?? 1).squeeze(0);
             double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
-            var inShape = input._shape;
-            r = Autograd.Recording.Record(r, "AddmmBackward0", [input, mat1, mat2], g =>
-            [
-                input.requires_grad ? Autograd.Recording.SumToShape(b == 1 ? g : g * b, inShape) : null,
-                mat1.requires_grad ? (a == 1 ? Products.Mat1Grad(g, mat1, mat2) : Products.Mat1Grad(g, mat1, mat2) * a) : null,
-                mat2.requires_grad ? (a == 1 ? Products.Mat2Grad(g, mat1, mat2) : Products.Mat2Grad(g, mat1, mat2) * a) : null,
-            ], mat1, mat2);
+            r = Products.Addmm.Record(r, [input, mat1, mat2], (input._shape, mat1, mat2, a, b));
             return Products.Deliver(r, @out);
-        }
-
-        private static Tensor AddmmChecks(Tensor input, Tensor mat1, Tensor mat2, Tensor? @out)
-        {
-            if (mat1.ndim != 2) throw new ArgumentException($"mat1 must be a matrix, got {mat1.ndim}-D tensor");
-            if (mat2.ndim != 2) throw new ArgumentException($"mat2 must be a matrix, got {mat2.ndim}-D tensor");
-            if (input.dtype != mat1.dtype || mat1.dtype != mat2.dtype)
-                throw new ArgumentException("self and mat2 must have the same dtype");
-            Products.CheckMatrices(mat1, mat2);
-            long[] shape = [mat1._shape[0], mat2._shape[1]];
-            var expanded = input.expand(shape);
-            Products.CheckOut(@out, mat1.dtype);
-            Products.CheckImplemented(mat1.dtype, "addmm_impl_cpu_");
-            Elementwise.CheckSameDevice(mat1, mat2);
-            Elementwise.CheckSameDevice(input, mat1);
-            return expanded;
         }
 
         /// <summary>Matrix × vector.</summary>
         public static Tensor mv(Tensor input, Tensor vec, Tensor? @out = null)
         {
             Products.CheckMv(null, input, vec);
-            Products.CheckOut(@out, input.dtype);
-            Products.CheckImplemented(input.dtype, "addmv_impl_cpu");
-            Products.CheckScalarType(input.dtype, vec.dtype);
-            Elementwise.CheckSameDevice(input, vec);
-            Autograd.Differentiation.CheckOut(@out, input, vec);
+            Products.CheckOperands(input, vec, @out, "addmv_impl_cpu");
             Tensor r;
             using (no_grad()) r = Products.Product(input.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), null, 1, 0).view(input._shape[0]);
-            r = Autograd.Recording.Record(r, "MvBackward0", [input, vec],
-                g => [input.requires_grad ? outer(g, vec) : null, vec.requires_grad ? input.t().mv(g) : null], input, vec);
+            r = Products.Mv.Record(r, [input, vec], (input, vec));
             return Products.Deliver(r, @out);
         }
 
@@ -220,102 +304,37 @@ namespace Flint
                 r = Products.Product(mat.unsqueeze(0), vec.unsqueeze(0).unsqueeze(2), init, alpha ?? 1, beta ?? 1).view(mat._shape[0]);
             }
             double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
-            var inShape = input._shape;
-            r = Autograd.Recording.Record(r, "AddmvBackward0", [input, mat, vec], g =>
-            [
-                input.requires_grad ? Autograd.Recording.SumToShape(g * b, inShape) : null,
-                mat.requires_grad ? outer(g, vec) * a : null,
-                vec.requires_grad ? mat.t().mv(g) * a : null,
-            ], mat, vec);
+            r = Products.Addmv.Record(r, [input, mat, vec], (input._shape, mat, vec, a, b));
             return Products.Deliver(r, @out);
         }
 
         /// <summary>Inner product of two 1-D tensors (a 0-dim result).</summary>
-        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, "DotBackward0");
+        public static Tensor dot(Tensor input, Tensor other, Tensor? @out = null) => Products.DotImpl(input, other, @out, Products.Dot);
 
         /// <summary>dot with the first argument conjugated: the same as dot for real dtypes.</summary>
-        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => DotImpl(input, other, @out, "VdotBackward0");
-
-        private static Tensor DotImpl(Tensor input, Tensor other, Tensor? @out, string node)
-        {
-            if (input.ndim != 1 || other.ndim != 1)
-                throw new ArgumentException($"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors");
-            if (input.dtype != other.dtype)
-                throw new ArgumentException($"dot : expected both vectors to have same dtype, but found {input.dtype.LegacyName} and {other.dtype.LegacyName}");
-            if (input._shape[0] != other._shape[0])
-                throw new ArgumentException($"inconsistent tensor size, expected tensor [{input._shape[0]}] and src [{other._shape[0]}] to have the same number of elements, but got {input._shape[0]} and {other._shape[0]} elements respectively");
-            Products.CheckImplemented(input.dtype, "dot");
-            if (@out is not null)
-            {
-                if (@out.dtype != input.dtype)
-                    throw new ArgumentException($"result dtype {@out.dtype.LegacyName} does not match input dtype {input.dtype.LegacyName}");
-                Autograd.AutogradHooks.CheckOut(@out);
-            }
-            Elementwise.CheckSameDevice(input, other);
-            Autograd.Differentiation.CheckOut(@out, input, other);
-            Tensor r;
-            using var noGrad = no_grad();
-            if (input.dtype == DType.BFloat16)
-            {
-                var y = Tensor.Empty([], DType.Float32, input.device);
-                y.Backend.Dot(input.to(DType.Float32), other.to(DType.Float32), y);
-                r = y.to(DType.BFloat16);
-            }
-            else
-            {
-                r = Tensor.Empty([], input.dtype, input.device);
-                r.Backend.Dot(input, other, r);
-            }
-            noGrad.Dispose();
-            r = Autograd.Recording.Record(r, node, [input, other],
-                g => [input.requires_grad ? g * other : null, other.requires_grad ? g * input : null], input, other);
-            return Products.Deliver(r, @out);
-        }
+        public static Tensor vdot(Tensor input, Tensor other, Tensor? @out = null) => Products.DotImpl(input, other, @out, Products.Vdot);
 
         /// <summary>Batched matrix product of two 3-D tensors with equal batch sizes.</summary>
         public static Tensor bmm(Tensor input, Tensor mat2, Tensor? @out = null)
         {
             Products.CheckBatches(input, mat2);
-            Products.CheckOut(@out, input.dtype);
-            Products.CheckImplemented(input.dtype, "bmm");
-            Products.CheckScalarType(input.dtype, mat2.dtype);
-            Elementwise.CheckSameDevice(input, mat2);
-            Autograd.Differentiation.CheckOut(@out, input, mat2);
+            Products.CheckOperands(input, mat2, @out, "bmm");
             Tensor r;
             using (no_grad()) r = Products.Product(input, mat2, null, 1, 0);
-            r = Autograd.Recording.Record(r, "BmmBackward0", [input, mat2],
-                g => [input.requires_grad ? g.bmm(mat2.transpose(1, 2)) : null, mat2.requires_grad ? input.transpose(1, 2).bmm(g) : null], input, mat2);
+            r = Products.Bmm.Record(r, [input, mat2], (input, mat2));
             return Products.Deliver(r, @out);
         }
 
         /// <summary>beta × input + alpha × (batch1 @ batch2), batched.</summary>
         public static Tensor baddbmm(Tensor input, Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
         {
-            var init = BaddbmmChecks(input, batch1, batch2, @out);
+            var init = Products.BaddbmmChecks(input, batch1, batch2, @out);
             Autograd.Differentiation.CheckOut(@out, input, batch1, batch2);
             Tensor r;
             using (no_grad()) r = Products.Product(batch1, batch2, init, alpha ?? 1, beta ?? 1);
             double a = (alpha ?? 1).ToDouble(), b = (beta ?? 1).ToDouble();
-            var inShape = input._shape;
-            r = Autograd.Recording.Record(r, "BaddbmmBackward0", [input, batch1, batch2], g =>
-            [
-                input.requires_grad ? Autograd.Recording.SumToShape(g * b, inShape) : null,
-                batch1.requires_grad ? g.bmm(batch2.transpose(1, 2)) * a : null,
-                batch2.requires_grad ? batch1.transpose(1, 2).bmm(g) * a : null,
-            ], batch1, batch2);
+            r = Products.Baddbmm.Record(r, [input, batch1, batch2], (input._shape, batch1, batch2, a, b));
             return Products.Deliver(r, @out);
-        }
-
-        private static Tensor BaddbmmChecks(Tensor input, Tensor batch1, Tensor batch2, Tensor? @out)
-        {
-            if (batch1.ndim < 2 || batch2.ndim < 3) Products.CheckBatches(batch1, batch2);
-            var init = input.expand(batch1._shape[0], batch1._shape[1], batch2._shape[2]);
-            Products.CheckBatches(batch1, batch2);
-            Products.CheckOut(@out, batch1.dtype);
-            Products.CheckImplemented(batch1.dtype, "baddbmm");
-            Products.CheckScalarType(batch1.dtype, batch2.dtype);
-            Elementwise.CheckSameDevice(batch1, batch2);
-            return init;
         }
 
         /// <summary>Outer product of two 1-D tensors (promoting their dtypes, as PyTorch's mul).</summary>
@@ -360,8 +379,7 @@ namespace Flint
                 Products.CheckMatrices(input.unsqueeze(0), other);
                 Products.CheckOut(@out, input.dtype);
                 var prod = mm(input.unsqueeze(0), other);
-                // PyTorch squeezes the product in place, so the node is SqueezeBackward3
-                var sq = Autograd.Recording.Record(prod.View([prod._shape[1]], [prod._strides[1]], prod._offset), "SqueezeBackward3", [prod], g => [g.unsqueeze(0)]);
+                var sq = Products.SqueezeFirst.Record(prod.View([prod._shape[1]], [prod._strides[1]], prod._offset), [prod], default);
                 return Products.Deliver(sq, @out);
             }
             if (d1 == 2 && d2 == 2) return mm(input, other, @out);

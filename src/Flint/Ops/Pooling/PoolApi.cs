@@ -1,15 +1,60 @@
 using Flint.Backends;
 using Flint.Ops.Pooling;
+using static Flint.torch;
 
 namespace Flint
 {
     public static partial class torch
     {
+        /// <summary>2-D max pooling over (N, C, H, W) or (C, H, W); stride defaults to kernel_size.</summary>
+        public static Tensor max_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+            => PoolChecks.MaxPool2dCore(input, kernel_size, stride, padding, dilation, ceil_mode).Item1;
+
+        /// <summary>1-D max pooling over (N, C, L) or (C, L); stride defaults to kernel_size.</summary>
+        public static Tensor max_pool1d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+            => PoolChecks.MaxPool1dCore(input, kernel_size, stride, padding, dilation, ceil_mode).Item1;
+
+        public static (Tensor output, Tensor indices) max_pool1d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+            => PoolChecks.MaxPool1dCore(input, kernel_size, stride, padding, dilation, ceil_mode);
+
+        public static partial class nn
+        {
+            public static partial class functional
+            {
+                /// <summary>2-D max pooling; <see cref="max_pool2d_with_indices"/> is the form with return_indices=True.</summary>
+                public static Tensor max_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+                    => torch.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode);
+                /// <summary>2-D max pooling that also returns the flat (h·W + w) position of each maximum in its plane.</summary>
+                public static (Tensor output, Tensor indices) max_pool2d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+                    => PoolChecks.MaxPool2dCore(input, kernel_size, stride, padding, dilation, ceil_mode);
+                public static Tensor max_pool1d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+                    => torch.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode);
+                public static (Tensor output, Tensor indices) max_pool1d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
+                    => torch.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
+                /// <summary>2-D average pooling over (N, C, H, W) or (C, H, W); stride defaults to kernel_size.</summary>
+                public static Tensor avg_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, bool ceil_mode = false,
+                    bool count_include_pad = true, long? divisor_override = null)
+                    => PoolChecks.AvgPool2dCore(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override);
+                /// <summary>Average pooling to a fixed output size (windows from floor(i·H/OH) to ceil((i+1)·H/OH)).</summary>
+                public static Tensor adaptive_avg_pool2d(Tensor input, SizeArg output_size) => PoolChecks.AdaptiveAvgCore(input, output_size);
+                /// <summary>Max pooling to a fixed output size.</summary>
+                public static Tensor adaptive_max_pool2d(Tensor input, SizeArg output_size) => PoolChecks.AdaptiveMaxCore(input, output_size).Item1;
+                public static (Tensor output, Tensor indices) adaptive_max_pool2d_with_indices(Tensor input, SizeArg output_size) => PoolChecks.AdaptiveMaxCore(input, output_size);
+            }
+        }
+    }
+}
+
+namespace Flint.Ops.Pooling
+{
+    /// <summary>The pools' argument checks (PyTorch's messages) and window geometries, and their calls into the recorded pools.</summary>
+    internal static class PoolChecks
+    {
         /// <summary>
         /// The int window geometry of a checked pooling. A stride with one output window, or a dilation of a one-tap
         /// kernel, is never used and is taken as 1; any other value past int is refused rather than truncated.
         /// </summary>
-        private static WindowGeometry Geometry(string op, long h, long w, long[] k, long[] s, long[] p, long[] d, long oh, long ow)
+        internal static WindowGeometry Geometry(string op, long h, long w, long[] k, long[] s, long[] p, long[] d, long oh, long ow)
         {
             int Fit(long v) => v is >= int.MinValue and <= int.MaxValue ? (int)v
                 : throw new ArgumentException($"{op}: sizes, kernel sizes, strides, paddings, dilations and output sizes up to {int.MaxValue} are supported, but got {v}");
@@ -17,7 +62,7 @@ namespace Flint
                 Fit(p[0]), Fit(p[1]), Fit(k[0] == 1 ? 1 : d[0]), Fit(k[1] == 1 ? 1 : d[1]), Fit(oh), Fit(ow));
         }
 
-        private static (Tensor, Tensor) MaxPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
+        internal static (Tensor, Tensor) MaxPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
         {
             var k = Pools.Pair(kernel_size, null, "max_pool2d: kernel_size must either be a single int, or a tuple of two ints");
             var s = Pools.Pair(stride, k, "max_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
@@ -30,14 +75,10 @@ namespace Flint
             Pools.ShapeCheck(input, k, s, p, d, oh, ow);
             Pools.CheckFloat(input, "max_pool2d");
             var g = Geometry("max_pool2d", h, w, k, s, p, d, oh, ow);
-            return Pools.MaxPool(input, g, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
+            return Pools.MaxPool(input, g);
         }
 
-        /// <summary>2-D max pooling over (N, C, H, W) or (C, H, W); stride defaults to kernel_size.</summary>
-        public static Tensor max_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
-            => MaxPool2dCore(input, kernel_size, stride, padding, dilation, ceil_mode).Item1;
-
-        private static (Tensor, Tensor) MaxPool1dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
+        internal static (Tensor, Tensor) MaxPool1dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
         {
             if (input.ndim != 2 && input.ndim != 3)
                 throw new ArgumentException($"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:{Shape.Str(input._shape)}");
@@ -60,18 +101,11 @@ namespace Flint
             // as PyTorch: a 2-D pool over a height-1 view, squeezed back
             var x = input.unsqueeze(-2);
             var g = Geometry("max_pool1d", 1, l, [1, k], [1, s], [0, p], [1, d], 1, ol);
-            var (y, idx) = Pools.MaxPool(x, g, "MaxPool2DWithIndicesBackward0", "MaxPool2DWithIndicesBackwardBackward0");
+            var (y, idx) = Pools.MaxPool(x, g);
             return (y.squeeze(-2), idx.squeeze(-2));
         }
 
-        /// <summary>1-D max pooling over (N, C, L) or (C, L); stride defaults to kernel_size.</summary>
-        public static Tensor max_pool1d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
-            => MaxPool1dCore(input, kernel_size, stride, padding, dilation, ceil_mode).Item1;
-
-        public static (Tensor output, Tensor indices) max_pool1d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
-            => MaxPool1dCore(input, kernel_size, stride, padding, dilation, ceil_mode);
-
-        private static Tensor AvgPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, bool ceil_mode,
+        internal static Tensor AvgPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, bool ceil_mode,
             bool count_include_pad, long? divisor_override)
         {
             var k = Pools.Pair(kernel_size, null, "avg_pool2d: kernel_size must either be a single int, or a tuple of two ints");
@@ -90,7 +124,7 @@ namespace Flint
             return Pools.AvgPool(input, g, count_include_pad, divisor_override ?? 0);
         }
 
-        private static WindowGeometry AdaptiveGeometry(Tensor input, SizeArg output_size, string name, string sizeMessage, string dimSep)
+        internal static WindowGeometry AdaptiveGeometry(Tensor input, SizeArg output_size, string name, string sizeMessage, string dimSep)
         {
             var o = output_size.Values;
             if (output_size.Text is not null) throw new ArgumentException(sizeMessage);
@@ -111,7 +145,7 @@ namespace Flint
             return new WindowGeometry((int)h, (int)w, 1, 1, 1, 1, 0, 0, 1, 1, (int)o[0], (int)o[1]);
         }
 
-        private static Tensor AdaptiveAvgCore(Tensor input, SizeArg output_size)
+        internal static Tensor AdaptiveAvgCore(Tensor input, SizeArg output_size)
         {
             var g = AdaptiveGeometry(input, output_size, "adaptive_avg_pool2d", "adaptive_avg_pool2d: output_size must be 2", " ");
             Pools.CheckFloat(input, "adaptive_avg_pool2d");
@@ -120,38 +154,12 @@ namespace Flint
             return Pools.AdaptiveAvg(input, g);
         }
 
-        private static (Tensor, Tensor) AdaptiveMaxCore(Tensor input, SizeArg output_size)
+        internal static (Tensor, Tensor) AdaptiveMaxCore(Tensor input, SizeArg output_size)
         {
             var g = AdaptiveGeometry(input, output_size, "adaptive_max_pool2d", "adaptive_max_pool2d(): internal error: output_size.size() must be 2", ": ");
             Pools.CheckFloat(input, "adaptive_max_pool2d");
             return Pools.AdaptiveMax(input, g);
         }
 
-
-        public static partial class nn
-        {
-            public static partial class functional
-            {
-                /// <summary>2-D max pooling; <see cref="max_pool2d_with_indices"/> is the form with return_indices=True.</summary>
-                public static Tensor max_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
-                    => torch.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode);
-                /// <summary>2-D max pooling that also returns the flat (h·W + w) position of each maximum in its plane.</summary>
-                public static (Tensor output, Tensor indices) max_pool2d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
-                    => MaxPool2dCore(input, kernel_size, stride, padding, dilation, ceil_mode);
-                public static Tensor max_pool1d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
-                    => torch.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode);
-                public static (Tensor output, Tensor indices) max_pool1d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
-                    => torch.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
-                /// <summary>2-D average pooling over (N, C, H, W) or (C, H, W); stride defaults to kernel_size.</summary>
-                public static Tensor avg_pool2d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, bool ceil_mode = false,
-                    bool count_include_pad = true, long? divisor_override = null)
-                    => AvgPool2dCore(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override);
-                /// <summary>Average pooling to a fixed output size (windows from floor(i·H/OH) to ceil((i+1)·H/OH)).</summary>
-                public static Tensor adaptive_avg_pool2d(Tensor input, SizeArg output_size) => AdaptiveAvgCore(input, output_size);
-                /// <summary>Max pooling to a fixed output size.</summary>
-                public static Tensor adaptive_max_pool2d(Tensor input, SizeArg output_size) => AdaptiveMaxCore(input, output_size).Item1;
-                public static (Tensor output, Tensor indices) adaptive_max_pool2d_with_indices(Tensor input, SizeArg output_size) => AdaptiveMaxCore(input, output_size);
-            }
-        }
     }
 }

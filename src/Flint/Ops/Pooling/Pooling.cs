@@ -1,5 +1,6 @@
 using Flint.Backends;
 using Flint.Ops.Conv;
+using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Pooling
 {
@@ -80,7 +81,11 @@ namespace Flint.Ops.Pooling
 
         // ---------------- max pooling ----------------
 
-        internal static (Tensor output, Tensor indices) MaxPool(Tensor x, WindowGeometry g, string name, string backwardName)
+        internal static (Tensor output, Tensor indices) MaxPool(Tensor x, WindowGeometry g) => Max(x, g, adaptive: false);
+
+        internal static (Tensor output, Tensor indices) AdaptiveMax(Tensor x, WindowGeometry g) => Max(x, g, adaptive: true);
+
+        private static (Tensor output, Tensor indices) Max(Tensor x, WindowGeometry g, bool adaptive)
         {
             Tensor y, idx;
             using (torch.no_grad())
@@ -89,25 +94,45 @@ namespace Flint.Ops.Pooling
                 long p = xp._shape[0];
                 var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
                 var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64, xp.device);
-                if (p > 0 && g.OutPlane > 0) yp.Backend.MaxPool2d(xp, yp, ip, g);
+                if (p > 0 && g.OutPlane > 0)
+                {
+                    if (adaptive) yp.Backend.AdaptiveMaxPool2d(xp, yp, ip, g);
+                    else yp.Backend.MaxPool2d(xp, yp, ip, g);
+                }
                 var shape = OutShape(x, g.OH, g.OW);
                 y = Back(yp, shape, x.dtype);
                 idx = View(ip, shape, Shape.ContiguousStrides(shape));
             }
-            y = Autograd.Recording.Record(y, name, [x], gy => [IndexScatter(gy, idx, x, backwardName)], idx);
+            y = (adaptive ? AdaptiveMaxPoolDerivative : MaxPoolDerivative).Record(y, [x], (x, idx));
             return (y, idx);
         }
 
+        /// <summary>
+        /// The backward of max pooling, itself recorded: its gradient picks gg at the argmax positions. As PyTorch,
+        /// the node also hangs off the pooled input (whose gradient through it is zero).
+        /// </summary>
+        internal static readonly NodeDerivative<(Tensor x, Tensor idx)> MaxPoolBackwardDerivative = new("MaxPool2DWithIndicesBackwardBackward0", s => [s.idx],
+            (gg, s) => gg.flatten(-2).gather(-1, s.idx.flatten(-2)).view(s.idx.shape.ToArray()),
+            null);
+
+        internal static readonly NodeDerivative<(Tensor x, Tensor idx)> AdaptiveMaxPoolBackwardDerivative = MaxPoolBackwardDerivative.Named("AdaptiveMaxPool2DBackwardBackward0");
+
+        internal static readonly NodeDerivative<(Tensor x, Tensor idx)> MaxPoolDerivative = new("MaxPool2DWithIndicesBackward0", s => [s.idx],
+            (gy, s) => IndexScatter(gy, s, MaxPoolBackwardDerivative));
+
+        internal static readonly NodeDerivative<(Tensor x, Tensor idx)> AdaptiveMaxPoolDerivative = new("AdaptiveMaxPool2DBackward0", s => [s.idx],
+            (gy, s) => IndexScatter(gy, s, AdaptiveMaxPoolBackwardDerivative));
+
         /// <summary>The recorded backward of max pooling: gy added into a zero input at the argmax positions.</summary>
-        internal static Tensor IndexScatter(Tensor gy, Tensor idx, Tensor x, string name)
+        private static Tensor IndexScatter(Tensor gy, (Tensor x, Tensor idx) s, NodeDerivative<(Tensor x, Tensor idx)> node)
         {
-            var xShape = x._shape;
+            var xShape = s.x._shape;
             Tensor gx;
             using (torch.no_grad())
             {
                 var ct = ComputeType(gy.dtype);
                 var gyc = Elementwise.As(gy, ct).contiguous();
-                var ic = idx.contiguous();
+                var ic = s.idx.contiguous();
                 long l = gy._shape[^1] * gy._shape[^2], plane = xShape[^1] * xShape[^2];
                 long p = l == 0 ? Shape.Numel(xShape) / Math.Max(1, plane) : gy.numel() / l;
                 // an empty output sends no gradient: the input's is all zeros
@@ -116,92 +141,59 @@ namespace Flint.Ops.Pooling
                     gp.Backend.MaxPoolBackward(View(gyc, [p, l], [l, 1]), View(ic, [p, l], [l, 1]), gp);
                 gx = Back(gp, xShape, gy.dtype);
             }
-            // as PyTorch, the node also hangs off the pooled input (whose gradient through it is zero)
-            return Autograd.Recording.Record(gx, name, [gy, x], gg =>
-            [
-                gy.requires_grad ? gg.flatten(-2).gather(-1, idx.flatten(-2)).view(idx.shape.ToArray()) : null,
-                null,
-            ], idx);
+            return node.Record(gx, [gy, s.x], s);
         }
 
-        // ---------------- average pooling ----------------
+        // ---------------- average pooling (fixed and adaptive windows) ----------------
 
-        internal static Tensor AvgPool(Tensor x, WindowGeometry g, bool countIncludePad, long divisor)
+        internal static Tensor AvgPool(Tensor x, WindowGeometry g, bool countIncludePad, long divisor) => Avg((x, g, false, countIncludePad, divisor));
+
+        internal static Tensor AdaptiveAvg(Tensor x, WindowGeometry g) => Avg((x, g, true, false, 0));
+
+        /// <summary>The pooled tensor and the pool's arguments (an adaptive pool has neither padding nor divisor).</summary>
+        private static Tensor Avg((Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a)
         {
-            Tensor y;
+            var y = AvgPlanes(a.x, a, backward: false, OutShape(a.x, a.g.OH, a.g.OW));
+            return (a.adaptive ? AdaptiveAvgPoolDerivative : AvgPoolDerivative).Record(y, [a.x], a);
+        }
+
+        private static Tensor AvgBackward(Tensor gy, (Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a)
+        {
+            var gx = AvgPlanes(gy, a, backward: true, a.x._shape);
+            return (a.adaptive ? AdaptiveAvgPoolBackwardDerivative : AvgPoolBackwardDerivative).Record(gx, [gy, a.x], a);
+        }
+
+        /// <summary>The average pool of src's planes (backward: its adjoint, src being the output's gradient), as <paramref name="shape"/> in src's dtype.</summary>
+        private static Tensor AvgPlanes(Tensor src, (Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a, bool backward, long[] shape)
+        {
+            var g = a.g;
             using (torch.no_grad())
             {
-                var xp = Planes(x);
-                long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
-                if (p > 0) yp.Backend.AvgPool2d(xp, yp, g, countIncludePad, divisor);
-                y = Back(yp, OutShape(x, g.OH, g.OW), x.dtype);
+                var sp = Planes(src);
+                long p = sp._shape[0];
+                var dp = backward ? Tensor.Empty([p, g.H, g.W], sp.dtype, sp.device) : Tensor.Empty([p, g.OH, g.OW], sp.dtype, sp.device);
+                if (p > 0)
+                {
+                    if (backward && a.adaptive) dp.Backend.AdaptiveAvgPool2dBackward(sp, dp, g);
+                    else if (backward) dp.Backend.AvgPool2dBackward(sp, dp, g, a.countIncludePad, a.divisor);
+                    else if (a.adaptive) dp.Backend.AdaptiveAvgPool2d(sp, dp, g);
+                    else dp.Backend.AvgPool2d(sp, dp, g, a.countIncludePad, a.divisor);
+                }
+                return Back(dp, shape, src.dtype);
             }
-            return Autograd.Recording.Record(y, "AvgPool2DBackward0", [x], gy => [AvgPoolBackward(gy, x, g, countIncludePad, divisor)]);
         }
 
-        internal static Tensor AvgPoolBackward(Tensor gy, Tensor x, WindowGeometry g, bool countIncludePad, long divisor)
-        {
-            var xShape = x._shape;
-            Tensor gx;
-            using (torch.no_grad())
-            {
-                var gp = Planes(gy);
-                long p = gp._shape[0];
-                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype, gp.device);
-                if (p > 0) xp.Backend.AvgPool2dBackward(gp, xp, g, countIncludePad, divisor);
-                gx = Back(xp, xShape, gy.dtype);
-            }
-            return Autograd.Recording.Record(gx, "AvgPool2DBackwardBackward0", [gy, x], gg => [gy.requires_grad ? AvgPool(gg, g, countIncludePad, divisor) : null, null]);
-        }
+        internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AvgPoolDerivative =
+            new("AvgPool2DBackward0", null, AvgBackward);
 
-        // ---------------- adaptive pooling ----------------
+        internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AdaptiveAvgPoolDerivative =
+            AvgPoolDerivative.Named("AdaptiveAvgPool2DBackward0");
 
-        internal static Tensor AdaptiveAvg(Tensor x, WindowGeometry g)
-        {
-            Tensor y;
-            using (torch.no_grad())
-            {
-                var xp = Planes(x);
-                long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
-                if (p > 0) yp.Backend.AdaptiveAvgPool2d(xp, yp, g);
-                y = Back(yp, OutShape(x, g.OH, g.OW), x.dtype);
-            }
-            return Autograd.Recording.Record(y, "AdaptiveAvgPool2DBackward0", [x], gy => [AdaptiveAvgBackward(gy, x, g)]);
-        }
+        /// <summary>The backward of average pooling is linear in the gradient: its own gradient pools gg again.</summary>
+        internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AvgPoolBackwardDerivative =
+            new("AvgPool2DBackwardBackward0", null, (gg, a) => Avg(a with { x = gg }), null);
 
-        internal static Tensor AdaptiveAvgBackward(Tensor gy, Tensor x, WindowGeometry g)
-        {
-            var xShape = x._shape;
-            Tensor gx;
-            using (torch.no_grad())
-            {
-                var gp = Planes(gy);
-                long p = gp._shape[0];
-                var xp = Tensor.Empty([p, g.H, g.W], gp.dtype, gp.device);
-                if (p > 0) xp.Backend.AdaptiveAvgPool2dBackward(gp, xp, g);
-                gx = Back(xp, xShape, gy.dtype);
-            }
-            return Autograd.Recording.Record(gx, "AdaptiveAvgPool2DBackwardBackward0", [gy, x], gg => [gy.requires_grad ? AdaptiveAvg(gg, g) : null, null]);
-        }
-
-        internal static (Tensor output, Tensor indices) AdaptiveMax(Tensor x, WindowGeometry g)
-        {
-            Tensor y, idx;
-            using (torch.no_grad())
-            {
-                var xp = Planes(x);
-                long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
-                var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64, xp.device);
-                if (p > 0 && g.OutPlane > 0) yp.Backend.AdaptiveMaxPool2d(xp, yp, ip, g);
-                var shape = OutShape(x, g.OH, g.OW);
-                y = Back(yp, shape, x.dtype);
-                idx = View(ip, shape, Shape.ContiguousStrides(shape));
-            }
-            y = Autograd.Recording.Record(y, "AdaptiveMaxPool2DBackward0", [x], gy => [IndexScatter(gy, idx, x, "AdaptiveMaxPool2DBackwardBackward0")], idx);
-            return (y, idx);
-        }
+        internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AdaptiveAvgPoolBackwardDerivative =
+            AvgPoolBackwardDerivative.Named("AdaptiveAvgPool2DBackwardBackward0");
     }
 }

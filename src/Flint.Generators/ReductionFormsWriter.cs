@@ -6,16 +6,10 @@ namespace Flint.Generators;
 /// <summary>The source text of a reduction's forms: one expression-bodied member per overload.</summary>
 internal static class ReductionFormsWriter
 {
-    private const string T = "global::Flint.Tensor";
-    private const string DT = "global::Flint.DType";
-    private const string I = "        ";
-
     /// <summary>One overload: its parameters after input (torch) or this (methods), and the entry's arguments after it.</summary>
-    private readonly struct Form(string parameters, string arguments, bool hasOut)
-    {
-        internal readonly string Parameters = parameters, Arguments = arguments;
-        internal readonly bool HasOut = hasOut;
-    }
+    private sealed record Form(string Parameters, string Arguments, bool HasOut);
+
+    private const string T = "global::Flint.Tensor", DT = "global::Flint.DType", I = "        ";
 
     internal static void Write(ReductionDecl d, StringBuilder torch, StringBuilder tensor)
     {

@@ -3,9 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Flint.Generators;
 
@@ -20,46 +18,27 @@ namespace Flint.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed class ReductionGenerator : IIncrementalGenerator
 {
-    private const string AttributeName = "Flint.Ops.Kernels.ReductionOpAttribute";
-
-    public void Initialize(IncrementalGeneratorInitializationContext context)
-    {
-        var decls = context.SyntaxProvider.ForAttributeWithMetadataName(AttributeName,
+    public void Initialize(IncrementalGeneratorInitializationContext context) =>
+        context.RegisterSourceOutput(context.SyntaxProvider.ForAttributeWithMetadataName("Flint.Ops.Kernels.ReductionOpAttribute",
             static (node, _) => node is StructDeclarationSyntax,
-            static (ctx, _) => Read(ctx));
-        context.RegisterSourceOutput(decls.Collect(), static (spc, all) => Emit(spc, all));
-    }
+            static (ctx, _) => ctx.Attributes.Select(a => Read((INamedTypeSymbol)ctx.TargetSymbol, a, ctx.TargetNode.GetLocation())).ToImmutableArray()).Collect(),
+            static (spc, all) => Emit(spc, all));
 
-    private static ImmutableArray<ReductionDecl> Read(GeneratorAttributeSyntaxContext ctx)
+    /// <summary>One [ReductionOp] as plain values (the attribute's constructor arguments and named settings).</summary>
+    private static ReductionDecl Read(INamedTypeSymbol type, AttributeData a, Location structLocation)
     {
-        var type = (INamedTypeSymbol)ctx.TargetSymbol;
-        var family = ReductionFamilies.Of(type);
-        var location = LocationInfo.From(ctx.TargetNode.GetLocation());
-        var result = ImmutableArray.CreateBuilder<ReductionDecl>();
-        foreach (var a in ctx.Attributes)
-        {
-            var loc = a.ApplicationSyntaxReference is { } r ? LocationInfo.From(r.GetSyntax().GetLocation()) : location;
-            var args = a.ConstructorArguments;
-            string name = args.Length > 0 ? args[0].Value as string ?? "" : "";
-            int rule = args.Length > 1 && args[1].Value is int ru ? ru : 0;
-            int forms = args.Length > 2 && args[2].Value is int f ? f : 0;
-            string? error = null, summary = null;
-            bool? halfOk = null;
-            bool strictDims = false;
-            foreach (var kv in a.NamedArguments)
-            {
-                switch (kv.Key)
-                {
-                    case "Error": error = kv.Value.Value as string; break;
-                    case "Summary": summary = kv.Value.Value as string; break;
-                    case "HalfOk": halfOk = kv.Value.Value as bool?; break;
-                    case "StrictDims": strictDims = kv.Value.Value is true; break;
-                }
-            }
-            result.Add(new ReductionDecl(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), type.Name, family, name,
-                (ReductionRuleKind)rule, forms, error, summary, halfOk, strictDims, loc));
-        }
-        return result.ToImmutable();
+        var args = a.ConstructorArguments;
+        var named = a.NamedArguments.ToDictionary(kv => kv.Key, kv => kv.Value.Value);
+        named.TryGetValue("HalfOk", out var halfOk);
+        named.TryGetValue("StrictDims", out var strict);
+        named.TryGetValue("Error", out var error);
+        named.TryGetValue("Summary", out var summary);
+        var where = a.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? structLocation;
+        return new ReductionDecl(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), type.Name, ReductionFamilies.Of(type),
+            args.Length > 0 ? args[0].Value as string ?? "" : "",
+            (ReductionRuleKind)(args.Length > 1 && args[1].Value is int rule ? rule : 0),
+            args.Length > 2 && args[2].Value is int forms ? forms : 0,
+            error as string, summary as string, halfOk as bool?, strict is true, LocationInfo.From(where));
     }
 
     private static void Emit(SourceProductionContext spc, ImmutableArray<ImmutableArray<ReductionDecl>> all)
@@ -69,42 +48,19 @@ public sealed class ReductionGenerator : IIncrementalGenerator
         var seen = new HashSet<string>();
         foreach (var d in all.SelectMany(x => x).OrderBy(x => x.Name, System.StringComparer.Ordinal).ThenBy(x => x.StructName, System.StringComparer.Ordinal))
         {
-            var problem = Validate(d);
-            if (problem is { } p)
-            {
-                spc.ReportDiagnostic(Diagnostic.Create(p.Descriptor, d.Location.ToLocation(), p.Args));
-                continue;
-            }
-            if (!seen.Add(d.Name))
-            {
-                spc.ReportDiagnostic(Diagnostic.Create(ReductionDiagnostics.Duplicate, d.Location.ToLocation(), d.Name));
-                continue;
-            }
-            ReductionFormsWriter.Write(d, torch, tensor);
+            // a name declared twice would be the same overloads twice
+            var problem = Validate(d) ?? (seen.Add(d.Name) ? null : (ReductionDiagnostics.Duplicate, new object[] { d.Name }));
+            if (problem is { } p) spc.ReportDiagnostic(Diagnostic.Create(p.Descriptor, d.Location.ToLocation(), p.Args));
+            else ReductionFormsWriter.Write(d, torch, tensor);
         }
-        var sb = new StringBuilder();
-        sb.AppendLine("// <auto-generated>Written by Flint.Generators from the [ReductionOp] declarations on the op structs.</auto-generated>");
-        sb.AppendLine("#nullable enable");
-        sb.AppendLine("namespace Flint");
-        sb.AppendLine("{");
-        sb.AppendLine("    public static partial class torch");
-        sb.AppendLine("    {");
-        sb.Append(torch);
-        sb.AppendLine("    }");
-        sb.AppendLine();
-        sb.AppendLine("    public partial class Tensor");
-        sb.AppendLine("    {");
-        sb.Append(tensor);
-        sb.AppendLine("    }");
-        sb.AppendLine("}");
-        spc.AddSource("ReductionOps.g.cs", SourceText.From(sb.ToString(), Encoding.UTF8));
+        spc.AddSource("ReductionOps.g.cs", GeneratedPartials.File("ReductionOp", torch, tensor));
     }
 
     private static (DiagnosticDescriptor Descriptor, object[] Args)? Validate(ReductionDecl d)
     {
         if (d.Family == ReductionFamily.None)
             return (ReductionDiagnostics.NoFamily, new object[] { d.StructName });
-        if (!SyntaxFacts.IsValidIdentifier(d.Name) || d.Name.EndsWith("_", System.StringComparison.Ordinal) || SyntaxFacts.GetKeywordKind(d.Name) != SyntaxKind.None)
+        if (!GeneratedPartials.IsUsableName(d.Name))
             return (ReductionDiagnostics.BadName, new object[] { d.Name });
         var rule = d.Rule;
         if (rule < ReductionRuleKind.Sum || rule > ReductionRuleKind.Arg)
@@ -212,16 +168,14 @@ internal sealed record ReductionDecl(string Struct, string StructName, Reduction
 
 internal static class ReductionDiagnostics
 {
-    private const string Category = "Flint.Ops";
+    internal static readonly DiagnosticDescriptor NoFamily = Error("FLINT101", "[ReductionOp] on a struct of no reduction family",
+        "'{0}' has [ReductionOp] but implements none of IReduction, IScan, ISoftmax, IArgReduction");
+    internal static readonly DiagnosticDescriptor BadName = Error("FLINT102", "Bad reduction name",
+        "'{0}' is not a usable op name (a C# identifier, not a keyword, without the trailing '_' of the in-place form)");
+    internal static readonly DiagnosticDescriptor BadForms = Error("FLINT103", "Bad reduction forms", "The forms of '{0}' are malformed: {1}");
+    internal static readonly DiagnosticDescriptor BadRule = Error("FLINT104", "Bad reduction rule", "'{0}': {1}");
+    internal static readonly DiagnosticDescriptor Duplicate = Error("FLINT105", "Reduction declared twice", "'{0}' is declared more than once");
 
-    internal static readonly DiagnosticDescriptor NoFamily = new("FLINT101", "[ReductionOp] on a struct of no reduction family",
-        "'{0}' has [ReductionOp] but implements none of IReduction, IScan, ISoftmax, IArgReduction", Category, DiagnosticSeverity.Error, true);
-    internal static readonly DiagnosticDescriptor BadName = new("FLINT102", "Bad reduction name",
-        "'{0}' is not a usable op name (a C# identifier, not a keyword, without the trailing '_' of the in-place form)", Category, DiagnosticSeverity.Error, true);
-    internal static readonly DiagnosticDescriptor BadForms = new("FLINT103", "Bad reduction forms",
-        "The forms of '{0}' are malformed: {1}", Category, DiagnosticSeverity.Error, true);
-    internal static readonly DiagnosticDescriptor BadRule = new("FLINT104", "Bad reduction rule",
-        "'{0}': {1}", Category, DiagnosticSeverity.Error, true);
-    internal static readonly DiagnosticDescriptor Duplicate = new("FLINT105", "Reduction declared twice",
-        "'{0}' is declared more than once", Category, DiagnosticSeverity.Error, true);
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, "Flint.Ops", DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -10,7 +10,15 @@ namespace Flint.Ops.Kernels
     internal struct MaxOp : IReduction
     {
         public static string Name => "max";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => MinMaxBackward.Record(Full(x, dims, keepdim) ? "MaxBackward1" : "AmaxBackward0", x, dims, keepdim, y));
+        public static ReduceDerivative Derivative { get; } =
+            Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "MaxBackward1" : "AmaxBackward0", Shared, Saves.InputAndOutput);
+
+        /// <summary>The backward of max/min over dims: the gradient shared evenly by the elements equal to the result.</summary>
+        internal static Tensor Shared(Tensor g, Tensor x, int[] dims, bool keepdim, Tensor y, double arg)
+        {
+            var mask = x.eq(Unreduce(y, x, dims, keepdim)).to(g.dtype);
+            return Unreduce(g, x, dims, keepdim) * mask / mask.sum(L(dims), keepdim: true);
+        }
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MaxIndexOp.Select<T>(v, 0)];
     }
 
@@ -19,21 +27,9 @@ namespace Flint.Ops.Kernels
     internal struct MinOp : IReduction
     {
         public static string Name => "min";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => MinMaxBackward.Record(Full(x, dims, keepdim) ? "MinBackward1" : "AminBackward0", x, dims, keepdim, y));
+        public static ReduceDerivative Derivative { get; } =
+            Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "MinBackward1" : "AminBackward0", MaxOp.Shared, Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MinIndexOp.Select<T>(v, 0)];
-    }
-
-    /// <summary>The backward of max/min over dims: the gradient shared evenly by the elements equal to the result.</summary>
-    internal static class MinMaxBackward
-    {
-        internal static Tensor Record(string name, Tensor x, int[] dims, bool keepdim, Tensor y) =>
-            Autograd.Recording.Record(y, name, [x], g =>
-            {
-                var yk = Unreduce(y, x, dims, keepdim);
-                var mask = x.eq(yk).to(g.dtype);
-                var count = mask.sum(L(dims), keepdim: true);
-                return [Unreduce(g, x, dims, keepdim) * mask / count];
-            }, x, y);
     }
 
     /// <summary>The position of the first largest value (the first NaN when there is one).</summary>
@@ -90,6 +86,15 @@ namespace Flint.Ops
             return Reduction.Run<TOp>(input, dims, keepdim, input.dtype, @out, rule: OutRule.Match);
         }
 
+        /// <summary>max/min/median along a dim: (values, indices), refusing an empty dim.</summary>
+        internal static ValuesIndices Picked<TOp>(string name, Tensor input, long dim, bool keepdim, (Tensor values, Tensor indices)? @out = null)
+            where TOp : IIndexReduceOp, IIndexDifferentiable
+        {
+            int d = Reduction.Dim(input, dim);
+            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, name);
+            return Reduction.RunIndex<TOp>(name, input, d, keepdim, 0, @out);
+        }
+
         /// <summary>argmax/argmin: int64 positions along dim, or in the flattened input when dim is null.</summary>
         internal static Tensor Arg<TOp>(Tensor input, long? dim, bool keepdim, Tensor? @out, string name) where TOp : IArgReduction
         {
@@ -122,22 +127,14 @@ namespace Flint
         /// <summary>torch.max(input, other): the elementwise maximum, as maximum.</summary>
         public static Tensor max(Tensor input, Tensor other, Tensor? @out = null) => maximum(input, other, @out);
         /// <summary>The largest elements along <paramref name="dim"/> and their positions.</summary>
-        public static ValuesIndices max(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null)
-        {
-            int d = Reduction.Dim(input, dim);
-            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "max");
-            return Reduction.RunIndex<MaxIndexOp>("max", input, d, keepdim, 0, @out);
-        }
+        public static ValuesIndices max(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null) =>
+            Reductions.Picked<MaxIndexOp>("max", input, dim, keepdim, @out);
 
         public static Tensor min(Tensor input) => Reductions.Extremum<MinOp>(input, null, false, null, "min");
         /// <summary>torch.min(input, other): the elementwise minimum, as minimum.</summary>
         public static Tensor min(Tensor input, Tensor other, Tensor? @out = null) => minimum(input, other, @out);
-        public static ValuesIndices min(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null)
-        {
-            int d = Reduction.Dim(input, dim);
-            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "min");
-            return Reduction.RunIndex<MinIndexOp>("min", input, d, keepdim, 0, @out);
-        }
+        public static ValuesIndices min(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null) =>
+            Reductions.Picked<MinIndexOp>("min", input, dim, keepdim, @out);
 
         /// <summary>(min, max) over dim (null: every element).</summary>
         public static (Tensor min, Tensor max) aminmax(Tensor input, long? dim = null, bool keepdim = false)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Flint.Autograd;
+using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
@@ -11,11 +12,8 @@ namespace Flint.Ops.Kernels
         /// <summary>The sums from each position to the end along d.</summary>
         internal static Tensor ReverseCumsum(Tensor t, int d) => t.sum(d, keepdim: true) - t.cumsum(d) + t;
         public static string Name => "cumsum";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-        {
-            int dim = dims[0];
-            return Recording.Record(y, "CumsumBackward0", [x], g => [ReverseCumsum(g, dim).to(x.dtype)]);
-        });
+        public static ReduceDerivative Derivative { get; } =
+            Formula("CumsumBackward0", (g, x, dims, keepdim, y, arg) => ReverseCumsum(g, dims[0]).to(x.dtype), Saves.None);
         public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -34,11 +32,8 @@ namespace Flint.Ops.Kernels
     internal struct CumProdOp : IScan
     {
         public static string Name => "cumprod";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-        {
-            int dim = dims[0];
-            return Recording.Record(y, "CumprodBackward0", [x], g => [CumprodGradient.Of(g, x, dim, y).to(x.dtype)], x, y);
-        });
+        public static ReduceDerivative Derivative { get; } =
+            Formula("CumprodBackward0", (g, x, dims, keepdim, y, arg) => CumprodGradient.Of(g, x, dims[0], y).to(x.dtype), Saves.InputAndOutput);
         public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())

@@ -6,11 +6,8 @@ namespace Flint.Ops.Kernels
     internal struct SoftmaxOp : ISoftmax
     {
         public static bool Log => false;
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-        {
-            int dim = dims[0];
-            return Autograd.Recording.Record(y, "SoftmaxBackward0", [x], g => [(y * (g - (g * y).sum(dim, keepdim: true))).to(x.dtype)], y);
-        });
+        public static ReduceDerivative Derivative { get; } = ReductionBackward.Formula("SoftmaxBackward0",
+            (g, x, dims, keepdim, y, arg) => (y * (g - (g * y).sum(dims[0], keepdim: true))).to(x.dtype), Saves.Output);
     }
 
     /// <summary>log(softmax(x)) along a dim, computed stably.</summary>
@@ -19,11 +16,8 @@ namespace Flint.Ops.Kernels
     internal struct LogSoftmaxOp : ISoftmax
     {
         public static bool Log => true;
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-        {
-            int dim = dims[0];
-            return Autograd.Recording.Record(y, "LogSoftmaxBackward0", [x], g => [(g - y.exp() * g.sum(dim, keepdim: true)).to(x.dtype)], y);
-        });
+        public static ReduceDerivative Derivative { get; } = ReductionBackward.Formula("LogSoftmaxBackward0",
+            (g, x, dims, keepdim, y, arg) => (g - y.exp() * g.sum(dims[0], keepdim: true)).to(x.dtype), Saves.Output);
     }
 }
 

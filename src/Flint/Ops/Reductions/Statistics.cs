@@ -5,12 +5,14 @@ using static Flint.Ops.ReductionBackward;
 namespace Flint.Ops.Kernels
 {
     /// <summary>Variance with <c>arg</c> as the correction (Bessel's for 1): two passes in double.</summary>
-    [ReductionOp("var", ReductionRule.Variance, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Correction | ReductionForms.Out | ReductionForms.Method, Error = "std and var",
+    [ReductionOp("var", ReductionRule.Variance, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Correction | ReductionForms.Out
+        | ReductionForms.Method, Error = "std and var",
         Summary = "The variance over dim (null: every element) with Bessel's correction unless unbiased is false or correction says otherwise.")]
     internal struct VarOp : IReduction
     {
         public static string Name => "var";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => VarOp.Record(false, x, dims, keepdim, y, arg));
+        public static ReduceDerivative Derivative { get; } =
+            Formula("VarBackward0", (g, x, dims, keepdim, y, arg) => Gradient(false, g, x, dims, keepdim, y, arg), Saves.InputAndOutput);
         internal static double Var<T>(ReadOnlySpan<T> v, double correction) where T : INumber<T>
         {
             int n = v.Length;
@@ -21,35 +23,24 @@ namespace Flint.Ops.Kernels
         }
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Var<T>(v, arg));
 
-        /// <summary>The backward of var (or std) over dims with correction <paramref name="correction"/>.</summary>
-        internal static Tensor Record(bool std, Tensor x, int[] dims, bool keepdim, Tensor y, double correction)
+        /// <summary>The gradient of var (or std) over dims with correction <paramref name="correction"/>.</summary>
+        internal static Tensor Gradient(bool std, Tensor g, Tensor x, int[] dims, bool keepdim, Tensor y, double correction)
         {
-            long n = Count(x, dims);
-            double denom = Math.Max(n - correction, 0);
-            return Recording.Record(y, std ? "StdBackward0" : "VarBackward0", [x], g =>
-            {
-                var mean = x.mean(L(dims), keepdim: true);
-                var gk = Unreduce(g, x, dims, keepdim);
-                var d = (x - mean) * (2.0 / denom);
-                return std ? [gk * d / (Unreduce(y, x, dims, keepdim) * 2)] : [gk * d];
-            }, x, y);
+            double denom = Math.Max(Count(x, dims) - correction, 0);
+            var gk = Unreduce(g, x, dims, keepdim);
+            var d = (x - x.mean(L(dims), keepdim: true)) * (2.0 / denom);
+            return std ? gk * d / (Unreduce(y, x, dims, keepdim) * 2) : gk * d;
         }
 
         /// <summary>std_mean/var_mean as one node with two outputs (either gradient may be absent).</summary>
         internal static Tensor[] RecordWithMean(bool std, Tensor x, int[] dims, bool keepdim, double correction, Tensor s, Tensor m)
         {
             long n = Count(x, dims);
-            double denom = Math.Max(n - correction, 0);
             var xShape = x._shape;
             return Recording.RecordMulti([s, m], std ? "StdMeanBackward0" : "VarMeanBackward0", [x], gs =>
             {
                 Tensor? r = null;
-                if (gs[0] is { } gsd)
-                {
-                    var d = (x - x.mean(L(dims), keepdim: true)) * (2.0 / denom);
-                    var gk = Unreduce(gsd, x, dims, keepdim);
-                    r = std ? gk * d / (Unreduce(s, x, dims, keepdim) * 2) : gk * d;
-                }
+                if (gs[0] is { } gsd) r = Gradient(std, gsd, x, dims, keepdim, s, correction);
                 if (gs[1] is { } gm)
                 {
                     var gmean = (Unreduce(gm, x, dims, keepdim) / n).expand(xShape);
@@ -60,12 +51,14 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    [ReductionOp("std", ReductionRule.Variance, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Correction | ReductionForms.Out | ReductionForms.Method, Error = "std and var",
+    [ReductionOp("std", ReductionRule.Variance, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Correction | ReductionForms.Out
+        | ReductionForms.Method, Error = "std and var",
         Summary = "The standard deviation over dim (null: every element), with the correction of var.")]
     internal struct StdOp : IReduction
     {
         public static string Name => "std";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => VarOp.Record(true, x, dims, keepdim, y, arg));
+        public static ReduceDerivative Derivative { get; } =
+            Formula("StdBackward0", (g, x, dims, keepdim, y, arg) => VarOp.Gradient(true, g, x, dims, keepdim, y, arg), Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Math.Sqrt(VarOp.Var<T>(v, arg)));
     }
 
@@ -73,23 +66,19 @@ namespace Flint.Ops.Kernels
     internal struct NormOp : IReduction
     {
         public static string Name => "norm";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-            Recording.Record(y, "NormBackward1", [x], g =>
+        public static ReduceDerivative Derivative { get; } = Formula("NormBackward1", (g, x, dims, keepdim, y, p) =>
+        {
+            var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
+            if (p == 0) return torch.zeros_like(x);
+            if (p == 1) return gk * x.sign();
+            if (p == 2) return torch.where(yk.eq(0), torch.zeros_like(x), gk * x / yk);
+            if (double.IsInfinity(p))
             {
-                var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
-                double p = arg;
-                Tensor r;
-                if (p == 0) r = torch.zeros_like(x);
-                else if (p == 1) r = gk * x.sign();
-                else if (p == 2) r = torch.where(yk.eq(0), torch.zeros_like(x), gk * x / yk);
-                else if (double.IsInfinity(p))
-                {
-                    var mask = x.abs().eq(yk).to(x.dtype);
-                    r = gk * x.sign() * mask / mask.sum(L(dims), keepdim: true);
-                }
-                else r = torch.where(yk.eq(0), torch.zeros_like(x), gk * x * x.abs().pow(p - 2) / yk.pow(p - 1));
-                return [r];
-            }, x, y));
+                var mask = x.abs().eq(yk).to(x.dtype);
+                return gk * x.sign() * mask / mask.sum(L(dims), keepdim: true);
+            }
+            return torch.where(yk.eq(0), torch.zeros_like(x), gk * x * x.abs().pow(p - 2) / yk.pow(p - 1));
+        }, Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double p) where T : unmanaged, INumber<T>
         {
             double r;
@@ -118,9 +107,8 @@ namespace Flint.Ops.Kernels
     internal struct LogSumExpOp : IReduction
     {
         public static string Name => "logsumexp";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-            Recording.Record(y, "LogsumexpBackward0", [x], g =>
-                [Unreduce(g, x, dims, keepdim) * (x - Unreduce(y, x, dims, keepdim)).exp()], x, y));
+        public static ReduceDerivative Derivative { get; } = Formula("LogsumexpBackward0",
+            (g, x, dims, keepdim, y, arg) => Unreduce(g, x, dims, keepdim) * (x - Unreduce(y, x, dims, keepdim)).exp(), Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             double m = double.NegativeInfinity;
@@ -308,9 +296,7 @@ namespace Flint
         public static ValuesIndices median(Tensor input, long dim, bool keepdim = false)
         {
             Reductions.CheckMedianType(input, "median_out");
-            int d = Reduction.Dim(input, dim);
-            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "median");
-            return Reduction.RunIndex<MedianOp>("median", input, d, keepdim);
+            return Reductions.Picked<MedianOp>("median", input, dim, keepdim);
         }
 
         /// <summary>The k-th smallest element along dim (k counts from 1).</summary>

@@ -30,12 +30,8 @@ namespace Flint.Ops.Kernels
     internal struct NanSumOp : IReduction
     {
         public static string Name => "nansum";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-        {
-            var xShape = x._shape;
-            return Recording.Record(y, "NansumBackward0", [x],
-                g => [(Unreduce(g, x, dims, keepdim).expand(xShape) * x.isnan().logical_not().to(g.dtype)).to(x.dtype)], x);
-        });
+        public static ReduceDerivative Derivative { get; } = Formula("NansumBackward0", (g, x, dims, keepdim, y, arg) =>
+            (Unreduce(g, x, dims, keepdim).expand(x._shape) * x.isnan().logical_not().to(g.dtype)).to(x.dtype));
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (!Num.IsFloat<T>()) return SumOp.Reduce(v, arg);
@@ -50,8 +46,8 @@ namespace Flint.Ops.Kernels
     internal struct ProdOp : IReduction
     {
         public static string Name => "prod";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-            Recording.Record(y, Full(x, dims, keepdim) ? "ProdBackward0" : "ProdBackward1", [x], g =>
+        public static ReduceDerivative Derivative { get; } = Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "ProdBackward0" : "ProdBackward1",
+            (g, x, dims, keepdim, y, arg) =>
             {
                 var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
                 var zero = x.eq(0);
@@ -61,8 +57,8 @@ namespace Flint.Ops.Kernels
                 if (dims.Length != 1) prodNz = nonzero.reshape(-1).prod().reshape(Enumerable.Repeat(1L, x.ndim).ToArray());
                 var zeros = zero.to(x.dtype).sum(L(dims), keepdim: true);
                 var others = torch.where(zero, torch.where(zeros.eq(1), prodNz, torch.zeros_like(prodNz)), yk / nonzero);
-                return [gk * others];
-            }, x, y));
+                return gk * others;
+            }, Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())

@@ -1,4 +1,6 @@
+using System.Linq;
 using System.Text;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 
@@ -10,6 +12,11 @@ internal static class GeneratedPartials
     /// <summary>A C# identifier, not a keyword, without the trailing '_' of an in-place form.</summary>
     internal static bool IsUsableName(string name) =>
         SyntaxFacts.IsValidIdentifier(name) && !name.EndsWith("_", System.StringComparison.Ordinal) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None;
+
+    /// <summary>The first of <paramref name="families"/> (interfaces of Flint.Ops.Kernels) that the op struct implements, or null.</summary>
+    internal static string? FamilyOf(INamedTypeSymbol type, params string[] families) => type.AllInterfaces
+        .Where(i => i.ContainingNamespace?.ToDisplayString() == "Flint.Ops.Kernels" && families.Contains(i.Name))
+        .Select(i => i.Name).FirstOrDefault();
 
     /// <summary>The generated file: <paramref name="torch"/>'s members in the torch facade, <paramref name="tensor"/>'s in Tensor.</summary>
     internal static SourceText File(string attribute, StringBuilder torch, StringBuilder tensor)

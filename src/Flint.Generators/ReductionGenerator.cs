@@ -142,21 +142,14 @@ internal static class ReductionRules
 
 internal static class ReductionFamilies
 {
-    internal static ReductionFamily Of(INamedTypeSymbol type)
+    internal static ReductionFamily Of(INamedTypeSymbol type) => GeneratedPartials.FamilyOf(type, "IReduction", "IScan", "ISoftmax", "IArgReduction") switch
     {
-        foreach (var i in type.AllInterfaces)
-        {
-            if (i.ContainingNamespace?.ToDisplayString() != "Flint.Ops.Kernels") continue;
-            switch (i.Name)
-            {
-                case "IReduction": return ReductionFamily.Reduction;
-                case "IScan": return ReductionFamily.Scan;
-                case "ISoftmax": return ReductionFamily.Softmax;
-                case "IArgReduction": return ReductionFamily.Arg;
-            }
-        }
-        return ReductionFamily.None;
-    }
+        "IReduction" => ReductionFamily.Reduction,
+        "IScan" => ReductionFamily.Scan,
+        "ISoftmax" => ReductionFamily.Softmax,
+        "IArgReduction" => ReductionFamily.Arg,
+        _ => ReductionFamily.None,
+    };
 }
 
 /// <summary>One declaration as the generator keeps it between runs (plain values, compared by value).</summary>

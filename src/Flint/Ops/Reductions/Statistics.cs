@@ -140,7 +140,20 @@ namespace Flint.Ops.Kernels
         public static int Select<T>(ReadOnlySpan<T> v, long k) where T : unmanaged, INumber<T> => Order(v)[(int)k - 1];
     }
 
-    /// <summary>The lower median; NaN when any element is NaN.</summary>
+    /// <summary>The lower median of every element (torch.median(input)); NaN when any element is NaN.</summary>
+    internal struct MedianAllOp : IReduction
+    {
+        public static string Name => "median";
+        /// <summary>The gradient is shared evenly by the elements equal to the median.</summary>
+        public static ReduceDerivative Derivative { get; } = Formula("MedianBackward0", (g, x, dims, keepdim, y, arg) =>
+        {
+            var mask = x.eq(y).to(g.dtype);
+            return mask * (g / mask.sum());
+        });
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MedianOp.Select<T>(v, 0)];
+    }
+
+    /// <summary>The lower median along a dim: its position; NaN when any element is NaN.</summary>
     internal struct MedianOp : IIndexReduceOp, IIndexDifferentiable
     {
         public static string Name => "median";
@@ -282,15 +295,7 @@ namespace Flint
                 if (!input.dtype.is_floating_point) throw new ArgumentException("median() input tensor cannot be empty");
                 return Scalars.Full(double.NaN, input.dtype, input.device);
             }
-            Tensor m;
-            using (new Autograd.GradModeScope(false)) m = Reduction.RunIndex<MedianOp>("median", Reduction.Flat(input), 0, false).values;
-            if (!Autograd.Recording.Needs(input)) return m;
-            // the gradient is shared evenly by the elements equal to the median
-            return Autograd.Recording.Record(m, "MedianBackward0", [input], g =>
-            {
-                var mask = input.eq(m).to(g.dtype);
-                return [mask * (g / mask.sum())];
-            }, input);
+            return Reduction.Run<MedianAllOp>(input, Reduction.Dims(input, null), false, input.dtype, null);
         }
 
         public static ValuesIndices median(Tensor input, long dim, bool keepdim = false)

@@ -1,13 +1,11 @@
 using System.Numerics;
-using Flint.Ops;
-using Flint.Ops.Kernels;
-using Flint.Autograd;
-using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>1 when every element is nonzero (NaN counts as nonzero), else 0.</summary>
-    internal struct AllOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("all", ReductionRule.Logical, ReductionForms.Full | ReductionForms.FullOut | ReductionForms.Dim | ReductionForms.Dims | ReductionForms.Out
+        | ReductionForms.Method, StrictDims = true, Summary = "True when every element (over dim: of each slice) is nonzero.")]
+    internal struct AllOp : IReduction
     {
         public static string Name => "all";
         public static ReduceDerivative Derivative { get; } = ReduceDerivative.NotDifferentiable;
@@ -18,7 +16,9 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct AnyOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("any", ReductionRule.Logical, ReductionForms.Full | ReductionForms.FullOut | ReductionForms.Dim | ReductionForms.Dims | ReductionForms.Out
+        | ReductionForms.Method, StrictDims = true, Summary = "True when any element (over dim: of each slice) is nonzero.")]
+    internal struct AnyOp : IReduction
     {
         public static string Name => "any";
         public static ReduceDerivative Derivative { get; } = ReduceDerivative.NotDifferentiable;
@@ -30,39 +30,20 @@ namespace Flint.Ops.Kernels
     }
 }
 
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    internal static partial class Reductions
     {
-        private static Tensor AllAny<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out) where TOp : IReduceOp, IReduceDifferentiable
+        /// <summary>all and any: bool results (uint8 keeps uint8, as PyTorch 1.13), out= of that dtype only.</summary>
+        internal static Tensor Logical<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out, string name) where TOp : Kernels.IReduction
         {
             var dims = Reduction.Dims(input, dim);
-            // uint8 keeps uint8 (PyTorch 1.13); everything else answers in bool
             var result = input.dtype == DType.UInt8 ? DType.UInt8 : DType.Bool;
             var compute = Elementwise.ComputeType(input.dtype);
             if (@out is not null && @out.dtype != result)
-                throw new ArgumentException($"{TOp.Name} only supports bool tensor for result, got: {@out.dtype.LegacyName}");
+                throw new ArgumentException($"{name} only supports bool tensor for result, got: {@out.dtype.LegacyName}");
             var y = Reduction.Run<TOp>(input, dims, keepdim, compute, null, 0, compute);
             return Reduction.Finish(y, y._shape, result, @out);
         }
-
-        /// <summary>True when every element is nonzero.</summary>
-        public static Tensor all(Tensor input, Tensor? @out = null) => AllAny<AllOp>(input, null, false, @out);
-        public static Tensor all(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => AllAny<AllOp>(input, [dim], keepdim, @out);
-        public static Tensor all(Tensor input, long[] dim, bool keepdim = false, Tensor? @out = null) => AllAny<AllOp>(input, dim, keepdim, @out);
-        /// <summary>True when any element is nonzero.</summary>
-        public static Tensor any(Tensor input, Tensor? @out = null) => AllAny<AnyOp>(input, null, false, @out);
-        public static Tensor any(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => AllAny<AnyOp>(input, [dim], keepdim, @out);
-        public static Tensor any(Tensor input, long[] dim, bool keepdim = false, Tensor? @out = null) => AllAny<AnyOp>(input, dim, keepdim, @out);
-    }
-
-    public partial class Tensor
-    {
-        public Tensor all() => torch.all(this);
-        public Tensor all(long dim, bool keepdim = false) => torch.all(this, dim, keepdim);
-        public Tensor all(long[] dim, bool keepdim = false) => torch.all(this, dim, keepdim);
-        public Tensor any() => torch.any(this);
-        public Tensor any(long dim, bool keepdim = false) => torch.any(this, dim, keepdim);
-        public Tensor any(long[] dim, bool keepdim = false) => torch.any(this, dim, keepdim);
     }
 }

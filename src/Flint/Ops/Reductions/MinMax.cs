@@ -1,78 +1,78 @@
 using System.Numerics;
-using Flint.Ops;
-using Flint.Ops.Kernels;
-using Flint.Autograd;
+using System.Runtime.CompilerServices;
 using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>The largest value; NaN wins.</summary>
-    internal struct MaxOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("amax", ReductionRule.Extremum, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Out | ReductionForms.Method,
+        Summary = "The largest values over <paramref name=\"dim\"/> (null or empty: every dim).")]
+    internal struct MaxOp : IReduction
     {
         public static string Name => "max";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => MinMaxBackward.Record(Full(x, dims, keepdim) ? "MaxBackward1" : "AmaxBackward0", x, dims, keepdim, y));
+        public static ReduceDerivative Derivative { get; } =
+            Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "MaxBackward1" : "AmaxBackward0", Shared, Saves.InputAndOutput);
+
+        /// <summary>The backward of max/min over dims: the gradient shared evenly by the elements equal to the result.</summary>
+        internal static Tensor Shared(Tensor g, Tensor x, int[] dims, bool keepdim, Tensor y, double arg)
+        {
+            var mask = x.eq(Unreduce(y, x, dims, keepdim)).to(g.dtype);
+            return Unreduce(g, x, dims, keepdim) * mask / mask.sum(L(dims), keepdim: true);
+        }
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MaxIndexOp.Select<T>(v, 0)];
     }
 
-    internal struct MinOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("amin", ReductionRule.Extremum, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Out | ReductionForms.Method,
+        Summary = "The smallest values over <paramref name=\"dim\"/> (null or empty: every dim).")]
+    internal struct MinOp : IReduction
     {
         public static string Name => "min";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => MinMaxBackward.Record(Full(x, dims, keepdim) ? "MinBackward1" : "AminBackward0", x, dims, keepdim, y));
+        public static ReduceDerivative Derivative { get; } =
+            Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "MinBackward1" : "AminBackward0", MaxOp.Shared, Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MinIndexOp.Select<T>(v, 0)];
     }
 
-    /// <summary>The backward of max/min over dims: the gradient shared evenly by the elements equal to the result.</summary>
-    internal static class MinMaxBackward
-    {
-        internal static Tensor Record(string name, Tensor x, int[] dims, bool keepdim, Tensor y) =>
-            Recording.Record(y, name, [x], g =>
-            {
-                var yk = Unreduce(y, x, dims, keepdim);
-                var mask = x.eq(yk).to(g.dtype);
-                var count = mask.sum(L(dims), keepdim: true);
-                return [Unreduce(g, x, dims, keepdim) * mask / count];
-            }, x, y);
-    }
-
     /// <summary>The position of the first largest value (the first NaN when there is one).</summary>
-    internal struct MaxIndexOp : IIndexReduceOp, IIndexDifferentiable
+    [ReductionOp("argmax", ReductionRule.Arg, ReductionForms.OptionalDim | ReductionForms.Out | ReductionForms.Method,
+        Summary = "The position of the largest element (over the flattened input when dim is null).")]
+    internal struct MaxIndexOp : IArgReduction, IIndexDifferentiable
     {
         public static string Name => "argmax";
         public static string NodeName => "MaxBackward0";
-        public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
-        {
-            int best = 0;
-            for (int i = 0; i < v.Length; i++)
-            {
-                if (T.IsNaN(v[i])) return i;
-                if (v[i] > v[best]) best = i;
-            }
-            return best;
-        }
+        public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T> => MinIndexOp.First(v, largest: true);
     }
 
-    internal struct MinIndexOp : IIndexReduceOp, IIndexDifferentiable
+    /// <summary>The position of the first smallest value (the first NaN when there is one).</summary>
+    [ReductionOp("argmin", ReductionRule.Arg, ReductionForms.OptionalDim | ReductionForms.Out | ReductionForms.Method)]
+    internal struct MinIndexOp : IArgReduction, IIndexDifferentiable
     {
         public static string Name => "argmin";
         public static string NodeName => "MinBackward0";
-        public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T>
+        public static int Select<T>(ReadOnlySpan<T> v, long arg) where T : unmanaged, INumber<T> => First(v, largest: false);
+
+        /// <summary>The first position of the largest (or smallest) value, or of the first NaN.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static int First<T>(ReadOnlySpan<T> v, bool largest) where T : unmanaged, INumber<T>
         {
             int best = 0;
             for (int i = 0; i < v.Length; i++)
             {
                 if (T.IsNaN(v[i])) return i;
-                if (v[i] < v[best]) best = i;
+                if (largest ? v[i] > v[best] : v[i] < v[best]) best = i;
             }
             return best;
         }
     }
 }
 
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    using Kernels;
+
+    internal static partial class Reductions
     {
-        private static Tensor AMaxLike<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out, string name) where TOp : IReduceOp, IReduceDifferentiable
+        /// <summary>amax/amin (and max()/min() of every element): the input dtype; an empty input needs a dim, and no empty one.</summary>
+        internal static Tensor Extremum<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out, string name) where TOp : IReduction
         {
             var dims = Reduction.Dims(input, dim);
             if (input.numel() == 0)
@@ -86,35 +86,17 @@ namespace Flint
             return Reduction.Run<TOp>(input, dims, keepdim, input.dtype, @out, rule: OutRule.Match);
         }
 
-        /// <summary>The largest element as a 0-dim tensor (NaN if any element is NaN).</summary>
-        public static Tensor max(Tensor input) => AMaxLike<MaxOp>(input, null, false, null, "max");
-        /// <summary>torch.max(input, other): the elementwise maximum, as maximum.</summary>
-        public static Tensor max(Tensor input, Tensor other, Tensor? @out = null) => maximum(input, other, @out);
-        /// <summary>The largest elements along <paramref name="dim"/> and their positions.</summary>
-        public static ValuesIndices max(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null)
+        /// <summary>max/min/median along a dim: (values, indices), refusing an empty dim.</summary>
+        internal static ValuesIndices Picked<TOp>(string name, Tensor input, long dim, bool keepdim, (Tensor values, Tensor indices)? @out = null)
+            where TOp : IIndexReduceOp, IIndexDifferentiable
         {
             int d = Reduction.Dim(input, dim);
-            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "max");
-            return Reduction.RunIndex<MaxIndexOp>("max", input, d, keepdim, 0, @out);
+            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, name);
+            return Reduction.RunIndex<TOp>(name, input, d, keepdim, 0, @out);
         }
 
-        public static Tensor min(Tensor input) => AMaxLike<MinOp>(input, null, false, null, "min");
-        /// <summary>torch.min(input, other): the elementwise minimum, as minimum.</summary>
-        public static Tensor min(Tensor input, Tensor other, Tensor? @out = null) => minimum(input, other, @out);
-        public static ValuesIndices min(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null)
-        {
-            int d = Reduction.Dim(input, dim);
-            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "min");
-            return Reduction.RunIndex<MinIndexOp>("min", input, d, keepdim, 0, @out);
-        }
-
-        /// <summary>The largest values over <paramref name="dim"/> (null or empty: every dim).</summary>
-        public static Tensor amax(Tensor input, long[]? dim = null, bool keepdim = false, Tensor? @out = null) => AMaxLike<MaxOp>(input, dim, keepdim, @out, "amax");
-        public static Tensor amax(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => AMaxLike<MaxOp>(input, [dim], keepdim, @out, "amax");
-        public static Tensor amin(Tensor input, long[]? dim = null, bool keepdim = false, Tensor? @out = null) => AMaxLike<MinOp>(input, dim, keepdim, @out, "amin");
-        public static Tensor amin(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => AMaxLike<MinOp>(input, [dim], keepdim, @out, "amin");
-
-        private static Tensor ArgLike<TOp>(Tensor input, long? dim, bool keepdim, Tensor? @out, string name) where TOp : IIndexReduceOp
+        /// <summary>argmax/argmin: int64 positions along dim, or in the flattened input when dim is null.</summary>
+        internal static Tensor Arg<TOp>(Tensor input, long? dim, bool keepdim, Tensor? @out, string name) where TOp : IArgReduction
         {
             if (input.dtype.IsBool) throw Reduction.NotImplemented(name + "_cpu", input.dtype);
             if (dim is null)
@@ -126,14 +108,33 @@ namespace Flint
                 if (keepdim) r = Reduction.Reshaped(r, Enumerable.Repeat(1L, input.ndim).ToArray());
                 return Reduction.Finish(r, r._shape, DType.Int64, @out, OutRule.Index);
             }
-            int d = Reduction.Dim(input, dim.Value);
-            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, name);
-            return Reduction.RunArg<TOp>(input, d, keepdim, @out);
+            int dd = Reduction.Dim(input, dim.Value);
+            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [dd], true, name);
+            return Reduction.RunArg<TOp>(input, dd, keepdim, @out);
         }
+    }
+}
 
-        /// <summary>The position of the largest element (over the flattened input when dim is null).</summary>
-        public static Tensor argmax(Tensor input, long? dim = null, bool keepdim = false, Tensor? @out = null) => ArgLike<MaxIndexOp>(input, dim, keepdim, @out, "argmax");
-        public static Tensor argmin(Tensor input, long? dim = null, bool keepdim = false, Tensor? @out = null) => ArgLike<MinIndexOp>(input, dim, keepdim, @out, "argmin");
+namespace Flint
+{
+    using Ops;
+    using Ops.Kernels;
+
+    public static partial class torch
+    {
+        /// <summary>The largest element as a 0-dim tensor (NaN if any element is NaN).</summary>
+        public static Tensor max(Tensor input) => Reductions.Extremum<MaxOp>(input, null, false, null, "max");
+        /// <summary>torch.max(input, other): the elementwise maximum, as maximum.</summary>
+        public static Tensor max(Tensor input, Tensor other, Tensor? @out = null) => maximum(input, other, @out);
+        /// <summary>The largest elements along <paramref name="dim"/> and their positions.</summary>
+        public static ValuesIndices max(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null) =>
+            Reductions.Picked<MaxIndexOp>("max", input, dim, keepdim, @out);
+
+        public static Tensor min(Tensor input) => Reductions.Extremum<MinOp>(input, null, false, null, "min");
+        /// <summary>torch.min(input, other): the elementwise minimum, as minimum.</summary>
+        public static Tensor min(Tensor input, Tensor other, Tensor? @out = null) => minimum(input, other, @out);
+        public static ValuesIndices min(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null) =>
+            Reductions.Picked<MinIndexOp>("min", input, dim, keepdim, @out);
 
         /// <summary>(min, max) over dim (null: every element).</summary>
         public static (Tensor min, Tensor max) aminmax(Tensor input, long? dim = null, bool keepdim = false)
@@ -169,12 +170,6 @@ namespace Flint
         public Tensor min() => torch.min(this);
         public Tensor min(Tensor other) => torch.min(this, other);
         public ValuesIndices min(long dim, bool keepdim = false) => torch.min(this, dim, keepdim);
-        public Tensor amax(long[]? dim = null, bool keepdim = false) => torch.amax(this, dim, keepdim);
-        public Tensor amax(long dim, bool keepdim = false) => torch.amax(this, dim, keepdim);
-        public Tensor amin(long[]? dim = null, bool keepdim = false) => torch.amin(this, dim, keepdim);
-        public Tensor amin(long dim, bool keepdim = false) => torch.amin(this, dim, keepdim);
-        public Tensor argmax(long? dim = null, bool keepdim = false) => torch.argmax(this, dim, keepdim);
-        public Tensor argmin(long? dim = null, bool keepdim = false) => torch.argmin(this, dim, keepdim);
         public (Tensor min, Tensor max) aminmax(long? dim = null, bool keepdim = false) => torch.aminmax(this, dim, keepdim);
     }
 }

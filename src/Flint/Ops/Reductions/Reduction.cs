@@ -123,7 +123,7 @@ namespace Flint.Ops
 
         /// <summary>Runs a reduce op: x is cast to the compute dtype of <paramref name="result"/> and reduced over dims.</summary>
         internal static Tensor Run<TOp>(Tensor x, int[] dims, bool keepdim, DType result, Tensor? @out, double arg = 0, DType? compute = null, OutRule rule = OutRule.Cast)
-            where TOp : IReduceOp, IReduceDifferentiable
+            where TOp : IReduction
         {
             if (@out is not null) CheckOutDType(@out, result, rule);
             if (@out is not null) Autograd.Differentiation.CheckOut(@out, x);

@@ -8,6 +8,23 @@ namespace Flint.Ops;
 /// </summary>
 internal static class ReductionBackward
 {
+    /// <summary>The gradient of a reduction's input from (grad, input, dims, keepdim, output, the op's argument).</summary>
+    internal delegate Tensor Gradient(Tensor g, Tensor x, int[] dims, bool keepdim, Tensor y, double arg);
+
+    /// <summary>A reduction's backward as a formula: PyTorch's node name, the input's gradient, what the node saves.</summary>
+    internal static Kernels.ReduceDerivative Formula(string name, Gradient grad, Kernels.Saves saves = Kernels.Saves.Input) =>
+        Formula((_, _, _) => name, grad, saves);
+
+    /// <summary>A formula whose node name depends on the reduction (a full one is often PyTorch's other overload).</summary>
+    internal static Kernels.ReduceDerivative Formula(Func<Tensor, int[], bool, string> name, Gradient grad, Kernels.Saves saves = Kernels.Saves.Input) =>
+        new((x, dims, keepdim, y, arg) => Recording.Record(y, name(x, dims, keepdim), [x], g => [grad(g, x, dims, keepdim, y, arg)], saves switch
+        {
+            Kernels.Saves.Input => [x],
+            Kernels.Saves.Output => [y],
+            Kernels.Saves.InputAndOutput => [x, y],
+            _ => [],
+        }));
+
     /// <summary>Brings a reduced gradient back to the input's rank (size-1 reduced dims) so it broadcasts.</summary>
     internal static Tensor Unreduce(Tensor g, Tensor x, int[] dims, bool keepdim)
     {

@@ -1,22 +1,19 @@
 using System.Numerics;
-using Flint.Ops;
-using Flint.Ops.Kernels;
 using Flint.Autograd;
 using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>Running sum: floats accumulate in double, integers wrap in their own type.</summary>
-    internal struct CumSumOp : IScanOp, IReduceDifferentiable
+    [ReductionOp("cumsum", ReductionRule.Scan, ReductionForms.Along | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method | ReductionForms.InPlace, Error = "cumsum_out_cpu",
+        Summary = "Running sums along dim (integers and bools give int64 unless dtype says otherwise).")]
+    internal struct CumSumOp : IScan
     {
         /// <summary>The sums from each position to the end along d.</summary>
         internal static Tensor ReverseCumsum(Tensor t, int d) => t.sum(d, keepdim: true) - t.cumsum(d) + t;
         public static string Name => "cumsum";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-        {
-            int dim = dims[0];
-            return Recording.Record(y, "CumsumBackward0", [x], g => [ReverseCumsum(g, dim).to(x.dtype)]);
-        });
+        public static ReduceDerivative Derivative { get; } =
+            Formula("CumsumBackward0", (g, x, dims, keepdim, y, arg) => ReverseCumsum(g, dims[0]).to(x.dtype), Saves.None);
         public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -30,14 +27,13 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct CumProdOp : IScanOp, IReduceDifferentiable
+    [ReductionOp("cumprod", ReductionRule.Scan, ReductionForms.Along | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method | ReductionForms.InPlace, Error = "cumprod_out_cpu",
+        Summary = "Running products along dim.")]
+    internal struct CumProdOp : IScan
     {
         public static string Name => "cumprod";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-        {
-            int dim = dims[0];
-            return Recording.Record(y, "CumprodBackward0", [x], g => [CumprodGradient.Of(g, x, dim, y).to(x.dtype)], x, y);
-        });
+        public static ReduceDerivative Derivative { get; } =
+            Formula("CumprodBackward0", (g, x, dims, keepdim, y, arg) => CumprodGradient.Of(g, x, dims[0], y).to(x.dtype), Saves.InputAndOutput);
         public static void Scan<T>(Span<T> v) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -52,11 +48,14 @@ namespace Flint.Ops.Kernels
     }
 }
 
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    using Kernels;
+
+    internal static partial class Reductions
     {
-        private static Tensor ScanImpl<TOp>(Tensor input, long dim, DType? dtype, Tensor? @out, string kernel) where TOp : IScanOp, IReduceDifferentiable
+        /// <summary>cumsum and cumprod: the sum rule's dtypes; <paramref name="kernel"/> names the kernel in dtype errors.</summary>
+        internal static Tensor Scan<TOp>(Tensor input, long dim, DType? dtype, Tensor? @out, string kernel) where TOp : IScan
         {
             int d = Reduction.Dim(input, dim);
             if (@out is not null && dtype is null && !@out.dtype.IsBool) dtype = @out.dtype;
@@ -71,32 +70,20 @@ namespace Flint
             return @out is null ? Differentiation.Reduce<TOp>(input, [d], true, r, 0) : r;
         }
 
-        /// <summary>Running sums along dim (integers and bools give int64 unless dtype says otherwise).</summary>
-        public static Tensor cumsum(Tensor input, long dim, DType? dtype = null, Tensor? @out = null) => ScanImpl<CumSumOp>(input, dim, dtype, @out, "cumsum_out_cpu");
-        /// <summary>Running products along dim.</summary>
-        public static Tensor cumprod(Tensor input, long dim, DType? dtype = null, Tensor? @out = null) => ScanImpl<CumProdOp>(input, dim, dtype, @out, "cumprod_out_cpu");
-    }
-
-    public partial class Tensor
-    {
-        public Tensor cumsum(long dim, DType? dtype = null) => torch.cumsum(this, dim, dtype);
-        public Tensor cumprod(long dim, DType? dtype = null) => torch.cumprod(this, dim, dtype);
-
-        /// <summary>In-place running sums; the result is written back in this tensor's dtype.</summary>
-        public Tensor cumsum_(long dim, DType? dtype = null) => ScanInPlace(dtype, x => torch.cumsum(x, dim, dtype));
-        public Tensor cumprod_(long dim, DType? dtype = null) => ScanInPlace(dtype, x => torch.cumprod(x, dim, dtype));
-
-        /// <remarks>On a tensor in the graph the scan runs out of place on a snapshot and self's history is rebased on its node.</remarks>
-        private Tensor ScanInPlace(DType? dtype, Func<Tensor, Tensor> run)
+        /// <summary>
+        /// A scan in place: the result is written back in self's dtype. On a tensor in the graph the scan runs out of
+        /// place on a snapshot and self's history is rebased on its node.
+        /// </summary>
+        internal static Tensor ScanInPlace<TOp>(Tensor self, long dim, DType? dtype, string kernel) where TOp : IScan
         {
-            if (dtype is not null && dtype != this.dtype)
-                throw new ArgumentException($"Bad in-place call: input tensor dtype {this.dtype.CppName} and output tensor dtype {dtype.CppName} should match");
-            if (Autograd.Differentiation.NeedsInPlace(this)) return Autograd.Differentiation.InPlace(this, run);
-            var r = run(this);
-            Autograd.AutogradHooks.CheckInPlace(this);
-            Backend.Copy(this, r);
-            BumpVersion();
-            return this;
+            if (dtype is not null && dtype != self.dtype)
+                throw new ArgumentException($"Bad in-place call: input tensor dtype {self.dtype.CppName} and output tensor dtype {dtype.CppName} should match");
+            if (Differentiation.NeedsInPlace(self)) return Differentiation.InPlace(self, x => Scan<TOp>(x, dim, dtype, null, kernel));
+            var r = Scan<TOp>(self, dim, dtype, null, kernel);
+            AutogradHooks.CheckInPlace(self);
+            self.Backend.Copy(self, r);
+            self.BumpVersion();
+            return self;
         }
     }
 }

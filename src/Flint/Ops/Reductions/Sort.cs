@@ -1,10 +1,9 @@
-using Flint.Ops;
-
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    /// <summary>What sort, argsort, msort and topk share: the sorting kernel and their (values, indices) out= pairs.</summary>
+    internal static class Sorting
     {
-        private static (Tensor values, Tensor indices) SortImpl(Tensor input, int d, bool descending)
+        internal static (Tensor values, Tensor indices) Sort(Tensor input, int d, bool descending)
         {
             var c = Elementwise.ComputeType(input.dtype);
             var xc = Elementwise.As(input, c);
@@ -14,6 +13,28 @@ namespace Flint
             return (v.dtype == input.dtype ? v : v.to(input.dtype), i);
         }
 
+        /// <summary>A (values, indices) out= pair: values of the input's dtype, int64 indices, and no input that requires grad.</summary>
+        internal static void CheckOut((Tensor values, Tensor indices)? @out, Tensor input, string op)
+        {
+            if (@out is not { } o) return;
+            if (o.values.dtype != input.dtype)
+                throw new ArgumentException($"Expected out tensor to have dtype {input.dtype.CppName}, but got {o.values.dtype.CppName} instead");
+            if (o.indices.dtype != DType.Int64)
+                throw new ArgumentException($"Expected out tensor to have dtype long int, but got {o.indices.dtype.CppName} instead");
+            Autograd.Differentiation.CheckOut(o.values, op, input);
+        }
+
+        internal static ValuesIndices Out(string op, Tensor v, Tensor i, (Tensor values, Tensor indices) o) =>
+            new(op, AdvancedIndexing.CopyOut(v, o.values), AdvancedIndexing.CopyOut(i, o.indices));
+    }
+}
+
+namespace Flint
+{
+    using Ops;
+
+    public static partial class torch
+    {
         /// <summary>
         /// Sorts along dim (NaN counts as the largest value). Flint's sort is always stable, so
         /// <paramref name="stable"/> only documents intent.
@@ -21,9 +42,9 @@ namespace Flint
         public static ValuesIndices sort(Tensor input, long dim = -1, bool descending = false, bool stable = false, (Tensor values, Tensor indices)? @out = null)
         {
             int d = Reduction.Dim(input, dim);
-            CheckValuesIndicesOut(@out, input, "sort");
-            var (v, i) = SortImpl(input, d, descending);
-            if (@out is { } o) return ValuesIndicesOut("sort", v, i, o);
+            Sorting.CheckOut(@out, input, "sort");
+            var (v, i) = Sorting.Sort(input, d, descending);
+            if (@out is { } o) return Sorting.Out("sort", v, i, o);
             return ReductionBackward.Gathered("SortBackward0", input, d, new ValuesIndices("sort", v, i));
         }
 
@@ -37,31 +58,17 @@ namespace Flint
         /// <summary>The k largest (or smallest) elements along dim, in sorted order, with their indices.</summary>
         public static ValuesIndices topk(Tensor input, long k, long dim = -1, bool largest = true, bool sorted = true, (Tensor values, Tensor indices)? @out = null)
         {
-            CheckValuesIndicesOut(@out, input, "topk");
+            Sorting.CheckOut(@out, input, "topk");
             int d = Reduction.Dim(input, dim);
             long size = input.ndim == 0 ? 1 : input._shape[d];
             if (k < 0 || k > size) throw new ArgumentException("selected index k out of range");
             if (input.dtype.IsBool || input.dtype == DType.Float16) throw Reduction.NotImplemented("topk_cpu", input.dtype);
-            var (v, i) = SortImpl(input, d, largest);
+            var (v, i) = Sorting.Sort(input, d, largest);
             if (input.ndim > 0) { v = v.narrow(d, 0, k).contiguous(); i = i.narrow(d, 0, k).contiguous(); }
             else if (k == 0) { v = Tensor.Empty([0], input.dtype, input.device); i = Tensor.Empty([0], DType.Int64, input.device); }
-            if (@out is { } o) return ValuesIndicesOut("topk", v, i, o);
+            if (@out is { } o) return Sorting.Out("topk", v, i, o);
             return ReductionBackward.Gathered("TopkBackward0", input, d, new ValuesIndices("topk", v, i));
         }
-
-        /// <summary>A (values, indices) out= pair: values of the input's dtype, int64 indices, and no input that requires grad.</summary>
-        private static void CheckValuesIndicesOut((Tensor values, Tensor indices)? @out, Tensor input, string op)
-        {
-            if (@out is not { } o) return;
-            if (o.values.dtype != input.dtype)
-                throw new ArgumentException($"Expected out tensor to have dtype {input.dtype.CppName}, but got {o.values.dtype.CppName} instead");
-            if (o.indices.dtype != DType.Int64)
-                throw new ArgumentException($"Expected out tensor to have dtype long int, but got {o.indices.dtype.CppName} instead");
-            Autograd.Differentiation.CheckOut(o.values, op, input);
-        }
-
-        private static ValuesIndices ValuesIndicesOut(string op, Tensor v, Tensor i, (Tensor values, Tensor indices) o) =>
-            new(op, AdvancedIndexing.CopyOut(v, o.values), AdvancedIndexing.CopyOut(i, o.indices));
     }
 
     public partial class Tensor

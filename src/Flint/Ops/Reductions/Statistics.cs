@@ -1,16 +1,18 @@
 using System.Numerics;
-using Flint.Ops;
-using Flint.Ops.Kernels;
 using Flint.Autograd;
 using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>Variance with <c>arg</c> as the correction (Bessel's for 1): two passes in double.</summary>
-    internal struct VarOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("var", ReductionRule.Variance, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Correction | ReductionForms.Out
+        | ReductionForms.Method, Error = "std and var",
+        Summary = "The variance over dim (null: every element) with Bessel's correction unless unbiased is false or correction says otherwise.")]
+    internal struct VarOp : IReduction
     {
         public static string Name => "var";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => VarOp.Record(false, x, dims, keepdim, y, arg));
+        public static ReduceDerivative Derivative { get; } =
+            Formula("VarBackward0", (g, x, dims, keepdim, y, arg) => Gradient(false, g, x, dims, keepdim, y, arg), Saves.InputAndOutput);
         internal static double Var<T>(ReadOnlySpan<T> v, double correction) where T : INumber<T>
         {
             int n = v.Length;
@@ -21,35 +23,24 @@ namespace Flint.Ops.Kernels
         }
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Var<T>(v, arg));
 
-        /// <summary>The backward of var (or std) over dims with correction <paramref name="correction"/>.</summary>
-        internal static Tensor Record(bool std, Tensor x, int[] dims, bool keepdim, Tensor y, double correction)
+        /// <summary>The gradient of var (or std) over dims with correction <paramref name="correction"/>.</summary>
+        internal static Tensor Gradient(bool std, Tensor g, Tensor x, int[] dims, bool keepdim, Tensor y, double correction)
         {
-            long n = Count(x, dims);
-            double denom = Math.Max(n - correction, 0);
-            return Recording.Record(y, std ? "StdBackward0" : "VarBackward0", [x], g =>
-            {
-                var mean = x.mean(L(dims), keepdim: true);
-                var gk = Unreduce(g, x, dims, keepdim);
-                var d = (x - mean) * (2.0 / denom);
-                return std ? [gk * d / (Unreduce(y, x, dims, keepdim) * 2)] : [gk * d];
-            }, x, y);
+            double denom = Math.Max(Count(x, dims) - correction, 0);
+            var gk = Unreduce(g, x, dims, keepdim);
+            var d = (x - x.mean(L(dims), keepdim: true)) * (2.0 / denom);
+            return std ? gk * d / (Unreduce(y, x, dims, keepdim) * 2) : gk * d;
         }
 
         /// <summary>std_mean/var_mean as one node with two outputs (either gradient may be absent).</summary>
         internal static Tensor[] RecordWithMean(bool std, Tensor x, int[] dims, bool keepdim, double correction, Tensor s, Tensor m)
         {
             long n = Count(x, dims);
-            double denom = Math.Max(n - correction, 0);
             var xShape = x._shape;
             return Recording.RecordMulti([s, m], std ? "StdMeanBackward0" : "VarMeanBackward0", [x], gs =>
             {
                 Tensor? r = null;
-                if (gs[0] is { } gsd)
-                {
-                    var d = (x - x.mean(L(dims), keepdim: true)) * (2.0 / denom);
-                    var gk = Unreduce(gsd, x, dims, keepdim);
-                    r = std ? gk * d / (Unreduce(s, x, dims, keepdim) * 2) : gk * d;
-                }
+                if (gs[0] is { } gsd) r = Gradient(std, gsd, x, dims, keepdim, s, correction);
                 if (gs[1] is { } gm)
                 {
                     var gmean = (Unreduce(gm, x, dims, keepdim) / n).expand(xShape);
@@ -60,34 +51,34 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct StdOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("std", ReductionRule.Variance, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Correction | ReductionForms.Out
+        | ReductionForms.Method, Error = "std and var",
+        Summary = "The standard deviation over dim (null: every element), with the correction of var.")]
+    internal struct StdOp : IReduction
     {
         public static string Name => "std";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) => VarOp.Record(true, x, dims, keepdim, y, arg));
+        public static ReduceDerivative Derivative { get; } =
+            Formula("StdBackward0", (g, x, dims, keepdim, y, arg) => VarOp.Gradient(true, g, x, dims, keepdim, y, arg), Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Math.Sqrt(VarOp.Var<T>(v, arg)));
     }
 
     /// <summary>The vector p-norm with <c>arg</c> as p (0, ±inf and any real).</summary>
-    internal struct NormOp : IReduceOp, IReduceDifferentiable
+    internal struct NormOp : IReduction
     {
         public static string Name => "norm";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-            Recording.Record(y, "NormBackward1", [x], g =>
+        public static ReduceDerivative Derivative { get; } = Formula("NormBackward1", (g, x, dims, keepdim, y, p) =>
+        {
+            var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
+            if (p == 0) return torch.zeros_like(x);
+            if (p == 1) return gk * x.sign();
+            if (p == 2) return torch.where(yk.eq(0), torch.zeros_like(x), gk * x / yk);
+            if (double.IsInfinity(p))
             {
-                var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
-                double p = arg;
-                Tensor r;
-                if (p == 0) r = torch.zeros_like(x);
-                else if (p == 1) r = gk * x.sign();
-                else if (p == 2) r = torch.where(yk.eq(0), torch.zeros_like(x), gk * x / yk);
-                else if (double.IsInfinity(p))
-                {
-                    var mask = x.abs().eq(yk).to(x.dtype);
-                    r = gk * x.sign() * mask / mask.sum(L(dims), keepdim: true);
-                }
-                else r = torch.where(yk.eq(0), torch.zeros_like(x), gk * x * x.abs().pow(p - 2) / yk.pow(p - 1));
-                return [r];
-            }, x, y));
+                var mask = x.abs().eq(yk).to(x.dtype);
+                return gk * x.sign() * mask / mask.sum(L(dims), keepdim: true);
+            }
+            return torch.where(yk.eq(0), torch.zeros_like(x), gk * x * x.abs().pow(p - 2) / yk.pow(p - 1));
+        }, Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double p) where T : unmanaged, INumber<T>
         {
             double r;
@@ -111,12 +102,13 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>log(sum(exp(x))) computed stably around the (finite) maximum.</summary>
-    internal struct LogSumExpOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("logsumexp", ReductionRule.LogSumExp, ReductionForms.Dims | ReductionForms.Dim | ReductionForms.Out | ReductionForms.Method, StrictDims = true,
+        Summary = "log(sum(exp(input))) over dim, computed stably; integer inputs give the default float dtype.")]
+    internal struct LogSumExpOp : IReduction
     {
         public static string Name => "logsumexp";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-            Recording.Record(y, "LogsumexpBackward0", [x], g =>
-                [Unreduce(g, x, dims, keepdim) * (x - Unreduce(y, x, dims, keepdim)).exp()], x, y));
+        public static ReduceDerivative Derivative { get; } = Formula("LogsumexpBackward0",
+            (g, x, dims, keepdim, y, arg) => Unreduce(g, x, dims, keepdim) * (x - Unreduce(y, x, dims, keepdim)).exp(), Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             double m = double.NegativeInfinity;
@@ -148,7 +140,20 @@ namespace Flint.Ops.Kernels
         public static int Select<T>(ReadOnlySpan<T> v, long k) where T : unmanaged, INumber<T> => Order(v)[(int)k - 1];
     }
 
-    /// <summary>The lower median; NaN when any element is NaN.</summary>
+    /// <summary>The lower median of every element (torch.median(input)); NaN when any element is NaN.</summary>
+    internal struct MedianAllOp : IReduction
+    {
+        public static string Name => "median";
+        /// <summary>The gradient is shared evenly by the elements equal to the median.</summary>
+        public static ReduceDerivative Derivative { get; } = Formula("MedianBackward0", (g, x, dims, keepdim, y, arg) =>
+        {
+            var mask = x.eq(y).to(g.dtype);
+            return mask * (g / mask.sum());
+        });
+        public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MedianOp.Select<T>(v, 0)];
+    }
+
+    /// <summary>The lower median along a dim: its position; NaN when any element is NaN.</summary>
     internal struct MedianOp : IIndexReduceOp, IIndexDifferentiable
     {
         public static string Name => "median";
@@ -181,18 +186,22 @@ namespace Flint.Ops.Kernels
     }
 }
 
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    using Kernels;
+
+    internal static partial class Reductions
     {
-        private static double Correction(bool? unbiased, double? correction)
+        /// <summary>The correction that unbiased or correction (at most one of them) asks for; Bessel's by default.</summary>
+        internal static double Correction(bool? unbiased, double? correction)
         {
             if (unbiased is not null && correction is not null)
                 throw new ArgumentException("Cannot specify both unbiased and correction");
             return correction ?? (unbiased == false ? 0 : 1);
         }
 
-        private static Tensor VarLike<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, Tensor? @out, string name = "std and var") where TOp : IReduceOp, IReduceDifferentiable
+        /// <summary>var and std: floating inputs only; <paramref name="name"/> is the op as the dtype error names it.</summary>
+        internal static Tensor Variance<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, Tensor? @out, string name) where TOp : IReduction
         {
             if (!input.dtype.is_floating_point)
                 throw new ArgumentException($"{name} only support floating point and complex dtypes");
@@ -202,41 +211,34 @@ namespace Flint
             return Reduction.Run<TOp>(input, dims, keepdim, input.dtype, @out, c);
         }
 
-        /// <summary>The variance over dim (null: every element) with Bessel's correction unless unbiased is false or correction says otherwise.</summary>
-        public static Tensor var(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null, Tensor? @out = null) =>
-            VarLike<VarOp>(input, dim, unbiased, keepdim, correction, @out);
-        public static Tensor var(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null, Tensor? @out = null) =>
-            VarLike<VarOp>(input, [dim], unbiased, keepdim, correction, @out);
-        public static Tensor std(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null, Tensor? @out = null) =>
-            VarLike<StdOp>(input, dim, unbiased, keepdim, correction, @out);
-        public static Tensor std(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null, Tensor? @out = null) =>
-            VarLike<StdOp>(input, [dim], unbiased, keepdim, correction, @out);
-
-        public static (Tensor std, Tensor mean) std_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
-            StatMean<StdOp>(input, dim, unbiased, keepdim, correction, "std_mean");
-
         /// <summary>std_mean/var_mean: both results come from one node (StdMeanBackward0/VarMeanBackward0), as in PyTorch.</summary>
-        private static (Tensor, Tensor) StatMean<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, string name) where TOp : IReduceOp, IReduceDifferentiable
+        internal static (Tensor, Tensor) StatMean<TOp>(Tensor input, long[]? dim, bool? unbiased, bool keepdim, double? correction, string name) where TOp : IReduction
         {
             Tensor s, m;
             using (new Autograd.GradModeScope(false))
             {
-                s = VarLike<TOp>(input, dim, unbiased, keepdim, correction, null, name);
-                m = mean(input, dim ?? [], keepdim);
+                s = Variance<TOp>(input, dim, unbiased, keepdim, correction, null, name);
+                m = torch.mean(input, dim ?? [], keepdim);
             }
             if (!Autograd.Recording.Needs(input)) return (s, m);
             var dims = Reduction.Dims(input, dim);
             var r = VarOp.RecordWithMean(name == "std_mean", input, dims, keepdim, Correction(unbiased, correction), s, m);
             return (r[0], r[1]);
         }
-        public static (Tensor std, Tensor mean) std_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
-            std_mean(input, [dim], unbiased, keepdim, correction);
-        public static (Tensor var, Tensor mean) var_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
-            StatMean<VarOp>(input, dim, unbiased, keepdim, correction, "var_mean");
-        public static (Tensor var, Tensor mean) var_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
-            var_mean(input, [dim], unbiased, keepdim, correction);
 
-        private static Tensor NormImpl(Tensor input, double p, long[]? dim, bool keepdim, DType? dtype, Tensor? @out)
+        /// <summary>logsumexp: float16 refused, integers promote to the default float dtype, out= floating.</summary>
+        internal static Tensor LogSumExp<TOp>(Tensor input, long[]? dim, bool keepdim, Tensor? @out, string name) where TOp : IReduction
+        {
+            if (input.dtype == DType.Float16) throw Reduction.NotImplemented("exp_vml_cpu", input.dtype);
+            var result = Elementwise.FloatResult(input.dtype);
+            var dims = Reduction.Dims(input, dim);
+            if (@out is not null && !@out.dtype.is_floating_point)
+                throw new ArgumentException($"{name}(): Expected floating point type for result tensor, but got: {@out.dtype.LegacyName}");
+            return Reduction.Run<TOp>(input.to(result), dims, keepdim, result, @out);
+        }
+
+        /// <summary>The p-norm (no declaration: p comes before dim, and a string p has its own overload).</summary>
+        internal static Tensor Norm(Tensor input, double p, long[]? dim, bool keepdim, DType? dtype, Tensor? @out)
         {
             var x = dtype is null ? input : input.to(dtype);
             if (!x.dtype.is_floating_point)
@@ -247,62 +249,59 @@ namespace Flint
             return Reduction.Run<NormOp>(x, dims, keepdim, x.dtype, @out, p);
         }
 
+        internal static void CheckMedianType(Tensor input, string kernel)
+        {
+            if (input.dtype.IsBool || input.dtype == DType.Float16) throw Reduction.NotImplemented(kernel, input.dtype);
+        }
+    }
+}
+
+namespace Flint
+{
+    using Ops;
+    using Ops.Kernels;
+
+    public static partial class torch
+    {
+        public static (Tensor std, Tensor mean) std_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
+            Reductions.StatMean<StdOp>(input, dim, unbiased, keepdim, correction, "std_mean");
+
+        public static (Tensor std, Tensor mean) std_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
+            std_mean(input, [dim], unbiased, keepdim, correction);
+        public static (Tensor var, Tensor mean) var_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
+            Reductions.StatMean<VarOp>(input, dim, unbiased, keepdim, correction, "var_mean");
+        public static (Tensor var, Tensor mean) var_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
+            var_mean(input, [dim], unbiased, keepdim, correction);
+
         /// <summary>The vector p-norm over dim (null: every element): p = 2 by default; 0, 1, ±inf and any real work.</summary>
         public static Tensor norm(Tensor input, double p = 2, long[]? dim = null, bool keepdim = false, DType? dtype = null, Tensor? @out = null) =>
-            NormImpl(input, p, dim, keepdim, dtype, @out);
+            Reductions.Norm(input, p, dim, keepdim, dtype, @out);
         public static Tensor norm(Tensor input, double p, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) =>
-            NormImpl(input, p, [dim], keepdim, dtype, @out);
+            Reductions.Norm(input, p, [dim], keepdim, dtype, @out);
         /// <summary>The named norms: "fro" (the 2-norm of the elements). "nuc" needs a matrix decomposition and is not supported.</summary>
         public static Tensor norm(Tensor input, string p, long[]? dim = null, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => p switch
         {
-            "fro" => NormImpl(input, 2, dim, keepdim, dtype, @out),
+            "fro" => Reductions.Norm(input, 2, dim, keepdim, dtype, @out),
             "nuc" => throw new NotSupportedException("Flint does not support the nuclear norm (p='nuc')"),
             _ => throw new ArgumentException($"norm(): unsupported norm type '{p}'"),
         };
 
-        /// <summary>log(sum(exp(input))) over dim, computed stably; integer inputs give the default float dtype.</summary>
-        public static Tensor logsumexp(Tensor input, long[] dim, bool keepdim = false, Tensor? @out = null)
-        {
-            if (input.dtype == DType.Float16) throw Reduction.NotImplemented("exp_vml_cpu", input.dtype);
-            var result = Elementwise.FloatResult(input.dtype);
-            var dims = Reduction.Dims(input, dim);
-            if (@out is not null && !@out.dtype.is_floating_point)
-                throw new ArgumentException($"logsumexp(): Expected floating point type for result tensor, but got: {@out.dtype.LegacyName}");
-            return Reduction.Run<LogSumExpOp>(input.to(result), dims, keepdim, result, @out);
-        }
-        public static Tensor logsumexp(Tensor input, long dim, bool keepdim = false, Tensor? @out = null) => logsumexp(input, [dim], keepdim, @out);
-
-        private static void CheckMedianType(Tensor input, string kernel)
-        {
-            if (input.dtype.IsBool || input.dtype == DType.Float16) throw Reduction.NotImplemented(kernel, input.dtype);
-        }
-
         /// <summary>The lower median of all elements (NaN when any is NaN).</summary>
         public static Tensor median(Tensor input)
         {
-            CheckMedianType(input, "median_cpu");
+            Reductions.CheckMedianType(input, "median_cpu");
             if (input.numel() == 0)
             {
                 if (!input.dtype.is_floating_point) throw new ArgumentException("median() input tensor cannot be empty");
                 return Scalars.Full(double.NaN, input.dtype, input.device);
             }
-            Tensor m;
-            using (new Autograd.GradModeScope(false)) m = Reduction.RunIndex<MedianOp>("median", Reduction.Flat(input), 0, false).values;
-            if (!Autograd.Recording.Needs(input)) return m;
-            // the gradient is shared evenly by the elements equal to the median
-            return Autograd.Recording.Record(m, "MedianBackward0", [input], g =>
-            {
-                var mask = input.eq(m).to(g.dtype);
-                return [mask * (g / mask.sum())];
-            }, input);
+            return Reduction.Run<MedianAllOp>(input, Reduction.Dims(input, null), false, input.dtype, null);
         }
 
         public static ValuesIndices median(Tensor input, long dim, bool keepdim = false)
         {
-            CheckMedianType(input, "median_out");
-            int d = Reduction.Dim(input, dim);
-            Reduction.CheckNonEmpty(input, input.ndim == 0 ? [] : [d], true, "median");
-            return Reduction.RunIndex<MedianOp>("median", input, d, keepdim);
+            Reductions.CheckMedianType(input, "median_out");
+            return Reductions.Picked<MedianOp>("median", input, dim, keepdim);
         }
 
         /// <summary>The k-th smallest element along dim (k counts from 1).</summary>
@@ -328,15 +327,9 @@ namespace Flint
 
     public partial class Tensor
     {
-        public Tensor var(long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.var(this, dim, unbiased, keepdim, correction);
-        public Tensor var(long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.var(this, dim, unbiased, keepdim, correction);
-        public Tensor std(long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.std(this, dim, unbiased, keepdim, correction);
-        public Tensor std(long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) => torch.std(this, dim, unbiased, keepdim, correction);
         public Tensor norm(double p = 2, long[]? dim = null, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
         public Tensor norm(double p, long dim, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
         public Tensor norm(string p, long[]? dim = null, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
-        public Tensor logsumexp(long[] dim, bool keepdim = false) => torch.logsumexp(this, dim, keepdim);
-        public Tensor logsumexp(long dim, bool keepdim = false) => torch.logsumexp(this, dim, keepdim);
         public Tensor median() => torch.median(this);
         public ValuesIndices median(long dim, bool keepdim = false) => torch.median(this, dim, keepdim);
         public ValuesIndices kthvalue(long k, long dim = -1, bool keepdim = false) => torch.kthvalue(this, k, dim, keepdim);

@@ -1,13 +1,13 @@
 using System.Numerics;
-using Flint.Ops;
-using Flint.Ops.Kernels;
 using Flint.Autograd;
 using static Flint.Ops.ReductionBackward;
 
 namespace Flint.Ops.Kernels
 {
     /// <summary>Sum: floats accumulate in double by pairwise summation, integers wrap in their own type.</summary>
-    internal struct SumOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("sum", ReductionRule.Sum, ReductionForms.Full | ReductionForms.Dim | ReductionForms.Dims | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method,
+        Summary = "The sum over <paramref name=\"dim\"/> (none, null or empty: every element); integers and bools give int64 unless dtype says otherwise.")]
+    internal struct SumOp : IReduction
     {
         public static string Name => "sum";
         public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
@@ -26,15 +26,12 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct NanSumOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("nansum", ReductionRule.Sum, ReductionForms.Full | ReductionForms.Dim | ReductionForms.Dims | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method, Summary = "The sum treating NaN as zero.")]
+    internal struct NanSumOp : IReduction
     {
         public static string Name => "nansum";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-        {
-            var xShape = x._shape;
-            return Recording.Record(y, "NansumBackward0", [x],
-                g => [(Unreduce(g, x, dims, keepdim).expand(xShape) * x.isnan().logical_not().to(g.dtype)).to(x.dtype)], x);
-        });
+        public static ReduceDerivative Derivative { get; } = Formula("NansumBackward0", (g, x, dims, keepdim, y, arg) =>
+            (Unreduce(g, x, dims, keepdim).expand(x._shape) * x.isnan().logical_not().to(g.dtype)).to(x.dtype));
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (!Num.IsFloat<T>()) return SumOp.Reduce(v, arg);
@@ -44,11 +41,13 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct ProdOp : IReduceOp, IReduceDifferentiable
+    /// <summary>The product over one dim (PyTorch's prod takes a single dim).</summary>
+    [ReductionOp("prod", ReductionRule.Sum, ReductionForms.Full | ReductionForms.Dim | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method, Error = "prod_cpu", HalfOk = false)]
+    internal struct ProdOp : IReduction
     {
         public static string Name => "prod";
-        public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
-            Recording.Record(y, Full(x, dims, keepdim) ? "ProdBackward0" : "ProdBackward1", [x], g =>
+        public static ReduceDerivative Derivative { get; } = Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "ProdBackward0" : "ProdBackward1",
+            (g, x, dims, keepdim, y, arg) =>
             {
                 var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
                 var zero = x.eq(0);
@@ -58,8 +57,8 @@ namespace Flint.Ops.Kernels
                 if (dims.Length != 1) prodNz = nonzero.reshape(-1).prod().reshape(Enumerable.Repeat(1L, x.ndim).ToArray());
                 var zeros = zero.to(x.dtype).sum(L(dims), keepdim: true);
                 var others = torch.where(zero, torch.where(zeros.eq(1), prodNz, torch.zeros_like(prodNz)), yk / nonzero);
-                return [gk * others];
-            }, x, y));
+                return gk * others;
+            }, Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
         {
             if (Num.IsFloat<T>())
@@ -74,7 +73,9 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    internal struct MeanOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("mean", ReductionRule.Mean, ReductionForms.Full | ReductionForms.Dim | ReductionForms.Dims | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method,
+        Summary = "The mean over <paramref name=\"dim\"/> (none, null or empty: every element); floating inputs only (or give a floating dtype).")]
+    internal struct MeanOp : IReduction
     {
         public static string Name => "mean";
         public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
@@ -90,7 +91,8 @@ namespace Flint.Ops.Kernels
             T.CreateTruncating(Reduction.PairwiseSum<T>(v) / v.Length);
     }
 
-    internal struct NanMeanOp : IReduceOp, IReduceDifferentiable
+    [ReductionOp("nanmean", ReductionRule.Mean, ReductionForms.Full | ReductionForms.Dim | ReductionForms.Dims | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method, Summary = "The mean ignoring NaN.")]
+    internal struct NanMeanOp : IReduction
     {
         public static string Name => "nanmean";
         public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
@@ -108,48 +110,40 @@ namespace Flint.Ops.Kernels
     }
 }
 
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    using Kernels;
+
+    /// <summary>The generic entries the generated forms of reductions call, one per dtype rule (<see cref="ReductionRule"/>).</summary>
+    internal static partial class Reductions
     {
         /// <summary>Integers and bools sum to int64 unless a dtype is given; the input is cast to dtype first.</summary>
-        private static DType SumResult(Tensor input, DType? dtype) =>
+        internal static DType SumResult(Tensor input, DType? dtype) =>
             dtype ?? (input.dtype.is_floating_point ? input.dtype : DType.Int64);
 
-        private static Tensor SumLike<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name, bool halfOk = true)
-            where TOp : IReduceOp, IReduceDifferentiable
+        /// <summary>sum, nansum and prod: <paramref name="name"/> is the kernel name of the dtype errors.</summary>
+        internal static Tensor Sum<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name, bool halfOk = true)
+            where TOp : IReduction
         {
             var dims = Reduction.Dims(input, dim);
+            bool nanFloat = typeof(TOp) == typeof(NanSumOp) && input.dtype.is_floating_point;
             // with out= and no dtype PyTorch accumulates in out's dtype
-            if (@out is not null && dtype is null && !(name == "nansum" && input.dtype.is_floating_point)) dtype = @out.dtype;
+            if (@out is not null && dtype is null && !nanFloat) dtype = @out.dtype;
             var result = SumResult(input, dtype);
             if (!halfOk && result.is_floating_point && result.itemsize == 2) throw Reduction.NotImplemented(name, result);
-            if (name == "nansum" && input.dtype.is_floating_point && !result.is_floating_point) throw Reduction.NotImplemented("nansum_cpu", result);
-            if (name == "nansum" && input.dtype.is_floating_point) Reduction.CheckFloatOut(@out, "nansum_cpu");
+            if (nanFloat && !result.is_floating_point) throw Reduction.NotImplemented("nansum_cpu", result);
+            if (nanFloat) Reduction.CheckFloatOut(@out, "nansum_cpu");
             var x = dtype is null ? input : input.to(dtype);
             return Reduction.Run<TOp>(x, dims, keepdim, result, @out);
         }
 
-        /// <summary>The sum of all elements (integers and bools give int64).</summary>
-        public static Tensor sum(Tensor input, DType? dtype = null) => SumLike<SumOp>(input, null, false, dtype, null, "sum");
-        public static Tensor sum(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<SumOp>(input, [dim], keepdim, dtype, @out, "sum");
-        /// <summary>The sum over <paramref name="dim"/> (null or empty: every dim).</summary>
-        public static Tensor sum(Tensor input, long[]? dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<SumOp>(input, dim, keepdim, dtype, @out, "sum");
-
-        /// <summary>The sum treating NaN as zero.</summary>
-        public static Tensor nansum(Tensor input, DType? dtype = null) => SumLike<NanSumOp>(input, null, false, dtype, null, "nansum");
-        public static Tensor nansum(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<NanSumOp>(input, [dim], keepdim, dtype, @out, "nansum");
-        public static Tensor nansum(Tensor input, long[]? dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<NanSumOp>(input, dim, keepdim, dtype, @out, "nansum");
-
-        public static Tensor prod(Tensor input, DType? dtype = null) => SumLike<ProdOp>(input, null, false, dtype, null, "prod_cpu", false);
-        /// <summary>The product over one dim (PyTorch's prod takes a single dim).</summary>
-        public static Tensor prod(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => SumLike<ProdOp>(input, [dim], keepdim, dtype, @out, "prod_cpu", false);
-
-        private static Tensor MeanLike<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name) where TOp : IReduceOp, IReduceDifferentiable
+        /// <summary>mean and nanmean: floating inputs, or a floating dtype to cast to.</summary>
+        internal static Tensor Mean<TOp>(Tensor input, long[]? dim, bool keepdim, DType? dtype, Tensor? @out, string name) where TOp : IReduction
         {
-            if (name == "nanmean" && !input.dtype.is_floating_point)
+            bool nan = typeof(TOp) == typeof(NanMeanOp);
+            if (nan && !input.dtype.is_floating_point)
                 throw new ArgumentException($"nanmean(): expected input to have floating point dtype but got {input.dtype.LegacyName}");
-            if (name == "nanmean" && dtype is not null && !dtype.is_floating_point)
+            if (nan && dtype is not null && !dtype.is_floating_point)
                 throw Reduction.NotImplemented("nansum_cpu", dtype);
             if (dtype is null && !input.dtype.is_floating_point)
                 throw new ArgumentException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {input.dtype.LegacyName}");
@@ -160,17 +154,13 @@ namespace Flint
             if (@out is not null) TypePromotion.CheckCast(result, @out.dtype);
             return Reduction.Run<TOp>(input.to(result), dims, keepdim, result, @out);
         }
+    }
+}
 
-        /// <summary>The mean of all elements; floating inputs only (or give a floating dtype).</summary>
-        public static Tensor mean(Tensor input, DType? dtype = null) => MeanLike<MeanOp>(input, null, false, dtype, null, "mean");
-        public static Tensor mean(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => MeanLike<MeanOp>(input, [dim], keepdim, dtype, @out, "mean");
-        public static Tensor mean(Tensor input, long[]? dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => MeanLike<MeanOp>(input, dim, keepdim, dtype, @out, "mean");
-
-        /// <summary>The mean ignoring NaN.</summary>
-        public static Tensor nanmean(Tensor input, DType? dtype = null) => MeanLike<NanMeanOp>(input, null, false, dtype, null, "nanmean");
-        public static Tensor nanmean(Tensor input, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => MeanLike<NanMeanOp>(input, [dim], keepdim, dtype, @out, "nanmean");
-        public static Tensor nanmean(Tensor input, long[]? dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) => MeanLike<NanMeanOp>(input, dim, keepdim, dtype, @out, "nanmean");
-
+namespace Flint
+{
+    public static partial class torch
+    {
         /// <summary>The number of nonzero elements (NaN counts), as int64.</summary>
         public static Tensor count_nonzero(Tensor input, long[]? dim = null) => sum(ne(input, Scalars.Wrap(0)), dim);
         public static Tensor count_nonzero(Tensor input, long dim) => sum(ne(input, Scalars.Wrap(0)), [dim]);
@@ -178,20 +168,6 @@ namespace Flint
 
     public partial class Tensor
     {
-        public Tensor sum(DType? dtype = null) => torch.sum(this, dtype);
-        public Tensor sum(long dim, bool keepdim = false, DType? dtype = null) => torch.sum(this, dim, keepdim, dtype);
-        public Tensor sum(long[]? dim, bool keepdim = false, DType? dtype = null) => torch.sum(this, dim, keepdim, dtype);
-        public Tensor nansum(DType? dtype = null) => torch.nansum(this, dtype);
-        public Tensor nansum(long dim, bool keepdim = false, DType? dtype = null) => torch.nansum(this, dim, keepdim, dtype);
-        public Tensor nansum(long[]? dim, bool keepdim = false, DType? dtype = null) => torch.nansum(this, dim, keepdim, dtype);
-        public Tensor prod(DType? dtype = null) => torch.prod(this, dtype);
-        public Tensor prod(long dim, bool keepdim = false, DType? dtype = null) => torch.prod(this, dim, keepdim, dtype);
-        public Tensor mean(DType? dtype = null) => torch.mean(this, dtype);
-        public Tensor mean(long dim, bool keepdim = false, DType? dtype = null) => torch.mean(this, dim, keepdim, dtype);
-        public Tensor mean(long[]? dim, bool keepdim = false, DType? dtype = null) => torch.mean(this, dim, keepdim, dtype);
-        public Tensor nanmean(DType? dtype = null) => torch.nanmean(this, dtype);
-        public Tensor nanmean(long dim, bool keepdim = false, DType? dtype = null) => torch.nanmean(this, dim, keepdim, dtype);
-        public Tensor nanmean(long[]? dim, bool keepdim = false, DType? dtype = null) => torch.nanmean(this, dim, keepdim, dtype);
         public Tensor count_nonzero(long[]? dim = null) => torch.count_nonzero(this, dim);
         public Tensor count_nonzero(long dim) => torch.count_nonzero(this, dim);
     }

@@ -1,10 +1,9 @@
-using Flint.Ops;
-
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    /// <summary>torch.unique's kernel call and its node.</summary>
+    internal static class Uniques
     {
-        private static (Tensor output, Tensor inverse, Tensor counts) UniqueImpl(Tensor input, long? dim)
+        internal static (Tensor output, Tensor inverse, Tensor counts) Run(Tensor input, long? dim)
         {
             if (input.dtype == DType.Float16) throw Reduction.NotImplemented(dim is null ? "unique" : "unique_dim", input.dtype);
             var c = Elementwise.ComputeType(input.dtype);
@@ -37,18 +36,26 @@ namespace Flint
         private static (Tensor, Tensor, Tensor) Rows((Backends.TensorLayout v, Backends.TensorLayout inv, Backends.TensorLayout cnt) r) =>
             (Tensor.FromLayout(r.v), Tensor.FromLayout(r.inv), Tensor.FromLayout(r.cnt));
 
-        public static Tensor unique(Tensor input) => unique(input, true, null);
-        public static Tensor unique(Tensor input, bool sorted) => unique(input, sorted, null);
-        public static Tensor unique(Tensor input, long? dim) => unique(input, true, dim);
-        public static Tensor unique(Tensor input, bool sorted, long? dim) => UniqueRecorded(input, dim, UniqueImpl(input, dim).output);
-
         /// <summary>unique's values take part in the graph, but (as in PyTorch) have no derivative: backward names the op.</summary>
-        private static Tensor UniqueRecorded(Tensor input, long? dim, Tensor output)
+        internal static Tensor Recorded(Tensor input, long? dim, Tensor output)
         {
             string op = dim is null ? "_unique2" : "unique_dim";
             return Autograd.Recording.Record(output, dim is null ? "Unique2Backward0" : "UniqueDimBackward0", [input],
                 _ => throw Autograd.Differentiation.NotImplemented(op));
         }
+    }
+}
+
+namespace Flint
+{
+    using Ops;
+
+    public static partial class torch
+    {
+        public static Tensor unique(Tensor input) => unique(input, true, null);
+        public static Tensor unique(Tensor input, bool sorted) => unique(input, sorted, null);
+        public static Tensor unique(Tensor input, long? dim) => unique(input, true, dim);
+        public static Tensor unique(Tensor input, bool sorted, long? dim) => Uniques.Recorded(input, dim, Uniques.Run(input, dim).output);
 
         /// <summary>
         /// unique with its optional outputs: inverse_indices (where each element went) and counts. Outputs not
@@ -57,8 +64,8 @@ namespace Flint
         /// </summary>
         public static (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(Tensor input, bool sorted = true, bool return_inverse = false, bool return_counts = false, long? dim = null)
         {
-            var (o, i, c) = UniqueImpl(input, dim);
-            return (UniqueRecorded(input, dim, o), return_inverse ? i : null, return_counts ? c : null);
+            var (o, i, c) = Uniques.Run(input, dim);
+            return (Uniques.Recorded(input, dim, o), return_inverse ? i : null, return_counts ? c : null);
         }
     }
 

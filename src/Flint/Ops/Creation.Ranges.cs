@@ -72,39 +72,23 @@ public static partial class torch
     /// </summary>
     public static Tensor linspace(double start, double end, long steps, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
-        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
-        var dt = dtype ?? get_default_dtype();
-        Shape.ContiguousStorageCount([steps], dt.itemsize);
-        if (requires_grad && !dt.is_floating_point)
-            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
+        var dt = Creation.SpacedDType(steps, dtype, requires_grad);
         Tensor r;
-        if (steps <= 1)
-        {
-            r = Tensor.Empty([steps], dt, Device.CPU);
-            if (steps == 1) r.fill_(start);
-        }
+        if (steps <= 1) r = Creation.FewSteps(steps, dt, start);
         else
         {
             Scalars.CheckConvertible(start, dt); Scalars.CheckConvertible(end, dt);
             r = Creation.FromFlat(Creation.LinspaceValues(dt, start, end, steps), dt);
         }
-        return Creation.Finish(device is not null && device.type != DeviceType.CPU ? r.to(device) : r, requires_grad);
+        return Creation.Placed(r, device, requires_grad);
     }
 
     /// <summary><paramref name="steps"/> values base**x for x evenly spaced from start to end (PyTorch's logspace).</summary>
     public static Tensor logspace(double start, double end, long steps, double @base = 10.0, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
-        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
-        var dt = dtype ?? get_default_dtype();
-        Shape.ContiguousStorageCount([steps], dt.itemsize);
-        if (requires_grad && !dt.is_floating_point)
-            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
+        var dt = Creation.SpacedDType(steps, dtype, requires_grad);
         Tensor r;
-        if (steps <= 1)
-        {
-            r = Tensor.Empty([steps], dt, Device.CPU);
-            if (steps == 1) r.fill_(Math.Pow(@base, start));
-        }
+        if (steps <= 1) r = Creation.FewSteps(steps, dt, Math.Pow(@base, start));
         else
         {
             if (dt == float16) throw new NotSupportedException("\"logspace_cpu\" not implemented for 'Half'");
@@ -130,7 +114,7 @@ public static partial class torch
             }
             r = Creation.FromFlat(v, float64).to(dt);
         }
-        return Creation.Finish(device is not null && device.type != DeviceType.CPU ? r.to(device) : r, requires_grad);
+        return Creation.Placed(r, device, requires_grad);
     }
 
 }
@@ -138,6 +122,25 @@ public static partial class torch
 /// <summary>The emulation of PyTorch's vectorized range fills, and the range checks.</summary>
 internal static partial class Creation
 {
+    /// <summary>linspace and logspace's checks of their arguments; the dtype they make.</summary>
+    internal static DType SpacedDType(long steps, DType? dtype, bool requires_grad)
+    {
+        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
+        var dt = dtype ?? torch.get_default_dtype();
+        Shape.ContiguousStorageCount([steps], dt.itemsize);
+        if (requires_grad && !dt.is_floating_point)
+            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
+        return dt;
+    }
+
+    /// <summary>linspace and logspace with 0 steps (empty) or 1 (its first value).</summary>
+    internal static Tensor FewSteps(long steps, DType dt, double first)
+    {
+        var r = Tensor.Empty([steps], dt, Device.CPU);
+        if (steps == 1) r.fill_(first);
+        return r;
+    }
+
     /// <summary>Lanes per AVX2 vector for each dtype (256 bits; float16 uses PyTorch's generic 32-byte vector).</summary>
     internal static int VectorLanes(DType d) => 32 / d.itemsize;
 

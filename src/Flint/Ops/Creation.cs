@@ -103,7 +103,7 @@ public static partial class torch
         var r = zeros([n, mm], dtype, null);
         long k = Math.Min(n, mm);
         if (k > 0) r.as_strided([k], [mm + 1], 0).fill_(1);
-        return Creation.Finish(device is not null && device.type != DeviceType.CPU ? r.to(device) : r, requires_grad);
+        return Creation.Placed(r, device, requires_grad);
     }
 }
 
@@ -115,6 +115,10 @@ internal static partial class Creation
         if (requires_grad) t.RequireGradFromFactory();
         return t;
     }
+
+    /// <summary>A result made on the CPU, moved to the device asked for, then finished.</summary>
+    internal static Tensor Placed(Tensor r, Device? device, bool requires_grad) =>
+        Finish(device is not null && device.type != DeviceType.CPU ? r.to(device) : r, requires_grad);
 
     internal static Tensor Filled(long[] size, Scalar v, DType? dtype, Device? device, bool requires_grad)
     {

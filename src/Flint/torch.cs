@@ -20,15 +20,13 @@ public static partial class torch
     public static readonly DType uint8 = DType.UInt8;
     public static readonly DType @bool = DType.Bool;
 
-    private static DType defaultDType = DType.Float32;
-
-    public static DType get_default_dtype() => defaultDType;
+    public static DType get_default_dtype() => DefaultDType.Value;
 
     public static void set_default_dtype(DType d)
     {
         if (d != DType.Float32 && d != DType.Float64 && d != DType.Float16 && d != DType.BFloat16)
             throw new ArgumentException($"only floating-point types are supported as the default type");
-        defaultDType = d;
+        DefaultDType.Value = d;
     }
 
     public static Device device(string spec) => new(spec);
@@ -43,4 +41,10 @@ public static partial class torch
     public static DType result_type(Tensor a, Tensor b) => Ops.TypePromotion.ResultType(a, b);
     public static DType result_type(Tensor a, Scalar b) => Ops.TypePromotion.ResultType(a, Scalars.Wrap(b));
     public static bool can_cast(DType from, DType to) => Ops.TypePromotion.CanCast(from, to);
+}
+
+/// <summary>The dtype floating-point factories default to (torch.get_default_dtype / set_default_dtype).</summary>
+internal static class DefaultDType
+{
+    internal static DType Value = DType.Float32;
 }

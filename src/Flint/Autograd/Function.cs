@@ -37,18 +37,7 @@ public static partial class torch
                 var dtypes = inputs.Select(t => t.dtype).ToArray();
                 return Recording.Record(output, name, inputs, g =>
                 {
-                    var grads = fn.backward(ctx, g);
-                    if (grads.Length != inputs.Length)
-                        throw new InvalidOperationException($"function {name} returned an incorrect number of gradients (expected {inputs.Length}, got {grads.Length})");
-                    for (int i = 0; i < grads.Length; i++)
-                        if (grads[i] is { } gi)
-                        {
-                            // user code made (and may keep) these: they are never stolen into a .grad
-                            GradOwnership.Escape(gi);
-                            grads[i] = FunctionGradients.Validate(name, i, gi, shapes[i], dtypes[i]);
-                            GradOwnership.Escape(grads[i]!);
-                        }
-                    return grads;
+                    return FunctionGradients.ValidateAll(name, fn.backward(ctx, g), shapes, dtypes);
                 }, ctx.SavedRaw);
             }
         }
@@ -95,17 +84,7 @@ public static partial class torch
                         full[i] = gs.Length > i && gs[i] is { } g ? g : torch.zeros(outs[i]._shape, outs[i].dtype, outs[i].device);
                         GradOwnership.Escape(full[i]);
                     }
-                    var grads = fn.backward(ctx, full);
-                    if (grads.Length != inputs.Length)
-                        throw new InvalidOperationException($"function {name} returned an incorrect number of gradients (expected {inputs.Length}, got {grads.Length})");
-                    for (int i = 0; i < grads.Length; i++)
-                        if (grads[i] is { } gi)
-                        {
-                            GradOwnership.Escape(gi);
-                            grads[i] = FunctionGradients.Validate(name, i, gi, shapes[i], dtypes[i]);
-                            GradOwnership.Escape(grads[i]!);
-                        }
-                    return grads;
+                    return FunctionGradients.ValidateAll(name, fn.backward(ctx, full), shapes, dtypes);
                 }, ctx.SavedRaw);
             }
         }

@@ -4,9 +4,25 @@ namespace Flint.Autograd;
 internal static class FunctionGradients
 {
     /// <summary>
-    /// A broadcast gradient is summed back to the input's shape, another dtype is converted; a shape that cannot
-    /// broadcast to the input's is an error.
+    /// A custom Function's gradients, one per input (another count is an error): a broadcast gradient is summed back
+    /// to the input's shape, another dtype is converted; a shape that cannot broadcast to the input's is an error.
     /// </summary>
+    internal static Tensor?[] ValidateAll(string name, Tensor?[] grads, long[][] shapes, DType[] dtypes)
+    {
+        if (grads.Length != shapes.Length)
+            throw new InvalidOperationException($"function {name} returned an incorrect number of gradients (expected {shapes.Length}, got {grads.Length})");
+        for (int i = 0; i < grads.Length; i++)
+            if (grads[i] is { } gi)
+            {
+                // user code made (and may keep) these: they are never stolen into a .grad
+                GradOwnership.Escape(gi);
+                grads[i] = Validate(name, i, gi, shapes[i], dtypes[i]);
+                GradOwnership.Escape(grads[i]!);
+            }
+        return grads;
+    }
+
+    /// <summary>One gradient of a custom Function checked as <see cref="ValidateAll"/> does.</summary>
     internal static Tensor Validate(string name, int i, Tensor g, long[] shape, DType dtype)
     {
         if (!g._shape.AsSpan().SequenceEqual(shape))

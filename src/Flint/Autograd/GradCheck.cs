@@ -35,7 +35,7 @@ public static partial class torch
                 foreach (var i in diff)
                 {
                     int nIn = (int)inputs[i].numel();
-                    var numerical = Numerical(func, inputs, i, o, eps, nIn, nOut);
+                    var numerical = GradCheck.Numerical(func, inputs, i, o, eps, nIn, nOut);
                     var analytical = new double[nIn, nOut];
                     for (int k = 0; k < nOut; k++)
                     {
@@ -55,7 +55,7 @@ public static partial class torch
                             {
                                 if (!raise_exception) return false;
                                 throw new GradcheckError(
-                                    $"Jacobian mismatch for output {o} with respect to input {i},\nnumerical:{Format(numerical)}\nanalytical:{Format(analytical)}\n");
+                                    $"Jacobian mismatch for output {o} with respect to input {i},\nnumerical:{GradCheck.Format(numerical)}\nanalytical:{GradCheck.Format(analytical)}\n");
                             }
                         }
                 }
@@ -93,37 +93,42 @@ public static partial class torch
         public static bool gradgradcheck(Func<Tensor[], Tensor> func, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, bool raise_exception = true) =>
             gradgradcheck(xs => [func(xs)], inputs, eps, atol, rtol, raise_exception);
 
-        private static double[,] Numerical(Func<Tensor[], Tensor[]> func, Tensor[] inputs, int i, int o, double eps, int nIn, int nOut)
-        {
-            var result = new double[nIn, nOut];
-            var x = inputs[i];
-            var baseData = x.detach().contiguous().ToArray<double>();
-            // grad mode stays on: the function may itself take gradients (gradgradcheck)
-            for (int j = 0; j < nIn; j++)
-            {
-                double[] Eval(double delta)
-                {
-                    var data = (double[])baseData.Clone();
-                    data[j] += delta;
-                    var xi = from_array(data, x._shape).to(x.dtype);
-                    if (x.requires_grad) xi.requires_grad_();
-                    var args = (Tensor[])inputs.Clone();
-                    args[i] = xi;
-                    return func(args)[o].detach().ToArray<double>();
-                }
-                var plus = Eval(eps); var minus = Eval(-eps);
-                for (int k = 0; k < nOut; k++) result[j, k] = (plus[k] - minus[k]) / (2 * eps);
-            }
-            return result;
-        }
+    }
+}
 
-        /// <summary>A Jacobian printed as PyTorch prints it in the error: a float64 tensor, one row per input element.</summary>
-        private static string Format(double[,] m)
+/// <summary>gradcheck's numerical Jacobian (central differences) and its printing in the failure message.</summary>
+internal static class GradCheck
+{
+    internal static double[,] Numerical(Func<Tensor[], Tensor[]> func, Tensor[] inputs, int i, int o, double eps, int nIn, int nOut)
+    {
+        var result = new double[nIn, nOut];
+        var x = inputs[i];
+        var baseData = x.detach().contiguous().ToArray<double>();
+        // grad mode stays on: the function may itself take gradients (gradgradcheck)
+        for (int j = 0; j < nIn; j++)
         {
-            var flat = new double[m.Length];
-            int k = 0;
-            foreach (var v in m) flat[k++] = v;
-            return from_array(flat, m.GetLength(0), m.GetLength(1)).ToString();
+            double[] Eval(double delta)
+            {
+                var data = (double[])baseData.Clone();
+                data[j] += delta;
+                var xi = torch.from_array(data, x._shape).to(x.dtype);
+                if (x.requires_grad) xi.requires_grad_();
+                var args = (Tensor[])inputs.Clone();
+                args[i] = xi;
+                return func(args)[o].detach().ToArray<double>();
+            }
+            var plus = Eval(eps); var minus = Eval(-eps);
+            for (int k = 0; k < nOut; k++) result[j, k] = (plus[k] - minus[k]) / (2 * eps);
         }
+        return result;
+    }
+
+    /// <summary>A Jacobian printed as PyTorch prints it in the error: a float64 tensor, one row per input element.</summary>
+    internal static string Format(double[,] m)
+    {
+        var flat = new double[m.Length];
+        int k = 0;
+        foreach (var v in m) flat[k++] = v;
+        return torch.from_array(flat, m.GetLength(0), m.GetLength(1)).ToString();
     }
 }

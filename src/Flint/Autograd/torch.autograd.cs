@@ -20,7 +20,7 @@ public static partial class torch
         /// <summary>Accumulates the gradients of <paramref name="tensors"/> into the leaves' .grad.</summary>
         public static void backward(Tensor[] tensors, Tensor[]? grad_tensors = null, bool? retain_graph = null, bool create_graph = false, Tensor[]? inputs = null)
         {
-            var grads = MakeGrads(tensors, grad_tensors, create_graph);
+            var grads = GradOutputs.MakeGrads(tensors, grad_tensors, create_graph);
             bool retain = retain_graph ?? create_graph;
             if (inputs is { Length: > 0 })
             {
@@ -40,7 +40,7 @@ public static partial class torch
         /// <summary>The gradients of <paramref name="outputs"/> with respect to <paramref name="inputs"/>, without touching .grad.</summary>
         public static Tensor?[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[]? grad_outputs = null, bool? retain_graph = null, bool create_graph = false, bool allow_unused = false)
         {
-            var grads = MakeGrads(outputs, grad_outputs, create_graph);
+            var grads = GradOutputs.MakeGrads(outputs, grad_outputs, create_graph);
             var edges = new Edge[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
                 edges[i] = Recording.EdgeOf(inputs[i]) ?? throw new InvalidOperationException("One of the differentiated Tensors does not require grad");
@@ -57,31 +57,6 @@ public static partial class torch
         public static Tensor?[] grad(Tensor output, Tensor[] inputs, Tensor? grad_output = null, bool? retain_graph = null, bool create_graph = false, bool allow_unused = false) =>
             grad([output], inputs, grad_output is null ? null : [grad_output], retain_graph, create_graph, allow_unused);
 
-        private static Tensor[] MakeGrads(Tensor[] outputs, Tensor[]? given, bool createGraph)
-        {
-            var r = new Tensor[outputs.Length];
-            for (int i = 0; i < outputs.Length; i++)
-            {
-                var o = outputs[i];
-                if (given is not null && i < given.Length && given[i] is { } g)
-                {
-                    if (!g._shape.AsSpan().SequenceEqual(o._shape))
-                        throw new ArgumentException($"Mismatch in shape: grad_output[{i}] has a shape of {new Size(g._shape)} and output[{i}] has a shape of {new Size(o._shape)}.");
-                    r[i] = g;
-                }
-                else
-                {
-                    if (!o.requires_grad)
-                        throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
-                    if (o.numel() != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
-                    var one = Tensor.EmptyLike(o, o.dtype, o.device);
-                    Scalars.FillNew(one, 1);
-                    r[i] = one;
-                }
-            }
-            return r;
-        }
-
         /// <summary>Turns anomaly detection on or off: backward names the forward op whose gradient became NaN.</summary>
         /// <remarks>
         /// Takes effect at once (a plain call leaves it set); disposing the returned scope restores the previous
@@ -92,5 +67,34 @@ public static partial class torch
         /// <summary>Anomaly detection on until the returned scope is disposed.</summary>
         public static AnomalyModeScope detect_anomaly() => new(true);
         public static bool is_anomaly_enabled() => AnomalyMode.Enabled;
+    }
+}
+
+/// <summary>The gradients backward and grad start from: the given ones (shape-checked) or ones for a scalar output.</summary>
+internal static class GradOutputs
+{
+    internal static Tensor[] MakeGrads(Tensor[] outputs, Tensor[]? given, bool createGraph)
+    {
+        var r = new Tensor[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var o = outputs[i];
+            if (given is not null && i < given.Length && given[i] is { } g)
+            {
+                if (!g._shape.AsSpan().SequenceEqual(o._shape))
+                    throw new ArgumentException($"Mismatch in shape: grad_output[{i}] has a shape of {new Size(g._shape)} and output[{i}] has a shape of {new Size(o._shape)}.");
+                r[i] = g;
+            }
+            else
+            {
+                if (!o.requires_grad)
+                    throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
+                if (o.numel() != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
+                var one = Tensor.EmptyLike(o, o.dtype, o.device);
+                Scalars.FillNew(one, 1);
+                r[i] = one;
+            }
+        }
+        return r;
     }
 }

@@ -25,13 +25,6 @@ public static partial class torch
         return new Tensor(st, (long[])shape.Clone(), Shape.ContiguousStrides(shape), 0);
     }
 
-    internal static Tensor from_numpy(Array array)
-    {
-        var dt = DType.FromClr(array.GetType().GetElementType()!);
-        var st = Backends.HostMemory.Wrap(dt, array, borrowed: true);
-        return new Tensor(st, [array.LongLength], [1], 0);
-    }
-
     /// <summary>
     /// A tensor over the memory of a <see cref="System.Numerics.Tensors.Tensor{T}"/>, with its lengths, strides and
     /// start: writes through either are seen by both. System.Numerics.Tensors 10 exposes no public way to reach
@@ -56,6 +49,17 @@ public static partial class torch
         var flat = new T[array.FlattenedLength];
         array.FlattenTo(flat);
         return from_array(flat, shape);
+    }
+}
+
+/// <summary>Wrapping a managed array of any storable element type as a 1-D tensor, without copying.</summary>
+internal static class ArrayBridge
+{
+    internal static Tensor Wrap(Array array)
+    {
+        var dt = DType.FromClr(array.GetType().GetElementType()!);
+        var st = Backends.HostMemory.Wrap(dt, array, borrowed: true);
+        return new Tensor(st, [array.LongLength], [1], 0);
     }
 }
 

@@ -10,36 +10,6 @@ namespace Flint;
 // splits the range over threads, each starting a fresh run of vectors; the emulation assumes one thread.)
 public static partial class torch
 {
-    /// <summary>Lanes per AVX2 vector for each dtype (256 bits; float16 uses PyTorch's generic 32-byte vector).</summary>
-    private static int VectorLanes(DType d) => 32 / d.itemsize;
-
-    /// <summary>
-    /// Fills dst[0..n) the way PyTorch's vectorized serial loop visits a 1-D output: pairs of whole vectors
-    /// (element k of the vector starting at i is lane(i, k)), then single elements scalar(i).
-    /// </summary>
-    private static void VectorizedFill<T>(T[] dst, int lanes, Func<long, T> scalar, Func<long, int, T> lane)
-    {
-        long n = dst.Length, i = 0;
-        for (; i + 2 * lanes <= n; i += 2 * lanes)
-            for (int v = 0; v < 2; v++)
-            {
-                long start = i + v * lanes;
-                for (int k = 0; k < lanes; k++) dst[start + k] = lane(start, k);
-            }
-        for (; i < n; i++) dst[i] = scalar(i);
-    }
-
-    /// <summary>Writes a flat array of a dtype's element type into a new 1-D tensor.</summary>
-    private static Tensor FromFlat(Array values, DType dtype) =>
-        new(Backends.HostMemory.Wrap(dtype, values), [values.Length], [1], 0);
-
-    /// <summary>A double as C++'s default stream output prints it (as in PyTorch's messages): 6 significant digits.</summary>
-    internal static string CppRepr(double v)
-    {
-        if (double.IsNaN(v)) return "nan";
-        if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
-        return v.ToString("G6", CultureInfo.InvariantCulture).Replace("E", "e");
-    }
 
     // ---------------- arange ----------------
 
@@ -71,29 +41,138 @@ public static partial class torch
                 Scalars.CheckConvertible(start, float32); Scalars.CheckConvertible(end, float32); Scalars.CheckConvertible(step, float32);
                 s = (float)start.ToDouble(); e = (float)end.ToDouble(); st = (float)step.ToDouble();
             }
-            CheckRange(s, e, st, true);
-            long n = RangeLength(Math.Ceiling((end.ToDouble() - start.ToDouble()) / step.ToDouble()), dt);
-            values = FloatRange(dt, n, s, st);
+            Creation.CheckRange(s, e, st, true);
+            long n = Creation.RangeLength(Math.Ceiling((end.ToDouble() - start.ToDouble()) / step.ToDouble()), dt);
+            values = Creation.FloatRange(dt, n, s, st);
         }
         else
         {
             Scalars.CheckConvertible(start, int64); Scalars.CheckConvertible(end, int64); Scalars.CheckConvertible(step, int64);
             long s = start.ToInt64(), e = end.ToInt64(), st = step.ToInt64();
-            CheckRange(s, e, st, false);
+            Creation.CheckRange(s, e, st, false);
             double size = dt == int64 ? Math.Ceiling((double)unchecked(e - s) / st)
                 : Math.Ceiling((end.ToDouble() - start.ToDouble()) / step.ToDouble());
-            long n = RangeLength(size, dt);
+            long n = Creation.RangeLength(size, dt);
             var v = new long[n];
             for (long i = 0; i < n; i++) v[i] = unchecked(s + st * i);
             values = v;
         }
-        var r = FromFlat(values, values is long[] && dt != int64 ? int64 : dt);
+        var r = Creation.FromFlat(values, values is long[] && dt != int64 ? int64 : dt);
         if (r.dtype != dt) r = r.to(dt);
         if (device is not null && device.type != DeviceType.CPU) r = r.to(device);
-        return Finish(r, requires_grad);
+        return Creation.Finish(r, requires_grad);
     }
 
-    private static void CheckRange(double s, double e, double st, bool floating)
+    // ---------------- linspace / logspace ----------------
+
+    /// <summary>
+    /// <paramref name="steps"/> evenly spaced values from start to end, both included. Like PyTorch, the first
+    /// half counts up from start and the second half down from end, in the dtype's own arithmetic (integers use a
+    /// double step from the truncated ends).
+    /// </summary>
+    public static Tensor linspace(double start, double end, long steps, DType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        var dt = Creation.SpacedDType(steps, dtype, requires_grad);
+        Tensor r;
+        if (steps <= 1) r = Creation.FewSteps(steps, dt, start);
+        else
+        {
+            Scalars.CheckConvertible(start, dt); Scalars.CheckConvertible(end, dt);
+            r = Creation.FromFlat(Creation.LinspaceValues(dt, start, end, steps), dt);
+        }
+        return Creation.Placed(r, device, requires_grad);
+    }
+
+    /// <summary><paramref name="steps"/> values base**x for x evenly spaced from start to end (PyTorch's logspace).</summary>
+    public static Tensor logspace(double start, double end, long steps, double @base = 10.0, DType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        var dt = Creation.SpacedDType(steps, dtype, requires_grad);
+        Tensor r;
+        if (steps <= 1) r = Creation.FewSteps(steps, dt, Math.Pow(@base, start));
+        else
+        {
+            if (dt == float16) throw new NotSupportedException("\"logspace_cpu\" not implemented for 'Half'");
+            Scalars.CheckConvertible(start, dt); Scalars.CheckConvertible(end, dt);
+            var v = new double[steps];
+            long half = steps / 2;
+            if (dt.is_floating_point)
+            {
+                // the ends in the dtype, the exponents in double
+                double s = Creation.RoundTo(dt, start), e = Creation.RoundTo(dt, end);
+                double step = (e - s) / (steps - 1);
+                for (long i = 0; i < steps; i++)
+                    v[i] = Math.Pow(@base, i < half ? Math.FusedMultiplyAdd(step, i, s) : Math.FusedMultiplyAdd(-step, steps - i - 1, e));
+            }
+            else
+            {
+                // integer dtypes: truncated ends, a float base
+                long s = (long)start, e = (long)end;
+                double step = (double)(e - s) / (steps - 1);
+                double b = (float)@base;
+                for (long i = 0; i < steps; i++)
+                    v[i] = Math.Pow(b, i < half ? Math.FusedMultiplyAdd(step, i, s) : Math.FusedMultiplyAdd(-step, steps - i - 1, e));
+            }
+            r = Creation.FromFlat(v, float64).to(dt);
+        }
+        return Creation.Placed(r, device, requires_grad);
+    }
+
+}
+
+/// <summary>The emulation of PyTorch's vectorized range fills, and the range checks.</summary>
+internal static partial class Creation
+{
+    /// <summary>linspace and logspace's checks of their arguments; the dtype they make.</summary>
+    internal static DType SpacedDType(long steps, DType? dtype, bool requires_grad)
+    {
+        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
+        var dt = dtype ?? torch.get_default_dtype();
+        Shape.ContiguousStorageCount([steps], dt.itemsize);
+        if (requires_grad && !dt.is_floating_point)
+            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
+        return dt;
+    }
+
+    /// <summary>linspace and logspace with 0 steps (empty) or 1 (its first value).</summary>
+    internal static Tensor FewSteps(long steps, DType dt, double first)
+    {
+        var r = Tensor.Empty([steps], dt, Device.CPU);
+        if (steps == 1) r.fill_(first);
+        return r;
+    }
+
+    /// <summary>Lanes per AVX2 vector for each dtype (256 bits; float16 uses PyTorch's generic 32-byte vector).</summary>
+    internal static int VectorLanes(DType d) => 32 / d.itemsize;
+
+    /// <summary>
+    /// Fills dst[0..n) the way PyTorch's vectorized serial loop visits a 1-D output: pairs of whole vectors
+    /// (element k of the vector starting at i is lane(i, k)), then single elements scalar(i).
+    /// </summary>
+    internal static void VectorizedFill<T>(T[] dst, int lanes, Func<long, T> scalar, Func<long, int, T> lane)
+    {
+        long n = dst.Length, i = 0;
+        for (; i + 2 * lanes <= n; i += 2 * lanes)
+            for (int v = 0; v < 2; v++)
+            {
+                long start = i + v * lanes;
+                for (int k = 0; k < lanes; k++) dst[start + k] = lane(start, k);
+            }
+        for (; i < n; i++) dst[i] = scalar(i);
+    }
+
+    /// <summary>Writes a flat array of a dtype's element type into a new 1-D tensor.</summary>
+    internal static Tensor FromFlat(Array values, DType dtype) =>
+        new(Backends.HostMemory.Wrap(dtype, values), [values.Length], [1], 0);
+
+    /// <summary>A double as C++'s default stream output prints it (as in PyTorch's messages): 6 significant digits.</summary>
+    internal static string CppRepr(double v)
+    {
+        if (double.IsNaN(v)) return "nan";
+        if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
+        return v.ToString("G6", CultureInfo.InvariantCulture).Replace("E", "e");
+    }
+
+    internal static void CheckRange(double s, double e, double st, bool floating)
     {
         if (!(st > 0 || st < 0)) throw new ArgumentException("step must be nonzero");
         if (floating && !(double.IsFinite(s) && double.IsFinite(e)))
@@ -102,7 +181,7 @@ public static partial class torch
             throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
     }
 
-    private static long RangeLength(double size, DType dt)
+    internal static long RangeLength(double size, DType dt)
     {
         if (!(size >= 0 && size <= long.MaxValue)) throw new ArgumentException("invalid size, possible overflow?");
         Shape.ContiguousStorageCount([(long)size], dt.itemsize);
@@ -111,16 +190,16 @@ public static partial class torch
     }
 
     /// <summary>start + i*step for a floating dtype, accumulated as PyTorch does (double, or float for 16-bit types).</summary>
-    private static Array FloatRange(DType dt, long n, double s, double st)
+    internal static Array FloatRange(DType dt, long n, double s, double st)
     {
         int lanes = VectorLanes(dt);
-        if (dt == float64)
+        if (dt == torch.float64)
         {
             var v = new double[n];
             VectorizedFill(v, lanes, i => Math.FusedMultiplyAdd(st, i, s), (i0, k) => Math.FusedMultiplyAdd(k, st, Math.FusedMultiplyAdd(st, i0, s)));
             return v;
         }
-        if (dt == float32)
+        if (dt == torch.float32)
         {
             var v = new float[n];
             VectorizedFill(v, lanes, i => (float)Math.FusedMultiplyAdd(st, i, s),
@@ -128,7 +207,7 @@ public static partial class torch
             return v;
         }
         float fs = (float)s, fst = (float)st;
-        if (dt == float16)
+        if (dt == torch.float16)
         {
             var v = new Half[n];
             VectorizedFill(v, lanes, i => (Half)MathF.FusedMultiplyAdd(fst, i, fs),
@@ -141,39 +220,11 @@ public static partial class torch
         return b;
     }
 
-    // ---------------- linspace / logspace ----------------
-
-    /// <summary>
-    /// <paramref name="steps"/> evenly spaced values from start to end, both included. Like PyTorch, the first
-    /// half counts up from start and the second half down from end, in the dtype's own arithmetic (integers use a
-    /// double step from the truncated ends).
-    /// </summary>
-    public static Tensor linspace(double start, double end, long steps, DType? dtype = null, Device? device = null, bool requires_grad = false)
-    {
-        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
-        var dt = dtype ?? get_default_dtype();
-        Shape.ContiguousStorageCount([steps], dt.itemsize);
-        if (requires_grad && !dt.is_floating_point)
-            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        Tensor r;
-        if (steps <= 1)
-        {
-            r = Tensor.Empty([steps], dt, Device.CPU);
-            if (steps == 1) r.fill_(start);
-        }
-        else
-        {
-            Scalars.CheckConvertible(start, dt); Scalars.CheckConvertible(end, dt);
-            r = FromFlat(LinspaceValues(dt, start, end, steps), dt);
-        }
-        return Finish(device is not null && device.type != DeviceType.CPU ? r.to(device) : r, requires_grad);
-    }
-
-    private static Array LinspaceValues(DType dt, double start, double end, long steps)
+    internal static Array LinspaceValues(DType dt, double start, double end, long steps)
     {
         long half = steps / 2;
         int lanes = VectorLanes(dt);
-        if (dt == float64)
+        if (dt == torch.float64)
         {
             double step = (end - start) / (steps - 1);
             double At(long i) => i < half ? Math.FusedMultiplyAdd(step, i, start) : Math.FusedMultiplyAdd(-step, steps - i - 1, end);
@@ -181,7 +232,7 @@ public static partial class torch
             VectorizedFill(v, lanes, At, (i0, k) => At(i0) + k * step);
             return v;
         }
-        if (dt == float32)
+        if (dt == torch.float32)
         {
             float s = (float)start, e = (float)end, step = (e - s) / (steps - 1);
             float At(long i) => i < half ? MathF.FusedMultiplyAdd(step, i, s) : MathF.FusedMultiplyAdd(-step, steps - i - 1, e);
@@ -189,7 +240,7 @@ public static partial class torch
             VectorizedFill(v, lanes, At, (i0, k) => At(i0) + k * step);
             return v;
         }
-        if (dt == float16)
+        if (dt == torch.float16)
         {
             // every operation rounds to half, as c10::Half arithmetic does
             static Half H(float f) => (Half)f;
@@ -201,7 +252,7 @@ public static partial class torch
             VectorizedFill(v, lanes, At, (i0, k) => H((float)At(i0) + (float)H((float)H(k) * (float)step)));
             return v;
         }
-        if (dt == bfloat16)
+        if (dt == torch.bfloat16)
         {
             static BFloat16 B(float f) => (BFloat16)f;
             BFloat16 s = B((float)start), e = B((float)end);
@@ -225,7 +276,7 @@ public static partial class torch
     }
 
     /// <summary>A double converted to an integer dtype and back (truncation, then the dtype's wrap-around).</summary>
-    private static double IntegerValue(DType dt, double d)
+    internal static double IntegerValue(DType dt, double d)
     {
         long l = Backends.Convert.DoubleToLong(d);
         return dt.scalar_type switch
@@ -238,55 +289,13 @@ public static partial class torch
         };
     }
 
-    private static Array IntegerArray(DType dt, long[] v)
+    internal static Array IntegerArray(DType dt, long[] v)
     {
-        var t = FromFlat(v, int64).to(dt);
+        var t = FromFlat(v, torch.int64).to(dt);
         return Backends.HostMemory.Data(t._storage);
     }
 
-    /// <summary><paramref name="steps"/> values base**x for x evenly spaced from start to end (PyTorch's logspace).</summary>
-    public static Tensor logspace(double start, double end, long steps, double @base = 10.0, DType? dtype = null, Device? device = null, bool requires_grad = false)
-    {
-        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
-        var dt = dtype ?? get_default_dtype();
-        Shape.ContiguousStorageCount([steps], dt.itemsize);
-        if (requires_grad && !dt.is_floating_point)
-            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        Tensor r;
-        if (steps <= 1)
-        {
-            r = Tensor.Empty([steps], dt, Device.CPU);
-            if (steps == 1) r.fill_(Math.Pow(@base, start));
-        }
-        else
-        {
-            if (dt == float16) throw new NotSupportedException("\"logspace_cpu\" not implemented for 'Half'");
-            Scalars.CheckConvertible(start, dt); Scalars.CheckConvertible(end, dt);
-            var v = new double[steps];
-            long half = steps / 2;
-            if (dt.is_floating_point)
-            {
-                // the ends in the dtype, the exponents in double
-                double s = RoundTo(dt, start), e = RoundTo(dt, end);
-                double step = (e - s) / (steps - 1);
-                for (long i = 0; i < steps; i++)
-                    v[i] = Math.Pow(@base, i < half ? Math.FusedMultiplyAdd(step, i, s) : Math.FusedMultiplyAdd(-step, steps - i - 1, e));
-            }
-            else
-            {
-                // integer dtypes: truncated ends, a float base
-                long s = (long)start, e = (long)end;
-                double step = (double)(e - s) / (steps - 1);
-                double b = (float)@base;
-                for (long i = 0; i < steps; i++)
-                    v[i] = Math.Pow(b, i < half ? Math.FusedMultiplyAdd(step, i, s) : Math.FusedMultiplyAdd(-step, steps - i - 1, e));
-            }
-            r = FromFlat(v, float64).to(dt);
-        }
-        return Finish(device is not null && device.type != DeviceType.CPU ? r.to(device) : r, requires_grad);
-    }
-
-    private static double RoundTo(DType dt, double v) => dt.scalar_type switch
+    internal static double RoundTo(DType dt, double v) => dt.scalar_type switch
     {
         ScalarType.Float32 => (float)v,
         ScalarType.BFloat16 => (float)(BFloat16)v,

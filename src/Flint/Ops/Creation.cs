@@ -4,24 +4,6 @@ namespace Flint;
 
 public static partial class torch
 {
-    private static Tensor Finish(Tensor t, bool requires_grad)
-    {
-        if (requires_grad) t.RequireGradFromFactory();
-        return t;
-    }
-
-    private static Tensor Filled(long[] size, Scalar v, DType? dtype, Device? device, bool requires_grad)
-    {
-        var dt = dtype ?? get_default_dtype();
-        Scalars.CheckConvertible(v, dt);
-        if (requires_grad && !dt.is_floating_point)
-            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        bool zero = v.IsFloating ? BitConverter.DoubleToInt64Bits(v.Double) == 0 : v.Long == 0;
-        var dev = device ?? Device.CPU;
-        var t = zero ? Tensor.Zeros(size, dt, dev) : Tensor.Empty(size, dt, dev);
-        if (!zero) Scalars.FillNew(t, v);
-        return Finish(t, requires_grad);
-    }
 
     // ---------------- from data ----------------
 
@@ -34,46 +16,33 @@ public static partial class torch
         Array.Copy(flat, Backends.HostMemory.Data(t._storage), flat.Length);
         if (dtype is not null && dtype != natural) t = t.to(dtype);
         if (device is not null && device.type != DeviceType.CPU) t = t.to(device);
-        return Finish(t, requires_grad);
+        return Creation.Finish(t, requires_grad);
     }
 
     /// <summary>A 0-dim tensor. A C# double is a Python float: it gets the default dtype (float32).</summary>
     public static Tensor tensor(double value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        ScalarTensor(value, dtype ?? get_default_dtype(), device, requires_grad);
+        Creation.ScalarTensor(value, dtype ?? get_default_dtype(), device, requires_grad);
     public static Tensor tensor(float value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        ScalarTensor(value, dtype ?? float32, device, requires_grad);
+        Creation.ScalarTensor(value, dtype ?? float32, device, requires_grad);
     /// <summary>A 0-dim tensor. A C# integer is a Python int: it gets int64.</summary>
     public static Tensor tensor(long value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        ScalarTensor(value, dtype ?? int64, device, requires_grad);
+        Creation.ScalarTensor(value, dtype ?? int64, device, requires_grad);
     public static Tensor tensor(int value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        ScalarTensor(value, dtype ?? int64, device, requires_grad);
+        Creation.ScalarTensor(value, dtype ?? int64, device, requires_grad);
     public static Tensor tensor(bool value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        ScalarTensor(value, dtype ?? @bool, device, requires_grad);
-
-    /// <summary>torch.tensor(number): integer dtypes refuse values out of their range, as Python's conversion does.</summary>
-    private static Tensor ScalarTensor(Scalar v, DType dtype, Device? device, bool requires_grad)
-    {
-        Scalars.CheckPythonConvertible(v, dtype);
-        if (requires_grad && !dtype.is_floating_point)
-            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        var t = Tensor.Empty([], dtype, device ?? Device.CPU);
-        t.Backend.Fill(t, v);
-        return Finish(t, requires_grad);
-    }
+        Creation.ScalarTensor(value, dtype ?? @bool, device, requires_grad);
 
     /// <summary>Like <see cref="tensor(Array, DType?, Device?, bool)"/>, but shares memory when nothing needs converting.</summary>
     public static Tensor as_tensor(Array data, DType? dtype = null, Device? device = null)
     {
-        if (data.Rank == 1 && data.GetType().GetElementType() is { IsPrimitive: true } or { } && IsStorable(data.GetType().GetElementType()!))
+        if (data.Rank == 1 && data.GetType().GetElementType() is { IsPrimitive: true } or { } && Creation.IsStorable(data.GetType().GetElementType()!))
         {
-            var t = from_numpy(data);
+            var t = ArrayBridge.Wrap(data);
             t = dtype is null || dtype == t.dtype ? t : t.to(dtype);
             return device is null ? t : t.to(device);
         }
         return tensor(data, dtype, device);
     }
-
-    private static bool IsStorable(Type t) => DType.All.Any(d => d.ClrType == t);
 
     // ---------------- constant fills ----------------
 
@@ -83,7 +52,7 @@ public static partial class torch
         var dt = dtype ?? get_default_dtype();
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        return Finish(Tensor.Empty(size, dt, device ?? Device.CPU), requires_grad);
+        return Creation.Finish(Tensor.Empty(size, dt, device ?? Device.CPU), requires_grad);
     }
     /// <summary>
     /// An uninitialized tensor with the given sizes and strides over a storage just large enough for them
@@ -102,39 +71,28 @@ public static partial class torch
         long count = Shape.StridedStorageCount(size, stride, 0, dt.itemsize);
         Shape.Numel(size);
         var st = Backends.BackendRegistry.For((device ?? Device.CPU).type).Allocate(dt, count, zeroed: false);
-        return Finish(new Tensor(st, (long[])size.Clone(), (long[])stride.Clone(), 0), requires_grad);
+        return Creation.Finish(new Tensor(st, (long[])size.Clone(), (long[])stride.Clone(), 0), requires_grad);
     }
-    public static Tensor zeros(params long[] size) => Filled(size, 0, null, null, false);
+    public static Tensor zeros(params long[] size) => Creation.Filled(size, 0, null, null, false);
     public static Tensor zeros(long[] size, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Filled(size, 0, dtype, device, requires_grad);
-    public static Tensor ones(params long[] size) => Filled(size, 1, null, null, false);
+        Creation.Filled(size, 0, dtype, device, requires_grad);
+    public static Tensor ones(params long[] size) => Creation.Filled(size, 1, null, null, false);
     public static Tensor ones(long[] size, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Filled(size, 1, dtype, device, requires_grad);
+        Creation.Filled(size, 1, dtype, device, requires_grad);
 
     /// <summary>A tensor filled with <paramref name="fill_value"/>; the dtype follows the value (float32 for doubles, int64 for integers, bool).</summary>
     public static Tensor full(long[] size, Scalar fill_value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Filled(size, fill_value, dtype ?? fill_value.DefaultDType, device, requires_grad);
+        Creation.Filled(size, fill_value, dtype ?? fill_value.DefaultDType, device, requires_grad);
 
     // *_like: the input's dtype and device unless given, laid out as the input (PyTorch's preserve memory format)
     public static Tensor empty_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        FilledLike(t, null, dtype, device, requires_grad);
+        Creation.FilledLike(t, null, dtype, device, requires_grad);
     public static Tensor zeros_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        FilledLike(t, 0, dtype, device, requires_grad);
+        Creation.FilledLike(t, 0, dtype, device, requires_grad);
     public static Tensor ones_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        FilledLike(t, 1, dtype, device, requires_grad);
+        Creation.FilledLike(t, 1, dtype, device, requires_grad);
     public static Tensor full_like(Tensor t, Scalar fill_value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        FilledLike(t, fill_value, dtype, device, requires_grad);
-
-    private static Tensor FilledLike(Tensor like, Scalar? v, DType? dtype, Device? device, bool requires_grad)
-    {
-        var dt = dtype ?? like.dtype;
-        if (v is { } value) Scalars.CheckConvertible(value, dt);
-        if (requires_grad && !dt.is_floating_point)
-            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        var t = Tensor.EmptyLike(like, dt, device ?? like.device);
-        if (v is { } fill) Scalars.FillNew(t, fill);   // EmptyLike's memory is undefined
-        return Finish(t, requires_grad);
-    }
+        Creation.FilledLike(t, fill_value, dtype, device, requires_grad);
 
     /// <summary>An n×m matrix with ones on the diagonal.</summary>
     public static Tensor eye(long n, long? m = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
@@ -145,7 +103,58 @@ public static partial class torch
         var r = zeros([n, mm], dtype, null);
         long k = Math.Min(n, mm);
         if (k > 0) r.as_strided([k], [mm + 1], 0).fill_(1);
-        return Finish(device is not null && device.type != DeviceType.CPU ? r.to(device) : r, requires_grad);
+        return Creation.Placed(r, device, requires_grad);
+    }
+}
+
+/// <summary>What the creation functions share: fills, the 0-dim tensor of a number, requires_grad on the result.</summary>
+internal static partial class Creation
+{
+    internal static Tensor Finish(Tensor t, bool requires_grad)
+    {
+        if (requires_grad) t.RequireGradFromFactory();
+        return t;
+    }
+
+    /// <summary>A result made on the CPU, moved to the device asked for, then finished.</summary>
+    internal static Tensor Placed(Tensor r, Device? device, bool requires_grad) =>
+        Finish(device is not null && device.type != DeviceType.CPU ? r.to(device) : r, requires_grad);
+
+    internal static Tensor Filled(long[] size, Scalar v, DType? dtype, Device? device, bool requires_grad)
+    {
+        var dt = dtype ?? torch.get_default_dtype();
+        Scalars.CheckConvertible(v, dt);
+        if (requires_grad && !dt.is_floating_point)
+            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
+        bool zero = v.IsFloating ? BitConverter.DoubleToInt64Bits(v.Double) == 0 : v.Long == 0;
+        var dev = device ?? Device.CPU;
+        var t = zero ? Tensor.Zeros(size, dt, dev) : Tensor.Empty(size, dt, dev);
+        if (!zero) Scalars.FillNew(t, v);
+        return Finish(t, requires_grad);
+    }
+
+    /// <summary>torch.tensor(number): integer dtypes refuse values out of their range, as Python's conversion does.</summary>
+    internal static Tensor ScalarTensor(Scalar v, DType dtype, Device? device, bool requires_grad)
+    {
+        Scalars.CheckPythonConvertible(v, dtype);
+        if (requires_grad && !dtype.is_floating_point)
+            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
+        var t = Tensor.Empty([], dtype, device ?? Device.CPU);
+        t.Backend.Fill(t, v);
+        return Finish(t, requires_grad);
+    }
+
+    internal static bool IsStorable(Type t) => DType.All.Any(d => d.ClrType == t);
+
+    internal static Tensor FilledLike(Tensor like, Scalar? v, DType? dtype, Device? device, bool requires_grad)
+    {
+        var dt = dtype ?? like.dtype;
+        if (v is { } value) Scalars.CheckConvertible(value, dt);
+        if (requires_grad && !dt.is_floating_point)
+            throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
+        var t = Tensor.EmptyLike(like, dt, device ?? like.device);
+        if (v is { } fill) Scalars.FillNew(t, fill);   // EmptyLike's memory is undefined
+        return Finish(t, requires_grad);
     }
 }
 

@@ -14,21 +14,49 @@ internal static class Elementwise
 
     internal static DType FloatResult(DType input) => input.is_floating_point ? input : torch.get_default_dtype();
 
-    internal static void CheckSameDevice(Tensor a, Tensor b)
-    {
-        if (a.device != b.device && !a.IsWrappedNumber && !b.IsWrappedNumber && !(a.dim() == 0 && a.is_cpu) && !(b.dim() == 0 && b.is_cpu))
-            throw new InvalidOperationException(
-                $"Expected all tensors to be on the same device, but found at least two devices, {Order(a.device, b.device)}!");
-    }
+    /// <summary>Checks that two inputs may meet in one op, as <see cref="CommonDevice"/> does.</summary>
+    internal static void CheckSameDevice(Tensor a, Tensor b) => CommonDevice(null, a, b);
 
     /// <summary>
-    /// Where a binary op's result lives: with the tensor operand, not with a number or a CPU 0-dim tensor that
-    /// joins a tensor on another device (as PyTorch allows, e.g. <c>torch.tensor(1.0) + meta</c>).
+    /// The device an elementwise op runs on, by PyTorch's TensorIterator rule (TensorIteratorBase::compute_types in
+    /// aten/src/ATen/TensorIterator.cpp): the first operand not on the CPU, looking at the output (an out= tensor, or
+    /// self of an in-place form) before the inputs, is the common device, and every operand must be on it, except
+    /// that one CPU 0-dim input (a number, or a CPU scalar tensor) may join a non-CPU device. So a CPU scalar tensor
+    /// mixes with a meta tensor (the result is meta), a CPU tensor with dimensions does not, nor does a CPU output
+    /// with a meta input.
     /// </summary>
-    internal static Device ResultDevice(Tensor a, Tensor b) =>
-        a.IsWrappedNumber || a.dim() == 0 && a.is_cpu && !b.is_cpu ? b.device : a.device;
+    internal static Device CommonDevice(Tensor? output, Tensor a, Tensor b)
+    {
+        var d = a.device;
+        if ((ReferenceEquals(d, b.device) || d == b.device) && (output is null || ReferenceEquals(d, output.device) || d == output.device)) return d;
+        return CommonDevice(output, [a, b]);
+    }
 
-    private static string Order(Device a, Device b) => a.type != DeviceType.CPU ? $"{a.Normalized} and {b.Normalized}" : $"{b.Normalized} and {a.Normalized}";
+    /// <inheritdoc cref="CommonDevice(Tensor?, Tensor, Tensor)"/>
+    internal static Device CommonDevice(Tensor? output, params ReadOnlySpan<Tensor> inputs)
+    {
+        Device? common = output is { is_cpu: false } ? output.device : null;
+        foreach (var t in inputs)
+        {
+            if (common is not null) break;
+            if (!t.is_cpu) common = t.device;
+        }
+        if (common is null) return output?.device ?? inputs[0].device;   // all on the CPU
+        if (output is not null && output.device != common) throw DevicesDiffer(common, output.device);
+        int cpuScalars = 0;
+        foreach (var t in inputs)
+        {
+            if (t.is_cpu && t.dim() == 0)
+            {
+                if (++cpuScalars > 1) throw new InvalidOperationException("Trying to pass too many CPU scalars to non-CPU kernel!");
+            }
+            else if (t.device != common) throw DevicesDiffer(common, t.device);
+        }
+        return common;
+    }
+
+    private static InvalidOperationException DevicesDiffer(Device common, Device other) =>
+        new($"Expected all tensors to be on the same device, but found at least two devices, {common.Normalized} and {other.Normalized}!");
 
     /// <summary>Converts to the compute dtype when needed (cheap for the 0-dim tensors that wrap scalars).</summary>
     internal static Tensor As(Tensor t, DType dt) => t.dtype == dt ? t : t.to(dt);
@@ -274,12 +302,12 @@ internal static class Elementwise
     private static Tensor NumericBinaryRaw<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace, DType? resultOverride, Tensor? bPrepared)
         where TOp : INumericBinary
     {
-        CheckSameDevice(a, b);
+        var device = CommonDevice(inPlace ? a : @out, a, b);
         var result = resultOverride ?? TypePromotion.ResultType(a, b);
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
-        var target = inPlace ? a : Target(shape, result, @out, ResultDevice(a, b));
+        var target = inPlace ? a : Target(shape, result, @out, device);
         var ac = Prep(a, result, compute); var bc = bPrepared ?? Prep(b, result, compute);
         if (inPlace && ReferenceEquals(ac, a) && target.dtype == compute) { a.Backend.NumericBinary<TOp>(ac, bc, a); a.BumpVersion(); return a; }
         return RunInto(target, shape, compute, y => y.Backend.NumericBinary<TOp>(ac, bc, y), inPlace, a, b);
@@ -332,25 +360,25 @@ internal static class Elementwise
 
     private static Tensor FloatBinaryRaw<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace) where TOp : IFloatBinary
     {
-        CheckSameDevice(a, b);
+        var device = CommonDevice(inPlace ? a : @out, a, b);
         var result = FloatResult(TypePromotion.ResultType(a, b));
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
-        var target = inPlace ? a : Target(shape, result, @out, ResultDevice(a, b));
+        var target = inPlace ? a : Target(shape, result, @out, device);
         var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
         return RunInto(target, shape, compute, y => y.Backend.FloatBinary<TOp>(ac, bc, y), inPlace, a, b);
     }
 
     internal static Tensor IntegerBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace, string opName) where TOp : IIntegerBinary
     {
-        CheckSameDevice(a, b);
+        var device = CommonDevice(inPlace ? a : @out, a, b);
         var result = TypePromotion.ResultType(a, b);
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
         // PyTorch builds (and resizes) the output before its kernel refuses the dtype
-        var target = inPlace ? a : Target(shape, result, @out, ResultDevice(a, b));
+        var target = inPlace ? a : Target(shape, result, @out, device);
         if (result.is_floating_point)
             throw new NotSupportedException($"\"{opName}\" not implemented for '{result.LegacyName}'");
         var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
@@ -365,14 +393,14 @@ internal static class Elementwise
     /// </remarks>
     internal static Tensor Compare<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : ICompareOp
     {
-        CheckSameDevice(a, b);
+        var device = CommonDevice(inPlace ? a : @out, a, b);
         var common = TypePromotion.ResultType(a, b);
         var compute = ComputeType(common);
         var shape = Shape.Broadcast(a._shape, b._shape);
         if (inPlace) CheckInPlace(a, shape, DType.Bool);
         if (inPlace && TOp.InPlaceNode is { } node && Autograd.Differentiation.NeedsInPlace(a, b) && a.dtype.is_floating_point)
             return InPlaceCompare<TOp>(a, b, node);
-        var target = inPlace ? a : Target(shape, DType.Bool, @out, ResultDevice(a, b));
+        var target = inPlace ? a : Target(shape, DType.Bool, @out, device);
         var ac = Prep(a, common, compute); var bc = Prep(b, common, compute);
         return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace, a, b);
     }
@@ -491,13 +519,13 @@ internal static class Elementwise
 
     private static Tensor FloatTernaryRaw<TOp>(Tensor a, Tensor b, Tensor c, Tensor? @out, bool inPlace) where TOp : IFloatTernary
     {
-        CheckSameDevice(a, b); CheckSameDevice(a, c);
+        var device = CommonDevice(inPlace ? a : @out, a, b, c);
         var result = TypePromotion.ResultType(a, b, c);
         if (!result.is_floating_point) result = torch.get_default_dtype();
         var shape = Shape.Broadcast(Shape.Broadcast(a._shape, b._shape), c._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
-        var target = inPlace ? a : Target(shape, result, @out, a.device);
+        var target = inPlace ? a : Target(shape, result, @out, device);
         var ac = As(a, compute); var bc = As(b, compute); var cc = As(c, compute);
         return RunInto(target, shape, compute, y => y.Backend.FloatTernary<TOp>(ac, bc, cc, y), inPlace, a, b, c);
     }

@@ -14,27 +14,20 @@ public static partial class torch
     /// <summary>The default generator, as <c>torch.default_generator</c>.</summary>
     public static Generator default_generator => Generator.Default;
 
-    private static DType FloatDType(DType? dtype, string op)
-    {
-        var dt = dtype ?? get_default_dtype();
-        if (!dt.is_floating_point) throw new NotSupportedException($"\"{op}\" not implemented for '{dt.LegacyName}'");
-        return dt;
-    }
-
     public static Tensor rand(params long[] size) => rand(size, null);
     public static Tensor rand(long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
-        var t = empty(size, FloatDType(dtype, "check_uniform_bounds"), MetaOrNull(device));
+        var t = empty(size, Sampling.FloatDType(dtype, "check_uniform_bounds"), Sampling.MetaOrNull(device));
         t.UniformInto(0, 1, generator);
-        return Placed(t, device, requires_grad);
+        return Sampling.Placed(t, device, requires_grad);
     }
 
     public static Tensor randn(params long[] size) => randn(size, null);
     public static Tensor randn(long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
-        var t = empty(size, FloatDType(dtype, "normal_kernel_cpu"), MetaOrNull(device));
+        var t = empty(size, Sampling.FloatDType(dtype, "normal_kernel_cpu"), Sampling.MetaOrNull(device));
         t.NormalInto(0, 1, generator);
-        return Placed(t, device, requires_grad);
+        return Sampling.Placed(t, device, requires_grad);
     }
 
     public static Tensor rand_like(Tensor input, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
@@ -47,9 +40,9 @@ public static partial class torch
     {
         if (low >= high)
             throw new ArgumentException($"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
-        var t = empty(size, dtype ?? int64, MetaOrNull(device));
+        var t = empty(size, dtype ?? int64, Sampling.MetaOrNull(device));
         t.RandomInto(low, high, generator);
-        return Placed(t, device, requires_grad);
+        return Sampling.Placed(t, device, requires_grad);
     }
 
     public static Tensor randint(long high, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
@@ -70,23 +63,14 @@ public static partial class torch
         RandomKernels.Randperm(generator ?? Generator.Default, idx);
         var t = from_array(idx, n).clone();
         if (dtype is not null && dtype != int64) t = t.to(dtype);
-        return Placed(t, device, requires_grad);
+        return Sampling.Placed(t, device, requires_grad);
     }
 
     /// <summary>Samples from N(mean, std²) with a tensor mean and/or std (broadcast), as <c>torch.normal</c>.</summary>
     public static Tensor normal(Tensor mean, Tensor std, Generator? generator = null) =>
         // the sample's gradient goes to the mean only (std gets zeros), as PyTorch's NormalBackward3
-        Autograd.Recording.Op("NormalBackward3", [mean, std], () => NormalImpl(mean, std, generator), (g, _) =>
+        Autograd.Recording.Op("NormalBackward3", [mean, std], () => Sampling.NormalImpl(mean, std, generator), (g, _) =>
             [mean.requires_grad ? Autograd.Recording.SumToShape(g, mean._shape) : null, std.requires_grad ? torch.zeros_like(std) : null]);
-
-    private static Tensor NormalImpl(Tensor mean, Tensor std, Generator? generator)
-    {
-        var shape = Shape.Broadcast(mean._shape, std._shape);
-        var dt = Ops.TypePromotion.ResultType(mean, std);
-        var t = empty(shape, dt.is_floating_point ? dt : get_default_dtype(), null);
-        t.NormalInto(0, 1, generator);
-        return t.mul_(std).add_(mean);
-    }
 
     public static Tensor normal(Tensor mean, double std = 1.0, Generator? generator = null)
     {
@@ -109,36 +93,15 @@ public static partial class torch
 
     public static Tensor normal(double mean, double std, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
-        var t = empty(size, FloatDType(dtype, "normal_kernel_cpu"), null);
+        var t = empty(size, Sampling.FloatDType(dtype, "normal_kernel_cpu"), null);
         t.normal_(mean, std, generator);
-        return Placed(t, device, requires_grad);
+        return Sampling.Placed(t, device, requires_grad);
     }
 
     /// <summary>Draws 1 with the probability held in each element of <paramref name="input"/>.</summary>
     public static Tensor bernoulli(Tensor input, Generator? generator = null) =>
         // a sample carries no gradient to the probabilities (zeros, as PyTorch's BernoulliBackward0)
-        Autograd.Recording.Op("BernoulliBackward0", [input], () => BernoulliImpl(input, generator), (g, _) => [torch.zeros_like(input)]);
-
-    private static Tensor BernoulliImpl(Tensor input, Generator? generator)
-    {
-        if (!input.dtype.is_floating_point)
-            throw new NotSupportedException($"\"bernoulli_tensor_cpu_p_\" not implemented for '{input.dtype.LegacyName}'");
-        var g = generator ?? Generator.Default;
-        var r = empty(input._shape, input.dtype, input.device);
-        if (input.dtype == float64)
-        {
-            var p = input.ToArray<double>(); var o = new double[p.Length];
-            RandomKernels.Bernoulli(g, p, o);
-            r.copy_(from_array(o, input._shape));
-        }
-        else
-        {
-            var p = input.ToArray<float>(); var o = new float[p.Length];
-            RandomKernels.Bernoulli(g, p, o);
-            r.copy_(from_array(o, input._shape));
-        }
-        return r;
-    }
+        Autograd.Recording.Op("BernoulliBackward0", [input], () => Sampling.BernoulliImpl(input, generator), (g, _) => [torch.zeros_like(input)]);
 
     public static Tensor bernoulli(Tensor input, double p, Generator? generator = null) =>
         empty_like(input).bernoulli_(p, generator);
@@ -167,10 +130,52 @@ public static partial class torch
         return input.dim() == 1 ? r.view(num_samples) : r;
     }
 
-    /// <summary>The meta device when asked for (samples are then neither drawn nor stored), else null (drawn on the CPU).</summary>
-    private static Device? MetaOrNull(Device? device) => device is { type: DeviceType.Meta } ? device : null;
+}
 
-    private static Tensor Placed(Tensor t, Device? device, bool requires_grad)
+/// <summary>What the random functions share: the float dtype they sample, where samples are drawn and placed, normal and bernoulli's draws.</summary>
+internal static class Sampling
+{
+    internal static DType FloatDType(DType? dtype, string op)
+    {
+        var dt = dtype ?? torch.get_default_dtype();
+        if (!dt.is_floating_point) throw new NotSupportedException($"\"{op}\" not implemented for '{dt.LegacyName}'");
+        return dt;
+    }
+
+    internal static Tensor NormalImpl(Tensor mean, Tensor std, Generator? generator)
+    {
+        var shape = Shape.Broadcast(mean._shape, std._shape);
+        var dt = Ops.TypePromotion.ResultType(mean, std);
+        var t = torch.empty(shape, dt.is_floating_point ? dt : torch.get_default_dtype(), null);
+        t.NormalInto(0, 1, generator);
+        return t.mul_(std).add_(mean);
+    }
+
+    internal static Tensor BernoulliImpl(Tensor input, Generator? generator)
+    {
+        if (!input.dtype.is_floating_point)
+            throw new NotSupportedException($"\"bernoulli_tensor_cpu_p_\" not implemented for '{input.dtype.LegacyName}'");
+        var g = generator ?? Generator.Default;
+        var r = torch.empty(input._shape, input.dtype, input.device);
+        if (input.dtype == torch.float64)
+        {
+            var p = input.ToArray<double>(); var o = new double[p.Length];
+            RandomKernels.Bernoulli(g, p, o);
+            r.copy_(torch.from_array(o, input._shape));
+        }
+        else
+        {
+            var p = input.ToArray<float>(); var o = new float[p.Length];
+            RandomKernels.Bernoulli(g, p, o);
+            r.copy_(torch.from_array(o, input._shape));
+        }
+        return r;
+    }
+
+    /// <summary>The meta device when asked for (samples are then neither drawn nor stored), else null (drawn on the CPU).</summary>
+    internal static Device? MetaOrNull(Device? device) => device is { type: DeviceType.Meta } ? device : null;
+
+    internal static Tensor Placed(Tensor t, Device? device, bool requires_grad)
     {
         if (device is not null && device.type != DeviceType.CPU) t = t.to(device);
         if (requires_grad) t.requires_grad = true;

@@ -32,17 +32,6 @@ public static partial class torch
                 return (tensor.size(1) * receptive, tensor.size(0) * receptive);
             }
 
-            private static long Fan(Tensor t, string mode)
-            {
-                var (fi, fo) = _calculate_fan_in_and_fan_out(t);
-                return mode switch
-                {
-                    "fan_in" => fi,
-                    "fan_out" => fo,
-                    _ => throw new ArgumentException($"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']"),
-                };
-            }
-
             public static Tensor uniform_(Tensor tensor, double a = 0, double b = 1, Generator? generator = null)
             { using var _ = no_grad(); return tensor.uniform_(a, b, generator); }
 
@@ -77,7 +66,7 @@ public static partial class torch
             public static Tensor kaiming_uniform_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
             {
                 if (tensor.numel() == 0) return tensor;
-                double std = calculate_gain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode));
+                double std = calculate_gain(nonlinearity, a) / Math.Sqrt(Fans.Of(tensor, mode));
                 double bound = Math.Sqrt(3.0) * std;
                 return uniform_(tensor, -bound, bound, generator);
             }
@@ -85,7 +74,7 @@ public static partial class torch
             public static Tensor kaiming_normal_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
             {
                 if (tensor.numel() == 0) return tensor;
-                double std = calculate_gain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode));
+                double std = calculate_gain(nonlinearity, a) / Math.Sqrt(Fans.Of(tensor, mode));
                 return normal_(tensor, 0, std, generator);
             }
 
@@ -106,5 +95,20 @@ public static partial class torch
                 return tensor;
             }
         }
+    }
+}
+
+/// <summary>The fan (fan_in or fan_out) the Kaiming initializers scale by.</summary>
+internal static class Fans
+{
+    internal static long Of(Tensor t, string mode)
+    {
+        var (fi, fo) = torch.nn.init._calculate_fan_in_and_fan_out(t);
+        return mode switch
+        {
+            "fan_in" => fi,
+            "fan_out" => fo,
+            _ => throw new ArgumentException($"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']"),
+        };
     }
 }

@@ -3,8 +3,11 @@ using F = Flint.torch.nn.functional;
 
 namespace Flint.Modules;
 
-/// <summary>1-D max pooling; stride defaults to kernel_size.</summary>
-public sealed class MaxPool1d(SizeArg kernel_size, SizeArg? stride = null, SizeArg padding = default, SizeArg? dilation = null, bool ceil_mode = false)
+/// <summary>
+/// What the max poolings share (PyTorch's _MaxPoolNd): the window, the stride (kernel_size unless given), padding,
+/// dilation and ceil_mode, and their extra_repr.
+/// </summary>
+public abstract class MaxPoolNd(SizeArg kernel_size, SizeArg? stride, SizeArg padding, SizeArg? dilation, bool ceil_mode)
     : nn.Module<Tensor, Tensor>
 {
     public SizeArg kernel_size { get; } = kernel_size;
@@ -13,26 +16,25 @@ public sealed class MaxPool1d(SizeArg kernel_size, SizeArg? stride = null, SizeA
     public SizeArg dilation { get; } = dilation ?? 1;
     public bool ceil_mode { get; } = ceil_mode;
 
-    public override Tensor forward(Tensor input) => F.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode);
     /// <summary>The pooled values and the positions of the maxima (PyTorch's return_indices=True).</summary>
-    public (Tensor output, Tensor indices) forward_with_indices(Tensor input) => F.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
+    public abstract (Tensor output, Tensor indices) forward_with_indices(Tensor input);
     public override string extra_repr() => $"kernel_size={kernel_size}, stride={stride}, padding={padding}, dilation={dilation}, ceil_mode={(ceil_mode ? "True" : "False")}";
+}
+
+/// <summary>1-D max pooling; stride defaults to kernel_size.</summary>
+public sealed class MaxPool1d(SizeArg kernel_size, SizeArg? stride = null, SizeArg padding = default, SizeArg? dilation = null, bool ceil_mode = false)
+    : MaxPoolNd(kernel_size, stride, padding, dilation, ceil_mode)
+{
+    public override Tensor forward(Tensor input) => F.max_pool1d(input, this.kernel_size, this.stride, this.padding, this.dilation, this.ceil_mode);
+    public override (Tensor output, Tensor indices) forward_with_indices(Tensor input) => F.max_pool1d_with_indices(input, this.kernel_size, this.stride, this.padding, this.dilation, this.ceil_mode);
 }
 
 /// <summary>2-D max pooling; stride defaults to kernel_size.</summary>
 public sealed class MaxPool2d(SizeArg kernel_size, SizeArg? stride = null, SizeArg padding = default, SizeArg? dilation = null, bool ceil_mode = false)
-    : nn.Module<Tensor, Tensor>
+    : MaxPoolNd(kernel_size, stride, padding, dilation, ceil_mode)
 {
-    public SizeArg kernel_size { get; } = kernel_size;
-    public SizeArg stride { get; } = stride is { Values.Length: > 0 } s ? s : kernel_size;
-    public SizeArg padding { get; } = padding.Values.Length == 0 ? 0 : padding;
-    public SizeArg dilation { get; } = dilation ?? 1;
-    public bool ceil_mode { get; } = ceil_mode;
-
-    public override Tensor forward(Tensor input) => F.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode);
-    /// <summary>The pooled values and the positions of the maxima (PyTorch's return_indices=True).</summary>
-    public (Tensor output, Tensor indices) forward_with_indices(Tensor input) => F.max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
-    public override string extra_repr() => $"kernel_size={kernel_size}, stride={stride}, padding={padding}, dilation={dilation}, ceil_mode={(ceil_mode ? "True" : "False")}";
+    public override Tensor forward(Tensor input) => F.max_pool2d(input, this.kernel_size, this.stride, this.padding, this.dilation, this.ceil_mode);
+    public override (Tensor output, Tensor indices) forward_with_indices(Tensor input) => F.max_pool2d_with_indices(input, this.kernel_size, this.stride, this.padding, this.dilation, this.ceil_mode);
 }
 
 /// <summary>2-D average pooling; stride defaults to kernel_size.</summary>

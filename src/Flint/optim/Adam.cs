@@ -37,14 +37,7 @@ public class Adam : Optimizer
         {
             if (p.grad is null) continue;
             var grad = maximize ? -p.grad : p.grad;
-            var s = State(p);
-            if (!s.ContainsKey("step"))
-            {
-                s["step"] = NewStep();
-                s["exp_avg"] = zeros_like(p);
-                s["exp_avg_sq"] = zeros_like(p);
-                if (amsgrad) s["max_exp_avg_sq"] = zeros_like(p);
-            }
+            var s = StartedState(p, "exp_avg", "exp_avg_sq", amsgrad ? "max_exp_avg_sq" : null);
             double step = NextStep(s);
             var m = (Tensor)s["exp_avg"]; var v = (Tensor)s["exp_avg_sq"];
             if (wd != 0)

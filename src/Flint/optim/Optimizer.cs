@@ -99,6 +99,22 @@ public abstract class Optimizer
     }
 
     /// <summary>
+    /// A parameter's state, started on its first step: a step count of 0 and a zeroed buffer like the parameter
+    /// for each name given (a null name is skipped, for buffers only some options keep).
+    /// </summary>
+    protected Dictionary<string, object> StartedState(Parameter p, params ReadOnlySpan<string?> buffers)
+    {
+        var s = State(p);
+        if (!s.ContainsKey("step"))
+        {
+            s["step"] = NewStep();
+            foreach (var name in buffers)
+                if (name is not null) s[name] = zeros_like(p);
+        }
+        return s;
+    }
+
+    /// <summary>
     /// Advances a parameter's step count and returns the new count. The count is a 0-dim tensor, as PyTorch 2
     /// keeps it (float32, or float64 when that is the default dtype); a plain number (PyTorch 1.x files) is
     /// turned into one.

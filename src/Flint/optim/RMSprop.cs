@@ -26,14 +26,7 @@ public sealed class RMSprop : Optimizer
         {
             if (p.grad is null) continue;
             var grad = maximize ? -p.grad : p.grad;
-            var s = State(p);
-            if (!s.ContainsKey("step"))
-            {
-                s["step"] = NewStep();
-                s["square_avg"] = zeros_like(p);
-                if (momentum > 0) s["momentum_buffer"] = zeros_like(p);
-                if (centered) s["grad_avg"] = zeros_like(p);
-            }
+            var s = StartedState(p, "square_avg", momentum > 0 ? "momentum_buffer" : null, centered ? "grad_avg" : null);
             NextStep(s);
             if (wd != 0) grad = grad.add(p, alpha: wd);
             var sq = (Tensor)s["square_avg"];

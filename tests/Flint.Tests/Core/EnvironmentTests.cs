@@ -17,7 +17,7 @@ public class EnvironmentTests
                      "Default dtype: torch.", "Is CUDA available: False", "CUDA status: ", "  CUDA driver library search:" })
             Assert.Contains(key, r);
         Assert.DoesNotContain("\r", r);
-        if (File.Exists("/proc/cpuinfo") && torch.utils.CpuModel() is string model)
+        if (File.Exists("/proc/cpuinfo") && CpuInfo.CpuModel() is string model)
             Assert.Contains("CPU model: " + model, r);
     }
 
@@ -25,9 +25,9 @@ public class EnvironmentTests
     public void CollectEnvComparesTheKernelWidthWithTheCpus()
     {
         string r = torch.utils.collect_env();
-        int kernel = torch.utils.KernelVectorBits();
-        Assert.Contains("Kernel vector width: " + torch.utils.KernelVectorWidth(), r);
-        if (torch.utils.CpuVectorBits() is not int cpu)
+        int kernel = CpuInfo.KernelVectorBits();
+        Assert.Contains("Kernel vector width: " + CpuInfo.KernelVectorWidth(), r);
+        if (CpuInfo.CpuVectorBits() is not int cpu)
         {
             Assert.False(System.Runtime.Intrinsics.X86.X86Base.IsSupported);
             return;

@@ -38,6 +38,6 @@ public class AotSmokeTests
         Assert.InRange(losses[0], 2.2f, 2.4f); // cross-entropy of an untrained 10-class classifier: about ln 10
         for (int i = 1; i < losses.Length; i++) Assert.True(losses[i] < losses[i - 1], $"loss {i} did not fall: {losses[i]} after {losses[i - 1]}");
         Assert.Matches("^weights hash: [0-9a-f]{16}$", lines[^2]);
-        Assert.Equal("Kernel vector width: " + torch.utils.KernelVectorWidth(), lines[^1]);
+        Assert.Equal("Kernel vector width: " + CpuInfo.KernelVectorWidth(), lines[^1]);
     }
 }

@@ -69,21 +69,26 @@ internal sealed class ProtoWriter
     /// <summary>A packed repeated double field (proto3's default encoding); nothing when empty.</summary>
     public ProtoWriter PackedDoubles(int field, IReadOnlyList<double> values)
     {
-        if (values.Count == 0) return this;
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteLength(values.Count * 8);
-        foreach (double v in values) output.WriteDouble(v);
+        if (PackedHeader(field, values.Count, sizeof(double)))
+            foreach (double v in values) output.WriteDouble(v);
         return this;
     }
 
     /// <summary>A packed repeated float field; nothing when empty.</summary>
     public ProtoWriter PackedFloats(int field, IReadOnlyList<float> values)
     {
-        if (values.Count == 0) return this;
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteLength(values.Count * 4);
-        foreach (float v in values) output.WriteFloat(v);
+        if (PackedHeader(field, values.Count, sizeof(float)))
+            foreach (float v in values) output.WriteFloat(v);
         return this;
+    }
+
+    /// <summary>A packed field's tag and byte length for <paramref name="count"/> fixed-width values; false (nothing written) when there are none.</summary>
+    private bool PackedHeader(int field, int count, int width)
+    {
+        if (count == 0) return false;
+        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
+        output.WriteLength(count * width);
+        return true;
     }
 
     public byte[] ToArray()

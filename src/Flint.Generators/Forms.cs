@@ -19,6 +19,7 @@ internal static class Forms
             case Family.Compare: Binary(d, "Compare", torch, tensor); break;
             case Family.NumericBinary: Binary(d, "NumericBinary", torch, tensor); break;
             case Family.FloatBinary: Binary(d, "FloatBinary", torch, tensor); break;
+            case Family.IntegerBinary: Binary(d, "IntegerBinary", torch, tensor); break;
             case Family.Predicate: Predicate(d, torch, tensor); break;
         }
     }
@@ -57,33 +58,49 @@ internal static class Forms
             tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_() => ").Append(entry).Append("(this, null, true").Append(extra).AppendLine(");");
     }
 
-    /// <summary>A binary op: the entry is Elementwise.{family}&lt;TOp&gt;(a, b, out, inPlace).</summary>
+    /// <summary>
+    /// A binary op: the entry is Elementwise.{family}&lt;TOp&gt;(a, b, out, inPlace). A number operand becomes a wrapped
+    /// 0-dim tensor (Scalars.Wrap), as PyTorch's Scalar overloads do; the operator forms call the same entry.
+    /// </summary>
     private static void Binary(OpDecl d, string family, StringBuilder torch, StringBuilder tensor)
     {
         string entry = "global::Flint.Ops.Elementwise." + family + "<" + d.Struct + ">";
-        string n = d.Name;
+        string n = d.Name, o = d.Other ?? "other";
         bool scalar = d.Has(VariantFlags.Scalar), @out = d.Has(VariantFlags.Out);
+        string outParam = @out ? ", " + T + "? @out = null" : "", outArg = @out ? "@out" : "null";
         foreach (var number in scalar ? new[] { false, true } : new[] { false })
         {
-            string type = number ? S : T, other = number ? Wrap + "(other)" : "other";
+            string type = number ? S : T, other = number ? Wrap + "(" + o + ")" : o;
             if (d.Has(VariantFlags.Function))
             {
                 if (!number) Doc(torch, d.Summary);
-                torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input, ").Append(type).Append(" other")
-                    .Append(@out ? ", " + T + "? @out = null" : "").Append(") => ").Append(entry).Append("(input, ").Append(other).Append(", ")
-                    .Append(@out ? "@out" : "null").AppendLine(");");
+                torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input, ").Append(type).Append(' ').Append(o)
+                    .Append(outParam).Append(") => ").Append(entry).Append("(input, ").Append(other).Append(", ").Append(outArg).AppendLine(");");
             }
             if (d.Has(VariantFlags.FunctionInPlace))
-                torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append("_(").Append(T).Append(" input, ").Append(type)
-                    .Append(" other) => ").Append(entry).Append("(input, ").Append(other).AppendLine(", null, true);");
+                torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append("_(").Append(T).Append(" input, ").Append(type).Append(' ').Append(o)
+                    .Append(") => ").Append(entry).Append("(input, ").Append(other).AppendLine(", null, true);");
             if (d.Has(VariantFlags.Method))
-                tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append('(').Append(type).Append(" other) => ")
+                tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append('(').Append(type).Append(' ').Append(o).Append(") => ")
                     .Append(entry).Append("(this, ").Append(other).AppendLine(", null);");
             if (d.Has(VariantFlags.InPlace))
-                tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_(").Append(type).Append(" other) => ")
+                tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_(").Append(type).Append(' ').Append(o).Append(") => ")
                     .Append(entry).Append("(this, ").Append(other).AppendLine(", null, true);");
         }
+        if (d.Has(VariantFlags.ScalarFirst))
+            torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(S).Append(" self, ").Append(T).Append(' ').Append(o)
+                .Append(outParam).Append(") => ").Append(entry).Append('(').Append(Wrap).Append("(self), ").Append(o).Append(", ").Append(outArg).AppendLine(");");
+        if (d.Operator is { } op)
+        {
+            Operator(tensor, op, T, T, entry + "(a, b, null)");
+            if (scalar) Operator(tensor, op, T, S, entry + "(a, " + Wrap + "(b), null)");
+            if (d.Has(VariantFlags.ScalarFirst)) Operator(tensor, op, S, T, entry + "(" + Wrap + "(a), b, null)");
+        }
     }
+
+    private static void Operator(StringBuilder tensor, string op, string a, string b, string body) =>
+        tensor.Append(I).Append("public static ").Append(T).Append(" operator ").Append(op).Append('(').Append(a).Append(" a, ").Append(b).Append(" b) => ")
+            .Append(body).AppendLine(";");
 
     private static void Predicate(OpDecl d, StringBuilder torch, StringBuilder tensor)
     {

@@ -14,11 +14,7 @@ internal static class Unary
         new($"\"{kernel}\" not implemented for '{dt.LegacyName}'");
 
     /// <summary>Ops whose out= must have exactly the input's dtype.</summary>
-    internal static void CheckSameDTypeOut(Tensor x, Tensor? @out)
-    {
-        if (@out is not null && @out.dtype != x.dtype)
-            throw new InvalidOperationException($"Found dtype {@out.dtype.LegacyName} but expected {x.dtype.LegacyName}");
-    }
+    internal static void CheckSameDTypeOut(Tensor x, Tensor? @out) => OutArgument.CheckExactDType(@out, x.dtype);
 
     /// <summary>A float op: integer and bool inputs promote to the default float dtype; out= may be any float dtype.</summary>
     internal static Tensor Float<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel, bool halfOk = false) where TOp : IFloatUnary

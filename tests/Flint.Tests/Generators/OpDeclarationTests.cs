@@ -182,7 +182,7 @@ public class OpDeclarationTests
         Assert.Equal("\"lshift_cpu\" not implemented for 'Bool'", Assert.Throws<NotSupportedException>(() => torch.bitwise_left_shift(b, b)).Message);
         Assert.Equal("\"pow\" not implemented for 'Bool'", Assert.Throws<NotSupportedException>(() => torch.pow(true, b)).Message);
         Assert.Equal("Integers to negative integer powers are not allowed.", Assert.Throws<ArgumentException>(() => i.pow_(-1)).Message);
-        Assert.Equal(new long[] { 1, 3 }, (i % 2).ToArray<long>());
+        Assert.Equal(new long[] { 1, 1 }, (i % 2).ToArray<long>());
         Assert.Equal(new long[] { 2, 2 }, (12 % i).ToArray<long>());
         Assert.Equal(new long[] { 5, 7 }, (i & 15).ToArray<long>());
         Assert.Equal(new long[] { 10, 14 }, (i << 1).ToArray<long>());

@@ -13,7 +13,7 @@ namespace Flint.Generators;
 /// Writes the public forms of every op declared with <c>[ElementwiseOp(name, variants, ...)]</c> on its kernel
 /// struct: torch.name (with out= and Scalar overloads as asked), torch.name_, Tensor.name and Tensor.name_. Each
 /// form is one call of the family's generic entry with the struct as TOp, so no form can skip the checks, version
-/// counting or autograd recording that the entry does. Malformed declarations are compile errors (FLINT001-008).
+/// counting or autograd recording that the entry does. Malformed declarations are compile errors (FLINT001-009).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class OpGenerator : IIncrementalGenerator
@@ -39,7 +39,7 @@ public sealed class OpGenerator : IIncrementalGenerator
             var loc = a.ApplicationSyntaxReference is { } r ? LocationInfo.From(r.GetSyntax().GetLocation()) : location;
             string name = a.ConstructorArguments.Length > 0 ? a.ConstructorArguments[0].Value as string ?? "" : "";
             int variants = a.ConstructorArguments.Length > 1 && a.ConstructorArguments[1].Value is int v ? v : 0;
-            string? error = null, summary = null, @operator = null, other = null;
+            string? error = null, summary = null, @operator = null, other = null, parameters = null;
             int rule = 0;
             bool? halfOk = null, bfloat16Ok = null, boolOk = null;
             foreach (var kv in a.NamedArguments)
@@ -54,10 +54,11 @@ public sealed class OpGenerator : IIncrementalGenerator
                     case "BoolOk": boolOk = kv.Value.Value as bool?; break;
                     case "Operator": @operator = kv.Value.Value as string; break;
                     case "Other": other = kv.Value.Value as string; break;
+                    case "Parameters": parameters = kv.Value.Value as string; break;
                 }
             }
             result.Add(new OpDecl(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), type.Name, family, name, variants,
-                error, summary, rule, halfOk, bfloat16Ok, boolOk, @operator, other, loc));
+                error, summary, rule, halfOk, bfloat16Ok, boolOk, @operator, other, parameters, loc));
         }
         return result.ToImmutable();
     }
@@ -117,6 +118,11 @@ public sealed class OpGenerator : IIncrementalGenerator
         if ((v & (int)VariantFlags.Out) != 0 && (v & (int)VariantFlags.Function) == 0)
             return (Diagnostics.BadVariants, new object[] { d.Name, "Out needs Function" });
         bool unary = d.Family is Family.FloatUnary or Family.NumericUnary;
+        bool args = d.Family is Family.FloatUnaryArgs or Family.NumericUnaryArgs;
+        if (args != (d.Parameters is not null) || args && Forms.ParameterNames(d.Parameters!) is null)
+            return (Diagnostics.BadParameters, new object[] { d.Name, d.Parameters ?? "(none)" });
+        if (args && (v & (int)VariantFlags.Scalar) != 0)
+            return (Diagnostics.BadVariants, new object[] { d.Name, "Scalar overloads are for binary ops" });
         bool binary = d.Family is Family.Compare or Family.NumericBinary or Family.FloatBinary or Family.IntegerBinary;
         if ((v & (int)(VariantFlags.Scalar | VariantFlags.ScalarFirst)) != 0 && !binary)
             return (Diagnostics.BadVariants, new object[] { d.Name, "Scalar overloads are for binary ops" });
@@ -146,7 +152,7 @@ public sealed class OpGenerator : IIncrementalGenerator
     }
 }
 
-internal enum Family { None, FloatUnary, NumericUnary, Compare, Predicate, NumericBinary, FloatBinary, IntegerBinary }
+internal enum Family { None, FloatUnary, NumericUnary, Compare, Predicate, NumericBinary, FloatBinary, IntegerBinary, FloatUnaryArgs, NumericUnaryArgs }
 
 /// <summary>Mirrors Flint.Ops.Kernels.OpRule (the same values).</summary>
 internal enum Rule { Default = 0, Float, FloatOnly, Rounding, Numeric }
@@ -171,6 +177,8 @@ internal static class Families
                 case "INumericBinary": return Family.NumericBinary;
                 case "IFloatBinary": return Family.FloatBinary;
                 case "IIntegerBinary": return Family.IntegerBinary;
+                case "IFloatUnaryArgs": return Family.FloatUnaryArgs;
+                case "INumericUnaryArgs": return Family.NumericUnaryArgs;
             }
         }
         return Family.None;
@@ -179,7 +187,7 @@ internal static class Families
 
 /// <summary>One declaration as the generator keeps it between runs (plain values, compared by value).</summary>
 internal sealed record OpDecl(string Struct, string StructName, Family Family, string Name, int Variants, string? Error, string? Summary,
-    int Rule, bool? HalfOk, bool? BFloat16Ok, bool? BoolOk, string? Operator, string? Other, LocationInfo Location)
+    int Rule, bool? HalfOk, bool? BFloat16Ok, bool? BoolOk, string? Operator, string? Other, string? Parameters, LocationInfo Location)
 {
     internal Rule EffectiveRule => Rule != 0 ? (Rule)Rule : Family == Family.NumericUnary ? Generators.Rule.Numeric : Generators.Rule.Float;
     internal bool Has(VariantFlags f) => (Variants & (int)f) != 0;
@@ -196,7 +204,7 @@ internal static class Diagnostics
     private const string Category = "Flint.Ops";
 
     internal static readonly DiagnosticDescriptor NoFamily = new("FLINT001", "[ElementwiseOp] on a struct of no op family",
-        "'{0}' has [ElementwiseOp] but implements none of IFloatUnary, INumericUnary, INumericBinary, IFloatBinary, IIntegerBinary, ICompareOp, IFloatPredicate", Category, DiagnosticSeverity.Error, true);
+        "'{0}' has [ElementwiseOp] but implements none of IFloatUnary, INumericUnary, IFloatUnaryArgs, INumericUnaryArgs, INumericBinary, IFloatBinary, IIntegerBinary, ICompareOp, IFloatPredicate", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor BadName = new("FLINT002", "Bad op name",
         "'{0}' is not a usable op name (a C# identifier, not a keyword, without the trailing '_' of the in-place form)", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor BadVariants = new("FLINT003", "Bad op variants",
@@ -211,4 +219,6 @@ internal static class Diagnostics
         "'{0}': operator '{1}' cannot be declared (binary ops only; one of + - * / % & | ^)", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor BadParameter = new("FLINT008", "Bad parameter name",
         "'{0}': '{1}' is not a usable name for the second operand (a C# identifier, not a keyword, not input/self/out)", Category, DiagnosticSeverity.Error, true);
+    internal static readonly DiagnosticDescriptor BadParameters = new("FLINT009", "Bad op parameters",
+        "'{0}': Parameters '{1}' is malformed: ops with arguments, and only they, declare them as C# parameters with PyTorch's names and defaults (double alpha = 1)", Category, DiagnosticSeverity.Error, true);
 }

@@ -84,6 +84,14 @@ internal static class Unary
         return target;
     }
 
+    /// <summary>A declared op with arguments: its struct's Arguments (checked) as the kernel's three numbers.</summary>
+    internal static Tensor FloatArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, (double A, double B, double C) args) where TOp : IFloatUnaryArgs =>
+        FloatArgs<TOp>(x, @out, inPlace, args.A, args.B, args.C);
+
+    /// <summary>A declared op with arguments that keeps the input dtype: its struct's Arguments as the kernel's three numbers.</summary>
+    internal static Tensor NumericArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, (double A, double B, double C) args) where TOp : INumericUnaryArgs =>
+        NumericArgs<TOp>(x, @out, inPlace, args.A, args.B, args.C);
+
     /// <summary>A float op with scalar parameters; integer inputs promote unless the caller refused them already.</summary>
     internal static Tensor FloatArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, double a = 0, double b = 0, double c = 0)
         where TOp : IFloatUnaryArgs

@@ -109,6 +109,15 @@ public class OpDeclarationTests
         }
         """;
 
+    private const string ArgsBody = """
+        {
+            public static string Name => "probe";
+            public static UnaryDerivative Derivative { get; } = UnaryDerivative.NotImplemented("probe");
+            public static T Apply<T>(T x, T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T> => x * a;
+            public static (double, double, double) Arguments(Tensor input, Tensor? @out, double alpha, double beta) => (alpha, beta, 0);
+        }
+        """;
+
     private static IReadOnlyList<Diagnostic> Generate(string declarations, out string generated)
     {
         var driver = CSharpGeneratorDriver.Create(new OpGenerator()).RunGenerators(Compile(Header + declarations));
@@ -136,6 +145,10 @@ public class OpDeclarationTests
     [InlineData("[ElementwiseOp(\"probe\", Variants.All, Other = \"ref\")] internal struct P : IIntegerBinary " + IntegerBody, "FLINT008")]
     [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Other = \"exponent\")] internal struct P : IFloatUnary " + FloatBody, "FLINT008")]
     [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\")] internal struct P : IIntegerBinary " + IntegerBody, "FLINT004")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All)] internal struct P : IFloatUnaryArgs " + ArgsBody, "FLINT009")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Parameters = \"alpha\")] internal struct P : IFloatUnaryArgs " + ArgsBody, "FLINT009")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Parameters = \"double out = 1\")] internal struct P : IFloatUnaryArgs " + ArgsBody, "FLINT009")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Parameters = \"double alpha = 1\")] internal struct P : IFloatUnary " + FloatBody, "FLINT009")]
     public void MalformedDeclarationIsAnError(string declaration, string id)
     {
         var d = Assert.Single(Generate(declaration, out _));
@@ -171,6 +184,35 @@ public class OpDeclarationTests
     }
 
     [Fact]
+    public void DeclarationWithArgumentsGivesItsForms()
+    {
+        Assert.Empty(Generate("[ElementwiseOp(\"probe\", Variants.All, Parameters = \"double alpha = 1.0, double beta = 2\")] internal struct P : IFloatUnaryArgs " + ArgsBody, out var text));
+        const string T = "global::Flint.Tensor", E = "global::Flint.Ops.Unary.FloatArgs<global::Probe.P>", A = "global::Probe.P.Arguments";
+        Assert.Contains($"public static {T} probe({T} input, double alpha = 1.0, double beta = 2, {T}? @out = null) => {E}(input, @out, false, {A}(input, @out, alpha, beta));", text);
+        Assert.Contains($"public static {T} probe_({T} input, double alpha = 1.0, double beta = 2) => {E}(input, null, true, {A}(input, null, alpha, beta));", text);
+        Assert.Contains($"public {T} probe(double alpha = 1.0, double beta = 2) => {E}(this, null, false, {A}(this, null, alpha, beta));", text);
+        Assert.Contains($"public {T} probe_(double alpha = 1.0, double beta = 2) => {E}(this, null, true, {A}(this, null, alpha, beta));", text);
+        Assert.Empty(Generate("[ElementwiseOp(\"probe\", Variants.Function, Parameters = \"\")] internal struct P : IFloatUnaryArgs " + ArgsBody, out var none));
+        Assert.Contains($"public static {T} probe({T} input) => {E}(input, null, false, {A}(input, null));", none);
+    }
+
+    [Fact]
+    public void DeclaredArgumentFormsRunTheOpsChecks()
+    {
+        var x = torch.tensor(new[] { -2.0, 0.5, 3.0 }, requires_grad: true);
+        var y = x * 1.0;
+        y.leaky_relu_(0.5);
+        Assert.Equal(new[] { -1.0, 0.5, 3.0 }, y.detach().ToArray<double>());
+        y.sum().backward();
+        Assert.Equal(new[] { 0.5, 1.0, 1.0 }, x.grad!.ToArray<double>());
+        Assert.Equal(new[] { 0.0, 0.5, 1.0 }, torch.hardtanh(x.detach(), 0.0, 1.0).ToArray<double>());
+        Assert.Equal(new[] { 0.0, 0.5, 3.0 }, x.detach().relu6().ToArray<double>());
+        Assert.Equal("Bool inputs not supported for hardtanh", Assert.Throws<NotSupportedException>(() => torch.relu6(torch.tensor(new[] { true }))).Message);
+        Assert.Equal("\"elu_cpu\" not implemented for 'Long'", Assert.Throws<NotSupportedException>(() => torch.selu(torch.tensor(new long[] { 1 }))).Message);
+        Assert.Equal("\"softplus_cpu\" not implemented for 'Long'", Assert.Throws<NotSupportedException>(() => torch.tensor(new long[] { 1 }).softplus()).Message);
+    }
+
+    [Fact]
     public void DeclaredBinaryFormsRunTheOpsChecks()
     {
         // the operand checks on the op struct run in every generated form, operators included
@@ -183,7 +225,7 @@ public class OpDeclarationTests
         Assert.Equal("\"pow\" not implemented for 'Bool'", Assert.Throws<NotSupportedException>(() => torch.pow(true, b)).Message);
         Assert.Equal("Integers to negative integer powers are not allowed.", Assert.Throws<ArgumentException>(() => i.pow_(-1)).Message);
         Assert.Equal(new long[] { 1, 1 }, (i % 2).ToArray<long>());
-        Assert.Equal(new long[] { 2, 2 }, (12 % i).ToArray<long>());
+        Assert.Equal(new long[] { 2, 5 }, (12 % i).ToArray<long>());
         Assert.Equal(new long[] { 5, 7 }, (i & 15).ToArray<long>());
         Assert.Equal(new long[] { 10, 14 }, (i << 1).ToArray<long>());
         Assert.Equal(new long[] { 32, 128 }, torch.pow(2, i).ToArray<long>());

@@ -65,6 +65,12 @@ internal sealed class ElementwiseOpAttribute(string name, Variants variants) : A
     public string? Operator { get; set; }
     /// <summary>Binary ops: PyTorch's name of the second operand (<c>"exponent"</c> for pow); <c>other</c> when not set.</summary>
     public string? Other { get; set; }
+    /// <summary>
+    /// Unary ops with arguments (IFloatUnaryArgs, INumericUnaryArgs): the arguments after input as C# parameters with
+    /// PyTorch's names and defaults (<c>"double negative_slope = 0.01"</c>; <c>""</c> for none). The struct's
+    /// <c>Arguments(Tensor input, Tensor? @out, ...those parameters)</c> checks them and gives the kernel's three numbers.
+    /// </summary>
+    public string? Parameters { get; set; }
     /// <summary>The XML summary of the torch function (and of the method).</summary>
     public string? Summary { get; set; }
 }

@@ -137,17 +137,27 @@ internal static class Elementwise
     /// tensor's dtype unchanged, when nothing is recorded: the number goes to the kernel as a 0-dim tensor of the
     /// tensor's dtype (what the general route casts the wrapped number to). False when the general route is needed.
     /// </summary>
-    internal static bool TryNumber<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : INumericBinary
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryNumber<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : INumericBinary =>
+        TryNumberOf<NumericFamily<TOp>>(t, s, numberFirst, out result);
+
+    /// <summary><see cref="TryNumber{TOp}"/> for floating-only ops (true division): the tensor must be floating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryNumberFloat<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : IFloatBinary =>
+        TryNumberOf<FloatFamily<TOp>>(t, s, numberFirst, out result);
+
+    private static bool TryNumberOf<TF>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TF : IBinaryFamily
     {
         result = null!;
         var dt = t.dtype;
-        if (s.IsBool || s.IsFloating && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
+        // a floating number keeps an integer tensor's dtype in no family; a float family takes floating tensors only
+        if (s.IsBool || (TF.FloatResult || s.IsFloating) && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
         if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
         var n = NumberOperand(s, dt, t);
         var y = EmptyLike(t);
         var k = KernelOperand(t);
-        if (numberFirst) y.Backend.NumericBinary<TOp>(n, k, y);
-        else y.Backend.NumericBinary<TOp>(k, n, y);
+        if (numberFirst) TF.Run(n, k, y);
+        else TF.Run(k, n, y);
         result = y;
         return true;
     }
@@ -195,22 +205,6 @@ internal static class Elementwise
         var t = slot;
         if (t is not null && ReferenceEquals(t._storage, st)) return t;
         return slot = new Tensor(st, Tensor.NoDims, Tensor.NoDims, 0);
-    }
-
-    /// <summary><see cref="TryNumber{TOp}"/> for floating-only ops (true division): the tensor must be floating.</summary>
-    internal static bool TryNumberFloat<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : IFloatBinary
-    {
-        result = null!;
-        var dt = t.dtype;
-        if (s.IsBool || !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
-        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
-        var n = NumberOperand(s, dt, t);
-        var y = EmptyLike(t);
-        var k = KernelOperand(t);
-        if (numberFirst) y.Backend.FloatBinary<TOp>(n, k, y);
-        else y.Backend.FloatBinary<TOp>(k, n, y);
-        result = y;
-        return true;
     }
 
     private static bool Records(Tensor a, Tensor b) => Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad);

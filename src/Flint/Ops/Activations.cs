@@ -125,9 +125,16 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>softplus: a = beta, b = threshold; linear once x * beta exceeds the threshold.</summary>
+    [ElementwiseOp("softplus", Variants.Function | Variants.Out | Variants.Method, Parameters = "double beta = 1, double threshold = 20",
+        Summary = "log(1 + exp(beta * x)) / beta, or x itself where beta * x &gt; threshold.")]
     internal struct SoftplusOp : IFloatUnaryArgs
     {
         public static string Name => "softplus";
+        public static (double, double, double) Arguments(Tensor input, Tensor? @out, double beta, double threshold)
+        {
+            Unary.CheckFloatOnly(input, @out, "softplus_cpu");
+            return (beta, threshold, 0);
+        }
         public static UnaryDerivative Derivative { get; } = new("SoftplusBackward0", (g, x, y, beta, threshold, _) =>
         {
             var bx = x * beta;
@@ -142,9 +149,22 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>elu: a = alpha, b = scale, c = input_scale (selu is elu with fixed constants).</summary>
+    [ElementwiseOp("elu", Variants.All, Parameters = "double alpha = 1.0")]
+    [ElementwiseOp("selu", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Parameters = "")]
     internal struct EluOp : IFloatUnaryArgs
     {
         public static string Name => "elu";
+        private const double SeluAlpha = 1.6732632423543772848170429916717;
+        private const double SeluScale = 1.0507009873554804934193349852946;
+        /// <summary>elu: alpha, no scale.</summary>
+        public static (double, double, double) Arguments(Tensor input, Tensor? @out, double alpha) => Arguments(input, @out, alpha, 1);
+        /// <summary>selu: elu with PyTorch's fixed alpha and scale.</summary>
+        public static (double, double, double) Arguments(Tensor input, Tensor? @out) => Arguments(input, @out, SeluAlpha, SeluScale);
+        private static (double, double, double) Arguments(Tensor input, Tensor? @out, double alpha, double scale)
+        {
+            Unary.CheckFloatOnly(input, @out, "elu_cpu");
+            return (alpha, scale, 1);
+        }
         public static UnaryDerivative Derivative { get; } = new("EluBackward0", (g, x, y, alpha, scale, inputScale) =>
             g * torch.where(x.gt(0), torch.full_like(x, scale), (x * inputScale).exp() * (alpha * scale * inputScale)));
         public static T Apply<T>(T x, T alpha, T scale, T inputScale) where T : unmanaged, IFloatingPointIeee754<T>
@@ -155,18 +175,38 @@ namespace Flint.Ops.Kernels
         }
     }
 
+    [ElementwiseOp("leaky_relu", Variants.All, Parameters = "double negative_slope = 0.01")]
     internal struct LeakyReluOp : IFloatUnaryArgs
     {
         public static string Name => "leaky_relu";
+        public static (double, double, double) Arguments(Tensor input, Tensor? @out, double negative_slope)
+        {
+            Unary.CheckFloatOnly(input, @out, "leaky_relu_cpu");
+            return (negative_slope, 0, 0);
+        }
         public static UnaryDerivative Derivative { get; } = new("LeakyReluBackward0", (g, x, y, slope, _, _) =>
             g * torch.where(x.gt(0), torch.ones_like(x), torch.full_like(x, slope)));
         public static T Apply<T>(T x, T slope, T b, T c) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : x * slope;
     }
 
     /// <summary>min(max(x, lo), hi): NaN passes through; with lo &gt; hi every element becomes hi.</summary>
+    [ElementwiseOp("hardtanh", Variants.All, Parameters = "double min_val = -1.0, double max_val = 1.0",
+        Summary = "Clamps to [min_val, max_val]; integer dtypes stay integer (the limits truncate).")]
+    [ElementwiseOp("relu6", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Parameters = "")]
     internal struct HardtanhOp : INumericUnaryArgs
     {
         public static string Name => "hardtanh";
+        /// <summary>relu6: hardtanh between 0 and 6.</summary>
+        public static (double, double, double) Arguments(Tensor input, Tensor? @out) => Arguments(input, @out, 0, 6);
+        public static (double, double, double) Arguments(Tensor input, Tensor? @out, double min_val, double max_val)
+        {
+            if (input.dtype.IsBool) throw new NotSupportedException("Bool inputs not supported for hardtanh");
+            if (input.dtype == DType.UInt8 && (min_val < 0 || max_val < 0))
+                throw new ArgumentException("cannot do hardtanh on an unsigned type with negative limits");
+            Unary.CheckSameDTypeOut(input, @out);
+            if (input.dtype == DType.Float16) throw Unary.NotImplemented("clamp_scalar_cpu", input.dtype);
+            return (min_val, max_val, 0);
+        }
         public static UnaryDerivative Derivative { get; } = new("HardtanhBackward0", (g, x, y, lo, hi, _) =>
             g * torch.logical_and(x.gt(lo), x.lt(hi)).to(g.dtype));
         public static T Apply<T>(T x, T lo, T hi, T c) where T : unmanaged, INumber<T>
@@ -181,9 +221,6 @@ namespace Flint
 {
     public static partial class torch
     {
-        private const double SeluAlpha = 1.6732632423543772848170429916717;
-        private const double SeluScale = 1.0507009873554804934193349852946;
-
         /// <summary>GELU; <paramref name="approximate"/> is "none" (the erf form) or "tanh".</summary>
         public static Tensor gelu(Tensor input, string approximate = "none", Tensor? @out = null)
         {
@@ -195,69 +232,10 @@ namespace Flint
                 ? Unary.FloatOnly<GeluTanhOp>(input, @out, false, "GeluKernelImpl")
                 : Unary.FloatOnly<GeluOp>(input, @out, false, "GeluKernelImpl");
         }
-
-        /// <summary>log(1 + exp(beta * x)) / beta, or x itself where beta * x &gt; threshold.</summary>
-        public static Tensor softplus(Tensor input, double beta = 1, double threshold = 20, Tensor? @out = null)
-        {
-            Unary.CheckFloatOnly(input, @out, "softplus_cpu");
-            return Unary.FloatArgs<SoftplusOp>(input, @out, false, beta, threshold);
-        }
-
-        public static Tensor elu(Tensor input, double alpha = 1.0, Tensor? @out = null) => EluImpl(input, alpha, 1, 1, @out, false);
-        public static Tensor elu_(Tensor input, double alpha = 1.0) => EluImpl(input, alpha, 1, 1, null, true);
-        public static Tensor selu(Tensor input) => EluImpl(input, SeluAlpha, SeluScale, 1, null, false);
-        public static Tensor selu_(Tensor input) => EluImpl(input, SeluAlpha, SeluScale, 1, null, true);
-
-        private static Tensor EluImpl(Tensor input, double alpha, double scale, double inputScale, Tensor? @out, bool inPlace)
-        {
-            Unary.CheckFloatOnly(input, @out, "elu_cpu");
-            return Unary.FloatArgs<EluOp>(input, @out, inPlace, alpha, scale, inputScale);
-        }
-
-        public static Tensor leaky_relu(Tensor input, double negative_slope = 0.01, Tensor? @out = null)
-        {
-            Unary.CheckFloatOnly(input, @out, "leaky_relu_cpu");
-            return Unary.FloatArgs<LeakyReluOp>(input, @out, false, negative_slope);
-        }
-
-        public static Tensor leaky_relu_(Tensor input, double negative_slope = 0.01)
-        {
-            Unary.CheckFloatOnly(input, null, "leaky_relu_cpu");
-            return Unary.FloatArgs<LeakyReluOp>(input, null, true, negative_slope);
-        }
-
-        /// <summary>Clamps to [min_val, max_val]; integer dtypes stay integer (the limits truncate).</summary>
-        public static Tensor hardtanh(Tensor input, double min_val = -1.0, double max_val = 1.0, Tensor? @out = null) =>
-            HardtanhImpl(input, min_val, max_val, @out, false);
-        public static Tensor hardtanh_(Tensor input, double min_val = -1.0, double max_val = 1.0) =>
-            HardtanhImpl(input, min_val, max_val, null, true);
-        public static Tensor relu6(Tensor input) => HardtanhImpl(input, 0, 6, null, false);
-        public static Tensor relu6_(Tensor input) => HardtanhImpl(input, 0, 6, null, true);
-
-        private static Tensor HardtanhImpl(Tensor input, double min, double max, Tensor? @out, bool inPlace)
-        {
-            if (input.dtype.IsBool) throw new NotSupportedException("Bool inputs not supported for hardtanh");
-            if (input.dtype == DType.UInt8 && (min < 0 || max < 0))
-                throw new ArgumentException("cannot do hardtanh on an unsigned type with negative limits");
-            Unary.CheckSameDTypeOut(input, @out);
-            if (input.dtype == DType.Float16) throw Unary.NotImplemented("clamp_scalar_cpu", input.dtype);
-            return Unary.NumericArgs<HardtanhOp>(input, @out, inPlace, min, max);
-        }
     }
 
     public partial class Tensor
     {
-        public Tensor relu6() => torch.relu6(this);
-        public Tensor relu6_() => torch.relu6_(this);
         public Tensor gelu(string approximate = "none") => torch.gelu(this, approximate);
-        public Tensor softplus(double beta = 1, double threshold = 20) => torch.softplus(this, beta, threshold);
-        public Tensor elu(double alpha = 1.0) => torch.elu(this, alpha);
-        public Tensor elu_(double alpha = 1.0) => torch.elu_(this, alpha);
-        public Tensor selu() => torch.selu(this);
-        public Tensor selu_() => torch.selu_(this);
-        public Tensor leaky_relu(double negative_slope = 0.01) => torch.leaky_relu(this, negative_slope);
-        public Tensor leaky_relu_(double negative_slope = 0.01) => torch.leaky_relu_(this, negative_slope);
-        public Tensor hardtanh(double min_val = -1.0, double max_val = 1.0) => torch.hardtanh(this, min_val, max_val);
-        public Tensor hardtanh_(double min_val = -1.0, double max_val = 1.0) => torch.hardtanh_(this, min_val, max_val);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Flint.Ops.Kernels;
 
 namespace Flint.Ops;
@@ -164,17 +165,27 @@ internal static class Elementwise
     /// tensor's dtype unchanged, when nothing is recorded: the number goes to the kernel as a 0-dim tensor of the
     /// tensor's dtype (what the general route casts the wrapped number to). False when the general route is needed.
     /// </summary>
-    internal static bool TryNumber<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : INumericBinary
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryNumber<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : INumericBinary =>
+        TryNumberOf<NumericFamily<TOp>>(t, s, numberFirst, out result);
+
+    /// <summary><see cref="TryNumber{TOp}"/> for floating-only ops (true division): the tensor must be floating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryNumberFloat<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : IFloatBinary =>
+        TryNumberOf<FloatFamily<TOp>>(t, s, numberFirst, out result);
+
+    private static bool TryNumberOf<TF>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TF : IBinaryFamily
     {
         result = null!;
         var dt = t.dtype;
-        if (s.IsBool || s.IsFloating && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
+        // a floating number keeps an integer tensor's dtype in no family; a float family takes floating tensors only
+        if (s.IsBool || (TF.FloatResult || s.IsFloating) && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
         if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
         var n = NumberOperand(s, dt, t);
         var y = EmptyLike(t);
         var k = KernelOperand(t);
-        if (numberFirst) y.Backend.NumericBinary<TOp>(n, k, y);
-        else y.Backend.NumericBinary<TOp>(k, n, y);
+        if (numberFirst) TF.Run(n, k, y);
+        else TF.Run(k, n, y);
         result = y;
         return true;
     }
@@ -224,22 +235,6 @@ internal static class Elementwise
         return slot = new Tensor(st, Tensor.NoDims, Tensor.NoDims, 0);
     }
 
-    /// <summary><see cref="TryNumber{TOp}"/> for floating-only ops (true division): the tensor must be floating.</summary>
-    internal static bool TryNumberFloat<TOp>(Tensor t, Scalar s, bool numberFirst, out Tensor result) where TOp : IFloatBinary
-    {
-        result = null!;
-        var dt = t.dtype;
-        if (s.IsBool || !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
-        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
-        var n = NumberOperand(s, dt, t);
-        var y = EmptyLike(t);
-        var k = KernelOperand(t);
-        if (numberFirst) y.Backend.FloatBinary<TOp>(n, k, y);
-        else y.Backend.FloatBinary<TOp>(k, n, y);
-        result = y;
-        return true;
-    }
-
     private static bool Records(Tensor a, Tensor b) => Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad);
 
     private static bool Plain(Tensor x, bool floatOnly) => Direct(x, floatOnly) && !(Autograd.GradMode.IsEnabled && x.requires_grad);
@@ -254,9 +249,61 @@ internal static class Elementwise
     /// <summary>A new contiguous tensor on <paramref name="like"/>'s device shaped like it.</summary>
     private static Tensor EmptyLike(Tensor like) => Tensor.ContiguousLike(like, like.dtype);
 
+    /// <summary>
+    /// The arithmetic binary families (INumericBinary: the result keeps the promoted dtype; IFloatBinary: integers
+    /// promote to the default float dtype) behind one engine, <see cref="Binary{TF}"/>: what differs is the kernel
+    /// called and the result dtype, both static members of the family struct, so each op's engine is specialised
+    /// at JIT time and the fast routes reach the kernel as directly as a per-family copy would.
+    /// </summary>
+    private interface IBinaryFamily : IBinaryDifferentiable
+    {
+        static abstract string Name { get; }
+        /// <summary>Whether the result is floating (integers and bool promote to the default float dtype).</summary>
+        static abstract bool FloatResult { get; }
+        static abstract void Run(Tensor a, Tensor b, Tensor y);
+    }
+
+    private struct NumericFamily<TOp> : IBinaryFamily where TOp : INumericBinary
+    {
+        public static string Name => TOp.Name;
+        public static bool FloatResult => false;
+        public static BinaryDerivative Derivative => TOp.Derivative;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(Tensor a, Tensor b, Tensor y) => y.Backend.NumericBinary<TOp>(a, b, y);
+    }
+
+    private struct FloatFamily<TOp> : IBinaryFamily where TOp : IFloatBinary
+    {
+        public static string Name => TOp.Name;
+        public static bool FloatResult => true;
+        public static BinaryDerivative Derivative => TOp.Derivative;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(Tensor a, Tensor b, Tensor y) => y.Backend.FloatBinary<TOp>(a, b, y);
+    }
+
+    /// <summary>An op of the INumericBinary family, after the op's own operand checks (<see cref="INumericBinary.CheckOperands"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Tensor NumericBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, DType? resultOverride = null,
         Tensor? bPrepared = null)
         where TOp : INumericBinary
+    {
+        TOp.CheckOperands(a, b, @out, inPlace);
+        return Binary<NumericFamily<TOp>>(a, b, @out, inPlace, resultOverride, bPrepared);
+    }
+
+    /// <summary>An op of the IFloatBinary family, after the op's own operand checks (<see cref="IFloatBinary.CheckOperands"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
+    {
+        TOp.CheckOperands(a, b, @out, inPlace);
+        return Binary<FloatFamily<TOp>>(a, b, @out, inPlace, null, null);
+    }
+
+    private static DType ResultOf<TF>(Tensor a, Tensor b, DType? resultOverride) where TF : IBinaryFamily =>
+        TF.FloatResult ? FloatResult(TypePromotion.ResultType(a, b)) : resultOverride ?? TypePromotion.ResultType(a, b);
+
+    private static Tensor Binary<TF>(Tensor a, Tensor b, Tensor? @out, bool inPlace, DType? resultOverride, Tensor? bPrepared)
+        where TF : IBinaryFamily
     {
         if (@out is null && bPrepared is null)
         {
@@ -269,76 +316,21 @@ internal static class Elementwise
                     if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype, b); }
                     else bc = NumberOperand(b, a.dtype, a);
                 }
-                bool record = Records(a, b);
-                if (!inPlace)
-                {
-                    var y = EmptyLike(t);
-                    y.Backend.NumericBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
-                    return record ? Autograd.Differentiation.Binary<TOp>(a, b, y) : y;
-                }
-                // in-place on a tensor in the graph (or into a wrapped number) takes the general route
-                if (!record && !a.IsWrappedNumber)
-                {
-                    Autograd.AutogradHooks.CheckInPlace(a);
-                    a.Backend.NumericBinary<TOp>(ac, bc, a);
-                    a.BumpVersion();
-                    return a;
-                }
-            }
-        }
-        if (Autograd.Differentiation.NeedsInPlace(a, b))
-        {
-            Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b);
-            if (inPlace)
-            {
-                CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), resultOverride ?? TypePromotion.ResultType(a, b));
-                return InPlaceNumericBinary<TOp>(a, b, resultOverride);
-            }
-            return Autograd.Differentiation.Binary<TOp>(a, b, NumericBinaryRaw<TOp>(a, b, null, false, resultOverride, bPrepared));
-        }
-        return NumericBinaryRaw<TOp>(a, b, @out, inPlace, resultOverride, bPrepared);
-    }
-
-    private static Tensor NumericBinaryRaw<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace, DType? resultOverride, Tensor? bPrepared)
-        where TOp : INumericBinary
-    {
-        var device = CommonDevice(inPlace ? a : @out, a, b);
-        var result = resultOverride ?? TypePromotion.ResultType(a, b);
-        var shape = Shape.Broadcast(a._shape, b._shape);
-        var compute = ComputeType(result);
-        if (inPlace) CheckInPlace(a, shape, result);
-        var target = inPlace ? a : Target(shape, result, @out, device);
-        var ac = Prep(a, result, compute); var bc = bPrepared ?? Prep(b, result, compute);
-        if (inPlace && ReferenceEquals(ac, a) && target.dtype == compute) { a.Backend.NumericBinary<TOp>(ac, bc, a); a.BumpVersion(); return a; }
-        return RunInto(target, shape, compute, y => y.Backend.NumericBinary<TOp>(ac, bc, y), inPlace, a, b);
-    }
-
-    internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
-    {
-        if (@out is null)
-        {
-            var route = RouteOf(a, b, null);
-            if (route != Route.General)
-            {
-                Tensor ac = a, bc = b, t = a;
-                if (route == Route.WithNumber)
-                {
-                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype, b); }
-                    else bc = NumberOperand(b, a.dtype, a);
-                }
-                if (t.dtype.is_floating_point)
+                // a float family takes the fast route only when the tensor's dtype is already the result's
+                if (!TF.FloatResult || t.dtype.is_floating_point)
                 {
                     bool record = Records(a, b);
                     if (!inPlace)
                     {
                         var y = EmptyLike(t);
-                        y.Backend.FloatBinary<TOp>(KernelOperand(ac), KernelOperand(bc), y);
-                        return record ? Autograd.Differentiation.Binary<TOp>(a, b, y) : y;
+                        TF.Run(KernelOperand(ac), KernelOperand(bc), y);
+                        return record ? Autograd.Differentiation.Binary<TF>(a, b, y) : y;
                     }
+                    // in-place on a tensor in the graph (or into a wrapped number) takes the general route
                     if (!record && !a.IsWrappedNumber)
                     {
                         Autograd.AutogradHooks.CheckInPlace(a);
-                        a.Backend.FloatBinary<TOp>(ac, bc, a);
+                        TF.Run(ac, bc, a);
                         a.BumpVersion();
                         return a;
                     }
@@ -347,31 +339,36 @@ internal static class Elementwise
         }
         if (Autograd.Differentiation.NeedsInPlace(a, b))
         {
-            Autograd.Differentiation.CheckOut(@out, TOp.Name, a, b);
+            Autograd.Differentiation.CheckOut(@out, TF.Name, a, b);
             if (inPlace)
             {
-                CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), FloatResult(TypePromotion.ResultType(a, b)));
-                return InPlaceFloatBinary<TOp>(a, b);
+                CheckInPlace(a, Shape.Broadcast(a._shape, b._shape), ResultOf<TF>(a, b, resultOverride));
+                return InPlaceBinary<TF>(a, b, resultOverride);
             }
-            return Autograd.Differentiation.Binary<TOp>(a, b, FloatBinaryRaw<TOp>(a, b, null, false));
+            return Autograd.Differentiation.Binary<TF>(a, b, BinaryRaw<TF>(a, b, null, false, resultOverride, bPrepared));
         }
-        return FloatBinaryRaw<TOp>(a, b, @out, inPlace);
+        return BinaryRaw<TF>(a, b, @out, inPlace, resultOverride, bPrepared);
     }
 
-    private static Tensor FloatBinaryRaw<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace) where TOp : IFloatBinary
+    private static Tensor BinaryRaw<TF>(Tensor a, Tensor b, Tensor? @out, bool inPlace, DType? resultOverride, Tensor? bPrepared)
+        where TF : IBinaryFamily
     {
         var device = CommonDevice(inPlace ? a : @out, a, b);
-        var result = FloatResult(TypePromotion.ResultType(a, b));
+        var result = ResultOf<TF>(a, b, resultOverride);
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
         var target = inPlace ? a : Target(shape, result, @out, device);
-        var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
-        return RunInto(target, shape, compute, y => y.Backend.FloatBinary<TOp>(ac, bc, y), inPlace, a, b);
+        var ac = Prep(a, result, compute); var bc = bPrepared ?? Prep(b, result, compute);
+        // the numeric family writes an in-place result of the compute dtype straight into self
+        if (!TF.FloatResult && inPlace && ReferenceEquals(ac, a) && target.dtype == compute) { TF.Run(ac, bc, a); a.BumpVersion(); return a; }
+        return RunInto(target, shape, compute, y => TF.Run(ac, bc, y), inPlace, a, b);
     }
 
-    internal static Tensor IntegerBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace, string opName) where TOp : IIntegerBinary
+    /// <summary>A bitwise op; <paramref name="opName"/> is the kernel its dtype error names (the op's own when null).</summary>
+    internal static Tensor IntegerBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false, string? opName = null) where TOp : IIntegerBinary
     {
+        TOp.CheckOperands(a, b);
         var device = CommonDevice(inPlace ? a : @out, a, b);
         var result = TypePromotion.ResultType(a, b);
         var shape = Shape.Broadcast(a._shape, b._shape);
@@ -380,7 +377,7 @@ internal static class Elementwise
         // PyTorch builds (and resizes) the output before its kernel refuses the dtype
         var target = inPlace ? a : Target(shape, result, @out, device);
         if (result.is_floating_point)
-            throw new NotSupportedException($"\"{opName}\" not implemented for '{result.LegacyName}'");
+            throw new NotSupportedException($"\"{opName ?? TOp.Name}\" not implemented for '{result.LegacyName}'");
         var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
         return RunInto(target, shape, compute, y => y.Backend.IntegerBinary<TOp>(ac, bc, y), inPlace, a, b);
     }
@@ -405,97 +402,90 @@ internal static class Elementwise
         return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace, a, b);
     }
 
-    internal static Tensor FloatUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false) where TOp : IFloatUnary
+    /// <summary>
+    /// The unary families (IFloatUnary: floating results; INumericUnary: the input dtype is kept) behind one engine,
+    /// <see cref="UnaryOp{TF}"/>, specialised per op as <see cref="IBinaryFamily"/> is.
+    /// </summary>
+    private interface IUnaryFamily : IUnaryDifferentiable
     {
-        if (@out is null && Plain(x, floatOnly: true))
-        {
-            if (inPlace)
-            {
-                Autograd.AutogradHooks.CheckInPlace(x);
-                x.Backend.FloatUnary<TOp>(x, x);
-                x.BumpVersion();
-                return x;
-            }
-            var y = EmptyLike(x);
-            y.Backend.FloatUnary<TOp>(x, y);
-            return y;
-        }
-        if (@out is null && !inPlace && Direct(x, floatOnly: true) && Autograd.GradMode.IsEnabled)
-        {
-            // x requires grad: the same kernel call, then the history
-            var y = EmptyLike(x);
-            y.Backend.FloatUnary<TOp>(x, y);
-            return Autograd.Differentiation.Unary<TOp>(x, y);
-        }
-        if (Autograd.Differentiation.NeedsInPlace(x))
-        {
-            Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
-            if (inPlace)
-            {
-                CheckInPlace(x, x._shape, FloatResult(x.dtype));
-                return Autograd.Differentiation.InPlace(x, old => FloatUnary<TOp>(old, null, false));
-            }
-            return Autograd.Differentiation.Unary<TOp>(x, FloatUnaryRaw<TOp>(x, null, false));
-        }
-        return FloatUnaryRaw<TOp>(x, @out, inPlace);
+        static abstract string Name { get; }
+        /// <summary>Whether the result is floating (integers and bool promote to the default float dtype).</summary>
+        static abstract bool FloatResult { get; }
+        static abstract void Run(Tensor x, Tensor y);
     }
 
-    private static Tensor FloatUnaryRaw<TOp>(Tensor x, Tensor? @out, bool inPlace) where TOp : IFloatUnary
+    private struct FloatUnaryFamily<TOp> : IUnaryFamily where TOp : IFloatUnary
     {
-        var result = FloatResult(x.dtype);
-        var compute = ComputeType(result);
-        if (inPlace) CheckInPlace(x, x._shape, result);
-        var target = inPlace ? x : Target(x._shape, result, @out, x.device);
-        var xc = As(x, compute);
-        return RunInto(target, x._shape, compute, y => y.Backend.FloatUnary<TOp>(xc, y), inPlace, x);
+        public static string Name => TOp.Name;
+        public static bool FloatResult => true;
+        public static UnaryDerivative Derivative => TOp.Derivative;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(Tensor x, Tensor y) => y.Backend.FloatUnary<TOp>(x, y);
     }
+
+    private struct NumericUnaryFamily<TOp> : IUnaryFamily where TOp : INumericUnary
+    {
+        public static string Name => TOp.Name;
+        public static bool FloatResult => false;
+        public static UnaryDerivative Derivative => TOp.Derivative;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(Tensor x, Tensor y) => y.Backend.NumericUnary<TOp>(x, y);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor FloatUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false) where TOp : IFloatUnary =>
+        UnaryOp<FloatUnaryFamily<TOp>>(x, @out, inPlace, false);
 
     /// <summary>A unary op that keeps the input dtype (integers included); bool only where <paramref name="boolOk"/>.</summary>
-    internal static Tensor NumericUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false, bool boolOk = false) where TOp : INumericUnary
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Tensor NumericUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false, bool boolOk = false) where TOp : INumericUnary =>
+        UnaryOp<NumericUnaryFamily<TOp>>(x, @out, inPlace, boolOk);
+
+    private static Tensor UnaryOp<TF>(Tensor x, Tensor? @out, bool inPlace, bool boolOk) where TF : IUnaryFamily
     {
-        if (@out is null && Plain(x, floatOnly: false))
+        if (@out is null && Plain(x, floatOnly: TF.FloatResult))
         {
             if (inPlace)
             {
                 Autograd.AutogradHooks.CheckInPlace(x);
-                x.Backend.NumericUnary<TOp>(x, x);
+                TF.Run(x, x);
                 x.BumpVersion();
                 return x;
             }
             var y = EmptyLike(x);
-            y.Backend.NumericUnary<TOp>(x, y);
+            TF.Run(x, y);
             return y;
         }
-        if (@out is null && !inPlace && Direct(x, floatOnly: false) && Autograd.GradMode.IsEnabled)
+        if (@out is null && !inPlace && Direct(x, floatOnly: TF.FloatResult) && Autograd.GradMode.IsEnabled)
         {
             // x requires grad: the same kernel call, then the history
             var y = EmptyLike(x);
-            y.Backend.NumericUnary<TOp>(x, y);
-            return Autograd.Differentiation.Unary<TOp>(x, y);
+            TF.Run(x, y);
+            return Autograd.Differentiation.Unary<TF>(x, y);
         }
         if (Autograd.Differentiation.NeedsInPlace(x))
         {
-            Autograd.Differentiation.CheckOut(@out, TOp.Name, x);
+            Autograd.Differentiation.CheckOut(@out, TF.Name, x);
             if (inPlace)
             {
-                CheckInPlace(x, x._shape, x.dtype);
-                return InPlaceNumericUnary<TOp>(x, boolOk);
+                CheckInPlace(x, x._shape, TF.FloatResult ? FloatResult(x.dtype) : x.dtype);
+                return InPlaceUnary<TF>(x, boolOk);
             }
-            return Autograd.Differentiation.Unary<TOp>(x, NumericUnaryRaw<TOp>(x, null, false, boolOk));
+            return Autograd.Differentiation.Unary<TF>(x, UnaryRaw<TF>(x, null, false, boolOk));
         }
-        return NumericUnaryRaw<TOp>(x, @out, inPlace, boolOk);
+        return UnaryRaw<TF>(x, @out, inPlace, boolOk);
     }
 
-    private static Tensor NumericUnaryRaw<TOp>(Tensor x, Tensor? @out, bool inPlace, bool boolOk) where TOp : INumericUnary
+    private static Tensor UnaryRaw<TF>(Tensor x, Tensor? @out, bool inPlace, bool boolOk) where TF : IUnaryFamily
     {
-        if (x.dtype.IsBool && !boolOk)
-            throw new NotSupportedException($"\"{TOp.Name}\" not implemented for 'Bool'");
-        var result = x.dtype;
+        if (!TF.FloatResult && x.dtype.IsBool && !boolOk)
+            throw new NotSupportedException($"\"{TF.Name}\" not implemented for 'Bool'");
+        var result = TF.FloatResult ? FloatResult(x.dtype) : x.dtype;
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(x, x._shape, result);
         var target = inPlace ? x : Target(x._shape, result, @out, x.device);
         var xc = As(x, compute);
-        return RunInto(target, x._shape, compute, y => y.Backend.NumericUnary<TOp>(xc, y), inPlace, x);
+        return RunInto(target, x._shape, compute, y => TF.Run(xc, y), inPlace, x);
     }
 
     internal static Tensor FloatPredicate<TOp>(Tensor x, Tensor? @out) where TOp : IFloatPredicate
@@ -531,14 +521,11 @@ internal static class Elementwise
     }
 
     // The in-place forms on tensors in the graph, apart so that their closures are only made when used.
-    private static Tensor InPlaceNumericBinary<TOp>(Tensor a, Tensor b, DType? resultOverride) where TOp : INumericBinary =>
-        Autograd.Differentiation.InPlace(a, old => NumericBinary<TOp>(old, b, null, false, resultOverride));
+    private static Tensor InPlaceBinary<TF>(Tensor a, Tensor b, DType? resultOverride) where TF : IBinaryFamily =>
+        Autograd.Differentiation.InPlace(a, old => Binary<TF>(old, b, null, false, resultOverride, null));
 
-    private static Tensor InPlaceFloatBinary<TOp>(Tensor a, Tensor b) where TOp : IFloatBinary =>
-        Autograd.Differentiation.InPlace(a, old => FloatBinary<TOp>(old, b, null, false));
-
-    private static Tensor InPlaceNumericUnary<TOp>(Tensor x, bool boolOk) where TOp : INumericUnary =>
-        Autograd.Differentiation.InPlace(x, old => NumericUnary<TOp>(old, null, false, boolOk));
+    private static Tensor InPlaceUnary<TF>(Tensor x, bool boolOk) where TF : IUnaryFamily =>
+        Autograd.Differentiation.InPlace(x, old => UnaryOp<TF>(old, null, false, boolOk));
 
     private static Tensor InPlaceCompare<TOp>(Tensor a, Tensor b, string node) where TOp : ICompareOp =>
         Autograd.Differentiation.InPlace(a, old =>

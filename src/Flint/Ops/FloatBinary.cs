@@ -4,9 +4,19 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
+    [ElementwiseOp("atan2", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace,
+        Summary = "Elementwise arctangent of input/other using both signs to pick the quadrant; integers give floats.")]
+    [ElementwiseOp("arctan2", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace)]
     internal struct Atan2Op : IFloatBinary
     {
         public static string Name => "atan2";
+        // PyTorch 1.13's CPU kernel for atan2 has no float16 version
+        public static void CheckOperands(Tensor a, Tensor b, Tensor? @out, bool inPlace)
+        {
+            var r = Elementwise.FloatResult(TypePromotion.ResultType(a, b));
+            if (inPlace) TypePromotion.CheckCast(r, a.dtype);
+            if (r == DType.Float16) throw new NotSupportedException("\"atan2_cpu\" not implemented for 'Half'");
+        }
         public static BinaryDerivative Derivative { get; } = new("Atan2Backward0", (g, a, b, y) =>
         {
             var den = a * a + b * b;
@@ -15,9 +25,18 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Atan2(a, b);
     }
 
+    [ElementwiseOp("hypot", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace,
+        Summary = "Elementwise sqrt(input² + other²) without intermediate overflow (floating dtypes only).")]
     internal struct HypotOp : IFloatBinary
     {
         public static string Name => "hypot";
+        // PyTorch 1.13's CPU kernel for hypot has neither a float16 nor an integer version
+        public static void CheckOperands(Tensor a, Tensor b, Tensor? @out, bool inPlace)
+        {
+            var r = TypePromotion.ResultType(a, b);
+            if (inPlace) TypePromotion.CheckCast(r, a.dtype);
+            if (!r.is_floating_point || r == DType.Float16) throw new NotSupportedException($"\"hypot_cpu\" not implemented for '{r.LegacyName}'");
+        }
         public static BinaryDerivative Derivative { get; } = new("HypotBackward0", (g, a, b, y) => (g * a / y, g * b / y), Saves.InputAndOutput);
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Hypot(a, b);
     }
@@ -29,55 +48,5 @@ namespace Flint.Ops.Kernels
         public static BinaryDerivative Derivative { get; } = new((a, b) => b.IsWrappedNumber ? "CopysignBackward1" : "CopysignBackward0",
             (g, a, b, y, _, _) => (g * torch.where(a.eq(0), torch.zeros_like(a), y / a), torch.zeros_like(g)), Saves.InputAndOutput, scalarOverload: true);
         public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.CopySign(a, b);
-    }
-}
-
-namespace Flint
-{
-    public static partial class torch
-    {
-        // PyTorch 1.13's CPU kernels for atan2 and hypot have no float16 version; hypot has no integer one either.
-        internal static void CheckAtan2(Tensor a, Tensor b)
-        {
-            var r = Elementwise.FloatResult(TypePromotion.ResultType(a, b));
-            if (r == DType.Float16) throw new NotSupportedException("\"atan2_cpu\" not implemented for 'Half'");
-        }
-
-        internal static void CheckHypot(Tensor a, Tensor b)
-        {
-            var r = TypePromotion.ResultType(a, b);
-            if (!r.is_floating_point || r == DType.Float16) throw new NotSupportedException($"\"hypot_cpu\" not implemented for '{r.LegacyName}'");
-        }
-
-        /// <summary>Elementwise arctangent of input/other using both signs to pick the quadrant; integers give floats.</summary>
-        public static Tensor atan2(Tensor input, Tensor other, Tensor? @out = null)
-        {
-            CheckAtan2(input, other);
-            return Elementwise.FloatBinary<Atan2Op>(input, other, @out);
-        }
-        public static Tensor arctan2(Tensor input, Tensor other, Tensor? @out = null) => atan2(input, other, @out);
-
-        /// <summary>Elementwise sqrt(input² + other²) without intermediate overflow (floating dtypes only).</summary>
-        public static Tensor hypot(Tensor input, Tensor other, Tensor? @out = null)
-        {
-            CheckHypot(input, other);
-            return Elementwise.FloatBinary<HypotOp>(input, other, @out);
-        }
-
-    }
-
-    public partial class Tensor
-    {
-        public Tensor atan2(Tensor other) => torch.atan2(this, other);
-        public Tensor arctan2(Tensor other) => torch.atan2(this, other);
-        public Tensor atan2_(Tensor other) { Ops.TypePromotion.CheckCast(Elementwise.FloatResult(Ops.TypePromotion.ResultType(this, other)), dtype); torch.CheckAtan2(this, other); return Elementwise.FloatBinary<Atan2Op>(this, other, null, inPlace: true); }
-        public Tensor arctan2_(Tensor other) => atan2_(other);
-        public Tensor hypot(Tensor other) => torch.hypot(this, other);
-        public Tensor hypot_(Tensor other)
-        {
-            Ops.TypePromotion.CheckCast(Ops.TypePromotion.ResultType(this, other), dtype);
-            torch.CheckHypot(this, other);
-            return Elementwise.FloatBinary<HypotOp>(this, other, null, inPlace: true);
-        }
     }
 }

@@ -28,23 +28,12 @@ namespace Flint.Ops.Kernels
     }
 }
 
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    /// <summary>nan_to_num: floating tensors through the NanToNumOp kernel with the dtype's finite limits as defaults; others unchanged.</summary>
+    internal static class NanToNum
     {
-        /// <summary>True for every element of a real (non-complex) tensor.</summary>
-        public static Tensor isreal(Tensor input) => Elementwise.Target(input._shape, DType.Bool, null, input.device).fill_bool(true);
-
-        /// <summary>
-        /// Replaces NaN with <paramref name="nan"/>, +inf with <paramref name="posinf"/> and -inf with <paramref name="neginf"/>
-        /// (by default the dtype's largest and lowest finite values). Integer and bool tensors come back unchanged.
-        /// </summary>
-        public static Tensor nan_to_num(Tensor input, double nan = 0.0, double? posinf = null, double? neginf = null, Tensor? @out = null) =>
-            NanToNumImpl(input, nan, posinf, neginf, @out, false);
-        public static Tensor nan_to_num_(Tensor input, double nan = 0.0, double? posinf = null, double? neginf = null) =>
-            NanToNumImpl(input, nan, posinf, neginf, null, true);
-
-        private static Tensor NanToNumImpl(Tensor input, double nan, double? posinf, double? neginf, Tensor? @out, bool inPlace)
+        internal static Tensor Run(Tensor input, double nan, double? posinf, double? neginf, Tensor? @out, bool inPlace)
         {
             if (@out is not null && @out.dtype != input.dtype)
                 throw new InvalidOperationException($"nan_to_num: dtype of out: {@out.dtype.LegacyName} should be same as input: {input.dtype.LegacyName}");
@@ -60,6 +49,24 @@ namespace Flint
             ScalarType.Float32 => float.MaxValue,
             _ => double.MaxValue,
         };
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        /// <summary>True for every element of a real (non-complex) tensor.</summary>
+        public static Tensor isreal(Tensor input) => Elementwise.Target(input._shape, DType.Bool, null, input.device).fill_bool(true);
+
+        /// <summary>
+        /// Replaces NaN with <paramref name="nan"/>, +inf with <paramref name="posinf"/> and -inf with <paramref name="neginf"/>
+        /// (by default the dtype's largest and lowest finite values). Integer and bool tensors come back unchanged.
+        /// </summary>
+        public static Tensor nan_to_num(Tensor input, double nan = 0.0, double? posinf = null, double? neginf = null, Tensor? @out = null) =>
+            NanToNum.Run(input, nan, posinf, neginf, @out, false);
+        public static Tensor nan_to_num_(Tensor input, double nan = 0.0, double? posinf = null, double? neginf = null) =>
+            NanToNum.Run(input, nan, posinf, neginf, null, true);
     }
 
     public partial class Tensor

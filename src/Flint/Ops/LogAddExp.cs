@@ -65,25 +65,27 @@ internal static class LogAddExpCommon
         return [ctx.needs_input_grad[0] ? Share(a, b) : null, ctx.needs_input_grad[1] ? Share(b, a) : null];
     }
 
-    internal sealed class LogAddExp : torch.autograd.Function<LogAddExp>
+    /// <summary>The Function of both ops: base e or 2 and the node name are all that differ.</summary>
+    internal abstract class LogAddExpFunction<TSelf> : torch.autograd.Function<TSelf> where TSelf : LogAddExpFunction<TSelf>, new()
     {
-        protected internal override string node_name => "LogaddexpBackward0";
+        protected abstract bool Base2 { get; }
         public override Tensor forward(torch.autograd.FunctionCtx ctx, params Tensor[] inputs)
         {
             ctx.save_for_backward(inputs[0], inputs[1]);
-            return Forward(inputs[0], inputs[1], base2: false);
+            return Forward(inputs[0], inputs[1], Base2);
         }
-        public override Tensor?[] backward(torch.autograd.FunctionCtx ctx, Tensor grad_output) => Backward(ctx, grad_output, base2: false);
+        public override Tensor?[] backward(torch.autograd.FunctionCtx ctx, Tensor grad_output) => Backward(ctx, grad_output, Base2);
     }
 
-    internal sealed class LogAddExp2 : torch.autograd.Function<LogAddExp2>
+    internal sealed class LogAddExp : LogAddExpFunction<LogAddExp>
+    {
+        protected internal override string node_name => "LogaddexpBackward0";
+        protected override bool Base2 => false;
+    }
+
+    internal sealed class LogAddExp2 : LogAddExpFunction<LogAddExp2>
     {
         protected internal override string node_name => "Logaddexp2Backward0";
-        public override Tensor forward(torch.autograd.FunctionCtx ctx, params Tensor[] inputs)
-        {
-            ctx.save_for_backward(inputs[0], inputs[1]);
-            return Forward(inputs[0], inputs[1], base2: true);
-        }
-        public override Tensor?[] backward(torch.autograd.FunctionCtx ctx, Tensor grad_output) => Backward(ctx, grad_output, base2: true);
+        protected override bool Base2 => true;
     }
 }

@@ -29,4 +29,11 @@ internal static class OutArgument
         @out.BumpVersion();
         return @out;
     }
+
+    /// <summary>The out= rule of the kernels that do not cast into out (scalar clamp and pow, the float-only unary ops): out must already have the result dtype.</summary>
+    internal static void CheckExactDType(Tensor? @out, DType result)
+    {
+        if (@out is not null && @out.dtype != result)
+            throw new InvalidOperationException($"Found dtype {@out.dtype.LegacyName} but expected {result.LegacyName}");
+    }
 }

@@ -5,9 +5,22 @@ using Flint.Ops.Kernels;
 namespace Flint.Ops.Kernels
 {
     /// <summary>Power: exact repeated squaring for integers, Math.Pow for floats.</summary>
+    [ElementwiseOp("pow", Variants.Function | Variants.Method | Variants.InPlace | Variants.Out | Variants.Scalar | Variants.ScalarFirst, Other = "exponent",
+        Summary = "input ** exponent; with a number exponent an out= tensor must already have the result dtype (PyTorch's scalar-exponent kernel).")]
     internal struct PowOp : INumericBinary
     {
         public static string Name => "pow";
+
+        public static void CheckOperands(Tensor a, Tensor b, Tensor? @out, bool inPlace)
+        {
+            // a number exponent (b wrapped) goes to PyTorch's scalar-exponent kernel, which has its own rules
+            bool number = b.IsWrappedNumber;
+            if (number && !a.dtype.is_floating_point && Scalars.ValueOf(b) is { IsIntegral: true } e && e.Long < 0)
+                throw new ArgumentException("Integers to negative integer powers are not allowed.");
+            var r = TypePromotion.ResultType(a, b);
+            if (r.IsBool) throw new NotSupportedException("\"pow\" not implemented for 'Bool'");
+            if (number) OutArgument.CheckExactDType(inPlace ? a : @out, r);
+        }
         public static BinaryDerivative Derivative { get; } = new((a, b) => b.IsWrappedNumber || (b.dim() == 0 && !b.requires_grad && a.dim() > 0) ? "PowBackward0" : a.IsWrappedNumber ? "PowBackward2" : "PowBackward1",
             (g, a, b, y, na, nb) =>
             {
@@ -43,52 +56,7 @@ namespace Flint
 {
     public static partial class torch
     {
-        internal static void CheckPowDType(DType r)
-        {
-            if (r.IsBool) throw new NotSupportedException("\"pow\" not implemented for 'Bool'");
-        }
-
-        public static Tensor pow(Tensor input, Tensor exponent, Tensor? @out = null)
-        {
-            CheckPowDType(TypePromotion.ResultType(input, exponent));
-            return Elementwise.NumericBinary<PowOp>(input, exponent, @out);
-        }
-
-        /// <summary>input ** exponent; an out= tensor must already have the result dtype (PyTorch's scalar-exponent kernel).</summary>
-        public static Tensor pow(Tensor input, Scalar exponent, Tensor? @out = null)
-        {
-            if (!input.dtype.is_floating_point && exponent.IsIntegral && exponent.Long < 0)
-                throw new ArgumentException("Integers to negative integer powers are not allowed.");
-            var e = Scalars.Wrap(exponent);
-            var r = TypePromotion.ResultType(input, e);
-            CheckPowDType(r);
-            CheckExactOut(@out, r);
-            return Elementwise.NumericBinary<PowOp>(input, e, @out);
-        }
-
-        public static Tensor pow(Scalar self, Tensor exponent, Tensor? @out = null) => pow(Scalars.Wrap(self), exponent, @out);
         public static Tensor float_power(Tensor input, Tensor exponent, Tensor? @out = null) =>
             pow(input.to(float64), exponent.to(float64), @out);
-    }
-
-    public partial class Tensor
-    {
-        public Tensor pow(Tensor exponent) => torch.pow(this, exponent);
-        public Tensor pow(Scalar exponent) => torch.pow(this, exponent);
-        public Tensor pow_(Tensor exponent)
-        {
-            torch.CheckPowDType(Ops.TypePromotion.ResultType(this, exponent));
-            return Elementwise.NumericBinary<PowOp>(this, exponent, null, true);
-        }
-        public Tensor pow_(Scalar exponent)
-        {
-            if (!dtype.is_floating_point && exponent.IsIntegral && exponent.Long < 0)
-                throw new ArgumentException("Integers to negative integer powers are not allowed.");
-            var e = Scalars.Wrap(exponent);
-            var r = Ops.TypePromotion.ResultType(this, e);
-            torch.CheckPowDType(r);
-            torch.CheckExactOut(this, r);
-            return Elementwise.NumericBinary<PowOp>(this, e, null, true);
-        }
     }
 }

@@ -56,15 +56,12 @@ namespace Flint.Ops.Kernels
     }
 }
 
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    /// <summary>round(decimals): half to even at a decimal place, scaled in the input's dtype as PyTorch does; one RoundBackward1 node.</summary>
+    internal static class RoundDecimals
     {
-        /// <summary>Rounds half to even; with <paramref name="decimals"/> ≠ 0, to that many decimal places (negative: tens, hundreds, ...).</summary>
-        public static Tensor round(Tensor input, long decimals = 0, Tensor? @out = null) => RoundImpl(input, decimals, @out, false);
-        public static Tensor round_(Tensor input, long decimals = 0) => RoundImpl(input, decimals, null, true);
-
-        private static Tensor RoundImpl(Tensor input, long decimals, Tensor? @out, bool inPlace)
+        internal static Tensor Run(Tensor input, long decimals, Tensor? @out, bool inPlace)
         {
             if (decimals == 0) return Unary.Rounding<RoundOp>(input, @out, inPlace, "round_vml_cpu");
             Unary.CheckSameDTypeOut(input, @out);
@@ -75,21 +72,31 @@ namespace Flint
             {
                 // round(decimals) is one op (RoundBackward1, a zero gradient), not the products it is computed with
                 Autograd.Differentiation.CheckOut(@out, "round", input);
-                if (inPlace) return Autograd.Differentiation.InPlace(input, old => RoundImpl(old, decimals, null, false));
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => Run(old, decimals, null, false));
                 Tensor y;
-                using (new Autograd.GradModeScope(false)) y = RoundImpl(input, decimals, null, false);
-                return Autograd.Recording.Record(y, "RoundBackward1", [input], g => [zeros_like(g)]);
+                using (new Autograd.GradModeScope(false)) y = Run(input, decimals, null, false);
+                return Autograd.Recording.Record(y, "RoundBackward1", [input], g => [torch.zeros_like(g)]);
             }
             // PyTorch scales by 10^|decimals| in the input's own dtype, rounds, then scales back.
             var scale = Scalars.Full(Math.Pow(10, Math.Abs(decimals)), dt, input.device);
             var rounded = decimals > 0
-                ? Elementwise.FloatUnary<RoundOp>(mul(input, scale), null).div(scale)
+                ? Elementwise.FloatUnary<RoundOp>(torch.mul(input, scale), null).div(scale)
                 : Elementwise.FloatUnary<RoundOp>(input.div(scale), null).mul(scale);
             var target = inPlace ? input : Elementwise.Target(input._shape, dt, @out, input.device);
             target.Backend.Copy(target, rounded);
             if (inPlace) input.BumpVersion();
             return target;
         }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        /// <summary>Rounds half to even; with <paramref name="decimals"/> ≠ 0, to that many decimal places (negative: tens, hundreds, ...).</summary>
+        public static Tensor round(Tensor input, long decimals = 0, Tensor? @out = null) => RoundDecimals.Run(input, decimals, @out, false);
+        public static Tensor round_(Tensor input, long decimals = 0) => RoundDecimals.Run(input, decimals, null, true);
     }
 
     public partial class Tensor

@@ -24,19 +24,20 @@ namespace Flint.Ops.Kernels
     }
 }
 
-namespace Flint
+namespace Flint.Ops
 {
-    public static partial class torch
+    /// <summary>lerp (number or tensor weight) and addcmul/addcdiv: the ternary ops with their dtype rules and nodes.</summary>
+    internal static class TernaryOps
     {
-        private static Tensor LerpImpl(Tensor input, Tensor end, Tensor? weightT, Scalar weightS, Tensor? @out, bool inPlace)
+        internal static Tensor Lerp(Tensor input, Tensor end, Tensor? weightT, Scalar weightS, Tensor? @out, bool inPlace)
         {
             var all = weightT is null ? new[] { input, end } : new[] { input, end, weightT };
             if (Autograd.Differentiation.NeedsInPlace(input, all))
             {
                 Autograd.Differentiation.CheckOut(@out, all);
-                if (inPlace) return Autograd.Differentiation.InPlace(input, old => LerpImpl(old, end, weightT, weightS, null, false));
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => Lerp(old, end, weightT, weightS, null, false));
                 Tensor y;
-                using (new Autograd.GradModeScope(false)) y = LerpImpl(input, end, weightT, weightS, null, false);
+                using (new Autograd.GradModeScope(false)) y = Lerp(input, end, weightT, weightS, null, false);
                 if (weightT is not null) return Autograd.Differentiation.Ternary<LerpOp>(input, end, weightT, y, 0);
                 double ws = weightS.ToDouble();
                 return Autograd.Differentiation.RecordBinary("LerpBackward0", input, end, y, g => (g * (1 - ws), g * ws));
@@ -59,12 +60,7 @@ namespace Flint
             return Elementwise.RunInto(target, shape, compute, y => y.Backend.FloatTernary<LerpOp>(a, b, w, y), inPlace, input, end, weightT ?? end);
         }
 
-        /// <summary>Linear interpolation input + weight × (end − input); input and end must share a floating dtype.</summary>
-        public static Tensor lerp(Tensor input, Tensor end, Scalar weight, Tensor? @out = null) => LerpImpl(input, end, null, weight, @out, false);
-        /// <summary>Linear interpolation with a tensor weight of the same dtype, broadcast.</summary>
-        public static Tensor lerp(Tensor input, Tensor end, Tensor weight, Tensor? @out = null) => LerpImpl(input, end, weight, default, @out, false);
-
-        private static Tensor AddcImpl(Tensor input, Tensor t1, Tensor t2, Scalar? value, Tensor? @out, bool inPlace, bool isDiv)
+        internal static Tensor Addc(Tensor input, Tensor t1, Tensor t2, Scalar? value, Tensor? @out, bool inPlace, bool isDiv)
         {
             Elementwise.CheckSameDevice(input, t1); Elementwise.CheckSameDevice(input, t2);
             var result = TypePromotion.ResultType(input, t1, t2);
@@ -76,9 +72,9 @@ namespace Flint
             if (Autograd.Differentiation.NeedsInPlace(input, t1, t2))
             {
                 Autograd.Differentiation.CheckOut(@out, input, t1, t2);
-                if (inPlace) return Autograd.Differentiation.InPlace(input, old => AddcImpl(old, t1, t2, value, null, false, isDiv));
+                if (inPlace) return Autograd.Differentiation.InPlace(input, old => Addc(old, t1, t2, value, null, false, isDiv));
                 Tensor y;
-                using (new Autograd.GradModeScope(false)) y = AddcImpl(input, t1, t2, value, null, false, isDiv);
+                using (new Autograd.GradModeScope(false)) y = Addc(input, t1, t2, value, null, false, isDiv);
                 return Autograd.Differentiation.Ternary(isDiv ? AddcDerivatives.Addcdiv : AddcDerivatives.Addcmul, input, t1, t2, y, v.ToDouble());
             }
             var shape = Shape.Broadcast(input, t1, t2);
@@ -97,30 +93,35 @@ namespace Flint
                 y.Backend.NumericBinary<AddOp>(x, ab, y);
             }, inPlace, input, t1, t2);
         }
+    }
+}
+
+namespace Flint
+{
+    public static partial class torch
+    {
+        /// <summary>Linear interpolation input + weight × (end − input); input and end must share a floating dtype.</summary>
+        public static Tensor lerp(Tensor input, Tensor end, Scalar weight, Tensor? @out = null) => TernaryOps.Lerp(input, end, null, weight, @out, false);
+        /// <summary>Linear interpolation with a tensor weight of the same dtype, broadcast.</summary>
+        public static Tensor lerp(Tensor input, Tensor end, Tensor weight, Tensor? @out = null) => TernaryOps.Lerp(input, end, weight, default, @out, false);
 
         /// <summary>input + value × tensor1 × tensor2, broadcast and promoted.</summary>
         public static Tensor addcmul(Tensor input, Tensor tensor1, Tensor tensor2, Scalar? value = null, Tensor? @out = null) =>
-            AddcImpl(input, tensor1, tensor2, value, @out, false, false);
+            TernaryOps.Addc(input, tensor1, tensor2, value, @out, false, false);
         /// <summary>input + value × tensor1 ÷ tensor2 (floating tensor1/tensor2 only), broadcast and promoted.</summary>
         public static Tensor addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, Scalar? value = null, Tensor? @out = null) =>
-            AddcImpl(input, tensor1, tensor2, value, @out, false, true);
+            TernaryOps.Addc(input, tensor1, tensor2, value, @out, false, true);
     }
 
     public partial class Tensor
     {
         public Tensor lerp(Tensor end, Scalar weight) => torch.lerp(this, end, weight);
         public Tensor lerp(Tensor end, Tensor weight) => torch.lerp(this, end, weight);
-        public Tensor lerp_(Tensor end, Scalar weight) => torch.LerpInPlace(this, end, null, weight);
-        public Tensor lerp_(Tensor end, Tensor weight) => torch.LerpInPlace(this, end, weight, default);
+        public Tensor lerp_(Tensor end, Scalar weight) => TernaryOps.Lerp(this, end, null, weight, null, true);
+        public Tensor lerp_(Tensor end, Tensor weight) => TernaryOps.Lerp(this, end, weight, default, null, true);
         public Tensor addcmul(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.addcmul(this, tensor1, tensor2, value);
         public Tensor addcdiv(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.addcdiv(this, tensor1, tensor2, value);
-        public Tensor addcmul_(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.AddcInPlace(this, tensor1, tensor2, value, false);
-        public Tensor addcdiv_(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.AddcInPlace(this, tensor1, tensor2, value, true);
-    }
-
-    public static partial class torch
-    {
-        internal static Tensor LerpInPlace(Tensor self, Tensor end, Tensor? w, Scalar ws) => LerpImpl(self, end, w, ws, null, true);
-        internal static Tensor AddcInPlace(Tensor self, Tensor t1, Tensor t2, Scalar? v, bool isDiv) => AddcImpl(self, t1, t2, v, null, true, isDiv);
+        public Tensor addcmul_(Tensor tensor1, Tensor tensor2, Scalar? value = null) => TernaryOps.Addc(this, tensor1, tensor2, value, null, true, false);
+        public Tensor addcdiv_(Tensor tensor1, Tensor tensor2, Scalar? value = null) => TernaryOps.Addc(this, tensor1, tensor2, value, null, true, true);
     }
 }

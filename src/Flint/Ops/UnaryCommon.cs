@@ -14,11 +14,7 @@ internal static class Unary
         new($"\"{kernel}\" not implemented for '{dt.LegacyName}'");
 
     /// <summary>Ops whose out= must have exactly the input's dtype.</summary>
-    internal static void CheckSameDTypeOut(Tensor x, Tensor? @out)
-    {
-        if (@out is not null && @out.dtype != x.dtype)
-            throw new InvalidOperationException($"Found dtype {@out.dtype.LegacyName} but expected {x.dtype.LegacyName}");
-    }
+    internal static void CheckSameDTypeOut(Tensor x, Tensor? @out) => OutArgument.CheckExactDType(@out, x.dtype);
 
     /// <summary>A float op: integer and bool inputs promote to the default float dtype; out= may be any float dtype.</summary>
     internal static Tensor Float<TOp>(Tensor x, Tensor? @out, bool inPlace, string kernel, bool halfOk = false) where TOp : IFloatUnary
@@ -87,6 +83,14 @@ internal static class Unary
         if (!ReferenceEquals(target, x)) target.Backend.Copy(target, x);
         return target;
     }
+
+    /// <summary>A declared op with arguments: its struct's Arguments (checked) as the kernel's three numbers.</summary>
+    internal static Tensor FloatArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, (double A, double B, double C) args) where TOp : IFloatUnaryArgs =>
+        FloatArgs<TOp>(x, @out, inPlace, args.A, args.B, args.C);
+
+    /// <summary>A declared op with arguments that keeps the input dtype: its struct's Arguments as the kernel's three numbers.</summary>
+    internal static Tensor NumericArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, (double A, double B, double C) args) where TOp : INumericUnaryArgs =>
+        NumericArgs<TOp>(x, @out, inPlace, args.A, args.B, args.C);
 
     /// <summary>A float op with scalar parameters; integer inputs promote unless the caller refused them already.</summary>
     internal static Tensor FloatArgs<TOp>(Tensor x, Tensor? @out, bool inPlace, double a = 0, double b = 0, double c = 0)

@@ -247,9 +247,21 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>logit with eps: a = eps, b = 1 - eps, c = 1 when clamping (eps given and >= 0), else 0.</summary>
+    [ElementwiseOp("logit", Variants.All, Parameters = "double? eps = null",
+        Summary = "log(p / (1 - p)); with <paramref name=\"eps\"/> the input is first clamped to [eps, 1 - eps].")]
     internal struct LogitOp : IFloatUnaryArgs
     {
         public static string Name => "logit";
+        public static (double, double, double) Arguments(Tensor input, Tensor? @out, double? eps)
+        {
+            var result = Elementwise.FloatResult(input.dtype);
+            if (result == DType.Float16) throw Unary.NotImplemented("logit_cpu", result);
+            bool clamp = eps is >= 0;
+            double lo = eps ?? 0;
+            // PyTorch forms 1 - eps in the compute type
+            double hi = result == DType.Float64 ? 1 - lo : (double)(1f - (float)lo);
+            return (lo, hi, clamp ? 1 : 0);
+        }
         public static UnaryDerivative Derivative { get; } = new("LogitBackward0", (g, x, y, lo, hi, clamped) =>
         {
             var d = g / (x * (1 - x));
@@ -260,32 +272,5 @@ namespace Flint.Ops.Kernels
             if (clamp != T.Zero) x = x < lo ? lo : x > hi ? hi : x;
             return T.Log(x / (T.One - x));
         }
-    }
-}
-
-namespace Flint
-{
-    public static partial class torch
-    {
-        /// <summary>log(p / (1 - p)); with <paramref name="eps"/> the input is first clamped to [eps, 1 - eps].</summary>
-        public static Tensor logit(Tensor input, double? eps = null, Tensor? @out = null) => LogitImpl(input, eps, @out, false);
-        public static Tensor logit_(Tensor input, double? eps = null) => LogitImpl(input, eps, null, true);
-
-        internal static Tensor LogitImpl(Tensor input, double? eps, Tensor? @out, bool inPlace)
-        {
-            var result = Elementwise.FloatResult(input.dtype);
-            if (result == DType.Float16) throw Unary.NotImplemented("logit_cpu", result);
-            bool clamp = eps is >= 0;
-            double lo = eps ?? 0;
-            // PyTorch forms 1 - eps in the compute type
-            double hi = result == DType.Float64 ? 1 - lo : (double)(1f - (float)lo);
-            return Unary.FloatArgs<LogitOp>(input, @out, inPlace, lo, hi, clamp ? 1 : 0);
-        }
-    }
-
-    public partial class Tensor
-    {
-        public Tensor logit(double? eps = null) => torch.logit(this, eps);
-        public Tensor logit_(double? eps = null) => torch.logit_(this, eps);
     }
 }

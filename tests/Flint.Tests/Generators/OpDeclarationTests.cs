@@ -20,7 +20,15 @@ public class OpDeclarationTests
         .SelectMany(t => t.GetCustomAttributes<ElementwiseOpAttribute>().Select(a => (t, a))).ToArray();
 
     private static bool IsBinary(Type op) =>
-        typeof(ICompareOp).IsAssignableFrom(op) || typeof(INumericBinary).IsAssignableFrom(op) || typeof(IFloatBinary).IsAssignableFrom(op);
+        typeof(ICompareOp).IsAssignableFrom(op) || typeof(INumericBinary).IsAssignableFrom(op) || typeof(IFloatBinary).IsAssignableFrom(op)
+        || typeof(IIntegerBinary).IsAssignableFrom(op);
+
+    /// <summary>The CLR names of the operators a declaration may ask for.</summary>
+    private static readonly Dictionary<string, string> OperatorNames = new()
+    {
+        ["+"] = "op_Addition", ["-"] = "op_Subtraction", ["*"] = "op_Multiply", ["/"] = "op_Division", ["%"] = "op_Modulus",
+        ["&"] = "op_BitwiseAnd", ["|"] = "op_BitwiseOr", ["^"] = "op_ExclusiveOr",
+    };
 
     private static int Arity(MethodInfo m) => m.GetParameters().Count(p => !p.IsOptional);
 
@@ -42,6 +50,17 @@ public class OpDeclarationTests
             Assert.True(Has(typeof(Tensor), Instance, d.Name + "_", inputs - 1, false) == v.HasFlag(OpVariants.InPlace), $"Tensor.{d.Name}_ ({op.Name})");
             if (v.HasFlag(OpVariants.Scalar))
                 Assert.Contains(typeof(torch).GetMethods(Static), m => m.Name == d.Name && m.GetParameters().Length > 1 && m.GetParameters()[1].ParameterType == typeof(Scalar));
+            Assert.True(typeof(torch).GetMethods(Static).Any(m => m.Name == d.Name && m.GetParameters() is [{ ParameterType: var t0, Name: "self" }, { ParameterType: var t1 }, ..]
+                && t0 == typeof(Scalar) && t1 == typeof(Tensor)) == v.HasFlag(OpVariants.ScalarFirst), $"torch.{d.Name}(Scalar self, ...) ({op.Name})");
+            if (IsBinary(op) && v.HasFlag(OpVariants.Function))
+                Assert.Contains(typeof(torch).GetMethods(Static), m => m.Name == d.Name && m.GetParameters().Length > 1 && m.GetParameters()[1].Name == (d.Other ?? "other"));
+            if (d.Operator is { } op2)
+            {
+                var ops = typeof(Tensor).GetMethods(Static).Where(m => m.Name == OperatorNames[op2]).Select(m => (m.GetParameters()[0].ParameterType, m.GetParameters()[1].ParameterType)).ToArray();
+                Assert.Contains((typeof(Tensor), typeof(Tensor)), ops);
+                Assert.Equal(v.HasFlag(OpVariants.Scalar), ops.Contains((typeof(Tensor), typeof(Scalar))));
+                Assert.Equal(v.HasFlag(OpVariants.ScalarFirst), ops.Contains((typeof(Scalar), typeof(Tensor))));
+            }
         }
     }
 
@@ -83,6 +102,22 @@ public class OpDeclarationTests
         }
         """;
 
+    private const string IntegerBody = """
+        {
+            public static string Name => "probe_cpu";
+            public static T Apply<T>(T a, T b) where T : unmanaged, IBinaryInteger<T> => a & b;
+        }
+        """;
+
+    private const string ArgsBody = """
+        {
+            public static string Name => "probe";
+            public static UnaryDerivative Derivative { get; } = UnaryDerivative.NotImplemented("probe");
+            public static T Apply<T>(T x, T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T> => x * a;
+            public static (double, double, double) Arguments(Tensor input, Tensor? @out, double alpha, double beta) => (alpha, beta, 0);
+        }
+        """;
+
     private static IReadOnlyList<Diagnostic> Generate(string declarations, out string generated)
     {
         var driver = CSharpGeneratorDriver.Create(new OpGenerator()).RunGenerators(Compile(Header + declarations));
@@ -102,6 +137,18 @@ public class OpDeclarationTests
     [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Rule = OpRule.Rounding, HalfOk = true)] internal struct P : IFloatUnary " + FloatBody, "FLINT004")]
     [InlineData("[ElementwiseOp(\"probe\", Variants.All)] internal struct P : IFloatUnary " + FloatBody, "FLINT005")]
     [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"a\")] [ElementwiseOp(\"probe\", Variants.Method, Error = \"a\")] internal struct P : IFloatUnary " + FloatBody, "FLINT006")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All | Variants.ScalarFirst, Error = \"probe_cpu\")] internal struct P : IFloatUnary " + FloatBody, "FLINT003")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.Method | Variants.ScalarFirst)] internal struct P : IIntegerBinary " + IntegerBody, "FLINT003")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Operator = \"+\")] internal struct P : IFloatUnary " + FloatBody, "FLINT007")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Operator = \"&&\")] internal struct P : IIntegerBinary " + IntegerBody, "FLINT007")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Other = \"out\")] internal struct P : IIntegerBinary " + IntegerBody, "FLINT008")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Other = \"ref\")] internal struct P : IIntegerBinary " + IntegerBody, "FLINT008")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Other = \"exponent\")] internal struct P : IFloatUnary " + FloatBody, "FLINT008")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\")] internal struct P : IIntegerBinary " + IntegerBody, "FLINT004")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All)] internal struct P : IFloatUnaryArgs " + ArgsBody, "FLINT009")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Parameters = \"alpha\")] internal struct P : IFloatUnaryArgs " + ArgsBody, "FLINT009")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Parameters = \"double out = 1\")] internal struct P : IFloatUnaryArgs " + ArgsBody, "FLINT009")]
+    [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Parameters = \"double alpha = 1\")] internal struct P : IFloatUnary " + FloatBody, "FLINT009")]
     public void MalformedDeclarationIsAnError(string declaration, string id)
     {
         var d = Assert.Single(Generate(declaration, out _));
@@ -118,6 +165,70 @@ public class OpDeclarationTests
         Assert.Contains("public static global::Flint.Tensor probe_(global::Flint.Tensor input) => global::Flint.Ops.Unary.Float<global::Probe.P>(input, null, true, \"probe_cpu\", halfOk: true);", text);
         Assert.Contains("public global::Flint.Tensor probe() => global::Flint.Ops.Unary.Float<global::Probe.P>(this, null, false, \"probe_cpu\", halfOk: true);", text);
         Assert.Contains("public global::Flint.Tensor probe_() => global::Flint.Ops.Unary.Float<global::Probe.P>(this, null, true, \"probe_cpu\", halfOk: true);", text);
+    }
+
+    [Fact]
+    public void BinaryDeclarationGivesNumberFormsAndOperators()
+    {
+        Assert.Empty(Generate("[ElementwiseOp(\"probe\", Variants.Function | Variants.Out | Variants.InPlace | Variants.Scalar | Variants.ScalarFirst, Operator = \"&\", Other = \"mask\")] "
+            + "internal struct P : IIntegerBinary " + IntegerBody, out var text));
+        const string T = "global::Flint.Tensor", S = "global::Flint.Scalar", E = "global::Flint.Ops.Elementwise.IntegerBinary<global::Probe.P>", W = "global::Flint.Scalars.Wrap";
+        Assert.Contains($"public static {T} probe({T} input, {T} mask, {T}? @out = null) => {E}(input, mask, @out);", text);
+        Assert.Contains($"public static {T} probe({T} input, {S} mask, {T}? @out = null) => {E}(input, {W}(mask), @out);", text);
+        Assert.Contains($"public static {T} probe({S} self, {T} mask, {T}? @out = null) => {E}({W}(self), mask, @out);", text);
+        Assert.Contains($"public {T} probe_({S} mask) => {E}(this, {W}(mask), null, true);", text);
+        Assert.Contains($"public static {T} operator &({T} a, {T} b) => {E}(a, b, null);", text);
+        Assert.Contains($"public static {T} operator &({T} a, {S} b) => {E}(a, {W}(b), null);", text);
+        Assert.Contains($"public static {T} operator &({S} a, {T} b) => {E}({W}(a), b, null);", text);
+        Assert.DoesNotContain($"public {T} probe({T} mask)", text); // no Method asked for
+    }
+
+    [Fact]
+    public void DeclarationWithArgumentsGivesItsForms()
+    {
+        Assert.Empty(Generate("[ElementwiseOp(\"probe\", Variants.All, Parameters = \"double alpha = 1.0, double beta = 2\")] internal struct P : IFloatUnaryArgs " + ArgsBody, out var text));
+        const string T = "global::Flint.Tensor", E = "global::Flint.Ops.Unary.FloatArgs<global::Probe.P>", A = "global::Probe.P.Arguments";
+        Assert.Contains($"public static {T} probe({T} input, double alpha = 1.0, double beta = 2, {T}? @out = null) => {E}(input, @out, false, {A}(input, @out, alpha, beta));", text);
+        Assert.Contains($"public static {T} probe_({T} input, double alpha = 1.0, double beta = 2) => {E}(input, null, true, {A}(input, null, alpha, beta));", text);
+        Assert.Contains($"public {T} probe(double alpha = 1.0, double beta = 2) => {E}(this, null, false, {A}(this, null, alpha, beta));", text);
+        Assert.Contains($"public {T} probe_(double alpha = 1.0, double beta = 2) => {E}(this, null, true, {A}(this, null, alpha, beta));", text);
+        Assert.Empty(Generate("[ElementwiseOp(\"probe\", Variants.Function, Parameters = \"\")] internal struct P : IFloatUnaryArgs " + ArgsBody, out var none));
+        Assert.Contains($"public static {T} probe({T} input) => {E}(input, null, false, {A}(input, null));", none);
+    }
+
+    [Fact]
+    public void DeclaredArgumentFormsRunTheOpsChecks()
+    {
+        var x = torch.tensor(new[] { -2.0, 0.5, 3.0 }, requires_grad: true);
+        var y = x * 1.0;
+        y.leaky_relu_(0.5);
+        Assert.Equal(new[] { -1.0, 0.5, 3.0 }, y.detach().ToArray<double>());
+        y.sum().backward();
+        Assert.Equal(new[] { 0.5, 1.0, 1.0 }, x.grad!.ToArray<double>());
+        Assert.Equal(new[] { 0.0, 0.5, 1.0 }, torch.hardtanh(x.detach(), 0.0, 1.0).ToArray<double>());
+        Assert.Equal(new[] { 0.0, 0.5, 3.0 }, x.detach().relu6().ToArray<double>());
+        Assert.Equal("Bool inputs not supported for hardtanh", Assert.Throws<NotSupportedException>(() => torch.relu6(torch.tensor(new[] { true }))).Message);
+        Assert.Equal("\"elu_cpu\" not implemented for 'Long'", Assert.Throws<NotSupportedException>(() => torch.selu(torch.tensor(new long[] { 1 }))).Message);
+        Assert.Equal("\"softplus_cpu\" not implemented for 'Long'", Assert.Throws<NotSupportedException>(() => torch.tensor(new long[] { 1 }).softplus()).Message);
+    }
+
+    [Fact]
+    public void DeclaredBinaryFormsRunTheOpsChecks()
+    {
+        // the operand checks on the op struct run in every generated form, operators included
+        var i = torch.tensor(new long[] { 5, 7 });
+        Assert.Equal("ZeroDivisionError", Assert.Throws<DivideByZeroException>(() => i % 0).Message);
+        Assert.Throws<DivideByZeroException>(() => torch.remainder(3, torch.tensor(new long[] { 0 })));
+        Assert.Throws<DivideByZeroException>(() => i.fmod_(torch.tensor(new long[] { 1, 0 })));
+        var b = torch.tensor(new[] { true, false });
+        Assert.Equal("\"lshift_cpu\" not implemented for 'Bool'", Assert.Throws<NotSupportedException>(() => torch.bitwise_left_shift(b, b)).Message);
+        Assert.Equal("\"pow\" not implemented for 'Bool'", Assert.Throws<NotSupportedException>(() => torch.pow(true, b)).Message);
+        Assert.Equal("Integers to negative integer powers are not allowed.", Assert.Throws<ArgumentException>(() => i.pow_(-1)).Message);
+        Assert.Equal(new long[] { 1, 1 }, (i % 2).ToArray<long>());
+        Assert.Equal(new long[] { 2, 5 }, (12 % i).ToArray<long>());
+        Assert.Equal(new long[] { 5, 7 }, (i & 15).ToArray<long>());
+        Assert.Equal(new long[] { 10, 14 }, (i << 1).ToArray<long>());
+        Assert.Equal(new long[] { 32, 128 }, torch.pow(2, i).ToArray<long>());
     }
 
     [Fact]

@@ -17,6 +17,8 @@ internal enum Variants
     Out = 16,
     /// <summary>Binary ops: overloads taking a C# number (a <see cref="Scalar"/>) as the second operand.</summary>
     Scalar = 32,
+    /// <summary>Binary ops: <c>torch.op(Scalar self, Tensor other, ...)</c>, the number as the first operand.</summary>
+    ScalarFirst = 64,
     /// <summary>torch.op(input, out), torch.op_(input), tensor.op(), tensor.op_().</summary>
     All = Function | Method | InPlace | FunctionInPlace | Out,
 }
@@ -59,6 +61,16 @@ internal sealed class ElementwiseOpAttribute(string name, Variants variants) : A
     public bool BFloat16Ok { get; set; }
     /// <summary>Whether bool is accepted (Numeric ops; the entry's default when not set).</summary>
     public bool BoolOk { get; set; }
+    /// <summary>Binary ops: the C# operator that is this op (<c>"%"</c> gives <c>a % b</c>, with <c>a % 2</c> under Scalar and <c>2 % a</c> under ScalarFirst).</summary>
+    public string? Operator { get; set; }
+    /// <summary>Binary ops: PyTorch's name of the second operand (<c>"exponent"</c> for pow); <c>other</c> when not set.</summary>
+    public string? Other { get; set; }
+    /// <summary>
+    /// Unary ops with arguments (IFloatUnaryArgs, INumericUnaryArgs): the arguments after input as C# parameters with
+    /// PyTorch's names and defaults (<c>"double negative_slope = 0.01"</c>; <c>""</c> for none). The struct's
+    /// <c>Arguments(Tensor input, Tensor? @out, ...those parameters)</c> checks them and gives the kernel's three numbers.
+    /// </summary>
+    public string? Parameters { get; set; }
     /// <summary>The XML summary of the torch function (and of the method).</summary>
     public string? Summary { get; set; }
 }

@@ -140,12 +140,27 @@ internal interface IFloatUnaryArgs : IFloatUnaryArgsKernel, IUnaryDifferentiable
 
 internal interface INumericUnaryArgs : INumericUnaryArgsKernel, IUnaryDifferentiable { }
 
-internal interface INumericBinary : INumericBinaryKernel, IBinaryDifferentiable { }
+internal interface INumericBinary : INumericBinaryKernel, IBinaryDifferentiable
+{
+    /// <summary>
+    /// Refuses operands the op never takes (before any other check), as PyTorch words it: integer division by
+    /// zero, a bool power, ...; <paramref name="inPlace"/>: a is also the target.
+    /// </summary>
+    static virtual void CheckOperands(Tensor a, Tensor b, Tensor? @out, bool inPlace) { }
+}
 
-internal interface IFloatBinary : IFloatBinaryKernel, IBinaryDifferentiable { }
+internal interface IFloatBinary : IFloatBinaryKernel, IBinaryDifferentiable
+{
+    /// <summary>Refuses operands the op never takes (before any other check), as PyTorch words it; <paramref name="inPlace"/>: a is also the target.</summary>
+    static virtual void CheckOperands(Tensor a, Tensor b, Tensor? @out, bool inPlace) { }
+}
 
 /// <summary>A bitwise op of integer (or bool) tensors: its results are integers, never differentiable.</summary>
-internal interface IIntegerBinary : IIntegerBinaryKernel { }
+internal interface IIntegerBinary : IIntegerBinaryKernel
+{
+    /// <summary>Refuses operands the op never takes (before any other check), as PyTorch words it (a bool shift).</summary>
+    static virtual void CheckOperands(Tensor a, Tensor b) { }
+}
 
 /// <summary>A comparison or logical op: its results are bool, never differentiable.</summary>
 internal interface ICompareOp : ICompareKernel

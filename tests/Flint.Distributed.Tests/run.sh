@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the multi-process tests under mpirun: every collective and DistributedDataParallel with 2 and 3 ranks, then
 # a rank that never joins an all_reduce (the others must fail with the timeout error) and a rank killed with SIGKILL
-# (the job must end, not hang). Prints one "distributed: PASS/FAIL/SKIPPED" line; exits 1 on FAIL. Without mpirun
-# it prints SKIPPED and exits 0.
+# (the job must end, not hang), and the Quickstart sample's --distributed run. Prints one "distributed:
+# PASS/FAIL/SKIPPED" line; exits 1 on FAIL. Without mpirun it prints SKIPPED and exits 0.
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TERM=dumb
@@ -32,6 +32,21 @@ for n in 2 3; do
         echo "distributed: $(grep -aE "$mode with" "$out/$mode$n.txt" | sed 's/^[^a-z]*//') ($((SECONDS - t0)) s)"
     done
 done
+
+# the Quickstart sample with --distributed: 2 ranks, 1 epoch on the bundled data; rank 0 alone prints and saves
+t0=$SECONDS
+dotnet build -c Release ../../samples/Quickstart > "$out/quickstart-build.log" 2>&1 || { tail -40 "$out/quickstart-build.log"; fail "the Quickstart sample did not build"; }
+mkdir "$out/quickstart"
+quickstart=$(pwd)/../../samples/Quickstart/bin/Release/net10.0/Quickstart.dll
+if ! (cd "$out/quickstart" && timeout 300 "${mpi[@]}" -np 2 dotnet "$quickstart" --distributed --bundled --epochs 1 > ../quickstart.txt 2>&1); then
+    tail -30 "$out/quickstart.txt"; fail "Quickstart --distributed with 2 ranks"
+fi
+for line in "Distributed: 2 ranks over mpi" "Test Error:" "Saved PyTorch Model State to model.pth" "Predicted: "; do
+    [ "$(grep -c "$line" "$out/quickstart.txt")" -eq 1 ] || { cat "$out/quickstart.txt"; fail "Quickstart --distributed: \"$line\" is not printed exactly once"; }
+done
+[ -s "$out/quickstart/model.pth" ] || fail "Quickstart --distributed saved no model.pth"
+[ -z "$(ls -A "$out/quickstart" | grep -v '^model.pth$\|^curves.png$')" ] || { ls -A "$out/quickstart"; fail "Quickstart --distributed left other files"; }
+echo "distributed: Quickstart --distributed with 2 ranks: 1 epoch, rank 0 alone printed and saved model.pth ($((SECONDS - t0)) s)"
 
 # a rank that does not join: the others time out (5 s) with a clear error and the job ends
 t0=$SECONDS

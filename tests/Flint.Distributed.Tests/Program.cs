@@ -3,9 +3,10 @@ using Flint.Distributed.Tests;
 using static Flint.torch;
 
 // Usage (under mpirun): Flint.Distributed.Tests collectives | ddp | timeout | killed [references/distributed.json]
+//        (under tools/flint-run): Flint.Distributed.Tests launched | launched-fail
 var mode = args.Length > 0 ? args[0] : "collectives";
 var timeout = mode is "timeout" or "killed" ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(120);
-distributed.init_process_group("mpi", timeout: timeout);
+distributed.init_process_group("mpi", init_method: "env://", timeout: timeout);
 int rank = distributed.get_rank(), size = distributed.get_world_size();
 var checks = new Checks(rank);
 switch (mode)
@@ -14,6 +15,8 @@ switch (mode)
     case "ddp": DdpTests.Run(checks, rank, size, Recorded(args[1])); break;
     case "timeout": FailureTests.Timeout(rank); break;
     case "killed": FailureTests.Killed(rank); break;
+    case "launched": LaunchTests.Run(checks, rank, size); break;
+    case "launched-fail": LaunchTests.Fail(rank); break;
     default: Console.Error.WriteLine($"unknown mode {mode}"); return 2;
 }
 // every rank's result, so rank 0 reports the whole job

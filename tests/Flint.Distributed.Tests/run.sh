@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the multi-process tests under mpirun: every collective and DistributedDataParallel with 2 and 3 ranks, then
 # a rank that never joins an all_reduce (the others must fail with the timeout error) and a rank killed with SIGKILL
-# (the job must end, not hang), and the Quickstart sample's --distributed run. Prints one "distributed:
+# (the job must end, not hang), tools/flint-run and the Quickstart sample's --distributed run. Prints one "distributed:
 # PASS/FAIL/SKIPPED" line; exits 1 on FAIL. Without mpirun it prints SKIPPED and exits 0.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -47,6 +47,22 @@ done
 [ -s "$out/quickstart/model.pth" ] || fail "Quickstart --distributed saved no model.pth"
 [ -z "$(ls -A "$out/quickstart" | grep -v '^model.pth$\|^curves.png$')" ] || { ls -A "$out/quickstart"; fail "Quickstart --distributed left other files"; }
 echo "distributed: Quickstart --distributed with 2 ranks: 1 epoch, rank 0 alone printed and saved model.pth ($((SECONDS - t0)) s)"
+
+# tools/flint-run: torchrun's variables in each rank, output prefixed by rank, a failing rank ends the job with its exit code
+t0=$SECONDS
+dotnet build -c Release ../../tools/flint-run > "$out/flint-run-build.log" 2>&1 || { tail -40 "$out/flint-run-build.log"; fail "tools/flint-run did not build"; }
+run=(dotnet ../../tools/flint-run/bin/Release/net10.0/flint-run.dll)
+timeout 180 "${run[@]}" --nproc-per-node 3 --master-port 29611 -- "${app[@]}" launched > "$out/launched.txt" 2>&1 \
+    || { tail -30 "$out/launched.txt"; fail "flint-run --nproc-per-node 3"; }
+grep -q "^\[rank0\]: launched with 3 ranks: rank 0: 2, rank 1: 2, rank 2: 2$" "$out/launched.txt" || { cat "$out/launched.txt"; fail "flint-run: no rank-prefixed report"; }
+timeout 60 "${run[@]}" --nproc-per-node 3 -- "${app[@]}" launched-fail > "$out/launched-fail.txt" 2>&1
+rc=$?
+[ "$rc" -eq 5 ] || { cat "$out/launched-fail.txt"; fail "flint-run with a failing rank exited $rc, not the rank's 5"; }
+grep -q "^\[rank2\]: rank 2: failing on purpose" "$out/launched-fail.txt" || { cat "$out/launched-fail.txt"; fail "flint-run: the failing rank's output"; }
+# without a launcher, torchrun's variables cannot connect MPI singletons: a clear error, not a hang
+(WORLD_SIZE=2 RANK=0 timeout 60 "${app[@]}" collectives) > "$out/singleton.txt" 2>&1
+grep -q "WORLD_SIZE 2 was given, but this process was not started by one" "$out/singleton.txt" || { cat "$out/singleton.txt"; fail "env:// without a launcher"; }
+echo "distributed: flint-run: 3 ranks with torchrun's variables, a failing rank ends the job with its exit code ($((SECONDS - t0)) s)"
 
 # a rank that does not join: the others time out (5 s) with a clear error and the job ends
 t0=$SECONDS

@@ -59,7 +59,8 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
     }
 
     /// <summary>Set when an operation failed or timed out: the peers may be stuck in it, so the process must not
-    /// finalize MPI at exit (MPI_Finalize waits for every rank) but abort the job, which ends the peers too.</summary>
+    /// finalize MPI at exit (MPI_Finalize waits for every rank) but abort the job, which ends the peers too. A process
+    /// that exits with a failure code aborts the job too (with that code), as the peers would wait for it.</summary>
     internal static volatile bool Broken;
 
     private static void FinalizeMpi(MpiLibrary mpi)
@@ -70,7 +71,8 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
             {
                 int done;
                 if (mpi.Finalized(&done) != MpiLibrary.Success || done != 0) return;
-                if (Broken) mpi.Abort(mpi.CommWorld, 1);
+                int exit = System.Environment.ExitCode;
+                if (Broken || exit != 0) mpi.Abort(mpi.CommWorld, exit != 0 ? exit : 1);
                 else mpi.Finalize();
             }
             finally { Monitor.Exit(Gate); }

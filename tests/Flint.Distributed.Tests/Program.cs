@@ -11,8 +11,8 @@ int rank = distributed.get_rank(), size = distributed.get_world_size();
 var checks = new Checks(rank);
 switch (mode)
 {
-    case "collectives": CollectiveTests.Run(checks, rank, size); break;
-    case "ddp": DdpTests.Run(checks, rank, size, Recorded(args[1])); break;
+    case "collectives": CollectiveTests.Run(checks, rank, size, Recorded(args[1], "collective_error")); break;
+    case "ddp": DdpTests.Run(checks, rank, size, Recorded(args[1], "ddp_error")); break;
     case "timeout": FailureTests.Timeout(rank); break;
     case "killed": FailureTests.Killed(rank); break;
     case "launched": LaunchTests.Run(checks, rank, size); break;
@@ -23,16 +23,24 @@ switch (mode)
 var results = new object?[size];
 distributed.all_gather_object(results, checks.Failed.Count == 0 ? $"{checks.Passed}" : $"FAILED {string.Join("; ", checks.Failed)}");
 if (rank == 0)
+{
     Console.WriteLine($"{mode} with {size} ranks: " + string.Join(", ", results.Select((r, i) => $"rank {i}: {r}")));
+    Console.WriteLine($"MPI library: {LoadedMpi()}");
+}
 distributed.destroy_process_group();
 return checks.Failed.Count == 0 ? 0 : 1;
 
+// the MPI library this process loaded, from its memory map
+static string LoadedMpi() =>
+    File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
+        .FirstOrDefault(p => Path.GetFileName(p).StartsWith("libmpi", StringComparison.Ordinal)) ?? "unknown";
+
 // PyTorch's error texts recorded by tools/refs/gen_distributed.py
-static Func<string, string> Recorded(string path)
+static Func<string, string> Recorded(string path, string kind)
 {
     using var doc = JsonDocument.Parse(File.ReadAllText(path));
     var errors = doc.RootElement.GetProperty("cases").EnumerateArray()
-        .Where(c => c.GetProperty("kind").GetString() == "ddp_error")
+        .Where(c => c.GetProperty("kind").GetString() == kind)
         .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("error").GetString()!);
     return name => errors[name];
 }

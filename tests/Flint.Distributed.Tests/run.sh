@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the multi-process tests under mpirun: every collective and DistributedDataParallel with 2 and 3 ranks, then
 # a rank that never joins an all_reduce (the others must fail with the timeout error) and a rank killed with SIGKILL
-# (the job must end, not hang), tools/flint-run and the Quickstart sample's --distributed run. Prints one "distributed:
-# PASS/FAIL/SKIPPED" line; exits 1 on FAIL. Without mpirun it prints SKIPPED and exits 0.
+# (the job must end, not hang), the same under MPICH where it is installed, tools/flint-run and the Quickstart
+# sample's --distributed run. Prints one "distributed: PASS/FAIL/SKIPPED" line; exits 1 on FAIL. Without mpirun it
+# prints SKIPPED and exits 0.
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TERM=dumb
@@ -32,6 +33,28 @@ for n in 2 3; do
         echo "distributed: $(grep -aE "$mode with" "$out/$mode$n.txt" | sed 's/^[^a-z]*//') ($((SECONDS - t0)) s)"
     done
 done
+
+# MPICH's ABI (integer handles), under MPICH's own launcher, where MPICH is installed beside Open MPI
+if command -v mpiexec.mpich > /dev/null; then
+    for n in 2 3; do
+        for mode in collectives ddp; do
+            t0=$SECONDS
+            if ! timeout 180 mpiexec.mpich -n $n "${app[@]}" $mode "$refs" > "$out/mpich-$mode$n.txt" 2>&1; then
+                grep -v "^\s*$" "$out/mpich-$mode$n.txt" | tail -30; fail "MPICH: $mode with $n ranks"
+            fi
+            grep -q "^MPI library: .*libmpich" "$out/mpich-$mode$n.txt" || { cat "$out/mpich-$mode$n.txt"; fail "MPICH: $mode did not load libmpich"; }
+            echo "distributed: MPICH: $(grep -aE "$mode with" "$out/mpich-$mode$n.txt" | sed 's/^[^a-z]*//') ($((SECONDS - t0)) s)"
+        done
+    done
+    t0=$SECONDS
+    timeout 60 mpiexec.mpich -n 3 "${app[@]}" timeout > "$out/mpich-timeout.txt" 2>&1
+    rc=$?
+    [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "Watchdog caught collective operation timeout" "$out/mpich-timeout.txt" \
+        || { cat "$out/mpich-timeout.txt"; fail "MPICH: a rank that never joins (exit $rc)"; }
+    echo "distributed: MPICH: a rank that never joins: the others fail after the 5 s timeout, job ended in $((SECONDS - t0)) s (exit $rc)"
+else
+    echo "distributed: MPICH steps skipped: mpiexec.mpich is not installed (apt-get install mpich)"
+fi
 
 # the Quickstart sample with --distributed: 2 ranks, 1 epoch on the bundled data; rank 0 alone prints and saves
 t0=$SECONDS

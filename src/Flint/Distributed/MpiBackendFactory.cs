@@ -10,7 +10,7 @@ internal sealed class MpiBackendFactory : ICollectiveBackendFactory
 {
     public ICollectiveBackend Create(string initMethod, int worldSize, int rank, TimeSpan timeout)
     {
-        var world = MpiBackend.World();
+        var world = MpiLibrary.Get().World();
         CheckAgrees("world_size", worldSize, world.Size);
         CheckAgrees("rank", rank, world.Rank);
         if (initMethod == "env://")

@@ -90,6 +90,8 @@ public static partial class torch
 
         internal static ProcessGroup Resolve(ProcessGroup? group) => group ?? World;
 
+        internal static bool IsDefault(ProcessGroup group) => ReferenceEquals(group, s_world);
+
         /// <summary>This process's rank in the group (default: the world); -1 when it is not a member.</summary>
         public static int get_rank(ProcessGroup? group = null) => Resolve(group).rank();
         public static int get_world_size(ProcessGroup? group = null) => Resolve(group) is var g && g.IsMember ? g.size() : -1;

@@ -83,7 +83,7 @@ rc=$?
 [ "$rc" -eq 5 ] || { cat "$out/launched-fail.txt"; fail "flint-run with a failing rank exited $rc, not the rank's 5"; }
 grep -q "^\[rank2\]: rank 2: failing on purpose" "$out/launched-fail.txt" || { cat "$out/launched-fail.txt"; fail "flint-run: the failing rank's output"; }
 # without a launcher, torchrun's variables cannot connect MPI singletons: a clear error, not a hang
-(WORLD_SIZE=2 RANK=0 timeout 60 "${app[@]}" collectives) > "$out/singleton.txt" 2>&1
+(WORLD_SIZE=2 RANK=0 timeout 60 "${app[@]}" collectives; true) > "$out/singleton.txt" 2>&1
 grep -q "WORLD_SIZE 2 was given, but this process was not started by one" "$out/singleton.txt" || { cat "$out/singleton.txt"; fail "env:// without a launcher"; }
 echo "distributed: flint-run: 3 ranks with torchrun's variables, a failing rank ends the job with its exit code ($((SECONDS - t0)) s)"
 

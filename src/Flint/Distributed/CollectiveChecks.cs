@@ -45,6 +45,18 @@ internal static class CollectiveChecks
                 throw new InvalidOperationException($"Invalid usage of tensors with different dtypesFound torch.{tensors[0].dtype.name} and  torch.{tensors[i].dtype.name}");
     }
 
+    /// <summary>gather's and scatter's checks of the list only the root gives (PyTorch's texts); whether this rank is the root.</summary>
+    internal static bool RootList(ProcessGroup g, int root, Tensor tensor, IList<Tensor>? list, string listName, string rootRole, string countError)
+    {
+        bool isRoot = g.rank() == root;
+        if (isRoot && list is null) throw new ArgumentException($"Argument ``{listName}`` must be specified on {rootRole} rank.");
+        if (!isRoot && list is { Count: > 0 }) throw new ArgumentException($"Argument ``{listName}`` must NOT be specified on non-{rootRole} ranks.");
+        if (list is not null) SameDType([tensor, .. list]);
+        if (isRoot && list!.Count != g.size()) throw new InvalidOperationException(countError);
+        if (isRoot) SameSizeAndType(tensor, list!);
+        return isRoot;
+    }
+
     internal static void SameSizeAndType(Tensor like, IEnumerable<Tensor> tensors)
     {
         foreach (var t in tensors)

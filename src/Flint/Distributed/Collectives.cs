@@ -120,12 +120,7 @@ public static partial class torch
             if (Member(group) is not { } g) return null;
             CheckTensor(tensor);
             int root = g.GroupRank(dst, "gather", "root");
-            bool isRoot = g.rank() == root;
-            if (isRoot && gather_list is null) throw new ArgumentException("Argument ``gather_list`` must be specified on destination rank.");
-            if (!isRoot && gather_list is { Count: > 0 }) throw new ArgumentException("Argument ``gather_list`` must NOT be specified on non-destination ranks.");
-            if (gather_list is not null) SameDType([tensor, .. gather_list]);
-            if (isRoot && gather_list!.Count != g.size()) throw new InvalidOperationException("Gather: number of output tensors should equal to the world size");
-            if (isRoot) SameSizeAndType(tensor, gather_list!);
+            bool isRoot = RootList(g, root, tensor, gather_list, "gather_list", "destination", "Gather: number of output tensors should equal to the world size");
             long n = tensor.numel();
             var s = new Staging(g);
             var src = s.In(tensor);
@@ -139,12 +134,7 @@ public static partial class torch
             if (Member(group) is not { } g) return null;
             CheckTensor(tensor);
             int root = g.GroupRank(src, "scatter", "root");
-            bool isRoot = g.rank() == root;
-            if (isRoot && scatter_list is null) throw new ArgumentException("Argument ``scatter_list`` must be specified on source rank.");
-            if (!isRoot && scatter_list is { Count: > 0 }) throw new ArgumentException("Argument ``scatter_list`` must NOT be specified on non-source ranks.");
-            if (scatter_list is not null) SameDType([tensor, .. scatter_list]);
-            if (isRoot && scatter_list!.Count != g.size()) throw new InvalidOperationException("Scatter: number of input tensors should equal to the world size");
-            if (isRoot) SameSizeAndType(tensor, scatter_list!);
+            bool isRoot = RootList(g, root, tensor, scatter_list, "scatter_list", "source", "Scatter: number of input tensors should equal to the world size");
             long n = tensor.numel();
             var s = new Staging(g);
             nint send = isRoot ? s.In(cat(scatter_list!.Select(t => t.reshape(-1)).ToArray())) : 0;

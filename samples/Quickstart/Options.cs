@@ -16,6 +16,8 @@ public sealed class Options
     public bool Help { get; private set; }
     /// <summary>Train on the bundled 10k test set even when the full data set is at hand.</summary>
     public bool Bundled { get; private set; }
+    /// <summary>Train data-parallel over the processes of an MPI job (DistributedDataParallel + DistributedSampler).</summary>
+    public bool Distributed { get; private set; }
 
     public const string Usage = """
         Usage: Quickstart [options]
@@ -35,6 +37,8 @@ public sealed class Options
           --model mlp|cnn         the tutorial's 784-512-512-10 network, or a small convolutional net (default mlp)
           --threads N             CPU threads for the kernels (default: all cores)
           --seed N                seed of torch's generator: weights and shuffling (default 0)
+          --distributed           data-parallel over the ranks of an MPI job (mpirun -np N ... -- --distributed):
+                                  DistributedDataParallel and DistributedSampler; rank 0 prints and saves
           -h, --help              this text
         """;
 
@@ -50,6 +54,7 @@ public sealed class Options
             if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0) { inline = arg[(eq + 1)..]; arg = arg[..eq]; }
             if (arg is "-h" or "--help") { output.WriteLine(Usage); o.Help = true; return o; }
             if (arg == "--bundled" && inline is null) { o.Bundled = true; continue; }
+            if (arg == "--distributed" && inline is null) { o.Distributed = true; continue; }
 
             string? value = inline;
             if (value is null && arg.StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length) value = args[++i];

@@ -1,6 +1,7 @@
 // PyTorch's "Quickstart" (learn the basics: Fashion-MNIST), step for step in C#.
 //   dotnet run -c Release --project samples/Quickstart            5 epochs, MLP, SGD lr 1e-3
 //   dotnet run -c Release --project samples/Quickstart -- --help  the options
+//   mpirun -np 2 dotnet run -c Release --project samples/Quickstart -- --distributed   data-parallel over 2 ranks
 using Flint;
 using Flint.Data;
 using Flint.Optimizers;
@@ -14,6 +15,18 @@ if (options is null) return 2;
 if (options.Help) return 0;
 if (options.Threads is int threads) torch.set_num_threads(threads);
 torch.manual_seed(options.Seed);
+
+// ---------------------------------------------------------------- Distributed (--distributed)
+// Under mpirun every process is one rank: DistributedSampler hands it its share of each epoch, DistributedDataParallel
+// averages the gradients over the ranks (so they all hold the same weights); rank 0 prints and saves, the others stay quiet.
+int rank = 0;
+if (options.Distributed)
+{
+    torch.distributed.init_process_group(backend: "mpi");          // rank and world size from the launcher
+    rank = torch.distributed.get_rank();
+    if (rank != 0) Console.SetOut(TextWriter.Null);
+    Console.WriteLine($"Distributed: {torch.distributed.get_world_size()} ranks over {torch.distributed.get_backend()}");
+}
 
 // ---------------------------------------------------------------- Working with data
 // Download training data from open datasets. (Flint does not go to the network: download: true looks in
@@ -52,7 +65,10 @@ static (MnistDataset, MnistDataset) Bundled(string why)
 int batch_size = options.BatchSize;
 
 // Create data loaders.
-var train_dataloader = new DataLoader(training_data, batch_size: batch_size, shuffle: true);
+var sampler = options.Distributed ? new DistributedSampler(training_data, shuffle: true, seed: options.Seed) : null;
+var train_dataloader = sampler is null
+    ? new DataLoader(training_data, batch_size: batch_size, shuffle: true)
+    : new DataLoader(training_data, batch_size: batch_size, sampler: sampler);
 var test_dataloader = new DataLoader(test_data, batch_size: batch_size);
 
 foreach (var (X, y) in test_dataloader)
@@ -69,6 +85,8 @@ Console.WriteLine($"Using {device} device ({torch.get_num_threads()} threads)");
 nn.Module<Tensor, Tensor> model = options.Model == "cnn" ? Models.ConvNet() : new NeuralNetwork();
 model.to(device);
 Console.WriteLine(model);
+// DDP broadcasts rank 0's parameters and buffers; it trains, the optimizer steps the module's own parameters
+nn.Module<Tensor, Tensor> trained = options.Distributed ? new nn.parallel.DistributedDataParallel(model) : model;
 
 // ---------------------------------------------------------------- Optimizing the model parameters
 var loss_fn = nn.CrossEntropyLoss();
@@ -81,10 +99,12 @@ var started = DateTime.UtcNow;
 for (int t = 0; t < options.Epochs; t++)
 {
     Console.WriteLine($"Epoch {t + 1}\n-------------------------------");
-    Tutorial.train(train_dataloader, model, loss_fn, optimizer, device, history);
-    Tutorial.test(test_dataloader, model, loss_fn, device, history);
+    sampler?.set_epoch(t);
+    Tutorial.train(train_dataloader, trained, loss_fn, optimizer, device, history);
+    if (rank == 0) Tutorial.test(test_dataloader, model, loss_fn, device, history);
 }
 Console.WriteLine($"Done! ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
+if (rank != 0) return Finish(options);                            // rank 0 holds the same weights and saves them
 
 // ---------------------------------------------------------------- Saving models
 Checkpoint.Save(model, "model.pth");
@@ -107,7 +127,18 @@ using (torch.no_grad())
     string predicted = classes[pred[0].argmax(0).item<long>()], actual = classes[label.item<long>()];
     Console.WriteLine($"Predicted: \"{predicted}\", Actual: \"{actual}\"");
 }
-return 0;
+return Finish(options);
+
+// the ranks leave the job together once rank 0 has saved
+static int Finish(Options options)
+{
+    if (options.Distributed)
+    {
+        torch.distributed.barrier();
+        torch.distributed.destroy_process_group();
+    }
+    return 0;
+}
 
 namespace Quickstart
 {
@@ -137,7 +168,7 @@ namespace Quickstart
         public static double train(DataLoader dataloader, nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss_fn,
             Optimizer optimizer, string device = "cpu", History? history = null, TextWriter? output = null)
         {
-            long size = dataloader.Dataset.Count;
+            long size = dataloader.sampler?.num_samples ?? dataloader.Dataset.Count;
             using var progress = new torch.utils.Progress(dataloader.Count, output, unit: "samples", step_unit: "batches");
             model.train();
             double total = 0;

@@ -57,7 +57,8 @@ internal static class CollectiveTests
         return (view, whole);
     }
 
-    public static void Run(Checks c, int rank, int size)
+    /// <param name="recorded">PyTorch's text for a recorded argument error (tools/refs/gen_distributed.py, over gloo, 2 ranks)</param>
+    public static void Run(Checks c, int rank, int size, Func<string, string> recorded)
     {
         long[] shape = [3, 4];
         foreach (var dt in DTypes)
@@ -252,13 +253,30 @@ internal static class CollectiveTests
             }
             destroy_process_group(g);
         });
+        c.Run("MPI's own errors name the function and MPI_Error_string's text", () =>
+        {
+            // a negative tag (other than MPI_ANY_TAG) is refused by MPI itself, with MPI_ERR_TAG
+            try
+            {
+                isend(zeros(4), (rank + 1) % size, tag: -5);
+                throw new Exception("isend with tag -5 did not fail");
+            }
+            catch (DistBackendError e)
+            {
+                if (!e.Message.StartsWith("MPI_Isend failed: ", StringComparison.Ordinal) || !e.Message.Contains("tag", StringComparison.OrdinalIgnoreCase)
+                    || !System.Text.RegularExpressions.Regex.IsMatch(e.Message, @"\(MPI error \d+\)$"))
+                    throw new Exception($"unexpected message: {e.Message}");
+            }
+        });
         c.Run("errors", () =>
         {
             var t = zeros(4);
             Checks.Throws<InvalidOperationException>("All gather: number of output tensors should equal to the world size", () => all_gather([zeros(4)], t));
             Checks.Throws<InvalidOperationException>("Tensors are not equal in size or data type", () => all_gather(Enumerable.Range(0, size).Select(_ => zeros(3)).ToList(), t));
-            Checks.Throws<InvalidOperationException>("Invalid usage of tensors with different dtypesFound torch.float64 and  torch.float32",
+            Checks.Throws<InvalidOperationException>(recorded("all_gather_dtypes_rank0"),
                 () => all_gather(Enumerable.Range(0, size).Select(_ => zeros(4, dtype: float64)).ToList(), t));
+            Checks.Throws<InvalidOperationException>(recorded("all_to_all_dtypes_rank0"),
+                () => all_to_all(Enumerable.Range(0, size).Select(_ => zeros(4)).ToList(), Enumerable.Range(0, size).Select(_ => zeros(4, dtype: int64)).ToList()));
             Checks.Throws<InvalidOperationException>("output tensor size must be equal to world_size times input tensor size", () => all_gather_into_tensor(zeros(4 * size + 1), t));
             Checks.Throws<InvalidOperationException>("output tensor must have the same type as input tensor", () => all_gather_into_tensor(zeros(4 * size, dtype: int64), t));
             Checks.Throws<InvalidOperationException>("input tensor must be the same size as output size times world size", () => reduce_scatter_tensor(t, zeros(4 * size + 1)));
@@ -267,9 +285,17 @@ internal static class CollectiveTests
             Checks.Throws<InvalidOperationException>("Tensor's dim 0 does not divide equally across group size", () => all_to_all_single(zeros(size * 2 + 1), zeros(size * 2 + 1)));
             Checks.Throws<InvalidOperationException>("Number of tensor splits not equal to group size", () => all_to_all_single(zeros(4), zeros(4), [4, 0, 0, 0, 0], [4, 0, 0, 0, 0]));
             Checks.Throws<ArgumentException>("Invalid destination rank: destination rank should not be the same as the rank of the current process.", () => send(t, rank));
-            if (rank == 0) Checks.Throws<ArgumentException>("Argument ``scatter_list`` must be specified on source rank.", () => scatter(t, null, 0));
-            else Checks.Throws<ArgumentException>("Argument ``gather_list`` must be specified on destination rank.", () => gather(t, null, rank));
-            Checks.Throws<InvalidOperationException>("trying to initialize the default process group twice!", () => init_process_group("mpi"));
+            if (rank == 0)
+            {
+                Checks.Throws<ArgumentException>(recorded("scatter_list_missing_rank0"), () => scatter(t, null, 0));
+                Checks.Throws<ArgumentException>(recorded("gather_list_missing_rank0"), () => gather(t, null, 0));
+            }
+            else
+            {
+                Checks.Throws<ArgumentException>(recorded("scatter_list_on_non_source_rank1"), () => scatter(t, [t, t], 0));
+                Checks.Throws<ArgumentException>(recorded("gather_list_on_non_destination_rank1"), () => gather(t, [t, t], 0));
+            }
+            Checks.Throws<InvalidOperationException>(recorded("init_twice_rank0"), () => init_process_group("mpi"));
         });
     }
 }

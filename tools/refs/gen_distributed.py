@@ -7,7 +7,16 @@ several lengths, world sizes, seeds, epochs, shuffle and drop_last) and its argu
   uninitialized: {"name", "error", "type"}: what torch.distributed says before init_process_group
   ddp_error: {"name", "error", "type"}: DistributedDataParallel's errors, from two processes over gloo; "{rank}"
              stands for the rank in the message
+  collective_error: {"name", "rank", "error", "type"}: the collectives' argument errors that distributed_c10d.py
+             raises whatever the backend (from rank "rank" of two processes over gloo); the backends' own checks
+             differ (ProcessGroupGloo's texts are not ProcessGroupMPI's) and are not recorded
+  mpich_handle: {"name", "value"}: the values of MPICH's handles in its mpi.h (when MPICH's headers are installed;
+             otherwise the records of the last run are kept), for the binding's MPICH ABI table
 """
+import glob
+import json
+import os
+import re
 import tempfile
 
 import torch
@@ -55,8 +64,28 @@ class WithUnused(nn.Module):
         return self.a(x)
 
 
+def collective_errors(rank, queue):
+    t = torch.zeros(4)
+    other = 1 - rank
+
+    def put(name, fn):
+        queue.put((f"{name}_rank{rank}", {"rank": rank, **full_error(fn)}))
+
+    put("all_gather_dtypes", lambda: dist.all_gather([torch.zeros(4, dtype=torch.float64)] * 2, t))
+    put("all_to_all_dtypes", lambda: dist.all_to_all([torch.zeros(4)] * 2, [torch.zeros(4, dtype=torch.int64)] * 2))
+    # (sending to oneself crashes 1.13's gloo process group, so it is not recorded)
+    put("init_twice", lambda: dist.init_process_group("gloo"))
+    if rank == 0:
+        put("scatter_list_missing", lambda: dist.scatter(t, None, src=0))
+        put("gather_list_missing", lambda: dist.gather(t, None, dst=0))
+    else:
+        put("scatter_list_on_non_source", lambda: dist.scatter(t, [t, t], src=other))
+        put("gather_list_on_non_destination", lambda: dist.gather(t, [t, t], dst=other))
+
+
 def ddp_errors(rank, store, queue):
     dist.init_process_group("gloo", init_method="file://" + store, world_size=2, rank=rank)
+    collective_errors(rank, queue)
     m = nn.Linear(3, 2) if rank == 0 else nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 2))
     queue.put((f"ddp_shape_rank{rank}", outcome(lambda: nn.parallel.DistributedDataParallel(m))))
     d = nn.parallel.DistributedDataParallel(WithUnused())
@@ -66,6 +95,27 @@ def ddp_errors(rank, store, queue):
         r["error"] = r["error"].replace("for rank 0:", "for rank {rank}:")
         queue.put(("ddp_unused", r))
     dist.destroy_process_group()
+
+
+MPICH_HANDLES = ["MPI_COMM_WORLD", "MPI_COMM_NULL", "MPI_ERRORS_RETURN", "MPI_REQUEST_NULL", "MPI_UINT8_T", "MPI_INT8_T",
+                 "MPI_INT16_T", "MPI_INT32_T", "MPI_INT64_T", "MPI_FLOAT", "MPI_DOUBLE", "MPI_MAX", "MPI_MIN", "MPI_SUM",
+                 "MPI_PROD", "MPI_LAND", "MPI_BAND", "MPI_LOR", "MPI_BOR", "MPI_LXOR", "MPI_BXOR"]
+
+
+def mpich_handles():
+    """MPICH's handle values, read from its mpi.h; without MPICH's headers, the records already in the file."""
+    headers = sorted(glob.glob("/usr/include/*/mpich/mpi.h") + glob.glob("/usr/include/mpich/mpi.h"))
+    if not headers:
+        path = os.path.join(os.path.dirname(__file__), "../../tests/Flint.Tests/References/distributed.json")
+        with open(path) as f:
+            return [c for c in json.load(f)["cases"] if c["kind"] == "mpich_handle"]
+    with open(headers[0]) as f:
+        text = f.read()
+    out = []
+    for name in MPICH_HANDLES:
+        m = re.search(r"#define\s+" + name + r"\s+\(?\(MPI_\w+\)\s*\(?(0x[0-9a-fA-F]+)\)?", text)
+        out.append({"kind": "mpich_handle", "name": name, "value": int(m.group(1), 16)})
+    return out
 
 
 def full_error(fn):
@@ -99,5 +149,7 @@ if __name__ == "__main__":
         name, r = queue.get()
         got[name] = r
     for name in sorted(got):
-        cases.append({"kind": "ddp_error", "name": name, **got[name]})
+        kind = "collective_error" if "rank" in got[name] else "ddp_error"
+        cases.append({"kind": kind, "name": name, **got[name]})
+    cases.extend(mpich_handles())
     write("distributed", cases)

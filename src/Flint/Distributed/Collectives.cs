@@ -1,4 +1,5 @@
 using Flint.Distributed;
+using static Flint.Distributed.CollectiveChecks;
 
 namespace Flint;
 
@@ -119,12 +120,7 @@ public static partial class torch
             if (Member(group) is not { } g) return null;
             CheckTensor(tensor);
             int root = g.GroupRank(dst, "gather", "root");
-            bool isRoot = g.rank() == root;
-            if (isRoot && gather_list is null) throw new ArgumentException("Argument ``gather_list`` must be specified on destination rank.");
-            if (!isRoot && gather_list is { Count: > 0 }) throw new ArgumentException("Argument ``gather_list`` must NOT be specified on non-destination ranks.");
-            if (gather_list is not null) SameDType([tensor, .. gather_list]);
-            if (isRoot && gather_list!.Count != g.size()) throw new InvalidOperationException("Gather: number of output tensors should equal to the world size");
-            if (isRoot) SameSizeAndType(tensor, gather_list!);
+            bool isRoot = RootList(g, root, tensor, gather_list, "gather_list", "destination", "Gather: number of output tensors should equal to the world size");
             long n = tensor.numel();
             var s = new Staging(g);
             var src = s.In(tensor);
@@ -138,12 +134,7 @@ public static partial class torch
             if (Member(group) is not { } g) return null;
             CheckTensor(tensor);
             int root = g.GroupRank(src, "scatter", "root");
-            bool isRoot = g.rank() == root;
-            if (isRoot && scatter_list is null) throw new ArgumentException("Argument ``scatter_list`` must be specified on source rank.");
-            if (!isRoot && scatter_list is { Count: > 0 }) throw new ArgumentException("Argument ``scatter_list`` must NOT be specified on non-source ranks.");
-            if (scatter_list is not null) SameDType([tensor, .. scatter_list]);
-            if (isRoot && scatter_list!.Count != g.size()) throw new InvalidOperationException("Scatter: number of input tensors should equal to the world size");
-            if (isRoot) SameSizeAndType(tensor, scatter_list!);
+            bool isRoot = RootList(g, root, tensor, scatter_list, "scatter_list", "source", "Scatter: number of input tensors should equal to the world size");
             long n = tensor.numel();
             var s = new Staging(g);
             nint send = isRoot ? s.In(cat(scatter_list!.Select(t => t.reshape(-1)).ToArray())) : 0;
@@ -225,78 +216,6 @@ public static partial class torch
             var p = s.InOut(tensor);
             long n = tensor.numel();
             return s.Run(peer is null ? "RECVANYSOURCE" : "RECV", 0, n, true, e => [e.Recv(p, n, tensor.dtype, peer, tag)]);
-        }
-
-        // ---------------- checks and plans ----------------
-
-        private static ProcessGroup? Member(ProcessGroup? group)
-        {
-            var g = Resolve(group);
-            if (g.Backend is null && ReferenceEquals(g, s_world)) throw new InvalidOperationException("Default process group has not been initialized, please make sure to call init_process_group.");
-            return g.IsMember ? g : null;
-        }
-
-        private static void CheckTensor(Tensor t)
-        {
-            if (!Backends.HostMemory.IsHost(t._storage)) throw new InvalidOperationException($"ProcessGroupMPI: tensors must be on the CPU, got a tensor on {t.device}");
-        }
-
-        private static void CheckOp(ReduceOp op, DType dtype)
-        {
-            if (op is ReduceOp.BAND or ReduceOp.BOR or ReduceOp.BXOR && dtype.is_floating_point)
-                throw new InvalidOperationException($"Cannot use ReduceOp.{op} with non-integral dtype");
-            if (op == ReduceOp.AVG && dtype == DType.Bool) throw new InvalidOperationException("Cannot use ReduceOp.AVG with bool tensors");
-        }
-
-        /// <summary>The dtype and operation the engine reduces with, and what follows on the result (AVG's division).</summary>
-        private static (DType wire, ReduceOp op, Action<Tensor>? after) Plan(ProcessGroup g, DType dtype, ReduceOp op)
-        {
-            var engine = g.Live;
-            var wire = dtype;
-            if (!engine.CanReduce(dtype, ReduceOp.SUM) && dtype.is_floating_point) wire = DType.Float32;
-            if (op != ReduceOp.AVG || engine.CanReduce(wire, op)) return (wire, op, null);
-            long size = g.size();
-            return (wire, ReduceOp.SUM, t => t.copy_(div(t, size, rounding_mode: t.dtype.is_floating_point ? null : "trunc")));
-        }
-
-        /// <summary>PyTorch's _ensure_all_tensors_same_dtype.</summary>
-        private static void SameDType(IReadOnlyList<Tensor> tensors)
-        {
-            for (int i = 1; i < tensors.Count; i++)
-                if (tensors[i].dtype != tensors[0].dtype)
-                    throw new InvalidOperationException($"Invalid usage of tensors with different dtypesFound torch.{tensors[0].dtype.name} and  torch.{tensors[i].dtype.name}");
-        }
-
-        private static void SameSizeAndType(Tensor like, IEnumerable<Tensor> tensors)
-        {
-            foreach (var t in tensors)
-            {
-                if (t.numel() != like.numel() || t.dtype != like.dtype) throw new InvalidOperationException("Tensors are not equal in size or data type");
-                CheckTensor(t);
-            }
-        }
-
-        private static (long[] counts, long[] offsets) Layout(IEnumerable<long> counts)
-        {
-            var c = counts.ToArray();
-            var o = new long[c.Length];
-            for (int i = 1; i < c.Length; i++) o[i] = o[i - 1] + c[i - 1];
-            return (c, o);
-        }
-
-        /// <summary>Element counts of dim-0 splits, with c10d's checkSplitSizes errors.</summary>
-        private static long[] Splits(Tensor t, long[]? splits, int size)
-        {
-            long rows = t.dim() == 0 ? 1 : t.size(0);
-            long rowNumel = rows == 0 ? 0 : t.numel() / rows;
-            if (splits is null || splits.Length == 0)
-            {
-                if (rows % size != 0) throw new InvalidOperationException("Tensor's dim 0 does not divide equally across group size");
-                return Enumerable.Repeat(rows / size * rowNumel, size).ToArray();
-            }
-            if (splits.Length != size) throw new InvalidOperationException("Number of tensor splits not equal to group size");
-            if (splits.Sum() != rows || splits.Any(x => x < 0)) throw new InvalidOperationException("Split sizes doesn't match total dim 0 size");
-            return splits.Select(x => x * rowNumel).ToArray();
         }
     }
 }

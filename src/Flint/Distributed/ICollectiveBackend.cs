@@ -5,7 +5,7 @@ namespace Flint.Distributed;
 /// DistributedDataParallel, on raw memory (an address, an element count and a dtype), for the ranks of one group.
 /// Every operation starts and returns a request at once; the tensor layer above pins or holds the memory until the
 /// request completes, converts what the engine cannot reduce itself, makes contiguous copies of strided tensors and
-/// implements the timeouts. MPI (<see cref="MpiBackend"/>) is the engine for CPU memory; another engine (NCCL for
+/// implements the timeouts. MPI (<see cref="MpiBackend{H}"/>) is the engine for CPU memory; another engine (NCCL for
 /// GPU memory) plugs in by implementing this interface and <see cref="ICollectiveBackendFactory"/>.
 /// </summary>
 public interface ICollectiveBackend : IDisposable

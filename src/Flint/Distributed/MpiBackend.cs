@@ -7,21 +7,23 @@ namespace Flint.Distributed;
 /// The MPI engine behind backend "mpi": one communicator (MPI_COMM_WORLD for the default group, a sub-communicator
 /// for new_group), non-blocking MPI calls (MPI_Iallreduce, ...) under one lock (MPI is initialized with
 /// MPI_THREAD_SERIALIZED), errors returned rather than fatal (MPI_ERRORS_RETURN) so they surface as exceptions.
+/// <typeparamref name="H"/> is the library's handle type (nint for Open MPI, int for MPICH).
 /// </summary>
-public sealed unsafe class MpiBackend : ICollectiveBackend
+internal sealed unsafe class MpiBackend<H> : ICollectiveBackend where H : unmanaged, IEquatable<H>
 {
-    internal static readonly object Gate = new();
+    private static object Gate => MpiLibrary.Gate;
     private static bool s_finalizeAtExit;
 
-    private readonly MpiLibrary mpi;
-    private nint comm;
+    private readonly MpiLibrary<H> mpi;
+    private H comm;
+    private bool destroyed;
     private readonly bool owned;
 
     public string Name => "mpi";
     public int Rank { get; }
     public int Size { get; }
 
-    private MpiBackend(MpiLibrary mpi, nint comm, bool owned)
+    private MpiBackend(MpiLibrary<H> mpi, H comm, bool owned)
     {
         this.mpi = mpi; this.comm = comm; this.owned = owned;
         int r, s;
@@ -34,9 +36,8 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
     }
 
     /// <summary>Initializes MPI (once per process; finalized when the process exits) and returns the world's backend.</summary>
-    public static MpiBackend World()
+    internal static MpiBackend<H> World(MpiLibrary<H> mpi)
     {
-        var mpi = MpiLibrary.Get();
         lock (Gate)
         {
             int flag;
@@ -55,14 +56,10 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
             }
             Check(mpi, mpi.CommSetErrhandler(mpi.CommWorld, mpi.ErrorsReturn), "MPI_Comm_set_errhandler");
         }
-        return new MpiBackend(mpi, mpi.CommWorld, owned: false);
+        return new MpiBackend<H>(mpi, mpi.CommWorld, owned: false);
     }
 
-    /// <summary>Set when an operation failed or timed out: the peers may be stuck in it, so the process must not
-    /// finalize MPI at exit (MPI_Finalize waits for every rank) but abort the job, which ends the peers too.</summary>
-    internal static volatile bool Broken;
-
-    private static void FinalizeMpi(MpiLibrary mpi)
+    private static void FinalizeMpi(MpiLibrary<H> mpi)
     {
         if (Monitor.TryEnter(Gate, TimeSpan.FromSeconds(5)))
         {
@@ -70,7 +67,8 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
             {
                 int done;
                 if (mpi.Finalized(&done) != MpiLibrary.Success || done != 0) return;
-                if (Broken) mpi.Abort(mpi.CommWorld, 1);
+                int exit = System.Environment.ExitCode;
+                if (MpiLibrary.Broken || exit != 0) mpi.Abort(mpi.CommWorld, exit != 0 ? exit : 1);
                 else mpi.Finalize();
             }
             finally { Monitor.Exit(Gate); }
@@ -84,7 +82,7 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
         lock (Gate) mpi.Abort(mpi.CommWorld, errorCode);
     }
 
-    public void MarkFailed() => Broken = true;
+    public void MarkFailed() => MpiLibrary.Broken = true;
 
     public bool CanReduce(DType dtype, ReduceOp op) =>
         op != ReduceOp.AVG && dtype != DType.Float16 && dtype != DType.BFloat16;
@@ -92,42 +90,42 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
     public IBackendRequest AllReduce(nint buffer, long count, DType dtype, ReduceOp op)
     {
         var (t, o) = Reduction(dtype, op);
-        return Start("MPI_Iallreduce", (nint* r) => mpi.Iallreduce(mpi.InPlace, buffer, Count(count), t, o, comm, r));
+        return Start("MPI_Iallreduce", (H* r) => mpi.Iallreduce(mpi.InPlace, buffer, Count(count), t, o, comm, r));
     }
 
     public IBackendRequest Broadcast(nint buffer, long count, DType dtype, int root) =>
-        Start("MPI_Ibcast", (nint* r) => mpi.Ibcast(buffer, Count(count), Moved(dtype), root, comm, r));
+        Start("MPI_Ibcast", (H* r) => mpi.Ibcast(buffer, Count(count), Moved(dtype), root, comm, r));
 
     public IBackendRequest Reduce(nint send, nint recv, long count, DType dtype, ReduceOp op, int root)
     {
         var (t, o) = Reduction(dtype, op);
         nint s = Rank == root && send == recv ? mpi.InPlace : send;
-        return Start("MPI_Ireduce", (nint* r) => mpi.Ireduce(s, recv, Count(count), t, o, root, comm, r));
+        return Start("MPI_Ireduce", (H* r) => mpi.Ireduce(s, recv, Count(count), t, o, root, comm, r));
     }
 
     public IBackendRequest AllGather(nint send, nint recv, long count, DType dtype)
     {
         var t = Moved(dtype);
-        return Start("MPI_Iallgather", (nint* r) => mpi.Iallgather(send, Count(count), t, recv, Count(count), t, comm, r));
+        return Start("MPI_Iallgather", (H* r) => mpi.Iallgather(send, Count(count), t, recv, Count(count), t, comm, r));
     }
 
     public IBackendRequest ReduceScatter(nint send, nint recv, long count, DType dtype, ReduceOp op)
     {
         var (t, o) = Reduction(dtype, op);
         Count(count * Size);
-        return Start("MPI_Ireduce_scatter_block", (nint* r) => mpi.IreduceScatterBlock(send, recv, Count(count), t, o, comm, r));
+        return Start("MPI_Ireduce_scatter_block", (H* r) => mpi.IreduceScatterBlock(send, recv, Count(count), t, o, comm, r));
     }
 
     public IBackendRequest Gather(nint send, nint recv, long count, DType dtype, int root)
     {
         var t = Moved(dtype);
-        return Start("MPI_Igather", (nint* r) => mpi.Igather(send, Count(count), t, recv, Count(count), t, root, comm, r));
+        return Start("MPI_Igather", (H* r) => mpi.Igather(send, Count(count), t, recv, Count(count), t, root, comm, r));
     }
 
     public IBackendRequest Scatter(nint send, nint recv, long count, DType dtype, int root)
     {
         var t = Moved(dtype);
-        return Start("MPI_Iscatter", (nint* r) => mpi.Iscatter(send, Count(count), t, recv, Count(count), t, root, comm, r));
+        return Start("MPI_Iscatter", (H* r) => mpi.Iscatter(send, Count(count), t, recv, Count(count), t, root, comm, r));
     }
 
     public IBackendRequest AllToAll(nint send, long[] sendCounts, long[] sendOffsets, nint recv, long[] recvCounts, long[] recvOffsets, DType dtype)
@@ -143,7 +141,7 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
         }
         try
         {
-            return Start("MPI_Ialltoallv", (nint* r) => mpi.Ialltoallv(send, ints, ints + n, t, recv, ints + 2 * n, ints + 3 * n, t, comm, r), (nint)ints);
+            return Start("MPI_Ialltoallv", (H* r) => mpi.Ialltoallv(send, ints, ints + n, t, recv, ints + 2 * n, ints + 3 * n, t, comm, r), (nint)ints);
         }
         catch
         {
@@ -153,16 +151,16 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
     }
 
     public IBackendRequest Send(nint buffer, long count, DType dtype, int dst, int tag) =>
-        Start("MPI_Isend", (nint* r) => mpi.Isend(buffer, Count(count), Moved(dtype), dst, tag, comm, r));
+        Start("MPI_Isend", (H* r) => mpi.Isend(buffer, Count(count), Moved(dtype), dst, tag, comm, r));
 
     public IBackendRequest Recv(nint buffer, long count, DType dtype, int? src, int tag) =>
-        Start("MPI_Irecv", (nint* r) => mpi.Irecv(buffer, Count(count), Moved(dtype), src ?? MpiLibrary.AnySource, tag, comm, r));
+        Start("MPI_Irecv", (H* r) => mpi.Irecv(buffer, Count(count), Moved(dtype), src ?? mpi.AnySource, tag, comm, r));
 
-    public IBackendRequest Barrier() => Start("MPI_Ibarrier", (nint* r) => mpi.Ibarrier(comm, r));
+    public IBackendRequest Barrier() => Start("MPI_Ibarrier", (H* r) => mpi.Ibarrier(comm, r));
 
     public ICollectiveBackend? Split(int[] ranks)
     {
-        nint group, sub, made;
+        H group, sub, made;
         lock (Gate)
         {
             Check(mpi.CommGroup(comm, &group), "MPI_Comm_group");
@@ -170,35 +168,35 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
             Check(mpi.CommCreate(comm, sub, &made), "MPI_Comm_create");
             mpi.GroupFree(&sub);
             mpi.GroupFree(&group);
-            if (made == mpi.CommNull) return null;
+            if (made.Equals(mpi.CommNull)) return null;
             Check(mpi.CommSetErrhandler(made, mpi.ErrorsReturn), "MPI_Comm_set_errhandler");
         }
-        return new MpiBackend(mpi, made, owned: true);
+        return new MpiBackend<H>(mpi, made, owned: true);
     }
 
     public void Dispose()
     {
-        if (!owned || comm == 0) return;
+        if (!owned || destroyed) return;
         lock (Gate)
         {
             int done;
             var c = comm;
             if (mpi.Finalized(&done) == MpiLibrary.Success && done == 0) mpi.CommFree(&c);
         }
-        comm = 0;
+        destroyed = true;
     }
 
     // ---------------- types and calls ----------------
 
     /// <summary>The MPI type that moves elements of the dtype (bit patterns: any type of the same size).</summary>
-    private nint Moved(DType dtype) => dtype.itemsize switch
+    private H Moved(DType dtype) => dtype.itemsize switch
     {
         1 => mpi.UInt8, 2 => mpi.Int16, 4 => mpi.Int32, 8 => mpi.Int64,
         _ => throw new NotSupportedException($"no MPI type moves {dtype.name}"),
     };
 
     /// <summary>The MPI type and operation that reduce the dtype; bool reduces as bytes with MPI's logical operations.</summary>
-    private (nint type, nint op) Reduction(DType dtype, ReduceOp op)
+    private (H type, H op) Reduction(DType dtype, ReduceOp op)
     {
         if (dtype == DType.Bool)
             return (mpi.UInt8, op switch
@@ -208,7 +206,7 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
                 ReduceOp.BXOR => mpi.OpLxor,
                 _ => throw new NotSupportedException($"MPI cannot reduce {dtype.name} with {op}"),
             });
-        nint type = dtype.scalar_type switch
+        H type = dtype.scalar_type switch
         {
             ScalarType.UInt8 => mpi.UInt8, ScalarType.Int8 => mpi.Int8, ScalarType.Int16 => mpi.Int16,
             ScalarType.Int32 => mpi.Int32, ScalarType.Int64 => mpi.Int64,
@@ -226,14 +224,14 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
     private static int Count(long count) =>
         count is >= 0 and <= int.MaxValue ? (int)count : throw new ArgumentException($"MPI moves at most {int.MaxValue} elements in one call, got {count}");
 
-    private delegate int Call(nint* request);
+    private delegate int Call(H* request);
 
     private IBackendRequest Start(string name, Call call, nint nativeToFree = 0)
     {
-        nint request;
+        H request;
         lock (Gate)
         {
-            if (comm == 0) throw new DistBackendError("the process group has been destroyed");
+            if (destroyed) throw new DistBackendError("the process group has been destroyed");
             Check(call(&request), name);
         }
         return new MpiRequest(mpi, request, name, nativeToFree);
@@ -241,12 +239,12 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
 
     private void Check(int rc, string call) => Check(mpi, rc, call);
 
-    private static void Check(MpiLibrary mpi, int rc, string call)
+    private static void Check(MpiLibrary<H> mpi, int rc, string call)
     {
         if (rc != MpiLibrary.Success) throw new DistBackendError($"{call} failed: {mpi.Describe(rc)}");
     }
 
-    private sealed class MpiRequest(MpiLibrary mpi, nint request, string name, nint nativeToFree) : IBackendRequest
+    private sealed class MpiRequest(MpiLibrary<H> mpi, H request, string name, nint nativeToFree) : IBackendRequest
     {
         private bool done;
         public int Source { get; private set; } = -1;
@@ -254,7 +252,7 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
         public bool Test()
         {
             if (done) return true;
-            var status = stackalloc byte[MpiLibrary.StatusBytes];
+            var status = stackalloc byte[mpi.StatusBytes];
             int flag, rc;
             lock (Gate)
             {
@@ -264,12 +262,12 @@ public sealed unsafe class MpiBackend : ICollectiveBackend
             }
             if (rc != MpiLibrary.Success)
             {
-                Broken = true;
+                MpiLibrary.Broken = true;
                 Release();
                 throw new DistBackendError($"{name} failed: {mpi.Describe(rc)}");
             }
             if (flag == 0) return false;
-            Source = *(int*)(status + MpiLibrary.StatusSourceOffset);
+            Source = *(int*)(status + mpi.StatusSourceOffset);
             Release();
             return true;
         }

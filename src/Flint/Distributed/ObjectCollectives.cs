@@ -1,3 +1,6 @@
+using Flint.Distributed;
+using static Flint.Distributed.CollectiveChecks;
+
 namespace Flint;
 
 public static partial class torch
@@ -13,7 +16,7 @@ public static partial class torch
             if (Member(group) is not { } g) return;
             bool isSrc = g.GroupRank(src, "broadcast", "root") == g.rank();
             var sizes = zeros(object_list.Length, dtype: int64);
-            byte[][] blobs = isSrc ? object_list.Select(Serialize).ToArray() : [];
+            byte[][] blobs = isSrc ? object_list.Select(ObjectBytes.Serialize).ToArray() : [];
             if (isSrc) sizes = tensor(blobs.Select(b => (long)b.Length).ToArray());
             broadcast(sizes, src, group);
             var lengths = sizes.ToArray<long>();
@@ -24,7 +27,7 @@ public static partial class torch
             long at = 0;
             for (int i = 0; i < object_list.Length; i++)
             {
-                object_list[i] = Deserialize(bytes, at, lengths[i]);
+                object_list[i] = ObjectBytes.Deserialize(bytes, at, lengths[i]);
                 at += lengths[i];
             }
         }
@@ -34,7 +37,7 @@ public static partial class torch
         {
             if (Member(group) is not { } g) return;
             if (object_list.Length < g.size()) throw new IndexOutOfRangeException("list assignment index out of range");
-            var mine = Serialize(obj);
+            var mine = ObjectBytes.Serialize(obj);
             var sizes = zeros(g.size(), dtype: int64);
             all_gather_into_tensor(sizes, tensor(new long[] { mine.Length }), group);
             var lengths = sizes.ToArray<long>();
@@ -44,20 +47,7 @@ public static partial class torch
             var all = zeros(max * g.size(), dtype: uint8);
             all_gather_into_tensor(all, tensor(padded), group);
             var bytes = all.ToArray<byte>();
-            for (int r = 0; r < g.size(); r++) object_list[r] = Deserialize(bytes, r * max, lengths[r]);
-        }
-
-        private static byte[] Serialize(object? obj)
-        {
-            using var ms = new MemoryStream();
-            save(obj, ms);
-            return ms.ToArray();
-        }
-
-        private static object? Deserialize(byte[] bytes, long at, long length)
-        {
-            using var ms = new MemoryStream(bytes, checked((int)at), checked((int)length), writable: false);
-            return load(ms);
+            for (int r = 0; r < g.size(); r++) object_list[r] = ObjectBytes.Deserialize(bytes, r * max, lengths[r]);
         }
     }
 }

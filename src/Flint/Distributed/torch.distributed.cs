@@ -17,7 +17,7 @@ public static partial class torch
         public static class Backend
         {
             public const string MPI = "mpi", GLOO = "gloo", NCCL = "nccl", UCC = "ucc";
-            private static readonly Dictionary<string, ICollectiveBackendFactory> s_factories = new() { [MPI] = new MpiFactory() };
+            private static readonly Dictionary<string, ICollectiveBackendFactory> s_factories = new() { [MPI] = new MpiBackendFactory() };
 
             /// <summary>Registers an engine under a backend name (lower-cased), for init_process_group(backend: name).</summary>
             public static void register_backend(string name, ICollectiveBackendFactory factory)
@@ -43,32 +43,6 @@ public static partial class torch
                 };
             }
         }
-
-        private sealed class MpiFactory : ICollectiveBackendFactory
-        {
-            public ICollectiveBackend Create(string initMethod, int worldSize, int rank, TimeSpan timeout)
-            {
-                var world = MpiBackend.World();
-                // MPI's launcher assigns ranks: given values (or torchrun's variables) must agree with it
-                CheckAgrees("world_size", worldSize, world.Size);
-                CheckAgrees("rank", rank, world.Rank);
-                if (initMethod == "env://")
-                {
-                    if (EnvInt("WORLD_SIZE") is { } ws) CheckAgrees("WORLD_SIZE", ws, world.Size);
-                    if (EnvInt("RANK") is { } r) CheckAgrees("RANK", r, world.Rank);
-                }
-                return world;
-            }
-
-            private static void CheckAgrees(string what, int given, int mpi)
-            {
-                if (given >= 0 && given != mpi)
-                    throw new ArgumentException($"For MPI backend, {what} is assigned by the MPI launcher: {what} {given} was given, MPI says {mpi}");
-            }
-        }
-
-        private static int? EnvInt(string name) =>
-            System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } s && int.TryParse(s, out var v) ? v : null;
 
         /// <summary>PyTorch's default_pg_timeout: 30 minutes.</summary>
         public static readonly TimeSpan default_pg_timeout = TimeSpan.FromMinutes(30);
@@ -115,6 +89,8 @@ public static partial class torch
             s_world ?? throw new InvalidOperationException("Default process group has not been initialized, please make sure to call init_process_group.");
 
         internal static ProcessGroup Resolve(ProcessGroup? group) => group ?? World;
+
+        internal static bool IsDefault(ProcessGroup group) => ReferenceEquals(group, s_world);
 
         /// <summary>This process's rank in the group (default: the world); -1 when it is not a member.</summary>
         public static int get_rank(ProcessGroup? group = null) => Resolve(group).rank();

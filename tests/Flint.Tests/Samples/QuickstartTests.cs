@@ -103,7 +103,9 @@ public class QuickstartTests
         var d = Options.Parse([], TextWriter.Null, TextWriter.Null)!;
         Assert.Equal((5, 64, 1e-3, "sgd", "mlp", 0L), (d.Epochs, d.BatchSize, d.Lr, d.Optimizer, d.Model, d.Seed));
         Assert.True(Options.Parse(["--help"], TextWriter.Null, TextWriter.Null)!.Help);
-        foreach (var bad in new[] { new[] { "--epochs", "x" }, ["--lr", "-1"], ["--model", "rnn"], ["--frobnicate"], ["--batch-size"], ["--bundled", "--data", "d"] })
+        Assert.False(d.Distributed);
+        Assert.True(Options.Parse(["--distributed", "--epochs", "1"], TextWriter.Null, TextWriter.Null)!.Distributed);
+        foreach (var bad in new[] { new[] { "--epochs", "x" }, ["--lr", "-1"], ["--model", "rnn"], ["--frobnicate"], ["--batch-size"], ["--bundled", "--data", "d"], ["--distributed=1"] })
         {
             var err = new StringWriter();
             Assert.Null(Options.Parse(bad, TextWriter.Null, err));

@@ -13,36 +13,37 @@ public static partial class torch
         /// mult-adds and the memory a forward and backward pass takes. The forward runs on the meta device (see
         /// <see cref="MetaForward"/>) on inputs of <paramref name="input_size"/> (one shape, batch dimension included)
         /// and <paramref name="dtypes"/> (float32 by default), so nothing is allocated and the model is left as it was.
-        /// verbose 1 prints the table; 0 only returns it.
+        /// verbose 1 prints the table; 0 only returns it. <paramref name="mode"/> "eval" (the default) or "train" sets the
+        /// modules' mode for the forward ("same" keeps it); each module gets its own mode back afterwards.
         /// </summary>
         /// <example><code>torch.utils.summary(model, input_size: [1, 28, 28]);</code></example>
         public static ModelStatistics summary(nn.Module model, long[] input_size, DType[]? dtypes = null, int depth = 3,
-            string[]? col_names = null, int col_width = 25, int verbose = 1) =>
-            summary(model, [input_size], dtypes, depth, col_names, col_width, verbose);
+            string[]? col_names = null, int col_width = 25, int verbose = 1, string mode = "eval") =>
+            summary(model, [input_size], dtypes, depth, col_names, col_width, verbose, mode);
 
         /// <summary>A summary of a model with several inputs, one shape each.</summary>
         public static ModelStatistics summary(nn.Module model, long[][] input_size, DType[]? dtypes = null, int depth = 3,
-            string[]? col_names = null, int col_width = 25, int verbose = 1)
+            string[]? col_names = null, int col_width = 25, int verbose = 1, string mode = "eval")
         {
             if (input_size.Length == 0 || input_size.Any(s => s.Any(d => d <= 0)))
                 throw new ArgumentException("Input_data is invalid, or negative size found in input_data.");
             dtypes ??= Enumerable.Repeat(float32, input_size.Length).ToArray();
             var inputs = input_size.Zip(dtypes, (s, dt) => empty(s, dt, Device.Meta)).ToArray();
-            return ModelStatistics.Run(model, inputs, depth, col_names, col_width, verbose);
+            return ModelStatistics.Run(model, inputs, depth, col_names, col_width, verbose, mode);
         }
 
         /// <summary>A summary for example inputs (their shapes and dtypes; their values are not read).</summary>
         public static ModelStatistics summary(nn.Module model, Tensor[] input_data, int depth = 3,
-            string[]? col_names = null, int col_width = 25, int verbose = 1) =>
-            ModelStatistics.Run(model, input_data, depth, col_names, col_width, verbose);
+            string[]? col_names = null, int col_width = 25, int verbose = 1, string mode = "eval") =>
+            ModelStatistics.Run(model, input_data, depth, col_names, col_width, verbose, mode);
 
         public static ModelStatistics summary(nn.Module model, Tensor input_data, int depth = 3,
-            string[]? col_names = null, int col_width = 25, int verbose = 1) =>
-            ModelStatistics.Run(model, [input_data], depth, col_names, col_width, verbose);
+            string[]? col_names = null, int col_width = 25, int verbose = 1, string mode = "eval") =>
+            ModelStatistics.Run(model, [input_data], depth, col_names, col_width, verbose, mode);
 
         /// <summary>Without an input there is no forward: the layer tree and the parameter counts only.</summary>
         public static ModelStatistics summary(nn.Module model, int depth = 3, string[]? col_names = null, int col_width = 25, int verbose = 1) =>
-            ModelStatistics.Run(model, null, depth, col_names, col_width, verbose);
+            ModelStatistics.Run(model, null, depth, col_names, col_width, verbose, "same");
     }
 }
 
@@ -91,8 +92,9 @@ public sealed class ModelStatistics
         }
     }
 
-    internal static ModelStatistics Run(torch.nn.Module model, Tensor[]? inputs, int depth, string[]? colNames, int colWidth, int verbose)
+    internal static ModelStatistics Run(torch.nn.Module model, Tensor[]? inputs, int depth, string[]? colNames, int colWidth, int verbose, string mode)
     {
+        if (mode is not ("train" or "eval" or "same")) throw new ArgumentException($"'{mode}' is not a valid Mode");
         if (verbose is not (0 or 1 or 2)) throw new ArgumentException("Verbose must be either 0 (quiet), 1 (default), or 2 (verbose).");
         colNames ??= inputs is null ? ["num_params"] : ["output_size", "num_params"];
         foreach (var c in colNames)
@@ -101,7 +103,7 @@ public sealed class ModelStatistics
             if (inputs is null && c is not ("num_params" or "kernel_size" or "params_percent" or "trainable"))
                 throw new ArgumentException($"You must pass input_data or input_size in order to use column {c}");
         }
-        var layers = Collect(model, inputs);
+        var layers = Collect(model, inputs, mode);
         AddMissingContainers(layers);
         var counters = new Dictionary<int, int>();
         for (int i = 0; i < layers.Count; i++)
@@ -121,7 +123,7 @@ public sealed class ModelStatistics
     /// The rows in the order the modules run (each call a row, made when the call starts), or, without inputs, in
     /// the order of the module tree.
     /// </summary>
-    private static List<SummaryLayer> Collect(torch.nn.Module model, Tensor[]? inputs)
+    private static List<SummaryLayer> Collect(torch.nn.Module model, Tensor[]? inputs, string mode)
     {
         var layers = new List<SummaryLayer>();
         var seen = new HashSet<torch.nn.Module>(ReferenceEqualityComparer.Instance);
@@ -162,8 +164,10 @@ public sealed class ModelStatistics
                 stack.Push((childName, child, d + 1, info));
         }
         if (inputs is null) return layers;
+        var modes = model.modules().Select(m => (m, m.training)).ToList();
         try
         {
+            if (mode != "same") model.train(mode == "train");
             using (torch.no_grad()) MetaForward.Run(model, inputs);
         }
         catch (Exception e)
@@ -174,6 +178,7 @@ public sealed class ModelStatistics
         finally
         {
             foreach (var (pre, post) in handles.Values) { pre.remove(); post.remove(); }
+            foreach (var (m, training) in modes) m.train(training);
         }
         return layers;
     }

@@ -273,6 +273,33 @@ public class SummaryTests
         Assert.Equal(stats.ToString(), utils.summary(model, input_size: [3, 28, 28], verbose: 0).ToString());
     }
 
+    /// <summary>
+    /// A forward in train mode updates BatchNorm's running statistics, on the meta stand-ins only: the model's own
+    /// buffers keep their values, and every module gets its own mode back.
+    /// </summary>
+    [Fact]
+    public void TrainModeForwardLeavesBuffersAndModes()
+    {
+        var norm = nn.BatchNorm1d(4);
+        var drop = nn.Dropout(0.5);
+        var model = nn.Sequential(nn.Linear(3, 4), norm, drop);
+        drop.eval();
+        var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        var stats = utils.summary(model, input_size: [5, 3], mode: "train", verbose: 0);
+        Assert.Equal([5L, 4L], stats.summary_list[2].output_size);
+        Assert.Equal(3 * 4 + 4 + 4 + 4, stats.total_params);   // Linear 3*4+4, BatchNorm1d 4+4 (its buffers are not parameters)
+        Assert.True(model.training);
+        Assert.True(norm.training);
+        Assert.False(drop.training);
+        foreach (var (k, v) in model.state_dict())
+        {
+            Assert.Equal(DeviceType.CPU, v.device.type);
+            Assert.True(torch.equal(before[k], v), k);
+        }
+        Assert.Equal("'test' is not a valid Mode",
+            Assert.Throws<ArgumentException>(() => utils.summary(model, [5, 3], mode: "test", verbose: 0)).Message);
+    }
+
     [Fact]
     public void BadArgumentsGetTorchinfosErrors()
     {

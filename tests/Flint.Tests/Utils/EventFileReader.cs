@@ -104,6 +104,8 @@ public sealed class Pb
     public byte[] Bytes(int f) => (byte[])One(f, WireFormat.WireType.LengthDelimited);
     public string Str(int f) => System.Text.Encoding.UTF8.GetString(Bytes(f));
     public Pb Msg(int f) => Parse(Bytes(f));
+    /// <summary>The values of a repeated string field, in order.</summary>
+    public string[] Strs(int f) => fields.Where(x => x.Field == f).Select(x => System.Text.Encoding.UTF8.GetString((byte[])x.Value)).ToArray();
     public IEnumerable<Pb> Msgs(int f) => fields.Where(x => x.Field == f).Select(x => Parse((byte[])x.Value));
     public double Double(int f) => Has(f) ? BitConverter.UInt64BitsToDouble((ulong)One(f, WireFormat.WireType.Fixed64)) : 0.0;
     public float Float(int f) => BitConverter.UInt32BitsToSingle((uint)One(f, WireFormat.WireType.Fixed32));

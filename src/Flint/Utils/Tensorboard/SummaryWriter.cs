@@ -181,6 +181,27 @@ public static partial class torch
                     foreach (var (k, v) in metrics) w.add_scalar(k, v, global_step);
                 }
 
+                /// <summary>
+                /// The graph of the model's forward on <paramref name="input_to_model"/> for TensorBoard's Graphs tab: a
+                /// GraphDef event and the RunMetadata event (tag "step1") PyTorch writes with it. Flint builds the graph
+                /// from the module tree and the autograd graph of one forward on the meta device (see
+                /// <see cref="GraphBuilder"/>), in eval mode as PyTorch traces; nothing is computed and the model is left
+                /// as it was. verbose prints the nodes.
+                /// </summary>
+                public void add_graph(nn.Module model, Tensor input_to_model, bool verbose = false) => add_graph(model, [input_to_model], verbose);
+
+                /// <summary>The graph of a model with several inputs.</summary>
+                public void add_graph(nn.Module model, Tensor[] input_to_model, bool verbose = false)
+                {
+                    var nodes = GraphBuilder.Build(model, input_to_model);
+                    if (verbose)
+                        foreach (var n in nodes) Console.WriteLine($"{n.Name} = {n.Op}({string.Join(", ", n.Inputs)})");
+                    var fw = GetFileWriter();
+                    double wall = Events.Now();
+                    fw.AddEvent(Events.GraphEvent(wall, GraphDef.Graph(nodes)));
+                    fw.AddEvent(Events.TaggedRunMetadataEvent(wall, "step1", GraphDef.RunMetadata()));
+                }
+
                 /// <summary>Writes every queued event of every event file of this writer to disk.</summary>
                 public void flush()
                 {

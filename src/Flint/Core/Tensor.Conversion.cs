@@ -57,21 +57,14 @@ public partial class Tensor
     /// <summary>Copies <paramref name="src"/> into this tensor, broadcasting it and converting its dtype.</summary>
     public Tensor copy_(Tensor src, bool non_blocking = false)
     {
-        var b = Shape.Broadcast(_shape, src._shape);
         if (src.is_meta && !is_meta) throw MetaStorage.NoData();
-        if (!b.AsSpan().SequenceEqual(_shape))
-            throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(b)}");
-        if (Autograd.Differentiation.NeedsInPlace(this, src))
+        if (!ReferenceEquals(_shape, src._shape) && !_shape.AsSpan().SequenceEqual(src._shape))
         {
-            // CopyBackwards: self's previous value gets no gradient, src gets the gradient (summed to its shape)
-            var own = _shape; var dt = dtype;
-            return Autograd.Differentiation.InPlace(this, old =>
-            {
-                Tensor y;
-                using (new Autograd.GradModeScope(false)) { y = Empty(own, dt, device); y.Backend.Copy(y, src); }
-                return CopyDerivative.Record(y, [old, src], src);
-            });
+            var b = Shape.Broadcast(_shape, src._shape);
+            if (!b.AsSpan().SequenceEqual(_shape))
+                throw new ArgumentException($"output with shape {Shape.Str(_shape)} doesn't match the broadcast shape {Shape.Str(b)}");
         }
+        if (Autograd.Differentiation.NeedsInPlace(this, src)) return CopyRecorded(src);
         Autograd.AutogradHooks.CheckInPlace(this);
         if (src.device != device && !is_meta)
             throw Backends.Cuda.CudaRuntime.Unavailable();
@@ -80,16 +73,33 @@ public partial class Tensor
         return this;
     }
 
+    // The recorded forms are methods of their own: a lambda's captures allocate at the entry of the method holding
+    // it, on every call, and the plain path must allocate nothing.
+
+    /// <summary>copy_ in the graph: CopyBackwards (self's previous value gets no gradient, src gets the gradient).</summary>
+    private Tensor CopyRecorded(Tensor src)
+    {
+        var own = _shape; var dt = dtype;
+        return Autograd.Differentiation.InPlace(this, old =>
+        {
+            Tensor y;
+            using (new Autograd.GradModeScope(false)) { y = Empty(own, dt, device); y.Backend.Copy(y, src); }
+            return CopyDerivative.Record(y, [old, src], src);
+        });
+    }
+
+    private Tensor FillRecorded(Scalar value) =>
+        Autograd.Differentiation.InPlace(this, old =>
+        {
+            Tensor y;
+            using (new Autograd.GradModeScope(false)) y = torch.full_like(old, value);
+            return FillDerivative.Record(y, [old], default);
+        });
+
     public Tensor fill_(Scalar value)
     {
         Scalars.CheckConvertible(value, dtype);
-        if (Autograd.Differentiation.NeedsInPlace(this))
-            return Autograd.Differentiation.InPlace(this, old =>
-            {
-                Tensor y;
-                using (new Autograd.GradModeScope(false)) y = torch.full_like(old, value);
-                return FillDerivative.Record(y, [old], default);
-            });
+        if (Autograd.Differentiation.NeedsInPlace(this)) return FillRecorded(value);
         Autograd.AutogradHooks.CheckInPlace(this);
         Backend.Fill(this, value);
         BumpVersion();

@@ -31,16 +31,8 @@ internal static class AddSubtract
         }
         Tensor? bPrepared = null;
         if (alpha is { } a2 && !(a2.IsIntegral && a2.Long == 1) && Autograd.Differentiation.NeedsInPlace(input, other))
-        {
-            // one AddBackward0/SubBackward0 node whose backward scales other's gradient by alpha, as PyTorch
-            Autograd.Differentiation.CheckOut(@out, input, other);
-            if (inPlace) return Autograd.Differentiation.InPlace(input, old => Run(old, other, alpha, null, false, isSub));
-            Tensor y;
-            using (new Autograd.GradModeScope(false)) y = Run(input, other, alpha, null, false, isSub);
-            double av = isSub ? -a2.ToDouble() : a2.ToDouble();
-            return Autograd.Differentiation.RecordBinary(isSub ? "SubBackward0" : "AddBackward0", input, other, y, g => (g, g * av));
-        }
-        else if (alpha is { } a1 && !(a1.IsIntegral && a1.Long == 1))
+            return RecordedWithAlpha(input, other, a2, @out, inPlace, isSub);
+        if (alpha is { } a1 && !(a1.IsIntegral && a1.Long == 1))
         {
             var compute = Elementwise.ComputeType(result);
             var bc = Elementwise.Prep(other, result, compute);
@@ -59,5 +51,20 @@ internal static class AddSubtract
         return isSub
             ? Elementwise.NumericBinary<SubOp>(input, other, @out, inPlace, result, bPrepared)
             : Elementwise.NumericBinary<AddOp>(input, other, @out, inPlace, result, bPrepared);
+    }
+
+    /// <summary>
+    /// One AddBackward0/SubBackward0 node whose backward scales other's gradient by alpha, as PyTorch's. A method of its
+    /// own: its lambdas capture the arguments, and a capture allocates at the entry of the method that holds it, on
+    /// every call, so it must not sit in <see cref="Run"/>'s path of calls that record nothing.
+    /// </summary>
+    private static Tensor RecordedWithAlpha(Tensor input, Tensor other, Scalar alpha, Tensor? @out, bool inPlace, bool isSub)
+    {
+        Autograd.Differentiation.CheckOut(@out, input, other);
+        if (inPlace) return Autograd.Differentiation.InPlace(input, old => Run(old, other, alpha, null, false, isSub));
+        Tensor y;
+        using (new Autograd.GradModeScope(false)) y = Run(input, other, alpha, null, false, isSub);
+        double av = isSub ? -alpha.ToDouble() : alpha.ToDouble();
+        return Autograd.Differentiation.RecordBinary(isSub ? "SubBackward0" : "AddBackward0", input, other, y, g => (g, g * av));
     }
 }

@@ -164,12 +164,14 @@ namespace Flint
         public Tensor add(Tensor other, Scalar? alpha = null) => torch.add(this, other, alpha);
         public Tensor add(Scalar other, Scalar? alpha = null) => torch.add(this, other, alpha);
         public Tensor add_(Tensor other, Scalar? alpha = null) => AddSubtract.Run(this, other, alpha, null, true, false);
-        public Tensor add_(Scalar other, Scalar? alpha = null) => add_(Scalars.Wrap(other), alpha);
+        public Tensor add_(Scalar other, Scalar? alpha = null) =>
+            alpha is null && Elementwise.TryNumberInPlace<AddOp>(this, other) ? this : add_(Scalars.Wrap(other), alpha);
 
         public Tensor sub(Tensor other, Scalar? alpha = null) => torch.sub(this, other, alpha);
         public Tensor sub(Scalar other, Scalar? alpha = null) => torch.sub(this, other, alpha);
         public Tensor sub_(Tensor other, Scalar? alpha = null) => AddSubtract.Run(this, other, alpha, null, true, true);
-        public Tensor sub_(Scalar other, Scalar? alpha = null) => sub_(Scalars.Wrap(other), alpha);
+        public Tensor sub_(Scalar other, Scalar? alpha = null) =>
+            alpha is null && Elementwise.TryNumberInPlace<SubOp>(this, other) ? this : sub_(Scalars.Wrap(other), alpha);
 
         public Tensor mul(Tensor other) => torch.mul(this, other);
         public Tensor mul(Scalar other) => torch.mul(this, other);
@@ -178,12 +180,13 @@ namespace Flint
             if (dtype.IsBool && other.dtype.IsBool) return logical_and_(other);
             return Elementwise.NumericBinary<MulOp>(this, other, null, inPlace: true);
         }
-        public Tensor mul_(Scalar other) => mul_(Scalars.Wrap(other));
+        public Tensor mul_(Scalar other) => Elementwise.TryNumberInPlace<MulOp>(this, other) ? this : mul_(Scalars.Wrap(other));
 
         public Tensor div(Tensor other, string? rounding_mode = null) => torch.div(this, other, rounding_mode);
         public Tensor div(Scalar other, string? rounding_mode = null) => torch.div(this, other, rounding_mode);
         public Tensor div_(Tensor other, string? rounding_mode = null) => Division.Run(this, other, rounding_mode, null, true);
-        public Tensor div_(Scalar other, string? rounding_mode = null) => div_(Scalars.Wrap(other), rounding_mode);
+        public Tensor div_(Scalar other, string? rounding_mode = null) =>
+            rounding_mode is null && Elementwise.TryNumberInPlaceFloat<DivOp>(this, other) ? this : div_(Scalars.Wrap(other), rounding_mode);
         public Tensor floor_divide(Tensor other) => torch.floor_divide(this, other);
         public Tensor floor_divide(Scalar other) => torch.floor_divide(this, other);
         public Tensor floor_divide_(Tensor other)

@@ -190,6 +190,32 @@ internal static class Elementwise
         return true;
     }
 
+    /// <summary>
+    /// <c>t.op_(s)</c> for a C# number that leaves t's dtype unchanged, when nothing is recorded: the number goes to the
+    /// kernel as a 0-dim operand over the backend's per-thread number storage, so the call allocates nothing (the
+    /// general route wraps the number in a tensor of its own). Same checks and result as the general route; false
+    /// when that route is needed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryNumberInPlace<TOp>(Tensor t, Scalar s) where TOp : INumericBinary =>
+        TryNumberInPlaceOf<NumericFamily<TOp>>(t, s);
+
+    /// <summary><see cref="TryNumberInPlace{TOp}"/> for floating-only ops (true division).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryNumberInPlaceFloat<TOp>(Tensor t, Scalar s) where TOp : IFloatBinary =>
+        TryNumberInPlaceOf<FloatFamily<TOp>>(t, s);
+
+    private static bool TryNumberInPlaceOf<TF>(Tensor t, Scalar s) where TF : IBinaryFamily
+    {
+        var dt = t.dtype;
+        if (s.IsBool || (TF.FloatResult || s.IsFloating) && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
+        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
+        Autograd.AutogradHooks.CheckInPlace(t);
+        TF.Run(t, NumberOperand(s, dt, t), t);
+        t.BumpVersion();
+        return true;
+    }
+
     /// <summary>The most elements the scratch route takes (larger temporaries are allocated per call).</summary>
     private const long ScratchLimit = 1 << 20;
 

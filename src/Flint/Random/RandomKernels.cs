@@ -599,13 +599,7 @@ internal static class RandomKernels
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckProbability(p);
-        lock (g.SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = UniformDouble01(g) < p ? 1.0f : 0.0f;
-            }
-        }
+        Fill(g, dst, new BernoulliSampler(p));
     }
 
     /// <summary><c>tensor.bernoulli_(p)</c> / <c>torch.bernoulli(input, p)</c> with a scalar probability (float64 output).</summary>
@@ -613,13 +607,12 @@ internal static class RandomKernels
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckProbability(p);
-        lock (g.SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = UniformDouble01(g) < p ? 1.0 : 0.0;
-            }
-        }
+        Fill(g, dst, new BernoulliSampler(p));
+    }
+
+    private readonly struct BernoulliSampler(double p) : ISampler
+    {
+        public double Next(Generator g) => UniformDouble01(g) < p ? 1.0 : 0.0;
     }
 
     /// <summary><c>torch.bernoulli(probs)</c> for float64 probabilities: one 53-bit uniform per element.</summary>
@@ -778,7 +771,7 @@ internal static class RandomKernels
         {
             for (int i = 0; i < keys.Length; i++)
             {
-                keys[i] = T.CreateTruncating(ExponentialSample(g, 1.0));
+                keys[i] = T.CreateTruncating(new ExponentialSampler(1.0).Next(g));
             }
         }
         for (int i = 0; i < keys.Length; i++)
@@ -1161,34 +1154,15 @@ internal static class RandomKernels
     // ---------------------------------------------------------------------------------------
 
     /// <summary><c>tensor.exponential_(lambd)</c> for float32.</summary>
-    internal static void Exponential(Generator g, Span<float> dst, double lambda)
-    {
-        CheckLambda(lambda);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (float)ExponentialSample(g, lambda);
-            }
-        }
-    }
+    internal static void Exponential(Generator g, Span<float> dst, double lambda) { CheckLambda(lambda); Fill(g, dst, new ExponentialSampler(lambda)); }
 
     /// <summary><c>tensor.exponential_(lambd)</c> for float64.</summary>
-    internal static void Exponential(Generator g, Span<double> dst, double lambda)
-    {
-        CheckLambda(lambda);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = ExponentialSample(g, lambda);
-            }
-        }
-    }
+    internal static void Exponential(Generator g, Span<double> dst, double lambda) { CheckLambda(lambda); Fill(g, dst, new ExponentialSampler(lambda)); }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExponentialSample(Generator g, double lambda)
-        => -1.0 / lambda * Math.Log(1.0 - UniformDouble01(g));
+    private readonly struct ExponentialSampler(double lambda) : ISampler
+    {
+        public double Next(Generator g) => -1.0 / lambda * Math.Log(1.0 - UniformDouble01(g));
+    }
 
     private static void CheckLambda(double lambda)
     {
@@ -1199,47 +1173,18 @@ internal static class RandomKernels
     }
 
     /// <summary><c>tensor.geometric_(p)</c> for float32.</summary>
-    internal static void Geometric(Generator g, Span<float> dst, double p)
-    {
-        CheckGeometricP(p);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (float)GeometricSample(g, p);
-            }
-        }
-    }
+    internal static void Geometric(Generator g, Span<float> dst, double p) { CheckGeometricP(p); Fill(g, dst, new GeometricSampler(p)); }
 
     /// <summary><c>tensor.geometric_(p)</c> for float64.</summary>
-    internal static void Geometric(Generator g, Span<double> dst, double p)
-    {
-        CheckGeometricP(p);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = GeometricSample(g, p);
-            }
-        }
-    }
+    internal static void Geometric(Generator g, Span<double> dst, double p) { CheckGeometricP(p); Fill(g, dst, new GeometricSampler(p)); }
 
     /// <summary><c>tensor.geometric_(p)</c> for int64.</summary>
-    internal static void Geometric(Generator g, Span<long> dst, double p)
-    {
-        CheckGeometricP(p);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (long)GeometricSample(g, p);
-            }
-        }
-    }
+    internal static void Geometric(Generator g, Span<long> dst, double p) { CheckGeometricP(p); Fill(g, dst, new GeometricSampler(p)); }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double GeometricSample(Generator g, double p)
-        => Math.Ceiling(Math.Log(UniformDouble01(g)) / Math.Log(1.0 - p));
+    private readonly struct GeometricSampler(double p) : ISampler
+    {
+        public double Next(Generator g) => Math.Ceiling(Math.Log(UniformDouble01(g)) / Math.Log(1.0 - p));
+    }
 
     private static void CheckGeometricP(double p)
     {
@@ -1250,29 +1195,14 @@ internal static class RandomKernels
     }
 
     /// <summary><c>tensor.log_normal_(mean, std)</c> for float32 (shares the cached Box-Muller sample).</summary>
-    internal static void LogNormal(Generator g, Span<float> dst, double mean, double std)
-    {
-        CheckLogNormalStd(std);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (float)Math.Exp(NormalDouble(g, mean, std));
-            }
-        }
-    }
+    internal static void LogNormal(Generator g, Span<float> dst, double mean, double std) { CheckLogNormalStd(std); Fill(g, dst, new LogNormalSampler(mean, std)); }
 
     /// <summary><c>tensor.log_normal_(mean, std)</c> for float64 (shares the cached Box-Muller sample).</summary>
-    internal static void LogNormal(Generator g, Span<double> dst, double mean, double std)
+    internal static void LogNormal(Generator g, Span<double> dst, double mean, double std) { CheckLogNormalStd(std); Fill(g, dst, new LogNormalSampler(mean, std)); }
+
+    private readonly struct LogNormalSampler(double mean, double std) : ISampler
     {
-        CheckLogNormalStd(std);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = Math.Exp(NormalDouble(g, mean, std));
-            }
-        }
+        public double Next(Generator g) => Math.Exp(NormalDouble(g, mean, std));
     }
 
     private static void CheckLogNormalStd(double std)
@@ -1284,32 +1214,33 @@ internal static class RandomKernels
     }
 
     /// <summary><c>tensor.cauchy_(median, sigma)</c> for float32.</summary>
-    internal static void Cauchy(Generator g, Span<float> dst, double median, double sigma)
-    {
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (float)CauchySample(g, median, sigma);
-            }
-        }
-    }
+    internal static void Cauchy(Generator g, Span<float> dst, double median, double sigma) => Fill(g, dst, new CauchySampler(median, sigma));
 
     /// <summary><c>tensor.cauchy_(median, sigma)</c> for float64.</summary>
-    internal static void Cauchy(Generator g, Span<double> dst, double median, double sigma)
+    internal static void Cauchy(Generator g, Span<double> dst, double median, double sigma) => Fill(g, dst, new CauchySampler(median, sigma));
+
+    private readonly struct CauchySampler(double median, double sigma) : ISampler
+    {
+        public double Next(Generator g) => Math.FusedMultiplyAdd(sigma, Math.Tan(Math.PI * (UniformDouble01(g) - 0.5)), median);
+    }
+
+    /// <summary>One draw of a distribution computed in double precision.</summary>
+    private interface ISampler
+    {
+        double Next(Generator g);
+    }
+
+    /// <summary>Fills <paramref name="dst"/> with draws of <paramref name="s"/>, each rounded to the output type.</summary>
+    private static void Fill<T, TS>(Generator g, Span<T> dst, TS s) where T : INumber<T> where TS : struct, ISampler
     {
         lock (NotNull(g).SyncRoot)
         {
             for (int i = 0; i < dst.Length; i++)
             {
-                dst[i] = CauchySample(g, median, sigma);
+                dst[i] = T.CreateTruncating(s.Next(g));
             }
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double CauchySample(Generator g, double median, double sigma)
-        => Math.FusedMultiplyAdd(sigma, Math.Tan(Math.PI * (UniformDouble01(g) - 0.5)), median);
 
     private static Generator NotNull(Generator g)
     {

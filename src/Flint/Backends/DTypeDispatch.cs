@@ -32,48 +32,26 @@ public static class DTypeDispatch
     {
         switch (dtype.scalar_type)
         {
-            case ScalarType.Float32: v.Visit<float>(); break;
-            case ScalarType.Float64: v.Visit<double>(); break;
-            case ScalarType.Float16: v.Visit<Half>(); break;
-            case ScalarType.BFloat16: v.Visit<BFloat16>(); break;
-            case ScalarType.Int64: v.Visit<long>(); break;
-            case ScalarType.Int32: v.Visit<int>(); break;
-            case ScalarType.Int16: v.Visit<short>(); break;
-            case ScalarType.Int8: v.Visit<sbyte>(); break;
-            case ScalarType.UInt8: v.Visit<byte>(); break;
-            case ScalarType.Bool: v.Visit<bool>(); break;
-            default: throw new NotSupportedException(dtype.ToString());
+            case ScalarType.Float16: v.Visit<Half>(); return v;
+            case ScalarType.BFloat16: v.Visit<BFloat16>(); return v;
+            case ScalarType.Bool: v.Visit<bool>(); return v;
+            default: return Numeric(dtype, dtype.ToString(), new AnyAsNumeric<TV>(v)).V;
         }
-        return v;
     }
 
     /// <summary>Visits with float, double, long, int, short, sbyte or byte; refuses bool and the half types.</summary>
-    public static TV Numeric<TV>(DType dtype, string op, TV v) where TV : struct, INumericVisitor
-    {
-        switch (dtype.scalar_type)
-        {
-            case ScalarType.Float32: v.Visit<float>(); break;
-            case ScalarType.Float64: v.Visit<double>(); break;
-            case ScalarType.Int64: v.Visit<long>(); break;
-            case ScalarType.Int32: v.Visit<int>(); break;
-            case ScalarType.Int16: v.Visit<short>(); break;
-            case ScalarType.Int8: v.Visit<sbyte>(); break;
-            case ScalarType.UInt8: v.Visit<byte>(); break;
-            default: throw NotImplemented(op, dtype);
-        }
-        return v;
-    }
+    public static TV Numeric<TV>(DType dtype, string op, TV v) where TV : struct, INumericVisitor =>
+        dtype.IsIntegral ? Integral(dtype, op, new NumericAsInteger<TV>(v)).V : Floating(dtype, op, new NumericAsFloat<TV>(v)).V;
 
     /// <summary>Visits with float or double; refuses every other dtype.</summary>
     public static TV Floating<TV>(DType dtype, string op, TV v) where TV : struct, IFloatVisitor
     {
         switch (dtype.scalar_type)
         {
-            case ScalarType.Float32: v.Visit<float>(); break;
-            case ScalarType.Float64: v.Visit<double>(); break;
+            case ScalarType.Float32: v.Visit<float>(); return v;
+            case ScalarType.Float64: v.Visit<double>(); return v;
             default: throw NotImplemented(op, dtype);
         }
-        return v;
     }
 
     /// <summary>Visits with long, int, short, sbyte or byte; refuses every other dtype.</summary>
@@ -81,13 +59,33 @@ public static class DTypeDispatch
     {
         switch (dtype.scalar_type)
         {
-            case ScalarType.Int64: v.Visit<long>(); break;
-            case ScalarType.Int32: v.Visit<int>(); break;
-            case ScalarType.Int16: v.Visit<short>(); break;
-            case ScalarType.Int8: v.Visit<sbyte>(); break;
-            case ScalarType.UInt8: v.Visit<byte>(); break;
+            case ScalarType.Int64: v.Visit<long>(); return v;
+            case ScalarType.Int32: v.Visit<int>(); return v;
+            case ScalarType.Int16: v.Visit<short>(); return v;
+            case ScalarType.Int8: v.Visit<sbyte>(); return v;
+            case ScalarType.UInt8: v.Visit<byte>(); return v;
             default: throw NotImplemented(op, dtype);
         }
-        return v;
+    }
+
+    // A wider visitor seen through a narrower face: each set is the union of smaller ones, so every element type is
+    // named in one switch only.
+
+    private struct AnyAsNumeric<TV>(TV v) : INumericVisitor where TV : struct, IAnyTypeVisitor
+    {
+        public TV V = v;
+        public void Visit<T>() where T : unmanaged, INumber<T> => V.Visit<T>();
+    }
+
+    private struct NumericAsFloat<TV>(TV v) : IFloatVisitor where TV : struct, INumericVisitor
+    {
+        public TV V = v;
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => V.Visit<T>();
+    }
+
+    private struct NumericAsInteger<TV>(TV v) : IIntegerVisitor where TV : struct, INumericVisitor
+    {
+        public TV V = v;
+        public void Visit<T>() where T : unmanaged, IBinaryInteger<T> => V.Visit<T>();
     }
 }

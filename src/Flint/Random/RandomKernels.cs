@@ -120,28 +120,12 @@ internal static class RandomKernels
     /// this reproduces PyTorch's AVX2 block kernel (24-bit uniforms, Cephes-style vector log and sincos);
     /// below that it uses the double-precision Box-Muller sampler with the generator's cached sample.
     /// </summary>
-    internal static void Normal(Generator g, Span<float> dst, double mean, double std)
-    {
-        ArgumentNullException.ThrowIfNull(g);
-        CheckStd(std);
-        lock (g.SyncRoot)
-        {
-            if (dst.Length >= NormalBlockThreshold)
-            {
-                NormalFillFloat(g, dst, (float)mean, (float)std);
-            }
-            else
-            {
-                for (int i = 0; i < dst.Length; i++)
-                {
-                    dst[i] = (float)NormalDouble(g, mean, std);
-                }
-            }
-        }
-    }
+    internal static void Normal(Generator g, Span<float> dst, double mean, double std) => Normal<float, FloatNormal>(g, dst, mean, std);
 
     /// <summary><c>tensor.normal_(mean, std)</c> / <c>torch.randn</c> for float64.</summary>
-    internal static void Normal(Generator g, Span<double> dst, double mean, double std)
+    internal static void Normal(Generator g, Span<double> dst, double mean, double std) => Normal<double, DoubleNormal>(g, dst, mean, std);
+
+    private static void Normal<T, TP>(Generator g, Span<T> dst, double mean, double std) where T : unmanaged, IFloatingPointIeee754<T> where TP : INormalPrecision<T>
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckStd(std);
@@ -149,13 +133,13 @@ internal static class RandomKernels
         {
             if (dst.Length >= NormalBlockThreshold)
             {
-                NormalFillDouble(g, dst, mean, std);
+                NormalFill<T, TP>(g, dst, T.CreateTruncating(mean), T.CreateTruncating(std));
             }
             else
             {
                 for (int i = 0; i < dst.Length; i++)
                 {
-                    dst[i] = NormalDouble(g, mean, std);
+                    dst[i] = T.CreateTruncating(NormalDouble(g, mean, std));
                 }
             }
         }
@@ -169,25 +153,46 @@ internal static class RandomKernels
         }
     }
 
-    private static void NormalFillDouble(Generator g, Span<double> data, double mean, double std)
+    /// <summary>One precision of the block normal sampler: the uniform it draws and its 16-element Box-Muller block.</summary>
+    private interface INormalPrecision<T>
+    {
+        static abstract T Uniform01(Generator g);
+        static abstract void Block(Span<T> block, T mean, T std);
+    }
+
+    private readonly struct FloatNormal : INormalPrecision<float>
+    {
+        public static float Uniform01(Generator g) => UniformFloat01(g);
+        public static void Block(Span<float> block, float mean, float std) => NormalBlockFloat(block, mean, std);
+    }
+
+    private readonly struct DoubleNormal : INormalPrecision<double>
+    {
+        public static double Uniform01(Generator g) => UniformDouble01(g);
+        public static void Block(Span<double> block, double mean, double std) => NormalBlockDouble(block, mean, std);
+    }
+
+    /// <summary>PyTorch's block fill: uniforms for every element, then Box-Muller 16 at a time, the ragged end
+    /// redrawn as one last block over the final 16 elements.</summary>
+    private static void NormalFill<T, TP>(Generator g, Span<T> data, T mean, T std) where TP : INormalPrecision<T>
     {
         int size = data.Length;
         for (int i = 0; i < size; i++)
         {
-            data[i] = UniformDouble01(g);
+            data[i] = TP.Uniform01(g);
         }
         for (int i = 0; i + 16 <= size; i += 16)
         {
-            NormalBlockDouble(data.Slice(i, 16), mean, std);
+            TP.Block(data.Slice(i, 16), mean, std);
         }
         if (size % 16 != 0)
         {
-            Span<double> tail = data[(size - 16)..];
+            Span<T> tail = data[(size - 16)..];
             for (int i = 0; i < 16; i++)
             {
-                tail[i] = UniformDouble01(g);
+                tail[i] = TP.Uniform01(g);
             }
-            NormalBlockDouble(tail, mean, std);
+            TP.Block(tail, mean, std);
         }
     }
 
@@ -202,28 +207,6 @@ internal static class RandomKernels
             (double sin, double cos) = Math.SinCos(theta);
             block[j] = Math.FusedMultiplyAdd(radius * cos, std, mean);
             block[j + 8] = Math.FusedMultiplyAdd(radius * sin, std, mean);
-        }
-    }
-
-    private static void NormalFillFloat(Generator g, Span<float> data, float mean, float std)
-    {
-        int size = data.Length;
-        for (int i = 0; i < size; i++)
-        {
-            data[i] = UniformFloat01(g);
-        }
-        for (int i = 0; i + 16 <= size; i += 16)
-        {
-            NormalBlockFloat(data.Slice(i, 16), mean, std);
-        }
-        if (size % 16 != 0)
-        {
-            Span<float> tail = data[(size - 16)..];
-            for (int i = 0; i < 16; i++)
-            {
-                tail[i] = UniformFloat01(g);
-            }
-            NormalBlockFloat(tail, mean, std);
         }
     }
 

@@ -37,6 +37,17 @@ internal sealed partial class CpuBackend
         public readonly long[][] OuterOut, InnerOut;
         public int Inner => InnerX.Length;
 
+        /// <summary>The slices along one dim (a 0-dim x is one slice of one element).</summary>
+        public static Slices Along(TensorLayout x, int dim, params TensorLayout?[] outs) => new(x, x.Rank == 0 ? [] : [dim], outs);
+
+        /// <summary>Copies outer slice <paramref name="o"/> of x's elements into <paramref name="buf"/>.</summary>
+        public void Gather<T>(T[] xa, int o, T[] buf)
+        {
+            long bx = OuterX[o];
+            var inner = InnerX;
+            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + inner[i]);
+        }
+
         public Slices(TensorLayout x, int[] dims, params TensorLayout?[] outs)
         {
             int nd = x.Rank;
@@ -87,11 +98,10 @@ internal sealed partial class CpuBackend
         }
         var s = new Slices(x, dims, y);
         var buf = new T[s.Inner];
-        var inner = s.InnerX; var outerY = s.OuterOut[0];
+        var outerY = s.OuterOut[0];
         for (int o = 0; o < s.OuterX.Length; o++)
         {
-            long bx = s.OuterX[o];
-            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + inner[i]);
+            s.Gather(xa, o, buf);
             At(ya, outerY[o]) = TOp.Reduce<T>(buf, arg);
         }
     }
@@ -110,14 +120,11 @@ internal sealed partial class CpuBackend
     private static void IndexReduceT<T, TOp>(TensorLayout x, int dim, TensorLayout? values, TensorLayout indices, long arg) where T : unmanaged, INumber<T> where TOp : IIndexReduceOp
     {
         var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is { } vl ? Arr<T>(vl) : null;
-        int[] dims = x.Rank == 0 ? [] : [dim];
-        var s = new Slices(x, dims, indices, values);
+        var s = Slices.Along(x, dim, indices, values);
         var buf = new T[s.Inner];
-        var inner = s.InnerX;
         for (int o = 0; o < s.OuterX.Length; o++)
         {
-            long bx = s.OuterX[o];
-            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + inner[i]);
+            s.Gather(xa, o, buf);
             int k = TOp.Select<T>(buf, arg);
             At(ia, s.OuterOut[0][o]) = k;
             if (va is not null) At(va, s.OuterOut[1][o]) = buf[k];
@@ -137,14 +144,13 @@ internal sealed partial class CpuBackend
     private static void ScanT<T, TOp>(TensorLayout x, int dim, TensorLayout y) where T : unmanaged, INumber<T> where TOp : IScanOp
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        int[] dims = x.Rank == 0 ? [] : [dim];
-        var s = new Slices(x, dims, y);
+        var s = Slices.Along(x, dim, y);
         var buf = new T[s.Inner];
-        var ix = s.InnerX; var iy = s.InnerOut[0];
+        var iy = s.InnerOut[0];
         for (int o = 0; o < s.OuterX.Length; o++)
         {
-            long bx = s.OuterX[o], by = s.OuterOut[0][o];
-            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + ix[i]);
+            long by = s.OuterOut[0][o];
+            s.Gather(xa, o, buf);
             TOp.Scan<T>(buf);
             for (int i = 0; i < buf.Length; i++) At(ya, by + iy[i]) = buf[i];
         }
@@ -166,18 +172,16 @@ internal sealed partial class CpuBackend
     private static void SortT<T>(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices) where T : unmanaged, INumber<T>
     {
         var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is { } vl ? Arr<T>(vl) : null;
-        int[] dims = x.Rank == 0 ? [] : [dim];
-        var s = new Slices(x, dims, indices, values);
+        var s = Slices.Along(x, dim, indices, values);
         var buf = new T[s.Inner];
         var order = new int[s.Inner];
-        var ix = s.InnerX;
         Comparison<int> cmp = descending
             ? (a, b) => { int c = CompareNanLast(buf[b], buf[a]); return c != 0 ? c : a.CompareTo(b); }
             : (a, b) => { int c = CompareNanLast(buf[a], buf[b]); return c != 0 ? c : a.CompareTo(b); };
         for (int o = 0; o < s.OuterX.Length; o++)
         {
-            long bx = s.OuterX[o];
-            for (int i = 0; i < buf.Length; i++) { buf[i] = At(xa, bx + ix[i]); order[i] = i; }
+            s.Gather(xa, o, buf);
+            for (int i = 0; i < order.Length; i++) order[i] = i;
             order.AsSpan().Sort(cmp);
             long bi = s.OuterOut[0][o];
             var ii = s.InnerOut[0];
@@ -205,8 +209,7 @@ internal sealed partial class CpuBackend
     {
         if (TrySoftmaxFast<T>(x, dim, y, log)) return;
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        int[] dims = x.Rank == 0 ? [] : [dim];
-        var s = new Slices(x, dims, y);
+        var s = Slices.Along(x, dim, y);
         var buf = new double[s.Inner];
         var ix = s.InnerX; var iy = s.InnerOut[0];
         for (int o = 0; o < s.OuterX.Length; o++)

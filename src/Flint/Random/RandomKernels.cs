@@ -120,12 +120,12 @@ internal static class RandomKernels
     /// this reproduces PyTorch's AVX2 block kernel (24-bit uniforms, Cephes-style vector log and sincos);
     /// below that it uses the double-precision Box-Muller sampler with the generator's cached sample.
     /// </summary>
-    internal static void Normal(Generator g, Span<float> dst, double mean, double std) => Normal<float, FloatNormal>(g, dst, mean, std);
+    internal static void Normal(Generator g, Span<float> dst, double mean, double std) => Normal<float, FloatPrecision>(g, dst, mean, std);
 
     /// <summary><c>tensor.normal_(mean, std)</c> / <c>torch.randn</c> for float64.</summary>
-    internal static void Normal(Generator g, Span<double> dst, double mean, double std) => Normal<double, DoubleNormal>(g, dst, mean, std);
+    internal static void Normal(Generator g, Span<double> dst, double mean, double std) => Normal<double, DoublePrecision>(g, dst, mean, std);
 
-    private static void Normal<T, TP>(Generator g, Span<T> dst, double mean, double std) where T : unmanaged, IFloatingPointIeee754<T> where TP : INormalPrecision<T>
+    private static void Normal<T, TP>(Generator g, Span<T> dst, double mean, double std) where T : unmanaged, IFloatingPointIeee754<T> where TP : IPrecision<T>
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckStd(std);
@@ -153,20 +153,20 @@ internal static class RandomKernels
         }
     }
 
-    /// <summary>One precision of the block normal sampler: the uniform it draws and its 16-element Box-Muller block.</summary>
-    private interface INormalPrecision<T>
+    /// <summary>One precision of the samplers: the uniform PyTorch draws for it and its 16-element Box-Muller block.</summary>
+    private interface IPrecision<T>
     {
         static abstract T Uniform01(Generator g);
         static abstract void Block(Span<T> block, T mean, T std);
     }
 
-    private readonly struct FloatNormal : INormalPrecision<float>
+    private readonly struct FloatPrecision : IPrecision<float>
     {
         public static float Uniform01(Generator g) => UniformFloat01(g);
         public static void Block(Span<float> block, float mean, float std) => NormalBlockFloat(block, mean, std);
     }
 
-    private readonly struct DoubleNormal : INormalPrecision<double>
+    private readonly struct DoublePrecision : IPrecision<double>
     {
         public static double Uniform01(Generator g) => UniformDouble01(g);
         public static void Block(Span<double> block, double mean, double std) => NormalBlockDouble(block, mean, std);
@@ -174,7 +174,7 @@ internal static class RandomKernels
 
     /// <summary>PyTorch's block fill: uniforms for every element, then Box-Muller 16 at a time, the ragged end
     /// redrawn as one last block over the final 16 elements.</summary>
-    private static void NormalFill<T, TP>(Generator g, Span<T> data, T mean, T std) where TP : INormalPrecision<T>
+    private static void NormalFill<T, TP>(Generator g, Span<T> data, T mean, T std) where TP : IPrecision<T>
     {
         int size = data.Length;
         for (int i = 0; i < size; i++)
@@ -599,23 +599,12 @@ internal static class RandomKernels
     }
 
     /// <summary><c>torch.bernoulli(probs)</c> for float64 probabilities: one 53-bit uniform per element.</summary>
-    internal static void Bernoulli(Generator g, ReadOnlySpan<double> probs, Span<double> dst)
-    {
-        ArgumentNullException.ThrowIfNull(g);
-        CheckSameLength(probs.Length, dst.Length);
-        lock (g.SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                double p = probs[i];
-                CheckProbability(p);
-                dst[i] = UniformDouble01(g) < p ? 1.0 : 0.0;
-            }
-        }
-    }
+    internal static void Bernoulli(Generator g, ReadOnlySpan<double> probs, Span<double> dst) => Bernoulli<double, DoublePrecision>(g, probs, dst);
 
     /// <summary><c>torch.bernoulli(probs)</c> for float32 probabilities: one 24-bit uniform per element.</summary>
-    internal static void Bernoulli(Generator g, ReadOnlySpan<float> probs, Span<float> dst)
+    internal static void Bernoulli(Generator g, ReadOnlySpan<float> probs, Span<float> dst) => Bernoulli<float, FloatPrecision>(g, probs, dst);
+
+    private static void Bernoulli<T, TP>(Generator g, ReadOnlySpan<T> probs, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T> where TP : IPrecision<T>
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckSameLength(probs.Length, dst.Length);
@@ -623,9 +612,9 @@ internal static class RandomKernels
         {
             for (int i = 0; i < dst.Length; i++)
             {
-                float p = probs[i];
-                CheckProbability(p);
-                dst[i] = UniformFloat01(g) < p ? 1.0f : 0.0f;
+                T p = probs[i];
+                CheckProbability(double.CreateTruncating(p));
+                dst[i] = TP.Uniform01(g) < p ? T.One : T.Zero;
             }
         }
     }

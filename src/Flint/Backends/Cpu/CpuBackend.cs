@@ -201,19 +201,7 @@ internal sealed partial class CpuBackend : IBackend
 
     private readonly struct IntegerBinaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : IIntegerVisitor where TOp : IIntegerBinaryKernel
     {
-        public void Visit<T>() where T : unmanaged, IBinaryInteger<T> => IntegerBinaryT<T, TOp>(a, b, y);
-    }
-
-    private static void IntegerBinaryT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, IBinaryInteger<T> where TOp : IIntegerBinaryKernel
-    {
-        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y.Shape, y, a, b);
-        long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        RunRows(loop, TilesSafe(y, a, b), (offs, n) =>
-        {
-            long oy = offs[0], oa = offs[1], ob = offs[2];
-            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
-        });
+        public void Visit<T>() where T : unmanaged, IBinaryInteger<T> => MapBinaryT<T, T, IntegerBinaryFn<T, TOp>>(a, b, y, TilesSafe(y, a, b));
     }
 
     public void Compare<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : ICompareKernel
@@ -224,19 +212,21 @@ internal sealed partial class CpuBackend : IBackend
 
     private readonly struct CompareV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : INumericVisitor where TOp : ICompareKernel
     {
-        public void Visit<T>() where T : unmanaged, INumber<T> => CompareT<T, TOp>(a, b, y);
+        // a bool output never shares memory with the inputs, so the tiled order is always safe
+        public void Visit<T>() where T : unmanaged, INumber<T> => MapBinaryT<T, bool, CompareFn<T, TOp>>(a, b, y, tilesSafe: true);
     }
 
-    private static void CompareT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, INumber<T> where TOp : ICompareKernel
+    /// <summary>y = f(a, b) over any layout, row by row (in tile order when <paramref name="tilesSafe"/>).</summary>
+    private static void MapBinaryT<T, TY, F>(TensorLayout a, TensorLayout b, TensorLayout y, bool tilesSafe)
+        where T : unmanaged where TY : unmanaged where F : IBinaryMapFn<T, TY>
     {
-        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<bool>(y);
+        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<TY>(y);
         var loop = StridedLoop.For(y.Shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        // a bool output never shares memory with the inputs, so the tiled order is always safe
-        loop.ForEachRowParallelTiled((offs, n) =>
+        RunRows(loop, tilesSafe, (offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
-            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
+            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
         });
     }
 

@@ -79,3 +79,21 @@ internal readonly struct NumericUnaryArgsFn<T, TOp> : IUnaryArgsFn<T> where T : 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Apply(T x, T a, T b, T c) => TOp.Apply(x, a, b, c);
 }
+
+/// <summary>y = f(a, b) with a result type of its own (bool for comparisons), no fast route.</summary>
+internal interface IBinaryMapFn<T, TY> where T : unmanaged where TY : unmanaged
+{
+    static abstract TY Apply(T a, T b);
+}
+
+internal readonly struct IntegerBinaryFn<T, TOp> : IBinaryMapFn<T, T> where T : unmanaged, IBinaryInteger<T> where TOp : IIntegerBinaryKernel
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Apply(T a, T b) => TOp.Apply(a, b);
+}
+
+internal readonly struct CompareFn<T, TOp> : IBinaryMapFn<T, bool> where T : unmanaged, INumber<T> where TOp : ICompareKernel
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Apply(T a, T b) => TOp.Apply(a, b);
+}

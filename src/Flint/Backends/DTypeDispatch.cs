@@ -8,7 +8,7 @@ namespace Flint.Backends;
 // "\"op\" not implemented for 'Half'" message. The visitor is a struct type parameter, so the JIT compiles one
 // copy of the dispatch per visitor and the Visit<T> call is direct (no boxing, no delegate, no allocation).
 // Each set is one flat switch: allocation and the small elementwise ops dispatch on every call, and a set
-// composed of smaller ones (numeric = floating + integral through adapter visitors) measured slower there.
+// composed of smaller ones (numeric = floating + integral through adapter visitors) adds a test and copies there.
 
 /// <summary>A kernel body for any element type: all ten dtypes, bool and the half types included.</summary>
 public interface IAnyTypeVisitor { void Visit<T>() where T : unmanaged; }

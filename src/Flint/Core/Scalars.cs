@@ -65,7 +65,7 @@ internal static class Scalars
     internal static void CheckConvertible(Scalar s, DType dtype)
     {
         if (Overflows(s, dtype))
-            throw new ArgumentException($"value cannot be converted to type {CppName(dtype)} without overflow");
+            throw new ArgumentException($"value cannot be converted to type {dtype.ConversionName} without overflow");
     }
 
     /// <summary>The check torch.tensor(number, dtype=...) makes: integer dtypes only, with Python's dtype names.</summary>
@@ -75,26 +75,10 @@ internal static class Scalars
             throw new ArgumentException($"value cannot be converted to type {dtype.name} without overflow");
     }
 
-    private static string CppName(DType d) => d.scalar_type switch
-    {
-        ScalarType.UInt8 => "uint8_t", ScalarType.Int8 => "int8_t", ScalarType.Int16 => "int16_t", ScalarType.Int32 => "int",
-        ScalarType.Int64 => "int64_t", ScalarType.Float16 => "at::Half", ScalarType.Float32 => "float",
-        ScalarType.Float64 => "double", ScalarType.BFloat16 => "at::BFloat16", _ => "bool",
-    };
-
-    private static (double lo, double hi) Limits(DType d) => d.scalar_type switch
-    {
-        ScalarType.UInt8 => (0, 255), ScalarType.Int8 => (-128, 127), ScalarType.Int16 => (-32768, 32767),
-        ScalarType.Int32 => (int.MinValue, int.MaxValue), ScalarType.Int64 => (long.MinValue, long.MaxValue),
-        ScalarType.Float16 => (-65504, 65504), ScalarType.Float32 => (-float.MaxValue, float.MaxValue),
-        ScalarType.BFloat16 => (-3.3895313892515355e38, 3.3895313892515355e38),
-        _ => (double.NegativeInfinity, double.PositiveInfinity),
-    };
-
     private static bool Overflows(Scalar s, DType dtype)
     {
         if (s.IsBool || dtype.IsBool || dtype == DType.Float64) return false;
-        var (lo, hi) = Limits(dtype);
+        var (lo, hi) = dtype.Range;
         if (s.IsIntegral)
         {
             long l = s.Long;

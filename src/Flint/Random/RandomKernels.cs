@@ -120,28 +120,12 @@ internal static class RandomKernels
     /// this reproduces PyTorch's AVX2 block kernel (24-bit uniforms, Cephes-style vector log and sincos);
     /// below that it uses the double-precision Box-Muller sampler with the generator's cached sample.
     /// </summary>
-    internal static void Normal(Generator g, Span<float> dst, double mean, double std)
-    {
-        ArgumentNullException.ThrowIfNull(g);
-        CheckStd(std);
-        lock (g.SyncRoot)
-        {
-            if (dst.Length >= NormalBlockThreshold)
-            {
-                NormalFillFloat(g, dst, (float)mean, (float)std);
-            }
-            else
-            {
-                for (int i = 0; i < dst.Length; i++)
-                {
-                    dst[i] = (float)NormalDouble(g, mean, std);
-                }
-            }
-        }
-    }
+    internal static void Normal(Generator g, Span<float> dst, double mean, double std) => Normal<float, FloatPrecision>(g, dst, mean, std);
 
     /// <summary><c>tensor.normal_(mean, std)</c> / <c>torch.randn</c> for float64.</summary>
-    internal static void Normal(Generator g, Span<double> dst, double mean, double std)
+    internal static void Normal(Generator g, Span<double> dst, double mean, double std) => Normal<double, DoublePrecision>(g, dst, mean, std);
+
+    private static void Normal<T, TP>(Generator g, Span<T> dst, double mean, double std) where T : unmanaged, IFloatingPointIeee754<T> where TP : IPrecision<T>
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckStd(std);
@@ -149,13 +133,13 @@ internal static class RandomKernels
         {
             if (dst.Length >= NormalBlockThreshold)
             {
-                NormalFillDouble(g, dst, mean, std);
+                NormalFill<T, TP>(g, dst, T.CreateTruncating(mean), T.CreateTruncating(std));
             }
             else
             {
                 for (int i = 0; i < dst.Length; i++)
                 {
-                    dst[i] = NormalDouble(g, mean, std);
+                    dst[i] = T.CreateTruncating(NormalDouble(g, mean, std));
                 }
             }
         }
@@ -169,25 +153,46 @@ internal static class RandomKernels
         }
     }
 
-    private static void NormalFillDouble(Generator g, Span<double> data, double mean, double std)
+    /// <summary>One precision of the samplers: the uniform PyTorch draws for it and its 16-element Box-Muller block.</summary>
+    private interface IPrecision<T>
+    {
+        static abstract T Uniform01(Generator g);
+        static abstract void Block(Span<T> block, T mean, T std);
+    }
+
+    private readonly struct FloatPrecision : IPrecision<float>
+    {
+        public static float Uniform01(Generator g) => UniformFloat01(g);
+        public static void Block(Span<float> block, float mean, float std) => NormalBlockFloat(block, mean, std);
+    }
+
+    private readonly struct DoublePrecision : IPrecision<double>
+    {
+        public static double Uniform01(Generator g) => UniformDouble01(g);
+        public static void Block(Span<double> block, double mean, double std) => NormalBlockDouble(block, mean, std);
+    }
+
+    /// <summary>PyTorch's block fill: uniforms for every element, then Box-Muller 16 at a time, the ragged end
+    /// redrawn as one last block over the final 16 elements.</summary>
+    private static void NormalFill<T, TP>(Generator g, Span<T> data, T mean, T std) where TP : IPrecision<T>
     {
         int size = data.Length;
         for (int i = 0; i < size; i++)
         {
-            data[i] = UniformDouble01(g);
+            data[i] = TP.Uniform01(g);
         }
         for (int i = 0; i + 16 <= size; i += 16)
         {
-            NormalBlockDouble(data.Slice(i, 16), mean, std);
+            TP.Block(data.Slice(i, 16), mean, std);
         }
         if (size % 16 != 0)
         {
-            Span<double> tail = data[(size - 16)..];
+            Span<T> tail = data[(size - 16)..];
             for (int i = 0; i < 16; i++)
             {
-                tail[i] = UniformDouble01(g);
+                tail[i] = TP.Uniform01(g);
             }
-            NormalBlockDouble(tail, mean, std);
+            TP.Block(tail, mean, std);
         }
     }
 
@@ -202,28 +207,6 @@ internal static class RandomKernels
             (double sin, double cos) = Math.SinCos(theta);
             block[j] = Math.FusedMultiplyAdd(radius * cos, std, mean);
             block[j + 8] = Math.FusedMultiplyAdd(radius * sin, std, mean);
-        }
-    }
-
-    private static void NormalFillFloat(Generator g, Span<float> data, float mean, float std)
-    {
-        int size = data.Length;
-        for (int i = 0; i < size; i++)
-        {
-            data[i] = UniformFloat01(g);
-        }
-        for (int i = 0; i + 16 <= size; i += 16)
-        {
-            NormalBlockFloat(data.Slice(i, 16), mean, std);
-        }
-        if (size % 16 != 0)
-        {
-            Span<float> tail = data[(size - 16)..];
-            for (int i = 0; i < 16; i++)
-            {
-                tail[i] = UniformFloat01(g);
-            }
-            NormalBlockFloat(tail, mean, std);
         }
     }
 
@@ -599,13 +582,7 @@ internal static class RandomKernels
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckProbability(p);
-        lock (g.SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = UniformDouble01(g) < p ? 1.0f : 0.0f;
-            }
-        }
+        Fill(g, dst, new BernoulliSampler(p));
     }
 
     /// <summary><c>tensor.bernoulli_(p)</c> / <c>torch.bernoulli(input, p)</c> with a scalar probability (float64 output).</summary>
@@ -613,33 +590,21 @@ internal static class RandomKernels
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckProbability(p);
-        lock (g.SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = UniformDouble01(g) < p ? 1.0 : 0.0;
-            }
-        }
+        Fill(g, dst, new BernoulliSampler(p));
+    }
+
+    private readonly struct BernoulliSampler(double p) : ISampler
+    {
+        public double Next(Generator g) => UniformDouble01(g) < p ? 1.0 : 0.0;
     }
 
     /// <summary><c>torch.bernoulli(probs)</c> for float64 probabilities: one 53-bit uniform per element.</summary>
-    internal static void Bernoulli(Generator g, ReadOnlySpan<double> probs, Span<double> dst)
-    {
-        ArgumentNullException.ThrowIfNull(g);
-        CheckSameLength(probs.Length, dst.Length);
-        lock (g.SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                double p = probs[i];
-                CheckProbability(p);
-                dst[i] = UniformDouble01(g) < p ? 1.0 : 0.0;
-            }
-        }
-    }
+    internal static void Bernoulli(Generator g, ReadOnlySpan<double> probs, Span<double> dst) => Bernoulli<double, DoublePrecision>(g, probs, dst);
 
     /// <summary><c>torch.bernoulli(probs)</c> for float32 probabilities: one 24-bit uniform per element.</summary>
-    internal static void Bernoulli(Generator g, ReadOnlySpan<float> probs, Span<float> dst)
+    internal static void Bernoulli(Generator g, ReadOnlySpan<float> probs, Span<float> dst) => Bernoulli<float, FloatPrecision>(g, probs, dst);
+
+    private static void Bernoulli<T, TP>(Generator g, ReadOnlySpan<T> probs, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T> where TP : IPrecision<T>
     {
         ArgumentNullException.ThrowIfNull(g);
         CheckSameLength(probs.Length, dst.Length);
@@ -647,9 +612,9 @@ internal static class RandomKernels
         {
             for (int i = 0; i < dst.Length; i++)
             {
-                float p = probs[i];
-                CheckProbability(p);
-                dst[i] = UniformFloat01(g) < p ? 1.0f : 0.0f;
+                T p = probs[i];
+                CheckProbability(double.CreateTruncating(p));
+                dst[i] = TP.Uniform01(g) < p ? T.One : T.Zero;
             }
         }
     }
@@ -778,7 +743,7 @@ internal static class RandomKernels
         {
             for (int i = 0; i < keys.Length; i++)
             {
-                keys[i] = T.CreateTruncating(ExponentialSample(g, 1.0));
+                keys[i] = T.CreateTruncating(new ExponentialSampler(1.0).Next(g));
             }
         }
         for (int i = 0; i < keys.Length; i++)
@@ -1161,34 +1126,15 @@ internal static class RandomKernels
     // ---------------------------------------------------------------------------------------
 
     /// <summary><c>tensor.exponential_(lambd)</c> for float32.</summary>
-    internal static void Exponential(Generator g, Span<float> dst, double lambda)
-    {
-        CheckLambda(lambda);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (float)ExponentialSample(g, lambda);
-            }
-        }
-    }
+    internal static void Exponential(Generator g, Span<float> dst, double lambda) { CheckLambda(lambda); Fill(g, dst, new ExponentialSampler(lambda)); }
 
     /// <summary><c>tensor.exponential_(lambd)</c> for float64.</summary>
-    internal static void Exponential(Generator g, Span<double> dst, double lambda)
-    {
-        CheckLambda(lambda);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = ExponentialSample(g, lambda);
-            }
-        }
-    }
+    internal static void Exponential(Generator g, Span<double> dst, double lambda) { CheckLambda(lambda); Fill(g, dst, new ExponentialSampler(lambda)); }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExponentialSample(Generator g, double lambda)
-        => -1.0 / lambda * Math.Log(1.0 - UniformDouble01(g));
+    private readonly struct ExponentialSampler(double lambda) : ISampler
+    {
+        public double Next(Generator g) => -1.0 / lambda * Math.Log(1.0 - UniformDouble01(g));
+    }
 
     private static void CheckLambda(double lambda)
     {
@@ -1199,47 +1145,18 @@ internal static class RandomKernels
     }
 
     /// <summary><c>tensor.geometric_(p)</c> for float32.</summary>
-    internal static void Geometric(Generator g, Span<float> dst, double p)
-    {
-        CheckGeometricP(p);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (float)GeometricSample(g, p);
-            }
-        }
-    }
+    internal static void Geometric(Generator g, Span<float> dst, double p) { CheckGeometricP(p); Fill(g, dst, new GeometricSampler(p)); }
 
     /// <summary><c>tensor.geometric_(p)</c> for float64.</summary>
-    internal static void Geometric(Generator g, Span<double> dst, double p)
-    {
-        CheckGeometricP(p);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = GeometricSample(g, p);
-            }
-        }
-    }
+    internal static void Geometric(Generator g, Span<double> dst, double p) { CheckGeometricP(p); Fill(g, dst, new GeometricSampler(p)); }
 
     /// <summary><c>tensor.geometric_(p)</c> for int64.</summary>
-    internal static void Geometric(Generator g, Span<long> dst, double p)
-    {
-        CheckGeometricP(p);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (long)GeometricSample(g, p);
-            }
-        }
-    }
+    internal static void Geometric(Generator g, Span<long> dst, double p) { CheckGeometricP(p); Fill(g, dst, new GeometricSampler(p)); }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double GeometricSample(Generator g, double p)
-        => Math.Ceiling(Math.Log(UniformDouble01(g)) / Math.Log(1.0 - p));
+    private readonly struct GeometricSampler(double p) : ISampler
+    {
+        public double Next(Generator g) => Math.Ceiling(Math.Log(UniformDouble01(g)) / Math.Log(1.0 - p));
+    }
 
     private static void CheckGeometricP(double p)
     {
@@ -1250,29 +1167,14 @@ internal static class RandomKernels
     }
 
     /// <summary><c>tensor.log_normal_(mean, std)</c> for float32 (shares the cached Box-Muller sample).</summary>
-    internal static void LogNormal(Generator g, Span<float> dst, double mean, double std)
-    {
-        CheckLogNormalStd(std);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (float)Math.Exp(NormalDouble(g, mean, std));
-            }
-        }
-    }
+    internal static void LogNormal(Generator g, Span<float> dst, double mean, double std) { CheckLogNormalStd(std); Fill(g, dst, new LogNormalSampler(mean, std)); }
 
     /// <summary><c>tensor.log_normal_(mean, std)</c> for float64 (shares the cached Box-Muller sample).</summary>
-    internal static void LogNormal(Generator g, Span<double> dst, double mean, double std)
+    internal static void LogNormal(Generator g, Span<double> dst, double mean, double std) { CheckLogNormalStd(std); Fill(g, dst, new LogNormalSampler(mean, std)); }
+
+    private readonly struct LogNormalSampler(double mean, double std) : ISampler
     {
-        CheckLogNormalStd(std);
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = Math.Exp(NormalDouble(g, mean, std));
-            }
-        }
+        public double Next(Generator g) => Math.Exp(NormalDouble(g, mean, std));
     }
 
     private static void CheckLogNormalStd(double std)
@@ -1284,32 +1186,33 @@ internal static class RandomKernels
     }
 
     /// <summary><c>tensor.cauchy_(median, sigma)</c> for float32.</summary>
-    internal static void Cauchy(Generator g, Span<float> dst, double median, double sigma)
-    {
-        lock (NotNull(g).SyncRoot)
-        {
-            for (int i = 0; i < dst.Length; i++)
-            {
-                dst[i] = (float)CauchySample(g, median, sigma);
-            }
-        }
-    }
+    internal static void Cauchy(Generator g, Span<float> dst, double median, double sigma) => Fill(g, dst, new CauchySampler(median, sigma));
 
     /// <summary><c>tensor.cauchy_(median, sigma)</c> for float64.</summary>
-    internal static void Cauchy(Generator g, Span<double> dst, double median, double sigma)
+    internal static void Cauchy(Generator g, Span<double> dst, double median, double sigma) => Fill(g, dst, new CauchySampler(median, sigma));
+
+    private readonly struct CauchySampler(double median, double sigma) : ISampler
+    {
+        public double Next(Generator g) => Math.FusedMultiplyAdd(sigma, Math.Tan(Math.PI * (UniformDouble01(g) - 0.5)), median);
+    }
+
+    /// <summary>One draw of a distribution computed in double precision.</summary>
+    private interface ISampler
+    {
+        double Next(Generator g);
+    }
+
+    /// <summary>Fills <paramref name="dst"/> with draws of <paramref name="s"/>, each rounded to the output type.</summary>
+    private static void Fill<T, TS>(Generator g, Span<T> dst, TS s) where T : INumber<T> where TS : struct, ISampler
     {
         lock (NotNull(g).SyncRoot)
         {
             for (int i = 0; i < dst.Length; i++)
             {
-                dst[i] = CauchySample(g, median, sigma);
+                dst[i] = T.CreateTruncating(s.Next(g));
             }
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double CauchySample(Generator g, double median, double sigma)
-        => Math.FusedMultiplyAdd(sigma, Math.Tan(Math.PI * (UniformDouble01(g) - 0.5)), median);
 
     private static Generator NotNull(Generator g)
     {

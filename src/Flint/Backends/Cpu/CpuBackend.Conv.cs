@@ -5,113 +5,88 @@ namespace Flint.Backends.Cpu;
 
 internal sealed partial class CpuBackend
 {
-    public void Im2Col(TensorLayout input, TensorLayout columns, WindowGeometry g)
+    public void Im2Col(TensorLayout input, TensorLayout columns, WindowGeometry g) =>
+        DTypeDispatch.Numeric(input.DType, "im2col", new Im2ColV(input, columns, g));
+
+    private readonly struct Im2ColV(TensorLayout input, TensorLayout columns, WindowGeometry g) : INumericVisitor
     {
-        switch (input.DType.scalar_type)
+        public void Visit<T>() where T : unmanaged, INumber<T> =>
+            Unfold.Im2Col(Arr<T>(input), input.Offset, input.Shape, Arr<T>(columns), columns.Offset, g);
+    }
+
+    public void Col2Im(TensorLayout columns, TensorLayout input, WindowGeometry g) =>
+        DTypeDispatch.Numeric(input.DType, "col2im", new Col2ImV(columns, input, g));
+
+    private readonly struct Col2ImV(TensorLayout columns, TensorLayout input, WindowGeometry g) : INumericVisitor
+    {
+        public void Visit<T>() where T : unmanaged, INumber<T> =>
+            Unfold.Col2Im(Arr<T>(columns), columns.Offset, Arr<T>(input), input.Offset, input.Shape, g);
+    }
+
+    public void MaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) =>
+        DTypeDispatch.Floating(input.DType, "max_pool2d", new MaxPoolV(input, output, indices, g, adaptive: false));
+
+    public void AdaptiveMaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) =>
+        DTypeDispatch.Floating(input.DType, "adaptive_max_pool2d", new MaxPoolV(input, output, indices, g, adaptive: true));
+
+    private readonly struct MaxPoolV(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g, bool adaptive) : IFloatVisitor
+    {
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            case ScalarType.Float32: Unfold.Im2Col(Arr<float>(input), input.Offset, input.Shape, Arr<float>(columns), columns.Offset, g); break;
-            case ScalarType.Float64: Unfold.Im2Col(Arr<double>(input), input.Offset, input.Shape, Arr<double>(columns), columns.Offset, g); break;
-            case ScalarType.Int64: Unfold.Im2Col(Arr<long>(input), input.Offset, input.Shape, Arr<long>(columns), columns.Offset, g); break;
-            case ScalarType.Int32: Unfold.Im2Col(Arr<int>(input), input.Offset, input.Shape, Arr<int>(columns), columns.Offset, g); break;
-            case ScalarType.Int16: Unfold.Im2Col(Arr<short>(input), input.Offset, input.Shape, Arr<short>(columns), columns.Offset, g); break;
-            case ScalarType.Int8: Unfold.Im2Col(Arr<sbyte>(input), input.Offset, input.Shape, Arr<sbyte>(columns), columns.Offset, g); break;
-            case ScalarType.UInt8: Unfold.Im2Col(Arr<byte>(input), input.Offset, input.Shape, Arr<byte>(columns), columns.Offset, g); break;
-            default: throw Unsupported("im2col", input.DType);
+            int p = checked((int)output.Shape[0]);
+            if (adaptive) Pool.AdaptiveMax(Arr<T>(input), input.Offset, Arr<T>(output), output.Offset, Arr<long>(indices), indices.Offset, p, g);
+            else Pool.Max(Arr<T>(input), input.Offset, Arr<T>(output), output.Offset, Arr<long>(indices), indices.Offset, p, g);
         }
     }
 
-    public void Col2Im(TensorLayout columns, TensorLayout input, WindowGeometry g)
-    {
-        switch (input.DType.scalar_type)
-        {
-            case ScalarType.Float32: Unfold.Col2Im(Arr<float>(columns), columns.Offset, Arr<float>(input), input.Offset, input.Shape, g); break;
-            case ScalarType.Float64: Unfold.Col2Im(Arr<double>(columns), columns.Offset, Arr<double>(input), input.Offset, input.Shape, g); break;
-            case ScalarType.Int64: Unfold.Col2Im(Arr<long>(columns), columns.Offset, Arr<long>(input), input.Offset, input.Shape, g); break;
-            case ScalarType.Int32: Unfold.Col2Im(Arr<int>(columns), columns.Offset, Arr<int>(input), input.Offset, input.Shape, g); break;
-            case ScalarType.Int16: Unfold.Col2Im(Arr<short>(columns), columns.Offset, Arr<short>(input), input.Offset, input.Shape, g); break;
-            case ScalarType.Int8: Unfold.Col2Im(Arr<sbyte>(columns), columns.Offset, Arr<sbyte>(input), input.Offset, input.Shape, g); break;
-            case ScalarType.UInt8: Unfold.Col2Im(Arr<byte>(columns), columns.Offset, Arr<byte>(input), input.Offset, input.Shape, g); break;
-            default: throw Unsupported("col2im", input.DType);
-        }
-    }
+    public void MaxPoolBackward(TensorLayout gradOutput, TensorLayout indices, TensorLayout gradInput) =>
+        DTypeDispatch.Floating(gradInput.DType, "max_pool2d_with_indices_backward", new MaxPoolBackwardV(gradOutput, indices, gradInput));
 
-    private static int Planes(TensorLayout t) => checked((int)(t.Numel / Math.Max(1, t.Shape[^1] * t.Shape[^2])));
-
-    public void MaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g)
+    private readonly struct MaxPoolBackwardV(TensorLayout gradOutput, TensorLayout indices, TensorLayout gradInput) : IFloatVisitor
     {
-        int p = checked((int)output.Shape[0]);
-        switch (input.DType.scalar_type)
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            case ScalarType.Float32: Pool.Max(Arr<float>(input), input.Offset, Arr<float>(output), output.Offset, Arr<long>(indices), indices.Offset, p, g); break;
-            case ScalarType.Float64: Pool.Max(Arr<double>(input), input.Offset, Arr<double>(output), output.Offset, Arr<long>(indices), indices.Offset, p, g); break;
-            default: throw Unsupported("max_pool2d", input.DType);
-        }
-    }
-
-    public void MaxPoolBackward(TensorLayout gradOutput, TensorLayout indices, TensorLayout gradInput)
-    {
-        int p = checked((int)gradInput.Shape[0]), plane = checked((int)gradInput.Shape[1]), l = checked((int)gradOutput.Shape[1]);
-        switch (gradInput.DType.scalar_type)
-        {
-            case ScalarType.Float32: Pool.Scatter(Arr<float>(gradOutput), gradOutput.Offset, Arr<long>(indices), indices.Offset, Arr<float>(gradInput), gradInput.Offset, p, l, plane); break;
-            case ScalarType.Float64: Pool.Scatter(Arr<double>(gradOutput), gradOutput.Offset, Arr<long>(indices), indices.Offset, Arr<double>(gradInput), gradInput.Offset, p, l, plane); break;
-            default: throw Unsupported("max_pool2d_with_indices_backward", gradInput.DType);
+            int p = checked((int)gradInput.Shape[0]), plane = checked((int)gradInput.Shape[1]), l = checked((int)gradOutput.Shape[1]);
+            Pool.Scatter(Arr<T>(gradOutput), gradOutput.Offset, Arr<long>(indices), indices.Offset, Arr<T>(gradInput), gradInput.Offset, p, l, plane);
         }
     }
 
     public void AvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g, bool countIncludePad, long divisorOverride)
     {
-        int p = checked((int)output.Shape[0]);
-        switch (input.DType.scalar_type)
-        {
-            case ScalarType.Float32: Pool.Avg(Arr<float>(input), input.Offset, Arr<float>(output), output.Offset, p, g, countIncludePad, divisorOverride); break;
-            case ScalarType.Float64: Pool.Avg(Arr<double>(input), input.Offset, Arr<double>(output), output.Offset, p, g, countIncludePad, divisorOverride); break;
-            case ScalarType.Int64: Pool.Avg(Arr<long>(input), input.Offset, Arr<long>(output), output.Offset, p, g, countIncludePad, divisorOverride); break;
-            default: throw Unsupported("avg_pool2d", input.DType);
-        }
+        // PyTorch's CPU kernel takes the floating types and int64
+        if (input.DType.IsIntegral && input.DType != DType.Int64) throw Unsupported("avg_pool2d", input.DType);
+        DTypeDispatch.Numeric(input.DType, "avg_pool2d", new AvgPoolV(input, output, g, countIncludePad, divisorOverride));
     }
 
-    public void AvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride)
+    private readonly struct AvgPoolV(TensorLayout input, TensorLayout output, WindowGeometry g, bool countIncludePad, long divisorOverride) : INumericVisitor
     {
-        int p = checked((int)gradInput.Shape[0]);
-        switch (gradInput.DType.scalar_type)
-        {
-            case ScalarType.Float32: Pool.AvgBackward(Arr<float>(gradOutput), gradOutput.Offset, Arr<float>(gradInput), gradInput.Offset, p, g, countIncludePad, divisorOverride); break;
-            case ScalarType.Float64: Pool.AvgBackward(Arr<double>(gradOutput), gradOutput.Offset, Arr<double>(gradInput), gradInput.Offset, p, g, countIncludePad, divisorOverride); break;
-            default: throw Unsupported("avg_pool2d_backward_out_frame", gradInput.DType);
-        }
+        public void Visit<T>() where T : unmanaged, INumber<T> =>
+            Pool.Avg(Arr<T>(input), input.Offset, Arr<T>(output), output.Offset, checked((int)output.Shape[0]), g, countIncludePad, divisorOverride);
     }
 
-    public void AdaptiveAvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g)
+    public void AvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) =>
+        DTypeDispatch.Floating(gradInput.DType, "avg_pool2d_backward_out_frame", new AvgPoolBackwardV(gradOutput, gradInput, g, countIncludePad, divisorOverride));
+
+    private readonly struct AvgPoolBackwardV(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) : IFloatVisitor
     {
-        int p = checked((int)output.Shape[0]);
-        switch (input.DType.scalar_type)
-        {
-            case ScalarType.Float32: Pool.AdaptiveAvg(Arr<float>(input), input.Offset, Arr<float>(output), output.Offset, p, g); break;
-            case ScalarType.Float64: Pool.AdaptiveAvg(Arr<double>(input), input.Offset, Arr<double>(output), output.Offset, p, g); break;
-            default: throw Unsupported("adaptive_avg_pool2d", input.DType);
-        }
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            Pool.AvgBackward(Arr<T>(gradOutput), gradOutput.Offset, Arr<T>(gradInput), gradInput.Offset, checked((int)gradInput.Shape[0]), g, countIncludePad, divisorOverride);
     }
 
-    public void AdaptiveAvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g)
-    {
-        int p = checked((int)gradInput.Shape[0]);
-        switch (gradInput.DType.scalar_type)
-        {
-            case ScalarType.Float32: Pool.AdaptiveAvgBackward(Arr<float>(gradOutput), gradOutput.Offset, Arr<float>(gradInput), gradInput.Offset, p, g); break;
-            case ScalarType.Float64: Pool.AdaptiveAvgBackward(Arr<double>(gradOutput), gradOutput.Offset, Arr<double>(gradInput), gradInput.Offset, p, g); break;
-            default: throw Unsupported("adaptive_avg_pool2d_backward_cpu", gradInput.DType);
-        }
-    }
+    public void AdaptiveAvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g) =>
+        DTypeDispatch.Floating(input.DType, "adaptive_avg_pool2d", new AdaptiveAvgPoolV(input, output, g, backward: false));
 
-    public void AdaptiveMaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g)
+    public void AdaptiveAvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g) =>
+        DTypeDispatch.Floating(gradInput.DType, "adaptive_avg_pool2d_backward_cpu", new AdaptiveAvgPoolV(gradOutput, gradInput, g, backward: true));
+
+    /// <summary>Adaptive average pooling of <paramref name="src"/> into <paramref name="dst"/>, or its backward
+    /// (the gradient of the pooled output into the input's).</summary>
+    private readonly struct AdaptiveAvgPoolV(TensorLayout src, TensorLayout dst, WindowGeometry g, bool backward) : IFloatVisitor
     {
-        int p = checked((int)output.Shape[0]);
-        switch (input.DType.scalar_type)
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            case ScalarType.Float32: Pool.AdaptiveMax(Arr<float>(input), input.Offset, Arr<float>(output), output.Offset, Arr<long>(indices), indices.Offset, p, g); break;
-            case ScalarType.Float64: Pool.AdaptiveMax(Arr<double>(input), input.Offset, Arr<double>(output), output.Offset, Arr<long>(indices), indices.Offset, p, g); break;
-            default: throw Unsupported("adaptive_max_pool2d", input.DType);
+            if (backward) Pool.AdaptiveAvgBackward(Arr<T>(src), src.Offset, Arr<T>(dst), dst.Offset, checked((int)dst.Shape[0]), g);
+            else Pool.AdaptiveAvg(Arr<T>(src), src.Offset, Arr<T>(dst), dst.Offset, checked((int)dst.Shape[0]), g);
         }
     }
 }

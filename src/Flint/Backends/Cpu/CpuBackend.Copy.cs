@@ -18,38 +18,20 @@ internal sealed partial class CpuBackend
             Array.Copy(HostArray(src), src.Offset, HostArray(dst), dst.Offset, dst.Numel);
             return;
         }
-        switch (src.DType.scalar_type)
-        {
-            case ScalarType.Float32: CopyFrom<float>(dst, src); break;
-            case ScalarType.Float64: CopyFrom<double>(dst, src); break;
-            case ScalarType.Float16: CopyFrom<Half>(dst, src); break;
-            case ScalarType.BFloat16: CopyFrom<BFloat16>(dst, src); break;
-            case ScalarType.Int64: CopyFrom<long>(dst, src); break;
-            case ScalarType.Int32: CopyFrom<int>(dst, src); break;
-            case ScalarType.Int16: CopyFrom<short>(dst, src); break;
-            case ScalarType.Int8: CopyFrom<sbyte>(dst, src); break;
-            case ScalarType.UInt8: CopyFrom<byte>(dst, src); break;
-            case ScalarType.Bool: CopyFrom<bool>(dst, src); break;
-        }
+        DTypeDispatch.All(src.DType, new CopyFromV(dst, src));
     }
 
     private static Array HostArray(in TensorLayout t) => t.Storage is CpuStorage s ? s.Data : throw ForeignOperand(t);
 
-    private static void CopyFrom<TSrc>(TensorLayout dst, TensorLayout src) where TSrc : struct
+    /// <summary>Picks the source element type, then <see cref="CopyToV{TSrc}"/> the destination's.</summary>
+    private readonly struct CopyFromV(TensorLayout dst, TensorLayout src) : IAnyTypeVisitor
     {
-        switch (dst.DType.scalar_type)
-        {
-            case ScalarType.Float32: CopyT<TSrc, float>(dst, src); break;
-            case ScalarType.Float64: CopyT<TSrc, double>(dst, src); break;
-            case ScalarType.Float16: CopyT<TSrc, Half>(dst, src); break;
-            case ScalarType.BFloat16: CopyT<TSrc, BFloat16>(dst, src); break;
-            case ScalarType.Int64: CopyT<TSrc, long>(dst, src); break;
-            case ScalarType.Int32: CopyT<TSrc, int>(dst, src); break;
-            case ScalarType.Int16: CopyT<TSrc, short>(dst, src); break;
-            case ScalarType.Int8: CopyT<TSrc, sbyte>(dst, src); break;
-            case ScalarType.UInt8: CopyT<TSrc, byte>(dst, src); break;
-            case ScalarType.Bool: CopyT<TSrc, bool>(dst, src); break;
-        }
+        public void Visit<TSrc>() where TSrc : unmanaged => DTypeDispatch.All(dst.DType, new CopyToV<TSrc>(dst, src));
+    }
+
+    private readonly struct CopyToV<TSrc>(TensorLayout dst, TensorLayout src) : IAnyTypeVisitor where TSrc : unmanaged
+    {
+        public void Visit<TDst>() where TDst : unmanaged => CopyT<TSrc, TDst>(dst, src);
     }
 
     private static void CopyT<TSrc, TDst>(TensorLayout dst, TensorLayout src) where TSrc : struct where TDst : struct
@@ -90,21 +72,11 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void Fill(TensorLayout dst, Scalar value)
+    public void Fill(TensorLayout dst, Scalar value) => DTypeDispatch.All(dst.DType, new FillV(dst, value));
+
+    private readonly struct FillV(TensorLayout dst, Scalar value) : IAnyTypeVisitor
     {
-        switch (dst.DType.scalar_type)
-        {
-            case ScalarType.Float32: FillT(dst, Convert.FromScalar<float>(value)); break;
-            case ScalarType.Float64: FillT(dst, Convert.FromScalar<double>(value)); break;
-            case ScalarType.Float16: FillT(dst, Convert.FromScalar<Half>(value)); break;
-            case ScalarType.BFloat16: FillT(dst, Convert.FromScalar<BFloat16>(value)); break;
-            case ScalarType.Int64: FillT(dst, Convert.FromScalar<long>(value)); break;
-            case ScalarType.Int32: FillT(dst, Convert.FromScalar<int>(value)); break;
-            case ScalarType.Int16: FillT(dst, Convert.FromScalar<short>(value)); break;
-            case ScalarType.Int8: FillT(dst, Convert.FromScalar<sbyte>(value)); break;
-            case ScalarType.UInt8: FillT(dst, Convert.FromScalar<byte>(value)); break;
-            case ScalarType.Bool: FillT(dst, value.AsBool); break;
-        }
+        public void Visit<T>() where T : unmanaged => FillT(dst, Convert.FromScalar<T>(value));
     }
 
     private static void FillT<T>(TensorLayout dst, T v)

@@ -7,17 +7,21 @@ internal sealed partial class CpuBackend
 {
     public void Gemm(TensorLayout a, TensorLayout b, TensorLayout c, Scalar alpha, Scalar beta)
     {
-        switch (c.DType.scalar_type)
-        {
-            case ScalarType.Float32: GemmF<float>(a, b, c, (float)alpha.ToDouble(), (float)beta.ToDouble()); break;
-            case ScalarType.Float64: GemmF<double>(a, b, c, alpha.ToDouble(), beta.ToDouble()); break;
-            case ScalarType.Int64: GemmI<long>(a, b, c, alpha.ToInt64(), beta.ToInt64()); break;
-            case ScalarType.Int32: GemmI<int>(a, b, c, (int)alpha.ToInt64(), (int)beta.ToInt64()); break;
-            case ScalarType.Int16: GemmI<short>(a, b, c, (short)alpha.ToInt64(), (short)beta.ToInt64()); break;
-            case ScalarType.Int8: GemmI<sbyte>(a, b, c, (sbyte)alpha.ToInt64(), (sbyte)beta.ToInt64()); break;
-            case ScalarType.UInt8: GemmI<byte>(a, b, c, (byte)alpha.ToInt64(), (byte)beta.ToInt64()); break;
-            default: throw Unsupported("gemm", c.DType);
-        }
+        // integer products run their own exact kernel; the floating types share the blocked one
+        if (c.DType.IsIntegral) DTypeDispatch.Integral(c.DType, "gemm", new IntegerGemmV(a, b, c, alpha, beta));
+        else DTypeDispatch.Floating(c.DType, "gemm", new FloatGemmV(a, b, c, alpha, beta));
+    }
+
+    private readonly struct FloatGemmV(TensorLayout a, TensorLayout b, TensorLayout c, Scalar alpha, Scalar beta) : IFloatVisitor
+    {
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            GemmF(a, b, c, Convert.FromDouble<T>(alpha.ToDouble()), Convert.FromDouble<T>(beta.ToDouble()));
+    }
+
+    private readonly struct IntegerGemmV(TensorLayout a, TensorLayout b, TensorLayout c, Scalar alpha, Scalar beta) : IIntegerVisitor
+    {
+        public void Visit<T>() where T : unmanaged, IBinaryInteger<T> =>
+            GemmI(a, b, c, Convert.FromLong<T>(alpha.ToInt64()), Convert.FromLong<T>(beta.ToInt64()));
     }
 
     private static (int batch, int m, int n, int k) GemmDims(TensorLayout a, TensorLayout b, TensorLayout c)
@@ -43,19 +47,11 @@ internal sealed partial class CpuBackend
         IntegerGemm.Run(batch, m, n, k, View<T>(a), View<T>(b), View<T>(c), alpha, beta);
     }
 
-    public void Dot(TensorLayout a, TensorLayout b, TensorLayout y)
+    public void Dot(TensorLayout a, TensorLayout b, TensorLayout y) => DTypeDispatch.Numeric(y.DType, "dot", new DotV(a, b, y));
+
+    private readonly struct DotV(TensorLayout a, TensorLayout b, TensorLayout y) : INumericVisitor
     {
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: DotT<float>(a, b, y); break;
-            case ScalarType.Float64: DotT<double>(a, b, y); break;
-            case ScalarType.Int64: DotT<long>(a, b, y); break;
-            case ScalarType.Int32: DotT<int>(a, b, y); break;
-            case ScalarType.Int16: DotT<short>(a, b, y); break;
-            case ScalarType.Int8: DotT<sbyte>(a, b, y); break;
-            case ScalarType.UInt8: DotT<byte>(a, b, y); break;
-            default: throw Unsupported("dot", y.DType);
-        }
+        public void Visit<T>() where T : unmanaged, INumber<T> => DotT<T>(a, b, y);
     }
 
     private static void DotT<T>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, INumber<T>

@@ -6,42 +6,30 @@ internal sealed partial class CpuBackend : IHostStorage
 {
     public Storage Wrap(DType dtype, Array data, bool borrowed) => new CpuStorage(dtype, data) { Borrowed = borrowed };
 
-    public Storage One(DType dtype, Scalar s) => new CpuStorage(dtype, dtype.scalar_type switch
+    public Storage One(DType dtype, Scalar s) => new CpuStorage(dtype, DTypeDispatch.All(dtype, new OneV(s)).Array!);
+
+    /// <summary>A one-element array holding a scalar converted to the element type.</summary>
+    private struct OneV(Scalar s) : IAnyTypeVisitor
     {
-        ScalarType.Float32 => new[] { Convert.FromScalar<float>(s) },
-        ScalarType.Float64 => new[] { Convert.FromScalar<double>(s) },
-        ScalarType.Int64 => new[] { Convert.FromScalar<long>(s) },
-        ScalarType.Int32 => new[] { Convert.FromScalar<int>(s) },
-        ScalarType.Int16 => new[] { Convert.FromScalar<short>(s) },
-        ScalarType.Int8 => new[] { Convert.FromScalar<sbyte>(s) },
-        ScalarType.UInt8 => new[] { Convert.FromScalar<byte>(s) },
-        ScalarType.Float16 => new[] { Convert.FromScalar<Half>(s) },
-        ScalarType.BFloat16 => new[] { Convert.FromScalar<BFloat16>(s) },
-        ScalarType.Bool => (Array)new[] { s.AsBool },
-        _ => throw new NotSupportedException(dtype.ToString()),
-    });
+        public Array? Array;
+        public void Visit<T>() where T : unmanaged => Array = new[] { Convert.FromScalar<T>(s) };
+    }
 
     // per-thread one-element operands: a kernel reads them before it returns and nothing keeps them
     [ThreadStatic] private static CpuStorage? numberF32, numberF64;
 
     public Storage NumberOperand(Scalar value, DType dtype)
     {
-        switch (dtype.scalar_type)
-        {
-            case ScalarType.Float32:
-                {
-                    var st = numberF32 ??= CpuStorage.Allocate(DType.Float32, 1);
-                    ((float[])st.Data)[0] = Convert.FromScalar<float>(value);
-                    return st;
-                }
-            case ScalarType.Float64:
-                {
-                    var st = numberF64 ??= CpuStorage.Allocate(DType.Float64, 1);
-                    ((double[])st.Data)[0] = Convert.FromScalar<double>(value);
-                    return st;
-                }
-            default: return One(dtype, value);
-        }
+        if (dtype == DType.Float32) return Set(numberF32 ??= CpuStorage.Allocate(DType.Float32, 1), value);
+        if (dtype == DType.Float64) return Set(numberF64 ??= CpuStorage.Allocate(DType.Float64, 1), value);
+        return One(dtype, value);
+    }
+
+    private static CpuStorage Set(CpuStorage st, Scalar value)
+    {
+        if (st.Data is float[] f) f[0] = Convert.FromScalar<float>(value);
+        else ((double[])st.Data)[0] = Convert.FromScalar<double>(value);
+        return st;
     }
 
     [ThreadStatic] private static CpuStorage? scratchF32, scratchF64;

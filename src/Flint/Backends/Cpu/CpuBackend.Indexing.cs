@@ -4,32 +4,32 @@ namespace Flint.Backends.Cpu;
 
 internal sealed partial class CpuBackend
 {
-    public void IndexGather(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides)
+    public void IndexGather(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides) =>
+        DTypeDispatch.All(dst.DType, new IndexV(dst, src, indices, strides, gather: true, ScatterReduce.None));
+
+    public void IndexScatter(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, ScatterReduce reduce) =>
+        DTypeDispatch.All(dst.DType, new IndexV(dst, src, indices, strides, gather: false, reduce));
+
+    private readonly struct IndexV(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, bool gather, ScatterReduce reduce)
+        : IAnyTypeVisitor
     {
-        switch (dst.DType.scalar_type)
-        {
-            case ScalarType.Float32: IndexGatherT<float>(dst, src, indices, strides); break;
-            case ScalarType.Float64: IndexGatherT<double>(dst, src, indices, strides); break;
-            case ScalarType.Float16: IndexGatherT<Half>(dst, src, indices, strides); break;
-            case ScalarType.BFloat16: IndexGatherT<BFloat16>(dst, src, indices, strides); break;
-            case ScalarType.Int64: IndexGatherT<long>(dst, src, indices, strides); break;
-            case ScalarType.Int32: IndexGatherT<int>(dst, src, indices, strides); break;
-            case ScalarType.Int16: IndexGatherT<short>(dst, src, indices, strides); break;
-            case ScalarType.Int8: IndexGatherT<sbyte>(dst, src, indices, strides); break;
-            case ScalarType.UInt8: IndexGatherT<byte>(dst, src, indices, strides); break;
-            case ScalarType.Bool: IndexGatherT<bool>(dst, src, indices, strides); break;
-        }
+        public void Visit<T>() where T : unmanaged => IndexT<T>(dst, src, indices, strides, gather, reduce);
     }
 
-    private static void IndexGatherT<T>(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides)
+    /// <summary>
+    /// A gather walks dst and reads src at the offsets the indices give (src's offset plus index * stride per
+    /// index tensor); a scatter walks src and combines each value into dst at those offsets.
+    /// </summary>
+    private static void IndexT<T>(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, bool gather, ScatterReduce reduce)
     {
-        var da = Arr<T>(dst); var sa = Arr<T>(src);
+        TensorLayout walked = gather ? dst : src, indexed = gather ? src : dst;
+        var wa = Arr<T>(walked); var xa = Arr<T>(indexed);
         int k = indices.Length;
         var ia = new long[k][];
         var operands = new TensorLayout[k + 2];
-        operands[0] = dst; operands[1] = src;
+        operands[0] = walked; operands[1] = indexed;
         for (int j = 0; j < k; j++) { ia[j] = Arr<long>(indices[j]); operands[j + 2] = indices[j]; }
-        var loop = StridedLoop.For(dst.Shape, operands);
+        var loop = StridedLoop.For(walked.Shape, operands);
         var inner = new long[k + 2];
         for (int j = 0; j < k + 2; j++) inner[j] = loop.InnerStride(j);
         loop.ForEachRow((offs, n) =>
@@ -38,26 +38,15 @@ internal sealed partial class CpuBackend
             {
                 long o = offs[1] + i * inner[1];
                 for (int j = 0; j < k; j++) o += At(ia[j], offs[j + 2] + i * inner[j + 2]) * strides[j];
-                At(da, offs[0] + i * inner[0]) = At(sa, o);
+                ref T w = ref At(wa, offs[0] + i * inner[0]);
+                if (gather) w = At(xa, o);
+                else
+                {
+                    ref T d = ref At(xa, o);
+                    d = Combine(d, w, reduce);
+                }
             }
         });
-    }
-
-    public void IndexScatter(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, ScatterReduce reduce)
-    {
-        switch (dst.DType.scalar_type)
-        {
-            case ScalarType.Float32: IndexScatterT<float>(dst, src, indices, strides, reduce); break;
-            case ScalarType.Float64: IndexScatterT<double>(dst, src, indices, strides, reduce); break;
-            case ScalarType.Float16: IndexScatterT<Half>(dst, src, indices, strides, reduce); break;
-            case ScalarType.BFloat16: IndexScatterT<BFloat16>(dst, src, indices, strides, reduce); break;
-            case ScalarType.Int64: IndexScatterT<long>(dst, src, indices, strides, reduce); break;
-            case ScalarType.Int32: IndexScatterT<int>(dst, src, indices, strides, reduce); break;
-            case ScalarType.Int16: IndexScatterT<short>(dst, src, indices, strides, reduce); break;
-            case ScalarType.Int8: IndexScatterT<sbyte>(dst, src, indices, strides, reduce); break;
-            case ScalarType.UInt8: IndexScatterT<byte>(dst, src, indices, strides, reduce); break;
-            case ScalarType.Bool: IndexScatterT<bool>(dst, src, indices, strides, reduce); break;
-        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -83,29 +72,6 @@ internal sealed partial class CpuBackend
             ScatterReduce.Max => Math.Max(p, q),
             _ => Math.Min(p, q),
         }));
-    }
-
-    private static void IndexScatterT<T>(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, ScatterReduce reduce)
-    {
-        var da = Arr<T>(dst); var sa = Arr<T>(src);
-        int k = indices.Length;
-        var ia = new long[k][];
-        var operands = new TensorLayout[k + 2];
-        operands[0] = src; operands[1] = dst;
-        for (int j = 0; j < k; j++) { ia[j] = Arr<long>(indices[j]); operands[j + 2] = indices[j]; }
-        var loop = StridedLoop.For(src.Shape, operands);
-        var inner = new long[k + 2];
-        for (int j = 0; j < k + 2; j++) inner[j] = loop.InnerStride(j);
-        loop.ForEachRow((offs, n) =>
-        {
-            for (long i = 0; i < n; i++)
-            {
-                long o = offs[1] + i * inner[1];
-                for (int j = 0; j < k; j++) o += At(ia[j], offs[j + 2] + i * inner[j + 2]) * strides[j];
-                ref T d = ref At(da, o);
-                d = Combine(d, At(sa, offs[0] + i * inner[0]), reduce);
-            }
-        });
     }
 
     public TensorLayout Nonzero(TensorLayout mask)

@@ -37,6 +37,17 @@ internal sealed partial class CpuBackend
         public readonly long[][] OuterOut, InnerOut;
         public int Inner => InnerX.Length;
 
+        /// <summary>The slices along one dim (a 0-dim x is one slice of one element).</summary>
+        public static Slices Along(TensorLayout x, int dim, params TensorLayout?[] outs) => new(x, x.Rank == 0 ? [] : [dim], outs);
+
+        /// <summary>Copies outer slice <paramref name="o"/> of x's elements into <paramref name="buf"/>.</summary>
+        public void Gather<T>(T[] xa, int o, T[] buf)
+        {
+            long bx = OuterX[o];
+            var inner = InnerX;
+            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + inner[i]);
+        }
+
         public Slices(TensorLayout x, int[] dims, params TensorLayout?[] outs)
         {
             int nd = x.Rank;
@@ -65,18 +76,11 @@ internal sealed partial class CpuBackend
     // ---------------- reduce ----------------
 
     public void Reduce<TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) where TOp : IReduceOp
+        => DTypeDispatch.Numeric(x.DType, TOp.Name, new ReduceV<TOp>(x, dims, y, arg));
+
+    private readonly struct ReduceV<TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) : INumericVisitor where TOp : IReduceOp
     {
-        switch (x.DType.scalar_type)
-        {
-            case ScalarType.Float32: ReduceT<float, TOp>(x, dims, y, arg); break;
-            case ScalarType.Float64: ReduceT<double, TOp>(x, dims, y, arg); break;
-            case ScalarType.Int64: ReduceT<long, TOp>(x, dims, y, arg); break;
-            case ScalarType.Int32: ReduceT<int, TOp>(x, dims, y, arg); break;
-            case ScalarType.Int16: ReduceT<short, TOp>(x, dims, y, arg); break;
-            case ScalarType.Int8: ReduceT<sbyte, TOp>(x, dims, y, arg); break;
-            case ScalarType.UInt8: ReduceT<byte, TOp>(x, dims, y, arg); break;
-            default: throw Unsupported(TOp.Name, x.DType);
-        }
+        public void Visit<T>() where T : unmanaged, INumber<T> => ReduceT<T, TOp>(x, dims, y, arg);
     }
 
     private static void ReduceT<T, TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) where T : unmanaged, INumber<T> where TOp : IReduceOp
@@ -94,11 +98,10 @@ internal sealed partial class CpuBackend
         }
         var s = new Slices(x, dims, y);
         var buf = new T[s.Inner];
-        var inner = s.InnerX; var outerY = s.OuterOut[0];
+        var outerY = s.OuterOut[0];
         for (int o = 0; o < s.OuterX.Length; o++)
         {
-            long bx = s.OuterX[o];
-            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + inner[i]);
+            s.Gather(xa, o, buf);
             At(ya, outerY[o]) = TOp.Reduce<T>(buf, arg);
         }
     }
@@ -106,31 +109,22 @@ internal sealed partial class CpuBackend
     // ---------------- index reduce ----------------
 
     public void IndexReduce<TOp>(TensorLayout x, int dim, TensorLayout? values, TensorLayout indices, long arg) where TOp : IIndexReduceOp
+        => DTypeDispatch.Numeric(x.DType, TOp.Name, new IndexReduceV<TOp>(x, dim, values, indices, arg));
+
+    private readonly struct IndexReduceV<TOp>(TensorLayout x, int dim, TensorLayout? values, TensorLayout indices, long arg) : INumericVisitor
+        where TOp : IIndexReduceOp
     {
-        switch (x.DType.scalar_type)
-        {
-            case ScalarType.Float32: IndexReduceT<float, TOp>(x, dim, values, indices, arg); break;
-            case ScalarType.Float64: IndexReduceT<double, TOp>(x, dim, values, indices, arg); break;
-            case ScalarType.Int64: IndexReduceT<long, TOp>(x, dim, values, indices, arg); break;
-            case ScalarType.Int32: IndexReduceT<int, TOp>(x, dim, values, indices, arg); break;
-            case ScalarType.Int16: IndexReduceT<short, TOp>(x, dim, values, indices, arg); break;
-            case ScalarType.Int8: IndexReduceT<sbyte, TOp>(x, dim, values, indices, arg); break;
-            case ScalarType.UInt8: IndexReduceT<byte, TOp>(x, dim, values, indices, arg); break;
-            default: throw Unsupported(TOp.Name, x.DType);
-        }
+        public void Visit<T>() where T : unmanaged, INumber<T> => IndexReduceT<T, TOp>(x, dim, values, indices, arg);
     }
 
     private static void IndexReduceT<T, TOp>(TensorLayout x, int dim, TensorLayout? values, TensorLayout indices, long arg) where T : unmanaged, INumber<T> where TOp : IIndexReduceOp
     {
         var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is { } vl ? Arr<T>(vl) : null;
-        int[] dims = x.Rank == 0 ? [] : [dim];
-        var s = new Slices(x, dims, indices, values);
+        var s = Slices.Along(x, dim, indices, values);
         var buf = new T[s.Inner];
-        var inner = s.InnerX;
         for (int o = 0; o < s.OuterX.Length; o++)
         {
-            long bx = s.OuterX[o];
-            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + inner[i]);
+            s.Gather(xa, o, buf);
             int k = TOp.Select<T>(buf, arg);
             At(ia, s.OuterOut[0][o]) = k;
             if (va is not null) At(va, s.OuterOut[1][o]) = buf[k];
@@ -140,31 +134,23 @@ internal sealed partial class CpuBackend
     // ---------------- scan ----------------
 
     public void Scan<TOp>(TensorLayout x, int dim, TensorLayout y) where TOp : IScanOp
+        => DTypeDispatch.Numeric(x.DType, TOp.Name, new ScanV<TOp>(x, dim, y));
+
+    private readonly struct ScanV<TOp>(TensorLayout x, int dim, TensorLayout y) : INumericVisitor where TOp : IScanOp
     {
-        switch (x.DType.scalar_type)
-        {
-            case ScalarType.Float32: ScanT<float, TOp>(x, dim, y); break;
-            case ScalarType.Float64: ScanT<double, TOp>(x, dim, y); break;
-            case ScalarType.Int64: ScanT<long, TOp>(x, dim, y); break;
-            case ScalarType.Int32: ScanT<int, TOp>(x, dim, y); break;
-            case ScalarType.Int16: ScanT<short, TOp>(x, dim, y); break;
-            case ScalarType.Int8: ScanT<sbyte, TOp>(x, dim, y); break;
-            case ScalarType.UInt8: ScanT<byte, TOp>(x, dim, y); break;
-            default: throw Unsupported(TOp.Name, x.DType);
-        }
+        public void Visit<T>() where T : unmanaged, INumber<T> => ScanT<T, TOp>(x, dim, y);
     }
 
     private static void ScanT<T, TOp>(TensorLayout x, int dim, TensorLayout y) where T : unmanaged, INumber<T> where TOp : IScanOp
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        int[] dims = x.Rank == 0 ? [] : [dim];
-        var s = new Slices(x, dims, y);
+        var s = Slices.Along(x, dim, y);
         var buf = new T[s.Inner];
-        var ix = s.InnerX; var iy = s.InnerOut[0];
+        var iy = s.InnerOut[0];
         for (int o = 0; o < s.OuterX.Length; o++)
         {
-            long bx = s.OuterX[o], by = s.OuterOut[0][o];
-            for (int i = 0; i < buf.Length; i++) buf[i] = At(xa, bx + ix[i]);
+            long by = s.OuterOut[0][o];
+            s.Gather(xa, o, buf);
             TOp.Scan<T>(buf);
             for (int i = 0; i < buf.Length; i++) At(ya, by + iy[i]) = buf[i];
         }
@@ -172,19 +158,12 @@ internal sealed partial class CpuBackend
 
     // ---------------- sort ----------------
 
-    public void Sort(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices)
+    public void Sort(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices) =>
+        DTypeDispatch.Numeric(x.DType, "sort", new SortV(x, dim, descending, values, indices));
+
+    private readonly struct SortV(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices) : INumericVisitor
     {
-        switch (x.DType.scalar_type)
-        {
-            case ScalarType.Float32: SortT<float>(x, dim, descending, values, indices); break;
-            case ScalarType.Float64: SortT<double>(x, dim, descending, values, indices); break;
-            case ScalarType.Int64: SortT<long>(x, dim, descending, values, indices); break;
-            case ScalarType.Int32: SortT<int>(x, dim, descending, values, indices); break;
-            case ScalarType.Int16: SortT<short>(x, dim, descending, values, indices); break;
-            case ScalarType.Int8: SortT<sbyte>(x, dim, descending, values, indices); break;
-            case ScalarType.UInt8: SortT<byte>(x, dim, descending, values, indices); break;
-            default: throw Unsupported("sort", x.DType);
-        }
+        public void Visit<T>() where T : unmanaged, INumber<T> => SortT<T>(x, dim, descending, values, indices);
     }
 
     /// <summary>Orders a before b (negative), NaN after every number; equal values compare 0.</summary>
@@ -193,18 +172,16 @@ internal sealed partial class CpuBackend
     private static void SortT<T>(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices) where T : unmanaged, INumber<T>
     {
         var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is { } vl ? Arr<T>(vl) : null;
-        int[] dims = x.Rank == 0 ? [] : [dim];
-        var s = new Slices(x, dims, indices, values);
+        var s = Slices.Along(x, dim, indices, values);
         var buf = new T[s.Inner];
         var order = new int[s.Inner];
-        var ix = s.InnerX;
         Comparison<int> cmp = descending
             ? (a, b) => { int c = CompareNanLast(buf[b], buf[a]); return c != 0 ? c : a.CompareTo(b); }
             : (a, b) => { int c = CompareNanLast(buf[a], buf[b]); return c != 0 ? c : a.CompareTo(b); };
         for (int o = 0; o < s.OuterX.Length; o++)
         {
-            long bx = s.OuterX[o];
-            for (int i = 0; i < buf.Length; i++) { buf[i] = At(xa, bx + ix[i]); order[i] = i; }
+            s.Gather(xa, o, buf);
+            for (int i = 0; i < order.Length; i++) order[i] = i;
             order.AsSpan().Sort(cmp);
             long bi = s.OuterOut[0][o];
             var ii = s.InnerOut[0];
@@ -220,22 +197,19 @@ internal sealed partial class CpuBackend
 
     // ---------------- softmax ----------------
 
-    public void Softmax(TensorLayout x, int dim, TensorLayout y, bool log)
+    public void Softmax(TensorLayout x, int dim, TensorLayout y, bool log) =>
+        DTypeDispatch.Floating(x.DType, log ? "log_softmax" : "softmax", new SoftmaxV(x, dim, y, log));
+
+    private readonly struct SoftmaxV(TensorLayout x, int dim, TensorLayout y, bool log) : IFloatVisitor
     {
-        switch (x.DType.scalar_type)
-        {
-            case ScalarType.Float32: SoftmaxT<float>(x, dim, y, log); break;
-            case ScalarType.Float64: SoftmaxT<double>(x, dim, y, log); break;
-            default: throw Unsupported(log ? "log_softmax" : "softmax", x.DType);
-        }
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => SoftmaxT<T>(x, dim, y, log);
     }
 
     private static void SoftmaxT<T>(TensorLayout x, int dim, TensorLayout y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (TrySoftmaxFast<T>(x, dim, y, log)) return;
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        int[] dims = x.Rank == 0 ? [] : [dim];
-        var s = new Slices(x, dims, y);
+        var s = Slices.Along(x, dim, y);
         var buf = new double[s.Inner];
         var ix = s.InnerX; var iy = s.InnerOut[0];
         for (int o = 0; o < s.OuterX.Length; o++)

@@ -33,12 +33,12 @@ internal sealed partial class CpuBackend
         if (!y.IsContiguous || y.Numel != outer) return false;
         if (trailing)
         {
-            if (outer == 1) { ElemAt(ya, y.Offset) = Finish<T>(BlockedSum(path, xa, x.Offset, inner), inner, mean); return true; }
+            if (outer == 1) { At(ya, y.Offset) = Finish<T>(BlockedSum(path, xa, x.Offset, inner), inner, mean); return true; }
             long o0 = x.Offset, oy = y.Offset;
             WorkerPool.For(outer, Math.Max(1, KernelOptions.Grain() / Math.Max(1, inner)), (b, e) =>
             {
                 for (long o = b; o < e; o++)
-                    ElemAt(ya, oy + o) = Finish<T>(VectorKernels.SumDouble(path, ref ElemAt(xa, o0 + o * inner), (nint)inner), inner, mean);
+                    At(ya, oy + o) = Finish<T>(VectorKernels.SumDouble(path, ref At(xa, o0 + o * inner), (nint)inner), inner, mean);
             });
             return true;
         }
@@ -49,8 +49,8 @@ internal sealed partial class CpuBackend
             int w = (int)(e - b);
             var acc = new double[w];
             for (long r = 0; r < rows; r++)
-                VectorKernels.AccumulateDouble(path, ref ElemAt(xa, xo + r * cols + b), acc.AsSpan());
-            for (int j = 0; j < w; j++) ElemAt(ya, yo + b + j) = Finish<T>(acc[j], rows, mean);
+                VectorKernels.AccumulateDouble(path, ref At(xa, xo + r * cols + b), acc.AsSpan());
+            for (int j = 0; j < w; j++) At(ya, yo + b + j) = Finish<T>(acc[j], rows, mean);
         });
         return true;
     }
@@ -79,8 +79,8 @@ internal sealed partial class CpuBackend
             for (long kk = k0; kk < k1; kk++)
             {
                 double acc = 0;
-                for (long li = 0; li < l; li++) acc += VectorKernels.SumDouble(path, ref ElemAt(xa, xo + (li * k + kk) * t), (nint)t);
-                ElemAt(ya, yo + kk) = Finish<T>(acc, l * t, mean);
+                for (long li = 0; li < l; li++) acc += VectorKernels.SumDouble(path, ref At(xa, xo + (li * k + kk) * t), (nint)t);
+                At(ya, yo + kk) = Finish<T>(acc, l * t, mean);
             }
         });
         return true;
@@ -91,7 +91,7 @@ internal sealed partial class CpuBackend
     /// <summary>A long contiguous sum: fixed blocks, each summed on some worker, partials added in order.</summary>
     private static double BlockedSum<T>(VectorPath path, T[] xa, long off, long n) where T : unmanaged, INumber<T>
     {
-        if (n <= SumBlock) return VectorKernels.SumDouble(path, ref ElemAt(xa, off), (nint)n);
+        if (n <= SumBlock) return VectorKernels.SumDouble(path, ref At(xa, off), (nint)n);
         long blocks = (n + SumBlock - 1) / SumBlock;
         var partial = new double[blocks];
         long grainBlocks = Math.Max(1, KernelOptions.Grain() == long.MaxValue ? long.MaxValue : KernelOptions.Grain() / SumBlock);
@@ -100,7 +100,7 @@ internal sealed partial class CpuBackend
             for (long k = b; k < e; k++)
             {
                 long s = k * SumBlock, len = Math.Min(SumBlock, n - s);
-                partial[k] = VectorKernels.SumDouble(path, ref ElemAt(xa, off + s), (nint)len);
+                partial[k] = VectorKernels.SumDouble(path, ref At(xa, off + s), (nint)len);
             }
         });
         double total = 0;

@@ -7,12 +7,12 @@ internal sealed partial class CpuBackend
     public void ThresholdBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, double threshold)
     {
         CheckSameShape("threshold_backward", gradOutput, self, gradInput);
-        switch (gradInput.DType.scalar_type)
-        {
-            case ScalarType.Float32: ThresholdBackwardT(gradOutput, self, gradInput, (float)threshold); break;
-            case ScalarType.Float64: ThresholdBackwardT(gradOutput, self, gradInput, threshold); break;
-            default: throw Unsupported("threshold_backward", gradInput.DType);
-        }
+        DTypeDispatch.Floating(gradInput.DType, "threshold_backward", new ThresholdBackwardV(gradOutput, self, gradInput, threshold));
+    }
+
+    private readonly struct ThresholdBackwardV(TensorLayout g, TensorLayout y, TensorLayout r, double threshold) : IFloatVisitor
+    {
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => ThresholdBackwardT(g, y, r, T.CreateTruncating(threshold));
     }
 
     private static void ThresholdBackwardT<T>(TensorLayout g, TensorLayout y, TensorLayout r, T threshold) where T : unmanaged, IFloatingPointIeee754<T>
@@ -49,12 +49,12 @@ internal sealed partial class CpuBackend
     public void Axpy(TensorLayout y, TensorLayout x, double alpha)
     {
         CheckSameShape("axpy", y, x, y);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: AxpyT(y, x, (float)alpha); break;
-            case ScalarType.Float64: AxpyT(y, x, alpha); break;
-            default: throw Unsupported("axpy", y.DType);
-        }
+        DTypeDispatch.Floating(y.DType, "axpy", new AxpyV(y, x, alpha));
+    }
+
+    private readonly struct AxpyV(TensorLayout y, TensorLayout x, double alpha) : IFloatVisitor
+    {
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => AxpyT(y, x, T.CreateTruncating(alpha));
     }
 
     private static void AxpyT<T>(TensorLayout y, TensorLayout x, T a) where T : unmanaged, IFloatingPointIeee754<T>

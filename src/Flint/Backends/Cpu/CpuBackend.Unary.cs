@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Flint.Ops.Kernels;
 
 namespace Flint.Backends.Cpu;
@@ -10,60 +8,37 @@ internal sealed partial class CpuBackend
     public void FloatUnaryArgs<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) where TOp : IFloatUnaryArgsKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: FloatUnaryArgsT<float, TOp>(x, y, a, b, c); break;
-            case ScalarType.Float64: FloatUnaryArgsT<double, TOp>(x, y, a, b, c); break;
-            default: throw Unsupported(TOp.Name, y.DType);
-        }
+        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatUnaryArgsV<TOp>(x, y, a, b, c));
     }
 
-    private static void FloatUnaryArgsT<T, TOp>(TensorLayout x, TensorLayout y, double a, double b, double c)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryArgsKernel
+    private readonly struct FloatUnaryArgsV<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) : IFloatVisitor
+        where TOp : IFloatUnaryArgsKernel
     {
-        var xa = Arr<T>(x); var ya = Arr<T>(y);
-        T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
-        var loop = StridedLoop.For(y.Shape, y, x);
-        long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        StridedLoop.RowAction body = (offs, n) =>
-        {
-            long oy = offs[0], ox = offs[1];
-            for (long i = 0; i < n; i++) ElemAt(ya, oy + i * sy) = TOp.Apply(ElemAt(xa, ox + i * sx), ta, tb, tc);
-        };
-        if (TilesSafe(y, x)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => UnaryArgsT<T, FloatUnaryArgsFn<T, TOp>>(x, y, a, b, c);
     }
 
     public void NumericUnaryArgs<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) where TOp : INumericUnaryArgsKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: NumericUnaryArgsT<float, TOp>(x, y, a, b, c); break;
-            case ScalarType.Float64: NumericUnaryArgsT<double, TOp>(x, y, a, b, c); break;
-            case ScalarType.Int64: NumericUnaryArgsT<long, TOp>(x, y, a, b, c); break;
-            case ScalarType.Int32: NumericUnaryArgsT<int, TOp>(x, y, a, b, c); break;
-            case ScalarType.Int16: NumericUnaryArgsT<short, TOp>(x, y, a, b, c); break;
-            case ScalarType.Int8: NumericUnaryArgsT<sbyte, TOp>(x, y, a, b, c); break;
-            case ScalarType.UInt8: NumericUnaryArgsT<byte, TOp>(x, y, a, b, c); break;
-            default: throw Unsupported(TOp.Name, y.DType);
-        }
+        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericUnaryArgsV<TOp>(x, y, a, b, c));
     }
 
-    private static void NumericUnaryArgsT<T, TOp>(TensorLayout x, TensorLayout y, double a, double b, double c)
-        where T : unmanaged, INumber<T> where TOp : INumericUnaryArgsKernel
+    private readonly struct NumericUnaryArgsV<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) : INumericVisitor
+        where TOp : INumericUnaryArgsKernel
+    {
+        public void Visit<T>() where T : unmanaged, INumber<T> => UnaryArgsT<T, NumericUnaryArgsFn<T, TOp>>(x, y, a, b, c);
+    }
+
+    private static void UnaryArgsT<T, F>(TensorLayout x, TensorLayout y, double a, double b, double c) where T : unmanaged where F : IUnaryArgsFn<T>
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
         var loop = StridedLoop.For(y.Shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        StridedLoop.RowAction body = (offs, n) =>
+        RunRows(loop, TilesSafe(y, x), (offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
-            for (long i = 0; i < n; i++) ElemAt(ya, oy + i * sy) = TOp.Apply(ElemAt(xa, ox + i * sx), ta, tb, tc);
-        };
-        if (TilesSafe(y, x)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
+            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(xa, ox + i * sx), ta, tb, tc);
+        });
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref T ElemAt<T>(T[] a, long i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), (nint)i);
 }

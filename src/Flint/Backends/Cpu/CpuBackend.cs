@@ -28,130 +28,83 @@ internal sealed partial class CpuBackend : IBackend
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref T At<T>(T[] a, long i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), (nint)i);
 
-    private static NotSupportedException Unsupported(string op, DType dt) =>
-        new($"\"{op}\" not implemented for '{dt.LegacyName}'");
+    private static NotSupportedException Unsupported(string op, DType dt) => DTypeDispatch.NotImplemented(op, dt);
 
     // ---------------- unary ----------------
 
     public void FloatUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatUnaryKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: FloatUnaryT<float, TOp>(x, y); break;
-            case ScalarType.Float64: FloatUnaryT<double, TOp>(x, y); break;
-            default: throw Unsupported(TOp.Name, y.DType);
-        }
+        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatUnaryV<TOp>(x, y));
     }
 
-    private static void FloatUnaryT<T, TOp>(in TensorLayout x, in TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryKernel
+    private readonly struct FloatUnaryV<TOp>(TensorLayout x, TensorLayout y) : IFloatVisitor where TOp : IFloatUnaryKernel
     {
-        var path = KernelOptions.Resolve();
-        if (FlatUnary(x, y))
-        {
-            long n = y.Numel;
-            if (n == 0) return;
-            if (n < KernelOptions.Grain()) FloatUnaryTRun<T, TOp>(path, Arr<T>(x), x.Offset, Arr<T>(y), y.Offset, n);
-            else FloatUnaryTFlatParallel<T, TOp>(path, x, y, n);
-            return;
-        }
-        FloatUnaryTStrided<T, TOp>(path, x, y);
-    }
-
-    private static void FloatUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryKernel
-    {
-        if (path != VectorPath.Scalar && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
-        if (VectorMath.TryUnary<T, TOp>(path, ref At(xa, ox), ref At(ya, oy), (nint)n)) return;
-        for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(xa, ox + i));
-    }
-
-    private static void FloatUnaryTFlatParallel<T, TOp>(VectorPath path, TensorLayout x, TensorLayout y, long n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryKernel
-    {
-        var xa = Arr<T>(x); var ya = Arr<T>(y);
-        long ox = x.Offset, oy = y.Offset;
-        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => FloatUnaryTRun<T, TOp>(path, xa, ox + s, ya, oy + s, e - s));
-    }
-
-    private static void FloatUnaryTStrided<T, TOp>(VectorPath path, TensorLayout x, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryKernel
-    {
-        var xa = Arr<T>(x); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y.Shape, y, x);
-        if (UnaryTiles(loop, x, y, xa, ya, (xs, ox, ys, oy, n) => FloatUnaryTRun<T, TOp>(path, xs, ox, ys, oy, n))) return;
-        long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
-        loop.ForEachRowParallel((offs, n) =>
-        {
-            long oy = offs[0], ox = offs[1];
-            if (sy == 1 && sx == 1) { FloatUnaryTRun<T, TOp>(path, xa, ox, ya, oy, n); return; }
-            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(xa, ox + i * sx));
-        });
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => UnaryT<T, FloatUnaryFn<T, TOp>>(x, y);
     }
 
     public void NumericUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : INumericUnaryKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: NumericUnaryT<float, TOp>(x, y); break;
-            case ScalarType.Float64: NumericUnaryT<double, TOp>(x, y); break;
-            case ScalarType.Int64: NumericUnaryT<long, TOp>(x, y); break;
-            case ScalarType.Int32: NumericUnaryT<int, TOp>(x, y); break;
-            case ScalarType.Int16: NumericUnaryT<short, TOp>(x, y); break;
-            case ScalarType.Int8: NumericUnaryT<sbyte, TOp>(x, y); break;
-            case ScalarType.UInt8: NumericUnaryT<byte, TOp>(x, y); break;
-            default: throw Unsupported(TOp.Name, y.DType);
-        }
+        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericUnaryV<TOp>(x, y));
     }
 
-    private static void NumericUnaryT<T, TOp>(in TensorLayout x, in TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericUnaryKernel
+    private readonly struct NumericUnaryV<TOp>(TensorLayout x, TensorLayout y) : INumericVisitor where TOp : INumericUnaryKernel
+    {
+        public void Visit<T>() where T : unmanaged, INumber<T> => UnaryT<T, NumericUnaryFn<T, TOp>>(x, y);
+    }
+
+    private static void UnaryT<T, F>(in TensorLayout x, in TensorLayout y) where T : unmanaged where F : IUnaryFn<T>
     {
         var path = KernelOptions.Resolve();
         if (FlatUnary(x, y))
         {
             long n = y.Numel;
             if (n == 0) return;
-            if (n < KernelOptions.Grain()) NumericUnaryTRun<T, TOp>(path, Arr<T>(x), x.Offset, Arr<T>(y), y.Offset, n);
-            else NumericUnaryTFlatParallel<T, TOp>(path, x, y, n);
+            if (n < KernelOptions.Grain()) UnaryRun<T, F>(path, Arr<T>(x), x.Offset, Arr<T>(y), y.Offset, n);
+            else UnaryFlatParallel<T, F>(path, x, y, n);
             return;
         }
-        NumericUnaryTStrided<T, TOp>(path, x, y);
+        UnaryStrided<T, F>(path, x, y);
     }
 
-    private static void NumericUnaryTRun<T, TOp>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged, INumber<T> where TOp : INumericUnaryKernel
+    /// <summary>y[oy + i] = op(x[ox + i]) for i &lt; n.</summary>
+    private static void UnaryRun<T, F>(VectorPath path, T[] xa, long ox, T[] ya, long oy, long n) where T : unmanaged where F : IUnaryFn<T>
     {
-        if (path != VectorPath.Scalar && TOp.Span<T>(xa.AsSpan((int)ox, (int)n), ya.AsSpan((int)oy, (int)n))) return;
-        for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(xa, ox + i));
+        if (F.Run(path, ref At(xa, ox), ref At(ya, oy), checked((int)n))) return;
+        for (long i = 0; i < n; i++) At(ya, oy + i) = F.Apply(At(xa, ox + i));
     }
 
-    private static void NumericUnaryTFlatParallel<T, TOp>(VectorPath path, TensorLayout x, TensorLayout y, long n) where T : unmanaged, INumber<T> where TOp : INumericUnaryKernel
+    private static void UnaryFlatParallel<T, F>(VectorPath path, TensorLayout x, TensorLayout y, long n) where T : unmanaged where F : IUnaryFn<T>
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         long ox = x.Offset, oy = y.Offset;
-        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => NumericUnaryTRun<T, TOp>(path, xa, ox + s, ya, oy + s, e - s));
+        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => UnaryRun<T, F>(path, xa, ox + s, ya, oy + s, e - s));
     }
 
-    private static void NumericUnaryTStrided<T, TOp>(VectorPath path, TensorLayout x, TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericUnaryKernel
+    private static void UnaryStrided<T, F>(VectorPath path, TensorLayout x, TensorLayout y) where T : unmanaged where F : IUnaryFn<T>
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y.Shape, y, x);
-        if (UnaryTiles(loop, x, y, xa, ya, (xs, ox, ys, oy, n) => NumericUnaryTRun<T, TOp>(path, xs, ox, ys, oy, n))) return;
+        if (UnaryTiles(loop, x, y, xa, ya, (xs, ox, ys, oy, n) => UnaryRun<T, F>(path, xs, ox, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
-            if (sy == 1 && sx == 1) { NumericUnaryTRun<T, TOp>(path, xa, ox, ya, oy, n); return; }
-            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(xa, ox + i * sx));
+            if (sy == 1 && sx == 1) { UnaryRun<T, F>(path, xa, ox, ya, oy, n); return; }
+            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(xa, ox + i * sx));
         });
     }
 
     public void FloatPredicate<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatPredicateKernel
     {
         MemoryOverlap.Check(y, x);
-        switch (x.DType.scalar_type)
-        {
-            case ScalarType.Float32: FloatPredicateT<float, TOp>(x, y); break;
-            case ScalarType.Float64: FloatPredicateT<double, TOp>(x, y); break;
-            default: throw Unsupported(TOp.Name, x.DType);
-        }
+        DTypeDispatch.Floating(x.DType, TOp.Name, new FloatPredicateV<TOp>(x, y));
+    }
+
+    private readonly struct FloatPredicateV<TOp>(TensorLayout x, TensorLayout y) : IFloatVisitor where TOp : IFloatPredicateKernel
+    {
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => FloatPredicateT<T, TOp>(x, y);
     }
 
     private static void FloatPredicateT<T, TOp>(TensorLayout x, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatPredicateKernel
@@ -172,180 +125,108 @@ internal sealed partial class CpuBackend : IBackend
     public void NumericBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : INumericBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: NumericBinaryT<float, TOp>(a, b, y); break;
-            case ScalarType.Float64: NumericBinaryT<double, TOp>(a, b, y); break;
-            case ScalarType.Int64: NumericBinaryT<long, TOp>(a, b, y); break;
-            case ScalarType.Int32: NumericBinaryT<int, TOp>(a, b, y); break;
-            case ScalarType.Int16: NumericBinaryT<short, TOp>(a, b, y); break;
-            case ScalarType.Int8: NumericBinaryT<sbyte, TOp>(a, b, y); break;
-            case ScalarType.UInt8: NumericBinaryT<byte, TOp>(a, b, y); break;
-            default: throw Unsupported(TOp.Name, y.DType);
-        }
+        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericBinaryV<TOp>(a, b, y));
     }
 
-    private static void NumericBinaryT<T, TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where T : unmanaged, INumber<T> where TOp : INumericBinaryKernel
+    private readonly struct NumericBinaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : INumericVisitor where TOp : INumericBinaryKernel
     {
-        int kind = VectorKernels.Kind(TOp.Kernel);
-        var path = KernelOptions.Resolve();
-        if (FlatBinary(a, b, y, out int fa, out int fb))
-        {
-            long n = y.Numel;
-            if (n == 0) return;
-            if (n < KernelOptions.Grain())
-                BinaryRun<T, TOp>(kind, path, Arr<T>(a), a.Offset, fa, Arr<T>(b), b.Offset, fb, Arr<T>(y), y.Offset, n);
-            else NumericBinaryTFlatParallel<T, TOp>(kind, path, a, fa, b, fb, y, n);
-            return;
-        }
-        NumericBinaryTStrided<T, TOp>(kind, path, a, b, y);
-    }
-
-    private static void NumericBinaryTFlatParallel<T, TOp>(int kind, VectorPath path, TensorLayout a, int fa, TensorLayout b, int fb, TensorLayout y, long n)
-        where T : unmanaged, INumber<T> where TOp : INumericBinaryKernel
-    {
-        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        long oa = a.Offset, ob = b.Offset, oy = y.Offset;
-        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => BinaryRun<T, TOp>(kind, path, aa, oa + s * fa, fa, ba, ob + s * fb, fb, ya, oy + s, e - s));
-    }
-
-    private static void NumericBinaryTStrided<T, TOp>(int kind, VectorPath path, TensorLayout a, TensorLayout b, TensorLayout y)
-        where T : unmanaged, INumber<T> where TOp : INumericBinaryKernel
-    {
-        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y.Shape, y, a, b);
-        if (BinaryTiles(loop, a, b, y, aa, ba, ya, (xa1, o1, f1, xb1, o2, f2, ys, oy, n) => BinaryRun<T, TOp>(kind, path, xa1, o1, f1, xb1, o2, f2, ys, oy, n))) return;
-        long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        loop.ForEachRowParallel((offs, n) =>
-        {
-            long oy = offs[0], oa = offs[1], ob = offs[2];
-            if (sy == 1 && sa is 0 or 1 && sb is 0 or 1) { BinaryRun<T, TOp>(kind, path, aa, oa, (int)sa, ba, ob, (int)sb, ya, oy, n); return; }
-            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
-        });
-    }
-
-    /// <summary>y[oy + i] = op(a[oa + i*fa], b[ob + i*fb]) for i &lt; n, where fa and fb are 0 or 1.</summary>
-    private static void BinaryRun<T, TOp>(int kind, VectorPath path, T[] aa, long oa, int fa, T[] ba, long ob, int fb, T[] ya, long oy, long n)
-        where T : unmanaged, INumber<T> where TOp : INumericBinaryKernel
-    {
-        if (kind != 0) { VectorKernels.Binary(kind, path, ref At(aa, oa), fa, ref At(ba, ob), fb, ref At(ya, oy), (nint)n); return; }
-        if (fa == 1 && fb == 1 && path != VectorPath.Scalar &&
-            TOp.Span<T>(aa.AsSpan((int)oa, (int)n), ba.AsSpan((int)ob, (int)n), ya.AsSpan((int)oy, (int)n))) return;
-        for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(aa, oa + i * fa), At(ba, ob + i * fb));
+        public void Visit<T>() where T : unmanaged, INumber<T> => BinaryT<T, NumericBinaryFn<T, TOp>>(a, b, y);
     }
 
     public void FloatBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IFloatBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: FloatBinaryT<float, TOp>(a, b, y); break;
-            case ScalarType.Float64: FloatBinaryT<double, TOp>(a, b, y); break;
-            default: throw Unsupported(TOp.Name, y.DType);
-        }
+        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatBinaryV<TOp>(a, b, y));
     }
 
-    private static void FloatBinaryT<T, TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryKernel
+    private readonly struct FloatBinaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : IFloatVisitor where TOp : IFloatBinaryKernel
     {
-        int kind = VectorKernels.Kind(TOp.Kernel);
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => BinaryT<T, FloatBinaryFn<T, TOp>>(a, b, y);
+    }
+
+    private static void BinaryT<T, F>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where T : unmanaged, INumber<T> where F : IBinaryFn<T>
+    {
+        int kind = VectorKernels.Kind(F.Kernel);
         var path = KernelOptions.Resolve();
         if (FlatBinary(a, b, y, out int fa, out int fb))
         {
             long n = y.Numel;
             if (n == 0) return;
             if (n < KernelOptions.Grain())
-                FBinaryRun<T, TOp>(kind, path, Arr<T>(a), a.Offset, fa, Arr<T>(b), b.Offset, fb, Arr<T>(y), y.Offset, n);
-            else FloatBinaryTFlatParallel<T, TOp>(kind, path, a, fa, b, fb, y, n);
+                BinaryRun<T, F>(kind, path, Arr<T>(a), a.Offset, fa, Arr<T>(b), b.Offset, fb, Arr<T>(y), y.Offset, n);
+            else BinaryFlatParallel<T, F>(kind, path, a, fa, b, fb, y, n);
             return;
         }
-        FloatBinaryTStrided<T, TOp>(kind, path, a, b, y);
+        BinaryStrided<T, F>(kind, path, a, b, y);
     }
 
-    private static void FloatBinaryTFlatParallel<T, TOp>(int kind, VectorPath path, TensorLayout a, int fa, TensorLayout b, int fb, TensorLayout y, long n)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryKernel
+    private static void BinaryFlatParallel<T, F>(int kind, VectorPath path, TensorLayout a, int fa, TensorLayout b, int fb, TensorLayout y, long n)
+        where T : unmanaged, INumber<T> where F : IBinaryFn<T>
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         long oa = a.Offset, ob = b.Offset, oy = y.Offset;
-        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => FBinaryRun<T, TOp>(kind, path, aa, oa + s * fa, fa, ba, ob + s * fb, fb, ya, oy + s, e - s));
+        WorkerPool.For(n, KernelOptions.Grain(), (s, e) => BinaryRun<T, F>(kind, path, aa, oa + s * fa, fa, ba, ob + s * fb, fb, ya, oy + s, e - s));
     }
 
-    private static void FloatBinaryTStrided<T, TOp>(int kind, VectorPath path, TensorLayout a, TensorLayout b, TensorLayout y)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryKernel
+    private static void BinaryStrided<T, F>(int kind, VectorPath path, TensorLayout a, TensorLayout b, TensorLayout y)
+        where T : unmanaged, INumber<T> where F : IBinaryFn<T>
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y.Shape, y, a, b);
-        if (BinaryTiles(loop, a, b, y, aa, ba, ya, (xa1, o1, f1, xb1, o2, f2, ys, oy, n) => FBinaryRun<T, TOp>(kind, path, xa1, o1, f1, xb1, o2, f2, ys, oy, n))) return;
+        if (BinaryTiles(loop, a, b, y, aa, ba, ya, (xa1, o1, f1, xb1, o2, f2, ys, oy, n) => BinaryRun<T, F>(kind, path, xa1, o1, f1, xb1, o2, f2, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
-            if (sy == 1 && sa is 0 or 1 && sb is 0 or 1) { FBinaryRun<T, TOp>(kind, path, aa, oa, (int)sa, ba, ob, (int)sb, ya, oy, n); return; }
-            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
+            if (sy == 1 && sa is 0 or 1 && sb is 0 or 1) { BinaryRun<T, F>(kind, path, aa, oa, (int)sa, ba, ob, (int)sb, ya, oy, n); return; }
+            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
         });
     }
 
     /// <summary>y[oy + i] = op(a[oa + i*fa], b[ob + i*fb]) for i &lt; n, where fa and fb are 0 or 1.</summary>
-    private static void FBinaryRun<T, TOp>(int kind, VectorPath path, T[] aa, long oa, int fa, T[] ba, long ob, int fb, T[] ya, long oy, long n)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatBinaryKernel
+    private static void BinaryRun<T, F>(int kind, VectorPath path, T[] aa, long oa, int fa, T[] ba, long ob, int fb, T[] ya, long oy, long n)
+        where T : unmanaged, INumber<T> where F : IBinaryFn<T>
     {
         if (kind != 0) { VectorKernels.Binary(kind, path, ref At(aa, oa), fa, ref At(ba, ob), fb, ref At(ya, oy), (nint)n); return; }
         if (fa == 1 && fb == 1 && path != VectorPath.Scalar &&
-            TOp.Span<T>(aa.AsSpan((int)oa, (int)n), ba.AsSpan((int)ob, (int)n), ya.AsSpan((int)oy, (int)n))) return;
-        for (long i = 0; i < n; i++) At(ya, oy + i) = TOp.Apply(At(aa, oa + i * fa), At(ba, ob + i * fb));
+            F.Span(aa.AsSpan((int)oa, (int)n), ba.AsSpan((int)ob, (int)n), ya.AsSpan((int)oy, (int)n))) return;
+        for (long i = 0; i < n; i++) At(ya, oy + i) = F.Apply(At(aa, oa + i * fa), At(ba, ob + i * fb));
     }
 
     public void IntegerBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IIntegerBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Int64: IntegerBinaryT<long, TOp>(a, b, y); break;
-            case ScalarType.Int32: IntegerBinaryT<int, TOp>(a, b, y); break;
-            case ScalarType.Int16: IntegerBinaryT<short, TOp>(a, b, y); break;
-            case ScalarType.Int8: IntegerBinaryT<sbyte, TOp>(a, b, y); break;
-            case ScalarType.UInt8: IntegerBinaryT<byte, TOp>(a, b, y); break;
-            default: throw Unsupported(TOp.Name, y.DType);
-        }
+        DTypeDispatch.Integral(y.DType, TOp.Name, new IntegerBinaryV<TOp>(a, b, y));
     }
 
-    private static void IntegerBinaryT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, IBinaryInteger<T> where TOp : IIntegerBinaryKernel
+    private readonly struct IntegerBinaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : IIntegerVisitor where TOp : IIntegerBinaryKernel
     {
-        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y.Shape, y, a, b);
-        long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        StridedLoop.RowAction body = (offs, n) =>
-        {
-            long oy = offs[0], oa = offs[1], ob = offs[2];
-            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
-        };
-        if (TilesSafe(y, a, b)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
+        public void Visit<T>() where T : unmanaged, IBinaryInteger<T> => MapBinaryT<T, T, IntegerBinaryFn<T, TOp>>(a, b, y, TilesSafe(y, a, b));
     }
 
     public void Compare<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : ICompareKernel
     {
         MemoryOverlap.Check(y, a, b);
-        switch (a.DType.scalar_type)
-        {
-            case ScalarType.Float32: CompareT<float, TOp>(a, b, y); break;
-            case ScalarType.Float64: CompareT<double, TOp>(a, b, y); break;
-            case ScalarType.Int64: CompareT<long, TOp>(a, b, y); break;
-            case ScalarType.Int32: CompareT<int, TOp>(a, b, y); break;
-            case ScalarType.Int16: CompareT<short, TOp>(a, b, y); break;
-            case ScalarType.Int8: CompareT<sbyte, TOp>(a, b, y); break;
-            case ScalarType.UInt8: CompareT<byte, TOp>(a, b, y); break;
-            default: throw Unsupported(TOp.Name, a.DType);
-        }
+        DTypeDispatch.Numeric(a.DType, TOp.Name, new CompareV<TOp>(a, b, y));
     }
 
-    private static void CompareT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged, INumber<T> where TOp : ICompareKernel
+    private readonly struct CompareV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : INumericVisitor where TOp : ICompareKernel
     {
-        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<bool>(y);
+        // a bool output never shares memory with the inputs, so the tiled order is always safe
+        public void Visit<T>() where T : unmanaged, INumber<T> => MapBinaryT<T, bool, CompareFn<T, TOp>>(a, b, y, tilesSafe: true);
+    }
+
+    /// <summary>y = f(a, b) over any layout, row by row (in tile order when <paramref name="tilesSafe"/>).</summary>
+    private static void MapBinaryT<T, TY, F>(TensorLayout a, TensorLayout b, TensorLayout y, bool tilesSafe)
+        where T : unmanaged where TY : unmanaged where F : IBinaryMapFn<T, TY>
+    {
+        var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<TY>(y);
         var loop = StridedLoop.For(y.Shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
-        loop.ForEachRowParallelTiled((offs, n) =>
+        RunRows(loop, tilesSafe, (offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
-            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
+            for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
         });
     }
 
@@ -354,12 +235,12 @@ internal sealed partial class CpuBackend : IBackend
     public void FloatTernary<TOp>(TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) where TOp : IFloatTernaryKernel
     {
         MemoryOverlap.Check(y, a, b, c);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: FloatTernaryT<float, TOp>(a, b, c, y); break;
-            case ScalarType.Float64: FloatTernaryT<double, TOp>(a, b, c, y); break;
-            default: throw Unsupported(TOp.Name, y.DType);
-        }
+        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatTernaryV<TOp>(a, b, c, y));
+    }
+
+    private readonly struct FloatTernaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) : IFloatVisitor where TOp : IFloatTernaryKernel
+    {
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => FloatTernaryT<T, TOp>(a, b, c, y);
     }
 
     private static void FloatTernaryT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatTernaryKernel
@@ -367,44 +248,41 @@ internal sealed partial class CpuBackend : IBackend
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ca = Arr<T>(c); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y.Shape, y, a, b, c);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2), sc = loop.InnerStride(3);
-        StridedLoop.RowAction body = (offs, n) =>
+        RunRows(loop, TilesSafe(y, a, b, c), (offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2], oc = offs[3];
             for (long i = 0; i < n; i++)
                 At(ya, oy + i * sy) = TOp.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb), At(ca, oc + i * sc));
-        };
-        if (TilesSafe(y, a, b, c)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
+        });
     }
 
     public void Where(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y)
     {
         MemoryOverlap.Check(y, a, b);
-        switch (y.DType.scalar_type)
-        {
-            case ScalarType.Float32: WhereT<float>(cond, a, b, y); break;
-            case ScalarType.Float64: WhereT<double>(cond, a, b, y); break;
-            case ScalarType.Float16: WhereT<Half>(cond, a, b, y); break;
-            case ScalarType.BFloat16: WhereT<BFloat16>(cond, a, b, y); break;
-            case ScalarType.Int64: WhereT<long>(cond, a, b, y); break;
-            case ScalarType.Int32: WhereT<int>(cond, a, b, y); break;
-            case ScalarType.Int16: WhereT<short>(cond, a, b, y); break;
-            case ScalarType.Int8: WhereT<sbyte>(cond, a, b, y); break;
-            case ScalarType.UInt8: WhereT<byte>(cond, a, b, y); break;
-            case ScalarType.Bool: WhereT<bool>(cond, a, b, y); break;
-        }
+        DTypeDispatch.All(y.DType, new WhereV(cond, a, b, y));
     }
 
-    private static void WhereT<T>(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y)
+    private readonly struct WhereV(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y) : IAnyTypeVisitor
+    {
+        public void Visit<T>() where T : unmanaged => WhereT<T>(cond, a, b, y);
+    }
+
+    private static void WhereT<T>(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged
     {
         var ca = Arr<bool>(cond); var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y.Shape, y, cond, a, b);
         long sy = loop.InnerStride(0), sc = loop.InnerStride(1), sa = loop.InnerStride(2), sb = loop.InnerStride(3);
-        StridedLoop.RowAction body = (offs, n) =>
+        RunRows(loop, TilesSafe(y, cond, a, b), (offs, n) =>
         {
             long oy = offs[0], oc = offs[1], oa = offs[2], ob = offs[3];
             for (long i = 0; i < n; i++)
                 At(ya, oy + i * sy) = At(ca, oc + i * sc) ? At(aa, oa + i * sa) : At(ba, ob + i * sb);
-        };
-        if (TilesSafe(y, cond, a, b)) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
+        });
+    }
+
+    /// <summary>Runs a row body over the loop, in tile order when <paramref name="tilesSafe"/> (see TilesSafe).</summary>
+    private static void RunRows(in StridedLoop loop, bool tilesSafe, StridedLoop.RowAction body)
+    {
+        if (tilesSafe) loop.ForEachRowParallelTiled(body); else loop.ForEachRowParallel(body);
     }
 }

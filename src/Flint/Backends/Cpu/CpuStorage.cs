@@ -24,21 +24,14 @@ internal sealed class CpuStorage : Storage
         if (count > System.Array.MaxLength)
             throw new OutOfMemoryException($"Flint cannot allocate {count} elements of {dtype}: a CPU tensor holds at most {System.Array.MaxLength} elements.");
         int n = (int)count;
-        System.Array a = dtype.scalar_type switch
-        {
-            ScalarType.UInt8 => Make<byte>(n, zeroed),
-            ScalarType.Int8 => Make<sbyte>(n, zeroed),
-            ScalarType.Int16 => Make<short>(n, zeroed),
-            ScalarType.Int32 => Make<int>(n, zeroed),
-            ScalarType.Int64 => Make<long>(n, zeroed),
-            ScalarType.Float16 => Make<Half>(n, zeroed),
-            ScalarType.Float32 => Make<float>(n, zeroed),
-            ScalarType.Float64 => Make<double>(n, zeroed),
-            ScalarType.Bool => Make<bool>(n, zeroed),
-            ScalarType.BFloat16 => Make<BFloat16>(n, zeroed),
-            _ => throw new NotSupportedException(dtype.ToString()),
-        };
+        var a = DTypeDispatch.All(dtype, new MakeV(n, zeroed)).Array!;
         return new CpuStorage(dtype, a);
+    }
+
+    private struct MakeV(int n, bool zeroed) : IAnyTypeVisitor
+    {
+        public System.Array? Array;
+        public void Visit<T>() where T : unmanaged => Array = Make<T>(n, zeroed);
     }
 
     private static T[] Make<T>(int n, bool zeroed) where T : unmanaged

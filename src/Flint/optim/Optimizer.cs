@@ -230,7 +230,7 @@ public abstract class Optimizer
             case Tensor t when key == "step":
                 return t.detach().clone();
             case Tensor t:
-                if (!t.shape.Equals(p.shape))
+                if (t.dim() != 0 && !t.shape.Equals(p.shape)) // 0-dim entries are per-parameter scalars (NAdam's mu_product, ASGD's eta and mu)
                     throw new ArgumentException($"{where} has shape {t.shape}, but its parameter has shape {p.shape}");
                 var c = t.detach();
                 if (p.dtype.is_floating_point) c = c.to(p.dtype);

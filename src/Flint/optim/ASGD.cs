@@ -22,21 +22,14 @@ public sealed class ASGD : Optimizer
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, lambd = g["lambd"], alpha = g["alpha"], t0 = g["t0"], wd = g["weight_decay"];
-        bool maximize = g.Flag("maximize");
-        foreach (var p in g.@params)
+        foreach (var (p, g0, s, step) in Updates(g, (p, s) =>
         {
-            if (p.grad is null) continue;
-            var grad = maximize ? -p.grad : p.grad;
-            var s = State(p);
-            if (!s.ContainsKey("step"))
-            {
-                s["step"] = NewStep();
-                s["eta"] = NewStep(lr);
-                s["mu"] = NewStep(1);
-                s["ax"] = zeros_like(p);
-            }
-            double step = NextStep(s);
-            if (wd != 0) grad = grad.add(p, alpha: wd);
+            s["eta"] = NewStep(lr);
+            s["mu"] = NewStep(1);
+            s["ax"] = zeros_like(p);
+        }))
+        {
+            var grad = WeightDecay(p, g0, g.lr, wd);
             var etaT = (Tensor)s["eta"]; var muT = (Tensor)s["mu"]; var ax = (Tensor)s["ax"];
             double eta = etaT.item<double>(), mu = muT.item<double>();
             p.mul_(1 - lambd * eta);

@@ -22,20 +22,13 @@ public sealed class Adadelta : Optimizer
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, rho = g["rho"], eps = g["eps"], wd = g["weight_decay"];
-        bool maximize = g.Flag("maximize");
-        foreach (var p in g.@params)
+        foreach (var (p, g0, s, _) in Updates(g, static (p, s) =>
         {
-            if (p.grad is null) continue;
-            var grad = maximize ? -p.grad : p.grad;
-            var s = State(p);
-            if (!s.ContainsKey("step"))
-            {
-                s["step"] = NewStep();
-                s["square_avg"] = zeros_like(p);
-                s["acc_delta"] = zeros_like(p);
-            }
-            NextStep(s);
-            if (wd != 0) grad = grad.add(p, alpha: wd);
+            s["square_avg"] = zeros_like(p);
+            s["acc_delta"] = zeros_like(p);
+        }))
+        {
+            var grad = WeightDecay(p, g0, g.lr, wd);
             var sq = (Tensor)s["square_avg"]; var acc = (Tensor)s["acc_delta"];
             sq.mul_(rho).addcmul_(grad, grad, value: 1 - rho);
             var std = sq.add(eps).sqrt_();

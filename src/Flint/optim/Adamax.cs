@@ -15,27 +15,20 @@ public sealed class Adamax : Optimizer
         : base(param_groups, Opts(("lr", lr), ("betas", betas ?? (0.9, 0.999)), ("eps", eps), ("weight_decay", weight_decay), ("maximize", maximize)))
     {
         var (b1, b2) = betas ?? (0.9, 0.999);
-        AdamArguments.Check(lr, eps, b1, b2, weight_decay);
+        AdamFamily.Check(lr, eps, b1, b2, weight_decay);
     }
 
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, eps = g["eps"], wd = g["weight_decay"];
         var (b1, b2) = g.betas;
-        bool maximize = g.Flag("maximize");
-        foreach (var p in g.@params)
+        foreach (var (p, g0, s, step) in Updates(g, static (p, s) =>
         {
-            if (p.grad is null) continue;
-            var grad = maximize ? -p.grad : p.grad;
-            var s = State(p);
-            if (!s.ContainsKey("step"))
-            {
-                s["step"] = NewStep();
-                s["exp_avg"] = zeros_like(p);
-                s["exp_inf"] = zeros_like(p);
-            }
-            double step = NextStep(s);
-            if (wd != 0) grad = grad.add(p, alpha: wd);
+            s["exp_avg"] = zeros_like(p);
+            s["exp_inf"] = zeros_like(p);
+        }))
+        {
+            var grad = WeightDecay(p, g0, g.lr, wd);
             var m = (Tensor)s["exp_avg"]; var u = (Tensor)s["exp_inf"];
             m.lerp_(grad, 1 - b1);
             maximum(u.mul_(b2), grad.abs().add_(eps), @out: u);

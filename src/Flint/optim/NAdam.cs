@@ -21,7 +21,7 @@ public sealed class NAdam : Optimizer
             ("decoupled_weight_decay", decoupled_weight_decay), ("maximize", maximize)))
     {
         var (b1, b2) = betas ?? (0.9, 0.999);
-        AdamArguments.Check(lr, eps, b1, b2, weight_decay);
+        AdamFamily.Check(lr, eps, b1, b2, weight_decay);
         if (momentum_decay < 0) throw new ArgumentException($"Invalid momentum_decay value: {PyFormat.Repr(momentum_decay)}");
     }
 
@@ -29,26 +29,16 @@ public sealed class NAdam : Optimizer
     {
         double lr = g.lr, eps = g["eps"], wd = g["weight_decay"], md = g["momentum_decay"];
         var (b1, b2) = g.betas;
-        bool maximize = g.Flag("maximize"), decoupled = g.Flag("decoupled_weight_decay");
-        foreach (var p in g.@params)
+        bool decoupled = g.Flag("decoupled_weight_decay");
+        foreach (var (p, g0, s, step) in Updates(g, static (p, s) =>
         {
-            if (p.grad is null) continue;
-            var grad = maximize ? -p.grad : p.grad;
-            var s = State(p);
-            if (!s.ContainsKey("step"))
-            {
-                s["step"] = NewStep();
-                s["mu_product"] = NewStep(1);
-                s["exp_avg"] = zeros_like(p);
-                s["exp_avg_sq"] = zeros_like(p);
-            }
-            double step = NextStep(s);
+            s["mu_product"] = NewStep(1);
+            s["exp_avg"] = zeros_like(p);
+            s["exp_avg_sq"] = zeros_like(p);
+        }))
+        {
             double bc2 = 1 - Math.Pow(b2, step);
-            if (wd != 0)
-            {
-                if (decoupled) p.mul_(1 - lr * wd);
-                else grad = grad.add(p, alpha: wd);
-            }
+            var grad = WeightDecay(p, g0, lr, wd, decoupled);
             double mu = b1 * (1.0 - 0.5 * Math.Pow(0.96, step * md));
             double muNext = b1 * (1.0 - 0.5 * Math.Pow(0.96, (step + 1) * md));
             var muProductT = (Tensor)s["mu_product"];

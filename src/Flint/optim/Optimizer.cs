@@ -114,6 +114,33 @@ public abstract class Optimizer
         return t.item<double>();
     }
 
+    /// <summary>
+    /// The group's parameters that have a gradient, each with its gradient (negated when the group maximizes), its
+    /// state (given a step count and filled by <paramref name="init"/> on its first step) and its new step count.
+    /// </summary>
+    private protected IEnumerable<(Parameter p, Tensor grad, Dictionary<string, object> state, double step)> Updates(
+        ParamGroup g, Action<Parameter, Dictionary<string, object>> init)
+    {
+        bool maximize = g.Flag("maximize");
+        foreach (var p in g.@params)
+        {
+            if (p.grad is null) continue;
+            var s = State(p);
+            if (!s.ContainsKey("step")) { s["step"] = NewStep(); init(p, s); }
+            double step = NextStep(s);
+            yield return (p, maximize ? -p.grad : p.grad, s, step);
+        }
+    }
+
+    /// <summary>The gradient with L2 weight decay added, or (decoupled, as AdamW) the parameter decayed in place and the gradient as is.</summary>
+    private protected static Tensor WeightDecay(Parameter p, Tensor grad, double lr, double weight_decay, bool decoupled = false)
+    {
+        if (weight_decay == 0) return grad;
+        if (!decoupled) return grad.add(p, alpha: weight_decay);
+        p.mul_(1 - lr * weight_decay);
+        return grad;
+    }
+
     /// <summary>A fresh step count holding <paramref name="value"/>.</summary>
     protected static Tensor NewStep(double value = 0) =>
         tensor(value, dtype: get_default_dtype() == float64 ? float64 : float32);

@@ -19,32 +19,22 @@ public sealed class RAdam : Optimizer
             ("decoupled_weight_decay", decoupled_weight_decay), ("maximize", maximize)))
     {
         var (b1, b2) = betas ?? (0.9, 0.999);
-        AdamArguments.Check(lr, eps, b1, b2, weight_decay);
+        AdamFamily.Check(lr, eps, b1, b2, weight_decay);
     }
 
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, eps = g["eps"], wd = g["weight_decay"];
         var (b1, b2) = g.betas;
-        bool maximize = g.Flag("maximize"), decoupled = g.Flag("decoupled_weight_decay");
-        foreach (var p in g.@params)
+        bool decoupled = g.Flag("decoupled_weight_decay");
+        foreach (var (p, g0, s, step) in Updates(g, static (p, s) =>
         {
-            if (p.grad is null) continue;
-            var grad = maximize ? -p.grad : p.grad;
-            var s = State(p);
-            if (!s.ContainsKey("step"))
-            {
-                s["step"] = NewStep();
-                s["exp_avg"] = zeros_like(p);
-                s["exp_avg_sq"] = zeros_like(p);
-            }
-            double step = NextStep(s);
+            s["exp_avg"] = zeros_like(p);
+            s["exp_avg_sq"] = zeros_like(p);
+        }))
+        {
             double bc1 = 1 - Math.Pow(b1, step), bc2 = 1 - Math.Pow(b2, step);
-            if (wd != 0)
-            {
-                if (decoupled) p.mul_(1 - lr * wd);
-                else grad = grad.add(p, alpha: wd);
-            }
+            var grad = WeightDecay(p, g0, lr, wd, decoupled);
             var m = (Tensor)s["exp_avg"]; var v = (Tensor)s["exp_avg_sq"];
             m.lerp_(grad, 1 - b1);
             v.mul_(b2).addcmul_(grad, grad, value: 1 - b2);

@@ -27,24 +27,17 @@ public sealed class Rprop : Optimizer
     {
         var (etaminus, etaplus) = OptionPair.Get(g, "etas");
         var (minStep, maxStep) = OptionPair.Get(g, "step_sizes");
-        bool maximize = g.Flag("maximize");
-        foreach (var p in g.@params)
+        foreach (var (p, g0, s, _) in Updates(g, (p, s) =>
         {
-            if (p.grad is null) continue;
-            var grad = maximize ? -p.grad : p.grad;
-            var s = State(p);
-            if (!s.ContainsKey("step"))
-            {
-                s["step"] = NewStep();
-                s["prev"] = zeros_like(p);
-                s["step_size"] = full_like(grad, g.lr);
-            }
-            NextStep(s);
+            s["prev"] = zeros_like(p);
+            s["step_size"] = full_like(p, g.lr);
+        }))
+        {
             var prev = (Tensor)s["prev"]; var size = (Tensor)s["step_size"];
-            var sign = grad.mul(prev).sign();
+            var sign = g0.mul(prev).sign();
             var factor = where(sign.gt(0), etaplus, where(sign.lt(0), etaminus, ones_like(sign)));
             size.mul_(factor).clamp_(minStep, maxStep);
-            grad = where(factor.eq(etaminus), 0.0, grad);
+            var grad = where(factor.eq(etaminus), 0.0, g0);
             p.addcmul_(grad.sign(), size, value: -1);
             prev.copy_(grad);
         }

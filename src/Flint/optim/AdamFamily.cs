@@ -3,7 +3,7 @@ using Flint.Printing;
 namespace Flint.Optimizers;
 
 /// <summary>The argument checks the Adam family shares, with PyTorch's messages.</summary>
-internal static class AdamArguments
+internal static class AdamFamily
 {
     internal static void Check(double lr, double eps, double beta1, double beta2, double weight_decay)
     {

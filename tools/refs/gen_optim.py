@@ -264,4 +264,44 @@ for name, kw in [("NAdam", {"lr": -1.0}), ("NAdam", {"momentum_decay": -0.5}), (
         record_error(rec, e)
     cases.append(rec)
 
+# LBFGS: steps of step(closure) on the Rosenbrock function and on the least-squares problem
+def rosenbrock(xy):
+    return (1 - xy[0]) ** 2 + 100 * (xy[1] - xy[0] ** 2) ** 2
+
+
+lbfgs_cases = [
+    ("rosenbrock", {"line_search_fn": "strong_wolfe"}),
+    ("rosenbrock", {"lr": 0.5, "max_iter": 5, "history_size": 3, "line_search_fn": "strong_wolfe"}),
+    ("rosenbrock", {"lr": 0.01, "max_iter": 4}),
+    ("regression", {}), ("regression", {"line_search_fn": "strong_wolfe", "max_iter": 6, "history_size": 2}),
+    ("regression", {"lr": 0.1, "max_eval": 7, "tolerance_change": 1e-4}),
+]
+for problem, kw in lbfgs_cases:
+    for dtype in (torch.float32, torch.float64):
+        if problem == "rosenbrock":
+            params = [torch.tensor([-1.5, 2.0], dtype=dtype, requires_grad=True)]
+
+            def f():
+                return rosenbrock(params[0])
+        else:
+            params = [W0.to(dtype).clone().requires_grad_(), B0.to(dtype).clone().requires_grad_()]
+
+            def f():
+                return ((X.to(dtype) @ params[0] + params[1] - Y.to(dtype)) ** 2).mean()
+        opt = torch.optim.LBFGS(params, **kw)
+
+        def closure():
+            opt.zero_grad()
+            loss = f()
+            loss.backward()
+            return loss
+        steps, losses = [], []
+        for _ in range(4):
+            losses.append(float(opt.step(closure)))
+            steps.append([enc(p) for p in params])
+        st = opt.state[params[0]]
+        cases.append({"kind": "lbfgs", "name": f"LBFGS {problem} {kw} {DTYPE_NAMES[dtype]}", "problem": problem, "kw": kw,
+                      "dtype": DTYPE_NAMES[dtype], "steps": steps, "losses": losses, "func_evals": st["func_evals"], "n_iter": st["n_iter"],
+                      "state_keys": sorted(st.keys()), "group_keys": sorted(opt.state_dict()["param_groups"][0].keys())})
+
 write("optim", cases)

@@ -81,7 +81,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Updates the parameters from their gradients.</summary>
-    public Tensor? step(Func<Tensor>? closure = null)
+    public virtual Tensor? step(Func<Tensor>? closure = null)
     {
         Tensor? loss = null;
         if (closure is not null) using (enable_grad()) loss = closure();

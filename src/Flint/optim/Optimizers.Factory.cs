@@ -27,5 +27,9 @@ public static partial class torch
         public static Optimizers.Rprop Rprop(IEnumerable<Parameter> parameters, double lr = 1e-2, (double, double)? etas = null, (double, double)? step_sizes = null,
             bool maximize = false) =>
             new(parameters, lr, etas, step_sizes, maximize);
+
+        public static Optimizers.LBFGS LBFGS(IEnumerable<Parameter> parameters, double lr = 1, long max_iter = 20, long? max_eval = null,
+            double tolerance_grad = 1e-7, double tolerance_change = 1e-9, long history_size = 100, string? line_search_fn = null) =>
+            new(parameters, lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn);
     }
 }

@@ -9,14 +9,14 @@ public static partial class torch
     public static partial class optim
     {
         /// <summary>PyTorch's <c>torch.optim.lr_scheduler</c>.</summary>
-        public static class lr_scheduler
+        public static partial class lr_scheduler
         {
             /// <summary>The base of epoch-based schedulers: <c>step()</c> once per epoch after the optimizer's step.</summary>
             public abstract class LRScheduler
             {
                 protected readonly Optimizers.Optimizer optimizer;
                 protected double[] base_lrs;
-                public long last_epoch { get; protected set; }
+                public long last_epoch { get; protected internal set; }
                 private double[] lastLr;
                 private long stepCount;
 
@@ -36,10 +36,13 @@ public static partial class torch
                 /// <summary>PyTorch's initial step: applies the lr of epoch last_epoch + 1.</summary>
                 protected void InitialStep() => Advance();
 
+                /// <summary>The initial step again, after a composite scheduler took one epoch back (SequentialLR).</summary>
+                internal void InitialStepAgain() { stepCount = 0; step(); }
+
                 /// <summary>The learning rates per group for the current epoch, from the previous ones (PyTorch's chainable form).</summary>
                 protected abstract double[] get_lr();
 
-                public void step()
+                public virtual void step()
                 {
                     Advance();
                 }
@@ -48,10 +51,31 @@ public static partial class torch
                 {
                     stepCount++;
                     last_epoch++;
-                    var lrs = get_lr();
+                    Apply(get_lr());
+                }
+
+                /// <summary>PyTorch's deprecated <c>step(epoch)</c>: jumps to <paramref name="epoch"/>, through the closed form where the schedule has one.</summary>
+                internal virtual void StepTo(long epoch)
+                {
+                    stepCount++;
+                    last_epoch = epoch;
+                    Apply(ClosedForm() ?? get_lr());
+                }
+
+                /// <summary>The learning rates of epoch last_epoch from base_lrs alone (PyTorch's <c>_get_closed_form_lr</c>), or null.</summary>
+                private protected virtual double[]? ClosedForm() => null;
+
+                /// <summary>Sets each group's learning rate and the last ones.</summary>
+                private protected void Apply(double[] lrs)
+                {
                     for (int i = 0; i < lrs.Length; i++) optimizer.param_groups[i].lr = lrs[i];
                     lastLr = lrs;
                 }
+
+                /// <summary>Sets what <see cref="get_last_lr"/> returns.</summary>
+                private protected void SetLastLr(double[] lrs) => lastLr = lrs;
+
+                internal Optimizers.Optimizer Optimizer => optimizer;
 
                 public double[] get_last_lr() => (double[])lastLr.Clone();
                 protected double[] Current => optimizer.param_groups.Select(g => g.lr).ToArray();
@@ -60,7 +84,7 @@ public static partial class torch
                 /// The scheduler's state as PyTorch's <c>state_dict()</c> lays it out (its attributes but the
                 /// optimizer): the schedule's own settings, then base_lrs, last_epoch, _step_count and _last_lr.
                 /// </summary>
-                public Dictionary<string, object?> state_dict()
+                public virtual Dictionary<string, object?> state_dict()
                 {
                     var d = new Dictionary<string, object?>();
                     SaveFields(d);
@@ -82,7 +106,7 @@ public static partial class torch
                 /// </summary>
                 /// <exception cref="ArgumentException">An entry has the wrong type, or a per-group list does not have one
                 /// value per parameter group.</exception>
-                public void load_state_dict(IReadOnlyDictionary<string, object?> state_dict)
+                public virtual void load_state_dict(IReadOnlyDictionary<string, object?> state_dict)
                 {
                     ArgumentNullException.ThrowIfNull(state_dict);
                     var d = V.StringDict(state_dict, "scheduler state dict");
@@ -127,6 +151,8 @@ public static partial class torch
                 protected override double[] get_lr() =>
                     last_epoch == 0 || last_epoch % stepSize != 0 ? Current : Current.Select(l => l * gammaValue).ToArray();
 
+                private protected override double[] ClosedForm() => base_lrs.Select(b => b * Math.Pow(gammaValue, Math.Floor((double)last_epoch / stepSize))).ToArray();
+
                 private protected override void SaveFields(Dictionary<string, object?> d) { d["step_size"] = stepSize; d["gamma"] = gammaValue; }
 
                 private protected override Action LoadFields(Dictionary<string, object?> d)
@@ -147,6 +173,9 @@ public static partial class torch
                     int hits = milestoneList.Count(m => m == last_epoch);
                     return hits == 0 ? Current : Current.Select(l => l * Math.Pow(gammaValue, hits)).ToArray();
                 }
+
+                private protected override double[] ClosedForm() =>
+                    base_lrs.Select(b => b * Math.Pow(gammaValue, milestoneList.Count(m => m <= last_epoch))).ToArray();
 
                 /// <summary>PyTorch keeps the milestones as a Counter (milestone to count); Flint saves that as a dict.</summary>
                 private protected override void SaveFields(Dictionary<string, object?> d)
@@ -183,6 +212,8 @@ public static partial class torch
 
                 protected override double[] get_lr() => last_epoch == 0 ? Current : Current.Select(l => l * gammaValue).ToArray();
 
+                private protected override double[] ClosedForm() => base_lrs.Select(b => b * Math.Pow(gammaValue, last_epoch)).ToArray();
+
                 private protected override void SaveFields(Dictionary<string, object?> d) => d["gamma"] = gammaValue;
 
                 private protected override Action LoadFields(Dictionary<string, object?> d)
@@ -214,6 +245,9 @@ public static partial class torch
                     double e = Field(d, "eta_min", etaMin, V.Float);
                     return () => { tMax = t; etaMin = e; };
                 }
+
+                private protected override double[] ClosedForm() =>
+                    base_lrs.Select(b => etaMin + (b - etaMin) * (1 + Math.Cos(Math.PI * last_epoch / tMax)) / 2).ToArray();
 
                 protected override double[] get_lr()
                 {

@@ -81,7 +81,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Updates the parameters from their gradients.</summary>
-    public Tensor? step(Func<Tensor>? closure = null)
+    public virtual Tensor? step(Func<Tensor>? closure = null)
     {
         Tensor? loss = null;
         if (closure is not null) using (enable_grad()) loss = closure();
@@ -128,6 +128,33 @@ public abstract class Optimizer
         }
         t.add_(1);
         return t.item<double>();
+    }
+
+    /// <summary>
+    /// The group's parameters that have a gradient, each with its gradient (negated when the group maximizes), its
+    /// state (given a step count and filled by <paramref name="init"/> on its first step) and its new step count.
+    /// </summary>
+    private protected IEnumerable<(Parameter p, Tensor grad, Dictionary<string, object> state, double step)> Updates(
+        ParamGroup g, Action<Parameter, Dictionary<string, object>> init)
+    {
+        bool maximize = g.Flag("maximize");
+        foreach (var p in g.@params)
+        {
+            if (p.grad is null) continue;
+            var s = State(p);
+            if (!s.ContainsKey("step")) { s["step"] = NewStep(); init(p, s); }
+            double step = NextStep(s);
+            yield return (p, maximize ? -p.grad : p.grad, s, step);
+        }
+    }
+
+    /// <summary>The gradient with L2 weight decay added, or (decoupled, as AdamW) the parameter decayed in place and the gradient as is.</summary>
+    private protected static Tensor WeightDecay(Parameter p, Tensor grad, double lr, double weight_decay, bool decoupled = false)
+    {
+        if (weight_decay == 0) return grad;
+        if (!decoupled) return grad.add(p, alpha: weight_decay);
+        p.mul_(1 - lr * weight_decay);
+        return grad;
     }
 
     /// <summary>A fresh step count holding <paramref name="value"/>.</summary>
@@ -246,7 +273,7 @@ public abstract class Optimizer
             case Tensor t when key == "step":
                 return t.detach().clone();
             case Tensor t:
-                if (!t.shape.Equals(p.shape))
+                if (t.dim() != 0 && !t.shape.Equals(p.shape)) // 0-dim entries are per-parameter scalars (NAdam's mu_product, ASGD's eta and mu)
                     throw new ArgumentException($"{where} has shape {t.shape}, but its parameter has shape {p.shape}");
                 var c = t.detach();
                 if (p.dtype.is_floating_point) c = c.to(p.dtype);

@@ -88,6 +88,12 @@ internal sealed partial class CpuBackend
             da.AsSpan((int)dst.Offset, (int)dst.Numel).Fill(v);
             return;
         }
+        FillStrided(dst, da, v);
+    }
+
+    // its own method: the lambda's captures would otherwise be allocated on every call, the small path's too
+    private static void FillStrided<T>(TensorLayout dst, T[] da, T v)
+    {
         var loop = StridedLoop.For(dst.Shape, dst);
         long sd = loop.InnerStride(0);
         loop.ForEachRowParallelTiled((offs, n) =>

@@ -47,9 +47,9 @@ public static partial class torch
                     ArgumentNullException.ThrowIfNull(state_dict);
                     var d = V.StringDict(state_dict, "scheduler state dict");
                     var last = Field(d, "_last_lr", get_last_lr(), PerGroup);
-                    var subs = Composite.SubStates(d, schedulers.Length);
+                    var subs = SchedulerStates.SubStates(d, schedulers.Length);
                     SetLastLr(last);
-                    Composite.LoadSubStates(schedulers, subs);
+                    SchedulerStates.LoadSubStates(schedulers, subs);
                 }
             }
         }

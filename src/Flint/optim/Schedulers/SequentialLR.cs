@@ -67,29 +67,29 @@ public static partial class torch
                     var ms = Field(d, "_milestones", milestones, (o, w) => V.Sequence(o, w).Select((x, i) => V.Int(x, $"{w}[{i}]")).ToArray());
                     long epoch = Field(d, "last_epoch", last_epoch, V.Int);
                     var last = Field(d, "_last_lr", get_last_lr(), PerGroup);
-                    var subs = Composite.SubStates(d, schedulers.Length);
+                    var subs = SchedulerStates.SubStates(d, schedulers.Length);
                     milestones = ms; last_epoch = epoch; SetLastLr(last);
-                    Composite.LoadSubStates(schedulers, subs);
-                }
-            }
-
-            /// <summary>The sub-scheduler states of SequentialLR and ChainedScheduler.</summary>
-            private static class Composite
-            {
-                internal static IReadOnlyDictionary<string, object?>[]? SubStates(Dictionary<string, object?> d, int count)
-                {
-                    if (!d.TryGetValue("_schedulers", out var o)) return null;
-                    var list = V.Sequence(o, "_schedulers");
-                    if (list.Count != count) throw new ArgumentException($"_schedulers has {list.Count} states, but there are {count} schedulers");
-                    return list.Select((x, i) => (IReadOnlyDictionary<string, object?>)V.StringDict(x, $"_schedulers[{i}]")).ToArray();
-                }
-
-                internal static void LoadSubStates(LRScheduler[] schedulers, IReadOnlyDictionary<string, object?>[]? states)
-                {
-                    if (states is null) return;
-                    for (int i = 0; i < schedulers.Length; i++) schedulers[i].load_state_dict(states[i]);
+                    SchedulerStates.LoadSubStates(schedulers, subs);
                 }
             }
         }
+    }
+}
+
+/// <summary>The sub-scheduler states of SequentialLR and ChainedScheduler.</summary>
+internal static class SchedulerStates
+{
+    internal static IReadOnlyDictionary<string, object?>[]? SubStates(Dictionary<string, object?> d, int count)
+    {
+        if (!d.TryGetValue("_schedulers", out var o)) return null;
+        var list = V.Sequence(o, "_schedulers");
+        if (list.Count != count) throw new ArgumentException($"_schedulers has {list.Count} states, but there are {count} schedulers");
+        return list.Select((x, i) => (IReadOnlyDictionary<string, object?>)V.StringDict(x, $"_schedulers[{i}]")).ToArray();
+    }
+
+    internal static void LoadSubStates(torch.optim.lr_scheduler.LRScheduler[] schedulers, IReadOnlyDictionary<string, object?>[]? states)
+    {
+        if (states is null) return;
+        for (int i = 0; i < schedulers.Length; i++) schedulers[i].load_state_dict(states[i]);
     }
 }

@@ -49,9 +49,10 @@ public partial class Tensor
         _storage = storage; _shape = size; _strides = strides; _offset = offset;
         _viewBase = null;
         BumpVersion();
-        // set_ has no derivative (PyTorch records a NotImplemented node: backward through it fails)
-        if (history is { } edge)
-            Autograd.Recording.RecordInPlace(this, [this], "NotImplemented(set_)", _ => throw Autograd.Differentiation.NotImplemented("set_"), edge);
+        if (history is { } edge) SetDerivative.RecordInPlace(this, edge, default);
         return this;
     }
+
+    /// <summary>set_ has no derivative: PyTorch records a NotImplemented node, and backward through it fails.</summary>
+    private static readonly Ops.Kernels.NodeDerivative<Ops.Kernels.NoState> SetDerivative = Ops.Kernels.NodeDerivative<Ops.Kernels.NoState>.NotImplemented("set_");
 }

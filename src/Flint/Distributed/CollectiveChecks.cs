@@ -9,8 +9,8 @@ internal static class CollectiveChecks
     /// <summary>The group (default: the world), or null on a process that is not a member of it.</summary>
     internal static ProcessGroup? Member(ProcessGroup? group)
     {
-        var g = torch.distributed.Resolve(group);
-        if (g.Backend is null && torch.distributed.IsDefault(g)) throw new InvalidOperationException("Default process group has not been initialized, please make sure to call init_process_group.");
+        var g = ProcessGroups.Resolve(group);
+        if (g.Backend is null && ProcessGroups.IsDefault(g)) throw new InvalidOperationException("Default process group has not been initialized, please make sure to call init_process_group.");
         return g.IsMember ? g : null;
     }
 

@@ -37,7 +37,7 @@ public static partial class torch
             /// <summary>The group rank of a global rank, with PyTorch's error for one outside the group.</summary>
             internal int GroupRank(int globalRank, string op, string role)
             {
-                if (globalRank < 0 || globalRank >= (s_world?.size() ?? Ranks.Length))
+                if (globalRank < 0 || globalRank >= (Distributed.ProcessGroups.Default?.size() ?? Ranks.Length))
                     throw new InvalidOperationException($"ProcessGroupMPI::{op}: invalid {role} rank: {globalRank}");
                 int i = Array.IndexOf(Ranks, globalRank);
                 if (i < 0) throw new ArgumentException($"Global rank {globalRank} is not part of group {this}");

@@ -17,39 +17,14 @@ public static partial class torch
         public static class Backend
         {
             public const string MPI = "mpi", GLOO = "gloo", NCCL = "nccl", UCC = "ucc";
-            private static readonly Dictionary<string, ICollectiveBackendFactory> s_factories = new() { [MPI] = new MpiBackendFactory() };
 
             /// <summary>Registers an engine under a backend name (lower-cased), for init_process_group(backend: name).</summary>
             public static void register_backend(string name, ICollectiveBackendFactory factory)
-            {
-                lock (s_factories)
-                {
-                    var key = name.ToLowerInvariant();
-                    if (s_factories.ContainsKey(key)) throw new ArgumentException($"{name.ToUpperInvariant()} c10d backend already exist");
-                    s_factories[key] = factory;
-                }
-            }
-
-            internal static ICollectiveBackendFactory Find(string name)
-            {
-                lock (s_factories)
-                {
-                    if (s_factories.TryGetValue(name.ToLowerInvariant(), out var f)) return f;
-                }
-                return name.ToLowerInvariant() switch
-                {
-                    GLOO or NCCL or UCC => throw new InvalidOperationException($"Distributed package doesn't have {name.ToUpperInvariant()} built in"),
-                    _ => throw new ArgumentException($"Invalid backend: '{name}'"),
-                };
-            }
+                => BackendRegistry.Register(name, factory);
         }
 
         /// <summary>PyTorch's default_pg_timeout: 30 minutes.</summary>
         public static readonly TimeSpan default_pg_timeout = TimeSpan.FromMinutes(30);
-
-        private static ProcessGroup? s_world;
-        private static readonly List<ProcessGroup> s_groups = [];
-        private static readonly object s_gate = new();
 
         /// <summary>
         /// Joins this process to the default process group. With backend "mpi" the ranks come from the MPI launcher
@@ -60,42 +35,34 @@ public static partial class torch
         public static void init_process_group(string backend = Backend.MPI, string? init_method = null, TimeSpan? timeout = null,
             int world_size = -1, int rank = -1, string group_name = "")
         {
-            lock (s_gate)
+            lock (ProcessGroups.Gate)
             {
-                if (s_world is not null) throw new InvalidOperationException("trying to initialize the default process group twice!");
+                if (ProcessGroups.Default is not null) throw new InvalidOperationException("trying to initialize the default process group twice!");
                 if (timeout is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"timeout must be positive, got {t}");
                 if (world_size < -1 || world_size == 0) throw new ArgumentException($"world_size must be positive, got {world_size}");
                 if (rank < -1 || world_size > 0 && rank >= world_size)
                     throw new ArgumentException($"rank must be in [0, world_size), got rank {rank} and world_size {world_size}");
                 var method = init_method ?? "env://";
-                var factory = Backend.Find(backend);
+                var factory = BackendRegistry.Find(backend);
                 if (method != "env://")
                     throw new ArgumentException($"init_method {method} is not supported: use env:// (the default); the MPI launcher connects the processes");
                 var engine = factory.Create(method, world_size, rank, timeout ?? default_pg_timeout);
-                s_world = new ProcessGroup(engine, Enumerable.Range(0, engine.Size).ToArray(), timeout ?? default_pg_timeout);
+                ProcessGroups.SetDefault(new ProcessGroup(engine, Enumerable.Range(0, engine.Size).ToArray(), timeout ?? default_pg_timeout));
             }
         }
 
         /// <summary>True: the package is built in (is_mpi_available says whether an MPI library can be loaded).</summary>
         public static bool is_available() => true;
-        public static bool is_initialized() => s_world is not null;
+        public static bool is_initialized() => ProcessGroups.Default is not null;
         /// <summary>Whether the system's MPI library can be loaded.</summary>
         public static bool is_mpi_available() => MpiLibrary.IsAvailable();
         public static bool is_nccl_available() => false;
         public static bool is_gloo_available() => false;
 
-        /// <summary>The default group (PyTorch's <c>group.WORLD</c>), with PyTorch's error when there is none.</summary>
-        internal static ProcessGroup World =>
-            s_world ?? throw new InvalidOperationException("Default process group has not been initialized, please make sure to call init_process_group.");
-
-        internal static ProcessGroup Resolve(ProcessGroup? group) => group ?? World;
-
-        internal static bool IsDefault(ProcessGroup group) => ReferenceEquals(group, s_world);
-
         /// <summary>This process's rank in the group (default: the world); -1 when it is not a member.</summary>
-        public static int get_rank(ProcessGroup? group = null) => Resolve(group).rank();
-        public static int get_world_size(ProcessGroup? group = null) => Resolve(group) is var g && g.IsMember ? g.size() : -1;
-        public static string get_backend(ProcessGroup? group = null) => Resolve(group).name();
+        public static int get_rank(ProcessGroup? group = null) => ProcessGroups.Resolve(group).rank();
+        public static int get_world_size(ProcessGroup? group = null) => ProcessGroups.Resolve(group) is var g && g.IsMember ? g.size() : -1;
+        public static string get_backend(ProcessGroup? group = null) => ProcessGroups.Resolve(group).name();
 
         /// <summary>The global rank of <paramref name="group_rank"/> in <paramref name="group"/>.</summary>
         public static int get_global_rank(ProcessGroup group, int group_rank) =>
@@ -111,8 +78,8 @@ public static partial class torch
         /// </summary>
         public static ProcessGroup new_group(int[]? ranks = null, TimeSpan? timeout = null, string? backend = null)
         {
-            var world = World;
-            if (backend is not null && backend.ToLowerInvariant() != world.name()) Backend.Find(backend);
+            var world = ProcessGroups.World;
+            if (backend is not null && backend.ToLowerInvariant() != world.name()) BackendRegistry.Find(backend);
             var members = (ranks ?? Enumerable.Range(0, world.size()).ToArray()).Distinct().Order().ToArray();
             if (members.Length > world.size())
                 throw new InvalidOperationException("the new group's world size should be less or equal to the world size set by init_process_group");
@@ -121,29 +88,11 @@ public static partial class torch
                     throw new InvalidOperationException("The new group's rank should be within the world_size set by init_process_group");
             var engine = world.Live.Split(members);
             var g = new ProcessGroup(engine, members, timeout ?? world.Timeout);
-            lock (s_gate) s_groups.Add(g);
+            ProcessGroups.Add(g);
             return g;
         }
 
         /// <summary>Ends a group, or all of them and the default group when <paramref name="group"/> is null.</summary>
-        public static void destroy_process_group(ProcessGroup? group = null)
-        {
-            lock (s_gate)
-            {
-                var world = World;
-                if (group is null || ReferenceEquals(group, world))
-                {
-                    foreach (var g in s_groups) g.Destroy();
-                    s_groups.Clear();
-                    world.Destroy();
-                    s_world = null;
-                }
-                else
-                {
-                    group.Destroy();
-                    s_groups.Remove(group);
-                }
-            }
-        }
+        public static void destroy_process_group(ProcessGroup? group = null) => ProcessGroups.Destroy(group);
     }
 }

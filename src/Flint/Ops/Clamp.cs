@@ -31,15 +31,15 @@ namespace Flint
         public static Tensor clamp(Tensor input, Tensor? min, Tensor? max = null, Tensor? @out = null) => Clamping.WithTensors(input, min, max, @out, false);
         public static Tensor clip(Tensor input, Scalar? min = null, Scalar? max = null, Tensor? @out = null) => clamp(input, min, max, @out);
         public static Tensor clip(Tensor input, Tensor? min, Tensor? max = null, Tensor? @out = null) => clamp(input, min, max, @out);
-        public static Tensor clamp_min(Tensor input, Scalar min, Tensor? @out = null) => Clamping.WithNumbers(input, min, null, @out, false, "ClampMinBackward0");
+        public static Tensor clamp_min(Tensor input, Scalar min, Tensor? @out = null) => Clamping.WithNumbers(input, min, null, @out, false, Clamping.NumberMin);
         public static Tensor clamp_min(Tensor input, Tensor min, Tensor? @out = null) => Clamping.WithTensors(input, min, null, @out, false, named: true);
-        public static Tensor clamp_max(Tensor input, Scalar max, Tensor? @out = null) => Clamping.WithNumbers(input, null, max, @out, false, "ClampMaxBackward0");
+        public static Tensor clamp_max(Tensor input, Scalar max, Tensor? @out = null) => Clamping.WithNumbers(input, null, max, @out, false, Clamping.NumberMax);
         public static Tensor clamp_max(Tensor input, Tensor max, Tensor? @out = null) => Clamping.WithTensors(input, null, max, @out, false, named: true);
         public static Tensor clamp_(Tensor input, Scalar? min = null, Scalar? max = null) => Clamping.WithNumbers(input, min, max, null, true);
         public static Tensor clamp_(Tensor input, Tensor? min, Tensor? max = null) => Clamping.WithTensors(input, min, max, null, true);
-        public static Tensor clamp_min_(Tensor input, Scalar min) => Clamping.WithNumbers(input, min, null, null, true, "ClampMinBackward0");
+        public static Tensor clamp_min_(Tensor input, Scalar min) => Clamping.WithNumbers(input, min, null, null, true, Clamping.NumberMin);
         public static Tensor clamp_min_(Tensor input, Tensor min) => Clamping.WithTensors(input, min, null, null, true, named: true);
-        public static Tensor clamp_max_(Tensor input, Scalar max) => Clamping.WithNumbers(input, null, max, null, true, "ClampMaxBackward0");
+        public static Tensor clamp_max_(Tensor input, Scalar max) => Clamping.WithNumbers(input, null, max, null, true, Clamping.NumberMax);
         public static Tensor clamp_max_(Tensor input, Tensor max) => Clamping.WithTensors(input, null, max, null, true, named: true);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using Flint.Ops;
 using Flint.Ops.Kernels;
@@ -30,17 +29,6 @@ namespace Flint
 {
     public static partial class torch
     {
-        /// <summary>C++'s default ostream formatting of a double (6 significant digits, %g style).</summary>
-        private static string CppDouble(double v)
-        {
-            var s = v.ToString("G6", CultureInfo.InvariantCulture);
-            int e = s.IndexOf('E');
-            if (e < 0) return s;
-            var exp = s[(e + 1)..];
-            char sign = exp[0] == '-' ? '-' : '+';
-            return s[..e] + "e" + sign + exp.TrimStart('+', '-').PadLeft(2, '0');
-        }
-
         /// <summary>
         /// Elementwise |input − other| ≤ atol + rtol × |other| (plus exact equality, so equal infinities are close);
         /// NaNs are close to each other only with equal_nan. Both tensors must have the same dtype.
@@ -49,8 +37,8 @@ namespace Flint
         {
             if (input.dtype != other.dtype)
                 throw new ArgumentException($"{input.dtype.LegacyName} did not match {other.dtype.LegacyName}");
-            if (rtol < 0) throw new ArgumentException($"rtol must be greater than or equal to zero, but got {CppDouble(rtol)}");
-            if (atol < 0) throw new ArgumentException($"atol must be greater than or equal to zero, but got {CppDouble(atol)}");
+            if (rtol < 0) throw new ArgumentException($"rtol must be greater than or equal to zero, but got {CppFormat.Double(rtol)}");
+            if (atol < 0) throw new ArgumentException($"atol must be greater than or equal to zero, but got {CppFormat.Double(atol)}");
             var close = eq(input, other);
             bool isFloat = input.dtype.is_floating_point;
             if (equal_nan && isFloat)

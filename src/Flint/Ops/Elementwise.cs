@@ -409,7 +409,7 @@ internal static class Elementwise
     }
 
     /// <remarks>
-    /// <paramref name="node"/> names the comparison's node (Eq, Ne, ...) for an in-place comparison on a tensor in the
+    /// <c>TOp.InPlaceNode</c> names the comparison's node (Eq, Ne, ...) for an in-place comparison on a tensor in the
     /// graph: as PyTorch, self keeps its floating dtype and its history goes through "EqBackward0" (a number) or
     /// "EqBackward1" (a tensor), whose gradients are zeros. Without it (the logical ops) the in-place form records
     /// nothing, as PyTorch's.
@@ -421,8 +421,8 @@ internal static class Elementwise
         var compute = ComputeType(common);
         var shape = Shape.Broadcast(a._shape, b._shape);
         if (inPlace) CheckInPlace(a, shape, DType.Bool);
-        if (inPlace && TOp.InPlaceNode is { } node && Autograd.Differentiation.NeedsInPlace(a, b) && a.dtype.is_floating_point)
-            return InPlaceCompare<TOp>(a, b, node);
+        if (inPlace && TOp.InPlaceNode is not null && Autograd.Differentiation.NeedsInPlace(a, b) && a.dtype.is_floating_point)
+            return InPlaceCompare<TOp>(a, b);
         var target = inPlace ? a : Target(shape, DType.Bool, @out, device);
         var ac = Prep(a, common, compute); var bc = Prep(b, common, compute);
         return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace, a, b);
@@ -553,15 +553,25 @@ internal static class Elementwise
     private static Tensor InPlaceUnary<TF>(Tensor x, bool boolOk) where TF : IUnaryFamily =>
         Autograd.Differentiation.InPlace(x, old => UnaryOp<TF>(old, null, false, boolOk));
 
-    private static Tensor InPlaceCompare<TOp>(Tensor a, Tensor b, string node) where TOp : ICompareOp =>
+    private static Tensor InPlaceCompare<TOp>(Tensor a, Tensor b) where TOp : ICompareOp =>
         Autograd.Differentiation.InPlace(a, old =>
         {
             Tensor y;
             using (new Autograd.GradModeScope(false)) y = Compare<TOp>(old, b, null).to(old.dtype);
-            bool number = b.IsWrappedNumber;
-            return Autograd.Recording.Record(y, node + (number ? "Backward0" : "Backward1"), number ? [old] : [old, b],
-                g => number ? [torch.zeros_like(g)] : [torch.zeros_like(g), torch.zeros_like(b)]);
+            return b.IsWrappedNumber ? InPlaceCompareDerivative<TOp>.WithNumber.Record(y, [old], default)
+                : InPlaceCompareDerivative<TOp>.WithTensor.Record(y, [old, b], b);
         });
+
+    /// <summary>
+    /// The nodes of an in-place comparison on a floating tensor in the graph (self keeps its dtype): zero
+    /// gradients, named from the op's stem ("Eq": EqBackward0 with a number, EqBackward1 with a tensor).
+    /// </summary>
+    private static class InPlaceCompareDerivative<TOp> where TOp : ICompareOp
+    {
+        internal static readonly NodeDerivative<NoState> WithNumber = new(TOp.InPlaceNode + "Backward0", null, static (g, _) => torch.zeros_like(g));
+        internal static readonly NodeDerivative<Tensor> WithTensor = NodeDerivative<Tensor>.Joint(TOp.InPlaceNode + "Backward1",
+            static (g, b) => [torch.zeros_like(g), torch.zeros_like(b)]);
+    }
 
     private static Tensor InPlaceFloatTernary<TOp>(Tensor a, Tensor b, Tensor c) where TOp : IFloatTernary =>
         Autograd.Differentiation.InPlace(a, old => FloatTernary<TOp>(old, b, c, null, false));

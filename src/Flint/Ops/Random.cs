@@ -1,3 +1,5 @@
+using Flint.Ops.Kernels;
+
 namespace Flint;
 
 // Random sampling with PyTorch's generator and transforms: the same seed gives the same values.
@@ -69,27 +71,26 @@ public static partial class torch
     /// <summary>Samples from N(mean, std²) with a tensor mean and/or std (broadcast), as <c>torch.normal</c>.</summary>
     public static Tensor normal(Tensor mean, Tensor std, Generator? generator = null) =>
         // the sample's gradient goes to the mean only (std gets zeros), as PyTorch's NormalBackward3
-        Autograd.Recording.Op("NormalBackward3", [mean, std], () => Sampling.NormalImpl(mean, std, generator), (g, _) =>
-            [mean.requires_grad ? Autograd.Recording.SumToShape(g, mean._shape) : null, std.requires_grad ? torch.zeros_like(std) : null]);
+        Sampling.NormalTensors.Run([mean, std], (mean, std), () => Sampling.NormalImpl(mean, std, generator));
 
     public static Tensor normal(Tensor mean, double std = 1.0, Generator? generator = null)
     {
         if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
-        return Autograd.Recording.Op("NormalBackward1", [mean], () =>
+        return Sampling.NormalMean.Run([mean], default, () =>
         {
             var t = empty(mean._shape, mean.dtype.is_floating_point ? mean.dtype : get_default_dtype(), null);
             t.NormalInto(0, std, generator);
             return t.add_(mean);
-        }, (g, _) => [g]);
+        });
     }
 
     public static Tensor normal(double mean, Tensor std, Generator? generator = null) =>
-        Autograd.Recording.Op("NormalBackward2", [std], () =>
+        Sampling.NormalStd.Run([std], std, () =>
         {
             var t = empty(std._shape, std.dtype.is_floating_point ? std.dtype : get_default_dtype(), null);
             t.NormalInto(0, 1, generator);
             return t.mul_(std).add_(mean);
-        }, (g, _) => [torch.zeros_like(std)]);
+        });
 
     public static Tensor normal(double mean, double std, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
@@ -101,7 +102,7 @@ public static partial class torch
     /// <summary>Draws 1 with the probability held in each element of <paramref name="input"/>.</summary>
     public static Tensor bernoulli(Tensor input, Generator? generator = null) =>
         // a sample carries no gradient to the probabilities (zeros, as PyTorch's BernoulliBackward0)
-        Autograd.Recording.Op("BernoulliBackward0", [input], () => Sampling.BernoulliImpl(input, generator), (g, _) => [torch.zeros_like(input)]);
+        Sampling.Bernoulli.Run([input], input, () => Sampling.BernoulliImpl(input, generator));
 
     public static Tensor bernoulli(Tensor input, double p, Generator? generator = null) =>
         empty_like(input).bernoulli_(p, generator);
@@ -135,6 +136,19 @@ public static partial class torch
 /// <summary>What the random functions share: the float dtype they sample, where samples are drawn and placed, normal and bernoulli's draws.</summary>
 internal static class Sampling
 {
+    /// <summary>normal(mean, std) with tensors: the sample's gradient goes to the mean only (std gets zeros).</summary>
+    internal static readonly NodeDerivative<(Tensor mean, Tensor std)> NormalTensors = new("NormalBackward3", null,
+        static (g, s) => Autograd.Recording.SumToShape(g, s.mean._shape), static (g, s) => torch.zeros_like(s.std));
+    /// <summary>normal(mean tensor, std number): the sample moves with the mean.</summary>
+    internal static readonly NodeDerivative<NoState> NormalMean = new("NormalBackward1", null, static (g, _) => g);
+    /// <summary>normal(mean number, std tensor): PyTorch gives std a zero gradient.</summary>
+    internal static readonly NodeDerivative<Tensor> NormalStd = new("NormalBackward2", null, static (g, std) => torch.zeros_like(std));
+    /// <summary>bernoulli(p): a sample carries no gradient to the probabilities (zeros).</summary>
+    internal static readonly NodeDerivative<Tensor> Bernoulli = new("BernoulliBackward0", null, static (g, input) => torch.zeros_like(input));
+    /// <summary>bernoulli_(p tensor) on a tensor in the graph: zeros for self's history and for p.</summary>
+    internal static readonly NodeDerivative<Tensor> BernoulliTensor = new("BernoulliBackward1", null,
+        static (g, _) => torch.zeros_like(g), static (g, p) => torch.zeros_like(p));
+
     internal static DType FloatDType(DType? dtype, string op)
     {
         var dt = dtype ?? torch.get_default_dtype();
@@ -322,8 +336,7 @@ public partial class Tensor
             {
                 Tensor y;
                 using (new Autograd.GradModeScope(false)) y = torch.empty_like(old).bernoulli_(p, generator);
-                return Autograd.Recording.Record(y, "BernoulliBackward1", [old, p],
-                    g => [old.requires_grad ? torch.zeros_like(g) : null, p.requires_grad ? torch.zeros_like(p) : null]);
+                return Sampling.BernoulliTensor.Record(y, [old, p], p);
             });
         Tensor drawn;
         using (new Autograd.GradModeScope(false)) drawn = torch.bernoulli(p.expand(_shape).to(DType.Float64), generator);

@@ -68,15 +68,7 @@ namespace Flint.Ops
             var dt = input.dtype;
             if (!dt.is_floating_point || dt == DType.Float16) throw Unary.NotImplemented("round_cpu", dt);
             if (inPlace) Elementwise.CheckInPlace(input, input._shape, dt);
-            if (Autograd.Differentiation.NeedsInPlace(input))
-            {
-                // round(decimals) is one op (RoundBackward1, a zero gradient), not the products it is computed with
-                Autograd.Differentiation.CheckOut(@out, "round", input);
-                if (inPlace) return Autograd.Differentiation.InPlace(input, old => Run(old, decimals, null, false));
-                Tensor y;
-                using (new Autograd.GradModeScope(false)) y = Run(input, decimals, null, false);
-                return Autograd.Recording.Record(y, "RoundBackward1", [input], g => [torch.zeros_like(g)]);
-            }
+            if (Autograd.Differentiation.NeedsInPlace(input)) return Recorded(input, decimals, @out, inPlace);
             // PyTorch scales by 10^|decimals| in the input's own dtype, rounds, then scales back.
             var scale = Scalars.Full(Math.Pow(10, Math.Abs(decimals)), dt, input.device);
             var rounded = decimals > 0
@@ -86,6 +78,19 @@ namespace Flint.Ops
             target.Backend.Copy(target, rounded);
             if (inPlace) input.BumpVersion();
             return target;
+        }
+
+        /// <summary>round(decimals) is one op with a zero gradient, not the products it is computed with.</summary>
+        internal static readonly NodeDerivative<NoState> Derivative = new("RoundBackward1", null, static (g, _) => torch.zeros_like(g));
+
+        // the form on a tensor in the graph, apart so that its closure is only made when used
+        private static Tensor Recorded(Tensor input, long decimals, Tensor? @out, bool inPlace)
+        {
+            Autograd.Differentiation.CheckOut(@out, "round", input);
+            if (inPlace) return Autograd.Differentiation.InPlace(input, old => Run(old, decimals, null, false));
+            Tensor y;
+            using (new Autograd.GradModeScope(false)) y = Run(input, decimals, null, false);
+            return Derivative.Record(y, [input], default);
         }
     }
 }

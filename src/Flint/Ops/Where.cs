@@ -1,4 +1,20 @@
 using Flint.Ops;
+using Flint.Ops.Kernels;
+
+namespace Flint.Ops
+{
+    /// <summary>where's node.</summary>
+    internal static class Selection
+    {
+        /// <summary>
+        /// The gradient goes to input where the condition holds and to other elsewhere, summed back to each
+        /// operand's shape at the forward (in its dtype); the condition is saved.
+        /// </summary>
+        internal static readonly NodeDerivative<(Tensor input, Tensor other, Tensor c, long[] ia, long[] ib)> Derivative = new("WhereBackward0", s => [s.c],
+            static (g, s) => Autograd.Recording.SumToShape(torch.where(s.c, g, torch.zeros_like(g)), s.ia).to(s.input.dtype),
+            static (g, s) => Autograd.Recording.SumToShape(torch.where(s.c, torch.zeros_like(g), g), s.ib).to(s.other.dtype));
+    }
+}
 
 namespace Flint
 {
@@ -20,12 +36,7 @@ namespace Flint
             Tensor r;
             using (no_grad()) r = Elementwise.RunInto(target, shape, result, y => y.Backend.Where(c, a, b, y), false, input, other);
             if (@out is not null) return r;
-            var ia = input._shape; var ib = other._shape;
-            return Autograd.Recording.Record(r, "WhereBackward0", [input, other], g =>
-            [
-                input.requires_grad ? Autograd.Recording.SumToShape(where(c, g, zeros_like(g)), ia).to(input.dtype) : null,
-                other.requires_grad ? Autograd.Recording.SumToShape(where(c, zeros_like(g), g), ib).to(other.dtype) : null,
-            ], c);
+            return Selection.Derivative.Record(r, [input, other], (input, other, c, input._shape, other._shape));
         }
         public static Tensor where(Tensor condition, Scalar input, Tensor other, Tensor? @out = null) => where(condition, Scalars.Wrap(input), other, @out);
         public static Tensor where(Tensor condition, Tensor input, Scalar other, Tensor? @out = null) => where(condition, input, Scalars.Wrap(other), @out);

@@ -21,24 +21,6 @@ public class DeclaredDerivativeTests
         "Ops/Kernels/NodeDerivative.cs",
     ];
 
-    /// <summary>
-    /// Files still being converted to declared derivatives. This list must only shrink: a file leaves it when its
-    /// last direct call goes, and no file joins it.
-    /// </summary>
-    private static readonly string[] NotYetConverted =
-    [
-        "Core/Tensor.Set.cs",
-        "Ops/Clamping.cs",
-        "Ops/Elementwise.cs",
-        "Ops/Random.cs",
-        "Ops/Rounding.cs",
-        "Ops/Where.cs",
-        "Ops/Reductions/ReductionBackward.cs",
-        "Ops/Reductions/Statistics.cs",
-        "Ops/Reductions/Sum.cs",
-        "Ops/Reductions/Unique.cs",
-    ];
-
     private static readonly string[] OpLayer = ["Ops", "nn", "Core"];
 
     private static string SourceRoot()
@@ -50,8 +32,8 @@ public class DeclaredDerivativeTests
 
     private static string Relative(string root, string file) => Path.GetRelativePath(root, file).Replace('\\', '/');
 
-    /// <summary>The direct calls in the op layer, as "file:line: text", leaving out the entries and the listed files.</summary>
-    private static List<string> DirectCalls(Func<string, bool> skip)
+    /// <summary>The direct calls in the op layer, as "file:line: text", leaving out the entries.</summary>
+    private static List<string> DirectCalls()
     {
         var root = SourceRoot();
         var found = new List<string>();
@@ -59,7 +41,7 @@ public class DeclaredDerivativeTests
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, dir), "*.cs", SearchOption.AllDirectories))
             {
                 var rel = Relative(root, file);
-                if (Entries.Contains(rel) || skip(rel)) continue;
+                if (Entries.Contains(rel)) continue;
                 var lines = File.ReadAllLines(file);
                 for (int i = 0; i < lines.Length; i++)
                 {
@@ -74,20 +56,10 @@ public class DeclaredDerivativeTests
     [Fact]
     public void OpsRecordThroughTheirDeclaredDerivatives()
     {
-        var found = DirectCalls(rel => NotYetConverted.Contains(rel));
+        var found = DirectCalls();
         Assert.True(found.Count == 0,
             "these op files record a node directly instead of declaring its derivative next to the op (a NodeDerivative, see docs/adding-an-op.md):\n"
             + string.Join("\n", found));
-    }
-
-    [Fact]
-    public void TheListOfFilesNotYetConvertedHoldsOnlyFilesThatStillNeedIt()
-    {
-        var root = SourceRoot();
-        var stale = NotYetConverted
-            .Where(rel => !File.Exists(Path.Combine(root, rel)) || !File.ReadAllLines(Path.Combine(root, rel)).Any(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal) && Direct.IsMatch(l)))
-            .ToList();
-        Assert.True(stale.Count == 0, "remove from NotYetConverted (they record through declarations now): " + string.Join(", ", stale));
     }
 
     [Theory]

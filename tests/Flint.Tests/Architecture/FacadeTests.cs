@@ -12,21 +12,6 @@ namespace Flint.Tests.Architecture;
 /// </summary>
 public class FacadeTests
 {
-    /// <summary>
-    /// Facade classes whose helpers are still being moved out, by the full name of the facade class and the helper.
-    /// This list must shrink: it is emptied once those moves are merged, and nothing may be added to it.
-    /// </summary>
-    private static readonly HashSet<string> NotYetMoved = new(StringComparer.Ordinal)
-    {
-        // Ops/*.cs (top level)
-        "torch.CppDouble",
-        // Distributed/
-        "torch.distributed.Backend.Find", "torch.distributed.Backend.s_factories",
-        "torch.distributed.Resolve",
-        "torch.distributed.World", "torch.distributed.s_gate",
-        "torch.distributed.s_groups", "torch.distributed.s_world", "torch.distributed.IsDefault",
-    };
-
     private const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
     /// <summary><c>torch</c> and every public class nested in it, at any depth.</summary>
@@ -75,17 +60,9 @@ public class FacadeTests
     [Fact]
     public void TorchHoldsOnlyPublicApi()
     {
-        var offenders = NonPublicStatics().Distinct().Where(n => !NotYetMoved.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var offenders = NonPublicStatics().Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
         Assert.True(offenders.Count == 0,
             "non-public static members in the public torch facade (move them to an internal class named after what they hold):\n  "
             + string.Join("\n  ", offenders));
-    }
-
-    [Fact]
-    public void AllowListHoldsOnlyHelpersStillThere()
-    {
-        var present = NonPublicStatics().ToHashSet(StringComparer.Ordinal);
-        var stale = NotYetMoved.Where(n => !present.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
-        Assert.True(stale.Count == 0, "moved helpers still on the allow-list (remove them):\n  " + string.Join("\n  ", stale));
     }
 }

@@ -88,6 +88,16 @@ internal sealed class NodeDerivative<TSaved>
         return results;
     }
 
+    /// <summary>
+    /// Records an in-place change of <paramref name="self"/> as this op's node: its one input is self's history
+    /// before the change (<paramref name="previous"/>), and self's history moves onto the node.
+    /// </summary>
+    internal Tensor RecordInPlace(Tensor self, Edge? previous, TSaved saved)
+    {
+        Tensor[] inputs = [self];
+        return Recording.RecordInPlace(self, inputs, Name, g => Backward(g, inputs, saved), previous, saves is null ? [] : saves(saved));
+    }
+
     private Tensor?[] Backward(Tensor grad, Tensor[] inputs, TSaved saved)
     {
         if (joint is { } f) return f(grad, saved);

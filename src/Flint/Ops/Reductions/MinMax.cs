@@ -11,7 +11,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "max";
         public static ReduceDerivative Derivative { get; } =
-            Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "MaxBackward1" : "AmaxBackward0", Shared, Saves.InputAndOutput);
+            Formula("MaxBackward1", "AmaxBackward0", Shared, Saves.InputAndOutput);
 
         /// <summary>The backward of max/min over dims: the gradient shared evenly by the elements equal to the result.</summary>
         internal static Tensor Shared(Tensor g, Tensor x, int[] dims, bool keepdim, Tensor y, double arg)
@@ -28,7 +28,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "min";
         public static ReduceDerivative Derivative { get; } =
-            Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "MinBackward1" : "AminBackward0", MaxOp.Shared, Saves.InputAndOutput);
+            Formula("MinBackward1", "AminBackward0", MaxOp.Shared, Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[MinIndexOp.Select<T>(v, 0)];
     }
 

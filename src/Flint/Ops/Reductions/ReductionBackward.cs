@@ -13,17 +13,24 @@ internal static class ReductionBackward
 
     /// <summary>A reduction's backward as a formula: PyTorch's node name, the input's gradient, what the node saves.</summary>
     internal static Kernels.ReduceDerivative Formula(string name, Gradient grad, Kernels.Saves saves = Kernels.Saves.Input) =>
-        Formula((_, _, _) => name, grad, saves);
+        Formula(name, name, grad, saves);
 
-    /// <summary>A formula whose node name depends on the reduction (a full one is often PyTorch's other overload).</summary>
-    internal static Kernels.ReduceDerivative Formula(Func<Tensor, int[], bool, string> name, Gradient grad, Kernels.Saves saves = Kernels.Saves.Input) =>
-        new((x, dims, keepdim, y, arg) => Recording.Record(y, name(x, dims, keepdim), [x], g => [grad(g, x, dims, keepdim, y, arg)], saves switch
+    /// <summary>A formula whose node PyTorch names apart when every dim is reduced without keepdim (often its other overload).</summary>
+    internal static Kernels.ReduceDerivative Formula(string fullName, string dimName, Gradient grad, Kernels.Saves saves = Kernels.Saves.Input)
+    {
+        var dimNode = new Kernels.NodeDerivative<Reduced>(dimName, saves switch
         {
-            Kernels.Saves.Input => [x],
-            Kernels.Saves.Output => [y],
-            Kernels.Saves.InputAndOutput => [x, y],
-            _ => [],
-        }));
+            Kernels.Saves.Input => static r => [r.X],
+            Kernels.Saves.Output => static r => [r.Y],
+            Kernels.Saves.InputAndOutput => static r => [r.X, r.Y],
+            _ => null,
+        }, static (g, r) => r.Grad(g, r.X, r.Dims, r.Keepdim, r.Y, r.Arg));
+        var fullNode = fullName == dimName ? dimNode : dimNode.Named(fullName);
+        return new((x, dims, keepdim, y, arg) => (Full(x, dims, keepdim) ? fullNode : dimNode).Record(y, [x], new(grad, x, dims, keepdim, y, arg)));
+    }
+
+    /// <summary>What a reduction's node keeps: its gradient formula and the forward's input, dims, keepdim, output and argument.</summary>
+    internal readonly record struct Reduced(Gradient Grad, Tensor X, int[] Dims, bool Keepdim, Tensor Y, double Arg);
 
     /// <summary>Brings a reduced gradient back to the input's rank (size-1 reduced dims) so it broadcasts.</summary>
     internal static Tensor Unreduce(Tensor g, Tensor x, int[] dims, bool keepdim)
@@ -59,17 +66,28 @@ internal static class ReductionBackward
     internal static ValuesIndices Index<TOp>(Tensor x, int dim, bool keepdim, ValuesIndices r) where TOp : Kernels.IIndexDifferentiable
     {
         if (!Recording.Needs(x) || !r.values.dtype.is_floating_point) return r;
-        var idx = r.indices;
-        Recording.Record(r.values, TOp.NodeName, [x], g => [Scatter(g, idx, x, dim, keepdim)]);
+        Picked<TOp>.Derivative.Record(r.values, [x], (x, r.indices, dim, keepdim));
         return r;
     }
 
+    /// <summary>The node of an op that picks one element per slice along a dim, named by the op.</summary>
+    private static class Picked<TOp> where TOp : Kernels.IIndexDifferentiable
+    {
+        internal static readonly Kernels.NodeDerivative<(Tensor x, Tensor idx, int dim, bool keepdim)> Derivative =
+            new(TOp.NodeName, null, static (g, s) => Scatter(g, s.idx, s.x, s.dim, s.keepdim));
+    }
+
+    /// <summary>sort's values: the gradient goes back to the positions the values came from.</summary>
+    internal static readonly Kernels.NodeDerivative<(Tensor x, int dim, Tensor idx)> SortValues =
+        new("SortBackward0", null, static (g, s) => torch.zeros(s.x._shape, dtype: g.dtype).scatter(s.dim, s.idx, g));
+    /// <summary>topk's values, as sort's.</summary>
+    internal static readonly Kernels.NodeDerivative<(Tensor x, int dim, Tensor idx)> TopkValues = SortValues.Named("TopkBackward0");
+
     /// <summary>sort/topk values: the gradient goes back to the positions the values came from.</summary>
-    internal static ValuesIndices Gathered(string name, Tensor x, int dim, ValuesIndices r)
+    internal static ValuesIndices Gathered(Kernels.NodeDerivative<(Tensor x, int dim, Tensor idx)> node, Tensor x, int dim, ValuesIndices r)
     {
         if (!Recording.Needs(x) || !r.values.dtype.is_floating_point) return r;
-        var idx = r.indices;
-        Recording.Record(r.values, name, [x], g => [torch.zeros(x._shape, dtype: g.dtype).scatter(dim, idx, g)]);
+        node.Record(r.values, [x], (x, dim, r.indices));
         return r;
     }
 

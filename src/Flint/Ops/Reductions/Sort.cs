@@ -45,7 +45,7 @@ namespace Flint
             Sorting.CheckOut(@out, input, "sort");
             var (v, i) = Sorting.Sort(input, d, descending);
             if (@out is { } o) return Sorting.Out("sort", v, i, o);
-            return ReductionBackward.Gathered("SortBackward0", input, d, new ValuesIndices("sort", v, i));
+            return ReductionBackward.Gathered(ReductionBackward.SortValues, input, d, new ValuesIndices("sort", v, i));
         }
 
         /// <summary>The indices that sort input along dim.</summary>
@@ -67,7 +67,7 @@ namespace Flint
             if (input.ndim > 0) { v = v.narrow(d, 0, k).contiguous(); i = i.narrow(d, 0, k).contiguous(); }
             else if (k == 0) { v = Tensor.Empty([0], input.dtype, input.device); i = Tensor.Empty([0], DType.Int64, input.device); }
             if (@out is { } o) return Sorting.Out("topk", v, i, o);
-            return ReductionBackward.Gathered("TopkBackward0", input, d, new ValuesIndices("topk", v, i));
+            return ReductionBackward.Gathered(ReductionBackward.TopkValues, input, d, new ValuesIndices("topk", v, i));
         }
     }
 

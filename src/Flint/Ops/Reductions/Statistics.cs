@@ -33,22 +33,25 @@ namespace Flint.Ops.Kernels
         }
 
         /// <summary>std_mean/var_mean as one node with two outputs (either gradient may be absent).</summary>
-        internal static Tensor[] RecordWithMean(bool std, Tensor x, int[] dims, bool keepdim, double correction, Tensor s, Tensor m)
+        internal static Tensor[] RecordWithMean(bool std, Tensor x, int[] dims, bool keepdim, double correction, Tensor s, Tensor m) =>
+            (std ? StdMean : VarMean).RecordMulti([s, m], [x], new(std, x, dims, keepdim, correction, s, Count(x, dims), x._shape));
+
+        /// <summary>What std_mean/var_mean's node keeps: the forward's arguments, its std (or var) output, the count and shape of x then.</summary>
+        internal readonly record struct WithMean(bool Std, Tensor X, int[] Dims, bool Keepdim, double Correction, Tensor S, long N, long[] XShape);
+
+        /// <summary>The spread's gradient plus the mean's (the mean's gradient spread evenly over the reduced elements).</summary>
+        internal static readonly NodeDerivative<WithMean> StdMean = NodeDerivative<WithMean>.Multi("StdMeanBackward0", static (gs, w) =>
         {
-            long n = Count(x, dims);
-            var xShape = x._shape;
-            return Recording.RecordMulti([s, m], std ? "StdMeanBackward0" : "VarMeanBackward0", [x], gs =>
+            Tensor? r = null;
+            if (gs[0] is { } gsd) r = Gradient(w.Std, gsd, w.X, w.Dims, w.Keepdim, w.S, w.Correction);
+            if (gs[1] is { } gm)
             {
-                Tensor? r = null;
-                if (gs[0] is { } gsd) r = Gradient(std, gsd, x, dims, keepdim, s, correction);
-                if (gs[1] is { } gm)
-                {
-                    var gmean = (Unreduce(gm, x, dims, keepdim) / n).expand(xShape);
-                    r = r is null ? gmean : r + gmean;
-                }
-                return [r];
-            }, x, s);
-        }
+                var gmean = (Unreduce(gm, w.X, w.Dims, w.Keepdim) / w.N).expand(w.XShape);
+                r = r is null ? gmean : r + gmean;
+            }
+            return [r];
+        }, static w => [w.X, w.S]);
+        internal static readonly NodeDerivative<WithMean> VarMean = StdMean.Named("VarMeanBackward0");
     }
 
     [ReductionOp("std", ReductionRule.Variance, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Correction | ReductionForms.Out

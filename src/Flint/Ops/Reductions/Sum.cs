@@ -10,11 +10,13 @@ namespace Flint.Ops.Kernels
     internal struct SumOp : IReduction
     {
         public static string Name => "sum";
+        /// <summary>A sum over some dims: the gradient brought back to x's rank, expanded to x's shape at the forward, in x's dtype.</summary>
+        private static readonly NodeDerivative<(Tensor x, int[] dims, bool keepdim, long[] xShape)> DimsNode = new("SumBackward1", null,
+            static (g, s) => Unreduce(g, s.x, s.dims, s.keepdim).expand(s.xShape).to(s.x.dtype));
         public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
         {
             if (Full(x, dims, keepdim)) return FullReductionNode.Record("SumBackward0", x, y, 0);
-            var xShape = x._shape;
-            return Recording.Record(y, "SumBackward1", [x], g => [Unreduce(g, x, dims, keepdim).expand(xShape).to(x.dtype)]);
+            return DimsNode.Record(y, [x], (x, dims, keepdim, x._shape));
         });
         public static Backends.KernelId Kernel => Backends.KernelId.Sum;
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>
@@ -46,7 +48,7 @@ namespace Flint.Ops.Kernels
     internal struct ProdOp : IReduction
     {
         public static string Name => "prod";
-        public static ReduceDerivative Derivative { get; } = Formula((x, dims, keepdim) => Full(x, dims, keepdim) ? "ProdBackward0" : "ProdBackward1",
+        public static ReduceDerivative Derivative { get; } = Formula("ProdBackward0", "ProdBackward1",
             (g, x, dims, keepdim, y, arg) =>
             {
                 var gk = Unreduce(g, x, dims, keepdim); var yk = Unreduce(y, x, dims, keepdim);
@@ -78,13 +80,15 @@ namespace Flint.Ops.Kernels
     internal struct MeanOp : IReduction
     {
         public static string Name => "mean";
+        /// <summary>A mean over some dims: as sum's, divided by the count of reduced elements.</summary>
+        private static readonly NodeDerivative<(Tensor x, int[] dims, bool keepdim, long[] xShape, long n)> DimsNode = new("MeanBackward1", null,
+            static (g, s) => (Unreduce(g, s.x, s.dims, s.keepdim) / s.n).expand(s.xShape).to(s.x.dtype));
         public static ReduceDerivative Derivative { get; } = new((x, dims, keepdim, y, arg) =>
         {
             long n = Count(x, dims);
             // a full reduction's 0-dim gradient expands directly (the same strides as through a reshape)
             if (Full(x, dims, keepdim)) return FullReductionNode.Record("MeanBackward0", x, y, n);
-            var xShape = x._shape;
-            return Recording.Record(y, "MeanBackward1", [x], g => [(Unreduce(g, x, dims, keepdim) / n).expand(xShape).to(x.dtype)]);
+            return DimsNode.Record(y, [x], (x, dims, keepdim, x._shape, n));
         });
         public static Backends.KernelId Kernel => Backends.KernelId.Mean;
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> =>

@@ -37,12 +37,13 @@ namespace Flint.Ops
             (Tensor.FromLayout(r.v), Tensor.FromLayout(r.inv), Tensor.FromLayout(r.cnt));
 
         /// <summary>unique's values take part in the graph, but (as in PyTorch) have no derivative: backward names the op.</summary>
-        internal static Tensor Recorded(Tensor input, long? dim, Tensor output)
-        {
-            string op = dim is null ? "_unique2" : "unique_dim";
-            return Autograd.Recording.Record(output, dim is null ? "Unique2Backward0" : "UniqueDimBackward0", [input],
-                _ => throw Autograd.Differentiation.NotImplemented(op));
-        }
+        internal static Tensor Recorded(Tensor input, long? dim, Tensor output) =>
+            (dim is null ? Unique2 : UniqueDim).Record(output, [input], default);
+
+        private static readonly Kernels.NodeDerivative<Kernels.NoState> Unique2 =
+            Kernels.NodeDerivative<Kernels.NoState>.NotImplemented("_unique2").Named("Unique2Backward0");
+        private static readonly Kernels.NodeDerivative<Kernels.NoState> UniqueDim =
+            Kernels.NodeDerivative<Kernels.NoState>.NotImplemented("unique_dim").Named("UniqueDimBackward0");
     }
 }
 

@@ -54,7 +54,7 @@ public static partial class torch
                     bool find_unused_parameters = false, bool gradient_as_bucket_view = false, bool static_graph = false)
                 {
                     if (bucket_cap_mb <= 0) throw new ArgumentException($"bucket_cap_mb must be positive, got {bucket_cap_mb}");
-                    group = Resolve(process_group);
+                    group = Distributed.ProcessGroups.Resolve(process_group);
                     this.module = module; this.broadcast_buffers = broadcast_buffers;
                     this.find_unused_parameters = find_unused_parameters; this.bucket_cap_mb = bucket_cap_mb;
                     trained = module.parameters().Where(p => p.requires_grad).ToArray();

@@ -34,13 +34,13 @@ public partial interface IBackend
     void Fill(TensorLayout dst, Scalar value);
 
     /// <summary>Elementwise y = op(x) where x and y share the float dtype (float32 or float64).</summary>
-    void FloatUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatUnaryKernel;
+    void FloatUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : IFloatUnaryKernel;
     /// <summary>Elementwise y = op(x) over any numeric dtype except half types (computed as float32).</summary>
-    void NumericUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : INumericUnaryKernel;
+    void NumericUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : INumericUnaryKernel;
     /// <summary>Elementwise y = op(a, b): a, b broadcast to y's shape, all of one numeric dtype.</summary>
-    void NumericBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : INumericBinaryKernel;
+    void NumericBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : INumericBinaryKernel;
     /// <summary>Elementwise y = op(a, b) over float32/float64.</summary>
-    void FloatBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IFloatBinaryKernel;
+    void FloatBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : IFloatBinaryKernel;
     /// <summary>Elementwise y = op(a, b) over integer dtypes (bitwise ops, shifts).</summary>
     void IntegerBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IIntegerBinaryKernel;
     /// <summary>Elementwise bool y = op(a, b), a and b of one numeric dtype.</summary>

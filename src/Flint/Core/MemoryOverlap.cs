@@ -20,6 +20,21 @@ internal static class MemoryOverlap
         foreach (var input in inputs) CheckPartial(output, input);
     }
 
+    /// <summary>The check of a unary kernel (no span of layouts built per call).</summary>
+    internal static void Check(in Backends.TensorLayout output, in Backends.TensorLayout input)
+    {
+        CheckInternal(output);
+        CheckPartial(output, input);
+    }
+
+    /// <summary>The check of a binary kernel (no span of layouts built per call).</summary>
+    internal static void Check(in Backends.TensorLayout output, in Backends.TensorLayout a, in Backends.TensorLayout b)
+    {
+        CheckInternal(output);
+        CheckPartial(output, a);
+        CheckPartial(output, b);
+    }
+
     /// <summary><see cref="Check(Tensor, ReadOnlySpan{Tensor})"/> for the layouts a kernel receives.</summary>
     internal static void Check(Backends.TensorLayout output, params ReadOnlySpan<Backends.TensorLayout> inputs)
     {

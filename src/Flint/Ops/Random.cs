@@ -137,12 +137,14 @@ public static partial class torch
 internal static class Sampling
 {
     /// <summary>normal(mean, std) with tensors: the sample's gradient goes to the mean only (std gets zeros).</summary>
+    // PyTorch's derivatives.yaml gives a sample no gradient to its mean or std (zeros of their sizes, in the grad's
+    // dtype): torch.normal is not reparameterised
     internal static readonly NodeDerivative<(Tensor mean, Tensor std)> NormalTensors = new("NormalBackward3", null,
-        static (g, s) => Autograd.Recording.SumToShape(g, s.mean._shape), static (g, s) => torch.zeros_like(s.std));
-    /// <summary>normal(mean tensor, std number): the sample moves with the mean.</summary>
-    internal static readonly NodeDerivative<NoState> NormalMean = new("NormalBackward1", null, static (g, _) => g);
-    /// <summary>normal(mean number, std tensor): PyTorch gives std a zero gradient.</summary>
-    internal static readonly NodeDerivative<Tensor> NormalStd = new("NormalBackward2", null, static (g, std) => torch.zeros_like(std));
+        static (g, s) => torch.zeros(s.mean._shape, dtype: g.dtype, device: g.device), static (g, s) => torch.zeros(s.std._shape, dtype: g.dtype, device: g.device));
+    /// <summary>normal(mean tensor, std number): zeros for the mean.</summary>
+    internal static readonly NodeDerivative<NoState> NormalMean = new("NormalBackward1", null, static (g, _) => torch.zeros_like(g));
+    /// <summary>normal(mean number, std tensor): zeros for std.</summary>
+    internal static readonly NodeDerivative<Tensor> NormalStd = new("NormalBackward2", null, static (g, std) => torch.zeros(std._shape, dtype: g.dtype, device: g.device));
     /// <summary>bernoulli(p): a sample carries no gradient to the probabilities (zeros).</summary>
     internal static readonly NodeDerivative<Tensor> Bernoulli = new("BernoulliBackward0", null, static (g, input) => torch.zeros_like(input));
     /// <summary>bernoulli_(p tensor) on a tensor in the graph: zeros for self's history and for p.</summary>

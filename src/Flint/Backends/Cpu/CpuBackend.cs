@@ -32,10 +32,11 @@ internal sealed partial class CpuBackend : IBackend
 
     // ---------------- unary ----------------
 
-    public void FloatUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatUnaryKernel
+    public void FloatUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : IFloatUnaryKernel
     {
         MemoryOverlap.Check(y, x);
-        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatUnaryV<TOp>(x, y));
+        var v = new FloatUnaryV<TOp>(x, y);
+        DTypeDispatch.Floating(y.DType, TOp.Name, ref v);
     }
 
     private readonly struct FloatUnaryV<TOp>(TensorLayout x, TensorLayout y) : IFloatVisitor where TOp : IFloatUnaryKernel
@@ -43,10 +44,11 @@ internal sealed partial class CpuBackend : IBackend
         public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => UnaryT<T, FloatUnaryFn<T, TOp>>(x, y);
     }
 
-    public void NumericUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : INumericUnaryKernel
+    public void NumericUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : INumericUnaryKernel
     {
         MemoryOverlap.Check(y, x);
-        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericUnaryV<TOp>(x, y));
+        var v = new NumericUnaryV<TOp>(x, y);
+        DTypeDispatch.Numeric(y.DType, TOp.Name, ref v);
     }
 
     private readonly struct NumericUnaryV<TOp>(TensorLayout x, TensorLayout y) : INumericVisitor where TOp : INumericUnaryKernel
@@ -122,10 +124,11 @@ internal sealed partial class CpuBackend : IBackend
 
     // ---------------- binary ----------------
 
-    public void NumericBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : INumericBinaryKernel
+    public void NumericBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : INumericBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericBinaryV<TOp>(a, b, y));
+        var v = new NumericBinaryV<TOp>(a, b, y);
+        DTypeDispatch.Numeric(y.DType, TOp.Name, ref v);
     }
 
     private readonly struct NumericBinaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : INumericVisitor where TOp : INumericBinaryKernel
@@ -133,10 +136,11 @@ internal sealed partial class CpuBackend : IBackend
         public void Visit<T>() where T : unmanaged, INumber<T> => BinaryT<T, NumericBinaryFn<T, TOp>>(a, b, y);
     }
 
-    public void FloatBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IFloatBinaryKernel
+    public void FloatBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : IFloatBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatBinaryV<TOp>(a, b, y));
+        var v = new FloatBinaryV<TOp>(a, b, y);
+        DTypeDispatch.Floating(y.DType, TOp.Name, ref v);
     }
 
     private readonly struct FloatBinaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : IFloatVisitor where TOp : IFloatBinaryKernel

@@ -21,10 +21,10 @@ internal sealed partial class MetaBackend : IBackend
     }
 
     public void Fill(TensorLayout dst, Scalar value) { }
-    public void FloatUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatUnaryKernel { }
-    public void NumericUnary<TOp>(TensorLayout x, TensorLayout y) where TOp : INumericUnaryKernel { }
-    public void NumericBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : INumericBinaryKernel { }
-    public void FloatBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IFloatBinaryKernel { }
+    public void FloatUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : IFloatUnaryKernel { }
+    public void NumericUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : INumericUnaryKernel { }
+    public void NumericBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : INumericBinaryKernel { }
+    public void FloatBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : IFloatBinaryKernel { }
     public void IntegerBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IIntegerBinaryKernel { }
     public void Compare<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : ICompareKernel { }
     public void FloatPredicate<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatPredicateKernel { }

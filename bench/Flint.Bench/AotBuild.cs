@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Flint.Bench;
 
@@ -39,14 +38,7 @@ internal static class AotBuild
         foreach (var n in workloads) psi.ArgumentList.Add(n);
         Console.Error.WriteLine($"running the AOT build: {exe} {string.Join(' ', psi.ArgumentList)}");
         using var p = Process.Start(psi)!;
-        string? line;
-        while ((line = p.StandardOutput.ReadLine()) != null)
-        {
-            var parts = line.Split('\t');
-            if (parts.Length >= 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
-                && (!best.TryGetValue(parts[0], out var prev) || s < prev.s))
-                best[parts[0]] = (s, parts.Length > 2 ? parts[2] : "");
-        }
+        BenchOutput.KeepBest(p.StandardOutput, best);
         p.WaitForExit();
     }
 

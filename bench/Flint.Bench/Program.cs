@@ -106,14 +106,7 @@ static int RunPeer(string script, string peer, IEnumerable<string> workloads, Di
         }
     }) { IsBackground = true };
     watcher.Start();
-    string? line;
-    while ((line = p.StandardOutput.ReadLine()) != null)
-    {
-        var parts = line.Split('\t');
-        if (parts.Length >= 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
-            && (!best.TryGetValue(parts[0], out var prev) || s < prev.s))
-            best[parts[0]] = (s, parts.Length > 2 ? parts[2] : "");
-    }
+    BenchOutput.KeepBest(p.StandardOutput, best);
     p.WaitForExit();
     watcher.Join();
     peakBytes = peak;

@@ -80,20 +80,6 @@ public class OpDeclarationTests
         Assert.Throws<InvalidOperationException>(() => torch.exp(x, @out: torch.empty(2, dtype: DType.Float64)));
     }
 
-    private static CSharpCompilation Compile(string source) =>
-        CSharpCompilation.Create("Flint.Tests", [CSharpSyntaxTree.ParseText(source)],
-            ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p))
-                .Append(MetadataReference.CreateFromFile(typeof(torch).Assembly.Location)),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-
-    private const string Header = """
-        using System;
-        using System.Numerics;
-        using Flint;
-        using Flint.Ops.Kernels;
-        namespace Probe;
-        """;
-
     private const string FloatBody = """
         {
             public static string Name => "probe";
@@ -118,13 +104,8 @@ public class OpDeclarationTests
         }
         """;
 
-    private static IReadOnlyList<Diagnostic> Generate(string declarations, out string generated)
-    {
-        var driver = CSharpGeneratorDriver.Create(new OpGenerator()).RunGenerators(Compile(Header + declarations));
-        var result = driver.GetRunResult();
-        generated = string.Concat(result.GeneratedTrees.Select(t => t.ToString()));
-        return result.Diagnostics;
-    }
+    private static IReadOnlyList<Diagnostic> Generate(string declarations, out string generated) =>
+        GeneratorProbe.Generate(new OpGenerator(), declarations, out generated);
 
     [Theory]
     [InlineData("[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\")] internal struct P { public static string Name => \"p\"; }", "FLINT001")]
@@ -241,11 +222,11 @@ public class OpDeclarationTests
                 public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x;
             }
             """;
-        var errors = Compile(Header + noDerivative).GetDiagnostics().Where(e => e.Severity == DiagnosticSeverity.Error).ToArray();
+        var errors = GeneratorProbe.Compile(noDerivative).GetDiagnostics().Where(e => e.Severity == DiagnosticSeverity.Error).ToArray();
         var e = Assert.Single(errors);
         Assert.Equal("CS0535", e.Id);
         Assert.Contains("IUnaryDifferentiable.Derivative", e.GetMessage());
         // with its backward stated (here: explicitly not implemented) the same op compiles
-        Assert.DoesNotContain(Compile(Header + "internal struct P : IFloatUnary " + FloatBody).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        Assert.DoesNotContain(GeneratorProbe.Compile("internal struct P : IFloatUnary " + FloatBody).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
     }
 }

@@ -92,20 +92,6 @@ public class ReductionDeclarationTests
         Assert.Throws<InvalidOperationException>(() => torch.sum(x, 0, @out: torch.empty(0, dtype: DType.Float64)));
     }
 
-    private static CSharpCompilation Compile(string source) =>
-        CSharpCompilation.Create("Flint.Tests", [CSharpSyntaxTree.ParseText(source)],
-            ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p))
-                .Append(MetadataReference.CreateFromFile(typeof(torch).Assembly.Location)),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-
-    private const string Header = """
-        using System;
-        using System.Numerics;
-        using Flint;
-        using Flint.Ops.Kernels;
-        namespace Probe;
-        """;
-
     private const string ReduceBody = """
         {
             public static string Name => "probe";
@@ -122,13 +108,8 @@ public class ReductionDeclarationTests
         }
         """;
 
-    private static IReadOnlyList<Diagnostic> Generate(string declarations, out string generated)
-    {
-        var driver = CSharpGeneratorDriver.Create(new ReductionGenerator()).RunGenerators(Compile(Header + declarations));
-        var result = driver.GetRunResult();
-        generated = string.Concat(result.GeneratedTrees.Select(t => t.ToString()));
-        return result.Diagnostics;
-    }
+    private static IReadOnlyList<Diagnostic> Generate(string declarations, out string generated) =>
+        GeneratorProbe.Generate(new ReductionGenerator(), declarations, out generated);
 
     private const string Reduce = "internal struct P : IReduction " + ReduceBody;
 
@@ -187,9 +168,9 @@ public class ReductionDeclarationTests
                 public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[0];
             }
             """;
-        var e = Assert.Single(Compile(Header + noDerivative).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        var e = Assert.Single(GeneratorProbe.Compile(noDerivative).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
         Assert.Equal("CS0535", e.Id);
         Assert.Contains("IReduceDifferentiable.Derivative", e.GetMessage());
-        Assert.DoesNotContain(Compile(Header + Reduce).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        Assert.DoesNotContain(GeneratorProbe.Compile(Reduce).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Flint.Backends;
 
@@ -32,18 +33,26 @@ public static class DTypeDispatch
     /// <summary>Visits with the element type of any dtype; returns the visitor (with whatever it recorded).</summary>
     public static TV All<TV>(DType dtype, TV v) where TV : struct, IAnyTypeVisitor
     {
+        All(dtype, ref v);
+        return v;
+    }
+
+    /// <summary><see cref="All{TV}(DType, TV)"/> on a visitor in the caller's variable (nothing copied).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void All<TV>(DType dtype, ref TV v) where TV : struct, IAnyTypeVisitor, allows ref struct
+    {
         switch (dtype.scalar_type)
         {
-            case ScalarType.Float32: v.Visit<float>(); return v;
-            case ScalarType.Float64: v.Visit<double>(); return v;
-            case ScalarType.Float16: v.Visit<Half>(); return v;
-            case ScalarType.BFloat16: v.Visit<BFloat16>(); return v;
-            case ScalarType.Int64: v.Visit<long>(); return v;
-            case ScalarType.Int32: v.Visit<int>(); return v;
-            case ScalarType.Int16: v.Visit<short>(); return v;
-            case ScalarType.Int8: v.Visit<sbyte>(); return v;
-            case ScalarType.UInt8: v.Visit<byte>(); return v;
-            case ScalarType.Bool: v.Visit<bool>(); return v;
+            case ScalarType.Float32: v.Visit<float>(); return;
+            case ScalarType.Float64: v.Visit<double>(); return;
+            case ScalarType.Float16: v.Visit<Half>(); return;
+            case ScalarType.BFloat16: v.Visit<BFloat16>(); return;
+            case ScalarType.Int64: v.Visit<long>(); return;
+            case ScalarType.Int32: v.Visit<int>(); return;
+            case ScalarType.Int16: v.Visit<short>(); return;
+            case ScalarType.Int8: v.Visit<sbyte>(); return;
+            case ScalarType.UInt8: v.Visit<byte>(); return;
+            case ScalarType.Bool: v.Visit<bool>(); return;
             default: throw new NotSupportedException(dtype.ToString());
         }
     }
@@ -59,7 +68,8 @@ public static class DTypeDispatch
     /// <see cref="Numeric{TV}(DType, string, TV)"/> on a visitor in the caller's variable: nothing is copied, which the
     /// per-call path of the elementwise kernels wants (a visitor holding three layouts is 96 bytes).
     /// </summary>
-    public static void Numeric<TV>(DType dtype, string op, ref TV v) where TV : struct, INumericVisitor
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Numeric<TV>(DType dtype, string op, ref TV v) where TV : struct, INumericVisitor, allows ref struct
     {
         switch (dtype.scalar_type)
         {
@@ -75,7 +85,8 @@ public static class DTypeDispatch
     }
 
     /// <summary><see cref="Floating{TV}(DType, string, TV)"/> on a visitor in the caller's variable (nothing copied).</summary>
-    public static void Floating<TV>(DType dtype, string op, ref TV v) where TV : struct, IFloatVisitor
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Floating<TV>(DType dtype, string op, ref TV v) where TV : struct, IFloatVisitor, allows ref struct
     {
         switch (dtype.scalar_type)
         {

@@ -32,6 +32,9 @@ public readonly struct TensorLayout
     public long Numel => Flint.Shape.Numel(Shape);
     public bool IsContiguous => Flint.Shape.IsContiguous(Shape, Strides);
 
+    /// <summary>One element of <paramref name="storage"/> at <paramref name="offset"/> as a 0-dim layout (a number operand).</summary>
+    internal static TensorLayout Number(Storage storage, long offset = 0) => new(storage, Tensor.NoDims, Tensor.NoDims, offset, trusted: true);
+
     /// <summary>The same storage seen through another layout.</summary>
     public TensorLayout View(long[] shape, long[] strides, long offset) => new(Storage, shape, strides, offset);
 

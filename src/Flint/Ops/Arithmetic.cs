@@ -141,7 +141,7 @@ namespace Flint
 
         public static Tensor mul(Tensor input, Tensor other, Tensor? @out = null)
         {
-            if (TypePromotion.ResultType(input, other).IsBool) return logical_and(input, other, @out);
+            if (input.dtype.IsBool && other.dtype.IsBool) return logical_and(input, other, @out);   // only two bools promote to bool
             return Elementwise.NumericBinary<MulOp>(input, other, @out);
         }
         public static Tensor mul(Tensor input, Scalar other, Tensor? @out = null) =>

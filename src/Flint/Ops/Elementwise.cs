@@ -1,3 +1,4 @@
+using Flint.Backends;
 using System.Runtime.CompilerServices;
 using Flint.Ops.Kernels;
 
@@ -152,12 +153,12 @@ internal static class Elementwise
     /// The operand as a kernel best reads it: a tensor whose strides are all 0 (one value broadcast, as expand
     /// makes) is read as that one value, which keeps the kernel on its flat route.
     /// </summary>
-    private static Tensor KernelOperand(Tensor t)
+    private static TensorLayout KernelOperand(Tensor t)
     {
         var st = t._strides;
         if (st.Length == 0) return t;
         foreach (var s in st) if (s != 0) return t;
-        return new Tensor(t._storage, Tensor.NoDims, Tensor.NoDims, t._offset);
+        return TensorLayout.Number(t._storage, t._offset);
     }
 
     /// <summary>
@@ -237,29 +238,15 @@ internal static class Elementwise
         return true;
     }
 
-    // The last 0-dim operands made over the backends' per-thread number storage (reused while the backend hands
-    // out the same storage): a kernel reads them before it returns and nothing keeps them.
-    [ThreadStatic] private static Tensor? numberF32, numberF64;
-
     /// <summary>A wrapped number as a kernel operand of <paramref name="dt"/> on <paramref name="like"/>'s device, for one kernel call that keeps no reference to it.</summary>
-    private static Tensor NumberOperand(Tensor wrapped, DType dt, Tensor like) =>
+    private static TensorLayout NumberOperand(Tensor wrapped, DType dt, Tensor like) =>
         ReferenceEquals(wrapped.dtype, dt) && wrapped.device == like.device ? wrapped : NumberOperand(Scalars.ValueOf(wrapped), dt, like);
 
-    /// <summary>A number as a kernel operand of <paramref name="dt"/> on <paramref name="like"/>'s device, for one kernel call that keeps no reference to it.</summary>
-    private static Tensor NumberOperand(Scalar s, DType dt, Tensor like)
-    {
-        var st = like.Backend.NumberOperand(s, dt);
-        if (dt == DType.Float32) return Reuse(ref numberF32, st);
-        if (dt == DType.Float64) return Reuse(ref numberF64, st);
-        return new Tensor(st, Tensor.NoDims, Tensor.NoDims, 0);
-    }
-
-    private static Tensor Reuse(ref Tensor? slot, Storage st)
-    {
-        var t = slot;
-        if (t is not null && ReferenceEquals(t._storage, st)) return t;
-        return slot = new Tensor(st, Tensor.NoDims, Tensor.NoDims, 0);
-    }
+    /// <summary>
+    /// A number as a kernel operand of <paramref name="dt"/> on <paramref name="like"/>'s device, for one kernel call
+    /// that keeps no reference to it: a 0-dim layout over the backend's number storage (no tensor is made).
+    /// </summary>
+    private static TensorLayout NumberOperand(Scalar s, DType dt, Tensor like) => TensorLayout.Number(like.Backend.NumberOperand(s, dt));
 
     private static bool Records(Tensor a, Tensor b) => Autograd.GradMode.IsEnabled && (a.requires_grad || b.requires_grad);
 
@@ -286,7 +273,7 @@ internal static class Elementwise
         static abstract string Name { get; }
         /// <summary>Whether the result is floating (integers and bool promote to the default float dtype).</summary>
         static abstract bool FloatResult { get; }
-        static abstract void Run(Tensor a, Tensor b, Tensor y);
+        static abstract void Run(in TensorLayout a, in TensorLayout b, in TensorLayout y);
     }
 
     private struct NumericFamily<TOp> : IBinaryFamily where TOp : INumericBinary
@@ -295,7 +282,7 @@ internal static class Elementwise
         public static bool FloatResult => false;
         public static BinaryDerivative Derivative => TOp.Derivative;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run(Tensor a, Tensor b, Tensor y) => y.Backend.NumericBinary<TOp>(a, b, y);
+        public static void Run(in TensorLayout a, in TensorLayout b, in TensorLayout y) => KernelHandle.NumericBinary<TOp>(y.Storage.Backend).Run(a, b, y);
     }
 
     private struct FloatFamily<TOp> : IBinaryFamily where TOp : IFloatBinary
@@ -304,7 +291,7 @@ internal static class Elementwise
         public static bool FloatResult => true;
         public static BinaryDerivative Derivative => TOp.Derivative;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run(Tensor a, Tensor b, Tensor y) => y.Backend.FloatBinary<TOp>(a, b, y);
+        public static void Run(in TensorLayout a, in TensorLayout b, in TensorLayout y) => KernelHandle.FloatBinary<TOp>(y.Storage.Backend).Run(a, b, y);
     }
 
     /// <summary>An op of the INumericBinary family, after the op's own operand checks (<see cref="INumericBinary.CheckOperands"/>).</summary>
@@ -336,11 +323,15 @@ internal static class Elementwise
             var route = RouteOf(a, b, resultOverride);
             if (route != Route.General)
             {
-                Tensor ac = a, bc = b, t = a;
-                if (route == Route.WithNumber)
+                Tensor t = a;
+                // the operands as the kernel reads them: a wrapped number as a 0-dim layout of the tensor's dtype,
+                // a broadcast value (all strides 0) as its one element; an in-place target stays as it is
+                TensorLayout ac, bc;
+                if (route == Route.WithNumber && a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype, b); bc = KernelOperand(b); }
+                else
                 {
-                    if (a.IsWrappedNumber) { t = b; ac = NumberOperand(a, b.dtype, b); }
-                    else bc = NumberOperand(b, a.dtype, a);
+                    ac = inPlace ? a : KernelOperand(a);
+                    bc = route == Route.WithNumber ? NumberOperand(b, a.dtype, a) : KernelOperand(b);
                 }
                 // a float family takes the fast route only when the tensor's dtype is already the result's
                 if (!TF.FloatResult || t.dtype.is_floating_point)
@@ -349,7 +340,7 @@ internal static class Elementwise
                     if (!inPlace)
                     {
                         var y = EmptyLike(t);
-                        TF.Run(KernelOperand(ac), KernelOperand(bc), y);
+                        TF.Run(ac, bc, y);
                         return record ? Autograd.Differentiation.Binary<TF>(a, b, y) : y;
                     }
                     // in-place on a tensor in the graph (or into a wrapped number) takes the general route
@@ -437,7 +428,7 @@ internal static class Elementwise
         static abstract string Name { get; }
         /// <summary>Whether the result is floating (integers and bool promote to the default float dtype).</summary>
         static abstract bool FloatResult { get; }
-        static abstract void Run(Tensor x, Tensor y);
+        static abstract void Run(in TensorLayout x, in TensorLayout y);
     }
 
     private struct FloatUnaryFamily<TOp> : IUnaryFamily where TOp : IFloatUnary
@@ -446,7 +437,7 @@ internal static class Elementwise
         public static bool FloatResult => true;
         public static UnaryDerivative Derivative => TOp.Derivative;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run(Tensor x, Tensor y) => y.Backend.FloatUnary<TOp>(x, y);
+        public static void Run(in TensorLayout x, in TensorLayout y) => KernelHandle.FloatUnary<TOp>(y.Storage.Backend).Run(x, y);
     }
 
     private struct NumericUnaryFamily<TOp> : IUnaryFamily where TOp : INumericUnary
@@ -455,7 +446,7 @@ internal static class Elementwise
         public static bool FloatResult => false;
         public static UnaryDerivative Derivative => TOp.Derivative;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run(Tensor x, Tensor y) => y.Backend.NumericUnary<TOp>(x, y);
+        public static void Run(in TensorLayout x, in TensorLayout y) => KernelHandle.NumericUnary<TOp>(y.Storage.Backend).Run(x, y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

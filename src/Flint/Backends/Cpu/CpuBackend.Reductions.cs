@@ -76,14 +76,21 @@ internal sealed partial class CpuBackend
     // ---------------- reduce ----------------
 
     public void Reduce<TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) where TOp : IReduceOp
-        => DTypeDispatch.Numeric(x.DType, TOp.Name, new ReduceV<TOp>(x, dims, y, arg));
-
-    private readonly struct ReduceV<TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) : INumericVisitor where TOp : IReduceOp
     {
+        var v = new ReduceV<TOp>(in x, dims, in y, arg);
+        DTypeDispatch.Numeric(x.DType, TOp.Name, ref v);
+    }
+
+    private readonly ref struct ReduceV<TOp> : INumericVisitor where TOp : IReduceOp
+    {
+        private readonly ref readonly TensorLayout x, y;
+        private readonly int[] dims;
+        private readonly double arg;
+        public ReduceV(ref readonly TensorLayout x, int[] dims, ref readonly TensorLayout y, double arg) { this.x = ref x; this.dims = dims; this.y = ref y; this.arg = arg; }
         public void Visit<T>() where T : unmanaged, INumber<T> => ReduceT<T, TOp>(x, dims, y, arg);
     }
 
-    private static void ReduceT<T, TOp>(TensorLayout x, int[] dims, TensorLayout y, double arg) where T : unmanaged, INumber<T> where TOp : IReduceOp
+    private static void ReduceT<T, TOp>(in TensorLayout x, int[] dims, in TensorLayout y, double arg) where T : unmanaged, INumber<T> where TOp : IReduceOp
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         if (TOp.Kernel is KernelId.Sum or KernelId.Mean && typeof(T) == typeof(float) | typeof(T) == typeof(double)

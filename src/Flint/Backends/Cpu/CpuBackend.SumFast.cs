@@ -13,37 +13,56 @@ internal sealed partial class CpuBackend
     /// <summary>Elements per block of a full reduction (partials are summed in block order).</summary>
     internal const int SumBlock = 1 << 14;
 
-    private static bool TrySumFast<T>(TensorLayout x, int[] dims, TensorLayout y, bool mean) where T : unmanaged, INumber<T>
+    private static bool TrySumFast<T>(in TensorLayout x, int[] dims, in TensorLayout y, bool mean) where T : unmanaged, INumber<T>
     {
-        if (!x.IsContiguous || x.Numel == 0) return false;
         int nd = x.Rank;
-        if (dims.Length == 0) return false;
-        var sorted = (int[])dims.Clone();
-        Array.Sort(sorted);
-        for (int i = 1; i < sorted.Length; i++) if (sorted[i] == sorted[i - 1]) return false;
-        bool trailing = sorted[0] == nd - sorted.Length && sorted[^1] == nd - 1;
-        bool leading = sorted[0] == 0 && sorted[^1] == sorted.Length - 1;
-        if (!trailing && !leading) return TrySumOuter<T>(x, sorted, y, mean);
+        if (dims.Length == 0 || nd > 64 || !x.IsContiguous) return false;
+        // the reduced dims as a bit set (a repeated dim takes the general route)
+        ulong set = 0;
+        foreach (var d in dims)
+        {
+            if ((uint)d >= (uint)nd || (set & (1UL << d)) != 0) return false;
+            set |= 1UL << d;
+        }
+        long numel = x.Numel;
+        if (numel == 0) return false;
+        ulong low = dims.Length == 64 ? ulong.MaxValue : (1UL << dims.Length) - 1;
+        bool leading = set == low;
+        bool trailing = set == low << (nd - dims.Length);
+        if (!trailing && !leading)
+        {
+            var sorted = (int[])dims.Clone();
+            Array.Sort(sorted);
+            return TrySumOuter<T>(x, sorted, y, mean);
+        }
         long inner = 1;
-        foreach (var d in sorted) inner *= x.Shape[d];
-        long outer = x.Numel / inner;
-        var path = KernelOptions.Resolve();
-        var xa = Arr<T>(x); var ya = Arr<T>(y);
+        foreach (var d in dims) inner *= x.Shape[d];
+        long outer = numel / inner;
         // the output's element order follows the kept dims, which are contiguous in y only when y is
         if (!y.IsContiguous || y.Numel != outer) return false;
+        var path = KernelOptions.Resolve();
+        var xa = Arr<T>(x); var ya = Arr<T>(y);
         if (trailing)
         {
-            if (outer == 1) { At(ya, y.Offset) = Finish<T>(BlockedSum(path, xa, x.Offset, inner), inner, mean); return true; }
-            long o0 = x.Offset, oy = y.Offset;
-            WorkerPool.For(outer, Math.Max(1, KernelOptions.Grain() / Math.Max(1, inner)), (b, e) =>
-            {
-                for (long o = b; o < e; o++)
-                    At(ya, oy + o) = Finish<T>(VectorKernels.SumDouble(path, ref At(xa, o0 + o * inner), (nint)inner), inner, mean);
-            });
-            return true;
+            if (outer == 1) At(ya, y.Offset) = Finish<T>(BlockedSum(path, xa, x.Offset, inner), inner, mean);
+            else SumTrailing(path, xa, x.Offset, ya, y.Offset, outer, inner, mean);
         }
-        // leading dims reduced: y[j] = sum over r of x[r, j], rows of length `outer`
-        long rows = inner, cols = outer, xo = x.Offset, yo = y.Offset;
+        else SumLeading(path, xa, x.Offset, ya, y.Offset, inner, outer, mean);
+        return true;
+    }
+
+    // (the parallel loops sit in methods of their own: a lambda's captures are allocated where its method starts)
+    private static void SumTrailing<T>(VectorPath path, T[] xa, long o0, T[] ya, long oy, long outer, long inner, bool mean)
+        where T : unmanaged, INumber<T> =>
+        WorkerPool.For(outer, Math.Max(1, KernelOptions.Grain() / Math.Max(1, inner)), (b, e) =>
+        {
+            for (long o = b; o < e; o++)
+                At(ya, oy + o) = Finish<T>(VectorKernels.SumDouble(path, ref At(xa, o0 + o * inner), (nint)inner), inner, mean);
+        });
+
+    /// <summary>Leading dims reduced: y[j] = sum over r of x[r, j], rows of length <paramref name="cols"/>.</summary>
+    private static void SumLeading<T>(VectorPath path, T[] xa, long xo, T[] ya, long yo, long rows, long cols, bool mean)
+        where T : unmanaged, INumber<T> =>
         WorkerPool.For(cols, Math.Max(64, KernelOptions.Grain() / Math.Max(1, rows)), (b, e) =>
         {
             int w = (int)(e - b);
@@ -52,8 +71,6 @@ internal sealed partial class CpuBackend
                 VectorKernels.AccumulateDouble(path, ref At(xa, xo + r * cols + b), acc.AsSpan());
             for (int j = 0; j < w; j++) At(ya, yo + b + j) = Finish<T>(acc[j], rows, mean);
         });
-        return true;
-    }
 
     /// <summary>
     /// Leading and trailing dims reduced around a kept middle block (a bias gradient: NCHW summed to C): x is
@@ -89,9 +106,11 @@ internal sealed partial class CpuBackend
     private static T Finish<T>(double s, long n, bool mean) where T : INumber<T> => T.CreateTruncating(mean ? s / n : s);
 
     /// <summary>A long contiguous sum: fixed blocks, each summed on some worker, partials added in order.</summary>
-    private static double BlockedSum<T>(VectorPath path, T[] xa, long off, long n) where T : unmanaged, INumber<T>
+    private static double BlockedSum<T>(VectorPath path, T[] xa, long off, long n) where T : unmanaged, INumber<T> =>
+        n <= SumBlock ? VectorKernels.SumDouble(path, ref At(xa, off), (nint)n) : BlockedSumLong(path, xa, off, n);
+
+    private static double BlockedSumLong<T>(VectorPath path, T[] xa, long off, long n) where T : unmanaged, INumber<T>
     {
-        if (n <= SumBlock) return VectorKernels.SumDouble(path, ref At(xa, off), (nint)n);
         long blocks = (n + SumBlock - 1) / SumBlock;
         var partial = new double[blocks];
         long grainBlocks = Math.Max(1, KernelOptions.Grain() == long.MaxValue ? long.MaxValue : KernelOptions.Grain() / SumBlock);

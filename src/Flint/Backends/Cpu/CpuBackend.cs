@@ -12,7 +12,9 @@ internal sealed partial class CpuBackend : IBackend
     public Device Device => Device.CPU;
     public Storage Allocate(DType dtype, long count, bool zeroed) => CpuStorage.Allocate(dtype, count, zeroed);
 
-    internal static T[] Arr<T>(in TensorLayout t) => t.Storage is CpuStorage s ? (T[])s.Data : throw ForeignOperand(t);
+    // the exact-type test is one compare the JIT folds, where a cast calls a helper on every kernel call
+    internal static T[] Arr<T>(in TensorLayout t) =>
+        t.Storage is CpuStorage s && s.Data.GetType() == typeof(T[]) ? Unsafe.As<T[]>(s.Data) : throw WrongOperand<T>(t);
 
     /// <summary>
     /// An operand from another device reached a CPU kernel (an op that mixes devices and does not check them itself):
@@ -20,6 +22,10 @@ internal sealed partial class CpuBackend : IBackend
     /// </summary>
     private static InvalidOperationException ForeignOperand(in TensorLayout t) =>
         new($"Expected all tensors to be on the same device, but found at least two devices, cpu and {t.Device}!");
+
+    private static Exception WrongOperand<T>(in TensorLayout t) => t.Storage is CpuStorage s
+        ? new InvalidCastException($"a CPU kernel for {typeof(T).Name} received a {s.dtype} operand")
+        : ForeignOperand(t);
 
     /// <summary>A new contiguous CPU layout of <paramref name="shape"/> (contents undefined).</summary>
     internal static TensorLayout Contig(long[] shape, DType dtype) =>
@@ -35,24 +41,30 @@ internal sealed partial class CpuBackend : IBackend
     public void FloatUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : IFloatUnaryKernel
     {
         MemoryOverlap.Check(y, x);
-        var v = new FloatUnaryV<TOp>(x, y);
+        var v = new FloatUnaryV<TOp>(in x, in y);
         DTypeDispatch.Floating(y.DType, TOp.Name, ref v);
     }
 
-    private readonly struct FloatUnaryV<TOp>(TensorLayout x, TensorLayout y) : IFloatVisitor where TOp : IFloatUnaryKernel
+    private readonly ref struct FloatUnaryV<TOp> : IFloatVisitor where TOp : IFloatUnaryKernel
     {
+        private readonly ref readonly TensorLayout x;
+        private readonly ref readonly TensorLayout y;
+        public FloatUnaryV(ref readonly TensorLayout x, ref readonly TensorLayout y) { this.x = ref x; this.y = ref y; }
         public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => UnaryT<T, FloatUnaryFn<T, TOp>>(x, y);
     }
 
     public void NumericUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : INumericUnaryKernel
     {
         MemoryOverlap.Check(y, x);
-        var v = new NumericUnaryV<TOp>(x, y);
+        var v = new NumericUnaryV<TOp>(in x, in y);
         DTypeDispatch.Numeric(y.DType, TOp.Name, ref v);
     }
 
-    private readonly struct NumericUnaryV<TOp>(TensorLayout x, TensorLayout y) : INumericVisitor where TOp : INumericUnaryKernel
+    private readonly ref struct NumericUnaryV<TOp> : INumericVisitor where TOp : INumericUnaryKernel
     {
+        private readonly ref readonly TensorLayout x;
+        private readonly ref readonly TensorLayout y;
+        public NumericUnaryV(ref readonly TensorLayout x, ref readonly TensorLayout y) { this.x = ref x; this.y = ref y; }
         public void Visit<T>() where T : unmanaged, INumber<T> => UnaryT<T, NumericUnaryFn<T, TOp>>(x, y);
     }
 
@@ -122,29 +134,63 @@ internal sealed partial class CpuBackend : IBackend
         });
     }
 
+    // the kernel handles (KernelHandles.cs): direct calls of the generic kernels below
+    public BinaryKernel NumericBinaryKernel<TOp>() where TOp : INumericBinaryKernel => new NumericBinaryHandle<TOp>();
+    public BinaryKernel FloatBinaryKernel<TOp>() where TOp : IFloatBinaryKernel => new FloatBinaryHandle<TOp>();
+    public UnaryKernel FloatUnaryKernel<TOp>() where TOp : IFloatUnaryKernel => new FloatUnaryHandle<TOp>();
+    public UnaryKernel NumericUnaryKernel<TOp>() where TOp : INumericUnaryKernel => new NumericUnaryHandle<TOp>();
+
+    private sealed class NumericBinaryHandle<TOp> : BinaryKernel where TOp : INumericBinaryKernel
+    {
+        public override void Run(in TensorLayout a, in TensorLayout b, in TensorLayout y) => Instance.NumericBinary<TOp>(a, b, y);
+    }
+
+    private sealed class FloatBinaryHandle<TOp> : BinaryKernel where TOp : IFloatBinaryKernel
+    {
+        public override void Run(in TensorLayout a, in TensorLayout b, in TensorLayout y) => Instance.FloatBinary<TOp>(a, b, y);
+    }
+
+    private sealed class FloatUnaryHandle<TOp> : UnaryKernel where TOp : IFloatUnaryKernel
+    {
+        public override void Run(in TensorLayout x, in TensorLayout y) => Instance.FloatUnary<TOp>(x, y);
+    }
+
+    private sealed class NumericUnaryHandle<TOp> : UnaryKernel where TOp : INumericUnaryKernel
+    {
+        public override void Run(in TensorLayout x, in TensorLayout y) => Instance.NumericUnary<TOp>(x, y);
+    }
+
     // ---------------- binary ----------------
 
     public void NumericBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : INumericBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        var v = new NumericBinaryV<TOp>(a, b, y);
+        var v = new NumericBinaryV<TOp>(in a, in b, in y);
         DTypeDispatch.Numeric(y.DType, TOp.Name, ref v);
     }
 
-    private readonly struct NumericBinaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : INumericVisitor where TOp : INumericBinaryKernel
+    private readonly ref struct NumericBinaryV<TOp> : INumericVisitor where TOp : INumericBinaryKernel
     {
+        private readonly ref readonly TensorLayout a;
+        private readonly ref readonly TensorLayout b;
+        private readonly ref readonly TensorLayout y;
+        public NumericBinaryV(ref readonly TensorLayout a, ref readonly TensorLayout b, ref readonly TensorLayout y) { this.a = ref a; this.b = ref b; this.y = ref y; }
         public void Visit<T>() where T : unmanaged, INumber<T> => BinaryT<T, NumericBinaryFn<T, TOp>>(a, b, y);
     }
 
     public void FloatBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : IFloatBinaryKernel
     {
         MemoryOverlap.Check(y, a, b);
-        var v = new FloatBinaryV<TOp>(a, b, y);
+        var v = new FloatBinaryV<TOp>(in a, in b, in y);
         DTypeDispatch.Floating(y.DType, TOp.Name, ref v);
     }
 
-    private readonly struct FloatBinaryV<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) : IFloatVisitor where TOp : IFloatBinaryKernel
+    private readonly ref struct FloatBinaryV<TOp> : IFloatVisitor where TOp : IFloatBinaryKernel
     {
+        private readonly ref readonly TensorLayout a;
+        private readonly ref readonly TensorLayout b;
+        private readonly ref readonly TensorLayout y;
+        public FloatBinaryV(ref readonly TensorLayout a, ref readonly TensorLayout b, ref readonly TensorLayout y) { this.a = ref a; this.b = ref b; this.y = ref y; }
         public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> => BinaryT<T, FloatBinaryFn<T, TOp>>(a, b, y);
     }
 

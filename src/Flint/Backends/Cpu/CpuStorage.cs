@@ -24,8 +24,9 @@ internal sealed class CpuStorage : Storage
         if (count > System.Array.MaxLength)
             throw new OutOfMemoryException($"Flint cannot allocate {count} elements of {dtype}: a CPU tensor holds at most {System.Array.MaxLength} elements.");
         int n = (int)count;
-        var a = DTypeDispatch.All(dtype, new MakeV(n, zeroed)).Array!;
-        return new CpuStorage(dtype, a);
+        var v = new MakeV(n, zeroed);
+        DTypeDispatch.All(dtype, ref v);
+        return new CpuStorage(dtype, v.Array!);
     }
 
     private struct MakeV(int n, bool zeroed) : IAnyTypeVisitor

@@ -17,12 +17,26 @@ internal enum VectorPath
 /// </summary>
 internal static class KernelOptions
 {
+    [ThreadStatic] private static VectorPath path;
+    [ThreadStatic] private static bool? threads;
+
+    // Set once any thread has set a knob: until then the per-call reads skip the thread-local storage.
+    private static volatile bool overridden;
+
     /// <summary>Forces a vector width; Auto picks by hardware. A width the hardware lacks falls back to Auto.</summary>
-    [ThreadStatic] internal static VectorPath Path;
+    internal static VectorPath Path
+    {
+        get => overridden ? path : VectorPath.Auto;
+        set { overridden = true; path = value; }
+    }
 
     /// <summary>null: split work across the pool when it is large; true: split whenever there are 2+ grains
     /// (with the grain shrunk to <see cref="TestGrain"/>); false: stay on the calling thread.</summary>
-    [ThreadStatic] internal static bool? Threads;
+    internal static bool? Threads
+    {
+        get => overridden ? threads : null;
+        set { overridden = true; threads = value; }
+    }
 
     /// <summary>The grain used when <see cref="Threads"/> is true, so small test tensors still split.</summary>
     internal const long TestGrain = 7;
@@ -30,7 +44,9 @@ internal static class KernelOptions
     /// <summary>Elements below which an elementwise kernel stays on one thread (PyTorch uses the same 32768).</summary>
     internal const long GrainSize = 32768;
 
-    internal static VectorPath Resolve() => Resolve(Path);
+    private static readonly VectorPath Widest = Resolve(VectorPath.Auto);
+
+    internal static VectorPath Resolve() => overridden ? Resolve(path) : Widest;
 
     internal static bool Vector512Available => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
     internal static bool Vector256Available => System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
@@ -51,7 +67,7 @@ internal static class KernelOptions
     }
 
     /// <summary>The grain for this call: tiny under forced threading, else <paramref name="grain"/>; long.MaxValue when single-threaded.</summary>
-    internal static long Grain(long grain = GrainSize) => Threads switch
+    internal static long Grain(long grain = GrainSize) => !overridden ? grain : threads switch
     {
         true => TestGrain,
         false => long.MaxValue,

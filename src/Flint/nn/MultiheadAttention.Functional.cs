@@ -22,7 +22,7 @@ public static partial class torch
                 Tensor? q_proj_weight = null, Tensor? k_proj_weight = null, Tensor? v_proj_weight = null, Tensor? static_k = null,
                 Tensor? static_v = null, bool average_attn_weights = true, bool is_causal = false)
             {
-                bool batched = Attention.ShapeCheck(query, key, value, key_padding_mask, attn_mask, num_heads);
+                bool batched = MultiheadAttentionParts.ShapeCheck(query, key, value, key_padding_mask, attn_mask, num_heads);
                 if (!batched)
                 {
                     query = query.unsqueeze(1);
@@ -32,13 +32,13 @@ public static partial class torch
                 }
                 long tgtLen = query.size(0), bsz = query.size(1), embedDim = query.size(2);
                 long srcLen = key.size(0);
-                key_padding_mask = Attention.CanonicalMask(key_padding_mask, "key_padding_mask", query.dtype);
+                key_padding_mask = MultiheadAttentionParts.CanonicalMask(key_padding_mask, "key_padding_mask", query.dtype);
                 if (is_causal && attn_mask is null)
                     throw new ArgumentException("Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.");
                 if (is_causal && key_padding_mask is null && !need_weights) attn_mask = null;
                 else
                 {
-                    attn_mask = Attention.CanonicalMask(attn_mask, "attn_mask", query.dtype);
+                    attn_mask = MultiheadAttentionParts.CanonicalMask(attn_mask, "attn_mask", query.dtype);
                     if (key_padding_mask is not null) is_causal = false;
                 }
                 if (embedDim != embed_dim_to_check)
@@ -57,7 +57,7 @@ public static partial class torch
                 if (!use_separate_proj_weight)
                 {
                     if (in_proj_weight is null) throw new ArgumentException("use_separate_proj_weight is False but in_proj_weight is None");
-                    (q, k, v) = Attention.InProjectionPacked(query, key, value, in_proj_weight, in_proj_bias);
+                    (q, k, v) = MultiheadAttentionParts.InProjectionPacked(query, key, value, in_proj_weight, in_proj_bias);
                 }
                 else
                 {
@@ -65,7 +65,7 @@ public static partial class torch
                     if (k_proj_weight is null) throw new ArgumentException("use_separate_proj_weight is True but k_proj_weight is None");
                     if (v_proj_weight is null) throw new ArgumentException("use_separate_proj_weight is True but v_proj_weight is None");
                     var b = in_proj_bias?.chunk(3);
-                    (q, k, v) = Attention.InProjection(query, key, value, q_proj_weight, k_proj_weight, v_proj_weight, b?[0], b?[1], b?[2]);
+                    (q, k, v) = MultiheadAttentionParts.InProjection(query, key, value, q_proj_weight, k_proj_weight, v_proj_weight, b?[0], b?[1], b?[2]);
                 }
 
                 if (attn_mask is not null)
@@ -73,13 +73,13 @@ public static partial class torch
                     if (attn_mask.dim() == 2)
                     {
                         if (attn_mask.size(0) != tgtLen || attn_mask.size(1) != srcLen)
-                            throw new ArgumentException($"The shape of the 2D attn_mask is {attn_mask.shape}, but should be {Attention.Tuple(tgtLen, srcLen)}.");
+                            throw new ArgumentException($"The shape of the 2D attn_mask is {attn_mask.shape}, but should be {MultiheadAttentionParts.Tuple(tgtLen, srcLen)}.");
                         attn_mask = attn_mask.unsqueeze(0);
                     }
                     else if (attn_mask.dim() == 3)
                     {
                         if (attn_mask.size(0) != bsz * num_heads || attn_mask.size(1) != tgtLen || attn_mask.size(2) != srcLen)
-                            throw new ArgumentException($"The shape of the 3D attn_mask is {attn_mask.shape}, but should be {Attention.Tuple(bsz * num_heads, tgtLen, srcLen)}.");
+                            throw new ArgumentException($"The shape of the 3D attn_mask is {attn_mask.shape}, but should be {MultiheadAttentionParts.Tuple(bsz * num_heads, tgtLen, srcLen)}.");
                     }
                     else throw new ArgumentException($"attn_mask's dimension {attn_mask.dim()} is not supported");
                 }
@@ -90,30 +90,30 @@ public static partial class torch
                     if (static_v is not null) throw new ArgumentException("bias cannot be added to static value.");
                     k = cat([k, bias_k.repeat(1, bsz, 1)]);
                     v = cat([v, bias_v.repeat(1, bsz, 1)]);
-                    attn_mask = Attention.PadOne(attn_mask);
-                    key_padding_mask = Attention.PadOne(key_padding_mask);
+                    attn_mask = MultiheadAttentionParts.PadOne(attn_mask);
+                    key_padding_mask = MultiheadAttentionParts.PadOne(key_padding_mask);
                 }
                 else if (bias_k is not null || bias_v is not null)
                     throw new ArgumentException(bias_k is not null ? "bias_v is None while bias_k is not" : "bias_k is None while bias_v is not");
 
                 q = q.view(tgtLen, bsz * num_heads, headDim).transpose(0, 1);
-                k = Attention.Heads(k, static_k, "k", bsz * num_heads, headDim);
-                v = Attention.Heads(v, static_v, "v", bsz * num_heads, headDim);
+                k = MultiheadAttentionParts.Heads(k, static_k, "k", bsz * num_heads, headDim);
+                v = MultiheadAttentionParts.Heads(v, static_v, "v", bsz * num_heads, headDim);
 
                 if (add_zero_attn)
                 {
                     long[] zeroShape = [bsz * num_heads, 1, headDim];
                     k = cat([k, zeros(zeroShape, k.dtype, k.device)], 1);
                     v = cat([v, zeros(zeroShape, v.dtype, v.device)], 1);
-                    attn_mask = Attention.PadOne(attn_mask);
-                    key_padding_mask = Attention.PadOne(key_padding_mask);
+                    attn_mask = MultiheadAttentionParts.PadOne(attn_mask);
+                    key_padding_mask = MultiheadAttentionParts.PadOne(key_padding_mask);
                 }
                 srcLen = k.size(1);
 
                 if (key_padding_mask is not null)
                 {
                     if (key_padding_mask.dim() != 2 || key_padding_mask.size(0) != bsz || key_padding_mask.size(1) != srcLen)
-                        throw new ArgumentException($"expecting key_padding_mask shape of {Attention.Tuple(bsz, srcLen)}, but got {key_padding_mask.shape}");
+                        throw new ArgumentException($"expecting key_padding_mask shape of {MultiheadAttentionParts.Tuple(bsz, srcLen)}, but got {key_padding_mask.shape}");
                     key_padding_mask = key_padding_mask.view(bsz, 1, 1, srcLen).expand(-1, num_heads, -1, -1).reshape(bsz * num_heads, 1, srcLen);
                     attn_mask = attn_mask is null ? key_padding_mask : attn_mask + key_padding_mask;
                 }
@@ -136,7 +136,7 @@ public static partial class torch
                 {
                     if (attn_mask is not null)
                         attn_mask = attn_mask.size(0) == 1 && attn_mask.dim() == 3 ? attn_mask.unsqueeze(0) : attn_mask.view(bsz, num_heads, -1, srcLen);
-                    var a = Attention.Sdpa(q.view(bsz, num_heads, tgtLen, headDim), k.view(bsz, num_heads, srcLen, headDim),
+                    var a = scaled_dot_product_attention(q.view(bsz, num_heads, tgtLen, headDim), k.view(bsz, num_heads, srcLen, headDim),
                         v.view(bsz, num_heads, srcLen, headDim), attn_mask, dropout_p, is_causal);
                     output = a.permute(2, 0, 1, 3).contiguous().view(bsz * tgtLen, embedDim);
                 }
@@ -154,7 +154,7 @@ public static partial class torch
 }
 
 /// <summary>The pieces of multi-head attention: shape checks, masks, the in-projections and the head split.</summary>
-internal static class Attention
+internal static class MultiheadAttentionParts
 {
     /// <summary>A Python tuple as PyTorch's messages print one: "(3, 4)", "(2,)".</summary>
     internal static string Tuple(params long[] v) => "(" + string.Join(", ", v) + (v.Length == 1 ? ",)" : ")");
@@ -264,17 +264,5 @@ internal static class Attention
         if (stat.size(0) != batchHeads) throw new ArgumentException($"expecting static_{name}.size(0) of {batchHeads}, but got {stat.size(0)}");
         if (stat.size(2) != headDim) throw new ArgumentException($"expecting static_{name}.size(2) of {headDim}, but got {stat.size(2)}");
         return stat;
-    }
-
-    /// <summary>softmax(QKᵀ/√d + mask)V on (N, H, L, d) heads (the causal hint masks above the diagonal), with dropout on the weights.</summary>
-    internal static Tensor Sdpa(Tensor q, Tensor k, Tensor v, Tensor? mask, double dropoutP, bool isCausal)
-    {
-        long l = q.size(-2), s = k.size(-2);
-        var w = torch.matmul(q * Math.Sqrt(1.0 / q.size(-1)), k.transpose(-2, -1));
-        if (isCausal) w = w + torch.full([l, s], double.NegativeInfinity, q.dtype, q.device).triu(1);
-        if (mask is not null) w = mask.dtype == torch.@bool ? w.masked_fill(mask.logical_not(), double.NegativeInfinity) : w + mask;
-        w = torch.softmax(w, -1);
-        if (dropoutP > 0) w = torch.nn.functional.dropout(w, dropoutP);
-        return torch.matmul(w, v);
     }
 }

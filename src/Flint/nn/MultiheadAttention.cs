@@ -91,8 +91,8 @@ public sealed class MultiheadAttention : nn.Module
         Tensor? attn_mask = null, bool average_attn_weights = true, bool is_causal = false)
     {
         bool batched = query.dim() == 3;
-        key_padding_mask = Attention.CanonicalMask(key_padding_mask, "key_padding_mask", query.dtype);
-        attn_mask = Attention.CanonicalMask(attn_mask, "attn_mask", query.dtype);
+        key_padding_mask = MultiheadAttentionParts.CanonicalMask(key_padding_mask, "key_padding_mask", query.dtype);
+        attn_mask = MultiheadAttentionParts.CanonicalMask(attn_mask, "attn_mask", query.dtype);
         if (batch_first && batched)
         {
             // transposed together, so that q is k is v still tells self-attention

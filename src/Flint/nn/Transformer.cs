@@ -25,8 +25,8 @@ public sealed class TransformerEncoder : nn.Module
     /// </summary>
     public Tensor forward(Tensor src, Tensor? mask = null, Tensor? src_key_padding_mask = null, bool? is_causal = null)
     {
-        src_key_padding_mask = Attention.CanonicalMask(src_key_padding_mask, "src_key_padding_mask", src.dtype);
-        mask = Attention.CanonicalMask(mask, "mask", src.dtype);
+        src_key_padding_mask = MultiheadAttentionParts.CanonicalMask(src_key_padding_mask, "src_key_padding_mask", src.dtype);
+        mask = MultiheadAttentionParts.CanonicalMask(mask, "mask", src.dtype);
         bool batchFirst = layers.Count > 0 && ((TransformerEncoderLayer)layers[0]).self_attn.batch_first;
         bool causal = TransformerStacks.DetectCausal(mask, is_causal, TransformerStacks.SeqLen(src, batchFirst));
         var output = src;

@@ -61,8 +61,8 @@ public sealed class TransformerEncoderLayer : nn.Module
 
     public Tensor forward(Tensor src, Tensor? src_mask = null, Tensor? src_key_padding_mask = null, bool is_causal = false)
     {
-        src_key_padding_mask = Attention.CanonicalMask(src_key_padding_mask, "src_key_padding_mask", src.dtype);
-        src_mask = Attention.CanonicalMask(src_mask, "src_mask", src.dtype);
+        src_key_padding_mask = MultiheadAttentionParts.CanonicalMask(src_key_padding_mask, "src_key_padding_mask", src.dtype);
+        src_mask = MultiheadAttentionParts.CanonicalMask(src_mask, "src_mask", src.dtype);
         var x = src;
         if (norm_first)
         {

@@ -26,6 +26,24 @@ public readonly struct TransformerActivation
     internal static Tensor Apply(object fn, Tensor x) => fn is Func<Tensor, Tensor> f ? f(x) : ((nn.Module<Tensor, Tensor>)fn).call(x);
 }
 
+/// <summary>The sublayers both Transformer layers build, from the layer's settings (PyTorch's construction of each).</summary>
+internal readonly record struct TransformerLayerParts(long DModel, long NHead, long DimFeedforward, double P, double Eps, bool BatchFirst, bool Bias,
+    Device? Device, DType? DType)
+{
+    internal MultiheadAttention Attention() => new(DModel, NHead, P, Bias, batch_first: BatchFirst, device: Device, dtype: DType);
+
+    /// <summary>linear1, the inner dropout and linear2 of the feed-forward block.</summary>
+    internal (Linear, Dropout, Linear) FeedForward() =>
+        (new Linear(DModel, DimFeedforward, Bias, Device, DType), new Dropout(P), new Linear(DimFeedforward, DModel, Bias, Device, DType));
+
+    internal LayerNorm Norm() => new(DModel, Eps, bias: Bias, device: Device, dtype: DType);
+    internal Dropout Dropout() => new(P);
+
+    /// <summary>The feed-forward block before its last dropout: linear2(dropout(activation(linear1(x)))).</summary>
+    internal static Tensor FeedForward(Linear linear1, Dropout dropout, Linear linear2, object activation, Tensor x) =>
+        linear2.call(dropout.call(TransformerActivation.Apply(activation, linear1.call(x))));
+}
+
 /// <summary>
 /// One encoder layer (PyTorch's <c>nn.TransformerEncoderLayer</c>): self-attention and a feed-forward block, each
 /// with dropout, a residual connection and a LayerNorm (after the block, or before it when norm_first).
@@ -36,10 +54,8 @@ public sealed class TransformerEncoderLayer : nn.Module
     public Linear linear1;
     public Dropout dropout;
     public Linear linear2;
-    public LayerNorm norm1;
-    public LayerNorm norm2;
-    public Dropout dropout1;
-    public Dropout dropout2;
+    public LayerNorm norm1, norm2;
+    public Dropout dropout1, dropout2;
     // a function, or a module (then a child named "activation", as PyTorch registers it)
     private readonly object activation;
     public bool norm_first { get; }
@@ -47,15 +63,11 @@ public sealed class TransformerEncoderLayer : nn.Module
     public TransformerEncoderLayer(long d_model, long nhead, long dim_feedforward = 2048, double dropout = 0.1, TransformerActivation? activation = null,
         double layer_norm_eps = 1e-5, bool batch_first = false, bool norm_first = false, bool bias = true, Device? device = null, DType? dtype = null)
     {
-        self_attn = new MultiheadAttention(d_model, nhead, dropout, bias, batch_first: batch_first, device: device, dtype: dtype);
-        linear1 = new Linear(d_model, dim_feedforward, bias, device, dtype);
-        this.dropout = new Dropout(dropout);
-        linear2 = new Linear(dim_feedforward, d_model, bias, device, dtype);
+        var parts = new TransformerLayerParts(d_model, nhead, dim_feedforward, dropout, layer_norm_eps, batch_first, bias, device, dtype);
+        self_attn = parts.Attention();
+        (linear1, this.dropout, linear2) = parts.FeedForward();
+        (norm1, norm2, dropout1, dropout2) = (parts.Norm(), parts.Norm(), parts.Dropout(), parts.Dropout());
         this.norm_first = norm_first;
-        norm1 = new LayerNorm(d_model, layer_norm_eps, bias: bias, device: device, dtype: dtype);
-        norm2 = new LayerNorm(d_model, layer_norm_eps, bias: bias, device: device, dtype: dtype);
-        dropout1 = new Dropout(dropout);
-        dropout2 = new Dropout(dropout);
         this.activation = (activation ?? "relu").Fn;
     }
 
@@ -88,7 +100,7 @@ public sealed class TransformerEncoderLayer : nn.Module
     private Tensor SelfAttention(Tensor x, Tensor? mask, Tensor? keyPaddingMask, bool isCausal) =>
         dropout1.call(self_attn.call(x, x, x, attn_mask: mask, key_padding_mask: keyPaddingMask, need_weights: false, is_causal: isCausal).output);
 
-    private Tensor FeedForward(Tensor x) => dropout2.call(linear2.call(dropout.call(TransformerActivation.Apply(activation, linear1.call(x)))));
+    private Tensor FeedForward(Tensor x) => dropout2.call(TransformerLayerParts.FeedForward(linear1, dropout, linear2, activation, x));
 }
 
 /// <summary>
@@ -102,30 +114,20 @@ public sealed class TransformerDecoderLayer : nn.Module
     public Linear linear1;
     public Dropout dropout;
     public Linear linear2;
-    public LayerNorm norm1;
-    public LayerNorm norm2;
-    public LayerNorm norm3;
-    public Dropout dropout1;
-    public Dropout dropout2;
-    public Dropout dropout3;
+    public LayerNorm norm1, norm2, norm3;
+    public Dropout dropout1, dropout2, dropout3;
     private readonly object activation;
     public bool norm_first { get; }
 
     public TransformerDecoderLayer(long d_model, long nhead, long dim_feedforward = 2048, double dropout = 0.1, TransformerActivation? activation = null,
         double layer_norm_eps = 1e-5, bool batch_first = false, bool norm_first = false, bool bias = true, Device? device = null, DType? dtype = null)
     {
-        self_attn = new MultiheadAttention(d_model, nhead, dropout, bias, batch_first: batch_first, device: device, dtype: dtype);
-        multihead_attn = new MultiheadAttention(d_model, nhead, dropout, bias, batch_first: batch_first, device: device, dtype: dtype);
-        linear1 = new Linear(d_model, dim_feedforward, bias, device, dtype);
-        this.dropout = new Dropout(dropout);
-        linear2 = new Linear(dim_feedforward, d_model, bias, device, dtype);
+        var parts = new TransformerLayerParts(d_model, nhead, dim_feedforward, dropout, layer_norm_eps, batch_first, bias, device, dtype);
+        (self_attn, multihead_attn) = (parts.Attention(), parts.Attention());
+        (linear1, this.dropout, linear2) = parts.FeedForward();
+        (norm1, norm2, norm3) = (parts.Norm(), parts.Norm(), parts.Norm());
+        (dropout1, dropout2, dropout3) = (parts.Dropout(), parts.Dropout(), parts.Dropout());
         this.norm_first = norm_first;
-        norm1 = new LayerNorm(d_model, layer_norm_eps, bias: bias, device: device, dtype: dtype);
-        norm2 = new LayerNorm(d_model, layer_norm_eps, bias: bias, device: device, dtype: dtype);
-        norm3 = new LayerNorm(d_model, layer_norm_eps, bias: bias, device: device, dtype: dtype);
-        dropout1 = new Dropout(dropout);
-        dropout2 = new Dropout(dropout);
-        dropout3 = new Dropout(dropout);
         this.activation = (activation ?? "relu").Fn;
     }
 
@@ -163,5 +165,5 @@ public sealed class TransformerDecoderLayer : nn.Module
     private Tensor MemoryAttention(Tensor x, Tensor mem, Tensor? mask, Tensor? keyPaddingMask, bool isCausal) =>
         dropout2.call(multihead_attn.call(x, mem, mem, attn_mask: mask, key_padding_mask: keyPaddingMask, need_weights: false, is_causal: isCausal).output);
 
-    private Tensor FeedForward(Tensor x) => dropout3.call(linear2.call(dropout.call(TransformerActivation.Apply(activation, linear1.call(x)))));
+    private Tensor FeedForward(Tensor x) => dropout3.call(TransformerLayerParts.FeedForward(linear1, dropout, linear2, activation, x));
 }

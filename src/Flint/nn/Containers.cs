@@ -6,7 +6,7 @@ namespace Flint.Modules;
 /// <summary>Runs its modules one after another (PyTorch's <c>nn.Sequential</c>); children are named "0", "1", ...</summary>
 public sealed class Sequential : nn.Module<Tensor, Tensor>, IEnumerable<nn.Module>
 {
-    private readonly List<nn.Module<Tensor, Tensor>> layers = [];
+    private List<nn.Module<Tensor, Tensor>> layers = [];
 
     public Sequential() { }
 
@@ -19,6 +19,8 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>, IEnumerable<nn.Modul
     {
         foreach (var (name, m) in modules) { layers.Add(m); register_module(name, m); }
     }
+
+    internal override void CopyContents(Func<object?, object?> map) => layers = layers.Select(m => (nn.Module<Tensor, Tensor>)map(m)!).ToList();
 
     public Sequential append(nn.Module<Tensor, Tensor> module)
     {
@@ -44,9 +46,11 @@ public sealed class Sequential : nn.Module<Tensor, Tensor>, IEnumerable<nn.Modul
 /// <summary>A list of modules whose parameters are registered (PyTorch's <c>nn.ModuleList</c>).</summary>
 public sealed class ModuleList : nn.Module, IList<nn.Module>
 {
-    private readonly List<nn.Module> items = [];
+    private List<nn.Module> items = [];
 
     public ModuleList(params nn.Module[] modules) { foreach (var m in modules) Add(m); }
+
+    internal override void CopyContents(Func<object?, object?> map) => items = items.Select(m => (nn.Module)map(m)!).ToList();
 
     internal override IEnumerable<(string name, nn.Module? module)> ChildEntries()
     {
@@ -73,9 +77,12 @@ public sealed class ModuleList : nn.Module, IList<nn.Module>
 /// <summary>A dictionary of modules whose parameters are registered (PyTorch's <c>nn.ModuleDict</c>), in insertion order.</summary>
 public sealed class ModuleDict : nn.Module, IEnumerable<KeyValuePair<string, nn.Module>>
 {
-    private readonly List<KeyValuePair<string, nn.Module>> items = [];
+    private List<KeyValuePair<string, nn.Module>> items = [];
 
     public ModuleDict(params (string name, nn.Module module)[] modules) { foreach (var (n, m) in modules) this[n] = m; }
+
+    internal override void CopyContents(Func<object?, object?> map) =>
+        items = items.Select(kv => new KeyValuePair<string, nn.Module>(kv.Key, (nn.Module)map(kv.Value)!)).ToList();
 
     internal override IEnumerable<(string name, nn.Module? module)> ChildEntries() => items.Select(kv => (kv.Key, (nn.Module?)kv.Value));
 

@@ -4,7 +4,7 @@ using F = Flint.torch.nn.functional;
 namespace Flint.Modules;
 
 /// <summary>y = x Wᵀ + b, with PyTorch's default initialization (kaiming-uniform weight, uniform bias).</summary>
-public sealed class Linear : nn.Module<Tensor, Tensor>
+public class Linear : nn.Module<Tensor, Tensor>
 {
     public Parameter weight;
     public Parameter? bias;
@@ -113,14 +113,18 @@ public sealed class LayerNorm : nn.Module<Tensor, Tensor>
     public long[] normalized_shape { get; }
     public double eps { get; }
 
-    public LayerNorm(long[] normalized_shape, double eps = 1e-5, bool elementwise_affine = true, Device? device = null, DType? dtype = null)
+    public LayerNorm(long[] normalized_shape, double eps = 1e-5, bool elementwise_affine = true, bool bias = true, Device? device = null, DType? dtype = null)
     {
         this.normalized_shape = normalized_shape; this.eps = eps;
-        if (elementwise_affine) { weight = new Parameter(ones(normalized_shape, dtype, device)); bias = new Parameter(zeros(normalized_shape, dtype, device)); }
+        if (elementwise_affine)
+        {
+            weight = new Parameter(ones(normalized_shape, dtype, device));
+            if (bias) this.bias = new Parameter(zeros(normalized_shape, dtype, device));
+        }
     }
 
-    public LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true, Device? device = null, DType? dtype = null)
-        : this([normalized_shape], eps, elementwise_affine, device, dtype) { }
+    public LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true, bool bias = true, Device? device = null, DType? dtype = null)
+        : this([normalized_shape], eps, elementwise_affine, bias, device, dtype) { }
 
     public override Tensor forward(Tensor input) => F.layer_norm(input, normalized_shape, weight, bias, eps);
     public override string extra_repr() => $"({string.Join(", ", normalized_shape)}{(normalized_shape.Length == 1 ? "," : "")}), eps={Printing.PyFormat.Repr(eps)}, elementwise_affine={(weight is null ? "False" : "True")}";

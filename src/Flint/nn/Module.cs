@@ -15,11 +15,11 @@ public static partial class torch
         /// field scan finds the same fields there as under the JIT (tests/Flint.AotSmoke checks it).
         /// </summary>
         [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)]
-        public abstract class Module
+        public abstract partial class Module
         {
-            private readonly List<(string name, Func<Tensor?> get, Action<Tensor?> set, bool isParam)> explicitTensors = [];
-            private readonly List<(string name, Module? module)> explicitModules = [];
-            private readonly HashSet<string> nonPersistent = [];
+            private List<(string name, Func<Tensor?> get, Action<Tensor?> set, bool isParam)> explicitTensors = [];
+            private List<(string name, Module? module)> explicitModules = [];
+            private HashSet<string> nonPersistent = [];
             private List<Action<Module, object?[], object?>>? forwardHooks;
             private List<Func<Module, object?[], object?[]?>>? forwardPreHooks;
 

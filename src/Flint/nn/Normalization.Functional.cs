@@ -44,16 +44,9 @@ public static partial class torch
 
             public static Tensor layer_norm(Tensor input, long[] normalized_shape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
+                Normalizations.CheckNormalizedShape(input, normalized_shape, weight, bias);
                 int k = normalized_shape.Length;
-                if (k == 0)
-                    throw new ArgumentException("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []");
                 var ishape = input.shape.ToArray();
-                if (ishape.Length < k || !ishape.AsSpan(ishape.Length - k).SequenceEqual(normalized_shape))
-                    throw new ArgumentException($"Given normalized_shape={Normalizations.Dims(normalized_shape)}, expected input with shape [*, {string.Join(", ", normalized_shape)}], but got input of size{Normalizations.Dims(ishape)}");
-                if (weight is not null && !weight.shape.ToArray().AsSpan().SequenceEqual(normalized_shape))
-                    throw new ArgumentException($"Expected weight to be of same shape as normalized_shape, but got weight of shape {Normalizations.Dims(weight.shape.ToArray())} and normalized_shape = {Normalizations.Dims(normalized_shape)}");
-                if (bias is not null && !bias.shape.ToArray().AsSpan().SequenceEqual(normalized_shape))
-                    throw new ArgumentException($"Expected bias to be of same shape as normalized_shape, but got bias of shape {Normalizations.Dims(bias.shape.ToArray())} and normalized_shape = {Normalizations.Dims(normalized_shape)}");
                 if (!input.dtype.is_floating_point)
                     throw new NotSupportedException($"\"LayerNormKernelImpl\" not implemented for '{input.dtype.LegacyName}'");
                 long cols = normalized_shape.Aggregate(1L, (a, b) => a * b);
@@ -166,6 +159,21 @@ public static partial class torch
 internal static class Normalizations
 {
     internal static string Dims(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    /// <summary>The checks layer_norm and rms_norm share: the input ends in normalized_shape, weight and bias have it.</summary>
+    internal static void CheckNormalizedShape(Tensor input, long[] normalized_shape, Tensor? weight, Tensor? bias)
+    {
+        int k = normalized_shape.Length;
+        if (k == 0)
+            throw new ArgumentException("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []");
+        var ishape = input.shape.ToArray();
+        if (ishape.Length < k || !ishape.AsSpan(ishape.Length - k).SequenceEqual(normalized_shape))
+            throw new ArgumentException($"Given normalized_shape={Dims(normalized_shape)}, expected input with shape [*, {string.Join(", ", normalized_shape)}], but got input of size{Dims(ishape)}");
+        if (weight is not null && !weight.shape.ToArray().AsSpan().SequenceEqual(normalized_shape))
+            throw new ArgumentException($"Expected weight to be of same shape as normalized_shape, but got weight of shape {Dims(weight.shape.ToArray())} and normalized_shape = {Dims(normalized_shape)}");
+        if (bias is not null && !bias.shape.ToArray().AsSpan().SequenceEqual(normalized_shape))
+            throw new ArgumentException($"Expected bias to be of same shape as normalized_shape, but got bias of shape {Dims(bias.shape.ToArray())} and normalized_shape = {Dims(normalized_shape)}");
+    }
 
     /// <summary>The rows' gradients added into a zero table (the padding row gets none).</summary>
     internal static readonly NodeDerivative<(Tensor weight, Tensor idx, long pad, long v, long d, DType dt)> EmbeddingDerivative = new("EmbeddingBackward0", null,

@@ -17,10 +17,10 @@ public static partial class torch
         public static Dropout Dropout(double p = 0.5, bool inplace = false) => new(p, inplace);
         public static Embedding Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null, Device? device = null, DType? dtype = null) =>
             new(num_embeddings, embedding_dim, padding_idx, device, dtype);
-        public static LayerNorm LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true, Device? device = null, DType? dtype = null) =>
-            new(normalized_shape, eps, elementwise_affine, device, dtype);
-        public static LayerNorm LayerNorm(long[] normalized_shape, double eps = 1e-5, bool elementwise_affine = true, Device? device = null, DType? dtype = null) =>
-            new(normalized_shape, eps, elementwise_affine, device, dtype);
+        public static LayerNorm LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true, bool bias = true, Device? device = null, DType? dtype = null) =>
+            new(normalized_shape, eps, elementwise_affine, bias, device, dtype);
+        public static LayerNorm LayerNorm(long[] normalized_shape, double eps = 1e-5, bool elementwise_affine = true, bool bias = true, Device? device = null, DType? dtype = null) =>
+            new(normalized_shape, eps, elementwise_affine, bias, device, dtype);
         public static GroupNorm GroupNorm(long num_groups, long num_channels, double eps = 1e-5, bool affine = true, Device? device = null, DType? dtype = null) =>
             new(num_groups, num_channels, eps, affine, device, dtype);
         public static BatchNorm1d BatchNorm1d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,

@@ -333,11 +333,11 @@ cases.append({"kind": "param_grad", "name": "weight_norm_grads", "seed": 59, "st
 m = nn.Module()
 m.plist = nn.ParameterList([nn.Parameter(torch.zeros(2)), nn.Parameter(torch.ones(3))])
 m.pdict = nn.ParameterDict({"alpha": nn.Parameter(torch.zeros(1)), "beta": nn.Parameter(torch.ones(2))})
-cases.append({"kind": "keys", "name": "containers", "keys": list(m.state_dict().keys()),
+cases.append({"kind": "keys", "name": "keys/containers", "keys": list(m.state_dict().keys()),
               "params": [k for k, _ in m.named_parameters()]})
-cases.append({"kind": "keys", "name": "weight_norm_linear", "keys": list(weight_norm(nn.Linear(5, 4)).state_dict().keys()),
+cases.append({"kind": "keys", "name": "keys/weight_norm_linear", "keys": list(weight_norm(nn.Linear(5, 4)).state_dict().keys()),
               "params": [k for k, _ in weight_norm(nn.Linear(5, 4)).named_parameters()]})
-cases.append({"kind": "keys", "name": "spectral_norm_linear", "keys": list(parametrizations.spectral_norm(nn.Linear(5, 4)).state_dict().keys()),
+cases.append({"kind": "keys", "name": "keys/spectral_norm_linear", "keys": list(parametrizations.spectral_norm(nn.Linear(5, 4)).state_dict().keys()),
               "params": [k for k, _ in parametrizations.spectral_norm(nn.Linear(5, 4)).named_parameters()]})
 
 write("losses", cases)

@@ -118,7 +118,7 @@ internal static class Ctc
     {
         var gi = Fused.Out(s.lp.shape.ToArray(), s.lp.dtype, s.lp);
         gi.Backend.CtcLossBackward(Fused.In(g, s.lp.dtype), s.lp, s.targets, s.offsets, s.inputLengths, s.targetLengths, s.blank, s.zeroInfinity, s.nll, s.alpha, gi);
-        return BackwardNotDifferentiable.Record(gi, [g], 0);
+        return BackwardNotDifferentiable.Record(gi, [g, s.logProbs], 0);
     });
 
     internal static readonly NodeDerivative<CtcSaved> TensorLengths = ListLengths.Named("CtcLossBackward1");

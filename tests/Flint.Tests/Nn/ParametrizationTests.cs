@@ -55,7 +55,7 @@ public class ParametrizationTests
         "weight_norm_linear_dim1" => nn.utils.parametrizations.weight_norm(new Linear(5, 4), dim: 1),
         "weight_norm_linear_dimnone" => nn.utils.parametrizations.weight_norm(new Linear(5, 4), dim: null),
         "weight_norm_conv" => nn.utils.parametrizations.weight_norm(new Conv2d(2, 3, 3)),
-        "spectral_norm_linear_eval" or "spectral_norm_linear_train" => nn.utils.parametrizations.spectral_norm(new Linear(5, 4)),
+        "spectral_norm_linear" or "spectral_norm_linear_eval" or "spectral_norm_linear_train" => nn.utils.parametrizations.spectral_norm(new Linear(5, 4)),
         "spectral_norm_linear_iters" => nn.utils.parametrizations.spectral_norm(new Linear(5, 4), n_power_iterations: 3),
         "spectral_norm_conv" => nn.utils.parametrizations.spectral_norm(new Conv2d(2, 3, 3)),
         "spectral_norm_conv_dim1" => nn.utils.parametrizations.spectral_norm(new Conv2d(2, 3, 3), dim: 1),

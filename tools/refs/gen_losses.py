@@ -320,6 +320,12 @@ param_case("spectral_norm_linear_train", 55, lambda: parametrizations.spectral_n
 param_case("spectral_norm_linear_iters", 56, lambda: parametrizations.spectral_norm(nn.Linear(5, 4), n_power_iterations=3), xl, 1)
 param_case("spectral_norm_conv", 57, lambda: parametrizations.spectral_norm(nn.Conv2d(2, 3, 3)), xc, 2)
 param_case("spectral_norm_conv_dim1", 58, lambda: parametrizations.spectral_norm(nn.Conv2d(2, 3, 3), dim=1), xc, 1)
+# the older hook forms: weight_g/weight_v, weight_orig/weight_u/weight_v
+param_case("hook_weight_norm_linear", 60, lambda: nn.utils.weight_norm(nn.Linear(5, 4)), xl, 1)
+param_case("hook_weight_norm_conv_dim1", 61, lambda: nn.utils.weight_norm(nn.Conv2d(2, 3, 3), dim=1), xc, 1)
+param_case("hook_spectral_norm_linear_train", 62, lambda: nn.utils.spectral_norm(nn.Linear(5, 4)), xl, 2)
+param_case("hook_spectral_norm_linear_eval", 63, lambda: nn.utils.spectral_norm(nn.Linear(5, 4)), xl, 1, train=False)
+param_case("hook_spectral_norm_conv_iters", 64, lambda: nn.utils.spectral_norm(nn.Conv2d(2, 3, 3), n_power_iterations=2), xc, 2)
 
 # gradients of the originals through weight_norm
 torch.manual_seed(59)

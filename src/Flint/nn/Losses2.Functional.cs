@@ -1,5 +1,6 @@
 using Flint.Ops.Kernels;
 using static Flint.torch;
+using LossReduction = Flint.Backends.LossReduction;
 
 namespace Flint;
 
@@ -230,31 +231,31 @@ internal static class MarginLosses
     }
 
     /// <summary>A per-sample loss (nframe) reduced: kept as (nframe) or as a 0-dim tensor for "none", as the kernel shapes it.</summary>
-    internal static Tensor Reduced(Tensor perSample, Backends.LossReduction red, bool oneDim) => red switch
+    internal static Tensor Reduced(Tensor perSample, LossReduction red, bool oneDim) => red switch
     {
-        Backends.LossReduction.Mean => perSample.mean(),
-        Backends.LossReduction.Sum => perSample.sum(),
+        LossReduction.Mean => perSample.mean(),
+        LossReduction.Sum => perSample.sum(),
         _ => oneDim ? perSample : perSample.reshape([]),
     };
 
     /// <summary>The incoming gradient of each sample (nframe, 1): itself unreduced, over nframe for a mean.</summary>
-    private static Tensor PerSample(Tensor g, Backends.LossReduction red, long nframe) => red switch
+    private static Tensor PerSample(Tensor g, LossReduction red, long nframe) => red switch
     {
-        Backends.LossReduction.None => g.reshape(nframe, 1),
-        Backends.LossReduction.Mean => (g / nframe).expand(nframe, 1),
+        LossReduction.None => g.reshape(nframe, 1),
+        LossReduction.Mean => (g / nframe).expand(nframe, 1),
         _ => g.expand(nframe, 1),
     };
 
-    internal static readonly NodeDerivative<(Tensor input, Tensor target, Backends.LossReduction red)> SoftMargin =
+    internal static readonly NodeDerivative<(Tensor input, Tensor target, LossReduction red)> SoftMargin =
         new("SoftMarginLossBackward0", s => [s.input, s.target], (g, s) =>
         {
             var z = (-s.target * s.input).exp();
             var gi = -s.target * z / (1 + z);
-            return s.red == Backends.LossReduction.Mean ? gi * (g / s.input.numel()) : gi * g;
+            return s.red == LossReduction.Mean ? gi * (g / s.input.numel()) : gi * g;
         });
 
     /// <summary>z = margin - x[y] + x[j] per sample and class (nframe, dim), where it counts (z > 0, j ≠ y), and the one-hot of y.</summary>
-    internal static (Tensor z, Tensor active, Tensor isY) MultiMarginTerms((Tensor input, Tensor y, long p, double margin, Tensor? weight, Backends.LossReduction red, long nframe, long dim, bool oneDim) s)
+    internal static (Tensor z, Tensor active, Tensor isY) MultiMarginTerms((Tensor input, Tensor y, long p, double margin, Tensor? weight, LossReduction red, long nframe, long dim, bool oneDim) s)
     {
         var x = s.input.reshape(s.nframe, s.dim);
         var isY = arange(s.dim, device: x.device).eq(s.y.unsqueeze(1));
@@ -262,7 +263,7 @@ internal static class MarginLosses
         return (z, logical_and(z.gt(0), isY.logical_not()), isY);
     }
 
-    internal static readonly NodeDerivative<(Tensor input, Tensor y, long p, double margin, Tensor? weight, Backends.LossReduction red, long nframe, long dim, bool oneDim)> MultiMargin =
+    internal static readonly NodeDerivative<(Tensor input, Tensor y, long p, double margin, Tensor? weight, LossReduction red, long nframe, long dim, bool oneDim)> MultiMargin =
         new("MultiMarginLossBackward0", s => s.weight is null ? [s.input, s.y] : [s.input, s.y, s.weight], (g, s) =>
         {
             var (z, active, isY) = MultiMarginTerms(s);
@@ -283,7 +284,7 @@ internal static class MarginLosses
     }
 
     /// <summary>z = 1 - x[y_j] + x[k] for each sample, target slot j and class k (nframe, dim, dim), and where it counts.</summary>
-    internal static (Tensor z, Tensor active) MultilabelTerms((Tensor input, Tensor safeT, Tensor valid, Tensor isTarget, Backends.LossReduction red, long nframe, long dim, bool oneDim) s)
+    internal static (Tensor z, Tensor active) MultilabelTerms((Tensor input, Tensor safeT, Tensor valid, Tensor isTarget, LossReduction red, long nframe, long dim, bool oneDim) s)
     {
         var x = s.input.reshape(s.nframe, s.dim);
         var z = 1 - x.gather(1, s.safeT).unsqueeze(2) + x.unsqueeze(1);
@@ -291,7 +292,7 @@ internal static class MarginLosses
         return (z, logical_and(counted, z.gt(0)));
     }
 
-    internal static readonly NodeDerivative<(Tensor input, Tensor safeT, Tensor valid, Tensor isTarget, Backends.LossReduction red, long nframe, long dim, bool oneDim)> MultilabelMargin =
+    internal static readonly NodeDerivative<(Tensor input, Tensor safeT, Tensor valid, Tensor isTarget, LossReduction red, long nframe, long dim, bool oneDim)> MultilabelMargin =
         new("MultilabelMarginLossBackward0", s => [s.input, s.safeT], (g, s) =>
         {
             var (z, active) = MultilabelTerms(s);

@@ -30,7 +30,7 @@ public static partial class torch
             public virtual string GetName() => GetType().Name;
 
             /// <summary>The name in reprs and messages: PyTorch's class of a parametrized module is "Parametrized" + its class.</summary>
-            private string ShownName => ParametrizedNames is { Count: > 0 } ? "Parametrized" + GetName() : GetName();
+            private string ShownName => parametrizations is { Count: > 0 } ? "Parametrized" + GetName() : GetName();
 
             // ---------------- discovery ----------------
 
@@ -66,25 +66,25 @@ public static partial class torch
                 foreach (var e in explicitModules) yield return e;
             }
 
-            /// <summary>Parameters and buffers held directly (not in submodules); a parametrized tensor is not one of them.</summary>
+            /// <summary>Parameters and buffers held directly (not in submodules); a computed tensor is not one of them.</summary>
             private IEnumerable<(string name, Tensor tensor, bool isParam)> OwnTensors()
             {
                 foreach (var f in Fields())
                 {
                     if (!typeof(Tensor).IsAssignableFrom(f.FieldType) && f.FieldType != typeof(object)) continue;
                     var v = f.GetValue(this);
-                    if (v is Parameter p && !IsParametrizedName(CleanName(f.Name))) yield return (CleanName(f.Name), p, true);
+                    if (v is Parameter p && !IsComputedName(CleanName(f.Name))) yield return (CleanName(f.Name), p, true);
                 }
                 foreach (var (name, get, _, isParam) in explicitTensors)
-                    if (get() is { } t && !IsParametrizedName(name)) yield return (name, t, isParam);
+                    if (get() is { } t && !IsComputedName(name)) yield return (name, t, isParam);
             }
 
             // ---------------- tensors by name (what parametrizations replace) ----------------
 
-            /// <summary>The names of the tensors a parametrization computes (torch.nn.utils.parametrize).</summary>
-            internal HashSet<string>? ParametrizedNames;
+            /// <summary>The names of the tensors computed from others before each call (parametrizations, weight_norm, spectral_norm).</summary>
+            internal HashSet<string>? ComputedNames;
 
-            private bool IsParametrizedName(string name) => ParametrizedNames is { } set && set.Contains(name);
+            private bool IsComputedName(string name) => ComputedNames is { } set && set.Contains(name);
 
             /// <summary>The tensor a field or a registration holds under <paramref name="name"/> (null when none), and whether it is a buffer.</summary>
             internal (Tensor? tensor, bool isBuffer) TensorNamed(string name)

@@ -50,14 +50,14 @@ namespace Flint
                             module.register_module("parametrizations", dict);
                         }
                         dict[tensor_name] = list;
-                        (module.ParametrizedNames ??= []).Add(tensor_name);
+                        (module.ComputedNames ??= []).Add(tensor_name);
                         list.Hook = module.register_forward_pre_hook((m, _) => { m.AssignTensor(tensor_name, list.Evaluate()); return null; });
                         return module;
                     }
 
                     /// <summary>Whether the module has a parametrization (on <paramref name="tensor_name"/>, or on any tensor when null).</summary>
                     public static bool is_parametrized(Module module, string? tensor_name = null) =>
-                        module.ParametrizedNames is { Count: > 0 } names && (tensor_name is null || names.Contains(tensor_name));
+                        module.parametrizations is { Count: > 0 } dict && (tensor_name is null || dict.ContainsKey(tensor_name));
 
                     /// <summary>
                     /// Removes the parametrizations of <paramref name="tensor_name"/>: the tensor becomes a parameter (or buffer)
@@ -88,8 +88,8 @@ namespace Flint
                         }
                         list.Hook?.remove();
                         dict.pop(tensor_name);
-                        module.ParametrizedNames!.Remove(tensor_name);
-                        if (module.ParametrizedNames.Count == 0) module.Unregister("parametrizations");
+                        module.ComputedNames!.Remove(tensor_name);
+                        if (dict.Count == 0) module.Unregister("parametrizations");
                         module.AssignTensor(tensor_name, original);
                         return module;
                     }
@@ -299,12 +299,7 @@ namespace Flint.Modules
         private Tensor U => TensorNamed("_u").tensor!;
         private Tensor V => TensorNamed("_v").tensor!;
 
-        private Tensor Matrix(Tensor weight)
-        {
-            if (dim != 0)
-                weight = weight.permute([dim, .. Enumerable.Range(0, (int)weight.dim()).Where(d => d != dim).Select(d => (long)d)]);
-            return weight.flatten(1);
-        }
+        private Tensor Matrix(Tensor weight) => HookNorms.Matrix(weight, dim);
 
         private void PowerMethod(Tensor w, long iterations)
         {

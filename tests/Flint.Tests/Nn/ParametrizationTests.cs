@@ -59,6 +59,10 @@ public class ParametrizationTests
         "spectral_norm_linear_iters" => nn.utils.parametrizations.spectral_norm(new Linear(5, 4), n_power_iterations: 3),
         "spectral_norm_conv" => nn.utils.parametrizations.spectral_norm(new Conv2d(2, 3, 3)),
         "spectral_norm_conv_dim1" => nn.utils.parametrizations.spectral_norm(new Conv2d(2, 3, 3), dim: 1),
+        "hook_weight_norm_linear" => nn.utils.weight_norm(new Linear(5, 4)),
+        "hook_weight_norm_conv_dim1" => nn.utils.weight_norm(new Conv2d(2, 3, 3), dim: 1),
+        "hook_spectral_norm_linear_train" or "hook_spectral_norm_linear_eval" => nn.utils.spectral_norm(new Linear(5, 4)),
+        "hook_spectral_norm_conv_iters" => nn.utils.spectral_norm(new Conv2d(2, 3, 3), n_power_iterations: 2),
         _ => throw new InvalidOperationException(name),
     };
 
@@ -144,10 +148,27 @@ public class ParametrizationTests
         nn.utils.parametrize.remove_parametrizations(m, "weight");
         Assert.False(nn.utils.parametrize.is_parametrized(m));
         Assert.Null(m.parametrizations);
-        Assert.Equal(["weight", "bias"], m.state_dict().Keys.ToArray());
+        // PyTorch lists the restored weight after the bias (it registers it anew); the keys are PyTorch's
+        Assert.Equal(["bias", "weight"], m.state_dict().Keys.Order().ToArray());
         Assert.True(m.weight.is_leaf);
         Reference.AssertClose(y, m.call(x), "after removal");
         Assert.Equal("Linear(in_features=5, out_features=4, bias=True)", m.ToString());
+    }
+
+    [Fact]
+    public void RemovingTheHookNormsLeavesTheWeight()
+    {
+        var x = randn(2, 5);
+        var m = nn.utils.spectral_norm(nn.utils.weight_norm(new Linear(5, 4), "bias", dim: null));
+        Assert.Equal(["bias_g", "bias_v", "weight_orig", "weight_u", "weight_v"], m.state_dict().Keys.ToArray());
+        var y = m.call(x);
+        m.eval();
+        nn.utils.remove_spectral_norm(m);
+        nn.utils.remove_weight_norm(m, "bias");
+        Assert.Equal(["bias", "weight"], m.state_dict().Keys.Order().ToArray());
+        Reference.AssertClose(y, m.call(x), "after removal", rtol: 1e-5, atol: 1e-6);
+        Assert.Equal("weight_norm of 'bias' not found in Linear(in_features=5, out_features=4, bias=True)",
+            Assert.Throws<ArgumentException>(() => nn.utils.remove_weight_norm(m, "bias")).Message);
     }
 
     [Fact]

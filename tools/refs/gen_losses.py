@@ -249,6 +249,24 @@ ctc("ctc_err_concat_size", 4, 2, 3, torch.tensor([1, 2, 1]), [4, 4], [2, 2], dty
 ctc("ctc_err_batch_size", 4, 2, 3, torch.tensor([[1, 2], [1, 1], [1, 1]]), [4, 4], [2, 2], dtypes=(torch.float32,))
 ctc("ctc_err_reduction", 4, 2, 3, torch.tensor([[1, 2], [1, 1]]), [4, 4], [2, 2], dtypes=(torch.float32,), reduction="avg")
 
+
+def ctc_error(name, lp, targets, il, tl):
+    rec = {"kind": "ctc", "name": name, "log_probs": enc(lp), "targets": enc(targets), "input_lengths": il,
+           "target_lengths": tl, "lengths": "tensor", "kw": {}}
+    try:
+        F.ctc_loss(lp, targets, torch.tensor(il), torch.tensor(tl))
+        rec["error"] = None
+    except Exception as e:  # noqa: BLE001
+        rec["error"] = str(e).split("\n")[0]
+        rec["type"] = type(e).__name__
+    cases.append(rec)
+
+
+two = torch.tensor([[1, 2], [1, 1]])
+ctc_error("ctc_err_log_probs_4d/float32", rnd(4, 2, 3, 1, dtype=torch.float32).log_softmax(2), two, [4, 4], [2, 2])
+ctc_error("ctc_err_targets_3d/float32", rnd(4, 2, 3, dtype=torch.float32).log_softmax(2), torch.ones(2, 2, 2, dtype=torch.long), [4, 4], [2, 2])
+ctc_error("ctc_err_half/float16", rnd(4, 2, 3, dtype=torch.float32).log_softmax(2).half(), two, [4, 4], [2, 2])
+
 # ---------------------------------------------------------------- init
 for seed, name, shape, kw in [
     (30, "orthogonal_", [4, 6], {}), (31, "orthogonal_", [6, 4], {"gain": 2.0}), (32, "orthogonal_", [3, 2, 2], {}),

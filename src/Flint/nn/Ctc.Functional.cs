@@ -46,10 +46,10 @@ internal static class Ctc
     {
         bool batched = logProbs.dim() == 3;
         var lp3 = batched ? logProbs : logProbs.unsqueeze(1);
-        if (lp3.dim() != 3)
-            throw new ArgumentException($"Expected {3}-dimensional tensor, but got {lp3.dim()}-dimensional tensor for argument #1 'log_probs'{From}");
         if (!lp3.dtype.is_floating_point || lp3.dtype == float16 || lp3.dtype == bfloat16)
             throw new NotSupportedException($"\"ctc_loss_cpu\" not implemented for '{lp3.dtype.LegacyName}'");
+        if (lp3.dim() != 3)
+            throw new ArgumentException($"Expected 3-dimensional tensor, but got {lp3.dim()}-dimensional tensor for argument #1 'log_probs'{From}");
         if (targets.dim() < 1 || targets.dim() > 2)
             throw new ArgumentException($"Expected 1 to 2 dimensions, but got {targets.dim()}-dimensional tensor for argument #2 'targets'{From}");
         long maxT = lp3.size(0), n = lp3.size(1), c = lp3.size(2);

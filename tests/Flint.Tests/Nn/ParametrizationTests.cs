@@ -209,7 +209,7 @@ public class ParametrizationTests
         Assert.Equal("ParameterList(\n    (0): Parameter containing: [torch.float32 of size 2x3]\n    (1): Parameter containing: [torch.float64 of size 3]\n)", l.ToString());
         var d = new ParameterDict([("a", zeros(2))]);
         Assert.Equal("ParameterDict(  (a): Parameter containing: [torch.FloatTensor of size 2])", d.ToString());
-        l[1] = new Parameter(zeros(4));
+        l[0] = new Parameter(zeros(4));   // replaced where it stands, as PyTorch keeps a key's place
         Assert.Equal(["0", "1"], l.named_parameters().Select(p => p.name).ToArray());
     }
 }

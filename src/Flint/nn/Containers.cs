@@ -100,6 +100,17 @@ public sealed class ModuleDict : nn.Module, IEnumerable<KeyValuePair<string, nn.
     public IEnumerable<string> keys() => items.Select(kv => kv.Key);
     public IEnumerable<nn.Module> values() => items.Select(kv => kv.Value);
     public bool ContainsKey(string key) => items.Any(kv => kv.Key == key);
+
+    /// <summary>Removes a key and returns its module.</summary>
+    public nn.Module pop(string key)
+    {
+        int i = items.FindIndex(kv => kv.Key == key);
+        if (i < 0) throw new KeyNotFoundException(key);
+        var m = items[i].Value;
+        items.RemoveAt(i);
+        return m;
+    }
+
     public IEnumerator<KeyValuePair<string, nn.Module>> GetEnumerator() => items.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -42,6 +42,62 @@ public static partial class torch
             public static Tensor zeros_(Tensor tensor) { using var _ = no_grad(); return tensor.zero_(); }
             public static Tensor ones_(Tensor tensor) { using var _ = no_grad(); return tensor.fill_(1); }
 
+            /// <summary>
+            /// Fills with a (semi-)orthogonal matrix times gain, as PyTorch: the Q of the QR factorization of a normal
+            /// draw (rows, numel / rows), its columns signed so R's diagonal is positive, so the same seed gives PyTorch's values.
+            /// </summary>
+            public static Tensor orthogonal_(Tensor tensor, double gain = 1, Generator? generator = null)
+            {
+                if (tensor.dim() < 2) throw new ArgumentException("Only tensors with 2 or more dimensions are supported");
+                if (tensor.numel() == 0) return tensor;
+                using var _ = no_grad();
+                long rows = tensor.size(0), cols = tensor.numel() / rows;
+                var flattened = empty([rows, cols], tensor.dtype, tensor.device).normal_(0, 1, generator);
+                bool wide = rows < cols;
+                if (wide) flattened = flattened.t();
+                var q = Orthogonal.PositiveQ(flattened.to(float64).contiguous().ToArray<double>(), (int)flattened.size(0), (int)flattened.size(1));
+                var qt = torch.tensor(q).reshape(flattened.size(0), flattened.size(1)).to(tensor.dtype);
+                if (wide) qt = qt.t();
+                tensor.view(qt.shape.ToArray()).copy_(qt);
+                return tensor.mul_(gain);
+            }
+
+            /// <summary>Fills a 2-D tensor from N(0, std²), then zeroes ceil(sparsity rows) random rows of each column, as PyTorch draws them.</summary>
+            public static Tensor sparse_(Tensor tensor, double sparsity, double std = 0.01, Generator? generator = null)
+            {
+                if (tensor.dim() != 2) throw new ArgumentException("Only tensors with 2 dimensions are supported");
+                long rows = tensor.size(0), cols = tensor.size(1);
+                long numZeros = (long)Math.Ceiling(sparsity * rows);
+                using var _ = no_grad();
+                tensor.normal_(0, std, generator);
+                for (long c = 0; c < cols; c++)
+                {
+                    var zeroRows = randperm(rows).narrow(0, 0, numZeros);
+                    tensor.select(1, c).index_fill_(0, zeroRows, 0);
+                }
+                return tensor;
+            }
+
+            /// <summary>Fills a 3-, 4- or 5-D convolution weight with the Dirac delta (identity per group), as PyTorch.</summary>
+            public static Tensor dirac_(Tensor tensor, long groups = 1)
+            {
+                long dims = tensor.dim();
+                if (dims < 3 || dims > 5) throw new ArgumentException("Only tensors with 3, 4, or 5 dimensions are supported");
+                if (tensor.size(0) % groups != 0) throw new ArgumentException("dim 0 must be divisible by groups");
+                long outPerGroup = tensor.size(0) / groups;
+                long minDim = Math.Min(outPerGroup, tensor.size(1));
+                using var _ = no_grad();
+                tensor.zero_();
+                for (long g = 0; g < groups; g++)
+                    for (long d = 0; d < minDim; d++)
+                    {
+                        var cell = tensor.select(0, g * outPerGroup + d).select(0, d);
+                        for (int k = 2; k < dims; k++) cell = cell.select(0, tensor.size(k) / 2);
+                        cell.fill_(1);
+                    }
+                return tensor;
+            }
+
             public static Tensor eye_(Tensor tensor)
             {
                 if (tensor.dim() != 2) throw new ArgumentException("Only tensors with 2 dimensions are supported");
@@ -95,6 +151,61 @@ public static partial class torch
                 return tensor;
             }
         }
+    }
+}
+
+/// <summary>The orthogonal factor of a QR factorization, by Householder reflections.</summary>
+internal static class Orthogonal
+{
+    /// <summary>
+    /// Q (m, n) of the reduced QR factorization of the row-major (m, n) matrix a, m ≥ n, with each column signed by
+    /// its R diagonal entry (the one factorization whose R has a positive diagonal; a zero diagonal zeroes the column).
+    /// </summary>
+    internal static double[] PositiveQ(double[] a, int m, int n)
+    {
+        var vs = new double[n][];
+        var diag = new double[n];
+        for (int k = 0; k < n; k++)
+        {
+            double norm = 0;
+            for (int i = k; i < m; i++) norm += a[i * n + k] * a[i * n + k];
+            norm = Math.Sqrt(norm);
+            var v = new double[m - k];
+            if (norm == 0) { vs[k] = v; diag[k] = 0; continue; }
+            double alpha = a[k * n + k] > 0 ? -norm : norm;
+            for (int i = k; i < m; i++) v[i - k] = a[i * n + k];
+            v[0] -= alpha;
+            double vn = 0;
+            foreach (var e in v) vn += e * e;
+            vn = Math.Sqrt(vn);
+            if (vn > 0) for (int i = 0; i < v.Length; i++) v[i] /= vn;
+            for (int j = k; j < n; j++)
+            {
+                double dot = 0;
+                for (int i = k; i < m; i++) dot += v[i - k] * a[i * n + j];
+                for (int i = k; i < m; i++) a[i * n + j] -= 2 * v[i - k] * dot;
+            }
+            vs[k] = v;
+            diag[k] = alpha;
+        }
+        var q = new double[m * n];
+        for (int j = 0; j < n; j++) q[j * n + j] = 1;
+        for (int k = n - 1; k >= 0; k--)
+        {
+            var v = vs[k];
+            for (int j = 0; j < n; j++)
+            {
+                double dot = 0;
+                for (int i = k; i < m; i++) dot += v[i - k] * q[i * n + j];
+                for (int i = k; i < m; i++) q[i * n + j] -= 2 * v[i - k] * dot;
+            }
+        }
+        for (int j = 0; j < n; j++)
+        {
+            double sign = Math.Sign(diag[j]);
+            for (int i = 0; i < m; i++) q[i * n + j] *= sign;
+        }
+        return q;
     }
 }
 

@@ -29,6 +29,9 @@ public static partial class torch
             /// <summary>The class name as PyTorch prints it (e.g. "Linear").</summary>
             public virtual string GetName() => GetType().Name;
 
+            /// <summary>The name in reprs and messages: PyTorch's class of a parametrized module is "Parametrized" + its class.</summary>
+            private string ShownName => parametrizations is { Count: > 0 } ? "Parametrized" + GetName() : GetName();
+
             // ---------------- discovery ----------------
 
             // compiler-made fields: "<name>k__BackingField" (auto-properties), "<name>P" (captured primary-constructor parameters)
@@ -63,17 +66,51 @@ public static partial class torch
                 foreach (var e in explicitModules) yield return e;
             }
 
-            /// <summary>Parameters and buffers held directly (not in submodules).</summary>
+            /// <summary>Parameters and buffers held directly (not in submodules); a computed tensor is not one of them.</summary>
             private IEnumerable<(string name, Tensor tensor, bool isParam)> OwnTensors()
             {
                 foreach (var f in Fields())
                 {
                     if (!typeof(Tensor).IsAssignableFrom(f.FieldType) && f.FieldType != typeof(object)) continue;
                     var v = f.GetValue(this);
-                    if (v is Parameter p) yield return (CleanName(f.Name), p, true);
+                    if (v is Parameter p && !IsComputedName(CleanName(f.Name))) yield return (CleanName(f.Name), p, true);
                 }
                 foreach (var (name, get, _, isParam) in explicitTensors)
-                    if (get() is { } t) yield return (name, t, isParam);
+                    if (get() is { } t && !IsComputedName(name)) yield return (name, t, isParam);
+            }
+
+            // ---------------- tensors by name (what parametrizations replace) ----------------
+
+            /// <summary>The names of the tensors computed from others before each call (parametrizations, weight_norm, spectral_norm).</summary>
+            internal HashSet<string>? ComputedNames;
+
+            private bool IsComputedName(string name) => ComputedNames is { } set && set.Contains(name);
+
+            /// <summary>The tensor a field or a registration holds under <paramref name="name"/> (null when none), and whether it is a buffer.</summary>
+            internal (Tensor? tensor, bool isBuffer) TensorNamed(string name)
+            {
+                foreach (var f in Fields())
+                    if (CleanName(f.Name) == name && f.GetValue(this) is Tensor t) return (t, false);
+                foreach (var (n, get, _, isParam) in explicitTensors)
+                    if (n == name) return (get(), !isParam);
+                return (null, false);
+            }
+
+            /// <summary>
+            /// Puts <paramref name="value"/> where the module reads its tensor <paramref name="name"/> (the field, or the
+            /// registration). A field typed Parameter takes the value as a Parameter that carries the value's history.
+            /// </summary>
+            internal void AssignTensor(string name, Tensor value)
+            {
+                foreach (var f in Fields())
+                    if (CleanName(f.Name) == name && (typeof(Tensor).IsAssignableFrom(f.FieldType) || f.FieldType == typeof(object)))
+                    {
+                        f.SetValue(this, f.FieldType == typeof(Flint.Parameter) && value is not Flint.Parameter ? Flint.Parameter.Carrying(value) : value);
+                        return;
+                    }
+                var i = explicitTensors.FindIndex(e => e.name == name);
+                if (i >= 0) explicitTensors[i].set(value);
+                else throw new ArgumentException($"'{GetName()}' has no tensor '{name}'");
             }
 
             // ---------------- registration ----------------
@@ -81,8 +118,16 @@ public static partial class torch
             public void register_module(string name, Module? module)
             {
                 CheckName(name);
+                var i = explicitModules.FindIndex(e => e.name == name);
+                if (i >= 0) explicitModules[i] = (name, module); else explicitModules.Add((name, module));
+            }
+
+            /// <summary>Removes a registered submodule, parameter or buffer (Python's <c>del module.name</c>).</summary>
+            internal void Unregister(string name)
+            {
                 explicitModules.RemoveAll(e => e.name == name);
-                explicitModules.Add((name, module));
+                explicitTensors.RemoveAll(e => e.name == name);
+                nonPersistent.Remove(name);
             }
 
             public void add_module(string name, Module? module) => register_module(name, module);
@@ -91,8 +136,14 @@ public static partial class torch
             {
                 CheckName(name);
                 Tensor? value = param;
-                explicitTensors.RemoveAll(e => e.name == name);
-                explicitTensors.Add((name, () => value, v => value = v, true));
+                SetExplicit((name, () => value, v => value = v, true));
+            }
+
+            /// <summary>Adds a registration, or replaces the one of the same name where it stands (as PyTorch's dicts keep a key's place).</summary>
+            private void SetExplicit((string name, Func<Tensor?> get, Action<Tensor?> set, bool isParam) entry)
+            {
+                var i = explicitTensors.FindIndex(e => e.name == entry.name);
+                if (i >= 0) explicitTensors[i] = entry; else explicitTensors.Add(entry);
             }
 
             /// <summary>Registers a tensor that is part of the module's state but is not trained (running means, ...).</summary>
@@ -100,8 +151,7 @@ public static partial class torch
             {
                 CheckName(name);
                 Tensor? value = tensor;
-                explicitTensors.RemoveAll(e => e.name == name);
-                explicitTensors.Add((name, () => value, v => value = v, false));
+                SetExplicit((name, () => value, v => value = v, false));
                 if (!persistent) nonPersistent.Add(name); else nonPersistent.Remove(name);
             }
 
@@ -217,9 +267,9 @@ public static partial class torch
                     if (missing.Count > 0) parts.Add("Missing key(s) in state_dict: " + string.Join(", ", missing.Select(k => $"\"{k}\"")) + ". ");
                     if (unexpected.Count > 0) parts.Add("Unexpected key(s) in state_dict: " + string.Join(", ", unexpected.Select(k => $"\"{k}\"")) + ". ");
                     parts.AddRange(errors);
-                    throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}:\n\t" + string.Join("\n\t", parts));
+                    throw new ArgumentException($"Error(s) in loading state_dict for {ShownName}:\n\t" + string.Join("\n\t", parts));
                 }
-                if (errors.Count > 0) throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}:\n\t" + string.Join("\n\t", errors));
+                if (errors.Count > 0) throw new ArgumentException($"Error(s) in loading state_dict for {ShownName}:\n\t" + string.Join("\n\t", errors));
                 using (no_grad())
                     foreach (var (k, target) in own)
                         if (state.TryGetValue(k, out var src)) target.copy_((Tensor)src!);
@@ -339,7 +389,7 @@ public static partial class torch
             {
                 var kids = named_children().ToList();
                 var extra = extra_repr();
-                if (kids.Count == 0) return $"{GetName()}({extra})";
+                if (kids.Count == 0 && !extra.Contains('\n')) return $"{ShownName}({extra})";
                 var lines = new List<string>();
                 if (extra.Length > 0) lines.AddRange(extra.Split('\n'));
                 foreach (var (name, m) in kids)
@@ -347,7 +397,7 @@ public static partial class torch
                     var s = m.ToString().Replace("\n", "\n  ");
                     lines.Add($"({name}): {s}");
                 }
-                return $"{GetName()}(\n  " + string.Join("\n  ", lines) + "\n)";
+                return $"{ShownName}(\n  " + string.Join("\n  ", lines) + "\n)";
             }
         }
 

@@ -12,5 +12,17 @@ public sealed class Parameter : Tensor
         if (requires_grad) this.requires_grad = true;
     }
 
+    /// <summary>
+    /// A Parameter over <paramref name="value"/>'s data that carries its history (not a leaf): how a module field
+    /// typed Parameter holds a tensor a parametrization computes, so gradients flow to the originals.
+    /// </summary>
+    internal static Parameter Carrying(Tensor value)
+    {
+        var p = new Parameter(value, requires_grad: false);
+        if (value.grad_fn is { } fn) p.SetHistory(fn, value.OutputNr);
+        else if (value.requires_grad) p.requires_grad = true;
+        return p;
+    }
+
     public override string ToString() => "Parameter containing:\n" + base.ToString();
 }

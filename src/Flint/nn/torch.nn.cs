@@ -57,7 +57,7 @@ public static partial class torch
         public static KLDivLoss KLDivLoss(string reduction = "mean", bool log_target = false) => new(reduction, log_target);
 
         /// <summary>PyTorch's <c>torch.nn.utils</c>.</summary>
-        public static class utils
+        public static partial class utils
         {
             /// <summary>Scales gradients so their combined norm is at most max_norm; returns the norm before clipping.</summary>
             public static Tensor clip_grad_norm_(IEnumerable<Parameter> parameters, double max_norm, double norm_type = 2.0, bool error_if_nonfinite = false)

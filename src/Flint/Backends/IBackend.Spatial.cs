@@ -5,8 +5,19 @@ namespace Flint.Backends;
 /// by <c>Weights[o·Taps + k]</c> (no weights: a plain gather of one position per output). The op layer builds the
 /// table (the index arithmetic of padding and interpolation); a backend only applies it.
 /// </summary>
-public sealed record ResampleTable(int Taps, int[] Index, double[]? Weights)
+public sealed class ResampleTable
 {
+    public int Taps { get; }
+    public int[] Index { get; }
+    public double[]? Weights { get; }
+
+    public ResampleTable(int taps, int[] index, double[]? weights)
+    {
+        if (taps < 1 || index.Length % taps != 0 || (weights is null ? taps != 1 : weights.Length != index.Length))
+            throw new ArgumentException("a resample table has taps >= 1 per output, as many weights as positions, and one position per output when unweighted");
+        Taps = taps; Index = index; Weights = weights;
+    }
+
     /// <summary>The output length of the resampled dim.</summary>
     public int Length => Index.Length / Taps;
 }

@@ -90,18 +90,23 @@ public sealed class UpsamplingNearest2d(SizeArg? size = null, ScaleArg? scale_fa
 /// <summary>Bilinear upsampling with align_corners=True.</summary>
 public sealed class UpsamplingBilinear2d(SizeArg? size = null, ScaleArg? scale_factor = null) : Upsample(size, scale_factor, "bilinear", true);
 
-public sealed class PixelShuffle(long upscale_factor) : nn.Module<Tensor, Tensor>
+/// <summary>What PixelShuffle and PixelUnshuffle share: one factor, applied one way or the other.</summary>
+public abstract class PixelShuffleNd(long factor, bool down) : nn.Module<Tensor, Tensor>
 {
-    public long upscale_factor { get; } = upscale_factor;
-    public override Tensor forward(Tensor input) => F.pixel_shuffle(input, upscale_factor);
-    public override string extra_repr() => $"upscale_factor={upscale_factor}";
+    public override Tensor forward(Tensor input) => down ? F.pixel_unshuffle(input, factor) : F.pixel_shuffle(input, factor);
+    public override string extra_repr() => (down ? "downscale_factor=" : "upscale_factor=") + factor;
 }
 
-public sealed class PixelUnshuffle(long downscale_factor) : nn.Module<Tensor, Tensor>
+/// <summary>[*, C·r², H, W] → [*, C, H·r, W·r].</summary>
+public sealed class PixelShuffle(long upscale_factor) : PixelShuffleNd(upscale_factor, down: false)
+{
+    public long upscale_factor { get; } = upscale_factor;
+}
+
+/// <summary>[*, C, H·r, W·r] → [*, C·r², H, W].</summary>
+public sealed class PixelUnshuffle(long downscale_factor) : PixelShuffleNd(downscale_factor, down: true)
 {
     public long downscale_factor { get; } = downscale_factor;
-    public override Tensor forward(Tensor input) => F.pixel_unshuffle(input, downscale_factor);
-    public override string extra_repr() => $"downscale_factor={downscale_factor}";
 }
 
 /// <summary>Sliding local blocks as columns (im2col).</summary>

@@ -102,4 +102,19 @@ public class SpatialBehaviourTests
             Assert.Equal(e, y[0, c, oh, ow].item<float>(), 5);
         }
     }
+
+    /// <summary>A backend applies tables without bounds checks per element, so a malformed table is refused up front.</summary>
+    [Fact]
+    public void Malformed_resample_tables_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new Backends.ResampleTable(2, [0, 1, 2], [1, 0, 1]));
+        Assert.Throws<ArgumentException>(() => new Backends.ResampleTable(2, [0, 1], null));
+        Assert.Throws<ArgumentException>(() => new Backends.ResampleTable(1, [0, 1], [1]));
+        var x = torch.zeros([1, 3, 1]);
+        var y = torch.zeros([1, 2, 1]);
+        var ex = Assert.Throws<ArgumentException>(() => x.Backend.Resample(x, y, new Backends.ResampleTable(1, [0, 3], null)));
+        Assert.Equal("resample: the table reads position 3 of a dim of 3", ex.Message);
+        Assert.Throws<ArgumentException>(() => x.Backend.Resample(x, y, new Backends.ResampleTable(1, [-1, 0], [1, 1])));
+        Assert.Throws<ArgumentException>(() => x.Backend.ResampleBackward(y, x, new Backends.ResampleTable(1, [0, 5], null)));
+    }
 }

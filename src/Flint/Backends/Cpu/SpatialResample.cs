@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Flint.Backends.Cpu.Conv;
 
 namespace Flint.Backends.Cpu;
@@ -17,6 +19,13 @@ internal static class SpatialResample
     internal static Extent Dims(TensorLayout input, TensorLayout output) =>
         new(checked((int)input.Shape[0]), checked((int)input.Shape[1]), checked((int)input.Shape[2]));
 
+    /// <summary>Refuses a table that reads outside the input's dim (the loops below index without bounds checks).</summary>
+    private static void CheckIndex(ResampleTable t, int n)
+    {
+        foreach (int i in t.Index)
+            if ((uint)i >= (uint)n) throw new ArgumentException($"resample: the table reads position {i} of a dim of {n}");
+    }
+
     private static T[] Weights<T>(ResampleTable t) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var w = t.Weights!;
@@ -29,13 +38,14 @@ internal static class SpatialResample
     {
         int m = t.Length, n = e.N, inner = e.Inner;
         var idx = t.Index;
+        CheckIndex(t, n);
         if (inner == 1)
         {
             Par.For(e.Outer, m, a =>
             {
-                var src = x.AsSpan((int)(xOff + (long)a * n), n);
+                ref T src = ref MemoryMarshal.GetReference(x.AsSpan((int)(xOff + (long)a * n), n));
                 var dst = y.AsSpan((int)(yOff + (long)a * m), m);
-                for (int o = 0; o < dst.Length; o++) dst[o] = src[idx[o]];
+                for (int o = 0; o < dst.Length; o++) dst[o] = Unsafe.Add(ref src, idx[o]);
             });
             return;
         }
@@ -51,17 +61,21 @@ internal static class SpatialResample
         int m = t.Length, n = e.N, inner = e.Inner, taps = t.Taps;
         var idx = t.Index;
         var w = Weights<T>(t);
+        CheckIndex(t, n);
         if (inner == 1)
         {
             Par.For(e.Outer, (long)m * taps, a =>
             {
-                var src = x.AsSpan((int)(xOff + (long)a * n), n);
+                ref T src = ref MemoryMarshal.GetReference(x.AsSpan((int)(xOff + (long)a * n), n));
+                ref int ix = ref MemoryMarshal.GetArrayDataReference(idx);
+                ref T wt = ref MemoryMarshal.GetArrayDataReference(w);
                 var dst = y.AsSpan((int)(yOff + (long)a * m), m);
                 for (int o = 0, j = 0; o < dst.Length; o++)
                 {
-                    T acc = src[idx[j]] * w[j];
+                    // PyTorch's order: the first tap's product, then each further one added
+                    T acc = Unsafe.Add(ref src, Unsafe.Add(ref ix, j)) * Unsafe.Add(ref wt, j);
                     j++;
-                    for (int k = 1; k < taps; k++, j++) acc += src[idx[j]] * w[j];
+                    for (int k = 1; k < taps; k++, j++) acc += Unsafe.Add(ref src, Unsafe.Add(ref ix, j)) * Unsafe.Add(ref wt, j);
                     dst[o] = acc;
                 }
             });
@@ -84,6 +98,7 @@ internal static class SpatialResample
         int m = t.Length, n = e.N, inner = e.Inner, taps = t.Taps;
         var idx = t.Index;
         var w = t.Weights is null ? null : Weights<T>(t);
+        CheckIndex(t, n);
         // the rows of one outer index accumulate into the same input rows, so work splits by outer index and, for
         // wide rows, by column blocks
         int blocks = inner == 1 ? 1 : Math.Clamp(inner / 512, 1, Math.Max(1, 64 / Math.Max(1, e.Outer)));
@@ -97,9 +112,13 @@ internal static class SpatialResample
             if (inner == 1)
             {
                 var src = gy.AsSpan((int)outBase, m);
-                var dst = gx.AsSpan((int)inBase, n);
-                for (int o = 0, j = 0; o < src.Length; o++)
-                    for (int k = 0; k < taps; k++, j++) dst[idx[j]] += w is null ? src[o] : src[o] * w[j];
+                ref T dst = ref MemoryMarshal.GetReference(gx.AsSpan((int)inBase, n));
+                ref int ix = ref MemoryMarshal.GetArrayDataReference(idx);
+                if (w is null)
+                    for (int o = 0; o < src.Length; o++) Unsafe.Add(ref dst, Unsafe.Add(ref ix, o)) += src[o];
+                else
+                    for (int o = 0, j = 0; o < src.Length; o++)
+                        for (int k = 0; k < taps; k++, j++) Unsafe.Add(ref dst, Unsafe.Add(ref ix, j)) += src[o] * w[j];
                 return;
             }
             for (int o = 0, j = 0; o < m; o++)

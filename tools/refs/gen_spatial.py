@@ -168,6 +168,10 @@ for dt in (torch.int64, torch.int32, torch.bool, torch.float16):
     for mode in ("nearest", "bilinear", "bicubic", "area"):
         add(f"{mode}/{str(dt)[6:]}", "interpolate", rnd((1, 2, 3, 3), dt), scale_factor=2, mode=mode)
     add(f"linear/{str(dt)[6:]}", "interpolate", rnd((1, 2, 3), dt), scale_factor=2, mode="linear")
+# bfloat16: nearest and area only; 1.13's weighted modes round every product and sum to bfloat16, 2.x's weight in
+# float (with bfloat16 weights) and round once, so 1.13's values are not 2.x's
+for mode, shape, kw in (("nearest", (1, 2, 3, 3), {"scale_factor": 2.5}), ("area", (1, 2, 6, 6), {"size": (4, 3)})):
+    add(f"{mode}/bfloat16", "interpolate", rnd(shape, torch.bfloat16), mode=mode, **kw)
 x = rnd((1, 2, 3, 4))
 add("err_mode", "interpolate", x, size=3, mode="foo")
 add("err_align_nearest", "interpolate", x, size=3, mode="nearest", align_corners=True)
@@ -236,6 +240,8 @@ for dt in (torch.float32, torch.float64):
     add(f"fold_full/{s}", "fold", rnd((2, 12, 12), dt), output_size=(7, 6), kernel_size=(3, 2), dilation=(1, 2), padding=(1, 0), stride=(2, 1))
     add(f"fold_unbatched/{s}", "fold", rnd((8, 15), dt), output_size=(4, 4), kernel_size=2, padding=1, stride=(1, 2))
 add("unfold/bfloat16", "unfold", rnd((1, 2, 3, 3), torch.bfloat16), kernel_size=2)
+add("unfold/float16", "unfold", rnd((1, 2, 4, 3), torch.float16), kernel_size=2, padding=1)
+add("fold/bfloat16", "fold", rnd((1, 8, 6), torch.bfloat16), output_size=(3, 4), kernel_size=2)
 add("unfold_empty_batch", "unfold", rnd((0, 2, 3, 3)), kernel_size=2)
 for dt in (torch.int64, torch.uint8):
     add(f"err_unfold/{str(dt)[6:]}", "unfold", rnd((1, 2, 3, 3), dt), kernel_size=2)

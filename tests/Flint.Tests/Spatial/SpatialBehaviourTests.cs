@@ -117,4 +117,21 @@ public class SpatialBehaviourTests
         Assert.Throws<ArgumentException>(() => x.Backend.Resample(x, y, new Backends.ResampleTable(1, [-1, 0], [1, 1])));
         Assert.Throws<ArgumentException>(() => x.Backend.ResampleBackward(y, x, new Backends.ResampleTable(1, [0, 5], null)));
     }
+
+    /// <summary>bfloat16 is weighted in float32 with bfloat16 weights and rounded once (PyTorch 2.x's kernels).</summary>
+    [Theory]
+    [InlineData("bilinear")]
+    [InlineData("bicubic")]
+    public void Bfloat16_interpolation_is_float32_rounded_once(string mode)
+    {
+        torch.manual_seed(7);
+        var x = torch.randn([1, 2, 5, 4]).to(torch.bfloat16);
+        var y = F.interpolate(x, size: (9, 7), mode: mode);
+        Assert.Equal(torch.bfloat16, y.dtype);
+        var e = F.interpolate(x.to(torch.float32), size: (9, 7), mode: mode);
+        Assert.True(torch.allclose(y.to(torch.float32), e, rtol: 2e-2, atol: 2e-2));
+        var xr = x.detach().requires_grad_(true);
+        var g = torch.autograd.grad([F.interpolate(xr, size: (9, 7), mode: mode).sum()], [xr])[0]!;
+        Assert.Equal(torch.bfloat16, g.dtype);
+    }
 }

@@ -135,7 +135,11 @@ internal static class Interpolation
         {
             long n = x._shape[2 + j], m = outSize[j];
             double? s = scales?[j];
-            tables[j] = x.dtype == DType.Float64 ? WeightedTable<double>(n, m, s, align, cubic) : WeightedTable<float>(n, m, s, align, cubic);
+            var t = x.dtype == DType.Float64 ? WeightedTable<double>(n, m, s, align, cubic) : WeightedTable<float>(n, m, s, align, cubic);
+            // PyTorch keeps the weights in the input's dtype (computed in float, accumulated in float)
+            if (x.dtype == DType.BFloat16)
+                for (int i = 0; i < t.Weights!.Length; i++) t.Weights[i] = (double)(BFloat16)t.Weights[i];
+            tables[j] = t;
         }
         return tables;
     }

@@ -11,7 +11,8 @@ public readonly record struct AttentionOptions(double Scale, bool IsCausal, doub
 // Fused scaled dot-product attention, tiled with an online softmax: the L x S weights are never stored, only one
 // logsumexp per query row. query (B, Hq, L, E), key (B, Hk, S, E), value (B, Hk, S, Ev) of one float dtype (float32
 // or float64), Hq a multiple of Hk (query head h reads key/value head h / (Hq / Hk)); each has a unit stride in its
-// last dim, other strides are free. mask: an additive float mask seen as (B, Hq, L, S) with any strides (0 where it
+// last dim, other strides are free (the output's gradient may have any strides: the gradient of a sum is an
+// expanded scalar). mask: an additive float mask seen as (B, Hq, L, S) with any strides (0 where it
 // broadcasts). Outputs are contiguous and fully written.
 public partial interface IBackend
 {

@@ -269,6 +269,26 @@ public class AttentionTests
         Assert.Equal(float32, expected.dtype);
     }
 
+    /// <summary>
+    /// The output's gradient is read with its own strides: an expanded scalar (the gradient of a sum) and a transposed
+    /// view give the gradients a contiguous copy of the same values gives.
+    /// </summary>
+    [Fact]
+    public void OutputGradientOfAnyStridesGivesTheSameGradients()
+    {
+        var q = R(2, 2, 50, 6); var k = R(2, 2, 130, 6); var v = R(2, 2, 130, 5);
+        var y = F.scaled_dot_product_attention(q, k, v, is_causal: true);
+        var gT = rand([2, 2, 5, 50], dtype: float64).transpose(-2, -1);
+        var ones1 = ones([], dtype: float64).expand(2, 2, 50, 5);
+        foreach (var g in new[] { gT, ones1 })
+        {
+            Assert.False(g.is_contiguous());
+            var strided = torch.autograd.grad([y], [q, k, v], [g], retain_graph: true);
+            var copied = torch.autograd.grad([y], [q, k, v], [g.contiguous()], retain_graph: true);
+            for (int i = 0; i < 3; i++) Reference.AssertClose(copied[i]!, strided[i]!, $"grad {i}", 1e-12, 1e-12);
+        }
+    }
+
     /// <summary>Saved inputs changed in place after the forward are caught when backward runs, as for any node.</summary>
     [Fact]
     public void InPlaceChangeOfASavedInputIsCaught()

@@ -10,7 +10,7 @@ namespace Flint.Backends.Cpu;
 //   dV += (P∘Z)ᵀ dO,  dS = P ∘ ((dO Vᵀ)∘Z - D)  (D = rowsum(dO ∘ O), Z the dropout factors),
 //   dK += scale · dSᵀ Q,  dQ += scale · dS K.
 // dK and dV of a key tile belong to one item. dQ rows are shared by every key tile: when there are fewer heads than
-// threads, the key tiles of a head are split into groups, each adding into a dQ of its own, summed at the end.
+// threads, the key tiles of a head are dealt to groups, each adding into a dQ of its own, summed at the end.
 internal static partial class AttentionKernels<T>
 {
     internal static void Backward(TensorLayout grad, TensorLayout q, TensorLayout k, TensorLayout v, TensorLayout? mask, TensorLayout output, TensorLayout lse,
@@ -24,11 +24,12 @@ internal static partial class AttentionKernels<T>
         }
     }
 
-    private readonly struct BackwardArrays(T[] q, T[] k, T[] v, T[]? mask, T[] dout, long dOff, long dB, long dH, long dR, T[] lse, long lOff, T[] delta)
+    /// <summary>The operands' arrays; the output's gradient has any strides (the gradient of a sum is an expanded scalar).</summary>
+    private readonly struct BackwardArrays(T[] q, T[] k, T[] v, T[]? mask, T[] dout, long[] dStrides, long dOff, T[] lse, long lOff, T[] delta)
     {
         internal readonly T[] Q = q, K = k, V = v, DOut = dout, Lse = lse, Delta = delta;
         internal readonly T[]? Mask = mask;
-        internal readonly long DOff = dOff, DB = dB, DH = dH, DR = dR, LOff = lOff;
+        internal readonly long DOff = dOff, DB = dStrides[0], DH = dStrides[1], DR = dStrides[2], DC = dStrides[3], LOff = lOff;
         internal long DRow(int b, int h, int i) => DOff + b * DB + h * DH + i * DR;
     }
 
@@ -50,23 +51,33 @@ internal static partial class AttentionKernels<T>
         var da = CpuBackend.Arr<T>(grad); var oa = CpuBackend.Arr<T>(output);
         long oOff = output.Offset;
         var arrays = new BackwardArrays(CpuBackend.Arr<T>(q), CpuBackend.Arr<T>(k), CpuBackend.Arr<T>(v), mask is { } m ? CpuBackend.Arr<T>(m) : null,
-            da, grad.Offset, grad.Strides[0], grad.Strides[1], grad.Strides[2], CpuBackend.Arr<T>(lse), lse.Offset, delta);
+            da, grad.Strides, grad.Offset, CpuBackend.Arr<T>(lse), lse.Offset, delta);
         int ev = g.Ev;
         WorkerPool.For(rows, KernelOptions.Grain(Math.Max(1, 4096 / Math.Max(1, ev))), (begin, end) =>
         {
             for (long r = begin; r < end; r++)
             {
                 int i = (int)(r % g.L), h = (int)(r / g.L % g.Hq), b = (int)(r / g.L / g.Hq);
-                delta[r] = TensorPrimitives.Dot<T>(da.AsSpan((int)arrays.DRow(b, h, i), ev), oa.AsSpan((int)(oOff + r * ev), ev));
+                var o = oa.AsSpan((int)(oOff + r * ev), ev);
+                long at = arrays.DRow(b, h, i), dc = arrays.DC;
+                if (dc == 1) delta[r] = TensorPrimitives.Dot<T>(da.AsSpan((int)at, ev), o);
+                else
+                {
+                    T d = T.Zero;
+                    for (int c = 0; c < ev; c++) d += da[at + c * dc] * o[c];
+                    delta[r] = d;
+                }
             }
         });
 
         long heads = (long)g.B * g.Hk;
         int keyTiles = g.KeyTiles;
-        // forced threading (tests) always splits the key tiles, so the partial sums are exercised on any machine
+        // enough items for about four per thread (causal heads' key tiles differ in work, so items are taken as
+        // threads finish); forced threading (tests) always splits the key tiles, exercising the partial sums anywhere
+        long want = 4L * WorkerPool.MaxThreads;
         int groups = TileGrain == long.MaxValue ? 1
             : KernelOptions.Threads == true ? Math.Min(keyTiles, 3)
-            : heads >= WorkerPool.MaxThreads ? 1 : (int)Math.Min(keyTiles, (WorkerPool.MaxThreads + heads - 1) / heads);
+            : heads >= want ? 1 : (int)Math.Min(keyTiles, (want + heads - 1) / heads);
         // group 0 adds into gradQuery itself, the others into partial sums of their own
         var partial = groups > 1 ? new T[(groups - 1) * nq] : null;
         WorkerPool.For(heads * groups, TileGrain, (begin, end) =>
@@ -75,12 +86,12 @@ internal static partial class AttentionKernels<T>
             {
                 int grp = (int)(w % groups);
                 long head = w / groups;
-                int t0 = (int)((long)keyTiles * grp / groups), t1 = (int)((long)keyTiles * (grp + 1) / groups);
                 var (dq, dqOff) = grp == 0 ? (gqa, gqOff) : (partial!, (grp - 1) * nq);
-                for (int t = t0; t < t1; t++)
+                // group g takes key tiles g, g + groups, ...: under a causal mask early key tiles see more queries
+                for (int t = grp; t < keyTiles; t += groups)
                     BackwardKeyTile<TK>(in g, in arrays, o, (int)(head / g.Hk), (int)(head % g.Hk), t, dq, dqOff, gka, gkOff, gva, gvOff);
             }
-        });
+        }, chunksPerThread: 4);
         if (partial is not null)
             WorkerPool.For(nq, KernelOptions.Grain(), (begin, end) =>
             {
@@ -107,7 +118,7 @@ internal static partial class AttentionKernels<T>
 
         AttentionTiles<T, TK>.PackTransposed(ref a.K[g.KRow(b, hk, j0)], (nint)g.KR, nk, e, ktp);
         AttentionTiles<T, TK>.PackTransposed(ref a.V[g.VRow(b, hk, j0)], (nint)g.VR, nk, ev, vtp);
-        AttentionTiles<T, TK>.PackRows(ref a.K[g.KRow(b, hk, j0)], (nint)g.KR, nk, e, knp);
+        AttentionTiles<T, TK>.PackRows(ref a.K[g.KRow(b, hk, j0)], (nint)g.KR, 1, nk, e, knp);
         T scale = T.CreateTruncating(o.Scale);
         bool dropout = o.DropoutP > 0;
         T invKeep = dropout ? T.One / T.CreateTruncating(1 - o.DropoutP) : T.One;
@@ -144,10 +155,10 @@ internal static partial class AttentionKernels<T>
                 }
                 var weights = dropout ? pz : p;
                 // dV += (P∘Z)ᵀ dO
-                AttentionTiles<T, TK>.PackRows(ref dRow, (nint)a.DR, ni, ev, dop);
+                AttentionTiles<T, TK>.PackRows(ref dRow, (nint)a.DR, (nint)a.DC, ni, ev, dop);
                 AttentionTiles<T, TK>.Mul(nk, ev, ni, ref weights[0], 1, BK, dop, ref dvAcc[0], ev, T.One, T.One);
                 // dP = dO Vᵀ, then dS = P ∘ (dP∘Z - D)
-                AttentionTiles<T, TK>.Mul(ni, nk, ev, ref dRow, (nint)a.DR, 1, vtp, ref ds[0], BK, T.One, T.Zero);
+                AttentionTiles<T, TK>.Mul(ni, nk, ev, ref dRow, (nint)a.DR, (nint)a.DC, vtp, ref ds[0], BK, T.One, T.Zero);
                 for (int r = 0; r < ni; r++)
                 {
                     var dsr = ds.Slice(r * BK, nk);
@@ -167,7 +178,7 @@ internal static partial class AttentionKernels<T>
                 }
                 // dQ += scale · dS K ; dK += scale · dSᵀ Q
                 AttentionTiles<T, TK>.Mul(ni, e, nk, ref ds[0], BK, 1, knp, ref dq[dqOff + g.Row(b, h, i0) * e], e, scale, T.One);
-                AttentionTiles<T, TK>.PackRows(ref qRow, (nint)g.QR, ni, e, qp);
+                AttentionTiles<T, TK>.PackRows(ref qRow, (nint)g.QR, 1, ni, e, qp);
                 AttentionTiles<T, TK>.Mul(nk, e, ni, ref ds[0], 1, BK, qp, ref dkAcc[0], e, scale, T.One);
             }
         }

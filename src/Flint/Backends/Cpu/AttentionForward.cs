@@ -107,7 +107,7 @@ internal static partial class AttentionKernels<T> where T : unmanaged, IFloating
                 mx[r] = mNew;
                 if (dropout) AttentionRows.Dropout(row, o.Seed, g.Row(b, h, i) * g.S + j0, o.DropoutP, invKeep);
             }
-            AttentionTiles<T, TK>.PackRows(ref va[g.VRow(b, hk, j0)], (nint)g.VR, nk, ev, vp);
+            AttentionTiles<T, TK>.PackRows(ref va[g.VRow(b, hk, j0)], (nint)g.VR, 1, nk, ev, vp);
             AttentionTiles<T, TK>.Mul(ni, ev, nk, ref s[0], BK, 1, vp, ref acc[0], ev, T.One, T.One);
         }
         for (int r = 0; r < ni; r++)

@@ -69,8 +69,8 @@ internal static class AttentionTiles<T, TK> where T : unmanaged, IFloatingPointI
         }
     }
 
-    /// <summary>Packs B(p, j) = x[p·ldx + j] (k rows of length n) into column panels.</summary>
-    internal static void PackRows(ref T x, nint ldx, int k, int n, Span<T> dst)
+    /// <summary>Packs B(p, j) = x[p·ldx + j·csx] (k rows of length n) into column panels.</summary>
+    internal static void PackRows(ref T x, nint ldx, nint csx, int k, int n, Span<T> dst)
     {
         int nrw = TK.NR;
         for (int jp = 0; jp < n; jp += nrw)
@@ -80,7 +80,9 @@ internal static class AttentionTiles<T, TK> where T : unmanaged, IFloatingPointI
             for (int p = 0; p < k; p++)
             {
                 var d = panel.Slice(p * nrw, nrw);
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, p * ldx + jp), nr).CopyTo(d);
+                ref T src = ref Unsafe.Add(ref x, p * ldx + jp * csx);
+                if (csx == 1) MemoryMarshal.CreateReadOnlySpan(ref src, nr).CopyTo(d);
+                else for (int j = 0; j < nr; j++) d[j] = Unsafe.Add(ref src, j * csx);
                 if (nr < nrw) d[nr..].Clear();
             }
         }

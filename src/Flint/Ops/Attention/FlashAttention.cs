@@ -106,7 +106,7 @@ namespace Flint.Ops.Attention
         private static Tensor?[] Backward(Tensor grad, Saved s)
         {
             if (Fused.Differentiable) return Formula(grad, s);
-            var g = Four(grad, s.Q.dtype);
+            var g = Four(grad, s.Q.dtype, unitLast: false);
             var dq = Fused.Out(s.Q.shape.ToArray(), s.Q.dtype, s.Query);
             var dk = Fused.Out(s.K.shape.ToArray(), s.K.dtype, s.Query);
             var dv = Fused.Out(s.V.shape.ToArray(), s.V.dtype, s.Query);

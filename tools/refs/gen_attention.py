@@ -113,7 +113,7 @@ def error(name, q, k, v, mask=None, text=None, kind="RuntimeError", **kw):
             kw2 = {a: b for a, b in kw.items() if a != "dropout_p"}
             sdpa(q, k, v, attn_mask=mask, **kw2)
             raise AssertionError(name + ": no error")
-        except RuntimeError as e:
+        except (RuntimeError, IndexError) as e:
             text, kind = str(e).split("\n")[0], type(e).__name__
     rec["error"] = text
     rec["type"] = kind
@@ -212,5 +212,6 @@ error("error/heads_without_gqa", *qkv((2,), 6, 2, 7, 9, 8))
 error("error/mask_shape", q, k, v, rnd(7, 5))
 error("error/mask_shape_bool", q, k, v, torch.ones(3, 7, 9, dtype=torch.bool))
 error("error/dropout_p", q, k, v, dropout_p=1.5)
+error("error/gqa_rank2", *qkv((), None, None, 5, 6, 4), enable_gqa=True)
 
 write("attention", cases)

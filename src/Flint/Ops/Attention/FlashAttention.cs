@@ -33,6 +33,7 @@ namespace Flint.Ops.Attention
             if (e == 0 || ev == 0 || key.size(-1) != e || key.size(-2) != value.size(-2)) return false;
             for (int d = 0; d < rank - 3; d++)
                 if (key.size(d) != query.size(d) || value.size(d) != query.size(d)) return false;
+            if (rank < 3 && enableGqa) return false;   // the composite raises PyTorch's error for a missing head dim
             if (rank >= 3)
             {
                 long hq = query.size(-3), hk = key.size(-3);

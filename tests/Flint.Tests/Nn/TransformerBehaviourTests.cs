@@ -211,6 +211,15 @@ public class TransformerBehaviourTests
         var (o, w) = nn.MultiheadAttention(16, 4, device: meta).call(empty([5, 2, 16], device: meta), empty([3, 2, 16], device: meta), empty([3, 2, 16], device: meta));
         Assert.Equal(new Size(5, 2, 16), o.shape);
         Assert.Equal(new Size(2, 5, 3), w!.shape);
+        // the layers' forward on meta too: the composite attention's masks and safe softmax make their constants there
+        var onMeta = nn.Transformer(16, 4, 2, 2, 32, device: meta);
+        var mask = Transformer.generate_square_subsequent_mask(4, device: meta);
+        var y = onMeta.call(empty([5, 2, 16], device: meta), empty([4, 2, 16], device: meta), tgt_mask: mask, tgt_is_causal: true);
+        Assert.Equal(meta, y.device);
+        Assert.Equal(new Size(4, 2, 16), y.shape);
+        var bools = empty([2, 4, 5, 8], device: meta);
+        Assert.Equal(new Size(2, 4, 5, 8), nn.functional.scaled_dot_product_attention(bools, bools, bools,
+            attn_mask: ones([5, 5], dtype: @bool, device: meta)).shape);
     }
 
     [Fact]

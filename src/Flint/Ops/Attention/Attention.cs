@@ -68,7 +68,7 @@ namespace Flint.Ops.Attention
 
         /// <summary>A boolean mask as 0 where true and -inf where false, in <paramref name="dt"/>; a float mask as it is.</summary>
         internal static Tensor Additive(Tensor mask, DType dt) =>
-            mask.dtype == @bool ? where(mask.logical_not(), double.NegativeInfinity, zeros([], dtype: dt)).to(dt) : mask;
+            mask.dtype == @bool ? where(mask.logical_not(), double.NegativeInfinity, zeros([], dtype: dt, device: mask.device)).to(dt) : mask;
 
         /// <summary>
         /// softmax over the last dim, with zeros on the rows whose every logit is -inf; those rows pass no gradient
@@ -77,7 +77,7 @@ namespace Flint.Ops.Attention
         internal static Tensor SafeSoftmax(Tensor attn)
         {
             var masked = attn.isneginf().all(-1, keepdim: true);
-            var zero = zeros([], dtype: attn.dtype);
+            var zero = zeros([], dtype: attn.dtype, device: attn.device);
             return where(masked, zero, softmax(where(masked, zero, attn), -1));
         }
 

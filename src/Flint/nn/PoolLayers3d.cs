@@ -42,51 +42,35 @@ public sealed class AvgPool1d(SizeArg kernel_size, SizeArg? stride = null, SizeA
 
 /// <summary>3-D average pooling; stride defaults to kernel_size.</summary>
 public sealed class AvgPool3d(SizeArg kernel_size, SizeArg? stride = null, SizeArg padding = default, bool ceil_mode = false,
-    bool count_include_pad = true, long? divisor_override = null) : nn.Module<Tensor, Tensor>
+    bool count_include_pad = true, long? divisor_override = null) : AvgPoolNd(kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 {
-    public SizeArg kernel_size { get; } = kernel_size;
-    public SizeArg stride { get; } = stride is { Values.Length: > 0 } s ? s : kernel_size;
-    public SizeArg padding { get; } = padding.Values.Length == 0 ? 0 : padding;
-    public bool ceil_mode { get; } = ceil_mode;
-    public bool count_include_pad { get; } = count_include_pad;
-    public long? divisor_override { get; } = divisor_override;
-
     public override Tensor forward(Tensor input) => F.avg_pool3d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override);
-    public override string extra_repr() => $"kernel_size={kernel_size}, stride={stride}, padding={padding}";
 }
 
 /// <summary>Average pooling of (N, C, L) or (C, L) to a fixed length.</summary>
-public sealed class AdaptiveAvgPool1d(SizeArg output_size) : nn.Module<Tensor, Tensor>
+public sealed class AdaptiveAvgPool1d(SizeArg output_size) : AdaptivePoolNd(output_size)
 {
-    public SizeArg output_size { get; } = output_size;
     public override Tensor forward(Tensor input) => F.adaptive_avg_pool1d(input, output_size);
-    public override string extra_repr() => $"output_size={output_size}";
 }
 
 /// <summary>Average pooling of (N, C, D, H, W) or (C, D, H, W) to a fixed size.</summary>
-public sealed class AdaptiveAvgPool3d(SizeArg output_size) : nn.Module<Tensor, Tensor>
+public sealed class AdaptiveAvgPool3d(SizeArg output_size) : AdaptivePoolNd(output_size)
 {
-    public SizeArg output_size { get; } = output_size;
     public override Tensor forward(Tensor input) => F.adaptive_avg_pool3d(input, output_size);
-    public override string extra_repr() => $"output_size={output_size}";
 }
 
 /// <summary>Max pooling of (N, C, L) or (C, L) to a fixed length.</summary>
-public sealed class AdaptiveMaxPool1d(SizeArg output_size) : nn.Module<Tensor, Tensor>
+public sealed class AdaptiveMaxPool1d(SizeArg output_size) : AdaptivePoolNd(output_size)
 {
-    public SizeArg output_size { get; } = output_size;
     public override Tensor forward(Tensor input) => F.adaptive_max_pool1d(input, output_size);
     public (Tensor output, Tensor indices) forward_with_indices(Tensor input) => F.adaptive_max_pool1d_with_indices(input, output_size);
-    public override string extra_repr() => $"output_size={output_size}";
 }
 
 /// <summary>Max pooling of (N, C, D, H, W) or (C, D, H, W) to a fixed size.</summary>
-public sealed class AdaptiveMaxPool3d(SizeArg output_size) : nn.Module<Tensor, Tensor>
+public sealed class AdaptiveMaxPool3d(SizeArg output_size) : AdaptivePoolNd(output_size)
 {
-    public SizeArg output_size { get; } = output_size;
     public override Tensor forward(Tensor input) => F.adaptive_max_pool3d(input, output_size);
     public (Tensor output, Tensor indices) forward_with_indices(Tensor input) => F.adaptive_max_pool3d_with_indices(input, output_size);
-    public override string extra_repr() => $"output_size={output_size}";
 }
 
 /// <summary>

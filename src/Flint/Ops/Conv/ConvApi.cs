@@ -10,11 +10,7 @@ namespace Flint.Ops.Conv
         internal static Tensor ConvNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
             SizeArg? dilation, long groups)
         {
-            if (input.ndim != spatial + 1 && input.ndim != spatial + 2)
-                throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {name}, but got input of size: {Shape.Str(input._shape)}");
-            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
-            bool batched = input.ndim == spatial + 2;
-            var x = batched ? input : input.unsqueeze(0);
+            var x = Batched(name, spatial, input, weight, out bool batched);
             int k = weight.ndim - 2;
             var s = ConvChecks.Param(stride, 1, spatial, k, "stride", name);
             var d = ConvChecks.Param(dilation, 1, spatial, k, "dilation", name);
@@ -28,11 +24,7 @@ namespace Flint.Ops.Conv
         internal static Tensor ConvTransposeNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
             SizeArg? output_padding, long groups, SizeArg? dilation)
         {
-            if (input.ndim != spatial + 1 && input.ndim != spatial + 2)
-                throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {name}, but got input of size: {Shape.Str(input._shape)}");
-            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
-            bool batched = input.ndim == spatial + 2;
-            var x = batched ? input : input.unsqueeze(0);
+            var x = Batched(name, spatial, input, weight, out bool batched);
             int k = weight.ndim - 2;
             var s = Param(stride, 1, spatial, k, "stride", name);
             var p = Param(padding, 0, spatial, k, "padding", name);
@@ -41,6 +33,16 @@ namespace Flint.Ops.Conv
             var plan = Plan(x, weight, bias, s, p, p, d, groups, true, op);
             var y = Convolution.InputGrad(x, weight, bias, plan, [x._shape[0], weight._shape[1] * groups, .. plan.InSpatial], nested: false);
             return batched ? y : y.squeeze(0);
+        }
+
+        /// <summary>The input with its batch dim (added for an unbatched one), after PyTorch's checks of the ranks.</summary>
+        private static Tensor Batched(string name, int spatial, Tensor input, Tensor weight, out bool batched)
+        {
+            if (input.ndim != spatial + 1 && input.ndim != spatial + 2)
+                throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {name}, but got input of size: {Shape.Str(input._shape)}");
+            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
+            batched = input.ndim == spatial + 2;
+            return batched ? input : input.unsqueeze(0);
         }
 
         private static string Dims(IEnumerable<long> v) => string.Join(" x ", v);

@@ -239,7 +239,8 @@ namespace Flint.Ops.Pooling
             if (!(dt == DType.Float32 || dt == DType.Float64 || dt == DType.BFloat16 || dt == DType.Float16))
                 throw new NotSupportedException($"\"max_unpool{dims}d\" not implemented for '{dt.LegacyName}'");
             long plane = Shape.Numel(size);
-            if (indices.numel() > 0)
+            // a meta tensor holds no indices to check
+            if (indices.numel() > 0 && indices.device.type != DeviceType.Meta)
             {
                 using var _ = torch.no_grad();
                 var flat = indices.flatten();

@@ -89,5 +89,8 @@ public class ConvPoolBehaviourTests
         Assert.Equal(new long[] { 2, 3, 2, 2, 2 }, F.adaptive_avg_pool3d(x, 2).shape);
         Assert.Equal(new long[] { 2, 3, 3 }, F.avg_pool1d(torch.empty([2, 3, 7], device: "meta"), 2).shape);
         Assert.Equal(new long[] { 2, 4, 15 }, F.conv_transpose1d(torch.empty([2, 3, 7], device: "meta"), torch.empty([3, 4, 3], device: "meta"), stride: 2).shape);
+        var pooled = torch.empty([2, 3, 2, 3, 3], device: "meta");
+        var at = torch.empty([2, 3, 2, 3, 3], dtype: torch.int64, device: "meta");
+        Assert.Equal(new long[] { 2, 3, 4, 6, 6 }, F.max_unpool3d(pooled, at, 2).shape);
     }
 }

@@ -38,6 +38,8 @@ public abstract class ConvNd : nn.Module<Tensor, Tensor>
         if (groups <= 0) throw new ArgumentException("groups must be a positive integer");
         if (in_channels % groups != 0) throw new ArgumentException("in_channels must be divisible by groups");
         if (out_channels % groups != 0) throw new ArgumentException("out_channels must be divisible by groups");
+        if (transposed && padding_mode != "zeros")
+            throw new ArgumentException($"Only \"zeros\" padding mode is supported for {GetType().Name}");
         if (padding_mode != "zeros")
             throw new NotSupportedException(padding_mode is "reflect" or "replicate" or "circular"
                 ? $"padding_mode '{padding_mode}' is not supported yet; only 'zeros' is"
@@ -115,11 +117,51 @@ public sealed class Conv2d(long in_channels, long out_channels, SizeArg kernel_s
     public override Tensor forward(Tensor input) => F.conv2d(input, weight, base.bias, base.stride, PaddingArg, base.dilation, base.groups);
 }
 
+/// <summary>
+/// What the transposed convolutions share (PyTorch's _ConvTransposeNd): the output_padding that makes a requested
+/// output_size, checked against the sizes the stride allows.
+/// </summary>
+public abstract class ConvTransposeNd(int dims, long in_channels, long out_channels, SizeArg kernel_size, SizeArg stride, SizeArg padding,
+    SizeArg output_padding, long groups, bool bias, SizeArg dilation, string padding_mode, Device? device, DType? dtype)
+    : ConvNd(dims, in_channels, out_channels, kernel_size, stride, padding, dilation, true, output_padding, groups, bias, padding_mode, device, dtype)
+{
+    private readonly int dims = dims;
+
+    /// <summary>The transposed convolution itself, with the given output padding.</summary>
+    protected abstract Tensor Run(Tensor input, long[] outputPadding);
+
+    public override Tensor forward(Tensor input) => Run(input, base.output_padding);
+
+    /// <summary>The forward whose output has the spatial size <paramref name="output_size"/> (with or without the batch and channel dims).</summary>
+    public Tensor forward(Tensor input, long[]? output_size) => Run(input, _output_padding(input, output_size));
+
+    /// <summary>PyTorch's _output_padding: the configured one, or the one that gives output_size.</summary>
+    public long[] _output_padding(Tensor input, long[]? output_size)
+    {
+        if (output_size is null) return base.output_padding;
+        int nonSpatial = input.ndim == dims + 2 ? 2 : 1;
+        var o = output_size.Length == nonSpatial + dims ? output_size[nonSpatial..] : output_size;
+        if (o.Length != dims)
+            throw new ArgumentException($"ConvTranspose{dims}D: for {input.ndim}D input, output_size must have {dims} or {nonSpatial + dims} elements (got {o.Length})");
+        var min = new long[dims]; var max = new long[dims];
+        for (int d = 0; d < dims; d++)
+        {
+            min[d] = (input.shape[d + nonSpatial] - 1) * base.stride[d] - 2 * base.padding[d] + base.dilation[d] * (base.kernel_size[d] - 1) + 1;
+            max[d] = min[d] + base.stride[d] - 1;
+        }
+        static string List(IEnumerable<long> v) => "[" + string.Join(", ", v) + "]";
+        for (int d = 0; d < dims; d++)
+            if (o[d] < min[d] || o[d] > max[d])
+                throw new ArgumentException($"requested an output size of {List(o)}, but valid sizes range from {List(min)} to {List(max)} (for an input of torch.Size({List(input.shape.Skip(nonSpatial))}))");
+        return o.Select((v, d) => v - min[d]).ToArray();
+    }
+}
+
 /// <summary>2-D transposed convolution over (N, C, H, W) or (C, H, W) input.</summary>
 public sealed class ConvTranspose2d(long in_channels, long out_channels, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null,
     SizeArg? output_padding = null, long groups = 1, bool bias = true, SizeArg? dilation = null, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
-    : ConvNd(2, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, dilation ?? 1, true, output_padding ?? 0, groups, bias, padding_mode, device, dtype)
+    : ConvTransposeNd(2, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, output_padding ?? 0, groups, bias, dilation ?? 1, padding_mode, device, dtype)
 {
-    public override Tensor forward(Tensor input) =>
-        F.conv_transpose2d(input, weight, base.bias, base.stride, base.padding, base.output_padding, base.groups, base.dilation);
+    protected override Tensor Run(Tensor input, long[] outputPadding) =>
+        F.conv_transpose2d(input, weight, base.bias, base.stride, base.padding, outputPadding, base.groups, base.dilation);
 }

@@ -23,10 +23,10 @@ internal sealed partial class CpuBackend
             Unfold.Col2Im(Arr<T>(columns), columns.Offset, Arr<T>(input), input.Offset, input.Shape, g);
     }
 
-    public void MaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) =>
+    public void MaxPool(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) =>
         DTypeDispatch.Floating(input.DType, "max_pool2d", new MaxPoolV(input, output, indices, g, adaptive: false));
 
-    public void AdaptiveMaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) =>
+    public void AdaptiveMaxPool(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) =>
         DTypeDispatch.Floating(input.DType, "adaptive_max_pool2d", new MaxPoolV(input, output, indices, g, adaptive: true));
 
     private readonly struct MaxPoolV(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g, bool adaptive) : IFloatVisitor
@@ -51,7 +51,7 @@ internal sealed partial class CpuBackend
         }
     }
 
-    public void AvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g, bool countIncludePad, long divisorOverride)
+    public void AvgPool(TensorLayout input, TensorLayout output, WindowGeometry g, bool countIncludePad, long divisorOverride)
     {
         // PyTorch's CPU kernel takes the floating types and int64
         if (input.DType.IsIntegral && input.DType != DType.Int64) throw Unsupported("avg_pool2d", input.DType);
@@ -61,22 +61,22 @@ internal sealed partial class CpuBackend
     private readonly struct AvgPoolV(TensorLayout input, TensorLayout output, WindowGeometry g, bool countIncludePad, long divisorOverride) : INumericVisitor
     {
         public void Visit<T>() where T : unmanaged, INumber<T> =>
-            Pool.Avg(Arr<T>(input), input.Offset, Arr<T>(output), output.Offset, checked((int)output.Shape[0]), g, countIncludePad, divisorOverride);
+            Pool.Mean(Arr<T>(input), input.Offset, Arr<T>(output), output.Offset, checked((int)output.Shape[0]), g, adaptive: false, backward: false, countIncludePad, divisorOverride);
     }
 
-    public void AvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) =>
+    public void AvgPoolBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) =>
         DTypeDispatch.Floating(gradInput.DType, "avg_pool2d_backward_out_frame", new AvgPoolBackwardV(gradOutput, gradInput, g, countIncludePad, divisorOverride));
 
     private readonly struct AvgPoolBackwardV(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) : IFloatVisitor
     {
         public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-            Pool.AvgBackward(Arr<T>(gradOutput), gradOutput.Offset, Arr<T>(gradInput), gradInput.Offset, checked((int)gradInput.Shape[0]), g, countIncludePad, divisorOverride);
+            Pool.Mean(Arr<T>(gradOutput), gradOutput.Offset, Arr<T>(gradInput), gradInput.Offset, checked((int)gradInput.Shape[0]), g, adaptive: false, backward: true, countIncludePad, divisorOverride);
     }
 
-    public void AdaptiveAvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g) =>
+    public void AdaptiveAvgPool(TensorLayout input, TensorLayout output, WindowGeometry g) =>
         DTypeDispatch.Floating(input.DType, "adaptive_avg_pool2d", new AdaptiveAvgPoolV(input, output, g, backward: false));
 
-    public void AdaptiveAvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g) =>
+    public void AdaptiveAvgPoolBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g) =>
         DTypeDispatch.Floating(gradInput.DType, "adaptive_avg_pool2d_backward_cpu", new AdaptiveAvgPoolV(gradOutput, gradInput, g, backward: true));
 
     /// <summary>Adaptive average pooling of <paramref name="src"/> into <paramref name="dst"/>, or its backward
@@ -85,8 +85,7 @@ internal sealed partial class CpuBackend
     {
         public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (backward) Pool.AdaptiveAvgBackward(Arr<T>(src), src.Offset, Arr<T>(dst), dst.Offset, checked((int)dst.Shape[0]), g);
-            else Pool.AdaptiveAvg(Arr<T>(src), src.Offset, Arr<T>(dst), dst.Offset, checked((int)dst.Shape[0]), g);
+            Pool.Mean(Arr<T>(src), src.Offset, Arr<T>(dst), dst.Offset, checked((int)dst.Shape[0]), g, adaptive: true, backward, false, 0);
         }
     }
 }

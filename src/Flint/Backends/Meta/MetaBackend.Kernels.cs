@@ -22,13 +22,13 @@ internal sealed partial class MetaBackend
 
     public void Im2Col(TensorLayout input, TensorLayout columns, WindowGeometry g) { }
     public void Col2Im(TensorLayout columns, TensorLayout input, WindowGeometry g) { }
-    public void MaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) { }
+    public void MaxPool(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) { }
     public void MaxPoolBackward(TensorLayout gradOutput, TensorLayout indices, TensorLayout gradInput) { }
-    public void AvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g, bool countIncludePad, long divisorOverride) { }
-    public void AvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) { }
-    public void AdaptiveAvgPool2d(TensorLayout input, TensorLayout output, WindowGeometry g) { }
-    public void AdaptiveAvgPool2dBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g) { }
-    public void AdaptiveMaxPool2d(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) { }
+    public void AvgPool(TensorLayout input, TensorLayout output, WindowGeometry g, bool countIncludePad, long divisorOverride) { }
+    public void AvgPoolBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g, bool countIncludePad, long divisorOverride) { }
+    public void AdaptiveAvgPool(TensorLayout input, TensorLayout output, WindowGeometry g) { }
+    public void AdaptiveAvgPoolBackward(TensorLayout gradOutput, TensorLayout gradInput, WindowGeometry g) { }
+    public void AdaptiveMaxPool(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) { }
 
     public void ConvForward(TensorLayout input, TensorLayout weight, TensorLayout? bias, TensorLayout output, WindowGeometry g, int groups) { }
     public void ConvInputGrad(TensorLayout gradOutput, TensorLayout weight, TensorLayout gradInput, WindowGeometry g, int groups) { }

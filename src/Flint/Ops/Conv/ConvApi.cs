@@ -4,17 +4,13 @@ using static Flint.torch;
 
 namespace Flint.Ops.Conv
 {
-    /// <summary>PyTorch's argument checks and output-size arithmetic for conv1d/conv2d/conv_transpose2d.</summary>
+    /// <summary>PyTorch's argument checks and output-size arithmetic for conv1d/2d/3d and conv_transpose1d/2d/3d.</summary>
     internal static class ConvChecks
     {
         internal static Tensor ConvNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
             SizeArg? dilation, long groups)
         {
-            if (input.ndim != spatial + 1 && input.ndim != spatial + 2)
-                throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {name}, but got input of size: {Shape.Str(input._shape)}");
-            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
-            bool batched = input.ndim == spatial + 2;
-            var x = batched ? input : input.unsqueeze(0);
+            var x = Batched(name, spatial, input, weight, out bool batched);
             int k = weight.ndim - 2;
             var s = ConvChecks.Param(stride, 1, spatial, k, "stride", name);
             var d = ConvChecks.Param(dilation, 1, spatial, k, "dilation", name);
@@ -22,6 +18,31 @@ namespace Flint.Ops.Conv
             var plan = ConvChecks.Plan(x, weight, bias, s, pb, pe, d, groups, false, new long[k]);
             var y = Convolution.Forward(x, weight, bias, plan);
             return batched ? y : y.squeeze(0);
+        }
+
+        /// <summary>A transposed convolution over <paramref name="spatial"/> dims (batched or not): the input gradient of the matching convolution.</summary>
+        internal static Tensor ConvTransposeNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
+            SizeArg? output_padding, long groups, SizeArg? dilation)
+        {
+            var x = Batched(name, spatial, input, weight, out bool batched);
+            int k = weight.ndim - 2;
+            var s = Param(stride, 1, spatial, k, "stride", name);
+            var p = Param(padding, 0, spatial, k, "padding", name);
+            var op = Param(output_padding, 0, spatial, k, "output_padding", name);
+            var d = Param(dilation, 1, spatial, k, "dilation", name);
+            var plan = Plan(x, weight, bias, s, p, p, d, groups, true, op);
+            var y = Convolution.InputGrad(x, weight, bias, plan, [x._shape[0], weight._shape[1] * groups, .. plan.InSpatial], nested: false);
+            return batched ? y : y.squeeze(0);
+        }
+
+        /// <summary>The input with its batch dim (added for an unbatched one), after PyTorch's checks of the ranks.</summary>
+        private static Tensor Batched(string name, int spatial, Tensor input, Tensor weight, out bool batched)
+        {
+            if (input.ndim != spatial + 1 && input.ndim != spatial + 2)
+                throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {name}, but got input of size: {Shape.Str(input._shape)}");
+            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
+            batched = input.ndim == spatial + 2;
+            return batched ? input : input.unsqueeze(0);
         }
 
         private static string Dims(IEnumerable<long> v) => string.Join(" x ", v);
@@ -84,7 +105,7 @@ namespace Flint.Ops.Conv
                     throw new ArgumentException($"Calculated padded input size per channel: ({Dims(padded)}). Kernel size: ({Dims(dil)}). Kernel size can't be greater than actual input size");
                 if (bias is not null && (bias.ndim != 1 || bias._shape[0] != weight._shape[0]))
                     throw new ArgumentException($"Given weight of size {Shape.Str(weight._shape)}, expected bias to be 1-dimensional with {weight._shape[0]} elements, but got bias of size {Shape.Str(bias._shape)} instead");
-                CheckKernelSize(ks);
+                CheckKernelSize(ks, transposed, weight);
             }
             else
             {
@@ -93,16 +114,13 @@ namespace Flint.Ops.Conv
                 long outC = weight._shape[1] * groups;
                 if (bias is not null && (bias.ndim != 1 || bias._shape[0] != outC))
                     throw new ArgumentException($"Given transposed=1, weight of size {Shape.Str(weight._shape)}, expected bias to be 1-dimensional with {outC} elements, but got bias of size {Shape.Str(bias._shape)} instead");
-                CheckKernelSize(ks);
+                CheckKernelSize(ks, transposed, weight);
                 for (int i = 0; i < k; i++)
                     if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i])
-                    {
-                        if (k == 2)
-                            throw new ArgumentException($"output padding must be smaller than either stride or dilation, but got output_padding_height: {outputPadding[0]} output_padding_width: {outputPadding[1]} stride_height: {stride[0]} stride_width: {stride[1]} dilation_height: {dilation[0]} dilation_width: {dilation[1]}");
-                        throw new ArgumentException("output padding must be smaller than either stride or dilation");
-                    }
+                        throw new ArgumentException("output padding must be smaller than either stride or dilation, but got "
+                            + Named(outputPadding, 0, "output_padding") + " " + Named(stride, 1, "stride") + " " + Named(dilation, 1, "dilation"));
             }
-            CheckDtypes(input, weight, bias, transposed ? "slow_conv_transpose2d_out_cpu" : "slow_conv2d_cpu", transposed);
+            CheckDtypes(input, weight, bias, KernelName(k, transposed), transposed);
 
             // the underlying convolution: its input is conv_transpose's output
             long[] convIn, convOut;
@@ -116,7 +134,10 @@ namespace Flint.Ops.Conv
                 convOut = sp;
                 convIn = sp.Select((s, i) => (s - 1) * stride[i] - padBegin[i] - padEnd[i] + dilation[i] * (ks[i] - 1) + outputPadding[i] + 1).ToArray();
                 if (convIn.Any(s => s <= 0))
-                    throw new ArgumentException($"Given input size per channel: ({Dims(sp)}). Calculated output size per channel: ({Dims(convIn)}). Output size is too small");
+                    // a 1-d one reports itself as a 2-d one of height 1
+                    throw new ArgumentException(k == 1
+                        ? $"Given input size per channel: (1 x {sp[0]}). Calculated output size per channel: (1 x {convIn[0]}). Output size is too small"
+                        : $"Given input size per channel: ({Dims(sp)}). Calculated output size per channel: ({Dims(convIn)}). Output size is too small");
             }
             // a stride past the padded input leaves one window, and a kernel of one tap never dilates: both are clamped
             // to what the window geometry holds without changing the result
@@ -127,28 +148,54 @@ namespace Flint.Ops.Conv
                     if (stride[i] > padded) stride = stride.Select((s, j) => j == i ? Math.Max(1, padded) : s).ToArray();
                     if (ks[i] == 1 && dilation[i] != 1) dilation = dilation.Select((d, j) => j == i ? 1 : d).ToArray();
                 }
-            int Pick(long[] v, int i, long one)
-            {
-                long x = k == 1 ? (i == 0 ? one : v[0]) : v[i];
-                if (x > int.MaxValue || x < int.MinValue)
-                    throw new ArgumentException($"{(transposed ? "conv_transpose2d" : k == 1 ? "conv1d" : "conv2d")}(): sizes, strides, paddings and dilations up to {int.MaxValue} are supported, but got {x}");
-                return (int)x;
-            }
+            string op = (transposed ? "conv_transpose" : "conv") + k + "d";
+            int Fit(long x) => x is >= int.MinValue and <= int.MaxValue ? (int)x
+                : throw new ArgumentException($"{op}(): sizes, strides, paddings and dilations up to {int.MaxValue} are supported, but got {x}");
+            // a 1-d convolution runs as a 2-d one of height 1; a 3-d one fills the depth members
+            int Pick(long[] v, int fromRight, long one) => Fit(fromRight < k ? v[k - 1 - fromRight] : one);
             var g = new WindowGeometry(
-                Pick(convIn, 0, 1), Pick(convIn, 1, 1), Pick(ks, 0, 1), Pick(ks, 1, 1), Pick(stride, 0, 1), Pick(stride, 1, 1),
-                Pick(padBegin, 0, 0), Pick(padBegin, 1, 0), Pick(dilation, 0, 1), Pick(dilation, 1, 1), Pick(convOut, 0, 1), Pick(convOut, 1, 1));
+                Pick(convIn, 1, 1), Pick(convIn, 0, 1), Pick(ks, 1, 1), Pick(ks, 0, 1), Pick(stride, 1, 1), Pick(stride, 0, 1),
+                Pick(padBegin, 1, 0), Pick(padBegin, 0, 0), Pick(dilation, 1, 1), Pick(dilation, 0, 1), Pick(convOut, 1, 1), Pick(convOut, 0, 1))
+            {
+                D = Pick(convIn, 2, 1), KD = Pick(ks, 2, 1), SD = Pick(stride, 2, 1), PD = Pick(padBegin, 2, 0), DD = Pick(dilation, 2, 1), OD = Pick(convOut, 2, 1),
+            };
+            // the kernels index a plane (or volume) of either side with int
+            Fit((long)g.D * g.H * g.W); Fit((long)g.OD * g.OH * g.OW);
             return new ConvPlan(g, checked((int)groups), k);
+        }
+
+        /// <summary>The CPU kernel PyTorch names when it refuses a dtype.</summary>
+        private static string KernelName(int k, bool transposed) => (k, transposed) switch
+        {
+            (3, false) => "compute_columns3d",
+            (3, true) => "slow_conv_transpose3d_out_cpu",
+            (_, true) => "slow_conv_transpose2d_out_cpu",
+            _ => "slow_conv2d_cpu",
+        };
+
+        private static readonly string[] Axes = ["depth", "height", "width"];
+
+        /// <summary>"name_height: v name_width: v" (a 1-d form as a 2-d one whose height is <paramref name="one"/>), or with depth for 3-d.</summary>
+        private static string Named(long[] v, long one, string name)
+        {
+            var all = v.Length == 1 ? [one, v[0]] : v;
+            var axes = Axes[^all.Length..];
+            return string.Join(" ", all.Select((x, i) => $"{name}_{axes[i]}: {x}"));
         }
 
         /// <summary>
         /// An empty kernel is refused when the convolution runs (a layer with kernel_size 0 is built, as in PyTorch);
         /// the 1-d form reports itself as a 2-d one of height 1.
         /// </summary>
-        private static void CheckKernelSize(long[] ks)
+        private static void CheckKernelSize(long[] ks, bool transposed, Tensor weight)
         {
+            if (ks.All(x => x > 0)) return;
+            if (ks.Length == 3 && transposed)
+                throw new ArgumentException($"non-empty 5D (n_output_plane x n_input_plane x kernel_depth x kernel_height x kernel_width) tensor expected for weight, but got: {Shape.Str(weight._shape)}");
+            if (ks.Length == 3)
+                throw new ArgumentException($"kernel size should be greater than zero, but got kT: {ks[0]} kH: {ks[1]} kW: {ks[2]}");
             long h = ks.Length == 1 ? 1 : ks[0], w = ks[^1];
-            if (h <= 0 || w <= 0)
-                throw new ArgumentException($"kernel size should be greater than zero, but got kernel_height: {h} kernel_width: {w}");
+            throw new ArgumentException($"kernel size should be greater than zero, but got kernel_height: {h} kernel_width: {w}");
         }
 
         /// <summary>Resolves a convolution's padding (ints, "valid" or "same") into the padding before and after each dim.</summary>
@@ -185,26 +232,24 @@ namespace Flint
         public static Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
             SizeArg? dilation = null, long groups = 1) => ConvChecks.ConvNd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups);
 
+        /// <summary>3-D convolution over (N, C, D, H, W) or (C, D, H, W) input; padding may be ints, "same" or "valid".</summary>
+        public static Tensor conv3d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+            SizeArg? dilation = null, long groups = 1) => ConvChecks.ConvNd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups);
+
+        /// <summary>1-D transposed convolution ("deconvolution") over (N, C, L) or (C, L) input.</summary>
+        public static Tensor conv_transpose1d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+            SizeArg? output_padding = null, long groups = 1, SizeArg? dilation = null) =>
+            ConvChecks.ConvTransposeNd("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups, dilation);
+
         /// <summary>2-D transposed convolution ("deconvolution") over (N, C, H, W) or (C, H, W) input.</summary>
         public static Tensor conv_transpose2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
-            SizeArg? output_padding = null, long groups = 1, SizeArg? dilation = null)
-        {
-            if (input.ndim != 3 && input.ndim != 4)
-                throw new ArgumentException($"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: {Shape.Str(input._shape)}");
-            if (weight.ndim < 3) throw new ArgumentException("weight should have at least three dimensions");
-            bool batched = input.ndim == 4;
-            var x = batched ? input : input.unsqueeze(0);
-            int k = weight.ndim - 2;
-            const string name = "conv_transpose2d";
-            var s = ConvChecks.Param(stride, 1, 2, k, "stride", name);
-            var p = ConvChecks.Param(padding, 0, 2, k, "padding", name);
-            var op = ConvChecks.Param(output_padding, 0, 2, k, "output_padding", name);
-            var d = ConvChecks.Param(dilation, 1, 2, k, "dilation", name);
-            var plan = ConvChecks.Plan(x, weight, bias, s, p, p, d, groups, true, op);
-            long[] outShape = [x._shape[0], weight._shape[1] * groups, plan.G.H, plan.G.W];
-            var y = Convolution.InputGrad(x, weight, bias, plan, outShape, nested: false);
-            return batched ? y : y.squeeze(0);
-        }
+            SizeArg? output_padding = null, long groups = 1, SizeArg? dilation = null) =>
+            ConvChecks.ConvTransposeNd("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups, dilation);
+
+        /// <summary>3-D transposed convolution ("deconvolution") over (N, C, D, H, W) or (C, D, H, W) input.</summary>
+        public static Tensor conv_transpose3d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+            SizeArg? output_padding = null, long groups = 1, SizeArg? dilation = null) =>
+            ConvChecks.ConvTransposeNd("conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups, dilation);
 
         public static partial class nn
         {
@@ -217,6 +262,20 @@ namespace Flint
                 /// <summary>2-D convolution over (N, C, H, W) or (C, H, W) input; padding may be ints, "same" or "valid".</summary>
                 public static Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
                     SizeArg? dilation = null, long groups = 1) => torch.conv2d(input, weight, bias, stride, padding, dilation, groups);
+
+                /// <summary>3-D convolution over (N, C, D, H, W) or (C, D, H, W) input; padding may be ints, "same" or "valid".</summary>
+                public static Tensor conv3d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+                    SizeArg? dilation = null, long groups = 1) => torch.conv3d(input, weight, bias, stride, padding, dilation, groups);
+
+                /// <summary>1-D transposed convolution over (N, C, L) or (C, L) input.</summary>
+                public static Tensor conv_transpose1d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+                    SizeArg? output_padding = null, long groups = 1, SizeArg? dilation = null) =>
+                    torch.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation);
+
+                /// <summary>3-D transposed convolution over (N, C, D, H, W) or (C, D, H, W) input.</summary>
+                public static Tensor conv_transpose3d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,
+                    SizeArg? output_padding = null, long groups = 1, SizeArg? dilation = null) =>
+                    torch.conv_transpose3d(input, weight, bias, stride, padding, output_padding, groups, dilation);
 
                 /// <summary>2-D transposed convolution over (N, C, H, W) or (C, H, W) input.</summary>
                 public static Tensor conv_transpose2d(Tensor input, Tensor weight, Tensor? bias = null, SizeArg? stride = null, SizeArg? padding = null,

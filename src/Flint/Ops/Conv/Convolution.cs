@@ -6,10 +6,18 @@ using ConvSaved = (Flint.Tensor a, Flint.Tensor b, Flint.Ops.Conv.ConvPlan p, lo
 namespace Flint.Ops.Conv
 {
     /// <summary>
-    /// A convolution's fixed geometry: the 2-D window (1-D convolutions are run as 2-D with height 1), the groups and
-    /// the number of spatial dims of the tensors the user sees.
+    /// A convolution's fixed geometry: the window (1-D convolutions are run as 2-D with height 1, 3-D ones fill its
+    /// depth), the groups and the number of spatial dims of the tensors the user sees.
     /// </summary>
-    internal sealed record ConvPlan(WindowGeometry G, int Groups, int Dims);
+    internal sealed record ConvPlan(WindowGeometry G, int Groups, int Dims)
+    {
+        /// <summary>The spatial sizes of the convolution's input in the compute form (2-D for 1-D and 2-D convolutions).</summary>
+        internal long[] InCompute => Dims == 3 ? [G.D, G.H, G.W] : [G.H, G.W];
+        internal long[] OutCompute => Dims == 3 ? [G.OD, G.OH, G.OW] : [G.OH, G.OW];
+        internal long[] KernelCompute => Dims == 3 ? [G.KD, G.KH, G.KW] : [G.KH, G.KW];
+        /// <summary>The spatial sizes of the convolution's input as the user sees them.</summary>
+        internal long[] InSpatial => Dims == 1 ? [G.W] : InCompute;
+    }
 
     /// <summary>
     /// The three products of a convolution y = conv(x, w): the forward, the input gradient x̄ = convᵀ(ȳ, w) and the
@@ -23,7 +31,7 @@ namespace Flint.Ops.Conv
         private static Tensor View(Tensor t, long[] shape, long[] strides, long offsetDelta = 0) =>
             new(t._storage, shape, strides, t._offset + offsetDelta);
 
-        /// <summary>x (or w) as a contiguous 4-D tensor of the compute dtype.</summary>
+        /// <summary>x (or w) as a contiguous tensor of the compute dtype, 4-D (a 1-D one with height 1) or 5-D.</summary>
         private static Tensor Prep(Tensor t, DType ct)
         {
             var c = Elementwise.As(t, ct).contiguous();
@@ -45,7 +53,7 @@ namespace Flint.Ops.Conv
             var dtype = x.dtype; var ct = ComputeType(dtype);
             var x4 = Prep(x, ct); var w4 = Prep(w, ct);
             var g = p.G;
-            var y = Tensor.Empty([x4._shape[0], w4._shape[0], g.OH, g.OW], ct, x.device);
+            var y = Tensor.Empty([x4._shape[0], w4._shape[0], .. p.OutCompute], ct, x.device);
             TensorLayout? bias = b is null ? default(TensorLayout?) : Elementwise.As(b, ct).contiguous();
             y.Backend.ConvForward(x4, w4, bias, y, g, p.Groups);
             return Finish(y, p.Dims, dtype);
@@ -59,11 +67,11 @@ namespace Flint.Ops.Conv
             var gy4 = Prep(gy, ct); var w4 = Prep(w, ct);
             var g = p.G;
             long ci = w4._shape[1] * p.Groups;
-            var gx = Tensor.Empty([gy4._shape[0], ci, g.H, g.W], ct, gy.device);
+            var gx = Tensor.Empty([gy4._shape[0], ci, .. p.InCompute], ct, gy.device);
             gx.Backend.ConvInputGrad(gy4, w4, gx, g, p.Groups);
             if (b is not null)
             {
-                var bias = Elementwise.As(b, ct).view(1, ci, 1, 1);
+                var bias = Elementwise.As(b, ct).view([1, ci, .. p.InCompute.Select(_ => 1L)]);
                 gx.Backend.NumericBinary<Kernels.AddOp>(gx, bias, gx);
             }
             return Finish(gx, p.Dims, dtype);
@@ -77,13 +85,13 @@ namespace Flint.Ops.Conv
             var x4 = Prep(x, ct); var gy4 = Prep(gy, ct);
             var g = p.G; int groups = p.Groups;
             long ci = x4._shape[1], co = gy4._shape[1];
-            var gw = Tensor.Empty([co, ci / groups, g.KH, g.KW], ct, x.device);
+            var gw = Tensor.Empty([co, ci / groups, .. p.KernelCompute], ct, x.device);
             gw.Backend.ConvWeightGrad(x4, gy4, gw, g, groups);
             var r = wShape.Length == 3 ? View(gw, wShape, [gw._strides[0], gw._strides[1], 1]) : gw;
             return r.dtype == dtype ? r : r.to(dtype);
         }
 
-        private static long[] BiasDims(int rank) => rank == 3 ? [0, 2] : [0, 2, 3];
+        private static long[] BiasDims(int rank) => [0, .. Enumerable.Range(2, rank - 2).Select(i => (long)i)];
 
         /// <summary>The recorded forward; <paramref name="nested"/>: as the gradient of a gradient.</summary>
         internal static Tensor Forward(Tensor x, Tensor w, Tensor? b, ConvPlan p, bool nested = false)

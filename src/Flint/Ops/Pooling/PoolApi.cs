@@ -48,18 +48,37 @@ namespace Flint
 namespace Flint.Ops.Pooling
 {
     /// <summary>The pools' argument checks (PyTorch's messages) and window geometries, and their calls into the recorded pools.</summary>
-    internal static class PoolChecks
+    internal static partial class PoolChecks
     {
         /// <summary>
         /// The int window geometry of a checked pooling. A stride with one output window, or a dilation of a one-tap
         /// kernel, is never used and is taken as 1; any other value past int is refused rather than truncated.
         /// </summary>
-        internal static WindowGeometry Geometry(string op, long h, long w, long[] k, long[] s, long[] p, long[] d, long oh, long ow)
+        internal static WindowGeometry Geometry(string op, long h, long w, long[] k, long[] s, long[] p, long[] d, long oh, long ow) =>
+            Geometry(op, [h, w], k, s, p, d, [oh, ow]);
+
+        /// <summary>
+        /// The int window geometry of a checked 2-D or 3-D pooling (sizes, kernel, stride, padding, dilation and output
+        /// per spatial dim). A stride with one output window, or a dilation of a one-tap kernel, is never used and is
+        /// taken as 1; any other value past int is refused rather than truncated.
+        /// </summary>
+        internal static WindowGeometry Geometry(string op, long[] size, long[] k, long[] s, long[] p, long[] d, long[] o)
         {
             int Fit(long v) => v is >= int.MinValue and <= int.MaxValue ? (int)v
                 : throw new ArgumentException($"{op}: sizes, kernel sizes, strides, paddings, dilations and output sizes up to {int.MaxValue} are supported, but got {v}");
-            return new WindowGeometry(Fit(h), Fit(w), Fit(k[0]), Fit(k[1]), Fit(oh <= 1 ? 1 : s[0]), Fit(ow <= 1 ? 1 : s[1]),
-                Fit(p[0]), Fit(p[1]), Fit(k[0] == 1 ? 1 : d[0]), Fit(k[1] == 1 ? 1 : d[1]), Fit(oh), Fit(ow));
+            int n = size.Length;
+            // dim i of the window from the right (0: width), or what a missing depth is
+            int Size(int i) => i < n ? Fit(size[n - 1 - i]) : 1;
+            int Kernel(int i) => i < n ? Fit(k[n - 1 - i]) : 1;
+            int Out(int i) => i < n ? Fit(o[n - 1 - i]) : 1;
+            int Stride(int i) => i < n && o[n - 1 - i] > 1 ? Fit(s[n - 1 - i]) : 1;
+            int Pad(int i) => i < n ? Fit(p[n - 1 - i]) : 0;
+            int Dil(int i) => i < n && k[n - 1 - i] != 1 ? Fit(d[n - 1 - i]) : 1;
+            Fit(Shape.Numel(size)); Fit(Shape.Numel(o));
+            return new WindowGeometry(Size(1), Size(0), Kernel(1), Kernel(0), Stride(1), Stride(0), Pad(1), Pad(0), Dil(1), Dil(0), Out(1), Out(0))
+            {
+                D = Size(2), KD = Kernel(2), SD = Stride(2), PD = Pad(2), DD = Dil(2), OD = Out(2),
+            };
         }
 
         internal static (Tensor, Tensor) MaxPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
@@ -124,25 +143,29 @@ namespace Flint.Ops.Pooling
             return Pools.AvgPool(input, g, count_include_pad, divisor_override ?? 0);
         }
 
-        internal static WindowGeometry AdaptiveGeometry(Tensor input, SizeArg output_size, string name, string sizeMessage, string dimSep)
+        internal static WindowGeometry AdaptiveGeometry(Tensor input, SizeArg output_size, string name, string sizeMessage, string dimSep, int dims = 2)
         {
             var o = output_size.Values;
             if (output_size.Text is not null) throw new ArgumentException(sizeMessage);
-            if (o.Length == 1) o = [o[0], o[0]];
-            if (o.Length != 2) throw new ArgumentException(sizeMessage);
-            if (input.ndim != 3 && input.ndim != 4)
-                throw new ArgumentException($"{name}(): Expected 3D or 4D tensor, but got{dimSep}{Shape.Str(input._shape)}");
+            if (o.Length == 1) o = Enumerable.Repeat(o[0], dims).ToArray();
+            if (o.Length != dims) throw new ArgumentException(sizeMessage);
+            if (input.ndim != dims + 1 && input.ndim != dims + 2)
+                throw new ArgumentException($"{name}(): Expected {dims + 1}D or {dims + 2}D tensor, but got{dimSep}{Shape.Str(input._shape)}");
             for (int i = 1; i < input.ndim; i++)
                 if (input._shape[i] == 0)
                     throw new ArgumentException($"{name}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Shape.Str(input._shape)} with dimension {i} being empty");
-            if (o[0] < 0 || o[1] < 0)
-                throw new ArgumentException($"{name}: elements of output_size must be greater than or equal to 0 but received {{{o[0]}, {o[1]}}}");
-            long h = input._shape[^2], w = input._shape[^1];
+            if (o.Any(v => v < 0))
+                // PyTorch's 3-d text names the 2-d op and drops a space
+                throw new ArgumentException(dims == 2
+                    ? $"{name}: elements of output_size must be greater than or equal to 0 but received {{{o[0]}, {o[1]}}}"
+                    : $"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {{{o[0]}, {o[1]},{o[2]}}}");
             // the output's element count is checked before the window geometry narrows the sizes to int
-            Shape.Numel([.. input._shape[..^2], o[0], o[1]]);
-            if (o[0] > int.MaxValue || o[1] > int.MaxValue)
-                throw new ArgumentException($"{name}: output sizes up to {int.MaxValue} are supported, but got {{{o[0]}, {o[1]}}}");
-            return new WindowGeometry((int)h, (int)w, 1, 1, 1, 1, 0, 0, 1, 1, (int)o[0], (int)o[1]);
+            Shape.Numel([.. input._shape[..^dims], .. o]);
+            if (o.Any(v => v > int.MaxValue))
+                throw new ArgumentException($"{name}: output sizes up to {int.MaxValue} are supported, but got {{{string.Join(", ", o)}}}");
+            long[] size = input._shape[^dims..];
+            return Geometry(name, size, Enumerable.Repeat(1L, dims).ToArray(), Enumerable.Repeat(1L, dims).ToArray(), new long[dims],
+                Enumerable.Repeat(1L, dims).ToArray(), o);
         }
 
         internal static Tensor AdaptiveAvgCore(Tensor input, SizeArg output_size)

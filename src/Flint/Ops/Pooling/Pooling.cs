@@ -4,20 +4,23 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Pooling
 {
-    /// <summary>PyTorch's pooling checks, output sizes, and the recorded pooling ops over [*, H, W] tensors.</summary>
+    /// <summary>PyTorch's pooling checks, output sizes, and the recorded pooling ops over [*, H, W] and [*, D, H, W] tensors.</summary>
     internal static class Pools
     {
         internal static DType ComputeType(DType d) => d == DType.BFloat16 ? DType.Float32 : d;
 
         /// <summary>A size argument of a 2-D pool: one or two ints (stride: also omitted, then the kernel size).</summary>
-        internal static long[] Pair(SizeArg? arg, long[]? dflt, string message)
+        internal static long[] Pair(SizeArg? arg, long[]? dflt, string message) => Tuple(arg, dflt, 2, message);
+
+        /// <summary>A size argument of an n-d pool: one or n ints (stride: also omitted, then the kernel size).</summary>
+        internal static long[] Tuple(SizeArg? arg, long[]? dflt, int n, string message)
         {
             if (arg is not { } a) return dflt ?? throw new ArgumentException(message);
             if (a.Text is not null) throw new ArgumentException(message);
             var v = a.Values;
             if (v.Length == 0 && dflt is not null) return dflt;
-            if (v.Length == 1) return [v[0], v[0]];
-            if (v.Length != 2) throw new ArgumentException(message);
+            if (v.Length == 1) return Enumerable.Repeat(v[0], n).ToArray();
+            if (v.Length != n) throw new ArgumentException(message);
             return v;
         }
 
@@ -63,15 +66,21 @@ namespace Flint.Ops.Pooling
 
         private static Tensor View(Tensor t, long[] shape, long[] strides) => new(t._storage, shape, strides, t._offset);
 
-        /// <summary>x as contiguous planes [P, H, W] of the compute dtype.</summary>
-        private static Tensor Planes(Tensor x)
+        /// <summary>x as contiguous planes [P, H, W] (volumes [P, D, H, W] for <paramref name="dims"/> 3) of the compute dtype.</summary>
+        private static Tensor Planes(Tensor x, int dims)
         {
             var c = Elementwise.As(x, ComputeType(x.dtype)).contiguous();
-            long h = c._shape[^2], w = c._shape[^1];
-            return View(c, [c.numel() / Math.Max(1, h * w), h, w], [h * w, w, 1]);
+            long[] inner = c._shape[^dims..];
+            long plane = Shape.Numel(inner);
+            long[] shape = [c.numel() / Math.Max(1, plane), .. inner];
+            return View(c, shape, Shape.ContiguousStrides(shape));
         }
 
-        private static long[] OutShape(Tensor x, long oh, long ow) => [.. x._shape[..^2], oh, ow];
+        /// <summary>The spatial sizes of a window's output, or of its input.</summary>
+        private static long[] Out(WindowGeometry g, int dims) => dims == 3 ? [g.OD, g.OH, g.OW] : [g.OH, g.OW];
+        private static long[] In(WindowGeometry g, int dims) => dims == 3 ? [g.D, g.H, g.W] : [g.H, g.W];
+
+        private static long[] OutShape(Tensor x, WindowGeometry g, int dims) => [.. x._shape[..^dims], .. Out(g, dims)];
 
         private static Tensor Back(Tensor planes, long[] shape, DType dtype)
         {
@@ -81,50 +90,58 @@ namespace Flint.Ops.Pooling
 
         // ---------------- max pooling ----------------
 
-        internal static (Tensor output, Tensor indices) MaxPool(Tensor x, WindowGeometry g) => Max(x, g, adaptive: false);
+        /// <summary>What a max pool's nodes keep: the input, the argmax positions and the pool's spatial rank.</summary>
+        internal readonly record struct MaxSaved(Tensor x, Tensor idx, int dims);
 
-        internal static (Tensor output, Tensor indices) AdaptiveMax(Tensor x, WindowGeometry g) => Max(x, g, adaptive: true);
+        internal static (Tensor output, Tensor indices) MaxPool(Tensor x, WindowGeometry g, int dims = 2) => Max(x, g, dims, adaptive: false);
 
-        private static (Tensor output, Tensor indices) Max(Tensor x, WindowGeometry g, bool adaptive)
+        internal static (Tensor output, Tensor indices) AdaptiveMax(Tensor x, WindowGeometry g, int dims = 2) => Max(x, g, dims, adaptive: true);
+
+        private static (Tensor output, Tensor indices) Max(Tensor x, WindowGeometry g, int dims, bool adaptive)
         {
             Tensor y, idx;
             using (torch.no_grad())
             {
-                var xp = Planes(x);
+                var xp = Planes(x, dims);
                 long p = xp._shape[0];
-                var yp = Tensor.Empty([p, g.OH, g.OW], xp.dtype, xp.device);
-                var ip = Tensor.Empty([p, g.OH, g.OW], DType.Int64, xp.device);
+                var yp = Tensor.Empty([p, .. Out(g, dims)], xp.dtype, xp.device);
+                var ip = Tensor.Empty([p, .. Out(g, dims)], DType.Int64, xp.device);
                 if (p > 0 && g.OutPlane > 0)
                 {
-                    if (adaptive) yp.Backend.AdaptiveMaxPool2d(xp, yp, ip, g);
-                    else yp.Backend.MaxPool2d(xp, yp, ip, g);
+                    if (adaptive) yp.Backend.AdaptiveMaxPool(xp, yp, ip, g);
+                    else yp.Backend.MaxPool(xp, yp, ip, g);
                 }
-                var shape = OutShape(x, g.OH, g.OW);
+                var shape = OutShape(x, g, dims);
                 y = Back(yp, shape, x.dtype);
                 idx = View(ip, shape, Shape.ContiguousStrides(shape));
             }
-            y = (adaptive ? AdaptiveMaxPoolDerivative : MaxPoolDerivative).Record(y, [x], (x, idx));
+            y = MaxNodes[adaptive ? 1 : 0, dims - 2].Forward.Record(y, [x], new MaxSaved(x, idx, dims));
             return (y, idx);
         }
 
-        /// <summary>
-        /// The backward of max pooling, itself recorded: its gradient picks gg at the argmax positions. As PyTorch,
-        /// the node also hangs off the pooled input (whose gradient through it is zero).
-        /// </summary>
-        internal static readonly NodeDerivative<(Tensor x, Tensor idx)> MaxPoolBackwardDerivative = new("MaxPool2DWithIndicesBackwardBackward0", s => [s.idx],
-            (gg, s) => gg.flatten(-2).gather(-1, s.idx.flatten(-2)).view(s.idx.shape.ToArray()),
-            null);
+        /// <summary>gg at the argmax positions of each plane: the gradient of a max pool's backward (and max_unpool's backward).</summary>
+        internal static Tensor PickAt(Tensor gg, Tensor idx, int dims) =>
+            gg.flatten(-dims).gather(-1, idx.flatten(-dims)).view(idx.shape.ToArray());
 
-        internal static readonly NodeDerivative<(Tensor x, Tensor idx)> AdaptiveMaxPoolBackwardDerivative = MaxPoolBackwardDerivative.Named("AdaptiveMaxPool2DBackwardBackward0");
+        /// <summary>A max pool's node and its backward's node (the backward is itself recorded, for gradients of gradients).</summary>
+        internal sealed record MaxNodePair(NodeDerivative<MaxSaved> Forward, NodeDerivative<MaxSaved> Backward);
 
-        internal static readonly NodeDerivative<(Tensor x, Tensor idx)> MaxPoolDerivative = new("MaxPool2DWithIndicesBackward0", s => [s.idx],
-            (gy, s) => IndexScatter(gy, s, MaxPoolBackwardDerivative));
+        private static MaxNodePair MaxNode(string name)
+        {
+            // as PyTorch, the backward's node also hangs off the pooled input (whose gradient through it is zero)
+            var backward = new NodeDerivative<MaxSaved>(name + "BackwardBackward0", s => [s.idx], (gg, s) => PickAt(gg, s.idx, s.dims), null);
+            return new MaxNodePair(new NodeDerivative<MaxSaved>(name + "Backward0", s => [s.idx], (gy, s) => IndexScatter(gy, s, backward)), backward);
+        }
 
-        internal static readonly NodeDerivative<(Tensor x, Tensor idx)> AdaptiveMaxPoolDerivative = new("AdaptiveMaxPool2DBackward0", s => [s.idx],
-            (gy, s) => IndexScatter(gy, s, AdaptiveMaxPoolBackwardDerivative));
+        /// <summary>[fixed, adaptive] × [2-D, 3-D] max pools' nodes.</summary>
+        internal static readonly MaxNodePair[,] MaxNodes =
+        {
+            { MaxNode("MaxPool2DWithIndices"), MaxNode("MaxPool3DWithIndices") },
+            { MaxNode("AdaptiveMaxPool2D"), MaxNode("AdaptiveMaxPool3D") },
+        };
 
         /// <summary>The recorded backward of max pooling: gy added into a zero input at the argmax positions.</summary>
-        private static Tensor IndexScatter(Tensor gy, (Tensor x, Tensor idx) s, NodeDerivative<(Tensor x, Tensor idx)> node)
+        private static Tensor IndexScatter(Tensor gy, MaxSaved s, NodeDerivative<MaxSaved> node)
         {
             var xShape = s.x._shape;
             Tensor gx;
@@ -133,7 +150,7 @@ namespace Flint.Ops.Pooling
                 var ct = ComputeType(gy.dtype);
                 var gyc = Elementwise.As(gy, ct).contiguous();
                 var ic = s.idx.contiguous();
-                long l = gy._shape[^1] * gy._shape[^2], plane = xShape[^1] * xShape[^2];
+                long l = Shape.Numel(gy._shape[^s.dims..]), plane = Shape.Numel(xShape[^s.dims..]);
                 long p = l == 0 ? Shape.Numel(xShape) / Math.Max(1, plane) : gy.numel() / l;
                 // an empty output sends no gradient: the input's is all zeros
                 var gp = l == 0 ? Tensor.Zeros([p, plane], ct, gy.device) : Tensor.Empty([p, plane], ct, gy.device);
@@ -144,56 +161,91 @@ namespace Flint.Ops.Pooling
             return node.Record(gx, [gy, s.x], s);
         }
 
-        // ---------------- average pooling (fixed and adaptive windows) ----------------
+        // ---------------- max unpooling ----------------
 
-        internal static Tensor AvgPool(Tensor x, WindowGeometry g, bool countIncludePad, long divisor) => Avg((x, g, false, countIncludePad, divisor));
+        /// <summary>What a max_unpool node keeps: the positions the values went to and the spatial rank.</summary>
+        internal readonly record struct UnpoolSaved(Tensor idx, int dims);
 
-        internal static Tensor AdaptiveAvg(Tensor x, WindowGeometry g) => Avg((x, g, true, false, 0));
+        internal static readonly NodeDerivative<UnpoolSaved>[] UnpoolNodes =
+        [
+            new("MaxUnpool2DBackward0", s => [s.idx], (gy, s) => PickAt(gy, s.idx, s.dims)),
+            new("MaxUnpool3DBackward0", s => [s.idx], (gy, s) => PickAt(gy, s.idx, s.dims)),
+        ];
 
-        /// <summary>The pooled tensor and the pool's arguments (an adaptive pool has neither padding nor divisor).</summary>
-        private static Tensor Avg((Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a)
+        /// <summary>
+        /// Each value of x written at its position of a zero output whose last <paramref name="dims"/> sizes are
+        /// <paramref name="size"/> (positions already checked to lie inside it).
+        /// </summary>
+        internal static Tensor Unpool(Tensor x, Tensor idx, long[] size, int dims)
         {
-            var y = AvgPlanes(a.x, a, backward: false, OutShape(a.x, a.g.OH, a.g.OW));
-            return (a.adaptive ? AdaptiveAvgPoolDerivative : AvgPoolDerivative).Record(y, [a.x], a);
+            Tensor y;
+            using (torch.no_grad())
+            {
+                long l = Shape.Numel(x._shape[^dims..]), plane = Shape.Numel(size);
+                long p = x.numel() / Math.Max(1, l);
+                var flat = Tensor.Zeros([p, plane], x.dtype, x.device);
+                if (p > 0 && l > 0) flat.scatter_(1, idx.reshape(p, l), x.reshape(p, l));
+                long[] shape = [.. x._shape[..^dims], .. size];
+                y = flat.view(shape);
+            }
+            return UnpoolNodes[dims - 2].Record(y, [x], new UnpoolSaved(idx, dims));
         }
 
-        private static Tensor AvgBackward(Tensor gy, (Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a)
+        // ---------------- average pooling (fixed and adaptive windows) ----------------
+
+        /// <summary>The pooled tensor and the pool's arguments (an adaptive pool has neither padding nor divisor).</summary>
+        internal readonly record struct AvgSaved(Tensor x, WindowGeometry g, int dims, bool adaptive, bool countIncludePad, long divisor);
+
+        internal static Tensor AvgPool(Tensor x, WindowGeometry g, bool countIncludePad, long divisor, int dims = 2) =>
+            Avg(new AvgSaved(x, g, dims, false, countIncludePad, divisor));
+
+        internal static Tensor AdaptiveAvg(Tensor x, WindowGeometry g, int dims = 2) => Avg(new AvgSaved(x, g, dims, true, false, 0));
+
+        private static Tensor Avg(AvgSaved a)
+        {
+            var y = AvgPlanes(a.x, a, backward: false, OutShape(a.x, a.g, a.dims));
+            return AvgNodes[a.adaptive ? 1 : 0, a.dims - 2].Forward.Record(y, [a.x], a);
+        }
+
+        private static Tensor AvgBackward(Tensor gy, AvgSaved a)
         {
             var gx = AvgPlanes(gy, a, backward: true, a.x._shape);
-            return (a.adaptive ? AdaptiveAvgPoolBackwardDerivative : AvgPoolBackwardDerivative).Record(gx, [gy, a.x], a);
+            return AvgNodes[a.adaptive ? 1 : 0, a.dims - 2].Backward.Record(gx, [gy, a.x], a);
         }
 
         /// <summary>The average pool of src's planes (backward: its adjoint, src being the output's gradient), as <paramref name="shape"/> in src's dtype.</summary>
-        private static Tensor AvgPlanes(Tensor src, (Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor) a, bool backward, long[] shape)
+        private static Tensor AvgPlanes(Tensor src, AvgSaved a, bool backward, long[] shape)
         {
             var g = a.g;
             using (torch.no_grad())
             {
-                var sp = Planes(src);
+                var sp = Planes(src, a.dims);
                 long p = sp._shape[0];
-                var dp = backward ? Tensor.Empty([p, g.H, g.W], sp.dtype, sp.device) : Tensor.Empty([p, g.OH, g.OW], sp.dtype, sp.device);
+                var dp = Tensor.Empty([p, .. backward ? In(g, a.dims) : Out(g, a.dims)], sp.dtype, sp.device);
                 if (p > 0)
                 {
-                    if (backward && a.adaptive) dp.Backend.AdaptiveAvgPool2dBackward(sp, dp, g);
-                    else if (backward) dp.Backend.AvgPool2dBackward(sp, dp, g, a.countIncludePad, a.divisor);
-                    else if (a.adaptive) dp.Backend.AdaptiveAvgPool2d(sp, dp, g);
-                    else dp.Backend.AvgPool2d(sp, dp, g, a.countIncludePad, a.divisor);
+                    if (backward && a.adaptive) dp.Backend.AdaptiveAvgPoolBackward(sp, dp, g);
+                    else if (backward) dp.Backend.AvgPoolBackward(sp, dp, g, a.countIncludePad, a.divisor);
+                    else if (a.adaptive) dp.Backend.AdaptiveAvgPool(sp, dp, g);
+                    else dp.Backend.AvgPool(sp, dp, g, a.countIncludePad, a.divisor);
                 }
                 return Back(dp, shape, src.dtype);
             }
         }
 
-        internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AvgPoolDerivative =
-            new("AvgPool2DBackward0", null, AvgBackward);
-
-        internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AdaptiveAvgPoolDerivative =
-            AvgPoolDerivative.Named("AdaptiveAvgPool2DBackward0");
+        /// <summary>An average pool's node and its backward's node.</summary>
+        internal sealed record AvgNodePair(NodeDerivative<AvgSaved> Forward, NodeDerivative<AvgSaved> Backward);
 
         /// <summary>The backward of average pooling is linear in the gradient: its own gradient pools gg again.</summary>
-        internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AvgPoolBackwardDerivative =
-            new("AvgPool2DBackwardBackward0", null, (gg, a) => Avg(a with { x = gg }), null);
+        private static AvgNodePair AvgNode(string name) => new(
+            new NodeDerivative<AvgSaved>(name + "Backward0", null, AvgBackward),
+            new NodeDerivative<AvgSaved>(name + "BackwardBackward0", null, (gg, a) => Avg(a with { x = gg }), null));
 
-        internal static readonly NodeDerivative<(Tensor x, WindowGeometry g, bool adaptive, bool countIncludePad, long divisor)> AdaptiveAvgPoolBackwardDerivative =
-            AvgPoolBackwardDerivative.Named("AdaptiveAvgPool2DBackwardBackward0");
+        /// <summary>[fixed, adaptive] × [2-D, 3-D] average pools' nodes.</summary>
+        internal static readonly AvgNodePair[,] AvgNodes =
+        {
+            { AvgNode("AvgPool2D"), AvgNode("AvgPool3D") },
+            { AvgNode("AdaptiveAvgPool2D"), AvgNode("AdaptiveAvgPool3D") },
+        };
     }
 }

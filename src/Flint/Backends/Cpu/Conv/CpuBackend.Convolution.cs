@@ -9,7 +9,7 @@ internal sealed partial class CpuBackend
         t.View(shape, strides, t.Offset + offsetDelta);
 
     private static bool IsPointwise(WindowGeometry g) =>
-        g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.OH == g.H && g.OW == g.W;
+        g.Taps == 1 && g.SD == 1 && g.SH == 1 && g.SW == 1 && g.PD == 0 && g.PH == 0 && g.PW == 0 && g.OD == g.D && g.OH == g.H && g.OW == g.W;
 
     /// <summary>Runs <paramref name="body"/> over sample ranges of [0, n) on the worker pool.</summary>
     private static void ForSamples(long n, Action<long, long> body) =>
@@ -33,23 +33,23 @@ internal sealed partial class CpuBackend
     /// <summary>Sample b's columns [Ci·KH·KW, L]: a view of x for a pointwise window, else unfolded into <paramref name="cols"/>.</summary>
     private TensorLayout Columns(TensorLayout x4, long b, WindowGeometry g, TensorLayout? cols)
     {
-        long ci = x4.Shape[1], plane = (long)g.H * g.W;
+        long ci = x4.Shape[1], plane = g.Plane;
         if (cols is not { } c) return View(x4, [ci, plane], [plane, 1], b * ci * plane);
-        Im2Col(View(x4, [1, ci, g.H, g.W], x4.Strides, b * ci * plane), c, g);
+        Im2Col(View(x4, [1, ci, plane], [ci * plane, plane, 1], b * ci * plane), c, g);
         return c;
     }
 
     public void ConvForward(TensorLayout x, TensorLayout w, TensorLayout? bias, TensorLayout y, WindowGeometry g, int groups)
     {
         long n = x.Shape[0], ci = x.Shape[1], co = w.Shape[0], l = g.OutPlane;
-        long cog = co / groups, k = ci / groups * g.KH * g.KW;
+        long cog = co / groups, k = ci / groups * g.Taps;
         TensorLayout? biasCols = bias is { } bv ? View(bv, [co, l], [bv.Strides[0], 0]) : default(TensorLayout?);
         var wv = View(w, [groups, cog, k], [cog * k, k, 1]);
         bool pointwise = IsPointwise(g);
         var ct = y.DType;
         ForSamples(n, (b0, b1) =>
         {
-            TensorLayout? cols = pointwise ? default(TensorLayout?) : Work(ci * g.KH * g.KW, l, ct);
+            TensorLayout? cols = pointwise ? default(TensorLayout?) : Work(ci * g.Taps, l, ct);
             for (long bi = b0; bi < b1; bi++)
             {
                 var src = Columns(x, bi, g, cols);
@@ -63,20 +63,20 @@ internal sealed partial class CpuBackend
 
     public void ConvInputGrad(TensorLayout gy, TensorLayout w, TensorLayout gx, WindowGeometry g, int groups)
     {
-        long n = gy.Shape[0], co = w.Shape[0], ci = w.Shape[1] * groups, l = g.OutPlane, plane = (long)g.H * g.W;
-        long cog = co / groups, k = ci / groups * g.KH * g.KW;
+        long n = gy.Shape[0], co = w.Shape[0], ci = w.Shape[1] * groups, l = g.OutPlane, plane = g.Plane;
+        long cog = co / groups, k = ci / groups * g.Taps;
         var wt = View(w, [groups, k, cog], [cog * k, 1, k]);
         bool direct = IsPointwise(g);
         var ct = gx.DType;
         ForSamples(n, (b0, b1) =>
         {
-            TensorLayout? gcols = direct ? default(TensorLayout?) : Work(ci * g.KH * g.KW, l, ct);
+            TensorLayout? gcols = direct ? default(TensorLayout?) : Work(ci * g.Taps, l, ct);
             for (long bi = b0; bi < b1; bi++)
             {
                 var dst = gcols ?? View(gx, [ci, plane], [plane, 1], bi * ci * plane);
                 Gemm(wt, View(gy, [groups, cog, l], [cog * l, l, 1], bi * co * l),
                     View(dst, [groups, k, l], [k * l, l, 1]), 1, 0);
-                if (gcols is { } gc) Col2Im(gc, View(gx, [1, ci, g.H, g.W], gx.Strides, bi * ci * plane), g);
+                if (gcols is { } gc) Col2Im(gc, View(gx, [1, ci, plane], [ci * plane, plane, 1], bi * ci * plane), g);
             }
         });
     }
@@ -87,7 +87,7 @@ internal sealed partial class CpuBackend
     public void ConvWeightGrad(TensorLayout x, TensorLayout gy, TensorLayout gw, WindowGeometry g, int groups)
     {
         long n = x.Shape[0], ci = x.Shape[1], co = gy.Shape[1], l = g.OutPlane;
-        long cog = co / groups, k = ci / groups * g.KH * g.KW;
+        long cog = co / groups, k = ci / groups * g.Taps;
         var ct = gw.DType;
         int parts = (int)Math.Clamp(n, 1, WeightGradParts);
         var partial = parts == 1 ? gw : Contig([parts, co * k], ct);
@@ -95,7 +95,7 @@ internal sealed partial class CpuBackend
         if (n == 0) { Fill(gw, 0); return; }
         ForSamples(parts, (p0, p1) =>
         {
-            TensorLayout? cols = pointwise ? default(TensorLayout?) : Work(ci * g.KH * g.KW, l, ct);
+            TensorLayout? cols = pointwise ? default(TensorLayout?) : Work(ci * g.Taps, l, ct);
             for (long part = p0; part < p1; part++)
             {
                 long s0 = part * n / parts, s1 = (part + 1) * n / parts;

@@ -5,16 +5,16 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Backends.Cpu.Conv;
 
-/// <summary>Pooling kernels over P contiguous planes; each plane is an independent task.</summary>
+/// <summary>Pooling kernels over P contiguous planes (or volumes); each plane is an independent task.</summary>
 internal static class Pool
 {
     internal static void Max<T>(T[] x, long xOff, T[] y, long yOff, long[] idx, long iOff, int planes, WindowGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int plane = g.Plane, l = g.OutPlane;
-        bool twoByTwo = g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1
+        bool twoByTwo = g.Flat && g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1
             && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
-        Par.For(planes, (long)l * g.KH * g.KW, p =>
+        Par.For(planes, (long)l * g.Taps, p =>
         {
             var src = x.AsSpan((int)(xOff + (long)p * plane), plane);
             var dst = y.AsSpan((int)(yOff + (long)p * l), l);
@@ -26,27 +26,34 @@ internal static class Pool
                 else Max2x2(src, dst, ind, g);
                 return;
             }
-            for (int oh = 0; oh < g.OH; oh++)
+            int o = 0, slice = g.H * g.W;
+            for (int od = 0; od < g.OD; od++)
             {
-                int h0 = oh * g.SH - g.PH, h1 = Math.Min(h0 + (g.KH - 1) * g.DH + 1, g.H);
-                while (h0 < 0) h0 += g.DH;
-                for (int ow = 0; ow < g.OW; ow++)
+                int d0 = od * g.SD - g.PD, d1 = Math.Min(d0 + (g.KD - 1) * g.DD + 1, g.D);
+                while (d0 < 0) d0 += g.DD;
+                for (int oh = 0; oh < g.OH; oh++)
                 {
-                    int w0 = ow * g.SW - g.PW, w1 = Math.Min(w0 + (g.KW - 1) * g.DW + 1, g.W);
-                    while (w0 < 0) w0 += g.DW;
-                    T best = T.NegativeInfinity;
-                    int at = h0 * g.W + w0;
-                    for (int ih = h0; ih < h1; ih += g.DH)
+                    int h0 = oh * g.SH - g.PH, h1 = Math.Min(h0 + (g.KH - 1) * g.DH + 1, g.H);
+                    while (h0 < 0) h0 += g.DH;
+                    for (int ow = 0; ow < g.OW; ow++, o++)
                     {
-                        int row = ih * g.W;
-                        for (int iw = w0; iw < w1; iw += g.DW)
-                        {
-                            T v = src[row + iw];
-                            if (v > best || T.IsNaN(v)) { best = v; at = row + iw; }
-                        }
+                        int w0 = ow * g.SW - g.PW, w1 = Math.Min(w0 + (g.KW - 1) * g.DW + 1, g.W);
+                        while (w0 < 0) w0 += g.DW;
+                        T best = T.NegativeInfinity;
+                        int at = d0 * slice + h0 * g.W + w0;
+                        for (int id = d0; id < d1; id += g.DD)
+                            for (int ih = h0; ih < h1; ih += g.DH)
+                            {
+                                int row = id * slice + ih * g.W;
+                                for (int iw = w0; iw < w1; iw += g.DW)
+                                {
+                                    T v = src[row + iw];
+                                    if (v > best || T.IsNaN(v)) { best = v; at = row + iw; }
+                                }
+                            }
+                        dst[o] = best;
+                        ind[o] = at;
                     }
-                    dst[oh * g.OW + ow] = best;
-                    ind[oh * g.OW + ow] = at;
                 }
             }
         });
@@ -180,132 +187,126 @@ internal static class Pool
         });
     }
 
-    /// <summary>The clipped window of output (oh, ow) and its divisor, PyTorch's rules for padding and ceil mode.</summary>
-    private static (int h0, int h1, int w0, int w1, long div) AvgWindow(WindowGeometry g, int oh, int ow, bool countIncludePad, long divisorOverride)
+    /// <summary>
+    /// The clipped window [lo, hi) of output o along one dim and its padded extent, PyTorch's rules for padding and
+    /// ceil mode: the window is cut at size + pad, and then to the input.
+    /// </summary>
+    private static (int lo, int hi, int padded) AvgRange(int o, int stride, int pad, int kernel, int size)
     {
-        int h0 = oh * g.SH - g.PH, w0 = ow * g.SW - g.PW;
-        int h1 = Math.Min(h0 + g.KH, g.H + g.PH), w1 = Math.Min(w0 + g.KW, g.W + g.PW);
-        long poolSize = (long)(h1 - h0) * (w1 - w0);
-        h0 = Math.Max(h0, 0); w0 = Math.Max(w0, 0);
-        h1 = Math.Min(h1, g.H); w1 = Math.Min(w1, g.W);
-        long div = divisorOverride != 0 ? divisorOverride : countIncludePad ? poolSize : (long)(h1 - h0) * (w1 - w0);
-        return (h0, h1, w0, w1, div);
+        int lo = o * stride - pad, hi = Math.Min(lo + kernel, size + pad);
+        return (Math.Max(lo, 0), Math.Min(hi, size), hi - lo);
     }
 
-    internal static void Avg<T>(T[] x, long xOff, T[] y, long yOff, int planes, WindowGeometry g, bool countIncludePad, long divisorOverride)
-        where T : unmanaged, INumber<T>
+    /// <summary>The clipped window of output (od, oh, ow) and its divisor.</summary>
+    private static (int d0, int d1, int h0, int h1, int w0, int w1, long div) AvgWindow(WindowGeometry g, int od, int oh, int ow,
+        bool countIncludePad, long divisorOverride)
     {
-        int plane = g.Plane, l = g.OutPlane;
-        Par.For(planes, (long)l * g.KH * g.KW, p =>
-        {
-            var src = x.AsSpan((int)(xOff + (long)p * plane), plane);
-            var dst = y.AsSpan((int)(yOff + (long)p * l), l);
-            for (int oh = 0; oh < g.OH; oh++)
-                for (int ow = 0; ow < g.OW; ow++)
-                {
-                    var (h0, h1, w0, w1, div) = AvgWindow(g, oh, ow, countIncludePad, divisorOverride);
-                    if (h0 >= h1 || w0 >= w1) { dst[oh * g.OW + ow] = T.Zero; continue; }
-                    T s = T.Zero;
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = w0; iw < w1; iw++) s += src[ih * g.W + iw];
-                    dst[oh * g.OW + ow] = s / T.CreateTruncating(div);
-                }
-        });
+        var (d0, d1, pd) = AvgRange(od, g.SD, g.PD, g.KD, g.D);
+        var (h0, h1, ph) = AvgRange(oh, g.SH, g.PH, g.KH, g.H);
+        var (w0, w1, pw) = AvgRange(ow, g.SW, g.PW, g.KW, g.W);
+        long div = divisorOverride != 0 ? divisorOverride
+            : countIncludePad ? (long)pd * ph * pw : (long)(d1 - d0) * (h1 - h0) * (w1 - w0);
+        return (d0, d1, h0, h1, w0, w1, div);
     }
 
-    internal static void AvgBackward<T>(T[] gy, long gyOff, T[] gx, long gxOff, int planes, WindowGeometry g, bool countIncludePad, long divisorOverride)
-        where T : unmanaged, INumber<T>
+    /// <summary>The adaptive window of output o along one dim: floor(o·in/out) to ceil((o+1)·in/out).</summary>
+    private static (int lo, int hi) AdaptiveRange(int o, int inSize, int outSize) => (Start(o, inSize, outSize), End(o, inSize, outSize));
+
+    /// <summary>
+    /// The window of output (od, oh, ow), fixed (average pooling) or adaptive, and the divisor of its mean.
+    /// </summary>
+    private static (int d0, int d1, int h0, int h1, int w0, int w1, long div) MeanWindow(WindowGeometry g, int od, int oh, int ow,
+        bool adaptive, bool countIncludePad, long divisorOverride)
     {
-        int plane = g.Plane, l = g.OutPlane;
-        Par.For(planes, (long)l * g.KH * g.KW, p =>
+        if (!adaptive) return AvgWindow(g, od, oh, ow, countIncludePad, divisorOverride);
+        var (d0, d1) = AdaptiveRange(od, g.D, g.OD);
+        var (h0, h1) = AdaptiveRange(oh, g.H, g.OH);
+        var (w0, w1) = AdaptiveRange(ow, g.W, g.OW);
+        return (d0, d1, h0, h1, w0, w1, (long)(d1 - d0) * (h1 - h0) * (w1 - w0));
+    }
+
+    /// <summary>
+    /// Average pooling (fixed windows, or adaptive ones) of P planes or volumes, or (backward) its adjoint: each
+    /// output's gradient spread over its window.
+    /// </summary>
+    internal static void Mean<T>(T[] src, long sOff, T[] dst, long dOff, int planes, WindowGeometry g, bool adaptive, bool backward,
+        bool countIncludePad, long divisorOverride) where T : unmanaged, INumber<T>
+    {
+        int plane = g.Plane, l = g.OutPlane, slice = g.H * g.W;
+        Par.For(planes, adaptive ? plane : (long)l * g.Taps, p =>
         {
-            var src = gy.AsSpan((int)(gyOff + (long)p * l), l);
-            var dst = gx.AsSpan((int)(gxOff + (long)p * plane), plane);
-            dst.Clear();
-            for (int oh = 0; oh < g.OH; oh++)
-                for (int ow = 0; ow < g.OW; ow++)
-                {
-                    var (h0, h1, w0, w1, div) = AvgWindow(g, oh, ow, countIncludePad, divisorOverride);
-                    if (h0 >= h1 || w0 >= w1) continue;
-                    T v = src[oh * g.OW + ow] / T.CreateTruncating(div);
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = w0; iw < w1; iw++) dst[ih * g.W + iw] += v;
-                }
+            var x = src.AsSpan((int)(sOff + (long)p * (backward ? l : plane)), backward ? l : plane);
+            var y = dst.AsSpan((int)(dOff + (long)p * (backward ? plane : l)), backward ? plane : l);
+            if (backward) y.Clear();
+            int o = 0;
+            for (int od = 0; od < g.OD; od++)
+                for (int oh = 0; oh < g.OH; oh++)
+                    for (int ow = 0; ow < g.OW; ow++, o++)
+                    {
+                        var (d0, d1, h0, h1, w0, w1, div) = MeanWindow(g, od, oh, ow, adaptive, countIncludePad, divisorOverride);
+                        bool empty = d0 >= d1 || h0 >= h1 || w0 >= w1;
+                        if (backward)
+                        {
+                            if (empty) continue;
+                            T v = x[o] / T.CreateTruncating(div);
+                            for (int id = d0; id < d1; id++)
+                                for (int ih = h0; ih < h1; ih++)
+                                {
+                                    var row = y.Slice(id * slice + ih * g.W);
+                                    for (int iw = w0; iw < w1; iw++) row[iw] += v;
+                                }
+                            continue;
+                        }
+                        if (empty) { y[o] = T.Zero; continue; }
+                        T s = T.Zero;
+                        for (int id = d0; id < d1; id++)
+                            for (int ih = h0; ih < h1; ih++)
+                            {
+                                var row = x.Slice(id * slice + ih * g.W);
+                                for (int iw = w0; iw < w1; iw++) s += row[iw];
+                            }
+                        y[o] = s / T.CreateTruncating(div);
+                    }
         });
     }
 
     internal static int Start(int o, int inSize, int outSize) => (int)((long)o * inSize / outSize);
     internal static int End(int o, int inSize, int outSize) => (int)(((long)(o + 1) * inSize + outSize - 1) / outSize);
 
-    internal static void AdaptiveAvg<T>(T[] x, long xOff, T[] y, long yOff, int planes, WindowGeometry g) where T : unmanaged, INumber<T>
-    {
-        int plane = g.Plane, l = g.OutPlane;
-        Par.For(planes, plane, p =>
-        {
-            var src = x.AsSpan((int)(xOff + (long)p * plane), plane);
-            var dst = y.AsSpan((int)(yOff + (long)p * l), l);
-            for (int oh = 0; oh < g.OH; oh++)
-            {
-                int h0 = Start(oh, g.H, g.OH), h1 = End(oh, g.H, g.OH);
-                for (int ow = 0; ow < g.OW; ow++)
-                {
-                    int w0 = Start(ow, g.W, g.OW), w1 = End(ow, g.W, g.OW);
-                    T s = T.Zero;
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = w0; iw < w1; iw++) s += src[ih * g.W + iw];
-                    dst[oh * g.OW + ow] = s / T.CreateTruncating((h1 - h0) * (w1 - w0));
-                }
-            }
-        });
-    }
-
-    internal static void AdaptiveAvgBackward<T>(T[] gy, long gyOff, T[] gx, long gxOff, int planes, WindowGeometry g) where T : unmanaged, INumber<T>
-    {
-        int plane = g.Plane, l = g.OutPlane;
-        Par.For(planes, plane, p =>
-        {
-            var src = gy.AsSpan((int)(gyOff + (long)p * l), l);
-            var dst = gx.AsSpan((int)(gxOff + (long)p * plane), plane);
-            dst.Clear();
-            for (int oh = 0; oh < g.OH; oh++)
-            {
-                int h0 = Start(oh, g.H, g.OH), h1 = End(oh, g.H, g.OH);
-                for (int ow = 0; ow < g.OW; ow++)
-                {
-                    int w0 = Start(ow, g.W, g.OW), w1 = End(ow, g.W, g.OW);
-                    T v = src[oh * g.OW + ow] / T.CreateTruncating((h1 - h0) * (w1 - w0));
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = w0; iw < w1; iw++) dst[ih * g.W + iw] += v;
-                }
-            }
-        });
-    }
-
     internal static void AdaptiveMax<T>(T[] x, long xOff, T[] y, long yOff, long[] idx, long iOff, int planes, WindowGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int plane = g.Plane, l = g.OutPlane;
+        int plane = g.Plane, l = g.OutPlane, slice = g.H * g.W;
         Par.For(planes, plane, p =>
         {
             var src = x.AsSpan((int)(xOff + (long)p * plane), plane);
             var dst = y.AsSpan((int)(yOff + (long)p * l), l);
             var ind = idx.AsSpan((int)(iOff + (long)p * l), l);
-            for (int oh = 0; oh < g.OH; oh++)
+            int o = 0;
+            for (int od = 0; od < g.OD; od++)
             {
-                int h0 = Start(oh, g.H, g.OH), h1 = End(oh, g.H, g.OH);
-                for (int ow = 0; ow < g.OW; ow++)
+                var (d0, d1) = AdaptiveRange(od, g.D, g.OD);
+                for (int oh = 0; oh < g.OH; oh++)
                 {
-                    int w0 = Start(ow, g.W, g.OW), w1 = End(ow, g.W, g.OW);
-                    T best = T.NegativeInfinity;
-                    int at = h0 * g.W + w0;
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = w0; iw < w1; iw++)
-                        {
-                            T v = src[ih * g.W + iw];
-                            if (v > best || T.IsNaN(v)) { best = v; at = ih * g.W + iw; }
-                        }
-                    dst[oh * g.OW + ow] = best;
-                    ind[oh * g.OW + ow] = at;
+                    var (h0, h1) = AdaptiveRange(oh, g.H, g.OH);
+                    for (int ow = 0; ow < g.OW; ow++, o++)
+                    {
+                        var (w0, w1) = AdaptiveRange(ow, g.W, g.OW);
+                        T best = T.NegativeInfinity;
+                        int at = d0 * slice + h0 * g.W + w0;
+                        for (int id = d0; id < d1; id++)
+                            for (int ih = h0; ih < h1; ih++)
+                            {
+                                int row = id * slice + ih * g.W;
+                                for (int iw = w0; iw < w1; iw++)
+                                {
+                                    T v = src[row + iw];
+                                    if (v > best || T.IsNaN(v)) { best = v; at = row + iw; }
+                                }
+                            }
+                        dst[o] = best;
+                        ind[o] = at;
+                    }
                 }
             }
         });

@@ -27,37 +27,42 @@ internal static class Par
     }
 }
 
-/// <summary>im2col and col2im over contiguous NCHW data (see <see cref="IBackend.Im2Col"/>).</summary>
+/// <summary>im2col and col2im over contiguous NCHW (or NCDHW) data (see <see cref="IBackend.Im2Col"/>).</summary>
 internal static class Unfold
 {
     internal static void Im2Col<T>(T[] x, long xOff, long[] shape, T[] cols, long cOff, WindowGeometry g) where T : unmanaged, INumber<T>
     {
         int n = (int)shape[0], c = (int)shape[1];
-        int kk = g.KH * g.KW, l = g.OutPlane, plane = g.Plane;
+        int kk = g.Taps, khw = g.KH * g.KW, l = g.OutPlane, plane = g.Plane, slice = g.H * g.W, outSlice = g.OH * g.OW;
         long rowLen = (long)n * l;
         var path = KernelOptions.Resolve();
         Par.For(c * kk * n, l, t =>
         {
             int r = t / n, b = t % n;
-            int ch = r / kk, i = r / g.KW % g.KH, j = r % g.KW;
+            int ch = r / kk, kt = r % kk / khw, i = r / g.KW % g.KH, j = r % g.KW;
             var src = x.AsSpan((int)(xOff + ((long)b * c + ch) * plane), plane);
             var dst = cols.AsSpan((int)(cOff + r * rowLen + (long)b * l), l);
             int iw0 = j * g.DW - g.PW;
             // the output columns whose input column lies inside the row (stride 1: one contiguous run)
             int owLo = iw0 >= 0 ? 0 : (-iw0 + g.SW - 1) / g.SW;
             int owHi = W_Limit(g.W - iw0, g.SW, g.OW);
-            ref T d0 = ref MemoryMarshal.GetReference(dst);
-            ref T s0 = ref MemoryMarshal.GetReference(src);
-            for (int oh = 0; oh < g.OH; oh++)
+            for (int od = 0; od < g.OD; od++)
             {
-                ref T drow = ref Unsafe.Add(ref d0, oh * g.OW);
-                int ih = oh * g.SH - g.PH + i * g.DH;
-                if ((uint)ih >= (uint)g.H || owLo >= owHi) { MemoryMarshal.CreateSpan(ref drow, g.OW).Clear(); continue; }
-                ref T srow = ref Unsafe.Add(ref s0, ih * g.W);
-                for (int ow = 0; ow < owLo; ow++) Unsafe.Add(ref drow, ow) = T.Zero;
-                if (g.SW == 1) CopyRun(path, ref Unsafe.Add(ref srow, iw0 + owLo), ref Unsafe.Add(ref drow, owLo), owHi - owLo);
-                else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) Unsafe.Add(ref drow, ow) = Unsafe.Add(ref srow, iw);
-                for (int ow = owHi; ow < g.OW; ow++) Unsafe.Add(ref drow, ow) = T.Zero;
+                ref T d0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(dst), od * outSlice);
+                int id = od * g.SD - g.PD + kt * g.DD;
+                if ((uint)id >= (uint)g.D) { MemoryMarshal.CreateSpan(ref d0, outSlice).Clear(); continue; }
+                ref T s0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(src), id * slice);
+                for (int oh = 0; oh < g.OH; oh++)
+                {
+                    ref T drow = ref Unsafe.Add(ref d0, oh * g.OW);
+                    int ih = oh * g.SH - g.PH + i * g.DH;
+                    if ((uint)ih >= (uint)g.H || owLo >= owHi) { MemoryMarshal.CreateSpan(ref drow, g.OW).Clear(); continue; }
+                    ref T srow = ref Unsafe.Add(ref s0, ih * g.W);
+                    for (int ow = 0; ow < owLo; ow++) Unsafe.Add(ref drow, ow) = T.Zero;
+                    if (g.SW == 1) CopyRun(path, ref Unsafe.Add(ref srow, iw0 + owLo), ref Unsafe.Add(ref drow, owLo), owHi - owLo);
+                    else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) Unsafe.Add(ref drow, ow) = Unsafe.Add(ref srow, iw);
+                    for (int ow = owHi; ow < g.OW; ow++) Unsafe.Add(ref drow, ow) = T.Zero;
+                }
             }
         });
     }
@@ -92,36 +97,44 @@ internal static class Unfold
     internal static void Col2Im<T>(T[] cols, long cOff, T[] x, long xOff, long[] shape, WindowGeometry g) where T : unmanaged, INumber<T>
     {
         int n = (int)shape[0], c = (int)shape[1];
-        int kk = g.KH * g.KW, l = g.OutPlane, plane = g.Plane;
+        int kk = g.Taps, l = g.OutPlane, plane = g.Plane, slice = g.H * g.W, outSlice = g.OH * g.OW;
         long rowLen = (long)n * l;
         Par.For(n * c, (long)kk * l, t =>
         {
             int b = t / c, ch = t % c;
             var dst = x.AsSpan((int)(xOff + (long)t * plane), plane);
             dst.Clear();
-            for (int i = 0; i < g.KH; i++)
-                for (int j = 0; j < g.KW; j++)
-                {
-                    int r = (ch * g.KH + i) * g.KW + j;
-                    var src = cols.AsSpan((int)(cOff + r * rowLen + (long)b * l), l);
-                    int iw0 = j * g.DW - g.PW;
-                    int owLo = iw0 >= 0 ? 0 : (-iw0 + g.SW - 1) / g.SW;
-                    int owHi = W_Limit(g.W - iw0, g.SW, g.OW);
-                    if (owLo >= owHi) continue;
-                    for (int oh = 0; oh < g.OH; oh++)
+            for (int kt = 0; kt < g.KD; kt++)
+                for (int i = 0; i < g.KH; i++)
+                    for (int j = 0; j < g.KW; j++)
                     {
-                        int ih = oh * g.SH - g.PH + i * g.DH;
-                        if ((uint)ih >= (uint)g.H) continue;
-                        var srow = src.Slice(oh * g.OW, g.OW);
-                        var drow = dst.Slice(ih * g.W);
-                        if (g.SW == 1)
+                        int r = ((ch * g.KD + kt) * g.KH + i) * g.KW + j;
+                        var src = cols.AsSpan((int)(cOff + r * rowLen + (long)b * l), l);
+                        int iw0 = j * g.DW - g.PW;
+                        int owLo = iw0 >= 0 ? 0 : (-iw0 + g.SW - 1) / g.SW;
+                        int owHi = W_Limit(g.W - iw0, g.SW, g.OW);
+                        if (owLo >= owHi) continue;
+                        for (int od = 0; od < g.OD; od++)
                         {
-                            var d = drow.Slice(iw0 + owLo, owHi - owLo);
-                            TensorPrimitives.Add<T>(d, srow[owLo..owHi], d);
+                            int id = od * g.SD - g.PD + kt * g.DD;
+                            if ((uint)id >= (uint)g.D) continue;
+                            var dslice = dst.Slice(id * slice, slice);
+                            var sslice = src.Slice(od * outSlice, outSlice);
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                int ih = oh * g.SH - g.PH + i * g.DH;
+                                if ((uint)ih >= (uint)g.H) continue;
+                                var srow = sslice.Slice(oh * g.OW, g.OW);
+                                var drow = dslice.Slice(ih * g.W);
+                                if (g.SW == 1)
+                                {
+                                    var d = drow.Slice(iw0 + owLo, owHi - owLo);
+                                    TensorPrimitives.Add<T>(d, srow[owLo..owHi], d);
+                                }
+                                else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) drow[iw] += srow[ow];
+                            }
                         }
-                        else for (int ow = owLo, iw = iw0 + owLo * g.SW; ow < owHi; ow++, iw += g.SW) drow[iw] += srow[ow];
                     }
-                }
         });
     }
 }

@@ -12,8 +12,9 @@ namespace Flint.Ops.Kernels
     internal struct HardswishOp : IFloatUnary
     {
         public static string Name => "hardswish";
+        // as PyTorch's vector kernel: 0 below -3, g from 3 on, g · (x / 3 + 0.5) between (and for NaN)
         public static UnaryDerivative Derivative { get; } = new("HardswishBackward0", (g, x, y) =>
-            g * torch.where(x.lt(-3), torch.zeros_like(x), torch.where(x.le(3), x / 3 + 0.5, torch.ones_like(x))));
+            g * torch.where(x.lt(-3), torch.zeros_like(x), torch.where(x.ge(3), torch.ones_like(x), x / 3 + 0.5)));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             T three = T.CreateTruncating(3), six = T.CreateTruncating(6);
@@ -54,7 +55,7 @@ namespace Flint.Ops.Kernels
     {
         public static string Name => "hardsigmoid";
         public static UnaryDerivative Derivative { get; } = new("HardsigmoidBackward0", (g, x, y) =>
-            g * torch.logical_and(x.gt(-3), x.lt(3)).to(g.dtype) / 6);
+            g * torch.logical_and(x.gt(-3), x.lt(3)).to(g.dtype) * (1.0 / 6));
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         {
             T six = T.CreateTruncating(6);
@@ -95,6 +96,7 @@ namespace Flint.Ops.Kernels
             Unary.CheckFloatOnly(input, @out, "hardshrink_cpu");
             return (lambd, 0, 0);
         }
+        // g outside [-lambd, lambd], 0 inside and for NaN
         public static UnaryDerivative Derivative { get; } = new("HardshrinkBackward0", (g, x, y, lambd, _, _) =>
             g * torch.logical_or(x.lt(-lambd), x.gt(lambd)).to(g.dtype));
         public static T Apply<T>(T x, T lambd, T b, T c) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -114,8 +116,9 @@ namespace Flint.Ops.Kernels
         }
         public static UnaryDerivative Derivative { get; } = new("SoftshrinkBackward0", (g, x, y, lambd, _, _) =>
             g * torch.logical_or(x.lt(-lambd), x.gt(lambd)).to(g.dtype));
+        // NaN falls in neither branch and gives 0, as PyTorch's kernel
         public static T Apply<T>(T x, T lambd, T b, T c) where T : unmanaged, IFloatingPointIeee754<T> =>
-            x > lambd ? x - lambd : x < -lambd ? x + lambd : x * T.Zero;
+            x > lambd ? x - lambd : x < -lambd ? x + lambd : T.Zero;
     }
 
     /// <summary>celu: elu with scale 1 and input scale 1 / alpha (a = alpha, b = 1, c = 1 / alpha).</summary>
@@ -145,10 +148,26 @@ namespace Flint.Ops.Kernels
         {
             if (input.dtype.IsBool || input.dtype == DType.Float16) throw Unary.NotImplemented("threshold_cpu", input.dtype);
             Unary.CheckSameDTypeOut(input, @out);
+            if (!input.dtype.is_floating_point) { CheckFits(threshold, input.dtype); CheckFits(value, input.dtype); }
             return (threshold, value, 0);
         }
+        /// <summary>An integer tensor takes the numbers converted to its type; one out of its range is refused (PyTorch's Scalar conversion).</summary>
+        private static void CheckFits(double v, DType dt)
+        {
+            var (lo, hi, name) = dt.name switch
+            {
+                "uint8" => (0.0, 255.0, "uint8_t"),
+                "int8" => (-128.0, 127.0, "int8_t"),
+                "int16" => (-32768.0, 32767.0, "int16_t"),
+                "int32" => (-2147483648.0, 2147483647.0, "int"),
+                _ => (-9223372036854775808.0, 9223372036854775807.0, "int64_t"),
+            };
+            if (!(v >= lo && v <= hi))
+                throw new ArgumentException($"value cannot be converted to type {name} without overflow");
+        }
+        // g where x > threshold (NaN included), 0 elsewhere
         public static UnaryDerivative Derivative { get; } = new("ThresholdBackward0", (g, x, y, threshold, _, _) =>
-            g * x.gt(threshold).to(g.dtype));
+            g * x.le(threshold).logical_not().to(g.dtype));
         public static T Apply<T>(T x, T threshold, T value, T c) where T : unmanaged, INumber<T> => x <= threshold ? value : x;
     }
 }

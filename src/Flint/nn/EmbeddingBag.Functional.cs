@@ -107,7 +107,7 @@ internal static class EmbeddingBags
             throw new ArgumentException($"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of {off[^1]}");
         int bags = includeLastOffset ? Math.Max(off.Length - 1, 0) : off.Length;
         foreach (long i in idx)
-            if (i < 0 || i >= v) throw new IndexOutOfRangeException($"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {i}");
+            if (i < 0 || i >= v) throw new ArgumentException($"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {i}");
 
         var w = weight.contiguous().ToArray<double>();
         var p = psw?.contiguous().ToArray<double>();
@@ -144,8 +144,8 @@ internal static class EmbeddingBags
             for (int k = 0; k < n; k++) factor[k] /= freq[idx[k]];
         }
         var result = from_array(y, bags, d).to(weight.device, weight.dtype);
-        var index = from_array(idx).to(weight.device);
-        var saved = new Saved(weight, psw, index, from_array(bagOf).to(weight.device), from_array(factor).to(weight.device, weight.dtype),
+        var index = from_array(idx, idx.Length).to(weight.device);
+        var saved = new Saved(weight, psw, index, from_array(bagOf, n).to(weight.device), from_array(factor, n).to(weight.device, weight.dtype),
             maxAt is null ? null : MaxPositions(maxAt, d, weight.device), sparse, v, d);
         return Derivative.Record(result, [weight, psw ?? Recording.Undefined], saved);
     }
@@ -156,7 +156,7 @@ internal static class EmbeddingBags
         var w = new List<long>(); var o = new List<long>();
         for (int k = 0; k < maxAt.Length; k++)
             if (maxAt[k] >= 0) { w.Add(maxAt[k] * d + k % d); o.Add(k); }
-        return (from_array(w.ToArray()).to(device), from_array(o.ToArray()).to(device));
+        return (from_array(w.ToArray(), w.Count).to(device), from_array(o.ToArray(), o.Count).to(device));
     }
 
     internal sealed record Saved(Tensor weight, Tensor? psw, Tensor idx, Tensor bagOf, Tensor factor, (Tensor weightAt, Tensor outputAt)? max,

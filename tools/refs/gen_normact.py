@@ -45,6 +45,7 @@ FN = {
     "glu": lambda a, kw: F.glu(a[0], **kw),
     "prelu": lambda a, kw: F.prelu(a[0], a[1]),
     "rrelu": lambda a, kw: F.rrelu(a[0], **kw),
+    "rrelu_nonleaf": lambda a, kw: F.rrelu(a[0] * 1.5, inplace=True, **kw),
     "relu6": lambda a, kw: F.relu6(a[0]),
     "selu": lambda a, kw: F.selu(a[0]),
     "softmax2d": lambda a, kw: nn.Softmax2d()(a[0]),
@@ -186,6 +187,8 @@ for dt in (torch.float32, torch.float64):
     call(f"relu6/{str(dt)[6:]}", "relu6", [vals(dt)])
     call(f"selu/{str(dt)[6:]}", "selu", [vals(dt)])
     call(f"hardtanh_layer/{str(dt)[6:]}", "hardtanh_layer", [vals(dt)], {"min_val": -2.0, "max_val": 3.0})
+call("rrelu/inplace-train", "rrelu_nonleaf", [rnd(3, 7, dtype=torch.float32, seed=17)], {"training": True}, seed=18)
+call("rrelu/inplace-eval", "rrelu_nonleaf", [rnd(3, 7, dtype=torch.float64, seed=17)], {"lower": 0.2, "upper": 0.4})
 call("softmin/implicit-dim", "softmin", [rnd(2, 3, dtype=torch.float32, seed=16)])
 call("softmin/implicit-dim-3d", "softmin", [rnd(2, 3, 2, dtype=torch.float32, seed=16)])
 for dt in (torch.float16, torch.bfloat16, torch.int64):

@@ -8,7 +8,7 @@ using Flint.Ops;
 namespace Flint.Ops.Kernels
 {
     /// <summary>x · min(max(x + 3, 0), 6) / 6.</summary>
-    [ElementwiseOp("hardswish", Variants.Function | Variants.FunctionInPlace | Variants.Out, Error = "hardswish_cpu", Rule = OpRule.FloatOnly, HalfOk = false)]
+    [ElementwiseOp("hardswish", Variants.Function | Variants.FunctionInPlace | Variants.InPlace | Variants.Out, Error = "hardswish_cpu", Rule = OpRule.FloatOnly, HalfOk = false)]
     internal struct HardswishOp : IFloatUnary
     {
         public static string Name => "hardswish";
@@ -50,7 +50,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>min(max(x + 3, 0), 6) / 6.</summary>
-    [ElementwiseOp("hardsigmoid", Variants.Function | Variants.FunctionInPlace | Variants.Out, Error = "hardsigmoid_cpu", Rule = OpRule.FloatOnly, HalfOk = false)]
+    [ElementwiseOp("hardsigmoid", Variants.Function | Variants.FunctionInPlace | Variants.InPlace | Variants.Out, Error = "hardsigmoid_cpu", Rule = OpRule.FloatOnly, HalfOk = false)]
     internal struct HardsigmoidOp : IFloatUnary
     {
         public static string Name => "hardsigmoid";
@@ -122,7 +122,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>celu: elu with scale 1 and input scale 1 / alpha (a = alpha, b = 1, c = 1 / alpha).</summary>
-    [ElementwiseOp("celu", Variants.Function | Variants.FunctionInPlace, Parameters = "double alpha = 1.0")]
+    [ElementwiseOp("celu", Variants.Function | Variants.FunctionInPlace | Variants.InPlace, Parameters = "double alpha = 1.0")]
     internal struct CeluOp : IFloatUnaryArgs
     {
         public static string Name => "celu";
@@ -139,7 +139,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>threshold: x where x &gt; threshold, else value (a = threshold, b = value); integer dtypes stay integer.</summary>
-    [ElementwiseOp("threshold", Variants.Function | Variants.FunctionInPlace | Variants.Out, Parameters = "double threshold, double value",
+    [ElementwiseOp("threshold", Variants.Function | Variants.FunctionInPlace | Variants.InPlace | Variants.Out, Parameters = "double threshold, double value",
         Summary = "x where x &gt; threshold, value elsewhere.")]
     internal struct ThresholdOp : INumericUnaryArgs
     {

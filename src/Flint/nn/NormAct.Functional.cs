@@ -83,13 +83,11 @@ public static partial class torch
                 var dt = Fused.ComputeType(input.dtype);
                 var x = Fused.In(input, dt).detach();
                 var noise = training ? NormActs.RreluNoise(x, lower, upper) : where(x.gt(0), ones_like(x), full_like(x, (lower + upper) / 2));
-                if (inplace)
-                {
-                    // the slopes multiply the tensor itself (its node is the product's)
-                    return input.mul_(noise.to(input.dtype));
-                }
                 var saved = noise.to(input.dtype);
-                return NormActs.Rrelu.Run([input], saved, () => Fused.As(Fused.In(input, dt) * noise, input.dtype));
+                Tensor Apply(Tensor t) => NormActs.Rrelu.Run([t], saved, () => Fused.As(Fused.In(t, dt) * noise, t.dtype));
+                if (!inplace) return Apply(input);
+                if (Autograd.Differentiation.NeedsInPlace(input)) return Autograd.Differentiation.InPlace(input, Apply);
+                using (no_grad()) return input.copy_(Apply(input));
             }
 
             public static Tensor rrelu_(Tensor input, double lower = 1.0 / 8, double upper = 1.0 / 3, bool training = false) =>
@@ -101,36 +99,24 @@ public static partial class torch
                 NormActs.CheckDropoutP(p);
                 if (input.dim() != 2 && input.dim() != 3)
                     throw new ArgumentException($"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).");
-                return NormActs.Unbatched(input, input.dim() == 3, inplace, t => NormActs.Dropout(t, p, training, true, false, inplace));
+                return NormActs.ChannelDropout(input, input.dim() == 3, p, training, inplace);
             }
 
             /// <summary>Channel-wise dropout of (N, C, H, W) input (a 3-D input is taken as (N, C, L), as PyTorch does).</summary>
-            public static Tensor dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false)
-            {
-                NormActs.CheckDropoutP(p);
-                return NormActs.Dropout(input, p, training, true, false, inplace);
-            }
+            public static Tensor dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
+                NormActs.Dropout(input, p, training, true, false, inplace);
 
             /// <summary>Channel-wise dropout of (N, C, D, H, W) or unbatched (C, D, H, W) input.</summary>
-            public static Tensor dropout3d(Tensor input, double p = 0.5, bool training = true, bool inplace = false)
-            {
-                NormActs.CheckDropoutP(p);
-                return NormActs.Unbatched(input, input.dim() == 5, inplace, t => NormActs.Dropout(t, p, training, true, false, inplace));
-            }
+            public static Tensor dropout3d(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
+                NormActs.ChannelDropout(input, input.dim() == 5, p, training, inplace);
 
             /// <summary>Dropout that keeps a SELU network's mean and variance: dropped elements take SELU's negative saturation.</summary>
-            public static Tensor alpha_dropout(Tensor input, double p = 0.5, bool training = false, bool inplace = false)
-            {
-                NormActs.CheckDropoutP(p);
-                return NormActs.Dropout(input, p, training, false, true, inplace);
-            }
+            public static Tensor alpha_dropout(Tensor input, double p = 0.5, bool training = false, bool inplace = false) =>
+                NormActs.Dropout(input, p, training, false, true, inplace);
 
             /// <summary>Alpha dropout of whole channels.</summary>
-            public static Tensor feature_alpha_dropout(Tensor input, double p = 0.5, bool training = false, bool inplace = false)
-            {
-                NormActs.CheckDropoutP(p);
-                return NormActs.Dropout(input, p, training, true, true, inplace);
-            }
+            public static Tensor feature_alpha_dropout(Tensor input, double p = 0.5, bool training = false, bool inplace = false) =>
+                NormActs.Dropout(input, p, training, true, true, inplace);
 
             /// <summary>
             /// Instance normalization: each (sample, channel) normalized over its spatial elements; batch_norm over the
@@ -181,11 +167,11 @@ internal static class NormActs
         if (p < 0 || p > 1) throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {Printing.PyFormat.Repr(p)}");
     }
 
-    /// <summary>Runs <paramref name="run"/> on a batch: an unbatched input gets a leading dim of one, removed again.</summary>
-    internal static Tensor Unbatched(Tensor input, bool batched, bool inplace, Func<Tensor, Tensor> run)
+    /// <summary>Channel dropout of a batch; an unbatched input gets a leading dim of one, removed again.</summary>
+    internal static Tensor ChannelDropout(Tensor input, bool batched, double p, bool training, bool inplace)
     {
-        if (batched) return run(input);
-        var r = run(inplace ? input.unsqueeze_(0) : input.unsqueeze(0));
+        if (batched) return Dropout(input, p, training, true, false, inplace);
+        var r = Dropout(inplace ? input.unsqueeze_(0) : input.unsqueeze(0), p, training, true, false, inplace);
         return inplace ? r.squeeze_(0) : r.squeeze(0);
     }
 
@@ -196,6 +182,7 @@ internal static class NormActs
     /// </summary>
     internal static Tensor Dropout(Tensor input, double p, bool train, bool feature, bool alpha, bool inplace)
     {
+        CheckDropoutP(p);
         if (p == 0 || !train || input.numel() == 0) return input;
         if (feature && input.dim() < 2) throw new ArgumentException("Feature dropout requires at least 2 dimensions in the input");
         var zero = zeros([], input.dtype, input.device);

@@ -44,6 +44,7 @@ public class NormActReferenceTests
         ["glu"] = (a, kw) => F.glu(a[0], L(kw, "dim", -1)),
         ["prelu"] = (a, kw) => F.prelu(a[0], a[1]),
         ["rrelu"] = (a, kw) => F.rrelu(a[0], D(kw, "lower", 1.0 / 8), D(kw, "upper", 1.0 / 3), B(kw, "training", false)),
+        ["rrelu_nonleaf"] = (a, kw) => F.rrelu(a[0] * 1.5, D(kw, "lower", 1.0 / 8), D(kw, "upper", 1.0 / 3), B(kw, "training", false), inplace: true),
         ["relu6"] = (a, kw) => F.relu6(a[0]),
         ["selu"] = (a, kw) => F.selu(a[0]),
         ["softmax2d"] = (a, kw) => nn.Softmax2d().call(a[0]),

@@ -412,6 +412,10 @@ for op in ["elu", "selu", "leaky_relu", "hardtanh", "relu6", "mish"]:
 case("elu", Z * 4, alpha=0.5, module="F", name="elu_alpha")
 case("leaky_relu", Z * 4, 0.2, module="F", name="leaky_relu_slope")
 case("hardtanh", Z * 4, -2.0, 3.0, module="F", name="hardtanh_bounds")
+for op in ["celu", "hardswish", "hardsigmoid"]:
+    case(op, Z * 4, module="F")
+case("celu", Z * 4, 0.5, module="F", name="celu_alpha")
+case("threshold", Z * 4, 0.5, -1.0, module="F")
 
 RANDOM_FILLS = {"normal", "uniform", "bernoulli", "exponential", "random"}
 
@@ -424,6 +428,10 @@ INPLACE_PY = {
     "relu6": lambda y, *a, **k: F.relu6(y, *a, inplace=True, **k),
     "silu": lambda y, *a, **k: F.silu(y, *a, inplace=True, **k),
     "mish": lambda y, *a, **k: F.mish(y, *a, inplace=True, **k),
+    "celu": lambda y, *a, **k: torch.celu_(y, *a, **k),
+    "hardswish": lambda y, *a, **k: F.hardswish(y, *a, inplace=True, **k),
+    "hardsigmoid": lambda y, *a, **k: F.hardsigmoid(y, *a, inplace=True, **k),
+    "threshold": lambda y, *a, **k: torch.threshold_(y, *a, **k),
 }
 
 

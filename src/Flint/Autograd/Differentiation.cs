@@ -70,6 +70,9 @@ internal static class Differentiation
     {
         ["EluBackward0"] = ("EluBackward1", null),
         ["LeakyReluBackward0"] = ("LeakyReluBackward1", null),
+        ["CeluBackward0"] = ("CeluBackward1", null),
+        ["ThresholdBackward0"] = ("ThresholdBackward1", null),
+        ["RreluWithNoiseBackward0"] = ("RreluWithNoiseBackward1", null),
         ["AsinhBackward0"] = ("AsinhBackward1", "inplace version of asinh"),
         ["AcoshBackward0"] = ("AcoshBackward1", "inplace version of acosh"),
         ["AtanhBackward0"] = ("AtanhBackward1", "inplace version of atanh"),

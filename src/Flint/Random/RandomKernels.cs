@@ -34,7 +34,7 @@ internal static class RandomKernels
 
     /// <summary>Uniform double in [0, 1) from the low 53 bits of one 64-bit draw.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double UniformDouble01(Generator g) => (g.NextUInt64() & Mask53) * Scale53;
+    internal static double UniformDouble01(Generator g) => (g.NextUInt64() & Mask53) * Scale53;
 
     /// <summary>
     /// One standard-normal double via Box-Muller, using and refilling the generator's cached

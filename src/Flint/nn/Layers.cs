@@ -149,34 +149,19 @@ public sealed class GroupNorm : nn.Module<Tensor, Tensor>
     public override string extra_repr() => $"{num_groups}, {num_channels}, eps={Printing.PyFormat.Repr(eps)}, affine={(weight is null ? "False" : "True")}";
 }
 
-/// <summary>Batch normalization (BatchNorm1d for (N, C) / (N, C, L), BatchNorm2d for (N, C, H, W)).</summary>
-public class BatchNorm : nn.Module<Tensor, Tensor>
+/// <summary>Batch normalization (BatchNorm1d for (N, C) / (N, C, L), BatchNorm2d for (N, C, H, W), BatchNorm3d for (N, C, D, H, W)).</summary>
+public class BatchNorm : NormBase
 {
-    public Parameter? weight;
-    public Parameter? bias;
-    public long num_features { get; }
-    public double eps { get; }
-    public double? momentum { get; }
     private readonly int[] allowedDims;
     private readonly string name;
 
     protected BatchNorm(string name, int[] allowedDims, long num_features, double eps, double? momentum, bool affine, bool track_running_stats,
-        Device? device = null, DType? dtype = null)
+        Device? device = null, DType? dtype = null) : base(num_features, eps, momentum, affine, track_running_stats, device, dtype)
     {
         this.name = name; this.allowedDims = allowedDims;
-        this.num_features = num_features; this.eps = eps; this.momentum = momentum;
-        if (affine) { weight = new Parameter(ones([num_features], dtype, device)); bias = new Parameter(zeros([num_features], dtype, device)); }
-        if (track_running_stats)
-        {
-            register_buffer("running_mean", zeros([num_features], dtype, device));
-            register_buffer("running_var", ones([num_features], dtype, device));
-            register_buffer("num_batches_tracked", tensor(0L, device: device));
-        }
     }
 
     public override string GetName() => name;
-
-    private Tensor? Buffer(string n) => named_buffers(false).FirstOrDefault(b => b.name == n).buffer;
 
     public override Tensor forward(Tensor input)
     {
@@ -192,8 +177,6 @@ public class BatchNorm : nn.Module<Tensor, Tensor>
         bool useBatch = training || rm is null;
         return F.batch_norm(input, useBatch && !training ? null : rm, useBatch && !training ? null : rv, weight, bias, useBatch, mom, eps);
     }
-
-    public override string extra_repr() => $"{num_features}, eps={Printing.PyFormat.Repr(eps)}, momentum={(momentum is { } m ? Printing.PyFormat.Repr(m) : "None")}, affine={(weight is null ? "False" : "True")}, track_running_stats={(Buffer("running_mean") is null ? "False" : "True")}";
 }
 
 public sealed class BatchNorm1d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,
@@ -203,3 +186,7 @@ public sealed class BatchNorm1d(long num_features, double eps = 1e-5, double? mo
 public sealed class BatchNorm2d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,
     Device? device = null, DType? dtype = null)
     : BatchNorm("BatchNorm2d", [4], num_features, eps, momentum, affine, track_running_stats, device, dtype);
+
+public sealed class BatchNorm3d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool track_running_stats = true,
+    Device? device = null, DType? dtype = null)
+    : BatchNorm("BatchNorm3d", [5], num_features, eps, momentum, affine, track_running_stats, device, dtype);

@@ -30,7 +30,14 @@ public class OpDeclarationTests
         ["&"] = "op_BitwiseAnd", ["|"] = "op_BitwiseOr", ["^"] = "op_ExclusiveOr",
     };
 
-    private static int Arity(MethodInfo m) => m.GetParameters().Count(p => !p.IsOptional);
+    /// <summary>The required parameters, less required numbers after the tensors (threshold's threshold and value).</summary>
+    private static int Arity(MethodInfo m)
+    {
+        var ps = m.GetParameters();
+        int required = ps.Count(p => !p.IsOptional);
+        int tensors = ps.TakeWhile(p => p.ParameterType == typeof(Tensor) && !p.IsOptional).Count();
+        return ps.Skip(tensors).TakeWhile(p => !p.IsOptional).All(p => p.ParameterType == typeof(double)) ? tensors : required;
+    }
 
     [Fact]
     public void EveryDeclarationHasExactlyItsForms()

@@ -1,0 +1,33 @@
+using static Flint.torch;
+
+namespace Flint.Modules;
+
+/// <summary>
+/// What batch and instance normalization layers share (PyTorch's _NormBase): the affine weight (ones) and bias
+/// (zeros), and, when statistics are tracked, the running_mean (zeros), running_var (ones) and num_batches_tracked
+/// buffers.
+/// </summary>
+public abstract class NormBase : nn.Module<Tensor, Tensor>
+{
+    public Parameter? weight;
+    public Parameter? bias;
+    public long num_features { get; }
+    public double eps { get; }
+    public double? momentum { get; }
+
+    protected NormBase(long num_features, double eps, double? momentum, bool affine, bool track_running_stats, Device? device, DType? dtype)
+    {
+        this.num_features = num_features; this.eps = eps; this.momentum = momentum;
+        if (affine) { weight = new Parameter(ones([num_features], dtype, device)); bias = new Parameter(zeros([num_features], dtype, device)); }
+        if (track_running_stats)
+        {
+            register_buffer("running_mean", zeros([num_features], dtype, device));
+            register_buffer("running_var", ones([num_features], dtype, device));
+            register_buffer("num_batches_tracked", tensor(0L, device: device));
+        }
+    }
+
+    protected Tensor? Buffer(string n) => named_buffers(false).FirstOrDefault(b => b.name == n).buffer;
+
+    public override string extra_repr() => $"{num_features}, eps={Printing.PyFormat.Repr(eps)}, momentum={(momentum is { } m ? Printing.PyFormat.Repr(m) : "None")}, affine={(weight is null ? "False" : "True")}, track_running_stats={(Buffer("running_mean") is null ? "False" : "True")}";
+}

@@ -16,7 +16,9 @@ namespace Flint.Ops.Attention
             if (isCausal && attnMask is not null)
                 throw new ArgumentException("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
             if (dropoutP > 1) throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {dropoutP}");
-            return FlashAttention.Applies(query, key, value, attnMask, enableGqa)
+            // with dropout PyTorch's CPU dispatch takes the math route, whose mask comes from the generator's
+            // bernoulli stream: so does Flint, so a seeded dropout draws PyTorch's masks
+            return dropoutP == 0 && FlashAttention.Applies(query, key, value, attnMask, enableGqa)
                 ? FlashAttention.Run(query, key, value, attnMask, dropoutP, isCausal, scale)
                 : Math(query, key, value, attnMask, dropoutP, isCausal, scale, enableGqa);
         }
@@ -56,7 +58,7 @@ namespace Flint.Ops.Attention
             if (isCausal)
             {
                 long l = query.size(-2), sz = key.size(-2);
-                mask = Additive(ones([l, sz], dtype: @bool).tril(), origin);
+                mask = Additive(ones([l, sz], dtype: @bool, device: query.device).tril(), origin);
             }
             (k, v) = GroupHeads(q, k, v, enableGqa);
             var attn = matmul(q, k.transpose(-2, -1) * root);

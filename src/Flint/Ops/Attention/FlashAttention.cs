@@ -135,7 +135,7 @@ namespace Flint.Ops.Attention
             double scale = s.Options.Scale;
             var logits = matmul(q, k.transpose(-2, -1)) * scale;
             if (s.Mask is not null) logits = logits + s.Mask;
-            if (s.Options.IsCausal) logits = logits + Attention.Additive(ones([l, sz], dtype: @bool).tril(), dt);
+            if (s.Options.IsCausal) logits = logits + Attention.Additive(ones([l, sz], dtype: @bool, device: q.device).tril(), dt);
             var p = Attention.SafeSoftmax(logits);
             Tensor? z = null;
             if (s.Options.DropoutP > 0)

@@ -36,7 +36,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"n_embd ({config.n_embd}) must be divisible by n_head ({config.n_head})");
         c_attn = nn.Linear(config.n_embd, 3 * config.n_embd);
         c_proj = nn.Linear(config.n_embd, config.n_embd);
-        attn_dropout = nn.Dropout(config.dropout);
+        attn_dropout = nn.Dropout(config.dropout);   // nanoGPT's module; the attention weights' dropout is sdpa's dropout_p
         resid_dropout = nn.Dropout(config.dropout);
         n_head = config.n_head; n_embd = config.n_embd; dropout = config.dropout;
     }
@@ -46,7 +46,8 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         long B = x.size(0), T = x.size(1), C = x.size(2);
         var qkv = c_attn.call(x).split(n_embd, dim: 2);                       // [B, T, C] each
         Tensor Heads(Tensor z) => z.view(B, T, n_head, C / n_head).transpose(1, 2);   // [B, nh, T, hs]
-        var y = Attention.Causal(Heads(qkv[0]), Heads(qkv[1]), Heads(qkv[2]), training ? dropout : 0);
+        // each position attends to itself and those before it: softmax(q kᵀ / sqrt(hs) + causal mask) v
+        var y = F.scaled_dot_product_attention(Heads(qkv[0]), Heads(qkv[1]), Heads(qkv[2]), dropout_p: training ? dropout : 0, is_causal: true);
         y = y.transpose(1, 2).contiguous().view(B, T, C);                    // the heads side by side again
         return resid_dropout.call(c_proj.call(y));
     }

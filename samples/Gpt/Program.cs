@@ -51,7 +51,7 @@ else
 
     save(model.state_dict(), options.Checkpoint);
     Console.WriteLine($"Saved the state_dict to {options.Checkpoint}");
-    Curves.Save(history, options.CurvesPath, $"CHARACTER GPT, {config.n_layer} LAYERS, N_EMBD {config.n_embd}, {options.Train.max_iters} STEPS");
+    Curves.Save(history, options.CurvesPath, $"CHARACTER GPT: {config.n_layer} LAYERS, {config.n_head} HEADS, WIDTH {config.n_embd}, {options.Train.max_iters} STEPS");
     Console.WriteLine($"Saved the loss curves to {options.CurvesPath}");
 }
 

@@ -4,7 +4,7 @@ namespace Flint.Ops.Attention
 {
     /// <summary>
     /// scaled_dot_product_attention: PyTorch's checks and messages, then the route: the fused kernel
-    /// where it applies, otherwise the composite of differentiable ops PyTorch's math
+    /// (<see cref="FlashAttention"/>) where it applies, otherwise the composite of differentiable ops PyTorch's math
     /// backend runs.
     /// </summary>
     internal static class Attention
@@ -15,7 +15,10 @@ namespace Flint.Ops.Attention
             Validate(query, key, value, attnMask);
             if (isCausal && attnMask is not null)
                 throw new ArgumentException("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
-            return Math(query, key, value, attnMask, dropoutP, isCausal, scale, enableGqa);
+            if (dropoutP > 1) throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {dropoutP}");
+            return FlashAttention.Applies(query, key, value, attnMask, enableGqa)
+                ? FlashAttention.Run(query, key, value, attnMask, dropoutP, isCausal, scale)
+                : Math(query, key, value, attnMask, dropoutP, isCausal, scale, enableGqa);
         }
 
         internal static void Validate(Tensor query, Tensor key, Tensor value, Tensor? attnMask)
@@ -67,12 +70,15 @@ namespace Flint.Ops.Attention
         internal static Tensor Additive(Tensor mask, DType dt) =>
             mask.dtype == @bool ? where(mask.logical_not(), double.NegativeInfinity, zeros([], dtype: dt)).to(dt) : mask;
 
-        /// <summary>softmax over the last dim, with zeros on the rows whose every logit is -inf.</summary>
-        private static Tensor SafeSoftmax(Tensor attn)
+        /// <summary>
+        /// softmax over the last dim, with zeros on the rows whose every logit is -inf; those rows pass no gradient
+        /// (their logits are replaced before the softmax, so no NaN reaches its backward).
+        /// </summary>
+        internal static Tensor SafeSoftmax(Tensor attn)
         {
-            var p = softmax(attn, -1);
             var masked = attn.isneginf().all(-1, keepdim: true);
-            return where(masked, zeros([], dtype: p.dtype), p);
+            var zero = zeros([], dtype: attn.dtype);
+            return where(masked, zero, softmax(where(masked, zero, attn), -1));
         }
 
         /// <summary>Key and value with each head repeated Hq / H times (heads i*r..i*r+r-1 read head i), as repeat_interleave on dim -3.</summary>

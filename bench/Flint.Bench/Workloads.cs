@@ -10,7 +10,7 @@ public static partial class Workloads
     [
         "add_small", "add_inplace_small", "add_10m", "exp_10m", "sum_10m",
         "matmul_128", "matmul_512", "matmul_1024", "matmul_2048", "matmul_1024_f64",
-        "autograd_seed", "mlp_step", "cnn_step", "quickstart_epoch",
+        "autograd_seed", "mlp_step", "cnn_step", "quickstart_epoch", "gpt_step",
         "attention_step",
     ];
 
@@ -141,6 +141,7 @@ public static partial class Workloads
                 Console.Error.WriteLine("cnn_step: skipped (torch.nn.Conv2d is not in this build yet; enable bench/Flint.Bench/CnnStep.cs)");
         }
         if (Want("quickstart_epoch")) QuickstartEpoch.Run(Report);
+        if (Want("gpt_step")) GptStep(Time, Report);
         if (Want("attention_step")) AttentionStep(Report);
         return results;
     }

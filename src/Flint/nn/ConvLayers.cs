@@ -40,10 +40,8 @@ public abstract class ConvNd : nn.Module<Tensor, Tensor>
         if (out_channels % groups != 0) throw new ArgumentException("out_channels must be divisible by groups");
         if (transposed && padding_mode != "zeros")
             throw new ArgumentException($"Only \"zeros\" padding mode is supported for {GetType().Name}");
-        if (padding_mode != "zeros")
-            throw new NotSupportedException(padding_mode is "reflect" or "replicate" or "circular"
-                ? $"padding_mode '{padding_mode}' is not supported yet; only 'zeros' is"
-                : $"padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='{padding_mode}'");
+        if (padding_mode is not ("zeros" or "reflect" or "replicate" or "circular"))
+            throw new ArgumentException($"padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='{padding_mode}'");
         this.in_channels = in_channels; this.out_channels = out_channels;
         this.kernel_size = Tuple(kernel_size, dims, "kernel_size");
         this.stride = Tuple(stride, dims, "stride");
@@ -60,6 +58,7 @@ public abstract class ConvNd : nn.Module<Tensor, Tensor>
         }
         else this.padding = Tuple(padding, dims, "padding");
         this.groups = groups; this.transposed = transposed; this.padding_mode = padding_mode;
+        reversedPadding = ReversedPaddingTwice(padding_mode_string, this.padding, this.kernel_size, this.dilation);
         long[] wShape = transposed
             ? [in_channels, out_channels / groups, .. this.kernel_size]
             : [out_channels, in_channels / groups, .. this.kernel_size];
@@ -85,6 +84,35 @@ public abstract class ConvNd : nn.Module<Tensor, Tensor>
     /// <summary>The padding argument to pass to the functional form.</summary>
     protected SizeArg PaddingArg => padding_mode_string is { } s ? s : padding;
 
+    // F.pad's argument for a padding_mode other than zeros: the last dim's (left, right) first, as PyTorch's
+    // _reversed_padding_repeated_twice; padding="same" splits d·(k−1) with the smaller half on the left
+    private readonly long[] reversedPadding;
+
+    private static long[] ReversedPaddingTwice(string? text, long[] padding, long[] kernel, long[] dilation)
+    {
+        int n = padding.Length;
+        var r = new long[2 * n];
+        for (int d = 0; d < n; d++)
+        {
+            long left = padding[d], right = padding[d];
+            if (text == "valid") left = right = 0;
+            else if (text == "same")
+            {
+                long total = dilation[d] * (kernel[d] - 1);
+                left = total / 2; right = total - left;
+            }
+            r[2 * (n - 1 - d)] = left; r[2 * (n - 1 - d) + 1] = right;
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// The input and padding argument a forward passes to the functional convolution: with padding_mode zeros the
+    /// convolution pads; with reflect, replicate or circular the input is padded by F.pad and the convolution does not.
+    /// </summary>
+    protected (Tensor input, SizeArg padding) Padded(Tensor input) =>
+        padding_mode == "zeros" ? (input, PaddingArg) : (F.pad(input, reversedPadding, padding_mode), (SizeArg)0);
+
     private static string Tup(long[] v) => "(" + string.Join(", ", v) + (v.Length == 1 ? ",)" : ")");
 
     public override string extra_repr()
@@ -106,7 +134,11 @@ public sealed class Conv1d(long in_channels, long out_channels, SizeArg kernel_s
     SizeArg? dilation = null, long groups = 1, bool bias = true, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvNd(1, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, dilation ?? 1, false, 0, groups, bias, padding_mode, device, dtype)
 {
-    public override Tensor forward(Tensor input) => F.conv1d(input, weight, base.bias, base.stride, PaddingArg, base.dilation, base.groups);
+    public override Tensor forward(Tensor input)
+    {
+        var (x, p) = Padded(input);
+        return F.conv1d(x, weight, base.bias, base.stride, p, base.dilation, base.groups);
+    }
 }
 
 /// <summary>2-D convolution over (N, C, H, W) or (C, H, W) input.</summary>
@@ -114,7 +146,11 @@ public sealed class Conv2d(long in_channels, long out_channels, SizeArg kernel_s
     SizeArg? dilation = null, long groups = 1, bool bias = true, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvNd(2, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, dilation ?? 1, false, 0, groups, bias, padding_mode, device, dtype)
 {
-    public override Tensor forward(Tensor input) => F.conv2d(input, weight, base.bias, base.stride, PaddingArg, base.dilation, base.groups);
+    public override Tensor forward(Tensor input)
+    {
+        var (x, p) = Padded(input);
+        return F.conv2d(x, weight, base.bias, base.stride, p, base.dilation, base.groups);
+    }
 }
 
 /// <summary>

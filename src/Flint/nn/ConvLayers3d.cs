@@ -7,7 +7,11 @@ public sealed class Conv3d(long in_channels, long out_channels, SizeArg kernel_s
     SizeArg? dilation = null, long groups = 1, bool bias = true, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvNd(3, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, dilation ?? 1, false, 0, groups, bias, padding_mode, device, dtype)
 {
-    public override Tensor forward(Tensor input) => F.conv3d(input, weight, base.bias, base.stride, PaddingArg, base.dilation, base.groups);
+    public override Tensor forward(Tensor input)
+    {
+        var (x, p) = Padded(input);
+        return F.conv3d(x, weight, base.bias, base.stride, p, base.dilation, base.groups);
+    }
 }
 
 /// <summary>1-D transposed convolution over (N, C, L) or (C, L) input.</summary>

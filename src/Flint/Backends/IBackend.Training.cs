@@ -15,4 +15,11 @@ public partial interface IBackend
     /// (float32 or float64), in separate memory.
     /// </summary>
     void Axpy(TensorLayout y, TensorLayout x, double alpha);
+
+    /// <summary>
+    /// gradInput[i] = gradOutput[i] × gelu'(self[i]), the exact (erf) form or, when <paramref name="tanh"/>, the tanh
+    /// form's derivative, as PyTorch's GeluBackward0 computes it. All three contiguous, of one shape and one float
+    /// dtype (float32 or float64); gradInput may be gradOutput itself, otherwise it shares memory with neither.
+    /// </summary>
+    void GeluBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, bool tanh);
 }

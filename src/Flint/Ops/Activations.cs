@@ -44,6 +44,7 @@ namespace Flint.Ops.Kernels
         public static string Name => "gelu";
         public static UnaryDerivative Derivative { get; } = new("GeluBackward0", (g, x, y) =>
         {
+            if (FusedGrad(g, x, tanh: false) is { } fused) return fused;
             var cdf = (x * (1 / Math.Sqrt(2))).erf().add(1).mul(0.5);
             var pdf = (x * x * -0.5).exp() * (1 / Math.Sqrt(2 * Math.PI));
             return g * (cdf + x * pdf);
@@ -54,6 +55,21 @@ namespace Flint.Ops.Kernels
             double d = double.CreateTruncating(x);
             return T.CreateTruncating(d * 0.5 * (1.0 + SpecialMath.Erf(d * 0.70710678118654752)));
         }
+
+        /// <summary>
+        /// GELU's gradient in one kernel for contiguous float32/float64 tensors of one shape, dtype and device when no
+        /// graph of the gradient is wanted; null otherwise (the caller then uses the tensor formula).
+        /// </summary>
+        internal static Tensor? FusedGrad(Tensor g, Tensor x, bool tanh)
+        {
+            if (Autograd.GradMode.IsEnabled && (g.requires_grad || x.requires_grad)) return null;
+            if ((g.dtype != DType.Float32 && g.dtype != DType.Float64) || x.dtype != g.dtype || g.device != x.device) return null;
+            if (!Tensor.HasContiguousStrides(g._shape, g._strides) || !Tensor.HasContiguousStrides(x._shape, x._strides)) return null;
+            if (!g._shape.AsSpan().SequenceEqual(x._shape)) return null;
+            var r = Autograd.GradOwnership.CanSteal(g) ? g : Tensor.Empty(g._shape, g.dtype, g.device);
+            r.Backend.GeluBackward(g, x, r, tanh);
+            return r;
+        }
     }
 
     internal struct GeluTanhOp : IFloatUnary
@@ -61,6 +77,7 @@ namespace Flint.Ops.Kernels
         public static string Name => "gelu_tanh";
         public static UnaryDerivative Derivative { get; } = new("GeluBackward0", (g, x, y) =>
         {
+            if (GeluOp.FusedGrad(g, x, tanh: true) is { } fused) return fused;
             double k = Math.Sqrt(2 / Math.PI);
             var inner = (x + x.pow(3) * 0.044715) * k;
             var t = inner.tanh();

@@ -35,6 +35,7 @@ internal sealed partial class MetaBackend
     public void ConvWeightGrad(TensorLayout input, TensorLayout gradOutput, TensorLayout gradWeight, WindowGeometry g, int groups) { }
 
     public void ThresholdBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, double threshold) { }
+    public void GeluBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, bool tanh) { }
     public void Axpy(TensorLayout y, TensorLayout x, double alpha) { }
 
     public Storage NumberOperand(Scalar value, DType dtype) => new MetaStorage(dtype, 1);

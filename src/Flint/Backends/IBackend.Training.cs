@@ -22,4 +22,14 @@ public partial interface IBackend
     /// dtype (float32 or float64); gradInput may be gradOutput itself, otherwise it shares memory with neither.
     /// </summary>
     void GeluBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, bool tanh);
+
+    /// <summary>
+    /// One Adam/AdamW step (PyTorch's single-tensor formula) over a parameter in one pass, each operation rounded in
+    /// the dtype in the order the chain of in-place ops rounds: param ×= decay (AdamW's 1 − lr·weight_decay, 1 for
+    /// none); expAvg = lerp(expAvg, g, 1 − beta1); expAvgSq = expAvgSq·beta2 + ((1 − beta2)·g)·g; param +=
+    /// (−stepSize·expAvg) / (sqrt(expAvgSq) / biasCorrection2Sqrt + eps), with g = −grad when maximizing. All four
+    /// contiguous, of one shape and one float dtype (float32 or float64), in separate memory.
+    /// </summary>
+    void AdamStep(TensorLayout param, TensorLayout grad, TensorLayout expAvg, TensorLayout expAvgSq,
+        double decay, double beta1, double beta2, double biasCorrection2Sqrt, double eps, double stepSize, bool maximize);
 }

@@ -341,6 +341,16 @@ public partial class Tensor
 
     private static Tensor?[] PiecesBackward(Tensor?[] gs, Tensor self, Func<Tensor, int, Tensor> pieceOf, NodeDerivative<Func<Tensor, Tensor>> pieceNode)
     {
+        if (!Autograd.GradMode.IsEnabled || !gs.Any(g => g is { requires_grad: true }))
+        {
+            // no graph of the gradient: each piece's gradient is copied into its place in one tensor (the pieces
+            // tile the input, so when every piece has a gradient nothing needs zeroing first)
+            var whole = gs.All(g => g is not null) ? Empty(self._shape, self.dtype, self.device) : torch.zeros(self._shape, self.dtype, self.device);
+            using (new Autograd.GradModeScope(false))
+                for (int i = 0; i < gs.Length; i++)
+                    if (gs[i] is { } gi) pieceOf(whole, i).copy_(gi);
+            return [whole];
+        }
         Tensor? result = null;
         for (int i = 0; i < gs.Length; i++)
             if (gs[i] is { } gi)

@@ -11,6 +11,17 @@ public static partial class torch
             public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null)
             {
                 if (input.dim() == 2 && bias is not null) return addmm(bias, input, weight.t());
+                // a contiguous input of 3+ dims with a bias is one addmm over its rows, viewed back (PyTorch's
+                // _flatten_nd_linear: the grad_fn is ViewBackward0 over AddmmBackward0)
+                if (bias is not null && input.dim() >= 3 && weight.dim() == 2 && (input.dim() == 3 || bias.dim() == 1) && input.is_contiguous())
+                {
+                    var sizes = input.shape.ToArray();
+                    long rows = 1;
+                    for (int i = 0; i < sizes.Length - 1; i++) rows *= sizes[i];
+                    var flat = addmm(bias, input.reshape(rows, sizes[^1]), weight.t());
+                    sizes[^1] = flat.size(1);
+                    return flat.view(sizes);
+                }
                 var y = matmul(input, weight.t());
                 return bias is null ? y : y + bias;
             }

@@ -40,6 +40,7 @@ public class Adam : Optimizer
             var s = StartedState(p, "exp_avg", "exp_avg_sq", amsgrad ? "max_exp_avg_sq" : null);
             double step = NextStep(s);
             var m = (Tensor)s["exp_avg"]; var v = (Tensor)s["exp_avg_sq"];
+            if (!amsgrad && (wd == 0 || decoupled) && FusedStep(p, p.grad, m, v, wd == 0 ? 1 : 1 - lr * wd, b1, b2, step, lr, eps, maximize)) continue;
             if (wd != 0)
             {
                 if (decoupled) p.mul_(1 - lr * wd);
@@ -60,6 +61,25 @@ public class Adam : Optimizer
             else denom = (v.sqrt() / bc2Sqrt).add_(eps);
             p.addcdiv_(m, denom, value: -stepSize);
         }
+    }
+
+    /// <summary>
+    /// The step in one kernel (the backend's AdamStep, rounding as the in-place chain does) for contiguous float32 or
+    /// float64 tensors of one shape, dtype and device in separate memory; false for any other case, which the
+    /// caller then handles.
+    /// </summary>
+    private static bool FusedStep(Tensor p, Tensor grad, Tensor m, Tensor v, double decay, double b1, double b2, double step, double lr, double eps, bool maximize)
+    {
+        if ((p.dtype != float32 && p.dtype != float64) || grad.dtype != p.dtype || m.dtype != p.dtype || v.dtype != p.dtype) return false;
+        if (grad.device != p.device || m.device != p.device || v.device != p.device) return false;
+        if (ReferenceEquals(p._storage, grad._storage) || ReferenceEquals(p._storage, m._storage) || ReferenceEquals(p._storage, v._storage)
+            || ReferenceEquals(grad._storage, m._storage) || ReferenceEquals(grad._storage, v._storage) || ReferenceEquals(m._storage, v._storage)) return false;
+        foreach (var t in (ReadOnlySpan<Tensor>)[p, grad, m, v])
+            if (!Tensor.HasContiguousStrides(t._shape, t._strides) || !t._shape.AsSpan().SequenceEqual(p._shape)) return false;
+        double bc1 = 1 - Math.Pow(b1, step), bc2 = 1 - Math.Pow(b2, step);
+        p.Backend.AdamStep(p, grad, m, v, decay, b1, b2, Math.Sqrt(bc2), eps, lr / bc1, maximize);
+        p.BumpVersion(); m.BumpVersion(); v.BumpVersion();
+        return true;
     }
 }
 

@@ -36,6 +36,8 @@ internal sealed partial class MetaBackend
 
     public void ThresholdBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, double threshold) { }
     public void GeluBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, bool tanh) { }
+    public void AdamStep(TensorLayout param, TensorLayout grad, TensorLayout expAvg, TensorLayout expAvgSq,
+        double decay, double beta1, double beta2, double biasCorrection2Sqrt, double eps, double stepSize, bool maximize) { }
     public void Axpy(TensorLayout y, TensorLayout x, double alpha) { }
 
     public Storage NumberOperand(Scalar value, DType dtype) => new MetaStorage(dtype, 1);

@@ -51,58 +51,59 @@ internal static class Depthwise
         void Row(int tap, int outRow, RowSpan s);
     }
 
-    /// <summary>out[outRow + lo..hi] += w[tap] · in[s.In + k·SW].</summary>
-    private ref struct AxpyRows<T>(Span<T> output, ReadOnlySpan<T> input, ReadOnlySpan<T> w, int sw) : IRowVisitor where T : unmanaged, INumber<T>
+    /// <summary>What a tap does with one output run and the input elements input[at + k·stride] under it.</summary>
+    private interface IRowKernel<T> where T : unmanaged, INumber<T>
     {
-        private readonly Span<T> output = output;
-        private readonly ReadOnlySpan<T> input = input, w = w;
+        static abstract void Apply(Span<T> run, Span<T> input, int at, int stride, ref T weight);
+    }
 
-        public void Row(int tap, int outRow, RowSpan s)
+    /// <summary>The forward: run[k] += weight · input[at + k·stride].</summary>
+    private readonly struct Axpy<T> : IRowKernel<T> where T : unmanaged, INumber<T>
+    {
+        public static void Apply(Span<T> run, Span<T> input, int at, int stride, ref T weight)
         {
-            int n = s.Hi - s.Lo;
-            var o = output.Slice(outRow + s.Lo, n);
-            if (sw == 1) TensorPrimitives.MultiplyAdd<T>(input.Slice(s.In, n), w[tap], o, o);
-            else for (int k = 0; k < n; k++) o[k] += w[tap] * input[s.In + k * sw];
+            if (stride == 1) TensorPrimitives.MultiplyAdd<T>(input.Slice(at, run.Length), weight, run, run);
+            else for (int k = 0; k < run.Length; k++) run[k] += weight * input[at + k * stride];
         }
     }
 
-    /// <summary>in[s.In + k·SW] += w[tap] · out[outRow + lo + k] (the input gradient's scatter).</summary>
-    private ref struct ScatterRows<T>(ReadOnlySpan<T> output, Span<T> input, ReadOnlySpan<T> w, int sw) : IRowVisitor where T : unmanaged, INumber<T>
+    /// <summary>The input gradient: input[at + k·stride] += weight · run[k].</summary>
+    private readonly struct Scatter<T> : IRowKernel<T> where T : unmanaged, INumber<T>
     {
-        private readonly ReadOnlySpan<T> output = output, w = w;
-        private readonly Span<T> input = input;
-
-        public void Row(int tap, int outRow, RowSpan s)
+        public static void Apply(Span<T> run, Span<T> input, int at, int stride, ref T weight)
         {
-            int n = s.Hi - s.Lo;
-            var o = output.Slice(outRow + s.Lo, n);
-            if (sw == 1)
+            if (stride == 1)
             {
-                var d = input.Slice(s.In, n);
-                TensorPrimitives.MultiplyAdd<T>(o, w[tap], d, d);
+                var d = input.Slice(at, run.Length);
+                TensorPrimitives.MultiplyAdd<T>(run, weight, d, d);
             }
-            else for (int k = 0; k < n; k++) input[s.In + k * sw] += w[tap] * o[k];
+            else for (int k = 0; k < run.Length; k++) input[at + k * stride] += weight * run[k];
         }
     }
 
-    /// <summary>acc[tap] += Σ out[outRow + lo + k] · in[s.In + k·SW] (the weight gradient's dot products).</summary>
-    private ref struct DotRows<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> input, Span<T> acc, int sw) : IRowVisitor where T : unmanaged, INumber<T>
+    /// <summary>The weight gradient: weight += Σ run[k] · input[at + k·stride].</summary>
+    private readonly struct Dot<T> : IRowKernel<T> where T : unmanaged, INumber<T>
     {
-        private readonly ReadOnlySpan<T> output = output, input = input;
-        private readonly Span<T> acc = acc;
-
-        public void Row(int tap, int outRow, RowSpan s)
+        public static void Apply(Span<T> run, Span<T> input, int at, int stride, ref T weight)
         {
-            int n = s.Hi - s.Lo;
-            var o = output.Slice(outRow + s.Lo, n);
-            if (sw == 1) acc[tap] += TensorPrimitives.Dot<T>(o, input.Slice(s.In, n));
-            else
+            if (stride == 1)
             {
-                T sum = T.Zero;
-                for (int k = 0; k < n; k++) sum += o[k] * input[s.In + k * sw];
-                acc[tap] += sum;
+                weight += TensorPrimitives.Dot<T>(run, input.Slice(at, run.Length));
+                return;
             }
+            T sum = T.Zero;
+            for (int k = 0; k < run.Length; k++) sum += run[k] * input[at + k * stride];
+            weight += sum;
         }
+    }
+
+    /// <summary>One plane of the output (or its gradient) against one input plane (or its gradient) and a channel's taps.</summary>
+    private ref struct Rows<T, TK>(Span<T> output, Span<T> input, Span<T> taps, int stride) : IRowVisitor
+        where T : unmanaged, INumber<T> where TK : IRowKernel<T>
+    {
+        private readonly Span<T> output = output, input = input, taps = taps;
+
+        public void Row(int tap, int outRow, RowSpan s) => TK.Apply(output.Slice(outRow + s.Lo, s.Hi - s.Lo), input, s.In, stride, ref taps[tap]);
     }
 
     /// <summary>y = conv(x, w) (+ bias): Y holds y.</summary>
@@ -114,7 +115,7 @@ internal static class Depthwise
             int b = t / a.Co, oc = t % a.Co, ic = oc / mult;
             var y = a.Y.AsSpan((int)(a.YOff + (long)t * l), l);
             y.Fill(bias is null ? T.Zero : bias[biasOff + oc * biasStride]);
-            var rows = new AxpyRows<T>(y, a.X.AsSpan((int)(a.XOff + ((long)b * a.Ci + ic) * plane), plane),
+            var rows = new Rows<T, Axpy<T>>(y, a.X.AsSpan((int)(a.XOff + ((long)b * a.Ci + ic) * plane), plane),
                 a.W.AsSpan((int)(a.WOff + (long)oc * taps), taps), g.SW);
             ForRows(g, ref rows);
         });
@@ -131,7 +132,7 @@ internal static class Depthwise
             x.Clear();
             for (int oc = ic * mult; oc < (ic + 1) * mult; oc++)
             {
-                var rows = new ScatterRows<T>(a.Y.AsSpan((int)(a.YOff + ((long)b * a.Co + oc) * l), l), x,
+                var rows = new Rows<T, Scatter<T>>(a.Y.AsSpan((int)(a.YOff + ((long)b * a.Co + oc) * l), l), x,
                     a.W.AsSpan((int)(a.WOff + (long)oc * taps), taps), g.SW);
                 ForRows(g, ref rows);
             }
@@ -148,7 +149,7 @@ internal static class Depthwise
             acc.Clear();
             for (int b = 0; b < a.N; b++)
             {
-                var rows = new DotRows<T>(a.Y.AsSpan((int)(a.YOff + ((long)b * a.Co + oc) * l), l),
+                var rows = new Rows<T, Dot<T>>(a.Y.AsSpan((int)(a.YOff + ((long)b * a.Co + oc) * l), l),
                     a.X.AsSpan((int)(a.XOff + ((long)b * a.Ci + oc / mult) * plane), plane), acc, g.SW);
                 ForRows(g, ref rows);
             }

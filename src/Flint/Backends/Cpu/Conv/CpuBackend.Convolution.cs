@@ -1,15 +1,67 @@
+using System.Numerics;
+using Flint.Backends.Cpu.Conv;
+
 namespace Flint.Backends.Cpu;
 
-// Convolution as im2col plus the GEMM, sample by sample: samples run in parallel across the worker pool (the
-// products inside then run on one thread each; with a single sample they split themselves), each thread
-// unfolding into its own reused buffer.
+// Convolution by the algorithm ConvOptions.Choose picks per shape: a pointwise window as plain GEMMs on the
+// input, one input channel per group as a direct depthwise convolution, any other window as the blocked implicit
+// GEMM (Conv/BlockedConv.cs). The reference algorithm (whole im2col plus the GEMM, sample by sample: samples run in
+// parallel across the worker pool, each thread unfolding into its own reused buffer) also serves the pointwise
+// windows and the dtypes other than float32 and float64.
 internal sealed partial class CpuBackend
 {
+    public void ConvForward(TensorLayout x, TensorLayout w, TensorLayout? bias, TensorLayout y, WindowGeometry g, int groups)
+    {
+        var algo = ConvOptions.Choose(g, x.Shape[1], groups, y.DType);
+        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise)
+            DTypeDispatch.Floating(y.DType, "convolution", new ConvV(ConvKernel.Forward, algo == ConvAlgorithm.Depthwise, x, w, y, bias, g, groups));
+        else ReferenceForward(x, w, bias, y, g, groups);
+    }
+
+    public void ConvInputGrad(TensorLayout gy, TensorLayout w, TensorLayout gx, WindowGeometry g, int groups)
+    {
+        var algo = ConvOptions.Choose(g, gx.Shape[1], groups, gx.DType);
+        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise)
+            DTypeDispatch.Floating(gx.DType, "convolution_backward", new ConvV(ConvKernel.InputGrad, algo == ConvAlgorithm.Depthwise, gx, w, gy, null, g, groups));
+        else ReferenceInputGrad(gy, w, gx, g, groups);
+    }
+
+    public void ConvWeightGrad(TensorLayout x, TensorLayout gy, TensorLayout gw, WindowGeometry g, int groups)
+    {
+        var algo = ConvOptions.Choose(g, x.Shape[1], groups, gw.DType);
+        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise)
+            DTypeDispatch.Floating(gw.DType, "convolution_backward", new ConvV(ConvKernel.WeightGrad, algo == ConvAlgorithm.Depthwise, x, gw, gy, null, g, groups));
+        else ReferenceWeightGrad(x, gy, gw, g, groups);
+    }
+
+    private enum ConvKernel { Forward, InputGrad, WeightGrad }
+
+    /// <summary>One convolution kernel on contiguous operands: x (or x̄), w (or w̄), y (or ȳ), as <see cref="ConvArrays{T}"/> names them.</summary>
+    private readonly struct ConvV(ConvKernel kernel, bool depthwise, TensorLayout x, TensorLayout w, TensorLayout y, TensorLayout? bias,
+        WindowGeometry g, int groups) : IFloatVisitor
+    {
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var a = new ConvArrays<T>(Arr<T>(x), x.Offset, Arr<T>(w), w.Offset, Arr<T>(y), y.Offset,
+                checked((int)x.Shape[0]), checked((int)x.Shape[1]), checked((int)w.Shape[0]), groups);
+            T[]? b = bias is { } bv ? Arr<T>(bv) : null;
+            long bOff = bias?.Offset ?? 0, bStride = bias?.Strides[0] ?? 0;
+            switch (kernel, depthwise)
+            {
+                case (ConvKernel.Forward, false): BlockedConv.Forward(a, b, bOff, bStride, g); break;
+                case (ConvKernel.Forward, true): Depthwise.Forward(a, b, bOff, bStride, g); break;
+                case (ConvKernel.InputGrad, false): BlockedConv.InputGrad(a, g); break;
+                case (ConvKernel.InputGrad, true): Depthwise.InputGrad(a, g); break;
+                case (ConvKernel.WeightGrad, false): BlockedConv.WeightGrad(a, g); break;
+                default: Depthwise.WeightGrad(a, g); break;
+            }
+        }
+    }
+
     private static TensorLayout View(TensorLayout t, long[] shape, long[] strides, long offsetDelta = 0) =>
         t.View(shape, strides, t.Offset + offsetDelta);
 
-    private static bool IsPointwise(WindowGeometry g) =>
-        g.Taps == 1 && g.SD == 1 && g.SH == 1 && g.SW == 1 && g.PD == 0 && g.PH == 0 && g.PW == 0 && g.OD == g.D && g.OH == g.H && g.OW == g.W;
+    private static bool IsPointwise(WindowGeometry g) => ConvOptions.IsPointwise(g);
 
     /// <summary>Runs <paramref name="body"/> over sample ranges of [0, n) on the worker pool.</summary>
     private static void ForSamples(long n, Action<long, long> body) =>
@@ -39,7 +91,7 @@ internal sealed partial class CpuBackend
         return c;
     }
 
-    public void ConvForward(TensorLayout x, TensorLayout w, TensorLayout? bias, TensorLayout y, WindowGeometry g, int groups)
+    private void ReferenceForward(TensorLayout x, TensorLayout w, TensorLayout? bias, TensorLayout y, WindowGeometry g, int groups)
     {
         long n = x.Shape[0], ci = x.Shape[1], co = w.Shape[0], l = g.OutPlane;
         long cog = co / groups, k = ci / groups * g.Taps;
@@ -61,7 +113,7 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void ConvInputGrad(TensorLayout gy, TensorLayout w, TensorLayout gx, WindowGeometry g, int groups)
+    private void ReferenceInputGrad(TensorLayout gy, TensorLayout w, TensorLayout gx, WindowGeometry g, int groups)
     {
         long n = gy.Shape[0], co = w.Shape[0], ci = w.Shape[1] * groups, l = g.OutPlane, plane = g.Plane;
         long cog = co / groups, k = ci / groups * g.Taps;
@@ -84,7 +136,7 @@ internal sealed partial class CpuBackend
     /// <summary>Weight-gradient partial sums (a fixed split of the batch, so the result does not depend on the thread count).</summary>
     private const int WeightGradParts = 8;
 
-    public void ConvWeightGrad(TensorLayout x, TensorLayout gy, TensorLayout gw, WindowGeometry g, int groups)
+    private void ReferenceWeightGrad(TensorLayout x, TensorLayout gy, TensorLayout gw, WindowGeometry g, int groups)
     {
         long n = x.Shape[0], ci = x.Shape[1], co = gy.Shape[1], l = g.OutPlane;
         long cog = co / groups, k = ci / groups * g.Taps;

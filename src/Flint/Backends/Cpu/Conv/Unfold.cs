@@ -72,7 +72,7 @@ internal static class Unfold
     /// overlapping vectors cover runs up to two vectors long.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRun<T>(VectorPath path, ref T src, ref T dst, int len) where T : unmanaged
+    internal static void CopyRun<T>(VectorPath path, ref T src, ref T dst, int len) where T : unmanaged
     {
         if (path == VectorPath.Vector512 && Vector512.IsHardwareAccelerated && Vector512<byte>.Count / Unsafe.SizeOf<T>() is var w512 && len >= w512)
         {

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Flint;
+using Flint.Backends;
+using Flint.Backends.Cpu;
+using Flint.Backends.Cpu.Conv;
+using Flint.Tests.Support;
+using Xunit;
+using F = Flint.torch.nn.functional;
+
+namespace Flint.Tests.Performance;
+
+/// <summary>
+/// Every CPU convolution algorithm, forced (blocked implicit GEMM with the default and with tiny column blocks,
+/// pointwise, depthwise, the reference), with and without threads: against PyTorch's records
+/// (tools/refs/gen_conv_algorithms.py) and against the reference algorithm on shapes that stress block remainders,
+/// strides, dilation, groups, padding, batch 1 and 0.
+/// </summary>
+[Collection("KernelPaths")]
+public class ConvAlgorithmTests
+{
+    private const string File = "conv_algorithms";
+
+    /// <summary>The forced settings: an algorithm and a column-block size in bytes (0: the default).</summary>
+    private static readonly (ConvAlgorithm algo, int block)[] Modes =
+    [
+        (ConvAlgorithm.Auto, 0), (ConvAlgorithm.Reference, 0), (ConvAlgorithm.Blocked, 0), (ConvAlgorithm.Blocked, 64),
+        (ConvAlgorithm.Blocked, 1000), (ConvAlgorithm.Pointwise, 0), (ConvAlgorithm.Depthwise, 0),
+    ];
+
+    private static T With<T>(ConvAlgorithm algo, int block, bool? threads, Func<T> body)
+    {
+        var (oa, ob, ot) = (ConvOptions.Algorithm, ConvOptions.BlockBytes, KernelOptions.Threads);
+        try
+        {
+            ConvOptions.Algorithm = algo; ConvOptions.BlockBytes = block; KernelOptions.Threads = threads;
+            return body();
+        }
+        finally { ConvOptions.Algorithm = oa; ConvOptions.BlockBytes = ob; KernelOptions.Threads = ot; }
+    }
+
+    private static Tensor Conv(int dims, Tensor x, Tensor w, Tensor? b, SizeArg stride, SizeArg padding, SizeArg dilation, long groups) => dims switch
+    {
+        1 => F.conv1d(x, w, b, stride, padding, dilation, groups),
+        2 => F.conv2d(x, w, b, stride, padding, dilation, groups),
+        _ => F.conv3d(x, w, b, stride, padding, dilation, groups),
+    };
+
+    /// <summary>y and the gradients of x, w (and b) for upstream gy.</summary>
+    private static Tensor[] Run(int dims, Tensor x, Tensor w, Tensor? b, SizeArg stride, SizeArg padding, SizeArg dilation, long groups, Tensor? gy)
+    {
+        var inputs = b is null ? new[] { x, w } : new[] { x, w, b };
+        var leaves = inputs.Select(t => t.detach().requires_grad_(true)).ToArray();
+        var y = Conv(dims, leaves[0], leaves[1], b is null ? null : leaves[2], stride, padding, dilation, groups);
+        gy ??= torch.randn(y.shape.ToArray(), dtype: y.dtype);
+        var gs = torch.autograd.grad([y], leaves, [gy]);
+        return [y.detach(), .. gs.Select(g => g!)];
+    }
+
+    private static SizeArg Size(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Number ? (SizeArg)e.GetInt64() : (SizeArg)e.EnumerateArray().Select(v => v.GetInt64()).ToArray();
+
+    public static TheoryData<string> Names => Reference.CaseNames(File);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void EveryAlgorithmMatchesPyTorch(string name)
+    {
+        var c = Reference.Case(File, name);
+        int dims = c.GetProperty("dims").GetInt32();
+        var x = Reference.Tensor(c.GetProperty("x"));
+        var w = Reference.Tensor(c.GetProperty("w"));
+        var b = c.GetProperty("b").ValueKind == JsonValueKind.Null ? null : Reference.Tensor(c.GetProperty("b"));
+        var gy = Reference.Tensor(c.GetProperty("gy"));
+        var (stride, padding, dilation) = (Size(c.GetProperty("stride")), Size(c.GetProperty("padding")), Size(c.GetProperty("dilation")));
+        long groups = c.GetProperty("groups").GetInt64();
+        string[] keys = b is null ? ["y", "gx", "gw"] : ["y", "gx", "gw", "gb"];
+        bool f32 = x.dtype == torch.float32;
+        foreach (var (algo, block) in Modes)
+            foreach (bool threads in new[] { false, true })
+            {
+                var r = With(algo, block, threads, () => Run(dims, x, w, b, stride, padding, dilation, groups, gy));
+                for (int i = 0; i < keys.Length; i++)
+                    Reference.AssertClose(Reference.Tensor(c.GetProperty(keys[i])), r[i], $"{name} {keys[i]} [{algo}, block {block}, threads {threads}]",
+                        rtol: f32 ? 1e-5 : null, atol: f32 ? 1e-5 : null);
+            }
+        var y = With(ConvAlgorithm.Auto, 0, null, () => Conv(dims, x.requires_grad_(true), w, b, stride, padding, dilation, groups));
+        Assert.Equal(c.GetProperty("grad_fn").GetString(), y.grad_fn!.name());
+    }
+
+    /// <summary>(N, Ci, Co, spatial, kernel, stride, padding, dilation, groups, bias).</summary>
+    public static TheoryData<int, int, int, long[], long[], long[], long[], long[], int, bool> Shapes => new()
+    {
+        // column blocks: a plane much larger than any tiny block, channels that leave remainders
+        { 2, 7, 5, [13, 17], [3, 3], [1, 1], [1, 1], [1, 1], 1, true },
+        { 1, 3, 4, [23, 19], [7, 7], [2, 2], [3, 3], [1, 1], 1, false },
+        { 3, 6, 9, [9, 8], [2, 3], [2, 1], [0, 2], [3, 2], 3, true },
+        { 1, 33, 17, [5, 6], [3, 3], [1, 1], [1, 1], [1, 1], 1, false },
+        { 2, 4, 6, [1, 30], [1, 4], [1, 3], [0, 5], [1, 2], 2, true },
+        { 5, 2, 3, [6, 5], [1, 1], [1, 1], [0, 0], [1, 1], 1, true },
+        { 2, 5, 4, [8, 9], [1, 1], [2, 3], [0, 0], [1, 1], 1, false },
+        { 2, 2, 3, [3, 3], [3, 3], [1, 1], [4, 4], [1, 1], 1, true },
+        { 11, 3, 4, [7, 6], [3, 2], [2, 2], [1, 1], [1, 1], 1, true },
+        { 0, 3, 4, [5, 5], [3, 3], [1, 1], [1, 1], [1, 1], 1, true },
+        // depthwise, multipliers 1 and 3
+        { 2, 5, 5, [11, 12], [3, 3], [1, 1], [1, 1], [1, 1], 5, true },
+        { 3, 4, 12, [10, 7], [5, 3], [2, 3], [2, 1], [1, 2], 4, false },
+        { 1, 6, 6, [4, 33], [3, 3], [1, 1], [3, 3], [2, 2], 6, true },
+        { 0, 4, 4, [5, 5], [3, 3], [1, 1], [1, 1], [1, 1], 4, true },
+        // 3-D, and 1-D (a 1-element kernel list)
+        { 2, 3, 4, [4, 5, 6], [2, 3, 3], [1, 2, 1], [1, 0, 1], [2, 1, 1], 1, true },
+        { 2, 3, 6, [4, 5, 6], [3, 2, 3], [2, 1, 1], [1, 1, 1], [1, 1, 2], 3, true },
+        { 3, 4, 6, [40], [5], [2], [3], [2], 2, true },
+        { 2, 4, 8, [40], [3], [1], [1], [1], 4, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EveryAlgorithmMatchesTheReference(int n, int ci, int co, long[] spatial, long[] kernel, long[] stride, long[] padding,
+        long[] dilation, int groups, bool bias)
+    {
+        torch.manual_seed(n * 1000 + ci * 10 + co);
+        int dims = spatial.Length;
+        var x = torch.randn([n, ci, .. spatial], dtype: torch.float64);
+        var w = torch.randn([co, ci / groups, .. kernel], dtype: torch.float64);
+        var b = bias ? torch.randn(co, dtype: torch.float64) : null;
+        var probe = Conv(dims, x, w, b, stride, padding, dilation, groups);
+        var gy = torch.randn(probe.shape.ToArray(), dtype: torch.float64);
+        var expected = With(ConvAlgorithm.Reference, 0, false, () => Run(dims, x, w, b, stride, padding, dilation, groups, gy));
+        foreach (var (algo, block) in Modes)
+            foreach (bool threads in new[] { false, true })
+            {
+                var r = With(algo, block, threads, () => Run(dims, x, w, b, stride, padding, dilation, groups, gy));
+                for (int i = 0; i < expected.Length; i++)
+                    Reference.AssertClose(expected[i], r[i], $"result {i} [{algo}, block {block}, threads {threads}]", rtol: 1e-12, atol: 1e-12);
+                // float32 through the same route
+                var r32 = With(algo, block, threads, () => Run(dims, x.to(torch.float32), w.to(torch.float32), b?.to(torch.float32), stride, padding,
+                    dilation, groups, gy.to(torch.float32)));
+                for (int i = 0; i < expected.Length; i++)
+                    Reference.AssertClose(expected[i].to(torch.float32), r32[i], $"float32 result {i} [{algo}, block {block}, threads {threads}]",
+                        rtol: 1e-4, atol: 1e-4);
+            }
+    }
+
+    [Fact]
+    public void TheWeightGradientDoesNotDependOnTheThreads()
+    {
+        torch.manual_seed(7);
+        var x = torch.randn(6, 20, 15, 14);
+        var w = torch.randn(9, 20, 3, 3);
+        var gy = torch.randn(6, 9, 15, 14);
+        foreach (var algo in new[] { ConvAlgorithm.Blocked, ConvAlgorithm.Auto })
+        {
+            var one = With(algo, 0, false, () => Run(2, x, w, null, 1, 1, 1, 1, gy));
+            var many = With(algo, 0, true, () => Run(2, x, w, null, 1, 1, 1, 1, gy));
+            Assert.True(torch.equal(one[2], many[2]), $"{algo}: weight gradient differs with threads");
+        }
+        var dw = torch.randn(10, 1, 3, 3);
+        var gyd = torch.randn(6, 10, 15, 14);
+        var xd = torch.randn(6, 10, 15, 14);
+        var d1 = With(ConvAlgorithm.Depthwise, 0, false, () => Run(2, xd, dw, null, 1, 1, 1, 10, gyd));
+        var d2 = With(ConvAlgorithm.Depthwise, 0, true, () => Run(2, xd, dw, null, 1, 1, 1, 10, gyd));
+        Assert.True(torch.equal(d1[2], d2[2]), "depthwise weight gradient differs with threads");
+    }
+
+    [Fact]
+    public void TheSelectorPicksPerShape()
+    {
+        var g3 = new WindowGeometry(8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8, 8);
+        var g1 = new WindowGeometry(8, 8, 1, 1, 1, 1, 0, 0, 1, 1, 8, 8);
+        var g1s2 = new WindowGeometry(8, 8, 1, 1, 2, 2, 0, 0, 1, 1, 4, 4);
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 16, 1, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Pointwise, ConvOptions.Choose(g1, 16, 1, DType.Float64));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g1s2, 16, 1, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Depthwise, ConvOptions.Choose(g3, 16, 16, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 16, 4, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Reference, ConvOptions.Choose(g3, 16, 1, DType.Int64));
+        // a forced algorithm that does not apply to the shape falls back to the choice
+        Assert.Equal(ConvAlgorithm.Blocked, With(ConvAlgorithm.Depthwise, 0, null, () => ConvOptions.Choose(g3, 16, 1, DType.Float32)));
+        Assert.Equal(ConvAlgorithm.Blocked, With(ConvAlgorithm.Pointwise, 0, null, () => ConvOptions.Choose(g3, 16, 1, DType.Float32)));
+        Assert.Equal(ConvAlgorithm.Reference, With(ConvAlgorithm.Reference, 0, null, () => ConvOptions.Choose(g1, 16, 1, DType.Float32)));
+    }
+
+    [Fact]
+    public void ColumnBlocksFitTheCacheBudget()
+    {
+        // 576 rows of float32 (64 channels, 3x3): 256 KiB hold 113 columns; tiny forced blocks go down to one column
+        Assert.Equal(113, ConvOptions.BlockColumns(576, 3136, 4));
+        Assert.Equal(3136, ConvOptions.BlockColumns(1, 3136, 4));
+        Assert.Equal(49, ConvOptions.BlockColumns(4608, 49, 4));
+        Assert.Equal(1, With(ConvAlgorithm.Auto, 64, null, () => ConvOptions.BlockColumns(576, 3136, 4)));
+    }
+}

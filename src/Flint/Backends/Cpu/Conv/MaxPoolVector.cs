@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -66,7 +65,7 @@ internal static class MaxPoolVector
     }
 
     /// <summary>s[c], s[c + 2], ..., s[c + 14], in order, reading nothing past s[c + 14].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Even(ref float s, int c)
     {
         var a = Vector256.LoadUnsafe(ref s, (nuint)c);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Flint.Backends.Cpu.Conv;
 
@@ -228,8 +229,27 @@ internal static class Pool
         {
             int p1 = Math.Min(planes, (t + 1) * block);
             for (int p = t * block; p < p1; p++)
-                dst[dOff + p] = TensorPrimitives.Sum<T>(src.AsSpan((int)(sOff + (long)p * plane), plane)) / size;
+                dst[dOff + p] = PlaneSum<T>(src.AsSpan((int)(sOff + (long)p * plane), plane)) / size;
         });
+    }
+
+    /// <summary>The sum of a plane: one vector accumulator over short planes (a 7x7 float plane is six vectors and a tail), TensorPrimitives over long ones.</summary>
+    private static T PlaneSum<T>(ReadOnlySpan<T> x) where T : unmanaged, INumber<T>
+    {
+        if (!Vector256.IsHardwareAccelerated || !Vector256<T>.IsSupported || x.Length < Vector256<T>.Count)
+        {
+            T s = T.Zero;
+            foreach (var v in x) s += v;
+            return s;
+        }
+        if (x.Length >= 1024) return TensorPrimitives.Sum<T>(x);
+        ref T r = ref MemoryMarshal.GetReference(x);
+        int lanes = Vector256<T>.Count, i = 0;
+        var acc = Vector256<T>.Zero;
+        for (; i + lanes <= x.Length; i += lanes) acc += Vector256.LoadUnsafe(ref r, (nuint)i);
+        T sum = Vector256.Sum(acc);
+        for (; i < x.Length; i++) sum += x[i];
+        return sum;
     }
 
     internal static int Start(int o, int inSize, int outSize) => (int)((long)o * inSize / outSize);

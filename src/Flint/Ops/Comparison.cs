@@ -5,22 +5,22 @@ using Flint.Ops.Kernels;
 namespace Flint.Ops.Kernels
 {
     [ElementwiseOp("eq", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
-    internal struct EqOp : ICompareOp { public static string Name => "eq"; public static string? InPlaceNode => "Eq"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
+    internal struct EqOp : ICompareOp { public static string Name => "eq"; public static Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.Eq; public static string? InPlaceNode => "Eq"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
     [ElementwiseOp("ne", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
     [ElementwiseOp("not_equal", Variants.Function | Variants.Out)]
-    internal struct NeOp : ICompareOp { public static string Name => "ne"; public static string? InPlaceNode => "Ne"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
+    internal struct NeOp : ICompareOp { public static string Name => "ne"; public static Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.Ne; public static string? InPlaceNode => "Ne"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
     [ElementwiseOp("lt", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
     [ElementwiseOp("less", Variants.Function | Variants.Out)]
-    internal struct LtOp : ICompareOp { public static string Name => "lt"; public static string? InPlaceNode => "Lt"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
+    internal struct LtOp : ICompareOp { public static string Name => "lt"; public static Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.Lt; public static string? InPlaceNode => "Lt"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
     [ElementwiseOp("le", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
     [ElementwiseOp("less_equal", Variants.Function | Variants.Out)]
-    internal struct LeOp : ICompareOp { public static string Name => "le"; public static string? InPlaceNode => "Le"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a <= b; }
+    internal struct LeOp : ICompareOp { public static string Name => "le"; public static Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.Le; public static string? InPlaceNode => "Le"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a <= b; }
     [ElementwiseOp("gt", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
     [ElementwiseOp("greater", Variants.Function | Variants.Out)]
-    internal struct GtOp : ICompareOp { public static string Name => "gt"; public static string? InPlaceNode => "Gt"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a > b; }
+    internal struct GtOp : ICompareOp { public static string Name => "gt"; public static Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.Gt; public static string? InPlaceNode => "Gt"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a > b; }
     [ElementwiseOp("ge", Variants.Function | Variants.Out | Variants.Scalar | Variants.Method | Variants.InPlace)]
     [ElementwiseOp("greater_equal", Variants.Function | Variants.Out)]
-    internal struct GeOp : ICompareOp { public static string Name => "ge"; public static string? InPlaceNode => "Ge"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a >= b; }
+    internal struct GeOp : ICompareOp { public static string Name => "ge"; public static Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.Ge; public static string? InPlaceNode => "Ge"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a >= b; }
     /// <summary>logical_not(x) as x == 0 (called with the number 0); unlike eq_, its in-place form records nothing, as PyTorch's.</summary>
     internal struct LogicalNotOp : ICompareOp { public static string Name => "logical_not"; public static bool Apply<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
     [ElementwiseOp("logical_and", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace)]

@@ -273,9 +273,11 @@ internal sealed partial class CpuBackend : IBackend
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<TY>(y);
         var loop = StridedLoop.For(y.Shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
+        var path = KernelOptions.Resolve();
         RunRows(loop, tilesSafe, (offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
+            if (sy == 1 && F.Row(path, ref At(aa, oa), sa, ref At(ba, ob), sb, ref At(ya, oy), n)) return;
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
         });
     }
@@ -322,9 +324,11 @@ internal sealed partial class CpuBackend : IBackend
         var ca = Arr<bool>(cond); var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
         var loop = StridedLoop.For(y.Shape, y, cond, a, b);
         long sy = loop.InnerStride(0), sc = loop.InnerStride(1), sa = loop.InnerStride(2), sb = loop.InnerStride(3);
+        var path = KernelOptions.Resolve();
         RunRows(loop, TilesSafe(y, cond, a, b), (offs, n) =>
         {
             long oy = offs[0], oc = offs[1], oa = offs[2], ob = offs[3];
+            if (sy == 1 && SelectKernels.Where(path, ref At(ca, oc), sc, ref At(aa, oa), sa, ref At(ba, ob), sb, ref At(ya, oy), n)) return;
             for (long i = 0; i < n; i++)
                 At(ya, oy + i * sy) = At(ca, oc + i * sc) ? At(aa, oa + i * sa) : At(ba, ob + i * sb);
         });

@@ -84,6 +84,8 @@ internal readonly struct NumericUnaryArgsFn<T, TOp> : IUnaryArgsFn<T> where T : 
 internal interface IBinaryMapFn<T, TY> where T : unmanaged where TY : unmanaged
 {
     static abstract TY Apply(T a, T b);
+    /// <summary>An optional vector loop over a row y[i] = f(a[i·sa], b[i·sb]) with y contiguous; false declines.</summary>
+    static virtual bool Row(VectorPath path, ref T a, long sa, ref T b, long sb, ref TY y, long n) => false;
 }
 
 internal readonly struct IntegerBinaryFn<T, TOp> : IBinaryMapFn<T, T> where T : unmanaged, IBinaryInteger<T> where TOp : IIntegerBinaryKernel
@@ -96,4 +98,6 @@ internal readonly struct CompareFn<T, TOp> : IBinaryMapFn<T, bool> where T : unm
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Apply(T a, T b) => TOp.Apply(a, b);
+    public static bool Row(VectorPath path, ref T a, long sa, ref T b, long sb, ref bool y, long n) =>
+        CompareKernels.Run(CompareKernels.Kind(TOp.Kernel), path, ref a, sa, ref b, sb, ref y, n);
 }

@@ -97,8 +97,16 @@ namespace Flint
             if (!AdvancedIndexing.IsMask(mask))
                 throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
             var shape = Shape.Broadcast(mask._shape, _shape);
+            if (mask.device != device) throw Backends.Cuda.CudaRuntime.Unavailable();
             Tensor r;
-            using (torch.no_grad()) r = expand(shape).clone().masked_fill_(mask, value);
+            using (torch.no_grad())
+            {
+                // one pass: the input (or the value) written into the clone's memory, not a copy filled afterwards
+                var self = expand(shape);
+                r = EmptyLike(self, dtype, device);
+                var m = mask.dtype == DType.Bool ? mask : mask.to(DType.Bool);
+                r.Backend.Where(m.expand(shape), Scalars.Full(value, dtype, device).expand(shape), self, r);
+            }
             return MaskedOps.MaskedFillDerivative.Record(r, [this], (mask, _shape, dtype));
         }
 

@@ -77,6 +77,8 @@ public interface IIntegerBinaryKernel
 public interface ICompareKernel
 {
     static abstract string Name { get; }
+    /// <summary>The well-known comparison this op is, for backends that have their own code for it.</summary>
+    static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
     static abstract bool Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
 }
 

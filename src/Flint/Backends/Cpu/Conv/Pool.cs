@@ -1,7 +1,7 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Backends.Cpu.Conv;
 
@@ -12,51 +12,71 @@ internal static class Pool
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int plane = g.Plane, l = g.OutPlane;
+        var path = KernelOptions.Resolve();
         bool twoByTwo = g.Flat && g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1
             && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
+        // float rows with stride 1 or 2 along the width take the vector loop over their interior columns
+        bool vector = typeof(T) == typeof(float) && MaxPoolVector.Supports(g, path);
+        var (lo, hi) = vector ? MaxPoolVector.Interior(g) : (0, 0);
+        if (hi - lo < MaxPoolVector.Lanes) vector = false;
         Par.For(planes, (long)l * g.Taps, p =>
         {
             var src = x.AsSpan((int)(xOff + (long)p * plane), plane);
             var dst = y.AsSpan((int)(yOff + (long)p * l), l);
             var ind = idx.AsSpan((int)(iOff + (long)p * l), l);
-            if (twoByTwo)
+            if (twoByTwo && !vector)
             {
-                if (typeof(T) == typeof(float) && Avx2.IsSupported)
-                    Max2x2Avx2(MemoryMarshal.Cast<T, float>(src), MemoryMarshal.Cast<T, float>(dst), ind, g);
-                else Max2x2(src, dst, ind, g);
+                Max2x2(src, dst, ind, g);
                 return;
             }
-            int o = 0, slice = g.H * g.W;
+            int o = 0;
             for (int od = 0; od < g.OD; od++)
             {
                 int d0 = od * g.SD - g.PD, d1 = Math.Min(d0 + (g.KD - 1) * g.DD + 1, g.D);
                 while (d0 < 0) d0 += g.DD;
-                for (int oh = 0; oh < g.OH; oh++)
+                for (int oh = 0; oh < g.OH; oh++, o += g.OW)
                 {
                     int h0 = oh * g.SH - g.PH, h1 = Math.Min(h0 + (g.KH - 1) * g.DH + 1, g.H);
                     while (h0 < 0) h0 += g.DH;
-                    for (int ow = 0; ow < g.OW; ow++, o++)
+                    if (vector && d0 < d1 && h0 < h1)
                     {
-                        int w0 = ow * g.SW - g.PW, w1 = Math.Min(w0 + (g.KW - 1) * g.DW + 1, g.W);
-                        while (w0 < 0) w0 += g.DW;
-                        T best = T.NegativeInfinity;
-                        int at = d0 * slice + h0 * g.W + w0;
-                        for (int id = d0; id < d1; id += g.DD)
-                            for (int ih = h0; ih < h1; ih += g.DH)
-                            {
-                                int row = id * slice + ih * g.W;
-                                for (int iw = w0; iw < w1; iw += g.DW)
-                                {
-                                    T v = src[row + iw];
-                                    if (v > best || T.IsNaN(v)) { best = v; at = row + iw; }
-                                }
-                            }
-                        dst[o] = best;
-                        ind[o] = at;
+                        MaxPoolVector.Row(MemoryMarshal.Cast<T, float>(src), MemoryMarshal.Cast<T, float>(dst), ind, g, o, d0, d1, h0, h1, lo, hi);
+                        MaxColumns(src, dst, ind, g, o, d0, d1, h0, h1, 0, lo);
+                        MaxColumns(src, dst, ind, g, o, d0, d1, h0, h1, hi, g.OW);
                     }
+                    else MaxColumns(src, dst, ind, g, o, d0, d1, h0, h1, 0, g.OW);
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// Output columns [ow0, ow1) of the output row that starts at <paramref name="o"/>, over input rows [h0, h1)
+    /// step DH of slices [d0, d1) step DD (clipped): the first maximum in row-major order, or the last NaN.
+    /// </summary>
+    private static void MaxColumns<T>(ReadOnlySpan<T> src, Span<T> dst, Span<long> ind, WindowGeometry g, int o,
+        int d0, int d1, int h0, int h1, int ow0, int ow1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int slice = g.H * g.W;
+        for (int ow = ow0; ow < ow1; ow++)
+        {
+            int w0 = ow * g.SW - g.PW, w1 = Math.Min(w0 + (g.KW - 1) * g.DW + 1, g.W);
+            while (w0 < 0) w0 += g.DW;
+            T best = T.NegativeInfinity;
+            int at = d0 * slice + h0 * g.W + w0;
+            for (int id = d0; id < d1; id += g.DD)
+                for (int ih = h0; ih < h1; ih += g.DH)
+                {
+                    int row = id * slice + ih * g.W;
+                    for (int iw = w0; iw < w1; iw += g.DW)
+                    {
+                        T v = src[row + iw];
+                        if (v > best || T.IsNaN(v)) { best = v; at = row + iw; }
+                    }
+                }
+            dst[o + ow] = best;
+            ind[o + ow] = at;
+        }
     }
 
     /// <summary>
@@ -86,90 +106,6 @@ internal static class Pool
                 if (v > best || T.IsNaN(v)) { best = v; at = r1 + c + 1; }
                 drow[o] = best;
                 irow[o] = at;
-            }
-        }
-    }
-
-    /// <summary>
-    /// <see cref="Max2x2{T}"/> for float with AVX2, eight windows at a time: the even and odd columns of the two rows
-    /// are split apart, and each lane keeps the same running choice as the scalar loop (strictly greater, or NaN).
-    /// </summary>
-    private static void Max2x2Avx2(ReadOnlySpan<float> src, Span<float> dst, Span<long> ind, WindowGeometry g)
-    {
-        int w = g.W, ow = g.OW;
-        ref float s = ref MemoryMarshal.GetReference(src);
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        ref long ix = ref MemoryMarshal.GetReference(ind);
-        // after the in-lane shuffles the lanes hold windows 0 1 4 5 2 3 6 7; this permutation puts them back in order
-        var order = Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7);
-        var cols = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
-        var one = Vector256.Create(1);
-        var below = Vector256.Create(w);
-        var belowRight = Vector256.Create(w + 1);
-        for (int oh = 0; oh < g.OH; oh++)
-        {
-            int r0 = 2 * oh * w, r1 = r0 + w, o = 0;
-            // eight windows at a time; the last group overlaps the previous one rather than leaving a scalar tail
-            for (int next = 0; ow >= 8 && next < ow; next = o + 8)
-            {
-                o = Math.Min(next, ow - 8);
-                int c = 2 * o;
-                var ta = Vector256.LoadUnsafe(ref s, (nuint)(r0 + c));
-                var tb = Vector256.LoadUnsafe(ref s, (nuint)(r0 + c + 8));
-                var ba = Vector256.LoadUnsafe(ref s, (nuint)(r1 + c));
-                var bb = Vector256.LoadUnsafe(ref s, (nuint)(r1 + c + 8));
-                var best = Avx.Shuffle(ta, tb, 0x88);
-                var off = Vector256<int>.Zero;
-                var v = Avx.Shuffle(ta, tb, 0xDD);
-                var u = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
-                best = Vector256.ConditionalSelect(u, v, best); off = Vector256.ConditionalSelect(u.AsInt32(), one, off);
-                v = Avx.Shuffle(ba, bb, 0x88);
-                u = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
-                best = Vector256.ConditionalSelect(u, v, best); off = Vector256.ConditionalSelect(u.AsInt32(), below, off);
-                v = Avx.Shuffle(ba, bb, 0xDD);
-                u = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
-                best = Vector256.ConditionalSelect(u, v, best); off = Vector256.ConditionalSelect(u.AsInt32(), belowRight, off);
-                Avx2.PermuteVar8x32(best, order).StoreUnsafe(ref d, (nuint)(oh * ow + o));
-                var at = Avx2.PermuteVar8x32(off, order) + cols + Vector256.Create(r0 + c);
-                Avx2.ConvertToVector256Int64(at.GetLower()).StoreUnsafe(ref ix, (nuint)(oh * ow + o));
-                Avx2.ConvertToVector256Int64(at.GetUpper()).StoreUnsafe(ref ix, (nuint)(oh * ow + o + 4));
-            }
-            // four at a time for narrower rows (128-bit shuffles keep the windows in order)
-            for (int next = 0; ow >= 4 && ow < 8 && next < ow; next = o + 4)
-            {
-                o = Math.Min(next, ow - 4);
-                int c = 2 * o;
-                var ta = Vector128.LoadUnsafe(ref s, (nuint)(r0 + c));
-                var tb = Vector128.LoadUnsafe(ref s, (nuint)(r0 + c + 4));
-                var ba = Vector128.LoadUnsafe(ref s, (nuint)(r1 + c));
-                var bb = Vector128.LoadUnsafe(ref s, (nuint)(r1 + c + 4));
-                var best = Sse.Shuffle(ta, tb, 0x88);
-                var off = Vector128<int>.Zero;
-                var v = Sse.Shuffle(ta, tb, 0xDD);
-                var u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
-                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), one.GetLower(), off);
-                v = Sse.Shuffle(ba, bb, 0x88);
-                u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
-                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), below.GetLower(), off);
-                v = Sse.Shuffle(ba, bb, 0xDD);
-                u = Vector128.GreaterThan(v, best) | ~Vector128.Equals(v, v);
-                best = Vector128.ConditionalSelect(u, v, best); off = Vector128.ConditionalSelect(u.AsInt32(), belowRight.GetLower(), off);
-                best.StoreUnsafe(ref d, (nuint)(oh * ow + o));
-                var at = off + cols.GetLower() + Vector128.Create(r0 + c);
-                Avx2.ConvertToVector256Int64(at).StoreUnsafe(ref ix, (nuint)(oh * ow + o));
-            }
-            for (o = ow >= 4 ? ow : 0; o < ow; o++)
-            {
-                int c = 2 * o;
-                float best = src[r0 + c]; int at = r0 + c;
-                float v = src[r0 + c + 1];
-                if (v > best || float.IsNaN(v)) { best = v; at = r0 + c + 1; }
-                v = src[r1 + c];
-                if (v > best || float.IsNaN(v)) { best = v; at = r1 + c; }
-                v = src[r1 + c + 1];
-                if (v > best || float.IsNaN(v)) { best = v; at = r1 + c + 1; }
-                dst[oh * ow + o] = best;
-                ind[oh * ow + o] = at;
             }
         }
     }
@@ -233,6 +169,11 @@ internal static class Pool
         bool countIncludePad, long divisorOverride) where T : unmanaged, INumber<T>
     {
         int plane = g.Plane, l = g.OutPlane, slice = g.H * g.W;
+        if (adaptive && l == 1 && KernelOptions.Resolve() != VectorPath.Scalar)
+        {
+            GlobalMean(src, sOff, dst, dOff, planes, plane, backward);
+            return;
+        }
         Par.For(planes, adaptive ? plane : (long)l * g.Taps, p =>
         {
             var x = src.AsSpan((int)(sOff + (long)p * (backward ? l : plane)), backward ? l : plane);
@@ -268,6 +209,47 @@ internal static class Pool
                         y[o] = s / T.CreateTruncating(div);
                     }
         });
+    }
+
+    /// <summary>
+    /// Adaptive pooling to one value per plane: the plane's mean, a vector sum (backward: the gradient divided by
+    /// the plane's size, filled over the plane).
+    /// </summary>
+    private static void GlobalMean<T>(T[] src, long sOff, T[] dst, long dOff, int planes, int plane, bool backward) where T : unmanaged, INumber<T>
+    {
+        T size = T.CreateTruncating(plane);
+        if (backward)
+        {
+            Par.For(planes, plane, p => dst.AsSpan((int)(dOff + (long)p * plane), plane).Fill(src[sOff + p] / size));
+            return;
+        }
+        // planes in blocks, so a small plane (7x7) does not pay a task per plane
+        const int block = 64;
+        Par.For((planes + block - 1) / block, (long)block * plane, t =>
+        {
+            int p1 = Math.Min(planes, (t + 1) * block);
+            for (int p = t * block; p < p1; p++)
+                dst[dOff + p] = PlaneSum<T>(src.AsSpan((int)(sOff + (long)p * plane), plane)) / size;
+        });
+    }
+
+    /// <summary>The sum of a plane: one vector accumulator over short planes (a 7x7 float plane is six vectors and a tail), TensorPrimitives over long ones.</summary>
+    private static T PlaneSum<T>(ReadOnlySpan<T> x) where T : unmanaged, INumber<T>
+    {
+        if (!Vector256.IsHardwareAccelerated || !Vector256<T>.IsSupported || x.Length < Vector256<T>.Count)
+        {
+            T s = T.Zero;
+            foreach (var v in x) s += v;
+            return s;
+        }
+        if (x.Length >= 1024) return TensorPrimitives.Sum<T>(x);
+        ref T r = ref MemoryMarshal.GetReference(x);
+        int lanes = Vector256<T>.Count, i = 0;
+        var acc = Vector256<T>.Zero;
+        for (; i + lanes <= x.Length; i += lanes) acc += Vector256.LoadUnsafe(ref r, (nuint)i);
+        T sum = Vector256.Sum(acc);
+        for (; i < x.Length; i++) sum += x[i];
+        return sum;
     }
 
     internal static int Start(int o, int inSize, int outSize) => (int)((long)o * inSize / outSize);

@@ -196,6 +196,18 @@ internal static class CollectiveTests
             foreach (var w in works) w.wait();
             for (int i = 0; i < 4; i++) Checks.Equal(Fold(size, r => Input(r, int64, [5], salt: i), ReduceOp.MAX), many[i]);
         });
+        c.Run("async all_reduce watched by the progress thread completes while this thread makes no MPI call", () =>
+        {
+            long[] big = [1 << 22]; // 16 MB: moved in many rounds, each needing MPI calls on both ranks
+            var t = Input(rank, float32, big);
+            var work = all_reduce(t, async_op: true)!;
+            Progress.Watch(work);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!work.is_success() && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(1); // is_success makes no MPI call
+            if (!work.is_success()) throw new Exception($"not completed after {clock.ElapsedMilliseconds} ms without MPI calls on the main thread");
+            work.wait();
+            Checks.Equal(Fold(size, r => Input(r, float32, big), ReduceOp.SUM), t);
+        });
         c.Run("irecv Work", () =>
         {
             if (size < 2) return;

@@ -47,6 +47,7 @@ internal sealed unsafe class MpiBackend<H> : ICollectiveBackend where H : unmana
             if (flag == 0)
             {
                 int provided;
+                if (mpi.Abi == "Open MPI") OpenMpiTuning.Apply();
                 Check(mpi, mpi.InitThread(null, 0, MpiLibrary.ThreadSerialized, &provided), "MPI_Init_thread");
                 if (!s_finalizeAtExit)
                 {
@@ -67,6 +68,7 @@ internal sealed unsafe class MpiBackend<H> : ICollectiveBackend where H : unmana
             {
                 int done;
                 if (mpi.Finalized(&done) != MpiLibrary.Success || done != 0) return;
+                MpiLibrary.Finalizing = true;
                 int exit = System.Environment.ExitCode;
                 if (MpiLibrary.Broken || exit != 0) mpi.Abort(mpi.CommWorld, exit != 0 ? exit : 1);
                 else mpi.Finalize();
@@ -256,6 +258,7 @@ internal sealed unsafe class MpiBackend<H> : ICollectiveBackend where H : unmana
             int flag, rc;
             lock (Gate)
             {
+                if (MpiLibrary.Finalizing) throw new DistBackendError($"{name} did not complete before MPI was finalized at exit");
                 var r = request;
                 rc = mpi.Test(&r, &flag, status);
                 request = r;

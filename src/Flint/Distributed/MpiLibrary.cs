@@ -24,6 +24,9 @@ internal static class MpiLibrary
     /// that exits with a failure code aborts the job too (with that code), as the peers would wait for it.</summary>
     internal static volatile bool Broken;
 
+    /// <summary>Set (under <see cref="Gate"/>) when the process exits and MPI is finalized or aborted: no MPI call may follow.</summary>
+    internal static volatile bool Finalizing;
+
     internal const int ThreadSerialized = 2, Success = 0;
 
     private static IMpiLibrary? s_loaded;

@@ -44,6 +44,8 @@ public static partial class torch
                 {
                     internal required Parameter[] Params;
                     internal required long[] Offsets;
+                    /// <summary>The parameters' indices in the module's trained parameters.</summary>
+                    internal required int[] Indices;
                     internal required Tensor Flat;
                     internal int Ready;
                     internal Work? Work;
@@ -125,7 +127,7 @@ public static partial class torch
                         var offsets = new long[ps.Count];
                         long n = 0;
                         for (int i = 0; i < ps.Count; i++) { offsets[i] = n; n += ps[i].numel(); }
-                        var b = new Bucket { Params = ps.ToArray(), Offsets = offsets, Flat = zeros([n], dtype: dt) };
+                        var b = new Bucket { Params = ps.ToArray(), Offsets = offsets, Indices = ps.Select(p => Array.FindIndex(trained, t => ReferenceEquals(t, p))).ToArray(), Flat = zeros([n], dtype: dt) };
                         for (int i = 0; i < ps.Count; i++) where[ps[i]] = (b, i);
                         result.Add(b);
                         open.Remove(dt);
@@ -207,8 +209,6 @@ public static partial class torch
                                 if (!locallyUsed[i] && arrived.Add(trained[i])) MarkReady(trained[i], null);
                     }
                     MarkReady(p, p.grad);
-                    // give MPI a chance to progress the buckets in flight while backward goes on
-                    foreach (var b in buckets) b.Work?.is_completed();
                     if (pendingParams == 0) Finish();
                 }
 
@@ -219,13 +219,14 @@ public static partial class torch
                     using (no_grad())
                     {
                         if (grad is null) view.zero_();
-                        else view.copy_(grad.detach().reshape(-1));
+                        else view.copy_(grad.detach().reshape(-1)).mul_(1.0 / group.size()); // scaled while the slot is in cache
                     }
                     pendingParams--;
                     if (++b.Ready == b.Params.Length)
                     {
-                        using (no_grad()) b.Flat.mul_(1.0 / group.size());
-                        b.Work = all_reduce(b.Flat, ReduceOp.SUM, group, async_op: true);
+                        b.Work = all_reduce(b.Flat, ReduceOp.SUM, group, async_op: true)!;
+                        // MPI moves the bucket only inside MPI calls: the background thread makes them while backward computes
+                        Distributed.Progress.Watch(b.Work);
                     }
                 }
 
@@ -239,8 +240,6 @@ public static partial class torch
                         all_reduce(counts, ReduceOp.SUM, group);
                         globallyUsed = counts.ToArray<int>().Select(c => c > 0).ToArray();
                     }
-                    var index = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
-                    for (int i = 0; i < trained.Length; i++) index[trained[i]] = i;
                     using (no_grad())
                     {
                         foreach (var b in buckets)
@@ -249,7 +248,7 @@ public static partial class torch
                             for (int s = 0; s < b.Params.Length; s++)
                             {
                                 var p = b.Params[s];
-                                if (globallyUsed is not null && !globallyUsed[index[p]]) continue; // no rank used it: .grad stays as it is
+                                if (globallyUsed is not null && !globallyUsed[b.Indices[s]]) continue; // no rank used it: .grad stays as it is
                                 var avg = b.Flat.narrow(0, b.Offsets[s], p.numel()).view(p.shape.ToArray());
                                 if (p.grad is null) p.grad = avg.clone();
                                 else p.grad.copy_(avg);

@@ -7,7 +7,7 @@ namespace Flint;
 public static partial class torch
 {
     /// <summary>The library's version, like <c>torch.__version__</c>: the package version, e.g. <c>0.2.0-preview.1</c>.</summary>
-    public const string __version__ = "0.1.0";
+    public const string __version__ = PackageVersion.Value;
 
     /// <summary>Single precision, <c>torch.float32</c> (<c>torch.float</c>).</summary>
     public static readonly DType float32 = DType.Float32, @float = DType.Float32;

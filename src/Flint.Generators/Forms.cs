@@ -26,9 +26,12 @@ internal static class Forms
         }
     }
 
-    private static void Doc(StringBuilder sb, string? summary)
+    /// <summary>The doc comment of an operator form: the op it calls and the declaration's summary.</summary>
+    private static void OperatorDoc(StringBuilder sb, string? summary, string op, string name)
     {
-        if (summary is not null) sb.Append(I).Append("/// <summary>").Append(summary).AppendLine("</summary>");
+        if (summary is null) return;
+        sb.Append(I).Append("/// <summary><c>a ").Append(op.Replace("&", "&amp;")).Append(" b</c>: <c>torch.").Append(name).Append("(a, b)</c>. ")
+            .Append(summary).AppendLine("</summary>");
     }
 
     private static void Unary(OpDecl d, StringBuilder torch, StringBuilder tensor)
@@ -42,22 +45,28 @@ internal static class Forms
         string n = d.Name;
         if (d.Has(VariantFlags.Function))
         {
-            Doc(torch, d.Summary);
+            GeneratedPartials.Doc(torch, I, d.Summary, "torch." + n);
             bool @out = d.Has(VariantFlags.Out);
             torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input")
                 .Append(@out ? ", " + T + "? @out = null" : "").Append(") => ").Append(entry).Append("(input, ").Append(@out ? "@out" : "null")
                 .Append(", false").Append(extra).AppendLine(");");
         }
         if (d.Has(VariantFlags.FunctionInPlace))
+        {
+            GeneratedPartials.Doc(torch, I, d.Summary, "torch." + n + "_", inPlace: true);
             torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append("_(").Append(T).Append(" input) => ")
                 .Append(entry).Append("(input, null, true").Append(extra).AppendLine(");");
+        }
         if (d.Has(VariantFlags.Method))
         {
-            if (!d.Has(VariantFlags.Function)) Doc(tensor, d.Summary);
+            GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + n + "()");
             tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("() => ").Append(entry).Append("(this, null, false").Append(extra).AppendLine(");");
         }
         if (d.Has(VariantFlags.InPlace))
+        {
+            GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + n + "_()", inPlace: true);
             tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_() => ").Append(entry).Append("(this, null, true").Append(extra).AppendLine(");");
+        }
     }
 
     /// <summary>
@@ -75,34 +84,49 @@ internal static class Forms
             string type = number ? S : T, other = number ? Wrap + "(" + o + ")" : o;
             if (d.Has(VariantFlags.Function))
             {
-                if (!number) Doc(torch, d.Summary);
+                GeneratedPartials.Doc(torch, I, d.Summary, "torch." + n);
                 torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input, ").Append(type).Append(' ').Append(o)
                     .Append(outParam).Append(") => ").Append(entry).Append("(input, ").Append(other).Append(", ").Append(outArg).AppendLine(");");
             }
             if (d.Has(VariantFlags.FunctionInPlace))
+            {
+                GeneratedPartials.Doc(torch, I, d.Summary, "torch." + n + "_", inPlace: true);
                 torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append("_(").Append(T).Append(" input, ").Append(type).Append(' ').Append(o)
                     .Append(") => ").Append(entry).Append("(input, ").Append(other).AppendLine(", null, true);");
+            }
             if (d.Has(VariantFlags.Method))
+            {
+                GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + n + "(" + o + ")");
                 tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append('(').Append(type).Append(' ').Append(o).Append(") => ")
                     .Append(entry).Append("(this, ").Append(other).AppendLine(", null);");
+            }
             if (d.Has(VariantFlags.InPlace))
+            {
+                GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + n + "_(" + o + ")", inPlace: true);
                 tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_(").Append(type).Append(' ').Append(o).Append(") => ")
                     .Append(entry).Append("(this, ").Append(other).AppendLine(", null, true);");
+            }
         }
         if (d.Has(VariantFlags.ScalarFirst))
+        {
+            GeneratedPartials.Doc(torch, I, d.Summary, "torch." + n + "(self, " + o + ")");
             torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(S).Append(" self, ").Append(T).Append(' ').Append(o)
                 .Append(outParam).Append(") => ").Append(entry).Append('(').Append(Wrap).Append("(self), ").Append(o).Append(", ").Append(outArg).AppendLine(");");
+        }
         if (d.Operator is { } op)
         {
-            Operator(tensor, op, T, T, entry + "(a, b, null)");
-            if (scalar) Operator(tensor, op, T, S, entry + "(a, " + Wrap + "(b), null)");
-            if (d.Has(VariantFlags.ScalarFirst)) Operator(tensor, op, S, T, entry + "(" + Wrap + "(a), b, null)");
+            Operator(tensor, d, op, T, T, entry + "(a, b, null)");
+            if (scalar) Operator(tensor, d, op, T, S, entry + "(a, " + Wrap + "(b), null)");
+            if (d.Has(VariantFlags.ScalarFirst)) Operator(tensor, d, op, S, T, entry + "(" + Wrap + "(a), b, null)");
         }
     }
 
-    private static void Operator(StringBuilder tensor, string op, string a, string b, string body) =>
+    private static void Operator(StringBuilder tensor, OpDecl d, string op, string a, string b, string body)
+    {
+        OperatorDoc(tensor, d.Summary, op, d.Name);
         tensor.Append(I).Append("public static ").Append(T).Append(" operator ").Append(op).Append('(').Append(a).Append(" a, ").Append(b).Append(" b) => ")
             .Append(body).AppendLine(";");
+    }
 
     /// <summary>
     /// The names in a parameter list such as <c>double beta = 1, double threshold = 20</c> (empty for ""), or null when
@@ -138,21 +162,27 @@ internal static class Forms
         string Call(string x, string o, string inPlace) => entry + "(" + x + ", " + o + ", " + inPlace + ", " + d.Struct + ".Arguments(" + x + ", " + o + names + "))";
         if (d.Has(VariantFlags.Function))
         {
-            Doc(torch, d.Summary);
+            GeneratedPartials.Doc(torch, I, d.Summary, "torch." + n);
             bool @out = d.Has(VariantFlags.Out);
             torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input").Append(sep).Append(ps)
                 .Append(@out ? ", " + T + "? @out = null" : "").Append(") => ").Append(Call("input", @out ? "@out" : "null", "false")).AppendLine(";");
         }
         if (d.Has(VariantFlags.FunctionInPlace))
+        {
+            GeneratedPartials.Doc(torch, I, d.Summary, "torch." + n + "_", inPlace: true);
             torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append("_(").Append(T).Append(" input").Append(sep).Append(ps).Append(") => ")
                 .Append(Call("input", "null", "true")).AppendLine(";");
+        }
         if (d.Has(VariantFlags.Method))
         {
-            if (!d.Has(VariantFlags.Function)) Doc(tensor, d.Summary);
+            GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + n + "()");
             tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append('(').Append(ps).Append(") => ").Append(Call("this", "null", "false")).AppendLine(";");
         }
         if (d.Has(VariantFlags.InPlace))
+        {
+            GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + n + "_()", inPlace: true);
             tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("_(").Append(ps).Append(") => ").Append(Call("this", "null", "true")).AppendLine(";");
+        }
     }
 
     private static void Predicate(OpDecl d, StringBuilder torch, StringBuilder tensor)
@@ -161,14 +191,14 @@ internal static class Forms
         string n = d.Name;
         if (d.Has(VariantFlags.Function))
         {
-            Doc(torch, d.Summary);
+            GeneratedPartials.Doc(torch, I, d.Summary, "torch." + n);
             bool @out = d.Has(VariantFlags.Out);
             torch.Append(I).Append("public static ").Append(T).Append(' ').Append(n).Append('(').Append(T).Append(" input")
                 .Append(@out ? ", " + T + "? @out = null" : "").Append(") => ").Append(entry).Append("(input, ").Append(@out ? "@out" : "null").AppendLine(");");
         }
         if (d.Has(VariantFlags.Method))
         {
-            if (!d.Has(VariantFlags.Function)) Doc(tensor, d.Summary);
+            GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + n + "()");
             tensor.Append(I).Append("public ").Append(T).Append(' ').Append(n).Append("() => ").Append(entry).AppendLine("(this, null);");
         }
     }

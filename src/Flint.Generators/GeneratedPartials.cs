@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace Flint.Generators;
 
-/// <summary>What the op generators share: the test of a public op name and the source file of the partial members.</summary>
+/// <summary>What the op generators share: the test of a public op name, the forms' doc comments and the source file of the partial members.</summary>
 internal static class GeneratedPartials
 {
     /// <summary>A C# identifier, not a keyword, without the trailing '_' of an in-place form.</summary>
@@ -17,6 +17,18 @@ internal static class GeneratedPartials
     internal static string? FamilyOf(INamedTypeSymbol type, params string[] families) => type.AllInterfaces
         .Where(i => i.ContainingNamespace?.ToDisplayString() == "Flint.Ops.Kernels" && families.Contains(i.Name))
         .Select(i => i.Name).FirstOrDefault();
+
+    /// <summary>
+    /// The doc comment of one form: the declaration's <c>Summary</c> and the PyTorch form it mirrors (<paramref name="form"/>,
+    /// e.g. <c>torch.exp</c>, <c>tensor.exp_()</c>), indented by <paramref name="indent"/>. A declaration without a summary
+    /// gets none, so the build reports the missing doc (CS1591) as it does for a hand-written member.
+    /// </summary>
+    internal static void Doc(StringBuilder sb, string indent, string? summary, string form, bool inPlace = false)
+    {
+        if (summary is null) return;
+        sb.Append(indent).Append("/// <summary>").Append(summary).Append(inPlace ? " In place; mirrors <c>" : " Mirrors <c>")
+            .Append(form).AppendLine("</c>.</summary>");
+    }
 
     /// <summary>The generated file: <paramref name="torch"/>'s members in the torch facade, <paramref name="tensor"/>'s in Tensor.</summary>
     internal static SourceText File(string attribute, StringBuilder torch, StringBuilder tensor)

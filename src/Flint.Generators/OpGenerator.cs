@@ -20,6 +20,7 @@ public sealed class OpGenerator : IIncrementalGenerator
 {
     private const string AttributeName = "Flint.Ops.Kernels.ElementwiseOpAttribute";
 
+    /// <summary>Registers the generator with the compiler: reads every <c>[ElementwiseOp]</c> struct and writes the ops' public forms.</summary>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var decls = context.SyntaxProvider.ForAttributeWithMetadataName(AttributeName,

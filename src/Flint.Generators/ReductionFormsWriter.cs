@@ -16,22 +16,26 @@ internal static class ReductionFormsWriter
         string entry = "global::Flint.Ops.Reductions." + d.Rule + "<" + d.Struct + ">";
         var tail = new StringBuilder(", \"").Append(d.Error ?? d.Name).Append('"');
         if (d.HalfOk is { } h) tail.Append(", halfOk: ").Append(h ? "true" : "false");
-        bool first = true;
         foreach (var f in FormsOf(d))
         {
-            if (first && d.Summary is not null) torch.Append(I).Append("/// <summary>").Append(d.Summary).AppendLine("</summary>");
-            first = false;
+            GeneratedPartials.Doc(torch, I, d.Summary, "torch." + d.Name);
             string outParam = f.HasOut ? ", " + T + "? @out = null" : "";
             torch.Append(I).Append("public static ").Append(T).Append(' ').Append(d.Name).Append('(').Append(T).Append(" input")
                 .Append(f.Parameters.Length > 0 ? ", " + f.Parameters : "").Append(outParam).Append(") => ")
                 .Append(entry).Append("(input").Append(f.Arguments).Append(f.HasOut ? ", @out" : ", null").Append(tail).AppendLine(");");
             if (d.Has(ReductionFormFlags.Method))
+            {
+                GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + d.Name + "()");
                 tensor.Append(I).Append("public ").Append(T).Append(' ').Append(d.Name).Append('(').Append(f.Parameters).Append(") => ")
                     .Append(entry).Append("(this").Append(f.Arguments).Append(", null").Append(tail).AppendLine(");");
+            }
         }
         if (d.Has(ReductionFormFlags.InPlace))
+        {
+            GeneratedPartials.Doc(tensor, I, d.Summary, "tensor." + d.Name + "_()", inPlace: true);
             tensor.Append(I).Append("public ").Append(T).Append(' ').Append(d.Name).Append("_(long dim, ").Append(DT).Append("? dtype = null) => ")
                 .Append("global::Flint.Ops.Reductions.").Append(d.Rule).Append("InPlace<").Append(d.Struct).Append(">(this, dim, dtype").Append(tail).AppendLine(");");
+        }
     }
 
     /// <summary>The overloads the declaration asks for, in a fixed order.</summary>

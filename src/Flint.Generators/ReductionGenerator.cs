@@ -18,6 +18,7 @@ namespace Flint.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed class ReductionGenerator : IIncrementalGenerator
 {
+    /// <summary>Registers the generator with the compiler: reads every <c>[ReductionOp]</c> struct and writes the reductions' public forms.</summary>
     public void Initialize(IncrementalGeneratorInitializationContext context) =>
         context.RegisterSourceOutput(context.SyntaxProvider.ForAttributeWithMetadataName("Flint.Ops.Kernels.ReductionOpAttribute",
             static (node, _) => node is StructDeclarationSyntax,

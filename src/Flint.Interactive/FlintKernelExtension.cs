@@ -9,6 +9,7 @@ namespace Flint.Interactive;
 /// </summary>
 public sealed class FlintKernelExtension : IKernelExtension
 {
+    /// <summary>Called by the notebook host when the package loads: registers the tensor, module and chart formatters with the kernel.</summary>
     public Task OnLoadAsync(Kernel kernel)
     {
         Formatters.Register();

@@ -24,6 +24,7 @@ public sealed class LossPlot
     private readonly Stopwatch sinceDraw = new();
     private DisplayedValue? displayed;
 
+    /// <summary>A live training curve: <paramref name="title"/> and the axis labels head the chart, <paramref name="width"/> x <paramref name="height"/> is its size in pixels, and the cell redraws at most once every <paramref name="min_interval"/> seconds.</summary>
     public LossPlot(string title = "loss", string xlabel = "step", string ylabel = "loss", int width = 640, int height = 400, double min_interval = 0.5)
     {
         if (width < 200 || height < 150) throw new ArgumentException($"a chart needs at least 200 x 150 pixels, got {width} x {height}");
@@ -31,11 +32,17 @@ public sealed class LossPlot
         this.title = title; this.xlabel = xlabel; this.ylabel = ylabel; this.width = width; this.height = height; this.min_interval = min_interval;
     }
 
+    /// <summary>The chart's title.</summary>
     public string title { get; }
+    /// <summary>The label of the x axis.</summary>
     public string xlabel { get; }
+    /// <summary>The label of the y axis.</summary>
     public string ylabel { get; }
+    /// <summary>The chart's width in pixels.</summary>
     public int width { get; }
+    /// <summary>The chart's height in pixels.</summary>
     public int height { get; }
+    /// <summary>The least time in seconds between two redraws of the cell (the last point is always drawn).</summary>
     public double min_interval { get; }
 
     /// <summary>How many times the display has been drawn (shown or updated).</summary>
@@ -90,6 +97,7 @@ public sealed class LossPlot
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         lock (gate)

@@ -154,6 +154,7 @@ public sealed class GradModeScope : IDisposable
     private readonly int suspended;
     private bool disposed;
 
+    /// <param name="enabled">whether operations are recorded for autograd inside the scope.</param>
     /// <param name="inference">null keeps the inference mode; inference_mode(mode) sets it to mode.</param>
     internal GradModeScope(bool enabled, bool? inference = null)
     {
@@ -167,6 +168,7 @@ public sealed class GradModeScope : IDisposable
         after = ExecutionContext.Capture();
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (disposed) return;

@@ -102,6 +102,7 @@ public static partial class torch
             /// <summary>Keeps tensors for backward (checked against in-place changes).</summary>
             public void save_for_backward(params Tensor[] tensors) => SavedRaw = tensors;
 
+            /// <summary>The tensors saved with <c>ctx.save_for_backward</c> in forward, as PyTorch's <c>ctx.saved_tensors</c>.</summary>
             public Tensor[] saved_tensors => SavedRaw;
 
             /// <summary>Marks the output as not differentiable (it will not require grad).</summary>

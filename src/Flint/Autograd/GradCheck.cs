@@ -6,6 +6,7 @@ namespace Flint;
 /// <summary>A gradcheck or gradgradcheck failure (PyTorch's GradcheckError, a RuntimeError).</summary>
 public sealed class GradcheckError : InvalidOperationException
 {
+    /// <summary>Creates the error with the text that names the input, the output and the mismatching Jacobian entries.</summary>
     public GradcheckError(string message) : base(message) { }
 }
 
@@ -63,6 +64,7 @@ public static partial class torch
             return true;
         }
 
+        /// <summary>Checks analytical gradients against finite differences of <paramref name="func"/> at <paramref name="inputs"/> (float64 inputs with requires_grad), as <c>torch.autograd.gradcheck</c>: <paramref name="eps"/> is the perturbation; a mismatch beyond <paramref name="atol"/> + <paramref name="rtol"/> * |numerical| raises <see cref="GradcheckError"/>, or returns false when <paramref name="raise_exception"/> is false.</summary>
         public static bool gradcheck(Func<Tensor[], Tensor> func, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, bool raise_exception = true) =>
             gradcheck(xs => [func(xs)], inputs, eps, atol, rtol, raise_exception);
 
@@ -90,6 +92,7 @@ public static partial class torch
             return gradcheck(GradFn, inputs.Concat(gos).ToArray(), eps, atol, rtol, raise_exception);
         }
 
+        /// <summary>Checks second-order gradients (the backward of the backward) against finite differences, as <c>torch.autograd.gradgradcheck</c>; arguments as for <c>gradcheck</c>.</summary>
         public static bool gradgradcheck(Func<Tensor[], Tensor> func, Tensor[] inputs, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3, bool raise_exception = true) =>
             gradgradcheck(xs => [func(xs)], inputs, eps, atol, rtol, raise_exception);
 

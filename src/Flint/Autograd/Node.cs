@@ -37,6 +37,7 @@ public abstract class Node
     /// <summary>Frees what the node saved for backward (after a backward that does not retain the graph).</summary>
     internal virtual void Release() { }
 
+    /// <inheritdoc/>
     public override string ToString() => $"<{name()} object>";
 }
 
@@ -98,6 +99,7 @@ public sealed class AccumulateGrad : Node
 {
     internal readonly Tensor Variable;
     internal AccumulateGrad(Tensor variable) { Variable = variable; }
+    /// <summary>The C++ name PyTorch gives this node, <c>torch::autograd::AccumulateGrad</c>.</summary>
     public override string name() => "torch::autograd::AccumulateGrad";
     /// <summary>The leaf tensor this node accumulates into.</summary>
     public Tensor variable => Variable;

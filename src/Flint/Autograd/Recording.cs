@@ -147,6 +147,7 @@ public sealed class AnomalyModeScope : IDisposable
     private readonly bool previous;
     private bool disposed;
     internal AnomalyModeScope(bool enabled) { previous = AnomalyMode.Enabled; AnomalyMode.Enabled = enabled; }
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (disposed) return;

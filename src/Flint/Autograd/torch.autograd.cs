@@ -8,10 +8,13 @@ public static partial class torch
     public static GradModeScope no_grad() => new(false);
     /// <summary>Enables gradient recording until disposed.</summary>
     public static GradModeScope enable_grad() => new(true);
+    /// <summary>Turns gradient recording on or off until the returned scope is disposed, as <c>torch.set_grad_enabled(mode)</c> (use it in a <c>using</c>).</summary>
     public static GradModeScope set_grad_enabled(bool mode) => new(mode);
     /// <summary>Like no_grad, for inference: nothing is recorded.</summary>
     public static GradModeScope inference_mode(bool mode = true) => new(!mode, mode);
+    /// <summary>Whether operations are recorded for autograd now, as <c>torch.is_grad_enabled()</c>.</summary>
     public static bool is_grad_enabled() => GradMode.IsEnabled;
+    /// <summary>Whether an inference-mode scope is active, as <c>torch.is_inference_mode_enabled()</c>.</summary>
     public static bool is_inference_mode_enabled() => GradMode.IsInference;
 
     /// <summary>PyTorch's <c>torch.autograd</c>.</summary>
@@ -54,6 +57,7 @@ public static partial class torch
             return got;
         }
 
+        /// <summary>Computes and returns the gradients of <paramref name="output"/> with respect to <paramref name="inputs"/> without accumulating into <c>.grad</c>, as <c>torch.autograd.grad</c>; <paramref name="create_graph"/> records the backward for higher-order gradients and <paramref name="allow_unused"/> gives null for inputs the output does not depend on.</summary>
         public static Tensor?[] grad(Tensor output, Tensor[] inputs, Tensor? grad_output = null, bool? retain_graph = null, bool create_graph = false, bool allow_unused = false) =>
             grad([output], inputs, grad_output is null ? null : [grad_output], retain_graph, create_graph, allow_unused);
 
@@ -66,6 +70,7 @@ public static partial class torch
 
         /// <summary>Anomaly detection on until the returned scope is disposed.</summary>
         public static AnomalyModeScope detect_anomaly() => new(true);
+        /// <summary>Whether anomaly detection (<c>torch.autograd.set_detect_anomaly</c>) is on.</summary>
         public static bool is_anomaly_enabled() => AnomalyMode.Enabled;
     }
 }

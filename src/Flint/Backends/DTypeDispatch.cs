@@ -12,16 +12,32 @@ namespace Flint.Backends;
 // composed of smaller ones (numeric = floating + integral through adapter visitors) adds a test and copies there.
 
 /// <summary>A kernel body for any element type: all ten dtypes, bool and the half types included.</summary>
-public interface IAnyTypeVisitor { void Visit<T>() where T : unmanaged; }
+public interface IAnyTypeVisitor
+{
+    /// <summary>The body, run with <typeparamref name="T"/> the dtype's C# element type.</summary>
+    void Visit<T>() where T : unmanaged;
+}
 
 /// <summary>A kernel body for the numeric dtypes with arithmetic (float32, float64 and the integer types).</summary>
-public interface INumericVisitor { void Visit<T>() where T : unmanaged, INumber<T>; }
+public interface INumericVisitor
+{
+    /// <summary>The body, run with <typeparamref name="T"/> the dtype's C# element type.</summary>
+    void Visit<T>() where T : unmanaged, INumber<T>;
+}
 
 /// <summary>A kernel body for the floating dtypes with full IEEE arithmetic (float32, float64).</summary>
-public interface IFloatVisitor { void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>; }
+public interface IFloatVisitor
+{
+    /// <summary>The body, run with <typeparamref name="T"/> the dtype's C# element type.</summary>
+    void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>;
+}
 
 /// <summary>A kernel body for the integer dtypes (int64, int32, int16, int8, uint8).</summary>
-public interface IIntegerVisitor { void Visit<T>() where T : unmanaged, IBinaryInteger<T>; }
+public interface IIntegerVisitor
+{
+    /// <summary>The body, run with <typeparamref name="T"/> the dtype's C# element type.</summary>
+    void Visit<T>() where T : unmanaged, IBinaryInteger<T>;
+}
 
 /// <summary>Runs a struct visitor for the element type of a dtype (see the file comment).</summary>
 public static class DTypeDispatch

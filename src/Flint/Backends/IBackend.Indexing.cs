@@ -1,7 +1,19 @@
 namespace Flint.Backends;
 
 /// <summary>How <see cref="IBackend.IndexScatter"/> combines a value with the element it lands on.</summary>
-public enum ScatterReduce { None, Add, Multiply, Max, Min }
+public enum ScatterReduce
+{
+    /// <summary>The source values replace the target's (<c>scatter</c>).</summary>
+    None,
+    /// <summary>The source values are added to the target's (<c>reduce="add"</c>, <c>"sum"</c>).</summary>
+    Add,
+    /// <summary>The target's values are multiplied by the source values (<c>reduce="multiply"</c>, <c>"prod"</c>).</summary>
+    Multiply,
+    /// <summary>The larger of the target's and the source values is kept (<c>reduce="amax"</c>).</summary>
+    Max,
+    /// <summary>The smaller of the target's and the source values is kept (<c>reduce="amin"</c>).</summary>
+    Min,
+}
 
 // Kernels for indexing ops (advanced indexing, gather/scatter, index_select/index_add_, nonzero). The op layer
 // validates and normalizes every index (int64, non-negative, in range) and restrides the operands so that a

@@ -1,10 +1,26 @@
 namespace Flint.Backends
 {
     /// <summary>How a loss kernel reduces its per-element losses (PyTorch's Reduction enum).</summary>
-    public enum LossReduction { None, Mean, Sum }
+    public enum LossReduction
+    {
+        /// <summary>The per-element losses are returned (<c>reduction="none"</c>).</summary>
+        None,
+        /// <summary>Their mean (<c>reduction="mean"</c>).</summary>
+        Mean,
+        /// <summary>Their sum (<c>reduction="sum"</c>).</summary>
+        Sum,
+    }
 
     /// <summary>The elementwise losses of input - target that share one kernel pair.</summary>
-    public enum PointwiseLossKind { Mse, SmoothL1, Huber }
+    public enum PointwiseLossKind
+    {
+        /// <summary>The squared error, <c>mse_loss</c>.</summary>
+        Mse,
+        /// <summary>The smooth L1 loss, <c>smooth_l1_loss</c> (quadratic below beta, then linear, divided by beta).</summary>
+        SmoothL1,
+        /// <summary>The Huber loss, <c>huber_loss</c> (quadratic below delta, then linear).</summary>
+        Huber,
+    }
 
     // The fused losses, normalizations and embedding lookup of torch.nn.functional, one kernel each way. Every
     // tensor a kernel receives is contiguous and of one float dtype (float32 or float64; the op layer computes

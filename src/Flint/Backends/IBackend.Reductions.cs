@@ -9,23 +9,29 @@ namespace Flint.Ops.Kernels
     /// </summary>
     public interface IReduceOp
     {
+        /// <summary>The reduction's name, as it appears in error texts.</summary>
         static abstract string Name { get; }
         /// <summary>The well-known reduction this op is, for backends that have their own code for it.</summary>
         static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
+        /// <summary>Reduces <paramref name="values"/> (a contiguous copy the kernel may reorder) to one value; <paramref name="arg"/> is the op's number argument (the quantile, the norm's order).</summary>
         static abstract T Reduce<T>(Span<T> values, double arg) where T : unmanaged, INumber<T>;
     }
 
     /// <summary>A reduction that picks one element (max with its index, median, ...): returns its position in the span.</summary>
     public interface IIndexReduceOp
     {
+        /// <summary>The selection's name, as it appears in error texts.</summary>
         static abstract string Name { get; }
+        /// <summary>The position of the selected value (the max, the min) in <paramref name="values"/>; <paramref name="arg"/> is the op's number argument.</summary>
         static abstract int Select<T>(ReadOnlySpan<T> values, long arg) where T : unmanaged, INumber<T>;
     }
 
     /// <summary>A scan along one dim (cumsum, cumprod): rewrites the span in place with the running results.</summary>
     public interface IScanOp
     {
+        /// <summary>The scan's name, as it appears in error texts.</summary>
         static abstract string Name { get; }
+        /// <summary>Replaces <paramref name="values"/> with its running result (cumulative sum, product, max) in place.</summary>
         static abstract void Scan<T>(Span<T> values) where T : unmanaged, INumber<T>;
     }
 }

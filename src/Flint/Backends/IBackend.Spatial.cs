@@ -7,10 +7,14 @@ namespace Flint.Backends;
 /// </summary>
 public sealed class ResampleTable
 {
+    /// <summary>The number of input samples each output sample mixes.</summary>
     public int Taps { get; }
+    /// <summary>For each output sample and tap, the index of the input sample it reads.</summary>
     public int[] Index { get; }
+    /// <summary>For each output sample and tap, its weight; null when every tap has weight 1 (nearest).</summary>
     public double[]? Weights { get; }
 
+    /// <summary>A resampling table of <paramref name="taps"/> taps per output sample.</summary>
     public ResampleTable(int taps, int[] index, double[]? weights)
     {
         if (taps < 1 || index.Length % taps != 0 || (weights is null ? taps != 1 : weights.Length != index.Length))

@@ -12,6 +12,7 @@ namespace Flint.Backends;
 /// </summary>
 public partial interface IBackend
 {
+    /// <summary>The device whose storage and kernels this backend provides.</summary>
     Device Device { get; }
     /// <summary>New storage of <paramref name="count"/> elements; contents undefined unless <paramref name="zeroed"/>.</summary>
     Storage Allocate(DType dtype, long count, bool zeroed);
@@ -31,6 +32,7 @@ public partial interface IBackend
 
     /// <summary>dst[i] = (dst.dtype)src[i] for every index of dst; src is broadcast to dst's shape.</summary>
     void Copy(TensorLayout dst, TensorLayout src);
+    /// <summary>Writes <paramref name="value"/> into every element of <paramref name="dst"/>.</summary>
     void Fill(TensorLayout dst, Scalar value);
 
     /// <summary>Elementwise y = op(x) where x and y share the float dtype (float32 or float64).</summary>

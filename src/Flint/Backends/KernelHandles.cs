@@ -11,12 +11,14 @@ namespace Flint.Backends;
 /// <summary>One binary elementwise kernel of one op on one backend: y = op(a, b).</summary>
 public abstract class BinaryKernel
 {
+    /// <summary>Runs the kernel on the layouts of the two operands and the result.</summary>
     public abstract void Run(in TensorLayout a, in TensorLayout b, in TensorLayout y);
 }
 
 /// <summary>One unary elementwise kernel of one op on one backend: y = op(x).</summary>
 public abstract class UnaryKernel
 {
+    /// <summary>Runs the kernel on the layouts of the operand and the result.</summary>
     public abstract void Run(in TensorLayout x, in TensorLayout y);
 }
 

@@ -8,9 +8,38 @@ namespace Flint.Backends;
 /// </summary>
 public enum KernelId
 {
+    /// <summary>No well-known kernel: the op's scalar function runs.</summary>
     None = 0,
-    Add, Sub, Mul, Div,
-    Gelu, GeluTanh, Erf, Erfc,
-    Sum, Mean,
-    Eq, Ne, Lt, Le, Gt, Ge,
+    /// <summary>Elementwise addition.</summary>
+    Add,
+    /// <summary>Elementwise subtraction.</summary>
+    Sub,
+    /// <summary>Elementwise multiplication.</summary>
+    Mul,
+    /// <summary>Elementwise true division.</summary>
+    Div,
+    /// <summary>GELU, the erf form.</summary>
+    Gelu,
+    /// <summary>GELU, the tanh approximation.</summary>
+    GeluTanh,
+    /// <summary>The error function.</summary>
+    Erf,
+    /// <summary>The complementary error function.</summary>
+    Erfc,
+    /// <summary>A sum reduction.</summary>
+    Sum,
+    /// <summary>A mean reduction.</summary>
+    Mean,
+    /// <summary>Elementwise comparison: equal.</summary>
+    Eq,
+    /// <summary>Elementwise comparison: not equal.</summary>
+    Ne,
+    /// <summary>Elementwise comparison: less than.</summary>
+    Lt,
+    /// <summary>Elementwise comparison: less than or equal.</summary>
+    Le,
+    /// <summary>Elementwise comparison: greater than.</summary>
+    Gt,
+    /// <summary>Elementwise comparison: greater than or equal.</summary>
+    Ge,
 }

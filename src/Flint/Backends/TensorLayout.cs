@@ -8,11 +8,16 @@ namespace Flint.Backends;
 /// </summary>
 public readonly struct TensorLayout
 {
+    /// <summary>The storage the elements live in.</summary>
     public Storage Storage { get; }
+    /// <summary>The sizes of the dims.</summary>
     public long[] Shape { get; }
+    /// <summary>The stride of each dim, in elements.</summary>
     public long[] Strides { get; }
+    /// <summary>The position of the first element in the storage, in elements.</summary>
     public long Offset { get; }
 
+    /// <summary>A view of <paramref name="storage"/> with the given shape, strides and offset (in elements).</summary>
     public TensorLayout(Storage storage, long[] shape, long[] strides, long offset)
     {
         ArgumentNullException.ThrowIfNull(storage);
@@ -26,10 +31,15 @@ public readonly struct TensorLayout
     public static TensorLayout Contiguous(Storage storage, long[] shape) =>
         new(storage, shape, shape.Length == 0 ? Tensor.NoDims : Flint.Shape.ContiguousStrides(shape), 0);
 
+    /// <summary>The element type (the storage's).</summary>
     public DType DType => Storage.dtype;
+    /// <summary>The device the storage lives on.</summary>
     public Device Device => Storage.device;
+    /// <summary>The number of dims.</summary>
     public int Rank => Shape.Length;
+    /// <summary>The number of elements.</summary>
     public long Numel => Flint.Shape.Numel(Shape);
+    /// <summary>Whether the elements are laid out row-major without gaps.</summary>
     public bool IsContiguous => Flint.Shape.IsContiguous(Shape, Strides);
 
     /// <summary>One element of <paramref name="storage"/> at <paramref name="offset"/> as a 0-dim layout (a number operand).</summary>
@@ -58,5 +68,6 @@ public readonly struct TensorLayout
         Storage = storage; Shape = shape; Strides = strides; Offset = offset;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"{DType} {Flint.Shape.Str(Shape)} strides {Flint.Shape.Str(Strides)} offset {Offset} on {Device}";
 }

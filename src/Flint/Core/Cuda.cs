@@ -8,6 +8,7 @@ public static partial class torch
         /// <summary>True when a CUDA device can hold tensors. False on machines without an NVIDIA driver.</summary>
         public static bool is_available() => false;
 
+        /// <summary>The number of CUDA devices, as <c>torch.cuda.device_count()</c>: 0 until a CUDA backend is installed.</summary>
         public static int device_count() => 0;
 
         /// <summary>What Flint looked for to use CUDA and what it found, as text for a person to read.</summary>

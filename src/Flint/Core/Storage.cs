@@ -8,8 +8,11 @@ namespace Flint;
 /// </summary>
 public abstract class Storage
 {
+    /// <summary>The element type.</summary>
     public DType dtype { get; }
+    /// <summary>The number of elements.</summary>
     public long Count { get; }
+    /// <summary>The device the elements live on.</summary>
     public abstract Device device { get; }
     /// <summary>The backend registered for this storage's device type (see <see cref="Backends.BackendRegistry"/>).</summary>
     internal virtual Backends.IBackend Backend => Backends.BackendRegistry.For(device.type);
@@ -22,6 +25,7 @@ public abstract class Storage
     /// <summary>True when the memory belongs to a user array (from_numpy): it cannot be resized.</summary>
     internal bool Borrowed { get; init; }
 
+    /// <summary>A storage of <paramref name="count"/> elements of <paramref name="dtype"/>.</summary>
     protected Storage(DType dtype, long count) { this.dtype = dtype; Count = count; }
 
     /// <summary>The backward run active on the allocating thread (0 for none): only a gradient made by the run may be stolen by it.</summary>

@@ -126,6 +126,7 @@ public partial class Tensor
         retains_grad = true;
     }
 
+    /// <summary>Whether this non-leaf tensor keeps its <c>.grad</c> after backward (set by <c>retain_grad()</c>), as <c>tensor.retains_grad</c>.</summary>
     public bool retains_grad
     {
         get => _extras?.RetainsGrad ?? false;
@@ -148,6 +149,7 @@ public partial class Tensor
         return new RemovableHandle(() => fn.TensorPreHooks!.Remove(entry));
     }
 
+    /// <summary>Registers a hook called with the gradient of this tensor each time it is computed, as <c>tensor.register_hook</c>; this overload observes the gradient without replacing it. Dispose (or <c>remove()</c>) the handle to unregister.</summary>
     public RemovableHandle register_hook(Action<Tensor> hook) => register_hook(g => { hook(g); return null; });
 
     /// <summary>Registers a hook called with this leaf tensor after its .grad was updated.</summary>
@@ -178,7 +180,9 @@ public sealed class RemovableHandle : IDisposable
 {
     private Action? onRemove;
     internal RemovableHandle(Action onRemove) { this.onRemove = onRemove; }
+    /// <summary>Unregisters the hook, as <c>handle.remove()</c>.</summary>
     public void remove() { onRemove?.Invoke(); onRemove = null; }
+    /// <inheritdoc/>
     public void Dispose() => remove();
 }
 

@@ -14,6 +14,7 @@ public partial class Tensor
         return ToDtypeDerivative.Record(r, [this], (device, this.dtype));
     }
 
+    /// <summary>The tensor on <paramref name="device"/> and, when given, cast to <paramref name="dtype"/>, as <c>tensor.to(device, dtype)</c>; returns this tensor itself when nothing changes, unless <paramref name="copy"/>.</summary>
     public Tensor to(Device device, DType? dtype = null, bool non_blocking = false, bool copy = false)
     {
         var dt = dtype ?? this.dtype;
@@ -34,24 +35,38 @@ public partial class Tensor
     private static readonly NodeDerivative<(Device device, DType dtype)> ToDtypeDerivative = new("ToCopyBackward0", null, (g, s) => g.to(s.dtype));
     private static readonly NodeDerivative<(Device device, DType dtype)> ToDeviceDerivative = new("ToCopyBackward0", null, (g, s) => g.to(s.device, s.dtype));
 
+    /// <summary>The tensor on the device named by <paramref name="device"/> (<c>"cpu"</c>, <c>"cuda:0"</c>), as <c>tensor.to("cuda")</c>.</summary>
     public Tensor to(string device, DType? dtype = null, bool non_blocking = false, bool copy = false) => to(new Device(device), dtype, non_blocking, copy);
 
     /// <summary>Converts to the dtype and device of <paramref name="other"/>.</summary>
     public Tensor to(Tensor other, bool non_blocking = false, bool copy = false) => to(other.device, other.dtype, non_blocking, copy);
 
+    /// <summary>The tensor on the CPU, as <c>tensor.cpu()</c> (the tensor itself when it is there).</summary>
     public Tensor cpu() => to(Device.CPU);
+    /// <summary>The tensor on a CUDA device, as <c>tensor.cuda()</c>.</summary>
     public Tensor cuda(int? device = null) => to(new Device(DeviceType.CUDA, device ?? -1));
 
+    /// <summary>The tensor cast to float32, as <c>tensor.float()</c>.</summary>
     public Tensor @float() => to(DType.Float32);
+    /// <summary>The tensor cast to float64, as <c>tensor.double()</c>.</summary>
     public Tensor @double() => to(DType.Float64);
+    /// <summary>The tensor cast to float16, as <c>tensor.half()</c>.</summary>
     public Tensor half() => to(DType.Float16);
+    /// <summary>The tensor cast to bfloat16, as <c>tensor.bfloat16()</c>.</summary>
     public Tensor bfloat16() => to(DType.BFloat16);
+    /// <summary>The tensor cast to int64, as <c>tensor.long()</c>.</summary>
     public Tensor @long() => to(DType.Int64);
+    /// <summary>The tensor cast to int32, as <c>tensor.int()</c>.</summary>
     public Tensor @int() => to(DType.Int32);
+    /// <summary>The tensor cast to int16, as <c>tensor.short()</c>.</summary>
     public Tensor @short() => to(DType.Int16);
+    /// <summary>The tensor cast to int8, as <c>tensor.char()</c>.</summary>
     public Tensor @char() => to(DType.Int8);
+    /// <summary>The tensor cast to uint8, as <c>tensor.byte()</c>.</summary>
     public Tensor @byte() => to(DType.UInt8);
+    /// <summary>The tensor cast to bool, as <c>tensor.bool()</c>.</summary>
     public Tensor @bool() => to(DType.Bool);
+    /// <summary>The tensor cast to <paramref name="dtype"/>, as <c>tensor.type(dtype)</c>.</summary>
     public Tensor type(DType dtype) => to(dtype);
 
     /// <summary>Copies <paramref name="src"/> into this tensor, broadcasting it and converting its dtype.</summary>
@@ -96,6 +111,7 @@ public partial class Tensor
             return FillDerivative.Record(y, [old], default);
         });
 
+    /// <summary>Fills the tensor with <paramref name="value"/> in place, as <c>tensor.fill_(value)</c>.</summary>
     public Tensor fill_(Scalar value)
     {
         Scalars.CheckConvertible(value, dtype);
@@ -106,6 +122,7 @@ public partial class Tensor
         return this;
     }
 
+    /// <summary>Fills the tensor in place with the value of a 0-dim tensor, as <c>tensor.fill_(value)</c>.</summary>
     public Tensor fill_(Tensor value)
     {
         if (value.dim() != 0)
@@ -120,6 +137,7 @@ public partial class Tensor
         return fill_(value.ValueFor(this));
     }
 
+    /// <summary>Fills the tensor with zeros in place, as <c>tensor.zero_()</c>.</summary>
     public Tensor zero_() =>
         Autograd.Differentiation.NeedsInPlace(this) ? Autograd.Differentiation.InPlaceFill(this, "ZeroBackward0", y => y.zero_()) : fill_(0);
 

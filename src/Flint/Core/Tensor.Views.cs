@@ -50,6 +50,7 @@ public partial class Tensor
             return z;
         });
 
+    /// <summary>A view with another shape over the same elements, as <c>tensor.view(*shape)</c>; one size may be -1 (inferred). Fails when the strides do not allow a view (use <c>reshape</c>).</summary>
     public Tensor view(params long[] shape)
     {
         var s = Shape.InferSize(shape, numel());
@@ -58,6 +59,7 @@ public partial class Tensor
         return ViewDerivative.Record(View(s, st, _offset), [this], _shape);
     }
 
+    /// <summary>A view with the shape of <paramref name="other"/>, as <c>tensor.view_as(other)</c>.</summary>
     public Tensor view_as(Tensor other) => view(other._shape);
 
     /// <summary>A view of a contiguous tensor recorded as UnsafeViewBackward0 (how PyTorch's composite ops reshape results).</summary>
@@ -68,6 +70,7 @@ public partial class Tensor
         return UnsafeViewDerivative.Record(View(s, Shape.ContiguousStrides(s), _offset), [this], _shape);
     }
 
+    /// <summary>The tensor with another shape, as <c>tensor.reshape(*shape)</c>: a view when the strides allow one, else a copy; one size may be -1.</summary>
     public Tensor reshape(params long[] shape)
     {
         var s = Shape.InferSize(shape, numel());
@@ -78,8 +81,10 @@ public partial class Tensor
         return UnsafeViewDerivative.Record(copy.View(s, Shape.ContiguousStrides(s), 0), [copy], _shape);
     }
 
+    /// <summary>The tensor with the shape of <paramref name="other"/>, as <c>tensor.reshape_as(other)</c>.</summary>
     public Tensor reshape_as(Tensor other) => reshape(other._shape);
 
+    /// <summary>A view with dims <paramref name="dim0"/> and <paramref name="dim1"/> swapped, as <c>tensor.transpose(dim0, dim1)</c>.</summary>
     public Tensor transpose(long dim0, long dim1)
     {
         int d0 = Shape.WrapDim(dim0, ndim), d1 = Shape.WrapDim(dim1, ndim);
@@ -90,11 +95,16 @@ public partial class Tensor
         return TransposeDerivative.Record(View(sh, st, _offset), [this], (d0, d1));
     }
 
+    /// <summary>Swaps dims <paramref name="dim0"/> and <paramref name="dim1"/> of this tensor in place (its strides), as <c>tensor.transpose_</c>.</summary>
     public Tensor transpose_(long dim0, long dim1) => Restride(t => t.transpose(dim0, dim1), "TransposeBackward1");
 
+    /// <summary>Alias of <c>transpose</c>, as <c>tensor.swapaxes</c>.</summary>
     public Tensor swapaxes(long axis0, long axis1) => transpose(axis0, axis1);
+    /// <summary>Alias of <c>transpose_</c>, as <c>tensor.swapaxes_</c>.</summary>
     public Tensor swapaxes_(long axis0, long axis1) => transpose_(axis0, axis1);
+    /// <summary>Alias of <c>transpose</c>, as <c>tensor.swapdims</c>.</summary>
     public Tensor swapdims(long dim0, long dim1) => transpose(dim0, dim1);
+    /// <summary>Alias of <c>transpose_</c>, as <c>tensor.swapdims_</c>.</summary>
     public Tensor swapdims_(long dim0, long dim1) => transpose_(dim0, dim1);
 
     /// <summary>
@@ -134,6 +144,7 @@ public partial class Tensor
         return TDerivative.Record(v, [this], default);
     }
 
+    /// <summary>Transposes a tensor of at most 2 dims in place, as <c>tensor.t_()</c>.</summary>
     public Tensor t_() => Restride(t => t.t(), "TBackward1");
 
     /// <summary>Reverses all dims (deprecated in PyTorch for ndim != 2, kept for 2-D code).</summary>
@@ -157,6 +168,7 @@ public partial class Tensor
     /// <summary>A flattened 1-D view when possible, else a copy (as <see cref="reshape"/>).</summary>
     public Tensor ravel() => reshape(-1);
 
+    /// <summary>A view with the dims reordered, as <c>tensor.permute(*dims)</c>.</summary>
     public Tensor permute(params long[] dims)
     {
         if (dims.Length != ndim)
@@ -175,6 +187,7 @@ public partial class Tensor
         return PermuteDerivative.Record(View(sh, st, _offset), [this], inv);
     }
 
+    /// <summary>A view that repeats size-1 dims to <paramref name="sizes"/> without copying (stride 0), as <c>tensor.expand(*sizes)</c>; -1 keeps a size.</summary>
     public Tensor expand(params long[] sizes)
     {
         if (sizes.Length < ndim)
@@ -213,11 +226,14 @@ public partial class Tensor
         return ExpandDerivative.Record(View(sh, st, _offset), [this], _shape);
     }
 
+    /// <summary>The tensor expanded to the shape of <paramref name="other"/>, as <c>tensor.expand_as(other)</c>.</summary>
     public Tensor expand_as(Tensor other) => expand(other._shape);
+    /// <summary>The tensor expanded to <paramref name="shape"/>, as <c>tensor.broadcast_to(shape)</c>.</summary>
     public Tensor broadcast_to(params long[] shape) => expand(shape);
 
     internal string TypeName() => dtype.LegacyName + "Tensor";
 
+    /// <summary>A view without the size-1 dims, as <c>tensor.squeeze()</c>.</summary>
     public Tensor squeeze()
     {
         var keep = Enumerable.Range(0, ndim).Where(i => _shape[i] != 1).ToArray();
@@ -240,11 +256,15 @@ public partial class Tensor
         return node.Record(View(keep.Select(i => _shape[i]).ToArray(), keep.Select(i => _strides[i]).ToArray(), _offset), [this], _shape);
     }
 
+    /// <summary>Removes the size-1 dims of this tensor in place, as <c>tensor.squeeze_()</c>.</summary>
     public Tensor squeeze_() => Restride(t => t.squeeze(), "SqueezeBackward2");
+    /// <summary>Removes the given size-1 dims of this tensor in place, as <c>tensor.squeeze_(dim)</c>.</summary>
     public Tensor squeeze_(params long[] dims) => Restride(t => t.squeeze(dims), "SqueezeBackward3");
 
+    /// <summary>Inserts a size-1 dim at <paramref name="dim"/> in place, as <c>tensor.unsqueeze_(dim)</c>.</summary>
     public Tensor unsqueeze_(long dim) => Restride(t => t.unsqueeze(dim), "UnsqueezeBackward1");
 
+    /// <summary>A view with a size-1 dim inserted at <paramref name="dim"/>, as <c>tensor.unsqueeze(dim)</c>.</summary>
     public Tensor unsqueeze(long dim)
     {
         int d = Shape.WrapDim(dim, ndim + 1);
@@ -254,6 +274,7 @@ public partial class Tensor
         return UnsqueezeDerivative.Record(View(sh.ToArray(), st.ToArray(), _offset), [this], d);
     }
 
+    /// <summary>The dims from <paramref name="start_dim"/> to <paramref name="end_dim"/> merged into one, as <c>tensor.flatten</c> (a view where the strides allow).</summary>
     public Tensor flatten(long start_dim = 0, long end_dim = -1)
     {
         int s = Shape.WrapDim(start_dim, ndim), e = Shape.WrapDim(end_dim, ndim);
@@ -268,6 +289,7 @@ public partial class Tensor
         return reshape(sh.ToArray());
     }
 
+    /// <summary>Dim <paramref name="dim"/> split into <paramref name="sizes"/>, as <c>tensor.unflatten(dim, sizes)</c>.</summary>
     public Tensor unflatten(long dim, params long[] sizes)
     {
         int d = Shape.WrapDim(dim, ndim);
@@ -296,6 +318,7 @@ public partial class Tensor
         return narrow(dim, start.item<long>(), length);
     }
 
+    /// <summary>A view of <paramref name="length"/> elements of dim <paramref name="dim"/> from <paramref name="start"/>, as <c>tensor.narrow</c>.</summary>
     public Tensor narrow(long dim, long start, long length)
     {
         if (ndim == 0) throw new ArgumentException("narrow() cannot be applied to a 0-dim tensor.");
@@ -309,6 +332,7 @@ public partial class Tensor
         return SliceDerivative.Record(View(sh, (long[])_strides.Clone(), _offset + start * _strides[d]), [this], (this, d, start, length));
     }
 
+    /// <summary>A view of index <paramref name="index"/> of dim <paramref name="dim"/>, that dim removed, as <c>tensor.select(dim, index)</c>.</summary>
     public Tensor select(long dim, long index)
     {
         if (ndim == 0) throw new IndexOutOfRangeException("select() cannot be applied to a 0-dim tensor.");
@@ -322,6 +346,7 @@ public partial class Tensor
         return SelectDerivative.Record(View(sh, st, _offset + index * _strides[d]), [this], (this, d, index));
     }
 
+    /// <summary>The slices along <paramref name="dim"/>, each with that dim removed, as <c>tensor.unbind(dim)</c>.</summary>
     public Tensor[] unbind(long dim = 0)
     {
         int d = Shape.WrapDim(dim, ndim);
@@ -372,6 +397,7 @@ public partial class Tensor
         NodeDerivative<(Tensor self, Func<Tensor, int, Tensor> pieceOf)>.Multi("SplitBackward0", (gs, s) => PiecesBackward(gs, s.self, s.pieceOf, SliceBackwardDerivative));
     private static readonly NodeDerivative<(Tensor self, Func<Tensor, int, Tensor> pieceOf)> SplitWithSizesDerivative = SplitDerivative.Named("SplitWithSizesBackward0");
 
+    /// <summary>Views of <paramref name="split_size"/> elements each along <paramref name="dim"/> (the last may be smaller), as <c>tensor.split(split_size, dim)</c>.</summary>
     public Tensor[] split(long split_size, long dim = 0)
     {
         if (ndim == 0) throw new ArgumentException("split expects at least a 1-dimensional tensor");
@@ -391,6 +417,7 @@ public partial class Tensor
         return RecordPieces(r, SplitDerivative, (z, i) => z.narrow(d, starts[i], lengths[i]));
     }
 
+    /// <summary>Views of the given sizes along <paramref name="dim"/>, as <c>tensor.split([sizes], dim)</c>.</summary>
     public Tensor[] split(long[] split_sizes, long dim = 0)
     {
         if (ndim == 0) throw new ArgumentException("split expects at least a 1-dimensional tensor");
@@ -408,6 +435,7 @@ public partial class Tensor
         return RecordPieces(r, SplitWithSizesDerivative, (z, i) => z.narrow(d, starts[i], split_sizes[i]));
     }
 
+    /// <summary>At most <paramref name="chunks"/> views of equal size along <paramref name="dim"/>, as <c>tensor.chunk(chunks, dim)</c>.</summary>
     public Tensor[] chunk(long chunks, long dim = 0)
     {
         if (ndim == 0) throw new ArgumentException("chunk expects at least a 1-dimensional tensor");
@@ -425,6 +453,7 @@ public partial class Tensor
         return split(splitSize, d);
     }
 
+    /// <summary>A view with the given sizes, strides and storage offset over this tensor's storage, as <c>tensor.as_strided</c>.</summary>
     public Tensor as_strided(long[] size, long[] stride, long? storage_offset = null)
     {
         ArgumentNullException.ThrowIfNull(size);
@@ -448,6 +477,7 @@ public partial class Tensor
                 .index_add(0, StoragePositions(s.outSize, s.outStride, s.outOff).reshape(-1), g.reshape(-1))
                 .take(StoragePositions(s.inSize, s.inStride, s.inOff)));
 
+    /// <summary>Gives this tensor the given sizes, strides and storage offset in place, as <c>tensor.as_strided_</c>.</summary>
     public Tensor as_strided_(long[] size, long[] stride, long? storage_offset = null) => Restride(t => t.as_strided(size, stride, storage_offset), "AsStridedBackward1");
 
     /// <summary>The storage position of every element of a (size, stride, offset) view, shaped like the view.</summary>
@@ -465,6 +495,7 @@ public partial class Tensor
         return torch.from_array(pos, size);
     }
 
+    /// <summary>A view with dim <paramref name="source"/> moved to position <paramref name="destination"/>, as <c>tensor.movedim</c>.</summary>
     public Tensor movedim(long source, long destination)
     {
         int s = Shape.WrapDim(source, ndim), d = Shape.WrapDim(destination, ndim);
@@ -498,37 +529,65 @@ public partial class Tensor
         return permute(order);
     }
 
+    /// <summary>Alias of <c>movedim</c>, as <c>tensor.moveaxis</c>.</summary>
     public Tensor moveaxis(long source, long destination) => movedim(source, destination);
+    /// <summary>Alias of <c>movedim</c>, as <c>tensor.moveaxis</c>.</summary>
     public Tensor moveaxis(long[] source, long[] destination) => movedim(source, destination);
 }
 
 // The function forms of the view ops: torch.reshape(x, ...), torch.transpose(x, 0, 1), ...
 public static partial class torch
 {
+    /// <summary>The tensor with another shape, as <c>torch.reshape(input, shape)</c>.</summary>
     public static Tensor reshape(Tensor input, params long[] shape) => input.reshape(shape);
+    /// <summary>A view with two dims swapped, as <c>torch.transpose(input, dim0, dim1)</c>.</summary>
     public static Tensor transpose(Tensor input, long dim0, long dim1) => input.transpose(dim0, dim1);
+    /// <summary>Alias of <c>transpose</c>, as <c>torch.swapaxes</c>.</summary>
     public static Tensor swapaxes(Tensor input, long axis0, long axis1) => input.swapaxes(axis0, axis1);
+    /// <summary>Alias of <c>transpose</c>, as <c>torch.swapdims</c>.</summary>
     public static Tensor swapdims(Tensor input, long dim0, long dim1) => input.swapdims(dim0, dim1);
+    /// <summary>The transpose of a tensor of at most 2 dims, as <c>torch.t(input)</c>.</summary>
     public static Tensor t(Tensor input) => input.t();
+    /// <summary>The conjugate transpose of the last two dims (the transpose for real tensors), as <c>torch.adjoint</c>.</summary>
     public static Tensor adjoint(Tensor input) => input.adjoint();
+    /// <summary>A view with the dims reordered, as <c>torch.permute(input, dims)</c>.</summary>
     public static Tensor permute(Tensor input, params long[] dims) => input.permute(dims);
+    /// <summary>A view without the size-1 dims, as <c>torch.squeeze(input)</c>.</summary>
     public static Tensor squeeze(Tensor input) => input.squeeze();
+    /// <summary>A view without the given size-1 dims, as <c>torch.squeeze(input, dim)</c>.</summary>
     public static Tensor squeeze(Tensor input, params long[] dim) => input.squeeze(dim);
+    /// <summary>A view with a size-1 dim inserted at <paramref name="dim"/>, as <c>torch.unsqueeze</c>.</summary>
     public static Tensor unsqueeze(Tensor input, long dim) => input.unsqueeze(dim);
+    /// <summary>The dims from <paramref name="start_dim"/> to <paramref name="end_dim"/> merged into one, as <c>torch.flatten</c>.</summary>
     public static Tensor flatten(Tensor input, long start_dim = 0, long end_dim = -1) => input.flatten(start_dim, end_dim);
+    /// <summary>Dim <paramref name="dim"/> split into <paramref name="sizes"/>, as <c>torch.unflatten</c>.</summary>
     public static Tensor unflatten(Tensor input, long dim, params long[] sizes) => input.unflatten(dim, sizes);
+    /// <summary>The elements as one dim (a view when contiguous), as <c>torch.ravel</c>.</summary>
     public static Tensor ravel(Tensor input) => input.ravel();
+    /// <summary>A view of <paramref name="length"/> elements of dim <paramref name="dim"/> from <paramref name="start"/>, as <c>torch.narrow</c>.</summary>
     public static Tensor narrow(Tensor input, long dim, long start, long length) => input.narrow(dim, start, length);
+    /// <summary>As <c>torch.narrow</c> with the start given as a 0-dim integer tensor.</summary>
     public static Tensor narrow(Tensor input, long dim, Tensor start, long length) => input.narrow(dim, start, length);
+    /// <summary>A view of index <paramref name="index"/> of dim <paramref name="dim"/>, as <c>torch.select</c>.</summary>
     public static Tensor select(Tensor input, long dim, long index) => input.select(dim, index);
+    /// <summary>The slices along <paramref name="dim"/>, as <c>torch.unbind</c>.</summary>
     public static Tensor[] unbind(Tensor input, long dim = 0) => input.unbind(dim);
+    /// <summary>Views of <paramref name="split_size_or_sections"/> elements each along <paramref name="dim"/>, as <c>torch.split</c>.</summary>
     public static Tensor[] split(Tensor tensor, long split_size_or_sections, long dim = 0) => tensor.split(split_size_or_sections, dim);
+    /// <summary>Views of the given sizes along <paramref name="dim"/>, as <c>torch.split</c>.</summary>
     public static Tensor[] split(Tensor tensor, long[] split_size_or_sections, long dim = 0) => tensor.split(split_size_or_sections, dim);
+    /// <summary>At most <paramref name="chunks"/> views of equal size along <paramref name="dim"/>, as <c>torch.chunk</c>.</summary>
     public static Tensor[] chunk(Tensor input, long chunks, long dim = 0) => input.chunk(chunks, dim);
+    /// <summary>A view with dim <paramref name="source"/> moved to <paramref name="destination"/>, as <c>torch.movedim</c>.</summary>
     public static Tensor movedim(Tensor input, long source, long destination) => input.movedim(source, destination);
+    /// <summary>A view with the dims <paramref name="source"/> moved to <paramref name="destination"/>, as <c>torch.movedim</c>.</summary>
     public static Tensor movedim(Tensor input, long[] source, long[] destination) => input.movedim(source, destination);
+    /// <summary>Alias of <c>movedim</c>, as <c>torch.moveaxis</c>.</summary>
     public static Tensor moveaxis(Tensor input, long source, long destination) => input.movedim(source, destination);
+    /// <summary>A view with the given sizes, strides and storage offset, as <c>torch.as_strided</c>.</summary>
     public static Tensor as_strided(Tensor input, long[] size, long[] stride, long? storage_offset = null) => input.as_strided(size, stride, storage_offset);
+    /// <summary>The tensor expanded to <paramref name="size"/>, as <c>torch.broadcast_to</c>.</summary>
     public static Tensor broadcast_to(Tensor input, params long[] size) => input.broadcast_to(size);
+    /// <summary>A copy with its own storage (recorded for autograd), as <c>torch.clone</c>.</summary>
     public static Tensor clone(Tensor input) => input.clone();
 }

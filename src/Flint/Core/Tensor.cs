@@ -107,29 +107,46 @@ public partial class Tensor
         return new Tensor(st, (long[])shape.Clone(), strides, 0);
     }
 
+    /// <summary>The element type, as <c>tensor.dtype</c>.</summary>
     public DType dtype => _storage.dtype;
+    /// <summary>The device the elements live on, as <c>tensor.device</c>.</summary>
     public Device device => _storage.device;
+    /// <summary>The sizes of the dims, as <c>tensor.shape</c>.</summary>
     public Size shape => new(_shape, false);
+    /// <summary>The sizes of the dims, as <c>tensor.size()</c>.</summary>
     public Size size() => shape;
+    /// <summary>The size of dim <paramref name="dim"/> (negative counts from the end), as <c>tensor.size(dim)</c>.</summary>
     public long size(int dim) => _shape[Shape.WrapDimStrict(dim, _shape.Length)];
+    /// <summary>The stride of each dim in elements, as <c>tensor.stride()</c>.</summary>
     public long[] stride() => (long[])_strides.Clone();
+    /// <summary>The stride of dim <paramref name="dim"/> in elements, as <c>tensor.stride(dim)</c>.</summary>
     public long stride(int dim) => _strides[Shape.WrapDimStrict(dim, _shape.Length)];
+    /// <summary>The position of the first element in the storage, as <c>tensor.storage_offset()</c>.</summary>
     public long storage_offset() => _offset;
+    /// <summary>The number of dims, as <c>tensor.dim()</c>.</summary>
     public int dim() => _shape.Length;
+    /// <summary>The number of dims, as <c>tensor.ndim</c>.</summary>
     public int ndim => _shape.Length;
+    /// <summary>The number of elements, as <c>tensor.numel()</c>.</summary>
     public long numel() => Shape.Numel(_shape);
+    /// <summary>The size of one element in bytes, as <c>tensor.element_size()</c>.</summary>
     public long element_size() => dtype.itemsize;
+    /// <summary>Whether the dtype is floating point, as <c>tensor.is_floating_point()</c>.</summary>
     public bool is_floating_point() => dtype.is_floating_point;
+    /// <summary>Whether the tensor is on a CUDA device, as <c>tensor.is_cuda</c>.</summary>
     public bool is_cuda => device.type == DeviceType.CUDA;
+    /// <summary>Whether the tensor is on the CPU, as <c>tensor.is_cpu</c>.</summary>
     public bool is_cpu => device.type == DeviceType.CPU;
     /// <summary>True on the meta device: the tensor has shape, dtype and strides but no data.</summary>
     public bool is_meta => _storage is MetaStorage;
+    /// <summary>The storage the tensor views, as <c>tensor.untyped_storage()</c>.</summary>
     public Storage untyped_storage() => _storage;
     /// <summary>The number of in-place modifications made to this tensor's data (PyTorch's <c>_version</c>).</summary>
     public long _version_count => VersionValue;
 
     internal Backends.IBackend Backend => _storage.Backend;
 
+    /// <summary>Whether the elements are laid out row-major without gaps, as <c>tensor.is_contiguous()</c>.</summary>
     public bool is_contiguous() => Shape.IsContiguous(_shape, _strides);
 
     internal bool IsScalar => _shape.Length == 0;

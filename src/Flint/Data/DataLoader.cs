@@ -16,10 +16,14 @@ namespace Flint.Data;
 public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDisposable
 {
     private readonly Dataset dataset;
+    /// <summary>The number of samples in a batch.</summary>
     public long batch_size { get; }
+    /// <summary>Whether the sample order is reshuffled each epoch.</summary>
     public bool shuffle { get; }
+    /// <summary>Whether the last, smaller batch is dropped.</summary>
     public bool drop_last { get; }
     private readonly Generator? generator;
+    /// <summary>The number of worker threads that load batches ahead (0: batches are made on the iterating thread).</summary>
     public int num_workers { get; }
     /// <summary>Batches loaded ahead per worker (null without workers; 2 by default with them, as PyTorch).</summary>
     public int? prefetch_factor { get; }
@@ -34,6 +38,7 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
     private bool persistentStarted;
     private readonly object persistentGate = new();
 
+    /// <summary>Iterates over <paramref name="dataset"/> in batches of <paramref name="batch_size"/>, as <c>torch.utils.data.DataLoader</c>: <paramref name="shuffle"/> draws a new order each epoch from <paramref name="generator"/> (or the global generator), <paramref name="drop_last"/> drops the last incomplete batch.</summary>
     public DataLoader(Dataset dataset, long batch_size = 1, bool shuffle = false, bool drop_last = false, Generator? generator = null,
         int num_workers = 0, bool pin_memory = false, Action<int>? worker_init_fn = null, int? prefetch_factor = null,
         bool persistent_workers = false, DistributedSampler? sampler = null)
@@ -54,6 +59,7 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
         this.persistent_workers = persistent_workers; this.pin_memory = pin_memory; this.worker_init_fn = worker_init_fn;
     }
 
+    /// <summary>The dataset the batches are drawn from.</summary>
     public Dataset Dataset => dataset;
 
     /// <summary>The number of batches per epoch.</summary>
@@ -61,6 +67,7 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
     /// <summary>The indices an epoch draws from (PyTorch's sampler; null: all of them, shuffled or in order).</summary>
     public DistributedSampler? sampler { get; }
     private long Length => sampler?.num_samples ?? dataset.Count;
+    /// <summary>The number of batches per epoch, as <c>len(loader)</c>.</summary>
     public long __len__() => Count;
 
     /// <summary>Ends persistent workers (they also end by themselves once the loader is collected).</summary>
@@ -73,6 +80,7 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
         }
     }
 
+    /// <inheritdoc/>
     public IEnumerator<(Tensor input, Tensor target)> GetEnumerator() => num_workers == 0 ? InProcess() : WithWorkers();
 
     /// <summary>One epoch's sampler order, drawn as PyTorch's iterator draws it.</summary>
@@ -219,5 +227,6 @@ public sealed class DataLoader : IEnumerable<(Tensor input, Tensor target)>, IDi
 /// <summary>A dataset that can build a whole batch at once, faster than item by item.</summary>
 public interface IBatchDataset
 {
+    /// <summary>The batch of the samples at <paramref name="indices"/>: inputs and targets stacked along a new first dim.</summary>
     (Tensor input, Tensor target) GetBatch(long[] indices);
 }

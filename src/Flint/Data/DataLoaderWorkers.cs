@@ -80,6 +80,8 @@ internal sealed class DataLoaderWorkers
 
     internal int Count => workers.Length;
 
+    /// <param name="count">the number of worker threads.</param>
+    /// <param name="init">worker_init_fn, called with each worker's id when it starts; null for none.</param>
     /// <param name="owner">what the workers serve (the loader, or one pass over it); they end once it is collected.</param>
     /// <param name="initContext">the context worker_init_fn runs in.</param>
     internal DataLoaderWorkers(int count, Action<int>? init, object owner, ExecutionContext? initContext)

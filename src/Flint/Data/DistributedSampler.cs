@@ -12,18 +12,29 @@ namespace Flint.Data;
 public sealed class DistributedSampler : IReadOnlyCollection<long>
 {
     private readonly long length;
+    /// <summary>The number of processes the dataset is split over (the world size).</summary>
     public int num_replicas { get; }
+    /// <summary>This process's rank: which share of the indices it gets.</summary>
     public int rank { get; }
+    /// <summary>Whether the indices are shuffled (with <c>seed</c> plus the epoch).</summary>
     public bool shuffle { get; }
+    /// <summary>The seed of the shuffle, the same on every rank.</summary>
     public long seed { get; }
+    /// <summary>Whether the tail that does not split evenly is dropped (otherwise it is padded with indices from the start).</summary>
     public bool drop_last { get; }
     private long currentEpoch; // PyTorch's .epoch (C# reserves set_epoch for a property named epoch)
     /// <summary>The number of indices this rank gets per epoch.</summary>
     public long num_samples { get; }
+    /// <summary>The number of indices over all ranks after padding or dropping.</summary>
     public long total_size { get; }
 
+    /// <summary>A sampler that gives this rank its share of <paramref name="dataset"/>'s indices, as <c>torch.utils.data.distributed.DistributedSampler</c>.</summary>
+    /// <param name="dataset">The dataset whose indices are split.</param>
     /// <param name="num_replicas">The number of ranks (default: the default process group's world size).</param>
     /// <param name="rank">This process's rank (default: its rank in the default process group).</param>
+    /// <param name="shuffle">Whether the indices are shuffled each epoch.</param>
+    /// <param name="seed">The seed of the shuffle, the same on every rank.</param>
+    /// <param name="drop_last">Whether the tail that does not split evenly is dropped instead of padded.</param>
     public DistributedSampler(Dataset dataset, int? num_replicas = null, int? rank = null, bool shuffle = true, long seed = 0, bool drop_last = false)
         : this(dataset.Count, num_replicas, rank, shuffle, seed, drop_last) { }
 
@@ -44,7 +55,9 @@ public sealed class DistributedSampler : IReadOnlyCollection<long>
     /// <summary>Sets the epoch, which (with the seed) picks the permutation: call it before each epoch.</summary>
     public void set_epoch(long epoch) => currentEpoch = epoch;
 
+    /// <summary>The number of indices this rank gets.</summary>
     public int Count => checked((int)num_samples);
+    /// <summary>The number of indices this rank gets, as <c>len(sampler)</c>.</summary>
     public long __len__() => num_samples;
 
     /// <summary>This rank's indices for the current epoch, in order.</summary>
@@ -74,6 +87,7 @@ public sealed class DistributedSampler : IReadOnlyCollection<long>
         return mine;
     }
 
+    /// <inheritdoc/>
     public IEnumerator<long> GetEnumerator() => ((IEnumerable<long>)Indices()).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

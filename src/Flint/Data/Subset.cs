@@ -3,12 +3,17 @@ namespace Flint.Data;
 /// <summary>The samples of a dataset at the given indices (PyTorch's <c>Subset</c>).</summary>
 public sealed class Subset<T> : Dataset<T>
 {
+    /// <summary>The dataset the samples come from.</summary>
     public Dataset<T> dataset { get; }
+    /// <summary>The positions in <c>dataset</c> of this subset's samples.</summary>
     public long[] indices { get; }
 
+    /// <summary>The samples of <paramref name="dataset"/> at <paramref name="indices"/>, as <c>torch.utils.data.Subset</c>.</summary>
     public Subset(Dataset<T> dataset, long[] indices) { this.dataset = dataset; this.indices = indices; }
 
+    /// <inheritdoc/>
     public override long Count => indices.LongLength;
+    /// <inheritdoc/>
     public override T GetItem(long index)
     {
         if (index < 0) index += indices.LongLength;
@@ -20,12 +25,17 @@ public sealed class Subset<T> : Dataset<T>
 /// <summary>A Subset of (input, target) samples, usable with <see cref="DataLoader"/>.</summary>
 public sealed class PairSubset : Dataset
 {
+    /// <summary>The dataset the samples come from.</summary>
     public Dataset dataset { get; }
+    /// <summary>The positions in <c>dataset</c> of this subset's samples.</summary>
     public long[] indices { get; }
 
+    /// <summary>The samples of <paramref name="dataset"/> at <paramref name="indices"/>, as <c>torch.utils.data.Subset</c>.</summary>
     public PairSubset(Dataset dataset, long[] indices) { this.dataset = dataset; this.indices = indices; }
 
+    /// <inheritdoc/>
     public override long Count => indices.LongLength;
+    /// <inheritdoc/>
     public override (Tensor input, Tensor target) GetItem(long index)
     {
         if (index < 0) index += indices.LongLength;
@@ -34,6 +44,7 @@ public sealed class PairSubset : Dataset
     }
 }
 
+/// <summary>PyTorch's <c>torch.utils.data</c> functions: <c>random_split</c> and friends.</summary>
 public static class data
 {
     /// <summary>
@@ -74,6 +85,7 @@ public static class data
 /// <summary>A dataset read as a stream of samples (PyTorch's <c>IterableDataset</c>).</summary>
 public abstract class IterableDataset : IEnumerable<(Tensor input, Tensor target)>
 {
+    /// <summary>The batches of one epoch, each (inputs, targets).</summary>
     public abstract IEnumerator<(Tensor input, Tensor target)> GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 

@@ -194,6 +194,7 @@ public static partial class torch
         public static int recv(Tensor tensor, int? src = null, ProcessGroup? group = null, int tag = 0) =>
             irecv(tensor, src, group, tag) is { } w ? w._source_rank() : -1;
 
+        /// <summary>Sends <paramref name="tensor"/> to rank <paramref name="dst"/> without waiting, as <c>torch.distributed.isend</c>; wait on the returned work before changing the tensor.</summary>
         public static Work? isend(Tensor tensor, int dst, ProcessGroup? group = null, int tag = 0)
         {
             if (Member(group) is not { } g) return null;
@@ -206,6 +207,7 @@ public static partial class torch
             return s.Run("SEND", n, 0, true, e => [e.Send(p, n, tensor.dtype, peer, tag)]);
         }
 
+        /// <summary>Receives into <paramref name="tensor"/> from rank <paramref name="src"/> (any rank when null) without waiting, as <c>torch.distributed.irecv</c>; wait on the returned work before reading it.</summary>
         public static Work? irecv(Tensor tensor, int? src = null, ProcessGroup? group = null, int tag = 0)
         {
             if (Member(group) is not { } g) return null;

@@ -14,6 +14,7 @@ public interface ICollectiveBackend : IDisposable
     string Name { get; }
     /// <summary>This process's rank within the group.</summary>
     int Rank { get; }
+    /// <summary>The number of processes in the group.</summary>
     int Size { get; }
 
     /// <summary>Whether the engine reduces elements of <paramref name="dtype"/> with <paramref name="op"/> itself;
@@ -36,9 +37,11 @@ public interface ICollectiveBackend : IDisposable
     IBackendRequest Scatter(nint send, nint recv, long count, DType dtype, int root);
     /// <summary>Block r of <paramref name="send"/> to rank r; block r of <paramref name="recv"/> from rank r (counts and offsets in elements).</summary>
     IBackendRequest AllToAll(nint send, long[] sendCounts, long[] sendOffsets, nint recv, long[] recvCounts, long[] recvOffsets, DType dtype);
+    /// <summary>Starts sending <paramref name="count"/> elements at <paramref name="buffer"/> to rank <paramref name="dst"/> with the message tag <paramref name="tag"/>.</summary>
     IBackendRequest Send(nint buffer, long count, DType dtype, int dst, int tag);
     /// <summary>Receives from <paramref name="src"/>, or from any rank when it is null (the request's Source says which).</summary>
     IBackendRequest Recv(nint buffer, long count, DType dtype, int? src, int tag);
+    /// <summary>Starts a barrier: the request completes when every process has entered it.</summary>
     IBackendRequest Barrier();
 
     /// <summary>Called when an operation timed out: peers may be stuck, so the engine must not wait for them when the

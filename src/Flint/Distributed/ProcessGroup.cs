@@ -25,7 +25,9 @@ public static partial class torch
 
             /// <summary>This process's rank within the group (-1 when it is not a member).</summary>
             public int rank() => Backend?.Rank ?? -1;
+            /// <summary>The number of processes in the group.</summary>
             public int size() => Ranks.Length;
+            /// <summary>The backend's name (<c>mpi</c>), or <c>none</c>.</summary>
             public string name() => Backend?.Name ?? "none";
 
             internal bool IsMember => Backend is not null;
@@ -52,6 +54,7 @@ public static partial class torch
                 Backend = null;
             }
 
+            /// <inheritdoc/>
             public override string ToString() => $"ProcessGroup(backend={name()}, ranks=[{string.Join(", ", Ranks)}])";
         }
     }

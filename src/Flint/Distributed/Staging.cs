@@ -36,7 +36,7 @@ internal sealed class Staging(ProcessGroup group)
         return Pin(buf);
     }
 
-    /// <summary>A contiguous tensor of <paramref name="like"/>'s elements, written back into <paramref name="targets"/> (split along dim 0 or
+    /// <summary>The address of <paramref name="buffer"/>, a contiguous tensor of the elements of <paramref name="targets"/>, written back into them (split along dim 0 or
     /// one per rank) at completion.</summary>
     internal nint Joined(IReadOnlyList<Tensor> targets, Tensor buffer, bool writeBack)
     {

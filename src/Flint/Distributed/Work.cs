@@ -121,6 +121,7 @@ public static partial class torch
         /// <summary>A failure of the communication engine or a peer (PyTorch's <c>torch.distributed.DistBackendError</c>).</summary>
         public class DistBackendError : InvalidOperationException
         {
+            /// <summary>An error raised by the communication backend, as PyTorch's <c>torch.distributed.DistBackendError</c>.</summary>
             public DistBackendError(string message) : base(message) { }
         }
     }

@@ -11,11 +11,30 @@ public static partial class torch
     public static partial class distributed
     {
         /// <summary>How collectives combine the ranks' elements (PyTorch's <c>torch.distributed.ReduceOp</c>).</summary>
-        public enum ReduceOp { SUM, AVG, PRODUCT, MIN, MAX, BAND, BOR, BXOR }
+        public enum ReduceOp
+        {
+            /// <summary>The sum of the ranks' elements.</summary>
+            SUM,
+            /// <summary>Their mean.</summary>
+            AVG,
+            /// <summary>Their product.</summary>
+            PRODUCT,
+            /// <summary>Their minimum.</summary>
+            MIN,
+            /// <summary>Their maximum.</summary>
+            MAX,
+            /// <summary>Their bitwise and (integer tensors).</summary>
+            BAND,
+            /// <summary>Their bitwise or (integer tensors).</summary>
+            BOR,
+            /// <summary>Their bitwise exclusive or (integer tensors).</summary>
+            BXOR,
+        }
 
         /// <summary>Backend names (PyTorch's <c>torch.distributed.Backend</c>) and the registry of engines.</summary>
         public static class Backend
         {
+            /// <summary>The backend names PyTorch knows; only <c>mpi</c> has an engine here.</summary>
             public const string MPI = "mpi", GLOO = "gloo", NCCL = "nccl", UCC = "ucc";
 
             /// <summary>Registers an engine under a backend name (lower-cased), for init_process_group(backend: name).</summary>
@@ -53,15 +72,20 @@ public static partial class torch
 
         /// <summary>True: the package is built in (is_mpi_available says whether an MPI library can be loaded).</summary>
         public static bool is_available() => true;
+        /// <summary>Whether <c>init_process_group</c> has been called, as <c>torch.distributed.is_initialized()</c>.</summary>
         public static bool is_initialized() => ProcessGroups.Default is not null;
         /// <summary>Whether the system's MPI library can be loaded.</summary>
         public static bool is_mpi_available() => MpiLibrary.IsAvailable();
+        /// <summary>Whether the NCCL backend is available: never here (CPU only).</summary>
         public static bool is_nccl_available() => false;
+        /// <summary>Whether the Gloo backend is available: no (the MPI backend is).</summary>
         public static bool is_gloo_available() => false;
 
         /// <summary>This process's rank in the group (default: the world); -1 when it is not a member.</summary>
         public static int get_rank(ProcessGroup? group = null) => ProcessGroups.Resolve(group).rank();
+        /// <summary>The number of processes in <paramref name="group"/> (the default group when null), or -1 when this process is not in it, as <c>torch.distributed.get_world_size</c>.</summary>
         public static int get_world_size(ProcessGroup? group = null) => ProcessGroups.Resolve(group) is var g && g.IsMember ? g.size() : -1;
+        /// <summary>The name of the group's backend, as <c>torch.distributed.get_backend</c>.</summary>
         public static string get_backend(ProcessGroup? group = null) => ProcessGroups.Resolve(group).name();
 
         /// <summary>The global rank of <paramref name="group_rank"/> in <paramref name="group"/>.</summary>

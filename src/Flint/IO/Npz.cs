@@ -14,13 +14,18 @@ public static partial class np
     /// <summary>Like NumPy's <c>np.savez(file, a, b)</c>: positional arrays are named arr_0, arr_1, ...</summary>
     public static void savez(string file, params Tensor[] arrays) => SavezFile(file, Positional(arrays), CompressionLevel.NoCompression);
 
+    /// <summary>Writes the named tensors into a NumPy <c>.npz</c> archive (uncompressed), as <c>numpy.savez(file, **arrays)</c>.</summary>
     public static void savez(Stream stream, IDictionary<string, Tensor> arrays) => Savez(stream, Named(arrays), CompressionLevel.NoCompression);
+    /// <summary>Writes the tensors into a NumPy <c>.npz</c> archive named <c>arr_0</c>, <c>arr_1</c>, ... (uncompressed), as <c>numpy.savez</c>.</summary>
     public static void savez(Stream stream, params Tensor[] arrays) => Savez(stream, Positional(arrays), CompressionLevel.NoCompression);
 
     /// <summary>Like <see cref="savez(string, IDictionary{string, Tensor})"/>, with each entry deflate-compressed.</summary>
     public static void savez_compressed(string file, IDictionary<string, Tensor> arrays) => SavezFile(file, Named(arrays), CompressionLevel.Optimal);
+    /// <summary>Writes the tensors into a compressed NumPy <c>.npz</c> file named <c>arr_0</c>, <c>arr_1</c>, ..., as <c>numpy.savez_compressed</c>.</summary>
     public static void savez_compressed(string file, params Tensor[] arrays) => SavezFile(file, Positional(arrays), CompressionLevel.Optimal);
+    /// <summary>Writes the named tensors into a compressed NumPy <c>.npz</c> archive, as <c>numpy.savez_compressed</c>.</summary>
     public static void savez_compressed(Stream stream, IDictionary<string, Tensor> arrays) => Savez(stream, Named(arrays), CompressionLevel.Optimal);
+    /// <summary>Writes the tensors into a compressed NumPy <c>.npz</c> archive named <c>arr_0</c>, <c>arr_1</c>, ..., as <c>numpy.savez_compressed</c>.</summary>
     public static void savez_compressed(Stream stream, params Tensor[] arrays) => Savez(stream, Positional(arrays), CompressionLevel.Optimal);
 
     /// <summary>
@@ -140,12 +145,19 @@ public sealed class NpzFile : IReadOnlyDictionary<string, Tensor>
     /// <summary>The array names, in archive order.</summary>
     public IReadOnlyList<string> files => items.Select(kv => kv.Key).ToArray();
 
+    /// <summary>The array stored under <paramref name="key"/>, as <c>npz[key]</c>.</summary>
     public Tensor this[string key] => byName.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"{key} is not a file in the archive");
+    /// <summary>The names of the arrays, in the archive's order.</summary>
     public IEnumerable<string> Keys => files;
+    /// <summary>The arrays, in the archive's order.</summary>
     public IEnumerable<Tensor> Values => items.Select(kv => kv.Value);
+    /// <summary>The number of arrays.</summary>
     public int Count => items.Count;
+    /// <summary>Whether the archive holds an array named <paramref name="key"/>.</summary>
     public bool ContainsKey(string key) => byName.ContainsKey(key);
+    /// <summary>The array named <paramref name="key"/>, when the archive holds one.</summary>
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Tensor value) => byName.TryGetValue(key, out value);
+    /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => items.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

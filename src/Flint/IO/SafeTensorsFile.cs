@@ -103,6 +103,7 @@ public sealed class SafeTensorsFile : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (disposed) return;

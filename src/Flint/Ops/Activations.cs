@@ -9,7 +9,7 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
-    [ElementwiseOp("relu", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Error = "clamp_min_cpu", HalfOk = false)]
+    [ElementwiseOp("relu", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Error = "clamp_min_cpu", HalfOk = false, Summary = "The rectified linear unit max(0, x) of each element.")]
     internal struct ReluOp : INumericUnary
     {
         public static string Name => "relu";
@@ -22,7 +22,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> { TensorPrimitives.Max(x, T.Zero, y); return true; }
 
         /// <summary>
-        /// relu's gradient in one kernel (threshold_backward: 0 where the output is <= 0, else g, so a NaN output passes
+        /// relu's gradient in one kernel (threshold_backward: 0 where the output is &lt;= 0, else g, so a NaN output passes
         /// its gradient as PyTorch) for contiguous float32 tensors of one shape on one device when no graph of the
         /// gradient is wanted; null otherwise (the caller then uses the tensor formula).
         /// </summary>
@@ -117,7 +117,7 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    [ElementwiseOp("silu", Variants.All, Error = "silu_cpu", Rule = OpRule.FloatOnly)]
+    [ElementwiseOp("silu", Variants.All, Error = "silu_cpu", Rule = OpRule.FloatOnly, Summary = "The SiLU (swish) x * sigmoid(x) of each element.")]
     internal struct SiluOp : IFloatUnary
     {
         public static string Name => "silu";
@@ -125,7 +125,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.One + T.Exp(-x));
     }
 
-    [ElementwiseOp("mish", Variants.All, Error = "mish_cpu", Rule = OpRule.FloatOnly, BFloat16Ok = false)]
+    [ElementwiseOp("mish", Variants.All, Error = "mish_cpu", Rule = OpRule.FloatOnly, BFloat16Ok = false, Summary = "The Mish activation x * tanh(softplus(x)) of each element.")]
     internal struct MishOp : IFloatUnary
     {
         public static string Name => "mish";
@@ -166,8 +166,8 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>elu: a = alpha, b = scale, c = input_scale (selu is elu with fixed constants).</summary>
-    [ElementwiseOp("elu", Variants.All, Parameters = "double alpha = 1.0")]
-    [ElementwiseOp("selu", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Parameters = "")]
+    [ElementwiseOp("elu", Variants.All, Parameters = "double alpha = 1.0", Summary = "The ELU of each element: x above 0, alpha * (exp(x) - 1) below.")]
+    [ElementwiseOp("selu", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Parameters = "", Summary = "The scaled ELU (SELU) of each element, with the fixed alpha and scale of self-normalizing networks.")]
     internal struct EluOp : IFloatUnaryArgs
     {
         public static string Name => "elu";
@@ -192,7 +192,7 @@ namespace Flint.Ops.Kernels
         }
     }
 
-    [ElementwiseOp("leaky_relu", Variants.All, Parameters = "double negative_slope = 0.01")]
+    [ElementwiseOp("leaky_relu", Variants.All, Parameters = "double negative_slope = 0.01", Summary = "max(0, x) + negative_slope * min(0, x) of each element.")]
     internal struct LeakyReluOp : IFloatUnaryArgs
     {
         public static string Name => "leaky_relu";
@@ -209,7 +209,7 @@ namespace Flint.Ops.Kernels
     /// <summary>min(max(x, lo), hi): NaN passes through; with lo &gt; hi every element becomes hi.</summary>
     [ElementwiseOp("hardtanh", Variants.All, Parameters = "double min_val = -1.0, double max_val = 1.0",
         Summary = "Clamps to [min_val, max_val]; integer dtypes stay integer (the limits truncate).")]
-    [ElementwiseOp("relu6", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Parameters = "")]
+    [ElementwiseOp("relu6", Variants.Function | Variants.FunctionInPlace | Variants.Method | Variants.InPlace, Parameters = "", Summary = "min(max(0, x), 6) of each element.")]
     internal struct HardtanhOp : INumericUnaryArgs
     {
         public static string Name => "hardtanh";
@@ -253,6 +253,7 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The GELU of each element, as <c>tensor.gelu(approximate)</c>; <paramref name="approximate"/> is <c>"none"</c> (the erf form) or <c>"tanh"</c>.</summary>
         public Tensor gelu(string approximate = "none") => torch.gelu(this, approximate);
     }
 }

@@ -8,7 +8,7 @@ using Flint.Ops;
 namespace Flint.Ops.Kernels
 {
     /// <summary>x · min(max(x + 3, 0), 6) / 6.</summary>
-    [ElementwiseOp("hardswish", Variants.Function | Variants.FunctionInPlace | Variants.InPlace | Variants.Out, Error = "hardswish_cpu", Rule = OpRule.FloatOnly, HalfOk = false)]
+    [ElementwiseOp("hardswish", Variants.Function | Variants.FunctionInPlace | Variants.InPlace | Variants.Out, Error = "hardswish_cpu", Rule = OpRule.FloatOnly, HalfOk = false, Summary = "x * relu6(x + 3) / 6 of each element.")]
     internal struct HardswishOp : IFloatUnary
     {
         public static string Name => "hardswish";
@@ -50,7 +50,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>min(max(x + 3, 0), 6) / 6.</summary>
-    [ElementwiseOp("hardsigmoid", Variants.Function | Variants.FunctionInPlace | Variants.InPlace | Variants.Out, Error = "hardsigmoid_cpu", Rule = OpRule.FloatOnly, HalfOk = false)]
+    [ElementwiseOp("hardsigmoid", Variants.Function | Variants.FunctionInPlace | Variants.InPlace | Variants.Out, Error = "hardsigmoid_cpu", Rule = OpRule.FloatOnly, HalfOk = false, Summary = "relu6(x + 3) / 6 of each element.")]
     internal struct HardsigmoidOp : IFloatUnary
     {
         public static string Name => "hardsigmoid";
@@ -74,7 +74,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), stable for large |x|.</summary>
-    [ElementwiseOp("log_sigmoid", Variants.Function | Variants.Out, Error = "log_sigmoid_cpu", Rule = OpRule.FloatOnly, HalfOk = false)]
+    [ElementwiseOp("log_sigmoid", Variants.Function | Variants.Out, Error = "log_sigmoid_cpu", Rule = OpRule.FloatOnly, HalfOk = false, Summary = "log(sigmoid(x)) of each element, stable for large |x|.")]
     internal struct LogSigmoidOp : IFloatUnary
     {
         public static string Name => "log_sigmoid";
@@ -87,7 +87,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>hardshrink: x where |x| &gt; lambd, else 0 (a = lambd).</summary>
-    [ElementwiseOp("hardshrink", Variants.Function | Variants.Method | Variants.Out, Parameters = "double lambd = 0.5")]
+    [ElementwiseOp("hardshrink", Variants.Function | Variants.Method | Variants.Out, Parameters = "double lambd = 0.5", Summary = "Each element, or 0 where it lies within [-lambd, lambd].")]
     internal struct HardshrinkOp : IFloatUnaryArgs
     {
         public static string Name => "hardshrink";
@@ -104,7 +104,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>softshrink: x - lambd above lambd, x + lambd below -lambd, else 0 (a = lambd).</summary>
-    [ElementwiseOp("softshrink", Variants.Function | Variants.Out, Parameters = "double lambd = 0.5")]
+    [ElementwiseOp("softshrink", Variants.Function | Variants.Out, Parameters = "double lambd = 0.5", Summary = "Each element moved toward 0 by lambd, or 0 where it lies within [-lambd, lambd].")]
     internal struct SoftshrinkOp : IFloatUnaryArgs
     {
         public static string Name => "softshrink";
@@ -122,7 +122,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>celu: elu with scale 1 and input scale 1 / alpha (a = alpha, b = 1, c = 1 / alpha).</summary>
-    [ElementwiseOp("celu", Variants.Function | Variants.FunctionInPlace | Variants.InPlace, Parameters = "double alpha = 1.0")]
+    [ElementwiseOp("celu", Variants.Function | Variants.FunctionInPlace | Variants.InPlace, Parameters = "double alpha = 1.0", Summary = "The CELU max(0, x) + min(0, alpha * (exp(x / alpha) - 1)) of each element.")]
     internal struct CeluOp : IFloatUnaryArgs
     {
         public static string Name => "celu";

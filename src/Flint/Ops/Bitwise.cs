@@ -94,13 +94,20 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The bitwise NOT of each element (logical NOT for bool), as <c>tensor.bitwise_not()</c>.</summary>
         public Tensor bitwise_not() => BitwiseNot.Run(this, null, false);
+        /// <summary>The bitwise NOT of each element, in place, as <c>tensor.bitwise_not_()</c>.</summary>
         public Tensor bitwise_not_() => BitwiseNot.Run(this, null, true);
 
+        /// <summary><c>~a</c>: <c>torch.bitwise_not(a)</c>.</summary>
         public static Tensor operator ~(Tensor a) => BitwiseNot.Run(a, null, false);
+        /// <summary><c>a &lt;&lt; b</c>: <c>torch.bitwise_left_shift(a, b)</c>.</summary>
         public static Tensor operator <<(Tensor a, Tensor b) => Elementwise.IntegerBinary<LeftShiftOp>(a, b, null);
+        /// <summary><c>a &lt;&lt; b</c>: <c>torch.bitwise_left_shift(a, b)</c>.</summary>
         public static Tensor operator <<(Tensor a, long b) => Elementwise.IntegerBinary<LeftShiftOp>(a, Scalars.Wrap(b), null);
+        /// <summary><c>a &gt;&gt; b</c>: <c>torch.bitwise_right_shift(a, b)</c> (arithmetic for signed types).</summary>
         public static Tensor operator >>(Tensor a, Tensor b) => Elementwise.IntegerBinary<RightShiftOp>(a, b, null);
+        /// <summary><c>a &gt;&gt; b</c>: <c>torch.bitwise_right_shift(a, b)</c>.</summary>
         public static Tensor operator >>(Tensor a, long b) => Elementwise.IntegerBinary<RightShiftOp>(a, Scalars.Wrap(b), null);
     }
 }

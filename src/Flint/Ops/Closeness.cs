@@ -69,8 +69,11 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>Whether each element is within <c>atol + rtol * |other|</c> of <paramref name="other"/>, as <c>tensor.isclose</c>.</summary>
         public Tensor isclose(Tensor other, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false) => torch.isclose(this, other, rtol, atol, equal_nan);
+        /// <summary>Whether all elements are close to <paramref name="other"/>, as <c>tensor.allclose</c>.</summary>
         public bool allclose(Tensor other, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false) => torch.allclose(this, other, rtol, atol, equal_nan);
+        /// <summary>Whether the tensors have the same shape and elements, as <c>tensor.equal</c>.</summary>
         public bool equal(Tensor other) => torch.equal(this, other);
     }
 }

@@ -13,8 +13,10 @@ public static partial class torch
 
     // ---------------- arange ----------------
 
+    /// <summary>The values 0, 1, ... below <paramref name="end"/>, as <c>torch.arange(end)</c>; integer arguments give int64, floating ones the default dtype.</summary>
     public static Tensor arange(Scalar end, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         arange(0, end, 1, dtype, device, requires_grad);
+    /// <summary>The values from <paramref name="start"/> up to (not including) <paramref name="end"/> in steps of 1, as <c>torch.arange(start, end)</c>.</summary>
     public static Tensor arange(Scalar start, Scalar end, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         arange(start, end, 1, dtype, device, requires_grad);
 

@@ -22,13 +22,16 @@ public static partial class torch
     /// <summary>A 0-dim tensor. A C# double is a Python float: it gets the default dtype (float32).</summary>
     public static Tensor tensor(double value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.ScalarTensor(value, dtype ?? get_default_dtype(), device, requires_grad);
+    /// <summary>A 0-dim tensor of a float (the default floating dtype unless <paramref name="dtype"/>), as <c>torch.tensor(3.5)</c>.</summary>
     public static Tensor tensor(float value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.ScalarTensor(value, dtype ?? float32, device, requires_grad);
     /// <summary>A 0-dim tensor. A C# integer is a Python int: it gets int64.</summary>
     public static Tensor tensor(long value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.ScalarTensor(value, dtype ?? int64, device, requires_grad);
+    /// <summary>A 0-dim int64 tensor of an integer, as <c>torch.tensor(3)</c>.</summary>
     public static Tensor tensor(int value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.ScalarTensor(value, dtype ?? int64, device, requires_grad);
+    /// <summary>A 0-dim bool tensor, as <c>torch.tensor(True)</c>.</summary>
     public static Tensor tensor(bool value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.ScalarTensor(value, dtype ?? @bool, device, requires_grad);
 
@@ -46,7 +49,9 @@ public static partial class torch
 
     // ---------------- constant fills ----------------
 
+    /// <summary>An uninitialized tensor of the default dtype on the CPU, as <c>torch.empty(*size)</c>.</summary>
     public static Tensor empty(params long[] size) => Tensor.Empty(size, get_default_dtype(), Device.CPU);
+    /// <summary>An uninitialized tensor, as <c>torch.empty(size, dtype=..., device=...)</c>.</summary>
     public static Tensor empty(long[] size, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
         var dt = dtype ?? get_default_dtype();
@@ -73,10 +78,14 @@ public static partial class torch
         var st = Backends.BackendRegistry.For((device ?? Device.CPU).type).Allocate(dt, count, zeroed: false);
         return Creation.Finish(new Tensor(st, (long[])size.Clone(), (long[])stride.Clone(), 0), requires_grad);
     }
+    /// <summary>A tensor of zeros of the default dtype, as <c>torch.zeros(*size)</c>.</summary>
     public static Tensor zeros(params long[] size) => Creation.Filled(size, 0, null, null, false);
+    /// <summary>A tensor of zeros, as <c>torch.zeros(size, dtype=..., device=...)</c>.</summary>
     public static Tensor zeros(long[] size, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.Filled(size, 0, dtype, device, requires_grad);
+    /// <summary>A tensor of ones of the default dtype, as <c>torch.ones(*size)</c>.</summary>
     public static Tensor ones(params long[] size) => Creation.Filled(size, 1, null, null, false);
+    /// <summary>A tensor of ones, as <c>torch.ones(size, dtype=..., device=...)</c>.</summary>
     public static Tensor ones(long[] size, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.Filled(size, 1, dtype, device, requires_grad);
 
@@ -85,12 +94,16 @@ public static partial class torch
         Creation.Filled(size, fill_value, dtype ?? fill_value.DefaultDType, device, requires_grad);
 
     // *_like: the input's dtype and device unless given, laid out as the input (PyTorch's preserve memory format)
+    /// <summary>An uninitialized tensor with the shape (and, unless given, dtype and device) of <paramref name="t"/>, as <c>torch.empty_like</c>.</summary>
     public static Tensor empty_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.FilledLike(t, null, dtype, device, requires_grad);
+    /// <summary>Zeros with the shape (and, unless given, dtype and device) of <paramref name="t"/>, as <c>torch.zeros_like</c>.</summary>
     public static Tensor zeros_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.FilledLike(t, 0, dtype, device, requires_grad);
+    /// <summary>Ones with the shape (and, unless given, dtype and device) of <paramref name="t"/>, as <c>torch.ones_like</c>.</summary>
     public static Tensor ones_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.FilledLike(t, 1, dtype, device, requires_grad);
+    /// <summary><paramref name="fill_value"/> with the shape (and, unless given, dtype and device) of <paramref name="t"/>, as <c>torch.full_like</c>.</summary>
     public static Tensor full_like(Tensor t, Scalar fill_value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         Creation.FilledLike(t, fill_value, dtype, device, requires_grad);
 

@@ -16,7 +16,7 @@ internal static class Elementwise
 
     internal static DType FloatResult(DType input) => input.is_floating_point ? input : torch.get_default_dtype();
 
-    /// <summary>Checks that two inputs may meet in one op, as <see cref="CommonDevice"/> does.</summary>
+    /// <summary>Checks that two inputs may meet in one op, as <see cref="CommonDevice(Tensor?, Tensor, Tensor)"/> does.</summary>
     internal static void CheckSameDevice(Tensor a, Tensor b) => CommonDevice(null, a, b);
 
     /// <summary>

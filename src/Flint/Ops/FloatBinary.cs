@@ -6,7 +6,7 @@ namespace Flint.Ops.Kernels
 {
     [ElementwiseOp("atan2", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace,
         Summary = "Elementwise arctangent of input/other using both signs to pick the quadrant; integers give floats.")]
-    [ElementwiseOp("arctan2", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace)]
+    [ElementwiseOp("arctan2", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Summary = "The quadrant-aware arctangent of input / other; alias of atan2.")]
     internal struct Atan2Op : IFloatBinary
     {
         public static string Name => "atan2";

@@ -7,15 +7,15 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
-    [ElementwiseOp("isnan", Variants.Function | Variants.Method)]
+    [ElementwiseOp("isnan", Variants.Function | Variants.Method, Summary = "Whether each element is NaN (a bool tensor).")]
     internal struct IsNanOp : IFloatPredicate { public static string Name => "isnan"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(x); }
-    [ElementwiseOp("isinf", Variants.Function | Variants.Method)]
+    [ElementwiseOp("isinf", Variants.Function | Variants.Method, Summary = "Whether each element is positive or negative infinity (a bool tensor).")]
     internal struct IsInfOp : IFloatPredicate { public static string Name => "isinf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsInfinity(x); }
-    [ElementwiseOp("isposinf", Variants.Function | Variants.Out | Variants.Method)]
+    [ElementwiseOp("isposinf", Variants.Function | Variants.Out | Variants.Method, Summary = "Whether each element is positive infinity (a bool tensor).")]
     internal struct IsPosInfOp : IFloatPredicate { public static string Name => "isposinf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsPositiveInfinity(x); }
-    [ElementwiseOp("isneginf", Variants.Function | Variants.Out | Variants.Method)]
+    [ElementwiseOp("isneginf", Variants.Function | Variants.Out | Variants.Method, Summary = "Whether each element is negative infinity (a bool tensor).")]
     internal struct IsNegInfOp : IFloatPredicate { public static string Name => "isneginf"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNegativeInfinity(x); }
-    [ElementwiseOp("isfinite", Variants.Function | Variants.Method)]
+    [ElementwiseOp("isfinite", Variants.Function | Variants.Method, Summary = "Whether each element is finite: neither infinite nor NaN (a bool tensor).")]
     internal struct IsFiniteOp : IFloatPredicate { public static string Name => "isfinite"; public static bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsFinite(x); public static bool IntegerAnswer => true; }
 
     /// <summary>nan_to_num: a replaces NaN, b replaces +inf, c replaces -inf.</summary>
@@ -65,14 +65,18 @@ namespace Flint
         /// </summary>
         public static Tensor nan_to_num(Tensor input, double nan = 0.0, double? posinf = null, double? neginf = null, Tensor? @out = null) =>
             NanToNum.Run(input, nan, posinf, neginf, @out, false);
+        /// <summary>Replaces NaN with <paramref name="nan"/> and infinities with <paramref name="posinf"/>/<paramref name="neginf"/> (the dtype's extremes when null) in place, as <c>torch.nan_to_num_</c>.</summary>
         public static Tensor nan_to_num_(Tensor input, double nan = 0.0, double? posinf = null, double? neginf = null) =>
             NanToNum.Run(input, nan, posinf, neginf, null, true);
     }
 
     public partial class Tensor
     {
+        /// <summary>Whether each element is real: true everywhere for real dtypes, as <c>tensor.isreal()</c>.</summary>
         public Tensor isreal() => torch.isreal(this);
+        /// <summary>NaN replaced by <paramref name="nan"/> and infinities by <paramref name="posinf"/>/<paramref name="neginf"/> (the dtype's extremes when null), as <c>tensor.nan_to_num</c>.</summary>
         public Tensor nan_to_num(double nan = 0.0, double? posinf = null, double? neginf = null) => torch.nan_to_num(this, nan, posinf, neginf);
+        /// <summary>The in-place form of <c>nan_to_num</c>, as <c>tensor.nan_to_num_</c>.</summary>
         public Tensor nan_to_num_(double nan = 0.0, double? posinf = null, double? neginf = null) => torch.nan_to_num_(this, nan, posinf, neginf);
 
         /// <summary>Fills this bool tensor with one value (used where the answer does not depend on the data).</summary>

@@ -19,7 +19,9 @@ public static partial class torch
 
 public partial class Tensor
 {
+    /// <summary><c>log(exp(this) + exp(other))</c> without overflow, as <c>tensor.logaddexp</c>.</summary>
     public Tensor logaddexp(Tensor other) => torch.logaddexp(this, other);
+    /// <summary><c>log2(2^this + 2^other)</c> without overflow, as <c>tensor.logaddexp2</c>.</summary>
     public Tensor logaddexp2(Tensor other) => torch.logaddexp2(this, other);
 }
 

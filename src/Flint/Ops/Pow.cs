@@ -56,6 +56,7 @@ namespace Flint
 {
     public static partial class torch
     {
+        /// <summary><paramref name="input"/> to the power <paramref name="exponent"/> in double precision (float64 result), as <c>torch.float_power</c>.</summary>
         public static Tensor float_power(Tensor input, Tensor exponent, Tensor? @out = null) =>
             pow(input.to(float64), exponent.to(float64), @out);
     }

@@ -8,15 +8,21 @@ public static partial class torch
 {
     /// <summary>Seeds the default generator (PyTorch's <c>torch.manual_seed</c>).</summary>
     public static Generator manual_seed(long seed) => Generator.Default.manual_seed(seed);
+    /// <summary>Seeds the default generator from a nondeterministic source and returns the seed, as <c>torch.seed()</c>.</summary>
     public static long seed() => Generator.Default.seed();
+    /// <summary>The seed the default generator started from, as <c>torch.initial_seed()</c>.</summary>
     public static long initial_seed() => Generator.Default.initial_seed();
+    /// <summary>The default generator's state, as <c>torch.get_rng_state()</c>.</summary>
     public static byte[] get_rng_state() => Generator.Default.get_state();
+    /// <summary>Restores the default generator's state, as <c>torch.set_rng_state</c>.</summary>
     public static void set_rng_state(byte[] state) => Generator.Default.set_state(state);
 
     /// <summary>The default generator, as <c>torch.default_generator</c>.</summary>
     public static Generator default_generator => Generator.Default;
 
+    /// <summary>Uniform samples in [0, 1) of the default dtype, as <c>torch.rand(*size)</c>.</summary>
     public static Tensor rand(params long[] size) => rand(size, null);
+    /// <summary>Uniform samples in [0, 1), as <c>torch.rand(size, generator=..., dtype=...)</c>; the same seed gives PyTorch's numbers.</summary>
     public static Tensor rand(long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
         var t = empty(size, Sampling.FloatDType(dtype, "check_uniform_bounds"), Sampling.MetaOrNull(device));
@@ -24,7 +30,9 @@ public static partial class torch
         return Sampling.Placed(t, device, requires_grad);
     }
 
+    /// <summary>Standard normal samples of the default dtype, as <c>torch.randn(*size)</c>.</summary>
     public static Tensor randn(params long[] size) => randn(size, null);
+    /// <summary>Standard normal samples, as <c>torch.randn(size, generator=..., dtype=...)</c>; the same seed gives PyTorch's numbers.</summary>
     public static Tensor randn(long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
         var t = empty(size, Sampling.FloatDType(dtype, "normal_kernel_cpu"), Sampling.MetaOrNull(device));
@@ -32,8 +40,10 @@ public static partial class torch
         return Sampling.Placed(t, device, requires_grad);
     }
 
+    /// <summary>Uniform samples in [0, 1) shaped like <paramref name="input"/>, as <c>torch.rand_like</c>.</summary>
     public static Tensor rand_like(Tensor input, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         rand(input._shape, null, dtype ?? input.dtype, device ?? input.device, requires_grad);
+    /// <summary>Standard normal samples shaped like <paramref name="input"/>, as <c>torch.randn_like</c>.</summary>
     public static Tensor randn_like(Tensor input, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         randn(input._shape, null, dtype ?? input.dtype, device ?? input.device, requires_grad);
 
@@ -47,11 +57,14 @@ public static partial class torch
         return Sampling.Placed(t, device, requires_grad);
     }
 
+    /// <summary>Random integers in [0, <paramref name="high"/>) (int64 unless <paramref name="dtype"/>), as <c>torch.randint(high, size)</c>.</summary>
     public static Tensor randint(long high, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
         randint(0, high, size, generator, dtype, device, requires_grad);
 
+    /// <summary>Random integers in [<paramref name="low"/>, <paramref name="high"/>) shaped like <paramref name="input"/>, as <c>torch.randint_like</c>.</summary>
     public static Tensor randint_like(Tensor input, long low, long high, DType? dtype = null, Device? device = null) =>
         randint(low, high, input._shape, null, dtype ?? input.dtype, device ?? input.device);
+    /// <summary>Random integers in [0, <paramref name="high"/>) shaped like <paramref name="input"/>, as <c>torch.randint_like</c>.</summary>
     public static Tensor randint_like(Tensor input, long high, DType? dtype = null, Device? device = null) =>
         randint_like(input, 0, high, dtype, device);
 
@@ -73,6 +86,7 @@ public static partial class torch
         // the sample's gradient goes to the mean only (std gets zeros), as PyTorch's NormalBackward3
         Sampling.NormalTensors.Run([mean, std], (mean, std), () => Sampling.NormalImpl(mean, std, generator));
 
+    /// <summary>Normal samples with per-element means <paramref name="mean"/> and one standard deviation, as <c>torch.normal(mean, std)</c>.</summary>
     public static Tensor normal(Tensor mean, double std = 1.0, Generator? generator = null)
     {
         if (std < 0) throw new ArgumentException($"normal expects std >= 0.0, but found std {std}");
@@ -84,6 +98,7 @@ public static partial class torch
         });
     }
 
+    /// <summary>Normal samples with one mean and per-element standard deviations <paramref name="std"/>, as <c>torch.normal(mean, std)</c>.</summary>
     public static Tensor normal(double mean, Tensor std, Generator? generator = null) =>
         Sampling.NormalStd.Run([std], std, () =>
         {
@@ -92,6 +107,7 @@ public static partial class torch
             return t.mul_(std).add_(mean);
         });
 
+    /// <summary>Normal samples of the given size with one mean and standard deviation, as <c>torch.normal(mean, std, size)</c>.</summary>
     public static Tensor normal(double mean, double std, long[] size, Generator? generator = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
     {
         var t = empty(size, Sampling.FloatDType(dtype, "normal_kernel_cpu"), null);
@@ -104,6 +120,7 @@ public static partial class torch
         // a sample carries no gradient to the probabilities (zeros, as PyTorch's BernoulliBackward0)
         Sampling.Bernoulli.Run([input], input, () => Sampling.BernoulliImpl(input, generator));
 
+    /// <summary>Bernoulli samples (0 or 1) with probability <paramref name="p"/>, shaped like <paramref name="input"/>, as <c>torch.bernoulli(input, p)</c>.</summary>
     public static Tensor bernoulli(Tensor input, double p, Generator? generator = null) =>
         empty_like(input).bernoulli_(p, generator);
 
@@ -281,6 +298,7 @@ public partial class Tensor
     /// <summary>Fills with integers drawn uniformly from [from, to).</summary>
     public Tensor random_(long from, long to, Generator? generator = null) => RandomImpl(from, to, generator, "RandomBackward0");
 
+    /// <summary>Fills this tensor in place with random integers in [0, <paramref name="to"/>), as <c>tensor.random_(to)</c>.</summary>
     public Tensor random_(long to, Generator? generator = null) => RandomImpl(0, to, generator, "RandomBackward1");
 
     /// <summary>Fills with integers drawn uniformly from [0, 2^mantissa] for floating dtypes, [0, max] for integers.</summary>
@@ -347,6 +365,7 @@ public partial class Tensor
         return this;
     }
 
+    /// <summary>Fills this tensor in place with exponential samples of rate <paramref name="lambd"/>, as <c>tensor.exponential_</c>.</summary>
     public Tensor exponential_(double lambd = 1, Generator? generator = null)
     {
         CheckFloatSampling("exponential_cpu");

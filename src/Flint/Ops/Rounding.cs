@@ -9,7 +9,7 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
-    [ElementwiseOp("floor", Variants.All, Error = "floor_vml_cpu", Rule = OpRule.Rounding)]
+    [ElementwiseOp("floor", Variants.All, Error = "floor_vml_cpu", Rule = OpRule.Rounding, Summary = "The largest integer not greater than each element (integers come back unchanged).")]
     internal struct FloorOp : IFloatUnary
     {
         public static string Name => "floor";
@@ -18,7 +18,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Floor(x, y); return true; }
     }
 
-    [ElementwiseOp("ceil", Variants.All, Error = "ceil_vml_cpu", Rule = OpRule.Rounding)]
+    [ElementwiseOp("ceil", Variants.All, Error = "ceil_vml_cpu", Rule = OpRule.Rounding, Summary = "The smallest integer not less than each element (integers come back unchanged).")]
     internal struct CeilOp : IFloatUnary
     {
         public static string Name => "ceil";
@@ -36,8 +36,8 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Round(x, MidpointRounding.ToEven, y); return true; }
     }
 
-    [ElementwiseOp("trunc", Variants.All, Error = "trunc_vml_cpu", Rule = OpRule.Rounding)]
-    [ElementwiseOp("fix", Variants.All, Error = "trunc_vml_cpu", Rule = OpRule.Rounding)]
+    [ElementwiseOp("trunc", Variants.All, Error = "trunc_vml_cpu", Rule = OpRule.Rounding, Summary = "Each element rounded toward zero (integers come back unchanged).")]
+    [ElementwiseOp("fix", Variants.All, Error = "trunc_vml_cpu", Rule = OpRule.Rounding, Summary = "Each element rounded toward zero; alias of trunc.")]
     internal struct TruncOp : IFloatUnary
     {
         public static string Name => "trunc";
@@ -47,7 +47,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>x - trunc(x): keeps the sign of x; NaN for infinities.</summary>
-    [ElementwiseOp("frac", Variants.All, Error = "frac_cpu", Rule = OpRule.FloatOnly, HalfOk = true)]
+    [ElementwiseOp("frac", Variants.All, Error = "frac_cpu", Rule = OpRule.FloatOnly, HalfOk = true, Summary = "The fractional part x - trunc(x) of each element.")]
     internal struct FracOp : IFloatUnary
     {
         public static string Name => "frac";
@@ -101,12 +101,15 @@ namespace Flint
     {
         /// <summary>Rounds half to even; with <paramref name="decimals"/> ≠ 0, to that many decimal places (negative: tens, hundreds, ...).</summary>
         public static Tensor round(Tensor input, long decimals = 0, Tensor? @out = null) => RoundDecimals.Run(input, decimals, @out, false);
+        /// <summary>Rounds to <paramref name="decimals"/> decimal places in place (half to even), as <c>torch.round_</c>.</summary>
         public static Tensor round_(Tensor input, long decimals = 0) => RoundDecimals.Run(input, decimals, null, true);
     }
 
     public partial class Tensor
     {
+        /// <summary>The elements rounded to <paramref name="decimals"/> decimal places (half to even), as <c>tensor.round(decimals)</c>.</summary>
         public Tensor round(long decimals = 0) => torch.round(this, decimals);
+        /// <summary>Rounds to <paramref name="decimals"/> decimal places in place, as <c>tensor.round_</c>.</summary>
         public Tensor round_(long decimals = 0) => torch.round_(this, decimals);
     }
 }

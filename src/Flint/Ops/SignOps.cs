@@ -9,8 +9,8 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
-    [ElementwiseOp("neg", Variants.All, Error = "neg_cpu")]
-    [ElementwiseOp("negative", Variants.All, Error = "neg_cpu")]
+    [ElementwiseOp("neg", Variants.All, Error = "neg_cpu", Summary = "The negation -x of each element.")]
+    [ElementwiseOp("negative", Variants.All, Error = "neg_cpu", Summary = "The negation -x of each element; alias of neg.")]
     internal struct NegOp : INumericUnary
     {
         public static string Name => "neg";
@@ -25,8 +25,8 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>|x|; the most negative integer stays itself (two's complement wrap), as PyTorch.</summary>
-    [ElementwiseOp("abs", Variants.All, Error = "abs_cpu")]
-    [ElementwiseOp("absolute", Variants.All, Error = "abs_cpu")]
+    [ElementwiseOp("abs", Variants.All, Error = "abs_cpu", Summary = "The absolute value of each element.")]
+    [ElementwiseOp("absolute", Variants.All, Error = "abs_cpu", Summary = "The absolute value of each element; alias of abs.")]
     internal struct AbsOp : INumericUnary
     {
         public static string Name => "abs";
@@ -46,7 +46,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>-1, 0 or 1; NaN and ±0 give 0.</summary>
-    [ElementwiseOp("sign", Variants.All, Error = "sign_cpu", BoolOk = true)]
+    [ElementwiseOp("sign", Variants.All, Error = "sign_cpu", BoolOk = true, Summary = "The sign of each element: -1, 0 or 1 (bool stays bool).")]
     internal struct SignOp : INumericUnary
     {
         public static string Name => "sign";
@@ -55,7 +55,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>The sign of a complex number's direction; for real tensors sign's values, under PyTorch's own node.</summary>
-    [ElementwiseOp("sgn", Variants.All, Error = "sign_cpu", BoolOk = true, Summary = "The sign; for real tensors the same as <see cref=\"sign(Tensor, Tensor?)\"/>.")]
+    [ElementwiseOp("sgn", Variants.All, Error = "sign_cpu", BoolOk = true, Summary = "The sign; for real tensors the same as <c>sign</c>.")]
     internal struct SgnOp : INumericUnary
     {
         public static string Name => "sgn";
@@ -88,6 +88,7 @@ namespace Flint
             return Unary.Numeric<SquareOp>(input, @out, false, "square");
         }
 
+        /// <summary>Squares the elements in place, as <c>torch.square_</c>.</summary>
         public static Tensor square_(Tensor input)
         {
             if (input.dtype.IsBool) throw new InvalidOperationException("Found dtype Bool but expected Long");
@@ -104,11 +105,16 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The square of each element, as <c>tensor.square()</c>.</summary>
         public Tensor square() => torch.square(this);
+        /// <summary>Squares the elements in place, as <c>tensor.square_()</c>.</summary>
         public Tensor square_() => torch.square_(this);
+        /// <summary>The tensor itself (for numeric dtypes), as <c>tensor.positive()</c>.</summary>
         public Tensor positive() => torch.positive(this);
 
+        /// <summary><c>-a</c>: <c>torch.neg(a)</c>.</summary>
         public static Tensor operator -(Tensor a) => torch.neg(a);
+        /// <summary><c>+a</c>: <c>torch.positive(a)</c>.</summary>
         public static Tensor operator +(Tensor a) => torch.positive(a);
     }
 }

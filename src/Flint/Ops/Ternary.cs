@@ -115,13 +115,21 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary><c>this + weight * (end - this)</c>, as <c>tensor.lerp</c>.</summary>
         public Tensor lerp(Tensor end, Scalar weight) => torch.lerp(this, end, weight);
+        /// <summary><c>this + weight * (end - this)</c> with per-element weights, as <c>tensor.lerp</c>.</summary>
         public Tensor lerp(Tensor end, Tensor weight) => torch.lerp(this, end, weight);
+        /// <summary>Interpolates toward <paramref name="end"/> in place, as <c>tensor.lerp_</c>.</summary>
         public Tensor lerp_(Tensor end, Scalar weight) => TernaryOps.Lerp(this, end, null, weight, null, true);
+        /// <summary>Interpolates toward <paramref name="end"/> with per-element weights in place, as <c>tensor.lerp_</c>.</summary>
         public Tensor lerp_(Tensor end, Tensor weight) => TernaryOps.Lerp(this, end, weight, default, null, true);
+        /// <summary><c>this + value * tensor1 * tensor2</c>, as <c>tensor.addcmul</c>.</summary>
         public Tensor addcmul(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.addcmul(this, tensor1, tensor2, value);
+        /// <summary><c>this + value * tensor1 / tensor2</c>, as <c>tensor.addcdiv</c>.</summary>
         public Tensor addcdiv(Tensor tensor1, Tensor tensor2, Scalar? value = null) => torch.addcdiv(this, tensor1, tensor2, value);
+        /// <summary>Adds <c>value * tensor1 * tensor2</c> in place, as <c>tensor.addcmul_</c>.</summary>
         public Tensor addcmul_(Tensor tensor1, Tensor tensor2, Scalar? value = null) => TernaryOps.Addc(this, tensor1, tensor2, value, null, true, false);
+        /// <summary>Adds <c>value * tensor1 / tensor2</c> in place, as <c>tensor.addcdiv_</c>.</summary>
         public Tensor addcdiv_(Tensor tensor1, Tensor tensor2, Scalar? value = null) => TernaryOps.Addc(this, tensor1, tensor2, value, null, true, true);
     }
 }

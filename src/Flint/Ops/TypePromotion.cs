@@ -2,7 +2,9 @@ namespace Flint
 {
     public static partial class torch
     {
+        /// <summary>The dtype an op on a number and a tensor gives, as <c>torch.result_type</c>.</summary>
         public static DType result_type(Scalar a, Tensor b) => Ops.TypePromotion.ResultType(Scalars.Wrap(a), b);
+        /// <summary>The dtype an op on two numbers gives, as <c>torch.result_type</c>.</summary>
         public static DType result_type(Scalar a, Scalar b) => Ops.TypePromotion.ResultType(Scalars.Wrap(a), Scalars.Wrap(b));
     }
 }

@@ -10,7 +10,7 @@ using Flint.Ops.Kernels;
 
 namespace Flint.Ops.Kernels
 {
-    [ElementwiseOp("exp", Variants.All, Error = "exp_vml_cpu")]
+    [ElementwiseOp("exp", Variants.All, Error = "exp_vml_cpu", Summary = "The exponential e^x of each element.")]
     internal struct ExpOp : IFloatUnary
     {
         public static string Name => "exp";
@@ -19,7 +19,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Exp(x, y); return true; }
     }
 
-    [ElementwiseOp("exp2", Variants.All, Error = "exp2", HalfOk = true)]
+    [ElementwiseOp("exp2", Variants.All, Error = "exp2", HalfOk = true, Summary = "The base-2 exponential 2^x of each element.")]
     internal struct Exp2Op : IFloatUnary
     {
         public static string Name => "exp2";
@@ -27,7 +27,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp2(x);
     }
 
-    [ElementwiseOp("expm1", Variants.All, Error = "expm1_vml_cpu")]
+    [ElementwiseOp("expm1", Variants.All, Error = "expm1_vml_cpu", Summary = "exp(x) - 1 of each element, accurate near 0.")]
     internal struct Expm1Op : IFloatUnary
     {
         public static string Name => "expm1";
@@ -35,7 +35,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Expm1(double.CreateTruncating(x)));
     }
 
-    [ElementwiseOp("log", Variants.All, Error = "log_vml_cpu")]
+    [ElementwiseOp("log", Variants.All, Error = "log_vml_cpu", Summary = "The natural logarithm of each element.")]
     internal struct LogOp : IFloatUnary
     {
         public static string Name => "log";
@@ -44,7 +44,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log(x, y); return true; }
     }
 
-    [ElementwiseOp("log2", Variants.All, Error = "log2_vml_cpu")]
+    [ElementwiseOp("log2", Variants.All, Error = "log2_vml_cpu", Summary = "The base-2 logarithm of each element.")]
     internal struct Log2Op : IFloatUnary
     {
         public static string Name => "log2";
@@ -53,7 +53,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log2(x, y); return true; }
     }
 
-    [ElementwiseOp("log10", Variants.All, Error = "log10_vml_cpu")]
+    [ElementwiseOp("log10", Variants.All, Error = "log10_vml_cpu", Summary = "The base-10 logarithm of each element.")]
     internal struct Log10Op : IFloatUnary
     {
         public static string Name => "log10";
@@ -62,7 +62,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Log10(x, y); return true; }
     }
 
-    [ElementwiseOp("log1p", Variants.All, Error = "log1p_vml_cpu")]
+    [ElementwiseOp("log1p", Variants.All, Error = "log1p_vml_cpu", Summary = "log(1 + x) of each element, accurate near 0.")]
     internal struct Log1pOp : IFloatUnary
     {
         public static string Name => "log1p";
@@ -70,7 +70,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Log1p(double.CreateTruncating(x)));
     }
 
-    [ElementwiseOp("sqrt", Variants.All, Error = "sqrt_vml_cpu")]
+    [ElementwiseOp("sqrt", Variants.All, Error = "sqrt_vml_cpu", Summary = "The square root of each element.")]
     internal struct SqrtOp : IFloatUnary
     {
         public static string Name => "sqrt";
@@ -79,7 +79,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sqrt(x, y); return true; }
     }
 
-    [ElementwiseOp("rsqrt", Variants.All, Error = "rsqrt_cpu")]
+    [ElementwiseOp("rsqrt", Variants.All, Error = "rsqrt_cpu", Summary = "The reciprocal square root 1 / sqrt(x) of each element.")]
     internal struct RsqrtOp : IFloatUnary
     {
         public static string Name => "rsqrt";
@@ -88,7 +88,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.ReciprocalSqrt(x, y); return true; }
     }
 
-    [ElementwiseOp("sin", Variants.All, Error = "sin_vml_cpu")]
+    [ElementwiseOp("sin", Variants.All, Error = "sin_vml_cpu", Summary = "The sine of each element (radians).")]
     internal struct SinOp : IFloatUnary
     {
         public static string Name => "sin";
@@ -97,7 +97,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sin(x, y); return true; }
     }
 
-    [ElementwiseOp("cos", Variants.All, Error = "cos_vml_cpu")]
+    [ElementwiseOp("cos", Variants.All, Error = "cos_vml_cpu", Summary = "The cosine of each element (radians).")]
     internal struct CosOp : IFloatUnary
     {
         public static string Name => "cos";
@@ -106,7 +106,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Cos(x, y); return true; }
     }
 
-    [ElementwiseOp("tan", Variants.All, Error = "tan_vml_cpu")]
+    [ElementwiseOp("tan", Variants.All, Error = "tan_vml_cpu", Summary = "The tangent of each element (radians).")]
     internal struct TanOp : IFloatUnary
     {
         public static string Name => "tan";
@@ -115,8 +115,8 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Tan(x, y); return true; }
     }
 
-    [ElementwiseOp("asin", Variants.All, Error = "asin_vml_cpu")]
-    [ElementwiseOp("arcsin", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "asin_vml_cpu")]
+    [ElementwiseOp("asin", Variants.All, Error = "asin_vml_cpu", Summary = "The arcsine of each element.")]
+    [ElementwiseOp("arcsin", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "asin_vml_cpu", Summary = "The arcsine of each element; alias of asin.")]
     internal struct AsinOp : IFloatUnary
     {
         public static string Name => "asin";
@@ -125,8 +125,8 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Asin(x, y); return true; }
     }
 
-    [ElementwiseOp("acos", Variants.All, Error = "acos_vml_cpu")]
-    [ElementwiseOp("arccos", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "acos_vml_cpu")]
+    [ElementwiseOp("acos", Variants.All, Error = "acos_vml_cpu", Summary = "The arccosine of each element.")]
+    [ElementwiseOp("arccos", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "acos_vml_cpu", Summary = "The arccosine of each element; alias of acos.")]
     internal struct AcosOp : IFloatUnary
     {
         public static string Name => "acos";
@@ -135,8 +135,8 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Acos(x, y); return true; }
     }
 
-    [ElementwiseOp("atan", Variants.All, Error = "atan_vml_cpu")]
-    [ElementwiseOp("arctan", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "atan_vml_cpu")]
+    [ElementwiseOp("atan", Variants.All, Error = "atan_vml_cpu", Summary = "The arctangent of each element.")]
+    [ElementwiseOp("arctan", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "atan_vml_cpu", Summary = "The arctangent of each element; alias of atan.")]
     internal struct AtanOp : IFloatUnary
     {
         public static string Name => "atan";
@@ -145,7 +145,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Atan(x, y); return true; }
     }
 
-    [ElementwiseOp("sinh", Variants.All, Error = "sinh_cpu")]
+    [ElementwiseOp("sinh", Variants.All, Error = "sinh_cpu", Summary = "The hyperbolic sine of each element.")]
     internal struct SinhOp : IFloatUnary
     {
         public static string Name => "sinh";
@@ -154,7 +154,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Sinh(x, y); return true; }
     }
 
-    [ElementwiseOp("cosh", Variants.All, Error = "cosh_cpu")]
+    [ElementwiseOp("cosh", Variants.All, Error = "cosh_cpu", Summary = "The hyperbolic cosine of each element.")]
     internal struct CoshOp : IFloatUnary
     {
         public static string Name => "cosh";
@@ -163,7 +163,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Cosh(x, y); return true; }
     }
 
-    [ElementwiseOp("tanh", Variants.All, Error = "tanh_vml_cpu")]
+    [ElementwiseOp("tanh", Variants.All, Error = "tanh_vml_cpu", Summary = "The hyperbolic tangent of each element.")]
     internal struct TanhOp : IFloatUnary
     {
         public static string Name => "tanh";
@@ -172,8 +172,8 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Tanh(x, y); return true; }
     }
 
-    [ElementwiseOp("asinh", Variants.All, Error = "asinh_cpu")]
-    [ElementwiseOp("arcsinh", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "asinh_cpu")]
+    [ElementwiseOp("asinh", Variants.All, Error = "asinh_cpu", Summary = "The inverse hyperbolic sine of each element.")]
+    [ElementwiseOp("arcsinh", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "asinh_cpu", Summary = "The inverse hyperbolic sine of each element; alias of asinh.")]
     internal struct AsinhOp : IFloatUnary
     {
         public static string Name => "asinh";
@@ -182,8 +182,8 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Asinh(x, y); return true; }
     }
 
-    [ElementwiseOp("acosh", Variants.All, Error = "acosh_cpu")]
-    [ElementwiseOp("arccosh", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "acosh_cpu")]
+    [ElementwiseOp("acosh", Variants.All, Error = "acosh_cpu", Summary = "The inverse hyperbolic cosine of each element.")]
+    [ElementwiseOp("arccosh", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "acosh_cpu", Summary = "The inverse hyperbolic cosine of each element; alias of acosh.")]
     internal struct AcoshOp : IFloatUnary
     {
         public static string Name => "acosh";
@@ -192,8 +192,8 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Acosh(x, y); return true; }
     }
 
-    [ElementwiseOp("atanh", Variants.All, Error = "atanh_cpu")]
-    [ElementwiseOp("arctanh", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "atanh_cpu")]
+    [ElementwiseOp("atanh", Variants.All, Error = "atanh_cpu", Summary = "The inverse hyperbolic tangent of each element.")]
+    [ElementwiseOp("arctanh", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace, Error = "atanh_cpu", Summary = "The inverse hyperbolic tangent of each element; alias of atanh.")]
     internal struct AtanhOp : IFloatUnary
     {
         public static string Name => "atanh";
@@ -202,7 +202,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Atanh(x, y); return true; }
     }
 
-    [ElementwiseOp("erf", Variants.All, Error = "erf_vml_cpu")]
+    [ElementwiseOp("erf", Variants.All, Error = "erf_vml_cpu", Summary = "The error function of each element.")]
     internal struct ErfOp : IFloatUnary
     {
         public static string Name => "erf";
@@ -211,7 +211,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erf(double.CreateTruncating(x)));
     }
 
-    [ElementwiseOp("erfc", Variants.All, Error = "erfc_vml_cpu")]
+    [ElementwiseOp("erfc", Variants.All, Error = "erfc_vml_cpu", Summary = "The complementary error function 1 - erf(x) of each element.")]
     internal struct ErfcOp : IFloatUnary
     {
         public static string Name => "erfc";
@@ -220,7 +220,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erfc(double.CreateTruncating(x)));
     }
 
-    [ElementwiseOp("erfinv", Variants.All, Error = "erfinv_vml_cpu")]
+    [ElementwiseOp("erfinv", Variants.All, Error = "erfinv_vml_cpu", Summary = "The inverse error function of each element.")]
     internal struct ErfinvOp : IFloatUnary
     {
         public static string Name => "erfinv";
@@ -228,7 +228,7 @@ namespace Flint.Ops.Kernels
         public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(SpecialMath.Erfinv(double.CreateTruncating(x)));
     }
 
-    [ElementwiseOp("reciprocal", Variants.All, Error = "reciprocal", HalfOk = true)]
+    [ElementwiseOp("reciprocal", Variants.All, Error = "reciprocal", HalfOk = true, Summary = "The reciprocal 1 / x of each element (integers give floats).")]
     internal struct ReciprocalOp : IFloatUnary
     {
         public static string Name => "reciprocal";
@@ -237,7 +237,7 @@ namespace Flint.Ops.Kernels
         public static bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> { TensorPrimitives.Reciprocal(x, y); return true; }
     }
 
-    [ElementwiseOp("sigmoid", Variants.All, Error = "sigmoid_cpu")]
+    [ElementwiseOp("sigmoid", Variants.All, Error = "sigmoid_cpu", Summary = "The logistic sigmoid 1 / (1 + exp(-x)) of each element.")]
     internal struct SigmoidOp : IFloatUnary
     {
         public static string Name => "sigmoid";
@@ -248,7 +248,7 @@ namespace Flint.Ops.Kernels
 
     /// <summary>logit with eps: a = eps, b = 1 - eps, c = 1 when clamping (eps given and >= 0), else 0.</summary>
     [ElementwiseOp("logit", Variants.All, Parameters = "double? eps = null",
-        Summary = "log(p / (1 - p)); with <paramref name=\"eps\"/> the input is first clamped to [eps, 1 - eps].")]
+        Summary = "log(p / (1 - p)); with <c>eps</c> the input is first clamped to [eps, 1 - eps].")]
     internal struct LogitOp : IFloatUnaryArgs
     {
         public static string Name => "logit";

@@ -38,8 +38,11 @@ namespace Flint
             if (@out is not null) return r;
             return Selection.Derivative.Record(r, [input, other], (input, other, c, input._shape, other._shape));
         }
+        /// <summary><paramref name="input"/> (a number) where <paramref name="condition"/> is true, else <paramref name="other"/>, as <c>torch.where</c>.</summary>
         public static Tensor where(Tensor condition, Scalar input, Tensor other, Tensor? @out = null) => where(condition, Scalars.Wrap(input), other, @out);
+        /// <summary><paramref name="input"/> where <paramref name="condition"/> is true, else <paramref name="other"/> (a number), as <c>torch.where</c>.</summary>
         public static Tensor where(Tensor condition, Tensor input, Scalar other, Tensor? @out = null) => where(condition, input, Scalars.Wrap(other), @out);
+        /// <summary>One number where <paramref name="condition"/> is true, another elsewhere, as <c>torch.where</c>.</summary>
         public static Tensor where(Tensor condition, Scalar input, Scalar other, Tensor? @out = null) => where(condition, Scalars.Wrap(input), Scalars.Wrap(other), @out);
     }
 
@@ -47,6 +50,7 @@ namespace Flint
     {
         /// <summary>this where condition is true, other elsewhere (PyTorch's <c>Tensor.where</c>).</summary>
         public Tensor where(Tensor condition, Tensor other) => torch.where(condition, this, other);
+        /// <summary>This tensor where <paramref name="condition"/> is true, else <paramref name="other"/>, as <c>tensor.where(condition, other)</c>.</summary>
         public Tensor where(Tensor condition, Scalar other) => torch.where(condition, this, other);
     }
 }

@@ -9,7 +9,11 @@ namespace Flint;
 /// </summary>
 internal static class Png
 {
+    /// <summary>The PNG file of an 8-bit image.</summary>
     /// <param name="pixels">height × width × channels bytes, row-major, channels interleaved.</param>
+    /// <param name="height">the number of rows.</param>
+    /// <param name="width">the number of columns.</param>
+    /// <param name="channels">1 (gray), 2 (gray and alpha), 3 (RGB) or 4 (RGBA).</param>
     public static byte[] Encode(ReadOnlySpan<byte> pixels, int height, int width, int channels)
     {
         if (height <= 0 || width <= 0) throw new ArgumentException($"an image needs a positive size, got {height}x{width}");

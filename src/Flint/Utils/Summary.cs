@@ -37,6 +37,7 @@ public static partial class torch
             string[]? col_names = null, int col_width = 25, int verbose = 1, string mode = "eval") =>
             ModelStatistics.Run(model, input_data, depth, col_names, col_width, verbose, mode);
 
+        /// <summary>The layer tree of <paramref name="model"/> run on <paramref name="input_data"/>: output shapes, parameter counts, mult-adds and memory per layer to <paramref name="depth"/> levels, as torchinfo's <c>summary(model, input_data=...)</c>; print the result.</summary>
         public static ModelStatistics summary(nn.Module model, Tensor input_data, int depth = 3,
             string[]? col_names = null, int col_width = 25, int verbose = 1, string mode = "eval") =>
             ModelStatistics.Run(model, [input_data], depth, col_names, col_width, verbose, mode);
@@ -48,7 +49,7 @@ public static partial class torch
 }
 
 /// <summary>
-/// What <see cref="torch.utils.summary(torch.nn.Module, long[], DType[], int, string[], int, int)"/> found
+/// What <see cref="torch.utils.summary(torch.nn.Module, long[], DType[], int, string[], int, int, string)"/> found
 /// (torchinfo's ModelStatistics): the rows, the totals, and the table as <see cref="ToString"/>.
 /// </summary>
 public sealed class ModelStatistics
@@ -56,14 +57,19 @@ public sealed class ModelStatistics
     private static readonly string[] Columns = ["input_size", "output_size", "num_params", "params_percent", "kernel_size", "mult_adds", "trainable"];
     private readonly SummaryTable table;
 
+    /// <summary>The layers in the order they ran.</summary>
     public IReadOnlyList<SummaryLayer> summary_list { get; }
+    /// <summary>The number of parameters (shared ones counted once).</summary>
     public long total_params { get; }
+    /// <summary>The number of parameters that require grad.</summary>
     public long trainable_params { get; }
+    /// <summary>The multiply-adds of one forward pass.</summary>
     public long total_mult_adds { get; }
     /// <summary>The inputs' bytes.</summary>
     public long total_input { get; }
     /// <summary>The outputs' bytes of the layers with parameters, twice (values and gradients).</summary>
     public long total_output_bytes { get; }
+    /// <summary>The bytes the parameters take.</summary>
     public long total_param_bytes { get; }
     private readonly bool hasInput;
 
@@ -220,5 +226,6 @@ public sealed class ModelStatistics
         }
     }
 
+    /// <inheritdoc/>
     public override string ToString() => table.Render(this, hasInput);
 }

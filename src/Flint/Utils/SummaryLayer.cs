@@ -23,27 +23,39 @@ public sealed class SummaryLayer
     /// <summary>The layers after this one in the table that are deeper (its descendants, as torchinfo counts them).</summary>
     internal List<SummaryLayer> Children { get; set; } = [];
 
+    /// <summary>The module this row describes.</summary>
     public torch.nn.Module module { get; }
     /// <summary>The module's name in its parent (the model's class name for the model itself).</summary>
     public string var_name { get; }
+    /// <summary>The module's class name.</summary>
     public string class_name { get; }
+    /// <summary>The depth in the module tree (the model is 0).</summary>
     public int depth { get; }
     /// <summary>The layer's number among the layers of its depth, counted over the whole table (the "idx" of "depth-idx").</summary>
     public int depth_index { get; internal set; }
+    /// <summary>Whether the module has no children.</summary>
     public bool is_leaf_layer { get; }
     /// <summary>True when the module already appeared higher up in the table (called again, or shared).</summary>
     public bool is_recursive { get; internal set; }
+    /// <summary>Whether the module ran in the forward pass.</summary>
     public bool executed { get; internal set; }
+    /// <summary>The shape of the module's first input.</summary>
     public long[] input_size { get; internal set; } = [];
+    /// <summary>The shape of the module's output.</summary>
     public long[] output_size { get; internal set; } = [];
     /// <summary>The module's kernel_size (convolutions, pools), or null.</summary>
     public long[]? kernel_size { get; }
     /// <summary>The kernel size as torchinfo prints it: a list, or one number where the module was given one.</summary>
     internal string KernelText { get; }
+    /// <summary>The number of parameters directly in this module (and its children when it is a leaf row).</summary>
     public long num_params { get; private set; }
+    /// <summary>The number of those that require grad.</summary>
     public long trainable_params { get; private set; }
+    /// <summary>The bytes those parameters take.</summary>
     public long param_bytes { get; private set; }
+    /// <summary>The bytes the output takes.</summary>
     public long output_bytes { get; internal set; }
+    /// <summary>The multiply-adds of this module in one forward pass.</summary>
     public long macs { get; private set; }
 
     private static (long[]?, string) KernelSize(torch.nn.Module module) =>
@@ -92,6 +104,7 @@ public sealed class SummaryLayer
     public long leftover_params() =>
         num_params - Children.Where(c => !c.is_recursive).Sum(c => c.is_leaf_layer ? c.num_params : c.leftover_params());
 
+    /// <summary>The trainable parameters of this module not already counted in a child's row.</summary>
     public long leftover_trainable_params() =>
         trainable_params - Children.Where(c => !c.is_recursive).Sum(c => c.is_leaf_layer ? c.trainable_params : c.leftover_trainable_params());
 
@@ -137,5 +150,6 @@ public sealed class SummaryLayer
     /// <summary>Python's <c>str(list)</c> of a shape, or "--" for none.</summary>
     internal static string Shape(long[]? dims) => dims is null || dims.Length == 0 ? "--" : "[" + string.Join(", ", dims) + "]";
 
+    /// <inheritdoc/>
     public override string ToString() => $"{class_name}: {depth}";
 }

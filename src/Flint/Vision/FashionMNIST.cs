@@ -16,6 +16,7 @@ public static class datasets
         Func<Tensor, Tensor>? transform = null, Func<long, Tensor>? target_transform = null) =>
         MnistDataset.Load("FashionMNIST", root, train, download, transform, target_transform);
 
+    /// <summary>The MNIST digits from the IDX files under <paramref name="root"/> (<c>MNIST/raw</c>), as <c>torchvision.datasets.MNIST</c>; <paramref name="train"/> picks the training or test split.</summary>
     public static MnistDataset MNIST(string root, bool train = true, bool download = false,
         Func<Tensor, Tensor>? transform = null, Func<long, Tensor>? target_transform = null) =>
         MnistDataset.Load("MNIST", root, train, download, transform, target_transform);
@@ -24,7 +25,9 @@ public static class datasets
 /// <summary>An MNIST-format dataset: uint8 images [N, 28, 28] and int64 labels [N], held in memory.</summary>
 public sealed class MnistDataset : Dataset, IBatchDataset
 {
+    /// <summary>The images, (N, 28, 28) uint8.</summary>
     public Tensor data { get; }
+    /// <summary>The labels, (N,) int64.</summary>
     public Tensor targets { get; }
     /// <summary>The folder the IDX files were read from (null when built from tensors or streams).</summary>
     public string? raw_folder { get; init; }
@@ -32,14 +35,17 @@ public sealed class MnistDataset : Dataset, IBatchDataset
     private readonly Func<long, Tensor>? targetTransform;
     private Tensor? transformedCache;
 
+    /// <summary>A dataset of <paramref name="images"/> and <paramref name="labels"/>, each sample passed through the transforms.</summary>
     public MnistDataset(Tensor images, Tensor labels, Func<Tensor, Tensor>? transform = null, Func<long, Tensor>? target_transform = null)
     {
         if (images.size(0) != labels.size(0)) throw new ArgumentException("images and labels differ in count");
         data = images; targets = labels; this.transform = transform; targetTransform = target_transform;
     }
 
+    /// <inheritdoc/>
     public override long Count => data.size(0);
 
+    /// <inheritdoc/>
     public override (Tensor input, Tensor target) GetItem(long index)
     {
         var img = data.select(0, index);

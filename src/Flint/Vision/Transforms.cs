@@ -51,6 +51,7 @@ public static class transforms
         return (x - m) / s;
     };
 
+    /// <summary>A transform that applies <paramref name="steps"/> in order, as <c>torchvision.transforms.Compose</c>.</summary>
     public static Func<Tensor, Tensor> Compose(params Func<Tensor, Tensor>[] steps) => x =>
     {
         foreach (var f in steps) x = f(x);

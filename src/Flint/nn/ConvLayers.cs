@@ -9,20 +9,31 @@ namespace Flint.Modules;
 /// </summary>
 public abstract class ConvNd : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The learnable kernels, (out_channels, in_channels / groups, *kernel_size) (in and out swapped for transposed convolutions).</summary>
     public Parameter weight;
+    /// <summary>The learnable bias, one per output channel, or null.</summary>
     public Parameter? bias;
+    /// <summary>The number of input channels.</summary>
     public long in_channels { get; }
+    /// <summary>The number of output channels.</summary>
     public long out_channels { get; }
+    /// <summary>The size of the kernel along each spatial dim.</summary>
     public long[] kernel_size { get; }
+    /// <summary>The step of the kernel along each spatial dim.</summary>
     public long[] stride { get; }
     /// <summary>The numeric padding; for padding="same"/"valid" see <see cref="padding_mode_string"/>.</summary>
     public long[] padding { get; }
     /// <summary>"same" or "valid" when the padding was given as a string, else null.</summary>
     public string? padding_mode_string { get; }
+    /// <summary>The spacing between kernel taps along each spatial dim.</summary>
     public long[] dilation { get; }
+    /// <summary>The extra size added to one side of a transposed convolution's output.</summary>
     public long[] output_padding { get; }
+    /// <summary>The number of groups the channels are split into.</summary>
     public long groups { get; }
+    /// <summary>Whether this is a transposed convolution.</summary>
     public bool transposed { get; }
+    /// <summary>How the input is padded: <c>"zeros"</c>, <c>"reflect"</c>, <c>"replicate"</c> or <c>"circular"</c>.</summary>
     public string padding_mode { get; }
 
     private static long[] Tuple(SizeArg a, int n, string name)
@@ -32,6 +43,7 @@ public abstract class ConvNd : nn.Module<Tensor, Tensor>
         return v;
     }
 
+    /// <summary>A convolution over <paramref name="dims"/> spatial dims, with PyTorch's parameters and initialisation.</summary>
     protected ConvNd(int dims, long in_channels, long out_channels, SizeArg kernel_size, SizeArg stride, SizeArg padding, SizeArg dilation,
         bool transposed, SizeArg output_padding, long groups, bool bias, string padding_mode, Device? device, DType? dtype)
     {
@@ -67,6 +79,7 @@ public abstract class ConvNd : nn.Module<Tensor, Tensor>
         reset_parameters();
     }
 
+    /// <summary>Re-initialises the weight and bias as PyTorch does (Kaiming-uniform with a = sqrt(5), bias uniform in ±1/sqrt(fan_in)).</summary>
     public void reset_parameters()
     {
         nn.init.kaiming_uniform_(weight, a: Math.Sqrt(5));
@@ -115,6 +128,7 @@ public abstract class ConvNd : nn.Module<Tensor, Tensor>
 
     private static string Tup(long[] v) => "(" + string.Join(", ", v) + (v.Length == 1 ? ",)" : ")");
 
+    /// <inheritdoc/>
     public override string extra_repr()
     {
         var s = $"{in_channels}, {out_channels}, kernel_size={Tup(kernel_size)}, stride={Tup(stride)}";
@@ -134,6 +148,7 @@ public sealed class Conv1d(long in_channels, long out_channels, SizeArg kernel_s
     SizeArg? dilation = null, long groups = 1, bool bias = true, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvNd(1, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, dilation ?? 1, false, 0, groups, bias, padding_mode, device, dtype)
 {
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var (x, p) = Padded(input);
@@ -146,6 +161,7 @@ public sealed class Conv2d(long in_channels, long out_channels, SizeArg kernel_s
     SizeArg? dilation = null, long groups = 1, bool bias = true, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvNd(2, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, dilation ?? 1, false, 0, groups, bias, padding_mode, device, dtype)
 {
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var (x, p) = Padded(input);
@@ -166,6 +182,7 @@ public abstract class ConvTransposeNd(int dims, long in_channels, long out_chann
     /// <summary>The transposed convolution itself, with the given output padding.</summary>
     protected abstract Tensor Run(Tensor input, long[] outputPadding);
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input) => Run(input, base.output_padding);
 
     /// <summary>The forward whose output has the spatial size <paramref name="output_size"/> (with or without the batch and channel dims).</summary>
@@ -198,6 +215,7 @@ public sealed class ConvTranspose2d(long in_channels, long out_channels, SizeArg
     SizeArg? output_padding = null, long groups = 1, bool bias = true, SizeArg? dilation = null, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvTransposeNd(2, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, output_padding ?? 0, groups, bias, dilation ?? 1, padding_mode, device, dtype)
 {
+    /// <inheritdoc/>
     protected override Tensor Run(Tensor input, long[] outputPadding) =>
         F.conv_transpose2d(input, weight, base.bias, base.stride, base.padding, outputPadding, base.groups, base.dilation);
 }

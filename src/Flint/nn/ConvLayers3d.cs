@@ -7,6 +7,7 @@ public sealed class Conv3d(long in_channels, long out_channels, SizeArg kernel_s
     SizeArg? dilation = null, long groups = 1, bool bias = true, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvNd(3, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, dilation ?? 1, false, 0, groups, bias, padding_mode, device, dtype)
 {
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var (x, p) = Padded(input);
@@ -19,6 +20,7 @@ public sealed class ConvTranspose1d(long in_channels, long out_channels, SizeArg
     SizeArg? output_padding = null, long groups = 1, bool bias = true, SizeArg? dilation = null, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvTransposeNd(1, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, output_padding ?? 0, groups, bias, dilation ?? 1, padding_mode, device, dtype)
 {
+    /// <inheritdoc/>
     protected override Tensor Run(Tensor input, long[] outputPadding) =>
         F.conv_transpose1d(input, weight, base.bias, base.stride, base.padding, outputPadding, base.groups, base.dilation);
 }
@@ -28,6 +30,7 @@ public sealed class ConvTranspose3d(long in_channels, long out_channels, SizeArg
     SizeArg? output_padding = null, long groups = 1, bool bias = true, SizeArg? dilation = null, string padding_mode = "zeros", Device? device = null, DType? dtype = null)
     : ConvTransposeNd(3, in_channels, out_channels, kernel_size, stride ?? 1, padding ?? 0, output_padding ?? 0, groups, bias, dilation ?? 1, padding_mode, device, dtype)
 {
+    /// <inheritdoc/>
     protected override Tensor Run(Tensor input, long[] outputPadding) =>
         F.conv_transpose3d(input, weight, base.bias, base.stride, base.padding, outputPadding, base.groups, base.dilation);
 }

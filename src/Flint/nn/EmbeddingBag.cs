@@ -6,17 +6,28 @@ namespace Flint.Modules;
 /// <summary>Sums, means or maxima of bags of embeddings (weight from N(0, 1), the padding row zero), without building the rows.</summary>
 public sealed class EmbeddingBag : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The embedding table, (num_embeddings, embedding_dim), initialised from N(0, 1).</summary>
     public Parameter weight;
+    /// <summary>The number of rows of the table.</summary>
     public long num_embeddings { get; }
+    /// <summary>The size of each embedding.</summary>
     public long embedding_dim { get; }
+    /// <summary>The norm each looked-up row is renormalized to when larger, or null.</summary>
     public double? max_norm { get; }
+    /// <summary>The p of the norm for <c>max_norm</c>.</summary>
     public double norm_type { get; }
+    /// <summary>Whether gradients are scaled by the inverse frequency of the words in the batch.</summary>
     public bool scale_grad_by_freq { get; }
+    /// <summary>How each bag is reduced: <c>"sum"</c>, <c>"mean"</c> or <c>"max"</c>.</summary>
     public string mode { get; }
+    /// <summary>Whether the gradient is sparse (PyTorch's flag; dense here).</summary>
     public bool sparse { get; }
+    /// <summary>Whether <c>offsets</c> has one more entry, the end of the last bag.</summary>
     public bool include_last_offset { get; }
+    /// <summary>The index whose embedding is excluded from the bags, or null.</summary>
     public long? padding_idx { get; }
 
+    /// <summary>Sums, averages or takes the max of bags of embeddings without forming the embeddings, as <c>torch.nn.EmbeddingBag</c>.</summary>
     public EmbeddingBag(long num_embeddings, long embedding_dim, double? max_norm = null, double norm_type = 2, bool scale_grad_by_freq = false,
         string mode = "mean", bool sparse = false, Tensor? _weight = null, bool include_last_offset = false, long? padding_idx = null,
         Device? device = null, DType? dtype = null)
@@ -42,6 +53,7 @@ public sealed class EmbeddingBag : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>Re-initialises the table from N(0, 1) (the <c>padding_idx</c> row zeroed).</summary>
     public void reset_parameters()
     {
         nn.init.normal_(weight);
@@ -59,11 +71,14 @@ public sealed class EmbeddingBag : nn.Module<Tensor, Tensor>
         return bag;
     }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input) => forward(input, null, null);
 
+    /// <summary>The reduced bags: <paramref name="input"/> holds the indices, 2-dim (one bag per row) or 1-dim split at <paramref name="offsets"/>; <paramref name="per_sample_weights"/> weighs each index (with <c>"sum"</c>).</summary>
     public Tensor forward(Tensor input, Tensor? offsets, Tensor? per_sample_weights = null) =>
         F.embedding_bag(input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode, sparse, per_sample_weights, include_last_offset, padding_idx);
 
+    /// <inheritdoc/>
     public override string extra_repr()
     {
         var s = $"{num_embeddings}, {embedding_dim}";

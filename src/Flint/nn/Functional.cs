@@ -26,6 +26,7 @@ public static partial class torch
                 return bias is null ? y : y + bias;
             }
 
+            /// <summary><c>x1ᵀ W x2 + b</c> for each output feature, as <c>F.bilinear</c>; weight is (out, in1, in2).</summary>
             public static Tensor bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias = null)
             {
                 // y_k = x1ᵀ W_k x2 + b_k: (x1 · W reshaped to [i, k*j]) then a product with x2 summed over j
@@ -41,21 +42,35 @@ public static partial class torch
                 return y.reshape(shape);
             }
 
+            /// <summary><c>max(0, x)</c>, as <c>F.relu</c>; <paramref name="inplace"/> overwrites the input.</summary>
             public static Tensor relu(Tensor input, bool inplace = false) => inplace ? input.relu_() : torch.relu(input);
+            /// <summary><c>max(0, x) + negative_slope * min(0, x)</c>, as <c>F.leaky_relu</c>.</summary>
             public static Tensor leaky_relu(Tensor input, double negative_slope = 0.01, bool inplace = false) =>
                 inplace ? input.leaky_relu_(negative_slope) : torch.leaky_relu(input, negative_slope);
+            /// <summary>The ELU, as <c>F.elu</c>.</summary>
             public static Tensor elu(Tensor input, double alpha = 1.0, bool inplace = false) => inplace ? input.elu_(alpha) : torch.elu(input, alpha);
+            /// <summary>The SELU, as <c>F.selu</c>.</summary>
             public static Tensor selu(Tensor input, bool inplace = false) => inplace ? input.selu_() : torch.selu(input);
+            /// <summary>Clamps into [<paramref name="min_val"/>, <paramref name="max_val"/>], as <c>F.hardtanh</c>.</summary>
             public static Tensor hardtanh(Tensor input, double min_val = -1.0, double max_val = 1.0, bool inplace = false) =>
                 inplace ? input.hardtanh_(min_val, max_val) : torch.hardtanh(input, min_val, max_val);
+            /// <summary><c>min(max(0, x), 6)</c>, as <c>F.relu6</c>.</summary>
             public static Tensor relu6(Tensor input, bool inplace = false) => inplace ? input.relu6_() : torch.relu6(input);
+            /// <summary>The GELU, as <c>F.gelu</c>; <paramref name="approximate"/> is <c>"none"</c> or <c>"tanh"</c>.</summary>
             public static Tensor gelu(Tensor input, string approximate = "none") => torch.gelu(input, approximate);
+            /// <summary><c>x * sigmoid(x)</c>, as <c>F.silu</c>.</summary>
             public static Tensor silu(Tensor input, bool inplace = false) => inplace ? input.silu_() : torch.silu(input);
+            /// <summary><c>x * tanh(softplus(x))</c>, as <c>F.mish</c>.</summary>
             public static Tensor mish(Tensor input, bool inplace = false) => inplace ? input.mish_() : torch.mish(input);
+            /// <summary>Tanh, as <c>F.tanh</c>.</summary>
             public static Tensor tanh(Tensor input) => torch.tanh(input);
+            /// <summary>The logistic sigmoid, as <c>F.sigmoid</c>.</summary>
             public static Tensor sigmoid(Tensor input) => torch.sigmoid(input);
+            /// <summary><c>log(1 + exp(beta * x)) / beta</c>, linear above <paramref name="threshold"/>, as <c>F.softplus</c>.</summary>
             public static Tensor softplus(Tensor input, double beta = 1, double threshold = 20) => torch.softplus(input, beta, threshold);
+            /// <summary>Softmax along <paramref name="dim"/> (computed in <paramref name="dtype"/> when given), as <c>F.softmax</c>.</summary>
             public static Tensor softmax(Tensor input, long dim, DType? dtype = null) => torch.softmax(input, dim, dtype);
+            /// <summary>Log-softmax along <paramref name="dim"/>, as <c>F.log_softmax</c>.</summary>
             public static Tensor log_softmax(Tensor input, long dim, DType? dtype = null) => torch.log_softmax(input, dim, dtype);
 
             /// <summary>Zeroes elements with probability p during training and scales the rest by 1/(1-p).</summary>
@@ -68,6 +83,7 @@ public static partial class torch
                 return inplace ? input.mul_(mask) : input * mask;
             }
 
+            /// <summary>The dims from <paramref name="start_dim"/> (1: keeps the batch) to <paramref name="end_dim"/> merged, as <c>nn.Flatten</c> does.</summary>
             public static Tensor flatten(Tensor input, long start_dim = 1, long end_dim = -1) => input.flatten(start_dim, end_dim);
         }
     }

@@ -28,6 +28,7 @@ public static partial class torch
                 return module;
             }
 
+            /// <summary>Removes the weight normalization from <paramref name="module"/>, keeping the current weight, as <c>torch.nn.utils.remove_weight_norm</c>.</summary>
             public static T remove_weight_norm<T>(T module, string name = "weight") where T : Module
             {
                 HookNorms.Remove(module, name, "weight_norm", [name + "_g", name + "_v"]);
@@ -73,6 +74,7 @@ public static partial class torch
                 return module;
             }
 
+            /// <summary>Removes the spectral normalization from <paramref name="module"/>, keeping the current weight, as <c>torch.nn.utils.remove_spectral_norm</c>.</summary>
             public static T remove_spectral_norm<T>(T module, string name = "weight") where T : Module
             {
                 HookNorms.Remove(module, name, "spectral_norm", [name + "_orig", name + "_u", name + "_v"]);

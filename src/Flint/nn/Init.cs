@@ -7,6 +7,7 @@ public static partial class torch
         /// <summary>PyTorch's <c>torch.nn.init</c>: in-place initializers that draw from the same generator as PyTorch.</summary>
         public static class init
         {
+            /// <summary>The recommended gain for a nonlinearity (<c>"relu"</c>, <c>"tanh"</c>, <c>"leaky_relu"</c> with slope <paramref name="param"/>, ...), as <c>torch.nn.init.calculate_gain</c>.</summary>
             public static double calculate_gain(string nonlinearity, double? param = null)
             {
                 switch (nonlinearity)
@@ -23,6 +24,7 @@ public static partial class torch
                 }
             }
 
+            /// <summary>The fan-in and fan-out of a weight tensor (dims 1 and 0 times the receptive field), as PyTorch's <c>_calculate_fan_in_and_fan_out</c>.</summary>
             public static (long fan_in, long fan_out) _calculate_fan_in_and_fan_out(Tensor tensor)
             {
                 if (tensor.dim() < 2)
@@ -32,14 +34,19 @@ public static partial class torch
                 return (tensor.size(1) * receptive, tensor.size(0) * receptive);
             }
 
+            /// <summary>Fills <paramref name="tensor"/> with samples of U(a, b) in place, as <c>torch.nn.init.uniform_</c>.</summary>
             public static Tensor uniform_(Tensor tensor, double a = 0, double b = 1, Generator? generator = null)
             { using var _ = no_grad(); return tensor.uniform_(a, b, generator); }
 
+            /// <summary>Fills <paramref name="tensor"/> with samples of N(mean, std²) in place, as <c>torch.nn.init.normal_</c>.</summary>
             public static Tensor normal_(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null)
             { using var _ = no_grad(); return tensor.normal_(mean, std, generator); }
 
+            /// <summary>Fills <paramref name="tensor"/> with <paramref name="val"/> in place, as <c>torch.nn.init.constant_</c>.</summary>
             public static Tensor constant_(Tensor tensor, Scalar val) { using var _ = no_grad(); return tensor.fill_(val); }
+            /// <summary>Fills <paramref name="tensor"/> with zeros in place, as <c>torch.nn.init.zeros_</c>.</summary>
             public static Tensor zeros_(Tensor tensor) { using var _ = no_grad(); return tensor.zero_(); }
+            /// <summary>Fills <paramref name="tensor"/> with ones in place, as <c>torch.nn.init.ones_</c>.</summary>
             public static Tensor ones_(Tensor tensor) { using var _ = no_grad(); return tensor.fill_(1); }
 
             /// <summary>
@@ -98,6 +105,7 @@ public static partial class torch
                 return tensor;
             }
 
+            /// <summary>Fills a 2-dim <paramref name="tensor"/> with the identity matrix in place, as <c>torch.nn.init.eye_</c>.</summary>
             public static Tensor eye_(Tensor tensor)
             {
                 if (tensor.dim() != 2) throw new ArgumentException("Only tensors with 2 dimensions are supported");
@@ -105,6 +113,7 @@ public static partial class torch
                 return tensor.copy_(eye(tensor.size(0), tensor.size(1), tensor.dtype));
             }
 
+            /// <summary>Fills <paramref name="tensor"/> with U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)), as <c>torch.nn.init.xavier_uniform_</c>.</summary>
             public static Tensor xavier_uniform_(Tensor tensor, double gain = 1, Generator? generator = null)
             {
                 var (fi, fo) = _calculate_fan_in_and_fan_out(tensor);
@@ -113,12 +122,14 @@ public static partial class torch
                 return uniform_(tensor, -a, a, generator);
             }
 
+            /// <summary>Fills <paramref name="tensor"/> with N(0, std²), std = gain * sqrt(2 / (fan_in + fan_out)), as <c>torch.nn.init.xavier_normal_</c>.</summary>
             public static Tensor xavier_normal_(Tensor tensor, double gain = 1, Generator? generator = null)
             {
                 var (fi, fo) = _calculate_fan_in_and_fan_out(tensor);
                 return normal_(tensor, 0, gain * Math.Sqrt(2.0 / (fi + fo)), generator);
             }
 
+            /// <summary>Fills <paramref name="tensor"/> with U(-bound, bound), bound = gain * sqrt(3 / fan), as <c>torch.nn.init.kaiming_uniform_</c>; <paramref name="mode"/> picks fan_in or fan_out.</summary>
             public static Tensor kaiming_uniform_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
             {
                 if (tensor.numel() == 0) return tensor;
@@ -127,6 +138,7 @@ public static partial class torch
                 return uniform_(tensor, -bound, bound, generator);
             }
 
+            /// <summary>Fills <paramref name="tensor"/> with N(0, std²), std = gain / sqrt(fan), as <c>torch.nn.init.kaiming_normal_</c>.</summary>
             public static Tensor kaiming_normal_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
             {
                 if (tensor.numel() == 0) return tensor;

@@ -12,14 +12,17 @@ public class InstanceNorm : NormBase
     private readonly string name;
     private readonly int unbatchedDims;
 
+    /// <summary>An instance normalization layer; <paramref name="unbatchedDims"/> is the rank of an input without its batch dim.</summary>
     protected InstanceNorm(string name, int unbatchedDims, long num_features, double eps, double? momentum, bool affine, bool track_running_stats,
         Device? device, DType? dtype) : base(num_features, eps, momentum, affine, track_running_stats, device, dtype)
     {
         this.name = name; this.unbatchedDims = unbatchedDims;
     }
 
+    /// <inheritdoc/>
     public override string GetName() => name;
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         if (input.dim() != unbatchedDims && input.dim() != unbatchedDims + 1)
@@ -38,14 +41,17 @@ public class InstanceNorm : NormBase
     }
 }
 
+/// <summary>Normalizes each channel of each sample of an (N, C, L) input over L, as <c>torch.nn.InstanceNorm1d</c>.</summary>
 public sealed class InstanceNorm1d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = false, bool track_running_stats = false,
     Device? device = null, DType? dtype = null)
     : InstanceNorm("InstanceNorm1d", 2, num_features, eps, momentum, affine, track_running_stats, device, dtype);
 
+/// <summary>Normalizes each channel of each sample of an (N, C, H, W) input over H and W, as <c>torch.nn.InstanceNorm2d</c>.</summary>
 public sealed class InstanceNorm2d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = false, bool track_running_stats = false,
     Device? device = null, DType? dtype = null)
     : InstanceNorm("InstanceNorm2d", 3, num_features, eps, momentum, affine, track_running_stats, device, dtype);
 
+/// <summary>Normalizes each channel of each sample of an (N, C, D, H, W) input, as <c>torch.nn.InstanceNorm3d</c>.</summary>
 public sealed class InstanceNorm3d(long num_features, double eps = 1e-5, double? momentum = 0.1, bool affine = false, bool track_running_stats = false,
     Device? device = null, DType? dtype = null)
     : InstanceNorm("InstanceNorm3d", 4, num_features, eps, momentum, affine, track_running_stats, device, dtype);

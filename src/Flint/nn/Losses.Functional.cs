@@ -126,12 +126,14 @@ public static partial class torch
                 return nll * (1 - label_smoothing) + sr * (label_smoothing / c);
             }
 
+            /// <summary>The mean squared error (or the sum, or each, by <paramref name="reduction"/>), as <c>F.mse_loss</c>.</summary>
             public static Tensor mse_loss(Tensor input, Tensor target, string reduction = "mean")
             {
                 Losses.SameSize(input, target, "mse_loss");
                 return Losses.PointwiseLoss(Losses.MseLossDerivative, Backends.PointwiseLossKind.Mse, input, target, reduction, 0);
             }
 
+            /// <summary>The mean absolute error (or the sum, or each, by <paramref name="reduction"/>), as <c>F.l1_loss</c>.</summary>
             public static Tensor l1_loss(Tensor input, Tensor target, string reduction = "mean")
             {
                 Losses.SameSize(input, target, "l1_loss");

@@ -115,6 +115,7 @@ public static partial class torch
 
             // ---------------- registration ----------------
 
+            /// <summary>Registers <paramref name="module"/> as a submodule named <paramref name="name"/> (null keeps the name with no module), as <c>Module.register_module</c>.</summary>
             public void register_module(string name, Module? module)
             {
                 CheckName(name);
@@ -130,8 +131,10 @@ public static partial class torch
                 nonPersistent.Remove(name);
             }
 
+            /// <summary>Registers <paramref name="module"/> as a submodule, as <c>Module.add_module</c>.</summary>
             public void add_module(string name, Module? module) => register_module(name, module);
 
+            /// <summary>Registers <paramref name="param"/> as a parameter named <paramref name="name"/>, as <c>Module.register_parameter</c>.</summary>
             public void register_parameter(string name, Parameter? param)
             {
                 CheckName(name);
@@ -171,8 +174,10 @@ public static partial class torch
 
             // ---------------- traversal ----------------
 
+            /// <summary>The direct submodules, as <c>Module.children()</c>.</summary>
             public IEnumerable<Module> children() => named_children().Select(c => c.module);
 
+            /// <summary>This module and every submodule with its dotted name, depth first, as <c>Module.named_modules()</c>.</summary>
             public IEnumerable<(string name, Module module)> named_modules(string prefix = "")
             {
                 var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
@@ -188,8 +193,10 @@ public static partial class torch
                         yield return x;
             }
 
+            /// <summary>This module and every submodule, as <c>Module.modules()</c>.</summary>
             public IEnumerable<Module> modules() => named_modules().Select(m => m.module);
 
+            /// <summary>The parameters with their dotted names (of submodules too with <paramref name="recurse"/>), as <c>Module.named_parameters()</c>.</summary>
             public IEnumerable<(string name, Parameter parameter)> named_parameters(bool recurse = true)
             {
                 var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
@@ -201,6 +208,7 @@ public static partial class torch
             /// <summary>Every learnable parameter (what an optimizer trains).</summary>
             public IEnumerable<Parameter> parameters(bool recurse = true) => named_parameters(recurse).Select(p => p.parameter);
 
+            /// <summary>The buffers with their dotted names, as <c>Module.named_buffers()</c>.</summary>
             public IEnumerable<(string name, Tensor buffer)> named_buffers(bool recurse = true)
             {
                 var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
@@ -209,6 +217,7 @@ public static partial class torch
                         if (!isParam && seen.Add(t)) yield return (prefix.Length == 0 ? name : prefix + "." + name, t);
             }
 
+            /// <summary>The buffers (running statistics and the like), as <c>Module.buffers()</c>.</summary>
             public IEnumerable<Tensor> buffers(bool recurse = true) => named_buffers(recurse).Select(b => b.buffer);
 
             // ---------------- state ----------------
@@ -278,12 +287,14 @@ public static partial class torch
 
             // ---------------- modes and conversion ----------------
 
+            /// <summary>Sets training mode (or eval mode with false) on this module and its submodules, as <c>Module.train(mode)</c>; returns this module.</summary>
             public Module train(bool mode = true)
             {
                 foreach (var m in modules()) m.training = mode;
                 return this;
             }
 
+            /// <summary>Sets eval mode (dropout off, batch norm uses running statistics), as <c>Module.eval()</c>.</summary>
             public Module eval() => train(false);
 
             /// <summary>Sets every parameter's gradient to null (or to zeros when set_to_none is false).</summary>
@@ -297,6 +308,7 @@ public static partial class torch
                 }
             }
 
+            /// <summary>Sets requires_grad on every parameter, as <c>Module.requires_grad_</c>.</summary>
             public Module requires_grad_(bool requires_grad = true)
             {
                 foreach (var p in parameters()) p.requires_grad = requires_grad;
@@ -340,14 +352,22 @@ public static partial class torch
                 return this;
             }
 
+            /// <summary>Moves the parameters and buffers to the named device without copying their values, as <c>Module.to_empty</c>.</summary>
             public Module to_empty(string device, bool recurse = true) => to_empty(new Device(device), recurse);
 
+            /// <summary>Moves the parameters and buffers to <paramref name="device"/>, as <c>Module.to(device)</c>.</summary>
             public Module to(Device device) => to(null, device);
+            /// <summary>Moves the parameters and buffers to the named device, as <c>Module.to("cuda")</c>.</summary>
             public Module to(string device) => to(null, new Device(device));
+            /// <summary>Moves the parameters and buffers to the CPU, as <c>Module.cpu()</c>.</summary>
             public Module cpu() => to(Device.CPU);
+            /// <summary>Moves the parameters and buffers to the CUDA device, as <c>Module.cuda()</c>.</summary>
             public Module cuda() => to(new Device("cuda"));
+            /// <summary>Casts the floating parameters and buffers to float64, as <c>Module.double()</c>.</summary>
             public Module @double() => to(float64);
+            /// <summary>Casts the floating parameters and buffers to float32, as <c>Module.float()</c>.</summary>
             public Module @float() => to(float32);
+            /// <summary>Casts the floating parameters and buffers to float16, as <c>Module.half()</c>.</summary>
             public Module half() => to(float16);
 
             // ---------------- hooks ----------------
@@ -404,6 +424,7 @@ public static partial class torch
         /// <summary>A module with a typed forward: <c>class Net : nn.Module&lt;Tensor, Tensor&gt;</c>.</summary>
         public abstract class Module<T, TResult> : Module
         {
+            /// <summary>The computation of the module; call the module with <c>call</c>, which runs the hooks too.</summary>
             public abstract TResult forward(T input);
 
             /// <summary>Runs forward with the module's hooks (PyTorch's <c>module(x)</c>).</summary>
@@ -419,8 +440,10 @@ public static partial class torch
         /// <summary>A module whose forward takes two arguments.</summary>
         public abstract class Module<T1, T2, TResult> : Module
         {
+            /// <summary>The computation of the module on two inputs; call the module with <c>call</c>.</summary>
             public abstract TResult forward(T1 input1, T2 input2);
 
+            /// <summary>Runs the module on two inputs (hooks and <c>forward</c>), as calling a PyTorch module.</summary>
             public TResult call(T1 input1, T2 input2)
             {
                 var args = RunPreHooks([input1, input2]);

@@ -15,26 +15,43 @@ public sealed class NonDynamicallyQuantizableLinear(long in_features, long out_f
 /// </summary>
 public sealed class MultiheadAttention : nn.Module
 {
+    /// <summary>The packed query, key and value projections, (3 * embed_dim, embed_dim), when kdim and vdim equal embed_dim; else null.</summary>
     public Parameter? in_proj_weight;
+    /// <summary>The query projection when kdim or vdim differ from embed_dim; else null.</summary>
     public Parameter? q_proj_weight;
+    /// <summary>The key projection, (embed_dim, kdim), when kdim or vdim differ; else null.</summary>
     public Parameter? k_proj_weight;
+    /// <summary>The value projection, (embed_dim, vdim), when kdim or vdim differ; else null.</summary>
     public Parameter? v_proj_weight;
+    /// <summary>The packed bias of the input projections, or null without bias.</summary>
     public Parameter? in_proj_bias;
+    /// <summary>The learned bias appended to the keys (add_bias_kv), or null.</summary>
     public Parameter? bias_k;
+    /// <summary>The learned bias appended to the values (add_bias_kv), or null.</summary>
     public Parameter? bias_v;
+    /// <summary>The output projection.</summary>
     public NonDynamicallyQuantizableLinear out_proj;
 
+    /// <summary>The model's size: the size of queries and outputs.</summary>
     public long embed_dim { get; }
+    /// <summary>The size of the keys.</summary>
     public long kdim { get; }
+    /// <summary>The size of the values.</summary>
     public long vdim { get; }
+    /// <summary>The number of heads.</summary>
     public long num_heads { get; }
+    /// <summary>The size of each head, embed_dim / num_heads.</summary>
     public long head_dim { get; }
+    /// <summary>The dropout probability on the attention weights.</summary>
     public double dropout { get; }
+    /// <summary>Whether inputs and outputs are (batch, seq, feature) rather than (seq, batch, feature).</summary>
     public bool batch_first { get; }
+    /// <summary>Whether a zero key and value are appended to the sequences.</summary>
     public bool add_zero_attn { get; }
     /// <summary>True when key and value have embed_dim features (one packed in-projection).</summary>
     public bool _qkv_same_embed_dim { get; }
 
+    /// <summary>Multi-head attention, as <c>torch.nn.MultiheadAttention</c>, with PyTorch's parameters, initialisation and fast paths.</summary>
     public MultiheadAttention(long embed_dim, long num_heads, double dropout = 0.0, bool bias = true, bool add_bias_kv = false,
         bool add_zero_attn = false, long? kdim = null, long? vdim = null, bool batch_first = false, Device? device = null, DType? dtype = null)
     {

@@ -16,17 +16,28 @@ public static partial class torch
         // show the same nodes.
         public static partial class functional
         {
+            /// <summary><c>x * relu6(x + 3) / 6</c>, as <c>F.hardswish</c>.</summary>
             public static Tensor hardswish(Tensor input, bool inplace = false) => inplace ? torch.hardswish_(input) : torch.hardswish(input);
+            /// <summary><c>relu6(x + 3) / 6</c>, as <c>F.hardsigmoid</c>.</summary>
             public static Tensor hardsigmoid(Tensor input, bool inplace = false) => inplace ? torch.hardsigmoid_(input) : torch.hardsigmoid(input);
+            /// <summary><c>log(sigmoid(x))</c>, as <c>F.logsigmoid</c>.</summary>
             public static Tensor logsigmoid(Tensor input) => torch.log_sigmoid(input);
+            /// <summary>Zeros the elements within [-lambd, lambd], as <c>F.hardshrink</c>.</summary>
             public static Tensor hardshrink(Tensor input, double lambd = 0.5) => torch.hardshrink(input, lambd);
+            /// <summary>Shrinks the elements toward 0 by <paramref name="lambd"/>, as <c>F.softshrink</c>.</summary>
             public static Tensor softshrink(Tensor input, double lambd = 0.5) => torch.softshrink(input, lambd);
+            /// <summary>The CELU, as <c>F.celu</c>.</summary>
             public static Tensor celu(Tensor input, double alpha = 1.0, bool inplace = false) => inplace ? torch.celu_(input, alpha) : torch.celu(input, alpha);
+            /// <summary>The CELU in place, as <c>F.celu_</c>.</summary>
             public static Tensor celu_(Tensor input, double alpha = 1.0) => torch.celu_(input, alpha);
+            /// <summary>Replaces elements not greater than <paramref name="threshold"/> by <paramref name="value"/>, as <c>F.threshold</c>.</summary>
             public static Tensor threshold(Tensor input, double threshold, double value, bool inplace = false) =>
                 inplace ? torch.threshold_(input, threshold, value) : torch.threshold(input, threshold, value);
+            /// <summary>The in-place threshold, as <c>F.threshold_</c>.</summary>
             public static Tensor threshold_(Tensor input, double threshold, double value) => torch.threshold_(input, threshold, value);
+            /// <summary>The SELU in place, as <c>F.selu_</c>.</summary>
             public static Tensor selu_(Tensor input) => input.selu_();
+            /// <summary>Clamps into [<paramref name="min_val"/>, <paramref name="max_val"/>] in place, as <c>F.hardtanh_</c>.</summary>
             public static Tensor hardtanh_(Tensor input, double min_val = -1.0, double max_val = 1.0) => input.hardtanh_(min_val, max_val);
 
             /// <summary>x / (1 + |x|).</summary>
@@ -92,6 +103,7 @@ public static partial class torch
                 using (no_grad()) return input.copy_(Apply(input));
             }
 
+            /// <summary>The randomized leaky ReLU in place (slopes drawn from U(lower, upper) in training, their mean in eval), as <c>F.rrelu_</c>.</summary>
             public static Tensor rrelu_(Tensor input, double lower = 1.0 / 8, double upper = 1.0 / 3, bool training = false) =>
                 rrelu(input, lower, upper, training, inplace: true);
 

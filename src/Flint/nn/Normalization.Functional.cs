@@ -42,6 +42,7 @@ public static partial class torch
                 return Normalizations.EmbeddingDerivative.Record(r, [weight], (weight, idx, pad, v, d, dt));
             }
 
+            /// <summary>Layer normalization over the trailing dims <paramref name="normalized_shape"/>, as <c>F.layer_norm</c>.</summary>
             public static Tensor layer_norm(Tensor input, long[] normalized_shape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
                 Normalizations.CheckNormalizedShape(input, normalized_shape, weight, bias);
@@ -66,6 +67,7 @@ public static partial class torch
                     (input, weight, bias, normalized_shape, ishape, dims, lead, eps, dt, rows, cols, x, w, mean, rstd));
             }
 
+            /// <summary>Group normalization of the channels in <paramref name="num_groups"/> groups, as <c>F.group_norm</c>.</summary>
             public static Tensor group_norm(Tensor input, long num_groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
                 long n = input.size(0), c = input.size(1);

@@ -6,6 +6,7 @@ namespace Flint;
 /// </summary>
 public sealed class Parameter : Tensor
 {
+    /// <summary>Wraps <paramref name="data"/> as a module parameter (sharing its storage), as <c>torch.nn.Parameter</c>.</summary>
     public Parameter(Tensor data, bool requires_grad = true)
         : base(data._storage, data._shape, data._strides, data._offset, data._version)
     {
@@ -24,5 +25,6 @@ public sealed class Parameter : Tensor
         return p;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => "Parameter containing:\n" + base.ToString();
 }

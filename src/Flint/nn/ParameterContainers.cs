@@ -12,10 +12,12 @@ public sealed class ParameterList : nn.Module, IEnumerable<Parameter>
 {
     private readonly List<Parameter> items = [];
 
+    /// <summary>A list of parameters named "0", "1", ..., as <c>torch.nn.ParameterList</c>; tensors are wrapped as parameters.</summary>
     public ParameterList(IEnumerable<Tensor>? values = null) { if (values is not null) extend(values); }
 
     private static Parameter AsParameter(Tensor t) => t as Parameter ?? new Parameter(t);
 
+    /// <summary>The parameter at <paramref name="index"/> (negative counts from the end).</summary>
     public Parameter this[int index]
     {
         get => items[Index(index)];
@@ -34,8 +36,10 @@ public sealed class ParameterList : nn.Module, IEnumerable<Parameter>
         return i;
     }
 
+    /// <summary>The number of parameters.</summary>
     public int Count => items.Count;
 
+    /// <summary>Adds a parameter at the end, as <c>ParameterList.append</c>.</summary>
     public ParameterList append(Tensor value)
     {
         var p = AsParameter(value);
@@ -44,15 +48,18 @@ public sealed class ParameterList : nn.Module, IEnumerable<Parameter>
         return this;
     }
 
+    /// <summary>Adds parameters at the end, as <c>ParameterList.extend</c>.</summary>
     public ParameterList extend(IEnumerable<Tensor> values)
     {
         foreach (var v in values) append(v);
         return this;
     }
 
+    /// <inheritdoc/>
     public IEnumerator<Parameter> GetEnumerator() => items.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <inheritdoc/>
     public override string extra_repr() => ParameterLines.Of(items.Select((p, i) => (i.ToString(CultureInfo.InvariantCulture), p)), legacyTypeName: false);
 }
 
@@ -61,11 +68,13 @@ public sealed class ParameterDict : nn.Module, IEnumerable<KeyValuePair<string, 
 {
     private readonly List<KeyValuePair<string, Parameter>> entries = [];
 
+    /// <summary>A dictionary of named parameters, in insertion order, as <c>torch.nn.ParameterDict</c>.</summary>
     public ParameterDict(IEnumerable<(string key, Tensor value)>? parameters = null)
     {
         if (parameters is not null) foreach (var (k, v) in parameters) this[k] = v;
     }
 
+    /// <summary>The parameter named <paramref name="key"/>; setting it adds or replaces it.</summary>
     public Tensor this[string key]
     {
         get
@@ -83,10 +92,15 @@ public sealed class ParameterDict : nn.Module, IEnumerable<KeyValuePair<string, 
         }
     }
 
+    /// <summary>The number of parameters.</summary>
     public int Count => entries.Count;
+    /// <summary>The names, in insertion order.</summary>
     public IEnumerable<string> keys() => entries.Select(kv => kv.Key);
+    /// <summary>The parameters, in insertion order.</summary>
     public IEnumerable<Parameter> values() => entries.Select(kv => kv.Value);
+    /// <summary>The (name, parameter) pairs, in insertion order.</summary>
     public IEnumerable<(string key, Parameter value)> items() => entries.Select(kv => (kv.Key, kv.Value));
+    /// <summary>Whether a parameter is named <paramref name="key"/>.</summary>
     public bool ContainsKey(string key) => entries.Any(kv => kv.Key == key);
 
     /// <summary>Removes a key and returns its parameter.</summary>
@@ -100,9 +114,11 @@ public sealed class ParameterDict : nn.Module, IEnumerable<KeyValuePair<string, 
         return p;
     }
 
+    /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, Parameter>> GetEnumerator() => entries.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <inheritdoc/>
     public override string extra_repr() => ParameterLines.Of(entries.Select(kv => (kv.Key, kv.Value)), legacyTypeName: true);
 }
 

@@ -204,10 +204,14 @@ namespace Flint.Modules
         /// <summary>The single original (when <see cref="is_tensor"/>).</summary>
         public Tensor original => is_tensor ? Originals[0] : throw new InvalidOperationException("the parametrization has several originals: original0, original1, ...");
 
+        /// <summary>The first original tensor the parametrization computes from, as <c>parametrizations.weight.original0</c>.</summary>
         public Tensor original0 => Originals[0];
+        /// <summary>The second original tensor, as <c>parametrizations.weight.original1</c>.</summary>
         public Tensor original1 => Originals.Length > 1 ? Originals[1] : throw new InvalidOperationException("the parametrization has one original");
 
+        /// <summary>The number of parametrizations in the chain.</summary>
         public int Count => chain.Count;
+        /// <summary>The parametrization at <paramref name="index"/>.</summary>
         public nn.Module this[int index] => chain[index < 0 ? index + chain.Count : index];
 
         internal void append(nn.Module parametrization)

@@ -5,12 +5,18 @@ namespace Flint.Modules;
 /// <summary>A stack of encoder layers, deep copies of one (PyTorch's <c>nn.TransformerEncoder</c>), with an optional final norm.</summary>
 public sealed class TransformerEncoder : nn.Module
 {
+    /// <summary>The stacked encoder layers (deep copies of the given one).</summary>
     public ModuleList layers;
+    /// <summary>The normalization applied to the output, or null.</summary>
     public nn.Module<Tensor, Tensor>? norm;
+    /// <summary>The number of layers.</summary>
     public long num_layers { get; }
+    /// <summary>Whether padded inputs may take the nested-tensor path (PyTorch's flag).</summary>
     public bool enable_nested_tensor { get; }
+    /// <summary>Whether the mask is checked for the fast path (PyTorch's flag).</summary>
     public bool mask_check { get; }
 
+    /// <summary>A stack of <paramref name="num_layers"/> copies of <paramref name="encoder_layer"/>, as <c>torch.nn.TransformerEncoder</c>.</summary>
     public TransformerEncoder(TransformerEncoderLayer encoder_layer, long num_layers, nn.Module<Tensor, Tensor>? norm = null,
         bool enable_nested_tensor = true, bool mask_check = true)
     {
@@ -34,6 +40,7 @@ public sealed class TransformerEncoder : nn.Module
         return norm is null ? output : norm.call(output);
     }
 
+    /// <summary>Runs the encoder on <paramref name="src"/> with an optional attention <paramref name="mask"/> and key padding mask; <paramref name="is_causal"/> hints that the mask is causal.</summary>
     public Tensor call(Tensor src, Tensor? mask = null, Tensor? src_key_padding_mask = null, bool? is_causal = null)
     {
         var args = RunPreHooks([src, mask, src_key_padding_mask, is_causal]);
@@ -46,16 +53,21 @@ public sealed class TransformerEncoder : nn.Module
 /// <summary>A stack of decoder layers, deep copies of one (PyTorch's <c>nn.TransformerDecoder</c>), with an optional final norm.</summary>
 public sealed class TransformerDecoder : nn.Module
 {
+    /// <summary>The stacked decoder layers (deep copies of the given one).</summary>
     public ModuleList layers;
+    /// <summary>The normalization applied to the output, or null.</summary>
     public nn.Module<Tensor, Tensor>? norm;
+    /// <summary>The number of layers.</summary>
     public long num_layers { get; }
 
+    /// <summary>A stack of <paramref name="num_layers"/> copies of <paramref name="decoder_layer"/>, as <c>torch.nn.TransformerDecoder</c>.</summary>
     public TransformerDecoder(TransformerDecoderLayer decoder_layer, long num_layers, nn.Module<Tensor, Tensor>? norm = null)
     {
         layers = TransformerStacks.Clones(decoder_layer, num_layers);
         this.num_layers = num_layers; this.norm = norm;
     }
 
+    /// <summary>Runs the decoder on <paramref name="tgt"/> attending to the encoder output <paramref name="memory"/>, with optional attention and key padding masks.</summary>
     public Tensor forward(Tensor tgt, Tensor memory, Tensor? tgt_mask = null, Tensor? memory_mask = null, Tensor? tgt_key_padding_mask = null,
         Tensor? memory_key_padding_mask = null, bool? tgt_is_causal = null, bool memory_is_causal = false)
     {
@@ -67,6 +79,7 @@ public sealed class TransformerDecoder : nn.Module
         return norm is null ? output : norm.call(output);
     }
 
+    /// <summary>Runs the decoder with the module's hooks; the arguments are <c>forward</c>'s.</summary>
     public Tensor call(Tensor tgt, Tensor memory, Tensor? tgt_mask = null, Tensor? memory_mask = null, Tensor? tgt_key_padding_mask = null,
         Tensor? memory_key_padding_mask = null, bool? tgt_is_causal = null, bool memory_is_causal = false)
     {
@@ -83,12 +96,18 @@ public sealed class TransformerDecoder : nn.Module
 /// </summary>
 public sealed class Transformer : nn.Module
 {
+    /// <summary>The encoder stack.</summary>
     public nn.Module encoder;
+    /// <summary>The decoder stack.</summary>
     public nn.Module decoder;
+    /// <summary>The model's size: the number of expected features in the inputs.</summary>
     public long d_model { get; }
+    /// <summary>The number of attention heads.</summary>
     public long nhead { get; }
+    /// <summary>Whether inputs and outputs are (batch, seq, feature).</summary>
     public bool batch_first { get; }
 
+    /// <summary>The encoder-decoder transformer of "Attention Is All You Need", as <c>torch.nn.Transformer</c>, with PyTorch's parameter names and initialisation.</summary>
     public Transformer(long d_model = 512, long nhead = 8, long num_encoder_layers = 6, long num_decoder_layers = 6, long dim_feedforward = 2048,
         double dropout = 0.1, TransformerActivation? activation = null, TransformerEncoder? custom_encoder = null, TransformerDecoder? custom_decoder = null,
         double layer_norm_eps = 1e-5, bool batch_first = false, bool norm_first = false, bool bias = true, Device? device = null, DType? dtype = null)
@@ -104,6 +123,7 @@ public sealed class Transformer : nn.Module
         this.d_model = d_model; this.nhead = nhead; this.batch_first = batch_first;
     }
 
+    /// <summary>Runs the encoder on <paramref name="src"/> and the decoder on <paramref name="tgt"/>, with optional masks.</summary>
     public Tensor forward(Tensor src, Tensor tgt, Tensor? src_mask = null, Tensor? tgt_mask = null, Tensor? memory_mask = null,
         Tensor? src_key_padding_mask = null, Tensor? tgt_key_padding_mask = null, Tensor? memory_key_padding_mask = null,
         bool? src_is_causal = null, bool? tgt_is_causal = null, bool memory_is_causal = false)
@@ -117,6 +137,7 @@ public sealed class Transformer : nn.Module
         return ((TransformerDecoder)decoder).call(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask, tgt_is_causal, memory_is_causal);
     }
 
+    /// <summary>Runs the transformer with the module's hooks; the arguments are <c>forward</c>'s.</summary>
     public Tensor call(Tensor src, Tensor tgt, Tensor? src_mask = null, Tensor? tgt_mask = null, Tensor? memory_mask = null,
         Tensor? src_key_padding_mask = null, Tensor? tgt_key_padding_mask = null, Tensor? memory_key_padding_mask = null,
         bool? src_is_causal = null, bool? tgt_is_causal = null, bool memory_is_causal = false)

@@ -13,6 +13,7 @@ public readonly struct TransformerActivation
 
     private TransformerActivation(object fn) { Fn = fn; }
 
+    /// <summary>An activation by name: <c>"relu"</c> or <c>"gelu"</c>.</summary>
     public static implicit operator TransformerActivation(string name) => new(name switch
     {
         "relu" => (Func<Tensor, Tensor>)(x => F.relu(x)),
@@ -20,7 +21,9 @@ public readonly struct TransformerActivation
         _ => throw new ArgumentException($"activation should be relu/gelu, not {name}"),
     });
 
+    /// <summary>An activation given as a function.</summary>
     public static implicit operator TransformerActivation(Func<Tensor, Tensor> fn) => new(fn);
+    /// <summary>An activation given as a module.</summary>
     public static implicit operator TransformerActivation(nn.Module<Tensor, Tensor> module) => new(module);
 
     internal static Tensor Apply(object fn, Tensor x) => fn is Func<Tensor, Tensor> f ? f(x) : ((nn.Module<Tensor, Tensor>)fn).call(x);
@@ -50,16 +53,24 @@ internal readonly record struct TransformerLayerParts(long DModel, long NHead, l
 /// </summary>
 public sealed class TransformerEncoderLayer : nn.Module
 {
+    /// <summary>The self-attention block.</summary>
     public MultiheadAttention self_attn;
+    /// <summary>The first feed-forward projection, d_model to dim_feedforward.</summary>
     public Linear linear1;
+    /// <summary>The dropout inside the feed-forward block.</summary>
     public Dropout dropout;
+    /// <summary>The second feed-forward projection, dim_feedforward to d_model.</summary>
     public Linear linear2;
+    /// <summary>The layer norms of the attention and feed-forward blocks.</summary>
     public LayerNorm norm1, norm2;
+    /// <summary>The dropouts after the attention and feed-forward blocks.</summary>
     public Dropout dropout1, dropout2;
     // a function, or a module (then a child named "activation", as PyTorch registers it)
     private readonly object activation;
+    /// <summary>Whether the layer norms come before each block (pre-norm) rather than after.</summary>
     public bool norm_first { get; }
 
+    /// <summary>One transformer encoder layer (self-attention and a feed-forward block), as <c>torch.nn.TransformerEncoderLayer</c>.</summary>
     public TransformerEncoderLayer(long d_model, long nhead, long dim_feedforward = 2048, double dropout = 0.1, TransformerActivation? activation = null,
         double layer_norm_eps = 1e-5, bool batch_first = false, bool norm_first = false, bool bias = true, Device? device = null, DType? dtype = null)
     {
@@ -71,6 +82,7 @@ public sealed class TransformerEncoderLayer : nn.Module
         this.activation = (activation ?? "relu").Fn;
     }
 
+    /// <summary>Runs the layer on <paramref name="src"/> with an optional attention mask and key padding mask.</summary>
     public Tensor forward(Tensor src, Tensor? src_mask = null, Tensor? src_key_padding_mask = null, bool is_causal = false)
     {
         src_key_padding_mask = MultiheadAttentionParts.CanonicalMask(src_key_padding_mask, "src_key_padding_mask", src.dtype);
@@ -89,6 +101,7 @@ public sealed class TransformerEncoderLayer : nn.Module
         return x;
     }
 
+    /// <summary>Runs the layer with the module's hooks; the arguments are <c>forward</c>'s.</summary>
     public Tensor call(Tensor src, Tensor? src_mask = null, Tensor? src_key_padding_mask = null, bool is_causal = false)
     {
         var args = RunPreHooks([src, src_mask, src_key_padding_mask, is_causal]);
@@ -109,16 +122,25 @@ public sealed class TransformerEncoderLayer : nn.Module
 /// </summary>
 public sealed class TransformerDecoderLayer : nn.Module
 {
+    /// <summary>The self-attention block.</summary>
     public MultiheadAttention self_attn;
+    /// <summary>The attention over the encoder output.</summary>
     public MultiheadAttention multihead_attn;
+    /// <summary>The first feed-forward projection, d_model to dim_feedforward.</summary>
     public Linear linear1;
+    /// <summary>The dropout inside the feed-forward block.</summary>
     public Dropout dropout;
+    /// <summary>The second feed-forward projection, dim_feedforward to d_model.</summary>
     public Linear linear2;
+    /// <summary>The layer norms of the three blocks.</summary>
     public LayerNorm norm1, norm2, norm3;
+    /// <summary>The dropouts after the three blocks.</summary>
     public Dropout dropout1, dropout2, dropout3;
     private readonly object activation;
+    /// <summary>Whether the layer norms come before each block (pre-norm) rather than after.</summary>
     public bool norm_first { get; }
 
+    /// <summary>One transformer decoder layer (self-attention, attention over the encoder output and a feed-forward block), as <c>torch.nn.TransformerDecoderLayer</c>.</summary>
     public TransformerDecoderLayer(long d_model, long nhead, long dim_feedforward = 2048, double dropout = 0.1, TransformerActivation? activation = null,
         double layer_norm_eps = 1e-5, bool batch_first = false, bool norm_first = false, bool bias = true, Device? device = null, DType? dtype = null)
     {
@@ -131,6 +153,7 @@ public sealed class TransformerDecoderLayer : nn.Module
         this.activation = (activation ?? "relu").Fn;
     }
 
+    /// <summary>Runs the layer on <paramref name="tgt"/> attending to <paramref name="memory"/>, with optional masks.</summary>
     public Tensor forward(Tensor tgt, Tensor memory, Tensor? tgt_mask = null, Tensor? memory_mask = null, Tensor? tgt_key_padding_mask = null,
         Tensor? memory_key_padding_mask = null, bool tgt_is_causal = false, bool memory_is_causal = false)
     {
@@ -150,6 +173,7 @@ public sealed class TransformerDecoderLayer : nn.Module
         return x;
     }
 
+    /// <summary>Runs the layer with the module's hooks; the arguments are <c>forward</c>'s.</summary>
     public Tensor call(Tensor tgt, Tensor memory, Tensor? tgt_mask = null, Tensor? memory_mask = null, Tensor? tgt_key_padding_mask = null,
         Tensor? memory_key_padding_mask = null, bool tgt_is_causal = false, bool memory_is_causal = false)
     {

@@ -6,7 +6,9 @@ public static partial class torch
 {
     public static partial class nn
     {
+        /// <summary>A list of parameters, as <c>torch.nn.ParameterList</c>.</summary>
         public static ParameterList ParameterList(IEnumerable<Tensor>? values = null) => new(values);
+        /// <summary>A dictionary of named parameters, as <c>torch.nn.ParameterDict</c>.</summary>
         public static ParameterDict ParameterDict(IEnumerable<(string key, Tensor value)>? parameters = null) => new(parameters);
 
         public static partial class utils

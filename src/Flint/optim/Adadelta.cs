@@ -7,9 +7,11 @@ namespace Flint.Optimizers;
 /// <summary>Adadelta (PyTorch's single-tensor formulas).</summary>
 public sealed class Adadelta : Optimizer
 {
+    /// <summary>The Adadelta optimizer, as <c>torch.optim.Adadelta</c>.</summary>
     public Adadelta(IEnumerable<Parameter> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weight_decay = 0, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, rho, eps, weight_decay, maximize) { }
 
+    /// <summary>The Adadelta optimizer over parameter groups with their own options.</summary>
     public Adadelta(IEnumerable<ParamGroup> param_groups, double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weight_decay = 0, bool maximize = false)
         : base(param_groups, Opts(("lr", lr), ("rho", rho), ("eps", eps), ("weight_decay", weight_decay), ("maximize", maximize)))
     {
@@ -19,6 +21,7 @@ public sealed class Adadelta : Optimizer
         if (!(weight_decay >= 0)) throw new ArgumentException($"Invalid weight_decay value: {PyFormat.Repr(weight_decay)}");
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, rho = g["rho"], eps = g["eps"], wd = g["weight_decay"];

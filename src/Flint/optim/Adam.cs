@@ -8,6 +8,7 @@ public class Adam : Optimizer
 {
     private readonly bool decoupled;
 
+    /// <summary>The Adam optimizer, as <c>torch.optim.Adam</c>; <paramref name="betas"/> defaults to (0.9, 0.999).</summary>
     public Adam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
         bool amsgrad = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, betas ?? (0.9, 0.999), eps, weight_decay, amsgrad, maximize, decoupled: false) { }
@@ -28,6 +29,7 @@ public class Adam : Optimizer
         if (weight_decay < 0) throw new ArgumentException($"Invalid weight_decay value: {weight_decay}");
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, eps = g["eps"], wd = g["weight_decay"];
@@ -86,10 +88,12 @@ public class Adam : Optimizer
 /// <summary>Adam with decoupled weight decay (PyTorch's AdamW).</summary>
 public sealed class AdamW : Adam
 {
+    /// <summary>Adam with decoupled weight decay, as <c>torch.optim.AdamW</c>.</summary>
     public AdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 1e-2,
         bool amsgrad = false, bool maximize = false)
         : base([new ParamGroup(parameters)], lr, betas ?? (0.9, 0.999), eps, weight_decay, amsgrad, maximize, decoupled: true) { }
 
+    /// <summary>AdamW over parameter groups with their own options.</summary>
     public AdamW(IEnumerable<ParamGroup> param_groups, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 1e-2,
         bool amsgrad = false, bool maximize = false)
         : base(param_groups, lr, betas ?? (0.9, 0.999), eps, weight_decay, amsgrad, maximize, decoupled: true) { }

@@ -6,10 +6,12 @@ namespace Flint.Optimizers;
 /// <summary>Adamax, Adam with the infinity norm (PyTorch's single-tensor formulas).</summary>
 public sealed class Adamax : Optimizer
 {
+    /// <summary>The Adamax optimizer (Adam with the infinity norm), as <c>torch.optim.Adamax</c>.</summary>
     public Adamax(IEnumerable<Parameter> parameters, double lr = 2e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
         bool maximize = false)
         : this([new ParamGroup(parameters)], lr, betas, eps, weight_decay, maximize) { }
 
+    /// <summary>Adamax over parameter groups with their own options.</summary>
     public Adamax(IEnumerable<ParamGroup> param_groups, double lr = 2e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
         bool maximize = false)
         : base(param_groups, Opts(("lr", lr), ("betas", betas ?? (0.9, 0.999)), ("eps", eps), ("weight_decay", weight_decay), ("maximize", maximize)))
@@ -18,6 +20,7 @@ public sealed class Adamax : Optimizer
         AdamFamily.Check(lr, eps, b1, b2, weight_decay);
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, eps = g["eps"], wd = g["weight_decay"];

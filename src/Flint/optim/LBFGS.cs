@@ -13,6 +13,7 @@ public sealed class LBFGS : Optimizer
 {
     private readonly List<Parameter> ps;
 
+    /// <summary>The L-BFGS optimizer, as <c>torch.optim.LBFGS</c>; <c>step</c> takes a closure that recomputes the loss.</summary>
     public LBFGS(IEnumerable<Parameter> parameters, double lr = 1, long max_iter = 20, long? max_eval = null, double tolerance_grad = 1e-7,
         double tolerance_change = 1e-9, long history_size = 100, string? line_search_fn = null)
         : base(parameters, Opts(("lr", lr), ("max_iter", max_iter), ("max_eval", max_eval ?? max_iter * 5 / 4), ("tolerance_grad", tolerance_grad),
@@ -21,6 +22,7 @@ public sealed class LBFGS : Optimizer
         ps = param_groups[0].@params;
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup group) => throw new InvalidOperationException("LBFGS steps through step(closure)");
 
     private Tensor FlatGrad() => cat(ps.Select(p => p.grad is null ? zeros(p.numel(), dtype: p.dtype) : p.grad.reshape(-1)).ToArray(), 0);

@@ -14,12 +14,16 @@ public static partial class torch
             /// <summary>The base of epoch-based schedulers: <c>step()</c> once per epoch after the optimizer's step.</summary>
             public abstract class LRScheduler
             {
+                /// <summary>The optimizer whose learning rates the scheduler sets.</summary>
                 protected readonly Optimizers.Optimizer optimizer;
+                /// <summary>The learning rate of each parameter group when the scheduler started.</summary>
                 protected double[] base_lrs;
+                /// <summary>The number of <c>step()</c> calls so far (-1 before the first), as <c>scheduler.last_epoch</c>.</summary>
                 public long last_epoch { get; protected internal set; }
                 private double[] lastLr;
                 private long stepCount;
 
+                /// <summary>A scheduler of <paramref name="optimizer"/>'s learning rates, resuming after <paramref name="last_epoch"/> steps.</summary>
                 protected LRScheduler(Optimizers.Optimizer optimizer, long last_epoch = -1) : this(optimizer, last_epoch, initialStep: true) { }
 
                 /// <summary>With <paramref name="initialStep"/> false the derived constructor calls <see cref="InitialStep"/> once its fields are set.</summary>
@@ -42,6 +46,7 @@ public static partial class torch
                 /// <summary>The learning rates per group for the current epoch, from the previous ones (PyTorch's chainable form).</summary>
                 protected abstract double[] get_lr();
 
+                /// <summary>Advances the schedule by one step and sets the new learning rates, as <c>scheduler.step()</c>.</summary>
                 public virtual void step()
                 {
                     Advance();
@@ -77,7 +82,9 @@ public static partial class torch
 
                 internal Optimizers.Optimizer Optimizer => optimizer;
 
+                /// <summary>The learning rates the last step set, as <c>scheduler.get_last_lr()</c>.</summary>
                 public double[] get_last_lr() => (double[])lastLr.Clone();
+                /// <summary>The learning rates the parameter groups have now.</summary>
                 protected double[] Current => optimizer.param_groups.Select(g => g.lr).ToArray();
 
                 /// <summary>
@@ -143,11 +150,13 @@ public static partial class torch
                     d.TryGetValue(key, out var v) ? read(v, key) : current;
             }
 
+            /// <summary>Multiplies the learning rate by <paramref name="gamma"/> every <paramref name="step_size"/> steps, as <c>torch.optim.lr_scheduler.StepLR</c>.</summary>
             public sealed class StepLR(Optimizers.Optimizer optimizer, long step_size, double gamma = 0.1, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
                 private long stepSize = step_size;
                 private double gammaValue = gamma;
 
+                /// <inheritdoc/>
                 protected override double[] get_lr() =>
                     last_epoch == 0 || last_epoch % stepSize != 0 ? Current : Current.Select(l => l * gammaValue).ToArray();
 
@@ -163,11 +172,13 @@ public static partial class torch
                 }
             }
 
+            /// <summary>Multiplies the learning rate by <paramref name="gamma"/> at each milestone, as <c>torch.optim.lr_scheduler.MultiStepLR</c>.</summary>
             public sealed class MultiStepLR(Optimizers.Optimizer optimizer, long[] milestones, double gamma = 0.1, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
                 private long[] milestoneList = (long[])milestones.Clone();
                 private double gammaValue = gamma;
 
+                /// <inheritdoc/>
                 protected override double[] get_lr()
                 {
                     int hits = milestoneList.Count(m => m == last_epoch);
@@ -206,10 +217,12 @@ public static partial class torch
                 }
             }
 
+            /// <summary>Multiplies the learning rate by <paramref name="gamma"/> every step, as <c>torch.optim.lr_scheduler.ExponentialLR</c>.</summary>
             public sealed class ExponentialLR(Optimizers.Optimizer optimizer, double gamma, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
                 private double gammaValue = gamma;
 
+                /// <inheritdoc/>
                 protected override double[] get_lr() => last_epoch == 0 ? Current : Current.Select(l => l * gammaValue).ToArray();
 
                 private protected override double[] ClosedForm() => base_lrs.Select(b => b * Math.Pow(gammaValue, last_epoch)).ToArray();
@@ -223,8 +236,10 @@ public static partial class torch
                 }
             }
 
+            /// <summary>Sets the learning rate to the initial one times <paramref name="lr_lambda"/>(step), as <c>torch.optim.lr_scheduler.LambdaLR</c>.</summary>
             public sealed class LambdaLR(Optimizers.Optimizer optimizer, Func<long, double> lr_lambda, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
+                /// <inheritdoc/>
                 protected override double[] get_lr() => base_lrs.Select(b => b * lr_lambda(last_epoch)).ToArray();
 
                 /// <summary>As PyTorch, a function is not saved: one None per parameter group.</summary>
@@ -232,6 +247,7 @@ public static partial class torch
                     d["lr_lambdas"] = base_lrs.Select(_ => (object?)null).ToList();
             }
 
+            /// <summary>Anneals the learning rate from the initial one to <paramref name="eta_min"/> along a cosine over <paramref name="T_max"/> steps, as <c>torch.optim.lr_scheduler.CosineAnnealingLR</c>.</summary>
             public sealed class CosineAnnealingLR(Optimizers.Optimizer optimizer, long T_max, double eta_min = 0, long last_epoch = -1) : LRScheduler(optimizer, last_epoch)
             {
                 private long tMax = T_max;
@@ -249,6 +265,7 @@ public static partial class torch
                 private protected override double[] ClosedForm() =>
                     base_lrs.Select(b => etaMin + (b - etaMin) * (1 + Math.Cos(Math.PI * last_epoch / tMax)) / 2).ToArray();
 
+                /// <inheritdoc/>
                 protected override double[] get_lr()
                 {
                     long T_max = tMax;
@@ -278,6 +295,7 @@ public static partial class torch
                 private bool cosine, cycleMomentum, useBeta1;
                 private (double endStep, string startLr, string endLr, string startMom, string endMom)[] phases;
 
+                /// <summary>The one-cycle policy (warm up to <paramref name="max_lr"/>, then anneal), as <c>torch.optim.lr_scheduler.OneCycleLR</c>; give <paramref name="total_steps"/>, or <paramref name="epochs"/> and <paramref name="steps_per_epoch"/>.</summary>
                 public OneCycleLR(Optimizers.Optimizer optimizer, double max_lr, long? total_steps = null, long? epochs = null, long? steps_per_epoch = null,
                     double pct_start = 0.3, string anneal_strategy = "cos", double div_factor = 25, double final_div_factor = 1e4,
                     bool three_phase = false, bool cycle_momentum = true, double base_momentum = 0.85, double max_momentum = 0.95, long last_epoch = -1)
@@ -382,6 +400,7 @@ public static partial class torch
                 private double Anneal(double start, double end, double pct) =>
                     cosine ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1) : (end - start) * pct + start;
 
+                /// <inheritdoc/>
                 protected override double[] get_lr()
                 {
                     long stepNum = last_epoch;
@@ -423,8 +442,10 @@ public static partial class torch
                 private double[] minLrs;
                 private double best;
                 private long badEpochs, cooldownCounter;
+                /// <summary>The number of <c>step</c> calls so far.</summary>
                 public long last_epoch { get; private set; }
 
+                /// <summary>Lowers the learning rate by <paramref name="factor"/> when a metric stops improving for <paramref name="patience"/> steps, as <c>torch.optim.lr_scheduler.ReduceLROnPlateau</c>.</summary>
                 public ReduceLROnPlateau(Optimizers.Optimizer optimizer, string mode = "min", double factor = 0.1, long patience = 10,
                     double threshold = 1e-4, string threshold_mode = "rel", long cooldown = 0, double min_lr = 0, double eps = 1e-8)
                 {
@@ -445,6 +466,7 @@ public static partial class torch
                     _ => a > best + threshold,
                 };
 
+                /// <summary>Records the metric of this step (the validation loss, say) and lowers the learning rate when it has not improved for <c>patience</c> steps.</summary>
                 public void step(double metrics)
                 {
                     last_epoch++;
@@ -462,6 +484,7 @@ public static partial class torch
                     }
                 }
 
+                /// <summary>The learning rates of the parameter groups, as <c>scheduler.get_last_lr()</c>.</summary>
                 public double[] get_last_lr() => optimizer.param_groups.Select(g => g.lr).ToArray();
 
                 /// <summary>PyTorch's entries for this scheduler (its attributes but the optimizer).</summary>

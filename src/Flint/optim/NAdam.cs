@@ -11,10 +11,12 @@ namespace Flint.Optimizers;
 /// </summary>
 public sealed class NAdam : Optimizer
 {
+    /// <summary>Adam with Nesterov momentum, as <c>torch.optim.NAdam</c>.</summary>
     public NAdam(IEnumerable<Parameter> parameters, double lr = 2e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
         double momentum_decay = 4e-3, bool decoupled_weight_decay = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, betas, eps, weight_decay, momentum_decay, decoupled_weight_decay, maximize) { }
 
+    /// <summary>NAdam over parameter groups with their own options.</summary>
     public NAdam(IEnumerable<ParamGroup> param_groups, double lr = 2e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
         double momentum_decay = 4e-3, bool decoupled_weight_decay = false, bool maximize = false)
         : base(param_groups, Opts(("lr", lr), ("betas", betas ?? (0.9, 0.999)), ("eps", eps), ("weight_decay", weight_decay), ("momentum_decay", momentum_decay),
@@ -25,6 +27,7 @@ public sealed class NAdam : Optimizer
         if (momentum_decay < 0) throw new ArgumentException($"Invalid momentum_decay value: {PyFormat.Repr(momentum_decay)}");
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, eps = g["eps"], wd = g["weight_decay"], md = g["momentum_decay"];

@@ -6,17 +6,21 @@ namespace Flint.Optimizers;
 /// <summary>A group of parameters sharing hyper-parameters (PyTorch's param_groups entries).</summary>
 public sealed class ParamGroup
 {
+    /// <summary>The parameters of the group, as <c>group["params"]</c>.</summary>
     public List<Parameter> @params { get; }
     /// <summary>Hyper-parameters by PyTorch's names: "lr", "momentum", "betas" (as beta1/beta2), "weight_decay", ...</summary>
     public Dictionary<string, object> options { get; } = new();
 
+    /// <summary>A group of parameters with its own options (<c>lr</c>, <c>weight_decay</c>, ...) that override the optimizer's defaults.</summary>
     public ParamGroup(IEnumerable<Parameter> parameters, Dictionary<string, object>? options = null)
     {
         @params = parameters.ToList();
         if (options is not null) foreach (var (k, v) in options) this.options[k] = v;
     }
 
+    /// <summary>The group's learning rate, as <c>group["lr"]</c>; schedulers set it.</summary>
     public double lr { get => Convert.ToDouble(options["lr"], System.Globalization.CultureInfo.InvariantCulture); set => options["lr"] = value; }
+    /// <summary>The group's numeric option <paramref name="key"/>, as <c>group[key]</c>.</summary>
     public double this[string key] { get => Convert.ToDouble(options[key], System.Globalization.CultureInfo.InvariantCulture); set => options[key] = value; }
     /// <summary>Adam's (beta1, beta2), stored under "betas" as PyTorch.</summary>
     public (double beta1, double beta2) betas
@@ -37,11 +41,13 @@ public sealed class ParamGroup
 /// <summary>The base of every optimizer (PyTorch's <c>torch.optim.Optimizer</c>).</summary>
 public abstract class Optimizer
 {
+    /// <summary>The parameter groups, as <c>optimizer.param_groups</c>.</summary>
     public List<ParamGroup> param_groups { get; } = [];
     /// <summary>Per-parameter state ("step", "exp_avg", "momentum_buffer", ...).</summary>
     public Dictionary<Parameter, Dictionary<string, object>> state { get; } = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, object> defaults;
 
+    /// <summary>An optimizer of <paramref name="parameters"/> (one group) with the option <paramref name="defaults"/>.</summary>
     protected Optimizer(IEnumerable<Parameter> parameters, Dictionary<string, object> defaults)
     {
         this.defaults = defaults;
@@ -50,6 +56,7 @@ public abstract class Optimizer
         add_param_group(new ParamGroup(list));
     }
 
+    /// <summary>An optimizer of parameter groups; options a group lacks come from <paramref name="defaults"/>.</summary>
     protected Optimizer(IEnumerable<ParamGroup> groups, Dictionary<string, object> defaults)
     {
         this.defaults = defaults;
@@ -57,6 +64,7 @@ public abstract class Optimizer
         if (param_groups.Count == 0 || param_groups.All(g => g.@params.Count == 0)) throw new ArgumentException("optimizer got an empty parameter list");
     }
 
+    /// <summary>Adds a parameter group (options it lacks come from the defaults), as <c>optimizer.add_param_group</c>.</summary>
     public void add_param_group(ParamGroup group)
     {
         foreach (var (k, v) in defaults) group.options.TryAdd(k, v);
@@ -90,8 +98,10 @@ public abstract class Optimizer
         return loss;
     }
 
+    /// <summary>Updates the parameters of one group from their gradients.</summary>
     protected abstract void Step(ParamGroup group);
 
+    /// <summary>The state of parameter <paramref name="p"/> (moment estimates, step counts), created empty on first use.</summary>
     protected Dictionary<string, object> State(Parameter p)
     {
         if (!state.TryGetValue(p, out var s)) state[p] = s = new Dictionary<string, object>();

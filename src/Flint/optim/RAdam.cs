@@ -9,10 +9,12 @@ namespace Flint.Optimizers;
 /// </summary>
 public sealed class RAdam : Optimizer
 {
+    /// <summary>Rectified Adam, as <c>torch.optim.RAdam</c>.</summary>
     public RAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
         bool decoupled_weight_decay = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, betas, eps, weight_decay, decoupled_weight_decay, maximize) { }
 
+    /// <summary>RAdam over parameter groups with their own options.</summary>
     public RAdam(IEnumerable<ParamGroup> param_groups, double lr = 1e-3, (double b1, double b2)? betas = null, double eps = 1e-8, double weight_decay = 0,
         bool decoupled_weight_decay = false, bool maximize = false)
         : base(param_groups, Opts(("lr", lr), ("betas", betas ?? (0.9, 0.999)), ("eps", eps), ("weight_decay", weight_decay),
@@ -22,6 +24,7 @@ public sealed class RAdam : Optimizer
         AdamFamily.Check(lr, eps, b1, b2, weight_decay);
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, eps = g["eps"], wd = g["weight_decay"];

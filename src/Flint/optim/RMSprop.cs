@@ -6,10 +6,12 @@ namespace Flint.Optimizers;
 /// <summary>RMSprop with optional momentum and centering (PyTorch's formulas).</summary>
 public sealed class RMSprop : Optimizer
 {
+    /// <summary>The RMSprop optimizer, as <c>torch.optim.RMSprop</c>.</summary>
     public RMSprop(IEnumerable<Parameter> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weight_decay = 0, double momentum = 0, bool centered = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, alpha, eps, weight_decay, momentum, centered, maximize) { }
 
+    /// <summary>RMSprop over parameter groups with their own options.</summary>
     public RMSprop(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weight_decay = 0, double momentum = 0, bool centered = false, bool maximize = false)
         : base(param_groups, Opts(("lr", lr), ("momentum", momentum), ("alpha", alpha), ("eps", eps), ("centered", centered), ("weight_decay", weight_decay), ("maximize", maximize)))
@@ -18,6 +20,7 @@ public sealed class RMSprop : Optimizer
         if (alpha < 0) throw new ArgumentException($"Invalid alpha value: {alpha}");
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, alpha = g["alpha"], eps = g["eps"], wd = g["weight_decay"], momentum = g["momentum"];
@@ -54,10 +57,12 @@ public sealed class RMSprop : Optimizer
 /// <summary>Adagrad (PyTorch's formulas).</summary>
 public sealed class Adagrad : Optimizer
 {
+    /// <summary>The Adagrad optimizer, as <c>torch.optim.Adagrad</c>.</summary>
     public Adagrad(IEnumerable<Parameter> parameters, double lr = 1e-2, double lr_decay = 0, double weight_decay = 0,
         double initial_accumulator_value = 0, double eps = 1e-10, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize) { }
 
+    /// <summary>Adagrad over parameter groups with their own options.</summary>
     public Adagrad(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, double lr_decay = 0, double weight_decay = 0,
         double initial_accumulator_value = 0, double eps = 1e-10, bool maximize = false)
         : base(param_groups, Opts(("lr", lr), ("lr_decay", lr_decay), ("eps", eps), ("weight_decay", weight_decay), ("initial_accumulator_value", initial_accumulator_value), ("maximize", maximize)))
@@ -72,6 +77,7 @@ public sealed class Adagrad : Optimizer
             }
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, lrDecay = g["lr_decay"], wd = g["weight_decay"], eps = g["eps"];

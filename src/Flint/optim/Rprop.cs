@@ -10,10 +10,12 @@ namespace Flint.Optimizers;
 /// </summary>
 public sealed class Rprop : Optimizer
 {
+    /// <summary>Resilient backpropagation, as <c>torch.optim.Rprop</c>.</summary>
     public Rprop(IEnumerable<Parameter> parameters, double lr = 1e-2, (double etaminus, double etaplus)? etas = null,
         (double min, double max)? step_sizes = null, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, etas, step_sizes, maximize) { }
 
+    /// <summary>Rprop over parameter groups with their own options.</summary>
     public Rprop(IEnumerable<ParamGroup> param_groups, double lr = 1e-2, (double etaminus, double etaplus)? etas = null,
         (double min, double max)? step_sizes = null, bool maximize = false)
         : base(param_groups, Opts(("lr", lr), ("etas", etas ?? (0.5, 1.2)), ("step_sizes", step_sizes ?? (1e-6, 50.0)), ("maximize", maximize)))
@@ -23,6 +25,7 @@ public sealed class Rprop : Optimizer
         if (!(0.0 < em && em < 1.0 && 1.0 < ep)) throw new ArgumentException($"Invalid eta values: {PyFormat.Repr(em)}, {PyFormat.Repr(ep)}");
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         var (etaminus, etaplus) = OptionPair.Get(g, "etas");

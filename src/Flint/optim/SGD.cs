@@ -6,6 +6,7 @@ namespace Flint.Optimizers;
 /// <summary>Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay (PyTorch's formulas).</summary>
 public sealed class SGD : Optimizer
 {
+    /// <summary>Stochastic gradient descent (with momentum, dampening, Nesterov and weight decay), as <c>torch.optim.SGD</c>.</summary>
     public SGD(IEnumerable<Parameter> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
         double weight_decay = 0, bool nesterov = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, momentum, dampening, weight_decay, nesterov, maximize) { }
@@ -21,6 +22,7 @@ public sealed class SGD : Optimizer
         if (nesterov && (momentum <= 0 || dampening != 0)) throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
     }
 
+    /// <inheritdoc/>
     protected override void Step(ParamGroup g)
     {
         double lr = g.lr, momentum = g["momentum"], dampening = g["dampening"], wd = g["weight_decay"];

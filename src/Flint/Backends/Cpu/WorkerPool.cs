@@ -72,6 +72,9 @@ internal static class WorkerPool
     /// Runs <paramref name="f"/> over [0, <paramref name="n"/>) cut into chunks of at least <paramref name="grain"/>
     /// elements; chunks run on the pool when there are two or more, on the calling thread otherwise.
     /// </summary>
+    /// <param name="n">the number of elements.</param>
+    /// <param name="grain">the least number of elements in a chunk.</param>
+    /// <param name="f">the body, called with each chunk's [begin, end).</param>
     /// <param name="chunksPerThread">more than 1 cuts finer chunks that threads take as they finish (uneven work).</param>
     internal static void For(long n, long grain, RangeBody f, int chunksPerThread = 1)
     {

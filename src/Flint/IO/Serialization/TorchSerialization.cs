@@ -98,6 +98,7 @@ public static partial class torch
     public static Dictionary<string, Tensor> load_state_dict(string f, Device? map_location = null) =>
         Serialization.AsStateDict(load(f, map_location));
 
+    /// <summary>Reads a state_dict saved with <c>torch.save(model.state_dict(), f)</c> from a stream, tensors moved to <paramref name="map_location"/> when given.</summary>
     public static Dictionary<string, Tensor> load_state_dict(Stream f, Device? map_location = null) =>
         Serialization.AsStateDict(load(f, map_location));
 }

@@ -11,7 +11,9 @@ namespace Flint;
 /// </summary>
 public class UnpicklingError : IOException
 {
+    /// <summary>A checkpoint that could not be read, as Python's <c>pickle.UnpicklingError</c>.</summary>
     public UnpicklingError(string message) : base(message) { }
+    /// <summary>A checkpoint that could not be read, with the error that caused it.</summary>
     public UnpicklingError(string message, Exception inner) : base(message, inner) { }
 }
 

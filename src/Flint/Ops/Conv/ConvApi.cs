@@ -77,8 +77,8 @@ namespace Flint.Ops.Conv
         }
 
         /// <summary>
-        /// Validates a (possibly unbatched) convolution and returns its plan. <paramref name="name"/> is conv1d/conv2d/
-        /// conv_transpose2d; <paramref name="input"/> is already batched.
+        /// Validates a (possibly unbatched) convolution and returns its plan (for conv1d/conv2d/
+        /// conv_transpose2d); <paramref name="input"/> is already batched.
         /// </summary>
         internal static ConvPlan Plan(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] padBegin, long[] padEnd,
             long[] dilation, long groups, bool transposed, long[] outputPadding)

@@ -26,12 +26,16 @@ namespace Flint
             return GatherScatter.GatherDerivative.Record(r, [input], (input._shape, d, index));
         }
 
+        /// <summary>A copy of <paramref name="input"/> with <paramref name="src"/> written at <paramref name="index"/> along <paramref name="dim"/>, as <c>torch.scatter</c>; <paramref name="reduce"/> <c>"add"</c> or <c>"multiply"</c> combines instead.</summary>
         public static Tensor scatter(Tensor input, long dim, Tensor index, Tensor src, string? reduce = null, Tensor? @out = null) =>
             GatherScatter.ScatterOut(@out, "scatter", [input, src], () => input.scatter(dim, index, src, reduce));
+        /// <summary>A copy of <paramref name="input"/> with <paramref name="value"/> written at <paramref name="index"/> along <paramref name="dim"/>, as <c>torch.scatter</c>.</summary>
         public static Tensor scatter(Tensor input, long dim, Tensor index, Scalar value, string? reduce = null, Tensor? @out = null) =>
             GatherScatter.ScatterOut(@out, "scatter", [input], () => input.scatter(dim, index, value, reduce));
+        /// <summary>A copy of <paramref name="input"/> with <paramref name="src"/> added at <paramref name="index"/> along <paramref name="dim"/>, as <c>torch.scatter_add</c>.</summary>
         public static Tensor scatter_add(Tensor input, long dim, Tensor index, Tensor src, Tensor? @out = null) =>
             GatherScatter.ScatterOut(@out, "scatter_add", [input, src], () => input.scatter_add(dim, index, src));
+        /// <summary>A copy of <paramref name="input"/> with <paramref name="src"/> reduced into it at <paramref name="index"/> along <paramref name="dim"/>, as <c>torch.scatter_reduce</c>; <paramref name="reduce"/> is <c>"sum"</c>, <c>"prod"</c>, <c>"mean"</c>, <c>"amax"</c> or <c>"amin"</c>.</summary>
         public static Tensor scatter_reduce(Tensor input, long dim, Tensor index, Tensor src, string reduce, bool include_self = true, Tensor? @out = null) =>
             GatherScatter.ScatterOut(@out, "scatter_reduce", [input, src], () => input.scatter_reduce(dim, index, src, reduce, include_self));
 
@@ -63,6 +67,7 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The elements at <paramref name="index"/> along <paramref name="dim"/>, as <c>tensor.gather</c>.</summary>
         public Tensor gather(long dim, Tensor index, bool sparse_grad = false) => torch.gather(this, dim, index, sparse_grad);
 
         /// <summary>self[i][index[i][j][k]][k] = src[i][j][k] for dim 1; reduce "add"/"multiply" combines instead of replacing.</summary>
@@ -85,8 +90,10 @@ namespace Flint
             return GatherScatter.Scatter(this, dim, index, Scalars.Full(value, dtype, device), r, valueForm: true);
         }
 
+        /// <summary>A copy with <paramref name="src"/> written at <paramref name="index"/> along <paramref name="dim"/>, as <c>tensor.scatter</c>.</summary>
         public Tensor scatter(long dim, Tensor index, Tensor src, string? reduce = null) => ScatterRecorded(dim, index, src, reduce, "aten::scatter");
 
+        /// <summary>A copy with <paramref name="value"/> written at <paramref name="index"/> along <paramref name="dim"/>, as <c>tensor.scatter</c>.</summary>
         public Tensor scatter(long dim, Tensor index, Scalar value, string? reduce = null) => ScatterRecorded(dim, index, value, reduce, "aten::scatter");
 
         // scatter with a reduce has no derivative in PyTorch: its node fails on backward, naming the form that was called
@@ -116,6 +123,7 @@ namespace Flint
             return GatherScatter.Scatter(this, dim, index, src, ScatterReduce.Add);
         }
 
+        /// <summary>A copy with <paramref name="src"/> added at <paramref name="index"/> along <paramref name="dim"/>, as <c>tensor.scatter_add</c>.</summary>
         public Tensor scatter_add(long dim, Tensor index, Tensor src)
         {
             Tensor r;
@@ -161,6 +169,7 @@ namespace Flint
             return this;
         }
 
+        /// <summary>A copy with <paramref name="src"/> reduced into it at <paramref name="index"/>, as <c>tensor.scatter_reduce</c>.</summary>
         public Tensor scatter_reduce(long dim, Tensor index, Tensor src, string reduce, bool include_self = true)
         {
             if (!Autograd.Recording.Needs(this, src)) return clone().scatter_reduce_(dim, index, src, reduce, include_self);
@@ -170,6 +179,7 @@ namespace Flint
             return y.dtype.is_floating_point ? GatherScatter.ScatterReduceDerivative.Record(y, [this, src], (this, dim, index, src, reduce, include_self, y)) : y;
         }
 
+        /// <summary>The elements at <paramref name="indices"/> along <paramref name="dim"/> (of the flattened tensor when null), as <c>tensor.take_along_dim</c>.</summary>
         public Tensor take_along_dim(Tensor indices, long? dim = null) => torch.take_along_dim(this, indices, dim);
     }
 }

@@ -33,12 +33,17 @@ namespace Flint
             return IndexOps.IndexSelectDerivative.Record(dst, [input], (input._shape, d, idx));
         }
 
+        /// <summary>A copy of <paramref name="input"/> with <c>alpha * source</c> added at the positions <paramref name="index"/> of dim <paramref name="dim"/>, as <c>torch.index_add</c>.</summary>
         public static Tensor index_add(Tensor input, long dim, Tensor index, Tensor source, Scalar? alpha = null, Tensor? @out = null) =>
             GatherScatter.ScatterOut(@out, "index_add", [input, source], () => input.index_add(dim, index, source, alpha));
+        /// <summary>A copy of <paramref name="input"/> with the slices of <paramref name="source"/> copied to the positions <paramref name="index"/> of dim <paramref name="dim"/>, as <c>torch.index_copy</c>.</summary>
         public static Tensor index_copy(Tensor input, long dim, Tensor index, Tensor source, Tensor? @out = null) =>
             GatherScatter.ScatterOut(@out, "index_copy", [input, source], () => input.index_copy(dim, index, source));
+        /// <summary>A copy of <paramref name="input"/> with <paramref name="source"/> put at the flat positions <paramref name="index"/> (added when <paramref name="accumulate"/>), as <c>torch.put</c>.</summary>
         public static Tensor put(Tensor input, Tensor index, Tensor source, bool accumulate = false) => input.put(index, source, accumulate);
+        /// <summary>A copy of <paramref name="input"/> with <paramref name="value"/> at the positions <paramref name="index"/> of dim <paramref name="dim"/>, as <c>torch.index_fill</c>.</summary>
         public static Tensor index_fill(Tensor input, long dim, Tensor index, Scalar value) => input.index_fill(dim, index, value);
+        /// <summary>A copy of <paramref name="input"/> with a 0-dim tensor's value at the positions <paramref name="index"/> of dim <paramref name="dim"/>, as <c>torch.index_fill</c>.</summary>
         public static Tensor index_fill(Tensor input, long dim, Tensor index, Tensor value) => input.index_fill(dim, index, value);
 
         /// <summary>The elements of input, seen as 1-D, at index (int64, negatives count from the end); shaped like index.</summary>
@@ -60,6 +65,7 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The slices at <paramref name="index"/> along <paramref name="dim"/>, as <c>tensor.index_select</c>.</summary>
         public Tensor index_select(long dim, Tensor index) => torch.index_select(this, dim, index);
 
         /// <summary>self[..., index[i], ...] += alpha × source[..., i, ...] along dim (duplicates accumulate).</summary>
@@ -86,6 +92,7 @@ namespace Flint
                 size => x => "index out of range in self", wrap: false, runtimeError: false, op: "index_add_");
         }
 
+        /// <summary>A copy with <c>alpha * source</c> added at the positions <paramref name="index"/> of dim <paramref name="dim"/>, as <c>tensor.index_add</c>.</summary>
         public Tensor index_add(long dim, Tensor index, Tensor source, Scalar? alpha = null)
         {
             var self = this;
@@ -112,6 +119,7 @@ namespace Flint
                 size => x => $"index_copy_(): index {x} is out of bounds for dimension {d} with size {size}", wrap: false, runtimeError: false, op: "index_copy_");
         }
 
+        /// <summary>A copy with the slices of <paramref name="source"/> at the positions <paramref name="index"/> of dim <paramref name="dim"/>, as <c>tensor.index_copy</c>.</summary>
         public Tensor index_copy(long dim, Tensor index, Tensor source)
         {
             var self = this;
@@ -133,6 +141,7 @@ namespace Flint
                 size => x => $"index {x} is out of bounds for dimension {d} with size {size}", wrap: true, runtimeError: false, op: "index_fill_");
         }
 
+        /// <summary>Fills the positions <paramref name="index"/> of dim <paramref name="dim"/> with a 0-dim tensor's value in place, as <c>tensor.index_fill_</c>.</summary>
         public Tensor index_fill_(long dim, Tensor index, Tensor value)
         {
             if (Autograd.Differentiation.NeedsInPlace(this, value))
@@ -142,18 +151,21 @@ namespace Flint
             return index_fill_(dim, index, value.ValueFor(this));
         }
 
+        /// <summary>A copy with <paramref name="value"/> at the positions <paramref name="index"/> of dim <paramref name="dim"/>, as <c>tensor.index_fill</c>.</summary>
         public Tensor index_fill(long dim, Tensor index, Scalar value)
         {
             var self = this;
             return IndexOps.IndexFillDerivative.Run([this], (dim, index), () => self.clone().index_fill_(dim, index, value));
         }
 
+        /// <summary>A copy with a 0-dim tensor's value at the positions <paramref name="index"/> of dim <paramref name="dim"/>, as <c>tensor.index_fill</c>.</summary>
         public Tensor index_fill(long dim, Tensor index, Tensor value)
         {
             var self = this;
             return IndexOps.IndexFillTensorDerivative.Run([this, value], (dim, index), () => self.clone().index_fill_(dim, index, value));
         }
 
+        /// <summary>The elements at the flat positions <paramref name="index"/>, as <c>tensor.take</c>.</summary>
         public Tensor take(Tensor index) => torch.take(this, index);
 
         /// <summary>Writes source into self seen as 1-D at index (accumulate: adds).</summary>
@@ -179,6 +191,7 @@ namespace Flint
             return this;
         }
 
+        /// <summary>A copy with <paramref name="source"/> put at the flat positions <paramref name="index"/>, as <c>tensor.put</c>.</summary>
         public Tensor put(Tensor index, Tensor source, bool accumulate = false)
         {
             var self = this;

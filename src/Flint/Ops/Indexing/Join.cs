@@ -65,7 +65,9 @@ namespace Flint
             return JoinOps.CatDerivative.Record(r, inputs, (inputs, d, starts));
         }
 
+        /// <summary>Alias of <c>cat</c>, as <c>torch.concat</c>.</summary>
         public static Tensor concat(IReadOnlyList<Tensor> tensors, long dim = 0, Tensor? @out = null) => cat(tensors, dim, @out);
+        /// <summary>Alias of <c>cat</c>, as <c>torch.concatenate</c>.</summary>
         public static Tensor concatenate(IReadOnlyList<Tensor> tensors, long dim = 0, Tensor? @out = null) => cat(tensors, dim, @out);
 
         /// <summary>Joins equally shaped tensors along a new dim.</summary>
@@ -83,6 +85,7 @@ namespace Flint
             return JoinOps.StackDerivative.Run(inputs, (inputs, d), () => cat(inputs.Select(t => t.unsqueeze(d)).ToArray(), d));
         }
 
+        /// <summary>The tensors joined column-wise (along dim 1; dim 0 for 1-dim tensors), as <c>torch.hstack</c>.</summary>
         public static Tensor hstack(IReadOnlyList<Tensor> tensors, Tensor? @out = null)
         {
             if (tensors.Count == 0) throw new ArgumentException("hstack expects a non-empty TensorList");
@@ -90,14 +93,17 @@ namespace Flint
             return cat(ts, ts[0].ndim == 1 ? 0 : 1, @out);
         }
 
+        /// <summary>The tensors joined row-wise (1-dim tensors become rows), as <c>torch.vstack</c>.</summary>
         public static Tensor vstack(IReadOnlyList<Tensor> tensors, Tensor? @out = null)
         {
             if (tensors.Count == 0) throw new ArgumentException("vstack expects a non-empty TensorList");
             return cat(tensors.Select(JoinOps.AtLeast2d).ToArray(), 0, @out);
         }
 
+        /// <summary>Alias of <c>vstack</c>, as <c>torch.row_stack</c>.</summary>
         public static Tensor row_stack(IReadOnlyList<Tensor> tensors, Tensor? @out = null) => vstack(tensors, @out);
 
+        /// <summary>The tensors joined along a third dim (made 3-dim first), as <c>torch.dstack</c>.</summary>
         public static Tensor dstack(IReadOnlyList<Tensor> tensors, Tensor? @out = null)
         {
             if (tensors.Count == 0) throw new ArgumentException("dstack expects a non-empty TensorList");

@@ -5,12 +5,15 @@ namespace Flint
 {
     public static partial class torch
     {
+        /// <summary>A copy of <paramref name="input"/> with <paramref name="value"/> where <paramref name="mask"/> is true, as <c>torch.masked_fill</c>.</summary>
         public static Tensor masked_fill(Tensor input, Tensor mask, Scalar value) => input.masked_fill(mask, value);
+        /// <summary>A copy of <paramref name="input"/> with a 0-dim tensor's value where <paramref name="mask"/> is true, as <c>torch.masked_fill</c>.</summary>
         public static Tensor masked_fill(Tensor input, Tensor mask, Tensor value) => input.masked_fill(mask, value);
 
         /// <summary>The elements of input (broadcast with mask) where mask is true, as a 1-D tensor.</summary>
         public static Tensor masked_scatter(Tensor input, Tensor mask, Tensor source) => input.masked_scatter(mask, source);
 
+        /// <summary>The elements of <paramref name="input"/> where <paramref name="mask"/> (broadcast) is true, as a 1-dim tensor, as <c>torch.masked_select</c>.</summary>
         public static Tensor masked_select(Tensor input, Tensor mask, Tensor? @out = null)
         {
             if (!AdvancedIndexing.IsMask(mask)) throw new ArgumentException("masked_select: expected BoolTensor or ByteTensor for mask");
@@ -45,6 +48,7 @@ namespace Flint
             return r;
         }
 
+        /// <summary>The indices of the non-zero elements, one row each, as <c>torch.argwhere</c>.</summary>
         public static Tensor argwhere(Tensor input) => nonzero(input);
 
         /// <summary>The one-argument <c>torch.where(condition)</c>: <c>nonzero(condition, as_tuple: true)</c>.</summary>
@@ -92,6 +96,7 @@ namespace Flint
             return masked_fill_(mask, value.ValueFor(this));
         }
 
+        /// <summary>A copy with <paramref name="value"/> where <paramref name="mask"/> is true, as <c>tensor.masked_fill</c>.</summary>
         public Tensor masked_fill(Tensor mask, Scalar value)
         {
             if (!AdvancedIndexing.IsMask(mask))
@@ -110,6 +115,7 @@ namespace Flint
             return MaskedOps.MaskedFillDerivative.Record(r, [this], (mask, _shape, dtype));
         }
 
+        /// <summary>A copy with a 0-dim tensor's value where <paramref name="mask"/> is true, as <c>tensor.masked_fill</c>.</summary>
         public Tensor masked_fill(Tensor mask, Tensor value)
         {
             if (value.ndim != 0)
@@ -122,6 +128,7 @@ namespace Flint
             return masked_fill(mask, value.ValueFor(this));
         }
 
+        /// <summary>The elements where <paramref name="mask"/> is true, as a 1-dim tensor, as <c>tensor.masked_select</c>.</summary>
         public Tensor masked_select(Tensor mask) => torch.masked_select(this, mask);
 
         /// <summary>Copies source's leading elements, in order, into the positions where mask is true.</summary>
@@ -145,6 +152,7 @@ namespace Flint
             return this;
         }
 
+        /// <summary>A copy with the elements of <paramref name="source"/>, in order, where <paramref name="mask"/> is true, as <c>tensor.masked_scatter</c>.</summary>
         public Tensor masked_scatter(Tensor mask, Tensor source)
         {
             var shape = Shape.Broadcast(mask._shape, _shape);
@@ -152,8 +160,11 @@ namespace Flint
             return MaskedOps.MaskedScatterDerivative.Run([this, source], (mask, _shape, source), () => self.expand(shape).clone().masked_scatter_(mask, source));
         }
 
+        /// <summary>The indices of the non-zero elements, one row each, as <c>tensor.nonzero()</c>.</summary>
         public Tensor nonzero() => torch.nonzero(this);
+        /// <summary>The indices of the non-zero elements; with <paramref name="as_tuple"/>, one 1-dim tensor per dim, as <c>tensor.nonzero(as_tuple=True)</c>.</summary>
         public Tensor[] nonzero(bool as_tuple) => torch.nonzero(this, as_tuple);
+        /// <summary>The indices of the non-zero elements, as <c>tensor.argwhere()</c>.</summary>
         public Tensor argwhere() => torch.argwhere(this);
     }
 }

@@ -28,12 +28,14 @@ namespace Flint
             });
         }
 
+        /// <summary>The tensor with its columns (dim 1) in reverse order, as <c>torch.fliplr</c>.</summary>
         public static Tensor fliplr(Tensor input)
         {
             if (input.ndim < 2) throw new ArgumentException("Input must be >= 2-d.");
             return flip(input, 1);
         }
 
+        /// <summary>The tensor with its rows (dim 0) in reverse order, as <c>torch.flipud</c>.</summary>
         public static Tensor flipud(Tensor input)
         {
             if (input.ndim < 1) throw new ArgumentException("Input must be >= 1-d.");
@@ -46,6 +48,7 @@ namespace Flint
             return RearrangeOps.RollDerivative.Run([input], (shifts, dims), () => RearrangeOps.RollImpl(input, shifts, dims));
         }
 
+        /// <summary>The elements shifted by <paramref name="shifts"/> along <paramref name="dims"/> with wrap-around (of the flattened tensor when null), as <c>torch.roll</c>.</summary>
         public static Tensor roll(Tensor input, long shifts, long? dims = null) =>
             roll(input, [shifts], dims is { } d ? [d] : null);
 
@@ -79,15 +82,21 @@ namespace Flint
             return @out is null ? r : AdvancedIndexing.CopyOut(r, @out);
         }
 
+        /// <summary>A view of the diagonal of dims <paramref name="dim1"/> and <paramref name="dim2"/>, <paramref name="offset"/> above (or below) the main one, as <c>torch.diagonal</c>.</summary>
         public static Tensor diagonal(Tensor input, long offset = 0, long dim1 = 0, long dim2 = 1) => input.diagonal(offset, dim1, dim2);
     }
 
     public partial class Tensor
     {
+        /// <summary>The tensor reversed along <paramref name="dims"/>, as <c>tensor.flip</c>.</summary>
         public Tensor flip(params long[] dims) => torch.flip(this, dims);
+        /// <summary>The tensor with its columns reversed, as <c>tensor.fliplr()</c>.</summary>
         public Tensor fliplr() => torch.fliplr(this);
+        /// <summary>The tensor with its rows reversed, as <c>tensor.flipud()</c>.</summary>
         public Tensor flipud() => torch.flipud(this);
+        /// <summary>The elements shifted along <paramref name="dims"/> with wrap-around, as <c>tensor.roll</c>.</summary>
         public Tensor roll(long[] shifts, long[]? dims = null) => torch.roll(this, shifts, dims);
+        /// <summary>The elements shifted along one dim (the flattened tensor when null) with wrap-around, as <c>tensor.roll</c>.</summary>
         public Tensor roll(long shifts, long? dims = null) => torch.roll(this, shifts, dims);
 
         /// <summary>Repeats the tensor along each dim (more repeats than dims add leading dims); always a copy.</summary>
@@ -126,10 +135,15 @@ namespace Flint
             return repeat(dims);
         }
 
+        /// <summary>The lower triangle (elements on and below the <paramref name="diagonal"/>-th diagonal; zeros above), as <c>tensor.tril</c>.</summary>
         public Tensor tril(long diagonal = 0) => torch.tril(this, diagonal);
+        /// <summary>The upper triangle (elements on and above the <paramref name="diagonal"/>-th diagonal), as <c>tensor.triu</c>.</summary>
         public Tensor triu(long diagonal = 0) => torch.triu(this, diagonal);
+        /// <summary>Zeros the elements above the <paramref name="diagonal"/>-th diagonal in place, as <c>tensor.tril_</c>.</summary>
         public Tensor tril_(long diagonal = 0) => RearrangeOps.Triangle(this, diagonal, lower: true, null, inPlace: true);
+        /// <summary>Zeros the elements below the <paramref name="diagonal"/>-th diagonal in place, as <c>tensor.triu_</c>.</summary>
         public Tensor triu_(long diagonal = 0) => RearrangeOps.Triangle(this, diagonal, lower: false, null, inPlace: true);
+        /// <summary>A diagonal matrix from a 1-dim tensor, or the diagonal of a 2-dim one, as <c>tensor.diag</c>.</summary>
         public Tensor diag(long diagonal = 0) => torch.diag(this, diagonal);
 
         /// <summary>A view of the diagonal of dims dim1 and dim2 (offset above (&gt;0) or below (&lt;0) the main one), appended as the last dim.</summary>

@@ -46,18 +46,22 @@ namespace Flint
         public Tensor index_put_(Tensor?[] indices, Scalar value, bool accumulate = false) =>
             index_put_(indices, Scalars.Full(value, dtype, device), accumulate);
 
+        /// <summary>A copy with <paramref name="values"/> written at the positions the index tensors select (added when <paramref name="accumulate"/>), as <c>tensor.index_put</c>.</summary>
         public Tensor index_put(Tensor?[] indices, Tensor values, bool accumulate = false)
         {
             Tensor r;
             using (torch.no_grad()) r = clone().index_put_(indices, values, accumulate);
             return IndexerOps.IndexPutDerivative.Record(r, [this, values], (indices, accumulate, values._shape));
         }
+        /// <summary>A copy with <paramref name="value"/> written at the positions the index tensors select, as <c>tensor.index_put</c>.</summary>
         public Tensor index_put(Tensor?[] indices, Scalar value, bool accumulate = false) => clone().index_put_(indices, value, accumulate);
     }
 
     public static partial class torch
     {
+        /// <summary>A copy of <paramref name="input"/> with <paramref name="values"/> at the positions the index tensors select, as <c>torch.index_put</c>.</summary>
         public static Tensor index_put(Tensor input, Tensor?[] indices, Tensor values, bool accumulate = false) => input.index_put(indices, values, accumulate);
+        /// <summary>Writes <paramref name="values"/> into <paramref name="input"/> at the positions the index tensors select, as <c>torch.index_put_</c>.</summary>
         public static Tensor index_put_(Tensor input, Tensor?[] indices, Tensor values, bool accumulate = false) => input.index_put_(indices, values, accumulate);
     }
 }

@@ -37,12 +37,18 @@ public readonly struct TensorIndex
     /// <summary>Selects one position (negative counts from the end).</summary>
     public static TensorIndex Single(long index) => new(Kind.Integer, index);
 
+    /// <summary>An integer index (<c>t[2]</c>): selects and removes the dim.</summary>
     public static implicit operator TensorIndex(long index) => new(Kind.Integer, index);
+    /// <summary>An integer index (<c>t[2]</c>): selects and removes the dim.</summary>
     public static implicit operator TensorIndex(int index) => new(Kind.Integer, index);
+    /// <summary>An index from the end (<c>t[^1]</c>, Python's <c>t[-1]</c>).</summary>
     public static implicit operator TensorIndex(Index index) => new(Kind.Integer, index.Value, index.IsFromEnd);
+    /// <summary>A bool index: <c>true</c> adds a size-1 dim, <c>false</c> a size-0 one, as in PyTorch.</summary>
     public static implicit operator TensorIndex(bool value) => new(Kind.Boolean, value ? 1 : 0);
+    /// <summary>A tensor index: an integer tensor gathers (advanced indexing), a bool tensor masks.</summary>
     public static implicit operator TensorIndex(Tensor tensor) => new(Kind.Tensor, tensor: tensor ?? throw new ArgumentNullException(nameof(tensor)));
 
+    /// <summary>A slice (<c>t[1..3]</c>, Python's <c>t[1:3]</c>).</summary>
     public static implicit operator TensorIndex(Range range)
     {
         // ^k becomes -k (Python's from-the-end bound); ^0 is the far end: no bound for the stop, the size for the start
@@ -52,6 +58,7 @@ public readonly struct TensorIndex
         return new(Kind.Slice, start: s, stop: e, step: 1);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => kind switch
     {
         Kind.Integer => fromEnd ? $"^{value}" : value.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -16,83 +16,109 @@ namespace Flint.Ops.Kernels;
 /// <summary>The kernel of an elementwise op y = f(x) over float32/float64.</summary>
 public interface IFloatUnaryKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
     /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
     static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
+    /// <summary>The op on one element.</summary>
     static abstract T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+    /// <summary>The op on a contiguous span (a vectorized path); false when the kernel has none and <c>Apply</c> runs per element.</summary>
     static virtual bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
 }
 
 /// <summary>The kernel of an elementwise op y = f(x) over any numeric dtype.</summary>
 public interface INumericUnaryKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
+    /// <summary>The op on one element.</summary>
     static abstract T Apply<T>(T x) where T : unmanaged, INumber<T>;
+    /// <summary>The op on a contiguous span (a vectorized path); false when the kernel has none.</summary>
     static virtual bool Span<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumber<T> => false;
 }
 
 // Unary elementwise ops with up to three scalar parameters (softplus's beta and threshold, hardtanh's
 // limits, nan_to_num's replacements, ...). The parameters arrive already converted to the compute type.
 
+/// <summary>The kernel of a unary floating op with up to three number arguments (<c>elu(alpha)</c>, <c>softplus(beta, threshold)</c>).</summary>
 public interface IFloatUnaryArgsKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
+    /// <summary>The op on one element, with the op's arguments <paramref name="a"/>, <paramref name="b"/>, <paramref name="c"/>.</summary>
     static abstract T Apply<T>(T x, T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
+/// <summary>The kernel of a unary numeric op with up to three number arguments (<c>clamp(min, max)</c>).</summary>
 public interface INumericUnaryArgsKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
+    /// <summary>The op on one element, with the op's arguments <paramref name="a"/>, <paramref name="b"/>, <paramref name="c"/>.</summary>
     static abstract T Apply<T>(T x, T a, T b, T c) where T : unmanaged, INumber<T>;
 }
 
 /// <summary>The kernel of an elementwise op y = f(a, b) over any numeric dtype.</summary>
 public interface INumericBinaryKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
     /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
     static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
+    /// <summary>The op on one pair of elements.</summary>
     static abstract T Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
+    /// <summary>The op on contiguous spans of equal length (a vectorized path); false when the kernel has none.</summary>
     static virtual bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, INumber<T> => false;
 }
 
 /// <summary>The kernel of an elementwise op y = f(a, b) over float32/float64.</summary>
 public interface IFloatBinaryKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
     /// <summary>The well-known kernel this op is, for backends that have their own code for it.</summary>
     static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
+    /// <summary>The op on one pair of elements.</summary>
     static abstract T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
+    /// <summary>The op on contiguous spans of equal length (a vectorized path); false when the kernel has none.</summary>
     static virtual bool Span<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => false;
 }
 
 /// <summary>The kernel of a bitwise op of integer tensors.</summary>
 public interface IIntegerBinaryKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
+    /// <summary>The op on one pair of elements.</summary>
     static abstract T Apply<T>(T a, T b) where T : unmanaged, IBinaryInteger<T>;
 }
 
 /// <summary>The kernel of a comparison or logical op: bool results.</summary>
 public interface ICompareKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
     /// <summary>The well-known comparison this op is, for backends that have their own code for it.</summary>
     static virtual Flint.Backends.KernelId Kernel => Flint.Backends.KernelId.None;
+    /// <summary>The comparison of one pair of elements.</summary>
     static abstract bool Apply<T>(T a, T b) where T : unmanaged, INumber<T>;
 }
 
 /// <summary>The kernel of a test of floating values (isnan, ...): bool results.</summary>
 public interface IFloatPredicateKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
+    /// <summary>The predicate on one element.</summary>
     static abstract bool Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
 /// <summary>The kernel of an elementwise op y = f(a, b, c) over float32/float64 (lerp, addcmul, ...).</summary>
 public interface IFloatTernaryKernel
 {
+    /// <summary>The kernel's name, as it appears in error texts.</summary>
     static abstract string Name { get; }
+    /// <summary>The op on one triple of elements.</summary>
     static abstract T Apply<T>(T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 

@@ -437,18 +437,30 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The matrix product with PyTorch's broadcasting rules (vectors, matrices, batches), as <c>tensor.matmul</c> (<c>@</c>).</summary>
         public Tensor matmul(Tensor other) => torch.matmul(this, other);
+        /// <summary>The product of two matrices, as <c>tensor.mm</c>.</summary>
         public Tensor mm(Tensor mat2) => torch.mm(this, mat2);
+        /// <summary>The product of two batches of matrices, as <c>tensor.bmm</c>.</summary>
         public Tensor bmm(Tensor mat2) => torch.bmm(this, mat2);
+        /// <summary>The product of a matrix and a vector, as <c>tensor.mv</c>.</summary>
         public Tensor mv(Tensor vec) => torch.mv(this, vec);
+        /// <summary>The dot product of two 1-dim tensors, as <c>tensor.dot</c>.</summary>
         public Tensor dot(Tensor other) => torch.dot(this, other);
+        /// <summary>The dot product of two 1-dim tensors (conjugating the first for complex), as <c>tensor.vdot</c>.</summary>
         public Tensor vdot(Tensor other) => torch.vdot(this, other);
+        /// <summary>The outer product of two 1-dim tensors, as <c>tensor.outer</c>.</summary>
         public Tensor outer(Tensor vec2) => torch.outer(this, vec2);
+        /// <summary>Alias of <c>outer</c>, as <c>tensor.ger</c>.</summary>
         public Tensor ger(Tensor vec2) => torch.ger(this, vec2);
+        /// <summary>The inner product over the last dims, as <c>tensor.inner</c>.</summary>
         public Tensor inner(Tensor other) => torch.inner(this, other);
 
+        /// <summary><c>beta * this + alpha * (mat1 @ mat2)</c>, as <c>tensor.addmm</c>.</summary>
         public Tensor addmm(Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null) => torch.addmm(this, mat1, mat2, beta, alpha);
+        /// <summary><c>beta * this + alpha * (mat @ vec)</c>, as <c>tensor.addmv</c>.</summary>
         public Tensor addmv(Tensor mat, Tensor vec, Scalar? beta = null, Scalar? alpha = null) => torch.addmv(this, mat, vec, beta, alpha);
+        /// <summary><c>beta * this + alpha * (batch1 @ batch2)</c>, as <c>tensor.baddbmm</c>.</summary>
         public Tensor baddbmm(Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null) => torch.baddbmm(this, batch1, batch2, beta, alpha);
 
         /// <summary>In place: this = beta × this + alpha × (mat1 @ mat2).</summary>

@@ -14,6 +14,7 @@ namespace Flint
         public static Tensor max_pool1d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
             => PoolChecks.MaxPool1dCore(input, kernel_size, stride, padding, dilation, ceil_mode).Item1;
 
+        /// <summary>1-d max pooling that also returns the position of each maximum, as <c>F.max_pool1d(..., return_indices=True)</c>.</summary>
         public static (Tensor output, Tensor indices) max_pool1d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
             => PoolChecks.MaxPool1dCore(input, kernel_size, stride, padding, dilation, ceil_mode);
 
@@ -27,8 +28,10 @@ namespace Flint
                 /// <summary>2-D max pooling that also returns the flat (h·W + w) position of each maximum in its plane.</summary>
                 public static (Tensor output, Tensor indices) max_pool2d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
                     => PoolChecks.MaxPool2dCore(input, kernel_size, stride, padding, dilation, ceil_mode);
+                /// <summary>1-d max pooling over the last dim of an (N, C, L) or (C, L) input, as <c>F.max_pool1d</c>; <paramref name="stride"/> defaults to <paramref name="kernel_size"/>.</summary>
                 public static Tensor max_pool1d(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
                     => torch.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode);
+                /// <summary>1-d max pooling that also returns the position of each maximum, as <c>torch.max_pool1d_with_indices</c>.</summary>
                 public static (Tensor output, Tensor indices) max_pool1d_with_indices(Tensor input, SizeArg kernel_size, SizeArg? stride = null, SizeArg? padding = null, SizeArg? dilation = null, bool ceil_mode = false)
                     => torch.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
                 /// <summary>2-D average pooling over (N, C, H, W) or (C, H, W); stride defaults to kernel_size.</summary>
@@ -39,6 +42,7 @@ namespace Flint
                 public static Tensor adaptive_avg_pool2d(Tensor input, SizeArg output_size) => PoolChecks.AdaptiveAvgCore(input, output_size);
                 /// <summary>Max pooling to a fixed output size.</summary>
                 public static Tensor adaptive_max_pool2d(Tensor input, SizeArg output_size) => PoolChecks.AdaptiveMaxCore(input, output_size).Item1;
+                /// <summary>2-d adaptive max pooling to <paramref name="output_size"/> that also returns the positions of the maxima, as <c>F.adaptive_max_pool2d(..., return_indices=True)</c>.</summary>
                 public static (Tensor output, Tensor indices) adaptive_max_pool2d_with_indices(Tensor input, SizeArg output_size) => PoolChecks.AdaptiveMaxCore(input, output_size);
             }
         }

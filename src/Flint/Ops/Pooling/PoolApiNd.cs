@@ -34,6 +34,7 @@ namespace Flint
                 /// <summary>Max pooling of (N, C, L) or (C, L) to a fixed length.</summary>
                 public static Tensor adaptive_max_pool1d(Tensor input, SizeArg output_size) => adaptive_max_pool1d_with_indices(input, output_size).output;
 
+                /// <summary>1-d adaptive max pooling to <paramref name="output_size"/> that also returns the positions of the maxima.</summary>
                 public static (Tensor output, Tensor indices) adaptive_max_pool1d_with_indices(Tensor input, SizeArg output_size)
                 {
                     var (y, i) = PoolChecks.AdaptiveMaxCore(PoolChecks.As1d(input, output_size, "adaptive_max_pool1d", out var o), (1L, o));
@@ -46,6 +47,7 @@ namespace Flint
                 /// <summary>Max pooling of (N, C, D, H, W) or (C, D, H, W) to a fixed size.</summary>
                 public static Tensor adaptive_max_pool3d(Tensor input, SizeArg output_size) => PoolChecks.AdaptiveMax3dCore(input, output_size).Item1;
 
+                /// <summary>3-d adaptive max pooling to <paramref name="output_size"/> that also returns the positions of the maxima.</summary>
                 public static (Tensor output, Tensor indices) adaptive_max_pool3d_with_indices(Tensor input, SizeArg output_size) => PoolChecks.AdaptiveMax3dCore(input, output_size);
 
                 /// <summary>The partial inverse of max_pool1d: each value goes to its index, every other position is zero.</summary>

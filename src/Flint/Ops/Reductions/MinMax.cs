@@ -6,7 +6,7 @@ namespace Flint.Ops.Kernels
 {
     /// <summary>The largest value; NaN wins.</summary>
     [ReductionOp("amax", ReductionRule.Extremum, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Out | ReductionForms.Method,
-        Summary = "The largest values over <paramref name=\"dim\"/> (null or empty: every dim).")]
+        Summary = "The largest values over <c>dim</c> (null or empty: every dim).")]
     internal struct MaxOp : IReduction
     {
         public static string Name => "max";
@@ -23,7 +23,7 @@ namespace Flint.Ops.Kernels
     }
 
     [ReductionOp("amin", ReductionRule.Extremum, ReductionForms.DimsDefault | ReductionForms.Dim | ReductionForms.Out | ReductionForms.Method,
-        Summary = "The smallest values over <paramref name=\"dim\"/> (null or empty: every dim).")]
+        Summary = "The smallest values over <c>dim</c> (null or empty: every dim).")]
     internal struct MinOp : IReduction
     {
         public static string Name => "min";
@@ -43,7 +43,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>The position of the first smallest value (the first NaN when there is one).</summary>
-    [ReductionOp("argmin", ReductionRule.Arg, ReductionForms.OptionalDim | ReductionForms.Out | ReductionForms.Method)]
+    [ReductionOp("argmin", ReductionRule.Arg, ReductionForms.OptionalDim | ReductionForms.Out | ReductionForms.Method, Summary = "The position of the smallest element (in the flattened tensor, or along dim).")]
     internal struct MinIndexOp : IArgReduction, IIndexDifferentiable
     {
         public static string Name => "argmin";
@@ -130,9 +130,11 @@ namespace Flint
         public static ValuesIndices max(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null) =>
             Reductions.Picked<MaxIndexOp>("max", input, dim, keepdim, @out);
 
+        /// <summary>The smallest element (NaN when there is one), as <c>torch.min(input)</c>.</summary>
         public static Tensor min(Tensor input) => Reductions.Extremum<MinOp>(input, null, false, null, "min");
         /// <summary>torch.min(input, other): the elementwise minimum, as minimum.</summary>
         public static Tensor min(Tensor input, Tensor other, Tensor? @out = null) => minimum(input, other, @out);
+        /// <summary>The smallest elements along <paramref name="dim"/> and their positions, as <c>torch.min(input, dim, keepdim)</c>.</summary>
         public static ValuesIndices min(Tensor input, long dim, bool keepdim = false, (Tensor values, Tensor indices)? @out = null) =>
             Reductions.Picked<MinIndexOp>("min", input, dim, keepdim, @out);
 
@@ -164,12 +166,19 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The largest element, as <c>tensor.max()</c>.</summary>
         public Tensor max() => torch.max(this);
+        /// <summary>The elementwise maximum with <paramref name="other"/>, as <c>tensor.max(other)</c>.</summary>
         public Tensor max(Tensor other) => torch.max(this, other);
+        /// <summary>The largest elements along <paramref name="dim"/> and their positions, as <c>tensor.max(dim, keepdim)</c>.</summary>
         public ValuesIndices max(long dim, bool keepdim = false) => torch.max(this, dim, keepdim);
+        /// <summary>The smallest element, as <c>tensor.min()</c>.</summary>
         public Tensor min() => torch.min(this);
+        /// <summary>The elementwise minimum with <paramref name="other"/>, as <c>tensor.min(other)</c>.</summary>
         public Tensor min(Tensor other) => torch.min(this, other);
+        /// <summary>The smallest elements along <paramref name="dim"/> and their positions, as <c>tensor.min(dim, keepdim)</c>.</summary>
         public ValuesIndices min(long dim, bool keepdim = false) => torch.min(this, dim, keepdim);
+        /// <summary>The smallest and largest elements (along <paramref name="dim"/> when given), as <c>tensor.aminmax</c>.</summary>
         public (Tensor min, Tensor max) aminmax(long? dim = null, bool keepdim = false) => torch.aminmax(this, dim, keepdim);
     }
 }

@@ -193,20 +193,26 @@ namespace Flint
     public sealed class ValuesIndices : IReadOnlyList<Tensor>
     {
         private readonly string name;
+        /// <summary>The reduced values.</summary>
         public Tensor values { get; }
+        /// <summary>The positions of the values along the reduced dim (int64).</summary>
         public Tensor indices { get; }
 
         internal ValuesIndices(string name, Tensor values, Tensor indices) { this.name = name; this.values = values; this.indices = indices; }
 
+        /// <summary>Unpacks the pair: <c>var (values, indices) = t.max(0);</c>.</summary>
         public void Deconstruct(out Tensor values, out Tensor indices) { values = this.values; indices = this.indices; }
 
+        /// <summary><c>values</c> at 0, <c>indices</c> at 1, as the Python named tuple indexes.</summary>
         public Tensor this[int index] => index switch
         {
             0 or -2 => values,
             1 or -1 => indices,
             _ => throw new IndexOutOfRangeException("tuple index out of range"),
         };
+        /// <summary>The number of fields, 2.</summary>
         public int Count => 2;
+        /// <inheritdoc/>
         public IEnumerator<Tensor> GetEnumerator() { yield return values; yield return indices; }
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

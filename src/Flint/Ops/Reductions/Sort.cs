@@ -73,9 +73,13 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The elements sorted along <paramref name="dim"/> and their original positions, as <c>tensor.sort</c>.</summary>
         public ValuesIndices sort(long dim = -1, bool descending = false, bool stable = false) => torch.sort(this, dim, descending, stable);
+        /// <summary>The positions that sort the elements along <paramref name="dim"/>, as <c>tensor.argsort</c>.</summary>
         public Tensor argsort(long dim = -1, bool descending = false, bool stable = false) => torch.argsort(this, dim, descending, stable);
+        /// <summary>The elements sorted along dim 0, as <c>tensor.msort()</c>.</summary>
         public Tensor msort() => torch.msort(this);
+        /// <summary>The <paramref name="k"/> largest (or smallest) elements along <paramref name="dim"/> and their positions, as <c>tensor.topk</c>.</summary>
         public ValuesIndices topk(long k, long dim = -1, bool largest = true, bool sorted = true) => torch.topk(this, k, dim, largest, sorted);
     }
 }

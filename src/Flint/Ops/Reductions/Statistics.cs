@@ -266,19 +266,24 @@ namespace Flint
 
     public static partial class torch
     {
+        /// <summary>The standard deviation and the mean over <paramref name="dim"/> (all when null) in one pass, as <c>torch.std_mean</c>; <paramref name="correction"/> (default 1) is subtracted from the count.</summary>
         public static (Tensor std, Tensor mean) std_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
             Reductions.StatMean<StdOp>(input, dim, unbiased, keepdim, correction, "std_mean");
 
+        /// <summary>The standard deviation and the mean over one dim, as <c>torch.std_mean</c>.</summary>
         public static (Tensor std, Tensor mean) std_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
             std_mean(input, [dim], unbiased, keepdim, correction);
+        /// <summary>The variance and the mean over <paramref name="dim"/> (all when null), as <c>torch.var_mean</c>.</summary>
         public static (Tensor var, Tensor mean) var_mean(Tensor input, long[]? dim = null, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
             Reductions.StatMean<VarOp>(input, dim, unbiased, keepdim, correction, "var_mean");
+        /// <summary>The variance and the mean over one dim, as <c>torch.var_mean</c>.</summary>
         public static (Tensor var, Tensor mean) var_mean(Tensor input, long dim, bool? unbiased = null, bool keepdim = false, double? correction = null) =>
             var_mean(input, [dim], unbiased, keepdim, correction);
 
         /// <summary>The vector p-norm over dim (null: every element): p = 2 by default; 0, 1, ±inf and any real work.</summary>
         public static Tensor norm(Tensor input, double p = 2, long[]? dim = null, bool keepdim = false, DType? dtype = null, Tensor? @out = null) =>
             Reductions.Norm(input, p, dim, keepdim, dtype, @out);
+        /// <summary>The <paramref name="p"/>-norm over one dim, as <c>torch.norm(input, p, dim)</c>.</summary>
         public static Tensor norm(Tensor input, double p, long dim, bool keepdim = false, DType? dtype = null, Tensor? @out = null) =>
             Reductions.Norm(input, p, [dim], keepdim, dtype, @out);
         /// <summary>The named norms: "fro" (the 2-norm of the elements). "nuc" needs a matrix decomposition and is not supported.</summary>
@@ -301,6 +306,7 @@ namespace Flint
             return Reduction.Run<MedianAllOp>(input, Reduction.Dims(input, null), false, input.dtype, null);
         }
 
+        /// <summary>The median along <paramref name="dim"/> (the lower of the two middle values) and its position, as <c>torch.median(input, dim)</c>.</summary>
         public static ValuesIndices median(Tensor input, long dim, bool keepdim = false)
         {
             Reductions.CheckMedianType(input, "median_out");
@@ -330,12 +336,19 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The <paramref name="p"/>-norm over <paramref name="dim"/> (all elements when null), as <c>tensor.norm</c>.</summary>
         public Tensor norm(double p = 2, long[]? dim = null, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
+        /// <summary>The <paramref name="p"/>-norm over one dim, as <c>tensor.norm</c>.</summary>
         public Tensor norm(double p, long dim, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
+        /// <summary>A named norm (<c>"fro"</c>, <c>"nuc"</c>) over <paramref name="dim"/>, as <c>tensor.norm("fro")</c>.</summary>
         public Tensor norm(string p, long[]? dim = null, bool keepdim = false, DType? dtype = null) => torch.norm(this, p, dim, keepdim, dtype);
+        /// <summary>The median of all elements (the lower middle value), as <c>tensor.median()</c>.</summary>
         public Tensor median() => torch.median(this);
+        /// <summary>The median along <paramref name="dim"/> and its position, as <c>tensor.median(dim)</c>.</summary>
         public ValuesIndices median(long dim, bool keepdim = false) => torch.median(this, dim, keepdim);
+        /// <summary>The <paramref name="k"/>-th smallest element along <paramref name="dim"/> and its position, as <c>tensor.kthvalue</c>.</summary>
         public ValuesIndices kthvalue(long k, long dim = -1, bool keepdim = false) => torch.kthvalue(this, k, dim, keepdim);
+        /// <summary>The most frequent value along <paramref name="dim"/> and a position of it, as <c>tensor.mode</c>.</summary>
         public ValuesIndices mode(long dim = -1, bool keepdim = false) => torch.mode(this, dim, keepdim);
     }
 }

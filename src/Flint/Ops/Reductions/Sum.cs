@@ -6,7 +6,7 @@ namespace Flint.Ops.Kernels
 {
     /// <summary>Sum: floats accumulate in double by pairwise summation, integers wrap in their own type.</summary>
     [ReductionOp("sum", ReductionRule.Sum, ReductionForms.Full | ReductionForms.Dim | ReductionForms.Dims | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method,
-        Summary = "The sum over <paramref name=\"dim\"/> (none, null or empty: every element); integers and bools give int64 unless dtype says otherwise.")]
+        Summary = "The sum over <c>dim</c> (none, null or empty: every element); integers and bools give int64 unless dtype says otherwise.")]
     internal struct SumOp : IReduction
     {
         public static string Name => "sum";
@@ -44,7 +44,7 @@ namespace Flint.Ops.Kernels
     }
 
     /// <summary>The product over one dim (PyTorch's prod takes a single dim).</summary>
-    [ReductionOp("prod", ReductionRule.Sum, ReductionForms.Full | ReductionForms.Dim | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method, Error = "prod_cpu", HalfOk = false)]
+    [ReductionOp("prod", ReductionRule.Sum, ReductionForms.Full | ReductionForms.Dim | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method, Error = "prod_cpu", HalfOk = false, Summary = "The product of the elements (along dim, when given).")]
     internal struct ProdOp : IReduction
     {
         public static string Name => "prod";
@@ -76,7 +76,7 @@ namespace Flint.Ops.Kernels
     }
 
     [ReductionOp("mean", ReductionRule.Mean, ReductionForms.Full | ReductionForms.Dim | ReductionForms.Dims | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method,
-        Summary = "The mean over <paramref name=\"dim\"/> (none, null or empty: every element); floating inputs only (or give a floating dtype).")]
+        Summary = "The mean over <c>dim</c> (none, null or empty: every element); floating inputs only (or give a floating dtype).")]
     internal struct MeanOp : IReduction
     {
         public static string Name => "mean";
@@ -167,12 +167,15 @@ namespace Flint
     {
         /// <summary>The number of nonzero elements (NaN counts), as int64.</summary>
         public static Tensor count_nonzero(Tensor input, long[]? dim = null) => sum(ne(input, Scalars.Wrap(0)), dim);
+        /// <summary>The number of non-zero elements along <paramref name="dim"/>, as <c>torch.count_nonzero(input, dim)</c>.</summary>
         public static Tensor count_nonzero(Tensor input, long dim) => sum(ne(input, Scalars.Wrap(0)), [dim]);
     }
 
     public partial class Tensor
     {
+        /// <summary>The number of non-zero elements over <paramref name="dim"/> (all when null), as <c>tensor.count_nonzero</c>.</summary>
         public Tensor count_nonzero(long[]? dim = null) => torch.count_nonzero(this, dim);
+        /// <summary>The number of non-zero elements along <paramref name="dim"/>, as <c>tensor.count_nonzero</c>.</summary>
         public Tensor count_nonzero(long dim) => torch.count_nonzero(this, dim);
     }
 }

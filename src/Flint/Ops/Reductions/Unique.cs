@@ -53,9 +53,13 @@ namespace Flint
 
     public static partial class torch
     {
+        /// <summary>The distinct elements, sorted, as <c>torch.unique(input)</c>.</summary>
         public static Tensor unique(Tensor input) => unique(input, true, null);
+        /// <summary>The distinct elements, as <c>torch.unique(input, sorted)</c>.</summary>
         public static Tensor unique(Tensor input, bool sorted) => unique(input, sorted, null);
+        /// <summary>The distinct slices along <paramref name="dim"/> (elements when null), as <c>torch.unique(input, dim=dim)</c>.</summary>
         public static Tensor unique(Tensor input, long? dim) => unique(input, true, dim);
+        /// <summary>The distinct elements or slices, as <c>torch.unique(input, sorted, dim=dim)</c>.</summary>
         public static Tensor unique(Tensor input, bool sorted, long? dim) => Uniques.Recorded(input, dim, Uniques.Run(input, dim).output);
 
         /// <summary>
@@ -72,10 +76,15 @@ namespace Flint
 
     public partial class Tensor
     {
+        /// <summary>The distinct elements, sorted, as <c>tensor.unique()</c>.</summary>
         public Tensor unique() => torch.unique(this);
+        /// <summary>The distinct elements, as <c>tensor.unique(sorted)</c>.</summary>
         public Tensor unique(bool sorted) => torch.unique(this, sorted);
+        /// <summary>The distinct slices along <paramref name="dim"/>, as <c>tensor.unique(dim=dim)</c>.</summary>
         public Tensor unique(long? dim) => torch.unique(this, dim);
+        /// <summary>The distinct elements or slices, as <c>tensor.unique(sorted, dim=dim)</c>.</summary>
         public Tensor unique(bool sorted, long? dim) => torch.unique(this, sorted, dim);
+        /// <summary>The distinct elements with, when asked, the inverse indices (where each element went) and the counts, as <c>tensor.unique(return_inverse=True, return_counts=True)</c>.</summary>
         public (Tensor output, Tensor? inverse_indices, Tensor? counts) unique(bool sorted = true, bool return_inverse = false, bool return_counts = false, long? dim = null) =>
             torch.unique(this, sorted, return_inverse, return_counts, dim);
     }

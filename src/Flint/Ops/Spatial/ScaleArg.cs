@@ -12,15 +12,22 @@ public readonly struct ScaleArg
 
     private ScaleArg(double[] values) { this.values = values; }
 
+    /// <summary>One scale factor for every spatial dim.</summary>
     public static implicit operator ScaleArg(double v) => new([v]);
+    /// <summary>One scale factor for every spatial dim.</summary>
     public static implicit operator ScaleArg(long v) => new([v]);
+    /// <summary>One scale factor for every spatial dim.</summary>
     public static implicit operator ScaleArg(int v) => new([v]);
+    /// <summary>A scale factor per spatial dim.</summary>
     public static implicit operator ScaleArg(double[] v) => new((double[])v.Clone());
+    /// <summary>A scale factor for each of two spatial dims.</summary>
     public static implicit operator ScaleArg((double, double) v) => new([v.Item1, v.Item2]);
+    /// <summary>A scale factor for each of three spatial dims.</summary>
     public static implicit operator ScaleArg((double, double, double) v) => new([v.Item1, v.Item2, v.Item3]);
 
     /// <summary>True when given as a single number (repeated over every spatial dimension).</summary>
     public bool IsSingle => values is { Length: 1 };
+    /// <summary>The scale factors given.</summary>
     public double[] Values => values ?? [];
 
     /// <summary>As Python prints the float or the tuple of floats (<c>2.0</c>, <c>(1.5, 2.0)</c>).</summary>

@@ -42,8 +42,11 @@ public static partial class torch
                 this.title = title; this.xlabel = xlabel; this.ylabel = ylabel; this.legend_loc = legend_loc;
             }
 
+            /// <summary>The chart's title.</summary>
             public string title { get; set; }
+            /// <summary>The label of the x axis.</summary>
             public string xlabel { get; set; }
+            /// <summary>The label of the y axis.</summary>
             public string ylabel { get; set; }
 
             /// <summary>Where the legend goes; "none" leaves it out.</summary>
@@ -60,6 +63,10 @@ public static partial class torch
             public (double min, double max)? ylim { get; set; }
 
             /// <summary>Adds a series of (x, y) points. Points whose y is NaN or infinite are skipped.</summary>
+            /// <param name="points">the (x, y) points, in drawing order.</param>
+            /// <param name="label">the series' name in the legend; "" for none.</param>
+            /// <param name="line">whether the points are joined by a line.</param>
+            /// <param name="markers">whether each point gets a marker.</param>
             /// <param name="color">"#rrggbb"; null: the next color of the cycle</param>
             public Chart plot(IEnumerable<(double x, double y)> points, string label = "", bool line = true, bool markers = false, string? color = null)
             {

@@ -25,8 +25,11 @@ public static partial class torch
 
                 /// <summary>The directory the event files go to.</summary>
                 public string log_dir { get; }
+                /// <summary>The number of events queued before they are written to disk.</summary>
                 public int max_queue { get; }
+                /// <summary>How often, in seconds, queued events are flushed to disk.</summary>
                 public double flush_secs { get; }
+                /// <summary>The suffix of the event file's name.</summary>
                 public string filename_suffix { get; }
 
                 /// <param name="log_dir">The directory; by default <c>runs/&lt;Mon&gt;&lt;DD&gt;_&lt;HH-MM-SS&gt;_&lt;hostname&gt;&lt;comment&gt;</c> in local time.</param>
@@ -222,6 +225,7 @@ public static partial class torch
                     foreach (var w in writers) w.Close();
                 }
 
+                /// <inheritdoc/>
                 public void Dispose() => close();
 
                 /// <summary>A dictionary view over key/value pairs that keeps their order (the order PyTorch's dicts keep).</summary>

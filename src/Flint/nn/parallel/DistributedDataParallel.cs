@@ -25,8 +25,11 @@ public static partial class torch
             {
                 /// <summary>The wrapped module.</summary>
                 public Module<Tensor, Tensor> module { get; }
+                /// <summary>Whether the buffers of rank 0 are broadcast to the others before each forward.</summary>
                 public bool broadcast_buffers { get; }
+                /// <summary>Whether parameters unused in a forward pass are found and marked ready (PyTorch's flag).</summary>
                 public bool find_unused_parameters { get; }
+                /// <summary>The size in MiB of the buckets gradients are all-reduced in.</summary>
                 public double bucket_cap_mb { get; }
                 /// <summary>False inside <see cref="no_sync"/>.</summary>
                 public bool require_backward_grad_sync { get; private set; } = true;
@@ -51,6 +54,7 @@ public static partial class torch
                     internal Work? Work;
                 }
 
+                /// <summary>Wraps <paramref name="module"/> so backward averages the gradients over all ranks, overlapping the all-reduce of buckets with the backward pass, as <c>torch.nn.parallel.DistributedDataParallel</c>.</summary>
                 public DistributedDataParallel(Module<Tensor, Tensor> module, int[]? device_ids = null, Device? output_device = null,
                     bool broadcast_buffers = true, ProcessGroup? process_group = null, double bucket_cap_mb = 25,
                     bool find_unused_parameters = false, bool gradient_as_bucket_view = false, bool static_graph = false)
@@ -68,6 +72,7 @@ public static partial class torch
                     foreach (var p in trained) hooks.Add(p.register_post_accumulate_grad_hook(GradReady));
                 }
 
+                /// <inheritdoc/>
                 public override string GetName() => "DistributedDataParallel";
 
                 private int Src => group.Ranks[0];
@@ -144,6 +149,7 @@ public static partial class torch
                     return result.ToArray();
                 }
 
+                /// <inheritdoc/>
                 public override Tensor forward(Tensor input)
                 {
                     if (reductionStarted) throw new InvalidOperationException(UnfinishedReductionMessage());

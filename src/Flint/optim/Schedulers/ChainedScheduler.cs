@@ -13,6 +13,7 @@ public static partial class torch
             {
                 private readonly LRScheduler[] schedulers;
 
+                /// <summary>Steps all <paramref name="schedulers"/> together, as <c>torch.optim.lr_scheduler.ChainedScheduler</c>.</summary>
                 public ChainedScheduler(IReadOnlyList<LRScheduler> schedulers)
                     : base(First(schedulers).Optimizer, -1, initialStep: false)
                 {
@@ -27,8 +28,10 @@ public static partial class torch
                 private static LRScheduler First(IReadOnlyList<LRScheduler> schedulers) =>
                     schedulers.Count > 0 ? schedulers[0] : throw new ArgumentException("ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.");
 
+                /// <inheritdoc/>
                 protected override double[] get_lr() => get_last_lr();
 
+                /// <inheritdoc/>
                 public override void step()
                 {
                     foreach (var s in schedulers) s.step();
@@ -42,6 +45,7 @@ public static partial class torch
                     ["_schedulers"] = schedulers.Select(s => (object?)s.state_dict()).ToList(),
                 };
 
+                /// <inheritdoc/>
                 public override void load_state_dict(IReadOnlyDictionary<string, object?> state_dict)
                 {
                     ArgumentNullException.ThrowIfNull(state_dict);

@@ -14,6 +14,7 @@ public static partial class torch
                 private double factor;
                 private long totalIters;
 
+                /// <summary>Multiplies the learning rate by <paramref name="factor"/> for the first <paramref name="total_iters"/> steps, as <c>torch.optim.lr_scheduler.ConstantLR</c>.</summary>
                 public ConstantLR(Optimizers.Optimizer optimizer, double factor = 1.0 / 3, long total_iters = 5, long last_epoch = -1)
                     : base(optimizer, last_epoch, initialStep: false)
                 {
@@ -23,6 +24,7 @@ public static partial class torch
                     InitialStep();
                 }
 
+                /// <inheritdoc/>
                 protected override double[] get_lr()
                 {
                     if (last_epoch == 0) return Current.Select(l => l * factor).ToArray();

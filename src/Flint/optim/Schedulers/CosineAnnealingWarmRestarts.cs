@@ -18,6 +18,7 @@ public static partial class torch
                 private long t0, tI, tMult;
                 private double etaMin, tCur;
 
+                /// <summary>Cosine annealing restarted every <paramref name="T_0"/> steps (periods growing by <paramref name="T_mult"/>), as <c>torch.optim.lr_scheduler.CosineAnnealingWarmRestarts</c>.</summary>
                 public CosineAnnealingWarmRestarts(Optimizers.Optimizer optimizer, long T_0, long T_mult = 1, double eta_min = 0, long last_epoch = -1)
                     : base(optimizer, last_epoch, initialStep: false)
                 {
@@ -27,6 +28,7 @@ public static partial class torch
                     step();
                 }
 
+                /// <inheritdoc/>
                 protected override double[] get_lr() =>
                     base_lrs.Select(b => etaMin + (b - etaMin) * (1 + Math.Cos(Math.PI * tCur / tI)) / 2).ToArray();
 

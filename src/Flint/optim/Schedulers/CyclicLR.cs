@@ -21,6 +21,7 @@ public static partial class torch
                 private string mode, scaleMode;
                 private bool cycleMomentum, useBeta1;
 
+                /// <summary>Cycles the learning rate between <paramref name="base_lr"/> and <paramref name="max_lr"/>, as <c>torch.optim.lr_scheduler.CyclicLR</c>.</summary>
                 public CyclicLR(Optimizers.Optimizer optimizer, double base_lr, double max_lr, double step_size_up = 2000, double? step_size_down = null,
                     string mode = "triangular", double gamma = 1.0, bool cycle_momentum = true, double base_momentum = 0.8, double max_momentum = 0.9,
                     long last_epoch = -1)
@@ -78,6 +79,7 @@ public static partial class torch
                     _ => Math.Pow(gamma, x),
                 };
 
+                /// <inheritdoc/>
                 protected override double[] get_lr()
                 {
                     double cycle = Math.Floor(1 + last_epoch / totalSize);

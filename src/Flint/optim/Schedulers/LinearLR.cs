@@ -14,6 +14,7 @@ public static partial class torch
                 private double startFactor, endFactor;
                 private long totalIters;
 
+                /// <summary>Scales the learning rate linearly from <paramref name="start_factor"/> to <paramref name="end_factor"/> over <paramref name="total_iters"/> steps, as <c>torch.optim.lr_scheduler.LinearLR</c>.</summary>
                 public LinearLR(Optimizers.Optimizer optimizer, double start_factor = 1.0 / 3, double end_factor = 1.0, long total_iters = 5, long last_epoch = -1)
                     : base(optimizer, last_epoch, initialStep: false)
                 {
@@ -26,6 +27,7 @@ public static partial class torch
                     InitialStep();
                 }
 
+                /// <inheritdoc/>
                 protected override double[] get_lr()
                 {
                     if (last_epoch == 0) return Current.Select(l => l * startFactor).ToArray();

@@ -14,6 +14,7 @@ public static partial class torch
                 private long totalIters;
                 private double power;
 
+                /// <summary>Decays the learning rate by a polynomial of power <paramref name="power"/> to 0 over <paramref name="total_iters"/> steps, as <c>torch.optim.lr_scheduler.PolynomialLR</c>.</summary>
                 public PolynomialLR(Optimizers.Optimizer optimizer, long total_iters = 5, double power = 1.0, long last_epoch = -1)
                     : base(optimizer, last_epoch, initialStep: false)
                 {
@@ -22,6 +23,7 @@ public static partial class torch
                     InitialStep();
                 }
 
+                /// <inheritdoc/>
                 protected override double[] get_lr()
                 {
                     if (last_epoch == 0 || last_epoch > totalIters) return Current;

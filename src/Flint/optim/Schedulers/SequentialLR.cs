@@ -17,6 +17,7 @@ public static partial class torch
                 private readonly LRScheduler[] schedulers;
                 private long[] milestones;
 
+                /// <summary>Runs <paramref name="schedulers"/> one after another, switching at <paramref name="milestones"/>, as <c>torch.optim.lr_scheduler.SequentialLR</c>.</summary>
                 public SequentialLR(Optimizers.Optimizer optimizer, IReadOnlyList<LRScheduler> schedulers, IReadOnlyList<long> milestones, long last_epoch = -1)
                     : base(optimizer, last_epoch, initialStep: false)
                 {
@@ -39,8 +40,10 @@ public static partial class torch
                     SetLastLr(this.schedulers[0].get_last_lr());
                 }
 
+                /// <inheritdoc/>
                 protected override double[] get_lr() => get_last_lr();
 
+                /// <inheritdoc/>
                 public override void step()
                 {
                     last_epoch++;
@@ -60,6 +63,7 @@ public static partial class torch
                     ["_schedulers"] = schedulers.Select(s => (object?)s.state_dict()).ToList(),
                 };
 
+                /// <inheritdoc/>
                 public override void load_state_dict(IReadOnlyDictionary<string, object?> state_dict)
                 {
                     ArgumentNullException.ThrowIfNull(state_dict);

@@ -14,9 +14,16 @@ internal sealed partial class CpuBackend
     /// <summary>
     /// The normalizations' path: the vectorized, threaded kernels (Norms/NormKernels.cs) at the width the hardware
     /// (or a forced <see cref="KernelOptions.Path"/>) gives; the scalar reference loops below under a forced Scalar
-    /// path and for empty inputs.
+    /// path, for empty inputs, and for batch norms whose channels are runs shorter than <see cref="MinChannelRun"/>
+    /// elements (a 2-D input: the vector kernels work run by run).
     /// </summary>
-    private static VectorPath NormPath(in TensorLayout input) => input.Numel == 0 ? VectorPath.Scalar : KernelOptions.Resolve();
+    private static VectorPath NormPath(in TensorLayout input, long run = long.MaxValue) =>
+        input.Numel == 0 || run < MinChannelRun ? VectorPath.Scalar : KernelOptions.Resolve();
+
+    private const long MinChannelRun = 16;
+
+    /// <summary>The elements per (sample, channel) of a batch norm's (N, C, ...) input.</summary>
+    private static long ChannelRun(in TensorLayout input) => input.Numel / Math.Max(1, input.Shape[0] * input.Shape[1]);
 
     /// <summary>Mean and biased variance of the elements at base + i·run·stride + j for j &lt; run (two passes, stable).</summary>
     private static (double mean, double var) Moments<T>(ReadOnlySpan<T> x, long start, long blocks, long run, long stride) where T : unmanaged, IFloatingPointIeee754<T>
@@ -64,7 +71,7 @@ internal sealed partial class CpuBackend
     private static void BatchNormT<T>(TensorLayout input, TensorLayout? weight, TensorLayout? bias, TensorLayout? runningMean, TensorLayout? runningVar, bool training,
         double momentum, double eps, TensorLayout output, TensorLayout saveMean, TensorLayout saveInvstd) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (NormPath(input))
+        switch (NormPath(input, ChannelRun(input)))
         {
             case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.BatchNorm(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd); break;
             case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.BatchNorm(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd); break;
@@ -111,7 +118,7 @@ internal sealed partial class CpuBackend
     private static void BatchNormBackwardT<T>(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout saveMean, TensorLayout saveInvstd, bool training,
         TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (NormPath(input))
+        switch (NormPath(input, ChannelRun(input)))
         {
             case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.BatchNormBackward(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias); break;
             case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.BatchNormBackward(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias); break;

@@ -1,13 +1,30 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using Flint.Backends.Cpu.Norms;
 
 namespace Flint.Backends.Cpu;
 
-// Batch, layer and group normalization with their backward passes. Statistics (mean, biased variance) and the
+// Batch, layer and group normalization with their backward passes: the entry points, and the scalar reference
+// kernels the vector paths (Norms/NormKernels.cs) are tested against. Statistics (mean, biased variance) and the
 // gradient sums accumulate in double; values are written in the tensor's dtype. Each normalizes groups of
 // elements and applies a per-channel (batch, group) or per-column (layer) affine map, so the three share the two
 // loops below: a group's statistics, and a group's input gradient from the sums of g·w and g·w·x̂.
 internal sealed partial class CpuBackend
 {
+    /// <summary>
+    /// The normalizations' path: the vectorized, threaded kernels (Norms/NormKernels.cs) at the width the hardware
+    /// (or a forced <see cref="KernelOptions.Path"/>) gives; the scalar reference loops below under a forced Scalar
+    /// path, for empty inputs, and for batch norms whose channels are runs shorter than <see cref="MinChannelRun"/>
+    /// elements (a 2-D input: the vector kernels work run by run).
+    /// </summary>
+    private static VectorPath NormPath(in TensorLayout input, long run = long.MaxValue) =>
+        input.Numel == 0 || run < MinChannelRun ? VectorPath.Scalar : KernelOptions.Resolve();
+
+    private const long MinChannelRun = 16;
+
+    /// <summary>The elements per (sample, channel) of a batch norm's (N, C, ...) input.</summary>
+    private static long ChannelRun(in TensorLayout input) => input.Numel / Math.Max(1, input.Shape[0] * input.Shape[1]);
+
     /// <summary>Mean and biased variance of the elements at base + i·run·stride + j for j &lt; run (two passes, stable).</summary>
     private static (double mean, double var) Moments<T>(ReadOnlySpan<T> x, long start, long blocks, long run, long stride) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -54,6 +71,17 @@ internal sealed partial class CpuBackend
     private static void BatchNormT<T>(TensorLayout input, TensorLayout? weight, TensorLayout? bias, TensorLayout? runningMean, TensorLayout? runningVar, bool training,
         double momentum, double eps, TensorLayout output, TensorLayout saveMean, TensorLayout saveInvstd) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        switch (NormPath(input, ChannelRun(input)))
+        {
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.BatchNorm(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.BatchNorm(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd); break;
+            default: BatchNormReference<T>(input, weight, bias, runningMean, runningVar, training, momentum, eps, output, saveMean, saveInvstd); break;
+        }
+    }
+
+    private static void BatchNormReference<T>(TensorLayout input, TensorLayout? weight, TensorLayout? bias, TensorLayout? runningMean, TensorLayout? runningVar, bool training,
+        double momentum, double eps, TensorLayout output, TensorLayout saveMean, TensorLayout saveInvstd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         long n = input.Shape[0], c = input.Shape[1], s = input.Numel / Math.Max(1, n * c);
         ReadOnlySpan<T> x = Flat<T>(input);
         var y = Flat<T>(output);
@@ -88,6 +116,17 @@ internal sealed partial class CpuBackend
             () => BatchNormBackwardT<double>(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias));
 
     private static void BatchNormBackwardT<T>(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout saveMean, TensorLayout saveInvstd, bool training,
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (NormPath(input, ChannelRun(input)))
+        {
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.BatchNormBackward(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.BatchNormBackward(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias); break;
+            default: BatchNormBackwardReference<T>(grad, input, weight, saveMean, saveInvstd, training, gradInput, gradWeight, gradBias); break;
+        }
+    }
+
+    private static void BatchNormBackwardReference<T>(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout saveMean, TensorLayout saveInvstd, bool training,
         TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
     {
         long n = input.Shape[0], c = input.Shape[1], s = input.Numel / Math.Max(1, n * c);
@@ -131,27 +170,69 @@ internal sealed partial class CpuBackend
 
     public void LayerNorm(TensorLayout input, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd) =>
         FloatKernel(input.DType, "layer_norm",
-            () => GroupedNormT<float>(input, 1, input.Shape[0], input.Shape[1], weight, bias, perColumn: true, eps, output, mean, rstd),
-            () => GroupedNormT<double>(input, 1, input.Shape[0], input.Shape[1], weight, bias, perColumn: true, eps, output, mean, rstd));
+            () => LayerNormT<float>(input, weight, bias, eps, output, mean, rstd), () => LayerNormT<double>(input, weight, bias, eps, output, mean, rstd));
+
+    private static void LayerNormT<T>(TensorLayout input, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (NormPath(input))
+        {
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.LayerNorm(input, weight, bias, eps, output, mean, rstd); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.LayerNorm(input, weight, bias, eps, output, mean, rstd); break;
+            default: GroupedNormT<T>(input, 1, input.Shape[0], input.Shape[1], weight, bias, perColumn: true, eps, output, mean, rstd); break;
+        }
+    }
 
     public void LayerNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
         TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) =>
         FloatKernel(input.DType, "layer_norm_backward",
-            () => GroupedNormBackwardT<float>(grad, input, 1, input.Shape[0], input.Shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias),
-            () => GroupedNormBackwardT<double>(grad, input, 1, input.Shape[0], input.Shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias));
+            () => LayerNormBackwardT<float>(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias),
+            () => LayerNormBackwardT<double>(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias));
+
+    private static void LayerNormBackwardT<T>(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (NormPath(input))
+        {
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.LayerNormBackward(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.LayerNormBackward(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias); break;
+            default: GroupedNormBackwardT<T>(grad, input, 1, input.Shape[0], input.Shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias); break;
+        }
+    }
 
     // ---------------- group norm: input (N, C, S), statistics per (sample, group) ----------------
 
     public void GroupNorm(TensorLayout input, long groups, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd) =>
         FloatKernel(input.DType, "group_norm",
-            () => GroupedNormT<float>(input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, bias, perColumn: false, eps, output, mean, rstd),
-            () => GroupedNormT<double>(input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, bias, perColumn: false, eps, output, mean, rstd));
+            () => GroupNormT<float>(input, groups, weight, bias, eps, output, mean, rstd), () => GroupNormT<double>(input, groups, weight, bias, eps, output, mean, rstd));
+
+    private static void GroupNormT<T>(TensorLayout input, long groups, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (NormPath(input))
+        {
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.GroupNorm(input, groups, weight, bias, eps, output, mean, rstd); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.GroupNorm(input, groups, weight, bias, eps, output, mean, rstd); break;
+            default: GroupedNormT<T>(input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, bias, perColumn: false, eps, output, mean, rstd); break;
+        }
+    }
 
     public void GroupNormBackward(TensorLayout grad, TensorLayout input, long groups, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
         TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) =>
         FloatKernel(input.DType, "group_norm_backward",
-            () => GroupedNormBackwardT<float>(grad, input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias),
-            () => GroupedNormBackwardT<double>(grad, input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias));
+            () => GroupNormBackwardT<float>(grad, input, groups, weight, mean, rstd, gradInput, gradWeight, gradBias),
+            () => GroupNormBackwardT<double>(grad, input, groups, weight, mean, rstd, gradInput, gradWeight, gradBias));
+
+    private static void GroupNormBackwardT<T>(TensorLayout grad, TensorLayout input, long groups, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (NormPath(input))
+        {
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.GroupNormBackward(grad, input, groups, weight, mean, rstd, gradInput, gradWeight, gradBias); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.GroupNormBackward(grad, input, groups, weight, mean, rstd, gradInput, gradWeight, gradBias); break;
+            default: GroupedNormBackwardT<T>(grad, input, input.Shape[1] / groups, input.Shape[0] * groups, input.Shape[1], weight, perColumn: false, mean, rstd, gradInput, gradWeight, gradBias); break;
+        }
+    }
 
     /// <summary>
     /// Normalizes <paramref name="rows"/> consecutive groups of the flat input. Layer norm (perColumn): each group

@@ -1,0 +1,228 @@
+using Flint.Backends.Cpu;
+using Xunit;
+using F = Flint.torch.nn.functional;
+
+namespace Flint.Tests.Performance;
+
+/// <summary>
+/// The vectorized, threaded normalization kernels (layer, group, batch and instance norm, forward and backward) on
+/// every forced path against the scalar reference kernels (the Scalar path, one thread): row lengths around the
+/// vector widths and the statistics blocks, NaN and infinite rows, empty inputs, and inputs far from zero compared
+/// with a float64 reference.
+/// </summary>
+[Collection("KernelPaths")]
+public class NormPathTests
+{
+    /// <summary>A case: builds its inputs afresh, runs the op forward and backward, returns what to compare.</summary>
+    private delegate Tensor[] NormCase(DType dt);
+
+    private static Tensor Input(long[] shape, DType dt, int seed, bool specials, bool grad = true)
+    {
+        var t = PathHarness.Make(shape, dt, seed, specials);
+        return grad ? t.requires_grad_() : t;
+    }
+
+    private static Tensor[] Outputs(Tensor y, int seed, params Tensor?[] leaves)
+    {
+        var g = PathHarness.Make(y.shape.ToArray(), y.dtype, seed + 100, false);
+        y.backward(g);
+        var outs = new List<Tensor> { y.detach() };
+        foreach (var t in leaves) if (t is not null) outs.Add(t.grad ?? t.detach());
+        return [.. outs];
+    }
+
+    private static Tensor[] Reference(NormCase f, DType dt)
+    {
+        var (oldPath, oldThreads) = (KernelOptions.Path, KernelOptions.Threads);
+        try { KernelOptions.Path = VectorPath.Scalar; KernelOptions.Threads = false; return f(dt); }
+        finally { KernelOptions.Path = oldPath; KernelOptions.Threads = oldThreads; }
+    }
+
+    /// <summary>Compares within rtol plus an atol scaled by the largest finite expected magnitude.</summary>
+    private static void Close(List<string> failures, string ctx, Tensor expected, Tensor actual, double tol)
+    {
+        double scale = 1;
+        if (expected.numel() > 0)
+        {
+            var e = expected.detach().to(DType.Float64);
+            scale = Math.Max(1, e.nan_to_num(0, 0, 0).abs().max().item<double>());
+        }
+        PathHarness.Close(failures, ctx, expected.detach(), actual.detach(), tol, tol * scale);
+    }
+
+    private static void CheckAllPaths(List<string> failures, string name, NormCase f)
+    {
+        foreach (var dt in new[] { DType.Float32, DType.Float64 })
+        {
+            var expected = Reference(f, dt);
+            double tol = dt == DType.Float32 ? 2e-5 : 1e-11;
+            PathHarness.ForEachPath(failures, tag =>
+            {
+                var actual = f(dt);
+                for (int i = 0; i < expected.Length; i++) Close(failures, $"{name} {dt} output {i} {tag}", expected[i], actual[i], tol);
+            });
+        }
+    }
+
+    private static readonly long[] RowLengths = [1, 7, 15, 16, 17, 63, 1025, 4100];
+
+    [Fact]
+    public void LayerNormMatchesTheReferenceOnEveryPath()
+    {
+        var failures = new List<string>();
+        foreach (long cols in RowLengths)
+            foreach (long rows in new long[] { 1, 3, 40 })
+                foreach (var affine in new[] { 0, 1, 2 })
+                    foreach (var specials in new[] { false, true })
+                    {
+                        if (cols == 4100 && rows == 40) continue;
+                        CheckAllPaths(failures, $"layer_norm [{rows}, {cols}] affine={affine} specials={specials}", dt =>
+                        {
+                            var x = Input([rows, cols], dt, 1, specials && cols > 4);
+                            var w = affine >= 1 ? Input([cols], dt, 2, false) : null;
+                            var b = affine == 2 ? Input([cols], dt, 3, false) : null;
+                            return Outputs(F.layer_norm(x, [cols], w, b), 4, x, w, b);
+                        });
+                    }
+        // normalized over the last two dims of a 3-D input
+        CheckAllPaths(failures, "layer_norm [3, 5, 13] over [5, 13]", dt =>
+        {
+            var x = Input([3, 5, 13], dt, 5, false);
+            var w = Input([5, 13], dt, 6, false); var b = Input([5, 13], dt, 7, false);
+            return Outputs(F.layer_norm(x, [5, 13], w, b, 1e-3), 8, x, w, b);
+        });
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
+    [Fact]
+    public void GroupNormMatchesTheReferenceOnEveryPath()
+    {
+        var failures = new List<string>();
+        var cases = new (long[] shape, long groups)[]
+        {
+            ([2, 6, 7], 3), ([3, 4], 2), ([2, 8, 17], 4), ([1, 4, 1025], 1), ([2, 6, 5, 3], 2), ([2, 4, 16], 4), ([1, 2, 63, 65], 2),
+        };
+        foreach (var (shape, groups) in cases)
+            foreach (var affine in new[] { false, true })
+                foreach (var specials in new[] { false, true })
+                    CheckAllPaths(failures, $"group_norm {Shape.Str(shape)} groups={groups} affine={affine} specials={specials}", dt =>
+                    {
+                        var x = Input(shape, dt, 11, specials);
+                        var w = affine ? Input([shape[1]], dt, 12, false) : null;
+                        var b = affine ? Input([shape[1]], dt, 13, false) : null;
+                        return Outputs(F.group_norm(x, groups, w, b), 14, x, w, b);
+                    });
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
+    [Fact]
+    public void BatchNormMatchesTheReferenceOnEveryPathInTrainAndEval()
+    {
+        var failures = new List<string>();
+        var shapes = new long[][] { [7, 5], [4, 3, 17], [2, 16, 63], [3, 2, 1025], [5, 4, 3, 5], [2, 3, 16, 16], [1, 3, 4100] };
+        foreach (var shape in shapes)
+            foreach (var training in new[] { true, false })
+                foreach (var affine in new[] { false, true })
+                    foreach (var specials in new[] { false, true })
+                        CheckAllPaths(failures, $"batch_norm {Shape.Str(shape)} training={training} affine={affine} specials={specials}", dt =>
+                        {
+                            long c = shape[1];
+                            var x = Input(shape, dt, 21, specials);
+                            var w = affine ? Input([c], dt, 22, false) : null;
+                            var b = affine ? Input([c], dt, 23, false) : null;
+                            var rm = Input([c], dt, 24, false, grad: false);
+                            var rv = Input([c], dt, 25, false, grad: false).abs().add(0.5);
+                            var y = F.batch_norm(x, rm, rv, w, b, training, 0.1, 1e-5);
+                            return [.. Outputs(y, 26, x, w, b), rm, rv];
+                        });
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
+    [Fact]
+    public void InstanceNormMatchesTheReferenceOnEveryPath()
+    {
+        var failures = new List<string>();
+        foreach (var shape in new long[][] { [2, 3, 17], [1, 4, 7, 9], [3, 2, 1025] })
+            foreach (var affine in new[] { false, true })
+                CheckAllPaths(failures, $"instance_norm {Shape.Str(shape)} affine={affine}", dt =>
+                {
+                    long c = shape[1];
+                    var x = Input(shape, dt, 31, false);
+                    var w = affine ? Input([c], dt, 32, false) : null;
+                    var b = affine ? Input([c], dt, 33, false) : null;
+                    var rm = torch.zeros(c, dtype: dt); var rv = torch.ones(c, dtype: dt);
+                    return [.. Outputs(F.instance_norm(x, rm, rv, w, b), 34, x, w, b), rm, rv];
+                });
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
+    [Fact]
+    public void EmptyInputsTakeEveryPathWithoutFailing()
+    {
+        var failures = new List<string>();
+        CheckAllPaths(failures, "layer_norm [0, 16]", dt =>
+        {
+            var x = Input([0, 16], dt, 41, false); var w = Input([16], dt, 42, false); var b = Input([16], dt, 43, false);
+            return Outputs(F.layer_norm(x, [16], w, b), 44, x, w, b);
+        });
+        CheckAllPaths(failures, "layer_norm [3, 0]", dt =>
+        {
+            var x = Input([3, 0], dt, 45, false);
+            return Outputs(F.layer_norm(x, [0]), 46, x);
+        });
+        CheckAllPaths(failures, "group_norm [0, 4, 3]", dt =>
+        {
+            var x = Input([0, 4, 3], dt, 47, false); var w = Input([4], dt, 48, false); var b = Input([4], dt, 49, false);
+            return Outputs(F.group_norm(x, 2, w, b), 50, x, w, b);
+        });
+        CheckAllPaths(failures, "batch_norm [0, 3, 5]", dt =>
+        {
+            var x = Input([0, 3, 5], dt, 51, false);
+            return Outputs(F.batch_norm(x, torch.zeros(3, dtype: dt), torch.ones(3, dtype: dt), training: true), 52, x);
+        });
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
+    /// <summary>Values 1e4 plus noise of about one: float32 on every path against the float64 reference (no cancellation).</summary>
+    [Fact]
+    public void InputsFarFromZeroKeepFloat32PrecisionOnEveryPath()
+    {
+        var failures = new List<string>();
+        var rng = new Random(61);
+        Tensor Offset(long[] shape)
+        {
+            long n = 1; foreach (var d in shape) n *= d;
+            var v = new double[n];
+            for (long i = 0; i < n; i++) v[i] = 1e4 + (rng.NextDouble() * 2 - 1);
+            return torch.tensor(v, dtype: DType.Float32).reshape(shape);
+        }
+        var cases = new (string name, long[] shape, Func<Tensor, Tensor> op)[]
+        {
+            ("layer_norm", [6, 4100], x => F.layer_norm(x, [4100])),
+            ("layer_norm", [8, 1025], x => F.layer_norm(x, [1025])),
+            ("group_norm", [2, 4, 1025], x => F.group_norm(x, 2)),
+            ("batch_norm", [4, 3, 2049], x => F.batch_norm(x, null, null, training: true)),
+            ("instance_norm", [2, 3, 1025], x => F.instance_norm(x)),
+        };
+        foreach (var (name, shape, op) in cases)
+        {
+            var x32 = Offset(shape);
+            var g32 = PathHarness.Make(shape, DType.Float32, 62, false);
+            Tensor[] Run(Tensor x0, Tensor g)
+            {
+                var x = x0.clone().requires_grad_();
+                var y = op(x);
+                y.backward(g);
+                return [y.detach(), x.grad!];
+            }
+            var expected = Reference(_ => Run(x32.to(DType.Float64), g32.to(DType.Float64)), DType.Float64);
+            PathHarness.ForEachPath(failures, tag =>
+            {
+                var actual = Run(x32, g32);
+                for (int i = 0; i < 2; i++)
+                    Close(failures, $"{name} {Shape.Str(shape)} output {i} {tag}", expected[i].to(DType.Float32), actual[i], 2e-4);
+            });
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+}

@@ -11,7 +11,7 @@ public static partial class Workloads
         "add_small", "add_inplace_small", "add_10m", "exp_10m", "sum_10m",
         "matmul_128", "matmul_512", "matmul_1024", "matmul_2048", "matmul_1024_f64",
         "autograd_seed", "mlp_step", "cnn_step", "quickstart_epoch", "gpt_step",
-        "attention_step",
+        "attention_step", "softmax",
     ];
 
     static double Median(List<double> xs) { xs.Sort(); return xs[xs.Count / 2]; }
@@ -143,6 +143,7 @@ public static partial class Workloads
         if (Want("quickstart_epoch")) QuickstartEpoch.Run(Report);
         if (Want("gpt_step")) GptStep(Time, Report);
         if (Want("attention_step")) AttentionStep(Report);
+        if (Want("softmax")) Softmax(Report);
         return results;
     }
 

@@ -12,5 +12,5 @@ public enum KernelId
     Add, Sub, Mul, Div,
     Gelu, GeluTanh, Erf, Erfc,
     Sum, Mean,
-    Var, Std,
+    Var, Std, LogSumExp,
 }

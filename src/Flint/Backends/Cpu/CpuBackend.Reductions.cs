@@ -98,6 +98,7 @@ internal sealed partial class CpuBackend
             return;
         if (TOp.Kernel is KernelId.Var or KernelId.Std && TryVarianceFast<T>(x, dims, y, arg, TOp.Kernel == KernelId.Std))
             return;
+        if (TOp.Kernel == KernelId.LogSumExp && TryLogSumExpFast<T>(x, dims, y)) return;
         if (Grouped(x, dims, out long outer, out long r, out long inner) && Flat(y, outer * inner))
         {
             WalkSlices(xa, x.Offset, outer, r, inner, new ReduceSlice<T, TOp>(ya, y.Offset, arg));

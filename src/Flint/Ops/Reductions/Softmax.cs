@@ -15,9 +15,9 @@ namespace Flint.Ops.Kernels
         Summary = "log(softmax(x)) along dim, computed stably.")]
     internal struct LogSoftmaxOp : ISoftmax
     {
-        public static bool Log => true;
         public static ReduceDerivative Derivative { get; } = ReductionBackward.Formula("LogSoftmaxBackward0",
             (g, x, dims, keepdim, y, arg) => Reductions.SoftmaxGrad(g, x, dims[0], y, true), Saves.Output);
+        public static bool Log => true;
     }
 }
 

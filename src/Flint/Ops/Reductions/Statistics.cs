@@ -112,6 +112,7 @@ namespace Flint.Ops.Kernels
     internal struct LogSumExpOp : IReduction
     {
         public static string Name => "logsumexp";
+        public static Backends.KernelId Kernel => Backends.KernelId.LogSumExp;
         public static ReduceDerivative Derivative { get; } = Formula("LogsumexpBackward0",
             (g, x, dims, keepdim, y, arg) => Unreduce(g, x, dims, keepdim) * (x - Unreduce(y, x, dims, keepdim)).exp(), Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>

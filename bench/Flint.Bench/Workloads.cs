@@ -11,7 +11,7 @@ public static partial class Workloads
         "add_small", "add_inplace_small", "add_10m", "exp_10m", "sum_10m",
         "matmul_128", "matmul_512", "matmul_1024", "matmul_2048", "matmul_1024_f64",
         "autograd_seed", "mlp_step", "cnn_step", "quickstart_epoch", "gpt_step",
-        "attention_step", "conv3x3", "conv7x7s2_fwd", "resnet18_infer", "resnet18_step", "maxpool", "layer_norm", "batch_norm",
+        "attention_step", "conv3x3", "conv7x7s2_fwd", "resnet18_infer", "resnet18_step", "maxpool", "layer_norm", "batch_norm", "softmax",
     ];
 
     static double Median(List<double> xs) { xs.Sort(); return xs[xs.Count / 2]; }
@@ -147,6 +147,7 @@ public static partial class Workloads
         if (Want("maxpool")) MaxPool(Report);
         if (Want("layer_norm")) LayerNormStep(Report);
         if (Want("batch_norm")) BatchNormStep(Report);
+        if (Want("softmax")) Softmax(Report);
         return results;
     }
 

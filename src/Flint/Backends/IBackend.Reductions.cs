@@ -59,6 +59,13 @@ namespace Flint.Backends
         void Softmax(TensorLayout x, int dim, TensorLayout y, bool log);
 
         /// <summary>
+        /// The input gradient of <see cref="Softmax"/> from the output gradient and the output y along
+        /// <paramref name="dim"/>: y · (grad - sum(grad · y)), or under log grad - exp(y) · sum(grad); grad, y and gx
+        /// have one shape and dtype (float32 or float64).
+        /// </summary>
+        void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log);
+
+        /// <summary>
         /// The distinct rows of a contiguous 2-D x in ascending lexicographic order, for each row of x the index
         /// of its distinct row (int64), and how often each distinct row occurs (int64).
         /// </summary>

@@ -42,4 +42,10 @@ public enum KernelId
     Gt,
     /// <summary>Elementwise comparison: greater than or equal.</summary>
     Ge,
+    /// <summary>A variance reduction (with its correction).</summary>
+    Var,
+    /// <summary>A standard deviation reduction (with its correction).</summary>
+    Std,
+    /// <summary>log(sum(exp(x))) over dims.</summary>
+    LogSumExp,
 }

@@ -96,6 +96,14 @@ internal sealed partial class CpuBackend
         if (TOp.Kernel is KernelId.Sum or KernelId.Mean && typeof(T) == typeof(float) | typeof(T) == typeof(double)
             && TrySumFast<T>(x, dims, y, TOp.Kernel == KernelId.Mean))
             return;
+        if (TOp.Kernel is KernelId.Var or KernelId.Std && TryVarianceFast<T>(x, dims, y, arg, TOp.Kernel == KernelId.Std))
+            return;
+        if (TOp.Kernel == KernelId.LogSumExp && TryLogSumExpFast<T>(x, dims, y)) return;
+        if (Grouped(x, dims, out long outer, out long r, out long inner) && Flat(y, outer * inner))
+        {
+            WalkSlices(xa, x.Offset, outer, r, inner, new ReduceSlice<T, TOp>(ya, y.Offset, arg));
+            return;
+        }
         if (dims.Length == x.Rank && x.IsContiguous)
         {
             // a full reduction of contiguous data needs no offset tables
@@ -127,6 +135,12 @@ internal sealed partial class CpuBackend
     private static void IndexReduceT<T, TOp>(TensorLayout x, int dim, TensorLayout? values, TensorLayout indices, long arg) where T : unmanaged, INumber<T> where TOp : IIndexReduceOp
     {
         var xa = Arr<T>(x); var ia = Arr<long>(indices); var va = values is { } vl ? Arr<T>(vl) : null;
+        if (x.Rank > 0 && Grouped(x, [dim], out long outer, out long r, out long inner) && Flat(indices, outer * inner)
+            && (values is not { } vf || Flat(vf, outer * inner)))
+        {
+            WalkSlices(xa, x.Offset, outer, r, inner, new IndexReduceSlice<T, TOp>(ia, indices.Offset, va, values?.Offset ?? 0, arg));
+            return;
+        }
         var s = Slices.Along(x, dim, indices, values);
         var buf = new T[s.Inner];
         for (int o = 0; o < s.OuterX.Length; o++)
@@ -151,6 +165,11 @@ internal sealed partial class CpuBackend
     private static void ScanT<T, TOp>(TensorLayout x, int dim, TensorLayout y) where T : unmanaged, INumber<T> where TOp : IScanOp
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
+        if (x.Rank > 0 && Grouped(x, [dim], out long outer, out long r, out long inner) && Flat(y, x.Numel))
+        {
+            WalkSlices(xa, x.Offset, outer, r, inner, new ScanSlice<T, TOp>(ya, y.Offset, r, inner));
+            return;
+        }
         var s = Slices.Along(x, dim, y);
         var buf = new T[s.Inner];
         var iy = s.InnerOut[0];

@@ -4,9 +4,10 @@ using System.Numerics.Tensors;
 
 namespace Flint.Backends.Cpu;
 
-// Vectorized softmax and log_softmax over contiguous inputs, computed in the tensor's own dtype as PyTorch's CPU
-// kernels do. Along the last dim each output row is one contiguous run; along an earlier dim the reduction runs
-// across rows of the trailing block, with every step vectorized along that block.
+// Vectorized softmax and log_softmax, forward and backward, over contiguous inputs, computed in the tensor's own
+// dtype as PyTorch's CPU kernels do. Along the last dim each output row is one contiguous run (threaded over rows);
+// along an earlier dim the reduction runs across rows of the trailing block, with every step vectorized along that
+// block. Other layouts take the reference walks in CpuBackend.Reductions.cs, which accumulate in double.
 internal sealed partial class CpuBackend
 {
     private static bool TrySoftmaxFast<T>(TensorLayout x, int dim, TensorLayout y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
@@ -96,5 +97,114 @@ internal sealed partial class CpuBackend
                 var yr = y.Slice(r * inner, inner);
                 TensorPrimitives.Divide(yr, sum, yr);
             }
+    }
+
+    public void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log) =>
+        DTypeDispatch.Floating(y.DType, log ? "log_softmax_backward" : "softmax_backward", new SoftmaxBackwardV(grad, y, dim, gx, log));
+
+    private readonly struct SoftmaxBackwardV(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log) : IFloatVisitor
+    {
+        public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (!TrySoftmaxBackwardFast<T>(g, y, dim, gx, log)) SoftmaxBackwardReference<T>(g, y, dim, gx, log);
+        }
+    }
+
+    /// <summary>The backward of one softmax along dim as [outer, d, inner] blocks of contiguous grad, y and gx.</summary>
+    private static bool TrySoftmaxBackwardFast<T>(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (y.Rank == 0 || !g.IsContiguous || !y.IsContiguous || !gx.IsContiguous || KernelOptions.Resolve() == VectorPath.Scalar) return false;
+        // the result is written while grad and y are still read: shared storage takes the element-wise reference
+        if (ReferenceEquals(gx.Storage, g.Storage) || ReferenceEquals(gx.Storage, y.Storage)) return false;
+        long n = y.Numel;
+        if (n == 0) return true;
+        long d = y.Shape[dim], inner = 1;
+        for (int k = dim + 1; k < y.Rank; k++) inner *= y.Shape[k];
+        long outer = n / (d * inner), block = d * inner;
+        if (block > int.MaxValue) return false;
+        var ga = Arr<T>(g); var ya = Arr<T>(y); var xa = Arr<T>(gx);
+        long go = g.Offset, yo = y.Offset, xo = gx.Offset;
+        long grain = Math.Max(1, KernelOptions.Grain() == long.MaxValue ? long.MaxValue : KernelOptions.Grain() / block);
+        if (inner == 1)
+            WorkerPool.For(outer, grain, (b, e) =>
+            {
+                for (long o = b; o < e; o++)
+                    SoftmaxBackwardRow<T>(ga.AsSpan((int)(go + o * d), (int)d), ya.AsSpan((int)(yo + o * d), (int)d),
+                        xa.AsSpan((int)(xo + o * d), (int)d), log);
+            });
+        else
+            WorkerPool.For(outer, grain, (b, e) =>
+            {
+                var acc = ArrayPool<T>.Shared.Rent((int)inner);
+                for (long o = b; o < e; o++)
+                    SoftmaxBackwardColumns<T>(ga.AsSpan((int)(go + o * block), (int)block), ya.AsSpan((int)(yo + o * block), (int)block),
+                        xa.AsSpan((int)(xo + o * block), (int)block), (int)d, (int)inner, acc.AsSpan(0, (int)inner), log);
+                ArrayPool<T>.Shared.Return(acc);
+            });
+        return true;
+    }
+
+    /// <summary>One row: gx = y · (g - g·y), or under log gx = g - exp(y) · sum(g).</summary>
+    private static void SoftmaxBackwardRow<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> gx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (log)
+        {
+            T s = TensorPrimitives.Sum(g);
+            TensorPrimitives.Exp(y, gx);
+            TensorPrimitives.MultiplyAdd(gx, -s, g, gx);
+        }
+        else
+            TensorPrimitives.AddMultiply(g, -TensorPrimitives.Dot(g, y), y, gx);
+    }
+
+    /// <summary>The backward over the rows of a [d, inner] block, vectorized along inner (acc: inner scratch).</summary>
+    private static void SoftmaxBackwardColumns<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> gx, int d, int inner, Span<T> acc, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        acc.Clear();
+        for (int r = 0; r < d; r++)
+        {
+            var gr = g.Slice(r * inner, inner);
+            if (log) TensorPrimitives.Add(acc, gr, acc);
+            else TensorPrimitives.MultiplyAdd(gr, y.Slice(r * inner, inner), acc, acc);
+        }
+        for (int r = 0; r < d; r++)
+        {
+            var gr = g.Slice(r * inner, inner); var yr = y.Slice(r * inner, inner); var xr = gx.Slice(r * inner, inner);
+            if (log)
+            {
+                TensorPrimitives.Exp(yr, xr);
+                TensorPrimitives.Multiply(xr, acc, xr);
+                TensorPrimitives.Subtract(gr, xr, xr);
+            }
+            else
+            {
+                TensorPrimitives.Subtract(gr, acc, xr);
+                TensorPrimitives.Multiply(xr, yr, xr);
+            }
+        }
+    }
+
+    /// <summary>The backward on any layouts (the reference the vector paths are tested against): sums in double.</summary>
+    private static void SoftmaxBackwardReference<T>(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var ga = Arr<T>(g); var ya = Arr<T>(y); var xa = Arr<T>(gx);
+        var s = Slices.Along(y, dim, g, gx);
+        var iy = s.InnerX; var ig = s.InnerOut[0]; var ix = s.InnerOut[1];
+        for (int o = 0; o < s.OuterX.Length; o++)
+        {
+            long by = s.OuterX[o], bg = s.OuterOut[0][o], bx = s.OuterOut[1][o];
+            double acc = 0;
+            for (int i = 0; i < iy.Length; i++)
+            {
+                double gi = double.CreateTruncating(At(ga, bg + ig[i]));
+                acc += log ? gi : gi * double.CreateTruncating(At(ya, by + iy[i]));
+            }
+            for (int i = 0; i < iy.Length; i++)
+            {
+                double gi = double.CreateTruncating(At(ga, bg + ig[i])), yi = double.CreateTruncating(At(ya, by + iy[i]));
+                At(xa, bx + ix[i]) = T.CreateTruncating(log ? gi - Math.Exp(yi) * acc : yi * (gi - acc));
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ namespace Flint.Ops.Kernels
     {
         public static bool Log => false;
         public static ReduceDerivative Derivative { get; } = ReductionBackward.Formula("SoftmaxBackward0",
-            (g, x, dims, keepdim, y, arg) => (y * (g - (g * y).sum(dims[0], keepdim: true))).to(x.dtype), Saves.Output);
+            (g, x, dims, keepdim, y, arg) => Reductions.SoftmaxGrad(g, x, dims[0], y, false), Saves.Output);
     }
 
     /// <summary>log(softmax(x)) along a dim, computed stably.</summary>
@@ -15,9 +15,9 @@ namespace Flint.Ops.Kernels
         Summary = "log(softmax(x)) along dim, computed stably.")]
     internal struct LogSoftmaxOp : ISoftmax
     {
-        public static bool Log => true;
         public static ReduceDerivative Derivative { get; } = ReductionBackward.Formula("LogSoftmaxBackward0",
-            (g, x, dims, keepdim, y, arg) => (g - y.exp() * g.sum(dims[0], keepdim: true)).to(x.dtype), Saves.Output);
+            (g, x, dims, keepdim, y, arg) => Reductions.SoftmaxGrad(g, x, dims[0], y, true), Saves.Output);
+        public static bool Log => true;
     }
 }
 
@@ -43,6 +43,22 @@ namespace Flint.Ops
             var y = Tensor.Empty(x._shape, c, x.device);
             y.Backend.Softmax(xc, d, y, TOp.Log);
             return SoftmaxOut(Autograd.Differentiation.Reduce<TOp>(x, [d], true, y.dtype == x.dtype ? y : y.to(x.dtype), 0), @out);
+        }
+
+        /// <summary>
+        /// The input gradient of softmax (log: log_softmax) along dim from its output y: the backend's fused kernel,
+        /// or the formula of differentiable ops when the backward must itself be differentiable (create_graph) or
+        /// the operands are not of one float32/float64 dtype and shape.
+        /// </summary>
+        internal static Tensor SoftmaxGrad(Tensor g, Tensor x, int dim, Tensor y, bool log)
+        {
+            bool fused = !Autograd.GradMode.IsEnabled && g.dtype == y.dtype && (y.dtype == DType.Float32 || y.dtype == DType.Float64)
+                && g.device == y.device && g._shape.AsSpan().SequenceEqual(y._shape);
+            if (!fused)
+                return log ? (g - y.exp() * g.sum(dim, keepdim: true)).to(x.dtype) : (y * (g - (g * y).sum(dim, keepdim: true))).to(x.dtype);
+            var gx = Tensor.Empty(y._shape, y.dtype, y.device);
+            gx.Backend.SoftmaxBackward(g, y, dim, gx, log);
+            return gx.dtype == x.dtype ? gx : gx.to(x.dtype);
         }
 
         /// <summary>PyTorch's softmax out= does not refuse inputs that require grad: the recorded result is copied in.</summary>

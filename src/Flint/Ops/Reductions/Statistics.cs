@@ -11,6 +11,7 @@ namespace Flint.Ops.Kernels
     internal struct VarOp : IReduction
     {
         public static string Name => "var";
+        public static Backends.KernelId Kernel => Backends.KernelId.Var;
         public static ReduceDerivative Derivative { get; } =
             Formula("VarBackward0", (g, x, dims, keepdim, y, arg) => Gradient(false, g, x, dims, keepdim, y, arg), Saves.InputAndOutput);
         internal static double Var<T>(ReadOnlySpan<T> v, double correction) where T : INumber<T>
@@ -60,6 +61,7 @@ namespace Flint.Ops.Kernels
     internal struct StdOp : IReduction
     {
         public static string Name => "std";
+        public static Backends.KernelId Kernel => Backends.KernelId.Std;
         public static ReduceDerivative Derivative { get; } =
             Formula("StdBackward0", (g, x, dims, keepdim, y, arg) => VarOp.Gradient(true, g, x, dims, keepdim, y, arg), Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => T.CreateTruncating(Math.Sqrt(VarOp.Var<T>(v, arg)));
@@ -110,6 +112,7 @@ namespace Flint.Ops.Kernels
     internal struct LogSumExpOp : IReduction
     {
         public static string Name => "logsumexp";
+        public static Backends.KernelId Kernel => Backends.KernelId.LogSumExp;
         public static ReduceDerivative Derivative { get; } = Formula("LogsumexpBackward0",
             (g, x, dims, keepdim, y, arg) => Unreduce(g, x, dims, keepdim) * (x - Unreduce(y, x, dims, keepdim)).exp(), Saves.InputAndOutput);
         public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T>

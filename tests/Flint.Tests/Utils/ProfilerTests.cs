@@ -140,16 +140,11 @@ public class ProfilerTests
             if (hasShapes) Assert.Matches(@"^\s*\[.*\]$", cells[^1]);
         }
 
-        // sorted by the key, descending
-        if (sortBy is not null)
-        {
-            var values = averages.Select(a => sortBy == "self_cpu_time_total" ? a.self_cpu_time_total : a.cpu_time_total)
-                .OrderByDescending(v => v).Take(rowLimit).ToArray();
-            var printed = actual[3..^3].Select(l => l.Trim().Split("  ", StringSplitOptions.RemoveEmptyEntries)[0]).ToArray();
-            var byKey = averages.Where(a => printed.Contains(a.key)).ToArray();
-            Assert.Equal(values.Length, printed.Length);
-            _ = byKey;
-        }
+        // sorted by the key, descending (ties in first-occurrence order)
+        var printed = actual[3..^3].Select(l => Cells(l, aw)[0].Trim()).ToArray();
+        var order = sortBy is null ? averages.ToList()
+            : averages.OrderByDescending(a => sortBy == "self_cpu_time_total" ? a.self_cpu_time_total : a.cpu_time_total).ToList();
+        Assert.Equal(order.Take(rowLimit).Select(a => a.key.Length >= 52 ? a.key[..52] + "..." : a.key), printed);
         Assert.True(expectedRows > 0);
 
         // every op Flint records is one PyTorch records, with PyTorch's call count, shapes and memory
@@ -179,4 +174,229 @@ public class ProfilerTests
     /// <summary>PyTorch's input shapes less its entries for non-tensor arguments (alpha, dtype: []), which Flint does not list.</summary>
     private static List<long[]> Tensors(JsonElement shapes) =>
         shapes.EnumerateArray().Select(s => s.EnumerateArray().Select(d => d.GetInt64()).ToArray()).Where(s => s.Length > 0).ToList();
+
+    private static List<FunctionEvent> Mine(Profile prof) =>
+        prof.events().Where(e => e.thread == Environment.CurrentManagedThreadId).ToList();
+
+    [Fact]
+    public void RecordFunctionRangesNestAsPyTorchs()
+    {
+        Profile prof;
+        using (prof = profiler.profile())
+        {
+            using (profiler.record_function("outer"))
+            {
+                using (profiler.record_function("inner")) _ = A * B;
+                _ = A - B;
+            }
+        }
+        var recorded = Mine(prof).Where(e => e.name is "outer" or "inner" or "aten::mul" or "aten::sub")
+            .Select(e => (e.name, e.cpu_parent?.name)).ToList();
+        var expected = Reference.Case("profiler", "nesting").GetProperty("events").EnumerateArray()
+            .Select(e => (e.GetProperty("name").GetString()!, e.GetProperty("parent").ValueKind == JsonValueKind.Null ? null : e.GetProperty("parent").GetString())).ToList();
+        Assert.Equal(expected, recorded);
+        var outer = Mine(prof).Single(e => e.name == "outer");
+        Assert.Equal(["inner", "aten::sub"], outer.cpu_children.Select(c => c.name));
+        Assert.All(outer.cpu_children, c => Assert.Same(outer, c.cpu_parent));
+    }
+
+    [Fact]
+    public void SelfTimeIsTotalLessChildren()
+    {
+        Profile prof;
+        var x = torch.randn(8, 8).requires_grad_();
+        using (prof = profiler.profile())
+        {
+            using (profiler.record_function("step"))
+            {
+                var y = torch.relu(torch.mm(x, x) + 1).sum();
+                y.backward();
+            }
+        }
+        var events = Mine(prof);
+        Assert.NotEmpty(events);
+        foreach (var e in events)
+        {
+            Assert.True(e.end_us >= e.start_us);
+            Assert.True(e.self_cpu_time_total <= e.cpu_time_total + 1e-9);
+            Assert.True(e.self_cpu_time_total >= -1e-6, $"{e.name}: self {e.self_cpu_time_total}");
+            Assert.True(e.cpu_time_total + 1e-9 >= e.cpu_children.Sum(c => c.cpu_time_total));
+            Assert.Equal(e.cpu_time_total - e.cpu_children.Sum(c => c.cpu_time_total), e.self_cpu_time_total, 6);
+            foreach (var c in e.cpu_children)
+            {
+                Assert.True(c.start_us >= e.start_us && c.end_us <= e.end_us, $"{c.name} lies outside {e.name}");
+                Assert.Same(e, c.cpu_parent);
+            }
+        }
+        // the step holds everything; the averages add up
+        var step = events.Single(e => e.name == "step");
+        Assert.All(events.Where(e => e != step), e => Assert.Contains(step, Ancestors(e)));
+        var averages = prof.key_averages();
+        Assert.Equal(prof.events().Sum(e => e.self_cpu_time_total), averages.self_cpu_time_total, 6);
+        var add = averages.Single(a => a.key == "aten::add");
+        Assert.Equal(prof.events().Where(e => e.name == "aten::add").Sum(e => e.cpu_time_total), add.cpu_time_total, 6);
+        Assert.Equal(add.cpu_time_total / add.count, add.cpu_time, 9);
+    }
+
+    private static IEnumerable<FunctionEvent> Ancestors(FunctionEvent e)
+    {
+        for (var p = e.cpu_parent; p is not null; p = p.cpu_parent) yield return p;
+    }
+
+    [Fact]
+    public void ShapesAreRecordedOnlyWhenAsked()
+    {
+        Profile with, without;
+        using (with = profiler.profile(record_shapes: true)) _ = torch.mm(A, W);
+        using (without = profiler.profile()) _ = torch.mm(A, W);
+        Assert.Equal([[5L, 3], [3L, 4]], Mine(with).Single(e => e.name == "aten::mm").input_shapes);
+        Assert.Empty(Mine(without).Single(e => e.name == "aten::mm").input_shapes);
+        Assert.DoesNotContain("Input Shapes", without.key_averages(group_by_input_shape: true).table());
+        Assert.Contains("Input Shapes", with.key_averages(group_by_input_shape: true).table());
+        Assert.DoesNotContain("Input Shapes", with.key_averages().table());
+    }
+
+    [Fact]
+    public void MemoryIsTheBytesOfNewStorage()
+    {
+        Profile prof;
+        using (prof = profiler.profile(profile_memory: true))
+        {
+            using (profiler.record_function("outer"))
+            {
+                _ = torch.mm(torch.ones(6, 5, dtype: torch.float64), torch.ones(5, 7, dtype: torch.float64));
+                _ = torch.ones(10, dtype: torch.float64).sum();
+            }
+        }
+        var events = Mine(prof);
+        Assert.Equal(6 * 7 * 8, events.Single(e => e.name == "aten::mm").self_cpu_memory_usage);
+        var sum = events.Single(e => e.name == "aten::sum");
+        Assert.Equal(8, sum.cpu_memory_usage);   // one double
+        var outer = events.Single(e => e.name == "outer");
+        // the ones tensors are made in outer itself; its total adds its children's
+        Assert.Equal(6 * 5 * 8 + 5 * 7 * 8 + 10 * 8, outer.self_cpu_memory_usage);
+        Assert.Equal(outer.self_cpu_memory_usage + outer.cpu_children.Sum(c => c.cpu_memory_usage), outer.cpu_memory_usage);
+        Assert.Contains("Self CPU Mem", prof.key_averages().table());
+
+        Profile quiet;
+        using (quiet = profiler.profile()) _ = torch.mm(A, W);
+        Assert.Equal(0, Mine(quiet).Single(e => e.name == "aten::mm").cpu_memory_usage);
+        Assert.DoesNotContain("CPU Mem", quiet.key_averages().table());
+    }
+
+    [Fact]
+    public void ChromeTraceHasOneEventPerRange()
+    {
+        Profile prof;
+        using (prof = profiler.profile(record_shapes: true))
+        {
+            using (profiler.record_function("block"))
+                for (int i = 0; i < 3; i++) _ = torch.relu(A + B);
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"flint-trace-{Guid.NewGuid():N}.json");
+        try
+        {
+            prof.export_chrome_trace(path);
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            var all = doc.RootElement.GetProperty("traceEvents").EnumerateArray().ToArray();
+            var complete = all.Where(e => e.GetProperty("ph").GetString() == "X").ToArray();
+            Assert.Equal(prof.events().Count, complete.Length);
+            Assert.Equal(3, complete.Count(e => e.GetProperty("name").GetString() == "aten::add"));
+            Assert.Equal(3, complete.Count(e => e.GetProperty("name").GetString() == "aten::relu"));
+            foreach (var (e, ev) in complete.Zip(prof.events()))
+            {
+                Assert.Equal(ev.name, e.GetProperty("name").GetString());
+                Assert.Equal(ev.thread, e.GetProperty("tid").GetInt32());
+                Assert.Equal(Environment.ProcessId, e.GetProperty("pid").GetInt32());
+                Assert.Equal(ev.start_us, e.GetProperty("ts").GetDouble(), 3);
+                Assert.Equal(ev.cpu_time_total, e.GetProperty("dur").GetDouble(), 3);
+                Assert.Equal(ev.name == "block" ? "user_annotation" : "cpu_op", e.GetProperty("cat").GetString());
+            }
+            var add = complete.First(e => e.GetProperty("name").GetString() == "aten::add");
+            Assert.Equal("[[5,3],[5,3]]", add.GetProperty("args").GetProperty("Input Dims").GetRawText());
+            Assert.Contains(all, e => e.GetProperty("ph").GetString() == "M" && e.GetProperty("name").GetString() == "thread_name");
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void NothingIsRecordedOutsideAProfile()
+    {
+        _ = A + B;
+        using (profiler.record_function("before")) _ = A * B;   // no profile: a range that records nothing
+        Profile prof;
+        using (prof = profiler.profile())
+        {
+            Assert.Throws<InvalidOperationException>(() => prof.events());
+            _ = A - B;
+        }
+        _ = A / B;
+        using (profiler.record_function("after")) _ = torch.mm(A, W);
+        Assert.Equal(["aten::sub"], Mine(prof).Select(e => e.name));
+        Assert.Equal(["aten::sub"], prof.events().Select(e => e.name).Distinct());
+
+        // a profile that is not enabled records nothing either
+        Profile off;
+        using (off = autograd.profiler.profile(enabled: false)) _ = A + B;
+        Assert.Empty(off.events());
+        Assert.Equal("", off.key_averages().table());
+    }
+
+    [Fact]
+    public void OpsOnOtherThreadsAreMerged()
+    {
+        Profile prof;
+        int worker = 0;
+        using (prof = profiler.profile())
+        {
+            var t = new Thread(() =>
+            {
+                worker = Environment.CurrentManagedThreadId;
+                using (profiler.record_function("worker")) _ = torch.mm(A, W);
+            });
+            t.Start();
+            t.Join();
+            _ = A + B;
+        }
+        var events = prof.events();
+        var onWorker = events.Where(e => e.thread == worker).Select(e => e.name).ToList();
+        Assert.Equal(["worker", "aten::mm"], onWorker);
+        Assert.Same(events.Single(e => e.name == "worker"), events.Single(e => e.name == "aten::mm").cpu_parent);
+        Assert.Contains(events, e => e.name == "aten::add" && e.thread == Environment.CurrentManagedThreadId);
+        Assert.Equal(events.OrderBy(e => e.start_us).Select(e => e.id), events.Select(e => e.id));
+        Assert.Equal(Enumerable.Range(0, events.Count), events.Select(e => e.id));
+    }
+
+    [Fact]
+    public void AnOpThatThrowsClosesItsRange()
+    {
+        Profile prof;
+        using (prof = profiler.profile())
+        {
+            using (profiler.record_function("outer"))
+            {
+                Assert.Throws<ArgumentException>(() => torch.mm(A, B));
+                _ = A + B;
+            }
+        }
+        var events = Mine(prof);
+        var outer = events.Single(e => e.name == "outer");
+        Assert.Equal(["aten::mm", "aten::add"], outer.cpu_children.Select(c => c.name));
+    }
+
+    [Fact]
+    public void BadArgumentsAreRefused()
+    {
+        var c = Reference.Case("profiler", "bad_sort");
+        Profile prof;
+        using (prof = profiler.profile()) _ = A + B;
+        var e = Assert.Throws<ArgumentException>(() => prof.key_averages().table(sort_by: "bogus"));
+        Assert.Equal(c.GetProperty("error").GetString(), e.Message);
+        using (var running = profiler.profile())
+            Assert.Throws<InvalidOperationException>(() => profiler.profile());
+        Assert.Throws<NotSupportedException>(() => profiler.profile(with_stack: true));
+        // a refused profile leaves none running
+        using (prof = profiler.profile()) _ = A + B;
+        Assert.Single(Mine(prof));
+    }
 }

@@ -2,18 +2,24 @@ using System.Diagnostics;
 
 namespace Flint.Profiler;
 
-/// <summary>The events of a profile, ordered by start time (PyTorch's <c>EventList</c>).</summary>
-public sealed class EventList : IReadOnlyList<FunctionEvent>
+/// <summary>A profile's rows (events or their sums) and whether the profile recorded memory.</summary>
+public abstract class ProfilerRows<T> : IReadOnlyList<T>
 {
-    private readonly List<FunctionEvent> events;
-    private readonly bool profileMemory;
+    private protected readonly List<T> items;
+    private protected readonly bool profileMemory;
 
-    internal EventList(List<FunctionEvent> events, bool profileMemory) { this.events = events; this.profileMemory = profileMemory; }
+    private protected ProfilerRows(List<T> items, bool profileMemory) { this.items = items; this.profileMemory = profileMemory; }
 
-    public int Count => events.Count;
-    public FunctionEvent this[int index] => events[index];
-    public IEnumerator<FunctionEvent> GetEnumerator() => events.GetEnumerator();
+    public int Count => items.Count;
+    public T this[int index] => items[index];
+    public IEnumerator<T> GetEnumerator() => items.GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>The events of a profile, ordered by start time (PyTorch's <c>EventList</c>).</summary>
+public sealed class EventList : ProfilerRows<FunctionEvent>
+{
+    internal EventList(List<FunctionEvent> events, bool profileMemory) : base(events, profileMemory) { }
 
     /// <summary>
     /// The events summed by name (and by input shapes when <paramref name="group_by_input_shape"/>), in the order each
@@ -23,7 +29,7 @@ public sealed class EventList : IReadOnlyList<FunctionEvent>
     {
         var groups = new Dictionary<string, FunctionEventAvg>();
         var order = new List<FunctionEventAvg>();
-        foreach (var e in events)
+        foreach (var e in items)
         {
             string key = group_by_input_shape ? e.key + "\n" + ProfilerTable.Shapes(e.input_shapes) : e.key;
             if (!groups.TryGetValue(key, out var avg))
@@ -39,12 +45,12 @@ public sealed class EventList : IReadOnlyList<FunctionEvent>
     /// <summary>The events as a table, one row each (see <see cref="KeyAverages.table"/>).</summary>
     public string table(string? sort_by = null, int row_limit = 100, int max_name_column_width = 55, int max_shapes_column_width = 80,
         string? header = null) =>
-        ProfilerTable.Build(events.Select(e => new TableRow(e.key, 1, e.cpu_time_total, e.self_cpu_time_total, e.cpu_time,
+        ProfilerTable.Build(items.Select(e => new TableRow(e.key, 1, e.cpu_time_total, e.self_cpu_time_total, e.cpu_time,
             e.cpu_memory_usage, e.self_cpu_memory_usage, e.input_shapes)).ToList(),
             sort_by, row_limit, max_name_column_width, max_shapes_column_width, profileMemory, header, nameof(FunctionEvent));
 
     /// <summary>The sum of the events' self times, in microseconds.</summary>
-    public double self_cpu_time_total => events.Sum(e => e.self_cpu_time_total);
+    public double self_cpu_time_total => items.Sum(e => e.self_cpu_time_total);
 
     public override string ToString() => table();
 
@@ -84,17 +90,9 @@ public sealed class EventList : IReadOnlyList<FunctionEvent>
 }
 
 /// <summary>The events summed by key (PyTorch's <c>key_averages()</c>), with PyTorch's table.</summary>
-public sealed class KeyAverages : IReadOnlyList<FunctionEventAvg>
+public sealed class KeyAverages : ProfilerRows<FunctionEventAvg>
 {
-    private readonly List<FunctionEventAvg> rows;
-    private readonly bool profileMemory;
-
-    internal KeyAverages(List<FunctionEventAvg> rows, bool profileMemory) { this.rows = rows; this.profileMemory = profileMemory; }
-
-    public int Count => rows.Count;
-    public FunctionEventAvg this[int index] => rows[index];
-    public IEnumerator<FunctionEventAvg> GetEnumerator() => rows.GetEnumerator();
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    internal KeyAverages(List<FunctionEventAvg> rows, bool profileMemory) : base(rows, profileMemory) { }
 
     /// <summary>
     /// PyTorch's profiler table: Name, Self CPU %, Self CPU, CPU total %, CPU total, CPU time avg, [CPU Mem, Self CPU
@@ -103,12 +101,12 @@ public sealed class KeyAverages : IReadOnlyList<FunctionEventAvg>
     /// </summary>
     public string table(string? sort_by = null, int row_limit = 100, int max_name_column_width = 55, int max_shapes_column_width = 80,
         string? header = null) =>
-        ProfilerTable.Build(rows.Select(a => new TableRow(a.key, a.count, a.cpu_time_total, a.self_cpu_time_total, a.cpu_time,
+        ProfilerTable.Build(items.Select(a => new TableRow(a.key, a.count, a.cpu_time_total, a.self_cpu_time_total, a.cpu_time,
             a.cpu_memory_usage, a.self_cpu_memory_usage, a.input_shapes)).ToList(),
             sort_by, row_limit, max_name_column_width, max_shapes_column_width, profileMemory, header, nameof(FunctionEventAvg));
 
     /// <summary>The sum of the rows' self times, in microseconds.</summary>
-    public double self_cpu_time_total => rows.Sum(r => r.self_cpu_time_total);
+    public double self_cpu_time_total => items.Sum(r => r.self_cpu_time_total);
 
     public override string ToString() => table();
 }

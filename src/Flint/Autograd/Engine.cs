@@ -172,11 +172,15 @@ internal static class Engine
             if (node is AccumulateGrad)
             {
                 outs = [];
-                if (accumulate && !captured) node.Apply(inputs);
+                if (accumulate && !captured)
+                {
+                    if (Profiler.Recorder.Active) ProfiledApply(node, inputs);
+                    else node.Apply(inputs);
+                }
             }
             else
             {
-                outs = node.Apply(inputs);
+                outs = Profiler.Recorder.Active ? ProfiledApply(node, inputs) : node.Apply(inputs);
                 if (AnomalyMode.Enabled) CheckNaN(node, outs);
                 if (!retainGraph) node.Release();
             }
@@ -264,6 +268,15 @@ internal static class Engine
                 { Captured![ci] = Captured[ci] is { } p ? p + cg : cg; any = true; }
             return any;
         }
+    }
+
+    /// <summary>A node's backward as PyTorch's profiler shows it: "autograd::engine::evaluate_function: MulBackward0" around "MulBackward0".</summary>
+    private static Tensor?[] ProfiledApply(Node node, Tensor?[] inputs)
+    {
+        string name = node.name();
+        using (Profiler.Recorder.Begin("autograd::engine::evaluate_function: " + name))
+        using (Profiler.Recorder.Begin(name))
+            return node.Apply(inputs);
     }
 
     private static void CheckNaN(Node node, Tensor?[] outs)

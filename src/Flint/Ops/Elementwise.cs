@@ -181,7 +181,8 @@ internal static class Elementwise
         var dt = t.dtype;
         // a floating number keeps an integer tensor's dtype in no family; a float family takes floating tensors only
         if (s.IsBool || (TF.FloatResult || s.IsFloating) && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
-        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
+        // with history, or in a profile (which records the general route's op), the general route
+        if (Autograd.GradMode.IsEnabled && t.requires_grad || Profiler.Recorder.Active) return false;
         var n = NumberOperand(s, dt, t);
         var y = EmptyLike(t);
         var k = KernelOperand(t);
@@ -210,7 +211,7 @@ internal static class Elementwise
     {
         var dt = t.dtype;
         if (s.IsBool || (TF.FloatResult || s.IsFloating) && !dt.is_floating_point || !DirectType(dt) || t.IsWrappedNumber) return false;
-        if (Autograd.GradMode.IsEnabled && t.requires_grad) return false;
+        if (Autograd.GradMode.IsEnabled && t.requires_grad || Profiler.Recorder.Active) return false;
         Autograd.AutogradHooks.CheckInPlace(t);
         TF.Run(t, NumberOperand(s, dt, t), t);
         t.BumpVersion();
@@ -301,6 +302,7 @@ internal static class Elementwise
         where TOp : INumericBinary
     {
         TOp.CheckOperands(a, b, @out, inPlace);
+        if (Profiler.Recorder.Active) return ProfiledBinary<NumericFamily<TOp>>(a, b, @out, inPlace, resultOverride, bPrepared);
         return Binary<NumericFamily<TOp>>(a, b, @out, inPlace, resultOverride, bPrepared);
     }
 
@@ -309,7 +311,16 @@ internal static class Elementwise
     internal static Tensor FloatBinary<TOp>(Tensor a, Tensor b, Tensor? @out, bool inPlace = false) where TOp : IFloatBinary
     {
         TOp.CheckOperands(a, b, @out, inPlace);
+        if (Profiler.Recorder.Active) return ProfiledBinary<FloatFamily<TOp>>(a, b, @out, inPlace, null, null);
         return Binary<FloatFamily<TOp>>(a, b, @out, inPlace, null, null);
+    }
+
+    /// <summary><see cref="Binary{TF}"/> as one range of the running profile ("aten::add", "aten::add_").</summary>
+    private static Tensor ProfiledBinary<TF>(Tensor a, Tensor b, Tensor? @out, bool inPlace, DType? resultOverride, Tensor? bPrepared)
+        where TF : IBinaryFamily
+    {
+        using (Profiler.Recorder.Begin(Profiler.Recorder.OpName(TF.Name, inPlace), a, b))
+            return Binary<TF>(a, b, @out, inPlace, resultOverride, bPrepared);
     }
 
     private static DType ResultOf<TF>(Tensor a, Tensor b, DType? resultOverride) where TF : IBinaryFamily =>
@@ -451,12 +462,19 @@ internal static class Elementwise
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Tensor FloatUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false) where TOp : IFloatUnary =>
-        UnaryOp<FloatUnaryFamily<TOp>>(x, @out, inPlace, false);
+        Profiler.Recorder.Active ? ProfiledUnary<FloatUnaryFamily<TOp>>(x, @out, inPlace, false) : UnaryOp<FloatUnaryFamily<TOp>>(x, @out, inPlace, false);
 
     /// <summary>A unary op that keeps the input dtype (integers included); bool only where <paramref name="boolOk"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Tensor NumericUnary<TOp>(Tensor x, Tensor? @out, bool inPlace = false, bool boolOk = false) where TOp : INumericUnary =>
-        UnaryOp<NumericUnaryFamily<TOp>>(x, @out, inPlace, boolOk);
+        Profiler.Recorder.Active ? ProfiledUnary<NumericUnaryFamily<TOp>>(x, @out, inPlace, boolOk) : UnaryOp<NumericUnaryFamily<TOp>>(x, @out, inPlace, boolOk);
+
+    /// <summary><see cref="UnaryOp{TF}"/> as one range of the running profile ("aten::relu", "aten::relu_").</summary>
+    private static Tensor ProfiledUnary<TF>(Tensor x, Tensor? @out, bool inPlace, bool boolOk) where TF : IUnaryFamily
+    {
+        using (Profiler.Recorder.Begin(Profiler.Recorder.OpName(TF.Name, inPlace), x))
+            return UnaryOp<TF>(x, @out, inPlace, boolOk);
+    }
 
     private static Tensor UnaryOp<TF>(Tensor x, Tensor? @out, bool inPlace, bool boolOk) where TF : IUnaryFamily
     {

@@ -10,6 +10,7 @@ public static partial class torch
             /// <summary>y = x Wᵀ + b.</summary>
             public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null)
             {
+                using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::linear", input, weight, bias) : default;
                 if (input.dim() == 2 && bias is not null) return addmm(bias, input, weight.t());
                 // a contiguous input of 3+ dims with a bias is one addmm over its rows, viewed back (PyTorch's
                 // _flatten_nd_linear: the grad_fn is ViewBackward0 over AddmmBackward0)

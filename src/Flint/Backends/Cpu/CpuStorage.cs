@@ -24,6 +24,7 @@ internal sealed class CpuStorage : Storage
         if (count > System.Array.MaxLength)
             throw new OutOfMemoryException($"Flint cannot allocate {count} elements of {dtype}: a CPU tensor holds at most {System.Array.MaxLength} elements.");
         int n = (int)count;
+        if (Profiler.Recorder.Active) Profiler.Recorder.Allocated(count * dtype.itemsize);
         var v = new MakeV(n, zeroed);
         DTypeDispatch.All(dtype, ref v);
         return new CpuStorage(dtype, v.Array!);

@@ -253,6 +253,7 @@ namespace Flint
         /// <summary>Matrix product of two 2-D tensors.</summary>
         public static Tensor mm(Tensor input, Tensor mat2, Tensor? @out = null)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::mm", input, mat2) : default;
             if (input.ndim != 2) throw new ArgumentException("self must be a matrix");
             if (mat2.ndim != 2) throw new ArgumentException("mat2 must be a matrix");
             Products.CheckMatrices(input, mat2);
@@ -268,6 +269,7 @@ namespace Flint
         /// <summary>beta × input + alpha × (mat1 @ mat2), input broadcast to the product's shape.</summary>
         public static Tensor addmm(Tensor input, Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null, Tensor? @out = null)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::addmm", input, mat1, mat2) : default;
             var expanded = Products.AddmmChecks(input, mat1, mat2, @out);
             Autograd.Differentiation.CheckOut(@out, input, mat1, mat2);
             Tensor r;
@@ -317,6 +319,7 @@ namespace Flint
         /// <summary>Batched matrix product of two 3-D tensors with equal batch sizes.</summary>
         public static Tensor bmm(Tensor input, Tensor mat2, Tensor? @out = null)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::bmm", input, mat2) : default;
             Products.CheckBatches(input, mat2);
             Products.CheckOperands(input, mat2, @out, "bmm");
             Tensor r;
@@ -369,6 +372,7 @@ namespace Flint
         /// </summary>
         public static Tensor matmul(Tensor input, Tensor other, Tensor? @out = null)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::matmul", input, other) : default;
             int d1 = input.ndim, d2 = other.ndim;
             if (d1 == 0 || d2 == 0)
                 throw new ArgumentException($"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D");

@@ -125,6 +125,7 @@ namespace Flint.Ops
         internal static Tensor Run<TOp>(Tensor x, int[] dims, bool keepdim, DType result, Tensor? @out, double arg = 0, DType? compute = null, OutRule rule = OutRule.Cast)
             where TOp : IReduction
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin(Profiler.Recorder.OpName(TOp.Name, false), x) : default;
             if (@out is not null) CheckOutDType(@out, result, rule);
             if (@out is not null) Autograd.Differentiation.CheckOut(@out, x);
             var c = compute ?? Elementwise.ComputeType(result);

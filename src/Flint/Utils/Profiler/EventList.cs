@@ -10,8 +10,11 @@ public abstract class ProfilerRows<T> : IReadOnlyList<T>
 
     private protected ProfilerRows(List<T> items, bool profileMemory) { this.items = items; this.profileMemory = profileMemory; }
 
+    /// <summary>How many rows there are.</summary>
     public int Count => items.Count;
+    /// <summary>The row at <paramref name="index"/>.</summary>
     public T this[int index] => items[index];
+    /// <summary>The rows in order.</summary>
     public IEnumerator<T> GetEnumerator() => items.GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
@@ -52,6 +55,7 @@ public sealed class EventList : ProfilerRows<FunctionEvent>
     /// <summary>The sum of the events' self times, in microseconds.</summary>
     public double self_cpu_time_total => items.Sum(e => e.self_cpu_time_total);
 
+    /// <summary>The table, as <c>print(prof.events())</c> shows it.</summary>
     public override string ToString() => table();
 
     /// <summary>Builds the events of the threads' buffers: times from the session's start, parents and memory totals.</summary>
@@ -108,5 +112,6 @@ public sealed class KeyAverages : ProfilerRows<FunctionEventAvg>
     /// <summary>The sum of the rows' self times, in microseconds.</summary>
     public double self_cpu_time_total => items.Sum(r => r.self_cpu_time_total);
 
+    /// <summary>The table, as <c>print(prof.key_averages())</c> shows it.</summary>
     public override string ToString() => table();
 }

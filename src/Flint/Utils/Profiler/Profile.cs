@@ -44,6 +44,7 @@ public sealed class Profile : IDisposable
     /// <summary>Marks the end of a training step (without a schedule it only counts steps, as PyTorch's).</summary>
     public void step() => step_num++;
 
+    /// <summary>Stops the profile (the end of its <c>using</c> scope).</summary>
     public void Dispose() => stop();
 
     /// <summary>The recorded events, ordered by start time.</summary>
@@ -68,5 +69,6 @@ public readonly struct RecordFunction : IDisposable
 {
     private readonly Recorder.Range range;
     internal RecordFunction(string name) { ArgumentNullException.ThrowIfNull(name); range = Recorder.Active ? Recorder.BeginUser(name) : default; }
+    /// <summary>Closes the range (the end of its <c>using</c> scope).</summary>
     public void Dispose() => range.Dispose();
 }

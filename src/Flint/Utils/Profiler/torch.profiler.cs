@@ -8,7 +8,13 @@ public static partial class torch
     public static class profiler
     {
         /// <summary>What a profile records: CPU ops (CUDA is accepted and records nothing more, no kernel runs on a GPU here).</summary>
-        public enum ProfilerActivity { CPU, CUDA }
+        public enum ProfilerActivity
+        {
+            /// <summary>Ops run on the CPU.</summary>
+            CPU,
+            /// <summary>GPU kernels (none run here).</summary>
+            CUDA,
+        }
 
         /// <summary>
         /// Starts a profile that records until it is disposed: <c>using (var prof = torch.profiler.profile(record_shapes:

@@ -15,29 +15,6 @@ namespace Flint.Tests.Generators;
 /// </summary>
 public class FormDocTests
 {
-    private const string FloatBody = """
-        {
-            public static string Name => "probe";
-            public static UnaryDerivative Derivative { get; } = UnaryDerivative.NotImplemented("probe");
-            public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x;
-        }
-        """;
-
-    private const string IntegerBody = """
-        {
-            public static string Name => "probe_cpu";
-            public static T Apply<T>(T a, T b) where T : unmanaged, IBinaryInteger<T> => a & b;
-        }
-        """;
-
-    private const string ReduceBody = """
-        {
-            public static string Name => "probe";
-            public static ReduceDerivative Derivative { get; } = ReduceDerivative.NotImplemented("probe");
-            public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[0];
-        }
-        """;
-
     /// <summary>Each generated member line with the doc comment line just above it (null when there is none).</summary>
     private static List<(string Member, string? Doc)> Members(string generated)
     {
@@ -53,7 +30,7 @@ public class FormDocTests
     public void EveryUnaryFormCarriesTheSummaryAndItsPyTorchForm()
     {
         Assert.Empty(GeneratorProbe.Generate(new OpGenerator(),
-            "[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Summary = \"The probe of each element.\")] internal struct P : IFloatUnary " + FloatBody, out var text));
+            "[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\", Summary = \"The probe of each element.\")] internal struct P : IFloatUnary " + GeneratorProbe.FloatBody, out var text));
         var members = Members(text);
         Assert.Equal(4, members.Count);
         Assert.All(members, m => Assert.NotNull(m.Doc));
@@ -68,7 +45,7 @@ public class FormDocTests
     {
         Assert.Empty(GeneratorProbe.Generate(new OpGenerator(),
             "[ElementwiseOp(\"probe\", Variants.Function | Variants.Out | Variants.Method | Variants.InPlace | Variants.Scalar | Variants.ScalarFirst, Operator = \"&\", "
-            + "Summary = \"The probe of each pair.\")] internal struct P : IIntegerBinary " + IntegerBody, out var text));
+            + "Summary = \"The probe of each pair.\")] internal struct P : IIntegerBinary " + GeneratorProbe.IntegerBody, out var text));
         var members = Members(text);
         Assert.Equal(10, members.Count); // torch.probe x3 (tensor, number, number first), tensor.probe x2, tensor.probe_ x2, operator & x3
         Assert.All(members, m => Assert.NotNull(m.Doc));
@@ -83,7 +60,7 @@ public class FormDocTests
     public void ADeclarationWithoutSummaryGetsNoDoc()
     {
         Assert.Empty(GeneratorProbe.Generate(new OpGenerator(),
-            "[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\")] internal struct P : IFloatUnary " + FloatBody, out var text));
+            "[ElementwiseOp(\"probe\", Variants.All, Error = \"probe_cpu\")] internal struct P : IFloatUnary " + GeneratorProbe.FloatBody, out var text));
         Assert.Equal(4, Members(text).Count);
         Assert.DoesNotContain("///", text);
     }
@@ -93,7 +70,7 @@ public class FormDocTests
     {
         Assert.Empty(GeneratorProbe.Generate(new ReductionGenerator(),
             "[ReductionOp(\"probe\", ReductionRule.Sum, ReductionForms.Full | ReductionForms.Dim | ReductionForms.DType | ReductionForms.Out | ReductionForms.Method, "
-            + "Summary = \"The probe of the elements.\")] internal struct P : IReduction " + ReduceBody, out var text));
+            + "Summary = \"The probe of the elements.\")] internal struct P : IReduction " + GeneratorProbe.ReduceBody, out var text));
         var members = Members(text);
         Assert.Equal(4, members.Count);
         Assert.Equal(2, members.Count(m => m.Doc == "/// <summary>The probe of the elements. Mirrors <c>torch.probe</c>.</summary>"));

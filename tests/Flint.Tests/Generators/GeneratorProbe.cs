@@ -18,6 +18,32 @@ internal static class GeneratorProbe
         namespace Probe;
         """;
 
+    /// <summary>The body of a float unary probe op (an identity with no derivative).</summary>
+    internal const string FloatBody = """
+        {
+            public static string Name => "probe";
+            public static UnaryDerivative Derivative { get; } = UnaryDerivative.NotImplemented("probe");
+            public static T Apply<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x;
+        }
+        """;
+
+    /// <summary>The body of an integer binary probe op (bitwise and).</summary>
+    internal const string IntegerBody = """
+        {
+            public static string Name => "probe_cpu";
+            public static T Apply<T>(T a, T b) where T : unmanaged, IBinaryInteger<T> => a & b;
+        }
+        """;
+
+    /// <summary>The body of a reduction probe op (its first element, no derivative).</summary>
+    internal const string ReduceBody = """
+        {
+            public static string Name => "probe";
+            public static ReduceDerivative Derivative { get; } = ReduceDerivative.NotImplemented("probe");
+            public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[0];
+        }
+        """;
+
     /// <summary><paramref name="declarations"/> (after the probe's usings) compiled against the runtime and Flint.</summary>
     internal static CSharpCompilation Compile(string declarations) =>
         CSharpCompilation.Create("Flint.Tests", [CSharpSyntaxTree.ParseText(Header + declarations)],

@@ -92,14 +92,6 @@ public class ReductionDeclarationTests
         Assert.Throws<InvalidOperationException>(() => torch.sum(x, 0, @out: torch.empty(0, dtype: DType.Float64)));
     }
 
-    private const string ReduceBody = """
-        {
-            public static string Name => "probe";
-            public static ReduceDerivative Derivative { get; } = ReduceDerivative.NotImplemented("probe");
-            public static T Reduce<T>(Span<T> v, double arg) where T : unmanaged, INumber<T> => v[0];
-        }
-        """;
-
     private const string ScanBody = """
         {
             public static string Name => "probe";
@@ -111,7 +103,7 @@ public class ReductionDeclarationTests
     private static IReadOnlyList<Diagnostic> Generate(string declarations, out string generated) =>
         GeneratorProbe.Generate(new ReductionGenerator(), declarations, out generated);
 
-    private const string Reduce = "internal struct P : IReduction " + ReduceBody;
+    private const string Reduce = "internal struct P : IReduction " + GeneratorProbe.ReduceBody;
 
     [Theory]
     [InlineData("[ReductionOp(\"probe\", ReductionRule.Sum, ReductionForms.Dim | ReductionForms.DType)] internal struct P { public static string Name => \"p\"; }", "FLINT101")]

@@ -16,10 +16,32 @@ namespace Flint.Ops
             shape.Length < AllOnes.Length && ReferenceEquals(shape, AllOnes[shape.Length]) ? shape : Shape.ContiguousStrides(shape);
 
         /// <summary>Wraps and checks the dims to reduce (sorted); null or empty means every dim.</summary>
+        /// <summary>
+        /// The dims of a reduction called without a dim argument: one shared array per rank, so a node can tell "no dim
+        /// given" (PyTorch's full overload, SumBackward0) from "every dim named" (the dim overload, SumBackward1) by the
+        /// instance. Never written to.
+        /// </summary>
+        private static readonly int[][] AllDimsCache = Enumerable.Range(0, 17).Select(AllDimsArray).ToArray();
+
+        /// <summary>A new array 0..n-1 (never the shared empty array: rank 0's instance must be its own).</summary>
+        private static int[] AllDimsArray(int n)
+        {
+            var a = new int[n];
+            for (int i = 0; i < n; i++) a[i] = i;
+            return a;
+        }
+
+        /// <summary>The dims of a reduction over every element with no dim argument (see <see cref="AllDimsCache"/>).</summary>
+        internal static int[] AllDims(int nd) => nd < AllDimsCache.Length ? AllDimsCache[nd] : AllDimsArray(nd);
+
+        /// <summary>Whether <paramref name="dims"/> came from a call without a dim argument.</summary>
+        internal static bool NoDimArgument(int[] dims) => dims.Length >= AllDimsCache.Length || ReferenceEquals(dims, AllDimsCache[dims.Length]);
+
         internal static int[] Dims(Tensor x, long[]? dim)
         {
             int nd = x.ndim;
-            if (dim is null || dim.Length == 0)
+            if (dim is null) return AllDims(nd);
+            if (dim.Length == 0)
             {
                 var all = new int[nd];
                 for (int i = 0; i < nd; i++) all[i] = i;
@@ -32,7 +54,7 @@ namespace Flint.Ops
                 if (seen[w]) throw new ArgumentException($"dim {w} appears multiple times in the list of dims");
                 seen[w] = true;
             }
-            return nd == 0 ? [] : Enumerable.Range(0, nd).Where(i => seen[i]).ToArray();
+            return nd == 0 ? new int[0] : Enumerable.Range(0, nd).Where(i => seen[i]).ToArray();
         }
 
         /// <summary>One wrapped dim; a 0-dim tensor has no axes, so its dim maps to 0 and is never used.</summary>

@@ -50,8 +50,11 @@ internal static class ReductionBackward
 
     internal static long[] L(int[] dims) => dims.Select(d => (long)d).ToArray();
 
-    /// <summary>Whether a reduction over dims without keepdim leaves a 0-dim result (every dim reduced).</summary>
-    internal static bool Full(Tensor x, int[] dims, bool keepdim) => dims.Length == x.ndim && !keepdim;
+    /// <summary>
+    /// Whether the reduction ran without a dim argument (every dim reduced, no keepdim): PyTorch names those nodes apart
+    /// (SumBackward0) from the dim overload's, even when the dims given name every dim (SumBackward1).
+    /// </summary>
+    internal static bool Full(Tensor x, int[] dims, bool keepdim) => dims.Length == x.ndim && !keepdim && Reduction.NoDimArgument(dims);
 
     /// <summary>zeros(x.shape) with g placed at idx along dim (one index per slice).</summary>
     internal static Tensor Scatter(Tensor g, Tensor idx, Tensor x, int dim, bool keepdim)

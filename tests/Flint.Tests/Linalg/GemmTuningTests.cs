@@ -13,39 +13,39 @@ namespace Flint.Tests.Linalg;
 /// </summary>
 public class GemmTuningTests
 {
-    private static readonly CpuInfo Zen5 = new("AuthenticAMD", 0x1A, 0x02, true, true, 48 << 10, 1 << 20, 32 << 20);
-    private static readonly CpuInfo Zen4 = new("AuthenticAMD", 0x19, 0x11, true, true, 32 << 10, 1 << 20, 32 << 20);
-    private static readonly CpuInfo Zen3 = new("AuthenticAMD", 0x19, 0x01, true, false, 32 << 10, 512 << 10, 32 << 20);
-    private static readonly CpuInfo Sapphire = new("GenuineIntel", 6, 0x8F, true, true, 48 << 10, 2 << 20, 105 << 20);
-    private static readonly CpuInfo Tiny = new("GenuineIntel", 6, 0x55, true, true, 1 << 10, 8 << 10, 64 << 10);
+    private static readonly ProcessorInfo Zen5 = new("AuthenticAMD", 0x1A, 0x02, true, true, 48 << 10, 1 << 20, 32 << 20);
+    private static readonly ProcessorInfo Zen4 = new("AuthenticAMD", 0x19, 0x11, true, true, 32 << 10, 1 << 20, 32 << 20);
+    private static readonly ProcessorInfo Zen3 = new("AuthenticAMD", 0x19, 0x01, true, false, 32 << 10, 512 << 10, 32 << 20);
+    private static readonly ProcessorInfo Sapphire = new("GenuineIntel", 6, 0x8F, true, true, 48 << 10, 2 << 20, 105 << 20);
+    private static readonly ProcessorInfo Tiny = new("GenuineIntel", 6, 0x55, true, true, 1 << 10, 8 << 10, 64 << 10);
 
     [Fact]
     public void FamilyAndModelFoldTheExtendedFields()
     {
-        Assert.Equal((0x1A, 0x02), CpuInfo.FamilyModel(0x00B00F21));   // Zen 5 EPYC
-        Assert.Equal((0x19, 0x11), CpuInfo.FamilyModel(0x00A10F11));   // Zen 4 EPYC
-        Assert.Equal((6, 0x8F), CpuInfo.FamilyModel(0x000806F8));      // Sapphire Rapids
-        Assert.Equal((6, 0x55), CpuInfo.FamilyModel(0x00050654));      // Skylake-SP
-        Assert.Equal((5, 0x2), CpuInfo.FamilyModel(0x00010521));       // base family 5: extended fields ignored
+        Assert.Equal((0x1A, 0x02), ProcessorInfo.FamilyModel(0x00B00F21));   // Zen 5 EPYC
+        Assert.Equal((0x19, 0x11), ProcessorInfo.FamilyModel(0x00A10F11));   // Zen 4 EPYC
+        Assert.Equal((6, 0x8F), ProcessorInfo.FamilyModel(0x000806F8));      // Sapphire Rapids
+        Assert.Equal((6, 0x55), ProcessorInfo.FamilyModel(0x00050654));      // Skylake-SP
+        Assert.Equal((5, 0x2), ProcessorInfo.FamilyModel(0x00010521));       // base family 5: extended fields ignored
     }
 
     [Fact]
     public void VendorStringReadsEbxEdxEcx()
     {
-        Assert.Equal("GenuineIntel", CpuInfo.VendorString(0x756e6547, 0x49656e69, 0x6c65746e));
-        Assert.Equal("AuthenticAMD", CpuInfo.VendorString(0x68747541, 0x69746e65, 0x444d4163));
+        Assert.Equal("GenuineIntel", ProcessorInfo.VendorString(0x756e6547, 0x49656e69, 0x6c65746e));
+        Assert.Equal("AuthenticAMD", ProcessorInfo.VendorString(0x68747541, 0x69746e65, 0x444d4163));
     }
 
     [Fact]
     public void CacheEntryMultipliesWaysPartitionsLinesSets()
     {
         // L1 data, 12 ways, 1 partition, 64-byte lines, 64 sets = 48 KiB
-        Assert.Equal((1, 1, 48L << 10), CpuInfo.CacheEntry(0x21, (11 << 22) | 63, 63));
+        Assert.Equal((1, 1, 48L << 10), ProcessorInfo.CacheEntry(0x21, (11 << 22) | 63, 63));
         // L2 unified, 16 ways, 64-byte lines, 2048 sets = 2 MiB
-        Assert.Equal((2, 3, 2L << 20), CpuInfo.CacheEntry(0x43, (15 << 22) | 63, 2047));
+        Assert.Equal((2, 3, 2L << 20), ProcessorInfo.CacheEntry(0x43, (15 << 22) | 63, 2047));
         // instruction cache and the terminating null entry
-        Assert.Equal(2, CpuInfo.CacheEntry(0x22, (7 << 22) | 63, 63).kind);
-        Assert.Equal(0, CpuInfo.CacheEntry(0, 0, 0).kind);
+        Assert.Equal(2, ProcessorInfo.CacheEntry(0x22, (7 << 22) | 63, 63).kind);
+        Assert.Equal(0, ProcessorInfo.CacheEntry(0, 0, 0).kind);
     }
 
     [Theory]
@@ -58,7 +58,7 @@ public class GemmTuningTests
     [InlineData("K", 0L)]
     [InlineData("x12K", 0L)]
     [InlineData("-4K", 0L)]
-    public void SysfsSizesParse(string text, long expected) => Assert.Equal(expected, CpuInfo.ParseSize(text));
+    public void SysfsSizesParse(string text, long expected) => Assert.Equal(expected, ProcessorInfo.ParseSize(text));
 
     [Fact]
     public void SysfsFolderFillsOnlyWhatCpuidLeftOpen()
@@ -78,13 +78,13 @@ public class GemmTuningTests
             Index(2, "2", "Unified", "1024K");
             Index(3, "3", "Unified", "32768K");
             long l1 = 0, l2 = 0, l3 = 0;
-            CpuInfo.ReadSysfs(dir.FullName, ref l1, ref l2, ref l3);
+            ProcessorInfo.ReadSysfs(dir.FullName, ref l1, ref l2, ref l3);
             Assert.Equal((48L << 10, 1L << 20, 32L << 20), (l1, l2, l3));
             long k1 = 64 << 10, k2 = 0, k3 = 0;
-            CpuInfo.ReadSysfs(dir.FullName, ref k1, ref k2, ref k3);
+            ProcessorInfo.ReadSysfs(dir.FullName, ref k1, ref k2, ref k3);
             Assert.Equal((64L << 10, 1L << 20, 32L << 20), (k1, k2, k3));
             long m1 = 0, m2 = 0, m3 = 0;
-            CpuInfo.ReadSysfs(Path.Combine(dir.FullName, "missing"), ref m1, ref m2, ref m3);
+            ProcessorInfo.ReadSysfs(Path.Combine(dir.FullName, "missing"), ref m1, ref m2, ref m3);
             Assert.Equal((0L, 0L, 0L), (m1, m2, m3));
         }
         finally { dir.Delete(true); }
@@ -93,10 +93,10 @@ public class GemmTuningTests
     [Fact]
     public void DetectedCachesAgreeWithSysfs()
     {
-        var cpu = CpuInfo.Current;
+        var cpu = ProcessorInfo.Current;
         Assert.True(cpu.L1d >= 4096 && cpu.L2 >= cpu.L1d && cpu.L3 > 0, cpu.ToString());
         long l1 = 0, l2 = 0, l3 = 0;
-        CpuInfo.ReadSysfs("/sys/devices/system/cpu/cpu0/cache", ref l1, ref l2, ref l3);
+        ProcessorInfo.ReadSysfs("/sys/devices/system/cpu/cpu0/cache", ref l1, ref l2, ref l3);
         if (l1 > 0) Assert.Equal(l1, cpu.L1d);
         if (l2 > 0) Assert.Equal(l2, cpu.L2);
         if (System.Runtime.Intrinsics.X86.X86Base.IsSupported) Assert.Equal(12, cpu.Vendor.Length);
@@ -122,8 +122,8 @@ public class GemmTuningTests
         Assert.Same(GemmTuning.Zen4, GemmTuning.For(Zen4));
         Assert.Same(GemmTuning.Generic, GemmTuning.For(Zen3));
         Assert.Same(GemmTuning.IntelAvx512, GemmTuning.For(Sapphire));
-        Assert.Same(GemmTuning.Generic, GemmTuning.For(new CpuInfo("CentaurHauls", 7, 0x3B, true, true, 32 << 10, 2 << 20, 8 << 20)));
-        Assert.Same(GemmTuning.Generic, GemmTuning.For(new CpuInfo("unknown", 0, 0, false, false, 32 << 10, 512 << 10, 8 << 20)));
+        Assert.Same(GemmTuning.Generic, GemmTuning.For(new ProcessorInfo("CentaurHauls", 7, 0x3B, true, true, 32 << 10, 2 << 20, 8 << 20)));
+        Assert.Same(GemmTuning.Generic, GemmTuning.For(new ProcessorInfo("unknown", 0, 0, false, false, 32 << 10, 512 << 10, 8 << 20)));
         Assert.Same(GemmTuning.Zen5, GemmTuning.Named(" ZEN5 "));
         Assert.Same(GemmTuning.IntelAvx512, GemmTuning.Named("intel-avx512"));
         Assert.Null(GemmTuning.Named("pentium"));
@@ -207,7 +207,7 @@ public class GemmTuningTests
                     }
                     int o = (bi * m + i) * n + j;
                     r[o] = alpha * s + (beta == 0 ? 0 : beta * cv[o]);
-                    bound[o] = Math.Abs(alpha) * sa + Math.Abs(beta * cv[o]);
+                    bound[o] = Math.Abs(alpha) * sa + (beta == 0 ? 0 : Math.Abs(beta * cv[o]));
                 }
         return (r, bound);
     }
@@ -217,7 +217,7 @@ public class GemmTuningTests
     {
         foreach (var tuning in GemmTuning.All)
             foreach (var threads in new[] { false, true })
-                foreach (var cpu in new CpuInfo?[] { null, Tiny })
+                foreach (var cpu in new ProcessorInfo?[] { null, Tiny })
                 {
                     var t = tuning; var th = threads; var c = cpu;
                     yield return ($"{t.Name}/threads={th}/cpu={(c is null ? "this" : "tiny")}", () =>

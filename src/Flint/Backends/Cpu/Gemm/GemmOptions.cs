@@ -34,19 +34,19 @@ internal static class GemmOptions
     [ThreadStatic] internal static GemmTuning? Tuning;
 
     /// <summary>Forces the processor description the blocking is computed from on this thread; null: the real one.</summary>
-    [ThreadStatic] internal static CpuInfo? Cpu;
+    [ThreadStatic] internal static ProcessorInfo? Cpu;
 
     /// <summary>The tuning named by the FLINT_GEMM_TUNING environment variable (generic, zen4, zen5, intel-avx512), if any.</summary>
     internal static readonly GemmTuning? EnvTuning = GemmTuning.Named(Environment.GetEnvironmentVariable("FLINT_GEMM_TUNING"));
 
     /// <summary>The tuning detected for this machine.</summary>
-    internal static readonly GemmTuning Detected = GemmTuning.For(CpuInfo.Current);
+    internal static readonly GemmTuning Detected = GemmTuning.For(ProcessorInfo.Current);
 
     /// <summary>The tuning a product on this thread runs with: forced, named in the environment, or detected.</summary>
     internal static GemmTuning Current => Tuning ?? EnvTuning ?? Detected;
 
     /// <summary>The processor description the blocking of a product on this thread follows.</summary>
-    internal static CpuInfo CurrentCpu => Cpu ?? CpuInfo.Current;
+    internal static ProcessorInfo CurrentCpu => Cpu ?? ProcessorInfo.Current;
 
     /// <summary>The largest packed operand (bytes); bigger products run as sub-products.</summary>
     internal const long PackCapBytes = 16L << 20;

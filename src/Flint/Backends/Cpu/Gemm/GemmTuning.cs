@@ -15,7 +15,7 @@ internal enum GemmTile
 /// How the GEMM runs on one microarchitecture family: the 512-bit register tile, the software prefetch distance
 /// of the packed B panel (k steps; 0: none), and the shares of each cache level the blocking fills (a kc×NR panel
 /// of B in L1, the mc×kc block of A in L2, the kc×nc panel of B in L3). The 256-bit and scalar paths keep their
-/// one tile; the blocking follows the cache sizes of the <see cref="CpuInfo"/> it is computed for.
+/// one tile; the blocking follows the cache sizes of the <see cref="ProcessorInfo"/> it is computed for.
 /// </summary>
 internal sealed record GemmTuning(string Name, GemmTile Tile512, int PrefetchSteps, double L1Share, double L2Share, double L3Share)
 {
@@ -45,7 +45,7 @@ internal sealed record GemmTuning(string Name, GemmTile Tile512, int PrefetchSte
     internal static readonly GemmTuning[] All = [Generic, Zen4, Zen5, IntelAvx512];
 
     /// <summary>The tuning for a processor: by vendor, family and vector units, the generic one when none matches.</summary>
-    internal static GemmTuning For(CpuInfo cpu)
+    internal static GemmTuning For(ProcessorInfo cpu)
     {
         if (!cpu.Avx512) return Generic;
         if (cpu.IsAmd && cpu.Family == 0x1A) return Zen5;
@@ -64,7 +64,7 @@ internal sealed record GemmTuning(string Name, GemmTile Tile512, int PrefetchSte
     /// of A fills the L2 share, nc (a multiple of nr) so the kc×nc panel of B fills the L3 share, each clamped to
     /// sizes that keep the loop overhead and the packing buffers reasonable.
     /// </summary>
-    internal (int kc, int mc, int nc) Blocking(CpuInfo cpu, int elementSize, int mr, int nr)
+    internal (int kc, int mc, int nc) Blocking(ProcessorInfo cpu, int elementSize, int mr, int nr)
     {
         int kc = (int)Math.Clamp(cpu.L1d * L1Share / ((long)nr * elementSize), 64, 1024) / 16 * 16;
         int mc = (int)Math.Clamp(cpu.L2 * L2Share / ((long)kc * elementSize), 2 * mr, 1536) / mr * mr;

@@ -9,19 +9,19 @@ namespace Flint.Backends.Cpu;
 /// in bytes (L3: the whole shared cache). Read once from cpuid (leaf 4 on Intel, 0x8000001D on AMD), with
 /// /sys/devices/system/cpu/cpu0/cache as the fallback and fixed sizes when neither answers.
 /// </summary>
-internal sealed record CpuInfo(string Vendor, int Family, int Model, bool Avx2, bool Avx512, long L1d, long L2, long L3)
+internal sealed record ProcessorInfo(string Vendor, int Family, int Model, bool Avx2, bool Avx512, long L1d, long L2, long L3)
 {
     /// <summary>Sizes assumed when nothing reports them (a common desktop core).</summary>
     internal const long FallbackL1d = 32 << 10, FallbackL2 = 512 << 10, FallbackL3 = 8 << 20;
 
     /// <summary>The processor this process runs on.</summary>
-    internal static CpuInfo Current { get; } = Detect();
+    internal static ProcessorInfo Current { get; } = Detect();
 
     internal bool IsIntel => Vendor == "GenuineIntel";
     internal bool IsAmd => Vendor == "AuthenticAMD" || Vendor == "HygonGenuine";
 
     /// <summary>Reads cpuid where the hardware has it, the sysfs cache description otherwise.</summary>
-    internal static CpuInfo Detect()
+    internal static ProcessorInfo Detect()
     {
         string vendor = "unknown";
         int family = 0, model = 0;
@@ -50,7 +50,7 @@ internal sealed record CpuInfo(string Vendor, int Family, int Model, bool Avx2, 
                 }
         }
         if (l1 == 0 || l2 == 0) ReadSysfs("/sys/devices/system/cpu/cpu0/cache", ref l1, ref l2, ref l3);
-        return new CpuInfo(vendor, family, model, System.Runtime.Intrinsics.X86.Avx2.IsSupported && Fma.IsSupported,
+        return new ProcessorInfo(vendor, family, model, System.Runtime.Intrinsics.X86.Avx2.IsSupported && Fma.IsSupported,
             Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
             l1 > 0 ? l1 : FallbackL1d, l2 > 0 ? l2 : FallbackL2, l3 > 0 ? l3 : FallbackL3);
     }

@@ -136,12 +136,14 @@ public class GemmTuningTests
     [Fact]
     public void BlockingFollowsTheCacheSizes()
     {
-        // Zen 5, 12x32 float tile: kc = 48K*0.6/128 -> 224, mc = 1M*0.5/(224*4) -> 576 (a multiple of 12), nc clamped to 8192
+        // a 12x32 float tile on Zen 5: kc = 48K*0.6/128 -> 224, mc = 1M*0.5/(224*4) -> 576 (a multiple of 12), nc clamped to 8192
         Assert.Equal((224, 576, 8192), GemmTuning.Zen5.Blocking(Zen5, 4, 12, 32));
         // float64 with the same tile bytes: 12x16 doubles
         Assert.Equal((224, 288, 4672), GemmTuning.Zen5.Blocking(Zen5, 8, 12, 16));
         // tiny caches clamp to the floors: kc 64, mc 2*mr, nc 4*nr
         Assert.Equal((64, 16, 192), GemmTuning.IntelAvx512.Blocking(Tiny, 4, 8, 48));
+        // the Intel tuning's smaller L1 share: 48K*0.5/128 -> 192
+        Assert.Equal(192, GemmTuning.IntelAvx512.Blocking(Sapphire, 4, 12, 32).kc);
         foreach (var t in GemmTuning.All)
             foreach (var cpu in new[] { Zen5, Zen4, Sapphire, Tiny })
                 foreach (var (es, mr, nr) in new[] { (4, 6, 32), (8, 6, 16), (4, 12, 32), (8, 8, 24), (4, 6, 16) })
@@ -215,7 +217,12 @@ public class GemmTuningTests
     /// <summary>Every tuning × threaded or not × the machine's blocking or the tiny-cache one (many k, m, n blocks).</summary>
     private static IEnumerable<(string name, Action setup)> Configs()
     {
-        foreach (var tuning in GemmTuning.All)
+        // the table's tunings, then every tile × prefetch distance the table could name
+        var forced = GemmTuning.All.Concat(
+            from tile in Enum.GetValues<GemmTile>()
+            from pf in new[] { 0, 8, 16 }
+            select new GemmTuning($"{tile}/pf{pf}", tile, pf, 0.6, 0.5, 0.25));
+        foreach (var tuning in forced)
             foreach (var threads in new[] { false, true })
                 foreach (var cpu in new ProcessorInfo?[] { null, Tiny })
                 {
@@ -315,7 +322,7 @@ public class GemmTuningTests
         var a = Make([1, 301, 517], 21, DType.Float32, false, 1);
         var b = Make([1, 517, 263], 22, DType.Float32, true, 1);
         float[]? first = null;
-        foreach (var t in GemmTuning.All)
+        foreach (var t in GemmTuning.All.Append(new GemmTuning("wide", GemmTile.Rows8x3, 8, 0.6, 0.5, 0.25)))
         {
             var c = torch.zeros([1, 301, 263]);
             try { GemmOptions.Tuning = t; c.Backend.Gemm(a, b, c, 1, 0); }

@@ -12,6 +12,7 @@ public static partial class Workloads
         "matmul_128", "matmul_512", "matmul_1024", "matmul_2048", "matmul_1024_f64",
         "autograd_seed", "mlp_step", "cnn_step", "quickstart_epoch", "gpt_step",
         "attention_step", "conv3x3", "conv7x7s2_fwd", "resnet18_infer", "resnet18_step", "maxpool", "layer_norm", "batch_norm", "softmax",
+        "fma_peak",
     ];
 
     static double Median(List<double> xs) { xs.Sort(); return xs[xs.Count / 2]; }
@@ -100,14 +101,17 @@ public static partial class Workloads
             var a = torch.randn(n, n); var b = torch.randn(n, n); var c = torch.empty(n, n);
             int inner = Math.Max(1, (int)(2e8 / (2.0 * n * n * n)));
             var s = Time(() => { var r = torch.matmul(a, b); }, inner);
-            Report($"matmul_{n}", s, $"{2.0 * n * n * n / s / 1e9:F1} GFLOP/s");
+            double gf = 2.0 * n * n * n / s / 1e9;
+            Report($"matmul_{n}", s, $"{gf:F1} GFLOP/s ({gf / FmaPeak.Gflops(Time):P0} of fma_peak)");
         }
+        if (Want("fma_peak")) FmaPeak.Run(Time, Report);
         if (Want("matmul_1024_f64"))
         {
             int n = 1024;
             var a = torch.randn(n, n, dtype: torch.float64); var b = torch.randn(n, n, dtype: torch.float64); var c = torch.empty(n, n, dtype: torch.float64);
             var s = Time(() => { var r = torch.matmul(a, b); }, 1);
-            Report("matmul_1024_f64", s, $"{2.0 * n * n * n / s / 1e9:F1} GFLOP/s");
+            double gf = 2.0 * n * n * n / s / 1e9;
+            Report("matmul_1024_f64", s, $"{gf:F1} GFLOP/s ({2 * gf / FmaPeak.Gflops(Time):P0} of fma_peak/2, the float64 peak)");
         }
         if (Want("autograd_seed"))
         {

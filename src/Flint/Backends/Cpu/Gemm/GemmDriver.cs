@@ -32,9 +32,26 @@ internal static class GemmDriver
         }
         switch (GemmOptions.Resolve())
         {
-            case VectorPath.Vector512: Blocked<T, Kernel512<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case VectorPath.Vector512: Run512(GemmOptions.Current, batch, m, n, k, a, b, c, alpha, beta); break;
             case VectorPath.Vector256: Blocked<T, Kernel256<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
             default: Blocked<T, ScalarKernel<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
+        }
+    }
+
+    /// <summary>The 512-bit product with the tuning's register tile and prefetch distance (rounded to 0, 8 or 16 steps).</summary>
+    private static void Run512<T>(GemmTuning tuning, int batch, int m, int n, int k, MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta)
+        where T : unmanaged, INumber<T>
+    {
+        int pf = tuning.PrefetchSteps <= 0 ? 0 : tuning.PrefetchSteps < 12 ? 8 : 16;
+        switch (tuning.Tile512, pf)
+        {
+            case (GemmTile.Rows12x2, 0): Blocked<T, TallKernel512<T, NoPrefetch>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case (GemmTile.Rows12x2, 8): Blocked<T, TallKernel512<T, Prefetch8>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case (GemmTile.Rows12x2, _): Blocked<T, TallKernel512<T, Prefetch16>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case (GemmTile.Rows8x3, 0): Blocked<T, WideKernel512<T, NoPrefetch>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case (GemmTile.Rows8x3, 8): Blocked<T, WideKernel512<T, Prefetch8>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case (GemmTile.Rows8x3, _): Blocked<T, WideKernel512<T, Prefetch16>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            default: Blocked<T, Kernel512<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
         }
     }
 
@@ -52,7 +69,7 @@ internal static class GemmDriver
             Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
             return;
         }
-        var (kc, mc, nc) = GemmOptions.Blocking ?? GemmOptions.Defaults(Unsafe.SizeOf<T>());
+        var (kc, mc, nc) = GemmOptions.Blocking ?? GemmOptions.Current.Blocking(GemmOptions.CurrentCpu, Unsafe.SizeOf<T>(), mr, nr);
         kc = Math.Max(1, Math.Min(kc, k));
         mc = RoundUp(Math.Max(1, Math.Min(mc, m)), mr);
         nc = RoundUp(Math.Max(1, Math.Min(nc, n)), nr);

@@ -30,16 +30,23 @@ internal static class GemmOptions
     /// <summary>Skips the matrix-vector shortcuts so that 1-row or 1-column products go through the packed kernel.</summary>
     [ThreadStatic] internal static bool NoGemv;
 
-    /// <summary>
-    /// The cache blocking for an element size: a kc×NR panel of B stays in L1 while the micro-kernel sweeps the
-    /// mc×kc block of A (in L2) across it.
-    /// </summary>
-    internal static (int kc, int mc, int nc) Defaults(int elementSize) => elementSize >= 8 ? (DefaultKc64, DefaultMc, DefaultNc) : (DefaultKc, DefaultMc, DefaultNc);
+    /// <summary>Forces a tuning (tile, prefetch, cache shares) on this thread; null: <see cref="EnvTuning"/>, else the CPU's.</summary>
+    [ThreadStatic] internal static GemmTuning? Tuning;
 
-    internal const int DefaultKc = 256;
-    internal const int DefaultKc64 = 256;
-    internal const int DefaultMc = 240;
-    internal const int DefaultNc = 2048;
+    /// <summary>Forces the processor description the blocking is computed from on this thread; null: the real one.</summary>
+    [ThreadStatic] internal static ProcessorInfo? Cpu;
+
+    /// <summary>The tuning named by the FLINT_GEMM_TUNING environment variable (generic, zen4, zen5, intel-avx512), if any.</summary>
+    internal static readonly GemmTuning? EnvTuning = GemmTuning.Named(Environment.GetEnvironmentVariable("FLINT_GEMM_TUNING"));
+
+    /// <summary>The tuning detected for this machine.</summary>
+    internal static readonly GemmTuning Detected = GemmTuning.For(ProcessorInfo.Current);
+
+    /// <summary>The tuning a product on this thread runs with: forced, named in the environment, or detected.</summary>
+    internal static GemmTuning Current => Tuning ?? EnvTuning ?? Detected;
+
+    /// <summary>The processor description the blocking of a product on this thread follows.</summary>
+    internal static ProcessorInfo CurrentCpu => Cpu ?? ProcessorInfo.Current;
 
     /// <summary>The largest packed operand (bytes); bigger products run as sub-products.</summary>
     internal const long PackCapBytes = 16L << 20;

@@ -172,16 +172,16 @@ internal static class Packing
             int cols = Math.Min(nr, nb - jp);
             ref T d = ref Unsafe.Add(ref dst, (nint)panel * kb * nr);
             long baseOff = off + jp * cs;
-            if (cs == 1 && cols == nr && Vector512.IsHardwareAccelerated && nr == 2 * Vector512<T>.Count)
+            if (cs == 1 && cols == nr && Vector512.IsHardwareAccelerated && nr % Vector512<T>.Count == 0)
             {
+                // whole 512-bit vectors per k step (one, two or three, as the micro-tile is wide)
                 nuint w = (nuint)Vector512<T>.Count;
                 ref T s = ref Unsafe.Add(ref s0, (nint)baseOff);
                 for (int p = 0; p < kb; p++)
                 {
                     ref T sp = ref Unsafe.Add(ref s, (nint)(p * rs));
                     ref T dp = ref Unsafe.Add(ref d, p * nr);
-                    Vector512.LoadUnsafe(ref sp).StoreUnsafe(ref dp);
-                    Vector512.LoadUnsafe(ref sp, w).StoreUnsafe(ref dp, w);
+                    for (nuint v = 0; v < (nuint)nr; v += w) Vector512.LoadUnsafe(ref sp, v).StoreUnsafe(ref dp, v);
                 }
             }
             else if (cs == 1)

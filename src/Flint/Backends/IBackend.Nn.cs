@@ -83,6 +83,15 @@ namespace Flint.Backends
             TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias);
 
         /// <summary>
+        /// Root-mean-square normalization of input (M, K) over each row: output = input · rstd · weight with
+        /// rstd (M) = 1 / sqrt(mean(input²) + eps); weight (K) optional.
+        /// </summary>
+        void RmsNorm(TensorLayout input, TensorLayout? weight, double eps, TensorLayout output, TensorLayout rstd);
+
+        /// <summary>The gradients of <see cref="RmsNorm"/> (either output may be null when not needed).</summary>
+        void RmsNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight);
+
+        /// <summary>
         /// Group normalization of input (N, C, S) with C split into <paramref name="groups"/>; weight and bias (C)
         /// optional; mean and rstd (N, groups).
         /// </summary>

@@ -158,7 +158,7 @@ public static partial class torch
 }
 
 /// <summary>The derivatives of the normalizations and the embedding lookup, and their differentiable formula.</summary>
-internal static class Normalizations
+internal static partial class Normalizations
 {
     internal static string Dims(long[] shape) => "[" + string.Join(", ", shape) + "]";
 

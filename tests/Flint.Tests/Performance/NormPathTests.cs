@@ -5,7 +5,7 @@ using F = Flint.torch.nn.functional;
 namespace Flint.Tests.Performance;
 
 /// <summary>
-/// The vectorized, threaded normalization kernels (layer, group, batch and instance norm, forward and backward) on
+/// The vectorized, threaded normalization kernels (layer, rms, group, batch and instance norm, forward and backward) on
 /// every forced path against the scalar reference kernels (the Scalar path, one thread): row lengths around the
 /// vector widths and the statistics blocks, NaN and infinite rows, empty inputs, and inputs far from zero compared
 /// with a float64 reference.
@@ -50,9 +50,9 @@ public class NormPathTests
         PathHarness.Close(failures, ctx, expected.detach(), actual.detach(), tol, tol * scale);
     }
 
-    private static void CheckAllPaths(List<string> failures, string name, NormCase f)
+    private static void CheckAllPaths(List<string> failures, string name, NormCase f, DType[]? dtypes = null)
     {
-        foreach (var dt in new[] { DType.Float32, DType.Float64 })
+        foreach (var dt in dtypes ?? [DType.Float32, DType.Float64])
         {
             var expected = Reference(f, dt);
             double tol = dt == DType.Float32 ? 2e-5 : 1e-11;
@@ -92,6 +92,86 @@ public class NormPathTests
             return Outputs(F.layer_norm(x, [5, 13], w, b, 1e-3), 8, x, w, b);
         });
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
+    [Fact]
+    public void RmsNormMatchesTheReferenceOnEveryPath()
+    {
+        var failures = new List<string>();
+        foreach (long cols in RowLengths)
+            foreach (long rows in new long[] { 1, 3, 40 })
+                foreach (var affine in new[] { false, true })
+                    foreach (var specials in new[] { false, true })
+                    {
+                        if (cols == 4100 && rows == 40) continue;
+                        // a row of one element: gx = g·w·eps / (x² + eps)^1.5 is two nearly equal terms cancelling,
+                        // which float32 cannot resolve against a double reference; float64 checks it
+                        CheckAllPaths(failures, $"rms_norm [{rows}, {cols}] affine={affine} specials={specials}", dt =>
+                        {
+                            var x = Input([rows, cols], dt, 71, specials && cols > 4);
+                            var w = affine ? Input([cols], dt, 72, false) : null;
+                            return Outputs(F.rms_norm(x, [cols], w), 73, x, w);
+                        }, cols == 1 ? [DType.Float64] : null);
+                    }
+        // normalized over the last two dims of a 3-D input, an explicit eps, and a strided (transposed) input
+        CheckAllPaths(failures, "rms_norm [3, 5, 13] over [5, 13]", dt =>
+        {
+            var x = Input([3, 5, 13], dt, 74, false); var w = Input([5, 13], dt, 75, false);
+            return Outputs(F.rms_norm(x, [5, 13], w, 1e-3), 76, x, w);
+        });
+        CheckAllPaths(failures, "rms_norm transposed [33, 19]", dt =>
+        {
+            var x = Input([19, 33], dt, 77, false); var w = Input([19], dt, 78, false);
+            return Outputs(F.rms_norm(x.transpose(0, 1), [19], w), 79, x, w);
+        });
+        CheckAllPaths(failures, "rms_norm [0, 16]", dt =>
+        {
+            var x = Input([0, 16], dt, 80, false); var w = Input([16], dt, 81, false);
+            return Outputs(F.rms_norm(x, [16], w), 82, x, w);
+        });
+        CheckAllPaths(failures, "rms_norm [3, 0]", dt =>
+        {
+            var x = Input([3, 0], dt, 83, false);
+            return Outputs(F.rms_norm(x, [0]), 84, x);
+        });
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
+    /// <summary>The fused rms_norm's values and gradients against the op-by-op formula (PyTorch's composite) in float64.</summary>
+    [Fact]
+    public void RmsNormMatchesItsCompositeFormula()
+    {
+        foreach (var (shape, ns) in new (long[], long[])[] { ([4, 37], [37]), ([2, 3, 1029], [1029]), ([2, 5, 17], [5, 17]) })
+            foreach (var affine in new[] { false, true })
+            {
+                var x = PathHarness.Make(shape, DType.Float64, 91, false).requires_grad_();
+                var w = affine ? PathHarness.Make(ns, DType.Float64, 92, false).requires_grad_() : null;
+                var g = PathHarness.Make(shape, DType.Float64, 93, false);
+                var dims = Enumerable.Range(shape.Length - ns.Length, ns.Length).Select(i => (long)i).ToArray();
+                var x2 = x.detach().requires_grad_(); var w2 = w?.detach().requires_grad_();
+                var c = x2 * torch.rsqrt(x2.pow(2).mean(dims, keepdim: true) + 1e-6);
+                if (w2 is not null) c = c * w2;
+                c.backward(g);
+                var y = F.rms_norm(x, ns, w, 1e-6);
+                Assert.Equal("MulBackward0", y.grad_fn?.name());
+                y.backward(g);
+                string ctx = $"{Shape.Str(shape)} over {Shape.Str(ns)} affine={affine}";
+                var failures = new List<string>();
+                PathHarness.Close(failures, ctx + " out", c.detach(), y.detach(), 1e-12, 1e-12);
+                PathHarness.Close(failures, ctx + " grad x", x2.grad!, x.grad!, 1e-10, 1e-10);
+                if (w is not null) PathHarness.Close(failures, ctx + " grad w", w2!.grad!, w.grad!, 1e-10, 1e-10);
+                Assert.True(failures.Count == 0, string.Join("\n", failures));
+            }
+    }
+
+    /// <summary>The backward of the fused rms_norm is itself differentiable (its formula runs under create_graph).</summary>
+    [Fact]
+    public void RmsNormPassesGradgradcheck()
+    {
+        var x = PathHarness.Make([3, 6], DType.Float64, 94, false).div(5).requires_grad_();
+        var w = PathHarness.Make([6], DType.Float64, 95, false).div(5).requires_grad_();
+        Assert.True(torch.autograd.gradgradcheck(a => F.rms_norm(a[0], [6], a[1], 1e-3), [x, w]));
+        Assert.True(torch.autograd.gradgradcheck(a => F.rms_norm(a[0], [2, 3], eps: 1e-3), [x.reshape(3, 2, 3).detach().requires_grad_()]));
     }
 
     [Fact]

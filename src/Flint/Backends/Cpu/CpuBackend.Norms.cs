@@ -4,7 +4,7 @@ using Flint.Backends.Cpu.Norms;
 
 namespace Flint.Backends.Cpu;
 
-// Batch, layer and group normalization with their backward passes: the entry points, and the scalar reference
+// Batch, layer, rms and group normalization with their backward passes: the entry points, and the scalar reference
 // kernels the vector paths (Norms/NormKernels.cs) are tested against. Statistics (mean, biased variance) and the
 // gradient sums accumulate in double; values are written in the tensor's dtype. Each normalizes groups of
 // elements and applies a per-channel (batch, group) or per-column (layer) affine map, so the three share the two
@@ -198,6 +198,89 @@ internal sealed partial class CpuBackend
             case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.LayerNormBackward(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias); break;
             default: GroupedNormBackwardT<T>(grad, input, 1, input.Shape[0], input.Shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias); break;
         }
+    }
+
+    // ---------------- rms norm: input (M, K), the root mean square per row ----------------
+
+    public void RmsNorm(TensorLayout input, TensorLayout? weight, double eps, TensorLayout output, TensorLayout rstd) =>
+        FloatKernel(input.DType, "rms_norm", () => RmsNormT<float>(input, weight, eps, output, rstd), () => RmsNormT<double>(input, weight, eps, output, rstd));
+
+    private static void RmsNormT<T>(TensorLayout input, TensorLayout? weight, double eps, TensorLayout output, TensorLayout rstd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (NormPath(input))
+        {
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.RmsNorm(input, weight, eps, output, rstd); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.RmsNorm(input, weight, eps, output, rstd); break;
+            default: RmsNormReference<T>(input, weight, eps, output, rstd); break;
+        }
+    }
+
+    /// <summary>y = x · rstd · w with rstd = 1 / sqrt(mean(x²) + eps) per row, the mean square in double.</summary>
+    private static void RmsNormReference<T>(TensorLayout input, TensorLayout? weight, double eps, TensorLayout output, TensorLayout rstd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long rows = input.Shape[0], cols = input.Shape[1];
+        ReadOnlySpan<T> x = Flat<T>(input);
+        var y = Flat<T>(output);
+        T[]? w = weight is null ? null : Flat<T>(weight).ToArray();
+        var rs = Flat<T>(rstd);
+        for (long r = 0; r < rows; r++)
+        {
+            double ss = 0;
+            for (long j = 0; j < cols; j++) { double v = double.CreateTruncating(x[(int)(r * cols + j)]); ss += v * v; }
+            T k = T.CreateTruncating(1 / Math.Sqrt(ss / cols + eps));
+            for (long j = 0; j < cols; j++)
+            {
+                int at = (int)(r * cols + j);
+                y[at] = w is null ? x[at] * k : x[at] * k * w[j];
+            }
+            rs[(int)r] = k;
+        }
+    }
+
+    public void RmsNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight) =>
+        FloatKernel(input.DType, "rms_norm_backward",
+            () => RmsNormBackwardT<float>(grad, input, weight, rstd, gradInput, gradWeight), () => RmsNormBackwardT<double>(grad, input, weight, rstd, gradInput, gradWeight));
+
+    private static void RmsNormBackwardT<T>(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (NormPath(input))
+        {
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.RmsNormBackward(grad, input, weight, rstd, gradInput, gradWeight); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.RmsNormBackward(grad, input, weight, rstd, gradInput, gradWeight); break;
+            default: RmsNormBackwardReference<T>(grad, input, weight, rstd, gradInput, gradWeight); break;
+        }
+    }
+
+    /// <summary>gx = r · g·w - x · r³ · mean(g·w·x) per row; gw = Σ over rows of g · x · r (sums in double).</summary>
+    private static void RmsNormBackwardReference<T>(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long rows = input.Shape[0], cols = input.Shape[1];
+        ReadOnlySpan<T> x = Flat<T>(input), g = Flat<T>(grad);
+        double[]? w = Doubles<T>(weight);
+        double[] rs = Doubles<T>(rstd)!;
+        var gw = new double[cols];
+        var gx = gradInput is null ? default : Flat<T>(gradInput);
+        for (long r = 0; r < rows; r++)
+        {
+            double s = 0;
+            for (long j = 0; j < cols; j++)
+            {
+                int at = (int)(r * cols + j);
+                double gv = double.CreateTruncating(g[at]), xv = double.CreateTruncating(x[at]);
+                s += gv * (w?[j] ?? 1) * xv;
+                gw[j] += gv * xv * rs[r];
+            }
+            if (gradInput is null) continue;
+            double k = rs[r] * rs[r] * rs[r] * s / cols;
+            for (long j = 0; j < cols; j++)
+            {
+                int at = (int)(r * cols + j);
+                gx[at] = T.CreateTruncating(double.CreateTruncating(g[at]) * (w?[j] ?? 1) * rs[r] - double.CreateTruncating(x[at]) * k);
+            }
+        }
+        Store<T>(gradWeight, gw);
     }
 
     // ---------------- group norm: input (N, C, S), statistics per (sample, group) ----------------

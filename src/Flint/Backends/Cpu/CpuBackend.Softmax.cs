@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Flint.Backends.Cpu;
 
 // Vectorized softmax and log_softmax, forward and backward, over contiguous inputs, computed in the tensor's own
-// dtype as PyTorch's CPU kernels do. Along the last dim each output row is one contiguous run (threaded over rows);
+// dtype as PyTorch's CPU kernels do. Along the last dim each output row is one contiguous run (threaded over rows;
+// float32 rows take the three-pass kernel of Reductions/SoftmaxRows.cs, float64 ones TensorPrimitives);
 // along an earlier dim the reduction runs across rows of the trailing block, with every step vectorized along that
 // block. Other layouts take the reference walks in CpuBackend.Reductions.cs, which accumulate in double.
 internal sealed partial class CpuBackend
@@ -24,7 +26,26 @@ internal sealed partial class CpuBackend
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         long xo = x.Offset, yo = y.Offset, block = d * inner;
         long grain = Math.Max(1, KernelOptions.Grain() == long.MaxValue ? long.MaxValue : KernelOptions.Grain() / block);
-        if (inner == 1)
+        if (inner == 1 && typeof(T) == typeof(float))
+        {
+            var xf = (float[])(object)xa; var yf = (float[])(object)ya;
+            bool wide = KernelOptions.Resolve() == VectorPath.Vector512;
+            WorkerPool.For(outer, grain, (b, e) =>
+            {
+                for (long o = b; o < e; o++)
+                {
+                    ref float xr = ref xf[xo + o * d]; ref float yr = ref yf[yo + o * d];
+                    if (wide)
+                    {
+                        if (log) SoftmaxRows<Vector512<float>, FloatLanes512>.LogSoftmax(ref xr, ref yr, (nint)d);
+                        else SoftmaxRows<Vector512<float>, FloatLanes512>.Softmax(ref xr, ref yr, (nint)d);
+                    }
+                    else if (log) SoftmaxRows<Vector256<float>, FloatLanes256>.LogSoftmax(ref xr, ref yr, (nint)d);
+                    else SoftmaxRows<Vector256<float>, FloatLanes256>.Softmax(ref xr, ref yr, (nint)d);
+                }
+            });
+        }
+        else if (inner == 1)
             WorkerPool.For(outer, grain, (b, e) =>
             {
                 T[]? scratch = log ? ArrayPool<T>.Shared.Rent((int)d) : null;

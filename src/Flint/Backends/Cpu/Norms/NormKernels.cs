@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Flint.Backends.Cpu.Norms;
 
 /// <summary>
-/// The vectorized, threaded layer, group and batch normalizations over contiguous operands, forward and backward.
+/// The vectorized, threaded layer, rms, group and batch normalizations over contiguous operands, forward and backward.
 /// Statistics take two passes over each block while it is in cache (see <see cref="NormRuns{T, TV, L}"/>); the work
 /// is split across the pool by rows (layer norm), (sample, group) pairs (group norm) or channels (batch norm). The
 /// gradients follow the same formulas as the reference kernels in CpuBackend.Norms.cs.
@@ -109,6 +109,67 @@ internal static class NormKernels<T, TV, L> where T : unmanaged, IFloatingPointI
             foreach (var p in parts) s += p[j];
             dst[offset + j] = T.CreateTruncating(s);
         }
+    }
+
+    // ---------------- rms norm: (rows, cols), the root mean square per row, scale per column ----------------
+
+    internal static void RmsNorm(TensorLayout input, TensorLayout? weight, double eps, TensorLayout output, TensorLayout rstd)
+    {
+        long rows = input.Shape[0], cols = input.Shape[1];
+        T[] xa = CpuBackend.Arr<T>(input), ya = CpuBackend.Arr<T>(output), ra = CpuBackend.Arr<T>(rstd);
+        long xo = input.Offset, yo = output.Offset, ro = rstd.Offset;
+        T[]? wa = weight is { } w ? CpuBackend.Arr<T>(w) : null;
+        long wo = weight?.Offset ?? 0;
+        WorkerPool.For(rows, ItemGrain(cols), (r0, r1) =>
+        {
+            for (long r = r0; r < r1; r++)
+            {
+                ref T x = ref Ref(xa, xo + r * cols);
+                T rs = T.CreateTruncating(1 / Math.Sqrt(NormRuns<T, TV, L>.SumSquares(ref x, (nint)cols) / cols + eps));
+                if (wa is null) NormRuns<T, TV, L>.Scale(ref x, ref Ref(ya, yo + r * cols), (nint)cols, rs);
+                else NormRuns<T, TV, L>.ScaleColumns(ref x, ref Ref(ya, yo + r * cols), ref Ref(wa, wo), (nint)cols, rs);
+                ra[ro + r] = rs;
+            }
+        });
+    }
+
+    internal static void RmsNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight)
+    {
+        long rows = input.Shape[0], cols = input.Shape[1];
+        T[] xa = CpuBackend.Arr<T>(input), ga = CpuBackend.Arr<T>(grad), ra = CpuBackend.Arr<T>(rstd);
+        long xo = input.Offset, go = grad.Offset, ro = rstd.Offset;
+        T[] wa = weight is { } w ? CpuBackend.Arr<T>(w) : Filled(cols, T.One);
+        long wo = weight?.Offset ?? 0;
+        T[]? gxa = gradInput is { } gi ? CpuBackend.Arr<T>(gi) : null;
+        long gxo = gradInput?.Offset ?? 0;
+        bool columns = gradWeight is not null;
+        // chunks fixed here (not by the pool) so each has its own column sums, added up in a fixed order
+        long grain = ItemGrain(cols);
+        int chunks = (int)Math.Max(1, Math.Min(WorkerPool.MaxThreads, grain == long.MaxValue ? 1 : (rows + grain - 1) / grain));
+        var gwAcc = new double[columns ? chunks : 0][];
+        WorkerPool.For(chunks, 1, (c0, c1) =>
+        {
+            for (long c = c0; c < c1; c++)
+            {
+                long r0 = rows * c / chunks, r1 = rows * (c + 1) / chunks;
+                var pgw = new T[Math.Max(1, cols)];
+                double[]? dgw = columns ? new double[cols] : null;
+                for (long r = r0; r < r1; r++)
+                {
+                    ref T x = ref Ref(xa, xo + r * cols);
+                    ref T g = ref Ref(ga, go + r * cols);
+                    T rs = ra[ro + r];
+                    double s = NormRuns<T, TV, L>.RmsRowGradSums(ref g, ref x, ref Ref(wa, wo), ref pgw[0], (nint)cols, rs);
+                    if (columns && ((r - r0 + 1) % FlushRows == 0 || r == r1 - 1)) NormRuns<T, TV, L>.Flush(ref pgw[0], dgw!, (nint)cols);
+                    if (gxa is null) continue;
+                    double rsd = double.CreateTruncating(rs);
+                    T k = T.CreateTruncating(rsd * rsd * rsd * s / cols);
+                    NormRuns<T, TV, L>.RmsRowGradApply(ref g, ref x, ref Ref(wa, wo), ref Ref(gxa, gxo + r * cols), (nint)cols, rs, k);
+                }
+                if (columns) gwAcc[c] = dgw!;
+            }
+        });
+        if (gradWeight is { } gwl) StoreColumnSums(gwAcc, CpuBackend.Arr<T>(gwl), gwl.Offset, cols);
     }
 
     // ---------------- group norm: (N, C, S), statistics per (sample, group) over a contiguous run ----------------

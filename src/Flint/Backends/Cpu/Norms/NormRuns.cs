@@ -217,6 +217,95 @@ internal static class NormRuns<T, TV, L> where T : unmanaged, IFloatingPointIeee
             Unsafe.Add(ref gx, i) = T.FusedMultiplyAdd(Unsafe.Add(ref g, i) * Unsafe.Add(ref wt, i) - m, r, (Unsafe.Add(ref x, i) - hi - lo) * b);
     }
 
+    /// <summary>Σ x², summed in vectors of T per block of <see cref="Block"/> elements, the blocks added in double.</summary>
+    internal static double SumSquares(ref T x, nint n)
+    {
+        double ss = 0;
+        int w = L.Count;
+        for (nint start = 0; start < n; start += Block)
+        {
+            nint len = Math.Min(Block, n - start), i = 0;
+            ref T xb = ref Unsafe.Add(ref x, start);
+            TV a0 = L.Splat(T.Zero), a1 = a0;
+            for (; i + 2 * w <= len; i += 2 * w)
+            {
+                TV v0 = L.Load(ref xb, i), v1 = L.Load(ref xb, i + w);
+                a0 = L.Fma(v0, v0, a0); a1 = L.Fma(v1, v1, a1);
+            }
+            for (; i + w <= len; i += w) { TV v0 = L.Load(ref xb, i); a0 = L.Fma(v0, v0, a0); }
+            T s = L.Sum(L.Add(a0, a1));
+            for (; i < len; i++) { T v = Unsafe.Add(ref xb, i); s = T.FusedMultiplyAdd(v, v, s); }
+            ss += double.CreateTruncating(s);
+        }
+        return ss;
+    }
+
+    /// <summary>y[j] = (x[j] · r) · w[j]: rounded after each product, as x · rstd then · weight.</summary>
+    internal static void ScaleColumns(ref T x, ref T y, ref T wt, nint n, T r)
+    {
+        int w = L.Count;
+        TV vr = L.Splat(r);
+        nint i = 0;
+        for (; i + w <= n; i += w) L.Store(L.Mul(L.Mul(L.Load(ref x, i), vr), L.Load(ref wt, i)), ref y, i);
+        for (; i < n; i++) Unsafe.Add(ref y, i) = Unsafe.Add(ref x, i) * r * Unsafe.Add(ref wt, i);
+    }
+
+    /// <summary>y[j] = x[j] · r.</summary>
+    internal static void Scale(ref T x, ref T y, nint n, T r)
+    {
+        int w = L.Count;
+        TV vr = L.Splat(r);
+        nint i = 0;
+        for (; i + w <= n; i += w) L.Store(L.Mul(L.Load(ref x, i), vr), ref y, i);
+        for (; i < n; i++) Unsafe.Add(ref y, i) = Unsafe.Add(ref x, i) * r;
+    }
+
+    /// <summary>
+    /// One row of an rms norm's backward: returns Σ g·w·x, and adds g·x·r to gw (the columns' partial sums).
+    /// </summary>
+    internal static double RmsRowGradSums(ref T g, ref T x, ref T wt, ref T gw, nint n, T r)
+    {
+        double s = 0;
+        int w = L.Count;
+        TV vr = L.Splat(r);
+        for (nint start = 0; start < n; start += Block)
+        {
+            nint len = Math.Min(Block, n - start), i = 0;
+            ref T gr = ref Unsafe.Add(ref g, start);
+            ref T xr = ref Unsafe.Add(ref x, start);
+            ref T wr = ref Unsafe.Add(ref wt, start);
+            ref T gwr = ref Unsafe.Add(ref gw, start);
+            TV a0 = L.Splat(T.Zero);
+            for (; i + w <= len; i += w)
+            {
+                TV gv = L.Load(ref gr, i), xv = L.Load(ref xr, i);
+                a0 = L.Fma(L.Mul(gv, L.Load(ref wr, i)), xv, a0);
+                L.Store(L.Fma(L.Mul(gv, xv), vr, L.Load(ref gwr, i)), ref gwr, i);
+            }
+            T s0 = L.Sum(a0);
+            for (; i < len; i++)
+            {
+                T gv = Unsafe.Add(ref gr, i), xv = Unsafe.Add(ref xr, i);
+                s0 = T.FusedMultiplyAdd(gv * Unsafe.Add(ref wr, i), xv, s0);
+                Unsafe.Add(ref gwr, i) = T.FusedMultiplyAdd(gv * xv, r, Unsafe.Add(ref gwr, i));
+            }
+            s += double.CreateTruncating(s0);
+        }
+        return s;
+    }
+
+    /// <summary>gx[j] = (g[j] · w[j]) · r - x[j] · c.</summary>
+    internal static void RmsRowGradApply(ref T g, ref T x, ref T wt, ref T gx, nint n, T r, T c)
+    {
+        int w = L.Count;
+        TV vr = L.Splat(r), vc = L.Splat(-c);
+        nint i = 0;
+        for (; i + w <= n; i += w)
+            L.Store(L.Fma(L.Mul(L.Load(ref g, i), L.Load(ref wt, i)), vr, L.Mul(L.Load(ref x, i), vc)), ref gx, i);
+        for (; i < n; i++)
+            Unsafe.Add(ref gx, i) = T.FusedMultiplyAdd(Unsafe.Add(ref g, i) * Unsafe.Add(ref wt, i), r, Unsafe.Add(ref x, i) * -c);
+    }
+
     /// <summary>acc[j] += part[j] (in double), then part[j] = 0.</summary>
     internal static void Flush(ref T part, double[] acc, nint n)
     {

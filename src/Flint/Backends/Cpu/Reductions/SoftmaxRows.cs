@@ -1,0 +1,229 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>
+/// The float32 rows of softmax and log_softmax along a contiguous last dim in three passes over the row (as
+/// PyTorch's vectorized kernel): the maximum; the exponentials of the shifted row (stored for softmax) summed as
+/// they are made; then the scaling by 1 / sum (softmax) or the shift by max and log(sum) (log_softmax). The
+/// exponential is <see cref="FloatExp"/>'s, evaluated in the vector lanes of <typeparamref name="L"/>; a ragged
+/// end goes through one padded vector so every element gets the same formula. Sums add vectors of floats per
+/// block of <see cref="Block"/> elements, the blocks in double.
+/// </summary>
+internal static class SoftmaxRows<TV, L> where TV : struct where L : struct, IFloatLanes<TV>
+{
+    internal const int Block = 2048;
+
+    /// <summary>y = softmax(x) (x and y may be the same memory).</summary>
+    internal static void Softmax(ref float x, ref float y, nint n)
+    {
+        float max = Max(ref x, n);
+        double sum = ExpSum(ref x, ref y, n, max, store: true);
+        float inv = (float)(1 / sum);
+        int w = L.Count;
+        TV vi = L.Splat(inv);
+        nint i = 0;
+        for (; i + w <= n; i += w) L.Store(L.Mul(L.Load(ref y, i), vi), ref y, i);
+        for (; i < n; i++) Unsafe.Add(ref y, i) *= inv;
+    }
+
+    /// <summary>y = log_softmax(x) = (x - max) - log(Σ exp(x - max)) (x and y may be the same memory).</summary>
+    internal static void LogSoftmax(ref float x, ref float y, nint n)
+    {
+        float max = Max(ref x, n);
+        float lse = (float)Math.Log(ExpSum(ref x, ref y, n, max, store: false));
+        int w = L.Count;
+        TV vm = L.Splat(max), vl = L.Splat(lse);
+        nint i = 0;
+        for (; i + w <= n; i += w) L.Store(L.Sub(L.Sub(L.Load(ref x, i), vm), vl), ref y, i);
+        for (; i < n; i++) Unsafe.Add(ref y, i) = Unsafe.Add(ref x, i) - max - lse;
+    }
+
+    /// <summary>The row's maximum; NaN when any element is NaN.</summary>
+    private static float Max(ref float x, nint n)
+    {
+        int w = L.Count;
+        nint i = 0;
+        float m = float.NegativeInfinity;
+        bool nan = false;
+        if (n >= w)
+        {
+            TV a = L.Load(ref x, 0), nanSeen = L.IsNaN(a);
+            for (i = w; i + w <= n; i += w)
+            {
+                TV v = L.Load(ref x, i);
+                a = L.Max(a, v); nanSeen = L.Or(nanSeen, L.IsNaN(v));
+            }
+            m = L.MaxAcross(a);
+            nan = L.Any(nanSeen);
+        }
+        for (; i < n; i++)
+        {
+            float v = Unsafe.Add(ref x, i);
+            if (float.IsNaN(v)) nan = true;
+            else if (v > m) m = v;
+        }
+        return nan ? float.NaN : m;
+    }
+
+    /// <summary>Σ exp(x - max), with y = exp(x - max) when <paramref name="store"/>.</summary>
+    private static double ExpSum(ref float x, ref float y, nint n, float max, bool store)
+    {
+        int w = L.Count;
+        TV vm = L.Splat(max);
+        double total = 0;
+        nint i = 0;
+        for (nint start = 0; start < n; start += Block)
+        {
+            nint end = Math.Min(n, start + Block);
+            TV a0 = L.Splat(0f), a1 = a0;
+            for (; i + 2 * w <= end; i += 2 * w)
+            {
+                TV e0 = L.Exp(L.Sub(L.Load(ref x, i), vm)), e1 = L.Exp(L.Sub(L.Load(ref x, i + w), vm));
+                if (store) { L.Store(e0, ref y, i); L.Store(e1, ref y, i + w); }
+                a0 = L.Add(a0, e0); a1 = L.Add(a1, e1);
+            }
+            for (; i + w <= end; i += w)
+            {
+                TV e0 = L.Exp(L.Sub(L.Load(ref x, i), vm));
+                if (store) L.Store(e0, ref y, i);
+                a0 = L.Add(a0, e0);
+            }
+            total += L.Sum(L.Add(a0, a1));
+        }
+        if (i < n)
+        {
+            // the ragged end through one padded vector (the padding's exponentials are dropped)
+            Span<float> pad = stackalloc float[L.Count];
+            pad.Clear();
+            int rest = (int)(n - i);
+            for (int j = 0; j < rest; j++) pad[j] = Unsafe.Add(ref x, i + j) - max;
+            L.Store(L.Exp(L.Load(ref pad[0], 0)), ref pad[0], 0);
+            for (int j = 0; j < rest; j++)
+            {
+                if (store) Unsafe.Add(ref y, i + j) = pad[j];
+                total += pad[j];
+            }
+        }
+        return total;
+    }
+}
+
+/// <summary>The float vector operations of <see cref="SoftmaxRows{TV, L}"/> at one width.</summary>
+internal interface IFloatLanes<TV> where TV : struct
+{
+    static abstract int Count { get; }
+    static abstract TV Load(ref float p, nint i);
+    static abstract void Store(TV v, ref float p, nint i);
+    static abstract TV Splat(float x);
+    static abstract TV Add(TV a, TV b);
+    static abstract TV Sub(TV a, TV b);
+    static abstract TV Mul(TV a, TV b);
+    static abstract TV Max(TV a, TV b);
+    static abstract TV Or(TV a, TV b);
+    static abstract TV IsNaN(TV a);
+    static abstract bool Any(TV mask);
+    static abstract float MaxAcross(TV a);
+    static abstract float Sum(TV a);
+    static abstract TV Exp(TV a);
+}
+
+internal struct FloatLanes512 : IFloatLanes<Vector512<float>>
+{
+    public static int Count => 16;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ref float p, nint i) => Vector512.LoadUnsafe(ref p, (nuint)i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> v, ref float p, nint i) => v.StoreUnsafe(ref p, (nuint)i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Splat(float x) => Vector512.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sub(Vector512<float> a, Vector512<float> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> IsNaN(Vector512<float> a) => ~Vector512.Equals(a, a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector512<float> mask) => mask.ExtractMostSignificantBits() != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(Vector512<float> a) => FloatLanes256.MaxAcross(Vector256.MaxNative(a.GetLower(), a.GetUpper()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> a) => Vector512.Sum(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        var c = Vector512.ClampNative(x, Vector512.Create(FloatExp.Lowest), Vector512.Create(FloatExp.Highest));
+        var n = Vector512.Round(c * Vector512.Create(FloatExp.Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-FloatExp.Ln2Hi), c);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-FloatExp.Ln2Lo), r);
+        var p = Vector512.Create(FloatExp.C7);
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(FloatExp.C6));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(FloatExp.C5));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(FloatExp.C4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(FloatExp.C3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.5f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
+        // 2^n as two normal powers 2^(n/2) · 2^(n - n/2), so results in the subnormal range round once at the end
+        var ni = Vector512.ConvertToInt32(n);
+        var h = Vector512.ShiftRightArithmetic(ni, 1);
+        var s1 = Vector512.ShiftLeft(h + Vector512.Create(127), 23).AsSingle();
+        var s2 = Vector512.ShiftLeft(ni - h + Vector512.Create(127), 23).AsSingle();
+        var e = p * s1 * s2;
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), e, x);
+    }
+}
+
+internal struct FloatLanes256 : IFloatLanes<Vector256<float>>
+{
+    public static int Count => 8;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float p, nint i) => Vector256.LoadUnsafe(ref p, (nuint)i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> v, ref float p, nint i) => v.StoreUnsafe(ref p, (nuint)i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Splat(float x) => Vector256.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sub(Vector256<float> a, Vector256<float> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> IsNaN(Vector256<float> a) => ~Vector256.Equals(a, a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256<float> mask) => mask.ExtractMostSignificantBits() != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector256<float> a)
+    {
+        float m = a.GetElement(0);
+        for (int k = 1; k < 8; k++) m = Math.Max(m, a.GetElement(k));
+        return m;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> a) => Vector256.Sum(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        var c = Vector256.ClampNative(x, Vector256.Create(FloatExp.Lowest), Vector256.Create(FloatExp.Highest));
+        var n = Vector256.Round(c * Vector256.Create(FloatExp.Log2E));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-FloatExp.Ln2Hi), c);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-FloatExp.Ln2Lo), r);
+        var p = Vector256.Create(FloatExp.C7);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(FloatExp.C6));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(FloatExp.C5));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(FloatExp.C4));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(FloatExp.C3));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
+        var ni = Vector256.ConvertToInt32(n);
+        var h = Vector256.ShiftRightArithmetic(ni, 1);
+        var s1 = Vector256.ShiftLeft(h + Vector256.Create(127), 23).AsSingle();
+        var s2 = Vector256.ShiftLeft(ni - h + Vector256.Create(127), 23).AsSingle();
+        var e = p * s1 * s2;
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), e, x);
+    }
+}
+
+/// <summary>
+/// The constants of the float exponential: exp(x) = 2^n · exp(r) with n = round(x · log2 e) and
+/// r = x - n · ln 2 (ln 2 split in two floats, so r is exact to float precision), |r| ≤ ln 2 / 2, and exp(r) by
+/// its Taylor polynomial of degree 7 (truncation below 1e-8 relative, under a tenth of an ulp). Arguments are clamped to
+/// [-105, 89] first: below, exp rounds to 0; above, to +inf. NaN passes through.
+/// </summary>
+internal static class FloatExp
+{
+    internal const float Lowest = -105f, Highest = 89f;
+    internal const float Log2E = 1.44269504088896341f;
+    internal const float Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
+    internal const float C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
+}

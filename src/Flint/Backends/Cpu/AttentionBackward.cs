@@ -122,13 +122,16 @@ internal static partial class AttentionKernels<T>
         T scale = T.CreateTruncating(o.Scale);
         bool dropout = o.DropoutP > 0;
         T invKeep = dropout ? T.One / T.CreateTruncating(1 - o.DropoutP) : T.One;
-        // causal: query rows before j0 see none of these keys
-        int firstTile = o.IsCausal ? j0 / BQ : 0;
+        // causal: query rows before j0 see none of these keys, so the row blocks start at j0; and a block's rows see
+        // only the keys up to its last row, so the products stop there (the later keys' weights are all zero)
+        int firstRow = o.IsCausal ? Math.Min(j0, g.L) : 0;
+        int keysSeen = nk;
         for (int h = hk * g.Group; h < (hk + 1) * g.Group; h++)
         {
-            for (int qt = firstTile; qt < g.QueryTiles; qt++)
+            for (int i0 = firstRow; i0 < g.L; i0 += BQ)
             {
-                int i0 = qt * BQ, ni = Math.Min(BQ, g.L - i0);
+                int ni = Math.Min(BQ, g.L - i0);
+                nk = o.IsCausal ? Math.Min(keysSeen, i0 + ni - j0) : keysSeen;
                 ref T qRow = ref a.Q[g.QRow(b, h, i0)];
                 ref T dRow = ref a.DOut[a.DRow(b, h, i0)];
                 AttentionTiles<T, TK>.Mul(ni, nk, e, ref qRow, (nint)g.QR, 1, ktp, ref p[0], BK, scale, T.Zero);
@@ -177,12 +180,12 @@ internal static partial class AttentionKernels<T>
                     }
                 }
                 // dQ += scale · dS K ; dK += scale · dSᵀ Q
-                AttentionTiles<T, TK>.Mul(ni, e, nk, ref ds[0], BK, 1, knp, ref dq[dqOff + g.Row(b, h, i0) * e], e, scale, T.One);
+                AttentionTiles<T, TK>.Mul(ni, e, nk, ref ds[0], BK, 1, knp, ref dq[dqOff + g.Row(b, h, i0) * e], e, scale, T.One, panelRows: keysSeen);
                 AttentionTiles<T, TK>.PackRows(ref qRow, (nint)g.QR, 1, ni, e, qp);
                 AttentionTiles<T, TK>.Mul(nk, e, ni, ref ds[0], 1, BK, qp, ref dkAcc[0], e, scale, T.One);
             }
         }
-        for (int j = 0; j < nk; j++)
+        for (int j = 0; j < keysSeen; j++)
         {
             long row = ((long)b * g.Hk + hk) * g.S + j0 + j;
             dkAcc.Slice(j * e, e).CopyTo(dk.AsSpan((int)(dkOff + row * e), e));

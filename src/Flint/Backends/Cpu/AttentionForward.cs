@@ -9,7 +9,8 @@ namespace Flint.Backends.Cpu;
 // Fused attention, forward: each work item is one tile of query rows of one head, swept across the key tiles with
 // an online softmax (running row max and sum, the partial output rescaled when the max grows), so the L x S
 // weights never exist beyond one tile. Causal key tiles wholly after the tile's last query are skipped. Work items
-// run on the worker pool, finer than the threads (causal tiles are uneven).
+// run on the worker pool, finer than the threads (causal tiles are uneven); a thread's consecutive items mostly
+// belong to one head, so it packs each key and value tile of that head once (AttentionHeadPack) rather than per item.
 internal sealed partial class CpuBackend
 {
     public void ScaledDotProductAttention(TensorLayout query, TensorLayout key, TensorLayout value, TensorLayout? mask, AttentionOptions options,
@@ -56,14 +57,15 @@ internal static partial class AttentionKernels<T> where T : unmanaged, IFloating
         var oa = CpuBackend.Arr<T>(output); var la = CpuBackend.Arr<T>(lse);
         long oOff = output.Offset, lOff = lse.Offset;
         long items = (long)g.B * g.Hq * g.QueryTiles;
+        var call = new object();
         WorkerPool.For(items, TileGrain, (begin, end) =>
         {
-            for (long w = begin; w < end; w++) ForwardTile<TK>(in g, o, w, qa, ka, va, ma, oa, oOff, la, lOff);
+            for (long w = begin; w < end; w++) ForwardTile<TK>(in g, o, call, w, qa, ka, va, ma, oa, oOff, la, lOff);
         }, chunksPerThread: 4);
     }
 
-    private static void ForwardTile<TK>(in AttentionGeometry g, AttentionOptions o, long item, T[] qa, T[] ka, T[] va, T[]? ma, T[] oa, long oOff, T[] la, long lOff)
-        where TK : IMicroKernel<T>
+    private static void ForwardTile<TK>(in AttentionGeometry g, AttentionOptions o, object call, long item, T[] qa, T[] ka, T[] va, T[]? ma,
+        T[] oa, long oOff, T[] la, long lOff) where TK : IMicroKernel<T>
     {
         const int BQ = AttentionGeometry.BQ, BK = AttentionGeometry.BK;
         int qt = (int)(item % g.QueryTiles);
@@ -71,13 +73,12 @@ internal static partial class AttentionKernels<T> where T : unmanaged, IFloating
         int b = (int)(bh / g.Hq), h = (int)(bh % g.Hq), hk = h / g.Group;
         int i0 = qt * BQ, ni = Math.Min(BQ, g.L - i0), e = g.E, ev = g.Ev;
         int ktSize = AttentionTiles<T, TK>.Packed(e, BK), vpSize = AttentionTiles<T, TK>.Packed(BK, ev);
-        var scratch = AttentionScratch<T>.Get(ktSize + vpSize + BQ * BK + BQ * ev + 2 * BQ);
-        var kt = scratch.AsSpan(0, ktSize);
-        var vp = scratch.AsSpan(ktSize, vpSize);
-        var s = scratch.AsSpan(ktSize + vpSize, BQ * BK);
-        var acc = scratch.AsSpan(ktSize + vpSize + BQ * BK, BQ * ev);
-        var mx = scratch.AsSpan(ktSize + vpSize + BQ * BK + BQ * ev, BQ);
-        var sum = scratch.AsSpan(ktSize + vpSize + BQ * BK + BQ * ev + BQ, BQ);
+        var scratch = AttentionScratch<T>.Get(BQ * BK + BQ * ev + 2 * BQ);
+        var s = scratch.AsSpan(0, BQ * BK);
+        var acc = scratch.AsSpan(BQ * BK, BQ * ev);
+        var mx = scratch.AsSpan(BQ * BK + BQ * ev, BQ);
+        var sum = scratch.AsSpan(BQ * BK + BQ * ev + BQ, BQ);
+        var pack = AttentionHeadPack<T>.For(call, (long)b * g.Hk + hk, g.KeyTiles * ktSize, g.KeyTiles * vpSize);
         acc[..(ni * ev)].Clear();
         mx.Fill(T.NegativeInfinity);
         sum.Clear();
@@ -88,8 +89,17 @@ internal static partial class AttentionKernels<T> where T : unmanaged, IFloating
         int keyEnd = o.IsCausal ? Math.Min(g.S, i0 + ni) : g.S;
         for (int j0 = 0; j0 < keyEnd; j0 += BK)
         {
-            int nk = Math.Min(BK, keyEnd - j0);
-            AttentionTiles<T, TK>.PackTransposed(ref ka[g.KRow(b, hk, j0)], (nint)g.KR, nk, e, kt);
+            int nk = Math.Min(BK, keyEnd - j0), t = j0 / BK, full = Math.Min(BK, g.S - j0);
+            // the whole key tile is packed (later query tiles may need more of it than this one); the products read
+            // its first nk columns (K) or rows (V, whose panels hold full rows each)
+            var kt = pack.Keys.AsSpan(t * ktSize, ktSize);
+            var vp = pack.Values.AsSpan(t * vpSize, vpSize);
+            if (t == pack.Ready)
+            {
+                AttentionTiles<T, TK>.PackTransposed(ref ka[g.KRow(b, hk, j0)], (nint)g.KR, full, e, kt);
+                AttentionTiles<T, TK>.PackRows(ref va[g.VRow(b, hk, j0)], (nint)g.VR, 1, full, ev, vp);
+                pack.Ready = t + 1;
+            }
             AttentionTiles<T, TK>.Mul(ni, nk, e, ref qRow, (nint)g.QR, 1, kt, ref s[0], BK, scale, T.Zero);
             for (int r = 0; r < ni; r++)
             {
@@ -107,8 +117,7 @@ internal static partial class AttentionKernels<T> where T : unmanaged, IFloating
                 mx[r] = mNew;
                 if (dropout) AttentionRows.Dropout(row, o.Seed, g.Row(b, h, i) * g.S + j0, o.DropoutP, invKeep);
             }
-            AttentionTiles<T, TK>.PackRows(ref va[g.VRow(b, hk, j0)], (nint)g.VR, 1, nk, ev, vp);
-            AttentionTiles<T, TK>.Mul(ni, ev, nk, ref s[0], BK, 1, vp, ref acc[0], ev, T.One, T.One);
+            AttentionTiles<T, TK>.Mul(ni, ev, nk, ref s[0], BK, 1, vp, ref acc[0], ev, T.One, T.One, panelRows: full);
         }
         for (int r = 0; r < ni; r++)
         {

@@ -88,9 +88,13 @@ internal static class AttentionTiles<T, TK> where T : unmanaged, IFloatingPointI
         }
     }
 
-    /// <summary>c (m x n, row stride ldc) = alpha · A · B + beta · c, A(i, p) at a[i·rsa + p·csa], B packed (k x n).</summary>
-    internal static void Mul(int m, int n, int k, ref T a, nint rsa, nint csa, Span<T> b, ref T c, nint ldc, T alpha, T beta)
+    /// <summary>
+    /// c (m x n, row stride ldc) = alpha · A · B + beta · c, A(i, p) at a[i·rsa + p·csa], B the first k rows and n
+    /// columns of an operand packed with <paramref name="panelRows"/> rows (k when not given).
+    /// </summary>
+    internal static void Mul(int m, int n, int k, ref T a, nint rsa, nint csa, Span<T> b, ref T c, nint ldc, T alpha, T beta, int panelRows = -1)
     {
+        if (panelRows < 0) panelRows = k;
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
@@ -106,7 +110,7 @@ internal static class AttentionTiles<T, TK> where T : unmanaged, IFloatingPointI
         for (int jp = 0; jp < n; jp += nrw)
         {
             int nr = Math.Min(nrw, n - jp);
-            ref T panel = ref Unsafe.Add(ref b0, jp * k);
+            ref T panel = ref Unsafe.Add(ref b0, jp * panelRows);
             for (int i = 0; i < m; i += mrw)
                 TK.Run(k, ref Unsafe.Add(ref a, i * rsa), rsa, csa, ref panel, ref Unsafe.Add(ref c, i * ldc + jp), ldc, 1, Math.Min(mrw, m - i), nr, alpha, beta);
         }
@@ -163,5 +167,31 @@ internal static class AttentionScratch<T> where T : unmanaged
         var b = buffer;
         if (b is null || b.Length < size) buffer = b = new T[size];
         return b;
+    }
+}
+
+/// <summary>
+/// A thread's packed key and value tiles of one key/value head within one forward call: the query tiles that follow
+/// on this thread and read the same head reuse them. <see cref="Ready"/> counts the tiles packed (they are packed in
+/// order, as each query tile sweeps its keys from the first).
+/// </summary>
+internal sealed class AttentionHeadPack<T> where T : unmanaged
+{
+    [ThreadStatic] private static AttentionHeadPack<T>? current;
+
+    private object? call;
+    private long head = -1;
+    internal T[] Keys = [], Values = [];
+    internal int Ready;
+
+    /// <summary>This thread's packs, emptied unless they already hold <paramref name="headIndex"/> of this call.</summary>
+    internal static AttentionHeadPack<T> For(object call, long headIndex, int keys, int values)
+    {
+        var p = current ??= new AttentionHeadPack<T>();
+        if (ReferenceEquals(p.call, call) && p.head == headIndex) return p;
+        p.call = call; p.head = headIndex; p.Ready = 0;
+        if (p.Keys.Length < keys) p.Keys = new T[keys];
+        if (p.Values.Length < values) p.Values = new T[values];
+        return p;
     }
 }

@@ -178,7 +178,9 @@ public class ConvAlgorithmTests
         var g1s2 = new WindowGeometry(8, 8, 1, 1, 2, 2, 0, 0, 1, 1, 4, 4);
         var g3s2 = new WindowGeometry(8, 8, 3, 3, 2, 2, 1, 1, 1, 1, 4, 4);
         var g3d2 = new WindowGeometry(8, 8, 3, 3, 1, 1, 2, 2, 2, 2, 8, 8);
-        Assert.Equal(ConvAlgorithm.Winograd, ConvOptions.Choose(g3, 16, 1, DType.Float32));
+        var g56 = new WindowGeometry(56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 56, 56);
+        Assert.Equal(ConvAlgorithm.Winograd, ConvOptions.Choose(g56, 16, 1, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 64, 1, DType.Float32));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 8, 1, DType.Float32));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3s2, 64, 1, DType.Float32));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3d2, 64, 1, DType.Float32));
@@ -190,7 +192,7 @@ public class ConvAlgorithmTests
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 16, 4, DType.Float32));
         Assert.Equal(ConvAlgorithm.Reference, ConvOptions.Choose(g3, 16, 1, DType.Int64));
         // a forced algorithm that does not apply to the shape falls back to the choice
-        Assert.Equal(ConvAlgorithm.Winograd, With(ConvAlgorithm.Depthwise, 0, null, () => ConvOptions.Choose(g3, 16, 1, DType.Float32)));
+        Assert.Equal(ConvAlgorithm.Winograd, With(ConvAlgorithm.Depthwise, 0, null, () => ConvOptions.Choose(g56, 16, 1, DType.Float32)));
         Assert.Equal(ConvAlgorithm.Blocked, With(ConvAlgorithm.Pointwise, 0, null, () => ConvOptions.Choose(g3, 8, 1, DType.Float32)));
         Assert.Equal(ConvAlgorithm.Blocked, With(ConvAlgorithm.Winograd, 0, null, () => ConvOptions.Choose(g3s2, 16, 1, DType.Float32)));
         Assert.Equal(ConvAlgorithm.Winograd, With(ConvAlgorithm.Winograd, 0, null, () => ConvOptions.Choose(g3, 1, 1, DType.Float32)));

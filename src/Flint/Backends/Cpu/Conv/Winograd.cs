@@ -24,6 +24,28 @@ internal static class Winograd
         [ThreadStatic] internal static T[]? Tiles, Products;
     }
 
+    [ThreadStatic] private static int[]? origins;
+
+    /// <summary>
+    /// Elements between two of the 16 tile-position planes of a [rows, cols] transformed operand: a little more than
+    /// rows·cols, so the 16 planes a transform touches per tile do not all fall in the same cache sets.
+    /// </summary>
+    private static long PlaneStride(int rows, int cols) => (long)rows * cols + 16;
+
+    /// <summary>(sample, top row, left column) of the output tiles [t0, t0+len), in this thread's buffer.</summary>
+    private static int[] Origins(long t0, int len, int perSample, int tw)
+    {
+        var o = origins;
+        if (o is null || o.Length < 3 * len) origins = o = new int[Math.Max(3 * len, 192)];
+        int b = (int)(t0 / perSample), r = (int)(t0 % perSample);
+        for (int k = 0; k < len; k++)
+        {
+            o[3 * k] = b; o[3 * k + 1] = r / tw * 2; o[3 * k + 2] = r % tw * 2;
+            if (++r == perSample) { r = 0; b++; }
+        }
+        return o;
+    }
+
     private static T[] Buffer<T>(ref T[]? slot, long length)
     {
         var b = slot;
@@ -135,14 +157,16 @@ internal static class Winograd
         Par.For(blocks, 16L * ci * co * tb, blk =>
         {
             int t0 = blk * tb, len = (int)Math.Min(tb, total - t0);
-            var v = Buffer(ref Scratch<T>.Tiles, 16L * ci * tb);
-            var m = Buffer(ref Scratch<T>.Products, 16L * co * tb);
-            InputTiles(x, xOff, ci, h, w, ph, pw, tw, perSample, t0, len, v, tb);
+            long sv = PlaneStride(ci, tb), sm = PlaneStride(co, tb);
+            var v = Buffer(ref Scratch<T>.Tiles, 16 * sv);
+            var m = Buffer(ref Scratch<T>.Products, 16 * sm);
+            var at = Origins(t0, len, perSample, tw);
+            InputTiles(x, xOff, ci, h, w, ph, pw, at, len, v, tb, sv);
             for (int gi = 0; gi < groups; gi++)
                 GemmDriver.Run(16, cog, len, cig, new MatView<T>(u, (long)gi * 16 * cog * cig, (long)cog * cig, cig, 1),
-                    new MatView<T>(v, (long)gi * cig * tb, (long)ci * tb, tb, 1), new MatView<T>(m, (long)gi * cog * tb, (long)co * tb, tb, 1),
+                    new MatView<T>(v, (long)gi * cig * tb, sv, tb, 1), new MatView<T>(m, (long)gi * cog * tb, sm, tb, 1),
                     T.One, T.Zero);
-            OutputTiles(m, tb, co, y, yOff, oh, ow, tw, perSample, t0, len, bias, biasOff, biasStride);
+            OutputTiles(m, tb, sm, co, y, yOff, oh, ow, at, len, bias, biasOff, biasStride);
         });
     }
 
@@ -169,8 +193,9 @@ internal static class Winograd
         int chunk = (int)Math.Clamp(budget / (16L * (ci + co) * esize), 1, total);
         // transform blocks inside a chunk, run in parallel (each writes its own tile columns)
         int tb = BlockTiles(Math.Max(ci, co), chunk, esize, WorkerPool.MaxThreads);
-        var v = GC.AllocateUninitializedArray<T>(checked(16 * ci * chunk));
-        var m = GC.AllocateUninitializedArray<T>(checked(16 * co * chunk));
+        long sv = PlaneStride(ci, chunk), sm = PlaneStride(co, chunk);
+        var v = GC.AllocateUninitializedArray<T>(checked((int)(16 * sv)));
+        var m = GC.AllocateUninitializedArray<T>(checked((int)(16 * sm)));
         var ubar = GC.AllocateUninitializedArray<T>(checked(16 * a.Groups * cog * cig));
         for (long c0 = 0; c0 < total; c0 += chunk)
         {
@@ -179,13 +204,14 @@ internal static class Winograd
             Par.For(blocks, 16L * (ci + co) * tb * 4, blk =>
             {
                 int k0 = blk * tb, kl = Math.Min(tb, len - k0);
-                InputTiles(a.X, a.XOff, ci, g.H, g.W, g.PH, g.PW, tw, perSample, (int)(c0 + k0), kl, v, chunk, k0);
-                GradientTiles(a.Y, a.YOff, co, oh, ow, tw, perSample, (int)(c0 + k0), kl, m, chunk, k0);
+                var at = Origins(c0 + k0, kl, perSample, tw);
+                InputTiles(a.X, a.XOff, ci, g.H, g.W, g.PH, g.PW, at, kl, v, chunk, sv, k0);
+                GradientTiles(a.Y, a.YOff, co, oh, ow, at, kl, m, chunk, sm, k0);
             });
             T beta = c0 == 0 ? T.Zero : T.One;
             for (int gi = 0; gi < a.Groups; gi++)
-                GemmDriver.Run(16, cog, cig, len, new MatView<T>(m, (long)gi * cog * chunk, (long)co * chunk, chunk, 1),
-                    new MatView<T>(v, (long)gi * cig * chunk, (long)ci * chunk, 1, chunk),
+                GemmDriver.Run(16, cog, cig, len, new MatView<T>(m, (long)gi * cog * chunk, sm, chunk, 1),
+                    new MatView<T>(v, (long)gi * cig * chunk, sv, 1, chunk),
                     new MatView<T>(ubar, (long)gi * 16 * cog * cig, (long)cog * cig, cig, 1), T.One, beta);
         }
         // w̄ = Gᵀ Ū G: rows of Gᵀ are (1, ½, ½, 0), (0, ½, −½, 0), (0, ½, ½, 1)
@@ -215,11 +241,11 @@ internal static class Winograd
         });
     }
 
-    /// <summary>A Ȳ Aᵀ of the 2x2 gradient tiles [t0, t0+len) of every channel (zero past the plane) into m [16][co][stride] from column k0.</summary>
-    private static void GradientTiles<T>(T[] gy, long gyOff, int co, int oh, int ow, int tw, int perSample, int t0, int len,
-        T[] m, int stride, int k0) where T : unmanaged, INumber<T>
+    /// <summary>A Ȳ Aᵀ of the 2x2 gradient tiles at <paramref name="at"/> of every channel (zero past the plane) into m (planes <paramref name="mi"/> apart, rows <paramref name="stride"/>) from column k0.</summary>
+    private static void GradientTiles<T>(T[] gy, long gyOff, int co, int oh, int ow, int[] at, int len,
+        T[] m, int stride, long mi, int k0) where T : unmanaged, INumber<T>
     {
-        long plane = (long)oh * ow, mi = (long)co * stride;
+        long plane = (long)oh * ow;
         ref T g0 = ref MemoryMarshal.GetArrayDataReference(gy);
         ref T m0 = ref MemoryMarshal.GetArrayDataReference(m);
         for (int oc = 0; oc < co; oc++)
@@ -227,8 +253,7 @@ internal static class Winograd
             ref T mc = ref Unsafe.Add(ref m0, (nint)oc * stride + k0);
             for (int k = 0; k < len; k++)
             {
-                int t = t0 + k, b = t / perSample, r = t % perSample;
-                int oy = r / tw * 2, ox = r % tw * 2;
+                int b = at[3 * k], oy = at[3 * k + 1], ox = at[3 * k + 2];
                 ref T src = ref Unsafe.Add(ref g0, (nint)(gyOff + ((long)b * co + oc) * plane + (long)oy * ow + ox));
                 bool right = ox + 1 < ow, down = oy + 1 < oh;
                 T y00 = src, y01 = right ? Unsafe.Add(ref src, 1) : T.Zero;
@@ -252,12 +277,12 @@ internal static class Winograd
         }
     }
 
-    /// <summary>Bᵀ d B of tiles [t0, t0+len) of every channel into v [16][ci][tb], from column k0.</summary>
-    private static void InputTiles<T>(T[] x, long xOff, int ci, int h, int w, int ph, int pw, int tw, int perSample, int t0, int len,
-        T[] v, int tb, int k0 = 0) where T : unmanaged, INumber<T>
+    /// <summary>Bᵀ d B of the tiles at <paramref name="at"/> of every channel into v (planes <paramref name="planeStride"/> apart, rows <paramref name="tb"/>), from column k0.</summary>
+    private static void InputTiles<T>(T[] x, long xOff, int ci, int h, int w, int ph, int pw, int[] at, int len,
+        T[] v, int tb, long planeStride, int k0 = 0) where T : unmanaged, INumber<T>
     {
         long plane = (long)h * w;
-        nint xi = (nint)ci * tb;
+        nint xi = (nint)planeStride;
         ref T x0 = ref MemoryMarshal.GetArrayDataReference(x);
         ref T v0 = ref MemoryMarshal.GetArrayDataReference(v);
         Span<T> d = stackalloc T[16];
@@ -266,8 +291,7 @@ internal static class Winograd
             ref T vc = ref Unsafe.Add(ref v0, (nint)c * tb + k0);
             for (int k = 0; k < len; k++)
             {
-                int t = t0 + k, b = t / perSample, r = t % perSample;
-                int iy = r / tw * 2 - ph, ix = r % tw * 2 - pw;
+                int b = at[3 * k], iy = at[3 * k + 1] - ph, ix = at[3 * k + 2] - pw;
                 ref T src = ref Unsafe.Add(ref x0, (nint)(xOff + ((long)b * ci + c) * plane));
                 if (iy >= 0 && ix >= 0 && iy + 4 <= h && ix + 4 <= w)
                 {
@@ -302,12 +326,12 @@ internal static class Winograd
         }
     }
 
-    /// <summary>Aᵀ m A of tiles [t0, t0+len) of every output channel (m [16][co][tb]) into y, plus the bias.</summary>
-    private static void OutputTiles<T>(T[] m, int tb, int co, T[] y, long yOff, int oh, int ow, int tw, int perSample, int t0, int len,
+    /// <summary>Aᵀ m A of the tiles at <paramref name="at"/> of every output channel (m: planes <paramref name="planeStride"/> apart, rows <paramref name="tb"/>) into y, plus the bias.</summary>
+    private static void OutputTiles<T>(T[] m, int tb, long planeStride, int co, T[] y, long yOff, int oh, int ow, int[] at, int len,
         T[]? bias, long biasOff, long biasStride) where T : unmanaged, INumber<T>
     {
         long plane = (long)oh * ow;
-        nint mi = (nint)co * tb;
+        nint mi = (nint)planeStride;
         ref T y0 = ref MemoryMarshal.GetArrayDataReference(y);
         ref T m0 = ref MemoryMarshal.GetArrayDataReference(m);
         Span<T> s = stackalloc T[8];
@@ -317,8 +341,7 @@ internal static class Winograd
             ref T mc = ref Unsafe.Add(ref m0, (nint)oc * tb);
             for (int k = 0; k < len; k++)
             {
-                int t = t0 + k, b = t / perSample, r = t % perSample;
-                int oy = r / tw * 2, ox = r % tw * 2;
+                int b = at[3 * k], oy = at[3 * k + 1], ox = at[3 * k + 2];
                 ref T p = ref Unsafe.Add(ref mc, k);
                 // Aᵀ m: rows m0 + m1 + m2 and m1 − m2 − m3
                 for (int j = 0; j < 4; j++)

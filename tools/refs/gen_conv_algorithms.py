@@ -51,4 +51,14 @@ add("depthwise_5x5_f32", (3, 8, 12, 12), (8, 1, 5, 5), padding=2, groups=8, dtyp
 add("depthwise_1d", (2, 5, 20), (10, 1, 4), stride=3, padding=1, groups=5)
 add("depthwise_3d", (1, 3, 4, 5, 6), (3, 1, 2, 3, 3), padding=(1, 1, 0), groups=3)
 add("depthwise_batch0", (0, 4, 5, 5), (4, 1, 3, 3), padding=1, groups=4)
+# Winograd F(2x2, 3x3) (3x3, stride 1): odd output sizes (partial tiles), padding 0, 2 and 3 (the input gradient's
+# padding 2 - p turns negative: it falls back to the blocked route), groups, non-square planes, a float32 case with
+# 64 channels (the tolerance note in Conv/Winograd.cs), batch 0
+add("winograd_p0_odd", (2, 17, 10, 13), (19, 17, 3, 3))
+add("winograd_p2", (2, 5, 7, 6), (6, 5, 3, 3), padding=2, bias=False)
+add("winograd_p3", (1, 4, 5, 6), (3, 4, 3, 3), padding=3)
+add("winograd_mixed_pad", (3, 6, 9, 4), (4, 6, 3, 3), padding=(0, 2))
+add("winograd_groups", (2, 32, 7, 7), (48, 16, 3, 3), padding=1, groups=2)
+add("winograd_64ch_f32", (2, 64, 14, 14), (64, 64, 3, 3), padding=1, bias=False, dtype=torch.float32)
+add("winograd_batch0", (0, 16, 6, 6), (16, 16, 3, 3), padding=1)
 write("conv_algorithms", cases)

@@ -13,6 +13,8 @@ internal enum ConvAlgorithm
     Blocked,
     /// <summary>One input channel per group (depthwise): a direct convolution of each plane.</summary>
     Depthwise,
+    /// <summary>A 3x3 stride-1 undilated 2-D window: Winograd F(2x2, 3x3) for the forward and both gradients (Conv/Winograd.cs).</summary>
+    Winograd,
 }
 
 /// <summary>
@@ -49,8 +51,8 @@ internal static class ConvOptions
 
     /// <summary>
     /// The algorithm for a convolution of <paramref name="ci"/> input channels in <paramref name="groups"/> groups:
-    /// a pointwise window is a plain GEMM, one input channel per group a direct depthwise convolution, any other
-    /// window the blocked implicit GEMM; the reference when forced, or for dtypes other than float32 and float64.
+    /// a pointwise window is a plain GEMM, one input channel per group a direct depthwise convolution, a 3x3 stride-1
+    /// window over enough channels and a large enough plane Winograd, any other window the blocked implicit GEMM; the reference when forced, or for dtypes other than float32 and float64.
     /// </summary>
     internal static ConvAlgorithm Choose(WindowGeometry g, long ci, int groups, DType dtype)
     {
@@ -60,8 +62,20 @@ internal static class ConvOptions
         if (forced == ConvAlgorithm.Blocked) return ConvAlgorithm.Blocked;
         if (forced == ConvAlgorithm.Depthwise && depthwise) return ConvAlgorithm.Depthwise;
         if (forced == ConvAlgorithm.Pointwise && pointwise) return ConvAlgorithm.Pointwise;
-        return pointwise ? ConvAlgorithm.Pointwise : depthwise ? ConvAlgorithm.Depthwise : ConvAlgorithm.Blocked;
+        bool winograd = Winograd.Applies(g);
+        if (forced == ConvAlgorithm.Winograd && winograd) return ConvAlgorithm.Winograd;
+        if (pointwise) return ConvAlgorithm.Pointwise;
+        if (depthwise) return ConvAlgorithm.Depthwise;
+        // Winograd's 16 GEMMs need enough channels per group to run near the GEMM's rate, and a plane large enough that
+        // the weight transform and the partial tiles do not eat the saving (measured under load: a win at 56x56, a loss at 7x7)
+        return winograd && ci / groups >= WinogradMinChannels && (long)g.OH * g.OW >= WinogradMinPlane ? ConvAlgorithm.Winograd : ConvAlgorithm.Blocked;
     }
+
+    /// <summary>Input channels per group from which the selector prefers Winograd for a window it applies to.</summary>
+    internal const int WinogradMinChannels = 16;
+
+    /// <summary>Output positions of a plane from which the selector prefers Winograd (ResNet's first stage, 56x56, is above it; 28x28 and below are not).</summary>
+    internal const int WinogradMinPlane = 1024;
 
     /// <summary>
     /// Output positions per column block when a block has <paramref name="rows"/> rows: as many as the block bytes

@@ -4,8 +4,9 @@ using Flint.Backends.Cpu.Conv;
 namespace Flint.Backends.Cpu;
 
 // Convolution by the algorithm ConvOptions.Choose picks per shape: a pointwise window as plain GEMMs on the
-// input, one input channel per group as a direct depthwise convolution, any other window as the blocked implicit
-// GEMM (Conv/BlockedConv.cs). The reference algorithm (whole im2col plus the GEMM, sample by sample: samples run in
+// input, one input channel per group as a direct depthwise convolution, a 3x3 stride-1 window as Winograd F(2x2, 3x3)
+// (Conv/Winograd.cs), any other window as the blocked implicit GEMM (Conv/BlockedConv.cs).
+// The reference algorithm (whole im2col plus the GEMM, sample by sample: samples run in
 // parallel across the worker pool, each thread unfolding into its own reused buffer) also serves the pointwise
 // windows and the dtypes other than float32 and float64.
 internal sealed partial class CpuBackend
@@ -13,31 +14,32 @@ internal sealed partial class CpuBackend
     public void ConvForward(TensorLayout x, TensorLayout w, TensorLayout? bias, TensorLayout y, WindowGeometry g, int groups)
     {
         var algo = ConvOptions.Choose(g, x.Shape[1], groups, y.DType);
-        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise)
-            DTypeDispatch.Floating(y.DType, "convolution", new ConvV(ConvKernel.Forward, algo == ConvAlgorithm.Depthwise, x, w, y, bias, g, groups));
+        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise or ConvAlgorithm.Winograd)
+            DTypeDispatch.Floating(y.DType, "convolution", new ConvV(ConvKernel.Forward, algo, x, w, y, bias, g, groups));
         else ReferenceForward(x, w, bias, y, g, groups);
     }
 
     public void ConvInputGrad(TensorLayout gy, TensorLayout w, TensorLayout gx, WindowGeometry g, int groups)
     {
         var algo = ConvOptions.Choose(g, gx.Shape[1], groups, gx.DType);
-        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise)
-            DTypeDispatch.Floating(gx.DType, "convolution_backward", new ConvV(ConvKernel.InputGrad, algo == ConvAlgorithm.Depthwise, gx, w, gy, null, g, groups));
+        if (algo == ConvAlgorithm.Winograd && !Winograd.AppliesToInputGrad(g)) algo = ConvAlgorithm.Blocked;
+        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise or ConvAlgorithm.Winograd)
+            DTypeDispatch.Floating(gx.DType, "convolution_backward", new ConvV(ConvKernel.InputGrad, algo, gx, w, gy, null, g, groups));
         else ReferenceInputGrad(gy, w, gx, g, groups);
     }
 
     public void ConvWeightGrad(TensorLayout x, TensorLayout gy, TensorLayout gw, WindowGeometry g, int groups)
     {
         var algo = ConvOptions.Choose(g, x.Shape[1], groups, gw.DType);
-        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise)
-            DTypeDispatch.Floating(gw.DType, "convolution_backward", new ConvV(ConvKernel.WeightGrad, algo == ConvAlgorithm.Depthwise, x, gw, gy, null, g, groups));
+        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise or ConvAlgorithm.Winograd)
+            DTypeDispatch.Floating(gw.DType, "convolution_backward", new ConvV(ConvKernel.WeightGrad, algo, x, gw, gy, null, g, groups));
         else ReferenceWeightGrad(x, gy, gw, g, groups);
     }
 
     private enum ConvKernel { Forward, InputGrad, WeightGrad }
 
     /// <summary>One convolution kernel on contiguous operands: x (or x̄), w (or w̄), y (or ȳ), as <see cref="ConvArrays{T}"/> names them.</summary>
-    private readonly struct ConvV(ConvKernel kernel, bool depthwise, TensorLayout x, TensorLayout w, TensorLayout y, TensorLayout? bias,
+    private readonly struct ConvV(ConvKernel kernel, ConvAlgorithm algo, TensorLayout x, TensorLayout w, TensorLayout y, TensorLayout? bias,
         WindowGeometry g, int groups) : IFloatVisitor
     {
         public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
@@ -46,13 +48,16 @@ internal sealed partial class CpuBackend
                 checked((int)x.Shape[0]), checked((int)x.Shape[1]), checked((int)w.Shape[0]), groups);
             T[]? b = bias is { } bv ? Arr<T>(bv) : null;
             long bOff = bias?.Offset ?? 0, bStride = bias?.Strides[0] ?? 0;
-            switch (kernel, depthwise)
+            switch (kernel, algo)
             {
-                case (ConvKernel.Forward, false): BlockedConv.Forward(a, b, bOff, bStride, g); break;
-                case (ConvKernel.Forward, true): Depthwise.Forward(a, b, bOff, bStride, g); break;
-                case (ConvKernel.InputGrad, false): BlockedConv.InputGrad(a, g); break;
-                case (ConvKernel.InputGrad, true): Depthwise.InputGrad(a, g); break;
-                case (ConvKernel.WeightGrad, false): BlockedConv.WeightGrad(a, g); break;
+                case (ConvKernel.Forward, ConvAlgorithm.Blocked): BlockedConv.Forward(a, b, bOff, bStride, g); break;
+                case (ConvKernel.Forward, ConvAlgorithm.Depthwise): Depthwise.Forward(a, b, bOff, bStride, g); break;
+                case (ConvKernel.Forward, _): Winograd.Forward(a, b, bOff, bStride, g); break;
+                case (ConvKernel.InputGrad, ConvAlgorithm.Blocked): BlockedConv.InputGrad(a, g); break;
+                case (ConvKernel.InputGrad, ConvAlgorithm.Depthwise): Depthwise.InputGrad(a, g); break;
+                case (ConvKernel.InputGrad, _): Winograd.InputGrad(a, g); break;
+                case (ConvKernel.WeightGrad, ConvAlgorithm.Blocked): BlockedConv.WeightGrad(a, g); break;
+                case (ConvKernel.WeightGrad, ConvAlgorithm.Winograd): Winograd.WeightGrad(a, g); break;
                 default: Depthwise.WeightGrad(a, g); break;
             }
         }

@@ -257,8 +257,8 @@ public class RecurrentReferenceTests
             _ => nn.GRU(3, 4, num_layers: 2, bidirectional: true, dtype: float64),
         };
         var ps = m.parameters().Cast<Tensor>().ToArray();
-        var x = randn([3, 2, 3], dtype: float64, requires_grad: true);
         var rb = (RNNBase)m;
+        var x = randn(rb.batch_first ? [2, 3, 3] : [3, 2, 3], dtype: float64, requires_grad: true);
         long dirs = rb.bidirectional ? 2 : 1;
         long hsz = rb.proj_size > 0 ? rb.proj_size : rb.hidden_size;
         var h0 = randn([rb.num_layers * dirs, 2, hsz], dtype: float64, requires_grad: true);

@@ -12,7 +12,7 @@ public static partial class Workloads
         "matmul_128", "matmul_512", "matmul_1024", "matmul_2048", "matmul_1024_f64",
         "autograd_seed", "mlp_step", "cnn_step", "quickstart_epoch", "gpt_step",
         "attention_step", "conv3x3", "conv7x7s2_fwd", "resnet18_infer", "resnet18_step", "maxpool", "layer_norm", "batch_norm", "softmax",
-        "fma_peak",
+        "fma_peak", "lstm_step",
     ];
 
     static double Median(List<double> xs) { xs.Sort(); return xs[xs.Count / 2]; }
@@ -152,6 +152,7 @@ public static partial class Workloads
         if (Want("layer_norm")) LayerNormStep(Report);
         if (Want("batch_norm")) BatchNormStep(Report);
         if (Want("softmax")) Softmax(Report);
+        if (Want("lstm_step")) LstmStep(Report);
         return results;
     }
 

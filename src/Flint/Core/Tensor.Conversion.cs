@@ -83,7 +83,8 @@ public partial class Tensor
         Autograd.AutogradHooks.CheckInPlace(this);
         if (src.device != device && !is_meta)
             throw Backends.Cuda.CudaRuntime.Unavailable();
-        Backend.Copy(this, src);
+        // nothing to move for zero elements (a zero-size view's offset may lie past its storage's end)
+        if (numel() != 0) Backend.Copy(this, src);
         BumpVersion();
         return this;
     }

@@ -190,6 +190,17 @@ public static partial class torch
             }
 
             /// <summary>
+            /// Gaussian negative log likelihood with one variance for every element, as PyTorch 2.x's
+            /// <c>F.gaussian_nll_loss(input, target, var: float)</c>: the same as a var tensor shaped like input and filled
+            /// with <paramref name="var"/> (a constant, without gradient).
+            /// </summary>
+            public static Tensor gaussian_nll_loss(Tensor input, Tensor target, double var, bool full = false, double eps = 1e-6, string reduction = "mean")
+            {
+                if (var < 0) throw new ArgumentException("var has negative entry/entries");
+                return gaussian_nll_loss(input, target, full_like(input, var), full, eps, reduction);
+            }
+
+            /// <summary>
             /// Gaussian negative log likelihood with predicted variances; var may have input's shape, or lack its last
             /// dimension, or have 1 there (one variance per sample).
             /// </summary>

@@ -109,6 +109,18 @@ public sealed class GaussianNLLLoss(bool full = false, double eps = 1e-6, string
 {
     /// <inheritdoc/>
     public override Tensor forward(Tensor input, Tensor target, Tensor var) => F.gaussian_nll_loss(input, target, var, full, eps, reduction);
+
+    /// <summary>The loss with one variance for every element (PyTorch 2.x accepts a float var).</summary>
+    public Tensor forward(Tensor input, Tensor target, double var) => F.gaussian_nll_loss(input, target, var, full, eps, reduction);
+
+    /// <summary>Runs the module with a float var and the module's hooks.</summary>
+    public Tensor call(Tensor input, Tensor target, double var)
+    {
+        var args = RunPreHooks([input, target, var]);
+        var r = F.gaussian_nll_loss((Tensor)args[0]!, (Tensor)args[1]!, Convert.ToDouble(args[2]), full, eps, reduction);
+        RunHooks(args, r);
+        return r;
+    }
 }
 
 /// <summary>The connectionist temporal classification loss, as <c>torch.nn.CTCLoss</c>.</summary>

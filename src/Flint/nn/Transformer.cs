@@ -11,7 +11,13 @@ public sealed class TransformerEncoder : nn.Module
     public nn.Module<Tensor, Tensor>? norm;
     /// <summary>The number of layers.</summary>
     public long num_layers { get; }
-    /// <summary>Whether padded inputs may take the nested-tensor path (PyTorch's flag).</summary>
+    /// <summary>
+    /// PyTorch's flag for its nested-tensor fast path (eval mode without gradients, batch_first, a left-aligned
+    /// src_key_padding_mask and no mask). Flint has no nested tensors and always runs the padded computation, so the
+    /// flag is kept (state, repr and constructor match PyTorch's) but changes nothing: the outputs at unpadded positions
+    /// are the fast path's; where PyTorch's fast path returns zeros at padded positions (and trims the sequence to the
+    /// longest unpadded one), Flint returns the padded computation's values there.
+    /// </summary>
     public bool enable_nested_tensor { get; }
     /// <summary>Whether the mask is checked for the fast path (PyTorch's flag).</summary>
     public bool mask_check { get; }

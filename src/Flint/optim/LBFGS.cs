@@ -23,6 +23,34 @@ public sealed class LBFGS : Optimizer
     }
 
     /// <inheritdoc/>
+    private protected override bool StateTensorsHaveParameterShape => false;
+
+    /// <summary>A saved history of vectors: Flint's list of tensors, or the list a loaded state dict holds.</summary>
+    private static List<Tensor> Vectors(object? v) => v switch
+    {
+        null => [],
+        IEnumerable<Tensor> ts => ts.ToList(),
+        IEnumerable<object?> os => os.Select(o => o as Tensor ?? throw new ArgumentException($"LBFGS state: expected a list of tensors, got an entry {o}")).ToList(),
+        _ => throw new ArgumentException($"LBFGS state: expected a list of tensors, got {v.GetType().Name}"),
+    };
+
+    /// <summary>A saved number: a C# number, or the 0-dim tensor PyTorch keeps (H_diag, the entries of ro).</summary>
+    private static double Number(object? v, double fallback) => v switch
+    {
+        null => fallback,
+        Tensor t => t.item<double>(),
+        _ => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static List<double> Numbers(object? v) => v switch
+    {
+        null => [],
+        IEnumerable<double> ds => ds.ToList(),
+        System.Collections.IEnumerable os => os.Cast<object?>().Select(o => Number(o, double.NaN)).ToList(),
+        _ => throw new ArgumentException($"LBFGS state: expected a list of numbers, got {v.GetType().Name}"),
+    };
+
+    /// <inheritdoc/>
     protected override void Step(ParamGroup group) => throw new InvalidOperationException("LBFGS steps through step(closure)");
 
     private Tensor FlatGrad() => cat(ps.Select(p => p.grad is null ? zeros(p.numel(), dtype: p.dtype) : p.grad.reshape(-1)).ToArray(), 0);
@@ -76,13 +104,13 @@ public sealed class LBFGS : Optimizer
         if (AbsMax(flatGrad) <= tolGrad) return origLoss;
 
         var d = state.GetValueOrDefault("d") as Tensor;
-        double t = state.TryGetValue("t", out var tv) ? Convert.ToDouble(tv, System.Globalization.CultureInfo.InvariantCulture) : 0;
-        var oldDirs = (state.GetValueOrDefault("old_dirs") as List<Tensor>)?.ToList() ?? [];
-        var oldStps = (state.GetValueOrDefault("old_stps") as List<Tensor>)?.ToList() ?? [];
-        var ro = (state.GetValueOrDefault("ro") as List<double>)?.ToList() ?? [];
-        double hDiag = state.TryGetValue("H_diag", out var hv) ? Convert.ToDouble(hv, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        double t = Number(state.GetValueOrDefault("t"), 0);
+        var oldDirs = Vectors(state.GetValueOrDefault("old_dirs"));
+        var oldStps = Vectors(state.GetValueOrDefault("old_stps"));
+        var ro = Numbers(state.GetValueOrDefault("ro"));
+        double hDiag = Number(state.GetValueOrDefault("H_diag"), 1);
         var prevFlatGrad = state.GetValueOrDefault("prev_flat_grad") as Tensor;
-        double prevLoss = state.TryGetValue("prev_loss", out var pl) ? Convert.ToDouble(pl, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        double prevLoss = Number(state.GetValueOrDefault("prev_loss"), 0);
 
         long nIter = 0;
         while (nIter < maxIter)

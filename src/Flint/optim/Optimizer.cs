@@ -190,9 +190,25 @@ public abstract class Optimizer
         var st = new Dictionary<int, Dictionary<string, object>>();
         foreach (var (p, s) in state)
             if (index.TryGetValue(p, out var i))
-                st[i] = s.ToDictionary(kv => kv.Key, kv => kv.Value is Tensor t ? t.clone() : kv.Value);
+                st[i] = s.ToDictionary(kv => kv.Key, kv => CopyState(kv.Value));
         return new Dictionary<string, object?> { ["state"] = st, ["param_groups"] = groups };
     }
+
+    /// <summary>A state value copied for a state dict: tensors cloned, lists (LBFGS's histories) copied element by element.</summary>
+    private static object CopyState(object v) => v switch
+    {
+        Tensor t => t.clone(),
+        List<Tensor> ts => ts.Select(t => t.clone()).ToList(),
+        List<double> ds => ds.ToList(),
+        List<object?> os => os.Select(o => o is null ? null : CopyState(o)).ToList(),
+        _ => v,
+    };
+
+    /// <summary>
+    /// Whether every state tensor has its parameter's shape (checked on load). LBFGS keeps flat vectors over all its
+    /// parameters (d, prev_flat_grad, the histories), which PyTorch loads unchecked.
+    /// </summary>
+    private protected virtual bool StateTensorsHaveParameterShape => true;
 
     /// <summary>
     /// Restores a state saved by <see cref="state_dict"/>: the dictionary itself, or what <c>torch.load</c> reads
@@ -244,7 +260,7 @@ public abstract class Optimizer
             if (!StateDictValues.IsInteger(k) || !idMap.TryGetValue(StateDictValues.Int(k, "state key"), out var p)) continue;
             var entry = new Dictionary<string, object>();
             foreach (var (sk, sv) in StateDictValues.StringDict(v, $"state[{k}]"))
-                entry[sk] = CastState(p, sv, sk, $"state[{k}]['{sk}']")!;
+                entry[sk] = CastState(p, sv, sk, $"state[{k}]['{sk}']", StateTensorsHaveParameterShape)!;
             newState[p] = entry;
         }
 
@@ -276,14 +292,14 @@ public abstract class Optimizer
     }
 
     /// <summary>A copy of a saved state value for parameter <paramref name="p"/> (PyTorch's cast on load).</summary>
-    private static object? CastState(Parameter p, object? v, string key, string where)
+    private static object? CastState(Parameter p, object? v, string key, string where, bool shaped = true)
     {
         switch (v)
         {
             case Tensor t when key == "step":
                 return t.detach().clone();
             case Tensor t:
-                if (t.dim() != 0 && !t.shape.Equals(p.shape)) // 0-dim entries are per-parameter scalars (NAdam's mu_product, ASGD's eta and mu)
+                if (shaped && t.dim() != 0 && !t.shape.Equals(p.shape)) // 0-dim entries are per-parameter scalars (NAdam's mu_product, ASGD's eta and mu)
                     throw new ArgumentException($"{where} has shape {t.shape}, but its parameter has shape {p.shape}");
                 var c = t.detach();
                 if (p.dtype.is_floating_point) c = c.to(p.dtype);
@@ -298,13 +314,13 @@ public abstract class Optimizer
             case IDictionary or IEnumerable<KeyValuePair<string, object?>> or IEnumerable<KeyValuePair<object, object?>>:
                 {
                     var d = new Dictionary<string, object?>();
-                    foreach (var (k, x) in StateDictValues.StringDict(v, where)) d[k] = CastState(p, x, k, $"{where}['{k}']");
+                    foreach (var (k, x) in StateDictValues.StringDict(v, where)) d[k] = CastState(p, x, k, $"{where}['{k}']", shaped);
                     return d;
                 }
             case object?[] tuple:
-                return tuple.Select((x, i) => CastState(p, x, "", $"{where}[{i}]")).ToArray();
+                return tuple.Select((x, i) => CastState(p, x, "", $"{where}[{i}]", shaped)).ToArray();
             default:
-                return StateDictValues.Sequence(v, where).Select((x, i) => CastState(p, x, "", $"{where}[{i}]")).ToList();
+                return StateDictValues.Sequence(v, where).Select((x, i) => CastState(p, x, "", $"{where}[{i}]", shaped)).ToList();
         }
     }
 }

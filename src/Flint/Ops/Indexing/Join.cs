@@ -57,7 +57,7 @@ namespace Flint
                     starts[i] = offset;
                     if (Skipped(t)) continue;
                     long n = t._shape[d];
-                    if (n > 0) r.Backend.Copy(r.narrow(d, offset, n), t);
+                    if (n > 0 && t.numel() > 0) r.Backend.Copy(r.narrow(d, offset, n), t);
                     offset += n;
                 }
             if (@out is not null) return r;

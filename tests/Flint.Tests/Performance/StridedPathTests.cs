@@ -141,10 +141,11 @@ public class StridedPathTests
                         var a = am(8); var b = bm(9);
                         Check(failures, $"gt {dt} {an}>{bn} n={n}", [a, b], x => torch.gt(x[0], x[1]), true);
                         Check(failures, $"eq {dt} {an}=={bn} n={n}", [a, b], x => torch.eq(x[0], x[1]), true);
-                        // the condition stepped or transposed as the first operand is
+                        // the condition laid out as the first operand, and stepped (a gathered bool row)
                         var cond = torch.gt(a, 0);
-                        var condStrided = an == "stepped" ? torch.gt(am(8), 0) : cond;
-                        Check(failures, $"where {dt} {an}/{bn} n={n}", [condStrided, a, b], x => torch.where(x[0], x[1], x[2]), true);
+                        var stepped = torch.gt(Data([3, 2 * n], dt, 10), 0).as_strided([3, n], [2 * n, 2], 0);
+                        Check(failures, $"where {dt} {an}/{bn} n={n}", [cond, a, b], x => torch.where(x[0], x[1], x[2]), true);
+                        Check(failures, $"where stepped {dt} {an}/{bn} n={n}", [stepped, a, b], x => torch.where(x[0], x[1], x[2]), true);
                         Check(failures, $"masked_fill {dt} {an}/{bn} n={n}", [a, torch.gt(b, 0)], x => x[0].masked_fill(x[1], 2), true);
                     }
             }

@@ -156,14 +156,19 @@ internal static class MemoryFormats
     {
         int nd = shape.Length;
         if (nd < 2) return null;
-        bool sameShape = true, allContig = true;
+        bool sameShape = true, allContig = true, allRowMajor = true;
         foreach (var op in operands)
         {
             if (!op._shape.AsSpan().SequenceEqual(shape)) sameShape = false;
-            if (!Tensor.HasContiguousStrides(op._shape, op._strides) && !Shape.IsContiguous(op._shape, op._strides)) allContig = false;
+            if (!Tensor.HasContiguousStrides(op._shape, op._strides))
+            {
+                allRowMajor = false;
+                if (!Shape.IsContiguous(op._shape, op._strides)) allContig = false;
+            }
         }
-        // row-major operands rank their dims row-major, broadcast or not
-        if (allContig) return null;
+        // operands with row-major strides rank their dims row-major, broadcast or not; contiguous ones of the
+        // result's shape give a row-major result whatever their strides (TensorIterator's fast setup)
+        if (allRowMajor || allContig && sameShape) return null;
         if (sameShape)
         {
             bool cl = nd == 4, dense = true;

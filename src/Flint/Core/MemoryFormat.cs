@@ -150,13 +150,15 @@ internal static class MemoryFormats
     /// The strides TensorIterator gives a result of <paramref name="shape"/> over <paramref name="operands"/>
     /// (broadcast to it): contiguous, channels_last or the operands' common strides when all have that shape and
     /// layout; else dense strides in the dim order the operands' strides give (its reorder_dimensions, ties broken
-    /// towards the smaller size, broadcast dims skipped). Null means contiguous.
+    /// towards the smaller size, broadcast dims skipped). Null means contiguous. <paramref name="withNumber"/>: the
+    /// op also has a wrapped number (a 0-dim operand) the caller left out.
     /// </summary>
-    internal static long[]? ResultStrides(long[] shape, ReadOnlySpan<Tensor> operands)
+    internal static long[]? ResultStrides(long[] shape, ReadOnlySpan<Tensor> operands, bool withNumber = false)
     {
         int nd = shape.Length;
         if (nd < 2) return null;
-        bool sameShape = true, allContig = true, allRowMajor = true;
+        // a wrapped number is a 0-dim operand: the operands' shapes differ, so only the dim ranking decides
+        bool sameShape = !withNumber, allContig = true, allRowMajor = true;
         foreach (var op in operands)
         {
             if (!op._shape.AsSpan().SequenceEqual(shape)) sameShape = false;

@@ -204,7 +204,7 @@ internal static class Elementwise
         // with history, or in a profile (which records the general route's op), the general route
         if (Autograd.GradMode.IsEnabled && t.requires_grad || Profiler.Recorder.Active) return false;
         var n = NumberOperand(s, dt, t);
-        var y = EmptyLike(t);
+        var y = EmptyLikeWithNumber(t);
         var k = KernelOperand(t);
         if (numberFirst) TF.Run(n, k, y);
         else TF.Run(k, n, y);
@@ -283,6 +283,14 @@ internal static class Elementwise
     /// <summary>A new tensor on <paramref name="like"/>'s device shaped like it, laid out as the result of a unary op on it.</summary>
     private static Tensor EmptyLike(Tensor like) =>
         Tensor.HasContiguousStrides(like._shape, like._strides) ? Tensor.ContiguousLike(like, like.dtype) : Result(like._shape, like.dtype, like.device, [like]);
+
+    /// <summary>A new tensor for the result of <paramref name="like"/> with a wrapped number, laid out as PyTorch's.</summary>
+    private static Tensor EmptyLikeWithNumber(Tensor like)
+    {
+        if (Tensor.HasContiguousStrides(like._shape, like._strides)) return Tensor.ContiguousLike(like, like.dtype);
+        var strides = MemoryFormats.ResultStrides(like._shape, [like], withNumber: true);
+        return strides is null ? Tensor.Empty(like._shape, like.dtype, like.device) : Tensor.EmptyStrided(like._shape, strides, like.dtype, like.device);
+    }
 
     /// <summary>A new tensor for the result of a binary op over two tensors of one shape and dtype, laid out as PyTorch's.</summary>
     private static Tensor EmptyLike(Tensor a, Tensor b) =>
@@ -376,7 +384,7 @@ internal static class Elementwise
                     bool record = Records(a, b);
                     if (!inPlace)
                     {
-                        var y = route == Route.Same ? EmptyLike(a, b) : EmptyLike(t);
+                        var y = route == Route.Same ? EmptyLike(a, b) : EmptyLikeWithNumber(t);
                         TF.Run(ac, bc, y);
                         return record ? Autograd.Differentiation.Binary<TF>(a, b, y) : y;
                     }

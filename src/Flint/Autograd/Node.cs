@@ -115,7 +115,7 @@ public sealed class AccumulateGrad : Node
             // a gradient only the engine holds becomes .grad as it is (PyTorch steals it too); others are copied
             Variable.grad = GradMode.IsEnabled ? g
                 : Variable.HookList is null && GradOwnership.CanSteal(g) && Tensor.HasContiguousStrides(Variable._shape, Variable._strides) ? g
-                : Detached(g);
+                : Detached(g, Variable);
         else if (GradMode.IsEnabled)
             Variable.grad = Variable.grad + g;
         else
@@ -129,8 +129,12 @@ public sealed class AccumulateGrad : Node
     /// A copy of <paramref name="g"/> with its own memory and no history (what <c>g.detach().clone()</c> gives),
     /// made directly (one kernel copy, sharing the shape arrays) for contiguous tensors.
     /// </summary>
-    private static Tensor Detached(Tensor g)
+    private static Tensor Detached(Tensor g, Tensor variable)
     {
+        // PyTorch's layout contract: the grad of a dense variable has the variable's strides (a channels_last
+        // parameter gets a channels_last grad), others a row-major one
+        if (!Tensor.HasContiguousStrides(variable._shape, variable._strides))
+            return MemoryFormats.LikeVariable(g, variable);
         if (Tensor.HasContiguousStrides(g._shape, g._strides))
         {
             var backend = g.Backend;
@@ -138,7 +142,7 @@ public sealed class AccumulateGrad : Node
             backend.Copy(copy, g);
             return copy;
         }
-        return g.detach().clone();
+        return g.detach().clone(MemoryFormat.Contiguous);
     }
 }
 

@@ -49,6 +49,8 @@ internal static class MemoryOverlap
     internal static void CheckInternal(in Backends.TensorLayout output)
     {
         var shape = output.Shape; var strides = output.Strides;
+        // no elements: dense (PyTorch's is_non_overlapping_and_dense), whatever the strides (channels_last gives 0s)
+        foreach (var size in shape) if (size == 0) return;
         for (int d = 0; d < shape.Length; d++)
             if (strides[d] == 0 && shape[d] > 1) throw new ArgumentException(Internal);
     }

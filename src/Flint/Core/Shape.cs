@@ -189,7 +189,9 @@ internal static class Shape
 
     /// <summary>The strides a copy made with PyTorch's preserve memory format gets (clone, to, *_like).</summary>
     internal static long[] PreserveStrides(long[] shape, long[] strides) =>
-        IsContiguous(shape, strides) ? ContiguousStrides(shape)
+        // a tensor without elements is dense whatever its strides, and keeps them (as PyTorch's empty_strided copy)
+        Numel(shape) == 0 ? (long[])strides.Clone()
+        : IsContiguous(shape, strides) ? ContiguousStrides(shape)
         : IsNonOverlappingAndDense(shape, strides) ? (long[])strides.Clone()
         : DenseStridesLike(shape, strides);
 

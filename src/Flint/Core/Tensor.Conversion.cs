@@ -4,28 +4,31 @@ namespace Flint;
 
 public partial class Tensor
 {
-    /// <summary>This tensor with another dtype; returns this tensor itself when nothing changes (as PyTorch).</summary>
-    public Tensor to(DType dtype, bool non_blocking = false, bool copy = false)
+    /// <summary>
+    /// This tensor with another dtype (and, when given, laid out in <paramref name="memory_format"/>); returns this
+    /// tensor itself when nothing changes (as PyTorch).
+    /// </summary>
+    public Tensor to(DType dtype, bool non_blocking = false, bool copy = false, MemoryFormat? memory_format = null)
     {
-        if (dtype == this.dtype && !copy) return this;
-        var r = EmptyLike(this, dtype, device);
+        if (dtype == this.dtype && !copy && KeepsFormat(memory_format)) return this;
+        var r = EmptyLike(this, dtype, device, memory_format);
         r.Backend.Copy(r, this);
         if (!dtype.is_floating_point) return r;
         return ToDtypeDerivative.Record(r, [this], (device, this.dtype));
     }
 
-    /// <summary>The tensor on <paramref name="device"/> and, when given, cast to <paramref name="dtype"/>, as <c>tensor.to(device, dtype)</c>; returns this tensor itself when nothing changes, unless <paramref name="copy"/>.</summary>
-    public Tensor to(Device device, DType? dtype = null, bool non_blocking = false, bool copy = false)
+    /// <summary>The tensor on <paramref name="device"/> and, when given, cast to <paramref name="dtype"/> and laid out in <paramref name="memory_format"/>, as <c>tensor.to(device, dtype)</c>; returns this tensor itself when nothing changes, unless <paramref name="copy"/>.</summary>
+    public Tensor to(Device device, DType? dtype = null, bool non_blocking = false, bool copy = false, MemoryFormat? memory_format = null)
     {
         var dt = dtype ?? this.dtype;
         var dev = device.Normalized;
-        if (dev == this.device.Normalized && dt == this.dtype && !copy) return this;
+        if (dev == this.device.Normalized && dt == this.dtype && !copy && KeepsFormat(memory_format)) return this;
         if (dev.type == DeviceType.CUDA || this.device.type == DeviceType.CUDA)
             throw Backends.Cuda.CudaRuntime.Unavailable();
-        if (dev.type == this.device.type) return to(dt, non_blocking, true);
+        if (dev.type == this.device.type) return to(dt, non_blocking, true, memory_format);
         // between the CPU and meta: into meta keeps only the layout; out of meta has nothing to copy
         if (is_meta) throw MetaStorage.NoData();
-        var r = EmptyLike(this, dt, dev);
+        var r = EmptyLike(this, dt, dev, memory_format);
         r.Backend.Copy(r, this);
         if (!dt.is_floating_point) return r;
         return ToDeviceDerivative.Record(r, [this], (this.device, this.dtype));

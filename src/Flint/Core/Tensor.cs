@@ -96,12 +96,13 @@ public partial class Tensor
     /// <summary>
     /// A new tensor laid out as PyTorch's preserve memory format lays out a copy of <paramref name="like"/>
     /// (clone, to, *_like): the same strides when <paramref name="like"/> is dense, else dense strides in its
-    /// dim order.
+    /// dim order; or the strides of another <paramref name="format"/> (channels_last on a 4-d tensor, ...).
     /// </summary>
-    internal static Tensor EmptyLike(Tensor like, DType dtype, Device device)
+    internal static Tensor EmptyLike(Tensor like, DType dtype, Device device, MemoryFormat? format = null)
     {
         var shape = like._shape;
-        var strides = Shape.PreserveStrides(shape, like._strides);
+        var strides = format is null || format.Kind == MemoryFormatKind.Preserve ? Shape.PreserveStrides(shape, like._strides)
+            : MemoryFormats.Strides(shape, format);
         var backend = Backends.BackendRegistry.For(device.type);
         var st = backend.Allocate(dtype, Shape.StridedStorageCount(shape, strides, 0, dtype.itemsize), zeroed: false);
         return new Tensor(st, (long[])shape.Clone(), strides, 0);

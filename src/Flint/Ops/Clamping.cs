@@ -63,7 +63,7 @@ internal static class Clamping
             Elementwise.CheckInPlace(input, input._shape, result);
         }
         else OutArgument.CheckExactDType(@out, result);
-        var target = inPlace ? input : Elementwise.Target(input._shape, result, @out, input.device);
+        var target = inPlace ? input : Elementwise.Target(input._shape, result, @out, input.device, input);
         var compute = Elementwise.ComputeType(result);
         var x = Elementwise.As(input, compute);
         return Elementwise.RunInto(target, input._shape, compute, y =>
@@ -89,7 +89,7 @@ internal static class Clamping
         if (min is not null && max is not null && (result == DType.Float16 || result.IsBool))
             throw new NotSupportedException($"\"{kernel}\" not implemented for '{result.LegacyName}'");
         if (inPlace) Elementwise.CheckInPlace(input, shape, result);
-        var target = inPlace ? input : Elementwise.Target(shape, result, @out, input.device);
+        var target = inPlace ? input : Elementwise.Target(shape, result, @out, input.device, all);
         var compute = Elementwise.ComputeType(result);
         var x = Elementwise.As(input, compute);
         var lo = min is null ? null : Elementwise.As(min, compute);

@@ -94,18 +94,19 @@ public static partial class torch
         Creation.Filled(size, fill_value, dtype ?? fill_value.DefaultDType, device, requires_grad);
 
     // *_like: the input's dtype and device unless given, laid out as the input (PyTorch's preserve memory format)
+    // unless memory_format names another
     /// <summary>An uninitialized tensor with the shape (and, unless given, dtype and device) of <paramref name="t"/>, as <c>torch.empty_like</c>.</summary>
-    public static Tensor empty_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Creation.FilledLike(t, null, dtype, device, requires_grad);
+    public static Tensor empty_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false, MemoryFormat? memory_format = null) =>
+        Creation.FilledLike(t, null, dtype, device, requires_grad, memory_format);
     /// <summary>Zeros with the shape (and, unless given, dtype and device) of <paramref name="t"/>, as <c>torch.zeros_like</c>.</summary>
-    public static Tensor zeros_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Creation.FilledLike(t, 0, dtype, device, requires_grad);
+    public static Tensor zeros_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false, MemoryFormat? memory_format = null) =>
+        Creation.FilledLike(t, 0, dtype, device, requires_grad, memory_format);
     /// <summary>Ones with the shape (and, unless given, dtype and device) of <paramref name="t"/>, as <c>torch.ones_like</c>.</summary>
-    public static Tensor ones_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Creation.FilledLike(t, 1, dtype, device, requires_grad);
+    public static Tensor ones_like(Tensor t, DType? dtype = null, Device? device = null, bool requires_grad = false, MemoryFormat? memory_format = null) =>
+        Creation.FilledLike(t, 1, dtype, device, requires_grad, memory_format);
     /// <summary><paramref name="fill_value"/> with the shape (and, unless given, dtype and device) of <paramref name="t"/>, as <c>torch.full_like</c>.</summary>
-    public static Tensor full_like(Tensor t, Scalar fill_value, DType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Creation.FilledLike(t, fill_value, dtype, device, requires_grad);
+    public static Tensor full_like(Tensor t, Scalar fill_value, DType? dtype = null, Device? device = null, bool requires_grad = false, MemoryFormat? memory_format = null) =>
+        Creation.FilledLike(t, fill_value, dtype, device, requires_grad, memory_format);
 
     /// <summary>An n×m matrix with ones on the diagonal.</summary>
     public static Tensor eye(long n, long? m = null, DType? dtype = null, Device? device = null, bool requires_grad = false)
@@ -159,13 +160,13 @@ internal static partial class Creation
 
     internal static bool IsStorable(Type t) => DType.All.Any(d => d.ClrType == t);
 
-    internal static Tensor FilledLike(Tensor like, Scalar? v, DType? dtype, Device? device, bool requires_grad)
+    internal static Tensor FilledLike(Tensor like, Scalar? v, DType? dtype, Device? device, bool requires_grad, MemoryFormat? format = null)
     {
         var dt = dtype ?? like.dtype;
         if (v is { } value) Scalars.CheckConvertible(value, dt);
         if (requires_grad && !dt.is_floating_point)
             throw new ArgumentException("Only Tensors of floating point and complex dtype can require gradients");
-        var t = Tensor.EmptyLike(like, dt, device ?? like.device);
+        var t = Tensor.EmptyLike(like, dt, device ?? like.device, format);
         if (v is { } fill) Scalars.FillNew(t, fill);   // EmptyLike's memory is undefined
         return Finish(t, requires_grad);
     }

@@ -73,11 +73,29 @@ internal static class Elementwise
     /// Resolves where the result goes. With no <paramref name="out"/> a fresh tensor of <paramref name="result"/>
     /// dtype is made; otherwise out is checked (cast rule) and resized when its shape differs.
     /// </summary>
-    internal static Tensor Target(long[] shape, DType result, Tensor? @out, Device device)
+    internal static Tensor Target(long[] shape, DType result, Tensor? @out, Device device) => Target(shape, result, @out, device, []);
+
+    /// <summary>
+    /// <see cref="Target(long[], DType, Tensor?, Device)"/> for an op over <paramref name="operands"/>: a fresh result
+    /// is laid out as PyTorch's TensorIterator lays it out (see <see cref="Result"/>).
+    /// </summary>
+    internal static Tensor Target(long[] shape, DType result, Tensor? @out, Device device, params ReadOnlySpan<Tensor> operands)
     {
-        if (@out is null) return Tensor.Empty(shape, result, device);
+        if (@out is null) return Result(shape, result, device, operands);
         TypePromotion.CheckCast(result, @out.dtype);
         return OutArgument.Prepare(@out, shape);
+    }
+
+    /// <summary>
+    /// A new tensor of <paramref name="shape"/> for the result of an elementwise op over <paramref name="operands"/>,
+    /// with the strides PyTorch's TensorIterator gives it: row-major for row-major operands, the operands' format
+    /// (channels_last, or their common dense strides) when they share shape and layout, else dense strides in the
+    /// dim order of the operands' strides (a transposed input gives a transposed result).
+    /// </summary>
+    internal static Tensor Result(long[] shape, DType dtype, Device device, ReadOnlySpan<Tensor> operands)
+    {
+        var strides = MemoryFormats.ResultStrides(shape, operands);
+        return strides is null ? Tensor.Empty(shape, dtype, device) : Tensor.EmptyStrided(shape, strides, dtype, device);
     }
 
     /// <summary>Checks an in-place op's target against the broadcast shape and result dtype.</summary>
@@ -101,7 +119,9 @@ internal static class Elementwise
         if (target.dtype == compute) kernel(target);
         else
         {
-            var tmp = Tensor.Empty(shape, compute, target.device);
+            // laid out as the target, so the copy into it runs flat
+            var tmp = Shape.IsNonOverlappingAndDense(target._shape, target._strides) && !target.is_contiguous()
+                ? Tensor.EmptyStrided(shape, (long[])target._strides.Clone(), compute, target.device) : Tensor.Empty(shape, compute, target.device);
             kernel(tmp);
             target.Backend.Copy(target, tmp);
         }
@@ -184,7 +204,7 @@ internal static class Elementwise
         // with history, or in a profile (which records the general route's op), the general route
         if (Autograd.GradMode.IsEnabled && t.requires_grad || Profiler.Recorder.Active) return false;
         var n = NumberOperand(s, dt, t);
-        var y = EmptyLike(t);
+        var y = EmptyLikeWithNumber(t);
         var k = KernelOperand(t);
         if (numberFirst) TF.Run(n, k, y);
         else TF.Run(k, n, y);
@@ -260,8 +280,22 @@ internal static class Elementwise
         return !x.IsWrappedNumber && DirectType(dt) && !(floatOnly && !dt.is_floating_point);
     }
 
-    /// <summary>A new contiguous tensor on <paramref name="like"/>'s device shaped like it.</summary>
-    private static Tensor EmptyLike(Tensor like) => Tensor.ContiguousLike(like, like.dtype);
+    /// <summary>A new tensor on <paramref name="like"/>'s device shaped like it, laid out as the result of a unary op on it.</summary>
+    private static Tensor EmptyLike(Tensor like) =>
+        Tensor.HasContiguousStrides(like._shape, like._strides) ? Tensor.ContiguousLike(like, like.dtype) : Result(like._shape, like.dtype, like.device, [like]);
+
+    /// <summary>A new tensor for the result of <paramref name="like"/> with a wrapped number, laid out as PyTorch's.</summary>
+    private static Tensor EmptyLikeWithNumber(Tensor like)
+    {
+        if (Tensor.HasContiguousStrides(like._shape, like._strides)) return Tensor.ContiguousLike(like, like.dtype);
+        var strides = MemoryFormats.ResultStrides(like._shape, [like], withNumber: true);
+        return strides is null ? Tensor.Empty(like._shape, like.dtype, like.device) : Tensor.EmptyStrided(like._shape, strides, like.dtype, like.device);
+    }
+
+    /// <summary>A new tensor for the result of a binary op over two tensors of one shape and dtype, laid out as PyTorch's.</summary>
+    private static Tensor EmptyLike(Tensor a, Tensor b) =>
+        Tensor.HasContiguousStrides(a._shape, a._strides) && Tensor.HasContiguousStrides(b._shape, b._strides)
+            ? Tensor.ContiguousLike(a, a.dtype) : Result(a._shape, a.dtype, a.device, [a, b]);
 
     /// <summary>
     /// The arithmetic binary families (INumericBinary: the result keeps the promoted dtype; IFloatBinary: integers
@@ -350,7 +384,7 @@ internal static class Elementwise
                     bool record = Records(a, b);
                     if (!inPlace)
                     {
-                        var y = EmptyLike(t);
+                        var y = route == Route.Same ? EmptyLike(a, b) : EmptyLikeWithNumber(t);
                         TF.Run(ac, bc, y);
                         return record ? Autograd.Differentiation.Binary<TF>(a, b, y) : y;
                     }
@@ -386,7 +420,7 @@ internal static class Elementwise
         var shape = Shape.Broadcast(a._shape, b._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
-        var target = inPlace ? a : Target(shape, result, @out, device);
+        var target = inPlace ? a : Target(shape, result, @out, device, a, b);
         var ac = Prep(a, result, compute); var bc = bPrepared ?? Prep(b, result, compute);
         // the numeric family writes an in-place result of the compute dtype straight into self
         if (!TF.FloatResult && inPlace && ReferenceEquals(ac, a) && target.dtype == compute) { TF.Run(ac, bc, a); a.BumpVersion(); return a; }
@@ -403,7 +437,7 @@ internal static class Elementwise
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
         // PyTorch builds (and resizes) the output before its kernel refuses the dtype
-        var target = inPlace ? a : Target(shape, result, @out, device);
+        var target = inPlace ? a : Target(shape, result, @out, device, a, b);
         if (result.is_floating_point)
             throw new NotSupportedException($"\"{opName ?? TOp.Name}\" not implemented for '{result.LegacyName}'");
         var ac = Prep(a, result, compute); var bc = Prep(b, result, compute);
@@ -425,7 +459,7 @@ internal static class Elementwise
         if (inPlace) CheckInPlace(a, shape, DType.Bool);
         if (inPlace && TOp.InPlaceNode is not null && Autograd.Differentiation.NeedsInPlace(a, b) && a.dtype.is_floating_point)
             return InPlaceCompare<TOp>(a, b);
-        var target = inPlace ? a : Target(shape, DType.Bool, @out, device);
+        var target = inPlace ? a : Target(shape, DType.Bool, @out, device, a, b);
         var ac = Prep(a, common, compute); var bc = Prep(b, common, compute);
         return RunInto(target, shape, DType.Bool, y => y.Backend.Compare<TOp>(ac, bc, y), inPlace, a, b);
     }
@@ -518,14 +552,14 @@ internal static class Elementwise
         var result = TF.FloatResult ? FloatResult(x.dtype) : x.dtype;
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(x, x._shape, result);
-        var target = inPlace ? x : Target(x._shape, result, @out, x.device);
+        var target = inPlace ? x : Target(x._shape, result, @out, x.device, x);
         var xc = As(x, compute);
         return RunInto(target, x._shape, compute, y => TF.Run(xc, y), inPlace, x);
     }
 
     internal static Tensor FloatPredicate<TOp>(Tensor x, Tensor? @out) where TOp : IFloatPredicate
     {
-        var target = Target(x._shape, DType.Bool, @out, x.device);
+        var target = Target(x._shape, DType.Bool, @out, x.device, x);
         var xc = As(x, ComputeType(x.dtype));
         target.Backend.FloatPredicate<TOp>(xc, target);
         return target;
@@ -550,7 +584,7 @@ internal static class Elementwise
         var shape = Shape.Broadcast(Shape.Broadcast(a._shape, b._shape), c._shape);
         var compute = ComputeType(result);
         if (inPlace) CheckInPlace(a, shape, result);
-        var target = inPlace ? a : Target(shape, result, @out, device);
+        var target = inPlace ? a : Target(shape, result, @out, device, a, b, c);
         var ac = As(a, compute); var bc = As(b, compute); var cc = As(c, compute);
         return RunInto(target, shape, compute, y => y.Backend.FloatTernary<TOp>(ac, bc, cc, y), inPlace, a, b, c);
     }

@@ -74,7 +74,7 @@ namespace Flint.Ops
             var rounded = decimals > 0
                 ? Elementwise.FloatUnary<RoundOp>(torch.mul(input, scale), null).div(scale)
                 : Elementwise.FloatUnary<RoundOp>(input.div(scale), null).mul(scale);
-            var target = inPlace ? input : Elementwise.Target(input._shape, dt, @out, input.device);
+            var target = inPlace ? input : Elementwise.Target(input._shape, dt, @out, input.device, input);
             target.Backend.Copy(target, rounded);
             if (inPlace) input.BumpVersion();
             return target;

@@ -79,7 +79,7 @@ namespace Flint.Ops
             }
             var shape = Shape.Broadcast(input, t1, t2);
             if (inPlace) Elementwise.CheckInPlace(input, shape, result);
-            var target = inPlace ? input : Elementwise.Target(shape, result, @out, input.device);
+            var target = inPlace ? input : Elementwise.Target(shape, result, @out, input.device, input, t1, t2);
             var compute = Elementwise.ComputeType(result);
             var x = Elementwise.As(input, compute); var a = Elementwise.As(t1, compute); var b = Elementwise.As(t2, compute);
             // value × t1 first, then × or ÷ t2, then + input: the order PyTorch's kernel rounds in

@@ -79,7 +79,7 @@ internal static class Unary
             x.BumpVersion();
             return x;
         }
-        var target = Elementwise.Target(x._shape, x.dtype, @out, x.device);
+        var target = Elementwise.Target(x._shape, x.dtype, @out, x.device, x);
         if (!ReferenceEquals(target, x)) target.Backend.Copy(target, x);
         return target;
     }
@@ -115,7 +115,7 @@ internal static class Unary
         var result = Elementwise.FloatResult(x.dtype);
         var compute = Elementwise.ComputeType(result);
         if (inPlace) Elementwise.CheckInPlace(x, x._shape, result);
-        var target = inPlace ? x : Elementwise.Target(x._shape, result, @out, x.device);
+        var target = inPlace ? x : Elementwise.Target(x._shape, result, @out, x.device, x);
         var xc = Elementwise.As(x, compute);
         return Elementwise.RunInto(target, x._shape, compute, y => y.Backend.FloatUnaryArgs<TOp>(xc, y, a, b, c), inPlace, x);
     }
@@ -143,7 +143,7 @@ internal static class Unary
         var result = x.dtype;
         var compute = Elementwise.ComputeType(result);
         if (inPlace) Elementwise.CheckInPlace(x, x._shape, result);
-        var target = inPlace ? x : Elementwise.Target(x._shape, result, @out, x.device);
+        var target = inPlace ? x : Elementwise.Target(x._shape, result, @out, x.device, x);
         var xc = Elementwise.As(x, compute);
         return Elementwise.RunInto(target, x._shape, compute, y => y.Backend.NumericUnaryArgs<TOp>(xc, y, a, b, c), inPlace, x);
     }

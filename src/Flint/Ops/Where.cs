@@ -29,7 +29,7 @@ namespace Flint
             var result = TypePromotion.ResultType(input, other);
             var shape = Shape.Broadcast(condition, input, other);
             var device = input.IsWrappedNumber ? (other.IsWrappedNumber ? condition.device : other.device) : input.device;
-            var target = Elementwise.Target(shape, result, @out, device);
+            var target = Elementwise.Target(shape, result, @out, device, condition, input, other);
             var c = Elementwise.As(condition, DType.Bool);
             var a = Elementwise.As(input, result); var b = Elementwise.As(other, result);
             if (@out is not null) Autograd.Differentiation.CheckOut(@out, input, other);

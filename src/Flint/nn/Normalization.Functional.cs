@@ -148,6 +148,8 @@ public static partial class torch
                         running_var!.copy_(rv!.reshape(running_var.shape.ToArray()));
                     }
                 y = Fused.As(y, input.dtype);
+                // a channels_last input gives a channels_last result, as PyTorch's CPU batch norm
+                if (MemoryFormats.WantsChannelsLast(input)) y = MemoryFormats.RestrideChannelsLast(y);
                 var bshape = new long[ishape.Length]; Array.Fill(bshape, 1); bshape[1] = c;
                 var dims = Enumerable.Range(0, ishape.Length).Where(i => i != 1).Select(i => (long)i).ToArray();
                 return Normalizations.BatchNormDerivative.Record(y, [input, weight ?? Recording.Undefined, bias ?? Recording.Undefined],

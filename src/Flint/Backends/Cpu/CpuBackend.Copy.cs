@@ -37,7 +37,7 @@ internal sealed partial class CpuBackend
     private static void CopyT<TSrc, TDst>(TensorLayout dst, TensorLayout src) where TSrc : struct where TDst : struct
     {
         var sa = Arr<TSrc>(src); var da = Arr<TDst>(dst);
-        var loop = StridedLoop.For(dst.Shape, dst, src);
+        var loop = StridedLoop.ForElementwise(dst.Shape, dst, src);
         long sd = loop.InnerStride(0), ss = loop.InnerStride(1);
         bool overlap = ReferenceEquals(sa, da);
         if (overlap && typeof(TSrc) == typeof(TDst))

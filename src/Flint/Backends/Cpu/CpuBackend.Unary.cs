@@ -33,7 +33,7 @@ internal sealed partial class CpuBackend
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
         T ta = Convert.FromDouble<T>(a), tb = Convert.FromDouble<T>(b), tc = Convert.FromDouble<T>(c);
-        var loop = StridedLoop.For(y.Shape, y, x);
+        var loop = StridedLoop.ForElementwise(y.Shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         RunRows(loop, TilesSafe(y, x), (offs, n) =>
         {

@@ -99,13 +99,14 @@ internal sealed partial class CpuBackend : IBackend
     private static void UnaryStrided<T, F>(VectorPath path, TensorLayout x, TensorLayout y) where T : unmanaged where F : IUnaryFn<T>
     {
         var xa = Arr<T>(x); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y.Shape, y, x);
+        var loop = StridedLoop.ForElementwise(y.Shape, y, x);
         if (UnaryTiles(loop, x, y, xa, ya, (xs, ox, ys, oy, n) => UnaryRun<T, F>(path, xs, ox, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], ox = offs[1];
             if (sy == 1 && sx == 1) { UnaryRun<T, F>(path, xa, ox, ya, oy, n); return; }
+            if (path != VectorPath.Scalar && n >= GatherMinRow && UnaryGathered<T, F>(path, xa, ox, sx, ya, oy, sy, n)) return;
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(xa, ox + i * sx));
         });
     }
@@ -124,7 +125,7 @@ internal sealed partial class CpuBackend : IBackend
     private static void FloatPredicateT<T, TOp>(TensorLayout x, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatPredicateKernel
     {
         var xa = Arr<T>(x); var ya = Arr<bool>(y);
-        var loop = StridedLoop.For(y.Shape, y, x);
+        var loop = StridedLoop.ForElementwise(y.Shape, y, x);
         long sy = loop.InnerStride(0), sx = loop.InnerStride(1);
         // a bool output never shares memory with the input, so the tiled order is always safe
         loop.ForEachRowParallelTiled((offs, n) =>
@@ -222,13 +223,14 @@ internal sealed partial class CpuBackend : IBackend
         where T : unmanaged, INumber<T> where F : IBinaryFn<T>
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y.Shape, y, a, b);
+        var loop = StridedLoop.ForElementwise(y.Shape, y, a, b);
         if (BinaryTiles(loop, a, b, y, aa, ba, ya, (xa1, o1, f1, xb1, o2, f2, ys, oy, n) => BinaryRun<T, F>(kind, path, xa1, o1, f1, xb1, o2, f2, ys, oy, n))) return;
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         loop.ForEachRowParallel((offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
             if (sy == 1 && sa is 0 or 1 && sb is 0 or 1) { BinaryRun<T, F>(kind, path, aa, oa, (int)sa, ba, ob, (int)sb, ya, oy, n); return; }
+            if (path != VectorPath.Scalar && n >= GatherMinRow) { BinaryGathered<T, F>(kind, path, aa, oa, sa, ba, ob, sb, ya, oy, sy, n); return; }
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
         });
     }
@@ -271,13 +273,15 @@ internal sealed partial class CpuBackend : IBackend
         where T : unmanaged where TY : unmanaged where F : IBinaryMapFn<T, TY>
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<TY>(y);
-        var loop = StridedLoop.For(y.Shape, y, a, b);
+        var loop = StridedLoop.ForElementwise(y.Shape, y, a, b);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2);
         var path = KernelOptions.Resolve();
         RunRows(loop, tilesSafe, (offs, n) =>
         {
             long oy = offs[0], oa = offs[1], ob = offs[2];
             if (sy == 1 && F.Row(path, ref At(aa, oa), sa, ref At(ba, ob), sb, ref At(ya, oy), n)) return;
+            if (sy == 1 && path != VectorPath.Scalar && n >= GatherMinRow && (sa is not (0 or 1) || sb is not (0 or 1))
+                && MapGathered<T, TY, F>(path, aa, oa, sa, ba, ob, sb, ya, oy, n)) return;
             for (long i = 0; i < n; i++) At(ya, oy + i * sy) = F.Apply(At(aa, oa + i * sa), At(ba, ob + i * sb));
         });
     }
@@ -298,7 +302,7 @@ internal sealed partial class CpuBackend : IBackend
     private static void FloatTernaryT<T, TOp>(TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatTernaryKernel
     {
         var aa = Arr<T>(a); var ba = Arr<T>(b); var ca = Arr<T>(c); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y.Shape, y, a, b, c);
+        var loop = StridedLoop.ForElementwise(y.Shape, y, a, b, c);
         long sy = loop.InnerStride(0), sa = loop.InnerStride(1), sb = loop.InnerStride(2), sc = loop.InnerStride(3);
         RunRows(loop, TilesSafe(y, a, b, c), (offs, n) =>
         {
@@ -322,13 +326,15 @@ internal sealed partial class CpuBackend : IBackend
     private static void WhereT<T>(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y) where T : unmanaged
     {
         var ca = Arr<bool>(cond); var aa = Arr<T>(a); var ba = Arr<T>(b); var ya = Arr<T>(y);
-        var loop = StridedLoop.For(y.Shape, y, cond, a, b);
+        var loop = StridedLoop.ForElementwise(y.Shape, y, cond, a, b);
         long sy = loop.InnerStride(0), sc = loop.InnerStride(1), sa = loop.InnerStride(2), sb = loop.InnerStride(3);
         var path = KernelOptions.Resolve();
         RunRows(loop, TilesSafe(y, cond, a, b), (offs, n) =>
         {
             long oy = offs[0], oc = offs[1], oa = offs[2], ob = offs[3];
             if (sy == 1 && SelectKernels.Where(path, ref At(ca, oc), sc, ref At(aa, oa), sa, ref At(ba, ob), sb, ref At(ya, oy), n)) return;
+            if (sy == 1 && path != VectorPath.Scalar && n >= GatherMinRow && (sc is not (0 or 1) || sa is not (0 or 1) || sb is not (0 or 1))
+                && WhereGathered(path, ca, oc, sc, aa, oa, sa, ba, ob, sb, ya, oy, n)) return;
             for (long i = 0; i < n; i++)
                 At(ya, oy + i * sy) = At(ca, oc + i * sc) ? At(aa, oa + i * sa) : At(ba, ob + i * sb);
         });

@@ -31,6 +31,64 @@ internal readonly struct StridedLoop
         return new StridedLoop(shape, strides, offsets);
     }
 
+    /// <summary>
+    /// Like <see cref="For"/>, with the dims first put in the operands' memory order (PyTorch's TensorIterator
+    /// reorder_dimensions: by the first operand's strides, ties and broadcast dims decided by the next ones, equal
+    /// strides putting the smaller size inside), so that an output laid out like a permuted (transposed,
+    /// channels_last) input is walked as long unit-stride rows that then coalesce. Only for kernels whose elements
+    /// are independent of the walking order (elementwise maps and copies into memory the inputs do not share).
+    /// </summary>
+    public static StridedLoop ForElementwise(long[] shape, params TensorLayout[] operands)
+    {
+        int nd = shape.Length, nops = operands.Length;
+        var strides = new long[nops][];
+        var offsets = new long[nops];
+        for (int k = 0; k < nops; k++)
+        {
+            strides[k] = BroadcastStrides(operands[k], shape);
+            offsets[k] = operands[k].Offset;
+        }
+        if (nd < 2) return new StridedLoop(shape, strides, offsets);
+        // perm[0] is the innermost dim: start from row-major order and insertion-sort with ambiguous comparisons
+        Span<int> perm = nd <= 16 ? stackalloc int[nd] : new int[nd];
+        for (int i = 0; i < nd; i++) perm[i] = nd - 1 - i;
+        bool moved = false;
+        for (int i = 1; i < nd; i++)
+        {
+            int dim1 = i;
+            for (int dim0 = i - 1; dim0 >= 0; dim0--)
+            {
+                int c = ShouldSwap(shape, strides, perm[dim0], perm[dim1]);
+                if (c > 0) { (perm[dim0], perm[dim1]) = (perm[dim1], perm[dim0]); dim1 = dim0; moved = true; }
+                else if (c < 0) break;
+            }
+        }
+        if (!moved) return new StridedLoop(shape, strides, offsets);
+        var sh = new long[nd];
+        for (int j = 0; j < nd; j++) sh[nd - 1 - j] = shape[perm[j]];
+        var st = new long[nops][];
+        for (int k = 0; k < nops; k++)
+        {
+            st[k] = new long[nd];
+            for (int j = 0; j < nd; j++) st[k][nd - 1 - j] = strides[k][perm[j]];
+        }
+        return new StridedLoop(sh, st, offsets);
+    }
+
+    /// <summary>1 when dim <paramref name="d0"/> belongs outside <paramref name="d1"/>, -1 inside, 0 when no operand tells.</summary>
+    private static int ShouldSwap(long[] shape, long[][] strides, int d0, int d1)
+    {
+        foreach (var s in strides)
+        {
+            long s0 = s[d0], s1 = s[d1];
+            if (s0 == 0 || s1 == 0) continue;
+            if (s0 < s1) return -1;
+            if (s0 > s1) return 1;
+            if (shape[d0] > shape[d1]) return 1;
+        }
+        return 0;
+    }
+
     /// <summary>The operand's strides seen at <paramref name="shape"/> (0 along broadcast dims).</summary>
     private static long[] BroadcastStrides(TensorLayout t, long[] shape)
     {

@@ -97,6 +97,8 @@ namespace Flint.Ops.Conv
         internal static Tensor Forward(Tensor x, Tensor w, Tensor? b, ConvPlan p, bool nested = false)
         {
             var y = ComputeForward(x, w, b, p);
+            // a channels_last input or weight gives a channels_last result, as PyTorch's CPU convolution
+            if (y.ndim == 4 && (MemoryFormats.WantsChannelsLast(x) || MemoryFormats.WantsChannelsLast(w))) y = MemoryFormats.RestrideChannelsLast(y);
             return (nested ? ConvolutionBackwardDerivative : ConvolutionDerivative).Record(y, b is null ? [x, w] : [x, w, b], (x, w, p, x._shape, w._shape));
         }
 

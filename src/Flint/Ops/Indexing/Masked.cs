@@ -106,9 +106,10 @@ namespace Flint
             Tensor r;
             using (torch.no_grad())
             {
-                // one pass: the input (or the value) written into the clone's memory, not a copy filled afterwards
+                // one pass: the input (or the value) written into the clone's memory, not a copy filled afterwards;
+                // row-major, as PyTorch's masked_fill clones with the contiguous format
                 var self = expand(shape);
-                r = EmptyLike(self, dtype, device);
+                r = Empty(shape, dtype, device);
                 var m = mask.dtype == DType.Bool ? mask : mask.to(DType.Bool);
                 r.Backend.Where(m.expand(shape), Scalars.Full(value, dtype, device).expand(shape), self, r);
             }

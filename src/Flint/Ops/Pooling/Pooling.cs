@@ -114,6 +114,8 @@ namespace Flint.Ops.Pooling
                 var shape = OutShape(x, g, dims);
                 y = Back(yp, shape, x.dtype);
                 idx = View(ip, shape, Shape.ContiguousStrides(shape));
+                // a channels_last input gives a channels_last result, as PyTorch's CPU pooling
+                if (dims == 2 && MemoryFormats.WantsChannelsLast(x)) y = MemoryFormats.RestrideChannelsLast(y);
             }
             y = MaxNodes[adaptive ? 1 : 0, dims - 2].Forward.Record(y, [x], new MaxSaved(x, idx, dims));
             return (y, idx);
@@ -204,6 +206,8 @@ namespace Flint.Ops.Pooling
         private static Tensor Avg(AvgSaved a)
         {
             var y = AvgPlanes(a.x, a, backward: false, OutShape(a.x, a.g, a.dims));
+            if (a.dims == 2 && MemoryFormats.WantsChannelsLast(a.x))
+                using (torch.no_grad()) y = MemoryFormats.RestrideChannelsLast(y);
             return AvgNodes[a.adaptive ? 1 : 0, a.dims - 2].Forward.Record(y, [a.x], a);
         }
 

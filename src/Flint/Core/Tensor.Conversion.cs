@@ -20,16 +20,21 @@ public partial class Tensor
         var dt = dtype ?? this.dtype;
         var dev = device.Normalized;
         if (dev == this.device.Normalized && dt == this.dtype && !copy) return this;
-        if (dev.type == DeviceType.CUDA || this.device.type == DeviceType.CUDA)
-            throw Backends.Cuda.CudaRuntime.Unavailable();
         if (dev.type == this.device.type) return to(dt, non_blocking, true);
         // between the CPU and meta: into meta keeps only the layout; out of meta has nothing to copy
         if (is_meta) throw MetaStorage.NoData();
         var r = EmptyLike(this, dt, dev);
-        r.Backend.Copy(r, this);
+        CopyBackend(r, this).Copy(r, this);
         if (!dt.is_floating_point) return r;
         return ToDeviceDerivative.Record(r, [this], (this.device, this.dtype));
     }
+
+    /// <summary>
+    /// The backend that copies between two devices: a device backend (CUDA) knows host memory, the CPU backend
+    /// knows no device memory, so a copy between the CPU and a device goes to the device's backend.
+    /// </summary>
+    internal static Backends.IBackend CopyBackend(Tensor dst, Tensor src) =>
+        dst.device.type == DeviceType.CPU && src.device.type != DeviceType.CPU && src.device.type != DeviceType.Meta ? src.Backend : dst.Backend;
 
     /// <summary>The gradient goes back to the source's dtype (and device).</summary>
     private static readonly NodeDerivative<(Device device, DType dtype)> ToDtypeDerivative = new("ToCopyBackward0", null, (g, s) => g.to(s.dtype));
@@ -81,9 +86,7 @@ public partial class Tensor
         }
         if (Autograd.Differentiation.NeedsInPlace(this, src)) return CopyRecorded(src);
         Autograd.AutogradHooks.CheckInPlace(this);
-        if (src.device != device && !is_meta)
-            throw Backends.Cuda.CudaRuntime.Unavailable();
-        Backend.Copy(this, src);
+        CopyBackend(this, src).Copy(this, src);
         BumpVersion();
         return this;
     }

@@ -27,6 +27,9 @@ internal sealed class CachingAllocator(Accelerator accelerator)
     private const long SmallLimit = 1 << 20, SmallRound = 512, LargeRound = 2 << 20;
     private readonly object gate = new();
     private readonly Dictionary<(long size, AcceleratorStream stream), Stack<Block>> free = new();
+    // the blocks storages hold: ILGPU's buffers free their memory in their own finalizers, so a buffer must stay
+    // reachable from here while its storage lives, else the GC could finalize both together and hand a freed buffer back
+    private readonly HashSet<Block> live = new(ReferenceEqualityComparer.Instance);
     private long allocated, maxAllocated, reserved, maxReserved;
 
     /// <summary>When set (tests), the device is taken to have this many bytes: a request past it fails as the device's would.</summary>
@@ -58,6 +61,7 @@ internal sealed class CachingAllocator(Accelerator accelerator)
             if (free.TryGetValue((size, stream), out var st) && st.Count > 0)
             {
                 var b = st.Pop();
+                live.Add(b);
                 Count(b, counted);
                 return b;
             }
@@ -68,6 +72,7 @@ internal sealed class CachingAllocator(Accelerator accelerator)
         {
             reserved += size;
             maxReserved = Math.Max(maxReserved, reserved);
+            live.Add(block);
             Count(block, counted);
         }
         return block;
@@ -106,6 +111,7 @@ internal sealed class CachingAllocator(Accelerator accelerator)
     {
         lock (gate)
         {
+            if (!live.Remove(b)) return;
             allocated -= b.Counted;
             b.Counted = 0;
             if (!free.TryGetValue((b.Size, b.Stream), out var st)) free[(b.Size, b.Stream)] = st = new Stack<Block>();

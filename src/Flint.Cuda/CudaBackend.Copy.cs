@@ -89,7 +89,7 @@ internal sealed partial class CudaBackend
         if (Numel(dst.Shape) == 0) return;
         if (src.DType == dst.DType) { Raw.Dispatch(dst.DType, new SameTypeCopyV(this, dst, src)); return; }
         bool half = src.DType == DType.Float16 || src.DType == DType.BFloat16 || dst.DType == DType.Float16 || dst.DType == DType.BFloat16;
-        if (half) throw NotYet($"converting {src.DType} to {dst.DType}");
+        if (half) throw NotYet($"converting {src.DType.name} to {dst.DType.name}");
         CastFrom(dst, src);
     }
 
@@ -116,7 +116,7 @@ internal sealed partial class CudaBackend
         else if (d == DType.Int16) CastTo<short, ReadI16>(dst, src, false);
         else if (d == DType.Int8) CastTo<sbyte, ReadI8>(dst, src, false);
         else if (d == DType.UInt8 || d == DType.Bool) CastTo<byte, ReadU8>(dst, src, false);
-        else throw NotYet($"converting {src.DType} to {dst.DType}");
+        else throw NotYet($"converting {src.DType.name} to {dst.DType.name}");
     }
 
     private void CastTo<TS, TR>(TensorLayout dst, TensorLayout src, bool srcFloat) where TS : unmanaged where TR : struct, IRead<TS>
@@ -130,7 +130,7 @@ internal sealed partial class CudaBackend
         else if (d == DType.Int8) Cast<TS, sbyte, TR, WriteI8>(dst, src, srcFloat);
         else if (d == DType.UInt8) Cast<TS, byte, TR, WriteU8>(dst, src, srcFloat);
         else if (d == DType.Bool) Cast<TS, byte, TR, WriteBool>(dst, src, srcFloat);
-        else throw NotYet($"converting {src.DType} to {dst.DType}");
+        else throw NotYet($"converting {src.DType.name} to {dst.DType.name}");
     }
 
     private struct CastKey<TS, TD, TR, TW>;

@@ -14,8 +14,9 @@ internal sealed partial class CudaBackend
 
     public void FloatUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : IFloatUnaryKernel
     {
-        MemoryOverlap.Check(y, x);
-        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatUnaryV<TOp>(this, x, y));
+        var xl = Local(x);
+        MemoryOverlap.Check(y, xl);
+        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatUnaryV<TOp>(this, xl, y));
     }
 
     private readonly struct FloatUnaryV<TOp>(CudaBackend be, TensorLayout x, TensorLayout y) : IFloatVisitor where TOp : IFloatUnaryKernel
@@ -34,8 +35,9 @@ internal sealed partial class CudaBackend
 
     public void NumericUnary<TOp>(in TensorLayout x, in TensorLayout y) where TOp : INumericUnaryKernel
     {
-        MemoryOverlap.Check(y, x);
-        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericUnaryV<TOp>(this, x, y));
+        var xl = Local(x);
+        MemoryOverlap.Check(y, xl);
+        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericUnaryV<TOp>(this, xl, y));
     }
 
     private readonly struct NumericUnaryV<TOp>(CudaBackend be, TensorLayout x, TensorLayout y) : INumericVisitor where TOp : INumericUnaryKernel
@@ -54,8 +56,9 @@ internal sealed partial class CudaBackend
 
     public void FloatUnaryArgs<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) where TOp : IFloatUnaryArgsKernel
     {
-        MemoryOverlap.Check(y, x);
-        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatUnaryArgsV<TOp>(this, x, y, a, b, c));
+        var xl = Local(x);
+        MemoryOverlap.Check(y, xl);
+        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatUnaryArgsV<TOp>(this, xl, y, a, b, c));
     }
 
     private readonly struct FloatUnaryArgsV<TOp>(CudaBackend be, TensorLayout x, TensorLayout y, double a, double b, double c) : IFloatVisitor where TOp : IFloatUnaryArgsKernel
@@ -75,8 +78,9 @@ internal sealed partial class CudaBackend
 
     public void NumericUnaryArgs<TOp>(TensorLayout x, TensorLayout y, double a, double b, double c) where TOp : INumericUnaryArgsKernel
     {
-        MemoryOverlap.Check(y, x);
-        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericUnaryArgsV<TOp>(this, x, y, a, b, c));
+        var xl = Local(x);
+        MemoryOverlap.Check(y, xl);
+        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericUnaryArgsV<TOp>(this, xl, y, a, b, c));
     }
 
     private readonly struct NumericUnaryArgsV<TOp>(CudaBackend be, TensorLayout x, TensorLayout y, double a, double b, double c) : INumericVisitor where TOp : INumericUnaryArgsKernel
@@ -97,8 +101,9 @@ internal sealed partial class CudaBackend
 
     public void NumericBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : INumericBinaryKernel
     {
-        MemoryOverlap.Check(y, a, b);
-        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericBinaryV<TOp>(this, a, b, y));
+        var al = Local(a); var bl = Local(b);
+        MemoryOverlap.Check(y, al, bl);
+        DTypeDispatch.Numeric(y.DType, TOp.Name, new NumericBinaryV<TOp>(this, al, bl, y));
     }
 
     private readonly struct NumericBinaryV<TOp>(CudaBackend be, TensorLayout a, TensorLayout b, TensorLayout y) : INumericVisitor where TOp : INumericBinaryKernel
@@ -117,8 +122,9 @@ internal sealed partial class CudaBackend
 
     public void FloatBinary<TOp>(in TensorLayout a, in TensorLayout b, in TensorLayout y) where TOp : IFloatBinaryKernel
     {
-        MemoryOverlap.Check(y, a, b);
-        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatBinaryV<TOp>(this, a, b, y));
+        var al = Local(a); var bl = Local(b);
+        MemoryOverlap.Check(y, al, bl);
+        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatBinaryV<TOp>(this, al, bl, y));
     }
 
     private readonly struct FloatBinaryV<TOp>(CudaBackend be, TensorLayout a, TensorLayout b, TensorLayout y) : IFloatVisitor where TOp : IFloatBinaryKernel
@@ -137,8 +143,9 @@ internal sealed partial class CudaBackend
 
     public void IntegerBinary<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : IIntegerBinaryKernel
     {
-        MemoryOverlap.Check(y, a, b);
-        DTypeDispatch.Integral(y.DType, TOp.Name, new IntegerBinaryV<TOp>(this, a, b, y));
+        var al = Local(a); var bl = Local(b);
+        MemoryOverlap.Check(y, al, bl);
+        DTypeDispatch.Integral(y.DType, TOp.Name, new IntegerBinaryV<TOp>(this, al, bl, y));
     }
 
     private readonly struct IntegerBinaryV<TOp>(CudaBackend be, TensorLayout a, TensorLayout b, TensorLayout y) : IIntegerVisitor where TOp : IIntegerBinaryKernel
@@ -157,10 +164,11 @@ internal sealed partial class CudaBackend
 
     public void Compare<TOp>(TensorLayout a, TensorLayout b, TensorLayout y) where TOp : ICompareKernel
     {
-        MemoryOverlap.Check(y, a, b);
+        var al = Local(a); var bl = Local(b);
+        MemoryOverlap.Check(y, al, bl);
         if (y.DType != DType.Bool) throw new ArgumentException($"{TOp.Name}: the result must be bool, got {y.DType}");
-        if (a.DType == DType.Bool && b.DType == DType.Bool) { DTypeDispatch.Numeric(DType.UInt8, TOp.Name, new CompareV<TOp>(this, a, b, y)); return; }
-        DTypeDispatch.Numeric(a.DType, TOp.Name, new CompareV<TOp>(this, a, b, y));
+        if (a.DType == DType.Bool && b.DType == DType.Bool) { DTypeDispatch.Numeric(DType.UInt8, TOp.Name, new CompareV<TOp>(this, al, bl, y)); return; }
+        DTypeDispatch.Numeric(a.DType, TOp.Name, new CompareV<TOp>(this, al, bl, y));
     }
 
     private readonly struct CompareV<TOp>(CudaBackend be, TensorLayout a, TensorLayout b, TensorLayout y) : INumericVisitor where TOp : ICompareKernel
@@ -179,8 +187,9 @@ internal sealed partial class CudaBackend
 
     public void FloatPredicate<TOp>(TensorLayout x, TensorLayout y) where TOp : IFloatPredicateKernel
     {
-        MemoryOverlap.Check(y, x);
-        DTypeDispatch.Floating(x.DType, TOp.Name, new FloatPredicateV<TOp>(this, x, y));
+        var xl = Local(x);
+        MemoryOverlap.Check(y, xl);
+        DTypeDispatch.Floating(x.DType, TOp.Name, new FloatPredicateV<TOp>(this, xl, y));
     }
 
     private readonly struct FloatPredicateV<TOp>(CudaBackend be, TensorLayout x, TensorLayout y) : IFloatVisitor where TOp : IFloatPredicateKernel
@@ -199,8 +208,9 @@ internal sealed partial class CudaBackend
 
     public void FloatTernary<TOp>(TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) where TOp : IFloatTernaryKernel
     {
-        MemoryOverlap.Check(y, [a, b, c]);
-        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatTernaryV<TOp>(this, a, b, c, y));
+        var al = Local(a); var bl = Local(b); var cl = Local(c);
+        MemoryOverlap.Check(y, [al, bl, c]);
+        DTypeDispatch.Floating(y.DType, TOp.Name, new FloatTernaryV<TOp>(this, al, bl, cl, y));
     }
 
     private readonly struct FloatTernaryV<TOp>(CudaBackend be, TensorLayout a, TensorLayout b, TensorLayout c, TensorLayout y) : IFloatVisitor where TOp : IFloatTernaryKernel
@@ -219,8 +229,9 @@ internal sealed partial class CudaBackend
 
     public void Where(TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y)
     {
-        MemoryOverlap.Check(y, [cond, a, b]);
-        Raw.Dispatch(y.DType, new WhereV(this, cond, a, b, y));
+        var condl = Local(cond); var al = Local(a); var bl = Local(b);
+        MemoryOverlap.Check(y, [condl, al, bl]);
+        Raw.Dispatch(y.DType, new WhereV(this, condl, al, bl, y));
     }
 
     private readonly struct WhereV(CudaBackend be, TensorLayout cond, TensorLayout a, TensorLayout b, TensorLayout y) : Raw.IVisitor

@@ -46,6 +46,19 @@ internal sealed partial class CudaBackend : IBackend
 
     internal static ArrayView<T> View<T>(in TensorLayout t) where T : unmanaged => Mem(t).View<T>();
 
+    /// <summary>
+    /// An input on this device: a one-element host tensor (a wrapped number, which PyTorch lets CPU scalars be next to
+    /// CUDA tensors) is copied into a device element seen at the same shape; other host tensors are refused.
+    /// </summary>
+    internal TensorLayout Local(TensorLayout t)
+    {
+        if (t.Storage is CudaStorage) return t;
+        if (!HostMemory.IsHost(t.Storage) || Numel(t.Shape) != 1) throw MixedDevices(t.Device);
+        var one = new CudaStorage(Dev, t.DType, 1);
+        Copy(TensorLayout.Contiguous(one, []), new TensorLayout(t.Storage, [], [], t.Offset));
+        return new TensorLayout(one, t.Shape, new long[t.Rank], 0);
+    }
+
     /// <summary>The refusal of a seam kernel this backend does not have yet: never a wrong result.</summary>
     internal static NotSupportedException NotYet(string op) => new($"{op} is not implemented for CUDA tensors in Flint yet");
 
@@ -66,10 +79,27 @@ internal sealed partial class CudaBackend : IBackend
         {
             slot = KernelSlot<TKey, TDel>.Value;
             if (slot is not null && ReferenceEquals(slot.Value.acc, acc)) return slot.Value.k;
-            var k = load(acc);
+            TDel k;
+            try { k = load(acc); }
+            catch (ILGPU.InternalCompilerException e)
+            {
+                // the op's scalar function uses what ILGPU cannot compile (reflection on types, managed objects): refused, never run wrong
+                throw new NotSupportedException($"{OpName(typeof(TKey))} is not implemented for CUDA tensors in Flint yet (ILGPU cannot compile its kernel: {(e.InnerException ?? e).Message})");
+            }
             KernelSlot<TKey, TDel>.Value = (acc, k);
             return k;
         }
+    }
+
+    /// <summary>The op a kernel key stands for: the Name of its op struct, else the kernel's own name.</summary>
+    private static string OpName(Type key)
+    {
+        if (key.IsGenericType)
+            foreach (var a in key.GetGenericArguments())
+                if (a.GetProperty("Name", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) is string n) return n;
+        string s = key.Name;
+        int tick = s.IndexOf('`');
+        return tick < 0 ? s : s[..tick];
     }
 
     private static class KernelSlot<TKey, TDel>

@@ -46,7 +46,8 @@ internal sealed class CudaDevice
         Context? context = null;
         try
         {
-            context = Context.Create(b => b.Cuda().CPU().EnableAlgorithms().Profiling());
+            // O0: ILGPU 1.5.3's if-conversion pass fails (NullReferenceException) on some of these kernels
+            context = Context.Create(b => b.Cuda().CPU().EnableAlgorithms().Profiling().Optimize(OptimizationLevel.O0));
             if (!preferCpu && context.GetCudaDevices().Count > 0)
             {
                 var acc = context.GetCudaDevice(0).CreateAccelerator(context);

@@ -33,6 +33,8 @@ internal sealed class CudaStorage : Storage
 
     ~CudaStorage()
     {
+        // a constructor that threw (out of memory) leaves no block
+        if (Block is null) return;
         dev.Allocator.Free(Block);
         GC.RemoveMemoryPressure(Block.Size);
     }

@@ -58,13 +58,7 @@ public static partial class torch
         {
             ArgumentNullException.ThrowIfNull(s);
             var rt = CudaHooks.Require();
-            return new StreamScope(rt, rt.SetCurrentStream(s.Handle));
-        }
-
-        private sealed class StreamScope(ICudaRuntime rt, object previous) : IDisposable
-        {
-            private bool done;
-            public void Dispose() { if (!done) { done = true; rt.SetCurrentStream(previous); } }
+            return new CudaStreamScope(rt, rt.SetCurrentStream(s.Handle));
         }
 
         /// <summary>A queue of kernels on the device, as <c>torch.cuda.Stream</c>: work on one stream runs in order.</summary>

@@ -64,3 +64,10 @@ internal static class CudaHooks
     /// <summary>The installed runtime, or the reason CUDA cannot be used.</summary>
     internal static ICudaRuntime Require() => EnsureLoaded() ?? throw CudaRuntime.Unavailable();
 }
+
+/// <summary>The scope of <c>torch.cuda.stream(s)</c>: disposing it makes the previous stream current again.</summary>
+internal sealed class CudaStreamScope(ICudaRuntime rt, object previous) : IDisposable
+{
+    private bool done;
+    public void Dispose() { if (!done) { done = true; rt.SetCurrentStream(previous); } }
+}

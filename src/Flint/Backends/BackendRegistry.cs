@@ -46,11 +46,22 @@ public static class BackendRegistry
         var table = backends;
         int i = (int)type;
         if (i >= 0 && i < table.Length && table[i] is { } b) return b;
-        throw Missing(type);
+        return Late(type);
     }
 
     /// <summary>The backend of <paramref name="device"/>'s type.</summary>
     public static IBackend For(Device device) => For(device.type);
+
+    // the CUDA backend lives in its own assembly, loaded the first time a CUDA device is asked for
+    private static IBackend Late(DeviceType type)
+    {
+        if (type == DeviceType.CUDA && Cuda.CudaHooks.EnsureLoaded() is not null)
+        {
+            var table = backends;
+            if ((int)type < table.Length && table[(int)type] is { } b) return b;
+        }
+        throw Missing(type);
+    }
 
     private static Exception Missing(DeviceType type) => type == DeviceType.CUDA
         ? Cuda.CudaRuntime.Unavailable()

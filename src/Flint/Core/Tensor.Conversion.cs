@@ -23,16 +23,21 @@ public partial class Tensor
         var dt = dtype ?? this.dtype;
         var dev = device.Normalized;
         if (dev == this.device.Normalized && dt == this.dtype && !copy && KeepsFormat(memory_format)) return this;
-        if (dev.type == DeviceType.CUDA || this.device.type == DeviceType.CUDA)
-            throw Backends.Cuda.CudaRuntime.Unavailable();
         if (dev.type == this.device.type) return to(dt, non_blocking, true, memory_format);
         // between the CPU and meta: into meta keeps only the layout; out of meta has nothing to copy
         if (is_meta) throw MetaStorage.NoData();
         var r = EmptyLike(this, dt, dev, memory_format);
-        r.Backend.Copy(r, this);
+        CopyBackend(r, this).Copy(r, this);
         if (!dt.is_floating_point) return r;
         return ToDeviceDerivative.Record(r, [this], (this.device, this.dtype));
     }
+
+    /// <summary>
+    /// The backend that copies between two devices: a device backend (CUDA) knows host memory, the CPU backend
+    /// knows no device memory, so a copy between the CPU and a device goes to the device's backend.
+    /// </summary>
+    internal static Backends.IBackend CopyBackend(Tensor dst, Tensor src) =>
+        dst.device.type == DeviceType.CPU && src.device.type != DeviceType.CPU && src.device.type != DeviceType.Meta ? src.Backend : dst.Backend;
 
     /// <summary>The gradient goes back to the source's dtype (and device).</summary>
     private static readonly NodeDerivative<(Device device, DType dtype)> ToDtypeDerivative = new("ToCopyBackward0", null, (g, s) => g.to(s.dtype));
@@ -84,10 +89,8 @@ public partial class Tensor
         }
         if (Autograd.Differentiation.NeedsInPlace(this, src)) return CopyRecorded(src);
         Autograd.AutogradHooks.CheckInPlace(this);
-        if (src.device != device && !is_meta)
-            throw Backends.Cuda.CudaRuntime.Unavailable();
         // nothing to move for zero elements (a zero-size view's offset may lie past its storage's end)
-        if (numel() != 0) Backend.Copy(this, src);
+        if (numel() != 0) CopyBackend(this, src).Copy(this, src);
         BumpVersion();
         return this;
     }

@@ -7,7 +7,7 @@ public partial class Tensor
     {
         if (is_meta) throw MetaStorage.NoData();
         var t = Empty(_shape, DType.Float64, Device.CPU);
-        t.Backend.Copy(t, this);
+        CopyBackend(t, this).Copy(t, this);
         return Backends.HostMemory.Array<double>(t._storage);
     }
 
@@ -16,7 +16,7 @@ public partial class Tensor
     {
         if (is_meta) throw MetaStorage.NoData();
         var t = Empty(_shape, DType.Int64, Device.CPU);
-        t.Backend.Copy(t, this);
+        CopyBackend(t, this).Copy(t, this);
         return Backends.HostMemory.Array<long>(t._storage);
     }
 }

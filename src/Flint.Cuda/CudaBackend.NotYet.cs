@@ -39,6 +39,10 @@ internal sealed partial class CudaBackend
     public void IndexGather(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides) => throw NotYet("index (gather)");
     public void IndexScatter(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides, ScatterReduce reduce) => throw NotYet("index_put_ (scatter)");
     public void LayerNorm(TensorLayout input, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd) => throw NotYet("layer_norm");
+    /// <inheritdoc/>
+    public void RmsNorm(TensorLayout input, TensorLayout? weight, double eps, TensorLayout output, TensorLayout rstd) => throw NotYet("rms_norm");
+    /// <inheritdoc/>
+    public void RmsNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight) => throw NotYet("rms_norm_backward");
     public void LayerNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) => throw NotYet("layer_norm_backward");
     public void MaxPool(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) => throw NotYet("max_pool2d");
     public void MaxPoolBackward(TensorLayout gradOutput, TensorLayout indices, TensorLayout gradInput) => throw NotYet("max_pool2d_backward");

@@ -116,6 +116,12 @@ public class DeviceAndCopyTests
         Assert.Equal("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!", e.Message);
         var e2 = Assert.ThrowsAny<Exception>(() => torch.ones([2, 3], device: Gpu.Cuda).matmul(torch.ones([3, 2])));
         Assert.Contains("Expected all tensors to be on the same device, but found at least two devices", e2.Message);
+        // the masked ops and index_put_ name the two devices too (they used to say CUDA was missing)
+        var mask = torch.tensor(new[] { true, false, true });
+        var e3 = Assert.ThrowsAny<Exception>(() => a.masked_fill(mask, 0));
+        Assert.Equal("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!", e3.Message);
+        var e4 = Assert.ThrowsAny<Exception>(() => a.masked_fill_(mask, 0));
+        Assert.Equal("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!", e4.Message);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ internal static class Elementwise
         return common;
     }
 
-    private static InvalidOperationException DevicesDiffer(Device common, Device other) =>
+    internal static InvalidOperationException DevicesDiffer(Device common, Device other) =>
         new($"Expected all tensors to be on the same device, but found at least two devices, {common.Normalized} and {other.Normalized}!");
 
     /// <summary>Converts to the compute dtype when needed (cheap for the 0-dim tensors that wrap scalars).</summary>

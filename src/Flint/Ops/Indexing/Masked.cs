@@ -64,7 +64,7 @@ namespace Flint
                 return Autograd.Differentiation.InPlace(this, old => { CheckInPlaceMask(mask); return old.masked_fill(mask, value); });
             CheckInPlaceMask(mask);
             Autograd.AutogradHooks.CheckInPlace(this);
-            if (mask.device != device) throw Backends.Cuda.CudaRuntime.Unavailable();
+            if (mask.device != device) throw Elementwise.DevicesDiffer(device, mask.device);
             var m = mask.dtype == DType.Bool ? mask : mask.to(DType.Bool);
             if (ReferenceEquals(m._storage, _storage)) m = m.clone();
             var v = Scalars.Full(value, dtype, device);
@@ -102,7 +102,7 @@ namespace Flint
             if (!AdvancedIndexing.IsMask(mask))
                 throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.LegacyName}");
             var shape = Shape.Broadcast(mask._shape, _shape);
-            if (mask.device != device) throw Backends.Cuda.CudaRuntime.Unavailable();
+            if (mask.device != device) throw Elementwise.DevicesDiffer(device, mask.device);
             Tensor r;
             using (torch.no_grad())
             {

@@ -214,7 +214,7 @@ namespace Flint.Ops
         {
             ArgumentNullException.ThrowIfNull(value);
             var (view, adv) = ApplySlicing(self, indices);
-            if (value.device != self.device && !(value.ndim == 0 && value.is_cpu)) throw Backends.Cuda.CudaRuntime.Unavailable();
+            if (value.device != self.device && !(value.ndim == 0 && value.is_cpu)) throw Ops.Elementwise.DevicesDiffer(self.device, value.device);
             if (adv is null)
             {
                 // PyTorch's copy_to: equal sizes copy, a CPU number fills, anything else drops the value's

@@ -254,6 +254,26 @@ stack_case("transformer_unbatched", lambda: nn.Transformer(8, 2, 1, 1, 16),
 
 
 # ---------------------------------------------------------------- fresh modules: names, init draws, repr
+def module_list_repr_2x(self):
+    """PyTorch 2's ModuleList repr (1.13 prints every child): a run of neighbouring children with the same repr is
+    printed once, headed "(first-last): n x"."""
+    texts = [repr(m) for m in self]
+    if not texts:
+        return self._get_name() + "()"
+    lines, i = [], 0
+    while i < len(texts):
+        j = i
+        while j + 1 < len(texts) and texts[j + 1] == texts[i]:
+            j += 1
+        head = f"({i}): " if i == j else f"({i}-{j}): {j - i + 1} x "
+        lines.append(head + texts[i].replace("\n", "\n  "))
+        i = j + 1
+    return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+nn.ModuleList.__repr__ = module_list_repr_2x
+
+
 def fresh(name, seed, build):
     torch.manual_seed(seed)
     m = build()
@@ -270,6 +290,9 @@ fresh("decoder_layer", 5, lambda: nn.TransformerDecoderLayer(8, 2, 16, dropout=0
 fresh("encoder", 6, lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16), 1, nn.LayerNorm(8)))
 fresh("transformer", 7, lambda: nn.Transformer(8, 2, 2, 1, 16))
 fresh("encoder_layer_gelu_module", 8, lambda: nn.TransformerEncoderLayer(8, 2, 16, activation=nn.GELU()))
+fresh("module_list_runs", 9, lambda: nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2),
+                                                     nn.Linear(3, 2), nn.Linear(3, 2), nn.Linear(3, 2)]))
+fresh("module_list_empty", 10, lambda: nn.ModuleList())
 
 
 # ---------------------------------------------------------------- dropout in train mode

@@ -66,6 +66,26 @@ public sealed class ModuleList : nn.Module, IList<nn.Module>
         for (int i = 0; i < items.Count; i++) yield return (i.ToString(System.Globalization.CultureInfo.InvariantCulture), items[i]);
     }
 
+    /// <summary>
+    /// PyTorch 2's ModuleList repr: a run of neighbouring modules with the same repr prints once, as
+    /// "(0-3): 4 x TransformerEncoderLayer(...)".
+    /// </summary>
+    public override string ToString()
+    {
+        if (items.Count == 0) return $"{GetName()}()";
+        var lines = new List<string>();
+        for (int i = 0; i < items.Count;)
+        {
+            var text = items[i].ToString();
+            int j = i;
+            while (j + 1 < items.Count && items[j + 1].ToString() == text) j++;
+            var head = i == j ? $"({i}): " : $"({i}-{j}): {j - i + 1} x ";
+            lines.Add(head + text.Replace("\n", "\n  "));
+            i = j + 1;
+        }
+        return $"{GetName()}(\n  " + string.Join("\n  ", lines) + "\n)";
+    }
+
     /// <summary>The module at <paramref name="index"/> (negative counts from the end).</summary>
     public nn.Module this[int index] { get => items[index < 0 ? index + items.Count : index]; set => items[index < 0 ? index + items.Count : index] = value; }
     /// <summary>The number of modules.</summary>

@@ -178,6 +178,8 @@ public class TransformerReferenceTests
         "encoder" => nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16), 1, nn.LayerNorm(8)),
         "transformer" => nn.Transformer(8, 2, 2, 1, 16),
         "encoder_layer_gelu_module" => nn.TransformerEncoderLayer(8, 2, 16, activation: nn.GELU()),
+        "module_list_runs" => nn.ModuleList(nn.Linear(2, 2), nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2), nn.Linear(3, 2), nn.Linear(3, 2), nn.Linear(3, 2)),
+        "module_list_empty" => nn.ModuleList(),
         _ => throw new InvalidOperationException(name),
     };
 

@@ -204,14 +204,14 @@ internal static class Interpolation
     private static T Convolution2<T>(T x, T a) where T : IFloatingPointIeee754<T> =>
         ((a * x - T.CreateTruncating(5) * a) * x + T.CreateTruncating(8) * a) * x - T.CreateTruncating(4) * a;
 
-    /// <summary>area: adaptive average pooling to the output size (1-D through the 2-D pool, as PyTorch's adaptive_avg_pool1d).</summary>
+    /// <summary>area: adaptive average pooling to the output size (1-D through the 2-D pool, as PyTorch's adaptive_avg_pool1d; 3-D through adaptive_avg_pool3d).</summary>
     private static Tensor Area(Tensor x, long[] outSize)
     {
         switch (x.ndim)
         {
             case 3: return torch.nn.functional.adaptive_avg_pool2d(x.unsqueeze(-2), new long[] { 1, outSize[0] }).squeeze(-2);
             case 4: return torch.nn.functional.adaptive_avg_pool2d(x, outSize);
-            default: throw new NotSupportedException("interpolate: mode 'area' of a 5-D input needs adaptive_avg_pool3d, which Flint does not have yet");
+            default: return torch.nn.functional.adaptive_avg_pool3d(x, outSize);
         }
     }
 }

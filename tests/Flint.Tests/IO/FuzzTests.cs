@@ -15,6 +15,12 @@ namespace Flint.Tests.IO;
 public class FuzzTests
 {
     private const int MutationsPerFormat = 2500;
+    /// <summary>What reading one damaged file may allocate at most: the largest honest read (sixty thousand memoized
+    /// dicts) takes about 34 MB, and a reader that trusts a forged size asks for gigabytes.</summary>
+    private const long MaxBytesPerFile = 64L << 20;
+    /// <summary>The slowest one file may be: far above an honest read (milliseconds) even on a machine loaded many
+    /// times over, far below what a reader that goes quadratic on a forged count takes.</summary>
+    private static readonly TimeSpan MaxTimePerFile = TimeSpan.FromSeconds(15);
     private static readonly string RefDir = Path.Combine(AppContext.BaseDirectory, "References");
 
     private static readonly Type[] TorchErrors = [typeof(UnpicklingError), typeof(InvalidDataException), typeof(NotSupportedException)];
@@ -139,14 +145,16 @@ public class FuzzTests
 
     // ---------------- the runs ----------------
 
-    private sealed record Outcome(int Loaded, int Refused, List<string> Failures, TimeSpan Slowest);
+    private sealed record Outcome(int Loaded, int Refused, List<string> Failures, long MostAllocated, int MostAllocatedAt, TimeSpan Slowest);
 
     /// <summary>Runs <paramref name="count"/> mutated files through <paramref name="load"/> on a thread of its own, failing on a hang.</summary>
     private static Outcome Fuzz(string format, List<byte[]> seeds, int seed, int count, Func<Random, byte[], byte[]> mutate, Func<byte[], object?> load, Type[] allowed)
     {
         int loaded = 0, refused = 0;
         var failures = new List<string>();
+        long mostAllocated = 0;
         var slowest = TimeSpan.Zero;
+        int mostAllocatedAt = -1;
         int current = -1;
         Exception? crash = null;
         var thread = new Thread(() =>
@@ -158,6 +166,7 @@ public class FuzzTests
                 {
                     current = i;
                     var file = mutate(r, seeds[i % seeds.Count]);
+                    long before = GC.GetAllocatedBytesForCurrentThread();
                     var sw = Stopwatch.StartNew();
                     try { load(file); loaded++; }
                     catch (Exception e) when (allowed.Contains(e.GetType()) && !string.IsNullOrWhiteSpace(e.Message)) { refused++; }
@@ -168,6 +177,8 @@ public class FuzzTests
                         failures.Add($"{format} mutation {i} ({path}): {e.GetType().Name}: {e.Message}");
                     }
                     if (sw.Elapsed > slowest) slowest = sw.Elapsed;
+                    long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                    if (allocated > mostAllocated) { mostAllocated = allocated; mostAllocatedAt = i; }
                 }
             }
             catch (Exception e) { crash = e; }
@@ -176,7 +187,7 @@ public class FuzzTests
         if (!thread.Join(TimeSpan.FromSeconds(60)))
             Assert.Fail($"{format}: mutation {current} did not finish within the time left for the run (a hang)");
         Assert.Null(crash);
-        return new Outcome(loaded, refused, failures, slowest);
+        return new Outcome(loaded, refused, failures, mostAllocated, mostAllocatedAt, slowest);
     }
 
     private static void Check(Outcome o, int count, bool expectRefusals = true)
@@ -184,7 +195,12 @@ public class FuzzTests
         Assert.True(o.Failures.Count == 0, o.Failures.Count + " failures:\n" + string.Join("\n", o.Failures.Take(20)));
         Assert.Equal(count, o.Loaded + o.Refused);
         if (expectRefusals) Assert.True(o.Refused > 0);
-        Assert.True(o.Slowest < TimeSpan.FromSeconds(2), $"the slowest file took {o.Slowest}");
+        // A reader that trusts a size in a damaged header allocates for it before it fails: one file's reading may
+        // allocate at most a fixed budget, counted in bytes on the reading thread, so a loaded machine cannot fail it.
+        // Time is checked too, with a bound that only a reader gone quadratic (or looping, the 60 s join) exceeds.
+        Assert.True(o.MostAllocated < MaxBytesPerFile,
+            $"mutation {o.MostAllocatedAt} allocated {o.MostAllocated:N0} bytes while being read (budget {MaxBytesPerFile:N0})");
+        Assert.True(o.Slowest < MaxTimePerFile, $"the slowest file took {o.Slowest}");
     }
 
     [Fact]

@@ -153,8 +153,8 @@ public class FuzzTests
         int loaded = 0, refused = 0;
         var failures = new List<string>();
         long mostAllocated = 0;
-        var slowest = TimeSpan.Zero;
         int mostAllocatedAt = -1;
+        var slowest = TimeSpan.Zero;
         int current = -1;
         Exception? crash = null;
         var thread = new Thread(() =>

@@ -21,8 +21,12 @@ internal static class HostMemory
     internal static Storage Allocate(DType dtype, long count, bool zeroed) => Host.Allocate(dtype, count, zeroed);
 
     /// <summary>The managed array of a CPU storage.</summary>
-    internal static Array Data(Storage s) =>
-        s.HostArray ?? throw new InvalidOperationException($"expected a CPU tensor, got one on {s.device}");
+    internal static Array Data(Storage s)
+    {
+        var a = s.HostArray ?? throw new InvalidOperationException($"expected a CPU tensor, got one on {s.device}");
+        s.Lease?.Escape(); // the array may outlive the storage in the caller's hands: never reuse it
+        return a;
+    }
 
     internal static T[] Array<T>(Storage s) => (T[])Data(s);
 

@@ -24,6 +24,7 @@ public readonly struct TensorLayout
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(strides);
         if (shape.Length != strides.Length) throw new ArgumentException($"shape has {shape.Length} dims but strides {strides.Length}");
+        storage.Lease?.NoteUse();
         Storage = storage; Shape = shape; Strides = strides; Offset = offset;
     }
 
@@ -65,6 +66,7 @@ public readonly struct TensorLayout
     // tensors keep their layout valid: the conversion on every kernel call skips the checks
     private TensorLayout(Storage storage, long[] shape, long[] strides, long offset, bool trusted)
     {
+        storage.Lease?.NoteUse();
         Storage = storage; Shape = shape; Strides = strides; Offset = offset;
     }
 

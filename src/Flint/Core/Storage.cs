@@ -22,6 +22,9 @@ public abstract class Storage
     /// Only <see cref="Backends.HostMemory"/> reads it.
     /// </summary>
     internal virtual System.Array? HostArray => null;
+    /// <summary>The pool's claim on this storage's memory, for memory that goes back to a pool when the storage is collected; null otherwise.</summary>
+    internal Backends.StorageLease? Lease { get; private protected set; }
+
     /// <summary>True when the memory belongs to a user array (from_numpy): it cannot be resized.</summary>
     internal bool Borrowed { get; init; }
 

@@ -14,6 +14,7 @@ namespace Flint.Tests.Nn;
 /// (the same in forward and backward, right statistics), the fused kernel's vector paths and threaded splits, and
 /// its memory: no L x S buffer.
 /// </summary>
+[Collection("GlobalGenerator")] // the dropout tests reseed the global generator and compare two draws
 public class AttentionTests
 {
     private static readonly IReadOnlyDictionary<string, JsonElement> Records = Reference.CasesByName("attention");

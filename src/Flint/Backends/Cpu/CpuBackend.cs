@@ -10,7 +10,8 @@ internal sealed partial class CpuBackend : IBackend
 {
     public static readonly CpuBackend Instance = new();
     public Device Device => Device.CPU;
-    public Storage Allocate(DType dtype, long count, bool zeroed) => CpuStorage.Allocate(dtype, count, zeroed);
+    // the op layer's tensors: large ones are pooled (a kernel's own temporaries use CpuStorage.Allocate, never pooled)
+    public Storage Allocate(DType dtype, long count, bool zeroed) => CpuStorage.Allocate(dtype, count, zeroed, pooled: true);
 
     // the exact-type test is one compare the JIT folds, where a cast calls a helper on every kernel call
     internal static T[] Arr<T>(in TensorLayout t) =>

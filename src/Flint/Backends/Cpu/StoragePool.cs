@@ -12,8 +12,9 @@ namespace Flint.Backends.Cpu;
 /// the last collection and finds no array of the length it needs, it runs a young-generation collection (cheap:
 /// tensors and storages are small objects, the arrays are not scanned); step-local storages die young, so that
 /// collection hands their arrays back and the steady state of a loop allocates no large array and runs no full
-/// collection. A collection that gives back little doubles the thread's budget, so a program whose tensors
-/// outlive the young generation, or move between threads, is not made to collect more often than the GC would.
+/// collection. The budget then becomes the bytes still lent out (the GC's own rule: collect after as much again
+/// as survived), doubled while more leaves the pool (tensors seen by other threads) than comes back, so a program
+/// whose tensors move between threads is not made to collect more often than the GC would.
 /// </para>
 /// <para>
 /// The GC sees every pooled array as live memory. An array still unused when its thread runs its second
@@ -27,7 +28,7 @@ internal static class StoragePool
     internal const long MinBytes = 1 << 20;
 
     /// <summary>The bytes a thread lends before a miss makes it collect, at first.</summary>
-    internal const long MinBudget = 64L << 20;
+    internal const long MinBudget = 16L << 20;
 
     /// <summary>The most a thread's budget grows to: an eighth of the memory the GC may use.</summary>
     private static readonly long MaxBudget = Math.Max(MinBudget, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
@@ -90,8 +91,9 @@ internal static class StoragePool
     {
         private readonly List<Loan> lent = [];
         private readonly Dictionary<(Type, int), Stack<Free>> free = [];
-        private int seenCollections = GC.CollectionCount(0);
-        private long lentSinceCollection, budget = MinBudget;
+        private int seenCollections = GC.CollectionCount(0), seenOlder = GC.CollectionCount(1);
+        private long lentSinceCollection, liveBytes, lostBytes, budget = MinBudget;
+        private int slack = 1;
         internal long FreeBytes;
         internal int Induced;
 
@@ -122,7 +124,6 @@ internal static class StoragePool
             }
             // lent a budget's worth since the last collection and nothing fits: collect the young generation, where
             // the storages of the last steps died (never while holding the lock: the trimming callback takes it)
-            long lentBefore = lentSinceCollection;
             GC.Collect(1, GCCollectionMode.Forced, blocking: true);
             lock (this)
             {
@@ -130,7 +131,12 @@ internal static class StoragePool
                 // arrays that stayed free since the last collection this thread ran are no longer needed
                 TrimLocked();
                 long back = Sweep();
-                if (back < lentBefore / 4) budget = Math.Min(budget * 2, MaxBudget);
+                // the next collection after as much again as is still lent out (the GC's own rule: a budget
+                // proportional to what survives), and more while tensors leave the pool (seen by another thread,
+                // handed out of the backend) faster than collections bring arrays back
+                slack = lostBytes > back ? Math.Min(slack * 2, 16) : 1;
+                budget = Math.Min(Math.Max(MinBudget, liveBytes) * slack, MaxBudget);
+                lentSinceCollection = 0;
                 return Take(type, n);
             }
         }
@@ -150,13 +156,17 @@ internal static class StoragePool
         private long Sweep()
         {
             seenCollections = GC.CollectionCount(0);
-            lentSinceCollection = 0;
+            // a gen0 collection frees only the storages that died before surviving one: the budget counts from the
+            // last collection of generation 1 or 2, which reach the rest
+            if (GC.CollectionCount(1) != seenOlder) { seenOlder = GC.CollectionCount(1); lentSinceCollection = 0; }
             long back = 0;
+            liveBytes = 0;
+            lostBytes = 0;
             for (int i = lent.Count - 1; i >= 0; i--)
             {
                 var l = lent[i];
                 bool alive = l.Storage.TryGetTarget(out _);
-                if (alive && l.Lease.Returnable) continue;
+                if (alive && l.Lease.Returnable) { liveBytes += l.Bytes; continue; }
                 if (!alive && l.Lease.Returnable)
                 {
                     var key = (l.Array.GetType(), l.Array.Length);
@@ -165,6 +175,7 @@ internal static class StoragePool
                     FreeBytes += l.Bytes;
                     back += l.Bytes;
                 }
+                else lostBytes += l.Bytes;
                 lent[i] = lent[^1];
                 lent.RemoveAt(lent.Count - 1);
             }

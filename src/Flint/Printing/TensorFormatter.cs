@@ -12,6 +12,7 @@ internal static class TensorFormatter
 
     internal static string Repr(Tensor t, PrintOptions opts, DType defaultDType)
     {
+        if (t._sparse is { } sp) return SparseRepr(t, sp, opts, defaultDType);
         int indent = Prefix.Length;
         var suffixes = new List<string>();
         if (t.device.type != DeviceType.CPU)
@@ -42,6 +43,31 @@ internal static class TensorFormatter
         if (t.GradFnName is string fn) suffixes.Add("grad_fn=<" + fn + ">");
         else if (t.requires_grad) suffixes.Add("requires_grad=True");
 
+        return AddSuffixes(Prefix + body, suffixes, indent, opts.LineWidth);
+    }
+
+    /// <summary>
+    /// A sparse COO tensor as PyTorch prints one: its indices and values as nested tensors (their rows lined up
+    /// under their first element), then size, nnz, the dtype unless a default one, and the layout.
+    /// </summary>
+    private static string SparseRepr(Tensor t, SparseParts sp, PrintOptions opts, DType defaultDType)
+    {
+        int indent = Prefix.Length;
+        var suffixes = new List<string>();
+        if (t.device.type != DeviceType.CPU)
+            suffixes.Add("device='" + t.device.Normalized + "'");
+        const string indicesPrefix = "indices=tensor(", valuesPrefix = "values=tensor(";
+        string Part(Tensor p, int at) =>
+            p.numel() == 0 ? "[], size=" + PyTuple(p._shape) : new Printer(p, opts).Print(at);
+        var body = indicesPrefix + Part(sp.Indices, indent + indicesPrefix.Length) + "),\n" + new string(' ', indent)
+            + valuesPrefix + Part(sp.Values, indent + valuesPrefix.Length) + ")";
+        suffixes.Add("size=" + PyTuple(t._shape));
+        suffixes.Add("nnz=" + sp.Values.size(0));
+        var dt = t.dtype;
+        if (dt != defaultDType && dt != DType.Int64 && dt != DType.Bool) suffixes.Add("dtype=" + dt);
+        suffixes.Add("layout=" + t.layout);
+        if (t.GradFnName is string fn) suffixes.Add("grad_fn=<" + fn + ">");
+        else if (t.requires_grad) suffixes.Add("requires_grad=True");
         return AddSuffixes(Prefix + body, suffixes, indent, opts.LineWidth);
     }
 

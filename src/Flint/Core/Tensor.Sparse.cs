@@ -33,9 +33,12 @@ public partial class Tensor
         _sparse = parts;
     }
 
-    /// <summary>A sparse tensor over <paramref name="indices"/> and <paramref name="values"/> as they are (checked by the caller).</summary>
+    /// <summary>
+    /// A sparse tensor over <paramref name="indices"/> and <paramref name="values"/> as they are (checked by the
+    /// caller); fewer than two entries are coalesced whatever the caller says, as PyTorch marks them.
+    /// </summary>
     internal static Tensor SparseOf(Tensor indices, Tensor values, long[] size, bool coalesced) =>
-        new(new SparseParts(indices, values, coalesced), size);
+        new(new SparseParts(indices, values, coalesced || values.size(0) < 2), size);
 
     /// <summary>Whether this tensor is a sparse COO tensor, as <c>tensor.is_sparse</c>.</summary>
     public bool is_sparse => _sparse is not null;
@@ -158,7 +161,7 @@ public partial class Tensor
     /// <summary>Replaces a sparse tensor's parts in place (in-place sparse ops), counting a version.</summary>
     internal void SetSparse(Tensor indices, Tensor values, bool coalesced)
     {
-        _sparse = new SparseParts(indices, values, coalesced);
+        _sparse = new SparseParts(indices, values, coalesced || values.size(0) < 2);
         if (_storage.dtype != values.dtype) _storage = new SparseStorage(values.dtype, values.device);
         BumpVersion();
     }

@@ -44,7 +44,7 @@ internal static class SparseAddition
     private static Tensor SparseSparse(Tensor input, SparseParts a, Tensor other, SparseParts b, double scale, bool inPlace)
     {
         if (!input._shape.AsSpan().SequenceEqual(other._shape))
-            throw new ArgumentException($"add: expected 'self' and 'other' to have same size, but {Shape.Str(input._shape)} != {Shape.Str(other._shape)}");
+            throw new ArgumentException($"add: expected sizes of 'self' and 'other' to match, but {Shape.Str(input._shape)} != {Shape.Str(other._shape)}");
         long sparseDim = a.Indices.size(0);
         if (sparseDim != b.Indices.size(0))
             throw new ArgumentException($"add: expected 'self' and 'other' to have same density, but 'self' has {sparseDim} sparse dimensions while 'other' has {b.Indices.size(0)} sparse dimensions");

@@ -48,7 +48,7 @@ internal static class TensorFormatter
 
     /// <summary>
     /// A sparse COO tensor as PyTorch prints one: its indices and values as nested tensors (their rows lined up
-    /// under their first element), then size, nnz, the dtype unless a default one, and the layout.
+    /// under their first element), then (from a new line) size, nnz, the dtype unless a default one, and the layout.
     /// </summary>
     private static string SparseRepr(Tensor t, SparseParts sp, PrintOptions opts, DType defaultDType)
     {
@@ -68,7 +68,7 @@ internal static class TensorFormatter
         suffixes.Add("layout=" + t.layout);
         if (t.GradFnName is string fn) suffixes.Add("grad_fn=<" + fn + ">");
         else if (t.requires_grad) suffixes.Add("requires_grad=True");
-        return AddSuffixes(Prefix + body, suffixes, indent, opts.LineWidth);
+        return AddSuffixes(Prefix + body, suffixes, indent, opts.LineWidth, forceNewline: true);
     }
 
     /// <summary>
@@ -82,17 +82,18 @@ internal static class TensorFormatter
     }
 
     /// <summary>Appends <c>, suffix</c> items, moving one to a new indented line when it would pass the line width.</summary>
-    private static string AddSuffixes(string s, List<string> suffixes, int indent, int lineWidth)
+    private static string AddSuffixes(string s, List<string> suffixes, int indent, int lineWidth, bool forceNewline = false)
     {
         var sb = new StringBuilder(s);
         // PyTorch measures the last line this way (two more than its length); kept for identical wrapping.
         int lastLineLen = s.Length - s.LastIndexOf('\n') + 1;
         foreach (var suffix in suffixes)
         {
-            if (lastLineLen + suffix.Length + 2 > lineWidth)
+            if (forceNewline || lastLineLen + suffix.Length + 2 > lineWidth)
             {
                 sb.Append(",\n").Append(' ', indent).Append(suffix);
                 lastLineLen = indent + suffix.Length;
+                forceNewline = false;
             }
             else
             {

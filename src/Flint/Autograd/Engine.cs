@@ -133,7 +133,7 @@ internal static class Engine
         var buf = slot ??= new Tensor?[Math.Max(n.NumOutputs, e.InputNr + 1)];
         if (buf[e.InputNr] is { } prev)
         {
-            var sum = prev + g;
+            var sum = prev.is_sparse && !g.is_sparse ? g + prev : prev + g; // sparse + dense is dense + sparse
             GradOwnership.Release(prev);
             GradOwnership.Hold(sum);
             buf[e.InputNr] = sum;

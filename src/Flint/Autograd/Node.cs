@@ -113,9 +113,14 @@ public sealed class AccumulateGrad : Node
                 if (h(g) is { } replaced) { AutogradHooks.CheckHookResult(g, replaced, h); g = replaced; }
         if (Variable.grad is null)
             // a gradient only the engine holds becomes .grad as it is (PyTorch steals it too); others are copied
-            Variable.grad = GradMode.IsEnabled ? g
+            // (a sparse one always: its indices and values are not the engine's to hand over)
+            Variable.grad = g.is_sparse ? g.clone()
+                : GradMode.IsEnabled ? g
                 : Variable.HookList is null && GradOwnership.CanSteal(g) && Tensor.HasContiguousStrides(Variable._shape, Variable._strides) ? g
                 : Detached(g, Variable);
+        else if (Variable.grad.is_sparse && !g.is_sparse)
+            // sparse .grad + dense gradient: dense (PyTorch adds them as dense + sparse)
+            Variable.grad = g + Variable.grad;
         else if (GradMode.IsEnabled)
             Variable.grad = Variable.grad + g;
         else

@@ -101,7 +101,7 @@ public partial class Tensor
     internal AccumulateGrad GradAccumulator() => Extras.Accumulator ??= new AccumulateGrad(this);
 
     /// <summary>A tensor sharing this one's data (and version counter) that does not require grad.</summary>
-    public Tensor detach() => new(_storage, _shape, _strides, _offset, _version);
+    public Tensor detach() => _sparse is { } sp ? SparseOf(sp.Indices, sp.Values, _shape, sp.Coalesced) : new(_storage, _shape, _strides, _offset, _version);
 
     /// <summary>Detaches this tensor from the graph in place: it becomes a leaf that does not require grad.</summary>
     public Tensor detach_()
@@ -171,6 +171,7 @@ public partial class Tensor
     /// <summary>grad += g without recording history (used when accumulating under no_grad).</summary>
     internal void AccumulateInPlace(Tensor g)
     {
+        if (_sparse is not null || g._sparse is not null) { Ops.AddSubtract.Run(this, g, null, null, inPlace: true, isSub: false); return; }
         Ops.Elementwise.NumericBinary<Ops.Kernels.AddOp>(this, g, null, inPlace: true);
     }
 }
@@ -192,12 +193,13 @@ public partial class Tensor
     internal void SetData(Tensor other)
     {
         _storage = other._storage; _shape = other._shape; _strides = other._strides; _offset = other._offset;
+        _sparse = other._sparse;
     }
 
     /// <summary>The data as a tensor that does not require grad (PyTorch's <c>.data</c>).</summary>
     public Tensor data
     {
-        get => new(_storage, _shape, _strides, _offset);
+        get => _sparse is { } sp ? SparseOf(sp.Indices, sp.Values, _shape, sp.Coalesced) : new(_storage, _shape, _strides, _offset);
         set => SetData(value);
     }
 }

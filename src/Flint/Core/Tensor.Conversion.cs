@@ -145,7 +145,7 @@ public partial class Tensor
     }
 
     /// <summary>Fills the tensor with zeros in place, as <c>tensor.zero_()</c>.</summary>
-    public Tensor zero_() =>
+    public Tensor zero_() => _sparse is { } sp ? SparseZero(sp) :
         Autograd.Differentiation.NeedsInPlace(this) ? Autograd.Differentiation.InPlaceFill(this, "ZeroBackward0", y => y.zero_()) : fill_(0);
 
     /// <summary>copy_: self's previous value gets no gradient, src gets the gradient summed to its shape, in its dtype.</summary>
@@ -178,6 +178,7 @@ public partial class Tensor
     /// </summary>
     public Tensor clone()
     {
+        if (_sparse is { } sp) return SparseClone(sp);
         var r = EmptyLike(this, dtype, device);
         r.Backend.Copy(r, this);
         return CloneDerivative.Record(r, [this], default);

@@ -29,10 +29,20 @@ public partial class Tensor
 
     internal Tensor(Storage storage, long[] shape, long[] strides, long offset, VersionCounter? version = null)
     {
+        // only a sparse tensor's own constructor holds a SparseStorage: a view of one (or any tensor over it) is refused here
+        if (storage is SparseStorage sparse) throw sparse.Unsupported();
         if (CheckLayouts && !Shape.LiesInside(shape, strides, offset, storage.Count))
             throw new InvalidOperationException($"layout outside its storage: sizes {Shape.Str(shape)}, strides {Shape.Str(strides)}, offset {offset}, storage of {storage.Count} elements");
         _storage = storage; _shape = shape; _strides = strides; _offset = offset;
         _versionField = version;
+    }
+
+    /// <summary>A tensor sharing <paramref name="data"/>'s storage, layout and version counter, or its sparse parts (a Parameter over data).</summary>
+    private protected Tensor(Tensor data)
+    {
+        _storage = data._storage; _shape = data._shape; _strides = data._strides; _offset = data._offset;
+        _versionField = data._sparse is null ? data._version : null;
+        _sparse = data._sparse;
     }
 
     /// <summary>
@@ -141,7 +151,7 @@ public partial class Tensor
     /// <summary>True on the meta device: the tensor has shape, dtype and strides but no data.</summary>
     public bool is_meta => _storage is MetaStorage;
     /// <summary>The storage the tensor views, as <c>tensor.untyped_storage()</c>.</summary>
-    public Storage untyped_storage() => _storage;
+    public Storage untyped_storage() => _sparse is null ? _storage : throw new NotSupportedException("Cannot access storage of SparseTensorImpl");
     /// <summary>The number of in-place modifications made to this tensor's data (PyTorch's <c>_version</c>).</summary>
     public long _version_count => VersionValue;
 

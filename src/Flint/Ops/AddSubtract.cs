@@ -19,6 +19,7 @@ internal static class AddSubtract
     /// <summary>input ± alpha × other, with alpha applied in the compute dtype so half types round once (as PyTorch).</summary>
     internal static Tensor Run(Tensor input, Tensor other, Scalar? alpha, Tensor? @out, bool inPlace, bool isSub)
     {
+        if (input._sparse is not null || other._sparse is not null) return SparseAddition.Run(input, other, alpha, @out, inPlace, isSub);
         if (isSub && (input.dtype.IsBool || other.dtype.IsBool))
             throw new ArgumentException(input.dtype.IsBool && other.dtype.IsBool ? SubTwoBools : SubOneBool);
         var result = TypePromotion.ResultType(input, other);

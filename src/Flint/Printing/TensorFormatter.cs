@@ -12,6 +12,7 @@ internal static class TensorFormatter
 
     internal static string Repr(Tensor t, PrintOptions opts, DType defaultDType)
     {
+        if (t._sparse is { } sp) return SparseRepr(t, sp, opts, defaultDType);
         int indent = Prefix.Length;
         var suffixes = new List<string>();
         if (t.device.type != DeviceType.CPU)
@@ -46,6 +47,31 @@ internal static class TensorFormatter
     }
 
     /// <summary>
+    /// A sparse COO tensor as PyTorch prints one: its indices and values as nested tensors (their rows lined up
+    /// under their first element), then (from a new line) size, nnz, the dtype unless a default one, and the layout.
+    /// </summary>
+    private static string SparseRepr(Tensor t, SparseParts sp, PrintOptions opts, DType defaultDType)
+    {
+        int indent = Prefix.Length;
+        var suffixes = new List<string>();
+        if (t.device.type != DeviceType.CPU)
+            suffixes.Add("device='" + t.device.Normalized + "'");
+        const string indicesPrefix = "indices=tensor(", valuesPrefix = "values=tensor(";
+        string Part(Tensor p, int at) =>
+            p.numel() == 0 ? "[], size=" + PyTuple(p._shape) : new Printer(p, opts).Print(at);
+        var body = indicesPrefix + Part(sp.Indices, indent + indicesPrefix.Length) + "),\n" + new string(' ', indent)
+            + valuesPrefix + Part(sp.Values, indent + valuesPrefix.Length) + ")";
+        suffixes.Add("size=" + PyTuple(t._shape));
+        suffixes.Add("nnz=" + sp.Values.size(0));
+        var dt = t.dtype;
+        if (dt != defaultDType && dt != DType.Int64 && dt != DType.Bool) suffixes.Add("dtype=" + dt);
+        suffixes.Add("layout=" + t.layout);
+        if (t.GradFnName is string fn) suffixes.Add("grad_fn=<" + fn + ">");
+        else if (t.requires_grad) suffixes.Add("requires_grad=True");
+        return AddSuffixes(Prefix + body, suffixes, indent, opts.LineWidth, forceNewline: true);
+    }
+
+    /// <summary>
     /// The elements a tensor of at most two dimensions prints, as rows of cells (null where the repr summarizes with
     /// "..."); null for a tensor of more dimensions, a meta tensor or an empty one. Used by notebook displays.
     /// </summary>
@@ -56,17 +82,18 @@ internal static class TensorFormatter
     }
 
     /// <summary>Appends <c>, suffix</c> items, moving one to a new indented line when it would pass the line width.</summary>
-    private static string AddSuffixes(string s, List<string> suffixes, int indent, int lineWidth)
+    private static string AddSuffixes(string s, List<string> suffixes, int indent, int lineWidth, bool forceNewline = false)
     {
         var sb = new StringBuilder(s);
         // PyTorch measures the last line this way (two more than its length); kept for identical wrapping.
         int lastLineLen = s.Length - s.LastIndexOf('\n') + 1;
         foreach (var suffix in suffixes)
         {
-            if (lastLineLen + suffix.Length + 2 > lineWidth)
+            if (forceNewline || lastLineLen + suffix.Length + 2 > lineWidth)
             {
                 sb.Append(",\n").Append(' ', indent).Append(suffix);
                 lastLineLen = indent + suffix.Length;
+                forceNewline = false;
             }
             else
             {

@@ -20,7 +20,7 @@ public sealed class EmbeddingBag : nn.Module<Tensor, Tensor>
     public bool scale_grad_by_freq { get; }
     /// <summary>How each bag is reduced: <c>"sum"</c>, <c>"mean"</c> or <c>"max"</c>.</summary>
     public string mode { get; }
-    /// <summary>Whether the gradient is sparse (PyTorch's flag; dense here).</summary>
+    /// <summary>Whether the weight's gradient is a sparse COO tensor (sum and mean modes), as PyTorch's flag.</summary>
     public bool sparse { get; }
     /// <summary>Whether <c>offsets</c> has one more entry, the end of the last bag.</summary>
     public bool include_last_offset { get; }

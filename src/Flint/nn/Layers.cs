@@ -118,10 +118,16 @@ public sealed class Embedding : nn.Module<Tensor, Tensor>
     public long embedding_dim { get; }
     /// <summary>The index whose row gets no gradient (and starts at zeros), or null.</summary>
     public long? padding_idx { get; }
+    /// <summary>Whether the weight's gradient is a sparse COO tensor (see <see cref="torch.nn.functional.embedding"/>).</summary>
+    public bool sparse { get; }
 
-    /// <summary>A lookup table of <paramref name="num_embeddings"/> vectors of size <paramref name="embedding_dim"/>, as <c>torch.nn.Embedding</c>.</summary>
-    public Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null, Device? device = null, DType? dtype = null)
+    /// <summary>
+    /// A lookup table of <paramref name="num_embeddings"/> vectors of size <paramref name="embedding_dim"/>, as
+    /// <c>torch.nn.Embedding</c>; <paramref name="sparse"/> makes the weight's gradient sparse (for optim.SparseAdam or SGD).
+    /// </summary>
+    public Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null, Device? device = null, DType? dtype = null, bool sparse = false)
     {
+        this.sparse = sparse;
         this.num_embeddings = num_embeddings; this.embedding_dim = embedding_dim;
         if (padding_idx is { } pi)
         {
@@ -135,9 +141,9 @@ public sealed class Embedding : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc/>
-    public override Tensor forward(Tensor input) => F.embedding(input, weight, padding_idx);
+    public override Tensor forward(Tensor input) => F.embedding(input, weight, padding_idx, sparse);
     /// <inheritdoc/>
-    public override string extra_repr() => $"{num_embeddings}, {embedding_dim}" + (padding_idx is { } p ? $", padding_idx={p}" : "");
+    public override string extra_repr() => $"{num_embeddings}, {embedding_dim}" + (padding_idx is { } p ? $", padding_idx={p}" : "") + (sparse ? ", sparse=True" : "");
 }
 
 /// <summary>Normalizes over the last dims (<c>normalized_shape</c>) of each sample, with a learnable scale and shift, as <c>torch.nn.LayerNorm</c>.</summary>

@@ -410,7 +410,7 @@ internal static class EmbeddingBags
         var result = from_array(y, bags, d).to(weight.device, weight.dtype);
         var index = from_array(idx, idx.Length).to(weight.device);
         var saved = new Saved(weight, psw, index, from_array(bagOf, n).to(weight.device), from_array(factor, n).to(weight.device, weight.dtype),
-            maxAt is null ? null : MaxPositions(maxAt, d, weight.device), sparse, v, d);
+            maxAt is null ? null : MaxPositions(maxAt, d, weight.device), sparse, scaleGradByFreq, pad, v, d);
         return Derivative.Record(result, [weight, psw ?? Recording.Undefined], saved);
     }
 
@@ -424,12 +424,18 @@ internal static class EmbeddingBags
     }
 
     internal sealed record Saved(Tensor weight, Tensor? psw, Tensor idx, Tensor bagOf, Tensor factor, (Tensor weightAt, Tensor outputAt)? max,
-        bool sparse, long v, long d);
+        bool sparse, bool scaleGradByFreq, long pad, long v, long d);
 
     internal static readonly NodeDerivative<Saved> Derivative = new("EmbeddingBagBackward0", s => s.psw is null ? [s.weight] : [s.weight, s.psw],
         (g, s) =>
         {
-            if (s.sparse) throw new NotSupportedException("embedding_bag: sparse gradients (sparse=True) are not supported; use sparse=False");
+            if (s.sparse)
+            {
+                // PyTorch's _embedding_bag_sparse_backward: each lookup's bag gradient, scaled, at its index
+                if (s.scaleGradByFreq) throw new InvalidOperationException("embedding_backward: scale_grad_by_freq not supported with sparse gradients");
+                var scaled = g.index_select(0, s.bagOf) * (s.psw is null ? s.factor : s.factor * s.psw).unsqueeze(1);
+                return Normalizations.SparseRowsGradient(scaled, s.idx, s.pad, s.v, s.d);
+            }
             if (s.max is { } mx)
                 return zeros([s.v * s.d], dtype: g.dtype, device: g.device).index_add(0, mx.weightAt, g.reshape(-1).index_select(0, mx.outputAt)).view(s.v, s.d);
             var share = s.psw is null ? s.factor : s.factor * s.psw;

@@ -13,8 +13,12 @@ public static partial class torch
         // backward is one kernel, or, while a backward is itself differentiated, a formula of differentiable ops.
         public static partial class functional
         {
-            /// <summary>Rows of <paramref name="weight"/> picked by the indices; the padding_idx row receives no gradient.</summary>
-            public static Tensor embedding(Tensor input, Tensor weight, long? padding_idx = null)
+            /// <summary>
+            /// Rows of <paramref name="weight"/> picked by the indices, as <c>F.embedding</c>; the padding_idx row receives no
+            /// gradient. With <paramref name="sparse"/> the weight's gradient is a sparse COO tensor (one entry per looked-up
+            /// index other than padding_idx, uncoalesced) instead of a dense table.
+            /// </summary>
+            public static Tensor embedding(Tensor input, Tensor weight, long? padding_idx = null, bool sparse = false)
             {
                 if (input.dtype != int64 && input.dtype != int32)
                     throw new ArgumentException($"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.{input.dtype.LegacyName}Tensor instead (while checking arguments for embedding)");
@@ -39,7 +43,7 @@ public static partial class torch
                 var r = Fused.Out([.. input.shape.ToArray(), d], dt, weight);
                 r.Backend.Embedding(w, idx, r);
                 r = Fused.As(r, weight.dtype);
-                return Normalizations.EmbeddingDerivative.Record(r, [weight], (weight, idx, pad, v, d, dt));
+                return Normalizations.EmbeddingDerivative.Record(r, [weight], (weight, idx, pad, v, d, dt, sparse));
             }
 
             /// <summary>Layer normalization over the trailing dims <paramref name="normalized_shape"/>, as <c>F.layer_norm</c>.</summary>
@@ -180,11 +184,12 @@ internal static partial class Normalizations
     }
 
     /// <summary>The rows' gradients added into a zero table (the padding row gets none).</summary>
-    internal static readonly NodeDerivative<(Tensor weight, Tensor idx, long pad, long v, long d, DType dt)> EmbeddingDerivative = new("EmbeddingBackward0", null,
+    internal static readonly NodeDerivative<(Tensor weight, Tensor idx, long pad, long v, long d, DType dt, bool sparse)> EmbeddingDerivative = new("EmbeddingBackward0", null,
         (go, s) =>
         {
-            var (weight, idx, pad, v, d, dt) = s;
+            var (weight, idx, pad, v, d, dt, sparse) = s;
             var g = go.reshape(-1, d);
+            if (sparse) return SparseRowsGradient(g, idx, pad, v, d);
             if (Fused.Differentiable)
             {
                 if (pad >= 0) g = where(idx.ne(pad).unsqueeze(1), g, zeros_like(g));
@@ -194,6 +199,23 @@ internal static partial class Normalizations
             gw.Backend.EmbeddingBackward(Fused.In(g, dt), idx, pad, gw);
             return Fused.As(gw, weight.dtype);
         });
+
+    /// <summary>
+    /// A table's gradient as a sparse COO tensor (v, d), as PyTorch's embedding_sparse_backward: row k of
+    /// <paramref name="rows"/> at index idx[k], in lookup order and uncoalesced, the lookups of padding_idx left out.
+    /// The values are a copy: the engine may reuse the incoming gradient's memory.
+    /// </summary>
+    internal static Tensor SparseRowsGradient(Tensor rows, Tensor idx, long pad, long v, long d)
+    {
+        Tensor values, index;
+        if (pad >= 0)
+        {
+            var keep = idx.ne(pad).nonzero().squeeze(1);
+            (values, index) = (rows.index_select(0, keep), idx.index_select(0, keep));
+        }
+        else (values, index) = (rows.contiguous().clone(), idx.clone());
+        return Tensor.SparseOf(index.reshape(1, -1), values, [v, d], coalesced: false);
+    }
 
     /// <summary>
     /// The input gradient of y = x̂ · w + b with x̂ = (x - mean) / sqrt(var + eps) over <paramref name="dims"/>,

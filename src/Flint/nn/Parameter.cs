@@ -8,7 +8,7 @@ public sealed class Parameter : Tensor
 {
     /// <summary>Wraps <paramref name="data"/> as a module parameter (sharing its storage), as <c>torch.nn.Parameter</c>.</summary>
     public Parameter(Tensor data, bool requires_grad = true)
-        : base(data._storage, data._shape, data._strides, data._offset, data._version)
+        : base(data)
     {
         if (requires_grad) this.requires_grad = true;
     }

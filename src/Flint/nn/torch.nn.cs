@@ -23,8 +23,8 @@ public static partial class torch
         /// <summary>Dropout with probability <paramref name="p"/>, as <c>torch.nn.Dropout</c>.</summary>
         public static Dropout Dropout(double p = 0.5, bool inplace = false) => new(p, inplace);
         /// <summary>A lookup table of embeddings, as <c>torch.nn.Embedding</c>.</summary>
-        public static Embedding Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null, Device? device = null, DType? dtype = null) =>
-            new(num_embeddings, embedding_dim, padding_idx, device, dtype);
+        public static Embedding Embedding(long num_embeddings, long embedding_dim, long? padding_idx = null, Device? device = null, DType? dtype = null, bool sparse = false) =>
+            new(num_embeddings, embedding_dim, padding_idx, device, dtype, sparse);
         /// <summary>Layer normalization over the last dim, as <c>torch.nn.LayerNorm</c>.</summary>
         public static LayerNorm LayerNorm(long normalized_shape, double eps = 1e-5, bool elementwise_affine = true, bool bias = true, Device? device = null, DType? dtype = null) =>
             new(normalized_shape, eps, elementwise_affine, bias, device, dtype);
@@ -100,12 +100,14 @@ public static partial class torch
             /// <summary>Scales gradients so their combined norm is at most max_norm; returns the norm before clipping.</summary>
             public static Tensor clip_grad_norm_(IEnumerable<Parameter> parameters, double max_norm, double norm_type = 2.0, bool error_if_nonfinite = false)
             {
-                var grads = parameters.Where(p => p.grad is not null).Select(p => p.grad!).ToList();
+                // a sparse gradient counts with its coalesced values and is scaled through its values, as PyTorch
+                var grads = parameters.Where(p => p.grad is not null).Select(p => p.grad!.is_sparse ? p.grad._values() : p.grad).ToList();
+                var norms = parameters.Where(p => p.grad is not null).Select(p => p.grad!.is_sparse ? p.grad.coalesce()._values() : p.grad).ToList();
                 if (grads.Count == 0) return tensor(0.0);
                 using var _ = no_grad();
                 Tensor total = double.IsPositiveInfinity(norm_type)
-                    ? stack(grads.Select(g => g.abs().max()).ToArray()).max()
-                    : stack(grads.Select(g => g.norm(norm_type)).ToArray()).norm(norm_type);
+                    ? stack(norms.Select(g => g.numel() == 0 ? zeros([], g.dtype, g.device) : g.abs().max()).ToArray()).max()
+                    : stack(norms.Select(g => g.norm(norm_type)).ToArray()).norm(norm_type);
                 if (error_if_nonfinite && !total.isfinite().item<bool>())
                     throw new InvalidOperationException($"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`");
                 var coef = (max_norm / (total + 1e-6)).clamp(max: 1.0);

@@ -35,6 +35,7 @@ public class Adam : Optimizer
         double lr = g.lr, eps = g["eps"], wd = g["weight_decay"];
         var (b1, b2) = g.betas;
         bool amsgrad = g.Flag("amsgrad"), maximize = g.Flag("maximize");
+        RefuseSparseGradients(g);
         foreach (var p in g.@params)
         {
             if (p.grad is null) continue;

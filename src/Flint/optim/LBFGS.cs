@@ -53,7 +53,7 @@ public sealed class LBFGS : Optimizer
     /// <inheritdoc/>
     protected override void Step(ParamGroup group) => throw new InvalidOperationException("LBFGS steps through step(closure)");
 
-    private Tensor FlatGrad() => cat(ps.Select(p => p.grad is null ? zeros(p.numel(), dtype: p.dtype) : p.grad.reshape(-1)).ToArray(), 0);
+    private Tensor FlatGrad() => cat(ps.Select(p => p.grad is null ? zeros(p.numel(), dtype: p.dtype) : (p.grad.is_sparse ? p.grad.to_dense() : p.grad).reshape(-1)).ToArray(), 0);
 
     private void AddGrad(double stepSize, Tensor update)
     {

@@ -148,6 +148,7 @@ public abstract class Optimizer
         ParamGroup g, Action<Parameter, Dictionary<string, object>> init)
     {
         bool maximize = g.Flag("maximize");
+        RefuseSparseGradients(g);
         foreach (var p in g.@params)
         {
             if (p.grad is null) continue;
@@ -156,6 +157,21 @@ public abstract class Optimizer
             double step = NextStep(s);
             yield return (p, maximize ? -p.grad : p.grad, s, step);
         }
+    }
+
+    /// <summary>
+    /// PyTorch's error for an optimizer without a sparse form when a parameter of the group has a sparse gradient
+    /// (raised before any parameter is updated): "{name} does not support sparse gradients", Adam's naming SparseAdam.
+    /// </summary>
+    private protected void RefuseSparseGradients(ParamGroup g)
+    {
+        foreach (var p in g.@params)
+            if (p.grad is { is_sparse: true })
+            {
+                var name = GetType().Name;
+                throw new InvalidOperationException(name == "Adam" ? "Adam does not support sparse gradients, please consider SparseAdam instead"
+                    : $"{name} does not support sparse gradients");
+            }
     }
 
     /// <summary>The gradient with L2 weight decay added, or (decoupled, as AdamW) the parameter decayed in place and the gradient as is.</summary>

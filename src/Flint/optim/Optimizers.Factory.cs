@@ -34,6 +34,16 @@ public static partial class torch
             bool maximize = false) =>
             new(parameters, lr, etas, step_sizes, maximize);
 
+        /// <summary>The lazy Adam of sparse gradients (nn.Embedding(sparse: true) and the like), as <c>torch.optim.SparseAdam</c>.</summary>
+        public static Optimizers.SparseAdam SparseAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+            bool maximize = false) =>
+            new(parameters, lr, betas, eps, maximize);
+
+        /// <summary>SparseAdam over parameter groups with their own options.</summary>
+        public static Optimizers.SparseAdam SparseAdam(IEnumerable<Optimizers.ParamGroup> param_groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+            bool maximize = false) =>
+            new(param_groups, lr, betas, eps, maximize);
+
         /// <summary>The L-BFGS optimizer, as <c>torch.optim.LBFGS</c>.</summary>
         public static Optimizers.LBFGS LBFGS(IEnumerable<Parameter> parameters, double lr = 1, long max_iter = 20, long? max_eval = null,
             double tolerance_grad = 1e-7, double tolerance_change = 1e-9, long history_size = 100, string? line_search_fn = null) =>

@@ -25,6 +25,7 @@ public sealed class RMSprop : Optimizer
     {
         double lr = g.lr, alpha = g["alpha"], eps = g["eps"], wd = g["weight_decay"], momentum = g["momentum"];
         bool centered = g.Flag("centered"), maximize = g.Flag("maximize");
+        RefuseSparseGradients(g);
         foreach (var p in g.@params)
         {
             if (p.grad is null) continue;

@@ -57,7 +57,7 @@ public sealed class SGD : Optimizer
     /// </summary>
     private static bool AxpyInPlace(Tensor p, Tensor grad, double alpha)
     {
-        if (p.dtype != float32 || grad.dtype != float32 || p.device != grad.device) return false;
+        if (grad.is_sparse || p.dtype != float32 || grad.dtype != float32 || p.device != grad.device) return false;
         if (ReferenceEquals(p._storage, grad._storage)) return false;
         if (!Tensor.HasContiguousStrides(p._shape, p._strides) || !Tensor.HasContiguousStrides(grad._shape, grad._strides)) return false;
         if (!p._shape.AsSpan().SequenceEqual(grad._shape)) return false;

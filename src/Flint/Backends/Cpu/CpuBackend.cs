@@ -19,10 +19,11 @@ internal sealed partial class CpuBackend : IBackend
 
     /// <summary>
     /// An operand from another device reached a CPU kernel (an op that mixes devices and does not check them itself):
-    /// refused with PyTorch's same-device message instead of a cast failure.
+    /// refused with PyTorch's same-device message instead of a cast failure; a sparse tensor's (elementless)
+    /// storage with the error of an op that has no sparse form.
     /// </summary>
-    private static InvalidOperationException ForeignOperand(in TensorLayout t) =>
-        new($"Expected all tensors to be on the same device, but found at least two devices, cpu and {t.Device}!");
+    private static Exception ForeignOperand(in TensorLayout t) => t.Storage is SparseStorage sp ? sp.Unsupported() :
+        new InvalidOperationException($"Expected all tensors to be on the same device, but found at least two devices, cpu and {t.Device}!");
 
     private static Exception WrongOperand<T>(in TensorLayout t) => t.Storage is CpuStorage s
         ? new InvalidCastException($"a CPU kernel for {typeof(T).Name} received a {s.dtype} operand")

@@ -144,13 +144,19 @@ public class GemmTuningTests
         Assert.Equal((64, 16, 192), GemmTuning.IntelAvx512.Blocking(Tiny, 4, 8, 48));
         // the Intel tuning's smaller L1 share: 48K*0.5/128 -> 192
         Assert.Equal(192, GemmTuning.IntelAvx512.Blocking(Sapphire, 4, 12, 32).kc);
+        // Zen 4 sizes kc from L2: a 6x32 float tile on 1 MiB of L2 -> kc = 1M/8/128 = 1024, mc = 1M/4/4096 -> 60
+        var zen4 = GemmTuning.Zen4.Blocking(Zen4, 4, 6, 32);
+        Assert.Equal(1024, zen4.kc);
+        Assert.Equal(60, zen4.mc);
         foreach (var t in GemmTuning.All)
             foreach (var cpu in new[] { Zen5, Zen4, Sapphire, Tiny })
                 foreach (var (es, mr, nr) in new[] { (4, 6, 32), (8, 6, 16), (4, 12, 32), (8, 8, 24), (4, 6, 16) })
                 {
                     var (kc, mc, nc) = t.Blocking(cpu, es, mr, nr);
                     Assert.True(kc >= 64 && kc % 16 == 0 && mc % mr == 0 && mc >= 2 * mr && nc % nr == 0 && nc >= 4 * nr, $"{t.Name} {cpu} {es} {mr}x{nr}: {kc} {mc} {nc}");
-                    Assert.True(kc == 64 || (long)kc * nr * es <= cpu.L1d * t.L1Share, $"{t.Name} kc {kc} overflows L1");
+                    // the kc×nr panel of B fits the cache level the tuning sizes it for
+                    double level = t.KcL2Share > 0 ? cpu.L2 * t.KcL2Share : cpu.L1d * t.L1Share;
+                    Assert.True(kc == 64 || (long)kc * nr * es <= level, $"{t.Name} kc {kc} overflows its cache share");
                 }
     }
 

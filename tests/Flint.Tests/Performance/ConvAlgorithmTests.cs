@@ -27,6 +27,8 @@ public class ConvAlgorithmTests
         (ConvAlgorithm.Blocked, 1000), (ConvAlgorithm.Pointwise, 0), (ConvAlgorithm.Depthwise, 0),
         // Winograd with its default tile blocks and with blocks of one or a few tiles (the block tails)
         (ConvAlgorithm.Winograd, 0), (ConvAlgorithm.Winograd, 64), (ConvAlgorithm.Winograd, 3000),
+        // the batch-folded implicit GEMM with its default folds, one sample per fold, and folds of a few samples (a short last fold)
+        (ConvAlgorithm.BatchFolded, 0), (ConvAlgorithm.BatchFolded, 64), (ConvAlgorithm.BatchFolded, 6000),
     ];
 
     private static T With<T>(ConvAlgorithm algo, int block, bool? threads, Func<T> body)
@@ -156,7 +158,7 @@ public class ConvAlgorithmTests
         var x = torch.randn(6, 20, 15, 14);
         var w = torch.randn(9, 20, 3, 3);
         var gy = torch.randn(6, 9, 15, 14);
-        foreach (var algo in new[] { ConvAlgorithm.Blocked, ConvAlgorithm.Winograd, ConvAlgorithm.Auto })
+        foreach (var algo in new[] { ConvAlgorithm.Blocked, ConvAlgorithm.Winograd, ConvAlgorithm.BatchFolded, ConvAlgorithm.Auto })
         {
             var one = With(algo, 0, false, () => Run(2, x, w, null, 1, 1, 1, 1, gy));
             var many = With(algo, 0, true, () => Run(2, x, w, null, 1, 1, 1, 1, gy));
@@ -180,6 +182,18 @@ public class ConvAlgorithmTests
         var g3d2 = new WindowGeometry(8, 8, 3, 3, 1, 1, 2, 2, 2, 2, 8, 8);
         var g56 = new WindowGeometry(56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 56, 56);
         Assert.Equal(ConvAlgorithm.Winograd, ConvOptions.Choose(g56, 16, 1, DType.Float32));
+        // ResNet's 14x14 stage is Winograd's, its 7x7 stage the implicit GEMM's
+        Assert.Equal(ConvAlgorithm.Winograd, ConvOptions.Choose(new WindowGeometry(14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 14, 14), 256, 1, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(new WindowGeometry(7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 7, 7), 512, 1, DType.Float32));
+        // a batch of small planes folds its samples into one product; one sample, or a large plane, does not
+        var g7 = new WindowGeometry(7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 7, 7);
+        var g28s2 = new WindowGeometry(28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 14, 14);
+        Assert.Equal(ConvAlgorithm.BatchFolded, ConvOptions.Choose(g7, 512, 1, DType.Float32, batch: 8));
+        Assert.Equal(ConvAlgorithm.BatchFolded, ConvOptions.Choose(g28s2, 128, 1, DType.Float32, batch: 8));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g7, 512, 1, DType.Float32, batch: 1));
+        Assert.Equal(ConvAlgorithm.BatchFolded, ConvOptions.Choose(g3s2, 64, 1, DType.Float32, batch: 8));
+        Assert.Equal(ConvAlgorithm.Winograd, ConvOptions.Choose(g56, 64, 1, DType.Float32, batch: 8));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(new WindowGeometry(56, 56, 3, 3, 2, 2, 1, 1, 1, 1, 28, 28), 64, 1, DType.Float32, batch: 8));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 64, 1, DType.Float32));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 8, 1, DType.Float32));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3s2, 64, 1, DType.Float32));

@@ -141,6 +141,30 @@ public class StoragePoolTests
     }
 
     [Fact]
+    public void AnArrayAStepNeedsOnceOutlivesTheCollectionsOfAStep()
+    {
+        // each step drops one 4 MiB tensor of a fixed length, then 64 MiB of tensors of lengths never seen before
+        // (misses that make the thread collect several times per step): the fixed-length array must still be in the
+        // pool when the next step asks for it, or every step allocates it afresh
+        long a = (1L << 20) + 11;
+        var seen = new HashSet<System.Array>(ReferenceEqualityComparer.Instance);
+        int induced = 0;
+        var loop = new Thread(() =>
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                seen.Add(Dropped(a));
+                for (int j = 0; j < 32; j++) Dropped((1L << 19) + 1000 + 32 * i + j);
+            }
+            induced = StoragePool.InducedCollections;
+        });
+        loop.Start();
+        loop.Join();
+        Assert.True(induced >= 16, $"{induced} collections in 8 steps: the test needs several per step");
+        Assert.InRange(seen.Count, 1, 2);
+    }
+
+    [Fact]
     public void ResultsDoNotDependOnReuse()
     {
         // a chain whose intermediates are pooled and dropped gives the same values every time round

@@ -17,15 +17,20 @@ namespace Flint.Backends.Cpu;
 /// whose tensors move between threads is not made to collect more often than the GC would.
 /// </para>
 /// <para>
-/// The GC sees every pooled array as live memory. An array still unused when its thread runs its second
-/// collection after the array came back, or through two full collections, is dropped; an allocation that fails
-/// empties every pool and collects before it tries again.
+/// The GC sees every pooled array as live memory. An array still unused after <see cref="IdleInducedLimit"/> of its
+/// thread's collections since it came back, or through two full collections, is dropped; an allocation that fails
+/// empties every pool and collects before it tries again. (A step of a large model runs several of its thread's
+/// collections: ResNet-18's forward at batch 8 lends about 220 MiB against a budget of about 50, so four. An array
+/// the step needs once, such as the stem's 25 MiB output, must outlive them, or every step allocates it afresh.)
 /// </para>
 /// </summary>
 internal static class StoragePool
 {
     /// <summary>Arrays of at least this many bytes are pooled.</summary>
     internal const long MinBytes = 1 << 20;
+
+    /// <summary>A free array is dropped once this many of its thread's own collections found it unused.</summary>
+    internal const int IdleInducedLimit = 16;
 
     /// <summary>The bytes a thread lends before a miss makes it collect, at first.</summary>
     internal const long MinBudget = 16L << 20;
@@ -99,12 +104,12 @@ internal static class StoragePool
 
         private readonly record struct Loan(WeakReference<Storage> Storage, StorageLease Lease, System.Array Array, long Bytes);
 
-        /// <summary>A free array; <see cref="Idle"/> once a trim found it free (the next trim drops it).</summary>
+        /// <summary>A free array, with the trims of each kind that found it free since it came back.</summary>
         private sealed class Free(System.Array array, long bytes)
         {
             internal readonly System.Array Array = array;
             internal readonly long Bytes = bytes;
-            internal bool Idle;
+            internal int IdleInduced, IdleFull;
         }
 
         internal static ThreadPool Create()
@@ -128,8 +133,8 @@ internal static class StoragePool
             lock (this)
             {
                 Induced++;
-                // arrays that stayed free since the last collection this thread ran are no longer needed
-                TrimLocked();
+                // arrays that stayed free through many of this thread's collections are no longer needed
+                TrimLocked(full: false);
                 long back = Sweep();
                 // the next collection after as much again as is still lent out (the GC's own rule: a budget
                 // proportional to what survives), and more while tensors leave the pool (seen by another thread,
@@ -195,20 +200,28 @@ internal static class StoragePool
             lock (this) { free.Clear(); FreeBytes = 0; }
         }
 
-        /// <summary>At a full collection: drops the arrays the previous trim already found free, marks the others.</summary>
+        /// <summary>At a full collection: drops the arrays the previous full collection's trim already found free, counts the others.</summary>
         internal void Trim()
         {
-            lock (this) TrimLocked();
+            lock (this) TrimLocked(full: true);
         }
 
-        private void TrimLocked()
+        /// <summary>
+        /// Counts one more trim of its kind for every free array and drops those that reached the kind's limit: two
+        /// full collections, or <see cref="IdleInducedLimit"/> of the thread's own.
+        /// </summary>
+        private void TrimLocked(bool full)
         {
             foreach (var (key, s) in free.ToArray())
             {
-                var keep = s.Where(f => !f.Idle).Reverse().ToArray();
-                foreach (var f in s) if (f.Idle) FreeBytes -= f.Bytes;
-                foreach (var f in keep) f.Idle = true;
-                if (keep.Length == 0) free.Remove(key);
+                var keep = new List<Free>(s.Count);
+                foreach (var f in s.Reverse())
+                {
+                    int idle = full ? ++f.IdleFull : ++f.IdleInduced;
+                    if (idle >= (full ? 2 : IdleInducedLimit)) FreeBytes -= f.Bytes;
+                    else keep.Add(f);
+                }
+                if (keep.Count == 0) free.Remove(key);
                 else free[key] = new Stack<Free>(keep);
             }
         }

@@ -48,24 +48,26 @@ internal readonly struct ScatterAddColumns<T> : IColumnMove<T> where T : unmanag
 
 /// <summary>
 /// im2col and col2im of one block of one sample: rows [r0, r1) of the columns (row (c, t, i, j) as in
-/// <see cref="IBackend.Im2Col"/>) and output positions [l0, l1), the block stored row by row with l1 − l0 columns.
+/// <see cref="IBackend.Im2Col"/>) and output positions [l0, l1), the block stored row by row with l1 − l0 columns, or
+/// <c>rowStride</c> apart when the block is one sample's share of a wider buffer (<see cref="FoldedConv"/>).
 /// </summary>
 internal static class ColumnBlock
 {
-    internal static void Walk<T, TM>(T[] image, long sampleOff, T[] cols, long colOff, WindowGeometry g, int r0, int r1, int l0, int l1)
+    internal static void Walk<T, TM>(T[] image, long sampleOff, T[] cols, long colOff, WindowGeometry g, int r0, int r1, int l0, int l1,
+        int rowStride = 0)
         where T : unmanaged, INumber<T> where TM : IColumnMove<T>
     {
         if (l1 <= l0) return;
         var path = KernelOptions.Resolve();
         int taps = g.Taps, khw = g.KH * g.KW, plane = g.Plane, slice = g.H * g.W, lb = l1 - l0, ow = g.OW;
-        int rowFirst = l0 / ow, rowLast = (l1 - 1) / ow;
+        int rowFirst = l0 / ow, rowLast = (l1 - 1) / ow, pitch = rowStride > 0 ? rowStride : lb;
         ref T img0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(image), (nint)sampleOff);
         ref T col0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols), (nint)colOff);
         for (int r = r0; r < r1; r++)
         {
             int ch = r / taps, kt = r % taps / khw, i = r / g.KW % g.KH, j = r % g.KW;
             ref T src = ref Unsafe.Add(ref img0, (nint)ch * plane);
-            ref T dst = ref Unsafe.Add(ref col0, (nint)(r - r0) * lb);
+            ref T dst = ref Unsafe.Add(ref col0, (nint)(r - r0) * pitch);
             int iw0 = j * g.DW - g.PW;
             // the output columns whose input column lies inside the row
             int owLo = iw0 >= 0 ? 0 : (-iw0 + g.SW - 1) / g.SW;

@@ -15,6 +15,8 @@ internal enum ConvAlgorithm
     Depthwise,
     /// <summary>A 3x3 stride-1 undilated 2-D window: Winograd F(2x2, 3x3) for the forward and both gradients (Conv/Winograd.cs).</summary>
     Winograd,
+    /// <summary>Implicit GEMM over several samples' columns side by side, for small planes (Conv/FoldedConv.cs).</summary>
+    BatchFolded,
 }
 
 /// <summary>
@@ -52,14 +54,16 @@ internal static class ConvOptions
     /// <summary>
     /// The algorithm for a convolution of <paramref name="ci"/> input channels in <paramref name="groups"/> groups:
     /// a pointwise window is a plain GEMM, one input channel per group a direct depthwise convolution, a 3x3 stride-1
-    /// window over enough channels and a large enough plane Winograd, any other window the blocked implicit GEMM; the reference when forced, or for dtypes other than float32 and float64.
+    /// window over enough channels and a large enough plane Winograd, any other window of a batch whose planes are
+    /// small the batch-folded implicit GEMM and the rest the blocked one; the reference when forced, or for dtypes
+    /// other than float32 and float64.
     /// </summary>
-    internal static ConvAlgorithm Choose(WindowGeometry g, long ci, int groups, DType dtype)
+    internal static ConvAlgorithm Choose(WindowGeometry g, long ci, int groups, DType dtype, long batch = 1)
     {
         var forced = Algorithm;
         if (forced == ConvAlgorithm.Reference || dtype != DType.Float32 && dtype != DType.Float64) return ConvAlgorithm.Reference;
         bool pointwise = IsPointwise(g), depthwise = groups > 1 && ci == groups;
-        if (forced == ConvAlgorithm.Blocked) return ConvAlgorithm.Blocked;
+        if (forced is ConvAlgorithm.Blocked or ConvAlgorithm.BatchFolded) return forced;
         if (forced == ConvAlgorithm.Depthwise && depthwise) return ConvAlgorithm.Depthwise;
         if (forced == ConvAlgorithm.Pointwise && pointwise) return ConvAlgorithm.Pointwise;
         bool winograd = Winograd.Applies(g);
@@ -67,15 +71,18 @@ internal static class ConvOptions
         if (pointwise) return ConvAlgorithm.Pointwise;
         if (depthwise) return ConvAlgorithm.Depthwise;
         // Winograd's 16 GEMMs need enough channels per group to run near the GEMM's rate, and a plane large enough that
-        // the weight transform and the partial tiles do not eat the saving (measured under load: a win at 56x56, a loss at 7x7)
-        return winograd && ci / groups >= WinogradMinChannels && (long)g.OH * g.OW >= WinogradMinPlane ? ConvAlgorithm.Winograd : ConvAlgorithm.Blocked;
+        // the weight transform and the partial tiles do not eat the saving (measured on a quiet Zen 4 with ResNet-18's
+        // shapes at batch 8, forward and backward: 1.3-2.5x faster than the implicit GEMM at 28x28 and 14x14, slower at 7x7)
+        if (winograd && ci / groups >= WinogradMinChannels && (long)g.OH * g.OW >= WinogradMinPlane) return ConvAlgorithm.Winograd;
+        // one sample's few output positions make a product too narrow for the GEMM: fold the batch into its columns
+        return batch > 1 && g.OutPlane <= FoldedConv.MaxPlane ? ConvAlgorithm.BatchFolded : ConvAlgorithm.Blocked;
     }
 
     /// <summary>Input channels per group from which the selector prefers Winograd for a window it applies to.</summary>
     internal const int WinogradMinChannels = 16;
 
-    /// <summary>Output positions of a plane from which the selector prefers Winograd (ResNet's first stage, 56x56, is above it; 28x28 and below are not).</summary>
-    internal const int WinogradMinPlane = 1024;
+    /// <summary>Output positions of a plane from which the selector prefers Winograd (ResNet's 56x56, 28x28 and 14x14 stages are at or above it; 7x7 is not).</summary>
+    internal const int WinogradMinPlane = 196;
 
     /// <summary>
     /// Output positions per column block when a block has <paramref name="rows"/> rows: as many as the block bytes

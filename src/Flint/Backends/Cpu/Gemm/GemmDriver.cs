@@ -115,6 +115,9 @@ internal static class GemmDriver
     {
         int mr = TK.MR, nr = TK.NR, k = s.K, kc = s.Kc;
         int mc = Math.Min(s.Mc, RoundUp(mb, mr)), nc = Math.Min(s.Nc, RoundUp(nb, nr));
+        // blocks of even size: 1024 rows in blocks of 906 would leave a 118-row block (a thread's share cut unevenly)
+        mc = RoundUp(CeilDiv(mb, CeilDiv(mb, mc)), mr);
+        nc = RoundUp(CeilDiv(nb, CeilDiv(nb, nc)), nr);
         int mPad = RoundUp(mb, mr), nPad = RoundUp(nb, nr);
         int kBlocks = CeilDiv(k, kc);
         long aOff = a.Offset + bi * a.Bs + (long)i0 * a.Rs;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -18,6 +17,19 @@ namespace Flint.Backends.Cpu.Conv;
 /// </summary>
 internal static class FoldedConv
 {
+    /// <summary>The calling thread's column and staging buffers, kept between calls (a training step needs the same ones every time).</summary>
+    private static class Scratch<T>
+    {
+        [ThreadStatic] internal static T[]? Columns, Stage;
+    }
+
+    private static T[] Buffer<T>(ref T[]? slot, int length)
+    {
+        var b = slot;
+        if (b is null || b.Length < length) slot = b = GC.AllocateUninitializedArray<T>(Math.Max(length, 1024));
+        return b;
+    }
+
     /// <summary>Columns a fold aims for: enough for the GEMM's column panels and its threads.</summary>
     internal const int FoldColumns = 1024;
 
@@ -38,30 +50,22 @@ internal static class FoldedConv
         int taps = g.Taps, rows = a.Ci * taps, kk = a.Cig * taps, cog = a.Cog, l = g.OutPlane;
         if (a.N == 0 || l == 0) return;
         int s = SamplesPerFold(a.N, rows, l, Unsafe.SizeOf<T>());
-        var cols = ArrayPool<T>.Shared.Rent(checked(rows * s * l));
-        var stage = ArrayPool<T>.Shared.Rent(checked(a.Co * s * l));
-        try
+        var cols = Buffer(ref Scratch<T>.Columns, checked(rows * s * l));
+        var stage = Buffer(ref Scratch<T>.Stage, checked(a.Co * s * l));
+        for (int b0 = 0; b0 < a.N; b0 += s)
         {
-            for (int b0 = 0; b0 < a.N; b0 += s)
+            int sn = Math.Min(s, a.N - b0), width = sn * l;
+            Unfold<T, GatherColumns<T>>(a, g, cols, b0, sn);
+            GemmDriver.Run(a.Groups, cog, width, kk, new MatView<T>(a.W, a.WOff, (long)cog * kk, kk, 1),
+                new MatView<T>(cols, 0, (long)kk * width, width, 1), new MatView<T>(stage, 0, (long)cog * width, width, 1), T.One, T.Zero);
+            Par.For(sn * a.Co, l, t =>
             {
-                int sn = Math.Min(s, a.N - b0), width = sn * l;
-                Unfold<T, GatherColumns<T>>(a, g, cols, b0, sn);
-                GemmDriver.Run(a.Groups, cog, width, kk, new MatView<T>(a.W, a.WOff, (long)cog * kk, kk, 1),
-                    new MatView<T>(cols, 0, (long)kk * width, width, 1), new MatView<T>(stage, 0, (long)cog * width, width, 1), T.One, T.Zero);
-                Par.For(sn * a.Co, l, t =>
-                {
-                    int si = t / a.Co, oc = t % a.Co;
-                    var src = new ReadOnlySpan<T>(stage, oc * width + si * l, l);
-                    var dst = a.Y.AsSpan((int)(a.YOff + ((long)(b0 + si) * a.Co + oc) * l), l);
-                    if (bias is null) src.CopyTo(dst);
-                    else TensorPrimitives.Add(src, bias[biasOff + oc * biasStride], dst);
-                });
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(cols);
-            ArrayPool<T>.Shared.Return(stage);
+                int si = t / a.Co, oc = t % a.Co;
+                var src = new ReadOnlySpan<T>(stage, oc * width + si * l, l);
+                var dst = a.Y.AsSpan((int)(a.YOff + ((long)(b0 + si) * a.Co + oc) * l), l);
+                if (bias is null) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, bias[biasOff + oc * biasStride], dst);
+            });
         }
     }
 
@@ -76,25 +80,17 @@ internal static class FoldedConv
             return;
         }
         int s = SamplesPerFold(a.N, rows, l, Unsafe.SizeOf<T>());
-        var cols = ArrayPool<T>.Shared.Rent(checked(rows * s * l));
-        var stage = ArrayPool<T>.Shared.Rent(checked(a.Co * s * l));
-        try
+        var cols = Buffer(ref Scratch<T>.Columns, checked(rows * s * l));
+        var stage = Buffer(ref Scratch<T>.Stage, checked(a.Co * s * l));
+        for (int b0 = 0; b0 < a.N; b0 += s)
         {
-            for (int b0 = 0; b0 < a.N; b0 += s)
-            {
-                int sn = Math.Min(s, a.N - b0), width = sn * l;
-                Stage(a, stage, b0, sn, l);
-                // columns [Ci·taps, S·L] = wᵀ [kk, cog] × ȳ [cog, S·L], group by group
-                GemmDriver.Run(a.Groups, kk, width, cog, new MatView<T>(a.W, a.WOff, (long)cog * kk, 1, kk),
-                    new MatView<T>(stage, 0, (long)cog * width, width, 1), new MatView<T>(cols, 0, (long)kk * width, width, 1), T.One, T.Zero);
-                a.X.AsSpan((int)(a.XOff + (long)b0 * a.Ci * plane), sn * a.Ci * plane).Clear();
-                Unfold<T, ScatterAddColumns<T>>(a, g, cols, b0, sn);
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(cols);
-            ArrayPool<T>.Shared.Return(stage);
+            int sn = Math.Min(s, a.N - b0), width = sn * l;
+            Stage(a, stage, b0, sn, l);
+            // columns [Ci·taps, S·L] = wᵀ [kk, cog] × ȳ [cog, S·L], group by group
+            GemmDriver.Run(a.Groups, kk, width, cog, new MatView<T>(a.W, a.WOff, (long)cog * kk, 1, kk),
+                new MatView<T>(stage, 0, (long)cog * width, width, 1), new MatView<T>(cols, 0, (long)kk * width, width, 1), T.One, T.Zero);
+            a.X.AsSpan((int)(a.XOff + (long)b0 * a.Ci * plane), sn * a.Ci * plane).Clear();
+            Unfold<T, ScatterAddColumns<T>>(a, g, cols, b0, sn);
         }
     }
 
@@ -108,25 +104,17 @@ internal static class FoldedConv
             return;
         }
         int s = SamplesPerFold(a.N, rows, l, Unsafe.SizeOf<T>());
-        var cols = ArrayPool<T>.Shared.Rent(checked(rows * s * l));
-        var stage = ArrayPool<T>.Shared.Rent(checked(a.Co * s * l));
-        try
+        var cols = Buffer(ref Scratch<T>.Columns, checked(rows * s * l));
+        var stage = Buffer(ref Scratch<T>.Stage, checked(a.Co * s * l));
+        for (int b0 = 0; b0 < a.N; b0 += s)
         {
-            for (int b0 = 0; b0 < a.N; b0 += s)
-            {
-                int sn = Math.Min(s, a.N - b0), width = sn * l;
-                Stage(a, stage, b0, sn, l);
-                Unfold<T, GatherColumns<T>>(a, g, cols, b0, sn);
-                // w̄ [cog, kk] (+)= ȳ [cog, S·L] × columnsᵀ [S·L, kk], group by group
-                GemmDriver.Run(a.Groups, cog, kk, width, new MatView<T>(stage, 0, (long)cog * width, width, 1),
-                    new MatView<T>(cols, 0, (long)kk * width, 1, width), new MatView<T>(a.W, a.WOff, (long)cog * kk, kk, 1),
-                    T.One, b0 == 0 ? T.Zero : T.One);
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(cols);
-            ArrayPool<T>.Shared.Return(stage);
+            int sn = Math.Min(s, a.N - b0), width = sn * l;
+            Stage(a, stage, b0, sn, l);
+            Unfold<T, GatherColumns<T>>(a, g, cols, b0, sn);
+            // w̄ [cog, kk] (+)= ȳ [cog, S·L] × columnsᵀ [S·L, kk], group by group
+            GemmDriver.Run(a.Groups, cog, kk, width, new MatView<T>(stage, 0, (long)cog * width, width, 1),
+                new MatView<T>(cols, 0, (long)kk * width, 1, width), new MatView<T>(a.W, a.WOff, (long)cog * kk, kk, 1),
+                T.One, b0 == 0 ? T.Zero : T.One);
         }
     }
 

@@ -21,7 +21,10 @@ internal static class Winograd
 {
     private static class Scratch<T>
     {
-        [ThreadStatic] internal static T[]? Tiles, Products;
+        // Tiles and Products: a task's block; the rest live for one call on the calling thread (the transformed
+        // weights, and the weight gradient's transformed operands and products), kept so that a training loop's
+        // convolutions do not allocate them afresh every step
+        [ThreadStatic] internal static T[]? Tiles, Products, Weights, InputTiles, GradientTiles, WeightProducts;
     }
 
     [ThreadStatic] private static int[]? origins;
@@ -93,11 +96,12 @@ internal static class Winograd
 
     /// <summary>
     /// G g Gᵀ of every kernel, as [groups][16][outG][inG]: kernel (o, c) of a group is w[o, c] (w [groups·outG, inG, 3, 3]),
-    /// or, flipped, w[c, o] turned by 180° (w [groups·inG, outG, 3, 3]: the input gradient's kernel).
+    /// or, flipped, w[c, o] turned by 180° (w [groups·inG, outG, 3, 3]: the input gradient's kernel). The result is the
+    /// calling thread's scratch buffer, valid until the thread's next call.
     /// </summary>
     internal static T[] TransformWeights<T>(T[] w, long wOff, int groups, int outG, int inG, bool flip) where T : unmanaged, INumber<T>
     {
-        var u = GC.AllocateUninitializedArray<T>(checked(groups * 16 * outG * inG));
+        var u = Buffer(ref Scratch<T>.Weights, checked(groups * 16 * outG * inG));
         long plane = (long)outG * inG;
         T half = T.One / (T.One + T.One);
         Par.For(groups * outG, (long)inG * 64, t =>
@@ -194,9 +198,9 @@ internal static class Winograd
         // transform blocks inside a chunk, run in parallel (each writes its own tile columns)
         int tb = BlockTiles(Math.Max(ci, co), chunk, esize, WorkerPool.MaxThreads);
         long sv = PlaneStride(ci, chunk), sm = PlaneStride(co, chunk);
-        var v = GC.AllocateUninitializedArray<T>(checked((int)(16 * sv)));
-        var m = GC.AllocateUninitializedArray<T>(checked((int)(16 * sm)));
-        var ubar = GC.AllocateUninitializedArray<T>(checked(16 * a.Groups * cog * cig));
+        var v = Buffer(ref Scratch<T>.InputTiles, checked((int)(16 * sv)));
+        var m = Buffer(ref Scratch<T>.GradientTiles, checked((int)(16 * sm)));
+        var ubar = Buffer(ref Scratch<T>.WeightProducts, checked(16 * a.Groups * cog * cig));
         for (long c0 = 0; c0 < total; c0 += chunk)
         {
             int len = (int)Math.Min(chunk, total - c0);

@@ -54,11 +54,11 @@ public class WorkerPoolTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference ParallelResult()
     {
-        // a parallel elementwise kernel (grain 32768) writing into a new result under the storage pool's size, whose
-        // array would otherwise be kept on purpose for the next tensor of its length
-        var x = torch.ones(1 << 17);
-        var y = x.exp();
-        Assert.True(y.numel() * 4 < StoragePool.MinBytes && y.numel() > 2 * KernelOptions.GrainSize);
+        // a parallel elementwise kernel (grain 32768) writing into a new result under the storage pool's size (bytes,
+        // so that more than two grains fit), whose array would otherwise be kept on purpose for the next tensor of its length
+        var x = torch.ones(80_000, dtype: torch.uint8);
+        var y = x + x;
+        Assert.True(y.numel() * y.element_size() < StoragePool.MinBytes && y.numel() > 2 * KernelOptions.GrainSize);
         return new WeakReference(((CpuStorage)y._storage).Data);
     }
 

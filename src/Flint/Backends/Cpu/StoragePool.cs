@@ -26,8 +26,11 @@ namespace Flint.Backends.Cpu;
 /// </summary>
 internal static class StoragePool
 {
-    /// <summary>Arrays of at least this many bytes are pooled.</summary>
-    internal const long MinBytes = 1 << 20;
+    /// <summary>
+    /// Arrays of at least this many bytes are pooled: the GC's large-object threshold, from which an array lives on the
+    /// large-object heap that only a full collection frees (an LSTM step's [32, 1024] gates, 128 KiB, are such arrays).
+    /// </summary>
+    internal const long MinBytes = 85_000;
 
     /// <summary>A free array is dropped once this many of its thread's own collections found it unused.</summary>
     internal const int IdleInducedLimit = 16;

@@ -33,6 +33,10 @@ internal sealed partial class CudaBackend
     public void Embedding(TensorLayout weight, TensorLayout indices, TensorLayout result) => throw NotYet("embedding");
     public void EmbeddingBackward(TensorLayout grad, TensorLayout indices, long paddingIdx, TensorLayout gradWeight) => throw NotYet("embedding_backward");
     public void GeluBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, bool tanh) => throw NotYet("gelu_backward");
+    public void LstmCell(TensorLayout inputGates, TensorLayout hiddenGates, TensorLayout cx, TensorLayout hy, TensorLayout cy, TensorLayout workspace) =>
+        throw NotYet("_thnn_fused_lstm_cell");
+    public void LstmCellBackward(TensorLayout? gradHy, TensorLayout? gradCy, TensorLayout cx, TensorLayout cy, TensorLayout workspace,
+        TensorLayout gradGates, TensorLayout gradCx) => throw NotYet("_thnn_fused_lstm_cell_backward");
     public void GroupNorm(TensorLayout input, long groups, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd) => throw NotYet("group_norm");
     public void GroupNormBackward(TensorLayout grad, TensorLayout input, long groups, TensorLayout? weight, TensorLayout mean, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) => throw NotYet("group_norm_backward");
     public void Im2Col(TensorLayout input, TensorLayout columns, WindowGeometry g) => throw NotYet("im2col");

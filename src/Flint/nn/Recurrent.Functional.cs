@@ -26,10 +26,16 @@ internal static class RecurrentMath
         return relu ? torch.relu(pre) : torch.tanh(pre);
     }
 
-    /// <summary>One LSTM step: gates i, f, g, o; c' = f c + i g; h' = o tanh(c') (then h' W_hrᵀ with a projection).</summary>
-    internal static (Tensor h, Tensor c) LstmStep(Tensor xw, Tensor h, Tensor c, in RecurrentWeights w)
+    /// <summary>
+    /// One LSTM step: gates i, f, g, o; c' = f c + i g; h' = o tanh(c') (then h' W_hrᵀ with a projection). With
+    /// <paramref name="fused"/> (the sequence layers, whose per-step nodes are not seen from outside) the pointwise
+    /// part runs as one op where <see cref="Ops.FusedLstmCell"/> applies; the cell modules keep PyTorch's chain of ops.
+    /// </summary>
+    internal static (Tensor h, Tensor c) LstmStep(Tensor xw, Tensor h, Tensor c, in RecurrentWeights w, bool fused = false)
     {
-        var gates = (F.linear(h, w.Whh, w.Bhh) + xw).chunk(4, 1);
+        var hidden = F.linear(h, w.Whh, w.Bhh);
+        if (fused && w.Whr is null && Ops.FusedLstmCell.Applies(xw, hidden, c)) return Ops.FusedLstmCell.Apply(xw, hidden, c);
+        var gates = (hidden + xw).chunk(4, 1);
         var ingate = torch.sigmoid(gates[0]);
         var forgetgate = torch.sigmoid(gates[1]);
         var cellgate = torch.tanh(gates[2]);
@@ -68,7 +74,7 @@ internal static class RecurrentMath
             long t = reverse ? steps - 1 - k : k;
             switch (mode)
             {
-                case RecurrentMode.Lstm: (h, c) = LstmStep(xw[t], h, c!, w); break;
+                case RecurrentMode.Lstm: (h, c) = LstmStep(xw[t], h, c!, w, fused: true); break;
                 case RecurrentMode.Gru: h = GruStep(xw[t], h, w); break;
                 default: h = RnnStep(xw[t], h, w, mode == RecurrentMode.RnnRelu); break;
             }

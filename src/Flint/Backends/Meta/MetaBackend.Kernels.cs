@@ -37,6 +37,9 @@ internal sealed partial class MetaBackend
 
     public void ThresholdBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, double threshold) { }
     public void GeluBackward(TensorLayout gradOutput, TensorLayout self, TensorLayout gradInput, bool tanh) { }
+    public void LstmCell(TensorLayout inputGates, TensorLayout hiddenGates, TensorLayout cx, TensorLayout hy, TensorLayout cy, TensorLayout workspace) { }
+    public void LstmCellBackward(TensorLayout? gradHy, TensorLayout? gradCy, TensorLayout cx, TensorLayout cy, TensorLayout workspace,
+        TensorLayout gradGates, TensorLayout gradCx) { }
     public void AdamStep(TensorLayout param, TensorLayout grad, TensorLayout expAvg, TensorLayout expAvgSq,
         double decay, double beta1, double beta2, double biasCorrection2Sqrt, double eps, double stepSize, bool maximize) { }
     public void Axpy(TensorLayout y, TensorLayout x, double alpha) { }

@@ -49,6 +49,7 @@ public static partial class torch
             /// <summary>Layer normalization over the trailing dims <paramref name="normalized_shape"/>, as <c>F.layer_norm</c>.</summary>
             public static Tensor layer_norm(Tensor input, long[] normalized_shape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
+                using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::layer_norm", input) : default;
                 Normalizations.CheckNormalizedShape(input, normalized_shape, weight, bias);
                 int k = normalized_shape.Length;
                 var ishape = input.shape.ToArray();
@@ -74,6 +75,7 @@ public static partial class torch
             /// <summary>Group normalization of the channels in <paramref name="num_groups"/> groups, as <c>F.group_norm</c>.</summary>
             public static Tensor group_norm(Tensor input, long num_groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
+                using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::group_norm", input) : default;
                 long n = input.size(0), c = input.size(1);
                 var ishape = input.shape.ToArray();
                 long[] spatial = ishape[2..];
@@ -107,6 +109,7 @@ public static partial class torch
             public static Tensor batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight = null, Tensor? bias = null,
                 bool training = false, double momentum = 0.1, double eps = 1e-5)
             {
+                using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::batch_norm", input) : default;
                 if (input.dim() < 2) throw new ArgumentException($"expected 2D or 3D input (got {input.dim()}D input)");
                 long c = input.size(1);
                 var ishape = input.shape.ToArray();

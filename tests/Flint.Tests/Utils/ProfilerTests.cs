@@ -169,6 +169,38 @@ public class ProfilerTests
         foreach (var op in ops) Assert.Contains(averages, a => a.key == op);
     }
 
+    [Fact]
+    public void TheLayersOfAConvolutionalNetworkAreRecordedByTheirAtenNames()
+    {
+        // a ResNet-like forward: the convolutions, norms and pools are rows of their own, with PyTorch's op names,
+        // call counts and input shapes (absent optional inputs left out), as in PyTorch's table
+        var x = torch.randn(2, 3, 16, 16);
+        var w = torch.randn(4, 3, 3, 3);
+        var rm = torch.zeros(4); var rv = torch.ones(4);
+        using var prof = profiler.profile([profiler.ProfilerActivity.CPU], record_shapes: true);
+        var y = nn.functional.conv2d(x, w, padding: 1);
+        y = nn.functional.batch_norm(y, rm, rv);
+        y = nn.functional.max_pool2d(y, 2);
+        y = nn.functional.conv_transpose2d(y, torch.randn(4, 3, 3, 3), stride: 2);
+        y = nn.functional.layer_norm(y, [17]);
+        y = nn.functional.group_norm(y, 3);
+        y = nn.functional.avg_pool2d(y, 2);
+        nn.functional.adaptive_avg_pool2d(y, new long[] { 1, 1 });
+        nn.functional.adaptive_max_pool2d(y, new long[] { 1, 1 });
+        prof.stop();
+        var rows = prof.key_averages(group_by_input_shape: true);
+        foreach (var (op, shape) in new (string, long[])[] { ("aten::conv2d", [2, 3, 16, 16]), ("aten::batch_norm", [2, 4, 16, 16]),
+                     ("aten::max_pool2d", [2, 4, 16, 16]), ("aten::conv_transpose2d", [2, 4, 8, 8]), ("aten::layer_norm", [2, 3, 17, 17]),
+                     ("aten::group_norm", [2, 3, 17, 17]), ("aten::avg_pool2d", [2, 3, 17, 17]), ("aten::adaptive_avg_pool2d", [2, 3, 8, 8]),
+                     ("aten::adaptive_max_pool2d", [2, 3, 8, 8]) })
+        {
+            var row = Assert.Single(rows, r => r.key == op);
+            Assert.Equal(1, row.count);
+            Assert.Equal(shape, row.input_shapes![0]);
+        }
+        Assert.Equal([4, 3, 3, 3], Assert.Single(rows, r => r.key == "aten::conv2d").input_shapes![1]);
+    }
+
     private static string Shapes(IReadOnlyList<long[]> shapes) => "[" + string.Join(", ", shapes.Select(s => "[" + string.Join(", ", s) + "]")) + "]";
 
     /// <summary>PyTorch's input shapes less its entries for non-tensor arguments (alpha, dtype: []), which Flint does not list.</summary>

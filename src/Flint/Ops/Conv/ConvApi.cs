@@ -10,6 +10,7 @@ namespace Flint.Ops.Conv
         internal static Tensor ConvNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
             SizeArg? dilation, long groups)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::" + name, input, weight, bias) : default;
             var x = Batched(name, spatial, input, weight, out bool batched);
             int k = weight.ndim - 2;
             var s = ConvChecks.Param(stride, 1, spatial, k, "stride", name);
@@ -24,6 +25,7 @@ namespace Flint.Ops.Conv
         internal static Tensor ConvTransposeNd(string name, int spatial, Tensor input, Tensor weight, Tensor? bias, SizeArg? stride, SizeArg? padding,
             SizeArg? output_padding, long groups, SizeArg? dilation)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::" + name, input, weight, bias) : default;
             var x = Batched(name, spatial, input, weight, out bool batched);
             int k = weight.ndim - 2;
             var s = Param(stride, 1, spatial, k, "stride", name);

@@ -87,6 +87,7 @@ namespace Flint.Ops.Pooling
 
         internal static (Tensor, Tensor) MaxPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::max_pool2d", input) : default;
             var k = Pools.Pair(kernel_size, null, "max_pool2d: kernel_size must either be a single int, or a tuple of two ints");
             var s = Pools.Pair(stride, k, "max_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
             var p = Pools.Pair(padding, [0, 0], "max_pool2d: padding must either be a single int, or a tuple of two ints");
@@ -103,6 +104,7 @@ namespace Flint.Ops.Pooling
 
         internal static (Tensor, Tensor) MaxPool1dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, SizeArg? dilation, bool ceil_mode)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::max_pool1d", input) : default;
             if (input.ndim != 2 && input.ndim != 3)
                 throw new ArgumentException($"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:{Shape.Str(input._shape)}");
             long One(SizeArg? a, long dflt, string what)
@@ -131,6 +133,7 @@ namespace Flint.Ops.Pooling
         internal static Tensor AvgPool2dCore(Tensor input, SizeArg kernel_size, SizeArg? stride, SizeArg? padding, bool ceil_mode,
             bool count_include_pad, long? divisor_override)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::avg_pool2d", input) : default;
             var k = Pools.Pair(kernel_size, null, "avg_pool2d: kernel_size must either be a single int, or a tuple of two ints");
             var s = Pools.Pair(stride, k, "avg_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
             var p = Pools.Pair(padding, [0, 0], "avg_pool2d: padding must either be a single int, or a tuple of two ints");
@@ -174,6 +177,7 @@ namespace Flint.Ops.Pooling
 
         internal static Tensor AdaptiveAvgCore(Tensor input, SizeArg output_size)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::adaptive_avg_pool2d", input) : default;
             var g = AdaptiveGeometry(input, output_size, "adaptive_avg_pool2d", "adaptive_avg_pool2d: output_size must be 2", " ");
             Pools.CheckFloat(input, "adaptive_avg_pool2d");
             // PyTorch takes a plain mean for a 1×1 output
@@ -183,6 +187,7 @@ namespace Flint.Ops.Pooling
 
         internal static (Tensor, Tensor) AdaptiveMaxCore(Tensor input, SizeArg output_size)
         {
+            using var range = Profiler.Recorder.Active ? Profiler.Recorder.Begin("aten::adaptive_max_pool2d", input) : default;
             var g = AdaptiveGeometry(input, output_size, "adaptive_max_pool2d", "adaptive_max_pool2d(): internal error: output_size.size() must be 2", ": ");
             Pools.CheckFloat(input, "adaptive_max_pool2d");
             return Pools.AdaptiveMax(input, g);

@@ -25,12 +25,7 @@ internal static class BlockedConv
     }
 
     /// <summary>This thread's column buffer of at least <paramref name="length"/> elements (contents undefined).</summary>
-    private static T[] Columns<T>(long length)
-    {
-        var b = Scratch<T>.Buffer;
-        if (b is null || b.Length < length) Scratch<T>.Buffer = b = GC.AllocateUninitializedArray<T>((int)Math.Max(length, 1024));
-        return b;
-    }
+    private static T[] Columns<T>(long length) => ScratchBuffer.Take(ref Scratch<T>.Buffer, length);
 
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;
 

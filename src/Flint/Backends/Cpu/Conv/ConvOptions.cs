@@ -74,9 +74,15 @@ internal static class ConvOptions
         // the weight transform and the partial tiles do not eat the saving (measured on a quiet Zen 4 with ResNet-18's
         // shapes at batch 8, forward and backward: 1.3-2.5x faster than the implicit GEMM at 28x28 and 14x14, slower at 7x7)
         if (winograd && ci / groups >= WinogradMinChannels && (long)g.OH * g.OW >= WinogradMinPlane) return ConvAlgorithm.Winograd;
-        // one sample's few output positions make a product too narrow for the GEMM: fold the batch into its columns
-        return batch > 1 && g.OutPlane <= FoldedConv.MaxPlane ? ConvAlgorithm.BatchFolded : ConvAlgorithm.Blocked;
+        return ImplicitGemm(g, batch);
     }
+
+    /// <summary>
+    /// The implicit GEMM for a window no other algorithm takes: batch-folded when the batch's planes are small (one
+    /// sample's few output positions make a product too narrow for the GEMM), blocked otherwise.
+    /// </summary>
+    internal static ConvAlgorithm ImplicitGemm(WindowGeometry g, long batch) =>
+        batch > 1 && g.OutPlane <= FoldedConv.MaxPlane ? ConvAlgorithm.BatchFolded : ConvAlgorithm.Blocked;
 
     /// <summary>Input channels per group from which the selector prefers Winograd for a window it applies to.</summary>
     internal const int WinogradMinChannels = 16;

@@ -23,8 +23,7 @@ internal sealed partial class CpuBackend
     public void ConvInputGrad(TensorLayout gy, TensorLayout w, TensorLayout gx, WindowGeometry g, int groups)
     {
         var algo = ConvOptions.Choose(g, gx.Shape[1], groups, gx.DType, gx.Shape[0]);
-        if (algo == ConvAlgorithm.Winograd && !Winograd.AppliesToInputGrad(g))
-            algo = gx.Shape[0] > 1 && g.OutPlane <= FoldedConv.MaxPlane ? ConvAlgorithm.BatchFolded : ConvAlgorithm.Blocked;
+        if (algo == ConvAlgorithm.Winograd && !Winograd.AppliesToInputGrad(g)) algo = ConvOptions.ImplicitGemm(g, gx.Shape[0]);
         if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise or ConvAlgorithm.Winograd or ConvAlgorithm.BatchFolded)
             DTypeDispatch.Floating(gx.DType, "convolution_backward", new ConvV(ConvKernel.InputGrad, algo, gx, w, gy, null, g, groups));
         else ReferenceInputGrad(gy, w, gx, g, groups);

@@ -23,11 +23,12 @@ internal static class FoldedConv
         [ThreadStatic] internal static T[]? Columns, Stage;
     }
 
-    private static T[] Buffer<T>(ref T[]? slot, int length)
+    /// <summary>The samples per fold of this convolution, with this thread's column buffer [Ci·taps, S·L] and staging buffer [Co, S·L].</summary>
+    private static (int s, T[] cols, T[] stage) Buffers<T>(ConvArrays<T> a, WindowGeometry g) where T : unmanaged, INumber<T>
     {
-        var b = slot;
-        if (b is null || b.Length < length) slot = b = GC.AllocateUninitializedArray<T>(Math.Max(length, 1024));
-        return b;
+        int rows = a.Ci * g.Taps, l = g.OutPlane;
+        int s = SamplesPerFold(a.N, rows, l, Unsafe.SizeOf<T>());
+        return (s, ScratchBuffer.Take(ref Scratch<T>.Columns, (long)rows * s * l), ScratchBuffer.Take(ref Scratch<T>.Stage, (long)a.Co * s * l));
     }
 
     /// <summary>Columns a fold aims for: enough for the GEMM's column panels and its threads.</summary>
@@ -47,11 +48,9 @@ internal static class FoldedConv
     /// <summary>y = conv(x, w) (+ bias): Y holds y, bias [Co] or null.</summary>
     internal static void Forward<T>(ConvArrays<T> a, T[]? bias, long biasOff, long biasStride, WindowGeometry g) where T : unmanaged, INumber<T>
     {
-        int taps = g.Taps, rows = a.Ci * taps, kk = a.Cig * taps, cog = a.Cog, l = g.OutPlane;
+        int taps = g.Taps, kk = a.Cig * taps, cog = a.Cog, l = g.OutPlane;
         if (a.N == 0 || l == 0) return;
-        int s = SamplesPerFold(a.N, rows, l, Unsafe.SizeOf<T>());
-        var cols = Buffer(ref Scratch<T>.Columns, checked(rows * s * l));
-        var stage = Buffer(ref Scratch<T>.Stage, checked(a.Co * s * l));
+        var (s, cols, stage) = Buffers(a, g);
         for (int b0 = 0; b0 < a.N; b0 += s)
         {
             int sn = Math.Min(s, a.N - b0), width = sn * l;
@@ -72,16 +71,14 @@ internal static class FoldedConv
     /// <summary>x̄ = convᵀ(ȳ, w): Y holds ȳ, X is written with x̄.</summary>
     internal static void InputGrad<T>(ConvArrays<T> a, WindowGeometry g) where T : unmanaged, INumber<T>
     {
-        int taps = g.Taps, rows = a.Ci * taps, kk = a.Cig * taps, cog = a.Cog, l = g.OutPlane, plane = g.Plane;
+        int taps = g.Taps, kk = a.Cig * taps, cog = a.Cog, l = g.OutPlane, plane = g.Plane;
         if (a.N == 0) return;
         if (l == 0)
         {
             a.X.AsSpan((int)a.XOff, a.N * a.Ci * plane).Clear();
             return;
         }
-        int s = SamplesPerFold(a.N, rows, l, Unsafe.SizeOf<T>());
-        var cols = Buffer(ref Scratch<T>.Columns, checked(rows * s * l));
-        var stage = Buffer(ref Scratch<T>.Stage, checked(a.Co * s * l));
+        var (s, cols, stage) = Buffers(a, g);
         for (int b0 = 0; b0 < a.N; b0 += s)
         {
             int sn = Math.Min(s, a.N - b0), width = sn * l;
@@ -97,15 +94,13 @@ internal static class FoldedConv
     /// <summary>w̄ = Σₙ ȳ ⋆ x: X holds x, Y holds ȳ, W is written with w̄ (zero for an empty batch).</summary>
     internal static void WeightGrad<T>(ConvArrays<T> a, WindowGeometry g) where T : unmanaged, INumber<T>
     {
-        int taps = g.Taps, rows = a.Ci * taps, kk = a.Cig * taps, cog = a.Cog, l = g.OutPlane;
+        int taps = g.Taps, kk = a.Cig * taps, cog = a.Cog, l = g.OutPlane;
         if (a.N == 0 || l == 0)
         {
             a.W.AsSpan((int)a.WOff, a.Co * kk).Clear();
             return;
         }
-        int s = SamplesPerFold(a.N, rows, l, Unsafe.SizeOf<T>());
-        var cols = Buffer(ref Scratch<T>.Columns, checked(rows * s * l));
-        var stage = Buffer(ref Scratch<T>.Stage, checked(a.Co * s * l));
+        var (s, cols, stage) = Buffers(a, g);
         for (int b0 = 0; b0 < a.N; b0 += s)
         {
             int sn = Math.Min(s, a.N - b0), width = sn * l;

@@ -49,13 +49,6 @@ internal static class Winograd
         return o;
     }
 
-    private static T[] Buffer<T>(ref T[]? slot, long length)
-    {
-        var b = slot;
-        if (b is null || b.Length < length) slot = b = GC.AllocateUninitializedArray<T>((int)Math.Max(length, 1024));
-        return b;
-    }
-
     /// <summary>Whether the Winograd route computes this window (the forward and the weight gradient; see <see cref="AppliesToInputGrad"/>).</summary>
     internal static bool Applies(WindowGeometry g) =>
         g.KD == 1 && g.D == 1 && g.OD == 1 && g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1
@@ -101,7 +94,7 @@ internal static class Winograd
     /// </summary>
     internal static T[] TransformWeights<T>(T[] w, long wOff, int groups, int outG, int inG, bool flip) where T : unmanaged, INumber<T>
     {
-        var u = Buffer(ref Scratch<T>.Weights, checked(groups * 16 * outG * inG));
+        var u = ScratchBuffer.Take(ref Scratch<T>.Weights, checked(groups * 16 * outG * inG));
         long plane = (long)outG * inG;
         T half = T.One / (T.One + T.One);
         Par.For(groups * outG, (long)inG * 64, t =>
@@ -162,8 +155,8 @@ internal static class Winograd
         {
             int t0 = blk * tb, len = (int)Math.Min(tb, total - t0);
             long sv = PlaneStride(ci, tb), sm = PlaneStride(co, tb);
-            var v = Buffer(ref Scratch<T>.Tiles, 16 * sv);
-            var m = Buffer(ref Scratch<T>.Products, 16 * sm);
+            var v = ScratchBuffer.Take(ref Scratch<T>.Tiles, 16 * sv);
+            var m = ScratchBuffer.Take(ref Scratch<T>.Products, 16 * sm);
             var at = Origins(t0, len, perSample, tw);
             InputTiles(x, xOff, ci, h, w, ph, pw, at, len, v, tb, sv);
             for (int gi = 0; gi < groups; gi++)
@@ -198,9 +191,9 @@ internal static class Winograd
         // transform blocks inside a chunk, run in parallel (each writes its own tile columns)
         int tb = BlockTiles(Math.Max(ci, co), chunk, esize, WorkerPool.MaxThreads);
         long sv = PlaneStride(ci, chunk), sm = PlaneStride(co, chunk);
-        var v = Buffer(ref Scratch<T>.InputTiles, checked((int)(16 * sv)));
-        var m = Buffer(ref Scratch<T>.GradientTiles, checked((int)(16 * sm)));
-        var ubar = Buffer(ref Scratch<T>.WeightProducts, checked(16 * a.Groups * cog * cig));
+        var v = ScratchBuffer.Take(ref Scratch<T>.InputTiles, checked((int)(16 * sv)));
+        var m = ScratchBuffer.Take(ref Scratch<T>.GradientTiles, checked((int)(16 * sm)));
+        var ubar = ScratchBuffer.Take(ref Scratch<T>.WeightProducts, checked(16 * a.Groups * cog * cig));
         for (long c0 = 0; c0 < total; c0 += chunk)
         {
             int len = (int)Math.Min(chunk, total - c0);

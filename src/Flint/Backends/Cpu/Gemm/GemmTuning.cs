@@ -29,8 +29,8 @@ internal sealed record GemmTuning(string Name, GemmTile Tile512, int PrefetchSte
     /// per cycle and the 6×2 tile's 12 accumulators already cover the FMA latency. At that rate the kernel's two B
     /// loads per k step stream from L2 as fast as from L1, so kc is sized for a kc×NR panel of B in an eighth of L2
     /// (1024 steps on a 1 MiB L2: C is loaded and stored once per 1024 steps instead of once per 144) and the A block
-    /// for a quarter of it. Measured on a quiet EPYC of this family (2 cores): matmul 1024 at 94 % of fma_peak
-    /// against 78 % with kc from L1.
+    /// for a quarter of it. Measured on a quiet EPYC of this family (2 cores, --compare --rounds 3): matmul 1024 at 95 %
+    /// of fma_peak and 2048 at 89 %, against 76 % and 75 % with kc from L1.
     /// </summary>
     internal static readonly GemmTuning Zen4 = new("zen4", GemmTile.Rows6x2, 0, 0.6, 0.25, 0.25, KcL2Share: 0.125);
 

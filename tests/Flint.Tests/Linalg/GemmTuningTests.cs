@@ -15,6 +15,7 @@ public class GemmTuningTests
 {
     private static readonly ProcessorInfo Zen5 = new("AuthenticAMD", 0x1A, 0x02, true, true, 48 << 10, 1 << 20, 32 << 20);
     private static readonly ProcessorInfo Zen4 = new("AuthenticAMD", 0x19, 0x11, true, true, 32 << 10, 1 << 20, 32 << 20);
+    private static readonly ProcessorInfo Zen1 = new("AuthenticAMD", 0x17, 0x01, true, false, 32 << 10, 512 << 10, 8 << 20);
     private static readonly ProcessorInfo Zen3 = new("AuthenticAMD", 0x19, 0x01, true, false, 32 << 10, 512 << 10, 32 << 20);
     private static readonly ProcessorInfo Sapphire = new("GenuineIntel", 6, 0x8F, true, true, 48 << 10, 2 << 20, 105 << 20);
     private static readonly ProcessorInfo Tiny = new("GenuineIntel", 6, 0x55, true, true, 1 << 10, 8 << 10, 64 << 10);
@@ -24,6 +25,7 @@ public class GemmTuningTests
     {
         Assert.Equal((0x1A, 0x02), ProcessorInfo.FamilyModel(0x00B00F21));   // Zen 5 EPYC
         Assert.Equal((0x19, 0x11), ProcessorInfo.FamilyModel(0x00A10F11));   // Zen 4 EPYC
+        Assert.Equal((0x17, 0x01), ProcessorInfo.FamilyModel(0x00800F12));   // Zen 1 EPYC
         Assert.Equal((6, 0x8F), ProcessorInfo.FamilyModel(0x000806F8));      // Sapphire Rapids
         Assert.Equal((6, 0x55), ProcessorInfo.FamilyModel(0x00050654));      // Skylake-SP
         Assert.Equal((5, 0x2), ProcessorInfo.FamilyModel(0x00010521));       // base family 5: extended fields ignored
@@ -121,6 +123,8 @@ public class GemmTuningTests
         Assert.Same(GemmTuning.Zen5, GemmTuning.For(Zen5));
         Assert.Same(GemmTuning.Zen4, GemmTuning.For(Zen4));
         Assert.Same(GemmTuning.Generic, GemmTuning.For(Zen3));
+        Assert.Same(GemmTuning.ZenAvx2, GemmTuning.For(Zen1));
+        Assert.Same(GemmTuning.Generic, GemmTuning.For(Zen1 with { Avx2 = false }));
         Assert.Same(GemmTuning.IntelAvx512, GemmTuning.For(Sapphire));
         Assert.Same(GemmTuning.Generic, GemmTuning.For(new ProcessorInfo("CentaurHauls", 7, 0x3B, true, true, 32 << 10, 2 << 20, 8 << 20)));
         Assert.Same(GemmTuning.Generic, GemmTuning.For(new ProcessorInfo("unknown", 0, 0, false, false, 32 << 10, 512 << 10, 8 << 20)));
@@ -145,11 +149,13 @@ public class GemmTuningTests
         // the Intel tuning's smaller L1 share: 48K*0.5/128 -> 192
         Assert.Equal(192, GemmTuning.IntelAvx512.Blocking(Sapphire, 4, 12, 32).kc);
         // Zen 4 sizes kc from L2: a 6x32 float tile on 1 MiB of L2 -> kc = 1M/8/128 = 1024, mc = 1M/4/4096 -> 60
+        // Zen 1's AVX2 tuning: a 6x16 float tile, kc = 32K*0.6/64 -> 304, mc = 512K*0.33/(304*4) -> 138, nc = 8M/4/1216 -> 1712
+        Assert.Equal((304, 138, 1712), GemmTuning.ZenAvx2.Blocking(Zen1, 4, 6, 16));
         var zen4 = GemmTuning.Zen4.Blocking(Zen4, 4, 6, 32);
         Assert.Equal(1024, zen4.kc);
         Assert.Equal(60, zen4.mc);
         foreach (var t in GemmTuning.All)
-            foreach (var cpu in new[] { Zen5, Zen4, Sapphire, Tiny })
+            foreach (var cpu in new[] { Zen5, Zen4, Zen1, Sapphire, Tiny })
                 foreach (var (es, mr, nr) in new[] { (4, 6, 32), (8, 6, 16), (4, 12, 32), (8, 8, 24), (4, 6, 16) })
                 {
                     var (kc, mc, nc) = t.Blocking(cpu, es, mr, nr);

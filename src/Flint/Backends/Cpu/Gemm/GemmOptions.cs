@@ -36,7 +36,7 @@ internal static class GemmOptions
     /// <summary>Forces the processor description the blocking is computed from on this thread; null: the real one.</summary>
     [ThreadStatic] internal static ProcessorInfo? Cpu;
 
-    /// <summary>The tuning named by the FLINT_GEMM_TUNING environment variable (generic, zen4, zen5, intel-avx512), if any.</summary>
+    /// <summary>The tuning named by the FLINT_GEMM_TUNING environment variable (generic, zen-avx2, zen4, zen5, intel-avx512), if any.</summary>
     internal static readonly GemmTuning? EnvTuning = GemmTuning.Named(Environment.GetEnvironmentVariable("FLINT_GEMM_TUNING"));
 
     /// <summary>The tuning detected for this machine.</summary>

@@ -117,11 +117,17 @@ internal struct Kernel256<T> : IMicroKernel<T> where T : unmanaged, INumber<T>
     public static void Run(int kc, ref T a, nint rsa, nint csa, ref T b, ref T c, nint rsc, nint csc, int mr, int nr, T alpha, T beta)
     {
         nuint w = (nuint)Vector256<T>.Count;
+        // alpha and beta wait in memory: with sixteen vector registers, holding them across the loop would push
+        // an accumulator out to the stack on every k step
+        Span<T> scale = stackalloc T[2];
+        scale[0] = alpha;
+        scale[1] = beta;
         nint o1 = RowOffsets.Of(1, mr, rsa), o2 = RowOffsets.Of(2, mr, rsa), o3 = RowOffsets.Of(3, mr, rsa);
         nint o4 = RowOffsets.Of(4, mr, rsa), o5 = RowOffsets.Of(5, mr, rsa);
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
         {
             var b0 = Vector256.LoadUnsafe(ref b);
             var b1 = Vector256.LoadUnsafe(ref b, w);
@@ -137,9 +143,42 @@ internal struct Kernel256<T> : IMicroKernel<T> where T : unmanaged, INumber<T>
             c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
             av = Vector256.Create(Unsafe.Add(ref a, o5));
             c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
-            a = ref Unsafe.Add(ref a, csa);
-            b = ref Unsafe.Add(ref b, 2 * w);
+            b0 = Vector256.LoadUnsafe(ref b, 2 * w);
+            b1 = Vector256.LoadUnsafe(ref b, 3 * w);
+            av = Vector256.Create(Unsafe.Add(ref a, csa));
+            c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
+            av = Vector256.Create(Unsafe.Add(ref a, o1 + csa));
+            c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
+            av = Vector256.Create(Unsafe.Add(ref a, o2 + csa));
+            c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
+            av = Vector256.Create(Unsafe.Add(ref a, o3 + csa));
+            c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
+            av = Vector256.Create(Unsafe.Add(ref a, o4 + csa));
+            c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
+            av = Vector256.Create(Unsafe.Add(ref a, o5 + csa));
+            c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
+            a = ref Unsafe.Add(ref a, 2 * csa);
+            b = ref Unsafe.Add(ref b, 4 * w);
         }
+        if (p < kc)
+        {
+            var b0 = Vector256.LoadUnsafe(ref b);
+            var b1 = Vector256.LoadUnsafe(ref b, w);
+            var av = Vector256.Create(a);
+            c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
+            av = Vector256.Create(Unsafe.Add(ref a, o1));
+            c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
+            av = Vector256.Create(Unsafe.Add(ref a, o2));
+            c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
+            av = Vector256.Create(Unsafe.Add(ref a, o3));
+            c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
+            av = Vector256.Create(Unsafe.Add(ref a, o4));
+            c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
+            av = Vector256.Create(Unsafe.Add(ref a, o5));
+            c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
+        }
+        alpha = scale[0];
+        beta = scale[1];
         if (mr == 6 && nr == (int)(2 * w) && csc == 1)
         {
             var va = Vector256.Create(alpha);

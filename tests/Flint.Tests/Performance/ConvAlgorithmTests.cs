@@ -11,7 +11,7 @@ namespace Flint.Tests.Performance;
 
 /// <summary>
 /// Every CPU convolution algorithm, forced (blocked implicit GEMM with the default and with tiny column blocks,
-/// pointwise, depthwise, the reference), with and without threads: against PyTorch's records
+/// pointwise, depthwise, Winograd, batch-folded, the direct forward, the reference), with and without threads: against PyTorch's records
 /// (tools/refs/gen_conv_algorithms.py) and against the reference algorithm on shapes that stress block remainders,
 /// strides, dilation, groups, padding, batch 1 and 0.
 /// </summary>
@@ -29,6 +29,8 @@ public class ConvAlgorithmTests
         (ConvAlgorithm.Winograd, 0), (ConvAlgorithm.Winograd, 64), (ConvAlgorithm.Winograd, 3000),
         // the batch-folded implicit GEMM with its default folds, one sample per fold, and folds of a few samples (a short last fold)
         (ConvAlgorithm.BatchFolded, 0), (ConvAlgorithm.BatchFolded, 64), (ConvAlgorithm.BatchFolded, 6000),
+        // the direct forward with its default row blocks, one output row per task, and blocks of a few rows (a short last block)
+        (ConvAlgorithm.Direct, 0), (ConvAlgorithm.Direct, 64), (ConvAlgorithm.Direct, 5000),
     ];
 
     private static T With<T>(ConvAlgorithm algo, int block, bool? threads, Func<T> body)
@@ -105,6 +107,12 @@ public class ConvAlgorithmTests
         { 2, 2, 3, [3, 3], [3, 3], [1, 1], [4, 4], [1, 1], 1, true },
         { 11, 3, 4, [7, 6], [3, 2], [2, 2], [1, 1], [1, 1], 1, true },
         { 0, 3, 4, [5, 5], [3, 3], [1, 1], [1, 1], [1, 1], 1, true },
+        // the direct forward: width strides 3 and 4 with dilation, output channels past a six-channel tile, rows wider
+        // than two vector tiles; a width stride of 5 (not direct) falls back
+        { 2, 3, 13, [9, 150], [3, 5], [1, 4], [2, 3], [2, 3], 1, true },
+        { 3, 6, 9, [12, 71], [2, 7], [3, 3], [1, 0], [1, 1], 3, false },
+        { 2, 2, 5, [6, 40], [3, 3], [2, 5], [1, 1], [1, 1], 1, true },
+        { 4, 3, 64, [32, 32], [7, 7], [2, 2], [3, 3], [1, 1], 1, false },
         // depthwise, multipliers 1 and 3
         { 2, 5, 5, [11, 12], [3, 3], [1, 1], [1, 1], [1, 1], 5, true },
         { 3, 4, 12, [10, 7], [5, 3], [2, 3], [2, 1], [1, 2], 4, false },
@@ -151,6 +159,47 @@ public class ConvAlgorithmTests
             }
     }
 
+    /// <summary>
+    /// The direct forward's register tiles (scalar, 256-bit, and 512-bit where the hardware has it; chosen by the
+    /// GEMM's vector-width knob, as the micro-kernels they resemble), float32 and
+    /// float64, on shapes whose output rows end inside a tile and whose channels end inside the six-channel tile,
+    /// against the reference algorithm; infinities and NaN in the input reach exactly the outputs whose windows hold them.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 3, 64, 37, 41, 7, 2, 3, 1)]
+    [InlineData(3, 4, 11, 9, 70, 3, 1, 1, 2)]
+    [InlineData(1, 2, 7, 15, 33, 5, 3, 2, 3)]
+    public void TheDirectTilesMatchTheReference(int n, int ci, int co, int h, int w, int k, int stride, int pad, int dilation)
+    {
+        torch.manual_seed(n + ci + co + h + w);
+        foreach (var dt in new[] { torch.float32, torch.float64 })
+        {
+            var x = torch.randn([n, ci, h, w], dtype: dt);
+            x[0, 0, 4, 4].fill_(double.PositiveInfinity);
+            x[n - 1, ci - 1, 1, 1].fill_(double.NaN);
+            var wt = torch.randn([co, ci, k, k], dtype: dt);
+            var b = torch.randn(co, dtype: dt);
+            Tensor Conv(ConvAlgorithm algo) => With(algo, 0, null, () => F.conv2d(x, wt, b, stride, pad, dilation));
+            var expected = Conv(ConvAlgorithm.Reference);
+            foreach (var path in new[] { VectorPath.Scalar, VectorPath.Vector256, VectorPath.Vector512 })
+            {
+                if (path == VectorPath.Vector512 && !KernelOptions.Vector512Available) continue;
+                var old = Flint.Backends.Cpu.Gemm.GemmOptions.Path;
+                try
+                {
+                    Flint.Backends.Cpu.Gemm.GemmOptions.Path = path;
+                    var y = Conv(ConvAlgorithm.Direct);
+                    Assert.True(torch.equal(expected.isnan(), y.isnan()), $"{dt} {path}: NaN positions differ");
+                    Assert.True(torch.equal(expected.isinf(), y.isinf()), $"{dt} {path}: infinite positions differ");
+                    Assert.True(expected.isnan().any().item<bool>(), "the NaN reached no output");
+                    var finite = expected.isfinite();
+                    Reference.AssertClose(expected[finite], y[finite], $"{dt} {path}", rtol: dt == torch.float32 ? 1e-5 : 1e-12, atol: dt == torch.float32 ? 1e-4 : 1e-12);
+                }
+                finally { Flint.Backends.Cpu.Gemm.GemmOptions.Path = old; }
+            }
+        }
+    }
+
     [Fact]
     public void TheWeightGradientDoesNotDependOnTheThreads()
     {
@@ -195,20 +244,33 @@ public class ConvAlgorithmTests
         Assert.Equal(ConvAlgorithm.Winograd, ConvOptions.Choose(g56, 64, 1, DType.Float32, batch: 8));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(new WindowGeometry(56, 56, 3, 3, 2, 2, 1, 1, 1, 1, 28, 28), 64, 1, DType.Float32, batch: 8));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 64, 1, DType.Float32));
-        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 8, 1, DType.Float32));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3s2, 64, 1, DType.Float32));
         Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3d2, 64, 1, DType.Float32));
+        // few input channels × taps (at most 160): the direct forward, as the RGB stem's 3 x 7x7 = 147 and MNIST's first 3x3
+        var stem = new WindowGeometry(224, 224, 7, 7, 2, 2, 3, 3, 1, 1, 112, 112);
+        Assert.Equal(ConvAlgorithm.Direct, ConvOptions.Choose(stem, 3, 1, DType.Float32, batch: 16));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(stem, 4, 1, DType.Float32, batch: 16));
+        Assert.Equal(ConvAlgorithm.Direct, ConvOptions.Choose(g3, 1, 1, DType.Float32, batch: 64));
+        Assert.Equal(ConvAlgorithm.Direct, ConvOptions.Choose(g3, 8, 1, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Direct, ConvOptions.Choose(g3d2, 17, 1, DType.Float64));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3d2, 18, 1, DType.Float64));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(new WindowGeometry(8, 40, 3, 3, 1, 5, 1, 1, 1, 1, 8, 8), 2, 1, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Reference, ConvOptions.Choose(stem, 3, 1, DType.Float16));
         Assert.True(Winograd.AppliesToInputGrad(g3));
         Assert.False(Winograd.AppliesToInputGrad(new WindowGeometry(8, 8, 3, 3, 1, 1, 3, 3, 1, 1, 12, 12)));
         Assert.Equal(ConvAlgorithm.Pointwise, ConvOptions.Choose(g1, 16, 1, DType.Float64));
-        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g1s2, 16, 1, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Direct, ConvOptions.Choose(g1s2, 16, 1, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g1s2, 256, 1, DType.Float32));
         Assert.Equal(ConvAlgorithm.Depthwise, ConvOptions.Choose(g3, 16, 16, DType.Float32));
-        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 16, 4, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Direct, ConvOptions.Choose(g3, 16, 4, DType.Float32));
+        Assert.Equal(ConvAlgorithm.Blocked, ConvOptions.Choose(g3, 128, 4, DType.Float32));
         Assert.Equal(ConvAlgorithm.Reference, ConvOptions.Choose(g3, 16, 1, DType.Int64));
         // a forced algorithm that does not apply to the shape falls back to the choice
         Assert.Equal(ConvAlgorithm.Winograd, With(ConvAlgorithm.Depthwise, 0, null, () => ConvOptions.Choose(g56, 16, 1, DType.Float32)));
-        Assert.Equal(ConvAlgorithm.Blocked, With(ConvAlgorithm.Pointwise, 0, null, () => ConvOptions.Choose(g3, 8, 1, DType.Float32)));
-        Assert.Equal(ConvAlgorithm.Blocked, With(ConvAlgorithm.Winograd, 0, null, () => ConvOptions.Choose(g3s2, 16, 1, DType.Float32)));
+        Assert.Equal(ConvAlgorithm.Direct, With(ConvAlgorithm.Pointwise, 0, null, () => ConvOptions.Choose(g3, 8, 1, DType.Float32)));
+        Assert.Equal(ConvAlgorithm.Blocked, With(ConvAlgorithm.Winograd, 0, null, () => ConvOptions.Choose(g3s2, 32, 1, DType.Float32)));
+        Assert.Equal(ConvAlgorithm.Winograd, With(ConvAlgorithm.Direct, 0, null, () => ConvOptions.Choose(g56, 32, 1, DType.Float32)));
+        Assert.Equal(ConvAlgorithm.Direct, With(ConvAlgorithm.Direct, 0, null, () => ConvOptions.Choose(g56, 16, 1, DType.Float32)));
         Assert.Equal(ConvAlgorithm.Winograd, With(ConvAlgorithm.Winograd, 0, null, () => ConvOptions.Choose(g3, 1, 1, DType.Float32)));
         Assert.Equal(ConvAlgorithm.Reference, With(ConvAlgorithm.Winograd, 0, null, () => ConvOptions.Choose(g3, 16, 1, DType.Int32)));
         Assert.Equal(ConvAlgorithm.Reference, With(ConvAlgorithm.Reference, 0, null, () => ConvOptions.Choose(g1, 16, 1, DType.Float32)));

@@ -17,6 +17,8 @@ internal enum ConvAlgorithm
     Winograd,
     /// <summary>Implicit GEMM over several samples' columns side by side, for small planes (Conv/FoldedConv.cs).</summary>
     BatchFolded,
+    /// <summary>The forward straight from the input, for few input channels × taps (the RGB stem; Conv/DirectConv.cs); the gradients use the implicit GEMM.</summary>
+    Direct,
 }
 
 /// <summary>
@@ -68,12 +70,15 @@ internal static class ConvOptions
         if (forced == ConvAlgorithm.Pointwise && pointwise) return ConvAlgorithm.Pointwise;
         bool winograd = Winograd.Applies(g);
         if (forced == ConvAlgorithm.Winograd && winograd) return ConvAlgorithm.Winograd;
+        bool direct = DirectConv.Applies(g, ci / groups);
+        if (forced == ConvAlgorithm.Direct && direct) return ConvAlgorithm.Direct;
         if (pointwise) return ConvAlgorithm.Pointwise;
         if (depthwise) return ConvAlgorithm.Depthwise;
         // Winograd's 16 GEMMs need enough channels per group to run near the GEMM's rate, and a plane large enough that
         // the weight transform and the partial tiles do not eat the saving (measured on a quiet Zen 4 with ResNet-18's
         // shapes at batch 8, forward and backward: 1.3-2.5x faster than the implicit GEMM at 28x28 and 14x14, slower at 7x7)
         if (winograd && ci / groups >= WinogradMinChannels && (long)g.OH * g.OW >= WinogradMinPlane) return ConvAlgorithm.Winograd;
+        if (direct) return ConvAlgorithm.Direct;
         return ImplicitGemm(g, batch);
     }
 

@@ -5,7 +5,8 @@ namespace Flint.Backends.Cpu;
 
 // Convolution by the algorithm ConvOptions.Choose picks per shape: a pointwise window as plain GEMMs on the
 // input, one input channel per group as a direct depthwise convolution, a 3x3 stride-1 window as Winograd F(2x2, 3x3)
-// (Conv/Winograd.cs), small planes of a batch as one implicit GEMM over several samples (Conv/FoldedConv.cs), any other
+// (Conv/Winograd.cs), a forward with few input channels × taps (the RGB stem) straight from phase lines of the input
+// (Conv/DirectConv.cs), small planes of a batch as one implicit GEMM over several samples (Conv/FoldedConv.cs), any other
 // window as the blocked implicit GEMM (Conv/BlockedConv.cs).
 // The reference algorithm (whole im2col plus the GEMM, sample by sample: samples run in
 // parallel across the worker pool, each thread unfolding into its own reused buffer) also serves the pointwise
@@ -15,7 +16,7 @@ internal sealed partial class CpuBackend
     public void ConvForward(TensorLayout x, TensorLayout w, TensorLayout? bias, TensorLayout y, WindowGeometry g, int groups)
     {
         var algo = ConvOptions.Choose(g, x.Shape[1], groups, y.DType, x.Shape[0]);
-        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise or ConvAlgorithm.Winograd or ConvAlgorithm.BatchFolded)
+        if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise or ConvAlgorithm.Winograd or ConvAlgorithm.BatchFolded or ConvAlgorithm.Direct)
             DTypeDispatch.Floating(y.DType, "convolution", new ConvV(ConvKernel.Forward, algo, x, w, y, bias, g, groups));
         else ReferenceForward(x, w, bias, y, g, groups);
     }
@@ -23,7 +24,7 @@ internal sealed partial class CpuBackend
     public void ConvInputGrad(TensorLayout gy, TensorLayout w, TensorLayout gx, WindowGeometry g, int groups)
     {
         var algo = ConvOptions.Choose(g, gx.Shape[1], groups, gx.DType, gx.Shape[0]);
-        if (algo == ConvAlgorithm.Winograd && !Winograd.AppliesToInputGrad(g)) algo = ConvOptions.ImplicitGemm(g, gx.Shape[0]);
+        if (algo == ConvAlgorithm.Winograd && !Winograd.AppliesToInputGrad(g) || algo == ConvAlgorithm.Direct) algo = ConvOptions.ImplicitGemm(g, gx.Shape[0]);
         if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise or ConvAlgorithm.Winograd or ConvAlgorithm.BatchFolded)
             DTypeDispatch.Floating(gx.DType, "convolution_backward", new ConvV(ConvKernel.InputGrad, algo, gx, w, gy, null, g, groups));
         else ReferenceInputGrad(gy, w, gx, g, groups);
@@ -32,6 +33,7 @@ internal sealed partial class CpuBackend
     public void ConvWeightGrad(TensorLayout x, TensorLayout gy, TensorLayout gw, WindowGeometry g, int groups)
     {
         var algo = ConvOptions.Choose(g, x.Shape[1], groups, gw.DType, x.Shape[0]);
+        if (algo == ConvAlgorithm.Direct) algo = ConvOptions.ImplicitGemm(g, x.Shape[0]);
         if (algo is ConvAlgorithm.Blocked or ConvAlgorithm.Depthwise or ConvAlgorithm.Winograd or ConvAlgorithm.BatchFolded)
             DTypeDispatch.Floating(gw.DType, "convolution_backward", new ConvV(ConvKernel.WeightGrad, algo, x, gw, gy, null, g, groups));
         else ReferenceWeightGrad(x, gy, gw, g, groups);
@@ -54,6 +56,7 @@ internal sealed partial class CpuBackend
                 case (ConvKernel.Forward, ConvAlgorithm.Blocked): BlockedConv.Forward(a, b, bOff, bStride, g); break;
                 case (ConvKernel.Forward, ConvAlgorithm.BatchFolded): FoldedConv.Forward(a, b, bOff, bStride, g); break;
                 case (ConvKernel.Forward, ConvAlgorithm.Depthwise): Depthwise.Forward(a, b, bOff, bStride, g); break;
+                case (ConvKernel.Forward, ConvAlgorithm.Direct): DirectConv.Forward(a, b, bOff, bStride, g); break;
                 case (ConvKernel.Forward, _): Winograd.Forward(a, b, bOff, bStride, g); break;
                 case (ConvKernel.InputGrad, ConvAlgorithm.Blocked): BlockedConv.InputGrad(a, g); break;
                 case (ConvKernel.InputGrad, ConvAlgorithm.BatchFolded): FoldedConv.InputGrad(a, g); break;

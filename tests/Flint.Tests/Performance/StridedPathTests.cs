@@ -17,6 +17,38 @@ public class StridedPathTests
 {
     private static readonly long[] Lengths = [0, 5, 17, 255, 257, 600];
 
+    /// <summary>
+    /// A dense copy long enough to be cut into ranges across the pool (clone, copy_ into an offset view, every element
+    /// size) gives every element at its place, threaded or not; a converting copy of the same run too.
+    /// </summary>
+    [Fact]
+    public void ADenseCopyCutAcrossThreadsKeepsEveryElement()
+    {
+        const long n = 400_003;
+        foreach (var dt in new[] { torch.float32, torch.float64, torch.int64, torch.uint8, torch.int16 })
+            foreach (bool? threads in new bool?[] { null, true, false })
+            {
+                var old = KernelOptions.Threads;
+                try
+                {
+                    KernelOptions.Threads = threads;
+                    var src = torch.arange(n + 17, dtype: torch.int64).remainder(251).to(dt);
+                    var view = src.narrow(0, 17, n);
+                    var clone = view.clone();
+                    Assert.True(torch.equal(clone, torch.arange(17, n + 17, dtype: torch.int64).remainder(251).to(dt)), $"clone {dt} threads {threads}");
+                    var dst = torch.zeros(n + 40, dtype: dt);
+                    dst.narrow(0, 31, n).copy_(view);
+                    Assert.True(torch.equal(dst.narrow(0, 31, n), clone), $"copy_ {dt} threads {threads}");
+                    Assert.Equal(0, dst.narrow(0, 0, 31).abs().sum().item<double>());
+                    Assert.Equal(0, dst.narrow(0, n + 31, 9).abs().sum().item<double>());
+                    var converted = torch.empty(n, dtype: torch.float64);
+                    converted.copy_(view);
+                    Assert.True(torch.equal(converted, clone.to(torch.float64)), $"converting copy {dt} threads {threads}");
+                }
+                finally { KernelOptions.Threads = old; }
+            }
+    }
+
     /// <summary>The operand layouts of shape [3, n]: name and a maker from a seed.</summary>
     private static (string name, Func<int, Tensor> make)[] Layouts(long n, DType dt) =>
     [

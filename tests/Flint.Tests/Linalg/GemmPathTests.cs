@@ -18,6 +18,8 @@ public class GemmPathTests
     [
         (1, 1, 1, 1), (1, 7, 5, 13), (1, 6, 32, 16), (1, 13, 37, 300), (2, 17, 33, 29), (1, 1, 45, 70), (1, 45, 1, 70),
         (3, 5, 3, 0), (1, 97, 2, 2), (1, 2, 97, 3), (1, 129, 65, 257),
+        // few rows and at least four times as many columns (k of 64 and more): computed as the transposed product
+        (1, 20, 97, 70), (2, 17, 80, 65),
     ];
 
     private static readonly Layout[] Layouts =

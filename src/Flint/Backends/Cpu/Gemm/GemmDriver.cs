@@ -69,6 +69,15 @@ internal static class GemmDriver
             Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
             return;
         }
+        if (2 * m > nr && 4L * m <= n && k >= 64 && GemmOptions.Blocking is null)
+        {
+            // few rows and many more columns (a recurrent step's 32 rows by 1024, a weight gradient's 128 by 512):
+            // Cᵀ = Bᵀ·Aᵀ packs the narrow side as the B panel instead of the k×n one, and reads B where it lies
+            // (measured on Zen 1: 32×256×1024 in 309 instead of 383 µs, 32×1024×256 in 311 instead of 343)
+            static MatView<T> Tr(MatView<T> v) => v with { Rs = v.Cs, Cs = v.Rs };
+            Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
+            return;
+        }
         var (kc, mc, nc) = GemmOptions.Blocking ?? GemmOptions.Current.Blocking(GemmOptions.CurrentCpu, Unsafe.SizeOf<T>(), mr, nr);
         kc = Math.Max(1, Math.Min(kc, k));
         mc = RoundUp(Math.Max(1, Math.Min(mc, m)), mr);

@@ -18,8 +18,9 @@ public class StridedPathTests
     private static readonly long[] Lengths = [0, 5, 17, 255, 257, 600];
 
     /// <summary>
-    /// A dense copy long enough to be cut into ranges across the pool (clone, copy_ into an offset view, every element
-    /// size) gives every element at its place, threaded or not; a converting copy of the same run too.
+    /// A loop that is one long row, cut into runs across the pool (clone, copy_ into an offset view, every element
+    /// size; a converting copy; a unary and a binary op on a 1-D strided view) gives every element at its place,
+    /// threaded or not.
     /// </summary>
     [Fact]
     public void ADenseCopyCutAcrossThreadsKeepsEveryElement()
@@ -44,6 +45,16 @@ public class StridedPathTests
                     var converted = torch.empty(n, dtype: torch.float64);
                     converted.copy_(view);
                     Assert.True(torch.equal(converted, clone.to(torch.float64)), $"converting copy {dt} threads {threads}");
+                    if (dt.is_floating_point)
+                    {
+                        // one long strided row through the unary and binary walks: element i of the view is src[2 + 3i]
+                        long m = (n + 15) / 3;
+                        var stepped = src.as_strided([m], [3], 2);
+                        var values = torch.arange(2, 2 + 3 * m, 3, dtype: torch.int64).remainder(251).to(dt);
+                        Assert.True(torch.equal(stepped.neg(), values.neg()), $"strided neg {dt} threads {threads}");
+                        Assert.True(torch.equal(stepped * src.as_strided([m], [3], 0), values * torch.arange(0, 3 * m, 3, dtype: torch.int64).remainder(251).to(dt)),
+                            $"strided mul {dt} threads {threads}");
+                    }
                 }
                 finally { KernelOptions.Threads = old; }
             }

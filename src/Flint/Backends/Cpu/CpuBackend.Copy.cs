@@ -34,9 +34,6 @@ internal sealed partial class CpuBackend
         public void Visit<TDst>() where TDst : unmanaged => CopyT<TSrc, TDst>(dst, src);
     }
 
-    /// <summary>Elements per task of a dense copy split across the pool: large enough that the per-task cost disappears.</summary>
-    private const long CopyGrain = 1 << 16;
-
     private static void CopyT<TSrc, TDst>(TensorLayout dst, TensorLayout src) where TSrc : struct where TDst : struct
     {
         var sa = Arr<TSrc>(src); var da = Arr<TDst>(dst);
@@ -54,17 +51,6 @@ internal sealed partial class CpuBackend
         // (views of one array of the same type went through the temporary above; a converting copy reads
         // another array, so tile order cannot change what it reads)
         if (!ReferenceEquals(sa, da) && CopyTiles(loop, sa, da)) return;
-        if (typeof(TSrc) == typeof(TDst) && sd == 1 && ss == 1 && loop.Rows == 1 && KernelOptions.Grain() is var grain
-            && grain != long.MaxValue && loop.RowLength >= 2 * Math.Max(grain, CopyGrain))
-        {
-            // one dense run (a clone, a contiguous copy_): the row walk would keep it on one thread, so cut it into
-            // ranges for the pool (the two arrays differ, so the ranges are independent)
-            long od = 0, os = 0, len = 0;
-            loop.ForEachRow(0, 1, (offs, n) => { od = offs[0]; os = offs[1]; len = n; });
-            WorkerPool.For(len, Math.Max(grain, CopyGrain), (b, e) =>
-                MemoryMarshal.Cast<TSrc, TDst>(sa.AsSpan((int)(os + b), (int)(e - b))).CopyTo(da.AsSpan((int)(od + b), (int)(e - b))));
-            return;
-        }
         loop.ForEachRowParallel((offs, n) =>
         {
             long od = offs[0], os = offs[1];

@@ -199,17 +199,33 @@ internal readonly struct StridedLoop
 
     /// <summary>
     /// Like <see cref="ForEachRow(RowAction)"/>, with row ranges spread over the worker pool when the loop holds
-    /// enough elements (rows must then write disjoint outputs, as elementwise kernels do).
+    /// enough elements (rows must then write disjoint outputs, as elementwise kernels do). A loop that is one long
+    /// row (every operand's dims coalesced: a clone, a 1-D strided view) is cut into runs of that row instead.
     /// </summary>
     public void ForEachRowParallel(RowAction row)
     {
         long rows = Rows;
         if (rows == 0) return;
         long grain = KernelOptions.Grain();
+        if (rows == 1 && grain != long.MaxValue && RowLength >= 2 * grain)
+        {
+            var self1 = this;
+            WorkerPool.For(RowLength, grain, (b, e) => self1.ForRun(b, e, row));
+            return;
+        }
         long rowGrain = grain == long.MaxValue ? long.MaxValue : Math.Max(1, grain / Math.Max(1, RowLength));
         if (rows < 2 || rowGrain >= rows) { ForEachRow(0, rows, row); return; }
         var self = this;
         WorkerPool.For(rows, rowGrain, (b, e) => self.ForEachRow(b, e, row));
+    }
+
+    /// <summary>Calls <paramref name="row"/> for elements [<paramref name="begin"/>, <paramref name="end"/>) of a one-row loop.</summary>
+    private void ForRun(long begin, long end, RowAction row)
+    {
+        int nd = Shape.Length, nops = Offsets.Length;
+        Span<long> offs = stackalloc long[nops];
+        for (int k = 0; k < nops; k++) offs[k] = Offsets[k] + begin * Strides[k][nd - 1];
+        row(offs, end - begin);
     }
 
     /// <summary>Tile edge (rows and columns) of the tiled walk.</summary>

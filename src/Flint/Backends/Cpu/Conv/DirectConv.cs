@@ -35,7 +35,7 @@ internal static class DirectConv
 
     private static class Scratch<T>
     {
-        [ThreadStatic] internal static T[]? Weights, Lines;
+        [ThreadStatic] internal static T[]? Weights, Bias, Lines;
         [ThreadStatic] internal static int[]? Offsets;
     }
 
@@ -79,6 +79,12 @@ internal static class DirectConv
                 }
             }
 
+        // each tile's six biases (zeros past cog, or everywhere without a bias)
+        var tileBias = ScratchBuffer.Take(ref Scratch<T>.Bias, (long)a.Groups * ocTiles * TileRows);
+        for (int gi = 0; gi < a.Groups; gi++)
+            for (int j = 0; j < ocTiles * TileRows; j++)
+                tileBias[gi * ocTiles * TileRows + j] = bias is not null && j < cog ? bias[biasOff + (gi * cog + j) * biasStride] : T.Zero;
+
         // output rows per task: the phase lines of a block fill the task's share of L2, and every thread gets work
         int elem = Unsafe.SizeOf<T>();
         long bytesPerRow = (long)a.Cig * s * lineLen * elem * g.SH;
@@ -111,7 +117,6 @@ internal static class DirectConv
             ref int off0 = ref MemoryMarshal.GetArrayDataReference(offsets);
             ref T w0 = ref MemoryMarshal.GetArrayDataReference(packed);
             ref T y0 = ref MemoryMarshal.GetArrayDataReference(a.Y);
-            Span<T> rowBias = stackalloc T[TileRows];
             for (int oh = oh0; oh < oh1; oh++)
             {
                 ref T lineRow = ref Unsafe.Add(ref lines0, (oh - oh0) * g.SH * lineLen);
@@ -121,11 +126,9 @@ internal static class DirectConv
                     for (int t = 0; t < ocTiles; t++)
                     {
                         int oc0 = t * TileRows, mr = Math.Min(TileRows, cog - oc0);
-                        for (int r = 0; r < TileRows; r++)
-                            rowBias[r] = bias is not null && r < mr ? bias[biasOff + (gi * cog + oc0 + r) * biasStride] : T.Zero;
                         long yAt = a.YOff + ((long)b * a.Co + gi * cog + oc0) * l + (long)oh * g.OW + ow0;
                         TT.Run(kk, ref Unsafe.Add(ref w0, (gi * ocTiles + t) * kk * TileRows), ref Unsafe.Add(ref lineRow, ow0), ref off0,
-                            ref Unsafe.Add(ref y0, (nint)yAt), l, mr, nr, rowBias);
+                            ref Unsafe.Add(ref y0, (nint)yAt), l, mr, nr, tileBias.AsSpan((gi * ocTiles + t) * TileRows, TileRows));
                     }
                 }
             }
@@ -218,9 +221,7 @@ internal struct DirectTile256<T> : IDirectTile<T> where T : unmanaged, INumber<T
         nuint v = (nuint)Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        // two taps per iteration: the loop's own instructions would otherwise take issue slots from the FMAs
-        int p = 0;
-        for (; p + 2 <= kk; p += 2)
+        for (int p = 0; p < kk; p++)
         {
             ref T src = ref Unsafe.Add(ref lines, Unsafe.Add(ref offsets, p));
             var b0 = Vector256.LoadUnsafe(ref src);
@@ -237,40 +238,7 @@ internal struct DirectTile256<T> : IDirectTile<T> where T : unmanaged, INumber<T
             c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
             av = Vector256.Create(Unsafe.Add(ref w, 5));
             c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
-            src = ref Unsafe.Add(ref lines, Unsafe.Add(ref offsets, p + 1));
-            b0 = Vector256.LoadUnsafe(ref src);
-            b1 = Vector256.LoadUnsafe(ref src, v);
-            av = Vector256.Create(Unsafe.Add(ref w, DirectConv.TileRows));
-            c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
-            av = Vector256.Create(Unsafe.Add(ref w, DirectConv.TileRows + 1));
-            c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
-            av = Vector256.Create(Unsafe.Add(ref w, DirectConv.TileRows + 2));
-            c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
-            av = Vector256.Create(Unsafe.Add(ref w, DirectConv.TileRows + 3));
-            c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
-            av = Vector256.Create(Unsafe.Add(ref w, DirectConv.TileRows + 4));
-            c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
-            av = Vector256.Create(Unsafe.Add(ref w, DirectConv.TileRows + 5));
-            c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
-            w = ref Unsafe.Add(ref w, 2 * DirectConv.TileRows);
-        }
-        if (p < kk)
-        {
-            ref T src = ref Unsafe.Add(ref lines, Unsafe.Add(ref offsets, p));
-            var b0 = Vector256.LoadUnsafe(ref src);
-            var b1 = Vector256.LoadUnsafe(ref src, v);
-            var av = Vector256.Create(w);
-            c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
-            av = Vector256.Create(Unsafe.Add(ref w, 1));
-            c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
-            av = Vector256.Create(Unsafe.Add(ref w, 2));
-            c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
-            av = Vector256.Create(Unsafe.Add(ref w, 3));
-            c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
-            av = Vector256.Create(Unsafe.Add(ref w, 4));
-            c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
-            av = Vector256.Create(Unsafe.Add(ref w, 5));
-            c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
+            w = ref Unsafe.Add(ref w, DirectConv.TileRows);
         }
         if (mr == DirectConv.TileRows && nr == (int)(2 * v))
         {
@@ -313,9 +281,7 @@ internal struct DirectTile512<T> : IDirectTile<T> where T : unmanaged, INumber<T
         nuint v = (nuint)Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        // two taps per iteration: the loop's own instructions would otherwise take issue slots from the FMAs
-        int p = 0;
-        for (; p + 2 <= kk; p += 2)
+        for (int p = 0; p < kk; p++)
         {
             ref T src = ref Unsafe.Add(ref lines, Unsafe.Add(ref offsets, p));
             var b0 = Vector512.LoadUnsafe(ref src);
@@ -332,40 +298,7 @@ internal struct DirectTile512<T> : IDirectTile<T> where T : unmanaged, INumber<T
             c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
             av = Vector512.Create(Unsafe.Add(ref w, 5));
             c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
-            src = ref Unsafe.Add(ref lines, Unsafe.Add(ref offsets, p + 1));
-            b0 = Vector512.LoadUnsafe(ref src);
-            b1 = Vector512.LoadUnsafe(ref src, v);
-            av = Vector512.Create(Unsafe.Add(ref w, DirectConv.TileRows));
-            c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
-            av = Vector512.Create(Unsafe.Add(ref w, DirectConv.TileRows + 1));
-            c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
-            av = Vector512.Create(Unsafe.Add(ref w, DirectConv.TileRows + 2));
-            c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
-            av = Vector512.Create(Unsafe.Add(ref w, DirectConv.TileRows + 3));
-            c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
-            av = Vector512.Create(Unsafe.Add(ref w, DirectConv.TileRows + 4));
-            c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
-            av = Vector512.Create(Unsafe.Add(ref w, DirectConv.TileRows + 5));
-            c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
-            w = ref Unsafe.Add(ref w, 2 * DirectConv.TileRows);
-        }
-        if (p < kk)
-        {
-            ref T src = ref Unsafe.Add(ref lines, Unsafe.Add(ref offsets, p));
-            var b0 = Vector512.LoadUnsafe(ref src);
-            var b1 = Vector512.LoadUnsafe(ref src, v);
-            var av = Vector512.Create(w);
-            c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
-            av = Vector512.Create(Unsafe.Add(ref w, 1));
-            c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
-            av = Vector512.Create(Unsafe.Add(ref w, 2));
-            c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
-            av = Vector512.Create(Unsafe.Add(ref w, 3));
-            c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
-            av = Vector512.Create(Unsafe.Add(ref w, 4));
-            c40 = VFma.Fma(av, b0, c40); c41 = VFma.Fma(av, b1, c41);
-            av = Vector512.Create(Unsafe.Add(ref w, 5));
-            c50 = VFma.Fma(av, b0, c50); c51 = VFma.Fma(av, b1, c51);
+            w = ref Unsafe.Add(ref w, DirectConv.TileRows);
         }
         if (mr == DirectConv.TileRows && nr == (int)(2 * v))
         {

@@ -55,6 +55,9 @@ internal static class GemmDriver
         }
     }
 
+    /// <summary>The transposed view of an operand (rows and columns swap strides).</summary>
+    private static MatView<T> Tr<T>(MatView<T> v) => v with { Rs = v.Cs, Cs = v.Rs };
+
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;
 
@@ -65,7 +68,6 @@ internal static class GemmDriver
         if (2 * n <= nr && m > 2 * n)
         {
             // few columns and many rows: Cᵀ = Bᵀ·Aᵀ fills the wide micro-tile with C's rows instead of padding
-            static MatView<T> Tr(MatView<T> v) => v with { Rs = v.Cs, Cs = v.Rs };
             Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
             return;
         }
@@ -74,7 +76,6 @@ internal static class GemmDriver
             // few rows and many more columns (a recurrent step's 32 rows by 1024, a weight gradient's 128 by 512):
             // Cᵀ = Bᵀ·Aᵀ packs the narrow side as the B panel instead of the k×n one, and reads B where it lies
             // (measured on Zen 1: 32×256×1024 in 309 instead of 383 µs, 32×1024×256 in 311 instead of 343)
-            static MatView<T> Tr(MatView<T> v) => v with { Rs = v.Cs, Cs = v.Rs };
             Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
             return;
         }

@@ -47,7 +47,7 @@ internal sealed partial class CudaBackend
     public void RmsNorm(TensorLayout input, TensorLayout? weight, double eps, TensorLayout output, TensorLayout rstd) => throw NotYet("rms_norm");
     /// <inheritdoc/>
     public void RmsNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight) => throw NotYet("rms_norm_backward");
-    public void LayerNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) => throw NotYet("layer_norm_backward");
+    public void LayerNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias, bool accumulateInput) => throw NotYet("layer_norm_backward");
     public void MaxPool(TensorLayout input, TensorLayout output, TensorLayout indices, WindowGeometry g) => throw NotYet("max_pool2d");
     public void MaxPoolBackward(TensorLayout gradOutput, TensorLayout indices, TensorLayout gradInput) => throw NotYet("max_pool2d_backward");
     public long NllLoss(TensorLayout input, TensorLayout target, long ignoreIndex, LossReduction reduction, TensorLayout result) => throw NotYet("nll_loss");

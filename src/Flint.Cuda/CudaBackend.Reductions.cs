@@ -122,13 +122,13 @@ internal sealed partial class CudaBackend
         }
     }
 
-    public void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log)
+    public void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log, bool accumulate)
     {
         Mem(grad); Mem(y); Mem(gx);
-        DTypeDispatch.Floating(gx.DType, log ? "log_softmax_backward" : "softmax_backward", new SoftmaxBackwardV(this, grad, y, dim, gx, log));
+        DTypeDispatch.Floating(gx.DType, log ? "log_softmax_backward" : "softmax_backward", new SoftmaxBackwardV(this, grad, y, dim, gx, log, accumulate));
     }
 
-    private readonly struct SoftmaxBackwardV(CudaBackend be, TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log) : IFloatVisitor
+    private readonly struct SoftmaxBackwardV(CudaBackend be, TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log, bool accumulate) : IFloatVisitor
     {
         public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -139,11 +139,11 @@ internal sealed partial class CudaBackend
             bool r0 = y.Rank == 0;
             long n = r0 ? 1 : y.Shape[dim];
             long rows = Numel(Pick(y.Shape, keep));
-            var k = be.Kernel<SoftmaxBackwardV, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, Shape8, Strides8, Strides8, Strides8, long, long, long, long, int, long>>(
-                acc => acc.LoadAutoGroupedKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, Shape8, Strides8, Strides8, Strides8, long, long, long, long, int, long>(Kernels.Reduce.SoftmaxBackward<T>));
+            var k = be.Kernel<SoftmaxBackwardV, Action<AcceleratorStream, Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, Shape8, Strides8, Strides8, Strides8, long, long, long, long, int, int, long>>(
+                acc => acc.LoadAutoGroupedKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, Shape8, Strides8, Strides8, Strides8, long, long, long, long, int, int, long>(Kernels.Reduce.SoftmaxBackward<T>));
             var (gv, yv, xv) = (View<T>(g), View<T>(y), View<T>(gx));
             foreach (var (start, c) in Geometry.Chunks(rows))
-                k(be.Stream, c, gv, yv, xv, s, st[0], st[1], st[2], n, r0 ? 0 : g.Strides[dim], r0 ? 0 : y.Strides[dim], r0 ? 0 : gx.Strides[dim], log ? 1 : 0, start);
+                k(be.Stream, c, gv, yv, xv, s, st[0], st[1], st[2], n, r0 ? 0 : g.Strides[dim], r0 ? 0 : y.Strides[dim], r0 ? 0 : gx.Strides[dim], log ? 1 : 0, accumulate ? 1 : 0, start);
         }
     }
 }

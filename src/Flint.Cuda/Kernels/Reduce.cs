@@ -85,8 +85,8 @@ internal static class Reduce
             for (long j = 0; j < n; j++) y[by + j * ys] = T.Exp(x[bx + j * xs] - m) / sum;
     }
 
-    /// <summary>The input gradient of softmax (y (g - Σ g y)) or log_softmax (g - exp(y) Σ g) for one row.</summary>
-    public static void SoftmaxBackward<T>(Index1D i, ArrayView<T> g, ArrayView<T> y, ArrayView<T> gx, Shape8 outer, Strides8 go, Strides8 yo, Strides8 xo, long n, long gs, long ys, long xs, int log, long start)
+    /// <summary>The input gradient of softmax (y (g - Σ g y)) or log_softmax (g - exp(y) Σ g) for one row, added into gx when accumulate.</summary>
+    public static void SoftmaxBackward<T>(Index1D i, ArrayView<T> g, ArrayView<T> y, ArrayView<T> gx, Shape8 outer, Strides8 go, Strides8 yo, Strides8 xo, long n, long gs, long ys, long xs, int log, int accumulate, long start)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long o = start + i;
@@ -96,7 +96,8 @@ internal static class Reduce
         for (long j = 0; j < n; j++)
         {
             T gv = g[bg + j * gs], yv = y[by + j * ys];
-            gx[bx + j * xs] = log != 0 ? gv - T.Exp(yv) * sum : yv * (gv - sum);
+            T v = log != 0 ? gv - T.Exp(yv) * sum : yv * (gv - sum);
+            gx[bx + j * xs] = accumulate != 0 ? gx[bx + j * xs] + v : v;
         }
     }
 }

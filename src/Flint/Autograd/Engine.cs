@@ -38,6 +38,8 @@ internal static class Engine
         bool TryNext(out Node node);
         /// <summary>Takes the gradients arriving at captured edges of <paramref name="node"/>; true when any were.</summary>
         bool Capture(Node node, Tensor?[] inputs);
+        /// <summary>Whether nodes may add gradients into leaves' .grad or the run's sums (<see cref="GradSink"/>): the book is on the nodes.</summary>
+        bool OffersSinks { get; }
     }
 
     /// <summary>
@@ -115,6 +117,8 @@ internal static class Engine
         }
 
         public bool Capture(Node node, Tensor?[] inputs) => false;
+
+        public bool OffersSinks => true;
     }
 
     /// <summary>Claims <paramref name="n"/> for the run that owns <paramref name="nodes"/>; false when another run holds it.</summary>
@@ -133,6 +137,13 @@ internal static class Engine
         var buf = slot ??= new Tensor?[Math.Max(n.NumOutputs, e.InputNr + 1)];
         if (buf[e.InputNr] is { } prev)
         {
+            if (!GradMode.IsEnabled && GradSink.For(n, prev, soleEdge: false) is not null && !g.is_sparse && !ReferenceEquals(g._storage, prev._storage)
+                && g.dtype == prev.dtype && g.device == prev.device && g._shape.AsSpan().SequenceEqual(prev._shape))
+            {
+                // only this run holds the sum: add into it (the bits of prev + g) rather than allocating another
+                prev.AccumulateInPlace(g);
+                return;
+            }
             var sum = prev.is_sparse && !g.is_sparse ? g + prev : prev + g; // sparse + dense is dense + sparse
             GradOwnership.Release(prev);
             GradOwnership.Hold(sum);
@@ -180,7 +191,9 @@ internal static class Engine
             }
             else
             {
-                outs = Profiler.Recorder.Active ? ProfiledApply(node, inputs) : node.Apply(inputs);
+                var previous = GradSink.Offer(book.OffersSinks && accumulate && !AnomalyMode.Enabled && !GradMode.IsEnabled ? Sinks(node) : null);
+                try { outs = Profiler.Recorder.Active ? ProfiledApply(node, inputs) : node.Apply(inputs); }
+                finally { GradSink.Restore(previous); }
                 if (AnomalyMode.Enabled) CheckNaN(node, outs);
                 if (!retainGraph) node.Release();
             }
@@ -194,6 +207,26 @@ internal static class Engine
                 book.Arrived(e.Node);
             }
         }
+    }
+
+    /// <summary>
+    /// What <paramref name="node"/> may add its input gradients into (see <see cref="GradSink"/>), per edge; null
+    /// when nothing is offered. Each tensor is offered to one edge at most.
+    /// </summary>
+    private static Tensor?[]? Sinks(Node node)
+    {
+        Tensor?[]? sinks = null;
+        var next = node.NextEdges;
+        for (int i = 0; i < next.Length; i++)
+        {
+            if (next[i] is not { } e) continue;
+            var buf = e.Node.EngineBuffer;
+            var pending = buf is not null && e.InputNr < buf.Length ? buf[e.InputNr] : null;
+            if (GradSink.For(e.Node, pending, soleEdge: e.Node.EngineDeps == 1) is not { } t) continue;
+            sinks ??= new Tensor?[next.Length];
+            if (Array.IndexOf(sinks, t) < 0) sinks[i] = t;
+        }
+        return sinks;
     }
 
     /// <summary>
@@ -258,6 +291,8 @@ internal static class Engine
         }
 
         public bool TryNext(out Node node) => Ready.TryDequeue(out node!, out _);
+
+        public bool OffersSinks => false;
 
         public bool Capture(Node node, Tensor?[] inputs)
         {

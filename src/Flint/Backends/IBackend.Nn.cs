@@ -78,9 +78,13 @@ namespace Flint.Backends
         /// <summary>Layer normalization of input (M, K) over each row; weight and bias (K) optional; mean and rstd (M).</summary>
         void LayerNorm(TensorLayout input, TensorLayout? weight, TensorLayout? bias, double eps, TensorLayout output, TensorLayout mean, TensorLayout rstd);
 
-        /// <summary>The gradients of <see cref="LayerNorm"/> (any of the three outputs may be null when not needed).</summary>
+        /// <summary>
+        /// The gradients of <see cref="LayerNorm"/> (any of the three outputs may be null when not needed). With
+        /// <paramref name="accumulateInput"/> the input's gradient is added into gradInput (the bits of
+        /// gradInput + gradient) instead of replacing it.
+        /// </summary>
         void LayerNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
-            TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias);
+            TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias, bool accumulateInput);
 
         /// <summary>
         /// Root-mean-square normalization of input (M, K) over each row: output = input · rstd · weight with

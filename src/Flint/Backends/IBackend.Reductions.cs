@@ -61,9 +61,10 @@ namespace Flint.Backends
         /// <summary>
         /// The input gradient of <see cref="Softmax"/> from the output gradient and the output y along
         /// <paramref name="dim"/>: y · (grad - sum(grad · y)), or under log grad - exp(y) · sum(grad); grad, y and gx
-        /// have one shape and dtype (float32 or float64).
+        /// have one shape and dtype (float32 or float64). With <paramref name="accumulate"/> the gradient is added
+        /// into gx (the bits of gx + gradient) instead of replacing it.
         /// </summary>
-        void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log);
+        void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log, bool accumulate);
 
         /// <summary>
         /// The distinct rows of a contiguous 2-D x in ascending lexicographic order, for each row of x the index

@@ -247,11 +247,13 @@ internal static partial class Normalizations
                         bias is { requires_grad: true } ? (lead.Length == 0 ? go : go.sum(lead)) : null];
             }
             var g = Fused.In(go, dt).reshape(rows, cols);
-            var gi = input.requires_grad ? Fused.Out(ishape, dt, input) : null;
+            // the input's gradient may go straight into what the engine would add it to (see GradSink)
+            var sink = input.requires_grad && dt == input.dtype ? GradSink.Take(0, input, go, g, x, w, mean, rstd) : null;
+            var gi = sink ?? (input.requires_grad ? Fused.Out(ishape, dt, input) : null);
             var gw = weight is { requires_grad: true } ? Fused.Out(normalized_shape, dt, input) : null;
             var gb = bias is { requires_grad: true } ? Fused.Out(normalized_shape, dt, input) : null;
-            g.Backend.LayerNormBackward(g, x, w, mean, rstd, gi, gw, gb);
-            return [gi is null ? null : Fused.As(gi, input.dtype), gw is null ? null : Fused.As(gw, weight!.dtype), gb is null ? null : Fused.As(gb, bias!.dtype)];
+            g.Backend.LayerNormBackward(g, x, w, mean, rstd, gi, gw, gb, accumulateInput: sink is not null);
+            return [gi is null || sink is not null ? null : Fused.As(gi, input.dtype), gw is null ? null : Fused.As(gw, weight!.dtype), gb is null ? null : Fused.As(gb, bias!.dtype)];
         }, s => [s.input]);
 
     internal static readonly NodeDerivative<(Tensor input, Tensor? weight, Tensor? bias, long n, long c, long num_groups, long spatialSize, long[] ishape, long[] bshape,

@@ -22,12 +22,29 @@ public class NormPathTests
         return grad ? t.requires_grad_() : t;
     }
 
+    /// <summary>
+    /// The output and the leaves' gradients after one backward; a second backward then adds into those .grad
+    /// (in place, through the kernels that accumulate into an existing gradient), which must give exactly twice them.
+    /// </summary>
     private static Tensor[] Outputs(Tensor y, int seed, params Tensor?[] leaves)
     {
         var g = PathHarness.Make(y.shape.ToArray(), y.dtype, seed + 100, false);
-        y.backward(g);
+        y.backward(g, retain_graph: true);
         var outs = new List<Tensor> { y.detach() };
-        foreach (var t in leaves) if (t is not null) outs.Add(t.grad ?? t.detach());
+        var first = new List<Tensor?>();
+        foreach (var t in leaves) if (t is not null) { outs.Add(t.grad ?? t.detach()); first.Add(t.grad?.clone()); }
+        y.backward(g);
+        int k = 0;
+        foreach (var t in leaves)
+        {
+            if (t is null) continue;
+            if (first[k++] is { } f)
+            {
+                var twice = f + f;
+                var same = (twice == t.grad!) | (twice.isnan() & t.grad!.isnan());
+                if (!same.all().item<bool>()) throw new InvalidOperationException($"a second backward's gradient is not twice the first for leaf {k - 1}");
+            }
+        }
         return [.. outs];
     }
 

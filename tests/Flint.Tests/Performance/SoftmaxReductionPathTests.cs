@@ -36,7 +36,7 @@ public class SoftmaxReductionPathTests
 
     private static Tensor Grad(Tensor g, Tensor x, int dim, Tensor y, bool log)
     {
-        using (torch.no_grad()) return Ops.Reductions.SoftmaxGrad(g, x, dim, y, log);
+        using (torch.no_grad()) return Ops.Reductions.SoftmaxGrad(g, x, dim, y, log)!;
     }
 
     [Fact]
@@ -59,7 +59,13 @@ public class SoftmaxReductionPathTests
                             {
                                 var y = log ? x.log_softmax(d) : x.softmax(d);
                                 PathHarness.Close(failures, $"{ctx} {tag}", ey, y, rtol, atol);
-                                PathHarness.Close(failures, $"{ctx} backward {tag}", eg, Grad(g, x, d, ey, log), rtol, atol);
+                                var gx = Grad(g, x, d, ey, log);
+                                PathHarness.Close(failures, $"{ctx} backward {tag}", eg, gx, rtol, atol);
+                                // added into an existing gradient: the bits of that gradient + gx
+                                var into = PathHarness.Make(shape, dt, 11, false);
+                                var expectedSum = into + gx;
+                                into.Backend.SoftmaxBackward(g, ey, d, into, log, accumulate: true);
+                                PathHarness.Close(failures, $"{ctx} backward accumulated {tag}", expectedSum, into);
                                 // the output gradient as a broadcast view (stride 0) and non-contiguous
                                 var gb = torch.full([1], 0.25, dtype: dt).expand(shape);
                                 PathHarness.Close(failures, $"{ctx} backward expanded {tag}", Reference(() => Grad(gb, x, d, ey, log)), Grad(gb, x, d, ey, log), rtol, atol);

@@ -184,19 +184,19 @@ internal sealed partial class CpuBackend
     }
 
     public void LayerNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
-        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) =>
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias, bool accumulateInput) =>
         FloatKernel(input.DType, "layer_norm_backward",
-            () => LayerNormBackwardT<float>(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias),
-            () => LayerNormBackwardT<double>(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias));
+            () => LayerNormBackwardT<float>(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias, accumulateInput),
+            () => LayerNormBackwardT<double>(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias, accumulateInput));
 
     private static void LayerNormBackwardT<T>(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
-        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias, bool accumulateInput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (NormPath(input))
         {
-            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.LayerNormBackward(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias); break;
-            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.LayerNormBackward(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias); break;
-            default: GroupedNormBackwardT<T>(grad, input, 1, input.Shape[0], input.Shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias); break;
+            case VectorPath.Vector512: NormKernels<T, Vector512<T>, Lanes512<T>>.LayerNormBackward(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias, accumulateInput); break;
+            case VectorPath.Vector256: NormKernels<T, Vector256<T>, Lanes256<T>>.LayerNormBackward(grad, input, weight, mean, rstd, gradInput, gradWeight, gradBias, accumulateInput); break;
+            default: GroupedNormBackwardT<T>(grad, input, 1, input.Shape[0], input.Shape[1], weight, perColumn: true, mean, rstd, gradInput, gradWeight, gradBias, accumulateInput); break;
         }
     }
 
@@ -349,7 +349,8 @@ internal sealed partial class CpuBackend
     }
 
     private static void GroupedNormBackwardT<T>(TensorLayout grad, TensorLayout input, long channelsPerGroup, long rows, long channels, TensorLayout? weight, bool perColumn,
-        TensorLayout mean, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+        TensorLayout mean, TensorLayout rstd, TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias, bool accumulateInput = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> x = Flat<T>(input), g = Flat<T>(grad);
         long size = rows == 0 ? 0 : x.Length / rows;
@@ -377,7 +378,8 @@ internal sealed partial class CpuBackend
                 long ch = perColumn ? j : (r * channelsPerGroup + j / s) % c;
                 int at = (int)(r * size + j);
                 double gy = double.CreateTruncating(g[at]) * (w?[ch] ?? 1), xh = (double.CreateTruncating(x[at]) - mu[r]) * rs[r];
-                gx[at] = T.CreateTruncating(rs[r] * (gy - sgw / size - xh * sgwx / size));
+                T v = T.CreateTruncating(rs[r] * (gy - sgw / size - xh * sgwx / size));
+                gx[at] = accumulateInput ? gx[at] + v : v;
             }
         }
         Store<T>(gradWeight, gw); Store<T>(gradBias, gb);

@@ -120,19 +120,22 @@ internal sealed partial class CpuBackend
             }
     }
 
-    public void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log) =>
-        DTypeDispatch.Floating(y.DType, log ? "log_softmax_backward" : "softmax_backward", new SoftmaxBackwardV(grad, y, dim, gx, log));
+    public void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log, bool accumulate) =>
+        DTypeDispatch.Floating(y.DType, log ? "log_softmax_backward" : "softmax_backward", new SoftmaxBackwardV(grad, y, dim, gx, log, accumulate));
 
-    private readonly struct SoftmaxBackwardV(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log) : IFloatVisitor
+    private readonly struct SoftmaxBackwardV(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log, bool accumulate) : IFloatVisitor
     {
         public void Visit<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (!TrySoftmaxBackwardFast<T>(g, y, dim, gx, log)) SoftmaxBackwardReference<T>(g, y, dim, gx, log);
+            if (!TrySoftmaxBackwardFast<T>(g, y, dim, gx, log, accumulate)) SoftmaxBackwardReference<T>(g, y, dim, gx, log, accumulate);
         }
     }
 
-    /// <summary>The backward of one softmax along dim as [outer, d, inner] blocks of contiguous grad, y and gx.</summary>
-    private static bool TrySoftmaxBackwardFast<T>(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The backward of one softmax along dim as [outer, d, inner] blocks of contiguous grad, y and gx; under
+    /// accumulate each row's gradient is made in scratch (in cache) and added into gx.
+    /// </summary>
+    private static bool TrySoftmaxBackwardFast<T>(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Rank == 0 || !g.IsContiguous || !y.IsContiguous || !gx.IsContiguous || KernelOptions.Resolve() == VectorPath.Scalar) return false;
         // the result is written while grad and y are still read: shared storage takes the element-wise reference
@@ -149,17 +152,24 @@ internal sealed partial class CpuBackend
         if (inner == 1)
             WorkerPool.For(outer, grain, (b, e) =>
             {
+                T[]? tmp = accumulate ? ArrayPool<T>.Shared.Rent((int)d) : null;
                 for (long o = b; o < e; o++)
+                {
+                    var dst = xa.AsSpan((int)(xo + o * d), (int)d);
                     SoftmaxBackwardRow<T>(ga.AsSpan((int)(go + o * d), (int)d), ya.AsSpan((int)(yo + o * d), (int)d),
-                        xa.AsSpan((int)(xo + o * d), (int)d), log);
+                        tmp is null ? dst : tmp.AsSpan(0, (int)d), log);
+                    if (tmp is not null) TensorPrimitives.Add(dst, tmp.AsSpan(0, (int)d), dst);
+                }
+                if (tmp is not null) ArrayPool<T>.Shared.Return(tmp);
             });
         else
             WorkerPool.For(outer, grain, (b, e) =>
             {
-                var acc = ArrayPool<T>.Shared.Rent((int)inner);
+                var acc = ArrayPool<T>.Shared.Rent((int)inner * (accumulate ? 2 : 1));
                 for (long o = b; o < e; o++)
                     SoftmaxBackwardColumns<T>(ga.AsSpan((int)(go + o * block), (int)block), ya.AsSpan((int)(yo + o * block), (int)block),
-                        xa.AsSpan((int)(xo + o * block), (int)block), (int)d, (int)inner, acc.AsSpan(0, (int)inner), log);
+                        xa.AsSpan((int)(xo + o * block), (int)block), (int)d, (int)inner, acc.AsSpan(0, (int)inner),
+                        accumulate ? acc.AsSpan((int)inner, (int)inner) : default, log);
                 ArrayPool<T>.Shared.Return(acc);
             });
         return true;
@@ -178,8 +188,11 @@ internal sealed partial class CpuBackend
             TensorPrimitives.AddMultiply(g, -TensorPrimitives.Dot(g, y), y, gx);
     }
 
-    /// <summary>The backward over the rows of a [d, inner] block, vectorized along inner (acc: inner scratch).</summary>
-    private static void SoftmaxBackwardColumns<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> gx, int d, int inner, Span<T> acc, bool log)
+    /// <summary>
+    /// The backward over the rows of a [d, inner] block, vectorized along inner (acc: inner scratch); with
+    /// scratch <paramref name="add"/> (inner long) each row is made there and added into gx.
+    /// </summary>
+    private static void SoftmaxBackwardColumns<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> gx, int d, int inner, Span<T> acc, Span<T> add, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         acc.Clear();
@@ -191,7 +204,8 @@ internal sealed partial class CpuBackend
         }
         for (int r = 0; r < d; r++)
         {
-            var gr = g.Slice(r * inner, inner); var yr = y.Slice(r * inner, inner); var xr = gx.Slice(r * inner, inner);
+            var gr = g.Slice(r * inner, inner); var yr = y.Slice(r * inner, inner);
+            var xr = add.IsEmpty ? gx.Slice(r * inner, inner) : add;
             if (log)
             {
                 TensorPrimitives.Exp(yr, xr);
@@ -203,11 +217,12 @@ internal sealed partial class CpuBackend
                 TensorPrimitives.Subtract(gr, acc, xr);
                 TensorPrimitives.Multiply(xr, yr, xr);
             }
+            if (!add.IsEmpty) TensorPrimitives.Add(gx.Slice(r * inner, inner), add, gx.Slice(r * inner, inner));
         }
     }
 
     /// <summary>The backward on any layouts (the reference the vector paths are tested against): sums in double.</summary>
-    private static void SoftmaxBackwardReference<T>(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void SoftmaxBackwardReference<T>(TensorLayout g, TensorLayout y, int dim, TensorLayout gx, bool log, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var ga = Arr<T>(g); var ya = Arr<T>(y); var xa = Arr<T>(gx);
         var s = Slices.Along(y, dim, g, gx);
@@ -221,11 +236,17 @@ internal sealed partial class CpuBackend
                 double gi = double.CreateTruncating(At(ga, bg + ig[i]));
                 acc += log ? gi : gi * double.CreateTruncating(At(ya, by + iy[i]));
             }
+            // under accumulate gx may share memory with grad or y: the row is made first, then added
+            var row = accumulate ? new T[iy.Length] : null;
             for (int i = 0; i < iy.Length; i++)
             {
                 double gi = double.CreateTruncating(At(ga, bg + ig[i])), yi = double.CreateTruncating(At(ya, by + iy[i]));
-                At(xa, bx + ix[i]) = T.CreateTruncating(log ? gi - Math.Exp(yi) * acc : yi * (gi - acc));
+                T v = T.CreateTruncating(log ? gi - Math.Exp(yi) * acc : yi * (gi - acc));
+                if (row is null) At(xa, bx + ix[i]) = v;
+                else row[i] = v;
             }
+            if (row is not null)
+                for (int i = 0; i < iy.Length; i++) At(xa, bx + ix[i]) += row[i];
         }
     }
 }

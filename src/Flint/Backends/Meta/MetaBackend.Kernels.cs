@@ -14,7 +14,7 @@ internal sealed partial class MetaBackend
     public void Scan<TOp>(TensorLayout x, int dim, TensorLayout y) where TOp : IScanOp { }
     public void Sort(TensorLayout x, int dim, bool descending, TensorLayout? values, TensorLayout indices) { }
     public void Softmax(TensorLayout x, int dim, TensorLayout y, bool log) { }
-    public void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log) { }
+    public void SoftmaxBackward(TensorLayout grad, TensorLayout y, int dim, TensorLayout gx, bool log, bool accumulate) { }
     public (TensorLayout values, TensorLayout inverse, TensorLayout counts) UniqueRows(TensorLayout x) => throw MetaStorage.NoKernel("aten::_unique2");
 
     public void IndexGather(TensorLayout dst, TensorLayout src, TensorLayout[] indices, long[] strides) { }

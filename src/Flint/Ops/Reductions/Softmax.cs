@@ -7,7 +7,7 @@ namespace Flint.Ops.Kernels
     {
         public static bool Log => false;
         public static ReduceDerivative Derivative { get; } = ReductionBackward.Formula("SoftmaxBackward0",
-            (g, x, dims, keepdim, y, arg) => Reductions.SoftmaxGrad(g, x, dims[0], y, false), Saves.Output);
+            (g, x, dims, keepdim, y, arg) => Reductions.SoftmaxGrad(g, x, dims[0], y, false, intoSink: true)!, Saves.Output);
     }
 
     /// <summary>log(softmax(x)) along a dim, computed stably.</summary>
@@ -16,7 +16,7 @@ namespace Flint.Ops.Kernels
     internal struct LogSoftmaxOp : ISoftmax
     {
         public static ReduceDerivative Derivative { get; } = ReductionBackward.Formula("LogSoftmaxBackward0",
-            (g, x, dims, keepdim, y, arg) => Reductions.SoftmaxGrad(g, x, dims[0], y, true), Saves.Output);
+            (g, x, dims, keepdim, y, arg) => Reductions.SoftmaxGrad(g, x, dims[0], y, true, intoSink: true)!, Saves.Output);
         public static bool Log => true;
     }
 }
@@ -48,16 +48,23 @@ namespace Flint.Ops
         /// <summary>
         /// The input gradient of softmax (log: log_softmax) along dim from its output y: the backend's fused kernel,
         /// or the formula of differentiable ops when the backward must itself be differentiable (create_graph) or
-        /// the operands are not of one float32/float64 dtype and shape.
+        /// the operands are not of one float32/float64 dtype and shape. With <paramref name="intoSink"/> (only the
+        /// node's own formula passes it) the fused kernel may add the gradient into the engine's offer instead
+        /// (<see cref="Autograd.GradSink"/>) and return null.
         /// </summary>
-        internal static Tensor SoftmaxGrad(Tensor g, Tensor x, int dim, Tensor y, bool log)
+        internal static Tensor? SoftmaxGrad(Tensor g, Tensor x, int dim, Tensor y, bool log, bool intoSink = false)
         {
             bool fused = !Autograd.GradMode.IsEnabled && g.dtype == y.dtype && (y.dtype == DType.Float32 || y.dtype == DType.Float64)
                 && g.device == y.device && g._shape.AsSpan().SequenceEqual(y._shape);
             if (!fused)
                 return log ? (g - y.exp() * g.sum(dim, keepdim: true)).to(x.dtype) : (y * (g - (g * y).sum(dim, keepdim: true))).to(x.dtype);
+            if (intoSink && y.dtype == x.dtype && Autograd.GradSink.Take(0, x, g, y) is { } sink)
+            {
+                sink.Backend.SoftmaxBackward(g, y, dim, sink, log, accumulate: true);
+                return null;
+            }
             var gx = Tensor.Empty(y._shape, y.dtype, y.device);
-            gx.Backend.SoftmaxBackward(g, y, dim, gx, log);
+            gx.Backend.SoftmaxBackward(g, y, dim, gx, log, accumulate: false);
             return gx.dtype == x.dtype ? gx : gx.to(x.dtype);
         }
 

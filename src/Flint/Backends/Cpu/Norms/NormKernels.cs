@@ -56,7 +56,7 @@ internal static class NormKernels<T, TV, L> where T : unmanaged, IFloatingPointI
     private const int FlushRows = 32;
 
     internal static void LayerNormBackward(TensorLayout grad, TensorLayout input, TensorLayout? weight, TensorLayout mean, TensorLayout rstd,
-        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias)
+        TensorLayout? gradInput, TensorLayout? gradWeight, TensorLayout? gradBias, bool accumulateInput)
     {
         long rows = input.Shape[0], cols = input.Shape[1];
         T[] xa = CpuBackend.Arr<T>(input), ga = CpuBackend.Arr<T>(grad), ma = CpuBackend.Arr<T>(mean), ra = CpuBackend.Arr<T>(rstd);
@@ -92,7 +92,7 @@ internal static class NormKernels<T, TV, L> where T : unmanaged, IFloatingPointI
                     if (gxa is null) continue;
                     double rsd = double.CreateTruncating(rs);
                     T b = T.CreateTruncating(-rsd * rsd * rsd * sgwd / cols), mg = T.CreateTruncating(sgw / cols);
-                    NormRuns<T, TV, L>.RowGradApply(ref g, ref x, ref Ref(wa, wo), ref Ref(gxa, gxo + r * cols), (nint)cols, hi, T.Zero, mg, rs, b);
+                    NormRuns<T, TV, L>.RowGradApply(ref g, ref x, ref Ref(wa, wo), ref Ref(gxa, gxo + r * cols), (nint)cols, hi, T.Zero, mg, rs, b, accumulateInput);
                 }
                 if (columns) { gwAcc[c] = dgw!; gbAcc[c] = dgb!; }
             }

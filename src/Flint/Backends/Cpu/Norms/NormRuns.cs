@@ -205,16 +205,26 @@ internal static class NormRuns<T, TV, L> where T : unmanaged, IFloatingPointIeee
         return (sgw, sgwd);
     }
 
-    /// <summary>gx[j] = (g[j] · w[j] - m) · r + (x[j] - mean) · b (see <see cref="GradApply"/>).</summary>
-    internal static void RowGradApply(ref T g, ref T x, ref T wt, ref T gx, nint n, T hi, T lo, T m, T r, T b)
+    /// <summary>
+    /// gx[j] = (g[j] · w[j] - m) · r + (x[j] - mean) · b (see <see cref="GradApply"/>); with
+    /// <paramref name="accumulate"/> that value is added into gx[j].
+    /// </summary>
+    internal static void RowGradApply(ref T g, ref T x, ref T wt, ref T gx, nint n, T hi, T lo, T m, T r, T b, bool accumulate = false)
     {
         int w = L.Count;
         TV vh = L.Splat(hi), vl = L.Splat(lo), vm = L.Splat(m), vr = L.Splat(r), vb = L.Splat(b);
         nint i = 0;
-        for (; i + w <= n; i += w)
-            L.Store(L.Fma(L.Sub(L.Mul(L.Load(ref g, i), L.Load(ref wt, i)), vm), vr, L.Mul(L.Sub(L.Sub(L.Load(ref x, i), vh), vl), vb)), ref gx, i);
+        if (accumulate)
+            for (; i + w <= n; i += w)
+                L.Store(L.Add(L.Load(ref gx, i), L.Fma(L.Sub(L.Mul(L.Load(ref g, i), L.Load(ref wt, i)), vm), vr, L.Mul(L.Sub(L.Sub(L.Load(ref x, i), vh), vl), vb))), ref gx, i);
+        else
+            for (; i + w <= n; i += w)
+                L.Store(L.Fma(L.Sub(L.Mul(L.Load(ref g, i), L.Load(ref wt, i)), vm), vr, L.Mul(L.Sub(L.Sub(L.Load(ref x, i), vh), vl), vb)), ref gx, i);
         for (; i < n; i++)
-            Unsafe.Add(ref gx, i) = T.FusedMultiplyAdd(Unsafe.Add(ref g, i) * Unsafe.Add(ref wt, i) - m, r, (Unsafe.Add(ref x, i) - hi - lo) * b);
+        {
+            T v = T.FusedMultiplyAdd(Unsafe.Add(ref g, i) * Unsafe.Add(ref wt, i) - m, r, (Unsafe.Add(ref x, i) - hi - lo) * b);
+            Unsafe.Add(ref gx, i) = accumulate ? Unsafe.Add(ref gx, i) + v : v;
+        }
     }
 
     /// <summary>Σ x², summed in vectors of T per block of <see cref="Block"/> elements, the blocks added in double.</summary>

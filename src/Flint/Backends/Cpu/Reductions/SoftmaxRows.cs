@@ -147,9 +147,19 @@ internal struct FloatLanes512 : IFloatLanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)
     {
-        var c = Vector512.ClampNative(x, Vector512.Create(FloatExp.Lowest), Vector512.Create(FloatExp.Highest));
-        var n = Vector512.Round(c * Vector512.Create(FloatExp.Log2E));
-        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-FloatExp.Ln2Hi), c);
+        // the usual case: 2^n and the result are normal floats, so one scaling suffices
+        var ok = Vector512.GreaterThanOrEqual(x, Vector512.Create(FloatExp.FastLowest)) & Vector512.LessThanOrEqual(x, Vector512.Create(FloatExp.FastHighest));
+        if (ok.ExtractMostSignificantBits() != 0xFFFFUL) return ExpEdges(x);
+        var t = Vector512.FusedMultiplyAdd(x, Vector512.Create(FloatExp.Log2E), Vector512.Create(FloatExp.Shifter));
+        var p = ExpReduced(x, t - Vector512.Create(FloatExp.Shifter));
+        return p * Vector512.ShiftLeft(t.AsInt32() + Vector512.Create(127), 23).AsSingle();
+    }
+
+    /// <summary>exp(r) for r = x - n · ln 2, n = round(x · log2 e) (the same for both paths).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpReduced(Vector512<float> x, Vector512<float> n)
+    {
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-FloatExp.Ln2Hi), x);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-FloatExp.Ln2Lo), r);
         var p = Vector512.Create(FloatExp.C7);
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(FloatExp.C6));
@@ -158,14 +168,24 @@ internal struct FloatLanes512 : IFloatLanes<Vector512<float>>
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(FloatExp.C3));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.5f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
-        // 2^n as two normal powers 2^(n/2) · 2^(n - n/2), so results in the subnormal range round once at the end
-        var ni = Vector512.ConvertToInt32(n);
+        return Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
+    }
+
+    /// <summary>
+    /// A vector with a lane outside the usual range: clamped arguments, and 2^n as two normal powers
+    /// 2^(n/2) · 2^(n - n/2), so results in the subnormal range round once at the end; NaN passes through.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> ExpEdges(Vector512<float> x)
+    {
+        var c = Vector512.ClampNative(x, Vector512.Create(FloatExp.Lowest), Vector512.Create(FloatExp.Highest));
+        var t = Vector512.FusedMultiplyAdd(c, Vector512.Create(FloatExp.Log2E), Vector512.Create(FloatExp.Shifter));
+        var p = ExpReduced(c, t - Vector512.Create(FloatExp.Shifter));
+        var ni = t.AsInt32() - Vector512.Create(FloatExp.Shifter).AsInt32();
         var h = Vector512.ShiftRightArithmetic(ni, 1);
         var s1 = Vector512.ShiftLeft(h + Vector512.Create(127), 23).AsSingle();
         var s2 = Vector512.ShiftLeft(ni - h + Vector512.Create(127), 23).AsSingle();
-        var e = p * s1 * s2;
-        return Vector512.ConditionalSelect(Vector512.Equals(x, x), e, x);
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), p * s1 * s2, x);
     }
 }
 
@@ -193,9 +213,19 @@ internal struct FloatLanes256 : IFloatLanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
-        var c = Vector256.ClampNative(x, Vector256.Create(FloatExp.Lowest), Vector256.Create(FloatExp.Highest));
-        var n = Vector256.Round(c * Vector256.Create(FloatExp.Log2E));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-FloatExp.Ln2Hi), c);
+        // the usual case: 2^n and the result are normal floats, so one scaling suffices
+        var ok = Vector256.GreaterThanOrEqual(x, Vector256.Create(FloatExp.FastLowest)) & Vector256.LessThanOrEqual(x, Vector256.Create(FloatExp.FastHighest));
+        if (ok.ExtractMostSignificantBits() != 0xFFu) return ExpEdges(x);
+        var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(FloatExp.Log2E), Vector256.Create(FloatExp.Shifter));
+        var p = ExpReduced(x, t - Vector256.Create(FloatExp.Shifter));
+        return p * Vector256.ShiftLeft(t.AsInt32() + Vector256.Create(127), 23).AsSingle();
+    }
+
+    /// <summary>exp(r) for r = x - n · ln 2, n = round(x · log2 e) (the same for both paths).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpReduced(Vector256<float> x, Vector256<float> n)
+    {
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-FloatExp.Ln2Hi), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-FloatExp.Ln2Lo), r);
         var p = Vector256.Create(FloatExp.C7);
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(FloatExp.C6));
@@ -204,25 +234,41 @@ internal struct FloatLanes256 : IFloatLanes<Vector256<float>>
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(FloatExp.C3));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
-        var ni = Vector256.ConvertToInt32(n);
+        return Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
+    }
+
+    /// <summary>
+    /// A vector with a lane outside the usual range: clamped arguments, and 2^n as two normal powers
+    /// 2^(n/2) · 2^(n - n/2), so results in the subnormal range round once at the end; NaN passes through.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<float> ExpEdges(Vector256<float> x)
+    {
+        var c = Vector256.ClampNative(x, Vector256.Create(FloatExp.Lowest), Vector256.Create(FloatExp.Highest));
+        var t = Vector256.FusedMultiplyAdd(c, Vector256.Create(FloatExp.Log2E), Vector256.Create(FloatExp.Shifter));
+        var p = ExpReduced(c, t - Vector256.Create(FloatExp.Shifter));
+        var ni = t.AsInt32() - Vector256.Create(FloatExp.Shifter).AsInt32();
         var h = Vector256.ShiftRightArithmetic(ni, 1);
         var s1 = Vector256.ShiftLeft(h + Vector256.Create(127), 23).AsSingle();
         var s2 = Vector256.ShiftLeft(ni - h + Vector256.Create(127), 23).AsSingle();
-        var e = p * s1 * s2;
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), e, x);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), p * s1 * s2, x);
     }
 }
 
 /// <summary>
 /// The constants of the float exponential: exp(x) = 2^n · exp(r) with n = round(x · log2 e) and
 /// r = x - n · ln 2 (ln 2 split in two floats, so r is exact to float precision), |r| ≤ ln 2 / 2, and exp(r) by
-/// its Taylor polynomial of degree 7 (truncation below 1e-8 relative, under a tenth of an ulp). Arguments are clamped to
-/// [-105, 89] first: below, exp rounds to 0; above, to +inf. NaN passes through.
+/// its Taylor polynomial of degree 7 (truncation below 1e-8 relative, under a tenth of an ulp). n comes from one
+/// fused x · log2 e + 1.5 · 2^23 (the shifter), whose low bits are then n itself. Within
+/// [<see cref="FastLowest"/>, <see cref="FastHighest"/>] 2^n is a normal float built from those bits; a vector
+/// with a lane outside (or NaN) takes the edge path, where arguments are clamped to [-105, 89] first (below,
+/// exp rounds to 0; above, to +inf) and NaN passes through.
 /// </summary>
 internal static class FloatExp
 {
     internal const float Lowest = -105f, Highest = 89f;
+    internal const float FastLowest = -87.3f, FastHighest = 88.3f;
+    internal const float Shifter = 12582912f;
     internal const float Log2E = 1.44269504088896341f;
     internal const float Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
     internal const float C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;

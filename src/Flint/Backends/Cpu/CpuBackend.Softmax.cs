@@ -7,7 +7,8 @@ namespace Flint.Backends.Cpu;
 
 // Vectorized softmax and log_softmax, forward and backward, over contiguous inputs, computed in the tensor's own
 // dtype as PyTorch's CPU kernels do. Along the last dim each output row is one contiguous run (threaded over rows;
-// float32 rows take the three-pass kernel of Reductions/SoftmaxRows.cs, float64 ones TensorPrimitives);
+// float32 rows take the three-pass kernel of Reductions/SoftmaxRows.cs and its two-pass softmax backward, float64
+// ones TensorPrimitives); every backward may add into an existing gradient instead of writing it (accumulate);
 // along an earlier dim the reduction runs across rows of the trailing block, with every step vectorized along that
 // block. Other layouts take the reference walks in CpuBackend.Reductions.cs, which accumulate in double.
 internal sealed partial class CpuBackend
@@ -35,13 +36,16 @@ internal sealed partial class CpuBackend
                 for (long o = b; o < e; o++)
                 {
                     ref float xr = ref xf[xo + o * d]; ref float yr = ref yf[yo + o * d];
+                    // the next row of this task is fetched while this one's exponentials are made
+                    nint ahead = o + 1 < e ? (nint)d : 0;
+                    ref float nx = ref ahead > 0 ? ref xf[xo + (o + 1) * d] : ref xr;
                     if (wide)
                     {
-                        if (log) SoftmaxRows<Vector512<float>, FloatLanes512>.LogSoftmax(ref xr, ref yr, (nint)d);
-                        else SoftmaxRows<Vector512<float>, FloatLanes512>.Softmax(ref xr, ref yr, (nint)d);
+                        if (log) SoftmaxRows<Vector512<float>, FloatLanes512>.LogSoftmax(ref xr, ref yr, (nint)d, ref nx, ahead);
+                        else SoftmaxRows<Vector512<float>, FloatLanes512>.Softmax(ref xr, ref yr, (nint)d, ref nx, ahead);
                     }
-                    else if (log) SoftmaxRows<Vector256<float>, FloatLanes256>.LogSoftmax(ref xr, ref yr, (nint)d);
-                    else SoftmaxRows<Vector256<float>, FloatLanes256>.Softmax(ref xr, ref yr, (nint)d);
+                    else if (log) SoftmaxRows<Vector256<float>, FloatLanes256>.LogSoftmax(ref xr, ref yr, (nint)d, ref nx, ahead);
+                    else SoftmaxRows<Vector256<float>, FloatLanes256>.Softmax(ref xr, ref yr, (nint)d, ref nx, ahead);
                 }
             });
         }
@@ -149,7 +153,24 @@ internal sealed partial class CpuBackend
         var ga = Arr<T>(g); var ya = Arr<T>(y); var xa = Arr<T>(gx);
         long go = g.Offset, yo = y.Offset, xo = gx.Offset;
         long grain = Math.Max(1, KernelOptions.Grain() == long.MaxValue ? long.MaxValue : KernelOptions.Grain() / block);
-        if (inner == 1)
+        if (inner == 1 && typeof(T) == typeof(float) && !log)
+        {
+            var gf = (float[])(object)ga; var yf = (float[])(object)ya; var xf = (float[])(object)xa;
+            bool wide = KernelOptions.Resolve() == VectorPath.Vector512;
+            WorkerPool.For(outer, grain, (b, e) =>
+            {
+                for (long o = b; o < e; o++)
+                {
+                    nint ahead = o + 1 < e ? (nint)d : 0;
+                    ref float gr = ref gf[go + o * d]; ref float yr = ref yf[yo + o * d];
+                    ref float ng = ref ahead > 0 ? ref gf[go + (o + 1) * d] : ref gr;
+                    ref float ny = ref ahead > 0 ? ref yf[yo + (o + 1) * d] : ref yr;
+                    if (wide) SoftmaxRows<Vector512<float>, FloatLanes512>.Backward(ref gr, ref yr, ref xf[xo + o * d], (nint)d, accumulate, ref ng, ref ny, ahead);
+                    else SoftmaxRows<Vector256<float>, FloatLanes256>.Backward(ref gr, ref yr, ref xf[xo + o * d], (nint)d, accumulate, ref ng, ref ny, ahead);
+                }
+            });
+        }
+        else if (inner == 1)
             WorkerPool.For(outer, grain, (b, e) =>
             {
                 T[]? tmp = accumulate ? ArrayPool<T>.Shared.Rent((int)d) : null;

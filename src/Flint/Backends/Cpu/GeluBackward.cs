@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Flint.Ops.Kernels;
 
 namespace Flint.Backends.Cpu;
@@ -38,12 +39,12 @@ internal sealed partial class CpuBackend
 /// <summary>
 /// gelu'(x) in float lanes: the exact form Φ(x) + x φ(x), with Φ from erfc(|x|/√2) = t·exp(P(t) − z²) (the
 /// Chebyshev-fitted P of <see cref="VectorMath"/>'s erf, so negative x never subtract nearly equal numbers), and the
-/// tanh form 0.5(1 + th) + 0.5x(1 − th²)·k(1 + 3κx²), th = tanh(k(x + κx³)) from exp(−2|u|). The exponentials
-/// of a block go through one TensorPrimitives.Exp call.
+/// tanh form 0.5(1 + th) + 0.5x(1 − th²)·k(1 + 3κx²), th = tanh(k(x + κx³)) from exp(−2|u|). One pass in
+/// registers, the exponentials FloatExp's (as the softmax rows take them); a ragged end goes through one
+/// zero-padded vector, so every element gets the same formula.
 /// </summary>
 internal static class GeluGrad
 {
-    private const int Block = 512;
     private const double InvSqrt2 = 0.70710678118654752440, InvSqrt2Pi = 0.39894228040143267794;
     private const double K = 0.79788456080286535588, Kappa = 0.044715;
 
@@ -68,31 +69,45 @@ internal static class GeluGrad
             for (int i = 0; i < n; i++) r[i] = (float)(g[i] * Scalar(x[i], tanh));
             return;
         }
-        Span<float> tBuf = stackalloc float[Block], e1 = stackalloc float[Block], e2 = stackalloc float[Block];
-        for (int b = 0; b < n; b += Block)
+        if (w != 8 && w != 16)
         {
-            int len = Math.Min(Block, n - b), full = len / w * w;
-            var xb = x.Slice(b, len); var gb = g.Slice(b, len); var rb = r.Slice(b, len);
-            for (int k = 0; k < full; k += w) Args(tanh, new Vector<float>(xb.Slice(k)), tBuf.Slice(k), e1.Slice(k), e2.Slice(k));
-            TensorPrimitives.Exp(e1[..full], e1[..full]);
-            if (!tanh) TensorPrimitives.Exp(e2[..full], e2[..full]);
-            for (int k = 0; k < full; k += w)
-                (new Vector<float>(gb.Slice(k)) * Finish(tanh, new Vector<float>(xb.Slice(k)), tBuf.Slice(k), e1.Slice(k), e2.Slice(k))).CopyTo(rb.Slice(k));
-            for (int j = full; j < len; j++) rb[j] = (float)(gb[j] * Scalar(xb[j], tanh));
+            for (int i = 0; i < n; i++) r[i] = (float)(g[i] * Scalar(x[i], tanh));
+            return;
         }
+        int full = n / w * w, k = 0;
+        for (; k < full; k += w)
+            (new Vector<float>(g.Slice(k)) * One(tanh, new Vector<float>(x.Slice(k)))).CopyTo(r.Slice(k));
+        if (k == n) return;
+        Span<float> pad = stackalloc float[16];
+        pad.Clear();
+        x[k..].CopyTo(pad);
+        var d = One(tanh, new Vector<float>(pad));
+        for (int j = k; j < n; j++) r[j] = g[j] * d[j - k];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Args(bool tanh, Vector<float> v, Span<float> t0, Span<float> e1, Span<float> e2)
+    private static Vector<float> One(bool tanh, Vector<float> v)
+    {
+        var a1 = Args(tanh, v, out var t, out var a2);
+        return Finish(tanh, v, t, Exp(a1), tanh ? default : Exp(a2));
+    }
+
+    /// <summary>FloatExp's exponential at the width of Vector&lt;float&gt; (8 or 16 lanes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Exp(Vector<float> v) =>
+        Vector<float>.Count == 16 ? FloatLanes512.Exp(v.AsVector512()).AsVector() : FloatLanes256.Exp(v.AsVector256()).AsVector();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Args(bool tanh, Vector<float> v, out Vector<float> t, out Vector<float> a2)
     {
         if (tanh)
         {
             var u = v * (float)K * (Vector<float>.One + v * v * (float)Kappa);
-            (Vector.Abs(u) * -2f).CopyTo(e1);
-            return;
+            t = default; a2 = default;
+            return Vector.Abs(u) * -2f;
         }
         var z = Vector.Abs(v) * (float)InvSqrt2;
-        var t = Vector<float>.One / (Vector<float>.One + z * 0.5f);
+        t = Vector<float>.One / (Vector<float>.One + z * 0.5f);
         var p = new Vector<float>(0.17087277f);
         p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(-0.82215223f));
         p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(1.48851587f));
@@ -103,15 +118,13 @@ internal static class GeluGrad
         p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(0.37409196f));
         p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(1.00002368f));
         p = Vector.FusedMultiplyAdd(p, t, new Vector<float>(-1.26551223f));
-        t.CopyTo(t0);
-        p.CopyTo(e1);
-        (-(z * z)).CopyTo(e2);
+        a2 = -(z * z);
+        return p;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Finish(bool tanh, Vector<float> v, Span<float> t0, Span<float> e1, Span<float> e2)
+    private static Vector<float> Finish(bool tanh, Vector<float> v, Vector<float> t, Vector<float> e, Vector<float> gauss)
     {
-        var e = new Vector<float>(e1);
         if (tanh)
         {
             var th = (Vector<float>.One - e) / (Vector<float>.One + e);
@@ -120,8 +133,8 @@ internal static class GeluGrad
             var dinner = (Vector<float>.One + v * v * (float)(3 * Kappa)) * (float)K;
             return (Vector<float>.One + th) * 0.5f + v * 0.5f * (Vector<float>.One - th * th) * dinner;
         }
-        var gauss = new Vector<float>(e2);                            // exp(-z²) = exp(-x²/2)
-        var half = new Vector<float>(t0) * e * gauss * 0.5f;           // erfc(|x|/√2) / 2
+        // gauss = exp(-z²) = exp(-x²/2)
+        var half = t * e * gauss * 0.5f;                                // erfc(|x|/√2) / 2
         var cdf = Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), half, Vector<float>.One - half);
         return cdf + v * gauss * (float)InvSqrt2Pi;
     }

@@ -25,70 +25,60 @@ internal static class VectorMath
         return false;
     }
 
-    /// <summary>Elements per block of the float forms (their exponentials go through TensorPrimitives a block at a time).</summary>
-    private const int Block = 512;
+    // The float forms, Vector512 and Vector256, one pass in registers: the exponent's argument (and t), its
+    // exponential (FloatExp's, as the softmax rows take it), then the finish. erfc(z) for z >= 0 is t * exp(P(t) - z^2),
+    // t = 1 / (1 + z/2), with the degree-9 Chebyshev-fitted P of the double forms; erf near 0 is its Maclaurin
+    // series; GELU's exact form is x * (1 - E/2) for x >= 0 and x * E/2 below (E = erfc(|x|/sqrt2)), its tanh form
+    // x / (1 + exp(-2u)). Float rounding of the exponent's argument keeps results within about 1e-5 absolute and a
+    // few ulps elsewhere; a ragged end of a run goes through one zero-padded vector, so every element gets the same
+    // formula.
 
-    // The float forms, Vector512 and Vector256: each block computes the exponent's argument (and t) in vector lanes, takes all the
-    // exponentials with one TensorPrimitives.Exp call (Vector512.Exp/Vector256.Exp run element by element in this
-    // runtime), then finishes. erfc(z) for z >= 0 is t * exp(P(t) - z^2), t = 1 / (1 + z/2), with the degree-9
-    // Chebyshev-fitted P of the double forms; erf near 0 is its Maclaurin series; GELU's exact form is
-    // x * (1 - E/2) for x >= 0 and x * E/2 below (E = erfc(|x|/sqrt2)), its tanh form x / (1 + exp(-2u)). Float
-    // rounding of the exponent's argument keeps results within about 1e-5 absolute and a few ulps elsewhere;
-    // a ragged end of a run goes through one zero-padded vector, so every element gets the same formula.
-
-    /// <summary>Runs kind over a float run in blocks, in Vector512 lanes when <paramref name="wide"/>, else Vector256.</summary>
+    /// <summary>Runs kind over a float run, in Vector512 lanes when <paramref name="wide"/>, else Vector256.</summary>
     private static void FloatForm(int kind, bool wide, ref float x, ref float y, nint n)
     {
         int lanes = wide ? 16 : 8;
-        Span<float> tBuf = stackalloc float[Block];
-        Span<float> eBuf = stackalloc float[Block];
-        Span<float> pad = stackalloc float[16];
-        ref float t0 = ref tBuf[0];
-        ref float e0 = ref eBuf[0];
-        for (nint b = 0; b < n; b += Block)
+        nint full = n / lanes * lanes, k = 0;
+        for (; k < full; k += lanes)
         {
-            int len = (int)Math.Min(Block, n - b), full = len / lanes * lanes;
-            ref float xb = ref Unsafe.Add(ref x, b);
-            ref float yb = ref Unsafe.Add(ref y, b);
-            if (full < len)
-            {
-                pad.Clear();
-                for (int j = full; j < len; j++) pad[j - full] = Unsafe.Add(ref xb, j);
-            }
-            int used = full < len ? full + lanes : full;
-            // pass 1: the exponent's argument (and t); the ragged end from the zero-padded copy
-            for (int k = 0; k < used; k += lanes)
-            {
-                ref float src = ref k < full ? ref Unsafe.Add(ref xb, k) : ref pad[0];
-                if (wide) Args(kind, Vector512.LoadUnsafe(ref src), ref t0, ref e0, k);
-                else Args(kind, Vector256.LoadUnsafe(ref src), ref t0, ref e0, k);
-            }
-            System.Numerics.Tensors.TensorPrimitives.Exp(eBuf[..used], eBuf[..used]);
-            // pass 2: finish; the ragged end goes back through the padded copy
-            for (int k = 0; k < used; k += lanes)
-            {
-                bool inside = k < full;
-                ref float src = ref inside ? ref Unsafe.Add(ref xb, k) : ref pad[0];
-                ref float dst = ref inside ? ref Unsafe.Add(ref yb, k) : ref pad[0];
-                if (wide) Finish(kind, Vector512.LoadUnsafe(ref src), ref t0, ref e0, k).StoreUnsafe(ref dst);
-                else Finish(kind, Vector256.LoadUnsafe(ref src), ref t0, ref e0, k).StoreUnsafe(ref dst);
-            }
-            for (int j = full; j < len; j++) Unsafe.Add(ref yb, j) = pad[j - full];
+            if (wide) One(kind, Vector512.LoadUnsafe(ref x, (nuint)k)).StoreUnsafe(ref y, (nuint)k);
+            else One(kind, Vector256.LoadUnsafe(ref x, (nuint)k)).StoreUnsafe(ref y, (nuint)k);
         }
+        if (k == n) return;
+        Span<float> pad = stackalloc float[16];
+        pad.Clear();
+        int rest = (int)(n - k);
+        for (int j = 0; j < rest; j++) pad[j] = Unsafe.Add(ref x, k + j);
+        if (wide) One(kind, Vector512.LoadUnsafe(ref pad[0])).StoreUnsafe(ref pad[0]);
+        else One(kind, Vector256.LoadUnsafe(ref pad[0])).StoreUnsafe(ref pad[0]);
+        for (int j = 0; j < rest; j++) Unsafe.Add(ref y, k + j) = pad[j];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> One(int kind, Vector512<float> v)
+    {
+        var e = FloatLanes512.Exp(Args(kind, v, out var t));
+        return Finish(kind, v, t, e);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> One(int kind, Vector256<float> v)
+    {
+        var e = FloatLanes256.Exp(Args(kind, v, out var t));
+        return Finish(kind, v, t, e);
     }
 
     // kind: 1 GELU, 2 GELU tanh form, 3 erf, 4 erfc
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Args(int kind, Vector512<float> v, ref float t0, ref float e0, int k)
+    private static Vector512<float> Args(int kind, Vector512<float> v, out Vector512<float> t)
     {
         if (kind == 2)
         {
             var u = v * (float)SqrtTwoOverPi * Vector512.FusedMultiplyAdd(v * v, Vector512.Create(0.044715f), Vector512<float>.One);
-            (u * -2f).StoreUnsafe(ref e0, (nuint)k);
-            return;
+            t = default;
+            return u * -2f;
         }
         var z = kind == 1 ? Vector512.Abs(v) * (float)InvSqrt2 : Vector512.Abs(v);
-        var t = Vector512<float>.One / Vector512.FusedMultiplyAdd(z, Vector512.Create(0.5f), Vector512<float>.One);
+        t = Vector512<float>.One / Vector512.FusedMultiplyAdd(z, Vector512.Create(0.5f), Vector512<float>.One);
         var p = Vector512.Create(0.17087277f);
         p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(-0.82215223f));
         p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(1.48851587f));
@@ -99,21 +89,20 @@ internal static class VectorMath
         p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(0.37409196f));
         p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(1.00002368f));
         p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(-1.26551223f));
-        t.StoreUnsafe(ref t0, (nuint)k);
-        Vector512.FusedMultiplyAdd(-z, z, p).StoreUnsafe(ref e0, (nuint)k);
+        return Vector512.FusedMultiplyAdd(-z, z, p);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Args(int kind, Vector256<float> v, ref float t0, ref float e0, int k)
+    private static Vector256<float> Args(int kind, Vector256<float> v, out Vector256<float> t)
     {
         if (kind == 2)
         {
             var u = v * (float)SqrtTwoOverPi * Vector256.FusedMultiplyAdd(v * v, Vector256.Create(0.044715f), Vector256<float>.One);
-            (u * -2f).StoreUnsafe(ref e0, (nuint)k);
-            return;
+            t = default;
+            return u * -2f;
         }
         var z = kind == 1 ? Vector256.Abs(v) * (float)InvSqrt2 : Vector256.Abs(v);
-        var t = Vector256<float>.One / Vector256.FusedMultiplyAdd(z, Vector256.Create(0.5f), Vector256<float>.One);
+        t = Vector256<float>.One / Vector256.FusedMultiplyAdd(z, Vector256.Create(0.5f), Vector256<float>.One);
         var p = Vector256.Create(0.17087277f);
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(-0.82215223f));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(1.48851587f));
@@ -124,16 +113,14 @@ internal static class VectorMath
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(0.37409196f));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(1.00002368f));
         p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(-1.26551223f));
-        t.StoreUnsafe(ref t0, (nuint)k);
-        Vector256.FusedMultiplyAdd(-z, z, p).StoreUnsafe(ref e0, (nuint)k);
+        return Vector256.FusedMultiplyAdd(-z, z, p);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Finish(int kind, Vector512<float> v, ref float t0, ref float e0, int k)
+    private static Vector512<float> Finish(int kind, Vector512<float> v, Vector512<float> t, Vector512<float> e)
     {
-        var e = Vector512.LoadUnsafe(ref e0, (nuint)k);
         if (kind == 2) return v / (Vector512<float>.One + e);
-        var big = Vector512.LoadUnsafe(ref t0, (nuint)k) * e;   // erfc(z)
+        var big = t * e;   // erfc(z)
         var neg = Vector512.LessThan(v, Vector512<float>.Zero);
         if (kind == 1)
         {
@@ -150,11 +137,10 @@ internal static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Finish(int kind, Vector256<float> v, ref float t0, ref float e0, int k)
+    private static Vector256<float> Finish(int kind, Vector256<float> v, Vector256<float> t, Vector256<float> e)
     {
-        var e = Vector256.LoadUnsafe(ref e0, (nuint)k);
         if (kind == 2) return v / (Vector256<float>.One + e);
-        var big = Vector256.LoadUnsafe(ref t0, (nuint)k) * e;
+        var big = t * e;
         var neg = Vector256.LessThan(v, Vector256<float>.Zero);
         if (kind == 1)
         {

@@ -124,6 +124,10 @@ public class ConvAlgorithmTests
         { 1, 5, 7, [11, 3], [3, 3], [1, 1], [2, 0], [1, 1], 1, false },
         { 1, 6, 6, [4, 33], [3, 3], [1, 1], [3, 3], [2, 2], 6, true },
         { 0, 4, 4, [5, 5], [3, 3], [1, 1], [1, 1], [1, 1], 4, true },
+        // Winograd's vector transforms: runs of 35 tiles in a row (whole vectors and a ragged end), an odd width
+        // whose last tile has one column, padding on the left edge only where the staged rows start outside
+        { 2, 3, 5, [6, 70], [3, 3], [1, 1], [1, 1], [1, 1], 1, true },
+        { 1, 4, 3, [5, 71], [3, 3], [1, 1], [0, 0], [1, 1], 1, false },
         // 3-D, and 1-D (a 1-element kernel list)
         { 2, 3, 4, [4, 5, 6], [2, 3, 3], [1, 2, 1], [1, 0, 1], [2, 1, 1], 1, true },
         { 2, 3, 6, [4, 5, 6], [3, 2, 3], [2, 1, 1], [1, 1, 1], [1, 1, 2], 3, true },

@@ -24,7 +24,7 @@ internal static class Winograd
         // Tiles and Products: a task's block; the rest live for one call on the calling thread (the transformed
         // weights, and the weight gradient's transformed operands and products), kept so that a training loop's
         // convolutions do not allocate them afresh every step
-        [ThreadStatic] internal static T[]? Tiles, Products, Weights, InputTiles, GradientTiles, WeightProducts;
+        [ThreadStatic] internal static T[]? Tiles, Products, Weights, InputTiles, GradientTiles, WeightProducts, Rows;
     }
 
     [ThreadStatic] private static int[]? origins;
@@ -36,7 +36,7 @@ internal static class Winograd
     private static long PlaneStride(int rows, int cols) => (long)rows * cols + 16;
 
     /// <summary>(sample, top row, left column) of the output tiles [t0, t0+len), in this thread's buffer.</summary>
-    private static int[] Origins(long t0, int len, int perSample, int tw)
+    internal static int[] Origins(long t0, int len, int perSample, int tw)
     {
         var o = origins;
         if (o is null || o.Length < 3 * len) origins = o = new int[Math.Max(3 * len, 192)];
@@ -158,12 +158,12 @@ internal static class Winograd
             var v = ScratchBuffer.Take(ref Scratch<T>.Tiles, 16 * sv);
             var m = ScratchBuffer.Take(ref Scratch<T>.Products, 16 * sm);
             var at = Origins(t0, len, perSample, tw);
-            InputTiles(x, xOff, ci, h, w, ph, pw, at, len, v, tb, sv);
+            InputTiles(x, xOff, ci, h, w, ph, pw, at, len, tw, v, tb, sv);
             for (int gi = 0; gi < groups; gi++)
                 GemmDriver.Run(16, cog, len, cig, new MatView<T>(u, (long)gi * 16 * cog * cig, (long)cog * cig, cig, 1),
                     new MatView<T>(v, (long)gi * cig * tb, sv, tb, 1), new MatView<T>(m, (long)gi * cog * tb, sm, tb, 1),
-                    T.One, T.Zero);
-            OutputTiles(m, tb, sm, co, y, yOff, oh, ow, at, len, bias, biasOff, biasStride);
+                    T.One, T.Zero, asLaidOut: true);
+            OutputTiles(m, tb, sm, co, y, yOff, oh, ow, at, len, tw, bias, biasOff, biasStride);
         });
     }
 
@@ -202,8 +202,8 @@ internal static class Winograd
             {
                 int k0 = blk * tb, kl = Math.Min(tb, len - k0);
                 var at = Origins(c0 + k0, kl, perSample, tw);
-                InputTiles(a.X, a.XOff, ci, g.H, g.W, g.PH, g.PW, at, kl, v, chunk, sv, k0);
-                GradientTiles(a.Y, a.YOff, co, oh, ow, at, kl, m, chunk, sm, k0);
+                InputTiles(a.X, a.XOff, ci, g.H, g.W, g.PH, g.PW, at, kl, tw, v, chunk, sv, k0);
+                GradientTiles(a.Y, a.YOff, co, oh, ow, at, kl, tw, m, chunk, sm, k0);
             });
             T beta = c0 == 0 ? T.Zero : T.One;
             for (int gi = 0; gi < a.Groups; gi++)
@@ -238,128 +238,257 @@ internal static class Winograd
         });
     }
 
-    /// <summary>A Ȳ Aᵀ of the 2x2 gradient tiles at <paramref name="at"/> of every channel (zero past the plane) into m (planes <paramref name="mi"/> apart, rows <paramref name="stride"/>) from column k0.</summary>
-    private static void GradientTiles<T>(T[] gy, long gyOff, int co, int oh, int ow, int[] at, int len,
-        T[] m, int stride, long mi, int k0) where T : unmanaged, INumber<T>
-    {
-        long plane = (long)oh * ow;
-        ref T g0 = ref MemoryMarshal.GetArrayDataReference(gy);
-        ref T m0 = ref MemoryMarshal.GetArrayDataReference(m);
-        for (int oc = 0; oc < co; oc++)
-        {
-            ref T mc = ref Unsafe.Add(ref m0, (nint)oc * stride + k0);
-            for (int k = 0; k < len; k++)
-            {
-                int b = at[3 * k], oy = at[3 * k + 1], ox = at[3 * k + 2];
-                ref T src = ref Unsafe.Add(ref g0, (nint)(gyOff + ((long)b * co + oc) * plane + (long)oy * ow + ox));
-                bool right = ox + 1 < ow, down = oy + 1 < oh;
-                T y00 = src, y01 = right ? Unsafe.Add(ref src, 1) : T.Zero;
-                T y10 = down ? Unsafe.Add(ref src, ow) : T.Zero, y11 = right && down ? Unsafe.Add(ref src, ow + 1) : T.Zero;
-                // A Ȳ: rows y0, y0 + y1, y0 − y1, −y1 (A's rows (1, 0), (1, 1), (1, −1), (0, −1)); then the same on the columns
-                T e00 = y00, e01 = y01, e10 = y00 + y10, e11 = y01 + y11, e20 = y00 - y10, e21 = y01 - y11, e30 = -y10, e31 = -y11;
-                ref T p = ref Unsafe.Add(ref mc, k);
-                Cols(ref p, mi, 0, e00, e01);
-                Cols(ref p, mi, 4, e10, e11);
-                Cols(ref p, mi, 8, e20, e21);
-                Cols(ref p, mi, 12, e30, e31);
-            }
-        }
+    /// <summary>
+    /// Tiles [k, k + run) of a block that lie in one tile row of one sample, from tile k: a run of at most
+    /// tw − ox/2 tiles (the rest of that row), which the transforms below treat with vectors across the tiles.
+    /// </summary>
+    private static int RunLength(int[] at, int k, int len, int tw) => Math.Min(len - k, tw - at[3 * k + 2] / 2);
 
-        static void Cols(ref T p, long mi, int row, T f0, T f1)
+    /// <summary>
+    /// Columns ix, ix+2, … and ix+1, ix+3, … (count of each) of row <paramref name="row"/> of a [h, w] plane at
+    /// <paramref name="src"/>, into even[0, count) and odd[0, count); zeros outside the plane (the padding).
+    /// </summary>
+    private static void StageRow<T>(T[] x, long src, int row, int h, int w, int ix, int count, Span<T> even, Span<T> odd)
+        where T : unmanaged, INumber<T>
+    {
+        if ((uint)row >= (uint)h)
         {
-            Unsafe.Add(ref p, (nint)row * (nint)mi) = f0;
-            Unsafe.Add(ref p, (nint)(row + 1) * (nint)mi) = f0 + f1;
-            Unsafe.Add(ref p, (nint)(row + 2) * (nint)mi) = f0 - f1;
-            Unsafe.Add(ref p, (nint)(row + 3) * (nint)mi) = -f1;
+            even[..count].Clear();
+            odd[..count].Clear();
+            return;
+        }
+        ref T r = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), (nint)(src + (long)row * w));
+        if (ix >= 0 && ix + 2 * count <= w)
+        {
+            ref T p = ref Unsafe.Add(ref r, ix);
+            for (int j = 0; j < count; j++)
+            {
+                even[j] = Unsafe.Add(ref p, 2 * j);
+                odd[j] = Unsafe.Add(ref p, 2 * j + 1);
+            }
+            return;
+        }
+        for (int j = 0; j < count; j++)
+        {
+            int col = ix + 2 * j;
+            even[j] = (uint)col < (uint)w ? Unsafe.Add(ref r, col) : T.Zero;
+            odd[j] = (uint)(col + 1) < (uint)w ? Unsafe.Add(ref r, col + 1) : T.Zero;
         }
     }
 
-    /// <summary>Bᵀ d B of the tiles at <paramref name="at"/> of every channel into v (planes <paramref name="planeStride"/> apart, rows <paramref name="tb"/>), from column k0.</summary>
-    private static void InputTiles<T>(T[] x, long xOff, int ci, int h, int w, int ph, int pw, int[] at, int len,
+    /// <summary>The 16 planes of a vector of tiles: written in place when the whole vector is in the run, else the first <paramref name="count"/> lanes from <paramref name="tmp"/>.</summary>
+    private static void CopyLanes<T>(Span<T> tmp, ref T dst, nint planeStride, int count) where T : unmanaged
+    {
+        int vc = Vector<T>.Count;
+        for (int q = 0; q < 16; q++)
+            tmp.Slice(q * vc, count).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, q * planeStride), count));
+    }
+
+    /// <summary>
+    /// Bᵀ d B of the tiles at <paramref name="at"/> of every channel into v (planes <paramref name="planeStride"/> apart,
+    /// rows <paramref name="tb"/>), from column k0. Each run of tiles in one tile row is staged as its four input rows
+    /// split into even and odd columns, so tile t's columns are even[t], odd[t], even[t+1], odd[t+1] and a vector of
+    /// tiles is transformed with whole-vector adds.
+    /// </summary>
+    internal static void InputTiles<T>(T[] x, long xOff, int ci, int h, int w, int ph, int pw, int[] at, int len, int tw,
         T[] v, int tb, long planeStride, int k0 = 0) where T : unmanaged, INumber<T>
     {
         long plane = (long)h * w;
-        nint xi = (nint)planeStride;
-        ref T x0 = ref MemoryMarshal.GetArrayDataReference(x);
+        nint ps = (nint)planeStride;
+        int vc = Vector<T>.Count;
         ref T v0 = ref MemoryMarshal.GetArrayDataReference(v);
-        Span<T> d = stackalloc T[16];
-        for (int c = 0; c < ci; c++)
+        Span<T> tmp = stackalloc T[16 * vc];
+        ref T tmp0 = ref MemoryMarshal.GetReference(tmp);
+        for (int k = 0; k < len;)
         {
-            ref T vc = ref Unsafe.Add(ref v0, (nint)c * tb + k0);
-            for (int k = 0; k < len; k++)
+            int run = RunLength(at, k, len, tw);
+            int b = at[3 * k], iy = at[3 * k + 1] - ph, ix = at[3 * k + 2] - pw;
+            // run + 1 staged columns of each parity are read; vc more keep the last vector's loads inside the buffer
+            int width = run + 1 + vc;
+            var stage = ScratchBuffer.Take(ref Scratch<T>.Rows, 8L * width).AsSpan(0, 8 * width);
+            stage.Clear();
+            ref T st = ref MemoryMarshal.GetReference(stage);
+            for (int c = 0; c < ci; c++)
             {
-                int b = at[3 * k], iy = at[3 * k + 1] - ph, ix = at[3 * k + 2] - pw;
-                ref T src = ref Unsafe.Add(ref x0, (nint)(xOff + ((long)b * ci + c) * plane));
-                if (iy >= 0 && ix >= 0 && iy + 4 <= h && ix + 4 <= w)
-                {
-                    for (int i = 0; i < 4; i++)
-                    {
-                        ref T row = ref Unsafe.Add(ref src, (nint)(iy + i) * w + ix);
-                        d[4 * i] = row; d[4 * i + 1] = Unsafe.Add(ref row, 1); d[4 * i + 2] = Unsafe.Add(ref row, 2); d[4 * i + 3] = Unsafe.Add(ref row, 3);
-                    }
-                }
-                else
-                {
-                    for (int i = 0; i < 4; i++)
-                        for (int j = 0; j < 4; j++)
-                            d[4 * i + j] = (uint)(iy + i) < (uint)h && (uint)(ix + j) < (uint)w ? Unsafe.Add(ref src, (nint)(iy + i) * w + ix + j) : T.Zero;
-                }
-                ref T out0 = ref Unsafe.Add(ref vc, k);
-                // Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3; then the same on the columns
-                for (int j = 0; j < 4; j++)
-                {
-                    T a0 = d[j], a1 = d[4 + j], a2 = d[8 + j], a3 = d[12 + j];
-                    d[j] = a0 - a2; d[4 + j] = a1 + a2; d[8 + j] = a2 - a1; d[12 + j] = a1 - a3;
-                }
+                long src = xOff + ((long)b * ci + c) * plane;
                 for (int i = 0; i < 4; i++)
+                    StageRow(x, src, iy + i, h, w, ix, run + 1, stage.Slice(2 * i * width, width), stage.Slice((2 * i + 1) * width, width));
+                ref T dst = ref Unsafe.Add(ref v0, (nint)c * tb + k0 + k);
+                for (int t = 0; t < run; t += vc)
                 {
-                    T a0 = d[4 * i], a1 = d[4 * i + 1], a2 = d[4 * i + 2], a3 = d[4 * i + 3];
-                    Unsafe.Add(ref out0, (nint)(4 * i) * xi) = a0 - a2;
-                    Unsafe.Add(ref out0, (nint)(4 * i + 1) * xi) = a1 + a2;
-                    Unsafe.Add(ref out0, (nint)(4 * i + 2) * xi) = a2 - a1;
-                    Unsafe.Add(ref out0, (nint)(4 * i + 3) * xi) = a1 - a3;
+                    bool whole = t + vc <= run;
+                    ref T o = ref whole ? ref Unsafe.Add(ref dst, t) : ref tmp0;
+                    nint os = whole ? ps : vc;
+                    // Bᵀ d down each of the tile's four columns (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3), then along the rows
+                    Column(ref st, width, t, out var e0, out var e1, out var e2, out var e3);
+                    Column(ref st, width, width + t, out var f0, out var f1, out var f2, out var f3);
+                    Column(ref st, width, t + 1, out var g0, out var g1, out var g2, out var g3);
+                    Column(ref st, width, width + t + 1, out var h0, out var h1, out var h2, out var h3);
+                    Row(ref o, os, 0, e0, f0, g0, h0);
+                    Row(ref o, os, 4, e1, f1, g1, h1);
+                    Row(ref o, os, 8, e2, f2, g2, h2);
+                    Row(ref o, os, 12, e3, f3, g3, h3);
+                    if (!whole) CopyLanes(tmp, ref Unsafe.Add(ref dst, t), ps, run - t);
                 }
             }
+            k += run;
+        }
+
+        // column j of the tiles (staged rows 0-3 of one parity, offset `at` within each) down Bᵀ
+        static void Column(ref T st, int width, int at, out Vector<T> q0, out Vector<T> q1, out Vector<T> q2, out Vector<T> q3)
+        {
+            var a0 = Vector.LoadUnsafe(ref st, (nuint)at);
+            var a1 = Vector.LoadUnsafe(ref st, (nuint)(2 * width + at));
+            var a2 = Vector.LoadUnsafe(ref st, (nuint)(4 * width + at));
+            var a3 = Vector.LoadUnsafe(ref st, (nuint)(6 * width + at));
+            q0 = a0 - a2; q1 = a1 + a2; q2 = a2 - a1; q3 = a1 - a3;
+        }
+
+        static void Row(ref T o, nint os, int plane, Vector<T> a0, Vector<T> a1, Vector<T> a2, Vector<T> a3)
+        {
+            (a0 - a2).StoreUnsafe(ref Unsafe.Add(ref o, plane * os));
+            (a1 + a2).StoreUnsafe(ref Unsafe.Add(ref o, (plane + 1) * os));
+            (a2 - a1).StoreUnsafe(ref Unsafe.Add(ref o, (plane + 2) * os));
+            (a1 - a3).StoreUnsafe(ref Unsafe.Add(ref o, (plane + 3) * os));
         }
     }
 
-    /// <summary>Aᵀ m A of the tiles at <paramref name="at"/> of every output channel (m: planes <paramref name="planeStride"/> apart, rows <paramref name="tb"/>) into y, plus the bias.</summary>
-    private static void OutputTiles<T>(T[] m, int tb, long planeStride, int co, T[] y, long yOff, int oh, int ow, int[] at, int len,
+    /// <summary>
+    /// A Ȳ Aᵀ of the 2x2 gradient tiles at <paramref name="at"/> of every channel (zero past the plane) into m (planes
+    /// <paramref name="mi"/> apart, rows <paramref name="stride"/>) from column k0; a run's two rows are staged split
+    /// into even and odd columns, as <see cref="InputTiles"/> does.
+    /// </summary>
+    internal static void GradientTiles<T>(T[] gy, long gyOff, int co, int oh, int ow, int[] at, int len, int tw,
+        T[] m, int stride, long mi, int k0) where T : unmanaged, INumber<T>
+    {
+        long plane = (long)oh * ow;
+        nint ps = (nint)mi;
+        int vc = Vector<T>.Count;
+        ref T m0 = ref MemoryMarshal.GetArrayDataReference(m);
+        Span<T> tmp = stackalloc T[16 * vc];
+        ref T tmp0 = ref MemoryMarshal.GetReference(tmp);
+        for (int k = 0; k < len;)
+        {
+            int run = RunLength(at, k, len, tw);
+            int b = at[3 * k], oy = at[3 * k + 1], ox = at[3 * k + 2];
+            int width = run + vc;
+            var stage = ScratchBuffer.Take(ref Scratch<T>.Rows, 4L * width).AsSpan(0, 4 * width);
+            stage.Clear();
+            ref T st = ref MemoryMarshal.GetReference(stage);
+            for (int oc = 0; oc < co; oc++)
+            {
+                long src = gyOff + ((long)b * co + oc) * plane;
+                StageRow(gy, src, oy, oh, ow, ox, run, stage[..width], stage.Slice(width, width));
+                StageRow(gy, src, oy + 1, oh, ow, ox, run, stage.Slice(2 * width, width), stage.Slice(3 * width, width));
+                ref T dst = ref Unsafe.Add(ref m0, (nint)oc * stride + k0 + k);
+                for (int t = 0; t < run; t += vc)
+                {
+                    bool whole = t + vc <= run;
+                    ref T o = ref whole ? ref Unsafe.Add(ref dst, t) : ref tmp0;
+                    nint os = whole ? ps : vc;
+                    var y00 = Vector.LoadUnsafe(ref st, (nuint)t);
+                    var y01 = Vector.LoadUnsafe(ref st, (nuint)(width + t));
+                    var y10 = Vector.LoadUnsafe(ref st, (nuint)(2 * width + t));
+                    var y11 = Vector.LoadUnsafe(ref st, (nuint)(3 * width + t));
+                    // A Ȳ: rows y0, y0 + y1, y0 − y1, −y1 (A's rows (1, 0), (1, 1), (1, −1), (0, −1)); then the same on the columns
+                    Cols(ref o, os, 0, y00, y01);
+                    Cols(ref o, os, 4, y00 + y10, y01 + y11);
+                    Cols(ref o, os, 8, y00 - y10, y01 - y11);
+                    Cols(ref o, os, 12, -y10, -y11);
+                    if (!whole) CopyLanes(tmp, ref Unsafe.Add(ref dst, t), ps, run - t);
+                }
+            }
+            k += run;
+        }
+
+        static void Cols(ref T o, nint os, int row, Vector<T> f0, Vector<T> f1)
+        {
+            f0.StoreUnsafe(ref Unsafe.Add(ref o, row * os));
+            (f0 + f1).StoreUnsafe(ref Unsafe.Add(ref o, (row + 1) * os));
+            (f0 - f1).StoreUnsafe(ref Unsafe.Add(ref o, (row + 2) * os));
+            (-f1).StoreUnsafe(ref Unsafe.Add(ref o, (row + 3) * os));
+        }
+    }
+
+    /// <summary>
+    /// Aᵀ m A of the tiles at <paramref name="at"/> of every output channel (m: planes <paramref name="planeStride"/>
+    /// apart, rows <paramref name="tb"/>) into y, plus the bias: a vector of a run's tiles at a time into four staged
+    /// rows (the tiles' four outputs), then woven into y's two rows.
+    /// </summary>
+    internal static void OutputTiles<T>(T[] m, int tb, long planeStride, int co, T[] y, long yOff, int oh, int ow, int[] at, int len, int tw,
         T[]? bias, long biasOff, long biasStride) where T : unmanaged, INumber<T>
     {
         long plane = (long)oh * ow;
-        nint mi = (nint)planeStride;
+        nint ps = (nint)planeStride;
+        int vc = Vector<T>.Count;
         ref T y0 = ref MemoryMarshal.GetArrayDataReference(y);
         ref T m0 = ref MemoryMarshal.GetArrayDataReference(m);
-        Span<T> s = stackalloc T[8];
-        for (int oc = 0; oc < co; oc++)
+        Span<T> tmp = stackalloc T[16 * vc];
+        ref T tmp0 = ref MemoryMarshal.GetReference(tmp);
+        for (int k = 0; k < len;)
         {
-            T bv = bias is null ? T.Zero : bias[biasOff + oc * biasStride];
-            ref T mc = ref Unsafe.Add(ref m0, (nint)oc * tb);
-            for (int k = 0; k < len; k++)
+            int run = RunLength(at, k, len, tw);
+            int b = at[3 * k], oy = at[3 * k + 1], ox = at[3 * k + 2];
+            int width = run + vc;
+            var stage = ScratchBuffer.Take(ref Scratch<T>.Rows, 4L * width).AsSpan(0, 4 * width);
+            ref T st = ref MemoryMarshal.GetReference(stage);
+            bool down = oy + 1 < oh;
+            int cols = Math.Min(2 * run, ow - ox);
+            for (int oc = 0; oc < co; oc++)
             {
-                int b = at[3 * k], oy = at[3 * k + 1], ox = at[3 * k + 2];
-                ref T p = ref Unsafe.Add(ref mc, k);
-                // Aᵀ m: rows m0 + m1 + m2 and m1 − m2 − m3
-                for (int j = 0; j < 4; j++)
+                var bv = new Vector<T>(bias is null ? T.Zero : bias[biasOff + oc * biasStride]);
+                ref T src = ref Unsafe.Add(ref m0, (nint)oc * tb + k);
+                for (int t = 0; t < run; t += vc)
                 {
-                    T a0 = Unsafe.Add(ref p, (nint)j * mi), a1 = Unsafe.Add(ref p, (nint)(4 + j) * mi);
-                    T a2 = Unsafe.Add(ref p, (nint)(8 + j) * mi), a3 = Unsafe.Add(ref p, (nint)(12 + j) * mi);
-                    s[j] = a0 + a1 + a2; s[4 + j] = a1 - a2 - a3;
+                    bool whole = t + vc <= run;
+                    scoped ref T p = ref Unsafe.Add(ref src, t);
+                    nint pstr = ps;
+                    if (!whole)
+                    {
+                        for (int q = 0; q < 16; q++)
+                            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref p, q * ps), run - t).CopyTo(tmp.Slice(q * vc, vc));
+                        p = ref tmp0;
+                        pstr = vc;
+                    }
+                    // Aᵀ m: rows m0 + m1 + m2 and m1 − m2 − m3, then the same along the columns
+                    Rows(ref p, pstr, 0, out var s0, out var s4);
+                    Rows(ref p, pstr, 1, out var s1, out var s5);
+                    Rows(ref p, pstr, 2, out var s2, out var s6);
+                    Rows(ref p, pstr, 3, out var s3, out var s7);
+                    var r00 = s0 + s1 + s2; var r01 = s1 - s2 - s3;
+                    var r10 = s4 + s5 + s6; var r11 = s5 - s6 - s7;
+                    if (bias is not null) { r00 += bv; r01 += bv; r10 += bv; r11 += bv; }
+                    r00.StoreUnsafe(ref st, (nuint)t);
+                    r01.StoreUnsafe(ref st, (nuint)(width + t));
+                    r10.StoreUnsafe(ref st, (nuint)(2 * width + t));
+                    r11.StoreUnsafe(ref st, (nuint)(3 * width + t));
                 }
                 ref T dst = ref Unsafe.Add(ref y0, (nint)(yOff + ((long)b * co + oc) * plane + (long)oy * ow + ox));
-                T r00 = s[0] + s[1] + s[2], r01 = s[1] - s[2] - s[3];
-                T r10 = s[4] + s[5] + s[6], r11 = s[5] - s[6] - s[7];
-                if (bias is not null) { r00 += bv; r01 += bv; r10 += bv; r11 += bv; }
-                bool right = ox + 1 < ow, down = oy + 1 < oh;
-                dst = r00;
-                if (right) Unsafe.Add(ref dst, 1) = r01;
-                if (down)
-                {
-                    Unsafe.Add(ref dst, ow) = r10;
-                    if (right) Unsafe.Add(ref dst, ow + 1) = r11;
-                }
+                Weave(ref dst, ref st, ref Unsafe.Add(ref st, width), cols);
+                if (down) Weave(ref Unsafe.Add(ref dst, ow), ref Unsafe.Add(ref st, 2 * width), ref Unsafe.Add(ref st, 3 * width), cols);
             }
+            k += run;
+        }
+
+        static void Rows(ref T p, nint ps, int j, out Vector<T> top, out Vector<T> bottom)
+        {
+            var a0 = Vector.LoadUnsafe(ref Unsafe.Add(ref p, j * ps));
+            var a1 = Vector.LoadUnsafe(ref Unsafe.Add(ref p, (4 + j) * ps));
+            var a2 = Vector.LoadUnsafe(ref Unsafe.Add(ref p, (8 + j) * ps));
+            var a3 = Vector.LoadUnsafe(ref Unsafe.Add(ref p, (12 + j) * ps));
+            top = a0 + a1 + a2; bottom = a1 - a2 - a3;
+        }
+
+        // dst[0, cols) = left[0], right[0], left[1], right[1], …
+        static void Weave(ref T dst, ref T left, ref T right, int cols)
+        {
+            int j = 0;
+            for (; 2 * j + 1 < cols; j++)
+            {
+                Unsafe.Add(ref dst, 2 * j) = Unsafe.Add(ref left, j);
+                Unsafe.Add(ref dst, 2 * j + 1) = Unsafe.Add(ref right, j);
+            }
+            if (2 * j < cols) Unsafe.Add(ref dst, 2 * j) = Unsafe.Add(ref left, j);
         }
     }
 }

@@ -16,7 +16,13 @@ internal readonly record struct MatView<T>(T[] Data, long Offset, long Bs, long 
 /// </summary>
 internal static class GemmDriver
 {
-    internal static void Run<T>(int batch, int m, int n, int k, MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta)
+    /// <summary>
+    /// C = alpha·A·B + beta·C for each of <paramref name="batch"/> products. <paramref name="asLaidOut"/> keeps the
+    /// product the way round it is given (no Cᵀ = Bᵀ·Aᵀ rewrite): for a caller whose C rows are contiguous and whose
+    /// k is small, the rewrite's strided C stores cost more than it saves (Winograd's 64×64·64×256 planes ran at
+    /// 15 instead of 25 GFLOP/s on one Zen 1 core).
+    /// </summary>
+    internal static void Run<T>(int batch, int m, int n, int k, MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta, bool asLaidOut = false)
         where T : unmanaged, INumber<T>
     {
         if (batch == 0 || m == 0 || n == 0) return;
@@ -32,26 +38,26 @@ internal static class GemmDriver
         }
         switch (GemmOptions.Resolve())
         {
-            case VectorPath.Vector512: Run512(GemmOptions.Current, batch, m, n, k, a, b, c, alpha, beta); break;
-            case VectorPath.Vector256: Blocked<T, Kernel256<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
-            default: Blocked<T, ScalarKernel<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case VectorPath.Vector512: Run512(GemmOptions.Current, batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
+            case VectorPath.Vector256: Blocked<T, Kernel256<T>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
+            default: Blocked<T, ScalarKernel<T>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
         }
     }
 
     /// <summary>The 512-bit product with the tuning's register tile and prefetch distance (rounded to 0, 8 or 16 steps).</summary>
-    private static void Run512<T>(GemmTuning tuning, int batch, int m, int n, int k, MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta)
+    private static void Run512<T>(GemmTuning tuning, int batch, int m, int n, int k, MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta, bool asLaidOut)
         where T : unmanaged, INumber<T>
     {
         int pf = tuning.PrefetchSteps <= 0 ? 0 : tuning.PrefetchSteps < 12 ? 8 : 16;
         switch (tuning.Tile512, pf)
         {
-            case (GemmTile.Rows12x2, 0): Blocked<T, TallKernel512<T, NoPrefetch>>(batch, m, n, k, a, b, c, alpha, beta); break;
-            case (GemmTile.Rows12x2, 8): Blocked<T, TallKernel512<T, Prefetch8>>(batch, m, n, k, a, b, c, alpha, beta); break;
-            case (GemmTile.Rows12x2, _): Blocked<T, TallKernel512<T, Prefetch16>>(batch, m, n, k, a, b, c, alpha, beta); break;
-            case (GemmTile.Rows8x3, 0): Blocked<T, WideKernel512<T, NoPrefetch>>(batch, m, n, k, a, b, c, alpha, beta); break;
-            case (GemmTile.Rows8x3, 8): Blocked<T, WideKernel512<T, Prefetch8>>(batch, m, n, k, a, b, c, alpha, beta); break;
-            case (GemmTile.Rows8x3, _): Blocked<T, WideKernel512<T, Prefetch16>>(batch, m, n, k, a, b, c, alpha, beta); break;
-            default: Blocked<T, Kernel512<T>>(batch, m, n, k, a, b, c, alpha, beta); break;
+            case (GemmTile.Rows12x2, 0): Blocked<T, TallKernel512<T, NoPrefetch>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
+            case (GemmTile.Rows12x2, 8): Blocked<T, TallKernel512<T, Prefetch8>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
+            case (GemmTile.Rows12x2, _): Blocked<T, TallKernel512<T, Prefetch16>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
+            case (GemmTile.Rows8x3, 0): Blocked<T, WideKernel512<T, NoPrefetch>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
+            case (GemmTile.Rows8x3, 8): Blocked<T, WideKernel512<T, Prefetch8>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
+            case (GemmTile.Rows8x3, _): Blocked<T, WideKernel512<T, Prefetch16>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
+            default: Blocked<T, Kernel512<T>>(batch, m, n, k, a, b, c, alpha, beta, asLaidOut); break;
         }
     }
 
@@ -61,22 +67,22 @@ internal static class GemmDriver
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;
 
-    private static void Blocked<T, TK>(int batch, int m, int n, int k, MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta)
+    private static void Blocked<T, TK>(int batch, int m, int n, int k, MatView<T> a, MatView<T> b, MatView<T> c, T alpha, T beta, bool asLaidOut)
         where T : unmanaged, INumber<T> where TK : IMicroKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
-        if (2 * n <= nr && m > 2 * n)
+        if (!asLaidOut && 2 * n <= nr && m > 2 * n)
         {
             // few columns and many rows: Cᵀ = Bᵀ·Aᵀ fills the wide micro-tile with C's rows instead of padding
-            Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
+            Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta, false);
             return;
         }
-        if (2 * m > nr && 4L * m <= n && k >= 64 && GemmOptions.Blocking is null)
+        if (!asLaidOut && 2 * m > nr && 4L * m <= n && k >= 64 && GemmOptions.Blocking is null)
         {
             // few rows and many more columns (a recurrent step's 32 rows by 1024, a weight gradient's 128 by 512):
             // Cᵀ = Bᵀ·Aᵀ packs the narrow side as the B panel instead of the k×n one, and reads B where it lies
             // (measured on Zen 1: 32×256×1024 in 309 instead of 383 µs, 32×1024×256 in 311 instead of 343)
-            Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta);
+            Blocked<T, TK>(batch, n, m, k, Tr(b), Tr(a), Tr(c), alpha, beta, false);
             return;
         }
         var (kc, mc, nc) = GemmOptions.Blocking ?? GemmOptions.Current.Blocking(GemmOptions.CurrentCpu, Unsafe.SizeOf<T>(), mr, nr);

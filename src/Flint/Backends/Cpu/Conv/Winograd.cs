@@ -35,6 +35,13 @@ internal static class Winograd
     /// </summary>
     private static long PlaneStride(int rows, int cols) => (long)rows * cols + 16;
 
+    /// <summary>
+    /// Elements between two rows of a transformed operand holding <paramref name="cols"/> tiles: an odd multiple of 16,
+    /// so that the rows a micro-kernel reads side by side start in different cache sets (rows 2048 floats apart all
+    /// land in one set: the weight gradient's GEMM, which reads them in place, ran at half its rate on Zen 1).
+    /// </summary>
+    internal static int RowStride(int cols) => (cols + 15) / 16 * 16 | 16;
+
     /// <summary>(sample, top row, left column) of the output tiles [t0, t0+len), in this thread's buffer.</summary>
     internal static int[] Origins(long t0, int len, int perSample, int tw)
     {
@@ -154,16 +161,17 @@ internal static class Winograd
         Par.For(blocks, 16L * ci * co * tb, blk =>
         {
             int t0 = blk * tb, len = (int)Math.Min(tb, total - t0);
-            long sv = PlaneStride(ci, tb), sm = PlaneStride(co, tb);
+            int ld = RowStride(tb);
+            long sv = PlaneStride(ci, ld), sm = PlaneStride(co, ld);
             var v = ScratchBuffer.Take(ref Scratch<T>.Tiles, 16 * sv);
             var m = ScratchBuffer.Take(ref Scratch<T>.Products, 16 * sm);
             var at = Origins(t0, len, perSample, tw);
-            InputTiles(x, xOff, ci, h, w, ph, pw, at, len, tw, v, tb, sv);
+            InputTiles(x, xOff, ci, h, w, ph, pw, at, len, tw, v, ld, sv);
             for (int gi = 0; gi < groups; gi++)
                 GemmDriver.Run(16, cog, len, cig, new MatView<T>(u, (long)gi * 16 * cog * cig, (long)cog * cig, cig, 1),
-                    new MatView<T>(v, (long)gi * cig * tb, sv, tb, 1), new MatView<T>(m, (long)gi * cog * tb, sm, tb, 1),
+                    new MatView<T>(v, (long)gi * cig * ld, sv, ld, 1), new MatView<T>(m, (long)gi * cog * ld, sm, ld, 1),
                     T.One, T.Zero, asLaidOut: true);
-            OutputTiles(m, tb, sm, co, y, yOff, oh, ow, at, len, tw, bias, biasOff, biasStride);
+            OutputTiles(m, ld, sm, co, y, yOff, oh, ow, at, len, tw, bias, biasOff, biasStride);
         });
     }
 
@@ -190,7 +198,8 @@ internal static class Winograd
         int chunk = (int)Math.Clamp(budget / (16L * (ci + co) * esize), 1, total);
         // transform blocks inside a chunk, run in parallel (each writes its own tile columns)
         int tb = BlockTiles(Math.Max(ci, co), chunk, esize, WorkerPool.MaxThreads);
-        long sv = PlaneStride(ci, chunk), sm = PlaneStride(co, chunk);
+        int ld = RowStride(chunk);
+        long sv = PlaneStride(ci, ld), sm = PlaneStride(co, ld);
         var v = ScratchBuffer.Take(ref Scratch<T>.InputTiles, checked((int)(16 * sv)));
         var m = ScratchBuffer.Take(ref Scratch<T>.GradientTiles, checked((int)(16 * sm)));
         var ubar = ScratchBuffer.Take(ref Scratch<T>.WeightProducts, checked(16 * a.Groups * cog * cig));
@@ -202,13 +211,13 @@ internal static class Winograd
             {
                 int k0 = blk * tb, kl = Math.Min(tb, len - k0);
                 var at = Origins(c0 + k0, kl, perSample, tw);
-                InputTiles(a.X, a.XOff, ci, g.H, g.W, g.PH, g.PW, at, kl, tw, v, chunk, sv, k0);
-                GradientTiles(a.Y, a.YOff, co, oh, ow, at, kl, tw, m, chunk, sm, k0);
+                InputTiles(a.X, a.XOff, ci, g.H, g.W, g.PH, g.PW, at, kl, tw, v, ld, sv, k0);
+                GradientTiles(a.Y, a.YOff, co, oh, ow, at, kl, tw, m, ld, sm, k0);
             });
             T beta = c0 == 0 ? T.Zero : T.One;
             for (int gi = 0; gi < a.Groups; gi++)
-                GemmDriver.Run(16, cog, cig, len, new MatView<T>(m, (long)gi * cog * chunk, sm, chunk, 1),
-                    new MatView<T>(v, (long)gi * cig * chunk, sv, 1, chunk),
+                GemmDriver.Run(16, cog, cig, len, new MatView<T>(m, (long)gi * cog * ld, sm, ld, 1),
+                    new MatView<T>(v, (long)gi * cig * ld, sv, 1, ld),
                     new MatView<T>(ubar, (long)gi * 16 * cog * cig, (long)cog * cig, cig, 1), T.One, beta);
         }
         // w̄ = Gᵀ Ū G: rows of Gᵀ are (1, ½, ½, 0), (0, ½, −½, 0), (0, ½, ½, 1)

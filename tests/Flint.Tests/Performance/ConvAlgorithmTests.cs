@@ -166,11 +166,13 @@ public class ConvAlgorithmTests
     /// <summary>
     /// The direct forward's register tiles (scalar, 256-bit, and 512-bit where the hardware has it; chosen by the
     /// GEMM's vector-width knob, as the micro-kernels they resemble), float32 and
-    /// float64, on shapes whose output rows end inside a tile and whose channels end inside the six-channel tile,
+    /// float64, on shapes whose output rows end inside a tile and whose channels end inside the six-channel tile (or fill only a four-channel one),
     /// against the reference algorithm; infinities and NaN in the input reach exactly the outputs whose windows hold them.
     /// </summary>
     [Theory]
     [InlineData(2, 3, 64, 37, 41, 7, 2, 3, 1)]
+    [InlineData(2, 3, 10, 21, 64, 3, 2, 2, 1)]
+    [InlineData(1, 2, 4, 16, 35, 7, 2, 1, 2)]
     [InlineData(3, 4, 11, 9, 70, 3, 1, 1, 2)]
     [InlineData(1, 2, 7, 15, 33, 5, 3, 2, 3)]
     public void TheDirectTilesMatchTheReference(int n, int ci, int co, int h, int w, int k, int stride, int pad, int dilation)

@@ -35,7 +35,7 @@ internal static class DirectConv
 
     private static class Scratch<T>
     {
-        [ThreadStatic] internal static T[]? Weights, Bias, Lines;
+        [ThreadStatic] internal static T[]? Weights, Bias, Lines, Split;
         [ThreadStatic] internal static int[]? Offsets;
     }
 
@@ -143,6 +143,11 @@ internal static class DirectConv
         where T : unmanaged, INumber<T>
     {
         int s = g.SW;
+        if (s == 2)
+        {
+            PrepareLines2(x, xs, plane, cig, g, ih0, rows, lineLen, lines);
+            return;
+        }
         for (int ci = 0; ci < cig; ci++)
             for (int phase = 0; phase < s; phase++)
             {
@@ -160,6 +165,44 @@ internal static class DirectConv
                     ref T src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), (nint)(xs + (long)ci * plane + (long)ih * g.W + mLo * s + first));
                     if (s == 1) MemoryMarshal.CreateReadOnlySpan(ref src, mHi - mLo).CopyTo(line[mLo..mHi]);
                     else for (int m = mLo; m < mHi; m++) line[m] = Unsafe.Add(ref src, (m - mLo) * s);
+                }
+            }
+    }
+
+    /// <summary>
+    /// <see cref="PrepareLines"/> for a width stride of 2: each image row is split once into its even and odd columns
+    /// (vectors), and each phase line is a contiguous copy of one of the two halves.
+    /// </summary>
+    private static void PrepareLines2<T>(T[] x, long xs, int plane, int cig, WindowGeometry g, int ih0, int rows, int lineLen, T[] lines)
+        where T : unmanaged, INumber<T>
+    {
+        int half = (g.W + 1) / 2;
+        var split = ScratchBuffer.Take(ref Scratch<T>.Split, 2L * half);
+        var even = split.AsSpan(0, half);
+        var odd = split.AsSpan(half, half);
+        for (int ci = 0; ci < cig; ci++)
+            for (int r = 0; r < rows; r++)
+            {
+                int ih = ih0 + r;
+                bool inside = (uint)ih < (uint)g.H;
+                if (inside)
+                {
+                    ref T row = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), (nint)(xs + (long)ci * plane + (long)ih * g.W));
+                    Deinterleave.Split(ref row, g.W / 2, ref even[0], ref odd[0]);
+                    if (g.W % 2 == 1) even[half - 1] = Unsafe.Add(ref row, g.W - 1);
+                }
+                for (int phase = 0; phase < 2; phase++)
+                {
+                    var line = lines.AsSpan(((ci * 2 + phase) * rows + r) * lineLen, lineLen);
+                    // element m of this phase is column c = 2m + first: of the even half at c/2 or the odd one at (c-1)/2
+                    int first = phase - g.PW, mLo = first >= 0 ? 0 : (-first + 1) / 2;
+                    int mHi = Math.Clamp((g.W - first + 1) / 2, 0, lineLen);
+                    if (!inside || mLo >= mHi) { line.Clear(); continue; }
+                    line[..mLo].Clear();
+                    line[mHi..].Clear();
+                    int c = 2 * mLo + first;
+                    var from = (c & 1) == 0 ? even.Slice(c / 2) : odd.Slice(c / 2);
+                    from[..(mHi - mLo)].CopyTo(line[mLo..mHi]);
                 }
             }
     }
@@ -218,6 +261,11 @@ internal struct DirectTile256<T> : IDirectTile<T> where T : unmanaged, INumber<T
 
     public static void Run(int kk, ref T w, ref T lines, ref int offsets, ref T y, nint ldc, int mr, int nr, ReadOnlySpan<T> bias)
     {
+        if (mr <= 4)
+        {
+            Run4(kk, ref w, ref lines, ref offsets, ref y, ldc, mr, nr, bias);
+            return;
+        }
         nuint v = (nuint)Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -262,6 +310,36 @@ internal struct DirectTile256<T> : IDirectTile<T> where T : unmanaged, INumber<T
         DirectStore.Partial<T>(acc, ld, ref y, ldc, mr, nr, bias);
     }
 
+    /// <summary>A tile of at most four channels (64 = 6·10 + 4 channels end on one): eight accumulators, no multiplies for the two missing rows.</summary>
+    private static void Run4(int kk, ref T w, ref T lines, ref int offsets, ref T y, nint ldc, int mr, int nr, ReadOnlySpan<T> bias)
+    {
+        nuint v = (nuint)Vector256<T>.Count;
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kk; p++)
+        {
+            ref T src = ref Unsafe.Add(ref lines, Unsafe.Add(ref offsets, p));
+            var b0 = Vector256.LoadUnsafe(ref src);
+            var b1 = Vector256.LoadUnsafe(ref src, v);
+            var av = Vector256.Create(w);
+            c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
+            av = Vector256.Create(Unsafe.Add(ref w, 1));
+            c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
+            av = Vector256.Create(Unsafe.Add(ref w, 2));
+            c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
+            av = Vector256.Create(Unsafe.Add(ref w, 3));
+            c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
+            w = ref Unsafe.Add(ref w, DirectConv.TileRows);
+        }
+        int ld = (int)(2 * v);
+        Span<T> acc = stackalloc T[4 * ld];
+        ref T t = ref acc[0];
+        c00.StoreUnsafe(ref t, 0 * v); c01.StoreUnsafe(ref t, 1 * v);
+        c10.StoreUnsafe(ref t, 2 * v); c11.StoreUnsafe(ref t, 3 * v);
+        c20.StoreUnsafe(ref t, 4 * v); c21.StoreUnsafe(ref t, 5 * v);
+        c30.StoreUnsafe(ref t, 6 * v); c31.StoreUnsafe(ref t, 7 * v);
+        DirectStore.Partial<T>(acc, ld, ref y, ldc, mr, nr, bias);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row(ref T y, Vector256<T> v0, Vector256<T> v1, T bias)
     {
@@ -278,6 +356,11 @@ internal struct DirectTile512<T> : IDirectTile<T> where T : unmanaged, INumber<T
 
     public static void Run(int kk, ref T w, ref T lines, ref int offsets, ref T y, nint ldc, int mr, int nr, ReadOnlySpan<T> bias)
     {
+        if (mr <= 4)
+        {
+            Run4(kk, ref w, ref lines, ref offsets, ref y, ldc, mr, nr, bias);
+            return;
+        }
         nuint v = (nuint)Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -319,6 +402,36 @@ internal struct DirectTile512<T> : IDirectTile<T> where T : unmanaged, INumber<T
         c30.StoreUnsafe(ref t, 6 * v); c31.StoreUnsafe(ref t, 7 * v);
         c40.StoreUnsafe(ref t, 8 * v); c41.StoreUnsafe(ref t, 9 * v);
         c50.StoreUnsafe(ref t, 10 * v); c51.StoreUnsafe(ref t, 11 * v);
+        DirectStore.Partial<T>(acc, ld, ref y, ldc, mr, nr, bias);
+    }
+
+    /// <summary>A tile of at most four channels (64 = 6·10 + 4 channels end on one): eight accumulators, no multiplies for the two missing rows.</summary>
+    private static void Run4(int kk, ref T w, ref T lines, ref int offsets, ref T y, nint ldc, int mr, int nr, ReadOnlySpan<T> bias)
+    {
+        nuint v = (nuint)Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kk; p++)
+        {
+            ref T src = ref Unsafe.Add(ref lines, Unsafe.Add(ref offsets, p));
+            var b0 = Vector512.LoadUnsafe(ref src);
+            var b1 = Vector512.LoadUnsafe(ref src, v);
+            var av = Vector512.Create(w);
+            c00 = VFma.Fma(av, b0, c00); c01 = VFma.Fma(av, b1, c01);
+            av = Vector512.Create(Unsafe.Add(ref w, 1));
+            c10 = VFma.Fma(av, b0, c10); c11 = VFma.Fma(av, b1, c11);
+            av = Vector512.Create(Unsafe.Add(ref w, 2));
+            c20 = VFma.Fma(av, b0, c20); c21 = VFma.Fma(av, b1, c21);
+            av = Vector512.Create(Unsafe.Add(ref w, 3));
+            c30 = VFma.Fma(av, b0, c30); c31 = VFma.Fma(av, b1, c31);
+            w = ref Unsafe.Add(ref w, DirectConv.TileRows);
+        }
+        int ld = (int)(2 * v);
+        Span<T> acc = stackalloc T[4 * ld];
+        ref T t = ref acc[0];
+        c00.StoreUnsafe(ref t, 0 * v); c01.StoreUnsafe(ref t, 1 * v);
+        c10.StoreUnsafe(ref t, 2 * v); c11.StoreUnsafe(ref t, 3 * v);
+        c20.StoreUnsafe(ref t, 4 * v); c21.StoreUnsafe(ref t, 5 * v);
+        c30.StoreUnsafe(ref t, 6 * v); c31.StoreUnsafe(ref t, 7 * v);
         DirectStore.Partial<T>(acc, ld, ref y, ldc, mr, nr, bias);
     }
 

@@ -269,12 +269,7 @@ internal static class Winograd
         ref T r = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), (nint)(src + (long)row * w));
         if (ix >= 0 && ix + 2 * count <= w)
         {
-            ref T p = ref Unsafe.Add(ref r, ix);
-            for (int j = 0; j < count; j++)
-            {
-                even[j] = Unsafe.Add(ref p, 2 * j);
-                odd[j] = Unsafe.Add(ref p, 2 * j + 1);
-            }
+            Deinterleave.Split(ref Unsafe.Add(ref r, ix), count, ref MemoryMarshal.GetReference(even), ref MemoryMarshal.GetReference(odd));
             return;
         }
         for (int j = 0; j < count; j++)

@@ -206,6 +206,37 @@ public class ConvAlgorithmTests
         }
     }
 
+    /// <summary>
+    /// Winograd mixes a tile's 16 inputs into all four of its outputs, so with a NaN or an infinity among the operands
+    /// the backend takes the implicit GEMM: non-finite values reach exactly the outputs and gradients the reference's
+    /// reach (a NaN on a tile's corner leaves the tile's opposite output finite), whether Winograd is forced or chosen.
+    /// </summary>
+    [Fact]
+    public void NonFiniteOperandsReachWhatTheReferenceReaches()
+    {
+        torch.manual_seed(7);
+        var x = torch.randn(2, 16, 14, 14);
+        x[0, 1, 4, 4].fill_(double.NaN);
+        x[1, 2, 7, 8].fill_(double.PositiveInfinity);
+        var w = torch.randn(16, 16, 3, 3);
+        var gy = torch.randn(2, 16, 14, 14);
+        gy[1, 3, 4, 4].fill_(double.NegativeInfinity);
+        var expected = With(ConvAlgorithm.Reference, 0, null, () => Run(2, x, w, null, 1, 1, 1, 1, gy));
+        Assert.True(expected[0][0, 0, 2, 2].isfinite().item<bool>(), "the output beside the NaN's window should be finite");
+        Assert.True(expected[0][0, 0, 3, 3].isnan().item<bool>(), "the NaN should reach the output whose window holds it");
+        foreach (var algo in new[] { ConvAlgorithm.Winograd, ConvAlgorithm.Auto })
+        {
+            var got = With(algo, 0, null, () => Run(2, x, w, null, 1, 1, 1, 1, gy));
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(torch.equal(expected[i].isnan(), got[i].isnan()), $"{algo} result {i}: NaN positions differ");
+                Assert.True(torch.equal(expected[i].isinf(), got[i].isinf()), $"{algo} result {i}: infinite positions differ");
+                var finite = expected[i].isfinite();
+                Reference.AssertClose(expected[i][finite], got[i][finite], $"{algo} result {i}", rtol: 1e-4, atol: 1e-4);
+            }
+        }
+    }
+
     [Fact]
     public void TheWeightGradientDoesNotDependOnTheThreads()
     {

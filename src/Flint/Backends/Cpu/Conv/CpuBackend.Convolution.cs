@@ -51,7 +51,9 @@ internal sealed partial class CpuBackend
                 checked((int)x.Shape[0]), checked((int)x.Shape[1]), checked((int)w.Shape[0]), groups);
             T[]? b = bias is { } bv ? Arr<T>(bv) : null;
             long bOff = bias?.Offset ?? 0, bStride = bias?.Strides[0] ?? 0;
-            switch (kernel, algo)
+            var kind = algo;
+            if (kind == ConvAlgorithm.Winograd && !WinogradOperandsFinite(kernel, a, x, w, y)) kind = ConvAlgorithm.Blocked;
+            switch (kernel, kind)
             {
                 case (ConvKernel.Forward, ConvAlgorithm.Blocked): BlockedConv.Forward(a, b, bOff, bStride, g); break;
                 case (ConvKernel.Forward, ConvAlgorithm.BatchFolded): FoldedConv.Forward(a, b, bOff, bStride, g); break;
@@ -68,6 +70,18 @@ internal sealed partial class CpuBackend
                 default: Depthwise.WeightGrad(a, g); break;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the operands a Winograd kernel reads are all finite (x for the forward, ȳ for the input gradient, both
+    /// for the weight gradient, and the weights for the first two); see <see cref="Winograd.AllFinite"/>.
+    /// </summary>
+    private static bool WinogradOperandsFinite<T>(ConvKernel kernel, ConvArrays<T> a, TensorLayout x, TensorLayout w, TensorLayout y) where T : unmanaged, INumber<T>
+    {
+        bool readsX = kernel != ConvKernel.InputGrad, readsY = kernel != ConvKernel.Forward, readsW = kernel != ConvKernel.WeightGrad;
+        return (!readsX || Winograd.AllFinite(a.X, a.XOff, x.Numel))
+            && (!readsY || Winograd.AllFinite(a.Y, a.YOff, y.Numel))
+            && (!readsW || Winograd.AllFinite(a.W, a.WOff, w.Numel));
     }
 
     private static TensorLayout View(TensorLayout t, long[] shape, long[] strides, long offsetDelta = 0) =>

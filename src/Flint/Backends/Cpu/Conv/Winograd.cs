@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Flint.Backends.Cpu.Gemm;
@@ -60,6 +61,26 @@ internal static class Winograd
     internal static bool Applies(WindowGeometry g) =>
         g.KD == 1 && g.D == 1 && g.OD == 1 && g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1
         && g.OH == g.H + 2 * g.PH - 2 && g.OW == g.W + 2 * g.PW - 2;
+
+    /// <summary>
+    /// Whether data[off, off + count) holds only finite values. Winograd mixes the 16 inputs of a tile into every one
+    /// of its four outputs, so a NaN or an infinity would reach outputs whose windows do not hold it (and an infinity
+    /// could turn into NaN through ∞ − ∞); the backend computes such operands with the implicit GEMM instead.
+    /// </summary>
+    internal static bool AllFinite<T>(T[] data, long off, long count) where T : unmanaged, INumber<T>
+    {
+        const int piece = 1 << 16;
+        int pieces = (int)((count + piece - 1) / piece), bad = 0;
+        Par.For(pieces, piece, p =>
+        {
+            long start = off + (long)p * piece;
+            int len = (int)Math.Min(piece, off + count - start);
+            // NaN if any element is NaN, else the largest magnitude: finite exactly when m − m is 0
+            T m = TensorPrimitives.MaxMagnitude<T>(data.AsSpan((int)start, len));
+            if (m - m != T.Zero) Volatile.Write(ref bad, 1);
+        });
+        return bad == 0;
+    }
 
     /// <summary>Whether the input gradient can run as a Winograd convolution of ȳ (its padding 2 − p must not be negative).</summary>
     internal static bool AppliesToInputGrad(WindowGeometry g) => Applies(g) && g.PH <= 2 && g.PW <= 2;
